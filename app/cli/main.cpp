@@ -1,0 +1,74 @@
+// docdesk-cli — the headless face of docdesk's pipeline for scanning stations, scripts and
+// tests. JSON output (--json) is a stable interface; see README "Command line".
+#include "app/cli/Commands.h"
+#include "app/common/AppEnvironment.h"
+#include "core/common/Error.h"
+#include "core/common/Translate.h"
+
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <vector>
+
+using docdesk::tr;
+
+namespace {
+
+void printUsage() {
+    std::cout << tr(
+        "Usage: docdesk-cli COMMAND [OPTIONS] [ARGS]\n"
+        "\n"
+        "Capture, check and file documents without the window.\n"
+        "\n"
+        "Commands:\n"
+        "  import [--session ID | --new-session] [--json] FILE|FOLDER...\n"
+        "                        store files as pages in a capture session (the last one\n"
+        "                        used unless told otherwise); folders are walked\n"
+        "  session list [--json] list the capture sessions, newest first\n"
+        "  session show [ID] [--json]\n"
+        "                        list the pages of a session (default: the newest)\n"
+        "  session new [--name NAME]\n"
+        "                        start an empty session and print its id\n"
+        "  session verify [ID]   check every stored original against its SHA-256\n"
+        "\n"
+        "Options:\n"
+        "  -h, --help            show this help (also after a command)\n"
+        "  --version             print the version\n"
+        "\n"
+        "Sessions live in $XDG_DATA_HOME/docdesk/sessions (~/.local/share/docdesk/sessions).\n"
+        "Exit status: 0 on full success, 1 when any file or step failed, 2 on wrong usage.\n");
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    docdesk::app::initialise();
+    std::vector<std::string> args(argv + 1, argv + argc);
+    if (args.empty() || args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
+        printUsage();
+        return args.empty() ? 2 : 0;
+    }
+    if (args[0] == "--version") {
+        std::cout << "docdesk-cli " << DOCDESK_VERSION << "\n";
+        return 0;
+    }
+    try {
+        const std::string command = args[0];
+        args.erase(args.begin());
+        if (command == "import")
+            return docdesk::cli::runImport(args);
+        if (command == "session")
+            return docdesk::cli::runSession(args);
+        std::cerr << docdesk::trf("docdesk-cli: unknown command '{}'. Try 'docdesk-cli --help'.", command) << "\n";
+        return 2;
+    } catch (const docdesk::cli::UsageError& e) {
+        std::cerr << "docdesk-cli: " << e.what() << "\n" << tr("Try 'docdesk-cli --help'.") << "\n";
+        return 2;
+    } catch (const docdesk::Error& e) {
+        std::cerr << "docdesk-cli: " << e.what() << "\n";
+        return 1;
+    } catch (const std::exception& e) {
+        std::cerr << "docdesk-cli: " << tr("internal error: ") << e.what() << "\n";
+        return 1;
+    }
+}

@@ -1,0 +1,39 @@
+#include "app/common/AppEnvironment.h"
+
+#include "core/common/Error.h"
+#include "core/common/Translate.h"
+#include "core/journal/Session.h"
+#include "platform/ChildProcess.h"
+#include "platform/DurableFiles.h"
+
+namespace docdesk::app {
+namespace fs = std::filesystem;
+
+fs::path localeDirectory() {
+    const fs::path installed = platform::executableDirectory().parent_path() / "share" / "locale";
+    std::error_code ec;
+    if (fs::exists(installed / "de" / "LC_MESSAGES" / "docdesk.mo", ec))
+        return installed;
+    return DOCDESK_BUILD_LOCALE_DIR;
+}
+
+void initialise() { initTranslations(localeDirectory().string()); }
+
+fs::path sessionsRoot() { return platform::appDirs().data / "sessions"; }
+
+ports::DurableFiles& durableFiles() { return platform::durableFiles(); }
+
+std::unique_ptr<journal::Session> openLastOrNewSession() {
+    for (const auto& s : journal::listSessions(sessionsRoot())) {
+        if (s.pageCount < 0)
+            continue; // damaged: listed for the user, not reopened automatically
+        try {
+            return journal::Session::open(s.directory, durableFiles());
+        } catch (const JournalError&) {
+            continue;
+        }
+    }
+    return journal::Session::create(sessionsRoot(), durableFiles());
+}
+
+} // namespace docdesk::app

@@ -1,0 +1,32 @@
+#pragma once
+// Start-up wiring shared by the GUI, the CLI and the worker: translations, the data folders,
+// and the platform services handed to core.
+#include "platform/AppDirs.h"
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+namespace docdesk::journal {
+class Session;
+}
+namespace docdesk::ports {
+class DurableFiles;
+}
+
+namespace docdesk::app {
+
+// Binds the gettext catalog (installed share/locale, or the build tree's) and the user's locale.
+void initialise();
+
+// The folder with the compiled catalogs, for wx's translations.
+std::filesystem::path localeDirectory();
+
+std::filesystem::path sessionsRoot();
+ports::DurableFiles& durableFiles();
+
+// The session the user worked in last, or a new one when there is none (or it cannot be
+// opened because it is damaged). SessionLockedError propagates.
+std::unique_ptr<journal::Session> openLastOrNewSession();
+
+} // namespace docdesk::app

@@ -1,0 +1,87 @@
+// docdesk — the desktop application. Start-up: translations, the last session (or a new
+// one), the main window, and the files named on the command line.
+#include "app/common/AppEnvironment.h"
+#include "app/gui/MainFrame.h"
+#include "core/common/Error.h"
+
+#include <cstdio>
+#include <wx/app.h>
+#include <wx/cmdline.h>
+#include <wx/image.h>
+#include <wx/intl.h>
+#include <wx/msgdlg.h>
+#include <wx/translation.h>
+
+namespace docdesk::gui {
+
+class DocdeskApp : public wxApp {
+public:
+    bool OnInit() override {
+        app::initialise();
+        wxFileTranslationsLoader::AddCatalogLookupPathPrefix(wxString::FromUTF8(app::localeDirectory().string()));
+        locale_.Init(wxLANGUAGE_DEFAULT, wxLOCALE_LOAD_DEFAULT);
+        locale_.AddCatalog("docdesk");
+        if (!wxApp::OnInit())
+            return false;
+        wxInitAllImageHandlers();
+        SetAppName("docdesk");
+
+        std::unique_ptr<journal::Session> session;
+        try {
+            session = newSession_ ? journal::Session::create(app::sessionsRoot(), app::durableFiles())
+                                  : app::openLastOrNewSession();
+        } catch (const SessionLockedError& e) {
+            const int answer = wxMessageBox(wxString::FromUTF8(e.what()) + "\n\n" + _("Start a new session instead?"),
+                                            _("Session in use"), wxYES_NO | wxICON_QUESTION);
+            if (answer != wxYES)
+                return false;
+            session = journal::Session::create(app::sessionsRoot(), app::durableFiles());
+        } catch (const Error& e) {
+            wxMessageBox(wxString::FromUTF8(e.what()), _("docdesk cannot start"), wxOK | wxICON_ERROR);
+            return false;
+        }
+        auto* frame = new MainFrame(std::move(session));
+        frame->Show();
+        frame->importPaths(files_);
+        return true;
+    }
+
+    void OnInitCmdLine(wxCmdLineParser& parser) override {
+        wxApp::OnInitCmdLine(parser);
+        parser.SetLogo(_("docdesk — capture, check, split and file documents."));
+        parser.AddSwitch("", "new-session", _("start an empty session instead of the last one"));
+        parser.AddSwitch("", "version", _("print the version and exit"));
+        parser.AddParam(_("image or PDF files and folders to add"), wxCMD_LINE_VAL_STRING,
+                        wxCMD_LINE_PARAM_OPTIONAL | wxCMD_LINE_PARAM_MULTIPLE);
+    }
+
+    bool OnCmdLineParsed(wxCmdLineParser& parser) override {
+        if (parser.Found("version")) {
+            std::printf("docdesk %s\n", DOCDESK_VERSION);
+            return false;
+        }
+        newSession_ = parser.Found("new-session");
+        for (size_t i = 0; i < parser.GetParamCount(); ++i)
+            files_.emplace_back(parser.GetParam(i).utf8_string());
+        return wxApp::OnCmdLineParsed(parser);
+    }
+
+    bool OnExceptionInMainLoop() override {
+        // A failure in one action must not end the application; say what happened.
+        try {
+            throw;
+        } catch (const std::exception& e) {
+            wxMessageBox(wxString::FromUTF8(e.what()), _("Something went wrong"), wxOK | wxICON_ERROR);
+        }
+        return true;
+    }
+
+private:
+    wxLocale locale_;
+    bool newSession_ = false;
+    std::vector<std::filesystem::path> files_;
+};
+
+} // namespace docdesk::gui
+
+wxIMPLEMENT_APP(docdesk::gui::DocdeskApp);

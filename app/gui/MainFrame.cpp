@@ -1,0 +1,186 @@
+#include "app/gui/MainFrame.h"
+
+#include "app/common/AppEnvironment.h"
+#include "app/gui/PageGridPanel.h"
+#include "capture/files/FileImporter.h"
+#include "core/common/Error.h"
+
+#include <wx/aboutdlg.h>
+#include <wx/dnd.h>
+#include <wx/filedlg.h>
+#include <wx/menu.h>
+#include <wx/msgdlg.h>
+#include <wx/sizer.h>
+#include <wx/statusbr.h>
+
+namespace docdesk::gui {
+namespace {
+
+class FileDropTarget : public wxFileDropTarget {
+public:
+    explicit FileDropTarget(MainFrame* frame) : frame_(frame) {}
+    bool OnDropFiles(wxCoord, wxCoord, const wxArrayString& names) override {
+        std::vector<std::filesystem::path> paths;
+        for (const auto& n : names)
+            paths.emplace_back(n.utf8_string());
+        frame_->importPaths(paths);
+        return true;
+    }
+
+private:
+    MainFrame* frame_;
+};
+
+enum { ID_NEW_SESSION = wxID_HIGHEST + 1 };
+
+} // namespace
+
+MainFrame::MainFrame(std::unique_ptr<journal::Session> session)
+    : wxFrame(nullptr, wxID_ANY, "docdesk", wxDefaultPosition, wxSize(1100, 750)),
+      session_(std::move(session)) {
+    SetName("docdesk");
+    buildMenus();
+    grid_ = new PageGridPanel(this);
+    auto* sizer = new wxBoxSizer(wxVERTICAL);
+    sizer->Add(grid_, 1, wxEXPAND);
+    SetSizer(sizer);
+    CreateStatusBar(2);
+    const int widths[] = {-1, 180};
+    GetStatusBar()->SetStatusWidths(2, widths);
+    SetDropTarget(new FileDropTarget(this));
+    Bind(wxEVT_CLOSE_WINDOW, &MainFrame::onClose, this);
+    grid_->setPages(session_->pages());
+    updateTitle();
+    showPageCount();
+    const auto& rec = session_->recovery();
+    if (rec.finished || rec.discarded)
+        SetStatusText(wxString::Format(_("Recovered the session after an interruption: %d pages completed, %d incomplete writes discarded."),
+                                       rec.finished, rec.discarded));
+}
+
+MainFrame::~MainFrame() {
+    for (auto& t : importers_)
+        t.request_stop();
+    importers_.clear();
+}
+
+void MainFrame::buildMenus() {
+    auto* file = new wxMenu;
+    file->Append(wxID_OPEN, _("&Open...\tCtrl+O"), _("Add image and PDF files to the session"));
+    file->Append(ID_NEW_SESSION, _("&New Session\tCtrl+Shift+N"), _("Start an empty capture session"));
+    file->AppendSeparator();
+    file->Append(wxID_EXIT, _("&Quit\tCtrl+Q"), _("Close docdesk; the session is kept"));
+    auto* help = new wxMenu;
+    help->Append(wxID_ABOUT, _("&About docdesk"));
+    auto* bar = new wxMenuBar;
+    bar->Append(file, _("&File"));
+    bar->Append(help, _("&Help"));
+    SetMenuBar(bar);
+    Bind(wxEVT_MENU, &MainFrame::onOpen, this, wxID_OPEN);
+    Bind(wxEVT_MENU, &MainFrame::onNewSession, this, ID_NEW_SESSION);
+    Bind(wxEVT_MENU, &MainFrame::onQuit, this, wxID_EXIT);
+    Bind(wxEVT_MENU, &MainFrame::onAbout, this, wxID_ABOUT);
+}
+
+void MainFrame::updateTitle() {
+    SetTitle(wxString::Format(_("docdesk — session %s"), wxString::FromUTF8(session_->summary().id)));
+}
+
+void MainFrame::showPageCount() {
+    SetStatusText(wxString::Format(wxPLURAL("%zu page", "%zu pages", grid_->pageCount()), grid_->pageCount()), 1);
+}
+
+void MainFrame::importPaths(const std::vector<std::filesystem::path>& paths) {
+    if (paths.empty())
+        return;
+    ++importsRunning_;
+    SetStatusText(_("Importing..."));
+    journal::Session* session = session_.get();
+    importers_.emplace_back([this, session, paths](std::stop_token stop) {
+        const auto files = capture::expandInputs(paths);
+        try {
+            capture::importFiles(*session, files, stop, [this](const capture::ImportOutcome& o, size_t done, size_t total) {
+                CallAfter([this, o, done, total] {
+                    if (o.ok())
+                        grid_->appendPages(o.pages);
+                    else
+                        importErrors_.push_back(o.error);
+                    showPageCount();
+                    SetStatusText(wxString::Format(_("Imported %zu of %zu files"), done, total));
+                });
+            });
+        } catch (const std::exception& e) {
+            // The session itself could not be written (disk full, permissions): say so.
+            const std::string message = e.what();
+            CallAfter([this, message] { importErrors_.push_back(message); });
+        }
+        CallAfter([this] {
+            if (--importsRunning_ > 0)
+                return;
+            if (!importErrors_.empty()) {
+                wxString text;
+                for (const auto& e : importErrors_)
+                    text += wxString::FromUTF8(e) + "\n";
+                SetStatusText(wxString::Format(wxPLURAL("%zu file could not be imported", "%zu files could not be imported",
+                                                        importErrors_.size()), importErrors_.size()));
+                importErrors_.clear();
+                wxMessageBox(text, _("Some files were not imported"), wxOK | wxICON_WARNING, this);
+            } else {
+                SetStatusText(_("Import finished"));
+            }
+        });
+    });
+}
+
+void MainFrame::onOpen(wxCommandEvent&) {
+    wxFileDialog dialog(this, _("Add files to the session"), "", "",
+                        _("Images and PDF files") + "|*.jpg;*.jpeg;*.png;*.tif;*.tiff;*.bmp;*.webp;*.pdf;*.JPG;*.JPEG;*.PNG;*.TIF;*.TIFF;*.PDF|" +
+                            _("All files") + "|*",
+                        wxFD_OPEN | wxFD_MULTIPLE | wxFD_FILE_MUST_EXIST);
+    if (dialog.ShowModal() != wxID_OK)
+        return;
+    wxArrayString names;
+    dialog.GetPaths(names);
+    std::vector<std::filesystem::path> paths;
+    for (const auto& n : names)
+        paths.emplace_back(n.utf8_string());
+    importPaths(paths);
+}
+
+void MainFrame::onNewSession(wxCommandEvent&) {
+    if (importsRunning_ > 0) {
+        wxMessageBox(_("Wait until the import has finished."), _("New Session"), wxOK | wxICON_INFORMATION, this);
+        return;
+    }
+    try {
+        auto fresh = journal::Session::create(app::sessionsRoot(), app::durableFiles());
+        importers_.clear();
+        session_ = std::move(fresh);
+        grid_->setPages({});
+        updateTitle();
+        showPageCount();
+        SetStatusText(_("Started a new session. The previous one is kept."));
+    } catch (const Error& e) {
+        wxMessageBox(wxString::FromUTF8(e.what()), _("Cannot start a new session"), wxOK | wxICON_ERROR, this);
+    }
+}
+
+void MainFrame::onQuit(wxCommandEvent&) { Close(); }
+
+void MainFrame::onClose(wxCloseEvent& event) {
+    // Stopping between files keeps everything already stored; the rest can be added again.
+    for (auto& t : importers_)
+        t.request_stop();
+    event.Skip();
+}
+
+void MainFrame::onAbout(wxCommandEvent&) {
+    wxAboutDialogInfo info;
+    info.SetName("docdesk");
+    info.SetVersion(DOCDESK_VERSION);
+    info.SetDescription(_("Capture, check, split and file documents from scanners, cameras and files.\n"
+                          "Nothing leaves this computer unless you press Upload."));
+    wxAboutBox(info, this);
+}
+
+} // namespace docdesk::gui

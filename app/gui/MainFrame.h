@@ -1,0 +1,41 @@
+#pragma once
+// The main window: menu, page grid and status bar. Event handlers translate the event and
+// hand the work to core/capture on a background thread; results come back via CallAfter.
+#include "core/journal/Session.h"
+
+#include <filesystem>
+#include <memory>
+#include <thread>
+#include <vector>
+#include <wx/frame.h>
+
+namespace docdesk::gui {
+
+class PageGridPanel;
+
+class MainFrame : public wxFrame {
+public:
+    explicit MainFrame(std::unique_ptr<journal::Session> session);
+    ~MainFrame() override;
+
+    // Imports files and folders in the background; pages appear as each file is stored.
+    void importPaths(const std::vector<std::filesystem::path>& paths);
+
+private:
+    void buildMenus();
+    void onOpen(wxCommandEvent&);
+    void onNewSession(wxCommandEvent&);
+    void onQuit(wxCommandEvent&);
+    void onAbout(wxCommandEvent&);
+    void onClose(wxCloseEvent&);
+    void updateTitle();
+    void showPageCount();
+
+    std::unique_ptr<journal::Session> session_;
+    PageGridPanel* grid_ = nullptr;
+    int importsRunning_ = 0;
+    std::vector<std::string> importErrors_;
+    std::vector<std::jthread> importers_; // after session_: joined before the session closes
+};
+
+} // namespace docdesk::gui

@@ -1,0 +1,43 @@
+#pragma once
+// The session's pages as a grid of thumbnails. Virtual: only the rows in view are drawn and
+// only their thumbnails are requested, so thousands of pages stay smooth.
+#include "app/gui/ThumbnailLoader.h"
+#include "core/model/Page.h"
+
+#include <map>
+#include <memory>
+#include <set>
+#include <vector>
+#include <wx/bitmap.h>
+#include <wx/vscroll.h>
+
+namespace docdesk::gui {
+
+class PageGridPanel : public wxVScrolledWindow {
+public:
+    explicit PageGridPanel(wxWindow* parent);
+    ~PageGridPanel() override;
+
+    void setPages(std::vector<PageRecord> pages);
+    void appendPages(const std::vector<PageRecord>& pages);
+    size_t pageCount() const { return pages_.size(); }
+    std::vector<std::int64_t> selectedPageIds() const;
+
+private:
+    wxCoord OnGetRowHeight(size_t row) const override;
+    void onPaint(wxPaintEvent& event);
+    void onSize(wxSizeEvent& event);
+    void onLeftDown(wxMouseEvent& event);
+    void onThumbnail(std::int64_t pageId, RgbImage image, std::string error);
+    int columns() const;
+    void updateRowCount();
+    int hitTest(const wxPoint& clientPoint) const;
+
+    std::vector<PageRecord> pages_;
+    std::map<std::int64_t, wxBitmap> thumbnails_;
+    std::map<std::int64_t, std::string> failures_;
+    std::set<std::int64_t> selected_;
+    std::unique_ptr<ThumbnailLoader> loader_; // last: stopped first on destruction
+};
+
+} // namespace docdesk::gui

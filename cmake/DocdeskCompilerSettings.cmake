@@ -1,0 +1,17 @@
+# Warning and sanitizer flags shared by every docdesk target (applied through an interface
+# library so third-party code found by find_package is not affected).
+add_library(docdesk_compile_options INTERFACE)
+add_library(docdesk::compile_options ALIAS docdesk_compile_options)
+
+target_compile_options(docdesk_compile_options INTERFACE
+  -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wcast-align -Wunused
+  -Woverloaded-virtual -Wnull-dereference -Wformat=2 -Wimplicit-fallthrough)
+if(DOCDESK_WERROR)
+  target_compile_options(docdesk_compile_options INTERFACE -Werror)
+endif()
+
+if(DOCDESK_SANITIZE)
+  target_compile_options(docdesk_compile_options INTERFACE
+    -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  target_link_options(docdesk_compile_options INTERFACE -fsanitize=address,undefined)
+endif()

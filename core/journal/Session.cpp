@@ -1,0 +1,420 @@
+#include "core/journal/Session.h"
+
+#include "core/common/Error.h"
+#include "core/common/Sha256.h"
+#include "core/common/Translate.h"
+#include "core/journal/SqliteDatabase.h"
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <random>
+#include <system_error>
+
+namespace docdesk::journal {
+namespace fs = std::filesystem;
+namespace {
+
+constexpr int kSchemaVersion = 1;
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS originals(
+  id INTEGER PRIMARY KEY,
+  file_name TEXT NOT NULL UNIQUE,
+  media_type TEXT NOT NULL,
+  byte_size INTEGER NOT NULL,
+  sha256 TEXT NOT NULL,
+  source TEXT NOT NULL,
+  page_count INTEGER NOT NULL CHECK(page_count > 0),
+  state TEXT NOT NULL CHECK(state IN ('pending', 'stored')),
+  created_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS pages(
+  id INTEGER PRIMARY KEY,
+  original_id INTEGER NOT NULL REFERENCES originals(id),
+  source_page INTEGER NOT NULL,
+  position INTEGER NOT NULL,
+  transforms TEXT NOT NULL DEFAULT '{}',
+  analysis TEXT,
+  deleted INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX IF NOT EXISTS pages_by_position ON pages(deleted, position);
+CREATE TABLE IF NOT EXISTS documents(
+  id INTEGER PRIMARY KEY,
+  position INTEGER NOT NULL,
+  title TEXT,
+  fields TEXT NOT NULL DEFAULT '{}',
+  starts_because TEXT);
+CREATE TABLE IF NOT EXISTS document_pages(
+  document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+  page_id INTEGER NOT NULL REFERENCES pages(id),
+  position INTEGER NOT NULL,
+  PRIMARY KEY(document_id, page_id));
+)sql";
+
+constexpr const char* kPageColumns =
+    "SELECT p.id, p.original_id, o.file_name, o.media_type, o.sha256, o.byte_size, o.source, "
+    "p.source_page, p.position, p.transforms, p.analysis, o.created_at "
+    "FROM pages p JOIN originals o ON o.id = p.original_id ";
+
+std::string nowIso8601() {
+    using namespace std::chrono;
+    const auto now = floor<seconds>(system_clock::now());
+    const auto day = floor<days>(now);
+    const year_month_day ymd{day};
+    const hh_mm_ss hms{now - day};
+    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", int(ymd.year()), unsigned(ymd.month()),
+                       unsigned(ymd.day()), hms.hours().count(), hms.minutes().count(),
+                       hms.seconds().count());
+}
+
+std::string randomHex(int bytes) {
+    thread_local std::mt19937_64 rng{std::random_device{}()};
+    std::string s;
+    for (int i = 0; i < bytes; ++i)
+        s += fmt::format("{:02x}", unsigned(rng() & 0xff));
+    return s;
+}
+
+std::string newSessionId() {
+    // Sortable by creation time; the random tail keeps two sessions of one second apart.
+    std::string t = nowIso8601(); // 2026-11-23T19:40:12Z
+    std::string id;
+    for (char c : t)
+        if (std::isdigit(static_cast<unsigned char>(c)))
+            id += c;
+    id.insert(8, "-");
+    return id + "-" + randomHex(2);
+}
+
+std::string extensionForMime(const std::string& mime) {
+    if (mime == "image/jpeg") return ".jpg";
+    if (mime == "image/png") return ".png";
+    if (mime == "image/tiff") return ".tif";
+    if (mime == "image/bmp") return ".bmp";
+    if (mime == "image/webp") return ".webp";
+    if (mime == "application/pdf") return ".pdf";
+    return ".bin";
+}
+
+PageRecord readPage(const SqliteDatabase::Statement& st, const fs::path& originalsDir) {
+    PageRecord p;
+    p.id = st.int64(0);
+    p.originalId = st.int64(1);
+    p.originalFile = originalsDir / st.text(2);
+    p.mediaType = st.text(3);
+    p.sha256 = st.text(4);
+    p.byteSize = static_cast<std::uint64_t>(st.int64(5));
+    p.source = st.text(6);
+    p.sourcePage = static_cast<int>(st.int64(7));
+    p.position = static_cast<int>(st.int64(8));
+    p.transformsJson = st.text(9);
+    p.analysisJson = st.optionalText(10);
+    p.createdAt = st.text(11);
+    return p;
+}
+
+void insertPages(SqliteDatabase& db, std::int64_t originalId, int pageCount) {
+    SqliteDatabase::Statement next(db, "SELECT COALESCE(MAX(position) + 1, 0) FROM pages");
+    next.step();
+    std::int64_t position = next.int64(0);
+    SqliteDatabase::Statement ins(
+        db, "INSERT INTO pages(original_id, source_page, position) VALUES(?, ?, ?)");
+    for (int i = 1; i <= pageCount; ++i) {
+        ins.bind(1, originalId).bind(2, std::int64_t{i}).bind(3, position++);
+        ins.run();
+        ins.reset();
+    }
+}
+
+bool fileMatches(const fs::path& file, std::uint64_t size, const std::string& sha256) {
+    std::error_code ec;
+    if (!fs::is_regular_file(file, ec) || fs::file_size(file, ec) != size || ec)
+        return false;
+    try {
+        return sha256HexOfFile(file) == sha256;
+    } catch (const fs::filesystem_error&) {
+        return false;
+    }
+}
+
+} // namespace
+
+Session::Session(fs::path directory, std::unique_ptr<SqliteDatabase> db,
+                 std::unique_ptr<ports::ExclusiveLock> lock, ports::DurableFiles* files)
+    : directory_(std::move(directory)), db_(std::move(db)), lock_(std::move(lock)), files_(files) {}
+
+Session::~Session() = default;
+
+std::unique_ptr<ports::ExclusiveLock> Session::lock(const fs::path& directory,
+                                                    ports::DurableFiles& files) {
+    std::string holder;
+    auto lock = files.tryLockExclusive(directory / kLockFile, holder);
+    if (!lock)
+        throw SessionLockedError(trf(
+            "The session {} is open in another docdesk window ({}). Close it there first, or "
+            "start a new session.",
+            directory.filename().string(), holder));
+    return lock;
+}
+
+std::unique_ptr<Session> Session::create(const fs::path& sessionsRoot, ports::DurableFiles& files,
+                                         const std::string& name) {
+    std::error_code ec;
+    fs::create_directories(sessionsRoot, ec);
+    fs::path dir;
+    for (int attempt = 0; attempt < 10; ++attempt) {
+        dir = sessionsRoot / newSessionId();
+        if (fs::create_directory(dir, ec))
+            break;
+        if (ec)
+            throw JournalError(trf("Cannot create the session folder {}: {}", dir.string(), ec.message()));
+    }
+    fs::create_directory(dir / kOriginalsDir, ec);
+    if (ec)
+        throw JournalError(trf("Cannot create the session folder {}: {}", dir.string(), ec.message()));
+    auto l = lock(dir, files);
+    auto db = std::make_unique<SqliteDatabase>(dir / kIndexFile, SqliteDatabase::Mode::ReadWriteCreate);
+    std::unique_ptr<Session> s(new Session(dir, std::move(db), std::move(l), &files));
+    s->createSchema();
+    SqliteDatabase::Transaction tx(*s->db_);
+    SqliteDatabase::Statement meta(*s->db_, "INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)");
+    for (const auto& [k, v] : {std::pair<std::string, std::string>{"schema_version", std::to_string(kSchemaVersion)},
+                               {"created_at", nowIso8601()},
+                               {"name", name}}) {
+        meta.bind(1, k).bind(2, v);
+        meta.run();
+        meta.reset();
+    }
+    tx.commit();
+    return s;
+}
+
+std::unique_ptr<Session> Session::open(const fs::path& directory, ports::DurableFiles& files) {
+    if (!fs::exists(directory / kIndexFile))
+        throw JournalError(trf("{} is not a docdesk session (it has no {}).", directory.string(), kIndexFile));
+    auto l = lock(directory, files);
+    auto db = std::make_unique<SqliteDatabase>(directory / kIndexFile, SqliteDatabase::Mode::ReadWrite);
+    std::unique_ptr<Session> s(new Session(directory, std::move(db), std::move(l), &files));
+    s->createSchema();
+    s->recover();
+    return s;
+}
+
+std::unique_ptr<Session> Session::openReadOnly(const fs::path& directory) {
+    if (!fs::exists(directory / kIndexFile))
+        throw JournalError(trf("{} is not a docdesk session (it has no {}).", directory.string(), kIndexFile));
+    auto db = std::make_unique<SqliteDatabase>(directory / kIndexFile, SqliteDatabase::Mode::ReadOnly);
+    return std::unique_ptr<Session>(new Session(directory, std::move(db), nullptr, nullptr));
+}
+
+void Session::createSchema() {
+    db_->exec("PRAGMA journal_mode=WAL");
+    db_->exec("PRAGMA synchronous=FULL");
+    db_->exec("PRAGMA foreign_keys=ON");
+    db_->exec(kSchema);
+    SqliteDatabase::Statement v(*db_, "SELECT value FROM meta WHERE key = 'schema_version'");
+    if (v.step() && std::stoi(v.text(0)) > kSchemaVersion)
+        throw JournalError(trf("The session {} was written by a newer docdesk (format {}); update docdesk to open it.",
+                               directory_.filename().string(), v.text(0)));
+}
+
+void Session::recover() {
+    const fs::path originals = directory_ / kOriginalsDir;
+    struct Pending {
+        std::int64_t id;
+        std::string file;
+        std::uint64_t size;
+        std::string sha;
+        int pages;
+    };
+    std::vector<Pending> pending;
+    {
+        SqliteDatabase::Statement st(
+            *db_, "SELECT id, file_name, byte_size, sha256, page_count FROM originals WHERE state = 'pending'");
+        while (st.step())
+            pending.push_back({st.int64(0), st.text(1), static_cast<std::uint64_t>(st.int64(2)),
+                               st.text(3), static_cast<int>(st.int64(4))});
+    }
+    for (const auto& p : pending) {
+        SqliteDatabase::Transaction tx(*db_);
+        if (fileMatches(originals / p.file, p.size, p.sha)) {
+            SqliteDatabase::Statement up(*db_, "UPDATE originals SET state = 'stored' WHERE id = ?");
+            up.bind(1, p.id).run();
+            insertPages(*db_, p.id, p.pages);
+            ++recovery_.finished;
+        } else {
+            SqliteDatabase::Statement del(*db_, "DELETE FROM originals WHERE id = ?");
+            del.bind(1, p.id).run();
+            std::error_code ec;
+            fs::remove(originals / p.file, ec);
+            ++recovery_.discarded;
+        }
+        tx.commit();
+    }
+    // Temporary files of interrupted writes (they were never renamed into place).
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(originals, ec))
+        if (entry.path().filename().string().starts_with(".tmp-"))
+            fs::remove(entry.path(), ec);
+}
+
+void Session::requireWritable() const {
+    if (!files_)
+        throw JournalError(trf("The session {} is open read-only.", directory_.filename().string()));
+}
+
+SessionSummary Session::summary() const {
+    std::lock_guard g(mutex_);
+    SessionSummary s;
+    s.id = directory_.filename().string();
+    s.directory = directory_;
+    SqliteDatabase::Statement meta(*db_, "SELECT key, value FROM meta");
+    while (meta.step()) {
+        if (meta.text(0) == "name")
+            s.name = meta.text(1);
+        else if (meta.text(0) == "created_at")
+            s.createdAt = meta.text(1);
+    }
+    SqliteDatabase::Statement n(*db_, "SELECT COUNT(*) FROM pages WHERE deleted = 0");
+    n.step();
+    s.pageCount = static_cast<int>(n.int64(0));
+    return s;
+}
+
+std::vector<PageRecord> Session::addOriginal(std::span<const std::byte> bytes, const std::string& source,
+                                             const std::string& mediaType, int pageCount) {
+    requireWritable();
+    if (pageCount <= 0)
+        throw std::invalid_argument("addOriginal: pageCount must be positive");
+    const std::string sha = sha256Hex(bytes);
+    std::lock_guard g(mutex_);
+    // 1. Record the intent, with the hash that recovery checks the file against.
+    std::string fileName;
+    std::int64_t originalId = 0;
+    {
+        SqliteDatabase::Transaction tx(*db_);
+        fileName = randomHex(12) + extensionForMime(mediaType);
+        SqliteDatabase::Statement ins(*db_,
+            "INSERT INTO originals(file_name, media_type, byte_size, sha256, source, page_count, state, created_at) "
+            "VALUES(?, ?, ?, ?, ?, ?, 'pending', ?)");
+        ins.bind(1, fileName).bind(2, mediaType).bind(3, static_cast<std::int64_t>(bytes.size()))
+            .bind(4, sha).bind(5, source).bind(6, std::int64_t{pageCount}).bind(7, nowIso8601());
+        ins.run();
+        originalId = db_->lastInsertId();
+        tx.commit();
+    }
+    // 2. The bytes, atomically.
+    const fs::path target = directory_ / kOriginalsDir / fileName;
+    try {
+        files_->writeAtomically(target, bytes);
+    } catch (const fs::filesystem_error& e) {
+        SqliteDatabase::Statement del(*db_, "DELETE FROM originals WHERE id = ?");
+        del.bind(1, originalId).run();
+        throw JournalError(trf("Cannot store {} in the session: {}", source, e.code().message()));
+    }
+    // 3. Commit point: the original and its pages become visible together.
+    {
+        SqliteDatabase::Transaction tx(*db_);
+        SqliteDatabase::Statement up(*db_, "UPDATE originals SET state = 'stored' WHERE id = ?");
+        up.bind(1, originalId).run();
+        insertPages(*db_, originalId, pageCount);
+        tx.commit();
+    }
+    return pagesOfOriginal(originalId);
+}
+
+std::vector<PageRecord> Session::pagesOfOriginal(std::int64_t originalId) const {
+    std::vector<PageRecord> out;
+    SqliteDatabase::Statement st(*db_, (std::string(kPageColumns) +
+        "WHERE p.original_id = ? AND p.deleted = 0 ORDER BY p.position").c_str());
+    st.bind(1, originalId);
+    while (st.step())
+        out.push_back(readPage(st, directory_ / kOriginalsDir));
+    return out;
+}
+
+std::vector<PageRecord> Session::pages() const {
+    std::lock_guard g(mutex_);
+    std::vector<PageRecord> out;
+    SqliteDatabase::Statement st(*db_, (std::string(kPageColumns) +
+        "WHERE o.state = 'stored' AND p.deleted = 0 ORDER BY p.position").c_str());
+    int index = 0;
+    while (st.step()) {
+        out.push_back(readPage(st, directory_ / kOriginalsDir));
+        out.back().position = index++; // dense order for callers
+    }
+    return out;
+}
+
+int Session::pageCount() const {
+    std::lock_guard g(mutex_);
+    SqliteDatabase::Statement n(*db_,
+        "SELECT COUNT(*) FROM pages p JOIN originals o ON o.id = p.original_id "
+        "WHERE o.state = 'stored' AND p.deleted = 0");
+    n.step();
+    return static_cast<int>(n.int64(0));
+}
+
+void Session::setTransforms(std::int64_t pageId, const std::string& json) {
+    requireWritable();
+    std::lock_guard g(mutex_);
+    SqliteDatabase::Statement st(*db_, "UPDATE pages SET transforms = ? WHERE id = ?");
+    st.bind(1, json).bind(2, pageId).run();
+}
+
+void Session::setAnalysis(std::int64_t pageId, const std::string& json) {
+    requireWritable();
+    std::lock_guard g(mutex_);
+    SqliteDatabase::Statement st(*db_, "UPDATE pages SET analysis = ? WHERE id = ?");
+    st.bind(1, json).bind(2, pageId).run();
+}
+
+void Session::removePage(std::int64_t pageId) {
+    requireWritable();
+    std::lock_guard g(mutex_);
+    SqliteDatabase::Statement st(*db_, "UPDATE pages SET deleted = 1 WHERE id = ?");
+    st.bind(1, pageId).run();
+}
+
+void Session::restorePage(std::int64_t pageId) {
+    requireWritable();
+    std::lock_guard g(mutex_);
+    SqliteDatabase::Statement st(*db_, "UPDATE pages SET deleted = 0 WHERE id = ?");
+    st.bind(1, pageId).run();
+}
+
+void Session::movePage(std::int64_t pageId, int newPosition) {
+    requireWritable();
+    std::lock_guard g(mutex_);
+    SqliteDatabase::Transaction tx(*db_);
+    std::vector<std::int64_t> order;
+    {
+        SqliteDatabase::Statement st(*db_, "SELECT id FROM pages WHERE deleted = 0 ORDER BY position");
+        while (st.step())
+            if (st.int64(0) != pageId)
+                order.push_back(st.int64(0));
+    }
+    newPosition = std::clamp(newPosition, 0, static_cast<int>(order.size()));
+    order.insert(order.begin() + newPosition, pageId);
+    SqliteDatabase::Statement up(*db_, "UPDATE pages SET position = ? WHERE id = ?");
+    for (size_t i = 0; i < order.size(); ++i) {
+        up.bind(1, static_cast<std::int64_t>(i)).bind(2, order[i]).run();
+        up.reset();
+    }
+    tx.commit();
+}
+
+std::vector<std::string> Session::verify() const {
+    std::lock_guard g(mutex_);
+    std::vector<std::string> bad;
+    SqliteDatabase::Statement st(*db_,
+        "SELECT file_name, byte_size, sha256 FROM originals WHERE state = 'stored' ORDER BY id");
+    while (st.step()) {
+        if (!fileMatches(directory_ / kOriginalsDir / st.text(0),
+                         static_cast<std::uint64_t>(st.int64(1)), st.text(2)))
+            bad.push_back(st.text(0));
+    }
+    return bad;
+}
+
+} // namespace docdesk::journal

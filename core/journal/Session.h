@@ -1,0 +1,107 @@
+#pragma once
+// A capture session on disk: the originals exactly as they arrived (never overwritten) and
+// an SQLite index (WAL) of page order, sources, edits, analysis results and documents.
+//
+// Crash safety: an original is first recorded as "pending" with its SHA-256, then written
+// atomically (temp file, fsync, rename), then marked "stored" together with its pages in one
+// transaction. On open, pending originals whose file is complete and matches its hash are
+// finished; the rest are rolled back. So after a crash a session shows every page whose write
+// completed and never a half-written one. One process at a time holds a session (a lock file);
+// others may open it read-only.
+#include "core/model/Page.h"
+#include "core/ports/DurableFiles.h"
+
+#include <cstddef>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace docdesk::journal {
+
+class SqliteDatabase;
+
+struct SessionSummary {
+    std::string id;
+    std::filesystem::path directory;
+    std::string name;
+    std::string createdAt;
+    int pageCount = 0;
+};
+
+struct RecoveryReport {
+    int finished = 0;   // pending originals that were complete and are now stored
+    int discarded = 0;  // incomplete writes that were rolled back
+};
+
+class Session {
+public:
+    // Creates a new, empty session in a fresh folder below `sessionsRoot`.
+    static std::unique_ptr<Session> create(const std::filesystem::path& sessionsRoot,
+                                           ports::DurableFiles& files, const std::string& name = {});
+    // Opens an existing session for writing: takes the lock (SessionLockedError when another
+    // process holds it) and recovers from an earlier crash.
+    static std::unique_ptr<Session> open(const std::filesystem::path& directory,
+                                         ports::DurableFiles& files);
+    // Opens for reading only, without the lock and without recovery (e.g. the CLI while the
+    // GUI has the session open). Write calls throw.
+    static std::unique_ptr<Session> openReadOnly(const std::filesystem::path& directory);
+
+    Session(const Session&) = delete;
+    Session& operator=(const Session&) = delete;
+    ~Session();
+
+    SessionSummary summary() const;
+    const std::filesystem::path& directory() const { return directory_; }
+    const RecoveryReport& recovery() const { return recovery_; }
+
+    // Stores an original (the file's exact bytes) with `pageCount` pages appended to the end of
+    // the session. Returns the new pages once everything is durable.
+    std::vector<PageRecord> addOriginal(std::span<const std::byte> bytes, const std::string& source,
+                                        const std::string& mediaType, int pageCount);
+
+    // Pages in session order (deleted pages excluded).
+    std::vector<PageRecord> pages() const;
+    int pageCount() const;
+
+    // Non-destructive edits and results.
+    void setTransforms(std::int64_t pageId, const std::string& json);
+    void setAnalysis(std::int64_t pageId, const std::string& json);
+    // Hides a page (the original stays); restorePage undoes it.
+    void removePage(std::int64_t pageId);
+    void restorePage(std::int64_t pageId);
+    // Moves a page so that it ends up at `newPosition` (0-based) in session order.
+    void movePage(std::int64_t pageId, int newPosition);
+
+    // Verifies that each stored original is present and matches its hash; returns the
+    // originals that do not (by file name).
+    std::vector<std::string> verify() const;
+
+    static constexpr const char* kIndexFile = "session.sqlite";
+    static constexpr const char* kOriginalsDir = "originals";
+    static constexpr const char* kLockFile = "lock";
+
+private:
+    Session(std::filesystem::path directory, std::unique_ptr<SqliteDatabase> db,
+            std::unique_ptr<ports::ExclusiveLock> lock, ports::DurableFiles* files);
+    static std::unique_ptr<ports::ExclusiveLock> lock(const std::filesystem::path& directory,
+                                                      ports::DurableFiles& files);
+    void createSchema();
+    void recover();
+    void requireWritable() const;
+    std::vector<PageRecord> pagesOfOriginal(std::int64_t originalId) const;
+
+    std::filesystem::path directory_;
+    std::unique_ptr<SqliteDatabase> db_;
+    std::unique_ptr<ports::ExclusiveLock> lock_;
+    ports::DurableFiles* files_; // null when read-only
+    RecoveryReport recovery_;
+    mutable std::mutex mutex_;
+};
+
+// The sessions below a folder, newest first.
+std::vector<SessionSummary> listSessions(const std::filesystem::path& sessionsRoot);
+
+} // namespace docdesk::journal

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs the Debian/Ubuntu packages docdesk needs to build, run and test.
+# Idempotent: packages already present are skipped, and apt is not touched at all
+# when everything is there. Uses sudo when not run as root.
+#   installer/install-deps.sh            build + run dependencies
+#   installer/install-deps.sh --tests    also the tools the test suite drives
+set -euo pipefail
+
+build_pkgs=(
+  build-essential cmake pkg-config gettext
+  libwxgtk3.2-dev libopencv-dev libzxing-dev libcurl4-openssl-dev libsodium-dev
+  libboost-test-dev libsane-dev sane-utils libhpdf-dev libpoppler-cpp-dev libsqlite3-dev nlohmann-json3-dev libfmt-dev
+)
+test_pkgs=(
+  xvfb xauth xdotool imagemagick apache2 strace zbar-tools poppler-utils
+)
+
+want=("${build_pkgs[@]}")
+if [[ "${1:-}" == "--tests" ]]; then
+  want+=("${test_pkgs[@]}")
+fi
+
+missing=()
+for p in "${want[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [[ ${#missing[@]} -eq 0 ]]; then
+  exit 0
+fi
+
+SUDO=()
+if [[ $(id -u) -ne 0 ]]; then
+  SUDO=(sudo)
+fi
+echo "docdesk: installing ${#missing[@]} packages: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+"${SUDO[@]}" apt-get update -qq
+"${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,18 @@
+#pragma once
+// POSIX implementation of core's DurableFiles port (fsync + rename, flock).
+#include "core/ports/DurableFiles.h"
+
+namespace docdesk::platform {
+
+class PosixDurableFiles final : public ports::DurableFiles {
+public:
+    void writeAtomically(const std::filesystem::path& target,
+                         std::span<const std::byte> bytes) override;
+    std::unique_ptr<ports::ExclusiveLock> tryLockExclusive(const std::filesystem::path& lockFile,
+                                                           std::string& holder) override;
+};
+
+// The process-wide instance the app and tools wire into core.
+ports::DurableFiles& durableFiles();
+
+} // namespace docdesk::platform
