@@ -5,7 +5,7 @@ add_library(docdesk::compile_options ALIAS docdesk_compile_options)
 
 target_compile_options(docdesk_compile_options INTERFACE
   -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wcast-align -Wunused
-  -Woverloaded-virtual -Wnull-dereference -Wformat=2 -Wimplicit-fallthrough)
+  -Woverloaded-virtual -Wformat=2 -Wimplicit-fallthrough)
 if(DOCDESK_WERROR)
   target_compile_options(docdesk_compile_options INTERFACE -Werror)
 endif()

@@ -17,6 +17,7 @@ struct ChildOptions {
     bool pipeStdout = false;
     bool discardStdout = false;
     bool discardStderr = false;
+    std::filesystem::path stderrFile; // when set, stderr is appended to this file
     std::filesystem::path workingDirectory;
 };
 

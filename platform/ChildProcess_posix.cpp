@@ -85,7 +85,9 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv, const ChildOpti
     } else if (options.discardStdout) {
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
     }
-    if (options.discardStderr)
+    if (!options.stderrFile.empty())
+        posix_spawn_file_actions_addopen(&actions, 2, options.stderrFile.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    else if (options.discardStderr)
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
     if (!options.workingDirectory.empty())
         posix_spawn_file_actions_addchdir_np(&actions, options.workingDirectory.c_str());

@@ -104,11 +104,11 @@ RgbImage renderPdfThumbnail(const std::filesystem::path& file, int pageIndex, in
     poppler::page_renderer renderer;
     renderer.set_render_hints(poppler::page_renderer::antialiasing |
                               poppler::page_renderer::text_antialiasing);
-    renderer.set_image_format(poppler::image::format_rgb24);
+    renderer.set_image_format(poppler::image::format_argb32);
     poppler::image img = renderer.render_page(page.get(), dpi, dpi);
     if (!img.is_valid())
         throw UnreadableFileError(tr("A page of the PDF file could not be rendered."));
-    // format_rgb24 is stored as 32-bit words 0xffRRGGBB, i.e. BGRA bytes on little endian.
+    // format_argb32 stores native-endian 32-bit words 0xAARRGGBB: BGRA bytes on little endian.
     cv::Mat bgra(img.height(), img.width(), CV_8UC4, img.data(), size_t(img.bytes_per_row()));
     cv::Mat bgr;
     cv::cvtColor(bgra, bgr, cv::COLOR_BGRA2BGR);

@@ -1,0 +1,89 @@
+#define BOOST_TEST_MODULE cli
+// Runs the real docdesk-cli with its own XDG_DATA_HOME.
+#include "platform/ChildProcess.h"
+#include "tests/support/TestSupport.h"
+
+#include <boost/test/unit_test.hpp>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+using namespace docdesk;
+using nlohmann::json;
+
+namespace {
+
+struct Run {
+    std::string out;
+    platform::ExitStatus status;
+};
+
+Run cli(const test::TempDir& home, std::vector<std::string> args) {
+    args.insert(args.begin(), test::cliPath().string());
+    platform::ChildOptions opts;
+    opts.pipeStdout = true;
+    opts.discardStderr = true;
+    opts.environment["XDG_DATA_HOME"] = (home / "data").string();
+    opts.environment["LANG"] = "C.UTF-8";
+    opts.environment["LANGUAGE"] = "";
+    platform::ChildProcess p(args, opts);
+    Run r;
+    r.out = p.readAll();
+    r.status = p.wait();
+    return r;
+}
+
+std::vector<json> jsonLines(const std::string& text) {
+    std::vector<json> out;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);)
+        out.push_back(json::parse(line));
+    return out;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(help_version_and_wrong_usage) {
+    test::TempDir home;
+    const auto help = cli(home, {"--help"});
+    BOOST_TEST(help.status.success());
+    BOOST_TEST(help.out.find("session list") != std::string::npos);
+    BOOST_TEST(help.out.find("import") != std::string::npos);
+    const auto version = cli(home, {"--version"});
+    BOOST_TEST(version.out.starts_with("docdesk-cli " DOCDESK_VERSION));
+    BOOST_TEST(cli(home, {"frobnicate"}).status.code == 2);
+    BOOST_TEST(cli(home, {"import"}).status.code == 2);
+    BOOST_TEST(cli(home, {"session", "show", "--bogus"}).status.code == 2);
+    BOOST_TEST(cli(home, {"session", "list"}).status.success());
+    BOOST_TEST(cli(home, {"session", "show"}).status.code == 1); // no session yet
+}
+
+BOOST_AUTO_TEST_CASE(import_then_list_show_and_verify) {
+    test::TempDir home;
+    test::writeTestImage(home / "a.png", 200, 280, 0, 0, 255);
+    test::writeFile(home / "b.pdf", test::minimalPdf(3));
+    test::writeFile(home / "broken.jpg", std::string("\xFF\xD8\xFF\xE0 truncated", 14));
+    const auto imported = cli(home, {"import", "--json", (home / "a.png").string(), (home / "broken.jpg").string(),
+                                     (home / "b.pdf").string()});
+    BOOST_TEST(imported.status.code == 1); // one file failed
+    const auto lines = jsonLines(imported.out);
+    BOOST_REQUIRE(lines.size() == 3u);
+    BOOST_TEST(lines[0]["pages"].size() == 1u);
+    BOOST_TEST(lines[1].contains("error"));
+    BOOST_TEST(lines[2]["pages"].size() == 3u);
+
+    const auto list = jsonLines(cli(home, {"session", "list", "--json"}).out);
+    BOOST_REQUIRE(list.size() == 1u);
+    BOOST_TEST(list[0]["pages"] == 4);
+
+    const auto show = json::parse(cli(home, {"session", "show", "--json"}).out);
+    BOOST_REQUIRE(show["pages"].size() == 4u);
+    BOOST_TEST(show["pages"][3]["page"] == 3);
+    BOOST_TEST(show["pages"][3]["media_type"] == "application/pdf");
+    BOOST_TEST(cli(home, {"session", "verify"}).status.success());
+
+    // A second import goes to the same (last) session; --new-session starts another.
+    BOOST_TEST(cli(home, {"import", (home / "a.png").string()}).status.success());
+    BOOST_TEST(json::parse(cli(home, {"session", "show", "--json"}).out)["pages"].size() == 5u);
+    BOOST_TEST(cli(home, {"import", "--new-session", (home / "a.png").string()}).status.success());
+    BOOST_TEST(jsonLines(cli(home, {"session", "list", "--json"}).out).size() == 2u);
+}

@@ -1,0 +1,43 @@
+#pragma once
+// Shared helpers for docdesk's tests: temporary folders, generated fixtures, and the paths of
+// the programs under test (passed in by CMake).
+#include <cstddef>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace docdesk::test {
+
+// A fresh folder below the system temp dir, removed at destruction (kept when
+// DOCDESK_KEEP_TEST_FILES is set, for inspecting a failure).
+class TempDir {
+public:
+    TempDir();
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    ~TempDir();
+    const std::filesystem::path& path() const { return path_; }
+    std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+private:
+    std::filesystem::path path_;
+};
+
+std::vector<std::byte> readFile(const std::filesystem::path& file);
+void writeFile(const std::filesystem::path& file, const std::string& bytes);
+
+// A page image filled with `bgr` and a contrasting block, written as PNG or JPEG by extension.
+// `noise` adds random pixels, which makes PNGs large (useful to catch writes in the middle).
+void writeTestImage(const std::filesystem::path& file, int width, int height,
+                    unsigned char b, unsigned char g, unsigned char r, bool noise = false,
+                    unsigned seed = 1);
+
+// A minimal valid PDF with `pages` empty A4 pages, written by hand (no PDF library needed).
+std::string minimalPdf(int pages);
+
+// Paths of the programs under test (from the build).
+std::filesystem::path cliPath();
+std::filesystem::path guiPath();
+std::filesystem::path artifactsDir(); // screenshots and logs of test runs
+
+} // namespace docdesk::test

@@ -1,0 +1,190 @@
+#define BOOST_TEST_MODULE journal
+#include "core/common/Error.h"
+#include "core/common/Sha256.h"
+#include "core/journal/Session.h"
+#include "platform/DurableFiles.h"
+#include "tests/support/TestSupport.h"
+
+#include <boost/test/unit_test.hpp>
+#include <fstream>
+#include <sqlite3.h>
+
+using namespace docdesk;
+using journal::Session;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::vector<std::byte> bytesOf(const std::string& s) {
+    std::vector<std::byte> b(s.size());
+    std::memcpy(b.data(), s.data(), s.size());
+    return b;
+}
+
+void sql(const fs::path& db, const std::string& statement) {
+    sqlite3* h = nullptr;
+    BOOST_REQUIRE(sqlite3_open(db.c_str(), &h) == SQLITE_OK);
+    char* err = nullptr;
+    const int rc = sqlite3_exec(h, statement.c_str(), nullptr, nullptr, &err);
+    const std::string message = err ? err : "";
+    sqlite3_free(err);
+    sqlite3_close(h);
+    BOOST_REQUIRE_MESSAGE(rc == SQLITE_OK, message);
+}
+
+struct Fixture {
+    test::TempDir root;
+    ports::DurableFiles& files = platform::durableFiles();
+};
+
+} // namespace
+
+BOOST_FIXTURE_TEST_CASE(pages_survive_reopen_in_order_with_hashes, Fixture) {
+    fs::path dir;
+    {
+        auto s = Session::create(root.path(), files, "Receipts");
+        const auto a = s->addOriginal(bytesOf("first original"), "/in/a.png", "image/png", 1);
+        const auto b = s->addOriginal(bytesOf("a three page pdf"), "/in/b.pdf", "application/pdf", 3);
+        BOOST_TEST(a.size() == 1u);
+        BOOST_TEST(b.size() == 3u);
+        BOOST_TEST(b[2].sourcePage == 3);
+        dir = s->directory();
+    }
+    auto s = Session::open(dir, files);
+    const auto pages = s->pages();
+    BOOST_REQUIRE(pages.size() == 4u);
+    BOOST_TEST(pages[0].source == "/in/a.png");
+    BOOST_TEST(pages[1].sourcePage == 1);
+    BOOST_TEST(pages[3].sourcePage == 3);
+    BOOST_TEST(pages[0].sha256 == sha256Hex(bytesOf("first original")));
+    BOOST_TEST(sha256HexOfFile(pages[1].originalFile) == sha256Hex(bytesOf("a three page pdf")));
+    BOOST_TEST(s->summary().name == "Receipts");
+    BOOST_TEST(s->summary().pageCount == 4);
+    BOOST_TEST(s->verify().empty());
+}
+
+BOOST_FIXTURE_TEST_CASE(second_writer_is_refused_with_a_clear_message, Fixture) {
+    auto s = Session::create(root.path(), files);
+    try {
+        Session::open(s->directory(), files);
+        BOOST_FAIL("second open should have been refused");
+    } catch (const SessionLockedError& e) {
+        BOOST_TEST(std::string(e.what()).find("open in another docdesk window") != std::string::npos);
+    }
+    // Reading while another process writes is fine.
+    auto reader = Session::openReadOnly(s->directory());
+    BOOST_TEST(reader->pageCount() == 0);
+    BOOST_CHECK_THROW(reader->addOriginal(bytesOf("x"), "x", "image/png", 1), JournalError);
+}
+
+BOOST_FIXTURE_TEST_CASE(recovery_finishes_complete_writes_and_discards_incomplete_ones, Fixture) {
+    fs::path dir;
+    {
+        auto s = Session::create(root.path(), files);
+        s->addOriginal(bytesOf("kept"), "kept.png", "image/png", 1);
+        dir = s->directory();
+    }
+    const std::string complete = "complete but not yet committed";
+    const std::string completeSha = sha256Hex(bytesOf(complete));
+    test::writeFile(dir / "originals" / "aaaa.pdf", complete);
+    test::writeFile(dir / "originals" / "bbbb.png", "half of it"); // hash will not match
+    test::writeFile(dir / "originals" / ".tmp-cccc.png-1-2-3", "interrupted temp file");
+    sql(dir / "session.sqlite",
+        "INSERT INTO originals(file_name, media_type, byte_size, sha256, source, page_count, state, created_at) VALUES"
+        "('aaaa.pdf', 'application/pdf', " + std::to_string(complete.size()) + ", '" + completeSha +
+        "', 'c.pdf', 2, 'pending', 'now'),"
+        "('bbbb.png', 'image/png', 100, '" + completeSha + "', 'd.png', 1, 'pending', 'now'),"
+        "('dddd.png', 'image/png', 5, '" + completeSha + "', 'e.png', 1, 'pending', 'now');");
+    // Pending originals are invisible to readers.
+    BOOST_TEST(Session::openReadOnly(dir)->pageCount() == 1);
+
+    auto s = Session::open(dir, files);
+    BOOST_TEST(s->recovery().finished == 1);
+    BOOST_TEST(s->recovery().discarded == 2);
+    const auto pages = s->pages();
+    BOOST_REQUIRE(pages.size() == 3u);
+    BOOST_TEST(pages[1].source == "c.pdf");
+    BOOST_TEST(pages[2].sourcePage == 2);
+    BOOST_TEST(!fs::exists(dir / "originals" / "bbbb.png"));
+    BOOST_TEST(!fs::exists(dir / "originals" / ".tmp-cccc.png-1-2-3"));
+    BOOST_TEST(s->verify().empty());
+}
+
+BOOST_FIXTURE_TEST_CASE(edits_are_recorded_and_removal_can_be_undone, Fixture) {
+    auto s = Session::create(root.path(), files);
+    const auto a = s->addOriginal(bytesOf("A"), "a", "image/png", 1)[0];
+    const auto b = s->addOriginal(bytesOf("B"), "b", "image/png", 1)[0];
+    const auto c = s->addOriginal(bytesOf("C"), "c", "image/png", 1)[0];
+    s->movePage(c.id, 0);
+    auto pages = s->pages();
+    BOOST_TEST(pages[0].id == c.id);
+    BOOST_TEST(pages[1].id == a.id);
+    s->removePage(a.id);
+    BOOST_TEST(s->pageCount() == 2);
+    s->restorePage(a.id);
+    BOOST_TEST(s->pageCount() == 3);
+    s->setTransforms(b.id, R"({"rotate":90})");
+    s->setAnalysis(b.id, R"({"blank":false})");
+    pages = s->pages();
+    BOOST_TEST(pages[2].transformsJson == R"({"rotate":90})");
+    BOOST_TEST(pages[2].analysisJson.value_or("") == R"({"blank":false})");
+    // The original bytes are untouched by edits.
+    BOOST_TEST(sha256HexOfFile(pages[2].originalFile) == sha256Hex(bytesOf("B")));
+}
+
+BOOST_FIXTURE_TEST_CASE(verify_detects_a_changed_original, Fixture) {
+    auto s = Session::create(root.path(), files);
+    const auto p = s->addOriginal(bytesOf("original bytes"), "a", "image/png", 1)[0];
+    {
+        std::ofstream out(p.originalFile, std::ios::binary | std::ios::trunc);
+        out << "tampered";
+    }
+    BOOST_TEST(s->verify().size() == 1u);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_session_from_a_newer_docdesk_is_refused, Fixture) {
+    fs::path dir;
+    {
+        auto s = Session::create(root.path(), files);
+        dir = s->directory();
+    }
+    sql(dir / "session.sqlite", "UPDATE meta SET value = '99' WHERE key = 'schema_version'");
+    BOOST_CHECK_THROW(Session::open(dir, files), JournalError);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_folder_that_is_not_a_session_is_refused, Fixture) {
+    fs::create_directories(root / "empty");
+    BOOST_CHECK_THROW(Session::open(root / "empty", files), JournalError);
+    BOOST_CHECK_THROW(Session::openReadOnly(root / "empty"), JournalError);
+}
+
+BOOST_FIXTURE_TEST_CASE(sessions_are_listed_newest_first_and_damaged_ones_flagged, Fixture) {
+    auto first = Session::create(root.path(), files);
+    first->addOriginal(bytesOf("x"), "x", "image/png", 1);
+    first.reset();
+    auto second = Session::create(root.path(), files);
+    second.reset();
+    fs::create_directories(root / "00000000-broken");
+    test::writeFile(root / "00000000-broken" / "session.sqlite", "this is not sqlite at all, just text......");
+    const auto all = journal::listSessions(root.path());
+    BOOST_REQUIRE(all.size() == 3u);
+    BOOST_TEST(all[0].id > all[1].id);
+    BOOST_TEST(all[2].pageCount == -1);
+}
+
+BOOST_FIXTURE_TEST_CASE(write_failure_leaves_no_trace, Fixture) {
+    auto s = Session::create(root.path(), files);
+    s->addOriginal(bytesOf("ok"), "ok", "image/png", 1);
+    // Make the originals folder unwritable (skipped as root, who may write anyway).
+    const auto originals = s->directory() / "originals";
+    fs::permissions(originals, fs::perms::owner_read | fs::perms::owner_exec);
+    const bool enforced = !std::ofstream(originals / "probe");
+    if (enforced) {
+        BOOST_CHECK_THROW(s->addOriginal(bytesOf("fails"), "f", "image/png", 1), JournalError);
+        BOOST_TEST(s->pageCount() == 1);
+    }
+    fs::permissions(originals, fs::perms::owner_all);
+    std::error_code ec;
+    fs::remove(originals / "probe", ec);
+    BOOST_TEST(s->verify().empty());
+}
