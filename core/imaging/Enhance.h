@@ -1,0 +1,19 @@
+#pragma once
+// Perspective correction, deskew and enhancement modes, producing new rasters (the original
+// stays untouched in the journal).
+#include "core/model/Geometry.h"
+#include "core/model/Image.h"
+#include "core/model/ImageView.h"
+
+namespace docdesk::imaging {
+
+enum class EnhanceMode { Color, Gray, BlackWhite, ShadowRemoval };
+
+// The quad warped to a flat rectangle with the document's true aspect ratio (RGB).
+RgbImage warpToRectangle(const ImageView& image, const Quad& corners);
+// Rotated by -skewDegrees around the centre, background filled white (RGB).
+RgbImage deskew(const ImageView& image, double skewDegrees);
+// Colour, grey, black-and-white (adaptive threshold) or shadow removal for photos (RGB).
+RgbImage enhance(const ImageView& image, EnhanceMode mode);
+
+} // namespace docdesk::imaging
