@@ -17,14 +17,14 @@ struct Run {
     platform::ExitStatus status;
 };
 
-Run cli(const test::TempDir& home, std::vector<std::string> args) {
+Run cli(const test::TempDir& home, std::vector<std::string> args, const std::string& language = "") {
     args.insert(args.begin(), test::cliPath().string());
     platform::ChildOptions opts;
     opts.pipeStdout = true;
     opts.discardStderr = true;
     opts.environment["XDG_DATA_HOME"] = (home / "data").string();
     opts.environment["LANG"] = "C.UTF-8";
-    opts.environment["LANGUAGE"] = "";
+    opts.environment["LANGUAGE"] = language;
     platform::ChildProcess p(args, opts);
     Run r;
     r.out = p.readAll();
@@ -86,4 +86,13 @@ BOOST_AUTO_TEST_CASE(import_then_list_show_and_verify) {
     BOOST_TEST(json::parse(cli(home, {"session", "show", "--json"}).out)["pages"].size() == 5u);
     BOOST_TEST(cli(home, {"import", "--new-session", (home / "a.png").string()}).status.success());
     BOOST_TEST(jsonLines(cli(home, {"session", "list", "--json"}).out).size() == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(messages_follow_the_language_german_is_shipped) {
+    test::TempDir home;
+    const auto english = cli(home, {"--help"});
+    const auto german = cli(home, {"--help"}, "de");
+    BOOST_TEST(english.out.find("Commands:") != std::string::npos);
+    BOOST_TEST(german.out.find("Befehle:") != std::string::npos, german.out);
+    BOOST_TEST(german.out.find("Commands:") == std::string::npos);
 }
