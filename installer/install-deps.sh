@@ -12,7 +12,7 @@ build_pkgs=(
   libboost-test-dev libsane-dev sane-utils libhpdf-dev libpoppler-cpp-dev libsqlite3-dev nlohmann-json3-dev libfmt-dev
 )
 test_pkgs=(
-  xvfb xauth xdotool imagemagick apache2 strace zbar-tools poppler-utils
+  xvfb xauth xdotool imagemagick apache2 strace zbar-tools poppler-utils qpdf
 )
 
 want=("${build_pkgs[@]}")

@@ -13,6 +13,7 @@ public:
 };
 
 int runImport(const std::vector<std::string>& args);
+int runInspect(const std::vector<std::string>& args);
 int runSession(const std::vector<std::string>& args);
 
 } // namespace docdesk::cli

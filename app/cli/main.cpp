@@ -24,6 +24,8 @@ void printUsage() {
         "  import [--session ID | --new-session] [--json] FILE|FOLDER...\n"
         "                        store files as pages in a capture session (the last one\n"
         "                        used unless told otherwise); folders are walked\n"
+        "  inspect [--json] [--dpi N] FILE...\n"
+        "                        analyse every page: barcodes, document edges, blank, skew\n"
         "  session list [--json] list the capture sessions, newest first\n"
         "  session show [ID] [--json]\n"
         "                        list the pages of a session (default: the newest)\n"
@@ -57,6 +59,8 @@ int main(int argc, char** argv) {
         args.erase(args.begin());
         if (command == "import")
             return docdesk::cli::runImport(args);
+        if (command == "inspect")
+            return docdesk::cli::runInspect(args);
         if (command == "session")
             return docdesk::cli::runSession(args);
         std::cerr << docdesk::trf("docdesk-cli: unknown command '{}'. Try 'docdesk-cli --help'.", command) << "\n";

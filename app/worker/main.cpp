@@ -1,36 +1,101 @@
-// docdesk-worker — runs decoders of untrusted input (images, PDF; later barcodes and edges)
-// outside the application, so a crash or abort in a third-party decoder costs one request,
-// not the session. Protocol: one JSON request per line on stdin, one JSON answer per line on
-// stdout, in order.
-//   {"op": "probe", "file": PATH, "media_type": MIME, "page": N}
-//     -> {"ok": true, "width": W, "height": H} | {"ok": false, "error": MESSAGE}
+// docdesk-worker — runs decoders of untrusted input (images, PDF, barcodes) outside the
+// application, so a crash or abort in a third-party decoder costs one request, not the
+// session. It runs with an address-space cap and without core dumps.
+//
+// Protocol (docdesk-worker --serve): one JSON request per line on stdin, one JSON answer per
+// line on stdout, in order.
+//   {"op": "analyse", "file": PATH, "media_type": MIME, "page": N, "dpi": D}
+//       -> {"ok": true, "analysis": {...PageAnalysis...}} | {"ok": false, "error": MESSAGE}
+//   {"op": "count", "file": PATH} -> {"ok": true, "pages": N, "media_type": MIME} | {"ok": false, ...}
 #include "app/common/AppEnvironment.h"
+#include "core/common/Error.h"
+#include "core/common/Translate.h"
+#include "core/imaging/MediaType.h"
 #include "core/imaging/PageDecoder.h"
+#include "core/pipeline/PageAnalysis.h"
+#include "platform/ProcessLimits.h"
 
+#include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <string>
 
-int main(int argc, char** argv) {
-    docdesk::app::initialise();
-    if (argc > 1 && std::string(argv[1]) == "--version") {
-        std::cout << "docdesk-worker " << DOCDESK_VERSION << "\n";
-        return 0;
+using namespace docdesk;
+
+namespace {
+
+std::vector<std::byte> readAll(const std::string& file) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in)
+        throw UnreadableFileError(trf("Cannot open {}.", file));
+    std::vector<char> data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::vector<std::byte> out(data.size());
+    std::memcpy(out.data(), data.data(), data.size());
+    return out;
+}
+
+nlohmann::ordered_json handle(const nlohmann::json& request) {
+    const std::string op = request.at("op");
+    const std::string file = request.at("file");
+    if (op == "count") {
+        const auto bytes = readAll(file);
+        if (bytes.empty())
+            throw UnreadableFileError(tr("The file is empty."));
+        const auto kind = imaging::sniffMediaKind(bytes);
+        return {{"ok", true}, {"pages", imaging::countPages(bytes, kind)}, {"media_type", imaging::mimeType(kind)}};
     }
+    if (op == "analyse") {
+        imaging::DecodeOptions options;
+        options.pdfDpi = request.value("dpi", 300.0);
+        auto kind = imaging::kindFromMimeType(request.value("media_type", ""));
+        if (kind == imaging::MediaKind::Unknown) {
+            std::ifstream in(file, std::ios::binary);
+            char head[1024] = {};
+            in.read(head, sizeof head);
+            kind = imaging::sniffMediaKind(std::as_bytes(std::span(head, size_t(in.gcount()))));
+        }
+        if (kind == imaging::MediaKind::Unknown)
+            throw UnreadableFileError(tr("This file is not an image or PDF docdesk can read."));
+        const auto page = imaging::decodePage(file, kind, request.value("page", 1) - 1, options);
+        return {{"ok", true}, {"analysis", pipeline::toJson(pipeline::analysePage(page.view()))}};
+    }
+    throw std::invalid_argument("unknown op " + op);
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    app::initialise();
+    std::uint64_t memoryMb = 0;
+    bool serve = false;
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        if (a == "--version") {
+            std::cout << "docdesk-worker " << DOCDESK_VERSION << "\n";
+            return 0;
+        }
+        if (a == "--serve")
+            serve = true;
+        else if (a == "--memory-limit-mb" && i + 1 < argc)
+            memoryMb = std::strtoull(argv[++i], nullptr, 10);
+    }
+    if (!serve) {
+        std::cerr << "docdesk-worker is started by docdesk and docdesk-cli (--serve); it is not run by hand.\n";
+        return 2;
+    }
+    platform::disableCoreDumps();
+#if !defined(__SANITIZE_ADDRESS__)
+    // AddressSanitizer reserves terabytes of address space; the cap applies to normal builds.
+    platform::limitAddressSpace(memoryMb << 20);
+#endif
     std::string line;
     while (std::getline(std::cin, line)) {
-        nlohmann::json answer;
+        nlohmann::ordered_json answer;
         try {
-            const auto request = nlohmann::json::parse(line);
-            const std::string op = request.at("op");
-            if (op != "probe")
-                throw std::runtime_error("unknown op " + op);
-            // Probe renders at full size: the point is to run the decoder, here, isolated.
-            const auto image = docdesk::imaging::renderThumbnail(
-                request.at("file").get<std::string>(),
-                docdesk::imaging::kindFromMimeType(request.value("media_type", "")),
-                request.value("page", 1) - 1, 1 << 20);
-            answer = {{"ok", true}, {"width", image.width}, {"height", image.height}};
+            answer = handle(nlohmann::json::parse(line));
+        } catch (const std::bad_alloc&) {
+            answer = {{"ok", false}, {"error", tr("analysis failed: the page needs more memory than allowed")}};
         } catch (const std::exception& e) {
             answer = {{"ok", false}, {"error", e.what()}};
         }

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 #include <memory>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -115,7 +117,175 @@ RgbImage renderPdfThumbnail(const std::filesystem::path& file, int pageIndex, in
     return toRgbImage(fitInto(bgr, maxEdge));
 }
 
+std::uint32_t be32(std::span<const std::byte> b, size_t off) {
+    return (std::uint32_t(b[off]) << 24) | (std::uint32_t(b[off + 1]) << 16) | (std::uint32_t(b[off + 2]) << 8) |
+           std::uint32_t(b[off + 3]);
+}
+unsigned be16(std::span<const std::byte> b, size_t off) { return (unsigned(b[off]) << 8) | unsigned(b[off + 1]); }
+unsigned le16(std::span<const std::byte> b, size_t off) { return unsigned(b[off]) | (unsigned(b[off + 1]) << 8); }
+std::uint32_t le24(std::span<const std::byte> b, size_t off) {
+    return std::uint32_t(b[off]) | (std::uint32_t(b[off + 1]) << 8) | (std::uint32_t(b[off + 2]) << 16);
+}
+std::uint32_t le32(std::span<const std::byte> b, size_t off) { return le24(b, off) | (std::uint32_t(b[off + 3]) << 24); }
+
+std::optional<ImageSize> jpegSize(std::span<const std::byte> b) {
+    size_t pos = 2;
+    while (pos + 9 < b.size()) {
+        if (unsigned(b[pos]) != 0xFF)
+            return std::nullopt;
+        const unsigned marker = unsigned(b[pos + 1]);
+        if (marker == 0xFF) { // fill byte
+            ++pos;
+            continue;
+        }
+        if (marker == 0xD8 || (marker >= 0xD0 && marker <= 0xD7) || marker == 0x01) {
+            pos += 2;
+            continue;
+        }
+        const unsigned length = be16(b, pos + 2);
+        const bool isSof = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
+        if (isSof)
+            return ImageSize{int(be16(b, pos + 7)), int(be16(b, pos + 5))};
+        if (length < 2)
+            return std::nullopt;
+        pos += 2 + length;
+    }
+    return std::nullopt;
+}
+
+std::optional<ImageSize> tiffSize(std::span<const std::byte> b, int pageIndex) {
+    if (b.size() < 8)
+        return std::nullopt;
+    const bool little = unsigned(b[0]) == 'I';
+    auto u16 = [&](size_t off) { return little ? le16(b, off) : be16(b, off); };
+    auto u32 = [&](size_t off) { return little ? le32(b, off) : be32(b, off); };
+    size_t ifd = u32(4);
+    for (int i = 0; i < pageIndex && ifd != 0; ++i) {
+        if (ifd + 2 > b.size())
+            return std::nullopt;
+        const size_t next = ifd + 2 + size_t(u16(ifd)) * 12;
+        if (next + 4 > b.size())
+            return std::nullopt;
+        ifd = u32(next);
+    }
+    if (ifd == 0 || ifd + 2 > b.size())
+        return std::nullopt;
+    const unsigned entries = u16(ifd);
+    ImageSize size;
+    for (unsigned e = 0; e < entries; ++e) {
+        const size_t entry = ifd + 2 + size_t(e) * 12;
+        if (entry + 12 > b.size())
+            return std::nullopt;
+        const unsigned tag = u16(entry), type = u16(entry + 2);
+        const std::uint32_t value = type == 3 ? u16(entry + 8) : u32(entry + 8);
+        if (tag == 256)
+            size.width = int(std::min<std::uint32_t>(value, 1u << 30));
+        else if (tag == 257)
+            size.height = int(std::min<std::uint32_t>(value, 1u << 30));
+    }
+    if (size.width <= 0 || size.height <= 0)
+        return std::nullopt;
+    return size;
+}
+
 } // namespace
+
+std::optional<ImageSize> readDeclaredSize(std::span<const std::byte> b, MediaKind kind, int pageIndex) {
+    switch (kind) {
+    case MediaKind::Png:
+        if (b.size() >= 24)
+            return ImageSize{int(std::min<std::uint32_t>(be32(b, 16), 1u << 30)),
+                             int(std::min<std::uint32_t>(be32(b, 20), 1u << 30))};
+        return std::nullopt;
+    case MediaKind::Jpeg:
+        return jpegSize(b);
+    case MediaKind::Tiff:
+        return tiffSize(b, pageIndex);
+    case MediaKind::Bmp:
+        if (b.size() >= 26) {
+            const auto w = static_cast<std::int32_t>(le32(b, 18));
+            const auto h = static_cast<std::int32_t>(le32(b, 22));
+            return ImageSize{int(std::min<std::int64_t>(std::abs(std::int64_t(w)), 1 << 30)),
+                             int(std::min<std::int64_t>(std::abs(std::int64_t(h)), 1 << 30))};
+        }
+        return std::nullopt;
+    case MediaKind::Webp:
+        if (b.size() >= 30 && std::memcmp(b.data() + 12, "VP8 ", 4) == 0)
+            return ImageSize{int(le16(b, 26) & 0x3FFF), int(le16(b, 28) & 0x3FFF)};
+        if (b.size() >= 25 && std::memcmp(b.data() + 12, "VP8L", 4) == 0) {
+            const std::uint32_t bits = le32(b, 21);
+            return ImageSize{int((bits & 0x3FFF) + 1), int(((bits >> 14) & 0x3FFF) + 1)};
+        }
+        if (b.size() >= 30 && std::memcmp(b.data() + 12, "VP8X", 4) == 0)
+            return ImageSize{int(le24(b, 24) + 1), int(le24(b, 27) + 1)};
+        return std::nullopt;
+    case MediaKind::Pdf:
+    case MediaKind::Unknown:
+        break;
+    }
+    return std::nullopt;
+}
+
+DecodedPage decodePage(const std::filesystem::path& file, MediaKind kind, int pageIndex,
+                       const DecodeOptions& options) {
+    cv::Mat bgr;
+    if (kind == MediaKind::Pdf) {
+        silencePoppler();
+        auto doc = loadPdf(std::unique_ptr<poppler::document>(poppler::document::load_from_file(file.string())));
+        if (pageIndex < 0 || pageIndex >= doc->pages())
+            throw UnreadableFileError(tr("The PDF file has fewer pages than expected."));
+        std::unique_ptr<poppler::page> page(doc->create_page(pageIndex));
+        if (!page)
+            throw UnreadableFileError(tr("A page of the PDF file is damaged."));
+        const poppler::rectf box = page->page_rect();
+        const double pixels = box.width() * options.pdfDpi / 72.0 * box.height() * options.pdfDpi / 72.0;
+        if (pixels > double(options.maxPixels))
+            throw UnreadableFileError(trf("The page is too large to analyse ({:.0f} megapixels; the limit is {}).",
+                                          pixels / 1e6, options.maxPixels / 1'000'000));
+        poppler::page_renderer renderer;
+        renderer.set_render_hints(poppler::page_renderer::antialiasing | poppler::page_renderer::text_antialiasing);
+        renderer.set_image_format(poppler::image::format_argb32);
+        poppler::image img = renderer.render_page(page.get(), options.pdfDpi, options.pdfDpi);
+        if (!img.is_valid())
+            throw UnreadableFileError(tr("A page of the PDF file could not be rendered."));
+        cv::Mat bgra(img.height(), img.width(), CV_8UC4, img.data(), size_t(img.bytes_per_row()));
+        cv::cvtColor(bgra, bgr, cv::COLOR_BGRA2BGR);
+    } else {
+        std::ifstream in(file, std::ios::binary);
+        if (!in)
+            throw UnreadableFileError(trf("Cannot open {}.", file.string()));
+        std::vector<char> data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        const std::span<const std::byte> bytes(reinterpret_cast<const std::byte*>(data.data()), data.size());
+        const auto declared = readDeclaredSize(bytes, kind, pageIndex);
+        if (!declared)
+            throw UnreadableFileError(tr("The image is damaged or truncated."));
+        const double pixels = double(declared->width) * double(declared->height);
+        if (pixels > double(options.maxPixels))
+            throw UnreadableFileError(trf("The image is too large to analyse ({} x {} pixels; the limit is {} megapixels).",
+                                          declared->width, declared->height, options.maxPixels / 1'000'000));
+        try {
+            if (kind == MediaKind::Tiff && pageIndex > 0) {
+                std::vector<cv::Mat> pages;
+                if (cv::imreadmulti(file.string(), pages, pageIndex, 1, cv::IMREAD_COLOR) && !pages.empty())
+                    bgr = pages.front();
+            } else {
+                bgr = cv::imdecode(cv::Mat(1, int(data.size()), CV_8UC1, data.data()), cv::IMREAD_COLOR);
+            }
+        } catch (const cv::Exception& e) {
+            if (e.code == cv::Error::StsNoMem)
+                throw std::bad_alloc();
+        }
+        if (bgr.empty())
+            throw UnreadableFileError(tr("The image is damaged or truncated."));
+    }
+    DecodedPage out;
+    out.width = bgr.cols;
+    out.height = bgr.rows;
+    out.bgr.resize(size_t(bgr.cols) * size_t(bgr.rows) * 3);
+    for (int y = 0; y < bgr.rows; ++y)
+        std::memcpy(out.bgr.data() + size_t(y) * size_t(bgr.cols) * 3, bgr.ptr(y), size_t(bgr.cols) * 3);
+    return out;
+}
 
 int countPages(std::span<const std::byte> bytes, MediaKind kind) {
     switch (kind) {
@@ -133,6 +303,12 @@ int countPages(std::span<const std::byte> bytes, MediaKind kind) {
     case MediaKind::Png:
     case MediaKind::Bmp:
     case MediaKind::Webp: {
+        const auto declared = readDeclaredSize(bytes, kind);
+        if (!declared)
+            throw UnreadableFileError(tr("The image is damaged or truncated."));
+        if (double(declared->width) * double(declared->height) > double(DecodeOptions{}.maxPixels))
+            throw UnreadableFileError(trf("The image is too large ({} x {} pixels; the limit is {} megapixels).",
+                                          declared->width, declared->height, DecodeOptions{}.maxPixels / 1'000'000));
         const cv::Mat raw(1, static_cast<int>(bytes.size()), CV_8UC1,
                           const_cast<std::byte*>(bytes.data()));
         // A reduced decode is enough to prove the image is readable, and is fast for JPEG.
@@ -160,9 +336,8 @@ RgbImage renderThumbnail(const std::filesystem::path& file, MediaKind kind, int 
     try {
         if (kind == MediaKind::Tiff && pageIndex > 0) {
             std::vector<cv::Mat> pages;
-            cv::imreadmulti(file.string(), pages, cv::IMREAD_COLOR);
-            if (pageIndex < int(pages.size()))
-                img = pages[size_t(pageIndex)];
+            if (cv::imreadmulti(file.string(), pages, pageIndex, 1, cv::IMREAD_COLOR) && !pages.empty())
+                img = pages.front();
         } else {
             img = cv::imread(file.string(), cv::IMREAD_COLOR);
         }

@@ -4,6 +4,11 @@
 // UnreadableFileError with a message for the user.
 #include "core/imaging/MediaType.h"
 #include "core/model/Image.h"
+#include "core/model/ImageView.h"
+
+#include <cstdint>
+#include <optional>
+#include <vector>
 
 #include <cstddef>
 #include <filesystem>
@@ -18,5 +23,33 @@ int countPages(std::span<const std::byte> bytes, MediaKind kind);
 // Page `pageIndex` (0-based) of the file, scaled to fit in maxEdge x maxEdge pixels.
 RgbImage renderThumbnail(const std::filesystem::path& file, MediaKind kind, int pageIndex,
                          int maxEdge);
+
+struct ImageSize {
+    int width = 0;
+    int height = 0;
+};
+
+// Dimensions declared in an image's header (JPEG, PNG, TIFF page `pageIndex`, BMP, WebP),
+// read without decoding; empty when the header cannot be read.
+std::optional<ImageSize> readDeclaredSize(std::span<const std::byte> bytes, MediaKind kind, int pageIndex = 0);
+
+struct DecodeOptions {
+    double pdfDpi = 300;                       // PDF pages are rendered at this resolution
+    std::uint64_t maxPixels = 150'000'000;     // larger images are refused before decoding
+};
+
+// A page decoded for analysis: 8-bit BGR, EXIF orientation applied.
+struct DecodedPage {
+    int width = 0;
+    int height = 0;
+    std::vector<std::uint8_t> bgr; // packed rows, stride = width * 3
+    ImageView view() const { return {bgr.data(), width, height, std::ptrdiff_t(width) * 3, 3}; }
+};
+
+// Decodes page `pageIndex` (0-based) of the file. Throws UnreadableFileError for damaged
+// content, pages that do not exist, and images declaring more than maxPixels (decompression
+// bombs), the last before any pixel memory is allocated.
+DecodedPage decodePage(const std::filesystem::path& file, MediaKind kind, int pageIndex,
+                       const DecodeOptions& options = {});
 
 } // namespace docdesk::imaging

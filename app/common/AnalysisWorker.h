@@ -1,0 +1,48 @@
+#pragma once
+// Runs page analysis in a docdesk-worker process. A crash, abort, memory exhaustion or hang
+// there costs the one page being analysed ("analysis failed: <reason>"); the worker is
+// started afresh for the next page, so a batch always goes on.
+#include "platform/ChildProcess.h"
+
+#include <chrono>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+namespace docdesk::app {
+
+struct WorkerLimits {
+    std::uint64_t memoryMegabytes = 2048;          // address-space cap of the worker
+    std::chrono::seconds timePerPage{60};          // wall-clock limit per request
+};
+
+struct AnalysisOutcome {
+    bool ok = false;
+    nlohmann::ordered_json analysis; // PageAnalysis JSON when ok
+    std::string error;               // translated reason when not
+};
+
+class AnalysisWorker {
+public:
+    explicit AnalysisWorker(WorkerLimits limits = {},
+                            std::filesystem::path executable = {}); // default: beside this program
+    // Analyses page `page` (1-based) of a file; PDF pages are rendered at `dpi`.
+    AnalysisOutcome analyse(const std::filesystem::path& file, const std::string& mediaType, int page,
+                            double dpi = 300);
+    // Number of pages of a file, counted in the worker (the parsers see untrusted input).
+    AnalysisOutcome countPages(const std::filesystem::path& file);
+    // How many workers were replaced after a crash, hang or unexpected exit.
+    int restarts() const { return restarts_; }
+
+private:
+    AnalysisOutcome request(const nlohmann::json& request);
+    void start();
+
+    WorkerLimits limits_;
+    std::filesystem::path executable_;
+    std::optional<platform::ChildProcess> child_;
+    int restarts_ = 0;
+};
+
+} // namespace docdesk::app

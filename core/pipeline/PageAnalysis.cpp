@@ -1,0 +1,58 @@
+#include "core/pipeline/PageAnalysis.h"
+
+#include "core/barcode/BarcodeReader.h"
+#include "core/imaging/PageMetrics.h"
+
+#include <cmath>
+#include <opencv2/imgproc.hpp>
+
+namespace docdesk::pipeline {
+namespace {
+
+nlohmann::ordered_json cornersJson(const Quad& q) {
+    auto j = nlohmann::ordered_json::array();
+    for (const auto& p : q)
+        j.push_back({std::lround(p.x), std::lround(p.y)});
+    return j;
+}
+
+} // namespace
+
+PageAnalysis analysePage(const ImageView& bgr) {
+    PageAnalysis a;
+    a.width = bgr.width;
+    a.height = bgr.height;
+    // Barcodes, blank and skew work on grey; document edges use colour.
+    cv::Mat grey;
+    const cv::Mat colour(bgr.height, bgr.width, bgr.channels == 3 ? CV_8UC3 : CV_8UC1,
+                         const_cast<std::uint8_t*>(bgr.data), size_t(bgr.stride));
+    if (bgr.channels == 3)
+        cv::cvtColor(colour, grey, cv::COLOR_BGR2GRAY);
+    else
+        grey = colour;
+    const ImageView greyView{grey.data, grey.cols, grey.rows, std::ptrdiff_t(grey.step), 1};
+    a.barcodes = barcode::readBarcodes(greyView);
+    a.documents = imaging::findDocuments(bgr);
+    a.blank = imaging::detectBlank(greyView).blank;
+    a.skewDegrees = imaging::estimateSkewDegrees(greyView);
+    return a;
+}
+
+nlohmann::ordered_json toJson(const PageAnalysis& a) {
+    nlohmann::ordered_json j;
+    j["width"] = a.width;
+    j["height"] = a.height;
+    j["barcodes"] = nlohmann::ordered_json::array();
+    for (const auto& b : a.barcodes)
+        j["barcodes"].push_back({{"format", b.format}, {"text", b.text}, {"corners", cornersJson(b.corners)}});
+    auto documents = nlohmann::ordered_json::array();
+    for (const auto& d : a.documents)
+        documents.push_back({{"corners", cornersJson(d.corners)}, {"score", std::round(d.score * 100) / 100}});
+    j["document"] = documents.empty() ? nlohmann::ordered_json(nullptr) : documents.front();
+    j["documents"] = documents;
+    j["blank"] = a.blank;
+    j["skew_degrees"] = std::round(a.skewDegrees * 10) / 10;
+    return j;
+}
+
+} // namespace docdesk::pipeline

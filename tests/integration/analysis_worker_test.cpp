@@ -1,0 +1,138 @@
+#define BOOST_TEST_MODULE analysis_worker
+// Page analysis in a separate process: bad inputs give per-file errors and the rest is still
+// analysed (the real docdesk-worker through the real docdesk-cli), and crashes, hangs and
+// memory exhaustion cost one page while the worker is restarted (AnalysisWorker).
+#include "app/common/AnalysisWorker.h"
+#include "platform/ChildProcess.h"
+#include "tests/support/TestSupport.h"
+
+#include <boost/test/unit_test.hpp>
+#include <nlohmann/json.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <sstream>
+
+using namespace docdesk;
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string runCli(std::vector<std::string> args, int* exitCode) {
+    args.insert(args.begin(), test::cliPath().string());
+    platform::ChildOptions opts;
+    opts.pipeStdout = true;
+    opts.discardStderr = true;
+    opts.environment["LANGUAGE"] = "";
+    platform::ChildProcess p(args, opts);
+    std::string out = p.readAll();
+    *exitCode = p.wait().code;
+    return out;
+}
+
+// A PNG whose header declares width x height (CRC fixed), with tiny real content.
+void writeLyingPng(const fs::path& file, std::uint32_t width, std::uint32_t height) {
+    cv::Mat small(8, 8, CV_8UC1, cv::Scalar(255));
+    std::vector<uchar> png;
+    cv::imencode(".png", small, png);
+    for (int i = 0; i < 4; ++i) {
+        png[16 + size_t(i)] = static_cast<uchar>(width >> (24 - 8 * i));
+        png[20 + size_t(i)] = static_cast<uchar>(height >> (24 - 8 * i));
+    }
+    // CRC-32 over "IHDR" + 13 data bytes.
+    std::uint32_t crc = 0xFFFFFFFF;
+    for (size_t i = 12; i < 29; ++i) {
+        crc ^= png[i];
+        for (int k = 0; k < 8; ++k)
+            crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
+    }
+    crc ^= 0xFFFFFFFF;
+    for (int i = 0; i < 4; ++i)
+        png[29 + size_t(i)] = static_cast<uchar>(crc >> (24 - 8 * i));
+    test::writeFile(file, std::string(png.begin(), png.end()));
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(bad_inputs_give_clear_per_file_errors_and_the_rest_is_analysed) {
+    test::TempDir dir;
+    test::writeTestImage(dir / "good.png", 1240, 1754, 240, 240, 240);
+    test::writeFile(dir / "three.pdf", test::minimalPdf(3));
+    test::writeFile(dir / "zero.jpg", "");
+    test::writeTestImage(dir / "full.jpg", 800, 600, 10, 100, 200);
+    auto jpeg = test::readFile(dir / "full.jpg");
+    test::writeFile(dir / "truncated.jpg", std::string(reinterpret_cast<const char*>(jpeg.data()), 300));
+    test::writeFile(dir / "corrupt.tif", std::string("II*\0\x08\0\0\0\x02\0\0\x01\x03\0\x01\0\0\0", 18));
+    writeLyingPng(dir / "bomb.png", 50000, 50000);
+    test::writeFile(dir / "notes.txt", "not an image at all");
+    // An encrypted PDF, made with qpdf from a generated one.
+    platform::ChildProcess qpdf({"qpdf", "--encrypt", "user-pw", "owner-pw", "256", "--", (dir / "three.pdf").string(),
+                                 (dir / "encrypted.pdf").string()});
+    BOOST_REQUIRE(qpdf.wait().success());
+
+    const std::vector<std::string> files = {"zero.jpg", "good.png", "truncated.jpg", "corrupt.tif", "encrypted.pdf",
+                                            "bomb.png", "notes.txt", "three.pdf"};
+    std::vector<std::string> args = {"inspect", "--json", "--dpi", "100"};
+    for (const auto& f : files)
+        args.push_back((dir / f).string());
+    int code = 0;
+    const std::string out = runCli(args, &code);
+    BOOST_TEST(code == 1);
+    std::map<std::string, std::vector<json>> bySource;
+    std::istringstream in(out);
+    for (std::string line; std::getline(in, line);) {
+        const auto j = json::parse(line);
+        bySource[fs::path(j["source"].get<std::string>()).filename().string()].push_back(j);
+    }
+    for (const auto& bad : {"zero.jpg", "truncated.jpg", "corrupt.tif", "encrypted.pdf", "bomb.png", "notes.txt"}) {
+        BOOST_REQUIRE_MESSAGE(bySource[bad].size() == 1u, bad);
+        BOOST_TEST(bySource[bad][0].contains("error"), bad);
+        BOOST_TEST_MESSAGE(bad << ": " << bySource[bad][0]["error"]);
+    }
+    BOOST_TEST(bySource["encrypted.pdf"][0]["error"].get<std::string>().find("password") != std::string::npos);
+    BOOST_TEST(bySource["bomb.png"][0]["error"].get<std::string>().find("too large") != std::string::npos);
+    BOOST_REQUIRE(bySource["good.png"].size() == 1u);
+    const auto& good = bySource["good.png"][0];
+    BOOST_TEST(good["width"] == 1240);
+    BOOST_TEST(good["height"] == 1754);
+    for (const auto* key : {"barcodes", "document", "documents", "blank", "skew_degrees"})
+        BOOST_TEST(good.contains(key), key);
+    BOOST_REQUIRE(bySource["three.pdf"].size() == 3u);
+    BOOST_TEST(bySource["three.pdf"][2]["page"] == 3);
+    BOOST_TEST(bySource["three.pdf"][0]["width"] == 826); // A4 (595 pt) at 100 dpi
+}
+
+BOOST_AUTO_TEST_CASE(crashes_and_hangs_cost_one_page_and_the_worker_restarts) {
+    app::WorkerLimits limits;
+    limits.timePerPage = std::chrono::seconds(2);
+    app::AnalysisWorker worker(limits, DOCDESK_FAULT_WORKER);
+    BOOST_TEST(worker.analyse("page1.png", "image/png", 1).ok);
+    const auto aborted = worker.analyse("abort.png", "image/png", 1);
+    BOOST_TEST(!aborted.ok);
+    BOOST_TEST(aborted.error.find("crashed (SIGABRT)") != std::string::npos, aborted.error);
+    BOOST_TEST(worker.analyse("page2.png", "image/png", 1).ok);
+    const auto segv = worker.analyse("segv.png", "image/png", 1);
+    BOOST_TEST(segv.error.find("SIGSEGV") != std::string::npos, segv.error);
+    const auto hung = worker.analyse("hang.png", "image/png", 1);
+    BOOST_TEST(!hung.ok);
+    BOOST_TEST(hung.error.find("longer than 2 seconds") != std::string::npos, hung.error);
+    const auto exited = worker.analyse("exit.png", "image/png", 1);
+    BOOST_TEST(exited.error.find("exit code 7") != std::string::npos, exited.error);
+    BOOST_TEST(worker.analyse("page3.png", "image/png", 1).ok);
+    BOOST_TEST(worker.restarts() == 4);
+}
+
+BOOST_AUTO_TEST_CASE(a_page_beyond_the_memory_cap_fails_alone) {
+    test::TempDir dir;
+    // 11000 x 11000 decodes to ~363 MB of BGR: over a 300 MB cap, under the pixel limit.
+    cv::imwrite((dir / "large.png").string(), cv::Mat(11000, 11000, CV_8UC1, cv::Scalar(255)));
+    test::writeTestImage(dir / "small.png", 400, 500, 200, 200, 200);
+    app::WorkerLimits limits;
+    limits.memoryMegabytes = 300;
+    app::AnalysisWorker worker(limits, test::cliPath().parent_path() / "docdesk-worker");
+    const auto large = worker.analyse(dir / "large.png", "image/png", 1);
+    BOOST_TEST(!large.ok);
+    BOOST_TEST_MESSAGE("large page: " << large.error);
+    const auto small = worker.analyse(dir / "small.png", "image/png", 1);
+    BOOST_TEST(small.ok, small.error);
+    BOOST_TEST(small.analysis["width"] == 400);
+}
