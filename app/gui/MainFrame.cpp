@@ -8,6 +8,7 @@
 #include <wx/aboutdlg.h>
 #include <wx/dnd.h>
 #include <wx/filedlg.h>
+#include <wx/gauge.h>
 #include <wx/menu.h>
 #include <wx/msgdlg.h>
 #include <wx/sizer.h>
@@ -44,9 +45,16 @@ MainFrame::MainFrame(std::unique_ptr<journal::Session> session)
     auto* sizer = new wxBoxSizer(wxVERTICAL);
     sizer->Add(grid_, 1, wxEXPAND);
     SetSizer(sizer);
-    CreateStatusBar(2);
-    const int widths[] = {-1, 180};
-    GetStatusBar()->SetStatusWidths(2, widths);
+    CreateStatusBar(3);
+    const int widths[] = {-1, 200, 140};
+    GetStatusBar()->SetStatusWidths(3, widths);
+    gauge_ = new wxGauge(GetStatusBar(), wxID_ANY, 100, wxDefaultPosition, wxDefaultSize, wxGA_HORIZONTAL | wxGA_SMOOTH);
+    gauge_->SetName(_("Import progress"));
+    gauge_->Hide();
+    GetStatusBar()->Bind(wxEVT_SIZE, [this](wxSizeEvent& e) {
+        placeGauge();
+        e.Skip();
+    });
     SetDropTarget(new FileDropTarget(this));
     Bind(wxEVT_CLOSE_WINDOW, &MainFrame::onClose, this);
     grid_->setPages(session_->pages());
@@ -87,7 +95,24 @@ void MainFrame::updateTitle() {
 }
 
 void MainFrame::showPageCount() {
-    SetStatusText(wxString::Format(wxPLURAL("%zu page", "%zu pages", grid_->pageCount()), grid_->pageCount()), 1);
+    SetStatusText(wxString::Format(wxPLURAL("%zu page", "%zu pages", grid_->pageCount()), grid_->pageCount()), 2);
+}
+
+void MainFrame::placeGauge() {
+    wxRect field;
+    if (GetStatusBar()->GetFieldRect(1, field))
+        gauge_->SetSize(field.Deflate(2));
+}
+
+void MainFrame::showProgress(size_t done, size_t total) {
+    if (total == 0 || done >= total) {
+        gauge_->Hide();
+        return;
+    }
+    placeGauge();
+    gauge_->SetRange(static_cast<int>(total));
+    gauge_->SetValue(static_cast<int>(done));
+    gauge_->Show();
 }
 
 void MainFrame::importPaths(const std::vector<std::filesystem::path>& paths) {
@@ -99,14 +124,20 @@ void MainFrame::importPaths(const std::vector<std::filesystem::path>& paths) {
     importers_.emplace_back([this, session, paths](std::stop_token stop) {
         const auto files = capture::expandInputs(paths);
         try {
-            capture::importFiles(*session, files, stop, [this](const capture::ImportOutcome& o, size_t done, size_t total) {
-                CallAfter([this, o, done, total] {
+            CallAfter([this, count = files.size()] {
+                filesQueued_ += count;
+                showProgress(filesDone_, filesQueued_);
+            });
+            capture::importFiles(*session, files, stop, [this](const capture::ImportOutcome& o, size_t, size_t) {
+                CallAfter([this, o] {
                     if (o.ok())
                         grid_->appendPages(o.pages);
                     else
                         importErrors_.push_back(o.error);
+                    ++filesDone_;
                     showPageCount();
-                    SetStatusText(wxString::Format(_("Imported %zu of %zu files"), done, total));
+                    showProgress(filesDone_, filesQueued_);
+                    SetStatusText(wxString::Format(_("Imported %zu of %zu files"), filesDone_, filesQueued_));
                 });
             });
         } catch (const std::exception& e) {
@@ -117,6 +148,8 @@ void MainFrame::importPaths(const std::vector<std::filesystem::path>& paths) {
         CallAfter([this] {
             if (--importsRunning_ > 0)
                 return;
+            filesQueued_ = filesDone_ = 0;
+            showProgress(0, 0);
             if (!importErrors_.empty()) {
                 wxString text;
                 for (const auto& e : importErrors_)

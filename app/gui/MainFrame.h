@@ -9,6 +9,8 @@
 #include <vector>
 #include <wx/frame.h>
 
+class wxGauge;
+
 namespace docdesk::gui {
 
 class PageGridPanel;
@@ -30,9 +32,14 @@ private:
     void onClose(wxCloseEvent&);
     void updateTitle();
     void showPageCount();
+    void showProgress(size_t done, size_t total);
+    void placeGauge();
 
     std::unique_ptr<journal::Session> session_;
     PageGridPanel* grid_ = nullptr;
+    wxGauge* gauge_ = nullptr; // in the status bar while an import runs
+    size_t filesQueued_ = 0;
+    size_t filesDone_ = 0;
     int importsRunning_ = 0;
     std::vector<std::string> importErrors_;
     std::vector<std::jthread> importers_; // after session_: joined before the session closes
