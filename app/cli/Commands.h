@@ -14,6 +14,8 @@ public:
 
 int runImport(const std::vector<std::string>& args);
 int runInspect(const std::vector<std::string>& args);
+int runCrop(const std::vector<std::string>& args);
+int runAnalyse(const std::vector<std::string>& args);
 int runSession(const std::vector<std::string>& args);
 
 } // namespace docdesk::cli

@@ -24,6 +24,10 @@ void printUsage() {
         "  import [--session ID | --new-session] [--json] FILE|FOLDER...\n"
         "                        store files as pages in a capture session (the last one\n"
         "                        used unless told otherwise); folders are walked\n"
+        "  analyse [--session ID] [--again]\n"
+        "                        analyse the session's pages and store the results\n"
+        "  crop [--mode color|gray|bw] --out DIR FILE...\n"
+        "                        write each page cut to its document, straightened\n"
         "  inspect [--json] [--dpi N] FILE...\n"
         "                        analyse every page: barcodes, document edges, blank, skew\n"
         "  session list [--json] list the capture sessions, newest first\n"
@@ -59,6 +63,10 @@ int main(int argc, char** argv) {
         args.erase(args.begin());
         if (command == "import")
             return docdesk::cli::runImport(args);
+        if (command == "analyse" || command == "analyze")
+            return docdesk::cli::runAnalyse(args);
+        if (command == "crop")
+            return docdesk::cli::runCrop(args);
         if (command == "inspect")
             return docdesk::cli::runInspect(args);
         if (command == "session")

@@ -65,6 +65,12 @@ AnalysisOutcome AnalysisWorker::analyse(const std::filesystem::path& file, const
     return request({{"op", "analyse"}, {"file", file.string()}, {"media_type", mediaType}, {"page", page}, {"dpi", dpi}});
 }
 
+AnalysisOutcome AnalysisWorker::crop(const std::filesystem::path& file, const std::string& mediaType, int page,
+                                     double dpi, const std::string& mode, const std::filesystem::path& out) {
+    return request({{"op", "crop"}, {"file", file.string()}, {"media_type", mediaType}, {"page", page},
+                    {"dpi", dpi}, {"mode", mode}, {"out", out.string()}});
+}
+
 AnalysisOutcome AnalysisWorker::countPages(const std::filesystem::path& file) {
     return request({{"op", "count"}, {"file", file.string()}});
 }

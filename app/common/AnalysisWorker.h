@@ -30,6 +30,10 @@ public:
     // Analyses page `page` (1-based) of a file; PDF pages are rendered at `dpi`.
     AnalysisOutcome analyse(const std::filesystem::path& file, const std::string& mediaType, int page,
                             double dpi = 300);
+    // Writes page `page` cut to its main document, straightened and enhanced (`mode`: color,
+    // gray or bw) to `out`; "analysis" then holds {"width", "height", "cropped"}.
+    AnalysisOutcome crop(const std::filesystem::path& file, const std::string& mediaType, int page, double dpi,
+                         const std::string& mode, const std::filesystem::path& out);
     // Number of pages of a file, counted in the worker (the parsers see untrusted input).
     AnalysisOutcome countPages(const std::filesystem::path& file);
     // How many workers were replaced after a crash, hang or unexpected exit.

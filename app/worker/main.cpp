@@ -7,15 +7,23 @@
 //   {"op": "analyse", "file": PATH, "media_type": MIME, "page": N, "dpi": D}
 //       -> {"ok": true, "analysis": {...PageAnalysis...}} | {"ok": false, "error": MESSAGE}
 //   {"op": "count", "file": PATH} -> {"ok": true, "pages": N, "media_type": MIME} | {"ok": false, ...}
+//   {"op": "crop", "file": PATH, "media_type": MIME, "page": N, "dpi": D, "mode": "color|gray|bw",
+//    "out": PATH}  -> {"ok": true, "width": W, "height": H, "cropped": true|false}
+//       writes the page cut to its main document (or deskewed when none is found), enhanced.
 #include "app/common/AppEnvironment.h"
 #include "core/common/Error.h"
 #include "core/common/Translate.h"
+#include "core/imaging/Enhance.h"
+#include "core/imaging/ImageWriter.h"
 #include "core/imaging/MediaType.h"
+#include "core/imaging/PageMetrics.h"
 #include "core/imaging/PageDecoder.h"
 #include "core/pipeline/PageAnalysis.h"
+#include "platform/DurableFiles.h"
 #include "platform/ProcessLimits.h"
 
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -35,6 +43,43 @@ std::vector<std::byte> readAll(const std::string& file) {
     return out;
 }
 
+imaging::EnhanceMode modeFromName(const std::string& name) {
+    if (name == "gray" || name == "grey")
+        return imaging::EnhanceMode::Gray;
+    if (name == "bw")
+        return imaging::EnhanceMode::BlackWhite;
+    return imaging::EnhanceMode::Color;
+}
+
+// The page cut to its main document and straightened, or only deskewed when no document
+// edges were found (a flatbed page filling the glass), then enhanced and written.
+nlohmann::ordered_json crop(const imaging::DecodedPage& page, const nlohmann::json& request) {
+    const auto documents = imaging::findDocuments(page.view());
+    RgbImage straight;
+    if (!documents.empty()) {
+        straight = imaging::warpToRectangle(page.view(), documents.front().corners);
+    } else {
+        straight = imaging::deskew(page.view(), imaging::estimateSkewDegrees(page.view()));
+    }
+    if (straight.empty())
+        throw Error(tr("The page could not be straightened."));
+    const ImageView view{straight.pixels.data(), straight.width, straight.height, std::ptrdiff_t(straight.width) * 3, 3};
+    // warpToRectangle() and deskew() return RGB; enhance() takes BGR.
+    std::vector<std::uint8_t> bgr(straight.pixels.size());
+    for (size_t i = 0; i + 2 < bgr.size(); i += 3) {
+        bgr[i] = straight.pixels[i + 2];
+        bgr[i + 1] = straight.pixels[i + 1];
+        bgr[i + 2] = straight.pixels[i];
+    }
+    const ImageView bgrView{bgr.data(), view.width, view.height, view.stride, 3};
+    const std::string mode = request.value("mode", "color");
+    const RgbImage result = imaging::enhance(bgrView, modeFromName(mode));
+    const std::filesystem::path out = request.at("out").get<std::string>();
+    const auto bytes = imaging::encodeImage(result, mode == "bw" ? imaging::ImageFormat::Png : imaging::ImageFormat::Jpeg);
+    platform::durableFiles().writeAtomically(out, bytes);
+    return {{"ok", true}, {"width", result.width}, {"height", result.height}, {"cropped", !documents.empty()}};
+}
+
 nlohmann::ordered_json handle(const nlohmann::json& request) {
     const std::string op = request.at("op");
     const std::string file = request.at("file");
@@ -45,7 +90,7 @@ nlohmann::ordered_json handle(const nlohmann::json& request) {
         const auto kind = imaging::sniffMediaKind(bytes);
         return {{"ok", true}, {"pages", imaging::countPages(bytes, kind)}, {"media_type", imaging::mimeType(kind)}};
     }
-    if (op == "analyse") {
+    if (op == "analyse" || op == "crop") {
         imaging::DecodeOptions options;
         options.pdfDpi = request.value("dpi", 300.0);
         auto kind = imaging::kindFromMimeType(request.value("media_type", ""));
@@ -58,7 +103,9 @@ nlohmann::ordered_json handle(const nlohmann::json& request) {
         if (kind == imaging::MediaKind::Unknown)
             throw UnreadableFileError(tr("This file is not an image or PDF docdesk can read."));
         const auto page = imaging::decodePage(file, kind, request.value("page", 1) - 1, options);
-        return {{"ok", true}, {"analysis", pipeline::toJson(pipeline::analysePage(page.view()))}};
+        if (op == "analyse")
+            return {{"ok", true}, {"analysis", pipeline::toJson(pipeline::analysePage(page.view()))}};
+        return crop(page, request);
     }
     throw std::invalid_argument("unknown op " + op);
 }

@@ -96,3 +96,19 @@ BOOST_AUTO_TEST_CASE(messages_follow_the_language_german_is_shipped) {
     BOOST_TEST(german.out.find("Befehle:") != std::string::npos, german.out);
     BOOST_TEST(german.out.find("Commands:") == std::string::npos);
 }
+
+BOOST_AUTO_TEST_CASE(analyse_stores_results_on_the_pages) {
+    test::TempDir home;
+    test::writeTestImage(home / "a.png", 620, 877, 240, 240, 240);
+    test::writeFile(home / "b.pdf", test::minimalPdf(2));
+    BOOST_REQUIRE(cli(home, {"import", (home / "a.png").string(), (home / "b.pdf").string()}).status.success());
+    const auto first = cli(home, {"analyse", "--json"});
+    BOOST_TEST(first.status.success());
+    BOOST_TEST(jsonLines(first.out).size() == 3u);
+    const auto show = json::parse(cli(home, {"session", "show", "--json"}).out);
+    BOOST_TEST(show["pages"][0]["analysis"]["width"] == 620);
+    BOOST_TEST(show["pages"][2]["analysis"]["blank"].is_boolean());
+    // Nothing left to do on a second run; --again redoes all.
+    BOOST_TEST(jsonLines(cli(home, {"analyse", "--json"}).out).empty());
+    BOOST_TEST(jsonLines(cli(home, {"analyse", "--again", "--json"}).out).size() == 3u);
+}

@@ -1,0 +1,67 @@
+// docdesk-cli analyse — runs the page analysis (in docdesk-worker) on the pages of a session
+// that have none yet (or all with --again) and stores the results on the pages. A page whose
+// analysis failed is stored with {"error": ...} and is tried again on the next run.
+#include "app/cli/Commands.h"
+#include "app/common/AnalysisWorker.h"
+#include "app/common/AppEnvironment.h"
+#include "core/common/Error.h"
+#include "core/common/Translate.h"
+#include "core/journal/Session.h"
+
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+namespace docdesk::cli {
+
+int runAnalyse(const std::vector<std::string>& args) {
+    std::string sessionId;
+    bool again = false;
+    bool json = false;
+    for (size_t i = 0; i < args.size(); ++i) {
+        if (args[i] == "-h" || args[i] == "--help") {
+            std::cout << tr("Usage: docdesk-cli analyse [--session ID] [--again] [--json]\n"
+                            "\n"
+                            "Analyses the pages of a session (default: the newest) that have not been\n"
+                            "analysed yet, or whose analysis failed; --again analyses every page. Results\n"
+                            "are stored on the pages (see 'session show --json').\n");
+            return 0;
+        }
+        if (args[i] == "--session" && i + 1 < args.size())
+            sessionId = args[++i];
+        else if (args[i] == "--again")
+            again = true;
+        else if (args[i] == "--json")
+            json = true;
+        else
+            throw UsageError(trf("unknown argument {}", args[i]));
+    }
+    std::unique_ptr<journal::Session> session;
+    if (sessionId.empty()) {
+        const auto all = journal::listSessions(app::sessionsRoot());
+        if (all.empty())
+            throw Error(tr("There is no session yet. Import files first: docdesk-cli import FILE..."));
+        session = journal::Session::open(all.front().directory, app::durableFiles());
+    } else {
+        session = journal::Session::open(app::sessionsRoot() / sessionId, app::durableFiles());
+    }
+    app::AnalysisWorker worker;
+    int analysed = 0, failed = 0;
+    for (const auto& page : session->pages()) {
+        if (!again && page.analysisJson && nlohmann::json::parse(*page.analysisJson, nullptr, false).contains("width"))
+            continue;
+        const auto r = worker.analyse(page.originalFile, page.mediaType, page.sourcePage);
+        const nlohmann::ordered_json stored = r.ok ? r.analysis : nlohmann::ordered_json{{"error", r.error}};
+        session->setAnalysis(page.id, stored.dump());
+        ++(r.ok ? analysed : failed);
+        if (json)
+            std::cout << nlohmann::ordered_json{{"page_id", page.id}, {"position", page.position + 1}, {"analysis", stored}}.dump()
+                      << std::endl;
+        else if (!r.ok)
+            std::cerr << trf("page {}: {}", page.position + 1, r.error) << "\n";
+    }
+    if (!json)
+        std::cout << trf("{} pages analysed, {} failed.", analysed, failed) << "\n";
+    return failed ? 1 : 0;
+}
+
+} // namespace docdesk::cli
