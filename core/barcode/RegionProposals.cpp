@@ -1,0 +1,236 @@
+#include "core/barcode/RegionProposals.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <opencv2/imgproc.hpp>
+#include <utility>
+
+namespace docdesk::barcode {
+namespace {
+
+// The fine level is a half-resolution copy (a 10-mil bar of ~3 px still leaves a strong local
+// contrast there), summarised in cells of kCell x kCell pixels, i.e. 8 x 8 page pixels: fine
+// enough to keep codes 1-2 cm apart separate. The coarse level is four times smaller.
+constexpr int kFineScale = 2;
+constexpr int kCoarseScale = 8;
+constexpr int kCell = 4;
+
+constexpr int kEdgeContrast = 48;   // grey levels between neighbours that count as an edge
+constexpr int kDarkLevel = 128;     // ink, on an 8-bit page
+constexpr int kEdgyCell = 64;       // >= 25 % edge pixels: textured like bars or modules
+constexpr int kSolidDarkCell = 150; // >= 60 % ink: inside a wide bar or a finder pattern
+
+// Whole-region tests, on the mean of the cells inside the region.
+constexpr double kMinEdgeShare = 0.22; // borders and solid blocks have edges only at their rim
+constexpr double kMinInkShare = 0.28;  // codes are about half dark; body text far less
+constexpr double kMaxInkShare = 0.85;
+constexpr float kMinLongSidePx = 48;  // a 10 x 10 DataMatrix with 5-px modules
+constexpr float kMinShortSidePx = 20; // very low bars
+// A region this elongated can only be a linear or stacked code, whose gradients nearly all
+// point one way (across the bars); a line or block of text has them in every direction.
+constexpr float kElongated = 4.5f;
+constexpr double kMinBarCoherence = 0.5;
+// Below this, the gradients show no clear grid direction and the region's outline is used.
+constexpr double kMinGridStrength = 0.2;
+
+struct GradientStructure {
+    double coherence = 0;    // 0..1: how much the gradients agree in direction (1 = bars)
+    double gridDegrees = 0;  // the direction of the module grid (or bars), modulo 90 degrees
+    double gridStrength = 0; // 0..1: how well the gradients agree with that grid
+};
+
+// The summed structure tensor of `image` (white surroundings add nothing, so a region's
+// bounding box will do), and the dominant gradient direction modulo 90 degrees (angles
+// quadrupled), which is the orientation of bars and of 2D module grids alike.
+GradientStructure gradientStructure(const cv::Mat& image) {
+    cv::Mat gx, gy;
+    cv::Sobel(image, gx, CV_32F, 1, 0);
+    cv::Sobel(image, gy, CV_32F, 0, 1);
+    const double xx = gx.dot(gx), yy = gy.dot(gy), xy = gx.dot(gy);
+    const double energy = xx + yy;
+    if (energy <= 0)
+        return {};
+    // With a = m^2 cos 2t and b = m^2 sin 2t: a^2 - b^2 = m^4 cos 4t, 2ab = m^4 sin 4t.
+    const cv::Mat a = gx.mul(gx) - gy.mul(gy);
+    const cv::Mat b = 2 * gx.mul(gy);
+    const double cos4 = a.dot(a) - b.dot(b), sin4 = 2 * a.dot(b);
+    const double weight = a.dot(a) + b.dot(b);
+    GradientStructure structure;
+    structure.coherence = std::sqrt((xx - yy) * (xx - yy) + 4 * xy * xy) / energy;
+    structure.gridDegrees = std::atan2(sin4, cos4) / 4 * 180 / CV_PI;
+    structure.gridStrength = weight > 0 ? std::hypot(cos4, sin4) / weight : 0;
+    return structure;
+}
+
+// The smallest box at `degrees` holding the contour's cells (in cell units).
+cv::RotatedRect boxAt(const std::vector<cv::Point>& contour, double degrees) {
+    const double radians = degrees * CV_PI / 180;
+    const double c = std::cos(radians), s = std::sin(radians);
+    double minU = std::numeric_limits<double>::max(), minV = minU;
+    double maxU = std::numeric_limits<double>::lowest(), maxV = maxU;
+    for (const auto& p : contour) {
+        const double u = c * p.x + s * p.y, v = -s * p.x + c * p.y;
+        minU = std::min(minU, u);
+        maxU = std::max(maxU, u);
+        minV = std::min(minV, v);
+        maxV = std::max(maxV, v);
+    }
+    const double u = (minU + maxU) / 2, v = (minV + maxV) / 2;
+    return {cv::Point2f(static_cast<float>(c * u - s * v), static_cast<float>(s * u + c * v)),
+            cv::Size2f(static_cast<float>(maxU - minU), static_cast<float>(maxV - minV)),
+            static_cast<float>(degrees)};
+}
+
+// Area averaging by 2 or 4, the latter as two halvings: OpenCV's INTER_AREA is several times
+// faster for an exact factor of two than for other factors.
+void shrink(const cv::Mat& src, cv::Mat& dst, int factor, cv::Mat& scratch) {
+    CV_Assert(factor == 2 || factor == 4);
+    const auto half = [](const cv::Mat& from, cv::Mat& to) {
+        cv::resize(from, to, cv::Size(from.cols / 2, from.rows / 2), 0, 0, cv::INTER_AREA);
+    };
+    if (factor == 2) {
+        half(src, dst);
+    } else {
+        half(src, scratch);
+        half(scratch, dst);
+    }
+}
+
+// Angle in [-45, 45), swapping the sides as needed (OpenCV 4.5+ returns (0, 90]).
+cv::RotatedRect normalised(cv::RotatedRect box) {
+    while (box.angle >= 45.f) {
+        box.angle -= 90.f;
+        std::swap(box.size.width, box.size.height);
+    }
+    while (box.angle < -45.f) {
+        box.angle += 90.f;
+        std::swap(box.size.width, box.size.height);
+    }
+    return box;
+}
+
+// Page-sized scratch images, kept per thread between calls: allocating them afresh costs
+// more (page faults on megabytes of new memory) than the arithmetic done in them.
+struct LevelBuffers {
+    cv::Mat dilated, eroded, ink, scratch;
+};
+struct Buffers {
+    cv::Mat fine, coarse;
+    LevelBuffers fineLevel, coarseLevel;
+};
+
+Buffers& threadBuffers() {
+    thread_local Buffers buffers;
+    return buffers;
+}
+
+// One level of the analysis: `image` is the page reduced so that one of its pixels covers
+// `pagePx` page pixels; cells are kCell x kCell of its pixels.
+void proposeAtLevel(const cv::Mat& image, double pagePx, LevelBuffers& buffers,
+                    std::vector<RegionProposal>& proposals) {
+    if (image.cols < 2 * kCell || image.rows < 2 * kCell)
+        return;
+    // Morphological gradient (3 x 3 max - min), then edges = gradient > kEdgeContrast.
+    const cv::Mat square = cv::getStructuringElement(cv::MORPH_RECT, cv::Size(3, 3));
+    cv::dilate(image, buffers.dilated, square);
+    cv::erode(image, buffers.eroded, square);
+    cv::subtract(buffers.dilated, buffers.eroded, buffers.dilated);
+    cv::threshold(buffers.dilated, buffers.dilated, kEdgeContrast, 255, cv::THRESH_BINARY);
+    const cv::Mat& edges = buffers.dilated;
+    cv::compare(image, kDarkLevel, buffers.ink, cv::CMP_LT);
+    const cv::Mat& ink = buffers.ink;
+
+    // Share of edge and ink pixels per cell, 0..255.
+    const cv::Size cells(image.cols / kCell, image.rows / kCell);
+    cv::Mat edgeShare, inkShare;
+    shrink(edges, edgeShare, kCell, buffers.scratch);
+    shrink(ink, inkShare, kCell, buffers.scratch);
+
+    cv::Mat mask = (edgeShare >= kEdgyCell) | (inkShare >= kSolidDarkCell);
+    // Bridge the white modules and spaces inside a code (up to two cells) without joining
+    // codes that stand apart.
+    cv::morphologyEx(mask, mask, cv::MORPH_CLOSE, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(3, 3)));
+
+    std::vector<std::vector<cv::Point>> contours;
+    cv::findContours(mask, contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_SIMPLE);
+
+    const double cellPx = pagePx * kCell;
+    cv::Mat regionMask(cells, CV_8U);
+    for (std::size_t i = 0; i < contours.size(); ++i) {
+        const auto& contour = contours[i];
+        const cv::Rect bounds = cv::boundingRect(contour);
+        if (std::max(bounds.width, bounds.height) * cellPx < kMinLongSidePx)
+            continue;
+
+        regionMask(bounds).setTo(0);
+        cv::drawContours(regionMask, contours, static_cast<int>(i), cv::Scalar(255), cv::FILLED);
+        const double edgeMean = cv::mean(edgeShare(bounds), regionMask(bounds))[0] / 255.0;
+        const double inkMean = cv::mean(inkShare(bounds), regionMask(bounds))[0] / 255.0;
+        if (edgeMean < kMinEdgeShare || inkMean < kMinInkShare || inkMean > kMaxInkShare)
+            continue;
+
+        // The module grid's own direction is far more precise than the outline of a few
+        // cells; it matters for 2D codes with large modules, whose corners ZXing misplaces
+        // by half a module when they are read a few degrees off upright.
+        const cv::Rect pixels(bounds.x * kCell, bounds.y * kCell, bounds.width * kCell,
+                              bounds.height * kCell);
+        const GradientStructure structure = gradientStructure(image(pixels));
+        cv::RotatedRect box = structure.gridStrength >= kMinGridStrength
+                                  ? boxAt(contour, structure.gridDegrees)
+                                  : normalised(cv::minAreaRect(contour));
+        // Cell centres to page pixels; the box grows by one cell to cover the outer cells.
+        const auto scale = static_cast<float>(cellPx);
+        box.center = (box.center + cv::Point2f(0.5f, 0.5f)) * scale;
+        box.size = cv::Size2f((box.size.width + 1) * scale, (box.size.height + 1) * scale);
+        const float longSide = std::max(box.size.width, box.size.height);
+        const float shortSide = std::min(box.size.width, box.size.height);
+        if (longSide < kMinLongSidePx || shortSide < kMinShortSidePx)
+            continue;
+        const bool bars = structure.coherence >= kMinBarCoherence;
+        if (longSide > kElongated * shortSide && !bars)
+            continue;
+        proposals.push_back({normalised(box), bars});
+    }
+}
+
+bool covers(const cv::RotatedRect& outer, const cv::RotatedRect& inner) {
+    std::vector<cv::Point2f> corners(4);
+    outer.points(corners.data());
+    return cv::pointPolygonTest(corners, inner.center, false) >= 0;
+}
+
+} // namespace
+
+std::vector<RegionProposal> proposeBarcodeRegions(const cv::Mat& grey) {
+    CV_Assert(grey.type() == CV_8UC1);
+    if (grey.cols < 2 * kFineScale || grey.rows < 2 * kFineScale)
+        return {};
+
+    Buffers& buffers = threadBuffers();
+    cv::Mat& fine = buffers.fine;
+    cv::Mat& coarse = buffers.coarse;
+    cv::resize(grey, fine, cv::Size(grey.cols / kFineScale, grey.rows / kFineScale), 0, 0, cv::INTER_AREA);
+    std::vector<RegionProposal> proposals;
+    proposeAtLevel(fine, kFineScale, buffers.fineLevel, proposals);
+
+    // Codes with large modules (a 2 cm DataMatrix of 10 x 10 modules) are mostly solid
+    // black and white at the fine level; four times coarser they look like the others.
+    constexpr int ratio = kCoarseScale / kFineScale;
+    if (fine.cols < ratio * 2 * kCell || fine.rows < ratio * 2 * kCell)
+        return proposals;
+    shrink(fine, coarse, ratio, buffers.coarseLevel.scratch);
+    std::vector<RegionProposal> large;
+    proposeAtLevel(coarse, kCoarseScale, buffers.coarseLevel, large);
+    // A region found at both levels is decoded once, from the finer (tighter) box.
+    for (const auto& candidate : large) {
+        const bool known = std::any_of(proposals.begin(), proposals.end(), [&](const RegionProposal& p) {
+            return covers(candidate.box, p.box) && covers(p.box, candidate.box);
+        });
+        if (!known)
+            proposals.push_back(candidate);
+    }
+    return proposals;
+}
+
+} // namespace docdesk::barcode
