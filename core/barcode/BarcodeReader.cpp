@@ -35,6 +35,10 @@ constexpr float kRetryTiltDegrees = 2.5f;
 // 2D symbols whose modules are so large (12 px and more) that ZXing's local binarizer fails
 // on their solid areas are at least this large; they are read again at half size.
 constexpr float kLargeSymbolPx = 120.f;
+// Bars this long (3.4 cm) often come with wide bars and spaces, whose wavy or ragged edges
+// (a distorted print) defeat the scan lines at full size; such a region is read again at a
+// quarter of its size.
+constexpr float kLongBarsPx = 400.f;
 
 // Read in bars (rows of a stacked code count as bars here) or in 2D modules.
 const Formats kBarFormats = Formats(Format::LinearCodes) | Format::PDF417;
@@ -203,6 +207,9 @@ void readRegion(const cv::Mat& grey, const RegionProposal& proposal, Formats for
                           : readMatrix() || decodeInto(upright, bars, reads))
         return;
     if (!proposal.barsLike)
+        return;
+    if (std::min(proposal.box.size.width, proposal.box.size.height) >= kLongBarsPx &&
+        decodeInto(halved(halved(upright)), bars, reads))
         return;
     cv::RotatedRect tilted = proposal.box;
     tilted.angle += kRetryTiltDegrees;

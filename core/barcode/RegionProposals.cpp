@@ -38,6 +38,7 @@ struct GradientStructure {
     double coherence = 0;    // 0..1: how much the gradients agree in direction (1 = bars)
     double gridDegrees = 0;  // the direction of the module grid (or bars), modulo 90 degrees
     double gridStrength = 0; // 0..1: how well the gradients agree with that grid
+    double acrossDegrees = 0; // the dominant gradient direction, modulo 180 degrees
 };
 
 // The summed structure tensor of `image` (white surroundings add nothing, so a region's
@@ -60,6 +61,7 @@ GradientStructure gradientStructure(const cv::Mat& image) {
     structure.coherence = std::sqrt((xx - yy) * (xx - yy) + 4 * xy * xy) / energy;
     structure.gridDegrees = std::atan2(sin4, cos4) / 4 * 180 / CV_PI;
     structure.gridStrength = weight > 0 ? std::hypot(cos4, sin4) / weight : 0;
+    structure.acrossDegrees = std::atan2(2 * xy, xx - yy) / 2 * 180 / CV_PI;
     return structure;
 }
 
@@ -190,7 +192,7 @@ void proposeAtLevel(const cv::Mat& image, double pagePx, LevelBuffers& buffers,
         const bool bars = structure.coherence >= kMinBarCoherence;
         if (longSide > kElongated * shortSide && !bars)
             continue;
-        proposals.push_back({normalised(box), bars});
+        proposals.push_back({normalised(box), bars, static_cast<float>(structure.acrossDegrees)});
     }
 }
 
@@ -198,6 +200,103 @@ bool covers(const cv::RotatedRect& outer, const cv::RotatedRect& inner) {
     std::vector<cv::Point2f> corners(4);
     outer.points(corners.data());
     return cv::pointPolygonTest(corners, inner.center, false) >= 0;
+}
+
+// Bar fragments that line up: a linear code with wide modules (10 px and more) has spaces too
+// wide for the cell closing to bridge, and falls apart into pieces, each of which is no code.
+// Pieces at the same tilt, with bars of about the same extent and lying one after the other
+// across the bars, are also proposed together, as one region (the pieces stay proposed too).
+constexpr float kMaxMergeTiltDegrees = 3.f;
+constexpr float kMinMergeBarOverlap = 0.7f; // of the shorter bars
+constexpr float kMaxMergeGap = 0.3f;        // across the bars, relative to the shorter bars
+
+std::vector<RegionProposal> mergedBarFragments(const std::vector<RegionProposal>& proposals) {
+    const auto n = proposals.size();
+    std::vector<std::size_t> parent(n);
+    for (std::size_t i = 0; i < n; ++i)
+        parent[i] = i;
+    const auto root = [&](std::size_t i) {
+        while (parent[i] != i)
+            i = parent[i] = parent[parent[i]];
+        return i;
+    };
+    // Extent of a box's corners along a direction.
+    const auto extent = [](const cv::RotatedRect& box, const cv::Point2f& direction) {
+        cv::Point2f corners[4];
+        box.points(corners);
+        float lo = std::numeric_limits<float>::max(), hi = std::numeric_limits<float>::lowest();
+        for (const auto& c : corners) {
+            const float t = c.dot(direction);
+            lo = std::min(lo, t);
+            hi = std::max(hi, t);
+        }
+        return std::pair(lo, hi);
+    };
+    const auto angleDiff = [](float a, float b, float period) {
+        float d = std::fmod(std::abs(a - b), period);
+        return std::min(d, period - d);
+    };
+    bool any = false;
+    for (std::size_t i = 0; i < n; ++i) {
+        const auto& a = proposals[i];
+        if (!a.barsLike)
+            continue;
+        const float radians = a.acrossDegrees * static_cast<float>(CV_PI) / 180.f;
+        const cv::Point2f across(std::cos(radians), std::sin(radians)), along(-across.y, across.x);
+        for (std::size_t j = i + 1; j < n; ++j) {
+            const auto& b = proposals[j];
+            if (!b.barsLike || angleDiff(a.acrossDegrees, b.acrossDegrees, 180.f) > kMaxMergeTiltDegrees)
+                continue;
+            const auto [aLo, aHi] = extent(a.box, along);
+            const auto [bLo, bHi] = extent(b.box, along);
+            const float shorter = std::min(aHi - aLo, bHi - bLo);
+            if (std::min(aHi, bHi) - std::max(aLo, bLo) < kMinMergeBarOverlap * shorter)
+                continue;
+            const auto [aFrom, aTo] = extent(a.box, across);
+            const auto [bFrom, bTo] = extent(b.box, across);
+            if (std::max(aFrom, bFrom) - std::min(aTo, bTo) > kMaxMergeGap * shorter)
+                continue;
+            parent[root(i)] = root(j);
+            any = true;
+        }
+    }
+    std::vector<RegionProposal> merged;
+    if (!any)
+        return merged;
+    for (std::size_t r = 0; r < n; ++r) {
+        if (root(r) != r || !proposals[r].barsLike)
+            continue;
+        std::vector<cv::Point2f> points;
+        for (std::size_t i = 0; i < n; ++i) {
+            if (root(i) != r)
+                continue;
+            cv::Point2f corners[4];
+            proposals[i].box.points(corners);
+            points.insert(points.end(), corners, corners + 4);
+        }
+        if (points.size() <= 4)
+            continue;
+        // The box along the pieces' common tilt (the bars' own direction).
+        const RegionProposal& first = proposals[r];
+        const double degrees = first.box.angle;
+        const double radians = degrees * CV_PI / 180;
+        const double c = std::cos(radians), s = std::sin(radians);
+        double minU = std::numeric_limits<double>::max(), minV = minU;
+        double maxU = std::numeric_limits<double>::lowest(), maxV = maxU;
+        for (const auto& p : points) {
+            const double u = c * p.x + s * p.y, v = -s * p.x + c * p.y;
+            minU = std::min(minU, u);
+            maxU = std::max(maxU, u);
+            minV = std::min(minV, v);
+            maxV = std::max(maxV, v);
+        }
+        const double u = (minU + maxU) / 2, v = (minV + maxV) / 2;
+        const cv::RotatedRect box(cv::Point2f(static_cast<float>(c * u - s * v), static_cast<float>(s * u + c * v)),
+                                  cv::Size2f(static_cast<float>(maxU - minU), static_cast<float>(maxV - minV)),
+                                  static_cast<float>(degrees));
+        merged.push_back({normalised(box), true, first.acrossDegrees});
+    }
+    return merged;
 }
 
 } // namespace
@@ -213,6 +312,8 @@ std::vector<RegionProposal> proposeBarcodeRegions(const cv::Mat& grey) {
     cv::resize(grey, fine, cv::Size(grey.cols / kFineScale, grey.rows / kFineScale), 0, 0, cv::INTER_AREA);
     std::vector<RegionProposal> proposals;
     proposeAtLevel(fine, kFineScale, buffers.fineLevel, proposals);
+    for (auto& merged : mergedBarFragments(proposals))
+        proposals.push_back(merged);
 
     // Codes with large modules (a 2 cm DataMatrix of 10 x 10 modules) are mostly solid
     // black and white at the fine level; four times coarser they look like the others.

@@ -12,6 +12,7 @@ namespace docdesk::barcode {
 struct RegionProposal {
     cv::RotatedRect box;
     bool barsLike = false; // gradients mostly one way: a linear code or PDF417, not a 2D matrix
+    float acrossDegrees = 0; // the dominant gradient direction (across bars), modulo 180 degrees
 };
 
 // Dense, high-contrast, roughly half-dark blobs of an 8-bit grey page: every symbology

@@ -125,7 +125,9 @@ BOOST_AUTO_TEST_CASE(asn_barcodes_are_found_on_the_expected_pages, *utf::precond
     BOOST_TEST((pagesWhere("split-by-asn-2.pdf", asn) == std::set<int>{0, 4, 5, 8, 10}));
     BOOST_TEST((pagesWithText("split-by-asn-2.pdf", "PATCHT") == std::set<int>{2}));
     BOOST_TEST((pagesWithText("barcode-39-asn-123.pdf", "ASN00123") == std::set<int>{0}));
-    BOOST_TEST((pagesWithText("barcode-qr-asn-000123-upscale-dpi.pdf", "ASN000123") == std::set<int>{0}));
+    // The symbol's content has a space ("ASN 000123"); paperless-ngx strips the prefix and
+    // whitespace before parsing ASN 123. zbarimg finds this small QR code at neither 300 nor 600 dpi.
+    BOOST_TEST((pagesWithText("barcode-qr-asn-000123-upscale-dpi.pdf", "ASN 000123") == std::set<int>{0}));
     BOOST_TEST((pagesWithText("barcode-39-asn-invalid.pdf", "ASNXYZXYZ") == std::set<int>{0}));
     BOOST_TEST((pagesWithText("barcode-39-asn-custom-prefix.pdf", "CUSTOM-PREFIX-00123") == std::set<int>{0}));
 }
