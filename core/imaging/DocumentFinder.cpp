@@ -1,9 +1,660 @@
 #include "core/imaging/DocumentFinder.h"
 
-namespace docdesk::imaging {
+#include "core/imaging/PageRasterCv.h"
 
-std::vector<DocumentCandidate> findDocuments(const ImageView&) {
-    return {}; // PLACEHOLDER: being implemented (issue 3)
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <numeric>
+#include <opencv2/imgproc.hpp>
+
+// How documents are found: the page is analysed on a copy whose longest edge is ~640 px.
+// Candidate regions come from two families of maps, because neither alone covers every case:
+//  - brightness thresholds at a dozen levels between the 1st and 99th percentile (a white page
+//    on a textured desk, receipts on a dark lid; an off-white receipt on a white lid shows up
+//    as a hole in the lid region), robust against clutter edges and a pen crossing an edge;
+//  - Canny edge loops (faint edges such as an off-white receipt on a white lid).
+// Each region's convex hull is reduced to a quadrilateral, its sides re-fitted to the region's
+// boundary points (so a notch from a pen or a rounded corner does not bend it), and the quad
+// is scored by edge support along its sides, how well it fills the region, its angles and how
+// paper-like its inside is. Duplicates from different maps are merged, the best corners are
+// refined on the full-resolution image by fitting lines to the strongest gradient across each
+// side, and the result is ordered so the one the user most likely means comes first.
+
+namespace docdesk::imaging {
+namespace {
+
+using QuadF = std::array<cv::Point2f, 4>;
+
+constexpr int kWorkEdge = 640;
+constexpr double kMinAreaFraction = 0.008; // smaller regions are not documents at this scale
+constexpr double kMinScore = 0.35;
+
+double cross(cv::Point2f o, cv::Point2f a, cv::Point2f b) {
+    return double(a.x - o.x) * double(b.y - o.y) - double(a.y - o.y) * double(b.x - o.x);
+}
+
+double quadArea(const QuadF& q) {
+    double a = 0;
+    for (int i = 0; i < 4; ++i)
+        a += double(q[i].x) * q[(i + 1) % 4].y - double(q[(i + 1) % 4].x) * q[i].y;
+    return std::abs(a) / 2;
+}
+
+bool isConvex(const QuadF& q) {
+    int sign = 0;
+    for (int i = 0; i < 4; ++i) {
+        const double c = cross(q[i], q[(i + 1) % 4], q[(i + 2) % 4]);
+        if (std::abs(c) < 1e-6)
+            return false;
+        const int s = c > 0 ? 1 : -1;
+        if (sign != 0 && s != sign)
+            return false;
+        sign = s;
+    }
+    return true;
+}
+
+double polygonIoU(const QuadF& a, const QuadF& b) {
+    std::vector<cv::Point2f> pa(a.begin(), a.end()), pb(b.begin(), b.end()), inter;
+    const double ia = cv::intersectConvexConvex(pa, pb, inter, true);
+    const double ua = quadArea(a) + quadArea(b) - ia;
+    return ua > 0 ? ia / ua : 0;
+}
+
+double overlapOfSmaller(const QuadF& a, const QuadF& b) {
+    std::vector<cv::Point2f> pa(a.begin(), a.end()), pb(b.begin(), b.end()), inter;
+    const double ia = cv::intersectConvexConvex(pa, pb, inter, true);
+    const double m = std::min(quadArea(a), quadArea(b));
+    return m > 0 ? ia / m : 0;
+}
+
+// Clockwise in image coordinates (y down), starting at the top-left: the side leaving the
+// first corner is the one pointing most to the right (documents upright within ±45°).
+QuadF orderCorners(QuadF q) {
+    cv::Point2f c(0, 0);
+    for (const auto& p : q)
+        c += p * 0.25f;
+    std::sort(q.begin(), q.end(), [&](cv::Point2f a, cv::Point2f b) {
+        return std::atan2(a.y - c.y, a.x - c.x) < std::atan2(b.y - c.y, b.x - c.x);
+    });
+    int best = 0;
+    double bestCos = -2;
+    for (int i = 0; i < 4; ++i) {
+        const cv::Point2f d = q[(i + 1) % 4] - q[i];
+        const double len = std::hypot(d.x, d.y);
+        const double cosine = len > 0 ? d.x / len : -2;
+        if (cosine > bestCos) {
+            bestCos = cosine;
+            best = i;
+        }
+    }
+    std::rotate(q.begin(), q.begin() + best, q.end());
+    return q;
+}
+
+// Removes hull vertices one by one, each time the one whose removal loses the least area.
+bool hullToQuad(std::vector<cv::Point2f> hull, QuadF& quad) {
+    if (hull.size() < 4)
+        return false;
+    while (hull.size() > 4) {
+        const size_t n = hull.size();
+        size_t victim = 0;
+        double least = 1e300;
+        for (size_t i = 0; i < n; ++i) {
+            const double a = std::abs(cross(hull[(i + n - 1) % n], hull[i], hull[(i + 1) % n]));
+            if (a < least) {
+                least = a;
+                victim = i;
+            }
+        }
+        hull.erase(hull.begin() + std::ptrdiff_t(victim));
+    }
+    std::copy(hull.begin(), hull.end(), quad.begin());
+    return true;
+}
+
+// The other way round: repeatedly replaces the edge whose removal (extending its two
+// neighbours to their intersection) adds the least area. Restores a corner cut off by a pen or
+// a shadow, where removing vertices would cut the page instead.
+bool hullToQuadByExtension(const std::vector<cv::Point2f>& hull, QuadF& quad) {
+    std::vector<cv::Point2f> poly;
+    cv::approxPolyDP(hull, poly, 0.004 * cv::arcLength(hull, true), true);
+    if (poly.size() < 4)
+        return false;
+    while (poly.size() > 4) {
+        const size_t n = poly.size();
+        size_t victim = n;
+        double least = 1e300;
+        cv::Point2f bestX;
+        for (size_t i = 0; i < n; ++i) {
+            const cv::Point2f a0 = poly[(i + n - 1) % n], a1 = poly[i], b0 = poly[(i + 1) % n],
+                              b1 = poly[(i + 2) % n];
+            const cv::Point2f da = a1 - a0, db = b1 - b0;
+            const double det = double(da.x) * db.y - double(da.y) * db.x;
+            if (std::abs(det) < 1e-9)
+                continue;
+            const cv::Point2f w = b0 - a0;
+            const double t = (double(w.x) * db.y - double(w.y) * db.x) / det;
+            if (t < 1) // the neighbours diverge: extending them does not close the gap
+                continue;
+            const cv::Point2f x = a0 + da * float(t);
+            const double added = std::abs(cross(a1, x, b0)) / 2;
+            if (added < least) {
+                least = added;
+                victim = i;
+                bestX = x;
+            }
+        }
+        if (victim == n)
+            return false;
+        poly[victim] = bestX;
+        poly.erase(poly.begin() + std::ptrdiff_t((victim + 1) % n));
+    }
+    std::copy(poly.begin(), poly.end(), quad.begin());
+    return true;
+}
+
+struct Line {
+    cv::Point2d p; // a point on the line
+    cv::Point2d d; // unit direction
+};
+
+bool intersect(const Line& a, const Line& b, cv::Point2f& out) {
+    const double det = a.d.x * b.d.y - a.d.y * b.d.x;
+    if (std::abs(det) < 1e-6)
+        return false;
+    const cv::Point2d w = b.p - a.p;
+    const double t = (w.x * b.d.y - w.y * b.d.x) / det;
+    out = cv::Point2f(float(a.p.x + t * a.d.x), float(a.p.y + t * a.d.y));
+    return true;
+}
+
+// Least squares line through the points, then again without the points farther than
+// `keep` from the first fit (robust against a pen or clutter touching the side).
+bool fitRobustLine(const std::vector<cv::Point2f>& pts, double keep, Line& line) {
+    if (pts.size() < 6)
+        return false;
+    cv::Vec4f l;
+    cv::fitLine(pts, l, cv::DIST_HUBER, 0, 0.01, 0.01);
+    std::vector<cv::Point2f> inliers;
+    inliers.reserve(pts.size());
+    for (const auto& p : pts) {
+        const double dist = std::abs((p.x - l[2]) * l[1] - (p.y - l[3]) * l[0]);
+        if (dist <= keep)
+            inliers.push_back(p);
+    }
+    if (inliers.size() < std::max<size_t>(6, pts.size() / 3))
+        return false;
+    cv::fitLine(inliers, l, cv::DIST_L2, 0, 0.01, 0.01);
+    line = {{l[2], l[3]}, {l[0], l[1]}};
+    return true;
+}
+
+// Corners from four fitted sides; false when a corner would move more than maxShift.
+bool quadFromLines(const std::array<Line, 4>& sides, const QuadF& prior, double maxShift, QuadF& out) {
+    QuadF q;
+    for (int i = 0; i < 4; ++i) {
+        if (!intersect(sides[(i + 3) % 4], sides[i], q[i]))
+            return false;
+        if (cv::norm(q[i] - prior[i]) > maxShift)
+            return false;
+    }
+    if (!isConvex(q))
+        return false;
+    out = q;
+    return true;
+}
+
+// Side i runs from q[i] to q[i+1]. Re-fits each side to the boundary points lying close to it
+// in its middle part.
+QuadF refineWithBoundary(const QuadF& q, const std::vector<cv::Point>& contour) {
+    std::array<std::vector<cv::Point2f>, 4> near;
+    std::array<cv::Point2f, 4> dir, nrm;
+    std::array<double, 4> len{}, band{};
+    for (int i = 0; i < 4; ++i) {
+        const cv::Point2f d = q[(i + 1) % 4] - q[i];
+        len[i] = std::hypot(d.x, d.y);
+        if (len[i] < 4)
+            return q;
+        dir[i] = d * float(1 / len[i]);
+        nrm[i] = cv::Point2f(-dir[i].y, dir[i].x);
+        band[i] = std::max(2.5, 0.03 * len[i]);
+    }
+    for (const auto& ip : contour) {
+        const cv::Point2f p(float(ip.x), float(ip.y));
+        for (int i = 0; i < 4; ++i) {
+            const cv::Point2f v = p - q[i];
+            const double t = v.dot(dir[i]);
+            if (t < 0.12 * len[i] || t > 0.88 * len[i])
+                continue;
+            if (std::abs(v.dot(nrm[i])) <= band[i])
+                near[i].push_back(p);
+        }
+    }
+    std::array<Line, 4> sides;
+    for (int i = 0; i < 4; ++i) {
+        if (!fitRobustLine(near[i], 1.5, sides[i]))
+            return q;
+    }
+    QuadF out;
+    const double diag = std::hypot(q[2].x - q[0].x, q[2].y - q[0].y);
+    return quadFromLines(sides, q, 0.08 * diag + 3, out) ? out : q;
+}
+
+float sampleBilinear(const cv::Mat& grey, float x, float y, bool& ok) {
+    if (x < 0 || y < 0 || x > float(grey.cols - 1) || y > float(grey.rows - 1)) {
+        ok = false;
+        return 0;
+    }
+    const int x0 = std::min(int(x), grey.cols - 2 < 0 ? 0 : grey.cols - 2);
+    const int y0 = std::min(int(y), grey.rows - 2 < 0 ? 0 : grey.rows - 2);
+    const float fx = x - float(x0), fy = y - float(y0);
+    const uchar* r0 = grey.ptr<uchar>(y0);
+    const uchar* r1 = grey.ptr<uchar>(std::min(y0 + 1, grey.rows - 1));
+    const int x1 = std::min(x0 + 1, grey.cols - 1);
+    ok = true;
+    return (r0[x0] * (1 - fx) + r0[x1] * fx) * (1 - fy) + (r1[x0] * (1 - fx) + r1[x1] * fx) * fy;
+}
+
+struct Candidate {
+    QuadF quad;       // ordered, work coordinates
+    double score = 0; // confidence 0..1
+    int polarity = 1; // +1 when the inside is brighter than the outside
+};
+
+struct Analysis {
+    cv::Mat colour;     // work-size BGR (empty for grey input)
+    cv::Mat grey;       // work-size, blurred
+    double white = 255; // 99th percentile of grey: what paper looks like here
+};
+
+// Edge support: share of points along each side where the inside and the outside differ
+// consistently (same sign all around), plus the inside's brightness and saturation.
+bool scoreQuad(const Analysis& an, const QuadF& q, double fill, Candidate& out) {
+    constexpr int kSamples = 24;
+    constexpr float kOffset = 3.f;
+    cv::Point2f centre(0, 0);
+    for (const auto& p : q)
+        centre += p * 0.25f;
+    std::array<std::array<float, kSamples>, 4> diffs{};
+    std::array<int, 4> valid{};
+    std::vector<float> all;
+    all.reserve(4 * kSamples);
+    double angleDev = 0;
+    for (int i = 0; i < 4; ++i) {
+        const cv::Point2f a = q[i], b = q[(i + 1) % 4];
+        const cv::Point2f d = b - a;
+        const float len = std::hypot(d.x, d.y);
+        if (len < 8)
+            return false;
+        cv::Point2f n(d.y / len, -d.x / len);
+        if ((centre - a).dot(n) > 0)
+            n = -n; // n points outwards
+        for (int k = 0; k < kSamples; ++k) {
+            const float t = (k + 0.5f) / kSamples;
+            const cv::Point2f p = a + d * t;
+            bool ok1 = false, ok2 = false;
+            const float in = sampleBilinear(an.grey, p.x - n.x * kOffset, p.y - n.y * kOffset, ok1);
+            const float outV = sampleBilinear(an.grey, p.x + n.x * kOffset, p.y + n.y * kOffset, ok2);
+            if (!ok1 || !ok2)
+                continue;
+            diffs[i][valid[i]++] = in - outV;
+            all.push_back(in - outV);
+        }
+        const cv::Point2f e1 = q[(i + 3) % 4] - q[i], e2 = q[(i + 1) % 4] - q[i];
+        const double cosA = e1.dot(e2) / (cv::norm(e1) * cv::norm(e2) + 1e-9);
+        const double angle = std::acos(std::clamp(cosA, -1.0, 1.0)) * 180 / CV_PI;
+        if (angle < 40 || angle > 140)
+            return false;
+        angleDev += std::abs(angle - 90) / 4;
+    }
+    if (all.size() < 2 * kSamples)
+        return false;
+    std::nth_element(all.begin(), all.begin() + std::ptrdiff_t(all.size() / 2), all.end());
+    const float median = all[all.size() / 2];
+    const int polarity = median >= 0 ? 1 : -1;
+    out.polarity = polarity;
+    constexpr float kMinStep = 7.f;
+    double supportSum = 0, supportMin = 1;
+    int sidesInView = 0;
+    for (int i = 0; i < 4; ++i) {
+        if (valid[i] < kSamples / 3)
+            continue; // side out of view: judged by the others
+        int good = 0;
+        for (int k = 0; k < valid[i]; ++k)
+            good += diffs[i][k] * float(polarity) >= kMinStep;
+        const double s = double(good) / valid[i];
+        supportSum += s;
+        supportMin = std::min(supportMin, s);
+        ++sidesInView;
+    }
+    if (sidesInView < 3)
+        return false;
+    const double support = supportSum / sidesInView;
+
+    // Paper-likeness: bright (relative to the brightest part of the picture) and unsaturated.
+    std::array<float, 81> brightSamples{};
+    double sat = 0;
+    int n = 0;
+    for (int v = 1; v < 10; ++v) {
+        for (int u = 1; u < 10; ++u) {
+            const float fu = u / 10.f, fv = v / 10.f;
+            const cv::Point2f top = q[0] + (q[1] - q[0]) * fu, bottom = q[3] + (q[2] - q[3]) * fu;
+            const cv::Point2f p = top + (bottom - top) * fv;
+            const int x = std::clamp(int(p.x), 0, an.grey.cols - 1);
+            const int y = std::clamp(int(p.y), 0, an.grey.rows - 1);
+            brightSamples[size_t(n)] = an.grey.at<uchar>(y, x);
+            if (!an.colour.empty()) {
+                const cv::Vec3b c = an.colour.at<cv::Vec3b>(y, x);
+                const int mx = std::max({c[0], c[1], c[2]}), mn = std::min({c[0], c[1], c[2]});
+                sat += mx > 0 ? double(mx - mn) / mx : 0;
+            }
+            ++n;
+        }
+    }
+    sat /= n;
+    // The paper between the text: a high percentile of the inside.
+    std::nth_element(brightSamples.begin(), brightSamples.begin() + 64, brightSamples.end());
+    const double bright = brightSamples[64];
+    // Paper on a desk is brighter than its surroundings; a receipt darker than its surroundings
+    // (white lid) must still be nearly as bright as the brightest part of the picture.
+    const double ratio = bright / std::max(1.0, an.white);
+    double brightScore = std::clamp((ratio - 0.5) / 0.3, 0.0, 1.0);
+    if (polarity < 0)
+        brightScore *= std::clamp((ratio - 0.75) / 0.1, 0.0, 1.0);
+    const double satScore = 1 - std::clamp((sat - 0.2) / 0.3, 0.0, 1.0);
+
+    // Ring contrast: just inside vs just outside, away from the edge itself. A region cut out
+    // of a striped or textured desk has the same material on both sides; paper does not.
+    const float ringOffset = std::max(5.f, 0.05f * float(cv::norm(q[2] - q[0])) / 1.41f);
+    std::vector<float> ringIn, ringOut;
+    for (int i = 0; i < 4; ++i) {
+        const cv::Point2f a = q[i], d = q[(i + 1) % 4] - q[i];
+        const float len = std::hypot(d.x, d.y);
+        cv::Point2f nrm(d.y / len, -d.x / len);
+        if ((centre - a).dot(nrm) > 0)
+            nrm = -nrm;
+        for (int k = 0; k < 16; ++k) {
+            const cv::Point2f p = a + d * ((k + 0.5f) / 16);
+            bool ok = false;
+            const float vin = sampleBilinear(an.grey, p.x - nrm.x * ringOffset, p.y - nrm.y * ringOffset, ok);
+            if (ok)
+                ringIn.push_back(vin);
+            const float vout =
+                sampleBilinear(an.grey, p.x + nrm.x * ringOffset, p.y + nrm.y * ringOffset, ok);
+            if (ok)
+                ringOut.push_back(vout);
+        }
+    }
+    if (ringIn.size() < 16 || ringOut.size() < 16)
+        return false;
+    auto p75 = [](std::vector<float>& v) {
+        std::nth_element(v.begin(), v.begin() + std::ptrdiff_t(v.size() * 3 / 4), v.end());
+        return v[v.size() * 3 / 4];
+    };
+    const double ringContrast = polarity * (p75(ringIn) - p75(ringOut));
+    const double ringScore = std::clamp((ringContrast - 4) / 12, 0.0, 1.0);
+    const double paper = brightScore * satScore * ringScore;
+
+    const double angleScore = 1 - std::clamp(angleDev / 45, 0.0, 1.0);
+    const double fillScore = std::clamp((fill - 0.75) / 0.22, 0.0, 1.0);
+    const double base = 0.45 * support + 0.25 * supportMin + 0.15 * fillScore + 0.15 * angleScore;
+    out.quad = q;
+    out.score = std::clamp(base * (0.4 + 0.6 * paper), 0.0, 1.0);
+    return true;
+}
+
+void collectFromContours(const Analysis& an, const std::vector<std::vector<cv::Point>>& contours,
+                         std::vector<Candidate>& out) {
+    const double imageArea = double(an.grey.cols) * an.grey.rows;
+    for (const auto& contour : contours) {
+        if (contour.size() < 4)
+            continue;
+        const cv::Rect box = cv::boundingRect(contour);
+        if (double(box.area()) < kMinAreaFraction * imageArea)
+            continue;
+        const double area = std::abs(cv::contourArea(contour));
+        if (area < kMinAreaFraction * imageArea || area > 0.97 * imageArea)
+            continue;
+        std::vector<cv::Point> hullIdx;
+        cv::convexHull(contour, hullIdx);
+        const double hullArea = cv::contourArea(hullIdx);
+        if (hullArea <= 0 || area / hullArea < 0.7)
+            continue;
+        std::vector<cv::Point2f> hull(hullIdx.begin(), hullIdx.end());
+        std::array<QuadF, 2> hypotheses;
+        const std::array<bool, 2> have{hullToQuad(hull, hypotheses[0]),
+                                       hullToQuadByExtension(hull, hypotheses[1])};
+        Candidate best;
+        for (size_t h = 0; h < 2; ++h) {
+            if (!have[h])
+                continue;
+            if (h == 1 && have[0] &&
+                polygonIoU(orderCorners(hypotheses[0]), orderCorners(hypotheses[1])) > 0.97)
+                continue; // same answer
+            QuadF quad = orderCorners(hypotheses[h]);
+            if (!isConvex(quad))
+                continue;
+            quad = orderCorners(refineWithBoundary(quad, contour));
+            const double qa = quadArea(quad);
+            if (qa <= 0)
+                continue;
+            const double fill = std::min(area, qa) / std::max(area, qa);
+            Candidate c;
+            if (scoreQuad(an, quad, fill, c) && c.score > best.score)
+                best = c;
+        }
+        if (best.score >= kMinScore)
+            out.push_back(best);
+    }
+}
+
+// Full-resolution refinement: along each side, the position of the strongest luminance step
+// (of the expected polarity) across the side, then robust line fits and their intersections.
+QuadF refineAtFullResolution(const cv::Mat& src, const QuadF& q, int polarity, double radius) {
+    const cv::Mat grey = src.channels() == 1 ? src : cv::Mat();
+    auto luma = [&](float x, float y, bool& ok) -> float {
+        if (!grey.empty())
+            return sampleBilinear(grey, x, y, ok);
+        if (x < 0 || y < 0 || x > float(src.cols - 2) || y > float(src.rows - 2)) {
+            ok = false;
+            return 0;
+        }
+        const int x0 = int(x), y0 = int(y);
+        const float fx = x - float(x0), fy = y - float(y0);
+        auto l = [&](int xx, int yy) {
+            const cv::Vec3b c = src.at<cv::Vec3b>(yy, xx);
+            return 0.114f * c[0] + 0.587f * c[1] + 0.299f * c[2];
+        };
+        ok = true;
+        return (l(x0, y0) * (1 - fx) + l(x0 + 1, y0) * fx) * (1 - fy) +
+               (l(x0, y0 + 1) * (1 - fx) + l(x0 + 1, y0 + 1) * fx) * fy;
+    };
+    cv::Point2f centre(0, 0);
+    for (const auto& p : q)
+        centre += p * 0.25f;
+    constexpr int kSamples = 48;
+    const int steps = int(std::ceil(radius));
+    std::array<Line, 4> sides;
+    std::vector<float> profile(size_t(2 * steps + 5));
+    for (int i = 0; i < 4; ++i) {
+        const cv::Point2f a = q[i], b = q[(i + 1) % 4];
+        const cv::Point2f d = b - a;
+        const float len = std::hypot(d.x, d.y);
+        if (len < 16)
+            return q;
+        const cv::Point2f u = d * (1 / len);
+        cv::Point2f n(u.y, -u.x);
+        if ((centre - a).dot(n) > 0)
+            n = -n; // outwards
+        std::vector<cv::Point2f> pts;
+        for (int k = 0; k < kSamples; ++k) {
+            const float t = 0.06f + 0.88f * (k + 0.5f) / kSamples;
+            const cv::Point2f p = a + d * t;
+            bool ok = true;
+            for (int s = -steps - 2; s <= steps + 2 && ok; ++s) {
+                float v = 0;
+                for (int w = -1; w <= 1 && ok; ++w) {
+                    const cv::Point2f r = p + n * float(s) + u * (1.5f * float(w));
+                    v += luma(r.x, r.y, ok);
+                }
+                profile[size_t(s + steps + 2)] = v / 3;
+            }
+            if (!ok)
+                continue;
+            // Outward step: inside minus outside, expected sign = polarity.
+            float best = 0;
+            int bestS = 0;
+            for (int s = -steps; s <= steps; ++s) {
+                const size_t j = size_t(s + steps + 2);
+                const float g = float(polarity) * (profile[j - 1] - profile[j + 1]);
+                if (g > best) {
+                    best = g;
+                    bestS = s;
+                }
+            }
+            if (best < 6 || bestS == -steps || bestS == steps)
+                continue;
+            const size_t j = size_t(bestS + steps + 2);
+            const float gm = float(polarity) * (profile[j - 2] - profile[j]);
+            const float gp = float(polarity) * (profile[j] - profile[j + 2]);
+            const float denom = gm - 2 * best + gp;
+            const float offset =
+                std::abs(denom) > 1e-3f ? std::clamp(0.5f * (gm - gp) / denom, -0.5f, 0.5f) : 0.f;
+            pts.push_back(p + n * (float(bestS) + offset));
+        }
+        if (pts.size() < kSamples / 3 || !fitRobustLine(pts, 1.5, sides[i]))
+            return q;
+    }
+    QuadF out;
+    return quadFromLines(sides, q, radius * 1.5 + 1, out) ? orderCorners(out) : q;
+}
+
+} // namespace
+
+std::vector<DocumentCandidate> findDocuments(const ImageView& image) {
+    const cv::Mat src = detail::asMat(image);
+    if (src.empty() || src.cols < 32 || src.rows < 32)
+        return {};
+
+    const double scale = std::max(1.0, double(std::max(src.cols, src.rows)) / kWorkEdge);
+    cv::Mat small;
+    if (scale > 1)
+        cv::resize(src, small,
+                   cv::Size(std::max(1, int(std::lround(src.cols / scale))),
+                            std::max(1, int(std::lround(src.rows / scale)))),
+                   0, 0, cv::INTER_AREA);
+    else
+        small = src;
+    const double sx = double(src.cols) / small.cols, sy = double(src.rows) / small.rows;
+
+    Analysis an;
+    if (small.channels() == 3)
+        an.colour = small;
+    cv::GaussianBlur(detail::toGrey(small), an.grey, cv::Size(5, 5), 0);
+
+    int hist[256] = {};
+    for (int y = 0; y < an.grey.rows; ++y) {
+        const uchar* row = an.grey.ptr<uchar>(y);
+        for (int x = 0; x < an.grey.cols; ++x)
+            ++hist[row[x]];
+    }
+    auto percentile = [&](double p) {
+        const double target = p * an.grey.total();
+        double acc = 0;
+        for (int v = 0; v < 256; ++v) {
+            acc += hist[v];
+            if (acc >= target)
+                return v;
+        }
+        return 255;
+    };
+    const int lo = percentile(0.01), hi = percentile(0.99);
+    an.white = std::max(hi, 1);
+
+    std::vector<Candidate> candidates;
+    std::vector<std::vector<cv::Point>> contours;
+    cv::Mat binary;
+    constexpr int kLevels = 12;
+    if (hi - lo >= 6) {
+        for (int l = 1; l <= kLevels; ++l) {
+            const double t = lo + (hi - lo) * double(l) / (kLevels + 1);
+            cv::threshold(an.grey, binary, t, 255, cv::THRESH_BINARY);
+            cv::findContours(binary, contours, cv::RETR_LIST, cv::CHAIN_APPROX_SIMPLE);
+            collectFromContours(an, contours, candidates);
+        }
+    }
+    cv::Mat edges;
+    const cv::Mat kernel = cv::getStructuringElement(cv::MORPH_RECT, cv::Size(3, 3));
+    for (const auto& [low, high] : {std::pair{10.0, 30.0}, std::pair{30.0, 90.0}}) {
+        cv::Canny(an.grey, edges, low, high);
+        cv::dilate(edges, edges, kernel);
+        cv::findContours(edges, contours, cv::RETR_LIST, cv::CHAIN_APPROX_SIMPLE);
+        collectFromContours(an, contours, candidates);
+    }
+
+    // The same document comes from several maps: keep the best-scored of overlapping ones.
+    std::sort(candidates.begin(), candidates.end(),
+              [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
+    std::vector<Candidate> kept;
+    for (const auto& c : candidates) {
+        bool duplicate = false;
+        for (const auto& k : kept) {
+            if (polygonIoU(c.quad, k.quad) > 0.5 || overlapOfSmaller(c.quad, k.quad) > 0.85) {
+                duplicate = true;
+                break;
+            }
+        }
+        if (!duplicate)
+            kept.push_back(c);
+    }
+
+    // Back to full resolution, then the one the user most likely means first: confident,
+    // large, central and fully in view.
+    const double imageArea = double(src.cols) * src.rows;
+    const cv::Point2f imageCentre(float(src.cols) / 2, float(src.rows) / 2);
+    const double halfDiag = std::hypot(src.cols, src.rows) / 2;
+    struct Ranked {
+        DocumentCandidate candidate;
+        double preference;
+    };
+    std::vector<Ranked> ranked;
+    double largest = 0;
+    std::vector<QuadF> fullQuads;
+    for (const auto& k : kept) {
+        QuadF q;
+        for (int i = 0; i < 4; ++i)
+            q[i] = cv::Point2f(float((k.quad[i].x + 0.5) * sx - 0.5), float((k.quad[i].y + 0.5) * sy - 0.5));
+        q = refineAtFullResolution(src, q, k.polarity, 2 * std::max(sx, sy) + 3);
+        fullQuads.push_back(q);
+        largest = std::max(largest, quadArea(q));
+    }
+    for (size_t i = 0; i < kept.size(); ++i) {
+        const QuadF& q = fullQuads[i];
+        cv::Point2f c(0, 0);
+        bool touches = false;
+        for (const auto& p : q) {
+            c += p * 0.25f;
+            touches |= p.x < 2 || p.y < 2 || p.x > float(src.cols - 3) || p.y > float(src.rows - 3);
+        }
+        const double size = std::sqrt(quadArea(q) / std::max(largest, 1.0));
+        const double central = 1 - 0.5 * std::min(1.0, cv::norm(c - imageCentre) / halfDiag);
+        Ranked r;
+        for (int j = 0; j < 4; ++j)
+            r.candidate.corners[size_t(j)] = PointF{q[j].x, q[j].y};
+        r.candidate.score = kept[i].score;
+        r.preference = kept[i].score * (0.4 + 0.6 * size) * central * (touches ? 0.7 : 1.0) *
+                       (quadArea(q) > 0.02 * imageArea ? 1.0 : 0.8);
+        ranked.push_back(r);
+    }
+    std::stable_sort(ranked.begin(), ranked.end(),
+                     [](const Ranked& a, const Ranked& b) { return a.preference > b.preference; });
+    std::vector<DocumentCandidate> result;
+    result.reserve(ranked.size());
+    for (const auto& r : ranked)
+        result.push_back(r.candidate);
+    return result;
 }
 
 } // namespace docdesk::imaging

@@ -1,9 +1,136 @@
 #include "core/imaging/Enhance.h"
 
-namespace docdesk::imaging {
+#include "core/imaging/PageRasterCv.h"
 
-RgbImage warpToRectangle(const ImageView&, const Quad&) { return {}; } // PLACEHOLDER (issue 3)
-RgbImage deskew(const ImageView&, double) { return {}; }               // PLACEHOLDER (issue 3)
-RgbImage enhance(const ImageView&, EnhanceMode) { return {}; }         // PLACEHOLDER (issue 3)
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <opencv2/imgproc.hpp>
+#include <vector>
+
+namespace docdesk::imaging {
+namespace {
+
+cv::Point2d toCv(const PointF& p) {
+    return {p.x, p.y};
+}
+
+// Width/height of the rectangle the quad images. Under perspective, averaging opposite sides
+// is biased; with the principal point at the image centre the focal length and the true
+// ratio follow from the quad (Zhang & He, "Whiteboard scanning and image enhancement").
+// Falls back to averaged sides when the quad is (nearly) affine or the estimate is invalid.
+double aspectRatio(const Quad& q, cv::Size image) {
+    const cv::Point2d tl = toCv(q[0]), tr = toCv(q[1]), br = toCv(q[2]), bl = toCv(q[3]);
+    const double avgW = (cv::norm(tr - tl) + cv::norm(br - bl)) / 2;
+    const double avgH = (cv::norm(bl - tl) + cv::norm(br - tr)) / 2;
+    const double fallback = avgH > 0 ? avgW / avgH : 1;
+    const cv::Point2d c(image.width / 2.0, image.height / 2.0);
+    const cv::Vec3d m1(tl.x - c.x, tl.y - c.y, 1), m2(tr.x - c.x, tr.y - c.y, 1),
+        m3(bl.x - c.x, bl.y - c.y, 1), m4(br.x - c.x, br.y - c.y, 1);
+    const double d2 = m2.cross(m4).dot(m3), d3 = m3.cross(m4).dot(m2);
+    if (std::abs(d2) < 1e-9 || std::abs(d3) < 1e-9)
+        return fallback;
+    const double k2 = m1.cross(m4).dot(m3) / d2, k3 = m1.cross(m4).dot(m2) / d3;
+    const cv::Vec3d n2 = k2 * m2 - m1, n3 = k3 * m3 - m1;
+    const double nz = n2[2] * n3[2];
+    const double scale = std::max(image.width, image.height);
+    if (std::abs(nz) < 1e-9 * scale)
+        return fallback; // parallel sides: no perspective to undo
+    const double f2 = -(n2[0] * n3[0] + n2[1] * n3[1]) / nz;
+    if (!(f2 > 0) || std::sqrt(f2) < 0.2 * scale || std::sqrt(f2) > 20 * scale)
+        return fallback;
+    const double num = (n2[0] * n2[0] + n2[1] * n2[1]) / f2 + n2[2] * n2[2];
+    const double den = (n3[0] * n3[0] + n3[1] * n3[1]) / f2 + n3[2] * n3[2];
+    if (!(num > 0) || !(den > 0))
+        return fallback;
+    const double ratio = std::sqrt(num / den);
+    // Guard against a wild estimate from a badly placed quad.
+    return ratio > fallback * 0.5 && ratio < fallback * 2 ? ratio : fallback;
+}
+
+} // namespace
+
+RgbImage warpToRectangle(const ImageView& image, const Quad& corners) {
+    const cv::Mat src = detail::asMat(image);
+    if (src.empty())
+        return {};
+    const double ratio = aspectRatio(corners, src.size());
+    const double avgW =
+        (cv::norm(toCv(corners[1]) - toCv(corners[0])) + cv::norm(toCv(corners[2]) - toCv(corners[3]))) / 2;
+    const double avgH =
+        (cv::norm(toCv(corners[3]) - toCv(corners[0])) + cv::norm(toCv(corners[2]) - toCv(corners[1]))) / 2;
+    // Keep the resolution of the larger dimension, capped at twice the source size.
+    double h = std::max(avgH, avgW / ratio);
+    const double cap = 2.0 * std::max(src.cols, src.rows);
+    h = std::min(h, cap);
+    double w = h * ratio;
+    if (w > cap) {
+        w = cap;
+        h = w / ratio;
+    }
+    const int outW = std::max(1, int(std::lround(w))), outH = std::max(1, int(std::lround(h)));
+    const std::array<cv::Point2f, 4> from{cv::Point2f(float(corners[0].x), float(corners[0].y)),
+                                          cv::Point2f(float(corners[1].x), float(corners[1].y)),
+                                          cv::Point2f(float(corners[2].x), float(corners[2].y)),
+                                          cv::Point2f(float(corners[3].x), float(corners[3].y))};
+    const std::array<cv::Point2f, 4> to{cv::Point2f(0, 0), cv::Point2f(float(outW), 0),
+                                        cv::Point2f(float(outW), float(outH)), cv::Point2f(0, float(outH))};
+    const cv::Mat hm = cv::getPerspectiveTransform(from.data(), to.data());
+    cv::Mat out;
+    cv::warpPerspective(src, out, hm, cv::Size(outW, outH), cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+    return detail::toRgb(out);
+}
+
+RgbImage deskew(const ImageView& image, double skewDegrees) {
+    const cv::Mat src = detail::asMat(image);
+    if (src.empty())
+        return {};
+    // getRotationMatrix2D turns counter-clockwise for positive angles, which undoes a
+    // clockwise skew.
+    const cv::Mat rot =
+        cv::getRotationMatrix2D(cv::Point2f(float(src.cols) / 2, float(src.rows) / 2), skewDegrees, 1);
+    cv::Mat out;
+    cv::warpAffine(src, out, rot, src.size(), cv::INTER_LINEAR, cv::BORDER_CONSTANT, cv::Scalar::all(255));
+    return detail::toRgb(out);
+}
+
+RgbImage enhance(const ImageView& image, EnhanceMode mode) {
+    const cv::Mat src = detail::asMat(image);
+    if (src.empty())
+        return {};
+    switch (mode) {
+    case EnhanceMode::Color:
+        return detail::toRgb(src);
+    case EnhanceMode::Gray:
+        return detail::toRgb(detail::toGrey(src));
+    case EnhanceMode::BlackWhite: {
+        // Block about 1/30 of the short side: larger than a glyph, smaller than a shadow.
+        int block = std::max(15, std::min(src.cols, src.rows) / 30) | 1;
+        cv::Mat bw;
+        cv::adaptiveThreshold(detail::toGrey(src), bw, 255, cv::ADAPTIVE_THRESH_GAUSSIAN_C, cv::THRESH_BINARY,
+                              block, 12);
+        return detail::toRgb(bw);
+    }
+    case EnhanceMode::ShadowRemoval: {
+        // Background per channel: a morphological close (removes dark text) on a small copy,
+        // smoothed and scaled back; dividing by it flattens shadows and lighting gradients.
+        const double factor = std::min(1.0, 600.0 / std::max(src.cols, src.rows));
+        cv::Mat small;
+        cv::resize(src, small,
+                   cv::Size(std::max(1, int(src.cols * factor)), std::max(1, int(src.rows * factor))), 0, 0,
+                   cv::INTER_AREA);
+        const int k = std::max(3, int(std::lround(std::max(small.cols, small.rows) / 40.0)) | 1);
+        cv::morphologyEx(small, small, cv::MORPH_CLOSE,
+                         cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(k, k)));
+        cv::GaussianBlur(small, small, cv::Size(0, 0), k / 2.0);
+        cv::Mat bg;
+        cv::resize(small, bg, src.size(), 0, 0, cv::INTER_LINEAR);
+        cv::Mat out;
+        cv::divide(src, cv::max(bg, 1), out, 255.0);
+        return detail::toRgb(out);
+    }
+    }
+    return detail::toRgb(src);
+}
 
 } // namespace docdesk::imaging

@@ -1,8 +1,178 @@
 #include "core/imaging/PageMetrics.h"
 
-namespace docdesk::imaging {
+#include "core/imaging/PageRasterCv.h"
 
-BlankVerdict detectBlank(const ImageView&) { return {}; }        // PLACEHOLDER (issue 3)
-double estimateSkewDegrees(const ImageView&) { return 0; }      // PLACEHOLDER (issue 3)
+#include <algorithm>
+#include <cmath>
+#include <opencv2/imgproc.hpp>
+#include <vector>
+
+// Blank pages: the page is analysed at about half size. The paper's own brightness is
+// estimated locally (a large max filter on a small copy, so gradients and yellowed paper do not
+// count), and ink is what is clearly darker than it (show-through is faint and stays out).
+// Ink components are then cleaned: specks too small for a glyph, anything touching the page
+// border or lying as a thin strip along it (scanner edge noise), and round blobs near an edge
+// (punch holes). Whatever remains is content; a page is blank when it covers less than a small
+// share of the page.
+//
+// Skew: dark pixels of a quarter-size copy are projected onto the normal of candidate text
+// line directions; the angle whose row profile is the most peaked (sum of squared counts) wins,
+// first coarsely over ±15°, then finely around the best.
+
+namespace docdesk::imaging {
+namespace {
+
+constexpr double kInkContrast = 0.62;      // ink is darker than 62 % of the local paper
+constexpr double kBlankInkFraction = 2e-4; // content below this share of the page is blank
+
+// Downscales by a whole factor so that the longest edge is at most maxEdge (INTER_AREA is
+// fastest and exact for whole factors).
+cv::Mat downscale(const cv::Mat& grey, int maxEdge) {
+    const int divisor = (std::max(grey.cols, grey.rows) + maxEdge - 1) / maxEdge;
+    if (divisor <= 1)
+        return grey;
+    const double factor = 1.0 / divisor;
+    cv::Mat out;
+    cv::resize(grey, out,
+               cv::Size(std::max(1, int(grey.cols * factor)), std::max(1, int(grey.rows * factor))), 0, 0,
+               cv::INTER_AREA);
+    return out;
+}
+
+// Local paper brightness: max filter on an 1/8 copy (removes text and holes), blurred.
+cv::Mat paperLevel(const cv::Mat& grey) {
+    cv::Mat tiny, bg;
+    cv::resize(grey, tiny, cv::Size(std::max(1, grey.cols / 8), std::max(1, grey.rows / 8)), 0, 0,
+               cv::INTER_AREA);
+    cv::dilate(tiny, tiny, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(9, 9)));
+    cv::GaussianBlur(tiny, tiny, cv::Size(9, 9), 0);
+    cv::resize(tiny, bg, grey.size(), 0, 0, cv::INTER_LINEAR);
+    return bg;
+}
+
+cv::Mat inkMask(const cv::Mat& grey) {
+    const cv::Mat bg = paperLevel(grey);
+    cv::Mat scaled, mask;
+    // ink where grey < kInkContrast * bg, i.e. grey * (1/kInkContrast) < bg
+    grey.convertTo(scaled, CV_16U, 1 / kInkContrast);
+    cv::Mat bg16;
+    bg.convertTo(bg16, CV_16U);
+    cv::compare(scaled, bg16, mask, cv::CMP_LT);
+    // Paper that is itself dark (a black scanner border) has no ink on it.
+    cv::Mat paperish;
+    cv::compare(bg, 60, paperish, cv::CMP_GT);
+    mask &= paperish;
+    return mask;
+}
+
+} // namespace
+
+BlankVerdict detectBlank(const ImageView& page) {
+    BlankVerdict verdict;
+    const cv::Mat src = detail::asMat(page);
+    if (src.empty())
+        return {true, 0};
+    // About 150 dpi for a 300-dpi A4 page; small pages stay as they are.
+    const cv::Mat grey = downscale(detail::toGrey(src), 1800);
+    const cv::Mat mask = inkMask(grey);
+
+    cv::Mat labels, stats, centroids;
+    const int n = cv::connectedComponentsWithStats(mask, labels, stats, centroids, 8, CV_32S);
+    const double mmPerPx = 210.0 / std::min(grey.cols, grey.rows); // assume A4-ish width
+    const double pxPerMm = 1 / mmPerPx;
+    const int minGlyphArea = std::max(3, int(std::lround(0.35 * pxPerMm * pxPerMm))); // ~0.35 mm²
+    const int border = std::max(2, int(0.01 * std::min(grey.cols, grey.rows)));
+    double content = 0;
+    for (int i = 1; i < n; ++i) {
+        const int x = stats.at<int>(i, cv::CC_STAT_LEFT), y = stats.at<int>(i, cv::CC_STAT_TOP);
+        const int w = stats.at<int>(i, cv::CC_STAT_WIDTH), h = stats.at<int>(i, cv::CC_STAT_HEIGHT);
+        const int area = stats.at<int>(i, cv::CC_STAT_AREA);
+        if (area < minGlyphArea)
+            continue; // speck
+        if (x <= border || y <= border || x + w >= grey.cols - border || y + h >= grey.rows - border)
+            continue; // touches the border: scanner edge, shadow of the page edge
+        const double edgeDist =
+            std::min({double(x), double(y), double(grey.cols - x - w), double(grey.rows - y - h)});
+        const double longSide = std::max(w, h), shortSide = std::min(w, h);
+        if (edgeDist < 12 * pxPerMm && longSide > 8 * shortSide && shortSide < 3 * pxPerMm)
+            continue; // thin strip along an edge
+        // Punch hole: round, filled, 4-9 mm across, within 25 mm of an edge.
+        const double fillRatio = double(area) / (double(w) * h);
+        if (edgeDist < 25 * pxPerMm && std::abs(w - h) <= 0.2 * longSide && fillRatio > 0.6 &&
+            fillRatio < 0.9 && longSide > 3.5 * pxPerMm && longSide < 10 * pxPerMm)
+            continue;
+        content += area;
+    }
+    verdict.inkFraction = content / double(grey.total());
+    verdict.blank = verdict.inkFraction < kBlankInkFraction;
+    return verdict;
+}
+
+double estimateSkewDegrees(const ImageView& page) {
+    const cv::Mat src = detail::asMat(page);
+    if (src.empty())
+        return 0;
+    const cv::Mat grey = downscale(detail::toGrey(src), 900);
+    const cv::Mat mask = inkMask(grey);
+
+    std::vector<cv::Point2f> ink;
+    cv::Mat nz;
+    cv::findNonZero(mask, nz);
+    if (nz.total() < 200)
+        return 0;
+    // A bounded, evenly spread sample keeps the search cheap on dense pages.
+    const size_t step = std::max<size_t>(1, nz.total() / 40000);
+    const cv::Point2f centre(float(grey.cols) / 2, float(grey.rows) / 2);
+    for (size_t i = 0; i < nz.total(); i += step) {
+        const cv::Point p = nz.at<cv::Point>(int(i));
+        ink.emplace_back(float(p.x) - centre.x, float(p.y) - centre.y);
+    }
+    const int bins = int(std::hypot(grey.cols, grey.rows)) + 4;
+    std::vector<int> hist(static_cast<size_t>(bins));
+    auto sharpness = [&](double degrees) {
+        std::fill(hist.begin(), hist.end(), 0);
+        const double a = degrees * CV_PI / 180;
+        const float s = float(std::sin(a)), c = float(std::cos(a));
+        const float offset = float(bins) / 2;
+        for (const auto& p : ink) {
+            const int b = int(-p.x * s + p.y * c + offset);
+            if (b >= 0 && b < bins)
+                ++hist[size_t(b)];
+        }
+        double sum = 0;
+        for (int v : hist)
+            sum += double(v) * v;
+        return sum;
+    };
+    double best = 0, bestScore = -1, total = 0;
+    int count = 0;
+    for (double a = -15; a <= 15.001; a += 0.5) {
+        const double v = sharpness(a);
+        total += v;
+        ++count;
+        if (v > bestScore) {
+            bestScore = v;
+            best = a;
+        }
+    }
+    // A page without text lines has a flat response: skew unknown.
+    if (bestScore < 1.15 * total / count)
+        return 0;
+    double fine = best;
+    double fineScore = bestScore;
+    for (double a = best - 0.5; a <= best + 0.5001; a += 0.05) {
+        const double v = sharpness(a);
+        if (v > fineScore) {
+            fineScore = v;
+            fine = a;
+        }
+    }
+    // Parabolic interpolation around the fine maximum.
+    const double l = sharpness(fine - 0.05), r = sharpness(fine + 0.05);
+    const double denom = l - 2 * fineScore + r;
+    if (std::abs(denom) > 1e-9)
+        fine += std::clamp(0.5 * (l - r) / denom, -0.5, 0.5) * 0.05;
+    return std::clamp(fine, -15.0, 15.0);
+}
 
 } // namespace docdesk::imaging
