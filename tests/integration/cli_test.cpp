@@ -4,11 +4,14 @@
 #include "tests/support/TestSupport.h"
 
 #include <boost/test/unit_test.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 using namespace docdesk;
 using nlohmann::json;
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -111,4 +114,45 @@ BOOST_AUTO_TEST_CASE(analyse_stores_results_on_the_pages) {
     // Nothing left to do on a second run; --again redoes all.
     BOOST_TEST(jsonLines(cli(home, {"analyse", "--json"}).out).empty());
     BOOST_TEST(jsonLines(cli(home, {"analyse", "--again", "--json"}).out).size() == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(crop_cuts_out_a_photographed_page_and_never_overwrites) {
+    test::TempDir home;
+    // A photo: an A4 page with text lines, in perspective, on a dark textured desk.
+    cv::Mat page(1414, 1000, CV_8UC3, cv::Scalar(235, 238, 240));
+    for (int y = 150; y < 1300; y += 45)
+        cv::rectangle(page, {90, y, 700 + (y % 200), 14}, cv::Scalar(40, 40, 40), cv::FILLED);
+    cv::Mat desk(1200, 1600, CV_8UC3);
+    cv::randu(desk, cv::Scalar(40, 30, 20), cv::Scalar(90, 70, 50));
+    const cv::Point2f src[4] = {{0, 0}, {999, 0}, {999, 1413}, {0, 1413}};
+    const cv::Point2f dst[4] = {{520, 140}, {1110, 190}, {1180, 1040}, {430, 1010}};
+    cv::Mat warped, mask;
+    cv::warpPerspective(page, warped, cv::getPerspectiveTransform(src, dst), desk.size());
+    cv::warpPerspective(cv::Mat(page.size(), CV_8UC1, cv::Scalar(255)), mask, cv::getPerspectiveTransform(src, dst),
+                        desk.size());
+    warped.copyTo(desk, mask);
+    cv::imwrite((home / "photo.jpg").string(), desk, {cv::IMWRITE_JPEG_QUALITY, 85});
+
+    const auto run = cli(home, {"crop", "--json", "--mode", "gray", "--out", (home / "out").string(),
+                                (home / "photo.jpg").string()});
+    BOOST_TEST(run.status.success());
+    const auto lines = jsonLines(run.out);
+    BOOST_REQUIRE(lines.size() == 1u);
+    BOOST_TEST(lines[0]["cropped"] == true);
+    const cv::Mat out = cv::imread(lines[0]["output"].get<std::string>(), cv::IMREAD_GRAYSCALE);
+    BOOST_REQUIRE(!out.empty());
+    const double ratio = double(out.rows) / out.cols;
+    BOOST_TEST(std::abs(ratio - 1.414) < 0.07, "aspect ratio " << ratio);
+    BOOST_TEST(cv::mean(out)[0] > 170.0); // paper, not desk
+    // A second run writes beside the first, never over it.
+    const auto again = jsonLines(cli(home, {"crop", "--json", "--mode", "bw", "--out", (home / "out").string(),
+                                            (home / "photo.jpg").string()}).out);
+    BOOST_REQUIRE(again.size() == 1u);
+    BOOST_TEST(again[0]["output"].get<std::string>().ends_with(".png"));
+    BOOST_TEST(cli(home, {"crop", "--json", "--mode", "gray", "--out", (home / "out").string(),
+                          (home / "photo.jpg").string()}).status.success());
+    int files = 0;
+    for ([[maybe_unused]] const auto& e : fs::directory_iterator(home / "out"))
+        ++files;
+    BOOST_TEST(files == 3);
 }

@@ -6,6 +6,7 @@
 
 #include <boost/test/unit_test.hpp>
 #include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 
 using namespace docdesk;
 using namespace docdesk::imaging;
@@ -64,4 +65,42 @@ BOOST_AUTO_TEST_CASE(thumbnails_keep_aspect_ratio_and_colour) {
     BOOST_TEST(std::abs(pdfThumb.width - 71) <= 1); // A4 aspect ratio
     BOOST_TEST(int(pdfThumb.pixels[0]) == 255);      // a blank page renders white
     BOOST_CHECK_THROW(renderThumbnail(dir / "four.pdf", MediaKind::Pdf, 4, 100), UnreadableFileError);
+}
+
+BOOST_AUTO_TEST_CASE(decoding_honours_exif_orientation_and_refuses_bombs_before_decoding) {
+    test::TempDir dir;
+    // A 400x200 JPEG (dark band at the left) tagged "rotate 90° clockwise" (EXIF orientation 6).
+    cv::Mat img(200, 400, CV_8UC3, cv::Scalar(255, 255, 255));
+    cv::rectangle(img, cv::Rect(0, 0, 100, 200), cv::Scalar(0, 0, 0), cv::FILLED);
+    std::vector<uchar> jpeg;
+    cv::imencode(".jpg", img, jpeg);
+    const std::string tiff = std::string("II*\0\x08\0\0\0\x01\0\x12\x01\x03\0\x01\0\0\0\x06\0\0\0\0\0\0\0", 26);
+    const std::string app1 = std::string("Exif\0\0", 6) + tiff;
+    std::string segment = "\xFF\xE1";
+    segment += char((app1.size() + 2) >> 8);
+    segment += char((app1.size() + 2) & 0xFF);
+    segment += app1;
+    std::string file(jpeg.begin(), jpeg.begin() + 2);
+    file += segment;
+    file.append(jpeg.begin() + 2, jpeg.end());
+    test::writeFile(dir / "rotated.jpg", file);
+    const auto page = decodePage(dir / "rotated.jpg", MediaKind::Jpeg, 0);
+    BOOST_TEST(page.width == 200);
+    BOOST_TEST(page.height == 400);
+    // Rotated clockwise, the dark band is now at the top.
+    BOOST_TEST(int(page.bgr[size_t(100) * 3]) < 60);
+    BOOST_TEST(int(page.bgr[(size_t(350) * 200 + 100) * 3]) > 200);
+
+    // Header sizes are read without decoding; a declared bomb is refused at once.
+    BOOST_TEST(readDeclaredSize(test::readFile(dir / "rotated.jpg"), MediaKind::Jpeg)->width == 400);
+    DecodeOptions small;
+    small.maxPixels = 50'000;
+    BOOST_CHECK_THROW(decodePage(dir / "rotated.jpg", MediaKind::Jpeg, 0, small), UnreadableFileError);
+    // Multi-page TIFF: the requested page, not the first.
+    std::vector<cv::Mat> pages = {cv::Mat(60, 40, CV_8UC1, cv::Scalar(10)), cv::Mat(80, 50, CV_8UC1, cv::Scalar(200))};
+    BOOST_REQUIRE(cv::imwritemulti((dir / "two.tif").string(), pages));
+    const auto second = decodePage(dir / "two.tif", MediaKind::Tiff, 1);
+    BOOST_TEST(second.width == 50);
+    BOOST_TEST(int(second.bgr[0]) == 200);
+    BOOST_CHECK_THROW(decodePage(dir / "two.tif", MediaKind::Tiff, 2), UnreadableFileError);
 }
