@@ -132,8 +132,9 @@ int main(int argc, char** argv) {
         return 2;
     }
     platform::disableCoreDumps();
-#if !defined(__SANITIZE_ADDRESS__)
-    // AddressSanitizer reserves terabytes of address space; the cap applies to normal builds.
+#if defined(__SANITIZE_ADDRESS__)
+    (void)memoryMb; // AddressSanitizer reserves terabytes of address space: no cap there
+#else
     platform::limitAddressSpace(memoryMb << 20);
 #endif
     std::string line;

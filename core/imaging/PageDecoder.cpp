@@ -92,29 +92,45 @@ cv::Mat fitInto(const cv::Mat& src, int maxEdge) {
     return dst;
 }
 
-RgbImage renderPdfThumbnail(const std::filesystem::path& file, int pageIndex, int maxEdge) {
+// A page of a PDF together with the document that owns it.
+struct PdfPage {
+    std::unique_ptr<poppler::document> document;
+    std::unique_ptr<poppler::page> page;
+};
+
+PdfPage openPdfPage(const std::filesystem::path& file, int pageIndex) {
     silencePoppler();
-    auto doc = loadPdf(std::unique_ptr<poppler::document>(poppler::document::load_from_file(file.string())));
-    if (pageIndex < 0 || pageIndex >= doc->pages())
+    PdfPage p;
+    p.document = loadPdf(std::unique_ptr<poppler::document>(poppler::document::load_from_file(file.string())));
+    if (pageIndex < 0 || pageIndex >= p.document->pages())
         throw UnreadableFileError(tr("The PDF file has fewer pages than expected."));
-    std::unique_ptr<poppler::page> page(doc->create_page(pageIndex));
-    if (!page)
+    p.page.reset(p.document->create_page(pageIndex));
+    if (!p.page)
         throw UnreadableFileError(tr("A page of the PDF file is damaged."));
-    const poppler::rectf box = page->page_rect();
-    const double longest = std::max({box.width(), box.height(), 1.0});
-    const double dpi = std::clamp(maxEdge * 72.0 / longest, 1.0, 600.0);
+    return p;
+}
+
+// Renders a PDF page at `dpi` into 8-bit BGR.
+cv::Mat renderPdfPage(const PdfPage& p, double dpi) {
     poppler::page_renderer renderer;
-    renderer.set_render_hints(poppler::page_renderer::antialiasing |
-                              poppler::page_renderer::text_antialiasing);
+    renderer.set_render_hints(poppler::page_renderer::antialiasing | poppler::page_renderer::text_antialiasing);
     renderer.set_image_format(poppler::image::format_argb32);
-    poppler::image img = renderer.render_page(page.get(), dpi, dpi);
+    poppler::image img = renderer.render_page(p.page.get(), dpi, dpi);
     if (!img.is_valid())
         throw UnreadableFileError(tr("A page of the PDF file could not be rendered."));
     // format_argb32 stores native-endian 32-bit words 0xAARRGGBB: BGRA bytes on little endian.
     cv::Mat bgra(img.height(), img.width(), CV_8UC4, img.data(), size_t(img.bytes_per_row()));
     cv::Mat bgr;
     cv::cvtColor(bgra, bgr, cv::COLOR_BGRA2BGR);
-    return toRgbImage(fitInto(bgr, maxEdge));
+    return bgr;
+}
+
+RgbImage renderPdfThumbnail(const std::filesystem::path& file, int pageIndex, int maxEdge) {
+    const PdfPage p = openPdfPage(file, pageIndex);
+    const poppler::rectf box = p.page->page_rect();
+    const double longest = std::max({box.width(), box.height(), 1.0});
+    const double dpi = std::clamp(maxEdge * 72.0 / longest, 1.0, 600.0);
+    return toRgbImage(fitInto(renderPdfPage(p, dpi), maxEdge));
 }
 
 std::uint32_t be32(std::span<const std::byte> b, size_t off) {
@@ -230,26 +246,13 @@ DecodedPage decodePage(const std::filesystem::path& file, MediaKind kind, int pa
                        const DecodeOptions& options) {
     cv::Mat bgr;
     if (kind == MediaKind::Pdf) {
-        silencePoppler();
-        auto doc = loadPdf(std::unique_ptr<poppler::document>(poppler::document::load_from_file(file.string())));
-        if (pageIndex < 0 || pageIndex >= doc->pages())
-            throw UnreadableFileError(tr("The PDF file has fewer pages than expected."));
-        std::unique_ptr<poppler::page> page(doc->create_page(pageIndex));
-        if (!page)
-            throw UnreadableFileError(tr("A page of the PDF file is damaged."));
-        const poppler::rectf box = page->page_rect();
+        const PdfPage p = openPdfPage(file, pageIndex);
+        const poppler::rectf box = p.page->page_rect();
         const double pixels = box.width() * options.pdfDpi / 72.0 * box.height() * options.pdfDpi / 72.0;
         if (pixels > double(options.maxPixels))
             throw UnreadableFileError(trf("The page is too large to analyse ({:.0f} megapixels; the limit is {}).",
                                           pixels / 1e6, options.maxPixels / 1'000'000));
-        poppler::page_renderer renderer;
-        renderer.set_render_hints(poppler::page_renderer::antialiasing | poppler::page_renderer::text_antialiasing);
-        renderer.set_image_format(poppler::image::format_argb32);
-        poppler::image img = renderer.render_page(page.get(), options.pdfDpi, options.pdfDpi);
-        if (!img.is_valid())
-            throw UnreadableFileError(tr("A page of the PDF file could not be rendered."));
-        cv::Mat bgra(img.height(), img.width(), CV_8UC4, img.data(), size_t(img.bytes_per_row()));
-        cv::cvtColor(bgra, bgr, cv::COLOR_BGRA2BGR);
+        bgr = renderPdfPage(p, options.pdfDpi);
     } else {
         std::ifstream in(file, std::ios::binary);
         if (!in)
