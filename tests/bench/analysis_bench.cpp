@@ -49,9 +49,15 @@ void paste(cv::Mat& page, const std::string& text, ZXing::BarcodeFormat format, 
 cv::Mat makePage(int index, std::mt19937& rng, double scale = 1.0, bool colour = false) {
     const int W = int(2480 * scale), H = int(3508 * scale);
     cv::Mat page(H, W, CV_8UC1, cv::Scalar(250));
-    std::uniform_int_distribution<int> len(int(600 * scale), int(1900 * scale));
-    for (int y = int(700 * scale); y < H - int(300 * scale); y += int(70 * scale))
-        cv::rectangle(page, cv::Rect(int(250 * scale), y, len(rng), int(22 * scale)), cv::Scalar(40), cv::FILLED);
+    // Body text: rendered words (a real page's texture, not solid bars).
+    std::uniform_int_distribution<int> words(5, 12), wordLength(2, 9);
+    for (int y = int(700 * scale); y < H - int(300 * scale); y += int(70 * scale)) {
+        std::string line;
+        for (int w = words(rng); w > 0; --w)
+            line += std::string(size_t(wordLength(rng)), char('a' + w % 20)) + " ";
+        cv::putText(page, line, {int(250 * scale), y}, cv::FONT_HERSHEY_SIMPLEX, 1.3 * scale, cv::Scalar(30),
+                    int(3 * scale), cv::LINE_AA);
+    }
     const int s = int(scale);
     paste(page, "DOC-" + std::to_string(100000 + index), ZXing::BarcodeFormat::Code128, 600 * s, 150 * s,
           {200 * s + (index % 3) * 500 * s, 150 * s});
@@ -76,6 +82,7 @@ long peakKilobytes(int pid) {
 } // namespace
 
 int main(int argc, char** argv) {
+    std::setvbuf(stdout, nullptr, _IOLBF, 0); // figures appear as they are measured
     const int pageCount = argc > 1 ? std::atoi(argv[1]) : 12;
     const int repeats = argc > 2 ? std::atoi(argv[2]) : 3;
     const fs::path dir = fs::temp_directory_path() / ("docdesk-bench-" + std::to_string(::getpid()));
@@ -128,7 +135,7 @@ int main(int argc, char** argv) {
     // 3. Worker peak memory on a 600-dpi colour A4 page.
     const fs::path big = dir / "page600-colour.png";
     cv::imwrite(big.string(), makePage(0, rng, 2.0, true));
-    const fs::path worker = argc > 3 ? fs::path(argv[3]) : platform::executableDirectory().parent_path().parent_path() / "app" / "docdesk-worker";
+    const fs::path worker = argc > 3 ? fs::path(argv[3]) : platform::executableDirectory().parent_path() / "app" / "docdesk-worker";
     {
         platform::ChildOptions opts;
         opts.pipeStdin = true;
