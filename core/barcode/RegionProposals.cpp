@@ -65,8 +65,9 @@ GradientStructure gradientStructure(const cv::Mat& image) {
     return structure;
 }
 
-// The smallest box at `degrees` holding the contour's cells (in cell units).
-cv::RotatedRect boxAt(const std::vector<cv::Point>& contour, double degrees) {
+// The smallest box at `degrees` holding the points (cell units for contours, pixels for corners).
+template <typename Point>
+cv::RotatedRect boxAt(const std::vector<Point>& contour, double degrees) {
     const double radians = degrees * CV_PI / 180;
     const double c = std::cos(radians), s = std::sin(radians);
     double minU = std::numeric_limits<double>::max(), minV = minU;
@@ -278,22 +279,7 @@ std::vector<RegionProposal> mergedBarFragments(const std::vector<RegionProposal>
             continue;
         // The box along the pieces' common tilt (the bars' own direction).
         const RegionProposal& first = proposals[r];
-        const double degrees = first.box.angle;
-        const double radians = degrees * CV_PI / 180;
-        const double c = std::cos(radians), s = std::sin(radians);
-        double minU = std::numeric_limits<double>::max(), minV = minU;
-        double maxU = std::numeric_limits<double>::lowest(), maxV = maxU;
-        for (const auto& p : points) {
-            const double u = c * p.x + s * p.y, v = -s * p.x + c * p.y;
-            minU = std::min(minU, u);
-            maxU = std::max(maxU, u);
-            minV = std::min(minV, v);
-            maxV = std::max(maxV, v);
-        }
-        const double u = (minU + maxU) / 2, v = (minV + maxV) / 2;
-        const cv::RotatedRect box(cv::Point2f(static_cast<float>(c * u - s * v), static_cast<float>(s * u + c * v)),
-                                  cv::Size2f(static_cast<float>(maxU - minU), static_cast<float>(maxV - minV)),
-                                  static_cast<float>(degrees));
+        const cv::RotatedRect box = boxAt(points, first.box.angle);
         merged.push_back({normalised(box), true, first.acrossDegrees});
     }
     return merged;
