@@ -26,8 +26,8 @@ int runAnalyse(const std::vector<std::string>& args) {
                             "are stored on the pages (see 'session show --json').\n");
             return 0;
         }
-        if (args[i] == "--session" && i + 1 < args.size())
-            sessionId = args[++i];
+        if (args[i] == "--session")
+            sessionId = optionValue(args, i);
         else if (args[i] == "--again")
             again = true;
         else if (args[i] == "--json")
@@ -35,15 +35,7 @@ int runAnalyse(const std::vector<std::string>& args) {
         else
             throw UsageError(trf("unknown argument {}", args[i]));
     }
-    std::unique_ptr<journal::Session> session;
-    if (sessionId.empty()) {
-        const auto all = journal::listSessions(app::sessionsRoot());
-        if (all.empty())
-            throw Error(tr("There is no session yet. Import files first: docdesk-cli import FILE..."));
-        session = journal::Session::open(all.front().directory, app::durableFiles());
-    } else {
-        session = journal::Session::open(app::sessionsRoot() / sessionId, app::durableFiles());
-    }
+    auto session = journal::Session::open(sessionDirectory(sessionId), app::durableFiles());
     app::AnalysisWorker worker;
     int analysed = 0, failed = 0;
     for (const auto& page : session->pages()) {

@@ -1,5 +1,6 @@
 #pragma once
 // The docdesk-cli commands. Each takes the arguments after its name and returns the exit code.
+#include <filesystem>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -11,6 +12,14 @@ class UsageError : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;
 };
+
+// Shared by the commands:
+// the value after the option at args[i] (i is advanced); UsageError when it is missing.
+std::string optionValue(const std::vector<std::string>& args, size_t& i);
+// A --dpi value: a number from 36 to 1200, else UsageError.
+double parseDpi(const std::string& text);
+// The folder of session `id`; empty or "latest" means the newest. docdesk::Error when none.
+std::filesystem::path sessionDirectory(const std::string& id);
 
 int runImport(const std::vector<std::string>& args);
 int runInspect(const std::vector<std::string>& args);

@@ -31,11 +31,6 @@ int runCrop(const std::vector<std::string>& args) {
     std::vector<std::string> files;
     for (size_t i = 0; i < args.size(); ++i) {
         const auto& a = args[i];
-        auto value = [&]() -> std::string {
-            if (i + 1 >= args.size())
-                throw UsageError(trf("{} needs a value", a));
-            return args[++i];
-        };
         if (a == "-h" || a == "--help") {
             std::cout << tr("Usage: docdesk-cli crop [--mode color|gray|bw] [--dpi N] [--json] --out DIR FILE...\n"
                             "\n"
@@ -45,15 +40,13 @@ int runCrop(const std::vector<std::string>& args) {
             return 0;
         }
         if (a == "--mode") {
-            mode = value();
+            mode = optionValue(args, i);
             if (mode != "color" && mode != "gray" && mode != "bw")
                 throw UsageError(tr("--mode must be color, gray or bw"));
         } else if (a == "--out") {
-            outDir = value();
+            outDir = optionValue(args, i);
         } else if (a == "--dpi") {
-            dpi = std::atof(value().c_str());
-            if (dpi < 36 || dpi > 1200)
-                throw UsageError(tr("--dpi must be between 36 and 1200"));
+            dpi = parseDpi(optionValue(args, i));
         } else if (a == "--json") {
             json = true;
         } else if (a.starts_with("--")) {

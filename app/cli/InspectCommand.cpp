@@ -24,15 +24,7 @@ InspectArgs parseInspect(const std::vector<std::string>& args) {
         if (args[i] == "--json") {
             a.json = true;
         } else if (args[i] == "--dpi") {
-            if (i + 1 >= args.size())
-                throw UsageError(tr("--dpi needs a value"));
-            try {
-                a.dpi = std::stod(args[++i]);
-            } catch (const std::exception&) {
-                throw UsageError(tr("--dpi needs a number"));
-            }
-            if (a.dpi < 36 || a.dpi > 1200)
-                throw UsageError(tr("--dpi must be between 36 and 1200"));
+            a.dpi = parseDpi(optionValue(args, i));
         } else if (args[i].starts_with("--")) {
             throw UsageError(trf("unknown option {}", args[i]));
         } else {

@@ -27,21 +27,16 @@ ParsedArgs parse(const std::vector<std::string>& args, bool allowSessionOptions)
     ParsedArgs p;
     for (size_t i = 0; i < args.size(); ++i) {
         const auto& a = args[i];
-        auto value = [&]() -> std::string {
-            if (i + 1 >= args.size())
-                throw UsageError(trf("{} needs a value", a));
-            return args[++i];
-        };
         if (a == "--json")
             p.json = true;
         else if (a == "-h" || a == "--help")
             p.help = true;
         else if (allowSessionOptions && a == "--session")
-            p.session = value();
+            p.session = optionValue(args, i);
         else if (allowSessionOptions && a == "--new-session")
             p.newSession = true;
         else if (a == "--name")
-            p.name = value();
+            p.name = optionValue(args, i);
         else if (a == "--")
             p.positional.insert(p.positional.end(), args.begin() + long(i) + 1, args.end()), i = args.size();
         else if (a.starts_with("--"))
@@ -50,19 +45,6 @@ ParsedArgs parse(const std::vector<std::string>& args, bool allowSessionOptions)
             p.positional.push_back(a);
     }
     return p;
-}
-
-fs::path sessionDirectory(const std::string& id) {
-    if (id.empty() || id == "latest") {
-        const auto all = journal::listSessions(app::sessionsRoot());
-        if (all.empty())
-            throw Error(tr("There is no session yet. Import files first: docdesk-cli import FILE..."));
-        return all.front().directory;
-    }
-    const fs::path dir = app::sessionsRoot() / id;
-    if (id.find('/') != std::string::npos || !fs::exists(dir / journal::Session::kIndexFile))
-        throw Error(trf("There is no session '{}'. See 'docdesk-cli session list'.", id));
-    return dir;
 }
 
 json pageJson(const PageRecord& p) {

@@ -24,13 +24,14 @@ fs::path sessionsRoot() { return platform::appDirs().data / "sessions"; }
 ports::DurableFiles& durableFiles() { return platform::durableFiles(); }
 
 std::unique_ptr<journal::Session> openLastOrNewSession() {
-    for (const auto& s : journal::listSessions(sessionsRoot())) {
-        if (s.pageCount < 0)
-            continue; // damaged: listed for the user, not reopened automatically
+    // Newest first; only the session that is opened is read (start-up stays fast with many).
+    for (const auto& dir : journal::sessionDirectories(sessionsRoot())) {
         try {
-            return journal::Session::open(s.directory, durableFiles());
-        } catch (const JournalError&) {
-            continue;
+            return journal::Session::open(dir, durableFiles());
+        } catch (const SessionLockedError&) {
+            throw;
+        } catch (const Error&) {
+            continue; // damaged: listed for the user, not reopened automatically
         }
     }
     return journal::Session::create(sessionsRoot(), durableFiles());

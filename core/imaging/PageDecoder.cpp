@@ -242,6 +242,39 @@ std::optional<ImageSize> readDeclaredSize(std::span<const std::byte> b, MediaKin
     return std::nullopt;
 }
 
+// Reads and decodes page `pageIndex` of an image file into 8-bit BGR (EXIF orientation applied),
+// refusing images that declare more than `maxPixels` before any pixel memory is allocated.
+static cv::Mat decodeImage(const std::filesystem::path& file, MediaKind kind, int pageIndex, std::uint64_t maxPixels) {
+    cv::Mat bgr;
+    std::ifstream in(file, std::ios::binary);
+    if (!in)
+        throw UnreadableFileError(trf("Cannot open {}.", file.string()));
+    std::vector<char> data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::span<const std::byte> bytes(reinterpret_cast<const std::byte*>(data.data()), data.size());
+    const auto declared = readDeclaredSize(bytes, kind, pageIndex);
+    if (!declared)
+        throw UnreadableFileError(tr("The image is damaged or truncated."));
+    const double pixels = double(declared->width) * double(declared->height);
+    if (pixels > double(maxPixels))
+        throw UnreadableFileError(trf("The image is too large to analyse ({} x {} pixels; the limit is {} megapixels).",
+                                      declared->width, declared->height, maxPixels / 1'000'000));
+    try {
+        if (kind == MediaKind::Tiff && pageIndex > 0) {
+            std::vector<cv::Mat> pages;
+            if (cv::imreadmulti(file.string(), pages, pageIndex, 1, cv::IMREAD_COLOR) && !pages.empty())
+                bgr = pages.front();
+        } else {
+            bgr = cv::imdecode(cv::Mat(1, int(data.size()), CV_8UC1, data.data()), cv::IMREAD_COLOR);
+        }
+    } catch (const cv::Exception& e) {
+        if (e.code == cv::Error::StsNoMem)
+            throw std::bad_alloc();
+    }
+    if (bgr.empty())
+        throw UnreadableFileError(tr("The image is damaged or truncated."));
+    return bgr;
+}
+
 DecodedPage decodePage(const std::filesystem::path& file, MediaKind kind, int pageIndex,
                        const DecodeOptions& options) {
     cv::Mat bgr;
@@ -254,32 +287,7 @@ DecodedPage decodePage(const std::filesystem::path& file, MediaKind kind, int pa
                                           pixels / 1e6, options.maxPixels / 1'000'000));
         bgr = renderPdfPage(p, options.pdfDpi);
     } else {
-        std::ifstream in(file, std::ios::binary);
-        if (!in)
-            throw UnreadableFileError(trf("Cannot open {}.", file.string()));
-        std::vector<char> data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-        const std::span<const std::byte> bytes(reinterpret_cast<const std::byte*>(data.data()), data.size());
-        const auto declared = readDeclaredSize(bytes, kind, pageIndex);
-        if (!declared)
-            throw UnreadableFileError(tr("The image is damaged or truncated."));
-        const double pixels = double(declared->width) * double(declared->height);
-        if (pixels > double(options.maxPixels))
-            throw UnreadableFileError(trf("The image is too large to analyse ({} x {} pixels; the limit is {} megapixels).",
-                                          declared->width, declared->height, options.maxPixels / 1'000'000));
-        try {
-            if (kind == MediaKind::Tiff && pageIndex > 0) {
-                std::vector<cv::Mat> pages;
-                if (cv::imreadmulti(file.string(), pages, pageIndex, 1, cv::IMREAD_COLOR) && !pages.empty())
-                    bgr = pages.front();
-            } else {
-                bgr = cv::imdecode(cv::Mat(1, int(data.size()), CV_8UC1, data.data()), cv::IMREAD_COLOR);
-            }
-        } catch (const cv::Exception& e) {
-            if (e.code == cv::Error::StsNoMem)
-                throw std::bad_alloc();
-        }
-        if (bgr.empty())
-            throw UnreadableFileError(tr("The image is damaged or truncated."));
+        bgr = decodeImage(file, kind, pageIndex, options.maxPixels);
     }
     DecodedPage out;
     out.width = bgr.cols;
@@ -335,20 +343,7 @@ RgbImage renderThumbnail(const std::filesystem::path& file, MediaKind kind, int 
                          int maxEdge) {
     if (kind == MediaKind::Pdf)
         return renderPdfThumbnail(file, pageIndex, maxEdge);
-    cv::Mat img;
-    try {
-        if (kind == MediaKind::Tiff && pageIndex > 0) {
-            std::vector<cv::Mat> pages;
-            if (cv::imreadmulti(file.string(), pages, pageIndex, 1, cv::IMREAD_COLOR) && !pages.empty())
-                img = pages.front();
-        } else {
-            img = cv::imread(file.string(), cv::IMREAD_COLOR);
-        }
-    } catch (const cv::Exception&) {
-    }
-    if (img.empty())
-        throw UnreadableFileError(tr("The image is damaged or truncated."));
-    return toRgbImage(fitInto(img, maxEdge));
+    return toRgbImage(fitInto(decodeImage(file, kind, pageIndex, DecodeOptions{}.maxPixels), maxEdge));
 }
 
 } // namespace docdesk::imaging

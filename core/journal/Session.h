@@ -101,7 +101,9 @@ private:
     mutable std::mutex mutex_;
 };
 
-// The sessions below a folder, newest first.
+// The session folders below a folder, newest first, without opening them.
+std::vector<std::filesystem::path> sessionDirectories(const std::filesystem::path& sessionsRoot);
+// The sessions below a folder with their summaries (each index is read), newest first.
 std::vector<SessionSummary> listSessions(const std::filesystem::path& sessionsRoot);
 
 } // namespace docdesk::journal

@@ -1,0 +1,44 @@
+// Argument and session helpers shared by the docdesk-cli commands.
+#include "app/cli/Commands.h"
+#include "app/common/AppEnvironment.h"
+#include "core/common/Error.h"
+#include "core/common/Translate.h"
+#include "core/journal/Session.h"
+
+namespace docdesk::cli {
+
+std::string optionValue(const std::vector<std::string>& args, size_t& i) {
+    if (i + 1 >= args.size())
+        throw UsageError(trf("{} needs a value", args[i]));
+    return args[++i];
+}
+
+double parseDpi(const std::string& text) {
+    double dpi = 0;
+    try {
+        size_t used = 0;
+        dpi = std::stod(text, &used);
+        if (used != text.size())
+            throw std::invalid_argument(text);
+    } catch (const std::exception&) {
+        throw UsageError(tr("--dpi needs a number"));
+    }
+    if (dpi < 36 || dpi > 1200)
+        throw UsageError(tr("--dpi must be between 36 and 1200"));
+    return dpi;
+}
+
+std::filesystem::path sessionDirectory(const std::string& id) {
+    if (id.empty() || id == "latest") {
+        const auto all = journal::sessionDirectories(app::sessionsRoot());
+        if (all.empty())
+            throw Error(tr("There is no session yet. Import files first: docdesk-cli import FILE..."));
+        return all.front();
+    }
+    const std::filesystem::path dir = app::sessionsRoot() / id;
+    if (id.find('/') != std::string::npos || !std::filesystem::exists(dir / journal::Session::kIndexFile))
+        throw Error(trf("There is no session '{}'. See 'docdesk-cli session list'.", id));
+    return dir;
+}
+
+} // namespace docdesk::cli
