@@ -10,6 +10,7 @@ find_package(fmt 9 REQUIRED)
 find_package(ZXing REQUIRED)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 pkg_check_modules(POPPLER_CPP REQUIRED IMPORTED_TARGET poppler-cpp)
+pkg_check_modules(QPDF REQUIRED IMPORTED_TARGET libqpdf)
 find_package(Intl REQUIRED)
 
 if(DOCDESK_BUILD_GUI)

@@ -9,7 +9,7 @@ set -euo pipefail
 build_pkgs=(
   build-essential cmake pkg-config gettext
   libwxgtk3.2-dev libopencv-dev libzxing-dev libcurl4-openssl-dev libsodium-dev
-  libboost-test-dev libsane-dev sane-utils libhpdf-dev libpoppler-cpp-dev libsqlite3-dev nlohmann-json3-dev libfmt-dev
+  libboost-test-dev libsane-dev sane-utils libhpdf-dev libpoppler-cpp-dev libsqlite3-dev nlohmann-json3-dev libfmt-dev libqpdf-dev
 )
 test_pkgs=(
   xvfb xauth xdotool imagemagick apache2 strace zbar-tools poppler-utils qpdf

@@ -9,6 +9,10 @@ namespace docdesk::platform {
 void limitAddressSpace(std::uint64_t bytes);
 // No core files: a crashing decoder must not write page contents to disk.
 void disableCoreDumps();
+// Keeps page-sized buffers (a 300-dpi A4 page is 8.7 MB grey) on the heap instead of fresh
+// mmap()s: glibc maps every large block anew and the kernel zero-fills its pages on each use,
+// which cost analysis more than half its time. Freed memory up to 64 MB stays for reuse.
+void keepLargeBuffersOnHeap();
 // Human-readable name of a signal number ("SIGABRT"), for messages.
 const char* signalName(int signal);
 

@@ -1,6 +1,9 @@
 #include "platform/ProcessLimits.h"
 
 #include <csignal>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #include <sys/resource.h>
 
 namespace docdesk::platform {
@@ -10,6 +13,14 @@ void limitAddressSpace(std::uint64_t bytes) {
         return;
     rlimit lim{static_cast<rlim_t>(bytes), static_cast<rlim_t>(bytes)};
     ::setrlimit(RLIMIT_AS, &lim);
+}
+
+void keepLargeBuffersOnHeap() {
+#if defined(__GLIBC__)
+    // 32 MB is glibc's largest mmap threshold; bigger blocks (600-dpi colour pages) still map.
+    mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
+    mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
+#endif
 }
 
 void disableCoreDumps() {

@@ -1,4 +1,5 @@
 #include "app/common/AppEnvironment.h"
+#include "platform/ProcessLimits.h"
 
 #include "core/common/Error.h"
 #include "core/common/Translate.h"
@@ -17,7 +18,10 @@ fs::path localeDirectory() {
     return DOCDESK_BUILD_LOCALE_DIR;
 }
 
-void initialise() { initTranslations(localeDirectory().string()); }
+void initialise() {
+    initTranslations(localeDirectory().string());
+    platform::keepLargeBuffersOnHeap(); // page images are decoded in every executable
+}
 
 fs::path sessionsRoot() { return platform::appDirs().data / "sessions"; }
 

@@ -102,6 +102,7 @@ nlohmann::ordered_json handle(const nlohmann::json& request) {
         }
         if (kind == imaging::MediaKind::Unknown)
             throw UnreadableFileError(tr("This file is not an image or PDF docdesk can read."));
+        options.keepGrey = op == "analyse"; // crops keep the BGR their encoders expect
         const auto page = imaging::decodePage(file, kind, request.value("page", 1) - 1, options);
         if (op == "analyse")
             return {{"ok", true}, {"analysis", pipeline::toJson(pipeline::analysePage(page.view()))}};
@@ -132,6 +133,7 @@ int main(int argc, char** argv) {
         return 2;
     }
     platform::disableCoreDumps();
+    platform::keepLargeBuffersOnHeap();
 #if defined(__SANITIZE_ADDRESS__)
     (void)memoryMb; // AddressSanitizer reserves terabytes of address space: no cap there
 #else

@@ -33,6 +33,11 @@ constexpr float kElongated = 4.5f;
 constexpr double kMinBarCoherence = 0.5;
 // Below this, the gradients show no clear grid direction and the region's outline is used.
 constexpr double kMinGridStrength = 0.2;
+// Text lines are less than this many cells high (56 page pixels at the fine level); a region
+// that fails as a whole is opened with this square to find a code inside it.
+constexpr int kCoreCells = 7;
+// What remains of dense text after opening is darker than text, but still lighter than codes.
+constexpr double kMinCoreInkShare = 0.4;
 
 struct GradientStructure {
     double coherence = 0;    // 0..1: how much the gradients agree in direction (1 = bars)
@@ -160,19 +165,17 @@ void proposeAtLevel(const cv::Mat& image, double pagePx, LevelBuffers& buffers,
 
     const double cellPx = pagePx * kCell;
     cv::Mat regionMask(cells, CV_8U);
-    for (std::size_t i = 0; i < contours.size(); ++i) {
-        const auto& contour = contours[i];
+    // Whether the cells inside `contour` look like a code; if so, it is proposed.
+    const auto consider = [&](const std::vector<cv::Point>& contour, double minInk) {
         const cv::Rect bounds = cv::boundingRect(contour);
         if (std::max(bounds.width, bounds.height) * cellPx < kMinLongSidePx)
-            continue;
-
+            return true; // too small to matter: nothing to look for inside either
         regionMask(bounds).setTo(0);
-        cv::drawContours(regionMask, contours, static_cast<int>(i), cv::Scalar(255), cv::FILLED);
+        cv::drawContours(regionMask, std::vector<std::vector<cv::Point>>{contour}, 0, cv::Scalar(255), cv::FILLED);
         const double edgeMean = cv::mean(edgeShare(bounds), regionMask(bounds))[0] / 255.0;
         const double inkMean = cv::mean(inkShare(bounds), regionMask(bounds))[0] / 255.0;
-        if (edgeMean < kMinEdgeShare || inkMean < kMinInkShare || inkMean > kMaxInkShare)
-            continue;
-
+        if (edgeMean < kMinEdgeShare || inkMean < minInk || inkMean > kMaxInkShare)
+            return false;
         // The module grid's own direction is far more precise than the outline of a few
         // cells; it matters for 2D codes with large modules, whose corners ZXing misplaces
         // by half a module when they are read a few degrees off upright.
@@ -189,11 +192,33 @@ void proposeAtLevel(const cv::Mat& image, double pagePx, LevelBuffers& buffers,
         const float longSide = std::max(box.size.width, box.size.height);
         const float shortSide = std::min(box.size.width, box.size.height);
         if (longSide < kMinLongSidePx || shortSide < kMinShortSidePx)
-            continue;
+            return false;
         const bool bars = structure.coherence >= kMinBarCoherence;
         if (longSide > kElongated * shortSide && !bars)
-            continue;
+            return false;
         proposals.push_back({normalised(box), bars, static_cast<float>(structure.acrossDegrees)});
+        return true;
+    };
+    const cv::Mat core = cv::getStructuringElement(cv::MORPH_RECT, cv::Size(kCoreCells, kCoreCells));
+    for (const auto& contour : contours) {
+        if (consider(contour, kMinInkShare))
+            continue;
+        // A code printed close to text merges with it into one region that fails the tests;
+        // opening the region's cells strips the thin lines of text and leaves the code.
+        const cv::Rect bounds = cv::boundingRect(contour);
+        if (std::min(bounds.width, bounds.height) < kCoreCells)
+            continue;
+        cv::Mat inside = cv::Mat::zeros(bounds.size(), CV_8U);
+        cv::drawContours(inside, std::vector<std::vector<cv::Point>>{contour}, 0, cv::Scalar(255), cv::FILLED,
+                         cv::LINE_8, cv::noArray(), 0, -bounds.tl());
+        inside &= mask(bounds);
+        cv::morphologyEx(inside, inside, cv::MORPH_OPEN, core);
+        std::vector<std::vector<cv::Point>> cores;
+        cv::findContours(inside, cores, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_SIMPLE, bounds.tl());
+        if (cores.size() == 1 && cv::boundingRect(cores.front()) == bounds)
+            continue; // opening removed nothing: same verdict
+        for (const auto& part : cores)
+            consider(part, kMinCoreInkShare);
     }
 }
 

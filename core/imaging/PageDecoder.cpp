@@ -1,4 +1,5 @@
 #include "core/imaging/PageDecoder.h"
+#include "core/imaging/PdfPageImage.h"
 
 #include "core/common/Error.h"
 #include "core/common/Translate.h"
@@ -244,7 +245,10 @@ std::optional<ImageSize> readDeclaredSize(std::span<const std::byte> b, MediaKin
 
 // Reads and decodes page `pageIndex` of an image file into 8-bit BGR (EXIF orientation applied),
 // refusing images that declare more than `maxPixels` before any pixel memory is allocated.
-static cv::Mat decodeImage(const std::filesystem::path& file, MediaKind kind, int pageIndex, std::uint64_t maxPixels) {
+static cv::Mat decodeImage(const std::filesystem::path& file, MediaKind kind, int pageIndex, std::uint64_t maxPixels,
+                           bool keepGrey = false) {
+    // IMREAD_ANYCOLOR keeps grey sources at one channel; both apply EXIF orientation.
+    const int flags = keepGrey ? cv::IMREAD_ANYCOLOR : cv::IMREAD_COLOR;
     cv::Mat bgr;
     std::ifstream in(file, std::ios::binary);
     if (!in)
@@ -261,10 +265,10 @@ static cv::Mat decodeImage(const std::filesystem::path& file, MediaKind kind, in
     try {
         if (kind == MediaKind::Tiff && pageIndex > 0) {
             std::vector<cv::Mat> pages;
-            if (cv::imreadmulti(file.string(), pages, pageIndex, 1, cv::IMREAD_COLOR) && !pages.empty())
+            if (cv::imreadmulti(file.string(), pages, pageIndex, 1, flags) && !pages.empty())
                 bgr = pages.front();
         } else {
-            bgr = cv::imdecode(cv::Mat(1, int(data.size()), CV_8UC1, data.data()), cv::IMREAD_COLOR);
+            bgr = cv::imdecode(cv::Mat(1, int(data.size()), CV_8UC1, data.data()), flags);
         }
     } catch (const cv::Exception& e) {
         if (e.code == cv::Error::StsNoMem)
@@ -279,6 +283,12 @@ DecodedPage decodePage(const std::filesystem::path& file, MediaKind kind, int pa
                        const DecodeOptions& options) {
     cv::Mat bgr;
     if (kind == MediaKind::Pdf) {
+        if (auto image = detail::fullPageImage(file, pageIndex, options.pdfDpi, options.maxPixels, options.keepGrey))
+            bgr = std::move(*image);
+    }
+    if (!bgr.empty()) {
+        // a scanned PDF page, taken as the image it is
+    } else if (kind == MediaKind::Pdf) {
         const PdfPage p = openPdfPage(file, pageIndex);
         const poppler::rectf box = p.page->page_rect();
         const double pixels = box.width() * options.pdfDpi / 72.0 * box.height() * options.pdfDpi / 72.0;
@@ -287,14 +297,18 @@ DecodedPage decodePage(const std::filesystem::path& file, MediaKind kind, int pa
                                           pixels / 1e6, options.maxPixels / 1'000'000));
         bgr = renderPdfPage(p, options.pdfDpi);
     } else {
-        bgr = decodeImage(file, kind, pageIndex, options.maxPixels);
+        bgr = decodeImage(file, kind, pageIndex, options.maxPixels, options.keepGrey);
     }
+    if (bgr.channels() != 1 && bgr.channels() != 3) // defensive: ANYCOLOR never yields others
+        cv::cvtColor(bgr, bgr, bgr.channels() == 4 ? cv::COLOR_BGRA2BGR : cv::COLOR_GRAY2BGR);
     DecodedPage out;
     out.width = bgr.cols;
     out.height = bgr.rows;
-    out.bgr.resize(size_t(bgr.cols) * size_t(bgr.rows) * 3);
+    out.channels = bgr.channels();
+    const size_t rowBytes = size_t(bgr.cols) * size_t(out.channels);
+    out.bgr.resize(rowBytes * size_t(bgr.rows));
     for (int y = 0; y < bgr.rows; ++y)
-        std::memcpy(out.bgr.data() + size_t(y) * size_t(bgr.cols) * 3, bgr.ptr(y), size_t(bgr.cols) * 3);
+        std::memcpy(out.bgr.data() + size_t(y) * rowBytes, bgr.ptr(y), rowBytes);
     return out;
 }
 

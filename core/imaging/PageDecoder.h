@@ -36,14 +36,17 @@ std::optional<ImageSize> readDeclaredSize(std::span<const std::byte> bytes, Medi
 struct DecodeOptions {
     double pdfDpi = 300;                       // PDF pages are rendered at this resolution
     std::uint64_t maxPixels = 150'000'000;     // larger images are refused before decoding
+    bool keepGrey = false; // grey sources stay one channel (analysis: a third of the memory)
 };
 
-// A page decoded for analysis: 8-bit BGR, EXIF orientation applied.
+// A page decoded for analysis: 8-bit BGR (or grey, see DecodeOptions::keepGrey), EXIF
+// orientation applied.
 struct DecodedPage {
     int width = 0;
     int height = 0;
-    std::vector<std::uint8_t> bgr; // packed rows, stride = width * 3
-    ImageView view() const { return {bgr.data(), width, height, std::ptrdiff_t(width) * 3, 3}; }
+    int channels = 3;              // 3: BGR; 1: grey
+    std::vector<std::uint8_t> bgr; // packed rows, stride = width * channels
+    ImageView view() const { return {bgr.data(), width, height, std::ptrdiff_t(width) * channels, channels}; }
 };
 
 // Decodes page `pageIndex` (0-based) of the file. Throws UnreadableFileError for damaged

@@ -1,0 +1,23 @@
+#pragma once
+// Scanned PDFs: most pages are one image drawn over the whole page. Rasterising such a page
+// with poppler (~0.5 s at 300 dpi) only resamples that image, so it is taken as it is instead
+// (private to core/imaging; qpdf stays inside the .cpp).
+#include <filesystem>
+#include <opencv2/core.hpp>
+#include <optional>
+
+namespace docdesk::imaging::detail {
+
+// The image of page `pageIndex` (0-based) when the page is exactly one image covering it and
+// nothing else (no text, no drawing), in a form decoded here: JPEG (DCTDecode), or 1/8-bit
+// grey or RGB pixels behind generic filters (Flate, LZW, run-length), bilevel CCITT fax
+// (group 3 and 4). The page's /Rotate is
+// applied. The result is 8-bit grey (when `keepGrey` and the image is grey) or BGR.
+//
+// The image is scaled to `dpi` (page pixels as rasterising at `dpi` gives them). Pages in any
+// other form, damaged or encrypted files, and images over `maxPixels` (checked before
+// decoding) give nullopt: the caller rasterises them.
+std::optional<cv::Mat> fullPageImage(const std::filesystem::path& file, int pageIndex, double dpi,
+                                     std::uint64_t maxPixels, bool keepGrey);
+
+} // namespace docdesk::imaging::detail
