@@ -39,6 +39,8 @@ int runAnalyse(const std::vector<std::string>& args) {
     app::AnalysisWorker worker;
     int analysed = 0, failed = 0;
     for (const auto& page : session->pages()) {
+        if (page.isPassThrough())
+            continue; // filed as it is: nothing to analyse
         if (!again && page.analysisJson && nlohmann::json::parse(*page.analysisJson, nullptr, false).contains("width"))
             continue;
         const auto r = worker.analyse(page.originalFile, page.mediaType, page.sourcePage);

@@ -51,7 +51,7 @@ json pageJson(const PageRecord& p) {
     json j = {{"id", p.id},           {"position", p.position + 1}, {"source", p.source},
               {"page", p.sourcePage}, {"media_type", p.mediaType},  {"sha256", p.sha256},
               {"bytes", p.byteSize},  {"original", p.originalFile.string()},
-              {"created_at", p.createdAt}};
+              {"created_at", p.createdAt}, {"pass_through", p.isPassThrough()}};
     j["transforms"] = json::parse(p.transformsJson, nullptr, false);
     j["analysis"] = p.analysisJson ? json::parse(*p.analysisJson, nullptr, false) : json(nullptr);
     return j;
@@ -97,7 +97,7 @@ int sessionShow(const ParsedArgs& a) {
     for (const auto& p : pages)
         std::cout << "  " << (p.position + 1) << ". " << fs::path(p.source).filename().string()
                   << (p.sourcePage > 1 || p.mediaType == "application/pdf" ? trf(" (page {})", p.sourcePage) : "")
-                  << "  " << p.mediaType << "\n";
+                  << "  " << p.mediaType << (p.isPassThrough() ? std::string("  ") + tr("(filed as it is)") : std::string()) << "\n";
     return 0;
 }
 

@@ -110,6 +110,30 @@ void PageGridPanel::onThumbnail(std::int64_t pageId, RgbImage image, std::string
     Refresh();
 }
 
+// A pass-through document has no page image: a sheet with a folded corner and its type.
+void PageGridPanel::drawDocumentTile(wxDC& dc, const wxRect& box, const PageRecord& page) {
+    const wxRect sheet = wxRect(box).Deflate(30, 10);
+    const int fold = 24;
+    const wxPoint outline[] = {{sheet.GetLeft(), sheet.GetTop()},
+                               {sheet.GetRight() - fold, sheet.GetTop()},
+                               {sheet.GetRight(), sheet.GetTop() + fold},
+                               {sheet.GetRight(), sheet.GetBottom()},
+                               {sheet.GetLeft(), sheet.GetBottom()}};
+    dc.SetPen(wxPen(wxSystemSettings::GetColour(wxSYS_COLOUR_GRAYTEXT)));
+    dc.SetBrush(wxBrush(wxSystemSettings::GetColour(wxSYS_COLOUR_WINDOW)));
+    dc.DrawPolygon(5, outline);
+    dc.DrawLine(sheet.GetRight() - fold, sheet.GetTop(), sheet.GetRight() - fold, sheet.GetTop() + fold);
+    dc.DrawLine(sheet.GetRight() - fold, sheet.GetTop() + fold, sheet.GetRight(), sheet.GetTop() + fold);
+    wxString extension = wxString::FromUTF8(std::filesystem::path(page.source).extension().string());
+    extension = extension.Mid(1).Upper();
+    if (extension.empty())
+        extension = _("File");
+    dc.SetTextForeground(wxSystemSettings::GetColour(wxSYS_COLOUR_WINDOWTEXT));
+    dc.DrawLabel(extension, sheet, wxALIGN_CENTER);
+    dc.SetTextForeground(wxSystemSettings::GetColour(wxSYS_COLOUR_GRAYTEXT));
+    dc.DrawLabel(_("filed as it is"), wxRect(sheet).Deflate(4, 8), wxALIGN_CENTER_HORIZONTAL | wxALIGN_BOTTOM);
+}
+
 void PageGridPanel::onPaint(wxPaintEvent&) {
     wxAutoBufferedPaintDC dc(this);
     const wxColour background = wxSystemSettings::GetColour(wxSYS_COLOUR_APPWORKSPACE);
@@ -141,7 +165,9 @@ void PageGridPanel::onPaint(wxPaintEvent&) {
                 dc.DrawRoundedRectangle(wxRect(cell).Deflate(3), 4);
             }
             wxRect thumbBox(cell.x + 14, cell.y + 10, kThumbEdge, kThumbEdge);
-            if (auto it = thumbnails_.find(page.id); it != thumbnails_.end()) {
+            if (page.isPassThrough()) {
+                drawDocumentTile(dc, thumbBox, page);
+            } else if (auto it = thumbnails_.find(page.id); it != thumbnails_.end()) {
                 const wxBitmap& bmp = it->second;
                 const int x = thumbBox.x + (kThumbEdge - bmp.GetWidth()) / 2;
                 const int y = thumbBox.y + (kThumbEdge - bmp.GetHeight()) / 2;

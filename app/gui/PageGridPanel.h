@@ -9,6 +9,7 @@
 #include <set>
 #include <vector>
 #include <wx/bitmap.h>
+#include <wx/dc.h>
 #include <wx/vscroll.h>
 
 namespace docdesk::gui {
@@ -26,6 +27,7 @@ public:
 private:
     wxCoord OnGetRowHeight(size_t row) const override;
     void onPaint(wxPaintEvent& event);
+    void drawDocumentTile(wxDC& dc, const wxRect& box, const PageRecord& page);
     void onSize(wxSizeEvent& event);
     void onLeftDown(wxMouseEvent& event);
     void onThumbnail(std::int64_t pageId, RgbImage image, std::string error);

@@ -70,9 +70,14 @@ ImportOutcome importFile(journal::Session& session, const fs::path& file) {
         if (bytes.empty())
             throw UnreadableFileError(trf("{} is empty.", file.filename().string()));
         const auto kind = imaging::sniffMediaKind(bytes);
-        if (!imaging::isPageSource(kind))
-            throw UnreadableFileError(
-                trf("{} is not an image or PDF docdesk can read.", file.filename().string()));
+        if (!imaging::isPageSource(kind)) {
+            // Anything else is filed as it is: one pass-through entry with the exact bytes.
+            const std::string mime = imaging::detectMimeType(bytes, file.filename().string());
+            outcome.pages = session.addOriginal(bytes, fs::absolute(file).string(), mime, 1);
+            return outcome;
+        }
+        // A file that claims to be an image or PDF but cannot be read is an error, not a
+        // pass-through document: the user expects its pages.
         const int pages = imaging::countPages(bytes, kind);
         outcome.pages = session.addOriginal(bytes, fs::absolute(file).string(), imaging::mimeType(kind), pages);
     } catch (const UnreadableFileError& e) {

@@ -1,6 +1,7 @@
 #pragma once
 // Brings files into a session: each file's exact bytes become one stored original and its
-// pages (one per image, one per PDF or TIFF page). Folders are walked recursively in name order.
+// pages (one per image, one per PDF or TIFF page). Files that are not images or PDFs (Office
+// documents, e-mails, archives, text) become one pass-through entry each, kept byte for byte. Folders are walked recursively in name order.
 #include "core/journal/Session.h"
 
 #include <filesystem>

@@ -15,4 +15,11 @@ MediaKind kindFromMimeType(const std::string& mime);
 std::string fileExtension(MediaKind kind);
 inline bool isPageSource(MediaKind k) { return k != MediaKind::Unknown; }
 
+// The MIME type of any file, for files that are not page sources and are kept as they are
+// (pass-through documents: Office files, e-mails, archives, text). Judged by content first
+// (ZIP-based Office and OpenDocument, OLE2, RTF, e-mail headers, XML/HTML, GIF, archives,
+// UTF-8 text); the file name's extension only refines what the content cannot tell (which
+// OLE2 application; CSV or plain text). "application/octet-stream" when nothing fits.
+std::string detectMimeType(std::span<const std::byte> bytes, const std::string& fileName);
+
 } // namespace docdesk::imaging

@@ -86,14 +86,23 @@ std::string newSessionId() {
     return id + "-" + randomHex(2);
 }
 
-std::string extensionForMime(const std::string& mime) {
+// The stored original's extension: from the media type for page sources; for pass-through
+// documents the source's own extension when it is a plain one (so ".docx" stays ".docx").
+std::string extensionForMime(const std::string& mime, const std::string& source) {
     if (mime == "image/jpeg") return ".jpg";
     if (mime == "image/png") return ".png";
     if (mime == "image/tiff") return ".tif";
     if (mime == "image/bmp") return ".bmp";
     if (mime == "image/webp") return ".webp";
     if (mime == "application/pdf") return ".pdf";
-    return ".bin";
+    std::string ext = fs::path(source).extension().string();
+    const bool plain = ext.size() >= 2 && ext.size() <= 9 && std::all_of(ext.begin() + 1, ext.end(), [](unsigned char c) {
+                           return std::isalnum(c) != 0;
+                       });
+    if (!plain)
+        return ".bin";
+    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    return ext;
 }
 
 PageRecord readPage(const SqliteDatabase::Statement& st, const fs::path& originalsDir) {
@@ -293,7 +302,7 @@ std::vector<PageRecord> Session::addOriginal(std::span<const std::byte> bytes, c
     std::int64_t originalId = 0;
     {
         SqliteDatabase::Transaction tx(*db_);
-        fileName = randomHex(12) + extensionForMime(mediaType);
+        fileName = randomHex(12) + extensionForMime(mediaType, source);
         SqliteDatabase::Statement ins(*db_,
             "INSERT INTO originals(file_name, media_type, byte_size, sha256, source, page_count, state, created_at) "
             "VALUES(?, ?, ?, ?, ?, ?, 'pending', ?)");

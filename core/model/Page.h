@@ -20,6 +20,13 @@ struct PageRecord {
     std::string transformsJson = "{}"; // non-destructive edits (rotation, crop, mode)
     std::optional<std::string> analysisJson; // barcodes, edges, blank, skew — when analysed
     std::string createdAt;        // ISO 8601 UTC
+
+    // A pass-through document (an Office file, an e-mail, an archive...): one entry in the
+    // session that keeps its original's exact bytes and is filed as it is, never rendered.
+    bool isPassThrough() const {
+        return mediaType != "image/jpeg" && mediaType != "image/png" && mediaType != "image/tiff" &&
+               mediaType != "image/bmp" && mediaType != "image/webp" && mediaType != "application/pdf";
+    }
 };
 
 } // namespace docdesk
