@@ -1,0 +1,131 @@
+#include "capture/hotfolder/HotFolder.h"
+
+#include "core/common/Error.h"
+#include "core/common/Translate.h"
+#include "platform/DirectoryWatcher.h"
+
+#include <algorithm>
+#include <cctype>
+#include <fstream>
+#include <memory>
+#include <optional>
+#include <thread>
+
+namespace docdesk::capture {
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+// `dir/name`, or `dir/stem (2).ext`, ... — the first that does not exist yet.
+fs::path freeNameIn(const fs::path& dir, const fs::path& name) {
+    fs::path candidate = dir / name;
+    for (int n = 2; fs::exists(candidate) && n < 100000; ++n)
+        candidate = dir / (name.stem().string() + " (" + std::to_string(n) + ")" + name.extension().string());
+    return candidate;
+}
+
+// Moves `file` into `dir` under a free name (rename: same file system, atomic).
+fs::path moveInto(const fs::path& file, const fs::path& dir) {
+    fs::create_directories(dir);
+    const fs::path target = freeNameIn(dir, file.filename());
+    fs::rename(file, target);
+    return target;
+}
+
+} // namespace
+
+HotFolder::HotFolder(fs::path folder, journal::Session& session, HotFolderOptions options)
+    : folder_(std::move(folder)), session_(session), options_(options) {
+    std::error_code ec;
+    if (!fs::is_directory(folder_, ec))
+        throw Error(trf("The hot folder {} does not exist or is not a folder.", folder_.string()));
+}
+
+bool HotFolder::isIgnoredName(const std::string& name) {
+    if (name.empty() || name.starts_with(".") || name.starts_with("~$") || name == kImportedDir || name == kFailedDir)
+        return true;
+    std::string lower = name;
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    for (const char* suffix : {".part", ".partial", ".tmp", ".crdownload", ".download", "~", ".error.txt"})
+        if (lower.ends_with(suffix))
+            return true;
+    return false;
+}
+
+HotFolderEvent HotFolder::take(const fs::path& file) {
+    HotFolderEvent event;
+    event.outcome = importFile(session_, file);
+    const fs::path aside = folder_ / (event.outcome.ok() ? kImportedDir : kFailedDir);
+    try {
+        event.movedTo = moveInto(file, aside);
+        if (!event.outcome.ok()) {
+            std::ofstream note(event.movedTo.string() + ".error.txt");
+            note << event.outcome.error << "\n";
+        }
+    } catch (const std::exception& e) {
+        event.moveError = e.what();
+    }
+    return event;
+}
+
+size_t HotFolder::takeSettledFiles(const std::function<void(const HotFolderEvent&)>& onEach) {
+    const auto now = Clock::now();
+    std::vector<fs::path> present, ready;
+    std::error_code ec;
+    for (auto it = fs::directory_iterator(folder_, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+        const fs::path& path = it->path();
+        if (isIgnoredName(path.filename().string()) || !it->is_regular_file(ec))
+            continue;
+        present.push_back(path);
+        const auto size = fs::file_size(path, ec);
+        const auto modified = fs::last_write_time(path, ec);
+        if (ec)
+            continue; // gone or unreadable right now: look again next time
+        if (auto stuck = stuck_.find(path); stuck != stuck_.end()) {
+            if (stuck->second.size == size && stuck->second.modified == modified)
+                continue; // already taken; it could not be moved away
+            stuck_.erase(stuck);
+        }
+        auto [entry, inserted] = seen_.try_emplace(path, Seen{size, modified, now});
+        if (!inserted && (entry->second.size != size || entry->second.modified != modified))
+            entry->second = Seen{size, modified, now};
+        else if (!inserted && now - entry->second.since >= options_.settle)
+            ready.push_back(path);
+    }
+    // Forget files that went away by themselves.
+    std::erase_if(seen_, [&](const auto& e) { return std::find(present.begin(), present.end(), e.first) == present.end(); });
+    std::sort(ready.begin(), ready.end()); // scanners number their files: keep their order
+    for (const auto& file : ready) {
+        const Seen state = seen_[file];
+        seen_.erase(file);
+        HotFolderEvent event = take(file);
+        if (event.movedTo.empty())
+            stuck_[file] = state;
+        onEach(event);
+    }
+    return seen_.size();
+}
+
+void HotFolder::run(std::stop_token stop, const std::function<void(const HotFolderEvent&)>& onEach) {
+    std::optional<platform::DirectoryWatcher> watcher;
+    try {
+        watcher.emplace(folder_);
+    } catch (const std::exception&) {
+        // No notifications here (e.g. a network share): polling alone does the work.
+    }
+    const auto started = Clock::now();
+    // A short first wait lets files present at the start settle without a full poll period.
+    const auto step = std::min(options_.poll, std::max(options_.settle / 3, std::chrono::milliseconds(50)));
+    while (!stop.stop_requested()) {
+        const size_t waiting = takeSettledFiles(onEach);
+        if (options_.once && (waiting == 0 || Clock::now() - started > options_.giveUpAfter))
+            return;
+        if (watcher)
+            watcher->waitForChange(waiting > 0 ? step : options_.poll);
+        else
+            std::this_thread::sleep_for(waiting > 0 ? step : options_.poll);
+    }
+}
+
+} // namespace docdesk::capture

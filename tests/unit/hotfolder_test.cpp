@@ -1,0 +1,124 @@
+#define BOOST_TEST_MODULE hotfolder
+// The hot folder against the real file system and inotify: files are taken only when
+// complete, moved aside afterwards, and nothing is lost or deleted.
+#include "capture/hotfolder/HotFolder.h"
+#include "core/common/Error.h"
+#include "core/common/Sha256.h"
+#include "platform/DurableFiles.h"
+#include "tests/support/TestSupport.h"
+
+#include <boost/test/unit_test.hpp>
+#include <fstream>
+#include <mutex>
+#include <thread>
+
+using namespace docdesk;
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+BOOST_AUTO_TEST_CASE(once_takes_what_is_there_and_leaves_temporary_and_hidden_files) {
+    test::TempDir dir;
+    const fs::path hot = dir / "hot";
+    fs::create_directories(hot / capture::HotFolder::kImportedDir);
+    test::writeTestImage(hot / "001.png", 120, 160, 0, 0, 255);
+    test::writeTestImage(hot / "002.jpg", 120, 160, 0, 255, 0);
+    test::writeTestImage(hot / capture::HotFolder::kImportedDir / "001.png", 10, 10, 0, 0, 0); // an earlier 001.png
+    test::writeFile(hot / "003.jpg", std::string("\xFF\xD8\xFF\xE0 truncated", 14));
+    test::writeFile(hot / "scan.pdf.part", "%PDF-1.4 still being written");
+    test::writeFile(hot / ".hidden.png", "not yet");
+    const std::string firstHash = sha256HexOfFile(hot / "001.png");
+
+    auto session = journal::Session::create(dir / "sessions", platform::durableFiles());
+    capture::HotFolderOptions options;
+    options.once = true;
+    options.settle = 200ms;
+    options.poll = 100ms;
+    capture::HotFolder folder(hot, *session, options);
+    std::vector<capture::HotFolderEvent> events;
+    folder.run({}, [&](const capture::HotFolderEvent& e) { events.push_back(e); });
+
+    BOOST_REQUIRE(events.size() == 3u);
+    BOOST_TEST(events[0].outcome.ok());
+    BOOST_TEST(events[1].outcome.ok());
+    BOOST_TEST(!events[2].outcome.ok());
+    // Never overwritten: the second 001.png gets a free name beside the first.
+    BOOST_TEST(events[0].movedTo == hot / "imported" / "001 (2).png");
+    BOOST_TEST(sha256HexOfFile(events[0].movedTo) == firstHash);
+    BOOST_TEST(fs::exists(hot / "imported" / "002.jpg"));
+    BOOST_TEST(fs::exists(hot / "failed" / "003.jpg"));
+    BOOST_TEST(test::readFile(hot / "failed" / "003.jpg.error.txt").size() > 5u);
+    BOOST_TEST(fs::exists(hot / "scan.pdf.part"));
+    BOOST_TEST(fs::exists(hot / ".hidden.png"));
+    BOOST_TEST(!fs::exists(hot / "001.png"));
+    BOOST_TEST(session->pageCount() == 2);
+    BOOST_TEST(session->verify().empty());
+}
+
+BOOST_AUTO_TEST_CASE(a_file_being_written_is_taken_only_when_complete) {
+    test::TempDir dir;
+    const fs::path hot = dir / "hot";
+    fs::create_directories(hot);
+    auto session = journal::Session::create(dir / "sessions", platform::durableFiles());
+    capture::HotFolderOptions options;
+    options.settle = 600ms;
+    options.poll = 200ms;
+    capture::HotFolder folder(hot, *session, options);
+    std::mutex m;
+    std::vector<capture::HotFolderEvent> events;
+    std::jthread watcher([&](std::stop_token stop) {
+        folder.run(stop, [&](const capture::HotFolderEvent& e) {
+            std::lock_guard g(m);
+            events.push_back(e);
+        });
+    });
+    const auto eventCount = [&] {
+        std::lock_guard g(m);
+        return events.size();
+    };
+    // A slow writer: a PNG arriving in five pieces, 250 ms apart (less than the settle time).
+    test::writeTestImage(dir / "slow.png", 900, 1200, 10, 120, 240);
+    const auto whole = test::readFile(dir / "slow.png");
+    {
+        std::ofstream out(hot / "slow.png", std::ios::binary);
+        const size_t piece = whole.size() / 5 + 1;
+        for (size_t at = 0; at < whole.size(); at += piece) {
+            out.write(reinterpret_cast<const char*>(whole.data() + at),
+                      static_cast<std::streamsize>(std::min(piece, whole.size() - at)));
+            out.flush();
+            std::this_thread::sleep_for(250ms);
+            BOOST_TEST(eventCount() == 0u); // not taken while it grows
+        }
+    }
+    // A well-behaved writer: a temporary name, renamed when done.
+    test::writeTestImage(dir / "quick.png", 100, 140, 200, 0, 0);
+    fs::copy_file(dir / "quick.png", hot / "quick.png.part");
+    fs::rename(hot / "quick.png.part", hot / "quick.png");
+    // Both arrive within a bounded time.
+    for (int i = 0; i < 100 && eventCount() < 2; ++i)
+        std::this_thread::sleep_for(50ms);
+    watcher.request_stop();
+    watcher.join();
+    BOOST_REQUIRE(events.size() == 2u);
+    for (const auto& e : events) {
+        BOOST_TEST(e.outcome.ok());
+        BOOST_TEST(e.movedTo.parent_path() == hot / "imported");
+    }
+    // The slow file was stored whole: its stored original is the complete file.
+    const auto pages = session->pages();
+    BOOST_REQUIRE(pages.size() == 2u);
+    const auto slow = std::find_if(pages.begin(), pages.end(), [](const PageRecord& p) {
+        return fs::path(p.source).filename() == "slow.png";
+    });
+    BOOST_REQUIRE(slow != pages.end());
+    BOOST_TEST(sha256HexOfFile(slow->originalFile) == sha256HexOfFile(dir / "slow.png"));
+}
+
+BOOST_AUTO_TEST_CASE(names_left_alone_and_a_missing_folder) {
+    for (const char* name : {".x.png", "a.part", "b.TMP", "c.crdownload", "~$d.docx", "imported", "failed", "e~"})
+        BOOST_TEST(capture::HotFolder::isIgnoredName(name), name);
+    for (const char* name : {"scan_0001.pdf", "letter.docx", "part.png"})
+        BOOST_TEST(!capture::HotFolder::isIgnoredName(name), name);
+    test::TempDir dir;
+    auto session = journal::Session::create(dir / "sessions", platform::durableFiles());
+    BOOST_CHECK_THROW(capture::HotFolder(dir / "nowhere", *session), Error);
+}
