@@ -1,0 +1,126 @@
+#include "capture/camera/CameraCapture.h"
+
+#include "core/common/Error.h"
+#include "core/common/Translate.h"
+#include "core/imaging/DocumentFinder.h"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#include <opencv2/videoio.hpp>
+
+namespace docdesk::capture {
+namespace {
+
+// Frames are searched for documents at this width: fast enough for every frame of a
+// 1080p stream, and far finer than the steadiness tolerance.
+constexpr int kDetectionWidth = 800;
+
+constexpr double kMinScore = 0.6;
+constexpr double kMinAreaShare = 0.08;
+
+double quadArea(const Quad& q) {
+    double twice = 0;
+    for (size_t i = 0; i < q.size(); ++i)
+        twice += q[i].x * q[(i + 1) % q.size()].y - q[(i + 1) % q.size()].x * q[i].y;
+    return std::abs(twice) / 2;
+}
+
+bool isNumber(const std::string& s) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c) != 0; });
+}
+
+cv::VideoCapture openDevice(const CameraOptions& options) {
+    cv::VideoCapture video;
+    std::error_code ec;
+    if (!isNumber(options.device) && !std::filesystem::exists(options.device, ec))
+        throw Error(trf("The camera or video {} does not exist.", options.device));
+    if (isNumber(options.device)) {
+        video.open(std::stoi(options.device), cv::CAP_ANY);
+    } else {
+        video.open(options.device, cv::CAP_ANY);
+    }
+    if (!video.isOpened())
+        throw Error(trf("The camera or video {} could not be opened. Is it connected, and not in use by "
+                        "another program?",
+                        options.device));
+    if (isNumber(options.device) || options.device.starts_with("/dev/")) {
+        video.set(cv::CAP_PROP_FRAME_WIDTH, options.width);
+        video.set(cv::CAP_PROP_FRAME_HEIGHT, options.height);
+    }
+    return video;
+}
+
+// The main document of a frame, in full-frame pixels.
+std::optional<Quad> mainDocument(const cv::Mat& frame) {
+    const double scale = frame.cols > kDetectionWidth ? double(kDetectionWidth) / frame.cols : 1.0;
+    cv::Mat small;
+    if (scale < 1.0)
+        cv::resize(frame, small, cv::Size(), scale, scale, cv::INTER_AREA);
+    else
+        small = frame;
+    const ImageView view{small.data, small.cols, small.rows, std::ptrdiff_t(small.step), small.channels()};
+    const auto found = imaging::findDocuments(view);
+    // Something must clearly be a sheet, and a good part of the view, to be captured: a
+    // notebook or a box on the desk is not a page held under the camera.
+    if (found.empty() || found.front().score < kMinScore ||
+        quadArea(found.front().corners) < kMinAreaShare * small.cols * small.rows)
+        return std::nullopt;
+    Quad quad = found.front().corners;
+    for (auto& p : quad) {
+        p.x /= scale;
+        p.y /= scale;
+    }
+    return quad;
+}
+
+} // namespace
+
+int captureDocuments(journal::Session& session, const CameraOptions& options, std::stop_token stop,
+                     const std::function<void(const PageRecord&, const CameraProgress&)>& onCapture) {
+    cv::VideoCapture video = openDevice(options);
+    DocumentSteadiness steadiness(options.steadiness);
+    CameraProgress progress;
+    const auto started = DocumentSteadiness::Clock::now();
+    // Video files are timed by their frame rate, cameras by the clock.
+    const double fps = video.get(cv::CAP_PROP_FPS);
+    const bool isFile = !isNumber(options.device) && !options.device.starts_with("/dev/");
+    cv::Mat frame;
+    while (!stop.stop_requested()) {
+        if (options.maxCaptures > 0 && progress.captures >= options.maxCaptures)
+            break;
+        const auto now = DocumentSteadiness::Clock::now();
+        if (options.timeout.count() > 0 && now - started > options.timeout)
+            break;
+        if (!video.read(frame) || frame.empty())
+            break; // end of the file, or the camera went away
+        ++progress.frames;
+        const auto frameTime =
+            isFile && fps > 0
+                ? started + std::chrono::duration_cast<DocumentSteadiness::Clock::duration>(
+                                std::chrono::duration<double>(progress.frames / fps))
+                : now;
+        const auto document = mainDocument(frame);
+        if (!steadiness.update(frameTime, document, std::hypot(frame.cols, frame.rows)))
+            continue;
+        std::vector<uchar> jpeg;
+        cv::imencode(".jpg", frame, jpeg, {cv::IMWRITE_JPEG_QUALITY, options.jpegQuality});
+        const auto bytes = std::as_bytes(std::span(jpeg.data(), jpeg.size()));
+        auto pages = session.addOriginal(bytes, "camera:" + options.device, "image/jpeg", 1);
+        // The frame stays as it was taken; the document's corners become the page's crop.
+        nlohmann::json crop = nlohmann::json::array();
+        for (const auto& p : *document)
+            crop.push_back({std::round(p.x * 10) / 10, std::round(p.y * 10) / 10});
+        const std::string transforms = nlohmann::json{{"crop", crop}}.dump();
+        session.setTransforms(pages.front().id, transforms);
+        pages.front().transformsJson = transforms;
+        ++progress.captures;
+        onCapture(pages.front(), progress);
+    }
+    return progress.captures;
+}
+
+} // namespace docdesk::capture

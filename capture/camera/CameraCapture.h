@@ -1,0 +1,37 @@
+#pragma once
+// Webcams and document cameras (and video files, which behave the same and serve the tests):
+// frames are watched for a document; each time a page is held still under the camera, the
+// full frame is stored in the session as a JPEG original, with the document's corners as the
+// page's crop (non-destructive: the frame itself is kept). OpenCV's videoio stays in the .cpp.
+#include "capture/camera/DocumentSteadiness.h"
+#include "core/journal/Session.h"
+
+#include <chrono>
+#include <functional>
+#include <stop_token>
+#include <string>
+
+namespace docdesk::capture {
+
+struct CameraOptions {
+    std::string device = "0";  // a camera index ("0"), a device path (/dev/video2) or a video file
+    int width = 1920;          // asked of cameras; they pick the nearest mode they have
+    int height = 1080;
+    int maxCaptures = 0;       // stop after this many pages; 0 = no limit
+    std::chrono::milliseconds timeout{0}; // stop after this long; 0 = no limit
+    int jpegQuality = 92;
+    SteadinessOptions steadiness;
+};
+
+struct CameraProgress {
+    int frames = 0;   // frames looked at so far
+    int captures = 0; // pages stored so far
+};
+
+// Opens the camera or file and captures until the stream ends, maxCaptures or the timeout is
+// reached, or `stop` is requested. `onCapture` gets each stored page at once. Throws
+// docdesk::Error when the device cannot be opened. Returns the pages stored.
+int captureDocuments(journal::Session& session, const CameraOptions& options, std::stop_token stop,
+                     const std::function<void(const PageRecord&, const CameraProgress&)>& onCapture);
+
+} // namespace docdesk::capture
