@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mapfile -t sources < <(git ls-files '*.cpp' '*.h' | grep -E '^(core|capture|platform|app)/' | sort)
 xgettext --language=C++ --from-code=UTF-8 --add-comments=TRANSLATORS: \
-  --keyword=tr --keyword=trf --keyword=DD_N --keyword=_ --keyword=wxPLURAL:1,2 \
+  --keyword=tr --keyword=trf --keyword=trn:1,2 --keyword=trnf:1,2 --keyword=DD_N --keyword=_ --keyword=wxPLURAL:1,2 \
   --keyword=wxTRANSLATE --package-name=docdesk --msgid-bugs-address=none \
   --sort-by-file -o installer/po/docdesk.pot "${sources[@]}"
 for po in installer/po/*.po; do

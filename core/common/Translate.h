@@ -18,6 +18,14 @@ std::string trf(const char* msgid, Args&&... args) {
     return fmt::format(fmt::runtime(tr(msgid)), std::forward<Args>(args)...);
 }
 
+// The singular or plural form for `n` in the current language, with its {} placeholders
+// filled: trnf("{} page stored", "{} pages stored", n, n).
+const char* trn(const char* singular, const char* plural, unsigned long n);
+template <typename... Args>
+std::string trnf(const char* singular, const char* plural, unsigned long n, Args&&... args) {
+    return fmt::format(fmt::runtime(trn(singular, plural, n)), std::forward<Args>(args)...);
+}
+
 // Points the catalog at `localeDir` (<prefix>/share/locale or the build tree) and selects the
 // user's locale. Call once at start-up, before any tr().
 void initTranslations(const std::string& localeDir);
