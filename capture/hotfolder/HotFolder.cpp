@@ -1,6 +1,7 @@
 #include "capture/hotfolder/HotFolder.h"
 
 #include "core/common/Error.h"
+#include "core/common/Sha256.h"
 #include "core/common/Translate.h"
 #include "platform/DirectoryWatcher.h"
 
@@ -43,7 +44,7 @@ HotFolder::HotFolder(fs::path folder, journal::Session& session, HotFolderOption
 }
 
 bool HotFolder::isIgnoredName(const std::string& name) {
-    if (name.empty() || name.starts_with(".") || name.starts_with("~$") || name == kImportedDir || name == kFailedDir)
+    if (name.empty() || name.starts_with(".") || name.starts_with("~$") || name == kDoneDir || name == kFailedDir)
         return true;
     std::string lower = name;
     std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return char(std::tolower(c)); });
@@ -55,8 +56,19 @@ bool HotFolder::isIgnoredName(const std::string& name) {
 
 HotFolderEvent HotFolder::take(const fs::path& file) {
     HotFolderEvent event;
-    event.outcome = importFile(session_, file);
-    const fs::path aside = folder_ / (event.outcome.ok() ? kImportedDir : kFailedDir);
+    std::string hash;
+    try {
+        hash = sha256HexOfFile(file);
+    } catch (const std::exception&) {
+        // unreadable: the import below reports it
+    }
+    if (auto earlier = hash.empty() ? std::vector<PageRecord>{} : session_.pagesWithOriginalHash(hash); !earlier.empty()) {
+        event.outcome = {file, std::move(earlier), {}};
+        event.duplicate = true;
+    } else {
+        event.outcome = importFile(session_, file);
+    }
+    const fs::path aside = folder_ / (event.outcome.ok() ? kDoneDir : kFailedDir);
     try {
         event.movedTo = moveInto(file, aside);
         if (!event.outcome.ok()) {

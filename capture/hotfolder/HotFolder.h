@@ -1,8 +1,9 @@
 #pragma once
 // The hot folder: scanning stations and other programs drop files into a folder, and each
-// file is taken into the session once it is complete, then moved aside — into `imported/`
-// when it was stored, into `failed/` (with a `.error.txt` beside it) when it could not be.
-// Nothing is ever deleted. A file counts as complete when its size and modification time
+// file is taken into the session once it is complete, then moved aside — into `done/` when it
+// was stored, into `failed/` (with a `.error.txt` beside it) when it could not be. Nothing is
+// ever deleted. A file whose exact bytes the session already holds (stored just before a
+// crash, before it could be moved; or dropped twice) is not stored again, only moved to done/. A file counts as complete when its size and modification time
 // have not changed for the settle time; writers that can should write `name.part` (or a
 // hidden name) and rename it when done, which is taken at once.
 #include "capture/files/FileImporter.h"
@@ -29,11 +30,12 @@ struct HotFolderEvent {
     ImportOutcome outcome;          // what the import gave (pages, or the error)
     std::filesystem::path movedTo;  // where the file is now; empty when it could not be moved
     std::string moveError;          // why it could not be moved (it is then not taken again)
+    bool duplicate = false;         // the session had these bytes already: nothing was stored
 };
 
 class HotFolder {
 public:
-    static constexpr const char* kImportedDir = "imported";
+    static constexpr const char* kDoneDir = "done";
     static constexpr const char* kFailedDir = "failed";
 
     // Throws docdesk::Error when `folder` is not a folder.

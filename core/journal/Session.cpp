@@ -342,6 +342,17 @@ std::vector<PageRecord> Session::pagesOfOriginal(std::int64_t originalId) const 
     return out;
 }
 
+std::vector<PageRecord> Session::pagesWithOriginalHash(const std::string& sha256) const {
+    std::lock_guard g(mutex_);
+    std::vector<PageRecord> out;
+    SqliteDatabase::Statement st(*db_, (std::string(kPageColumns) +
+        "WHERE o.state = 'stored' AND o.sha256 = ? AND p.deleted = 0 ORDER BY p.position").c_str());
+    st.bind(1, sha256);
+    while (st.step())
+        out.push_back(readPage(st, directory_ / kOriginalsDir));
+    return out;
+}
+
 std::vector<PageRecord> Session::pages() const {
     std::lock_guard g(mutex_);
     std::vector<PageRecord> out;

@@ -64,6 +64,9 @@ public:
 
     // Pages in session order (deleted pages excluded).
     std::vector<PageRecord> pages() const;
+    // The pages of stored originals whose bytes have this SHA-256 (hex): how the hot folder
+    // recognises a file it stored before a crash, or the same file dropped twice.
+    std::vector<PageRecord> pagesWithOriginalHash(const std::string& sha256) const;
     int pageCount() const;
 
     // Non-destructive edits and results.

@@ -19,10 +19,10 @@ using namespace std::chrono_literals;
 BOOST_AUTO_TEST_CASE(once_takes_what_is_there_and_leaves_temporary_and_hidden_files) {
     test::TempDir dir;
     const fs::path hot = dir / "hot";
-    fs::create_directories(hot / capture::HotFolder::kImportedDir);
+    fs::create_directories(hot / capture::HotFolder::kDoneDir);
     test::writeTestImage(hot / "001.png", 120, 160, 0, 0, 255);
     test::writeTestImage(hot / "002.jpg", 120, 160, 0, 255, 0);
-    test::writeTestImage(hot / capture::HotFolder::kImportedDir / "001.png", 10, 10, 0, 0, 0); // an earlier 001.png
+    test::writeTestImage(hot / capture::HotFolder::kDoneDir / "001.png", 10, 10, 0, 0, 0); // an earlier 001.png
     test::writeFile(hot / "003.jpg", std::string("\xFF\xD8\xFF\xE0 truncated", 14));
     test::writeFile(hot / "scan.pdf.part", "%PDF-1.4 still being written");
     test::writeFile(hot / ".hidden.png", "not yet");
@@ -42,9 +42,9 @@ BOOST_AUTO_TEST_CASE(once_takes_what_is_there_and_leaves_temporary_and_hidden_fi
     BOOST_TEST(events[1].outcome.ok());
     BOOST_TEST(!events[2].outcome.ok());
     // Never overwritten: the second 001.png gets a free name beside the first.
-    BOOST_TEST(events[0].movedTo == hot / "imported" / "001 (2).png");
+    BOOST_TEST(events[0].movedTo == hot / "done" / "001 (2).png");
     BOOST_TEST(sha256HexOfFile(events[0].movedTo) == firstHash);
-    BOOST_TEST(fs::exists(hot / "imported" / "002.jpg"));
+    BOOST_TEST(fs::exists(hot / "done" / "002.jpg"));
     BOOST_TEST(fs::exists(hot / "failed" / "003.jpg"));
     BOOST_TEST(test::readFile(hot / "failed" / "003.jpg.error.txt").size() > 5u);
     BOOST_TEST(fs::exists(hot / "scan.pdf.part"));
@@ -101,7 +101,7 @@ BOOST_AUTO_TEST_CASE(a_file_being_written_is_taken_only_when_complete) {
     BOOST_REQUIRE(events.size() == 2u);
     for (const auto& e : events) {
         BOOST_TEST(e.outcome.ok());
-        BOOST_TEST(e.movedTo.parent_path() == hot / "imported");
+        BOOST_TEST(e.movedTo.parent_path() == hot / "done");
     }
     // The slow file was stored whole: its stored original is the complete file.
     const auto pages = session->pages();
@@ -114,11 +114,37 @@ BOOST_AUTO_TEST_CASE(a_file_being_written_is_taken_only_when_complete) {
 }
 
 BOOST_AUTO_TEST_CASE(names_left_alone_and_a_missing_folder) {
-    for (const char* name : {".x.png", "a.part", "b.TMP", "c.crdownload", "~$d.docx", "imported", "failed", "e~"})
+    for (const char* name : {".x.png", "a.part", "b.TMP", "c.crdownload", "~$d.docx", "done", "failed", "e~"})
         BOOST_TEST(capture::HotFolder::isIgnoredName(name), name);
     for (const char* name : {"scan_0001.pdf", "letter.docx", "part.png"})
         BOOST_TEST(!capture::HotFolder::isIgnoredName(name), name);
     test::TempDir dir;
     auto session = journal::Session::create(dir / "sessions", platform::durableFiles());
     BOOST_CHECK_THROW(capture::HotFolder(dir / "nowhere", *session), Error);
+}
+
+BOOST_AUTO_TEST_CASE(a_file_stored_before_a_crash_or_dropped_twice_is_not_stored_again) {
+    test::TempDir dir;
+    const fs::path hot = dir / "hot";
+    fs::create_directories(hot);
+    auto session = journal::Session::create(dir / "sessions", platform::durableFiles());
+    // The watcher stored this file, then died before moving it away.
+    test::writeTestImage(hot / "stored-then-crashed.png", 120, 160, 0, 0, 255);
+    BOOST_REQUIRE(capture::importFile(*session, hot / "stored-then-crashed.png").ok());
+    // The same scan dropped again under another name.
+    test::writeTestImage(hot / "first.png", 120, 160, 255, 0, 0);
+    fs::copy_file(hot / "first.png", hot / "first-again.png");
+    capture::HotFolderOptions options;
+    options.once = true;
+    options.settle = 100ms;
+    capture::HotFolder folder(hot, *session, options);
+    std::vector<capture::HotFolderEvent> events;
+    folder.run({}, [&](const capture::HotFolderEvent& e) { events.push_back(e); });
+    BOOST_REQUIRE(events.size() == 3u);
+    BOOST_TEST(!events[0].duplicate); // first-again.png, sorted first: stored
+    BOOST_TEST(events[1].duplicate);  // first.png: the same bytes
+    BOOST_TEST(events[2].duplicate);  // stored-then-crashed.png
+    BOOST_TEST(session->pageCount() == 2);
+    for (const char* name : {"first.png", "first-again.png", "stored-then-crashed.png"})
+        BOOST_TEST(fs::exists(hot / "done" / name), name);
 }
