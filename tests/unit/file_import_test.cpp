@@ -5,6 +5,8 @@
 #include "tests/support/TestSupport.h"
 
 #include <boost/test/unit_test.hpp>
+#include <map>
+#include <opencv2/imgcodecs.hpp>
 
 using namespace docdesk;
 namespace fs = std::filesystem;
@@ -117,4 +119,65 @@ BOOST_AUTO_TEST_CASE(a_stop_request_ends_the_import_between_files) {
     });
     BOOST_TEST(seen == 2);
     BOOST_TEST(session->pageCount() == 2);
+}
+
+BOOST_AUTO_TEST_CASE(twenty_kinds_of_files_each_become_the_right_kind_of_entry) {
+    test::TempDir dir;
+    const fs::path in = dir / "dropped";
+    fs::create_directories(in);
+    // Pages: the image formats and PDF.
+    test::writeTestImage(in / "a.jpg", 80, 100, 10, 20, 30);
+    test::writeTestImage(in / "b.png", 80, 100, 10, 20, 30);
+    test::writeTestImage(in / "c.bmp", 80, 100, 10, 20, 30);
+    test::writeTestImage(in / "d.webp", 80, 100, 10, 20, 30);
+    std::vector<cv::Mat> two(2, cv::Mat(60, 40, CV_8UC1, cv::Scalar(90)));
+    BOOST_REQUIRE(cv::imwritemulti((in / "e.tif").string(), two));
+    test::writeFile(in / "f.pdf", test::minimalPdf(3));
+    // Pass-through documents, typed from content.
+    const std::map<std::string, std::pair<std::string, std::string>> documents = {
+        {"g.docx", {zipStartingWith("[Content_Types].xml", "PK word/document.xml"),
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}},
+        {"h.xlsx", {zipStartingWith("[Content_Types].xml", "PK xl/workbook.xml"),
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}},
+        {"i.pptx", {zipStartingWith("[Content_Types].xml", "PK ppt/presentation.xml"),
+                    "application/vnd.openxmlformats-officedocument.presentationml.presentation"}},
+        {"j.ods", {zipStartingWith("mimetype", "application/vnd.oasis.opendocument.spreadsheetPK"),
+                   "application/vnd.oasis.opendocument.spreadsheet"}},
+        {"k.zip", {zipStartingWith("photos/1.txt"), "application/zip"}},
+        {"l.msg", {std::string("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) + std::string(64, '\0'), "application/vnd.ms-outlook"}},
+        {"m.eml", {"From: a@example.org\r\nTo: b@example.org\r\nSubject: hi\r\n\r\nbody", "message/rfc822"}},
+        {"n.rtf", {"{\\rtf1\\ansi hello}", "application/rtf"}},
+        {"o.xml", {"<?xml version=\"1.0\"?><invoice/>", "application/xml"}},
+        {"p.gz", {std::string("\x1F\x8B\x08\x00", 4) + std::string(16, '\0'), "application/gzip"}},
+        {"q.gif", {"GIF89a" + std::string(20, '\0'), "image/gif"}},
+        {"README", {"no extension at all\n", "text/plain"}},
+        {"s.csv", {"date;amount\n2026-11-23;12.50\n", "text/csv"}},
+        {"t", {std::string("\x00\x10\x20\x30", 4), "application/octet-stream"}},
+    };
+    for (const auto& [name, content] : documents)
+        test::writeFile(in / name, content.first);
+
+    auto session = journal::Session::create(dir / "sessions", platform::durableFiles());
+    const auto files = capture::expandInputs({in}); // dropped as one folder
+    BOOST_REQUIRE(files.size() == 20u);
+    capture::importFiles(*session, files, {}, [](const capture::ImportOutcome& o, size_t, size_t) {
+        BOOST_TEST(o.ok(), o.file << ": " << o.error);
+    });
+    std::map<std::string, std::vector<PageRecord>> byName;
+    for (const auto& p : session->pages()) {
+        byName[fs::path(p.source).filename().string()].push_back(p);
+        BOOST_TEST(sha256HexOfFile(p.originalFile) == sha256HexOfFile(p.source)); // bytes unchanged
+    }
+    BOOST_TEST(byName.size() == 20u);
+    for (const char* image : {"a.jpg", "b.png", "c.bmp", "d.webp"}) {
+        BOOST_REQUIRE(byName[image].size() == 1u);
+        BOOST_TEST(!byName[image].front().isPassThrough(), image);
+    }
+    BOOST_TEST(byName["e.tif"].size() == 2u);
+    BOOST_TEST(byName["f.pdf"].size() == 3u);
+    for (const auto& [name, content] : documents) {
+        BOOST_REQUIRE(byName[name].size() == 1u);
+        BOOST_TEST(byName[name].front().isPassThrough(), name);
+        BOOST_TEST(byName[name].front().mediaType == content.second, name << ": " << byName[name].front().mediaType);
+    }
 }
