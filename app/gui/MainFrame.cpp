@@ -1,4 +1,5 @@
 #include "app/gui/MainFrame.h"
+#include "app/gui/CameraDialog.h"
 
 #include "app/common/AppEnvironment.h"
 #include "app/gui/PageGridPanel.h"
@@ -32,7 +33,7 @@ private:
     MainFrame* frame_;
 };
 
-enum { ID_NEW_SESSION = wxID_HIGHEST + 1 };
+enum { ID_NEW_SESSION = wxID_HIGHEST + 1, ID_CAMERA };
 
 } // namespace
 
@@ -79,13 +80,17 @@ void MainFrame::buildMenus() {
     file->AppendSeparator();
     file->Append(wxID_EXIT, _("&Quit\tCtrl+Q"), _("Close docdesk; the session is kept"));
     auto* help = new wxMenu;
+    auto* capture = new wxMenu;
+    capture->Append(ID_CAMERA, _("&Camera...\tCtrl+K"), _("Take pages with a webcam or document camera"));
     help->Append(wxID_ABOUT, _("&About docdesk"));
     auto* bar = new wxMenuBar;
     bar->Append(file, _("&File"));
+    bar->Append(capture, _("&Capture"));
     bar->Append(help, _("&Help"));
     SetMenuBar(bar);
     Bind(wxEVT_MENU, &MainFrame::onOpen, this, wxID_OPEN);
     Bind(wxEVT_MENU, &MainFrame::onNewSession, this, ID_NEW_SESSION);
+    Bind(wxEVT_MENU, &MainFrame::onCamera, this, ID_CAMERA);
     Bind(wxEVT_MENU, &MainFrame::onQuit, this, wxID_EXIT);
     Bind(wxEVT_MENU, &MainFrame::onAbout, this, wxID_ABOUT);
 }
@@ -196,6 +201,19 @@ void MainFrame::onNewSession(wxCommandEvent&) {
     } catch (const Error& e) {
         wxMessageBox(wxString::FromUTF8(e.what()), _("Cannot start a new session"), wxOK | wxICON_ERROR, this);
     }
+}
+
+void MainFrame::onCamera(wxCommandEvent&) { openCamera(); }
+
+void MainFrame::openCamera(const std::string& device) {
+    CameraDialog dialog(this, *session_, device, [this](const PageRecord& page) {
+        grid_->appendPages({page});
+        showPageCount();
+    });
+    dialog.ShowModal();
+    // Pages stored in the dialog's last moments may not have been announced: show them all.
+    grid_->setPages(session_->pages());
+    showPageCount();
 }
 
 void MainFrame::onQuit(wxCommandEvent&) { Close(); }

@@ -22,11 +22,14 @@ public:
 
     // Imports files and folders in the background; pages appear as each file is stored.
     void importPaths(const std::vector<std::filesystem::path>& paths);
+    // Opens the camera view; `device` preselects a camera or names a video file or stream.
+    void openCamera(const std::string& device = {});
 
 private:
     void buildMenus();
     void onOpen(wxCommandEvent&);
     void onNewSession(wxCommandEvent&);
+    void onCamera(wxCommandEvent&);
     void onQuit(wxCommandEvent&);
     void onAbout(wxCommandEvent&);
     void onClose(wxCloseEvent&);

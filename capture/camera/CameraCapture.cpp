@@ -54,14 +54,8 @@ cv::VideoCapture openDevice(const CameraOptions& options) {
     return video;
 }
 
-// The main document of a frame, in full-frame pixels.
-std::optional<Quad> mainDocument(const cv::Mat& frame) {
-    const double scale = frame.cols > kDetectionWidth ? double(kDetectionWidth) / frame.cols : 1.0;
-    cv::Mat small;
-    if (scale < 1.0)
-        cv::resize(frame, small, cv::Size(), scale, scale, cv::INTER_AREA);
-    else
-        small = frame;
+// The main document of a frame reduced for detection, in its pixels.
+std::optional<Quad> mainDocument(const cv::Mat& small) {
     const ImageView view{small.data, small.cols, small.rows, std::ptrdiff_t(small.step), small.channels()};
     const auto found = imaging::findDocuments(view);
     // Something must clearly be a sheet, and a good part of the view, to be captured: a
@@ -69,58 +63,101 @@ std::optional<Quad> mainDocument(const cv::Mat& frame) {
     if (found.empty() || found.front().score < kMinScore ||
         quadArea(found.front().corners) < kMinAreaShare * small.cols * small.rows)
         return std::nullopt;
-    Quad quad = found.front().corners;
-    for (auto& p : quad) {
-        p.x /= scale;
-        p.y /= scale;
-    }
-    return quad;
+    return found.front().corners;
 }
 
 } // namespace
 
+struct DocumentCamera::Device {
+    cv::VideoCapture video;
+    double fps = 0;
+    bool isFile = false;
+    DocumentSteadiness::Clock::time_point started;
+    cv::Mat frame;
+};
+
+DocumentCamera::DocumentCamera(const CameraOptions& options)
+    : device_(std::make_unique<Device>()), options_(options), steadiness_(options.steadiness) {
+    device_->video = openDevice(options);
+    device_->fps = device_->video.get(cv::CAP_PROP_FPS);
+    device_->isFile = !isNumber(options.device) && !options.device.starts_with("/dev/");
+    device_->started = DocumentSteadiness::Clock::now();
+}
+
+DocumentCamera::~DocumentCamera() = default;
+
+void DocumentCamera::setHoldStill(std::chrono::milliseconds holdStill) {
+    options_.steadiness.holdStill = holdStill;
+    steadiness_ = DocumentSteadiness(options_.steadiness);
+}
+
+std::optional<CameraFrame> DocumentCamera::next(journal::Session& session, bool autoCapture) {
+    cv::Mat& frame = device_->frame;
+    if (!device_->video.read(frame) || frame.empty())
+        return std::nullopt; // end of the file, or the camera went away
+    ++progress_.frames;
+    // Video files are timed by their frame rate, cameras by the clock.
+    const auto frameTime =
+        device_->isFile && device_->fps > 0
+            ? device_->started + std::chrono::duration_cast<DocumentSteadiness::Clock::duration>(
+                                     std::chrono::duration<double>(progress_.frames / device_->fps))
+            : DocumentSteadiness::Clock::now();
+    const double scale = frame.cols > kDetectionWidth ? double(kDetectionWidth) / frame.cols : 1.0;
+    cv::Mat small;
+    if (scale < 1.0)
+        cv::resize(frame, small, cv::Size(), scale, scale, cv::INTER_AREA);
+    else
+        small = frame;
+    CameraFrame out;
+    out.document = mainDocument(small);
+    std::optional<Quad> inFrame = out.document;
+    if (inFrame)
+        for (auto& p : *inFrame) {
+            p.x /= scale;
+            p.y /= scale;
+        }
+    const bool steady = steadiness_.update(frameTime, inFrame, std::hypot(frame.cols, frame.rows));
+    if ((autoCapture && steady) || captureRequested_.exchange(false)) {
+        std::vector<uchar> jpeg;
+        cv::imencode(".jpg", frame, jpeg, {cv::IMWRITE_JPEG_QUALITY, options_.jpegQuality});
+        const auto bytes = std::as_bytes(std::span(jpeg.data(), jpeg.size()));
+        auto pages = session.addOriginal(bytes, "camera:" + options_.device, "image/jpeg", 1);
+        // The frame stays as it was taken; the document's corners become the page's crop.
+        if (inFrame) {
+            nlohmann::json crop = nlohmann::json::array();
+            for (const auto& p : *inFrame)
+                crop.push_back({std::round(p.x * 10) / 10, std::round(p.y * 10) / 10});
+            const std::string transforms = nlohmann::json{{"crop", crop}}.dump();
+            session.setTransforms(pages.front().id, transforms);
+            pages.front().transformsJson = transforms;
+        }
+        ++progress_.captures;
+        out.stored = pages.front();
+    }
+    cv::Mat rgb;
+    cv::cvtColor(small, rgb, small.channels() == 1 ? cv::COLOR_GRAY2RGB : cv::COLOR_BGR2RGB);
+    out.preview.width = rgb.cols;
+    out.preview.height = rgb.rows;
+    out.preview.pixels.assign(rgb.data, rgb.data + rgb.total() * 3);
+    return out;
+}
+
 int captureDocuments(journal::Session& session, const CameraOptions& options, std::stop_token stop,
                      const std::function<void(const PageRecord&, const CameraProgress&)>& onCapture) {
-    cv::VideoCapture video = openDevice(options);
-    DocumentSteadiness steadiness(options.steadiness);
-    CameraProgress progress;
+    DocumentCamera camera(options);
     const auto started = DocumentSteadiness::Clock::now();
-    // Video files are timed by their frame rate, cameras by the clock.
-    const double fps = video.get(cv::CAP_PROP_FPS);
-    const bool isFile = !isNumber(options.device) && !options.device.starts_with("/dev/");
-    cv::Mat frame;
     while (!stop.stop_requested()) {
-        if (options.maxCaptures > 0 && progress.captures >= options.maxCaptures)
+        if (options.maxCaptures > 0 && camera.progress().captures >= options.maxCaptures)
             break;
-        const auto now = DocumentSteadiness::Clock::now();
-        if (options.timeout.count() > 0 && now - started > options.timeout)
+        if (options.timeout.count() > 0 && DocumentSteadiness::Clock::now() - started > options.timeout)
             break;
-        if (!video.read(frame) || frame.empty())
-            break; // end of the file, or the camera went away
-        ++progress.frames;
-        const auto frameTime =
-            isFile && fps > 0
-                ? started + std::chrono::duration_cast<DocumentSteadiness::Clock::duration>(
-                                std::chrono::duration<double>(progress.frames / fps))
-                : now;
-        const auto document = mainDocument(frame);
-        if (!steadiness.update(frameTime, document, std::hypot(frame.cols, frame.rows)))
-            continue;
-        std::vector<uchar> jpeg;
-        cv::imencode(".jpg", frame, jpeg, {cv::IMWRITE_JPEG_QUALITY, options.jpegQuality});
-        const auto bytes = std::as_bytes(std::span(jpeg.data(), jpeg.size()));
-        auto pages = session.addOriginal(bytes, "camera:" + options.device, "image/jpeg", 1);
-        // The frame stays as it was taken; the document's corners become the page's crop.
-        nlohmann::json crop = nlohmann::json::array();
-        for (const auto& p : *document)
-            crop.push_back({std::round(p.x * 10) / 10, std::round(p.y * 10) / 10});
-        const std::string transforms = nlohmann::json{{"crop", crop}}.dump();
-        session.setTransforms(pages.front().id, transforms);
-        pages.front().transformsJson = transforms;
-        ++progress.captures;
-        onCapture(pages.front(), progress);
+        const auto frame = camera.next(session, true);
+        if (!frame)
+            break;
+        if (frame->stored)
+            onCapture(*frame->stored, camera.progress());
     }
-    return progress.captures;
+    return camera.progress().captures;
 }
 
 } // namespace docdesk::capture

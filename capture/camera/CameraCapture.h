@@ -5,6 +5,11 @@
 // page's crop (non-destructive: the frame itself is kept). OpenCV's videoio stays in the .cpp.
 #include "capture/camera/DocumentSteadiness.h"
 #include "core/journal/Session.h"
+#include "core/model/Image.h"
+
+#include <atomic>
+#include <memory>
+#include <optional>
 
 #include <chrono>
 #include <functional>
@@ -26,6 +31,40 @@ struct CameraOptions {
 struct CameraProgress {
     int frames = 0;   // frames looked at so far
     int captures = 0; // pages stored so far
+};
+
+// One frame as the live view shows it.
+struct CameraFrame {
+    RgbImage preview;              // the frame reduced for display (at most 800 px wide)
+    std::optional<Quad> document;  // the main document in preview pixels, when one is seen
+    std::optional<PageRecord> stored; // the page stored from this frame, if it was taken
+};
+
+// A camera (or video file) opened for capture, frame by frame: what the GUI's live view runs
+// on a background thread. Not thread-safe except for requestCapture().
+class DocumentCamera {
+public:
+    // Opens the device; throws docdesk::Error when it cannot be opened.
+    explicit DocumentCamera(const CameraOptions& options);
+    DocumentCamera(const DocumentCamera&) = delete;
+    DocumentCamera& operator=(const DocumentCamera&) = delete;
+    ~DocumentCamera();
+
+    // Reads and looks at the next frame, storing it in `session` when auto-capture decides so
+    // (`autoCapture`) or a capture was requested. nullopt at the end of the stream.
+    std::optional<CameraFrame> next(journal::Session& session, bool autoCapture);
+    // Takes the next frame whatever the steadiness says (the Capture button); thread-safe.
+    void requestCapture() { captureRequested_ = true; }
+    void setHoldStill(std::chrono::milliseconds holdStill);
+    const CameraProgress& progress() const { return progress_; }
+
+private:
+    struct Device;
+    std::unique_ptr<Device> device_;
+    CameraOptions options_;
+    DocumentSteadiness steadiness_;
+    CameraProgress progress_;
+    std::atomic<bool> captureRequested_{false};
 };
 
 // Opens the camera or file and captures until the stream ends, maxCaptures or the timeout is

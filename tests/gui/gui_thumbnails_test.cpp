@@ -3,6 +3,7 @@
 // draw their thumbnails (checked on a screenshot taken with ImageMagick's import), close
 // cleanly on Ctrl+Q (sent with xdotool), and show the same pages when started again.
 #include "platform/ChildProcess.h"
+#include "tests/support/GuiSupport.h"
 #include "tests/support/TestSupport.h"
 
 #include <boost/test/unit_test.hpp>
@@ -15,51 +16,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-class Xvfb {
-public:
-    Xvfb() {
-        platform::ChildOptions opts;
-        opts.pipeStdout = true;
-        opts.discardStderr = true;
-        server_.emplace(std::vector<std::string>{"Xvfb", "-displayfd", "1", "-screen", "0", "1280x900x24", "-nolisten", "tcp"},
-                        opts);
-        const auto number = server_->readLine(20s);
-        BOOST_REQUIRE_MESSAGE(number && !number->empty(), "Xvfb did not start");
-        display_ = ":" + *number;
-    }
-    const std::string& display() const { return display_; }
-
-private:
-    std::optional<platform::ChildProcess> server_;
-    std::string display_;
-};
-
-int run(const std::vector<std::string>& argv, const std::string& display, std::string* out = nullptr) {
-    platform::ChildOptions opts;
-    opts.environment["DISPLAY"] = display;
-    opts.pipeStdout = true;
-    opts.discardStderr = true;
-    platform::ChildProcess p(argv, opts);
-    std::string text = p.readAll();
-    if (out)
-        *out = text;
-    const auto st = p.waitFor(30s);
-    return st ? st->code : -1;
-}
-
-// Pixels within `tolerance` of the BGR colour.
-int countColour(const cv::Mat& img, cv::Vec3b bgr, int tolerance = 40) {
-    int n = 0;
-    for (int y = 0; y < img.rows; ++y)
-        for (int x = 0; x < img.cols; ++x) {
-            const auto& p = img.at<cv::Vec3b>(y, x);
-            if (std::abs(p[0] - bgr[0]) < tolerance && std::abs(p[1] - bgr[1]) < tolerance &&
-                std::abs(p[2] - bgr[2]) < tolerance)
-                ++n;
-        }
-    return n;
-}
-
 struct Seen {
     int red = 0;
     int green = 0;
@@ -70,10 +26,10 @@ Seen waitForThumbnails(const std::string& display, const fs::path& shot, std::ch
     Seen seen;
     const auto deadline = std::chrono::steady_clock::now() + limit;
     while (std::chrono::steady_clock::now() < deadline) {
-        if (run({"import", "-window", "root", shot.string()}, display) == 0) {
+        if (test::runOnDisplay({"import", "-window", "root", shot.string()}, display) == 0) {
             const cv::Mat img = cv::imread(shot.string(), cv::IMREAD_COLOR);
             if (!img.empty()) {
-                seen = {countColour(img, {30, 30, 220}), countColour(img, {40, 190, 40})};
+                seen = {test::countColour(img, {30, 30, 220}), test::countColour(img, {40, 190, 40})};
                 if (seen.red > 4000 && seen.green > 4000)
                     return seen;
             }
@@ -84,11 +40,10 @@ Seen waitForThumbnails(const std::string& display, const fs::path& shot, std::ch
 }
 
 void closeWithCtrlQ(const std::string& display, platform::ChildProcess& app) {
-    std::string windows;
-    BOOST_REQUIRE(run({"xdotool", "search", "--sync", "--onlyvisible", "--name", "^docdesk"}, display, &windows) == 0);
-    const std::string window = windows.substr(0, windows.find('\n'));
-    run({"xdotool", "windowfocus", "--sync", window}, display);
-    run({"xdotool", "key", "--clearmodifiers", "ctrl+q"}, display);
+    const std::string window = test::findWindow(display, "^docdesk");
+    BOOST_REQUIRE(!window.empty());
+    test::runOnDisplay({"xdotool", "windowfocus", "--sync", window}, display);
+    test::runOnDisplay({"xdotool", "key", "--clearmodifiers", "ctrl+q"}, display);
     const auto status = app.waitFor(15s);
     BOOST_REQUIRE_MESSAGE(status.has_value(), "docdesk did not close on Ctrl+Q");
     BOOST_TEST(status->success(), "docdesk exit code " << status->code << " signal " << status->signal);
@@ -100,16 +55,9 @@ BOOST_AUTO_TEST_CASE(thumbnails_are_drawn_and_the_session_comes_back) {
     test::TempDir home;
     test::writeTestImage(home / "red-page.png", 1240, 1754, 30, 30, 220);
     test::writeTestImage(home / "green-page.jpg", 1240, 1754, 40, 190, 40);
-    Xvfb x;
+    test::Xvfb x;
     platform::ChildOptions opts;
-    opts.environment = {{"DISPLAY", x.display()},
-                        {"XDG_DATA_HOME", (home / "data").string()},
-                        {"XDG_CONFIG_HOME", (home / "config").string()},
-                        {"XDG_CACHE_HOME", (home / "cache").string()},
-                        {"HOME", home.path().string()},
-                        {"LANG", "C.UTF-8"},
-                        {"GTK_A11Y", "none"},
-                        {"NO_AT_BRIDGE", "1"}};
+    opts.environment = test::appEnvironment(x.display(), home.path());
     opts.stderrFile = test::artifactsDir() / "gui_thumbnails_test.stderr.log";
     const fs::path firstShot = test::artifactsDir() / "gui-thumbnails-first-start.png";
     const fs::path secondShot = test::artifactsDir() / "gui-thumbnails-second-start.png";

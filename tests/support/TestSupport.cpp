@@ -5,6 +5,7 @@
 #include <fstream>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+#include <opencv2/videoio.hpp>
 #include <random>
 #include <sstream>
 #include <stdexcept>
@@ -85,6 +86,80 @@ std::string minimalPdf(int pages) {
     }
     pdf << "trailer\n<< /Size " << offsets.size() + 1 << " /Root 1 0 R >>\nstartxref\n" << xref << "\n%%EOF\n";
     return pdf.str();
+}
+
+namespace {
+
+constexpr int kW = 1280, kH = 720;
+
+cv::Mat desk(std::mt19937& rng) {
+    cv::Mat bg(kH, kW, CV_8UC3, cv::Scalar(60, 70, 85));
+    std::uniform_int_distribution<int> x(0, kW), y(0, kH), c(20, 140);
+    for (int i = 0; i < 25; ++i) // clutter: pens, mugs, cables
+        cv::rectangle(bg, cv::Rect(x(rng), y(rng), 20 + x(rng) % 90, 10 + y(rng) % 60),
+                      cv::Scalar(c(rng), c(rng), c(rng)), cv::FILLED);
+    return bg;
+}
+
+cv::Mat pageImage(int seed) {
+    cv::Mat page(840, 600, CV_8UC3, cv::Scalar(238, 240, 242));
+    for (int line = 0; line < 24; ++line)
+        cv::putText(page, "Invoice " + std::to_string(seed) + " item " + std::to_string(line), {50, 90 + 30 * line},
+                    cv::FONT_HERSHEY_SIMPLEX, 0.7, cv::Scalar(40, 40, 40), 2);
+    return page;
+}
+
+// The page drawn onto the frame at `quad` (perspective).
+void lay(cv::Mat& frame, const cv::Mat& page, const Quad& quad) {
+    const std::vector<cv::Point2f> from{{0, 0}, {float(page.cols), 0}, {float(page.cols), float(page.rows)}, {0, float(page.rows)}};
+    std::vector<cv::Point2f> to;
+    for (const auto& p : quad)
+        to.emplace_back(float(p.x), float(p.y));
+    const cv::Mat h = cv::getPerspectiveTransform(from, to);
+    cv::Mat warped, mask;
+    cv::warpPerspective(page, warped, h, frame.size());
+    cv::warpPerspective(cv::Mat(page.size(), CV_8UC1, cv::Scalar(255)), mask, h, frame.size());
+    warped.copyTo(frame, mask);
+}
+
+Quad perspectiveQuad(double cx, double cy) {
+    return {PointF{cx - 190, cy - 270}, PointF{cx + 200, cy - 260}, PointF{cx + 215, cy + 275}, PointF{cx - 205, cy + 265}};
+}
+
+} // namespace
+
+std::vector<Quad> writeDeskVideo(const fs::path& file) {
+    std::mt19937 rng(5);
+    const cv::Mat background = desk(rng);
+    const cv::Mat first = pageImage(1), second = pageImage(2);
+    cv::VideoWriter writer(file.string(), cv::VideoWriter::fourcc('M', 'J', 'P', 'G'), 10, cv::Size(kW, kH));
+    if (!writer.isOpened())
+        throw std::runtime_error("cannot write " + file.string());
+    const auto frameWith = [&](const cv::Mat* page, const Quad& where) {
+        cv::Mat frame = background.clone();
+        if (page)
+            lay(frame, *page, where);
+        cv::Mat n(frame.size(), CV_16SC3);
+        cv::randn(n, 0, 3); // sensor noise
+        frame.convertTo(frame, CV_16SC3);
+        frame += n;
+        frame.convertTo(frame, CV_8UC3);
+        writer.write(frame);
+    };
+    const Quad firstRest = perspectiveQuad(640, 360), secondRest = perspectiveQuad(600, 370);
+    for (int i = 0; i < 8; ++i) // empty desk
+        frameWith(nullptr, {});
+    for (int i = 0; i < 8; ++i) // sliding in from the left
+        frameWith(&first, perspectiveQuad(200 + 55 * i, 360));
+    for (int i = 0; i < 15; ++i) // held still 1.5 s
+        frameWith(&first, firstRest);
+    for (int i = 0; i < 6; ++i) // taken away
+        frameWith(nullptr, {});
+    for (int i = 0; i < 15; ++i) // the second page laid down and held
+        frameWith(&second, secondRest);
+    for (int i = 0; i < 4; ++i)
+        frameWith(nullptr, {});
+    return {firstRest, secondRest};
 }
 
 fs::path cliPath() { return DOCDESK_TEST_CLI; }

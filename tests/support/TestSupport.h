@@ -1,4 +1,5 @@
 #pragma once
+#include "core/model/Geometry.h"
 // Shared helpers for docdesk's tests: temporary folders, generated fixtures, and the paths of
 // the programs under test (passed in by CMake).
 #include <cstddef>
@@ -34,6 +35,10 @@ void writeTestImage(const std::filesystem::path& file, int width, int height,
 
 // A minimal valid PDF with `pages` empty A4 pages, written by hand (no PDF library needed).
 std::string minimalPdf(int pages);
+// A 1280x720 MJPEG video of a desk under a document camera, 10 frames a second: empty desk, a
+// page slid in and held still for 1.5 s, taken away, a second page laid down and held. Returns
+// the corners of each page where it is held (clockwise from top-left, frame pixels).
+std::vector<Quad> writeDeskVideo(const std::filesystem::path& file);
 
 // Paths of the programs under test (from the build).
 std::filesystem::path cliPath();

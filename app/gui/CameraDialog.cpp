@@ -1,0 +1,189 @@
+#include "app/gui/CameraDialog.h"
+
+#include "capture/camera/CameraCapture.h"
+#include "platform/VideoDevices.h"
+
+#include <wx/button.h>
+#include <wx/checkbox.h>
+#include <wx/choice.h>
+#include <wx/dcbuffer.h>
+#include <wx/image.h>
+#include <wx/sizer.h>
+#include <wx/spinctrl.h>
+#include <wx/stattext.h>
+
+namespace docdesk::gui {
+
+CameraDialog::CameraDialog(wxWindow* parent, journal::Session& session, const std::string& device,
+                           std::function<void(const PageRecord&)> onStored)
+    : wxDialog(parent, wxID_ANY, _("Camera"), wxDefaultPosition, wxSize(900, 680),
+               wxDEFAULT_DIALOG_STYLE | wxRESIZE_BORDER),
+      session_(session), onStored_(std::move(onStored)) {
+    auto* top = new wxBoxSizer(wxHORIZONTAL);
+    devices_ = new wxChoice(this, wxID_ANY);
+    for (const auto& d : platform::listVideoDevices()) {
+        devicePaths_.push_back(d.path);
+        devices_->Append(wxString::FromUTF8(d.name + " (" + d.path + ")"));
+    }
+    if (!device.empty() && std::find(devicePaths_.begin(), devicePaths_.end(), device) == devicePaths_.end()) {
+        devicePaths_.push_back(device); // a video file or stream given by the caller
+        devices_->Append(wxString::FromUTF8(device));
+    }
+    top->Add(new wxStaticText(this, wxID_ANY, _("Camera:")), 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, 6);
+    top->Add(devices_, 1, wxALIGN_CENTER_VERTICAL);
+    autoCapture_ = new wxCheckBox(this, wxID_ANY, _("&Auto-capture when still for"));
+    autoCapture_->SetValue(true);
+    top->Add(autoCapture_, 0, wxALIGN_CENTER_VERTICAL | wxLEFT, 12);
+    holdStill_ = new wxSpinCtrlDouble(this, wxID_ANY, "", wxDefaultPosition, wxSize(80, -1), wxSP_ARROW_KEYS, 0.3, 5.0,
+                                      1.0, 0.1);
+    top->Add(holdStill_, 0, wxALIGN_CENTER_VERTICAL | wxLEFT, 4);
+    top->Add(new wxStaticText(this, wxID_ANY, _("s")), 0, wxALIGN_CENTER_VERTICAL | wxLEFT, 4);
+
+    preview_ = new wxWindow(this, wxID_ANY, wxDefaultPosition, wxSize(800, 450));
+    preview_->SetBackgroundStyle(wxBG_STYLE_PAINT);
+    preview_->Bind(wxEVT_PAINT, &CameraDialog::onPaintPreview, this);
+
+    auto* bottom = new wxBoxSizer(wxHORIZONTAL);
+    status_ = new wxStaticText(this, wxID_ANY, _("Starting the camera..."));
+    bottom->Add(status_, 1, wxALIGN_CENTER_VERTICAL);
+    auto* capture = new wxButton(this, wxID_ANY, _("&Capture (Space)"));
+    bottom->Add(capture, 0, wxRIGHT, 6);
+    bottom->Add(new wxButton(this, wxID_CLOSE, _("&Done")));
+
+    auto* main = new wxBoxSizer(wxVERTICAL);
+    main->Add(top, 0, wxEXPAND | wxALL, 8);
+    main->Add(preview_, 1, wxEXPAND | wxLEFT | wxRIGHT, 8);
+    main->Add(bottom, 0, wxEXPAND | wxALL, 8);
+    SetSizer(main);
+
+    capture->Bind(wxEVT_BUTTON, &CameraDialog::onCapture, this);
+    Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { Close(); }, wxID_CLOSE);
+    Bind(wxEVT_CLOSE_WINDOW, &CameraDialog::onClose, this);
+    Bind(wxEVT_CHAR_HOOK, [this](wxKeyEvent& e) {
+        if (e.GetKeyCode() == WXK_SPACE) {
+            wxCommandEvent none;
+            onCapture(none);
+        } else if (e.GetKeyCode() == WXK_ESCAPE) {
+            Close();
+        } else {
+            e.Skip();
+        }
+    });
+    autoCapture_->Bind(wxEVT_CHECKBOX, [this](wxCommandEvent&) { autoCaptureOn_ = autoCapture_->GetValue(); });
+    holdStill_->Bind(wxEVT_SPINCTRLDOUBLE,
+                     [this](wxSpinDoubleEvent&) { holdStillMs_ = static_cast<int>(holdStill_->GetValue() * 1000); });
+    holdStillMs_ = static_cast<int>(holdStill_->GetValue() * 1000);
+    devices_->Bind(wxEVT_CHOICE, [this](wxCommandEvent&) {
+        const int i = devices_->GetSelection();
+        if (i >= 0)
+            start(devicePaths_[static_cast<size_t>(i)]);
+    });
+    if (!devicePaths_.empty()) {
+        const auto chosen = device.empty() ? devicePaths_.front() : device;
+        devices_->SetSelection(static_cast<int>(std::find(devicePaths_.begin(), devicePaths_.end(), chosen) -
+                                                devicePaths_.begin()));
+        start(chosen);
+    } else {
+        status_->SetLabel(_("No camera found. Connect a webcam or document camera."));
+    }
+}
+
+CameraDialog::~CameraDialog() { stop(); }
+
+void CameraDialog::stop() {
+    if (reader_.joinable()) {
+        reader_.request_stop();
+        reader_.join();
+    }
+}
+
+void CameraDialog::start(const std::string& device) {
+    stop();
+    frame_ = wxBitmap();
+    outline_.reset();
+    *framePending_ = false;
+    journal::Session* session = &session_;
+    auto pending = framePending_;
+    reader_ = std::jthread([this, session, device, pending](std::stop_token stopToken) {
+        try {
+            capture::CameraOptions options;
+            options.device = device;
+            capture::DocumentCamera camera(options);
+            int holdStill = -1;
+            const bool isFile = !device.starts_with("/dev/");
+            while (!stopToken.stop_requested()) {
+                if (holdStillMs_ != holdStill) {
+                    holdStill = holdStillMs_;
+                    camera.setHoldStill(std::chrono::milliseconds(holdStill));
+                }
+                if (captureRequested_.exchange(false))
+                    camera.requestCapture();
+                const auto started = std::chrono::steady_clock::now();
+                auto frame = camera.next(*session, autoCaptureOn_);
+                if (!frame) {
+                    CallAfter([this] { status_->SetLabel(_("The camera stopped sending pictures.")); });
+                    return;
+                }
+                if (frame->stored)
+                    CallAfter([this, page = *frame->stored] { onStored_(page); });
+                // Only the newest frame is shown: the UI never queues up behind the camera.
+                if (!pending->exchange(true)) {
+                    wxImage image(frame->preview.width, frame->preview.height);
+                    std::copy(frame->preview.pixels.begin(), frame->preview.pixels.end(), image.GetData());
+                    CallAfter([this, bitmap = wxBitmap(image), outline = frame->document,
+                               progress = camera.progress()] {
+                        onFrame(bitmap, outline, progress.frames, progress.captures);
+                    });
+                }
+                if (isFile) // a video file plays at its own pace, like a camera would
+                    std::this_thread::sleep_until(started + std::chrono::milliseconds(66));
+            }
+        } catch (const std::exception& e) {
+            const std::string message = e.what();
+            CallAfter([this, message] { status_->SetLabel(wxString::FromUTF8(message)); });
+        }
+    });
+}
+
+void CameraDialog::onFrame(wxBitmap frame, std::optional<Quad> outline, int frames, int captures) {
+    *framePending_ = false;
+    frame_ = std::move(frame);
+    outline_ = std::move(outline);
+    const wxString seen = outline_ ? _("Page found — hold it still.") : _("Looking for a page...");
+    status_->SetLabel(wxString::Format(wxPLURAL("%d page taken. ", "%d pages taken. ", captures), captures) + seen);
+    (void)frames;
+    preview_->Refresh(false);
+}
+
+void CameraDialog::onPaintPreview(wxPaintEvent&) {
+    wxAutoBufferedPaintDC dc(preview_);
+    dc.SetBackground(*wxBLACK_BRUSH);
+    dc.Clear();
+    if (!frame_.IsOk())
+        return;
+    // Fit the frame into the view, keeping its aspect ratio.
+    const wxSize area = preview_->GetClientSize();
+    const double scale = std::min(double(area.x) / frame_.GetWidth(), double(area.y) / frame_.GetHeight());
+    const int w = static_cast<int>(frame_.GetWidth() * scale), h = static_cast<int>(frame_.GetHeight() * scale);
+    const int x0 = (area.x - w) / 2, y0 = (area.y - h) / 2;
+    dc.SetUserScale(scale, scale);
+    dc.DrawBitmap(frame_, static_cast<int>(x0 / scale), static_cast<int>(y0 / scale));
+    dc.SetUserScale(1, 1);
+    if (!outline_)
+        return;
+    wxPoint points[4];
+    for (size_t i = 0; i < 4; ++i)
+        points[i] = wxPoint(x0 + static_cast<int>((*outline_)[i].x * scale), y0 + static_cast<int>((*outline_)[i].y * scale));
+    dc.SetPen(wxPen(wxColour(0, 220, 0), 3));
+    dc.SetBrush(*wxTRANSPARENT_BRUSH);
+    dc.DrawPolygon(4, points);
+}
+
+void CameraDialog::onCapture(wxCommandEvent&) { captureRequested_ = true; }
+
+void CameraDialog::onClose(wxCloseEvent& event) {
+    stop(); // no frame is posted after this; pages stored so far stay
+    event.Skip();
+}
+
+} // namespace docdesk::gui
