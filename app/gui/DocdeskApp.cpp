@@ -43,6 +43,8 @@ public:
         auto* frame = new MainFrame(std::move(session));
         frame->Show();
         frame->importPaths(files_);
+        if (!watch_.empty())
+            frame->startWatching(watch_);
         if (!camera_.empty())
             frame->CallAfter([frame, device = camera_] { frame->openCamera(device); });
         return true;
@@ -53,6 +55,7 @@ public:
         parser.SetLogo(_("docdesk — capture, check, split and file documents."));
         parser.AddSwitch("", "new-session", _("start an empty session instead of the last one"));
         parser.AddSwitch("", "version", _("print the version and exit"));
+        parser.AddOption("", "watch", _("watch this folder from the start (a hot folder)"));
         parser.AddOption("", "camera", _("open the camera view on start (a camera device, or a video file)"));
         parser.AddParam(_("image or PDF files and folders to add"), wxCMD_LINE_VAL_STRING,
                         wxCMD_LINE_PARAM_OPTIONAL | wxCMD_LINE_PARAM_MULTIPLE);
@@ -64,6 +67,8 @@ public:
             return false;
         }
         newSession_ = parser.Found("new-session");
+        if (wxString folder; parser.Found("watch", &folder))
+            watch_ = folder.utf8_string();
         if (wxString camera; parser.Found("camera", &camera))
             camera_ = camera.utf8_string();
         for (size_t i = 0; i < parser.GetParamCount(); ++i)
@@ -85,6 +90,7 @@ private:
     wxLocale locale_;
     bool newSession_ = false;
     std::string camera_;
+    std::filesystem::path watch_;
     std::vector<std::filesystem::path> files_;
 };
 

@@ -1,5 +1,6 @@
 #include "app/gui/MainFrame.h"
 #include "app/gui/CameraDialog.h"
+#include "capture/hotfolder/HotFolder.h"
 
 #include "app/common/AppEnvironment.h"
 #include "app/gui/PageGridPanel.h"
@@ -10,6 +11,7 @@
 #include <wx/dnd.h>
 #include <wx/filedlg.h>
 #include <wx/gauge.h>
+#include <wx/dirdlg.h>
 #include <wx/menu.h>
 #include <wx/msgdlg.h>
 #include <wx/sizer.h>
@@ -33,7 +35,7 @@ private:
     MainFrame* frame_;
 };
 
-enum { ID_NEW_SESSION = wxID_HIGHEST + 1, ID_CAMERA };
+enum { ID_NEW_SESSION = wxID_HIGHEST + 1, ID_CAMERA, ID_WATCH_FOLDER };
 
 } // namespace
 
@@ -71,6 +73,10 @@ MainFrame::~MainFrame() {
     for (auto& t : importers_)
         t.request_stop();
     importers_.clear();
+    if (watcher_.joinable()) {
+        watcher_.request_stop();
+        watcher_.join();
+    }
 }
 
 void MainFrame::buildMenus() {
@@ -82,6 +88,8 @@ void MainFrame::buildMenus() {
     auto* help = new wxMenu;
     auto* capture = new wxMenu;
     capture->Append(ID_CAMERA, _("&Camera...\tCtrl+K"), _("Take pages with a webcam or document camera"));
+    capture->AppendCheckItem(ID_WATCH_FOLDER, _("&Watch a Folder..."),
+                             _("Store every file that arrives in a folder (a hot folder), then move it to done/"));
     help->Append(wxID_ABOUT, _("&About docdesk"));
     auto* bar = new wxMenuBar;
     bar->Append(file, _("&File"));
@@ -91,6 +99,7 @@ void MainFrame::buildMenus() {
     Bind(wxEVT_MENU, &MainFrame::onOpen, this, wxID_OPEN);
     Bind(wxEVT_MENU, &MainFrame::onNewSession, this, ID_NEW_SESSION);
     Bind(wxEVT_MENU, &MainFrame::onCamera, this, ID_CAMERA);
+    Bind(wxEVT_MENU, &MainFrame::onWatchFolder, this, ID_WATCH_FOLDER);
     Bind(wxEVT_MENU, &MainFrame::onQuit, this, wxID_EXIT);
     Bind(wxEVT_MENU, &MainFrame::onAbout, this, wxID_ABOUT);
 }
@@ -192,12 +201,16 @@ void MainFrame::onNewSession(wxCommandEvent&) {
     }
     try {
         auto fresh = journal::Session::create(app::sessionsRoot(), app::durableFiles());
+        const bool watching = watcher_.joinable();
+        stopWatching();
         importers_.clear();
         session_ = std::move(fresh);
         grid_->setPages({});
         updateTitle();
         showPageCount();
         SetStatusText(_("Started a new session. The previous one is kept."));
+        if (watching)
+            startWatching(watchedFolder_);
     } catch (const Error& e) {
         wxMessageBox(wxString::FromUTF8(e.what()), _("Cannot start a new session"), wxOK | wxICON_ERROR, this);
     }
@@ -216,12 +229,64 @@ void MainFrame::openCamera(const std::string& device) {
     showPageCount();
 }
 
+void MainFrame::onWatchFolder(wxCommandEvent&) {
+    if (watcher_.joinable()) {
+        stopWatching();
+        return;
+    }
+    wxDirDialog dialog(this, _("Choose the folder to watch"), "", wxDD_DEFAULT_STYLE | wxDD_DIR_MUST_EXIST);
+    if (dialog.ShowModal() == wxID_OK)
+        startWatching(std::filesystem::path(dialog.GetPath().utf8_string()));
+    GetMenuBar()->Check(ID_WATCH_FOLDER, watcher_.joinable());
+}
+
+void MainFrame::startWatching(const std::filesystem::path& folder) {
+    journal::Session* session = session_.get();
+    watchedFolder_ = folder;
+    watcher_ = std::jthread([this, session, folder](std::stop_token stop) {
+        try {
+            capture::HotFolder hot(folder, *session);
+            hot.run(stop, [this](const capture::HotFolderEvent& e) {
+                CallAfter([this, e] {
+                    if (e.outcome.ok() && !e.duplicate)
+                        grid_->appendPages(e.outcome.pages);
+                    showPageCount();
+                    const wxString name = wxString::FromUTF8(e.outcome.file.filename().string());
+                    if (!e.outcome.ok())
+                        SetStatusText(wxString::Format(_("%s could not be stored and was moved to failed/: %s"), name,
+                                                       wxString::FromUTF8(e.outcome.error)));
+                    else
+                        SetStatusText(wxString::Format(_("%s arrived in the watched folder"), name));
+                });
+            });
+        } catch (const std::exception& e) {
+            const std::string message = e.what();
+            CallAfter([this, message] {
+                wxMessageBox(wxString::FromUTF8(message), _("The folder cannot be watched"), wxOK | wxICON_ERROR, this);
+                stopWatching();
+            });
+        }
+    });
+    SetStatusText(wxString::Format(_("Watching %s"), wxString::FromUTF8(folder.string())));
+    GetMenuBar()->Check(ID_WATCH_FOLDER, true);
+}
+
+void MainFrame::stopWatching() {
+    if (watcher_.joinable()) {
+        watcher_.request_stop(); // the file being stored is finished first
+        watcher_.join();
+        SetStatusText(wxString::Format(_("Stopped watching %s"), wxString::FromUTF8(watchedFolder_.string())));
+    }
+    GetMenuBar()->Check(ID_WATCH_FOLDER, false);
+}
+
 void MainFrame::onQuit(wxCommandEvent&) { Close(); }
 
 void MainFrame::onClose(wxCloseEvent& event) {
     // Stopping between files keeps everything already stored; the rest can be added again.
     for (auto& t : importers_)
         t.request_stop();
+    watcher_.request_stop();
     event.Skip();
 }
 

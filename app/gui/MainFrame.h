@@ -24,12 +24,16 @@ public:
     void importPaths(const std::vector<std::filesystem::path>& paths);
     // Opens the camera view; `device` preselects a camera or names a video file or stream.
     void openCamera(const std::string& device = {});
+    // Watches a hot folder: files arriving there are stored in the session (Capture menu).
+    void startWatching(const std::filesystem::path& folder);
 
 private:
     void buildMenus();
     void onOpen(wxCommandEvent&);
     void onNewSession(wxCommandEvent&);
     void onCamera(wxCommandEvent&);
+    void onWatchFolder(wxCommandEvent&);
+    void stopWatching();
     void onQuit(wxCommandEvent&);
     void onAbout(wxCommandEvent&);
     void onClose(wxCloseEvent&);
@@ -46,6 +50,8 @@ private:
     int importsRunning_ = 0;
     std::vector<std::string> importErrors_;
     std::vector<std::jthread> importers_; // after session_: joined before the session closes
+    std::filesystem::path watchedFolder_;
+    std::jthread watcher_; // the hot folder, while one is watched; after session_ as well
 };
 
 } // namespace docdesk::gui

@@ -82,3 +82,25 @@ BOOST_AUTO_TEST_CASE(thumbnails_are_drawn_and_the_session_comes_back) {
         closeWithCtrlQ(x.display(), app);
     }
 }
+
+BOOST_AUTO_TEST_CASE(a_watched_folder_fills_the_window_as_files_arrive) {
+    test::TempDir home;
+    const fs::path hot = home / "hot";
+    fs::create_directories(hot);
+    test::Xvfb x;
+    platform::ChildOptions opts;
+    opts.environment = test::appEnvironment(x.display(), home.path());
+    opts.stderrFile = test::artifactsDir() / "gui_thumbnails_test.stderr.log";
+    platform::ChildProcess app({test::guiPath().string(), "--new-session", "--watch", hot.string()}, opts);
+    BOOST_REQUIRE(!test::findWindow(x.display(), "^docdesk").empty());
+    // Two scans arrive while the window is open (written under a temporary name, then renamed).
+    test::writeTestImage(home / "red.png", 1240, 1754, 30, 30, 220);
+    test::writeTestImage(home / "green.png", 1240, 1754, 40, 190, 40);
+    fs::rename(home / "red.png", hot / "red.png");
+    fs::rename(home / "green.png", hot / "green.png");
+    const auto seen = waitForThumbnails(x.display(), test::artifactsDir() / "gui-watched-folder.png", 30s);
+    BOOST_TEST(seen.red > 4000);
+    BOOST_TEST(seen.green > 4000);
+    BOOST_TEST(fs::exists(hot / "done" / "red.png"));
+    closeWithCtrlQ(x.display(), app);
+}
