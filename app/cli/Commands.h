@@ -26,5 +26,8 @@ int runInspect(const std::vector<std::string>& args);
 int runCrop(const std::vector<std::string>& args);
 int runAnalyse(const std::vector<std::string>& args);
 int runSession(const std::vector<std::string>& args);
+int runSplit(const std::vector<std::string>& args);
+int runWatch(const std::vector<std::string>& args);
+int runCamera(const std::vector<std::string>& args);
 
 } // namespace docdesk::cli

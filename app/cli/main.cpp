@@ -71,6 +71,12 @@ int main(int argc, char** argv) {
             return docdesk::cli::runInspect(args);
         if (command == "session")
             return docdesk::cli::runSession(args);
+        if (command == "split")
+            return docdesk::cli::runSplit(args);
+        if (command == "watch")
+            return docdesk::cli::runWatch(args);
+        if (command == "camera")
+            return docdesk::cli::runCamera(args);
         std::cerr << docdesk::trf("docdesk-cli: unknown command '{}'. Try 'docdesk-cli --help'.", command) << "\n";
         return 2;
     } catch (const docdesk::cli::UsageError& e) {

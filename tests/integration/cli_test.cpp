@@ -1,5 +1,6 @@
 #define BOOST_TEST_MODULE cli
 // Runs the real docdesk-cli with its own XDG_DATA_HOME.
+#include "core/common/Sha256.h"
 #include "platform/ChildProcess.h"
 #include "tests/support/TestSupport.h"
 
@@ -7,6 +8,8 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <nlohmann/json.hpp>
+#include <csignal>
+#include <set>
 #include <sstream>
 
 using namespace docdesk;
@@ -155,4 +158,94 @@ BOOST_AUTO_TEST_CASE(crop_cuts_out_a_photographed_page_and_never_overwrites) {
     for ([[maybe_unused]] const auto& e : fs::directory_iterator(home / "out"))
         ++files;
     BOOST_TEST(files == 3);
+}
+
+BOOST_AUTO_TEST_CASE(watch_once_files_a_hot_folder_and_moves_files_aside) {
+    test::TempDir home;
+    const fs::path hot = home / "hot";
+    fs::create_directories(hot);
+    test::writeTestImage(hot / "scan-001.png", 200, 280, 0, 0, 255);
+    test::writeFile(hot / "scan-002.jpg", std::string("\xFF\xD8\xFF\xE0 truncated", 14));
+    test::writeFile(hot / "memo.txt", "kept as it is\n");
+    const auto run = cli(home, {"watch", "--once", "--settle", "0.2", "--json", "--new-session", hot.string()});
+    BOOST_TEST(run.status.code == 1); // one file failed
+    const auto lines = jsonLines(run.out);
+    BOOST_REQUIRE(lines.size() == 3u);
+    BOOST_TEST(lines[0]["file"].get<std::string>().ends_with("memo.txt"));
+    BOOST_TEST(lines[0]["pages"][0]["media_type"] == "text/plain");
+    BOOST_TEST(lines[1]["pages"].size() == 1u);
+    BOOST_TEST(lines[2].contains("error"));
+    BOOST_TEST(fs::exists(hot / "done" / "scan-001.png"));
+    BOOST_TEST(fs::exists(hot / "failed" / "scan-002.jpg.error.txt"));
+    BOOST_TEST(json::parse(cli(home, {"session", "show", "--json"}).out)["pages"].size() == 2u);
+    BOOST_TEST(cli(home, {"watch", (home / "missing").string()}).status.code == 1);
+    BOOST_TEST(cli(home, {"watch"}).status.code == 2);
+}
+
+BOOST_AUTO_TEST_CASE(watch_runs_until_interrupted_and_takes_files_as_they_arrive) {
+    test::TempDir home;
+    const fs::path hot = home / "hot";
+    fs::create_directories(hot);
+    platform::ChildOptions opts;
+    opts.pipeStdout = true;
+    opts.discardStderr = true;
+    opts.environment["XDG_DATA_HOME"] = (home / "data").string();
+    platform::ChildProcess watch({test::cliPath().string(), "watch", "--settle", "0.3", "--json", hot.string()}, opts);
+    test::writeTestImage(home / "late.png", 120, 160, 0, 200, 0);
+    fs::rename(home / "late.png", hot / "late.png"); // arrives complete, while watching
+    const auto line = watch.readLine(std::chrono::seconds(20));
+    BOOST_REQUIRE(line.has_value());
+    BOOST_TEST(json::parse(*line)["pages"].size() == 1u);
+    watch.signal(SIGINT);
+    const auto status = watch.waitFor(std::chrono::seconds(10));
+    BOOST_REQUIRE(status.has_value());
+    BOOST_TEST(status->code == 0);
+    BOOST_TEST(fs::exists(hot / "done" / "late.png"));
+}
+
+BOOST_AUTO_TEST_CASE(camera_lists_devices_and_reports_a_missing_device) {
+    test::TempDir home;
+    const auto list = cli(home, {"camera", "--list", "--json"});
+    BOOST_TEST(list.status.success());
+    BOOST_TEST(json::parse(list.out).is_array());
+    BOOST_TEST(cli(home, {"camera", "--device", (home / "none.avi").string()}).status.code == 1);
+    BOOST_TEST(cli(home, {"camera", "--count", "x"}).status.code == 2);
+}
+
+BOOST_AUTO_TEST_CASE(watch_killed_and_restarted_loses_nothing_and_stores_nothing_twice) {
+    test::TempDir home;
+    const fs::path hot = home / "hot";
+    fs::create_directories(hot);
+    platform::ChildOptions opts;
+    opts.pipeStdout = true;
+    opts.discardStderr = true;
+    opts.environment["XDG_DATA_HOME"] = (home / "data").string();
+    std::vector<std::string> hashes;
+    {
+        platform::ChildProcess watch({test::cliPath().string(), "watch", "--settle", "0.2", "--json", "--new-session",
+                                      hot.string()},
+                                     opts);
+        for (int i = 0; i < 6; ++i) {
+            const fs::path made = home / ("page" + std::to_string(i) + ".png");
+            test::writeTestImage(made, 300, 400, 40 * i, 0, 255 - 40 * i);
+            hashes.push_back(sha256HexOfFile(made));
+            fs::rename(made, hot / made.filename());
+        }
+        // Killed without warning once some, but not necessarily all, files were taken.
+        BOOST_REQUIRE(watch.readLine(std::chrono::seconds(20)).has_value());
+        watch.signal(SIGKILL);
+        watch.waitFor(std::chrono::seconds(10));
+    }
+    const auto rest = cli(home, {"watch", "--once", "--settle", "0.2", "--json", hot.string()});
+    BOOST_TEST(rest.status.code == 0);
+    const auto show = json::parse(cli(home, {"session", "show", "--json"}).out);
+    std::multiset<std::string> stored;
+    for (const auto& p : show["pages"])
+        stored.insert(p["sha256"].get<std::string>());
+    BOOST_TEST(stored.size() == 6u);
+    for (const auto& h : hashes)
+        BOOST_TEST(stored.count(h) == 1u);
+    for (int i = 0; i < 6; ++i)
+        BOOST_TEST(fs::exists(hot / "done" / ("page" + std::to_string(i) + ".png")));
+    BOOST_TEST(cli(home, {"session", "verify"}).status.success());
 }

@@ -1,0 +1,129 @@
+// docdesk-cli camera — pages from a webcam or document camera (or a video file): each page
+// held still under the camera is stored once, with its document corners as the crop.
+#include "app/cli/Commands.h"
+#include "app/common/AppEnvironment.h"
+#include "capture/camera/CameraCapture.h"
+#include "core/common/Translate.h"
+#include "platform/VideoDevices.h"
+
+#include <algorithm>
+#include <csignal>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+namespace docdesk::cli {
+namespace {
+
+volatile std::sig_atomic_t interrupted = 0;
+extern "C" void onCameraInterrupt(int) { interrupted = 1; }
+
+int parseCount(const std::string& option, const std::string& value, int max) {
+    int n = 0;
+    try {
+        n = std::stoi(value);
+    } catch (const std::exception&) {
+        n = -1;
+    }
+    if (n < 0 || n > max)
+        throw UsageError(trf("{} needs a number from 0 to {}, not {}", option, max, value));
+    return n;
+}
+
+} // namespace
+
+int runCamera(const std::vector<std::string>& args) {
+    if (std::find(args.begin(), args.end(), "--help") != args.end() ||
+        std::find(args.begin(), args.end(), "-h") != args.end()) {
+        std::cout << tr("Usage: docdesk-cli camera [--list] [--device DEVICE|FILE] [--count N] [--seconds S]\n"
+                        "                          [--session ID | --new-session] [--json]\n"
+                        "\n"
+                        "Watches a webcam or document camera (or plays a video file) and stores each page\n"
+                        "that is held still under it, once, with the page's corners as its crop.\n"
+                        "\n"
+                        "  --list        list the cameras of this machine\n"
+                        "  --device D    a camera number (0), a device (/dev/video2) or a video file\n"
+                        "  --count N     stop after N pages (default: no limit)\n"
+                        "  --seconds S   stop after S seconds (default: no limit; Ctrl+C stops too)\n"
+                        "  --json        one JSON line per page\n");
+        return 0;
+    }
+    capture::CameraOptions options;
+    std::string sessionId;
+    bool newSession = false, json = false;
+    for (size_t i = 0; i < args.size(); ++i) {
+        if (args[i] == "--list") {
+            const auto devices = platform::listVideoDevices();
+            if (json || std::find(args.begin(), args.end(), "--json") != args.end()) {
+                auto list = nlohmann::ordered_json::array();
+                for (const auto& d : devices)
+                    list.push_back({{"device", d.path}, {"name", d.name}});
+                std::cout << list.dump() << "\n";
+            } else if (devices.empty()) {
+                std::cout << tr("No cameras found.") << "\n";
+            } else {
+                for (const auto& d : devices)
+                    std::cout << d.path << "  " << d.name << "\n";
+            }
+            return 0;
+        } else if (args[i] == "--device") {
+            options.device = optionValue(args, i);
+        } else if (args[i] == "--count") {
+            options.maxCaptures = parseCount("--count", optionValue(args, i), 100000);
+        } else if (args[i] == "--seconds") {
+            options.timeout = std::chrono::seconds(parseCount("--seconds", optionValue(args, i), 86400));
+        } else if (args[i] == "--session") {
+            sessionId = optionValue(args, i);
+        } else if (args[i] == "--new-session") {
+            newSession = true;
+        } else if (args[i] == "--json") {
+            json = true;
+        } else {
+            throw UsageError(trf("unknown argument {}", args[i]));
+        }
+    }
+    if (newSession && !sessionId.empty())
+        throw UsageError(tr("--session and --new-session cannot be combined"));
+    std::unique_ptr<journal::Session> session;
+    if (newSession)
+        session = journal::Session::create(app::sessionsRoot(), app::durableFiles());
+    else if (!sessionId.empty())
+        session = journal::Session::open(sessionDirectory(sessionId), app::durableFiles());
+    else
+        session = app::openLastOrNewSession();
+
+    std::stop_source stop;
+    interrupted = 0;
+    std::signal(SIGINT, onCameraInterrupt);
+    std::signal(SIGTERM, onCameraInterrupt);
+    std::jthread signalWatch([&](std::stop_token done) {
+        while (!done.stop_requested()) {
+            if (interrupted) {
+                stop.request_stop();
+                return;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+    });
+    if (!json)
+        std::cout << tr("Hold each page still under the camera; Ctrl+C stops.") << std::endl;
+    const int stored = capture::captureDocuments(*session, options, stop.get_token(),
+                                                 [&](const PageRecord& p, const capture::CameraProgress& progress) {
+        if (json)
+            std::cout << nlohmann::ordered_json{{"page", progress.captures}, {"id", p.id},
+                                                {"transforms", nlohmann::json::parse(p.transformsJson)}}.dump()
+                      << std::endl;
+        else
+            std::cout << trf("Page {} stored.", progress.captures) << std::endl;
+    });
+    signalWatch.request_stop();
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+    if (!json)
+        std::cout << trnf("{} page stored in session {}.", "{} pages stored in session {}.", unsigned(stored), stored,
+                          session->summary().id)
+                  << "\n";
+    return 0;
+}
+
+} // namespace docdesk::cli

@@ -1,0 +1,168 @@
+// docdesk-cli watch — the hot folder for unattended stations: files dropped into a folder are
+// stored in a session as soon as they are complete and moved to done/ (or failed/).
+#include "app/cli/Commands.h"
+#include "app/common/AppEnvironment.h"
+#include "capture/hotfolder/HotFolder.h"
+#include "core/common/Translate.h"
+
+#include <algorithm>
+#include <atomic>
+#include <csignal>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+namespace docdesk::cli {
+namespace {
+
+volatile std::sig_atomic_t interrupted = 0;
+extern "C" void onInterrupt(int) { interrupted = 1; }
+
+struct WatchArgs {
+    std::string folder;
+    std::string session;
+    bool newSession = false;
+    bool json = false;
+    bool once = false;
+    double settleSeconds = 1.5;
+};
+
+WatchArgs parseWatch(const std::vector<std::string>& args) {
+    WatchArgs a;
+    for (size_t i = 0; i < args.size(); ++i) {
+        if (args[i] == "--json") {
+            a.json = true;
+        } else if (args[i] == "--once") {
+            a.once = true;
+        } else if (args[i] == "--new-session") {
+            a.newSession = true;
+        } else if (args[i] == "--session") {
+            a.session = optionValue(args, i);
+        } else if (args[i] == "--settle") {
+            const std::string value = optionValue(args, i);
+            try {
+                a.settleSeconds = std::stod(value);
+            } catch (const std::exception&) {
+                a.settleSeconds = -1;
+            }
+            if (a.settleSeconds < 0.1 || a.settleSeconds > 3600)
+                throw UsageError(trf("--settle needs seconds from 0.1 to 3600, not {}", value));
+        } else if (args[i].starts_with("--")) {
+            throw UsageError(trf("unknown option {}", args[i]));
+        } else if (a.folder.empty()) {
+            a.folder = args[i];
+        } else {
+            throw UsageError(tr("watch takes one folder"));
+        }
+    }
+    if (a.folder.empty())
+        throw UsageError(tr("watch needs a folder"));
+    if (a.newSession && !a.session.empty())
+        throw UsageError(tr("--session and --new-session cannot be combined"));
+    return a;
+}
+
+} // namespace
+
+int runWatch(const std::vector<std::string>& args) {
+    if (std::find(args.begin(), args.end(), "--help") != args.end() ||
+        std::find(args.begin(), args.end(), "-h") != args.end()) {
+        std::cout << tr("Usage: docdesk-cli watch [--session ID | --new-session] [--once] [--settle SECONDS]\n"
+                        "                         [--json] FOLDER\n"
+                        "\n"
+                        "Watches FOLDER (a hot folder) and stores every file that arrives there in the\n"
+                        "session, like import, as soon as it is complete: when its size has not changed\n"
+                        "for the settle time (default 1.5 s). Writers should use a temporary name\n"
+                        "(name.part, .tmp or a hidden name) and rename the file when done.\n"
+                        "Stored files are moved to FOLDER/done/, files that could not be read to\n"
+                        "FOLDER/failed/ with a NAME.error.txt beside them. Nothing is deleted. A file whose\n"
+                        "exact bytes the session already holds is not stored twice (also after a crash).\n"
+                        "\n"
+                        "  --once      take what is in the folder now, then exit\n"
+                        "  --json      one JSON line per file: {\"file\", \"moved_to\", \"pages\"|\"error\"}\n"
+                        "\n"
+                        "Runs until interrupted (Ctrl+C). Exit code 0, or 1 when a file failed (with --once).\n");
+        return 0;
+    }
+    const WatchArgs a = parseWatch(args);
+    std::unique_ptr<journal::Session> session;
+    if (a.newSession)
+        session = journal::Session::create(app::sessionsRoot(), app::durableFiles());
+    else if (!a.session.empty())
+        session = journal::Session::open(sessionDirectory(a.session), app::durableFiles());
+    else
+        session = app::openLastOrNewSession();
+
+    capture::HotFolderOptions options;
+    options.once = a.once;
+    options.settle = std::chrono::milliseconds(static_cast<long>(a.settleSeconds * 1000));
+    capture::HotFolder folder(a.folder, *session, options);
+
+    // Ctrl+C / SIGTERM end the watch between files; a file being stored is finished first.
+    std::stop_source stop;
+    interrupted = 0;
+    std::signal(SIGINT, onInterrupt);
+    std::signal(SIGTERM, onInterrupt);
+    std::atomic<bool> done{false};
+    std::thread signalWatch([&] {
+        while (!done) {
+            if (interrupted) {
+                stop.request_stop();
+                return;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+    });
+    if (!a.json)
+        std::cout << trf("Watching {} for session {} (Ctrl+C to stop).", a.folder, session->summary().id) << std::endl;
+    int failed = 0, stored = 0;
+    try {
+        folder.run(stop.get_token(), [&](const capture::HotFolderEvent& e) {
+            const auto& o = e.outcome;
+            o.ok() ? ++stored : ++failed;
+            if (a.json) {
+                nlohmann::ordered_json j{{"file", o.file.string()}, {"moved_to", e.movedTo.string()}};
+                if (o.ok()) {
+                    j["pages"] = nlohmann::ordered_json::array();
+                    for (const auto& p : o.pages)
+                        j["pages"].push_back({{"id", p.id}, {"page", p.sourcePage}, {"media_type", p.mediaType}});
+                } else {
+                    j["error"] = o.error;
+                }
+                if (e.duplicate)
+                    j["duplicate"] = true;
+                if (!e.moveError.empty())
+                    j["move_error"] = e.moveError;
+                std::cout << j.dump() << std::endl;
+            } else {
+                if (e.duplicate)
+                    std::cout << trf("{}: already in the session, not stored again", o.file.filename().string())
+                              << std::endl;
+                else if (o.ok() && o.pages.size() == 1 && o.pages.front().isPassThrough())
+                    std::cout << trf("{}: stored as it is", o.file.filename().string()) << std::endl;
+                else if (o.ok())
+                    std::cout << trnf("{}: {} page stored", "{}: {} pages stored", o.pages.size(),
+                                      o.file.filename().string(), o.pages.size())
+                              << std::endl;
+                else
+                    std::cout << trf("{}: {}", o.file.filename().string(), o.error) << std::endl;
+                if (!e.moveError.empty())
+                    std::cerr << trf("{} could not be moved aside: {}", o.file.string(), e.moveError) << std::endl;
+            }
+        });
+    } catch (...) {
+        done = true;
+        signalWatch.join();
+        throw;
+    }
+    done = true;
+    signalWatch.join();
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+    if (!a.json)
+        std::cout << trnf("{} file stored, {} failed.", "{} files stored, {} failed.", unsigned(stored), stored, failed)
+                  << std::endl;
+    return failed > 0 && a.once ? 1 : 0;
+}
+
+} // namespace docdesk::cli

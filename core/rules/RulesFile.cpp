@@ -1,0 +1,345 @@
+#include "core/rules/RulesFile.h"
+
+#include "core/common/Translate.h"
+
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+namespace docdesk::rules {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+constexpr std::uintmax_t kMaxRulesFileBytes = 1 << 20;
+
+// Reading one object of the file, with the key path for every message.
+class Node {
+  public:
+    Node(const Json& json, std::string path, const std::string& origin)
+        : json_(json), path_(std::move(path)), origin_(origin) {}
+
+    [[noreturn]] void fail(const std::string& what) const {
+        throw RulesError(origin_ + ": " + (path_.empty() ? std::string() : path_ + ": ") + what);
+    }
+    const std::string& path() const { return path_; }
+    std::string where() const { return origin_ + ": " + path_; }
+    const Json& json() const { return json_; }
+
+    Node child(const std::string& key) const {
+        return Node(json_.at(key), path_.empty() ? key : path_ + "." + key, origin_);
+    }
+    Node element(std::size_t i) const {
+        return Node(json_.at(i), path_ + "[" + std::to_string(i) + "]", origin_);
+    }
+    bool has(const char* key) const { return json_.contains(key); }
+
+    // An object whose keys are all in `known`.
+    void expectObject(std::initializer_list<const char*> known) const {
+        if (!json_.is_object())
+            fail(tr("expected an object { ... }"));
+        for (const auto& [key, value] : json_.items()) {
+            bool ok = false;
+            for (const char* k : known)
+                ok = ok || key == k;
+            if (!ok) {
+                std::string list;
+                for (const char* k : known)
+                    list += (list.empty() ? "" : ", ") + std::string(k);
+                child(key).fail(trf("unknown key (known here: {})", list));
+            }
+        }
+    }
+
+    std::string string() const {
+        if (!json_.is_string())
+            fail(tr("expected a string"));
+        return json_.get<std::string>();
+    }
+    bool boolean() const {
+        if (!json_.is_boolean())
+            fail(tr("expected true or false"));
+        return json_.get<bool>();
+    }
+    double number() const {
+        if (!json_.is_number())
+            fail(tr("expected a number"));
+        return json_.get<double>();
+    }
+    std::uint64_t unsignedInteger() const {
+        if (!json_.is_number_unsigned())
+            fail(tr("expected a whole number of 0 or more"));
+        return json_.get<std::uint64_t>();
+    }
+    std::vector<std::string> strings() const {
+        if (!json_.is_array())
+            fail(tr("expected a list of strings [\"...\", ...]"));
+        std::vector<std::string> out;
+        for (std::size_t i = 0; i < json_.size(); ++i)
+            out.push_back(element(i).string());
+        return out;
+    }
+    Pattern pattern() const { return Pattern::compile(string(), where()); }
+
+  private:
+    const Json& json_;
+    std::string path_;
+    const std::string& origin_;
+};
+
+Zone readZone(const Node& n) {
+    n.expectObject({"left", "top", "right", "bottom"});
+    Zone z;
+    if (n.has("left"))
+        z.left = n.child("left").number();
+    if (n.has("top"))
+        z.top = n.child("top").number();
+    if (n.has("right"))
+        z.right = n.child("right").number();
+    if (n.has("bottom"))
+        z.bottom = n.child("bottom").number();
+    if (!z.valid())
+        n.fail(tr("a zone needs 0 <= left < right <= 1 and 0 <= top < bottom <= 1 (fractions of the page)"));
+    return z;
+}
+
+// "symbologies" and "zone" of an object already checked with expectObject.
+BarcodeFilter readFilter(const Node& n) {
+    BarcodeFilter f;
+    if (n.has("symbologies"))
+        f.symbologies = n.child("symbologies").strings();
+    if (n.has("zone"))
+        f.zone = readZone(n.child("zone"));
+    return f;
+}
+
+void readSeparators(const Node& n, SeparatorRule& r) {
+    n.expectObject({"values", "pattern", "keep_page"});
+    if (n.has("values"))
+        r.values = n.child("values").strings();
+    if (n.has("pattern"))
+        r.pattern = n.child("pattern").pattern();
+    if (n.has("keep_page"))
+        r.keepPage = n.child("keep_page").boolean();
+}
+
+void readAsn(const Node& n, AsnRule& r) {
+    n.expectObject({"enabled", "prefix", "split", "min", "max", "symbologies", "zone"});
+    if (n.has("enabled"))
+        r.enabled = n.child("enabled").boolean();
+    if (n.has("prefix"))
+        r.prefix = n.child("prefix").string();
+    if (r.prefix.empty())
+        n.child("prefix").fail(tr("the prefix cannot be empty"));
+    if (n.has("split"))
+        r.split = n.child("split").boolean();
+    if (n.has("min"))
+        r.min = n.child("min").unsignedInteger();
+    if (n.has("max"))
+        r.max = n.child("max").unsignedInteger();
+    if (r.min > r.max)
+        n.fail(tr("min is larger than max"));
+    r.filter = readFilter(n);
+}
+
+void readTags(const Node& n, TagRule& r) {
+    n.expectObject({"enabled", "prefix", "split", "symbologies", "zone"});
+    if (n.has("enabled"))
+        r.enabled = n.child("enabled").boolean();
+    if (n.has("prefix"))
+        r.prefix = n.child("prefix").string();
+    if (r.prefix.empty())
+        n.child("prefix").fail(tr("the prefix cannot be empty"));
+    if (n.has("split"))
+        r.split = n.child("split").boolean();
+    r.filter = readFilter(n);
+}
+
+std::string readFieldName(const Node& n) {
+    const auto name = n.string();
+    if (!isValidFieldName(name))
+        n.fail(trf("'{}' is not a usable field name (letters, digits, '_', '-' and '.'; not 'asn' or 'tags')",
+                   name));
+    return name;
+}
+
+ValueChangeRule readValueChange(const Node& n) {
+    n.expectObject({"pattern", "field", "symbologies", "zone"});
+    if (!n.has("pattern"))
+        n.fail(tr("\"pattern\" is required"));
+    ValueChangeRule r{n.child("pattern").pattern(), {}, readFilter(n)};
+    if (n.has("field"))
+        r.field = readFieldName(n.child("field"));
+    return r;
+}
+
+FieldRule readField(const Node& n) {
+    n.expectObject({"name", "pattern", "symbologies", "zone", "valid"});
+    if (!n.has("name"))
+        n.fail(tr("\"name\" is required"));
+    if (!n.has("pattern"))
+        n.fail(tr("\"pattern\" is required"));
+    FieldRule f{readFieldName(n.child("name")), n.child("pattern").pattern(), readFilter(n), {}};
+    if (n.has("valid")) {
+        const auto v = n.child("valid");
+        v.expectObject({"pattern", "min", "max"});
+        if (v.has("pattern"))
+            f.validation.pattern = v.child("pattern").pattern();
+        if (v.has("min"))
+            f.validation.min = v.child("min").number();
+        if (v.has("max"))
+            f.validation.max = v.child("max").number();
+        if (f.validation.min && f.validation.max && *f.validation.min > *f.validation.max)
+            v.fail(tr("min is larger than max"));
+    }
+    return f;
+}
+
+FilingRules readProfile(const Node& n, std::string& description) {
+    n.expectObject({"description", "separators", "asn", "tags", "split_on_change", "blank_pages",
+                    "every_pages", "per_file", "fields", "folder", "file_name"});
+    FilingRules r;
+    if (n.has("description"))
+        description = n.child("description").string();
+    if (n.has("separators"))
+        readSeparators(n.child("separators"), r.separators);
+    if (n.has("asn"))
+        readAsn(n.child("asn"), r.asn);
+    if (n.has("tags"))
+        readTags(n.child("tags"), r.tags);
+    if (n.has("split_on_change") && !n.json().at("split_on_change").is_null())
+        r.splitOnChange = readValueChange(n.child("split_on_change"));
+    if (n.has("blank_pages")) {
+        const auto b = n.child("blank_pages");
+        const auto mode = b.string();
+        if (mode == "keep")
+            r.blankPages = BlankPages::Keep;
+        else if (mode == "drop")
+            r.blankPages = BlankPages::Drop;
+        else if (mode == "separate")
+            r.blankPages = BlankPages::Separate;
+        else
+            b.fail(trf("'{}' is not one of \"keep\", \"drop\", \"separate\"", mode));
+    }
+    if (n.has("every_pages")) {
+        const auto e = n.child("every_pages");
+        const auto every = e.unsignedInteger();
+        if (every > 100000)
+            e.fail(tr("expected a number of pages from 0 to 100000"));
+        r.everyPages = int(every);
+    }
+    if (n.has("per_file"))
+        r.perFile = n.child("per_file").boolean();
+    if (n.has("fields")) {
+        const auto fields = n.child("fields");
+        if (!fields.json().is_array())
+            fields.fail(tr("expected a list of field definitions [{...}, ...]"));
+        std::set<std::string> names;
+        for (std::size_t i = 0; i < fields.json().size(); ++i) {
+            const auto element = fields.element(i);
+            auto field = readField(element);
+            if (!names.insert(field.name).second)
+                element.child("name").fail(trf("field '{}' is defined twice", field.name));
+            r.fields.push_back(std::move(field));
+        }
+    }
+    if (n.has("folder")) {
+        const auto f = n.child("folder");
+        r.folder = NameTemplate::parse(f.string(), NameTemplate::Kind::Folder, f.where());
+    }
+    if (n.has("file_name")) {
+        const auto f = n.child("file_name");
+        r.fileName = NameTemplate::parse(f.string(), NameTemplate::Kind::FileName, f.where());
+    }
+    return r;
+}
+
+std::string withoutJsonExceptionTag(const std::string& what) {
+    // "[json.exception.parse_error.101] parse error at line 3, ..." -> "parse error at line 3, ..."
+    const auto close = what.find("] ");
+    return what.starts_with("[json.exception.") && close != std::string::npos ? what.substr(close + 2) : what;
+}
+
+} // namespace
+
+bool isValidFieldName(std::string_view name) {
+    if (name.empty() || name.size() > 64 || name == kAsnField || name == kTagsField)
+        return false;
+    for (const char c : name)
+        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.'))
+            return false;
+    return true;
+}
+
+const RulesProfile& RulesFile::profile(std::string_view name) const {
+    const std::string_view wanted = name.empty() ? std::string_view(defaultProfile) : name;
+    for (const auto& p : profiles)
+        if (p.name == wanted)
+            return p;
+    std::string list;
+    for (const auto& p : profiles)
+        list += (list.empty() ? "" : ", ") + p.name;
+    throw RulesError(
+        trf("There is no profile '{}' in the rules (there are: {}).", std::string(wanted), list));
+}
+
+RulesFile parseRulesFile(std::string_view text, const std::string& origin) {
+    Json json;
+    try {
+        json = Json::parse(text, nullptr, true, /*ignore_comments=*/true);
+    } catch (const Json::parse_error& e) {
+        throw RulesError(origin + ": " + trf("not valid JSON: {}", withoutJsonExceptionTag(e.what())));
+    }
+    const Node root(json, "", origin);
+    root.expectObject({"version", "default_profile", "profiles"});
+    if (root.has("version") && root.child("version").unsignedInteger() != 1)
+        root.child("version").fail(tr("only version 1 is known; this file needs a newer docdesk"));
+    if (!root.has("profiles"))
+        root.fail(tr("\"profiles\" is required: { \"NAME\": { ...rules... } }"));
+    const auto profiles = root.child("profiles");
+    if (!profiles.json().is_object() || profiles.json().empty())
+        profiles.fail(tr("expected at least one profile: { \"NAME\": { ...rules... } }"));
+    RulesFile file;
+    for (const auto& [name, value] : profiles.json().items()) {
+        if (name.empty())
+            profiles.fail(tr("a profile needs a name"));
+        RulesProfile p;
+        p.name = name;
+        p.rules = readProfile(profiles.child(name), p.description);
+        file.profiles.push_back(std::move(p));
+    }
+    file.defaultProfile = file.profiles.front().name;
+    if (root.has("default_profile")) {
+        const auto d = root.child("default_profile");
+        file.defaultProfile = d.string();
+        bool known = false;
+        for (const auto& p : file.profiles)
+            known = known || p.name == file.defaultProfile;
+        if (!known)
+            d.fail(trf("there is no profile '{}'", file.defaultProfile));
+    }
+    return file;
+}
+
+RulesFile loadRulesFile(const std::filesystem::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in)
+        throw RulesError(trf("Cannot read the rules file {}: {}", file.string(), std::strerror(errno)));
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(file, ec);
+    if (!ec && size > kMaxRulesFileBytes)
+        throw RulesError(
+            trf("The rules file {} is larger than 1 MB; that is not a rules file.", file.string()));
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (in.bad())
+        throw RulesError(trf("Cannot read the rules file {}: {}", file.string(), std::strerror(errno)));
+    return parseRulesFile(text.str(), file.filename().string());
+}
+
+} // namespace docdesk::rules
