@@ -1,5 +1,6 @@
 #pragma once
-// POSIX implementation of core's DurableFiles port (fsync + rename, flock).
+// POSIX implementation of core's DurableFiles port (fsync + rename, no-replace rename or
+// link for create-only writes, flock).
 #include "core/ports/DurableFiles.h"
 
 namespace docdesk::platform {
@@ -8,6 +9,7 @@ class PosixDurableFiles final : public ports::DurableFiles {
 public:
     void writeAtomically(const std::filesystem::path& target,
                          std::span<const std::byte> bytes) override;
+    bool createNewDurably(const std::filesystem::path& target, std::span<const std::byte> bytes) override;
     std::unique_ptr<ports::ExclusiveLock> tryLockExclusive(const std::filesystem::path& lockFile,
                                                            std::string& holder) override;
 };

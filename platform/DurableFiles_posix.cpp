@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <fcntl.h>
 #include <random>
@@ -10,6 +11,7 @@
 #include <system_error>
 #include <unistd.h>
 #include <utility>
+#include <vector>
 
 namespace docdesk::platform {
 namespace {
@@ -49,6 +51,87 @@ std::string uniqueSuffix() {
            std::to_string(rng() & 0xffffff);
 }
 
+// Removes the temporary file `temp`, then throws for `error` at `p`.
+[[noreturn]] void removeAndThrow(const std::filesystem::path& temp, const char* what, const std::filesystem::path& p,
+                                 int error) {
+    ::unlink(temp.c_str());
+    errno = error;
+    throwErrno(what, p);
+}
+
+// The folder of `file` ("." for a bare name).
+std::filesystem::path folderOf(const std::filesystem::path& file) {
+    const auto dir = file.parent_path();
+    return dir.empty() ? std::filesystem::path(".") : dir;
+}
+
+// Creates `dir` and its missing ancestors, flushing each new entry into its parent so the
+// folders survive a crash together with the file placed in them.
+void createFoldersDurably(const std::filesystem::path& dir) {
+    std::vector<std::filesystem::path> missing;
+    for (std::filesystem::path p = dir; !p.empty(); p = p.parent_path()) {
+        struct stat st{};
+        if (::stat(p.c_str(), &st) == 0) {
+            if (!S_ISDIR(st.st_mode)) {
+                errno = ENOTDIR;
+                throwErrno("cannot create folder", p);
+            }
+            break;
+        }
+        if (errno != ENOENT)
+            throwErrno("cannot open folder", p);
+        missing.push_back(p);
+        if (p == p.parent_path())
+            break;
+    }
+    for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
+        if (::mkdir(it->c_str(), 0777) != 0 && errno != EEXIST)
+            throwErrno("cannot create folder", *it);
+        fsyncDirectory(folderOf(*it));
+    }
+}
+
+// Writes `bytes` to a new temporary file beside `target` and flushes it; returns its path.
+// On error the temporary file is removed and filesystem_error thrown.
+std::filesystem::path writeTempBeside(const std::filesystem::path& target, std::span<const std::byte> bytes,
+                                      mode_t mode) {
+    // The target's name is shortened so a long (but valid) name still leaves room for the
+    // prefix and suffix within the file system's name limit.
+    std::string name = target.filename().string();
+    if (name.size() > 100) {
+        size_t cut = 100;
+        while (cut > 0 && (static_cast<unsigned char>(name[cut]) & 0xC0) == 0x80)
+            --cut; // not inside a UTF-8 sequence
+        name.resize(cut);
+    }
+    const auto temp = folderOf(target) / (".tmp-" + name + "-" + uniqueSuffix());
+    Fd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode));
+    if (fd.get() < 0)
+        throwErrno("cannot create file", temp);
+    const std::byte* p = bytes.data();
+    size_t left = bytes.size();
+    while (left > 0) {
+        const ssize_t n = ::write(fd.get(), p, left);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            const int saved = errno;
+            ::unlink(temp.c_str());
+            errno = saved;
+            throwErrno("cannot write file", temp);
+        }
+        p += n;
+        left -= static_cast<size_t>(n);
+    }
+    if (::fsync(fd.get()) != 0) {
+        const int saved = errno;
+        ::unlink(temp.c_str());
+        errno = saved;
+        throwErrno("cannot flush file", temp);
+    }
+    return temp;
+}
+
 class FlockLock final : public ports::ExclusiveLock {
 public:
     explicit FlockLock(int fd) : fd_(fd) {}
@@ -65,33 +148,7 @@ private:
 void PosixDurableFiles::writeAtomically(const std::filesystem::path& target,
                                         std::span<const std::byte> bytes) {
     const auto dir = target.parent_path();
-    const auto temp = dir / (".tmp-" + target.filename().string() + "-" + uniqueSuffix());
-    {
-        Fd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
-        if (fd.get() < 0)
-            throwErrno("cannot create file", temp);
-        const std::byte* p = bytes.data();
-        size_t left = bytes.size();
-        while (left > 0) {
-            const ssize_t n = ::write(fd.get(), p, left);
-            if (n < 0) {
-                if (errno == EINTR)
-                    continue;
-                const int saved = errno;
-                ::unlink(temp.c_str());
-                errno = saved;
-                throwErrno("cannot write file", temp);
-            }
-            p += n;
-            left -= static_cast<size_t>(n);
-        }
-        if (::fsync(fd.get()) != 0) {
-            const int saved = errno;
-            ::unlink(temp.c_str());
-            errno = saved;
-            throwErrno("cannot flush file", temp);
-        }
-    }
+    const auto temp = writeTempBeside(target, bytes, 0600);
     if (::rename(temp.c_str(), target.c_str()) != 0) {
         const int saved = errno;
         ::unlink(temp.c_str());
@@ -99,6 +156,59 @@ void PosixDurableFiles::writeAtomically(const std::filesystem::path& target,
         throwErrno("cannot rename file into place", target);
     }
     fsyncDirectory(dir);
+}
+
+bool PosixDurableFiles::createNewDurably(const std::filesystem::path& target, std::span<const std::byte> bytes) {
+    const auto dir = folderOf(target);
+    createFoldersDurably(dir);
+    const auto temp = writeTempBeside(target, bytes, 0666);
+    // renameat2 with RENAME_NOREPLACE: atomic and refuses an existing name (Linux >= 3.15 on
+    // ext4, btrfs, xfs, tmpfs...).
+    if (::renameat2(AT_FDCWD, temp.c_str(), AT_FDCWD, target.c_str(), RENAME_NOREPLACE) == 0) {
+        fsyncDirectory(dir);
+        return true;
+    }
+    int error = errno;
+    if (error == EEXIST) {
+        ::unlink(temp.c_str());
+        return false;
+    }
+    if (error == EINVAL || error == ENOSYS || error == ENOTSUP) {
+        // No RENAME_NOREPLACE here (e.g. NFS, FUSE): link() refuses an existing name as well.
+        if (::link(temp.c_str(), target.c_str()) == 0) {
+            ::unlink(temp.c_str());
+            fsyncDirectory(dir);
+            return true;
+        }
+        error = errno;
+        if (error == EEXIST) {
+            ::unlink(temp.c_str());
+            return false;
+        }
+        if (error == EPERM || error == ENOTSUP || error == ENOSYS || error == EXDEV) {
+            // No hard links either (FAT, exFAT, some network shares): reserve the name with an
+            // exclusive create, then rename the complete file over the reservation. A crash in
+            // between leaves an empty file under the name, never a partial one.
+            const int fd = ::open(target.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+            if (fd < 0) {
+                error = errno;
+                if (error == EEXIST) {
+                    ::unlink(temp.c_str());
+                    return false;
+                }
+                removeAndThrow(temp, "cannot create file", target, error);
+            }
+            ::close(fd);
+            if (::rename(temp.c_str(), target.c_str()) != 0) {
+                error = errno;
+                ::unlink(target.c_str());
+                removeAndThrow(temp, "cannot rename file into place", target, error);
+            }
+            fsyncDirectory(dir);
+            return true;
+        }
+    }
+    removeAndThrow(temp, "cannot move file into place", target, error);
 }
 
 std::unique_ptr<ports::ExclusiveLock>

@@ -16,7 +16,7 @@ namespace docdesk::cli {
 namespace {
 
 volatile std::sig_atomic_t interrupted = 0;
-extern "C" void onCameraInterrupt(int) { interrupted = 1; }
+void onCameraInterrupt(int) { interrupted = 1; }
 
 int parseCount(const std::string& option, const std::string& value, int max) {
     int n = 0;

@@ -27,6 +27,8 @@ int runCrop(const std::vector<std::string>& args);
 int runAnalyse(const std::vector<std::string>& args);
 int runSession(const std::vector<std::string>& args);
 int runSplit(const std::vector<std::string>& args);
+int runFile(const std::vector<std::string>& args);
+int runScan(const std::vector<std::string>& args);
 int runWatch(const std::vector<std::string>& args);
 int runCamera(const std::vector<std::string>& args);
 

@@ -16,7 +16,7 @@ namespace docdesk::cli {
 namespace {
 
 volatile std::sig_atomic_t interrupted = 0;
-extern "C" void onInterrupt(int) { interrupted = 1; }
+void onInterrupt(int) { interrupted = 1; }
 
 struct WatchArgs {
     std::string folder;

@@ -36,13 +36,26 @@ void printUsage() {
         "  session new [--name NAME]\n"
         "                        start an empty session and print its id\n"
         "  session verify [ID]   check every stored original against its SHA-256\n"
+        "  split [--json] [RULE OPTIONS] FILE...\n"
+        "                        print the filing plan: documents, fields, names, pages left out\n"
+        "  file --target DIR [RULE OPTIONS] FILE... | --session ID\n"
+        "                        split, render and file the documents into the archive folder\n"
+        "  scan [--list | --options] [--device NAME] [--source flatbed|adf|duplex]\n"
+        "       [--resolution DPI] [--mode color|gray|lineart] [--session ID | --new-session] [--json]\n"
+        "                        scan pages into a session, each stored as soon as it is\n"
+        "                        complete ('docdesk-cli scan --help' shows every option)\n"
+        "  camera [--list] [--device D|FILE] [--count N] [--json]\n"
+        "                        take the pages held still under a webcam or document camera\n"
+        "  watch [--once] [--json] FOLDER\n"
+        "                        hot folder: store files as they arrive, move them to done/\n"
         "\n"
         "Options:\n"
         "  -h, --help            show this help (also after a command)\n"
         "  --version             print the version\n"
         "\n"
         "Sessions live in $XDG_DATA_HOME/docdesk/sessions (~/.local/share/docdesk/sessions).\n"
-        "Exit status: 0 on full success, 1 when any file or step failed, 2 on wrong usage.\n");
+        "Exit status: 0 on full success, 1 when any file or step failed, 2 on wrong usage;\n"
+        "scan: 130 when cancelled (Ctrl+C).\n");
 }
 
 } // namespace
@@ -73,6 +86,10 @@ int main(int argc, char** argv) {
             return docdesk::cli::runSession(args);
         if (command == "split")
             return docdesk::cli::runSplit(args);
+        if (command == "file")
+            return docdesk::cli::runFile(args);
+        if (command == "scan")
+            return docdesk::cli::runScan(args);
         if (command == "watch")
             return docdesk::cli::runWatch(args);
         if (command == "camera")

@@ -25,6 +25,15 @@ public:
     virtual void writeAtomically(const std::filesystem::path& target,
                                  std::span<const std::byte> bytes) = 0;
 
+    // Creates `target` holding all of `bytes`, but only if nothing by that name exists yet
+    // (race-free against other writers): the bytes go to a temporary file beside it, are
+    // flushed to stable storage, and are then linked into place without replacing anything;
+    // the folder is flushed. Missing parent folders are created first (each flushed into its
+    // parent). Returns false, leaving nothing behind, when `target` exists. The file gets the
+    // usual permissions (the umask applies). Throws std::filesystem::filesystem_error naming
+    // the path and the OS reason; on error nothing is left at `target` or beside it.
+    virtual bool createNewDurably(const std::filesystem::path& target, std::span<const std::byte> bytes) = 0;
+
     // Takes an exclusive advisory lock on `lockFile` (created if missing) without waiting.
     // Returns null when another process holds it; `holder` then describes that process.
     virtual std::unique_ptr<ExclusiveLock> tryLockExclusive(const std::filesystem::path& lockFile,

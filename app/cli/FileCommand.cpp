@@ -1,0 +1,180 @@
+// docdesk-cli file — the whole way from files (or a session) to documents in the local
+// archive: import, analysis, the filing plan, rendering, placing. The archive never has
+// anything overwritten, and the session keeps every page whatever happens.
+#include "app/cli/Commands.h"
+#include "app/cli/RuleOptions.h"
+#include "app/common/AppEnvironment.h"
+#include "app/common/BatchFiling.h"
+#include "capture/files/FileImporter.h"
+#include "core/common/Translate.h"
+
+#include <algorithm>
+#include <charconv>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+namespace docdesk::cli {
+namespace {
+
+struct FileArgs {
+    bool help = false;
+    bool json = false;
+    std::string target;
+    std::string session;
+    pipeline::FilingOptions options;
+    RuleOptions rules;
+    std::vector<std::string> files;
+};
+
+FileArgs parseFile(const std::vector<std::string>& args) {
+    FileArgs a;
+    for (size_t i = 0; i < args.size(); ++i) {
+        const auto& o = args[i];
+        if (o == "-h" || o == "--help") {
+            a.help = true;
+        } else if (o == "--json") {
+            a.json = true;
+        } else if (o == "--target") {
+            a.target = optionValue(args, i);
+        } else if (o == "--session") {
+            a.session = optionValue(args, i);
+        } else if (o == "--format") {
+            const auto f = optionValue(args, i);
+            if (f == "pdf")
+                a.options.format = pipeline::OutputFormat::Pdf;
+            else if (f == "tiff")
+                a.options.format = pipeline::OutputFormat::Tiff;
+            else if (f == "images")
+                a.options.format = pipeline::OutputFormat::Images;
+            else
+                throw UsageError(trf("--format must be pdf, tiff or images, not {}", f));
+        } else if (o == "--quality") {
+            const auto text = optionValue(args, i);
+            int q = 0;
+            const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), q);
+            if (ec != std::errc() || end != text.data() + text.size() || q < 10 || q > 100)
+                throw UsageError(tr("--quality needs a JPEG quality from 10 to 100"));
+            a.options.jpegQuality = q;
+        } else if (o == "--sidecar") {
+            a.options.sidecar = true;
+        } else if (o == "--dpi") {
+            a.options.pdfDpi = parseDpi(optionValue(args, i));
+        } else if (a.rules.parse(args, i)) {
+            // a rule option
+        } else if (o.starts_with("--")) {
+            throw UsageError(trf("unknown option {}", o));
+        } else {
+            a.files.push_back(o);
+        }
+    }
+    return a;
+}
+
+void printUsage() {
+    std::cout << tr("Usage: docdesk-cli file --target DIR [OPTIONS] [RULE OPTIONS] FILE...\n"
+                    "       docdesk-cli file --target DIR --session ID [OPTIONS] [RULE OPTIONS]\n"
+                    "\n"
+                    "Files documents into the local archive folder DIR: the files are stored in a new\n"
+                    "session (or the pages of session ID are used), every page is analysed, the rules\n"
+                    "split them into documents and name them (as 'split' shows), and each document is\n"
+                    "written as one PDF (JPEG pages embedded as they are). Nothing in DIR is ever\n"
+                    "overwritten: a name that is taken gets ' (2)', ' (3)'... Files that are not images\n"
+                    "or PDFs are placed as they are.\n"
+                    "\n")
+              << tr(RuleOptions::help())
+              << tr("\n"
+                    "Other options:\n"
+                    "  --format F            pdf (default), tiff (multi-page) or images (one per page)\n"
+                    "  --quality N           JPEG quality for pages that are encoded again (85)\n"
+                    "  --sidecar             a JSON file with the fields beside each document\n"
+                    "  --dpi N               resolution for PDF originals (300)\n"
+                    "  --json                one JSON line per document: {\"file\", \"pages\", \"bytes\",\n"
+                    "                        \"sha256\", \"fields\"} or {\"error\"}\n"
+                    "\n"
+                    "Exit status 0 when every document was filed, 1 otherwise; the session keeps all pages.\n");
+}
+
+} // namespace
+
+int runFile(const std::vector<std::string>& args) {
+    const auto a = parseFile(args);
+    if (a.help) {
+        printUsage();
+        return 0;
+    }
+    if (a.target.empty())
+        throw UsageError(tr("file needs --target DIR (the archive folder)"));
+    if (a.files.empty() && a.session.empty())
+        throw UsageError(tr("file needs files, or --session ID"));
+    const rules::FilingPlanner planner(a.rules.rules(), RuleOptions::naming());
+
+    // The pages: imported into a session first (so nothing is lost whatever happens next).
+    std::unique_ptr<journal::Session> session;
+    std::vector<PageRecord> pages;
+    int importFailures = 0;
+    if (a.files.empty()) {
+        session = journal::Session::open(sessionDirectory(a.session), app::durableFiles());
+        pages = session->pages();
+    } else {
+        session = a.session.empty() ? journal::Session::create(app::sessionsRoot(), app::durableFiles())
+                                    : journal::Session::open(sessionDirectory(a.session), app::durableFiles());
+        std::vector<std::filesystem::path> inputs(a.files.begin(), a.files.end());
+        capture::importFiles(*session, capture::expandInputs(inputs), {},
+                             [&](const capture::ImportOutcome& o, size_t, size_t) {
+                                 if (o.ok()) {
+                                     pages.insert(pages.end(), o.pages.begin(), o.pages.end());
+                                 } else {
+                                     ++importFailures;
+                                     if (a.json)
+                                         std::cout << nlohmann::ordered_json{{"source", o.file.string()}, {"error", o.error}}.dump()
+                                                   << std::endl;
+                                     else
+                                         std::cerr << trf("{}: {}", o.file.string(), o.error) << std::endl;
+                                 }
+                             });
+    }
+
+    output::LocalArchive archive(a.target, app::durableFiles());
+    app::AnalysisWorker worker;
+    const auto result = app::fileBatch(*session, pages, planner, archive, a.options, worker, {},
+                                       [&](size_t done, size_t total) {
+                                           if (!a.json && (done == total || done % 10 == 0))
+                                               std::cerr << trf("Analysed {} of {} pages", done, total) << "\r"
+                                                         << std::flush;
+                                       });
+    if (!a.json && !result.planPages.empty())
+        std::cerr << "\n";
+    for (const auto& e : result.analysisErrors)
+        std::cerr << trf("warning: {}", e) << "\n";
+    const auto report = [&](const pipeline::FiledDocument& d, size_t pageCount,
+                            const std::map<std::string, std::string>& fields) {
+        if (a.json) {
+            nlohmann::ordered_json j;
+            if (d.ok())
+                j = {{"file", d.path.string()}, {"pages", pageCount}, {"bytes", d.bytes}, {"sha256", d.sha256},
+                     {"fields", fields}};
+            else
+                j = {{"error", d.error}};
+            std::cout << j.dump() << std::endl;
+        } else if (d.ok()) {
+            std::cout << trnf("{} ({} page)", "{} ({} pages)", pageCount, d.path.string(), pageCount) << "\n";
+        } else {
+            std::cout << trf("not filed: {}", d.error) << "\n";
+        }
+    };
+    for (size_t k = 0; k < result.filed.size(); ++k)
+        report(result.filed[k], result.plan.documents[k].pages.size(), result.plan.documents[k].fieldValues());
+    for (const auto& d : result.passThroughFiled)
+        report(d, 1, {});
+    const size_t filed = size_t(std::count_if(result.filed.begin(), result.filed.end(), [](auto& d) { return d.ok(); })) +
+                         size_t(std::count_if(result.passThroughFiled.begin(), result.passThroughFiled.end(),
+                                              [](auto& d) { return d.ok(); }));
+    const size_t total = result.filed.size() + result.passThroughFiled.size();
+    if (!a.json)
+        std::cout << trf("{} of {} documents filed in {} (session {}).", filed, total, a.target,
+                         session->summary().id)
+                  << "\n";
+    return filed == total && importFailures == 0 ? 0 : 1;
+}
+
+} // namespace docdesk::cli

@@ -1,0 +1,149 @@
+#include "app/scanworker/PageEncoder.h"
+
+#include "core/common/Error.h"
+#include "core/common/Translate.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstring>
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+namespace docdesk::scanworker {
+namespace {
+
+// One frame's samples as an OpenCV matrix of 8- or 16-bit samples (1-bit samples unpacked to
+// 0/255 with `oneIsBlack` saying which way round the device counts).
+cv::Mat toMat(const RawFrame& f, int channels, bool oneIsBlack) {
+    const int samplesPerLine = f.width * channels;
+    const auto minBytes = f.depth == 1 ? (samplesPerLine + 7) / 8 : samplesPerLine * (f.depth / 8);
+    if (f.width <= 0 || f.height <= 0 || f.bytesPerLine < minBytes ||
+        f.data.size() < std::size_t(f.bytesPerLine) * std::size_t(f.height))
+        throw Error(tr("The scanner delivered an incomplete page."));
+    if (f.depth == 8 || f.depth == 16) {
+        const int type = CV_MAKETYPE(f.depth == 8 ? CV_8U : CV_16U, channels);
+        // The matrix borrows the frame's rows; clone() packs them.
+        return cv::Mat(f.height, f.width, type, const_cast<std::uint8_t*>(f.data.data()), std::size_t(f.bytesPerLine))
+            .clone();
+    }
+    if (f.depth != 1)
+        throw Error(trf("The scanner delivered {} bits per sample, which docdesk cannot store.", f.depth));
+    cv::Mat out(f.height, f.width, CV_MAKETYPE(CV_8U, channels));
+    for (int y = 0; y < f.height; ++y) {
+        const std::uint8_t* row = f.data.data() + std::size_t(y) * std::size_t(f.bytesPerLine);
+        std::uint8_t* dst = out.ptr<std::uint8_t>(y);
+        for (int i = 0; i < samplesPerLine; ++i) {
+            const bool set = (row[i >> 3] >> (7 - (i & 7))) & 1;
+            dst[i] = (set != oneIsBlack) ? 255 : 0;
+        }
+    }
+    return out;
+}
+
+std::uint32_t crc32(const std::uint8_t* data, std::size_t size) {
+    static const auto table = [] {
+        std::array<std::uint32_t, 256> t{};
+        for (std::uint32_t n = 0; n < 256; ++n) {
+            std::uint32_t c = n;
+            for (int k = 0; k < 8; ++k)
+                c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+            t[n] = c;
+        }
+        return t;
+    }();
+    std::uint32_t c = 0xFFFFFFFFu;
+    for (std::size_t i = 0; i < size; ++i)
+        c = table[(c ^ data[i]) & 0xFF] ^ (c >> 8);
+    return c ^ 0xFFFFFFFFu;
+}
+
+void putBigEndian(std::vector<std::uint8_t>& out, std::uint32_t v) {
+    for (int shift = 24; shift >= 0; shift -= 8)
+        out.push_back(std::uint8_t(v >> shift));
+}
+
+// Adds a pHYs chunk (pixels per metre) right after IHDR.
+void recordPngResolution(std::vector<std::uint8_t>& png, double dpi) {
+    constexpr std::size_t kAfterIhdr = 8 + 4 + 4 + 13 + 4;
+    if (dpi <= 0 || png.size() < kAfterIhdr)
+        return;
+    const auto perMetre = std::uint32_t(std::lround(dpi / 0.0254));
+    std::vector<std::uint8_t> chunk;
+    putBigEndian(chunk, 9);
+    const std::uint8_t type[4] = {'p', 'H', 'Y', 's'};
+    chunk.insert(chunk.end(), type, type + 4);
+    putBigEndian(chunk, perMetre);
+    putBigEndian(chunk, perMetre);
+    chunk.push_back(1); // unit: metre
+    putBigEndian(chunk, crc32(chunk.data() + 4, chunk.size() - 4));
+    png.insert(png.begin() + long(kAfterIhdr), chunk.begin(), chunk.end());
+}
+
+// Sets the JFIF density to dots per inch (OpenCV writes an aspect ratio only).
+void recordJpegResolution(std::vector<std::uint8_t>& jpeg, double dpi) {
+    if (dpi <= 0 || jpeg.size() < 18 || jpeg[2] != 0xFF || jpeg[3] != 0xE0 || std::memcmp(&jpeg[6], "JFIF", 5) != 0)
+        return;
+    const auto d = std::uint16_t(std::clamp(std::lround(dpi), 1l, 65535l));
+    jpeg[13] = 1; // unit: dots per inch
+    jpeg[14] = std::uint8_t(d >> 8);
+    jpeg[15] = std::uint8_t(d);
+    jpeg[16] = std::uint8_t(d >> 8);
+    jpeg[17] = std::uint8_t(d);
+}
+
+} // namespace
+
+EncodedPage encodePage(const std::vector<RawFrame>& frames, capture::PageEncoding encoding, double dpi) {
+    if (frames.empty())
+        throw Error(tr("The scanner delivered no image."));
+    cv::Mat image; // grey or BGR, 8 or 16 bit
+    bool bilevel = false;
+    const RawFrame& first = frames.front();
+    if (first.kind == RawFrame::Kind::Gray) {
+        image = toMat(first, 1, true); // SANE: in 1-bit grey a set bit is black
+        bilevel = first.depth == 1;
+    } else if (first.kind == RawFrame::Kind::Rgb) {
+        cv::cvtColor(toMat(first, 3, false), image, cv::COLOR_RGB2BGR);
+    } else {
+        // Three passes, one band each, in whatever order the scanner sends them.
+        cv::Mat bands[3];
+        for (const auto& f : frames) {
+            const int index = f.kind == RawFrame::Kind::Blue ? 0 : f.kind == RawFrame::Kind::Green ? 1
+                              : f.kind == RawFrame::Kind::Red  ? 2 : -1;
+            if (index < 0 || f.width != first.width || f.height != first.height || f.depth != first.depth)
+                throw Error(tr("The scanner delivered colour bands that do not fit together."));
+            bands[index] = toMat(f, 1, false);
+        }
+        for (const auto& b : bands)
+            if (b.empty())
+                throw Error(tr("The scanner delivered an incomplete colour page."));
+        cv::merge(bands, 3, image);
+    }
+
+    const bool jpeg = encoding == capture::PageEncoding::Jpeg && !bilevel;
+    if (jpeg && image.depth() == CV_16U)
+        image.convertTo(image, CV_8U, 1.0 / 257.0);
+    std::vector<int> params;
+    if (jpeg)
+        params = {cv::IMWRITE_JPEG_QUALITY, 90};
+    else if (bilevel)
+        params = {cv::IMWRITE_PNG_BILEVEL, 1};
+    std::vector<std::uint8_t> out;
+    if (!cv::imencode(jpeg ? ".jpg" : ".png", image, out, params))
+        throw Error(tr("The scanned page could not be encoded."));
+    if (jpeg)
+        recordJpegResolution(out, dpi);
+    else
+        recordPngResolution(out, dpi);
+    EncodedPage page;
+    page.bytes.resize(out.size());
+    std::memcpy(page.bytes.data(), out.data(), out.size());
+    page.mediaType = jpeg ? "image/jpeg" : "image/png";
+    page.width = image.cols;
+    page.height = image.rows;
+    return page;
+}
+
+} // namespace docdesk::scanworker

@@ -1,0 +1,29 @@
+#pragma once
+// The SANE driver of docdesk-scan-worker: the only code that calls libsane. SANE types stay in
+// SaneDriver.cpp; what leaves it is docdesk's capture types and DeviceError.
+#include "app/scanworker/ScanDriver.h"
+
+#include <atomic>
+
+namespace docdesk::scanworker {
+
+class SaneDriver final : public ScanDriver {
+public:
+    SaneDriver();  // sane_init
+    ~SaneDriver() override; // sane_exit
+    SaneDriver(const SaneDriver&) = delete;
+    SaneDriver& operator=(const SaneDriver&) = delete;
+
+    std::vector<capture::DeviceInfo> devices() override;
+    capture::DeviceCapabilities capabilities(const std::string& device) override;
+    capture::AcquireSummary scan(const std::string& device, const capture::AcquireSettings& settings,
+                                 const std::filesystem::path& outDir, ScanEvents& events) override;
+    void cancelFromSignal() noexcept override;
+
+private:
+    std::string resolveDevice(const std::string& device);
+    std::atomic<void*> scanning_{nullptr}; // the SANE handle being read, for cancelFromSignal
+    static_assert(std::atomic<void*>::is_always_lock_free);
+};
+
+} // namespace docdesk::scanworker

@@ -1,0 +1,256 @@
+#pragma once
+// The one capture interface. Every source of pages — files, SANE scanners, and later cameras,
+// the hot folder, TWAIN, WIA and eSCL (AirScan) scanners — implements PageSource: enumerate
+// devices, describe what a device can do, and acquire pages. acquire() hands each page to a
+// PageSink the moment it is complete (never a finished batch), so the normal sink, the
+// JournalPageSink below, stores it in the session before the next sheet is read: a crash or a
+// kill in the middle of a feeder batch loses at most the sheet in the scanner.
+//
+// Scanners: drivers run in the worker process docdesk-scan-worker (as NAPS2 runs them in its
+// worker "for added stability"), so a crashing or hanging driver costs the worker, never the
+// application. The worker speaks JSON lines (capture/scanner/ScanProtocol.h); its client
+// (capture/scanner/ScanWorkerSource) implements this interface. Each request names a driver,
+// and the worker picks the implementation of its small ScanDriver interface for it
+// (app/scanworker/ScanDriver.h) — the counterpart of NAPS2's IScanDriver. Today that is SANE.
+// The plan for the others, none of which can be built or tested on Linux:
+//   - TWAIN (Windows, macOS): a TwainDriver in the worker. TWAIN needs a message loop and
+//     32/64-bit matching data sources, which is one more reason it lives in a process of its
+//     own; pages arrive through native transfer, one DAT_IMAGENATIVEXFER per sheet.
+//   - WIA 2.0 (Windows): a WiaDriver in the worker; item properties map to
+//     DeviceCapabilities, the feeder item's "no more pages" to the normal end of a batch.
+//   - eSCL / AirScan (network scanners, every OS): an EsclDriver in the worker speaking HTTP
+//     (ScannerCapabilities, ScanJobs, NextDocument until 404 = feeder empty); device discovery
+//     through mDNS (_uscan._tcp).
+// makeScannerSource() in capture/scanner/ScannerSources.h is the factory (NAPS2's
+// ScanBridgeFactory): it returns a source for the driver chosen (or the platform's default),
+// all behind PageSource, so the GUI and the CLI never see which driver scanned a page.
+//
+// Threading: calls are synchronous and may take long; run them off the UI thread. One call at
+// a time per PageSource object. Cancellation (the stop token) is a result, not an error: pages
+// delivered until then stay delivered. Device failures (paper jam, cover open, feeder empty,
+// scanner busy or gone, driver crashed or hung) throw DeviceError after the pages scanned
+// before the failure were delivered.
+#include "core/common/Error.h"
+#include "core/journal/Session.h"
+
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <stop_token>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace docdesk::capture {
+
+// A device as the driver names it.
+struct DeviceInfo {
+    std::string name;   // what acquire() takes, e.g. "test:0", "epson2:libusb:001:004"
+    std::string vendor; // e.g. "Canon"
+    std::string model;  // e.g. "CanoScan LiDE 300"
+    std::string type;   // e.g. "flatbed scanner", "sheetfed scanner"
+};
+
+// Where the paper is taken from.
+enum class PaperSource {
+    Default, // whatever the device is set to
+    Flatbed, // one page from the glass
+    Feeder,  // the automatic document feeder (ADF), one side: a batch until it is empty
+    Duplex,  // the feeder, both sides of each sheet
+};
+
+enum class ColourMode {
+    Default,
+    Color,
+    Gray,
+    Lineart, // black and white, 1 bit per pixel
+};
+
+// How a page's pixels are written. Lineart is always PNG (1 bit).
+enum class PageEncoding { Png, Jpeg };
+
+struct ValueRange {
+    double min = 0;
+    double max = 0;
+    double step = 0; // 0 = continuous
+};
+
+struct PageSize {
+    double widthMm = 0;
+    double heightMm = 0;
+};
+
+// One choice a device offers, with the device's own name for it (shown to the user as is).
+template <typename Kind>
+struct DeviceChoice {
+    Kind kind{};
+    std::string name;
+};
+
+// What a device can do, read from the device itself.
+struct DeviceCapabilities {
+    std::vector<DeviceChoice<PaperSource>> sources; // empty: one fixed source (a flatbed)
+    std::vector<DeviceChoice<ColourMode>> modes;
+    std::vector<int> resolutions;                   // the discrete values offered, or
+    std::optional<ValueRange> resolutionRange;      // a range
+    std::optional<PageSize> maxPageSize;            // the largest scan area
+    std::optional<ValueRange> brightness;           // in the device's own unit
+    std::optional<ValueRange> contrast;
+};
+
+struct AcquireSettings {
+    std::string device;                  // DeviceInfo::name; empty = the first device found
+    PaperSource source = PaperSource::Default;
+    ColourMode mode = ColourMode::Default;
+    int resolution = 0;                  // dots per inch; 0 = the device's current value
+    std::optional<PageSize> pageSize;    // from the top-left corner; none = the device's current area
+    std::optional<int> brightness;       // -100..100, 0 = the device's middle value
+    std::optional<int> contrast;         // -100..100
+    PageEncoding encoding = PageEncoding::Png;
+};
+
+// A page as it comes from the device: the encoded image and where it came from.
+struct AcquiredPage {
+    int number = 0;                 // 1-based within this acquisition
+    std::vector<std::byte> bytes;   // the encoded image (PNG or JPEG)
+    std::string mediaType;          // "image/png", "image/jpeg"
+    std::string source;             // device and paper source, e.g. "sane:test:0 (Flatbed)"
+    int width = 0;                  // pixels
+    int height = 0;
+    double dpi = 0;
+};
+
+struct AcquireProgress {
+    int page = 0;          // 1-based page being read
+    double fraction = -1;  // of that page read so far, 0..1; negative when unknown
+};
+
+// Receives pages in order, each as soon as it is complete. page() returns only once the page
+// is safe (stored); throwing from it stops the acquisition (the device is cancelled) and the
+// exception propagates out of acquire().
+class PageSink {
+public:
+    virtual ~PageSink() = default;
+    virtual void page(AcquiredPage&& page) = 0;
+    // Rate-limited by the source (a few per second at most).
+    virtual void progress(const AcquireProgress&) {}
+    // A remark about the settings as soon as it is known (translated), e.g. that the device has
+    // no brightness setting or scans a smaller area. Also listed in AcquireSummary::warnings.
+    virtual void notice(const std::string&) {}
+};
+
+enum class AcquireEnd {
+    Completed,   // the flatbed page, or the one page asked for
+    FeederEmpty, // the feeder ran out of paper after at least one page: a normal end
+    Cancelled,   // the stop token was triggered (or the scan was cancelled at the device)
+};
+
+struct AcquireSummary {
+    int pages = 0;
+    AcquireEnd end = AcquireEnd::Completed;
+    std::vector<std::string> warnings; // translated; e.g. a setting the device does not have
+};
+
+// What went wrong at a device (the same for every driver).
+enum class DeviceFault {
+    NotFound,        // no scanner, or not the one named (unplugged, switched off)
+    Busy,            // in use by another program
+    Jammed,          // paper jam in the feeder
+    CoverOpen,
+    FeederEmpty,     // no paper in the feeder when the scan started
+    IoError,         // communication failed (cable, power, network)
+    AccessDenied,    // permissions
+    OutOfMemory,
+    InvalidSettings, // the device refused the settings
+    Unsupported,
+    DriverCrashed,   // the worker process died
+    DriverHung,      // no answer within the time limit; the worker was stopped
+    DriverMissing,   // docdesk-scan-worker could not be started
+    Other,
+};
+
+// Stable names for the JSON interface ("jammed", "cover_open", "crashed", ...).
+constexpr std::string_view faultCode(DeviceFault fault) {
+    switch (fault) {
+    case DeviceFault::NotFound: return "not_found";
+    case DeviceFault::Busy: return "device_busy";
+    case DeviceFault::Jammed: return "jammed";
+    case DeviceFault::CoverOpen: return "cover_open";
+    case DeviceFault::FeederEmpty: return "no_docs";
+    case DeviceFault::IoError: return "io_error";
+    case DeviceFault::AccessDenied: return "access_denied";
+    case DeviceFault::OutOfMemory: return "no_mem";
+    case DeviceFault::InvalidSettings: return "invalid_settings";
+    case DeviceFault::Unsupported: return "unsupported";
+    case DeviceFault::DriverCrashed: return "crashed";
+    case DeviceFault::DriverHung: return "hung";
+    case DeviceFault::DriverMissing: return "worker_missing";
+    case DeviceFault::Other: break;
+    }
+    return "error";
+}
+
+// A device failure. The message (translated) says what happened and what the user can do.
+// Pages delivered before it stay delivered; pagesDelivered() says how many.
+class DeviceError : public Error {
+public:
+    DeviceError(DeviceFault fault, const std::string& message, int pagesDelivered = 0)
+        : Error(message), fault_(fault), pagesDelivered_(pagesDelivered) {}
+    DeviceFault fault() const { return fault_; }
+    int pagesDelivered() const { return pagesDelivered_; }
+
+private:
+    DeviceFault fault_;
+    int pagesDelivered_;
+};
+
+class PageSource {
+public:
+    virtual ~PageSource() = default;
+    // Short name of the source kind ("sane", "files", later "twain", "wia", "escl", "camera").
+    virtual std::string_view kind() const = 0;
+    // The devices this source can reach now. DeviceError when the search fails or takes too long.
+    virtual std::vector<DeviceInfo> devices(std::stop_token stop) = 0;
+    // What `device` offers. DeviceError when it cannot be opened.
+    virtual DeviceCapabilities capabilities(const std::string& device, std::stop_token stop) = 0;
+    // Acquires pages into `sink` until the source is done, stopped, or fails (DeviceError).
+    virtual AcquireSummary acquire(const AcquireSettings& settings, std::stop_token stop, PageSink& sink) = 0;
+};
+
+// The usual sink: each page's bytes become one stored original of one page in the session
+// journal (written durably before page() returns), like an imported file.
+class JournalPageSink final : public PageSink {
+public:
+    struct Callbacks {
+        std::function<void(const AcquiredPage&, const PageRecord&)> stored; // after each page is durable
+        std::function<void(const AcquireProgress&)> progress;
+        std::function<void(const std::string&)> notice;
+    };
+
+    explicit JournalPageSink(journal::Session& session, Callbacks callbacks = {})
+        : session_(session), callbacks_(std::move(callbacks)) {}
+
+    void page(AcquiredPage&& page) override {
+        const auto records = session_.addOriginal(page.bytes, page.source, page.mediaType, 1);
+        stored_.insert(stored_.end(), records.begin(), records.end());
+        if (callbacks_.stored && !records.empty())
+            callbacks_.stored(page, records.front());
+    }
+    void progress(const AcquireProgress& p) override {
+        if (callbacks_.progress)
+            callbacks_.progress(p);
+    }
+    void notice(const std::string& message) override {
+        if (callbacks_.notice)
+            callbacks_.notice(message);
+    }
+    // The pages stored so far, in order.
+    const std::vector<PageRecord>& stored() const { return stored_; }
+
+private:
+    journal::Session& session_;
+    Callbacks callbacks_;
+    std::vector<PageRecord> stored_;
+};
+
+} // namespace docdesk::capture

@@ -1,0 +1,237 @@
+#include "core/export/PdfWriter.h"
+
+#include "core/common/Error.h"
+#include "core/common/Translate.h"
+
+#include <algorithm>
+#include <hpdf.h>
+#include <set>
+
+namespace docdesk::output {
+namespace {
+
+// libharu's UTF-8 encoder (2.3.0) handles the Basic Multilingual Plane only and misreads
+// invalid sequences, so text is cleaned first: anything it cannot take becomes U+FFFD.
+std::string cleanUtf8(const std::string& in, size_t maxBytes) {
+    static const std::string replacement = "\xEF\xBF\xBD";
+    std::string out;
+    size_t i = 0;
+    while (i < in.size() && out.size() < maxBytes) {
+        const auto c = static_cast<unsigned char>(in[i]);
+        const size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+        bool complete = len > 0 && i + len <= in.size();
+        for (size_t k = 1; complete && k < len; ++k)
+            complete = (static_cast<unsigned char>(in[i + k]) & 0xC0) == 0x80;
+        bool ok = complete && len <= 3;
+        if (ok && len == 1)
+            ok = c >= 0x20 || c == '\t'; // no control characters in metadata
+        if (ok && len == 2)
+            ok = c >= 0xC2; // no overlong forms
+        if (ok && len == 3) {
+            const unsigned cp = ((c & 0x0Fu) << 12) | ((static_cast<unsigned char>(in[i + 1]) & 0x3Fu) << 6) |
+                                (static_cast<unsigned char>(in[i + 2]) & 0x3Fu);
+            ok = cp >= 0x800 && (cp < 0xD800 || cp > 0xDFFF);
+        }
+        if (ok)
+            out.append(in, i, len);
+        else
+            out += replacement;
+        i += complete ? len : 1;
+    }
+    return out;
+}
+
+std::string fieldsAsSubject(const std::map<std::string, std::string>& fields) {
+    std::string s;
+    for (const auto& [name, value] : fields) {
+        if (!s.empty())
+            s += "; ";
+        s += name + ": " + value;
+    }
+    return s;
+}
+
+std::string fieldValuesAsKeywords(const std::map<std::string, std::string>& fields) {
+    std::set<std::string> seen;
+    std::string s;
+    for (const auto& [name, value] : fields) {
+        if (value.empty() || !seen.insert(value).second)
+            continue;
+        if (!s.empty())
+            s += ", ";
+        s += value;
+    }
+    return s;
+}
+
+HPDF_Date pdfDate(std::chrono::system_clock::time_point t) {
+    using namespace std::chrono;
+    const auto day = floor<days>(t);
+    const year_month_day ymd{day};
+    const hh_mm_ss hms{floor<seconds>(t - day)};
+    HPDF_Date d{};
+    d.year = int(ymd.year());
+    d.month = int(unsigned(ymd.month()));
+    d.day = int(unsigned(ymd.day()));
+    d.hour = int(hms.hours().count());
+    d.minutes = int(hms.minutes().count());
+    d.seconds = int(hms.seconds().count());
+    d.ind = 'Z';
+    return d;
+}
+
+// Keeps the page within the sizes PDF viewers (and libharu) accept, preserving the aspect.
+void fitPageSize(double& w, double& h) {
+    const double longest = std::max(w, h), shortest = std::min(w, h);
+    double scale = 1;
+    if (longest > HPDF_MAX_PAGE_SIZE)
+        scale = HPDF_MAX_PAGE_SIZE / longest;
+    else if (shortest < HPDF_MIN_PAGE_SIZE)
+        scale = std::min(HPDF_MIN_PAGE_SIZE / shortest, HPDF_MAX_PAGE_SIZE / longest);
+    w *= scale;
+    h *= scale;
+}
+
+} // namespace
+
+struct PdfWriter::Impl {
+    HPDF_Doc doc = nullptr;
+    HPDF_STATUS error = HPDF_OK;
+    HPDF_STATUS detail = 0;
+    int pages = 0;
+
+    Impl() = default;
+    Impl(const Impl&) = delete;
+    Impl& operator=(const Impl&) = delete;
+    ~Impl() {
+        if (doc)
+            HPDF_Free(doc);
+    }
+
+    // Called by libharu on any error. It must not throw (libharu is C); the error is
+    // recorded and turned into an exception by check() once libharu has returned.
+    static void onError(HPDF_STATUS error, HPDF_STATUS detail, void* self) {
+        auto* impl = static_cast<Impl*>(self);
+        if (impl->error == HPDF_OK) {
+            impl->error = error;
+            impl->detail = detail;
+        }
+    }
+
+    // Throws when the last libharu call failed; `page` (1-based) names the page concerned.
+    void check(HPDF_STATUS status, int page = 0) {
+        if (status == HPDF_OK && error == HPDF_OK)
+            return;
+        const HPDF_STATUS code = error != HPDF_OK ? error : status;
+        const auto hex = fmt::format("{:#06x}", unsigned(code));
+        switch (code) {
+        case HPDF_FAILD_TO_ALLOC_MEM:
+            throw Error(tr("There is not enough memory to write the PDF."));
+        case HPDF_INVALID_JPEG_DATA:
+        case HPDF_UNSUPPORTED_JPEG_FORMAT:
+        case HPDF_INVALID_IMAGE:
+            throw Error(trf("Page {} cannot be put into the PDF: its image is damaged or in a form PDF does "
+                            "not support (libharu error {}).",
+                            page, hex));
+        case HPDF_PAGE_INVALID_SIZE:
+            throw Error(trf("Page {} cannot be put into the PDF: its size is outside what PDF allows "
+                            "(libharu error {}).",
+                            page, hex));
+        default:
+            throw Error(trf("The PDF could not be written (libharu error {}, detail {}).", hex, unsigned(detail)));
+        }
+    }
+};
+
+PdfWriter::PdfWriter(const DocumentInfo& info) : impl_(std::make_unique<Impl>()) {
+    impl_->doc = HPDF_New(&Impl::onError, impl_.get());
+    if (!impl_->doc)
+        throw Error(tr("There is not enough memory to write the PDF."));
+    Impl& d = *impl_;
+    // Compresses the page content and raw images; JPEG and CCITT images keep their own filter.
+    d.check(HPDF_SetCompressionMode(d.doc, HPDF_COMP_ALL));
+    d.check(HPDF_UseUTFEncodings(d.doc));
+    d.check(HPDF_SetCurrentEncoder(d.doc, "UTF-8"));
+    constexpr size_t kMaxText = 8000; // libharu's strings are limited; metadata is a summary
+    auto set = [&](HPDF_InfoType type, const std::string& value) {
+        if (!value.empty())
+            d.check(HPDF_SetInfoAttr(d.doc, type, cleanUtf8(value, kMaxText).c_str()));
+    };
+    set(HPDF_INFO_TITLE, info.title);
+    set(HPDF_INFO_SUBJECT, info.subject.empty() ? fieldsAsSubject(info.fields) : info.subject);
+    set(HPDF_INFO_KEYWORDS, fieldValuesAsKeywords(info.fields));
+    set(HPDF_INFO_CREATOR, "docdesk");
+    d.check(HPDF_SetInfoDateAttr(d.doc, HPDF_INFO_CREATION_DATE, pdfDate(info.created)));
+}
+
+PdfWriter::~PdfWriter() = default;
+
+int PdfWriter::pageCount() const { return impl_->pages; }
+
+void PdfWriter::addPage(const EncodedPage& page) {
+    Impl& d = *impl_;
+    if (!d.doc)
+        throw Error(tr("The PDF was already finished."));
+    const int number = d.pages + 1;
+    if (page.width <= 0 || page.height <= 0 || !page.dpi.known() || page.bytes.empty())
+        throw Error(trf("Page {} cannot be put into the PDF: it has no image.", number));
+    HPDF_Image image = nullptr;
+    if (page.encoding == PageEncoding::Jpeg) {
+        image = HPDF_LoadJpegImageFromMem(d.doc, reinterpret_cast<const HPDF_BYTE*>(page.bytes.data()),
+                                          HPDF_UINT(page.bytes.size()));
+    } else {
+        const size_t stride = (size_t(page.width) + 7) / 8;
+        if (page.bytes.size() < stride * size_t(page.height))
+            throw Error(trf("Page {} cannot be put into the PDF: its image is incomplete.", number));
+        // libharu's `black_is1` is the /BlackIs1 decode parameter, not the input's meaning: its
+        // CCITT encoder always takes 1 = black. With /BlackIs1 true a DeviceGray image shows
+        // inverted, so it stays false (checked by export_test's rendering of a bw page).
+        image = HPDF_Image_LoadRaw1BitImageFromMem(d.doc, reinterpret_cast<const HPDF_BYTE*>(page.bytes.data()),
+                                                   HPDF_UINT(page.width), HPDF_UINT(page.height),
+                                                   HPDF_UINT(stride), HPDF_FALSE, HPDF_TRUE);
+    }
+    d.check(image ? HPDF_OK : HPDF_INVALID_IMAGE, number);
+    double w = page.widthPoints(), h = page.heightPoints();
+    fitPageSize(w, h);
+    HPDF_Page p = HPDF_AddPage(d.doc);
+    d.check(p ? HPDF_OK : HPDF_INVALID_PAGE, number);
+    d.check(HPDF_Page_SetWidth(p, HPDF_REAL(w)), number);
+    d.check(HPDF_Page_SetHeight(p, HPDF_REAL(h)), number);
+    d.check(HPDF_Page_DrawImage(p, image, 0, 0, HPDF_REAL(w), HPDF_REAL(h)), number);
+    ++d.pages;
+}
+
+std::vector<std::byte> PdfWriter::finish() {
+    Impl& d = *impl_;
+    if (!d.doc)
+        throw Error(tr("The PDF was already finished."));
+    if (d.pages == 0)
+        throw Error(tr("A PDF needs at least one page."));
+    d.check(HPDF_SaveToStream(d.doc));
+    std::vector<std::byte> out(HPDF_GetStreamSize(d.doc));
+    size_t filled = 0;
+    while (filled < out.size()) {
+        HPDF_UINT32 n = HPDF_UINT32(out.size() - filled);
+        const HPDF_STATUS s =
+            HPDF_ReadFromStream(d.doc, reinterpret_cast<HPDF_BYTE*>(out.data() + filled), &n);
+        filled += n;
+        if (s == HPDF_STREAM_EOF)
+            break;
+        d.check(s);
+        if (n == 0)
+            break;
+    }
+    out.resize(filled);
+    HPDF_Free(d.doc);
+    d.doc = nullptr;
+    return out;
+}
+
+std::vector<std::byte> writePdf(std::span<const EncodedPage> pages, const DocumentInfo& info) {
+    PdfWriter writer(info);
+    for (const EncodedPage& page : pages)
+        writer.addPage(page);
+    return writer.finish();
+}
+
+} // namespace docdesk::output
