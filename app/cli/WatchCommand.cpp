@@ -2,6 +2,8 @@
 // stored in a session as soon as they are complete and moved to done/ (or failed/).
 #include "app/cli/Commands.h"
 #include "app/common/AppEnvironment.h"
+#include "app/cli/RuleOptions.h"
+#include "app/common/BatchFiling.h"
 #include "capture/hotfolder/HotFolder.h"
 #include "core/common/Translate.h"
 
@@ -9,6 +11,7 @@
 #include <atomic>
 #include <csignal>
 #include <iostream>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -25,6 +28,8 @@ struct WatchArgs {
     bool json = false;
     bool once = false;
     double settleSeconds = 1.5;
+    std::string target; // file each arriving batch into this archive folder
+    RuleOptions rules;
 };
 
 WatchArgs parseWatch(const std::vector<std::string>& args) {
@@ -47,6 +52,10 @@ WatchArgs parseWatch(const std::vector<std::string>& args) {
             }
             if (a.settleSeconds < 0.1 || a.settleSeconds > 3600)
                 throw UsageError(trf("--settle needs seconds from 0.1 to 3600, not {}", value));
+        } else if (args[i] == "--target") {
+            a.target = optionValue(args, i);
+        } else if (a.rules.parse(args, i)) {
+            // a rule option: used with --target
         } else if (args[i].starts_with("--")) {
             throw UsageError(trf("unknown option {}", args[i]));
         } else if (a.folder.empty()) {
@@ -59,6 +68,8 @@ WatchArgs parseWatch(const std::vector<std::string>& args) {
         throw UsageError(tr("watch needs a folder"));
     if (a.newSession && !a.session.empty())
         throw UsageError(tr("--session and --new-session cannot be combined"));
+    if (a.target.empty() && !a.rules.rulesFile.empty())
+        throw UsageError(tr("--rules applies to filing: give --target DIR as well"));
     return a;
 }
 
@@ -68,6 +79,7 @@ int runWatch(const std::vector<std::string>& args) {
     if (std::find(args.begin(), args.end(), "--help") != args.end() ||
         std::find(args.begin(), args.end(), "-h") != args.end()) {
         std::cout << tr("Usage: docdesk-cli watch [--session ID | --new-session] [--once] [--settle SECONDS]\n"
+                        "                         [--target DIR [--rules FILE [--profile NAME]] [RULE OPTIONS]]\n"
                         "                         [--json] FOLDER\n"
                         "\n"
                         "Watches FOLDER (a hot folder) and stores every file that arrives there in the\n"
@@ -79,6 +91,11 @@ int runWatch(const std::vector<std::string>& args) {
                         "exact bytes the session already holds is not stored twice (also after a crash).\n"
                         "\n"
                         "  --once      take what is in the folder now, then exit\n"
+                        "  --target DIR\n"
+                        "              also file each arriving file's pages into the archive folder DIR,\n"
+                        "              split and named by the rules (--rules FILE --profile NAME and the\n"
+                        "              rule options of 'docdesk-cli split'); the file moves to done/ only\n"
+                        "              once its documents are filed\n"
                         "  --json      one JSON line per file: {\"file\", \"moved_to\", \"pages\"|\"error\"}\n"
                         "\n"
                         "Runs until interrupted (Ctrl+C). Exit code 0, or 1 when a file failed (with --once).\n");
@@ -96,6 +113,32 @@ int runWatch(const std::vector<std::string>& args) {
     capture::HotFolderOptions options;
     options.once = a.once;
     options.settle = std::chrono::milliseconds(static_cast<long>(a.settleSeconds * 1000));
+    // With --target, each file's pages are filed before the file moves to done/.
+    std::optional<rules::FilingPlanner> planner;
+    std::optional<output::LocalArchive> archive;
+    std::optional<app::AnalysisWorker> worker;
+    if (!a.target.empty()) {
+        planner.emplace(a.rules.rules(), RuleOptions::naming());
+        archive.emplace(a.target, app::durableFiles());
+        worker.emplace();
+        options.afterStored = [&](const capture::ImportOutcome& o) -> std::string {
+            const auto result = app::fileBatch(*session, o.pages, *planner, *archive, {}, *worker, {});
+            std::string problems;
+            const auto collect = [&](const pipeline::FiledDocument& d) {
+                if (!d.ok())
+                    problems += (problems.empty() ? "" : "; ") + d.error;
+                else if (a.json)
+                    std::cout << nlohmann::ordered_json{{"filed", d.path.string()}, {"from", o.file.string()},
+                                                        {"sha256", d.sha256}}.dump()
+                              << std::endl;
+                else
+                    std::cout << trf("  filed {}", d.path.string()) << std::endl;
+            };
+            std::for_each(result.filed.begin(), result.filed.end(), collect);
+            std::for_each(result.passThroughFiled.begin(), result.passThroughFiled.end(), collect);
+            return problems;
+        };
+    }
     capture::HotFolder folder(a.folder, *session, options);
 
     // Ctrl+C / SIGTERM end the watch between files; a file being stored is finished first.
@@ -119,7 +162,7 @@ int runWatch(const std::vector<std::string>& args) {
     try {
         folder.run(stop.get_token(), [&](const capture::HotFolderEvent& e) {
             const auto& o = e.outcome;
-            o.ok() ? ++stored : ++failed;
+            o.ok() && e.processError.empty() ? ++stored : ++failed;
             if (a.json) {
                 nlohmann::ordered_json j{{"file", o.file.string()}, {"moved_to", e.movedTo.string()}};
                 if (o.ok()) {
@@ -131,6 +174,8 @@ int runWatch(const std::vector<std::string>& args) {
                 }
                 if (e.duplicate)
                     j["duplicate"] = true;
+                if (!e.processError.empty())
+                    j["error"] = e.processError;
                 if (!e.moveError.empty())
                     j["move_error"] = e.moveError;
                 std::cout << j.dump() << std::endl;

@@ -67,13 +67,16 @@ HotFolderEvent HotFolder::take(const fs::path& file) {
         event.duplicate = true;
     } else {
         event.outcome = importFile(session_, file);
+        if (event.outcome.ok() && options_.afterStored)
+            event.processError = options_.afterStored(event.outcome);
     }
-    const fs::path aside = folder_ / (event.outcome.ok() ? kDoneDir : kFailedDir);
+    const bool good = event.outcome.ok() && event.processError.empty();
+    const fs::path aside = folder_ / (good ? kDoneDir : kFailedDir);
     try {
         event.movedTo = moveInto(file, aside);
-        if (!event.outcome.ok()) {
+        if (!good) {
             std::ofstream note(event.movedTo.string() + ".error.txt");
-            note << event.outcome.error << "\n";
+            note << (event.outcome.ok() ? event.processError : event.outcome.error) << "\n";
         }
     } catch (const std::exception& e) {
         event.moveError = e.what();

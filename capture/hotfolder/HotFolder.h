@@ -24,12 +24,17 @@ struct HotFolderOptions {
     bool once = false;
     // In `once` mode, files still changing after this long are left where they are.
     std::chrono::milliseconds giveUpAfter{std::chrono::minutes(2)};
+    // Runs after a file was stored and before it is moved to done/ (e.g. filing its
+    // documents); a returned message sends the file to failed/ with that reason instead (its
+    // pages stay in the session). Not called for duplicates.
+    std::function<std::string(const ImportOutcome&)> afterStored;
 };
 
 struct HotFolderEvent {
     ImportOutcome outcome;          // what the import gave (pages, or the error)
     std::filesystem::path movedTo;  // where the file is now; empty when it could not be moved
     std::string moveError;          // why it could not be moved (it is then not taken again)
+    std::string processError;       // what afterStored reported (the file went to failed/)
     bool duplicate = false;         // the session had these bytes already: nothing was stored
 };
 

@@ -158,3 +158,36 @@ BOOST_AUTO_TEST_CASE(an_unusable_target_is_a_clear_error_and_the_session_keeps_t
     BOOST_TEST(jsonLines(again.out).size() == 1u);
     BOOST_TEST(cli(home.path(), {"file", "--target", (home / "archive").string()}).status.code == 2);
 }
+
+BOOST_AUTO_TEST_CASE(a_hot_folder_with_a_target_files_each_batch_before_moving_it_to_done) {
+    test::TempDir home;
+    const fs::path hot = home.path() / "hot", archive = home.path() / "archive";
+    fs::create_directories(hot);
+    // A scanner's batch as one multi-page TIFF: page, separator, page.
+    const fs::path pages = home.path() / "pages";
+    fs::create_directories(pages);
+    writePage(pages / "1.jpg", 1);
+    writePage(pages / "2.jpg", 2, "PATCHT", ZXing::BarcodeFormat::Code128);
+    writePage(pages / "3.jpg", 3);
+    std::vector<cv::Mat> tiff;
+    for (const char* name : {"1.jpg", "2.jpg", "3.jpg"})
+        tiff.push_back(cv::imread((pages / name).string(), cv::IMREAD_GRAYSCALE));
+    BOOST_REQUIRE(cv::imwritemulti((home.path() / "batch.tif").string(), tiff));
+    fs::rename(home.path() / "batch.tif", hot / "batch.tif");
+    const auto run = cli(home.path(), {"watch", "--once", "--settle", "0.2", "--json", "--target", archive.string(),
+                                       "--name", "letter", hot.string()});
+    BOOST_TEST(run.status.code == 0);
+    BOOST_TEST(fs::exists(hot / "done" / "batch.tif"));
+    BOOST_TEST(fs::exists(archive / "letter.pdf"));
+    BOOST_TEST(fs::exists(archive / "letter (2).pdf"));
+    BOOST_TEST(pdfPages(archive / "letter.pdf") == 1);
+    // Filing that fails leaves the file in failed/ with the reason; its pages stay in the session.
+    test::writeFile(home.path() / "blocked", "a file where the archive should be");
+    writePage(home.path() / "late.jpg", 4);
+    fs::rename(home.path() / "late.jpg", hot / "late.jpg");
+    const auto blocked = cli(home.path(), {"watch", "--once", "--settle", "0.2", "--json", "--target",
+                                           (home.path() / "blocked").string(), hot.string()});
+    BOOST_TEST(blocked.status.code == 1);
+    BOOST_TEST(fs::exists(hot / "failed" / "late.jpg"));
+    BOOST_TEST(fs::exists(hot / "failed" / "late.jpg.error.txt"));
+}
