@@ -45,6 +45,8 @@ public:
         frame->importPaths(files_);
         if (!watch_.empty())
             frame->startWatching(watch_);
+        if (scan_)
+            frame->CallAfter([frame] { frame->openScanner(); });
         if (!camera_.empty())
             frame->CallAfter([frame, device = camera_] { frame->openCamera(device); });
         return true;
@@ -55,6 +57,7 @@ public:
         parser.SetLogo(_("docdesk — capture, check, split and file documents."));
         parser.AddSwitch("", "new-session", _("start an empty session instead of the last one"));
         parser.AddSwitch("", "version", _("print the version and exit"));
+        parser.AddSwitch("", "scan", _("open the scan dialog on start"));
         parser.AddOption("", "watch", _("watch this folder from the start (a hot folder)"));
         parser.AddOption("", "camera", _("open the camera view on start (a camera device, or a video file)"));
         parser.AddParam(_("image or PDF files and folders to add"), wxCMD_LINE_VAL_STRING,
@@ -67,6 +70,7 @@ public:
             return false;
         }
         newSession_ = parser.Found("new-session");
+        scan_ = parser.Found("scan");
         if (wxString folder; parser.Found("watch", &folder))
             watch_ = folder.utf8_string();
         if (wxString camera; parser.Found("camera", &camera))
@@ -90,6 +94,7 @@ private:
     wxLocale locale_;
     bool newSession_ = false;
     std::string camera_;
+    bool scan_ = false;
     std::filesystem::path watch_;
     std::vector<std::filesystem::path> files_;
 };

@@ -1,5 +1,6 @@
 #include "app/gui/MainFrame.h"
 #include "app/gui/CameraDialog.h"
+#include "app/gui/ScanDialog.h"
 #include "capture/hotfolder/HotFolder.h"
 
 #include "app/common/AppEnvironment.h"
@@ -35,7 +36,7 @@ private:
     MainFrame* frame_;
 };
 
-enum { ID_NEW_SESSION = wxID_HIGHEST + 1, ID_CAMERA, ID_WATCH_FOLDER };
+enum { ID_NEW_SESSION = wxID_HIGHEST + 1, ID_SCAN, ID_CAMERA, ID_WATCH_FOLDER };
 
 } // namespace
 
@@ -87,6 +88,7 @@ void MainFrame::buildMenus() {
     file->Append(wxID_EXIT, _("&Quit\tCtrl+Q"), _("Close docdesk; the session is kept"));
     auto* help = new wxMenu;
     auto* capture = new wxMenu;
+    capture->Append(ID_SCAN, _("&Scan...\tCtrl+Shift+S"), _("Scan pages from a scanner, flatbed or feeder"));
     capture->Append(ID_CAMERA, _("&Camera...\tCtrl+K"), _("Take pages with a webcam or document camera"));
     capture->AppendCheckItem(ID_WATCH_FOLDER, _("&Watch a Folder..."),
                              _("Store every file that arrives in a folder (a hot folder), then move it to done/"));
@@ -99,6 +101,7 @@ void MainFrame::buildMenus() {
     Bind(wxEVT_MENU, &MainFrame::onOpen, this, wxID_OPEN);
     Bind(wxEVT_MENU, &MainFrame::onNewSession, this, ID_NEW_SESSION);
     Bind(wxEVT_MENU, &MainFrame::onCamera, this, ID_CAMERA);
+    Bind(wxEVT_MENU, [this](wxCommandEvent&) { openScanner(); }, ID_SCAN);
     Bind(wxEVT_MENU, &MainFrame::onWatchFolder, this, ID_WATCH_FOLDER);
     Bind(wxEVT_MENU, &MainFrame::onQuit, this, wxID_EXIT);
     Bind(wxEVT_MENU, &MainFrame::onAbout, this, wxID_ABOUT);
@@ -217,6 +220,16 @@ void MainFrame::onNewSession(wxCommandEvent&) {
 }
 
 void MainFrame::onCamera(wxCommandEvent&) { openCamera(); }
+
+void MainFrame::openScanner() {
+    ScanDialog dialog(this, *session_, [this](const PageRecord& page) {
+        grid_->appendPages({page});
+        showPageCount();
+    });
+    dialog.ShowModal();
+    grid_->setPages(session_->pages());
+    showPageCount();
+}
 
 void MainFrame::openCamera(const std::string& device) {
     CameraDialog dialog(this, *session_, device, [this](const PageRecord& page) {

@@ -24,6 +24,8 @@ public:
     void importPaths(const std::vector<std::filesystem::path>& paths);
     // Opens the camera view; `device` preselects a camera or names a video file or stream.
     void openCamera(const std::string& device = {});
+    // Opens the scan dialog (scanners are listed in the background).
+    void openScanner();
     // Watches a hot folder: files arriving there are stored in the session (Capture menu).
     void startWatching(const std::filesystem::path& folder);
 

@@ -1,0 +1,212 @@
+#include "app/gui/ScanDialog.h"
+
+#include "capture/PageSource.h"
+#include "capture/scanner/ScannerSources.h"
+
+#include <wx/button.h>
+#include <wx/choice.h>
+#include <wx/config.h>
+#include <wx/gauge.h>
+#include <wx/sizer.h>
+#include <wx/stattext.h>
+
+namespace docdesk::gui {
+namespace {
+
+constexpr int kResolutions[] = {150, 200, 300, 400, 600};
+
+wxChoice* labelled(wxWindow* parent, wxFlexGridSizer* grid, const wxString& label) {
+    grid->Add(new wxStaticText(parent, wxID_ANY, label), 0, wxALIGN_CENTER_VERTICAL);
+    auto* choice = new wxChoice(parent, wxID_ANY);
+    grid->Add(choice, 1, wxEXPAND);
+    return choice;
+}
+
+} // namespace
+
+ScanDialog::ScanDialog(wxWindow* parent, journal::Session& session, std::function<void(const PageRecord&)> onStored)
+    : wxDialog(parent, wxID_ANY, _("Scan"), wxDefaultPosition, wxDefaultSize, wxDEFAULT_DIALOG_STYLE | wxRESIZE_BORDER),
+      session_(session), onStored_(std::move(onStored)), source_(capture::makeScannerSource()) {
+    auto* grid = new wxFlexGridSizer(2, 8, 8);
+    grid->AddGrowableCol(1);
+    devices_ = labelled(this, grid, _("Scanner:"));
+    paper_ = labelled(this, grid, _("Paper:"));
+    paper_->Append(_("Flatbed"));
+    paper_->Append(_("Feeder, one side"));
+    paper_->Append(_("Feeder, both sides"));
+    mode_ = labelled(this, grid, _("Colour:"));
+    mode_->Append(_("Colour"));
+    mode_->Append(_("Grey"));
+    mode_->Append(_("Black and white"));
+    resolution_ = labelled(this, grid, _("Resolution:"));
+    for (int dpi : kResolutions)
+        resolution_->Append(wxString::Format(_("%d dpi"), dpi));
+    // The settings used last time.
+    wxConfigBase* config = wxConfigBase::Get();
+    paper_->SetSelection(static_cast<int>(config->ReadLong("scan/paper", 0)));
+    mode_->SetSelection(static_cast<int>(config->ReadLong("scan/mode", 1)));
+    resolution_->SetSelection(static_cast<int>(config->ReadLong("scan/resolution", 2)));
+
+    gauge_ = new wxGauge(this, wxID_ANY, 100);
+    status_ = new wxStaticText(this, wxID_ANY, _("Looking for scanners..."));
+    scan_ = new wxButton(this, wxID_ANY, _("&Scan"));
+    cancel_ = new wxButton(this, wxID_ANY, _("&Cancel Scan"));
+    auto* close = new wxButton(this, wxID_CLOSE, _("&Done"));
+    scan_->Disable();
+    cancel_->Disable();
+    auto* buttons = new wxBoxSizer(wxHORIZONTAL);
+    buttons->Add(scan_, 0, wxRIGHT, 6);
+    buttons->Add(cancel_, 0, wxRIGHT, 6);
+    buttons->AddStretchSpacer();
+    buttons->Add(close);
+
+    auto* main = new wxBoxSizer(wxVERTICAL);
+    main->Add(grid, 0, wxEXPAND | wxALL, 12);
+    main->Add(gauge_, 0, wxEXPAND | wxLEFT | wxRIGHT, 12);
+    main->Add(status_, 0, wxEXPAND | wxALL, 12);
+    main->Add(buttons, 0, wxEXPAND | wxLEFT | wxRIGHT | wxBOTTOM, 12);
+    SetSizerAndFit(main);
+    SetSize(wxSize(std::max(GetSize().x, 520), GetSize().y));
+
+    Bind(wxEVT_CHAR_HOOK, [this](wxKeyEvent& e) {
+        if (e.GetKeyCode() == WXK_ESCAPE)
+            Close();
+        else
+            e.Skip();
+    });
+    scan_->Bind(wxEVT_BUTTON, &ScanDialog::onScan, this);
+    cancel_->Bind(wxEVT_BUTTON, &ScanDialog::onCancel, this);
+    close->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
+        join(); // a running scan is cancelled; its pages so far stay in the session
+        EndModal(wxID_OK);
+    });
+    Bind(wxEVT_CLOSE_WINDOW, [this](wxCloseEvent& e) {
+        join(); // a running scan is cancelled; its pages so far stay in the session
+        e.Skip();
+    });
+    listDevices();
+}
+
+ScanDialog::~ScanDialog() { join(); }
+
+void ScanDialog::join() {
+    if (work_.joinable()) {
+        work_.request_stop();
+        work_.join();
+    }
+}
+
+void ScanDialog::listDevices() {
+    auto source = source_;
+    work_ = std::jthread([this, source](std::stop_token stop) {
+        try {
+            auto devices = source->devices(stop);
+            CallAfter([this, devices] {
+                const wxString last = wxConfigBase::Get()->Read("scan/device", "");
+                for (const auto& d : devices) {
+                    deviceNames_.push_back(d.name);
+                    const std::string label = d.vendor.empty() ? d.name : d.vendor + " " + d.model + " (" + d.name + ")";
+                    devices_->Append(wxString::FromUTF8(label));
+                    if (wxString::FromUTF8(d.name) == last)
+                        devices_->SetSelection(devices_->GetCount() - 1);
+                }
+                if (devices.empty()) {
+                    status_->SetLabel(_("No scanner found. Is it connected and switched on?"));
+                    return;
+                }
+                if (devices_->GetSelection() == wxNOT_FOUND)
+                    devices_->SetSelection(0);
+                status_->SetLabel(_("Ready."));
+                scan_->Enable();
+                scan_->SetDefault(); // Enter scans
+                scan_->SetFocus();
+            });
+        } catch (const std::exception& e) {
+            const std::string message = e.what();
+            CallAfter([this, message] { status_->SetLabel(wxString::FromUTF8(message)); });
+        }
+    });
+}
+
+void ScanDialog::onScan(wxCommandEvent&) {
+    const int device = devices_->GetSelection();
+    if (device == wxNOT_FOUND)
+        return;
+    join();
+    capture::AcquireSettings settings;
+    settings.device = deviceNames_[static_cast<size_t>(device)];
+    const capture::PaperSource papers[] = {capture::PaperSource::Flatbed, capture::PaperSource::Feeder,
+                                           capture::PaperSource::Duplex};
+    const capture::ColourMode modes[] = {capture::ColourMode::Color, capture::ColourMode::Gray,
+                                         capture::ColourMode::Lineart};
+    settings.source = papers[std::max(0, paper_->GetSelection())];
+    settings.mode = modes[std::max(0, mode_->GetSelection())];
+    settings.resolution = kResolutions[std::max(0, resolution_->GetSelection())];
+    wxConfigBase* config = wxConfigBase::Get();
+    config->Write("scan/device", wxString::FromUTF8(settings.device));
+    config->Write("scan/paper", static_cast<long>(paper_->GetSelection()));
+    config->Write("scan/mode", static_cast<long>(mode_->GetSelection()));
+    config->Write("scan/resolution", static_cast<long>(resolution_->GetSelection()));
+
+    pages_ = 0;
+    scan_->Disable();
+    cancel_->Enable();
+    gauge_->SetValue(0);
+    status_->SetLabel(_("Scanning..."));
+    auto source = source_;
+    journal::Session* session = &session_;
+    work_ = std::jthread([this, source, session, settings](std::stop_token stop) {
+        capture::JournalPageSink sink(
+            *session, {[this](const capture::AcquiredPage&, const PageRecord& page) {
+                           CallAfter([this, page] {
+                               ++pages_;
+                               onStored_(page);
+                           });
+                       },
+                       [this](const capture::AcquireProgress& p) {
+                           CallAfter([this, p] {
+                               if (p.fraction >= 0)
+                                   gauge_->SetValue(static_cast<int>(p.fraction * 100));
+                               else
+                                   gauge_->Pulse();
+                               status_->SetLabel(wxString::Format(_("Scanning page %d..."), p.page));
+                           });
+                       },
+                       {}});
+        try {
+            const auto summary = source->acquire(settings, stop, sink);
+            const wxString end = summary.end == capture::AcquireEnd::Cancelled
+                                     ? wxString(_("Cancelled."))
+                                     : summary.end == capture::AcquireEnd::FeederEmpty ? wxString(_("The feeder is empty."))
+                                                                                       : wxString(_("Done."));
+            CallAfter([this, end, n = summary.pages] {
+                finished(wxString::Format(wxPLURAL("%d page scanned. ", "%d pages scanned. ", n), n) + end);
+            });
+        } catch (const std::exception& e) {
+            const std::string message = e.what();
+            CallAfter([this, message, n = static_cast<int>(sink.stored().size())] {
+                finished(wxString::FromUTF8(message) + "\n" +
+                         wxString::Format(wxPLURAL("The %d page scanned before is kept.",
+                                                   "The %d pages scanned before are kept.", n),
+                                          n));
+            });
+        }
+    });
+}
+
+void ScanDialog::onCancel(wxCommandEvent&) {
+    cancel_->Disable();
+    status_->SetLabel(_("Cancelling..."));
+    work_.request_stop(); // the scanner stops after the page it is reading; pages so far stay
+}
+
+void ScanDialog::finished(const wxString& message) {
+    gauge_->SetValue(0);
+    status_->SetLabel(message);
+    status_->Wrap(GetClientSize().x - 24);
+    Layout();
+    cancel_->Disable();
+    scan_->Enable();
+}
+
+} // namespace docdesk::gui

@@ -1,0 +1,54 @@
+#pragma once
+// Scanning from the window: the scanners found (listed in the background, the last one used
+// preselected), the settings users need, and a Scan button. Pages are stored in the session
+// one by one as they come off the scanner and appear in the main window at once; a progress
+// bar shows the page being read, and Cancel stops the batch keeping every page so far.
+#include "core/journal/Session.h"
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+#include <wx/dialog.h>
+
+class wxButton;
+class wxChoice;
+class wxGauge;
+class wxStaticText;
+
+namespace docdesk::capture {
+class PageSource;
+}
+
+namespace docdesk::gui {
+
+class ScanDialog : public wxDialog {
+public:
+    ScanDialog(wxWindow* parent, journal::Session& session, std::function<void(const PageRecord&)> onStored);
+    ~ScanDialog() override;
+
+private:
+    void listDevices();
+    void onScan(wxCommandEvent&);
+    void onCancel(wxCommandEvent&);
+    void finished(const wxString& message);
+    void join();
+
+    journal::Session& session_;
+    std::function<void(const PageRecord&)> onStored_;
+    std::shared_ptr<capture::PageSource> source_;
+    std::vector<std::string> deviceNames_;
+    wxChoice* devices_ = nullptr;
+    wxChoice* paper_ = nullptr;
+    wxChoice* mode_ = nullptr;
+    wxChoice* resolution_ = nullptr;
+    wxButton* scan_ = nullptr;
+    wxButton* cancel_ = nullptr;
+    wxGauge* gauge_ = nullptr;
+    wxStaticText* status_ = nullptr;
+    int pages_ = 0;
+    std::jthread work_; // listing devices or scanning; joined before the dialog goes
+};
+
+} // namespace docdesk::gui
