@@ -84,13 +84,7 @@ int runCamera(const std::vector<std::string>& args) {
     }
     if (newSession && !sessionId.empty())
         throw UsageError(tr("--session and --new-session cannot be combined"));
-    std::unique_ptr<journal::Session> session;
-    if (newSession)
-        session = journal::Session::create(app::sessionsRoot(), app::durableFiles());
-    else if (!sessionId.empty())
-        session = journal::Session::open(sessionDirectory(sessionId), app::durableFiles());
-    else
-        session = app::openLastOrNewSession();
+    std::unique_ptr<journal::Session> session = openSessionForWriting(sessionId, newSession);
 
     std::stop_source stop;
     interrupted = 0;

@@ -41,4 +41,14 @@ std::filesystem::path sessionDirectory(const std::string& id) {
     return dir;
 }
 
+std::unique_ptr<journal::Session> openSessionForWriting(const std::string& id, bool newSession) {
+    if (newSession && !id.empty())
+        throw UsageError(tr("--session and --new-session cannot be combined"));
+    if (newSession)
+        return journal::Session::create(app::sessionsRoot(), app::durableFiles());
+    if (!id.empty())
+        return journal::Session::open(sessionDirectory(id), app::durableFiles());
+    return app::openLastOrNewSession();
+}
+
 } // namespace docdesk::cli

@@ -1,6 +1,9 @@
 #pragma once
 // The docdesk-cli commands. Each takes the arguments after its name and returns the exit code.
+#include "core/journal/Session.h"
+
 #include <filesystem>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -20,6 +23,9 @@ std::string optionValue(const std::vector<std::string>& args, size_t& i);
 double parseDpi(const std::string& text);
 // The folder of session `id`; empty or "latest" means the newest. docdesk::Error when none.
 std::filesystem::path sessionDirectory(const std::string& id);
+// The session a capturing command writes to: a new one, session `id`, or the last one used
+// (a new one when there is none). UsageError when both an id and newSession are given.
+std::unique_ptr<journal::Session> openSessionForWriting(const std::string& id, bool newSession);
 
 int runImport(const std::vector<std::string>& args);
 int runInspect(const std::vector<std::string>& args);

@@ -261,13 +261,7 @@ int showOptions(capture::PageSource& source, const ScanArgs& a) {
 }
 
 int scanIntoSession(capture::PageSource& source, const ScanArgs& a) {
-    std::unique_ptr<journal::Session> session;
-    if (a.newSession)
-        session = journal::Session::create(app::sessionsRoot(), app::durableFiles());
-    else if (!a.session.empty())
-        session = journal::Session::open(sessionDirectory(a.session), app::durableFiles());
-    else
-        session = app::openLastOrNewSession();
+    std::unique_ptr<journal::Session> session = openSessionForWriting(a.session, a.newSession);
     const std::string sessionId = session->summary().id;
 
     capture::JournalPageSink::Callbacks report;

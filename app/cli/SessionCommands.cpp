@@ -156,13 +156,7 @@ int runImport(const std::vector<std::string>& args) {
         throw UsageError(tr("import needs at least one file or folder"));
     if (a.newSession && !a.session.empty())
         throw UsageError(tr("--session and --new-session cannot be combined"));
-    std::unique_ptr<journal::Session> session;
-    if (a.newSession)
-        session = journal::Session::create(app::sessionsRoot(), app::durableFiles());
-    else if (!a.session.empty())
-        session = journal::Session::open(sessionDirectory(a.session), app::durableFiles());
-    else
-        session = app::openLastOrNewSession();
+    std::unique_ptr<journal::Session> session = openSessionForWriting(a.session, a.newSession);
 
     std::vector<fs::path> inputs(a.positional.begin(), a.positional.end());
     int failed = 0;

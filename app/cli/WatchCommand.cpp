@@ -102,13 +102,7 @@ int runWatch(const std::vector<std::string>& args) {
         return 0;
     }
     const WatchArgs a = parseWatch(args);
-    std::unique_ptr<journal::Session> session;
-    if (a.newSession)
-        session = journal::Session::create(app::sessionsRoot(), app::durableFiles());
-    else if (!a.session.empty())
-        session = journal::Session::open(sessionDirectory(a.session), app::durableFiles());
-    else
-        session = app::openLastOrNewSession();
+    std::unique_ptr<journal::Session> session = openSessionForWriting(a.session, a.newSession);
 
     capture::HotFolderOptions options;
     options.once = a.once;

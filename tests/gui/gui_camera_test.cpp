@@ -8,30 +8,12 @@
 #include "tests/support/TestSupport.h"
 
 #include <boost/test/unit_test.hpp>
-#include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <thread>
 
 using namespace docdesk;
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
-
-namespace {
-
-// Pages in the newest session, read through the CLI (read-only while the GUI holds it).
-size_t sessionPages(const fs::path& home) {
-    platform::ChildOptions opts;
-    opts.pipeStdout = true;
-    opts.discardStderr = true;
-    opts.environment["XDG_DATA_HOME"] = (home / "data").string();
-    platform::ChildProcess cli({test::cliPath().string(), "session", "show", "--json"}, opts);
-    const std::string out = cli.readAll();
-    cli.wait();
-    const auto j = nlohmann::json::parse(out, nullptr, false);
-    return j.is_object() ? j["pages"].size() : 0;
-}
-
-} // namespace
 
 BOOST_AUTO_TEST_CASE(the_camera_view_outlines_the_page_and_captures_each_held_page) {
     test::TempDir home;
@@ -67,7 +49,7 @@ BOOST_AUTO_TEST_CASE(the_camera_view_outlines_the_page_and_captures_each_held_pa
     size_t pages = 0;
     for (int i = 0; i < 60 && pages < 2; ++i) {
         std::this_thread::sleep_for(250ms);
-        pages = sessionPages(home.path());
+        pages = test::sessionPageCount(home.path());
     }
     BOOST_TEST(pages == 2u);
 

@@ -7,28 +7,11 @@
 #include "tests/support/TestSupport.h"
 
 #include <boost/test/unit_test.hpp>
-#include <nlohmann/json.hpp>
 #include <thread>
 
 using namespace docdesk;
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
-
-namespace {
-
-size_t sessionPages(const fs::path& home) {
-    platform::ChildOptions opts;
-    opts.pipeStdout = true;
-    opts.discardStderr = true;
-    opts.environment["XDG_DATA_HOME"] = (home / "data").string();
-    platform::ChildProcess cli({test::cliPath().string(), "session", "show", "--json"}, opts);
-    const std::string out = cli.readAll();
-    cli.wait();
-    const auto j = nlohmann::json::parse(out, nullptr, false);
-    return j.is_object() ? j["pages"].size() : 0;
-}
-
-} // namespace
 
 BOOST_AUTO_TEST_CASE(a_page_scanned_in_the_dialog_lands_in_the_session) {
     test::TempDir home;
@@ -51,7 +34,7 @@ BOOST_AUTO_TEST_CASE(a_page_scanned_in_the_dialog_lands_in_the_session) {
         test::runOnDisplay({"xdotool", "windowfocus", "--sync", dialog}, x.display());
         if (i % 4 == 1)
             test::runOnDisplay({"xdotool", "key", "--clearmodifiers", "Return"}, x.display());
-        pages = sessionPages(home.path());
+        pages = test::sessionPageCount(home.path());
     }
     BOOST_TEST(pages == 1u);
     test::runOnDisplay({"import", "-window", "root", (test::artifactsDir() / "gui-scan.png").string()}, x.display());

@@ -1,5 +1,7 @@
 #include "tests/support/TestSupport.h"
 
+#include "platform/ChildProcess.h"
+
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -163,6 +165,35 @@ std::vector<Quad> writeDeskVideo(const fs::path& file) {
 }
 
 fs::path cliPath() { return DOCDESK_TEST_CLI; }
+
+CliRun runCli(const fs::path& home, std::vector<std::string> args, const std::string& language) {
+    args.insert(args.begin(), cliPath().string());
+    platform::ChildOptions opts;
+    opts.pipeStdout = true;
+    opts.discardStderr = true;
+    opts.environment["XDG_DATA_HOME"] = (home / "data").string();
+    opts.environment["LANG"] = "C.UTF-8";
+    opts.environment["LANGUAGE"] = language;
+    platform::ChildProcess p(args, opts);
+    CliRun r;
+    r.out = p.readAll();
+    const auto status = p.wait();
+    r.code = status.exitedNormally() ? status.code : -1;
+    return r;
+}
+
+std::vector<nlohmann::json> jsonLines(const std::string& text) {
+    std::vector<nlohmann::json> out;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);)
+        out.push_back(nlohmann::json::parse(line));
+    return out;
+}
+
+size_t sessionPageCount(const fs::path& home) {
+    const auto j = nlohmann::json::parse(runCli(home, {"session", "show", "--json"}).out, nullptr, false);
+    return j.is_object() ? j["pages"].size() : 0;
+}
 fs::path guiPath() { return DOCDESK_TEST_GUI; }
 fs::path artifactsDir() {
     fs::path dir = DOCDESK_TEST_ARTIFACTS;

@@ -4,6 +4,7 @@
 // the programs under test (passed in by CMake).
 #include <cstddef>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,18 @@ std::vector<Quad> writeDeskVideo(const std::filesystem::path& file);
 
 // Paths of the programs under test (from the build).
 std::filesystem::path cliPath();
+
+// docdesk-cli run with its own XDG_DATA_HOME below `home`, in the C locale (or `language`);
+// stdout captured, stderr discarded.
+struct CliRun {
+    std::string out;
+    int code = -1;   // exit code; -1 when it died from a signal
+};
+CliRun runCli(const std::filesystem::path& home, std::vector<std::string> args, const std::string& language = "");
+// Each line of `text` parsed as JSON (JSON Lines).
+std::vector<nlohmann::json> jsonLines(const std::string& text);
+// Pages in the newest session below `home` (read-only, through the CLI): 0 when there is none.
+size_t sessionPageCount(const std::filesystem::path& home);
 std::filesystem::path guiPath();
 std::filesystem::path artifactsDir(); // screenshots and logs of test runs
 
