@@ -18,33 +18,13 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Run {
-    std::string out;
-    platform::ExitStatus status;
-};
+using Run = test::CliRun;
 
-Run cli(const test::TempDir& home, std::vector<std::string> args, const std::string& language = "") {
-    args.insert(args.begin(), test::cliPath().string());
-    platform::ChildOptions opts;
-    opts.pipeStdout = true;
-    opts.discardStderr = true;
-    opts.environment["XDG_DATA_HOME"] = (home / "data").string();
-    opts.environment["LANG"] = "C.UTF-8";
-    opts.environment["LANGUAGE"] = language;
-    platform::ChildProcess p(args, opts);
-    Run r;
-    r.out = p.readAll();
-    r.status = p.wait();
-    return r;
+Run cli(const test::TempDir& home, const std::vector<std::string>& args, const std::string& language = "") {
+    return test::runCli(home.path(), args, language);
 }
 
-std::vector<json> jsonLines(const std::string& text) {
-    std::vector<json> out;
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);)
-        out.push_back(json::parse(line));
-    return out;
-}
+using test::jsonLines;
 
 } // namespace
 

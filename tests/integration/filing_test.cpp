@@ -74,7 +74,7 @@ BOOST_AUTO_TEST_CASE(a_batch_is_split_named_and_filed_and_filing_again_overwrite
 
     const auto first = cli(home.path(), {"file", "--json", "--target", archive.string(), "--name",
                                          "{field:asn|no-asn}", in.string()});
-    BOOST_TEST(first.code == 0);
+    BOOST_TEST(first.status.code == 0);
     const auto docs = jsonLines(first.out);
     BOOST_REQUIRE(docs.size() == 4u);
     BOOST_TEST(fs::path(docs[0]["file"].get<std::string>()).filename() == "no-asn.pdf");
@@ -106,7 +106,7 @@ BOOST_AUTO_TEST_CASE(a_batch_is_split_named_and_filed_and_filing_again_overwrite
     const std::string before = sha256HexOfFile(archive / "42.pdf");
     const auto second = cli(home.path(), {"file", "--json", "--target", archive.string(), "--name",
                                           "{field:asn|no-asn}", in.string()});
-    BOOST_TEST(second.code == 0);
+    BOOST_TEST(second.status.code == 0);
     BOOST_TEST(fs::exists(archive / "42 (2).pdf"));
     BOOST_TEST(fs::exists(archive / "07-notes (2).txt"));
     BOOST_TEST(sha256HexOfFile(archive / "42.pdf") == before);
@@ -122,7 +122,7 @@ BOOST_AUTO_TEST_CASE(an_unusable_target_is_a_clear_error_and_the_session_keeps_t
     test::writeFile(home / "not-a-folder", "a file where the archive folder should be");
     const auto run = cli(home.path(), {"file", "--json", "--target", (home / "not-a-folder").string(),
                                        (home / "page.jpg").string()});
-    BOOST_TEST(run.code == 1);
+    BOOST_TEST(run.status.code == 1);
     const auto lines = jsonLines(run.out);
     BOOST_REQUIRE(lines.size() == 1u);
     BOOST_TEST(lines[0].contains("error"));
@@ -132,9 +132,9 @@ BOOST_AUTO_TEST_CASE(an_unusable_target_is_a_clear_error_and_the_session_keeps_t
     BOOST_REQUIRE(show["pages"].size() == 1u);
     const auto again = cli(home.path(), {"file", "--json", "--target", (home / "archive").string(), "--session",
                                          show["id"].get<std::string>()});
-    BOOST_TEST(again.code == 0);
+    BOOST_TEST(again.status.code == 0);
     BOOST_TEST(jsonLines(again.out).size() == 1u);
-    BOOST_TEST(cli(home.path(), {"file", "--target", (home / "archive").string()}).code == 2);
+    BOOST_TEST(cli(home.path(), {"file", "--target", (home / "archive").string()}).status.code == 2);
 }
 
 BOOST_AUTO_TEST_CASE(a_hot_folder_with_a_target_files_each_batch_before_moving_it_to_done) {
@@ -154,7 +154,7 @@ BOOST_AUTO_TEST_CASE(a_hot_folder_with_a_target_files_each_batch_before_moving_i
     fs::rename(home.path() / "batch.tif", hot / "batch.tif");
     const auto run = cli(home.path(), {"watch", "--once", "--settle", "0.2", "--json", "--target", archive.string(),
                                        "--name", "letter", hot.string()});
-    BOOST_TEST(run.code == 0);
+    BOOST_TEST(run.status.code == 0);
     BOOST_TEST(fs::exists(hot / "done" / "batch.tif"));
     BOOST_TEST(fs::exists(archive / "letter.pdf"));
     BOOST_TEST(fs::exists(archive / "letter (2).pdf"));
@@ -165,7 +165,7 @@ BOOST_AUTO_TEST_CASE(a_hot_folder_with_a_target_files_each_batch_before_moving_i
     fs::rename(home.path() / "late.jpg", hot / "late.jpg");
     const auto blocked = cli(home.path(), {"watch", "--once", "--settle", "0.2", "--json", "--target",
                                            (home.path() / "blocked").string(), hot.string()});
-    BOOST_TEST(blocked.code == 1);
+    BOOST_TEST(blocked.status.code == 1);
     BOOST_TEST(fs::exists(hot / "failed" / "late.jpg"));
     BOOST_TEST(fs::exists(hot / "failed" / "late.jpg.error.txt"));
 }

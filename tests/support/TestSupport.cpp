@@ -177,8 +177,7 @@ CliRun runCli(const fs::path& home, std::vector<std::string> args, const std::st
     platform::ChildProcess p(args, opts);
     CliRun r;
     r.out = p.readAll();
-    const auto status = p.wait();
-    r.code = status.exitedNormally() ? status.code : -1;
+    r.status = p.wait();
     return r;
 }
 

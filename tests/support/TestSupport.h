@@ -1,5 +1,6 @@
 #pragma once
 #include "core/model/Geometry.h"
+#include "platform/ChildProcess.h"
 // Shared helpers for docdesk's tests: temporary folders, generated fixtures, and the paths of
 // the programs under test (passed in by CMake).
 #include <cstddef>
@@ -48,7 +49,7 @@ std::filesystem::path cliPath();
 // stdout captured, stderr discarded.
 struct CliRun {
     std::string out;
-    int code = -1;   // exit code; -1 when it died from a signal
+    platform::ExitStatus status;
 };
 CliRun runCli(const std::filesystem::path& home, std::vector<std::string> args, const std::string& language = "");
 // Each line of `text` parsed as JSON (JSON Lines).
