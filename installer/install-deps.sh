@@ -10,9 +10,11 @@ build_pkgs=(
   build-essential cmake pkg-config gettext
   libwxgtk3.2-dev libopencv-dev libzxing-dev libcurl4-openssl-dev libsodium-dev
   libboost-test-dev libsane-dev sane-utils libhpdf-dev libpoppler-cpp-dev libsqlite3-dev nlohmann-json3-dev libfmt-dev libqpdf-dev libtiff-dev
+  libsecret-1-dev librsvg2-bin
 )
 test_pkgs=(
   xvfb xauth xdotool imagemagick apache2 strace zbar-tools poppler-utils qpdf img2pdf
+  gnome-keyring dbus-daemon desktop-file-utils appstream
 )
 
 want=("${build_pkgs[@]}")

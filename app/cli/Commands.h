@@ -37,5 +37,8 @@ int runFile(const std::vector<std::string>& args);
 int runScan(const std::vector<std::string>& args);
 int runWatch(const std::vector<std::string>& args);
 int runCamera(const std::vector<std::string>& args);
+int runProfile(const std::vector<std::string>& args);
+int runUpload(const std::vector<std::string>& args);
+int runLedger(const std::vector<std::string>& args);
 
 } // namespace docdesk::cli

@@ -48,6 +48,12 @@ void printUsage() {
         "                        take the pages held still under a webcam or document camera\n"
         "  watch [--once] [--json] FOLDER\n"
         "                        hot folder: store files as they arrive, move them to done/\n"
+        "  profile list|add|edit|remove|test|keygen|sign|import ...\n"
+        "                        gateway profiles and operator bundles ('profile --help')\n"
+        "  upload --profile NAME [--all | ID...] [--json]\n"
+        "                        send the outbox's documents to the gateway (the only\n"
+        "                        command that opens a network connection)\n"
+        "  ledger [--json]       every delivery made: what, where, when, SHA-256\n"
         "\n"
         "Options:\n"
         "  -h, --help            show this help (also after a command)\n"
@@ -94,6 +100,12 @@ int main(int argc, char** argv) {
             return docdesk::cli::runWatch(args);
         if (command == "camera")
             return docdesk::cli::runCamera(args);
+        if (command == "profile")
+            return docdesk::cli::runProfile(args);
+        if (command == "upload")
+            return docdesk::cli::runUpload(args);
+        if (command == "ledger")
+            return docdesk::cli::runLedger(args);
         std::cerr << docdesk::trf("docdesk-cli: unknown command '{}'. Try 'docdesk-cli --help'.", command) << "\n";
         return 2;
     } catch (const docdesk::cli::UsageError& e) {

@@ -1,0 +1,1 @@
+// The filing plan panel (issue 5; being written).

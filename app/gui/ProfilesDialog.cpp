@@ -1,0 +1,1 @@
+// The gateway profiles dialog (issue 6; being written).

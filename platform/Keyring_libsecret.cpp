@@ -1,0 +1,1 @@
+// The OS keyring on Linux: Secret Service through libsecret (to be written).

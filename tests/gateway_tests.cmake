@@ -1,0 +1,1 @@
+# Tests for issue: gateway (owned by whoever builds that part).

@@ -1,0 +1,1 @@
+# Tests for issue: install (owned by whoever builds that part).

@@ -1,0 +1,1 @@
+# Tests for issue: vault (owned by whoever builds that part).
