@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <wx/app.h>
 #include <wx/cmdline.h>
+#include <wx/fileconf.h>
+#include <wx/stdpaths.h>
 #include <wx/image.h>
 #include <wx/intl.h>
 #include <wx/msgdlg.h>
@@ -25,6 +27,9 @@ public:
             return false;
         wxInitAllImageHandlers();
         SetAppName("docdesk");
+        // Settings in $XDG_CONFIG_HOME/docdesk/docdesk.conf, beside the profiles, not in ~/.docdesk.
+        wxStandardPaths::Get().SetFileLayout(wxStandardPaths::FileLayout_XDG);
+        wxConfigBase::Set(new wxFileConfig("docdesk", "", "", "", wxCONFIG_USE_LOCAL_FILE | wxCONFIG_USE_SUBDIR));
 
         std::unique_ptr<journal::Session> session;
         try {

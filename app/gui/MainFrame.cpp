@@ -5,6 +5,7 @@
 
 #include "app/common/AppEnvironment.h"
 #include "app/gui/PageGridPanel.h"
+#include "app/gui/PlanPanel.h"
 #include "capture/files/FileImporter.h"
 #include "core/common/Error.h"
 
@@ -15,6 +16,7 @@
 #include <wx/dirdlg.h>
 #include <wx/menu.h>
 #include <wx/msgdlg.h>
+#include <wx/notebook.h>
 #include <wx/sizer.h>
 #include <wx/statusbr.h>
 
@@ -36,7 +38,21 @@ private:
     MainFrame* frame_;
 };
 
-enum { ID_NEW_SESSION = wxID_HIGHEST + 1, ID_SCAN, ID_CAMERA, ID_WATCH_FOLDER };
+enum {
+    ID_NEW_SESSION = wxID_HIGHEST + 1,
+    ID_SCAN,
+    ID_CAMERA,
+    ID_WATCH_FOLDER,
+    ID_SHOW_PAGES,
+    ID_SHOW_PLAN,
+    ID_UPDATE_PLAN,
+    ID_SPLIT_HERE,
+    ID_MERGE_NEXT,
+    ID_FILE_DOCUMENTS
+};
+
+constexpr size_t kPagesTab = 0;
+constexpr size_t kPlanTab = 1;
 
 } // namespace
 
@@ -45,9 +61,19 @@ MainFrame::MainFrame(std::unique_ptr<journal::Session> session)
       session_(std::move(session)) {
     SetName("docdesk");
     buildMenus();
-    grid_ = new PageGridPanel(this);
+    tabs_ = new wxNotebook(this, wxID_ANY);
+    grid_ = new PageGridPanel(tabs_);
+    plan_ = new PlanPanel(tabs_, session_.get());
+    tabs_->AddPage(grid_, _("Pages"));
+    tabs_->AddPage(plan_, _("Filing Plan"));
+    plan_->onProgress = [this](size_t done, size_t total, const wxString& text) { onPlanProgress(done, total, text); };
+    tabs_->Bind(wxEVT_NOTEBOOK_PAGE_CHANGED, [this](wxBookCtrlEvent& e) {
+        if (static_cast<size_t>(e.GetSelection()) == kPlanTab)
+            plan_->updateIfStale();
+        e.Skip();
+    });
     auto* sizer = new wxBoxSizer(wxVERTICAL);
-    sizer->Add(grid_, 1, wxEXPAND);
+    sizer->Add(tabs_, 1, wxEXPAND);
     SetSizer(sizer);
     CreateStatusBar(3);
     const int widths[] = {-1, 200, 140};
@@ -92,10 +118,22 @@ void MainFrame::buildMenus() {
     capture->Append(ID_CAMERA, _("&Camera...\tCtrl+K"), _("Take pages with a webcam or document camera"));
     capture->AppendCheckItem(ID_WATCH_FOLDER, _("&Watch a Folder..."),
                              _("Store every file that arrives in a folder (a hot folder), then move it to done/"));
+    auto* view = new wxMenu;
+    view->Append(ID_SHOW_PAGES, _("&Pages\tCtrl+1"), _("Show the session's pages"));
+    view->Append(ID_SHOW_PLAN, _("&Filing Plan\tCtrl+2"), _("Show the pages grouped into documents"));
+    auto* documents = new wxMenu;
+    documents->Append(ID_UPDATE_PLAN, _("&Update Plan\tF5"), _("Plan the session's pages into documents again"));
+    documents->Append(ID_SPLIT_HERE, _("&Split Here\tCtrl+B"), _("Start a new document at the selected page"));
+    documents->Append(ID_MERGE_NEXT, _("&Merge with Next\tCtrl+M"), _("Join the selected document and the next one"));
+    documents->AppendSeparator();
+    documents->Append(ID_FILE_DOCUMENTS, _("&File Documents\tCtrl+Shift+F"),
+                      _("Write the documents as PDF files into the archive folder"));
     help->Append(wxID_ABOUT, _("&About docdesk"));
     auto* bar = new wxMenuBar;
     bar->Append(file, _("&File"));
     bar->Append(capture, _("&Capture"));
+    bar->Append(view, _("&View"));
+    bar->Append(documents, _("&Documents"));
     bar->Append(help, _("&Help"));
     SetMenuBar(bar);
     Bind(wxEVT_MENU, &MainFrame::onOpen, this, wxID_OPEN);
@@ -103,6 +141,12 @@ void MainFrame::buildMenus() {
     Bind(wxEVT_MENU, &MainFrame::onCamera, this, ID_CAMERA);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { openScanner(); }, ID_SCAN);
     Bind(wxEVT_MENU, &MainFrame::onWatchFolder, this, ID_WATCH_FOLDER);
+    Bind(wxEVT_MENU, [this](wxCommandEvent&) { tabs_->SetSelection(kPagesTab); }, ID_SHOW_PAGES);
+    Bind(wxEVT_MENU, [this](wxCommandEvent&) { tabs_->SetSelection(kPlanTab); }, ID_SHOW_PLAN);
+    Bind(wxEVT_MENU, [this](wxCommandEvent&) { showPlan(); }, ID_UPDATE_PLAN);
+    Bind(wxEVT_MENU, [this](wxCommandEvent&) { tabs_->SetSelection(kPlanTab); plan_->splitHere(); }, ID_SPLIT_HERE);
+    Bind(wxEVT_MENU, [this](wxCommandEvent&) { tabs_->SetSelection(kPlanTab); plan_->mergeWithNext(); }, ID_MERGE_NEXT);
+    Bind(wxEVT_MENU, [this](wxCommandEvent&) { tabs_->SetSelection(kPlanTab); plan_->fileDocuments(); }, ID_FILE_DOCUMENTS);
     Bind(wxEVT_MENU, &MainFrame::onQuit, this, wxID_EXIT);
     Bind(wxEVT_MENU, &MainFrame::onAbout, this, wxID_ABOUT);
 }
@@ -130,6 +174,19 @@ void MainFrame::showProgress(size_t done, size_t total) {
     gauge_->SetRange(static_cast<int>(total));
     gauge_->SetValue(static_cast<int>(done));
     gauge_->Show();
+}
+
+void MainFrame::showPlan() {
+    if (tabs_->GetSelection() != static_cast<int>(kPlanTab))
+        tabs_->SetSelection(kPlanTab); // plans when stale
+    else
+        plan_->updatePlan();
+}
+
+void MainFrame::onPlanProgress(size_t done, size_t total, const wxString& text) {
+    if (!text.empty())
+        SetStatusText(text);
+    showProgress(done, total);
 }
 
 void MainFrame::importPaths(const std::vector<std::filesystem::path>& paths) {
@@ -207,6 +264,7 @@ void MainFrame::onNewSession(wxCommandEvent&) {
         const bool watching = watcher_.joinable();
         stopWatching();
         importers_.clear();
+        plan_->setSession(fresh.get());
         session_ = std::move(fresh);
         grid_->setPages({});
         updateTitle();

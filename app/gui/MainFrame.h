@@ -10,10 +10,12 @@
 #include <wx/frame.h>
 
 class wxGauge;
+class wxNotebook;
 
 namespace docdesk::gui {
 
 class PageGridPanel;
+class PlanPanel;
 
 class MainFrame : public wxFrame {
 public:
@@ -26,6 +28,8 @@ public:
     void openCamera(const std::string& device = {});
     // Opens the scan dialog (scanners are listed in the background).
     void openScanner();
+    // Shows the filing plan tab and plans the pages (F5).
+    void showPlan();
     // Watches a hot folder: files arriving there are stored in the session (Capture menu).
     void startWatching(const std::filesystem::path& folder);
 
@@ -43,9 +47,12 @@ private:
     void showPageCount();
     void showProgress(size_t done, size_t total);
     void placeGauge();
+    void onPlanProgress(size_t done, size_t total, const wxString& text);
 
     std::unique_ptr<journal::Session> session_;
+    wxNotebook* tabs_ = nullptr;
     PageGridPanel* grid_ = nullptr;
+    PlanPanel* plan_ = nullptr;
     wxGauge* gauge_ = nullptr; // in the status bar while an import runs
     size_t filesQueued_ = 0;
     size_t filesDone_ = 0;

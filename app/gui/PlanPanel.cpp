@@ -1,1 +1,445 @@
-// The filing plan panel (issue 5; being written).
+#include "app/gui/PlanPanel.h"
+
+#include "app/common/AppEnvironment.h"
+#include "app/gui/PlanView.h"
+#include "core/rules/RulesFile.h"
+
+#include <ctime>
+#include <wx/button.h>
+#include <wx/choice.h>
+#include <wx/config.h>
+#include <wx/dataview.h>
+#include <wx/filepicker.h>
+#include <wx/msgdlg.h>
+#include <wx/sizer.h>
+#include <wx/splitter.h>
+#include <wx/stattext.h>
+#include <wx/stdpaths.h>
+#include <wx/textdlg.h>
+
+namespace docdesk::gui {
+namespace {
+
+wxString defaultArchiveFolder() {
+    return wxStandardPaths::Get().GetDocumentsDir() + wxFILE_SEP_PATH + "docdesk";
+}
+
+wxString fieldOrigin(const rules::FieldValue& value) {
+    if (value.origin == rules::FieldOrigin::User)
+        return _("typed");
+    if (value.page)
+        return wxString::Format(_("barcode, page %zu"), *value.page + 1);
+    return _("barcode");
+}
+
+} // namespace
+
+PlanPanel::PlanPanel(wxWindow* parent, journal::Session* session) : wxPanel(parent, wxID_ANY), session_(session) {
+    SetName(_("Filing plan"));
+    buildControls();
+}
+
+PlanPanel::~PlanPanel() {
+    if (worker_.joinable()) {
+        worker_.request_stop();
+        worker_.join();
+    }
+}
+
+void PlanPanel::buildControls() {
+    wxConfigBase* config = wxConfigBase::Get();
+    auto* update = new wxButton(this, wxID_ANY, _("&Update Plan"));
+    update->SetToolTip(_("Plan the session's pages into documents again (F5)"));
+    auto* split = new wxButton(this, wxID_ANY, _("S&plit Here"));
+    split->SetToolTip(_("Start a new document at the selected page (Ctrl+B)"));
+    auto* merge = new wxButton(this, wxID_ANY, _("&Merge with Next"));
+    merge->SetToolTip(_("Join the selected document and the one after it (Ctrl+M)"));
+    fileButton_ = new wxButton(this, wxID_ANY, _("&File Documents"));
+    fileButton_->SetToolTip(_("Write the documents as PDF files into the archive folder (Ctrl+Shift+F)"));
+
+    rulesFile_ = new wxFilePickerCtrl(this, wxID_ANY, config->Read("plan/rules", ""), _("Choose a rules file"),
+                                      _("Rules files") + " (*.jsonc;*.json)|*.jsonc;*.json|" + _("All files") + "|*",
+                                      wxDefaultPosition, wxDefaultSize, wxFLP_OPEN | wxFLP_FILE_MUST_EXIST | wxFLP_USE_TEXTCTRL);
+    rulesFile_->SetName(_("Rules file"));
+    rulesFile_->SetToolTip(_("Empty: the standard rules (PATCHT separator sheets, ASN barcodes)"));
+    rulesProfile_ = new wxChoice(this, wxID_ANY);
+    rulesProfile_->SetName(_("Rules profile"));
+    archive_ = new wxDirPickerCtrl(this, wxID_ANY, config->Read("plan/archive", defaultArchiveFolder()),
+                                   _("Choose the archive folder"), wxDefaultPosition, wxDefaultSize,
+                                   wxDIRP_USE_TEXTCTRL);
+    archive_->SetName(_("Archive folder"));
+
+    auto* actions = new wxBoxSizer(wxHORIZONTAL);
+    actions->Add(update, 0, wxRIGHT, 6);
+    actions->Add(split, 0, wxRIGHT, 6);
+    actions->Add(merge, 0, wxRIGHT, 18);
+    actions->Add(new wxStaticText(this, wxID_ANY, _("Rules:")), 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, 4);
+    actions->Add(rulesFile_, 1, wxALIGN_CENTER_VERTICAL | wxRIGHT, 4);
+    actions->Add(rulesProfile_, 0, wxALIGN_CENTER_VERTICAL);
+    auto* target = new wxBoxSizer(wxHORIZONTAL);
+    target->Add(new wxStaticText(this, wxID_ANY, _("Archive folder:")), 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, 4);
+    target->Add(archive_, 1, wxALIGN_CENTER_VERTICAL | wxRIGHT, 6);
+    target->Add(fileButton_, 0, wxALIGN_CENTER_VERTICAL);
+
+    auto* splitter = new wxSplitterWindow(this, wxID_ANY, wxDefaultPosition, wxDefaultSize, wxSP_LIVE_UPDATE | wxSP_3DSASH);
+    view_ = new PlanView(splitter);
+    auto* side = new wxPanel(splitter);
+    summary_ = new wxStaticText(side, wxID_ANY, "");
+    fields_ = new wxDataViewListCtrl(side, wxID_ANY, wxDefaultPosition, wxDefaultSize, wxDV_ROW_LINES | wxDV_SINGLE);
+    fields_->SetName(_("Fields of the selected document"));
+    fields_->AppendTextColumn(_("Field"), wxDATAVIEW_CELL_INERT, 110);
+    fields_->AppendTextColumn(_("Value"), wxDATAVIEW_CELL_EDITABLE, 150);
+    fields_->AppendTextColumn(_("From"), wxDATAVIEW_CELL_INERT, 110);
+    auto* add = new wxButton(side, wxID_ANY, _("&Add Field..."));
+    auto* remove = new wxButton(side, wxID_ANY, _("&Remove Field"));
+    warnings_ = new wxStaticText(side, wxID_ANY, "");
+    warnings_->SetForegroundColour(wxColour(190, 100, 0));
+    auto* fieldButtons = new wxBoxSizer(wxHORIZONTAL);
+    fieldButtons->Add(add, 0, wxRIGHT, 6);
+    fieldButtons->Add(remove);
+    auto* sideSizer = new wxBoxSizer(wxVERTICAL);
+    sideSizer->Add(summary_, 0, wxALL | wxEXPAND, 6);
+    sideSizer->Add(new wxStaticText(side, wxID_ANY, _("Fields of the selected document:")), 0, wxLEFT | wxRIGHT, 6);
+    sideSizer->Add(fields_, 1, wxALL | wxEXPAND, 6);
+    sideSizer->Add(fieldButtons, 0, wxLEFT | wxRIGHT | wxBOTTOM, 6);
+    sideSizer->Add(warnings_, 0, wxALL | wxEXPAND, 6);
+    side->SetSizer(sideSizer);
+    splitter->SetMinimumPaneSize(200);
+    splitter->SetSashGravity(1.0);
+    splitter->SplitVertically(view_, side, -380);
+
+    auto* sizer = new wxBoxSizer(wxVERTICAL);
+    sizer->Add(actions, 0, wxALL | wxEXPAND, 6);
+    sizer->Add(target, 0, wxLEFT | wxRIGHT | wxBOTTOM | wxEXPAND, 6);
+    sizer->Add(splitter, 1, wxEXPAND);
+    SetSizer(sizer);
+
+    update->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { updatePlan(); });
+    split->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { splitHere(); });
+    merge->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { mergeWithNext(); });
+    fileButton_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { fileDocuments(); });
+    add->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { addField(); });
+    remove->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { removeField(); });
+    fields_->Bind(wxEVT_DATAVIEW_ITEM_VALUE_CHANGED, &PlanPanel::onFieldEdited, this);
+    rulesFile_->Bind(wxEVT_FILEPICKER_CHANGED, [this](wxFileDirPickerEvent&) {
+        wxConfigBase::Get()->Write("plan/rules", rulesFile_->GetPath());
+        loadRulesProfiles();
+        updatePlan();
+    });
+    rulesProfile_->Bind(wxEVT_CHOICE, [this](wxCommandEvent&) {
+        wxConfigBase::Get()->Write("plan/rules_profile", rulesProfile_->GetStringSelection());
+        updatePlan();
+    });
+    archive_->Bind(wxEVT_DIRPICKER_CHANGED,
+                   [this](wxFileDirPickerEvent&) { wxConfigBase::Get()->Write("plan/archive", archive_->GetPath()); });
+    view_->onSelectionChanged = [this] { showFields(); };
+    loadRulesProfiles();
+    showPlan();
+}
+
+void PlanPanel::loadRulesProfiles() {
+    rulesProfile_->Clear();
+    const wxString path = rulesFile_->GetPath();
+    if (path.empty()) {
+        rulesProfile_->Append(_("Standard rules"));
+        rulesProfile_->SetSelection(0);
+        rulesProfile_->Disable();
+        return;
+    }
+    rulesProfile_->Enable();
+    try {
+        const auto file = rules::loadRulesFile(std::filesystem::path(path.utf8_string()));
+        const wxString wanted = wxConfigBase::Get()->Read("plan/rules_profile", "");
+        for (const auto& p : file.profiles)
+            rulesProfile_->Append(wxString::FromUTF8(p.name));
+        int selection = rulesProfile_->FindString(wanted);
+        if (selection == wxNOT_FOUND)
+            selection = rulesProfile_->FindString(wxString::FromUTF8(file.profile().name));
+        rulesProfile_->SetSelection(selection == wxNOT_FOUND ? 0 : selection);
+    } catch (const std::exception&) {
+        // makePlanner() reports the problem when the plan is made.
+    }
+}
+
+std::optional<rules::FilingPlanner> PlanPanel::makePlanner() {
+    rules::FilingRules filingRules;
+    const wxString path = rulesFile_->GetPath();
+    if (!path.empty()) {
+        try {
+            const auto file = rules::loadRulesFile(std::filesystem::path(path.utf8_string()));
+            filingRules = file.profile(rulesProfile_->GetStringSelection().utf8_string()).rules;
+        } catch (const std::exception& e) {
+            wxMessageBox(wxString::FromUTF8(e.what()), _("The rules cannot be used"), wxOK | wxICON_ERROR, this);
+            return std::nullopt;
+        }
+    }
+    rules::NamingContext naming;
+    const std::time_t now = std::time(nullptr);
+    if (const std::tm* local = std::localtime(&now))
+        naming.date = *local;
+    return rules::FilingPlanner(filingRules, naming);
+}
+
+void PlanPanel::setSession(journal::Session* session) {
+    if (worker_.joinable()) {
+        worker_.request_stop();
+        worker_.join();
+    }
+    workDone_ = true;
+    session_ = session;
+    batch_ = {};
+    plan_ = {};
+    planned_ = false;
+    pagesWhenPlanned_ = 0;
+    view_->clear();
+    showPlan();
+}
+
+void PlanPanel::runInBackground(std::function<void(std::stop_token)> work) {
+    if (worker_.joinable())
+        worker_.join(); // the previous run has finished (busy() was false)
+    workDone_ = false;
+    worker_ = std::jthread([this, work = std::move(work)](std::stop_token stop) {
+        work(stop);
+        CallAfter([this] {
+            workDone_ = true;
+            if (onProgress)
+                onProgress(0, 0, {});
+        });
+    });
+}
+
+void PlanPanel::updateIfStale() {
+    if (!busy() && session_ != nullptr && (!planned_ || session_->pages().size() != pagesWhenPlanned_))
+        updatePlan();
+}
+
+void PlanPanel::updatePlan() {
+    if (busy() || session_ == nullptr)
+        return;
+    planner_ = makePlanner();
+    if (!planner_)
+        return;
+    journal::Session* session = session_;
+    auto pages = session->pages();
+    const size_t count = pages.size();
+    if (onProgress)
+        onProgress(0, count, _("Analysing pages..."));
+    runInBackground([this, session, pages = std::move(pages), count](std::stop_token stop) {
+        app::PreparedBatch batch;
+        std::string failure;
+        try {
+            app::AnalysisWorker worker;
+            batch = app::prepareBatch(*session, pages, worker, 300, stop, [this](size_t done, size_t total) {
+                CallAfter([this, done, total] {
+                    if (onProgress)
+                        onProgress(done, total, wxString::Format(_("Analysing page %zu of %zu..."), done, total));
+                });
+            });
+        } catch (const std::exception& e) {
+            failure = e.what();
+        }
+        if (stop.stop_requested())
+            return;
+        CallAfter([this, batch = std::move(batch), failure, count]() mutable {
+            if (!failure.empty()) {
+                wxMessageBox(wxString::FromUTF8(failure), _("The plan cannot be made"), wxOK | wxICON_ERROR, this);
+                return;
+            }
+            batch_ = std::move(batch);
+            plan_ = planner_->plan(batch_.planPages);
+            planned_ = true;
+            pagesWhenPlanned_ = count;
+            showPlan();
+            view_->SetFocus(); // arrows, Ctrl+B and Ctrl+M act on the plan from here
+            if (onProgress)
+                onProgress(0, 0, wxString::Format(wxPLURAL("Planned %zu page into %zu documents",
+                                                           "Planned %zu pages into %zu documents", count),
+                                                  count, plan_.documents.size()));
+        });
+    });
+}
+
+void PlanPanel::showPlan() {
+    if (!planned_) {
+        summary_->SetLabel(_("No plan yet."));
+        view_->clear();
+        showFields();
+        return;
+    }
+    view_->setPlan(plan_, batch_.planPages, batch_.imagePages);
+    wxString text = wxString::Format(wxPLURAL("%zu document", "%zu documents", plan_.documents.size()),
+                                     plan_.documents.size());
+    if (!plan_.dropped.empty())
+        text += ", " + wxString::Format(wxPLURAL("%zu page left out", "%zu pages left out", plan_.dropped.size()),
+                                        plan_.dropped.size());
+    if (!batch_.passThrough.empty())
+        text += ", " + wxString::Format(wxPLURAL("%zu file filed as it is", "%zu files filed as they are",
+                                                 batch_.passThrough.size()),
+                                        batch_.passThrough.size());
+    if (!batch_.analysisErrors.empty())
+        text += "\n" + wxString::Format(wxPLURAL("%zu page could not be analysed", "%zu pages could not be analysed",
+                                                 batch_.analysisErrors.size()),
+                                        batch_.analysisErrors.size());
+    summary_->SetLabel(text);
+    showFields();
+    Layout();
+}
+
+void PlanPanel::showFields() {
+    fields_->DeleteAllItems();
+    warnings_->SetLabel("");
+    const auto selected = view_->selectedDocument();
+    if (!planned_ || !selected || *selected >= plan_.documents.size())
+        return;
+    const auto& doc = plan_.documents[*selected];
+    for (const auto& [name, value] : doc.fields) {
+        wxVector<wxVariant> row;
+        row.push_back(wxVariant(wxString::FromUTF8(name)));
+        row.push_back(wxVariant(wxString::FromUTF8(value.value)));
+        row.push_back(wxVariant(fieldOrigin(value)));
+        fields_->AppendItem(row);
+    }
+    wxString warnings;
+    for (const auto& w : doc.warnings)
+        warnings += wxString::FromUTF8("⚠ ") + wxString::FromUTF8(w) + "\n";
+    warnings_->SetLabel(warnings);
+    warnings_->Wrap(std::max(200, warnings_->GetParent()->GetClientSize().x - 12));
+    GetSizer()->Layout();
+}
+
+void PlanPanel::setUserField(const std::string& name, const std::string& value) {
+    const auto selected = view_->selectedDocument();
+    if (!planner_ || !selected)
+        return;
+    auto fields = plan_.documents[*selected].userFields;
+    fields[name] = value; // an empty value removes the field
+    plan_ = planner_->withUserFields(plan_, batch_.planPages, *selected, fields);
+    const size_t position = view_->selectedPosition();
+    showPlan();
+    view_->select(*selected, position);
+}
+
+void PlanPanel::onFieldEdited(wxDataViewEvent& event) {
+    const int row = fields_->ItemToRow(event.GetItem());
+    if (row == wxNOT_FOUND)
+        return;
+    const std::string name = fields_->GetTextValue(static_cast<unsigned>(row), 0).utf8_string();
+    const std::string value = fields_->GetTextValue(static_cast<unsigned>(row), 1).utf8_string();
+    // Applied after the editor has closed: the list is rebuilt from the new plan.
+    CallAfter([this, name, value] { setUserField(name, value); });
+}
+
+void PlanPanel::addField() {
+    if (!view_->selectedDocument())
+        return;
+    const wxString name = wxGetTextFromUser(_("Name of the field (letters, digits, _ and -):"), _("Add Field"), "", this);
+    if (name.empty())
+        return;
+    if (!name.IsAscii() || name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") !=
+                               wxString::npos) {
+        wxMessageBox(_("A field name may only contain letters, digits, _ and -."), _("Add Field"), wxOK | wxICON_WARNING,
+                     this);
+        return;
+    }
+    const wxString value = wxGetTextFromUser(wxString::Format(_("Value of %s:"), name), _("Add Field"), "", this);
+    if (!value.empty())
+        setUserField(name.utf8_string(), value.utf8_string());
+}
+
+void PlanPanel::removeField() {
+    const int row = fields_->GetSelectedRow();
+    if (row == wxNOT_FOUND)
+        return;
+    setUserField(fields_->GetTextValue(static_cast<unsigned>(row), 0).utf8_string(), "");
+}
+
+void PlanPanel::splitHere() {
+    const auto selected = view_->selectedDocument();
+    if (!planner_ || !selected)
+        return;
+    const size_t position = view_->selectedPosition();
+    if (position == 0) {
+        if (onProgress)
+            onProgress(0, 0, _("Select a page after the first one of a document to split it there."));
+        return;
+    }
+    plan_ = planner_->split(plan_, batch_.planPages, *selected, position);
+    showPlan();
+    view_->select(*selected + 1, 0);
+}
+
+void PlanPanel::mergeWithNext() {
+    const auto selected = view_->selectedDocument();
+    if (!planner_ || !selected)
+        return;
+    if (*selected + 1 >= plan_.documents.size()) {
+        if (onProgress)
+            onProgress(0, 0, _("The last document has no next one to merge with."));
+        return;
+    }
+    const size_t position = view_->selectedPosition();
+    plan_ = planner_->merge(plan_, batch_.planPages, *selected);
+    showPlan();
+    view_->select(*selected, position);
+}
+
+void PlanPanel::fileDocuments() {
+    if (busy() || session_ == nullptr)
+        return;
+    if (!planned_ || (plan_.documents.empty() && batch_.passThrough.empty())) {
+        if (onProgress)
+            onProgress(0, 0, _("There is nothing to file yet: capture pages and update the plan (F5)."));
+        return;
+    }
+    const wxString folder = archive_->GetPath();
+    if (folder.empty()) {
+        wxMessageBox(_("Choose the archive folder first."), _("File Documents"), wxOK | wxICON_INFORMATION, this);
+        return;
+    }
+    wxConfigBase::Get()->Write("plan/archive", folder);
+    const std::filesystem::path root(folder.utf8_string());
+    journal::Session* session = session_;
+    auto batch = batch_;
+    auto plan = plan_;
+    const size_t total = plan.documents.size() + batch.passThrough.size();
+    if (onProgress)
+        onProgress(0, total, _("Filing..."));
+    runInBackground([this, session, batch = std::move(batch), plan = std::move(plan), root, total](std::stop_token stop) {
+        app::EditedPlanFiling result;
+        std::string failure;
+        try {
+            std::filesystem::create_directories(root);
+            output::LocalArchive archive(root, app::durableFiles());
+            result = app::fileEditedPlan(*session, batch, plan, archive, {}, stop, [this, total](const pipeline::FilingProgress& p) {
+                CallAfter([this, p, total] {
+                    if (onProgress)
+                        onProgress(p.documentsDone, total,
+                                   wxString::Format(_("Filing document %zu of %zu..."), p.documentsDone + 1, total));
+                });
+            });
+        } catch (const std::exception& e) {
+            failure = e.what();
+        }
+        CallAfter([this, result = std::move(result), failure, root] {
+            wxString errors = wxString::FromUTF8(failure);
+            size_t filed = 0;
+            for (const auto* list : {&result.filed, &result.passThroughFiled})
+                for (const auto& d : *list) {
+                    if (d.ok())
+                        ++filed;
+                    else if (d.status == pipeline::FilingStatus::Failed)
+                        errors += wxString::FromUTF8(d.error) + "\n";
+                }
+            const wxString where = wxString::FromUTF8(root.string());
+            if (onProgress)
+                onProgress(0, 0, wxString::Format(wxPLURAL("Filed %zu document into %s", "Filed %zu documents into %s", filed),
+                                                  filed, where));
+            if (!errors.empty())
+                wxMessageBox(errors + "\n" + _("The pages stay in the session; nothing was overwritten."),
+                             _("Some documents were not filed"), wxOK | wxICON_WARNING, this);
+        });
+    });
+}
+
+} // namespace docdesk::gui

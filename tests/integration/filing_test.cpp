@@ -7,8 +7,6 @@
 #include "platform/ChildProcess.h"
 #include "tests/support/TestSupport.h"
 
-#include <ZXing/BitMatrix.h>
-#include <ZXing/MultiFormatWriter.h>
 #include <boost/test/unit_test.hpp>
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
@@ -25,37 +23,11 @@ using test::jsonLines;
 
 test::CliRun cli(const fs::path& home, const std::vector<std::string>& args) { return test::runCli(home, args); }
 
-// A 200-dpi A4 grey page with lines of text and, optionally, a barcode.
-void writePage(const fs::path& file, int number, const std::string& code = {},
-               ZXing::BarcodeFormat format = ZXing::BarcodeFormat::QRCode) {
-    cv::Mat page(2339, 1654, CV_8UC1, cv::Scalar(245));
-    for (int y = 500; y < 2100; y += 60)
-        cv::putText(page, "Page " + std::to_string(number) + " of the batch, some words here", {150, y},
-                    cv::FONT_HERSHEY_SIMPLEX, 1.0, cv::Scalar(30), 2);
-    if (!code.empty()) {
-        const bool linear = format != ZXing::BarcodeFormat::QRCode;
-        const auto bits = ZXing::MultiFormatWriter(format).setMargin(10).encode(code, linear ? 700 : 260, linear ? 200 : 260);
-        cv::Mat symbol(bits.height(), bits.width(), CV_8UC1);
-        for (int y = 0; y < bits.height(); ++y)
-            for (int x = 0; x < bits.width(); ++x)
-                symbol.at<uchar>(y, x) = bits.get(x, y) ? 0 : 255;
-        symbol.copyTo(page(cv::Rect(cv::Point(page.cols - symbol.cols - 100, 120), symbol.size())));
-    }
-    cv::imwrite(file.string(), page, {cv::IMWRITE_JPEG_QUALITY, 80});
+void writePage(const fs::path& file, int number, const std::string& code = {}, const std::string& format = "QRCode") {
+    test::writeBatchPage(file, number, code, format);
 }
 
-int pdfPages(const fs::path& pdf) {
-    platform::ChildOptions opts;
-    opts.pipeStdout = true;
-    opts.discardStderr = true;
-    platform::ChildProcess p({"pdfinfo", pdf.string()}, opts);
-    std::istringstream in(p.readAll());
-    p.wait();
-    for (std::string line; std::getline(in, line);)
-        if (line.starts_with("Pages:"))
-            return std::stoi(line.substr(6));
-    return -1;
-}
+int pdfPages(const fs::path& pdf) { return test::pdfPageCount(pdf); }
 
 } // namespace
 
@@ -64,7 +36,7 @@ BOOST_AUTO_TEST_CASE(a_batch_is_split_named_and_filed_and_filing_again_overwrite
     const fs::path in = home.path() / "batch";
     fs::create_directories(in);
     writePage(in / "01.jpg", 1);
-    writePage(in / "02.jpg", 2, "PATCHT", ZXing::BarcodeFormat::Code128);
+    writePage(in / "02.jpg", 2, "PATCHT", "Code128");
     writePage(in / "03.jpg", 3, "ASN000042");
     writePage(in / "04.jpg", 4);
     writePage(in / "05.jpg", 5, "ASN000043");
@@ -145,7 +117,7 @@ BOOST_AUTO_TEST_CASE(a_hot_folder_with_a_target_files_each_batch_before_moving_i
     const fs::path pages = home.path() / "pages";
     fs::create_directories(pages);
     writePage(pages / "1.jpg", 1);
-    writePage(pages / "2.jpg", 2, "PATCHT", ZXing::BarcodeFormat::Code128);
+    writePage(pages / "2.jpg", 2, "PATCHT", "Code128");
     writePage(pages / "3.jpg", 3);
     std::vector<cv::Mat> tiff;
     for (const char* name : {"1.jpg", "2.jpg", "3.jpg"})

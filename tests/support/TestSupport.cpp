@@ -2,6 +2,9 @@
 
 #include "platform/ChildProcess.h"
 
+#include <ZXing/BarcodeFormat.h>
+#include <ZXing/BitMatrix.h>
+#include <ZXing/MultiFormatWriter.h>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -198,6 +201,38 @@ fs::path artifactsDir() {
     fs::path dir = DOCDESK_TEST_ARTIFACTS;
     fs::create_directories(dir);
     return dir;
+}
+
+void writeBatchPage(const std::filesystem::path& file, int number, const std::string& code, const std::string& format) {
+    cv::Mat page(2339, 1654, CV_8UC1, cv::Scalar(245));
+    for (int y = 500; y < 2100; y += 60)
+        cv::putText(page, "Page " + std::to_string(number) + " of the batch, some words here", {150, y},
+                    cv::FONT_HERSHEY_SIMPLEX, 1.0, cv::Scalar(30), 2);
+    if (!code.empty()) {
+        const auto zxFormat = ZXing::BarcodeFormatFromString(format);
+        const bool linear = zxFormat != ZXing::BarcodeFormat::QRCode;
+        const auto bits =
+            ZXing::MultiFormatWriter(zxFormat).setMargin(10).encode(code, linear ? 700 : 260, linear ? 200 : 260);
+        cv::Mat symbol(bits.height(), bits.width(), CV_8UC1);
+        for (int y = 0; y < bits.height(); ++y)
+            for (int x = 0; x < bits.width(); ++x)
+                symbol.at<uchar>(y, x) = bits.get(x, y) ? 0 : 255;
+        symbol.copyTo(page(cv::Rect(cv::Point(page.cols - symbol.cols - 100, 120), symbol.size())));
+    }
+    cv::imwrite(file.string(), page, {cv::IMWRITE_JPEG_QUALITY, 80});
+}
+
+int pdfPageCount(const std::filesystem::path& pdf) {
+    platform::ChildOptions opts;
+    opts.pipeStdout = true;
+    opts.discardStderr = true;
+    platform::ChildProcess p({"pdfinfo", pdf.string()}, opts);
+    std::istringstream in(p.readAll());
+    p.wait();
+    for (std::string line; std::getline(in, line);)
+        if (line.starts_with("Pages:"))
+            return std::stoi(line.substr(6));
+    return -1;
 }
 
 } // namespace docdesk::test

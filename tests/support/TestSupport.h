@@ -42,6 +42,13 @@ std::string minimalPdf(int pages);
 // the corners of each page where it is held (clockwise from top-left, frame pixels).
 std::vector<Quad> writeDeskVideo(const std::filesystem::path& file);
 
+// A 200-dpi A4 grey JPEG page of a batch: lines of text naming page `number` and, when `code`
+// is given, a barcode at the top right ("QRCode", "Code128", or another ZXing format name).
+void writeBatchPage(const std::filesystem::path& file, int number, const std::string& code = {},
+                    const std::string& format = "QRCode");
+// Pages of a PDF as pdfinfo counts them; -1 when it cannot be read.
+int pdfPageCount(const std::filesystem::path& pdf);
+
 // Paths of the programs under test (from the build).
 std::filesystem::path cliPath();
 

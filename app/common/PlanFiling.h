@@ -1,0 +1,56 @@
+#pragma once
+// The filing plan as the window works with it, in two steps with the user in between:
+// prepareBatch() analyses what needs it and turns the session's pages into plan pages;
+// the user looks at the plan, merges, splits and types fields; fileEditedPlan() renders the
+// edited plan into the archive and places pass-through entries as they are. Both run on a
+// background thread (no wx here) and take a stop token.
+#include "app/common/AnalysisWorker.h"
+#include "core/export/LocalArchive.h"
+#include "core/journal/Session.h"
+#include "core/pipeline/Filing.h"
+#include "core/rules/FilingPlan.h"
+
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <stop_token>
+#include <string>
+#include <vector>
+
+namespace docdesk::app {
+
+struct PreparedBatch {
+    std::vector<rules::PlanPage> planPages; // the image pages, in session order
+    std::vector<PageRecord> imagePages;     // the same pages' records (same index)
+    std::vector<PageRecord> passThrough;    // entries filed as they are, in order
+    std::vector<std::string> analysisErrors; // "source page N: reason" (the pages stay planned)
+};
+
+// Analyses `pages` without a stored analysis in `worker` (and stores the result on the page),
+// then makes their plan pages. `onAnalysed(done, total)` reports progress. When stopped, the
+// result holds the pages prepared so far.
+PreparedBatch prepareBatch(journal::Session& session, std::span<const PageRecord> pages, AnalysisWorker& worker,
+                           double pdfDpi, std::stop_token stop,
+                           const std::function<void(size_t done, size_t total)>& onAnalysed = {});
+
+// The documents of `plan` as the filing step takes them (pages by journal id, name, fields).
+std::vector<pipeline::DocumentToFile> documentsToFile(const PreparedBatch& batch, const rules::FilingPlan& plan);
+
+// A pass-through entry placed in the archive root under its own name, bytes unchanged.
+pipeline::FiledDocument placeAsItIs(const PageRecord& entry, output::LocalArchive& archive);
+
+struct EditedPlanFiling {
+    std::vector<pipeline::FiledDocument> filed;            // one per plan document, in order
+    std::vector<pipeline::FiledDocument> passThroughFiled; // one per pass-through entry
+    size_t failures() const;
+};
+
+// Files the (possibly edited) `plan` of `batch` and its pass-through entries into `archive`.
+// `onProgress` is called on the calling thread. Never throws for a failing document: each
+// result says what happened, and the session is only read.
+EditedPlanFiling fileEditedPlan(const journal::Session& session, const PreparedBatch& batch,
+                                const rules::FilingPlan& plan, output::LocalArchive& archive,
+                                const pipeline::FilingOptions& options, std::stop_token stop,
+                                const pipeline::FilingProgressSink& onProgress = {});
+
+} // namespace docdesk::app

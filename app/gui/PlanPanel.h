@@ -1,0 +1,79 @@
+#pragma once
+// The "Filing plan" tab: the session's pages grouped into documents by the rules, the reason
+// each document starts, the fields of the selected document (editable), and the actions on
+// the plan: update, split here, merge with next, file into the archive folder. Analysis and
+// filing run on a background thread; the plan is recomputed only when asked (F5) or when the
+// tab is shown after pages were added, so the user's merges and splits are not thrown away.
+#include "app/common/PlanFiling.h"
+#include "core/journal/Session.h"
+#include "core/rules/FilingPlan.h"
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <thread>
+#include <wx/panel.h>
+
+class wxButton;
+class wxChoice;
+class wxDataViewListCtrl;
+class wxDataViewEvent;
+class wxDirPickerCtrl;
+class wxFilePickerCtrl;
+class wxStaticText;
+
+namespace docdesk::gui {
+
+class PlanView;
+
+class PlanPanel : public wxPanel {
+public:
+    PlanPanel(wxWindow* parent, journal::Session* session);
+    ~PlanPanel() override;
+
+    // The session was replaced (File > New Session): the plan is dropped.
+    void setSession(journal::Session* session);
+    // Plans the session's pages again (analysing pages that were not analysed yet).
+    void updatePlan();
+    // Updates the plan if pages were added or removed since it was made.
+    void updateIfStale();
+    void splitHere();
+    void mergeWithNext();
+    void fileDocuments();
+    bool busy() const { return worker_.joinable() && !workDone_; }
+
+    // Progress of analysis and filing for the status bar: (done, total, text); total 0 = idle.
+    std::function<void(size_t, size_t, const wxString&)> onProgress;
+
+private:
+    void buildControls();
+    std::optional<rules::FilingPlanner> makePlanner();
+    void showPlan();
+    void showFields();
+    void onFieldEdited(wxDataViewEvent& event);
+    void addField();
+    void removeField();
+    void setUserField(const std::string& name, const std::string& value);
+    void runInBackground(std::function<void(std::stop_token)> work);
+    void loadRulesProfiles();
+
+    journal::Session* session_;
+    PlanView* view_ = nullptr;
+    wxDataViewListCtrl* fields_ = nullptr;
+    wxStaticText* warnings_ = nullptr;
+    wxStaticText* summary_ = nullptr;
+    wxFilePickerCtrl* rulesFile_ = nullptr;
+    wxChoice* rulesProfile_ = nullptr;
+    wxDirPickerCtrl* archive_ = nullptr;
+    wxButton* fileButton_ = nullptr;
+
+    std::optional<rules::FilingPlanner> planner_;
+    app::PreparedBatch batch_;
+    rules::FilingPlan plan_;
+    bool planned_ = false;
+    size_t pagesWhenPlanned_ = 0;
+    bool workDone_ = true;
+    std::jthread worker_; // last: stopped and joined before the members it uses go
+};
+
+} // namespace docdesk::gui
