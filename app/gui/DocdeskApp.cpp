@@ -3,6 +3,7 @@
 #include "app/common/AppEnvironment.h"
 #include "app/gui/MainFrame.h"
 #include "core/common/Error.h"
+#include "platform/AppDirs.h"
 
 #include <cstdio>
 #include <wx/app.h>
@@ -27,9 +28,14 @@ public:
             return false;
         wxInitAllImageHandlers();
         SetAppName("docdesk");
-        // Settings in $XDG_CONFIG_HOME/docdesk/docdesk.conf, beside the profiles, not in ~/.docdesk.
+        // Settings in the config folder beside the profiles ($XDG_CONFIG_HOME/docdesk/docdesk.conf),
+        // not in ~/.docdesk, so everything docdesk keeps is in the three folders of AppDirs.
         wxStandardPaths::Get().SetFileLayout(wxStandardPaths::FileLayout_XDG);
-        wxConfigBase::Set(new wxFileConfig("docdesk", "", "", "", wxCONFIG_USE_LOCAL_FILE | wxCONFIG_USE_SUBDIR));
+        const std::filesystem::path configDir = platform::appDirs().config;
+        std::error_code ignored; // without the folder, settings are simply not saved
+        std::filesystem::create_directories(configDir, ignored);
+        wxConfigBase::Set(new wxFileConfig("docdesk", "", wxString::FromUTF8((configDir / "docdesk.conf").string()), "",
+                                           wxCONFIG_USE_LOCAL_FILE));
 
         std::unique_ptr<journal::Session> session;
         try {

@@ -1,6 +1,7 @@
 #pragma once
 // The main window: menu, page grid and status bar. Event handlers translate the event and
 // hand the work to core/capture on a background thread; results come back via CallAfter.
+#include "app/gui/LatencyProbe.h"
 #include "core/journal/Session.h"
 
 #include <filesystem>
@@ -49,6 +50,7 @@ private:
     void placeGauge();
     void onPlanProgress(size_t done, size_t total, const wxString& text);
 
+    LatencyProbe latencyProbe_; // reports UI stalls when DOCDESK_UI_LATENCY_LOG is set
     std::unique_ptr<journal::Session> session_;
     wxNotebook* tabs_ = nullptr;
     PageGridPanel* grid_ = nullptr;
