@@ -107,6 +107,7 @@ struct AcquireSettings {
     std::optional<int> brightness;       // -100..100, 0 = the device's middle value
     std::optional<int> contrast;         // -100..100
     PageEncoding encoding = PageEncoding::Png;
+    int maxPages = 0;                    // stop after this many pages (a feeder batch); 0 = no limit
 };
 
 // A page as it comes from the device: the encoded image and where it came from.
@@ -140,7 +141,7 @@ public:
 };
 
 enum class AcquireEnd {
-    Completed,   // the flatbed page, or the one page asked for
+    Completed,   // the flatbed page, the one page asked for, or maxPages reached
     FeederEmpty, // the feeder ran out of paper after at least one page: a normal end
     Cancelled,   // the stop token was triggered (or the scan was cancelled at the device)
 };

@@ -14,7 +14,7 @@ build_pkgs=(
 )
 test_pkgs=(
   xvfb xauth xdotool imagemagick apache2 strace zbar-tools poppler-utils qpdf img2pdf
-  gnome-keyring dbus-daemon desktop-file-utils appstream
+  gnome-keyring dbus-daemon desktop-file-utils appstream locales tesseract-ocr groff-base
 )
 
 want=("${build_pkgs[@]}")
@@ -29,15 +29,22 @@ for p in "${want[@]}"; do
   fi
 done
 
-if [[ ${#missing[@]} -eq 0 ]]; then
-  exit 0
-fi
-
 SUDO=()
 if [[ $(id -u) -ne 0 ]]; then
   SUDO=(sudo)
 fi
-echo "docdesk: installing ${#missing[@]} packages: ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-"${SUDO[@]}" apt-get update -qq
-"${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+
+if [[ ${#missing[@]} -gt 0 ]]; then
+  echo "docdesk: installing ${#missing[@]} packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  "${SUDO[@]}" apt-get update -qq
+  "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# The German GUI test runs under LANG=de_DE.UTF-8, which needs that locale generated.
+if [[ "${1:-}" == "--tests" ]] && ! locale -a 2>/dev/null | grep -qi '^de_DE\.utf-\?8$'; then
+  echo "docdesk: generating the de_DE.UTF-8 locale"
+  "${SUDO[@]}" sed -i 's/^# *de_DE.UTF-8 UTF-8/de_DE.UTF-8 UTF-8/' /etc/locale.gen
+  grep -q '^de_DE.UTF-8 UTF-8' /etc/locale.gen || echo 'de_DE.UTF-8 UTF-8' | "${SUDO[@]}" tee -a /etc/locale.gen >/dev/null
+  "${SUDO[@]}" locale-gen >/dev/null
+fi

@@ -5,6 +5,9 @@
 #include "app/cli/RuleOptions.h"
 #include "app/common/AppEnvironment.h"
 #include "app/common/BatchFiling.h"
+#include "app/common/OutboxFiling.h"
+#include "app/common/GatewayUpload.h"
+#include "platform/AppDirs.h"
 #include "capture/files/FileImporter.h"
 #include "core/common/Translate.h"
 
@@ -20,6 +23,7 @@ struct FileArgs {
     bool help = false;
     bool json = false;
     std::string target;
+    std::string profile; // file into this gateway profile's outbox instead of a folder
     std::string session;
     pipeline::FilingOptions options;
     RuleOptions rules;
@@ -36,6 +40,8 @@ FileArgs parseFile(const std::vector<std::string>& args) {
             a.json = true;
         } else if (o == "--target") {
             a.target = optionValue(args, i);
+        } else if (o == "--profile") {
+            a.profile = optionValue(args, i);
         } else if (o == "--session") {
             a.session = optionValue(args, i);
         } else if (o == "--format") {
@@ -73,6 +79,7 @@ FileArgs parseFile(const std::vector<std::string>& args) {
 void printUsage() {
     std::cout << tr("Usage: docdesk-cli file --target DIR [OPTIONS] [RULE OPTIONS] FILE...\n"
                     "       docdesk-cli file --target DIR --session ID [OPTIONS] [RULE OPTIONS]\n"
+                    "       docdesk-cli file --profile NAME [OPTIONS] [RULE OPTIONS] FILE...\n"
                     "\n"
                     "Files documents into the local archive folder DIR: the files are stored in a new\n"
                     "session (or the pages of session ID are used), every page is analysed, the rules\n"
@@ -83,6 +90,10 @@ void printUsage() {
                     "\n")
               << tr(RuleOptions::help())
               << tr("\n"
+                    "With --profile NAME the documents go into the outbox of gateway profile NAME\n"
+                    "instead of a folder (the plan's folder becomes the remote folder); nothing is sent\n"
+                    "until 'docdesk-cli upload --profile NAME' (or the GUI's Upload).\n"
+                    "\n"
                     "Other options:\n"
                     "  --format F            pdf (default), tiff (multi-page) or images (one per page)\n"
                     "  --quality N           JPEG quality for pages that are encoded again (85)\n"
@@ -102,8 +113,8 @@ int runFile(const std::vector<std::string>& args) {
         printUsage();
         return 0;
     }
-    if (a.target.empty())
-        throw UsageError(tr("file needs --target DIR (the archive folder)"));
+    if (a.target.empty() == a.profile.empty())
+        throw UsageError(tr("file needs --target DIR (the archive folder) or --profile NAME (its outbox)"));
     if (a.files.empty() && a.session.empty())
         throw UsageError(tr("file needs files, or --session ID"));
     const rules::FilingPlanner planner(a.rules.rules(), RuleOptions::naming());
@@ -134,7 +145,15 @@ int runFile(const std::vector<std::string>& args) {
                              });
     }
 
-    output::LocalArchive archive(a.target, app::durableFiles());
+    // For a profile, documents are rendered into a staging folder beside the outbox (same file
+    // system), then moved into the outbox one by one.
+    std::unique_ptr<gateway::Outbox> outbox;
+    std::filesystem::path staging;
+    if (!a.profile.empty()) {
+        outbox = app::openOutbox();
+        staging = app::outboxStagingFolder(session->summary().id);
+    }
+    output::LocalArchive archive(a.profile.empty() ? std::filesystem::path(a.target) : staging, app::durableFiles());
     app::AnalysisWorker worker;
     const auto result = app::fileBatch(*session, pages, planner, archive, a.options, worker, {},
                                        [&](size_t done, size_t total) {
@@ -162,17 +181,31 @@ int runFile(const std::vector<std::string>& args) {
             std::cout << trf("not filed: {}", d.error) << "\n";
         }
     };
-    for (size_t k = 0; k < result.filed.size(); ++k)
-        report(result.filed[k], result.plan.documents[k].pages.size(), result.plan.documents[k].fieldValues());
-    for (const auto& d : result.passThroughFiled)
+    std::vector<pipeline::FiledDocument> filedDocs = result.filed;
+    std::vector<pipeline::FiledDocument> passThroughDocs = result.passThroughFiled;
+    if (outbox) {
+        const auto enqueue = [&](pipeline::FiledDocument& d, const std::string& title,
+                                 const std::map<std::string, std::string>& fields) {
+            app::moveIntoOutbox(*outbox, a.profile, staging, d, title, fields);
+        };
+        for (size_t k = 0; k < filedDocs.size(); ++k)
+            enqueue(filedDocs[k], result.plan.documents[k].fileName, result.plan.documents[k].fieldValues());
+        for (auto& d : passThroughDocs)
+            enqueue(d, d.path.filename().string(), {});
+        std::error_code ec;
+        std::filesystem::remove_all(staging, ec); // only empty folders are left by now
+    }
+    for (size_t k = 0; k < filedDocs.size(); ++k)
+        report(filedDocs[k], result.plan.documents[k].pages.size(), result.plan.documents[k].fieldValues());
+    for (const auto& d : passThroughDocs)
         report(d, 1, {});
-    const size_t filed = size_t(std::count_if(result.filed.begin(), result.filed.end(), [](auto& d) { return d.ok(); })) +
-                         size_t(std::count_if(result.passThroughFiled.begin(), result.passThroughFiled.end(),
+    const size_t filed = size_t(std::count_if(filedDocs.begin(), filedDocs.end(), [](auto& d) { return d.ok(); })) +
+                         size_t(std::count_if(passThroughDocs.begin(), passThroughDocs.end(),
                                               [](auto& d) { return d.ok(); }));
     const size_t total = result.filed.size() + result.passThroughFiled.size();
     if (!a.json)
-        std::cout << trf("{} of {} documents filed in {} (session {}).", filed, total, a.target,
-                         session->summary().id)
+        std::cout << trf("{} of {} documents filed in {} (session {}).", filed, total,
+                         a.profile.empty() ? a.target : trf("the outbox of {}", a.profile), session->summary().id)
                   << "\n";
     return filed == total && importFailures == 0 ? 0 : 1;
 }

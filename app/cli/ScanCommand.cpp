@@ -113,7 +113,9 @@ ScanArgs parse(const std::vector<std::string>& args) {
             if (v != "png" && v != "jpeg")
                 throw UsageError(tr("--format takes png or jpeg"));
             a.settings.encoding = v == "jpeg" ? capture::PageEncoding::Jpeg : capture::PageEncoding::Png;
-        } else if (arg == "--timeout")
+        } else if (arg == "--pages")
+            a.settings.maxPages = parseInt(arg, optionValue(args, i), 1, 100000);
+        else if (arg == "--timeout")
             a.timeoutSeconds = parseInt(arg, optionValue(args, i), 1, 3600);
         else
             throw UsageError(trf("unknown option {}", arg));
@@ -131,7 +133,8 @@ void printHelp() {
         "       docdesk-cli scan --options [--device NAME] [--json]\n"
         "       docdesk-cli scan [--device NAME] [--source flatbed|adf|duplex] [--resolution DPI]\n"
         "                        [--mode color|gray|lineart] [--page-size a4|a5|letter|legal|WxHmm]\n"
-        "                        [--brightness N] [--contrast N] [--format png|jpeg] [--timeout S]\n"
+        "                        [--brightness N] [--contrast N] [--format png|jpeg] [--pages N]\n"
+        "                        [--timeout S]\n"
         "                        [--session ID | --new-session] [--json]\n"
         "\n"
         "Scans pages into a capture session (the last one used unless told otherwise). Each page\n"
@@ -147,6 +150,7 @@ void printHelp() {
         "                      -100 to 100, 0 being the scanner's middle setting\n"
         "  --format png|jpeg   how pages are stored: PNG (lossless, default) or JPEG (colour\n"
         "                      and grey only; lineart is always PNG)\n"
+        "  --pages N           stop after N pages (from the feeder; default: until it is empty)\n"
         "  --timeout S         seconds without any data before the scanner driver counts as\n"
         "                      hung and is stopped (default 120)\n"
         "\n"

@@ -1,13 +1,14 @@
 #include "app/common/AnalysisWorker.h"
 
 #include "core/common/Translate.h"
+#include "platform/HelperProgram.h"
 #include "platform/ProcessLimits.h"
 
 namespace docdesk::app {
 
 AnalysisWorker::AnalysisWorker(WorkerLimits limits, std::filesystem::path executable)
     : limits_(limits),
-      executable_(executable.empty() ? platform::executableDirectory() / "docdesk-worker" : std::move(executable)) {}
+      executable_(executable.empty() ? platform::helperProgram("docdesk-worker") : std::move(executable)) {}
 
 void AnalysisWorker::start() {
     platform::ChildOptions opts;

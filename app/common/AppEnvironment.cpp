@@ -21,6 +21,9 @@ fs::path localeDirectory() {
 void initialise() {
     initTranslations(localeDirectory().string());
     platform::keepLargeBuffersOnHeap(); // page images are decoded in every executable
+#ifdef NDEBUG
+    platform::disableCoreDumps(); // a core file could hold the unlocked vault's passwords
+#endif
 }
 
 fs::path sessionsRoot() { return platform::appDirs().data / "sessions"; }

@@ -5,7 +5,9 @@
 
 #include "app/common/AppEnvironment.h"
 #include "app/gui/PageGridPanel.h"
+#include "app/gui/OutboxPanel.h"
 #include "app/gui/PlanPanel.h"
+#include "app/gui/ProfilesDialog.h"
 #include "capture/files/FileImporter.h"
 #include "core/common/Error.h"
 
@@ -48,11 +50,17 @@ enum {
     ID_UPDATE_PLAN,
     ID_SPLIT_HERE,
     ID_MERGE_NEXT,
-    ID_FILE_DOCUMENTS
+    ID_FILE_DOCUMENTS,
+    ID_SHOW_OUTBOX,
+    ID_UPLOAD,
+    ID_UPLOAD_ALL,
+    ID_LEDGER,
+    ID_PROFILES
 };
 
 constexpr size_t kPagesTab = 0;
 constexpr size_t kPlanTab = 1;
+constexpr size_t kOutboxTab = 2;
 
 } // namespace
 
@@ -65,11 +73,17 @@ MainFrame::MainFrame(std::unique_ptr<journal::Session> session)
     grid_ = new PageGridPanel(tabs_);
     plan_ = new PlanPanel(tabs_, session_.get());
     tabs_->AddPage(grid_, _("Pages"));
+    outbox_ = new OutboxPanel(tabs_);
     tabs_->AddPage(plan_, _("Filing Plan"));
+    tabs_->AddPage(outbox_, _("Outbox"));
     plan_->onProgress = [this](size_t done, size_t total, const wxString& text) { onPlanProgress(done, total, text); };
+    outbox_->onProgress = [this](size_t done, size_t total, const wxString& text) { onPlanProgress(done, total, text); };
+    plan_->onOutboxChanged = [this] { outbox_->refresh(); };
     tabs_->Bind(wxEVT_NOTEBOOK_PAGE_CHANGED, [this](wxBookCtrlEvent& e) {
         if (static_cast<size_t>(e.GetSelection()) == kPlanTab)
             plan_->updateIfStale();
+        else if (static_cast<size_t>(e.GetSelection()) == kOutboxTab)
+            outbox_->refresh(); // reads the local outbox only
         e.Skip();
     });
     auto* sizer = new wxBoxSizer(wxVERTICAL);
@@ -121,6 +135,13 @@ void MainFrame::buildMenus() {
     auto* view = new wxMenu;
     view->Append(ID_SHOW_PAGES, _("&Pages\tCtrl+1"), _("Show the session's pages"));
     view->Append(ID_SHOW_PLAN, _("&Filing Plan\tCtrl+2"), _("Show the pages grouped into documents"));
+    view->Append(ID_SHOW_OUTBOX, _("&Outbox\tCtrl+3"), _("Show the documents waiting for upload"));
+    auto* upload = new wxMenu;
+    upload->Append(ID_UPLOAD, _("&Upload Selected\tCtrl+U"), _("Send the selected outbox documents to their gateway"));
+    upload->Append(ID_UPLOAD_ALL, _("Upload &All\tCtrl+Shift+U"), _("Send every document in the outbox"));
+    upload->AppendSeparator();
+    upload->Append(ID_LEDGER, _("&Ledger..."), _("Every delivery made: what, where, when, SHA-256"));
+    upload->Append(ID_PROFILES, _("Gateway &Profiles..."), _("Add, change or remove gateway profiles"));
     auto* documents = new wxMenu;
     documents->Append(ID_UPDATE_PLAN, _("&Update Plan\tF5"), _("Plan the session's pages into documents again"));
     documents->Append(ID_SPLIT_HERE, _("&Split Here\tCtrl+B"), _("Start a new document at the selected page"));
@@ -134,6 +155,7 @@ void MainFrame::buildMenus() {
     bar->Append(capture, _("&Capture"));
     bar->Append(view, _("&View"));
     bar->Append(documents, _("&Documents"));
+    bar->Append(upload, _("&Upload"));
     bar->Append(help, _("&Help"));
     SetMenuBar(bar);
     Bind(wxEVT_MENU, &MainFrame::onOpen, this, wxID_OPEN);
@@ -147,6 +169,11 @@ void MainFrame::buildMenus() {
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { tabs_->SetSelection(kPlanTab); plan_->splitHere(); }, ID_SPLIT_HERE);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { tabs_->SetSelection(kPlanTab); plan_->mergeWithNext(); }, ID_MERGE_NEXT);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { tabs_->SetSelection(kPlanTab); plan_->fileDocuments(); }, ID_FILE_DOCUMENTS);
+    Bind(wxEVT_MENU, [this](wxCommandEvent&) { tabs_->SetSelection(kOutboxTab); }, ID_SHOW_OUTBOX);
+    Bind(wxEVT_MENU, [this](wxCommandEvent&) { tabs_->SetSelection(kOutboxTab); outbox_->uploadSelected(); }, ID_UPLOAD);
+    Bind(wxEVT_MENU, [this](wxCommandEvent&) { tabs_->SetSelection(kOutboxTab); outbox_->uploadAll(); }, ID_UPLOAD_ALL);
+    Bind(wxEVT_MENU, [this](wxCommandEvent&) { outbox_->showLedger(); }, ID_LEDGER);
+    Bind(wxEVT_MENU, [this](wxCommandEvent&) { showProfilesDialog(this); }, ID_PROFILES);
     Bind(wxEVT_MENU, &MainFrame::onQuit, this, wxID_EXIT);
     Bind(wxEVT_MENU, &MainFrame::onAbout, this, wxID_ABOUT);
 }

@@ -16,6 +16,7 @@ class wxNotebook;
 namespace docdesk::gui {
 
 class PageGridPanel;
+class OutboxPanel;
 class PlanPanel;
 
 class MainFrame : public wxFrame {
@@ -55,6 +56,7 @@ private:
     wxNotebook* tabs_ = nullptr;
     PageGridPanel* grid_ = nullptr;
     PlanPanel* plan_ = nullptr;
+    OutboxPanel* outbox_ = nullptr;
     wxGauge* gauge_ = nullptr; // in the status bar while an import runs
     size_t filesQueued_ = 0;
     size_t filesDone_ = 0;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
+#include <wx/control.h>
 #include <wx/dcbuffer.h>
 #include <wx/image.h>
 #include <wx/settings.h>
@@ -193,7 +194,8 @@ void PageGridPanel::onPaint(wxPaintEvent&) {
             dc.SetTextForeground(wxSystemSettings::GetColour(isSelected ? wxSYS_COLOUR_HIGHLIGHTTEXT : wxSYS_COLOUR_WINDOWTEXT));
             const wxRect labelBox(cell.x + 6, thumbBox.GetBottom() + 6, kCellWidth - 12, 20);
             dc.SetClippingRegion(labelBox);
-            dc.DrawLabel(label, labelBox, wxALIGN_CENTER_HORIZONTAL | wxALIGN_TOP);
+            dc.DrawLabel(wxControl::Ellipsize(label, dc, wxELLIPSIZE_MIDDLE, labelBox.width), labelBox,
+                         wxALIGN_CENTER_HORIZONTAL | wxALIGN_TOP);
             dc.DestroyClippingRegion();
         }
     }

@@ -1,7 +1,11 @@
 #include "app/gui/PlanPanel.h"
 
 #include "app/common/AppEnvironment.h"
+#include "app/common/GatewayUpload.h"
+#include "app/common/OutboxFiling.h"
 #include "app/gui/PlanView.h"
+#include "app/gui/ProfilesDialog.h"
+#include "core/vault/ProfileStore.h"
 #include "core/rules/RulesFile.h"
 
 #include <ctime>
@@ -15,6 +19,7 @@
 #include <wx/splitter.h>
 #include <wx/stattext.h>
 #include <wx/stdpaths.h>
+#include <wx/choicdlg.h>
 #include <wx/textdlg.h>
 
 namespace docdesk::gui {
@@ -76,8 +81,13 @@ void PlanPanel::buildControls() {
     actions->Add(new wxStaticText(this, wxID_ANY, _("Rules:")), 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, 4);
     actions->Add(rulesFile_, 1, wxALIGN_CENTER_VERTICAL | wxRIGHT, 4);
     actions->Add(rulesProfile_, 0, wxALIGN_CENTER_VERTICAL);
+    destination_ = new wxChoice(this, wxID_ANY);
+    destination_->SetName(_("File into"));
+    destination_->SetToolTip(_("The archive folder on this computer, or a gateway profile's outbox (sent only when "
+                               "you press Upload)"));
     auto* target = new wxBoxSizer(wxHORIZONTAL);
-    target->Add(new wxStaticText(this, wxID_ANY, _("Archive folder:")), 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, 4);
+    target->Add(new wxStaticText(this, wxID_ANY, _("File into:")), 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, 4);
+    target->Add(destination_, 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, 6);
     target->Add(archive_, 1, wxALIGN_CENTER_VERTICAL | wxRIGHT, 6);
     target->Add(fileButton_, 0, wxALIGN_CENTER_VERTICAL);
 
@@ -132,9 +142,60 @@ void PlanPanel::buildControls() {
     });
     archive_->Bind(wxEVT_DIRPICKER_CHANGED,
                    [this](wxFileDirPickerEvent&) { wxConfigBase::Get()->Write("plan/archive", archive_->GetPath()); });
+    destination_->Bind(wxEVT_CHOICE, [this](wxCommandEvent&) { onDestinationChosen(); });
     view_->onSelectionChanged = [this] { showFields(); };
+    fillDestinations();
     loadRulesProfiles();
     showPlan();
+}
+
+// "Archive folder", "Outbox of NAME" for the profile chosen last time, "Outbox of another
+// profile..." (which opens the profile vault only when picked).
+void PlanPanel::fillDestinations() {
+    const wxString profile = wxConfigBase::Get()->Read("plan/profile", "");
+    destination_->Clear();
+    destination_->Append(_("Archive folder"));
+    if (!profile.empty())
+        destination_->Append(wxString::Format(_("Outbox of %s"), profile));
+    destination_->Append(profile.empty() ? _("Outbox of a gateway profile...") : _("Outbox of another profile..."));
+    destination_->SetSelection(!profile.empty() && wxConfigBase::Get()->ReadBool("plan/to_outbox", false) ? 1 : 0);
+    archive_->Enable(destination_->GetSelection() == 0);
+}
+
+std::string PlanPanel::outboxProfile() const {
+    const wxString profile = wxConfigBase::Get()->Read("plan/profile", "");
+    return destination_->GetSelection() == 1 && !profile.empty() ? profile.utf8_string() : std::string();
+}
+
+void PlanPanel::onDestinationChosen() {
+    const int chosen = destination_->GetSelection();
+    if (chosen == static_cast<int>(destination_->GetCount()) - 1) {
+        wxArrayString names;
+        try {
+            auto store = openProfileStoreInDialog(this);
+            for (const auto& p : store->list())
+                names.Add(wxString::FromUTF8(p.name));
+        } catch (const std::exception& e) {
+            wxMessageBox(wxString::FromUTF8(e.what()), _("The profiles cannot be opened"), wxOK | wxICON_ERROR, this);
+        }
+        if (names.empty()) {
+            if (chosen > 0)
+                wxMessageBox(_("There are no gateway profiles yet. Add one in Upload > Gateway Profiles."),
+                             _("File into"), wxOK | wxICON_INFORMATION, this);
+        } else {
+            wxSingleChoiceDialog pick(this, _("File the documents into the outbox of:"), _("Gateway profile"), names);
+            if (pick.ShowModal() == wxID_OK) {
+                wxConfigBase::Get()->Write("plan/profile", pick.GetStringSelection());
+                wxConfigBase::Get()->Write("plan/to_outbox", true);
+                fillDestinations();
+                return;
+            }
+        }
+        fillDestinations();
+        return;
+    }
+    wxConfigBase::Get()->Write("plan/to_outbox", chosen == 1);
+    archive_->Enable(chosen == 0);
 }
 
 void PlanPanel::loadRulesProfiles() {
@@ -392,25 +453,30 @@ void PlanPanel::fileDocuments() {
             onProgress(0, 0, _("There is nothing to file yet: capture pages and update the plan (F5)."));
         return;
     }
+    const std::string profile = outboxProfile();
     const wxString folder = archive_->GetPath();
-    if (folder.empty()) {
+    if (profile.empty() && folder.empty()) {
         wxMessageBox(_("Choose the archive folder first."), _("File Documents"), wxOK | wxICON_INFORMATION, this);
         return;
     }
     wxConfigBase::Get()->Write("plan/archive", folder);
     const std::filesystem::path root(folder.utf8_string());
+    const std::string sessionId = session_->summary().id;
     journal::Session* session = session_;
     auto batch = batch_;
     auto plan = plan_;
     const size_t total = plan.documents.size() + batch.passThrough.size();
     if (onProgress)
         onProgress(0, total, _("Filing..."));
-    runInBackground([this, session, batch = std::move(batch), plan = std::move(plan), root, total](std::stop_token stop) {
+    runInBackground([this, session, batch = std::move(batch), plan = std::move(plan), root, total, profile,
+                     sessionId](std::stop_token stop) {
         app::EditedPlanFiling result;
         std::string failure;
         try {
-            std::filesystem::create_directories(root);
-            output::LocalArchive archive(root, app::durableFiles());
+            // For a profile the documents are rendered into staging, then moved into its outbox.
+            const std::filesystem::path into = profile.empty() ? root : app::outboxStagingFolder(sessionId);
+            std::filesystem::create_directories(into);
+            output::LocalArchive archive(into, app::durableFiles());
             result = app::fileEditedPlan(*session, batch, plan, archive, {}, stop, [this, total](const pipeline::FilingProgress& p) {
                 CallAfter([this, p, total] {
                     if (onProgress)
@@ -418,10 +484,20 @@ void PlanPanel::fileDocuments() {
                                    wxString::Format(_("Filing document %zu of %zu..."), p.documentsDone + 1, total));
                 });
             });
+            if (!profile.empty()) {
+                auto outbox = app::openOutbox();
+                for (size_t k = 0; k < result.filed.size(); ++k)
+                    app::moveIntoOutbox(*outbox, profile, into, result.filed[k], plan.documents[k].fileName,
+                                        plan.documents[k].fieldValues());
+                for (auto& d : result.passThroughFiled)
+                    app::moveIntoOutbox(*outbox, profile, into, d, d.path.filename().string(), {});
+                std::error_code ignored;
+                std::filesystem::remove_all(into, ignored); // only empty folders are left by now
+            }
         } catch (const std::exception& e) {
             failure = e.what();
         }
-        CallAfter([this, result = std::move(result), failure, root] {
+        CallAfter([this, result = std::move(result), failure, root, profile] {
             wxString errors = wxString::FromUTF8(failure);
             size_t filed = 0;
             for (const auto* list : {&result.filed, &result.passThroughFiled})
@@ -431,7 +507,10 @@ void PlanPanel::fileDocuments() {
                     else if (d.status == pipeline::FilingStatus::Failed)
                         errors += wxString::FromUTF8(d.error) + "\n";
                 }
-            const wxString where = wxString::FromUTF8(root.string());
+            const wxString where = profile.empty() ? wxString::FromUTF8(root.string())
+                                                   : wxString::Format(_("the outbox of %s"), wxString::FromUTF8(profile));
+            if (!profile.empty() && onOutboxChanged)
+                onOutboxChanged();
             if (onProgress)
                 onProgress(0, 0, wxString::Format(wxPLURAL("Filed %zu document into %s", "Filed %zu documents into %s", filed),
                                                   filed, where));

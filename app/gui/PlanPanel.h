@@ -42,6 +42,9 @@ public:
     void fileDocuments();
     bool busy() const { return worker_.joinable() && !workDone_; }
 
+    // Called after documents were put into a profile's outbox (the Outbox tab refreshes).
+    std::function<void()> onOutboxChanged;
+
     // Progress of analysis and filing for the status bar: (done, total, text); total 0 = idle.
     std::function<void(size_t, size_t, const wxString&)> onProgress;
 
@@ -56,6 +59,9 @@ private:
     void setUserField(const std::string& name, const std::string& value);
     void runInBackground(std::function<void(std::stop_token)> work);
     void loadRulesProfiles();
+    void fillDestinations();
+    void onDestinationChosen();
+    std::string outboxProfile() const; // the chosen profile, or empty for the archive folder
 
     journal::Session* session_;
     PlanView* view_ = nullptr;
@@ -65,6 +71,7 @@ private:
     wxFilePickerCtrl* rulesFile_ = nullptr;
     wxChoice* rulesProfile_ = nullptr;
     wxDirPickerCtrl* archive_ = nullptr;
+    wxChoice* destination_ = nullptr; // the archive folder, or a profile's outbox
     wxButton* fileButton_ = nullptr;
 
     std::optional<rules::FilingPlanner> planner_;

@@ -1,1 +1,377 @@
-// The gateway profiles dialog (issue 6; being written).
+// The gateway profiles dialog. Thin: every change goes through vault::ProfileStore, which
+// enforces the operator's locks; the dialog only mirrors them (disabled field + lock mark).
+#include "app/gui/ProfilesDialog.h"
+
+#include "app/common/GatewayUpload.h"
+#include "core/common/Translate.h"
+
+#include "core/common/Error.h"
+#include "core/vault/ProfileJson.h"
+#include "core/vault/ProfileStore.h"
+#include "platform/AppDirs.h"
+#include "platform/DurableFiles.h"
+#include "platform/Keyring.h"
+
+#include <wx/button.h>
+#include <wx/checkbox.h>
+#include <wx/choice.h>
+#include <wx/dialog.h>
+#include <wx/listbox.h>
+#include <wx/msgdlg.h>
+#include <wx/sizer.h>
+#include <wx/stattext.h>
+#include <wx/textctrl.h>
+#include <wx/textdlg.h>
+#include <wx/utils.h>
+#include <thread>
+
+#include <map>
+#include <sodium.h>
+#include <memory>
+
+namespace docdesk::gui {
+namespace {
+
+const char* const kConnectors[] = {"webdav", "cmis", "http-form"};
+
+// A passphrase typed into a dialog goes into guarded memory at once; the dialog's own copy
+// is overwritten before it is destroyed.
+vault::Secret takeSecret(wxTextCtrl* field) {
+    const wxScopedCharBuffer utf8 = field->GetValue().utf8_str();
+    vault::Secret secret(std::string_view(utf8.data(), utf8.length()));
+    field->ChangeValue(wxString(wxT('x'), field->GetValue().length()));
+    field->Clear();
+    return secret;
+}
+
+vault::Secret askPassphraseInDialog(wxWindow* parent, bool newVault) {
+    wxPasswordEntryDialog dialog(parent,
+                                 newVault ? _("There is no desktop keyring to keep the vault key in. Choose a master\n"
+                                              "passphrase for your profile vault (at least 8 characters):")
+                                          : _("Master passphrase of the profile vault:"),
+                                 _("Profile vault"));
+    if (dialog.ShowModal() != wxID_OK)
+        throw vault::VaultError(_("The vault was not unlocked.").utf8_string());
+    const wxScopedCharBuffer first = dialog.GetValue().utf8_str();
+    vault::Secret passphrase(std::string_view(first.data(), first.length()));
+    dialog.SetValue(wxString());
+    if (newVault) {
+        wxPasswordEntryDialog again(parent, _("Repeat the passphrase:"), _("Profile vault"));
+        if (again.ShowModal() != wxID_OK)
+            throw vault::VaultError(_("The vault was not unlocked.").utf8_string());
+        const wxScopedCharBuffer second = again.GetValue().utf8_str();
+        const bool same = passphrase.equals(vault::Secret(std::string_view(second.data(), second.length())));
+        again.SetValue(wxString());
+        if (!same)
+            throw vault::VaultError(_("The two passphrases differ. Nothing was saved.").utf8_string());
+    }
+    return passphrase;
+}
+
+class ProfilesDialog : public wxDialog {
+public:
+    ProfilesDialog(wxWindow* parent, std::unique_ptr<vault::ProfileStore> store)
+        : wxDialog(parent, wxID_ANY, _("Gateway profiles"), wxDefaultPosition, wxDefaultSize,
+                   wxDEFAULT_DIALOG_STYLE | wxRESIZE_BORDER),
+          store_(std::move(store)) {
+        list_ = new wxListBox(this, wxID_ANY, wxDefaultPosition, wxSize(180, 300));
+        auto* grid = new wxFlexGridSizer(3, 6, 8);
+        grid->AddGrowableCol(1);
+        name_ = addText(grid, "name", _("Name:"));
+        grid->Add(new wxStaticText(this, wxID_ANY, _("Connector:")), 0, wxALIGN_CENTER_VERTICAL);
+        connector_ = new wxChoice(this, wxID_ANY);
+        connector_->Append(_("WebDAV"));
+        connector_->Append(_("CMIS (browser binding)"));
+        connector_->Append(_("HTTP form upload"));
+        grid->Add(connector_, 1, wxEXPAND);
+        addLockMark(grid, "connector");
+        fields_["url"] = addText(grid, "url", _("Gateway URL:"));
+        fields_["user"] = addText(grid, "user", _("User name:"));
+        fields_["role"] = addText(grid, "role", _("Role:"));
+        grid->Add(new wxStaticText(this, wxID_ANY, _("Password:")), 0, wxALIGN_CENTER_VERTICAL);
+        password_ = new wxTextCtrl(this, wxID_ANY, wxString(), wxDefaultPosition, wxDefaultSize, wxTE_PASSWORD);
+        password_->SetHint(_("asked for at upload unless remembered"));
+        grid->Add(password_, 1, wxEXPAND);
+        grid->AddSpacer(0);
+        grid->AddSpacer(0);
+        remember_ = new wxCheckBox(this, wxID_ANY, _("&Remember password (stored encrypted)"));
+        grid->Add(remember_);
+        addLockMark(grid, "rememberPassword");
+        fields_["caBundle"] = addText(grid, "caBundle", _("CA bundle (PEM file):"));
+        fields_["pinnedPublicKey"] = addText(grid, "pinnedPublicKey", _("Pinned public key:"));
+        fields_["proxy"] = addText(grid, "proxy", _("Proxy:"));
+        fields_["defaultFolder"] = addText(grid, "defaultFolder", _("Default target folder:"));
+        fields_["rules"] = addText(grid, "rules", _("Rules file:"));
+        operator_ = new wxStaticText(this, wxID_ANY, wxString());
+        status_ = new wxStaticText(this, wxID_ANY, wxString());
+
+        auto* add = new wxButton(this, wxID_ANY, _("&New"));
+        save_ = new wxButton(this, wxID_SAVE, _("&Save"));
+        save_->SetName("save");
+        delete_ = new wxButton(this, wxID_ANY, _("&Delete"));
+        default_ = new wxButton(this, wxID_ANY, _("Set as &default"));
+        test_ = new wxButton(this, wxID_ANY, _("&Test connection"));
+        auto* close = new wxButton(this, wxID_CLOSE, _("&Close"));
+        auto* buttons = new wxBoxSizer(wxHORIZONTAL);
+        for (wxButton* b : {add, save_, delete_, default_, test_})
+            buttons->Add(b, 0, wxRIGHT, 6);
+        buttons->AddStretchSpacer();
+        buttons->Add(close);
+
+        auto* form = new wxBoxSizer(wxVERTICAL);
+        form->Add(grid, 0, wxEXPAND);
+        form->Add(operator_, 0, wxEXPAND | wxTOP, 8);
+        auto* row = new wxBoxSizer(wxHORIZONTAL);
+        row->Add(list_, 0, wxEXPAND | wxRIGHT, 12);
+        row->Add(form, 1, wxEXPAND);
+        auto* main = new wxBoxSizer(wxVERTICAL);
+        main->Add(row, 1, wxEXPAND | wxALL, 12);
+        main->Add(status_, 0, wxEXPAND | wxLEFT | wxRIGHT, 12);
+        main->Add(buttons, 0, wxEXPAND | wxALL, 12);
+        SetSizerAndFit(main);
+
+        list_->Bind(wxEVT_LISTBOX, [this](wxCommandEvent&) { showSelected(); });
+        add->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { showProfile(vault::Profile{}); });
+        save_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { run([this] { save(); }); });
+        delete_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { run([this] { removeSelected(); }); });
+        default_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
+            run([this] {
+                store_->setDefault(shown_.name);
+                reload(shown_.name);
+            });
+        });
+        test_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { testConnection(); });
+        close->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { EndModal(wxID_CLOSE); });
+        reload(std::string());
+    }
+
+private:
+    // Only when pressed: one request to the gateway, on a background thread; the answer is shown
+    // under the buttons. The password is the saved one, or asked for now (with "remember").
+    void testConnection() {
+        if (shown_.name.empty() || !store_->find(shown_.name)) {
+            status_->SetLabel(_("Save the profile first, then test its connection."));
+            return;
+        }
+        std::optional<vault::Secret> password;
+        run([&] { password = store_->password(shown_.name); });
+        bool remember = false;
+        if (!password && !shown_.user.empty()) {
+            password = askGatewayPassword(this, shown_, {}, remember);
+            if (!password)
+                return;
+        }
+        status_->SetLabel(_("Testing the connection..."));
+        test_->Disable();
+        auto secret = std::make_shared<vault::Secret>(password ? std::move(*password) : vault::Secret());
+        if (tester_.joinable())
+            tester_.join();
+        tester_ = std::jthread([this, profile = shown_, secret, remember](std::stop_token stop) {
+            std::string message;
+            bool ok = false;
+            try {
+                const int status = app::testGatewayConnection(profile, *secret, stop);
+                message = trf("The connection works: logged in as '{}' (HTTP {}).", profile.user, status);
+                ok = true;
+            } catch (const std::exception& e) {
+                message = e.what();
+            }
+            CallAfter([this, message, ok, profile, secret, remember] {
+                status_->SetLabel(wxString::FromUTF8(message));
+                test_->Enable();
+                if (ok && remember)
+                    run([&] {
+                        vault::Profile remembered = profile;
+                        remembered.rememberPassword = true;
+                        store_->put(remembered, vault::Secret(secret->view()));
+                    });
+            });
+        });
+    }
+
+    wxTextCtrl* addText(wxFlexGridSizer* grid, const std::string& setting, const wxString& label) {
+        grid->Add(new wxStaticText(this, wxID_ANY, label), 0, wxALIGN_CENTER_VERTICAL);
+        auto* field = new wxTextCtrl(this, wxID_ANY);
+        field->SetName(setting);
+        grid->Add(field, 1, wxEXPAND);
+        addLockMark(grid, setting);
+        return field;
+    }
+
+    void addLockMark(wxFlexGridSizer* grid, const std::string& setting) {
+        auto* mark = new wxStaticText(this, wxID_ANY, wxString::FromUTF8("\xF0\x9F\x94\x92")); // U+1F512 lock
+        mark->SetToolTip(_("Set by the operator: this setting cannot be changed on this station."));
+        mark->SetName("lock:" + setting);
+        mark->Hide();
+        grid->Add(mark, 0, wxALIGN_CENTER_VERTICAL);
+        locks_[setting] = mark;
+    }
+
+    // Runs a store action; a failure is shown, and the form keeps what the user typed.
+    template <typename F>
+    void run(F action) {
+        try {
+            wxBusyCursor busy; // unlocking with a passphrase takes a few hundred milliseconds
+            action();
+        } catch (const Error& e) {
+            wxMessageBox(wxString::FromUTF8(e.what()), _("Gateway profiles"), wxOK | wxICON_ERROR, this);
+        }
+    }
+
+    void reload(const std::string& select) {
+        list_->Clear();
+        names_.clear();
+        std::vector<vault::Profile> profiles;
+        std::optional<vault::Profile> defaultProfile;
+        run([&] {
+            profiles = store_->list();
+            defaultProfile = store_->defaultProfile();
+        });
+        for (const auto& p : profiles) {
+            names_.push_back(p.name);
+            const bool isDefault = defaultProfile && defaultProfile->name == p.name;
+            list_->Append(wxString::FromUTF8(p.name) + (isDefault ? wxString(_(" (default)")) : wxString()));
+            if (p.name == select)
+                list_->SetSelection(static_cast<int>(names_.size() - 1));
+        }
+        if (list_->GetSelection() == wxNOT_FOUND && !names_.empty())
+            list_->SetSelection(0);
+        showSelected();
+    }
+
+    void showSelected() {
+        const int i = list_->GetSelection();
+        std::optional<vault::Profile> p;
+        if (i != wxNOT_FOUND)
+            run([&] { p = store_->find(names_[static_cast<size_t>(i)]); });
+        showProfile(p.value_or(vault::Profile{}));
+    }
+
+    void showProfile(const vault::Profile& p) {
+        shown_ = p;
+        name_->ChangeValue(wxString::FromUTF8(p.name));
+        name_->Enable(p.name.empty()); // renaming = new profile + delete
+        for (auto& [setting, field] : fields_)
+            field->ChangeValue(wxString::FromUTF8(vault::settingValue(p, setting)));
+        connector_->SetSelection(static_cast<int>(p.connector));
+        remember_->SetValue(p.rememberPassword);
+        password_->Clear();
+        for (auto& [setting, mark] : locks_) {
+            const bool locked = p.isLocked(setting);
+            mark->Show(locked);
+            if (auto it = fields_.find(setting); it != fields_.end())
+                it->second->Enable(!locked);
+        }
+        connector_->Enable(!p.isLocked("connector"));
+        remember_->Enable(!p.isLocked("rememberPassword"));
+        operator_->SetLabel(p.lockedSettings.empty()
+                                ? wxString()
+                                : wxString::Format(_("Managed by the operator (key %s): settings with a lock cannot "
+                                                     "be changed here."),
+                                                   wxString::FromUTF8(p.signedBy)));
+        delete_->Enable(!p.name.empty());
+        default_->Enable(!p.name.empty());
+        test_->Enable(!p.name.empty());
+        status_->SetLabel(wxString());
+        Layout();
+    }
+
+    void save() {
+        vault::Profile p = shown_;
+        p.name = name_->GetValue().utf8_string();
+        for (auto& [setting, field] : fields_)
+            if (!p.isLocked(setting))
+                vault::setSetting(p, setting, field->GetValue().utf8_string());
+        if (!p.isLocked("connector"))
+            p.connector = vault::parseConnector(kConnectors[std::max(0, connector_->GetSelection())]);
+        if (!p.isLocked("rememberPassword"))
+            p.rememberPassword = remember_->GetValue();
+        std::optional<vault::Secret> password;
+        if (p.rememberPassword && !password_->IsEmpty())
+            password = takeSecret(password_);
+        if (shown_.name.empty() && store_->find(p.name))
+            throw Error(_("A profile with this name exists already.").utf8_string());
+        store_->put(p, password);
+        reload(p.name);
+        status_->SetLabel(_("Saved."));
+    }
+
+    void removeSelected() {
+        if (wxMessageBox(wxString::Format(_("Delete the profile \"%s\" and its saved password?"),
+                                          wxString::FromUTF8(shown_.name)),
+                         _("Gateway profiles"), wxYES_NO | wxICON_QUESTION, this) != wxYES)
+            return;
+        store_->remove(shown_.name);
+        reload(std::string());
+    }
+
+    std::unique_ptr<vault::ProfileStore> store_;
+    vault::Profile shown_;
+    std::jthread tester_; // Test connection; last, so it is joined before the controls go
+    std::vector<std::string> names_;
+    wxListBox* list_ = nullptr;
+    wxTextCtrl* name_ = nullptr;
+    wxChoice* connector_ = nullptr;
+    wxTextCtrl* password_ = nullptr;
+    wxCheckBox* remember_ = nullptr;
+    std::map<std::string, wxTextCtrl*> fields_;
+    std::map<std::string, wxStaticText*> locks_;
+    wxStaticText* operator_ = nullptr;
+    wxStaticText* status_ = nullptr;
+    wxButton* save_ = nullptr;
+    wxButton* delete_ = nullptr;
+    wxButton* default_ = nullptr;
+    wxButton* test_ = nullptr;
+};
+
+} // namespace
+
+// The gateway password for `profile`, typed by the user, with the choice to remember it.
+std::optional<vault::Secret> askGatewayPassword(wxWindow* parent, const vault::Profile& profile, const wxString& why,
+                                         bool& remember) {
+    wxDialog dialog(parent, wxID_ANY, _("Gateway password"));
+    auto* sizer = new wxBoxSizer(wxVERTICAL);
+    if (!why.empty())
+        sizer->Add(new wxStaticText(&dialog, wxID_ANY, why), 0, wxALL, 10);
+    sizer->Add(new wxStaticText(&dialog, wxID_ANY,
+                                wxString::Format(_("Password of %s at %s:"), wxString::FromUTF8(profile.user),
+                                                 wxString::FromUTF8(profile.url))),
+               0, wxLEFT | wxRIGHT | wxTOP, 10);
+    auto* text = new wxTextCtrl(&dialog, wxID_ANY, "", wxDefaultPosition, wxSize(320, -1), wxTE_PASSWORD);
+    text->SetName(_("Password"));
+    sizer->Add(text, 0, wxALL | wxEXPAND, 10);
+    auto* keep = new wxCheckBox(&dialog, wxID_ANY, _("&Remember the password (stored encrypted in the profile vault)"));
+    keep->SetValue(profile.rememberPassword);
+    sizer->Add(keep, 0, wxLEFT | wxRIGHT | wxBOTTOM, 10);
+    sizer->Add(dialog.CreateSeparatedButtonSizer(wxOK | wxCANCEL), 0, wxALL | wxEXPAND, 10);
+    dialog.SetSizerAndFit(sizer);
+    text->SetFocus();
+    if (dialog.ShowModal() != wxID_OK)
+        return std::nullopt;
+    std::string typed = text->GetValue().utf8_string();
+    text->SetValue(wxString(' ', text->GetValue().length()));
+    vault::Secret secret(typed);
+    sodium_memzero(typed.data(), typed.size());
+    remember = keep->GetValue();
+    return secret;
+}
+
+
+std::unique_ptr<vault::ProfileStore> openProfileStoreInDialog(wxWindow* parent) {
+    vault::VaultUnlock unlock;
+    unlock.keyring = &platform::osKeyring();
+    unlock.askPassphrase = [parent](bool newVault) { return askPassphraseInDialog(parent, newVault); };
+    unlock.files = &platform::durableFiles();
+    return std::make_unique<vault::ProfileStore>(platform::appDirs().config, std::move(unlock));
+}
+
+void showProfilesDialog(wxWindow* parent) {
+    std::unique_ptr<wxDialog> dialog(createProfilesDialog(parent, openProfileStoreInDialog(parent)));
+    dialog->ShowModal();
+}
+
+wxDialog* createProfilesDialog(wxWindow* parent, std::unique_ptr<vault::ProfileStore> store) {
+    return new ProfilesDialog(parent, std::move(store));
+}
+
+} // namespace docdesk::gui

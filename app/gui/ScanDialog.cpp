@@ -8,6 +8,7 @@
 #include <wx/config.h>
 #include <wx/gauge.h>
 #include <wx/sizer.h>
+#include <wx/spinctrl.h>
 #include <wx/stattext.h>
 
 namespace docdesk::gui {
@@ -41,11 +42,17 @@ ScanDialog::ScanDialog(wxWindow* parent, journal::Session& session, std::functio
     resolution_ = labelled(this, grid, _("Resolution:"));
     for (int dpi : kResolutions)
         resolution_->Append(wxString::Format(_("%d dpi"), dpi));
+    grid->Add(new wxStaticText(this, wxID_ANY, _("Pages:")), 0, wxALIGN_CENTER_VERTICAL);
+    pageLimit_ = new wxSpinCtrl(this, wxID_ANY, "", wxDefaultPosition, wxDefaultSize, wxSP_ARROW_KEYS, 0, 9999, 0);
+    pageLimit_->SetName(_("Pages to scan"));
+    pageLimit_->SetToolTip(_("Stop after this many pages; 0 scans until the feeder is empty"));
+    grid->Add(pageLimit_, 1, wxEXPAND);
     // The settings used last time.
     wxConfigBase* config = wxConfigBase::Get();
     paper_->SetSelection(static_cast<int>(config->ReadLong("scan/paper", 0)));
     mode_->SetSelection(static_cast<int>(config->ReadLong("scan/mode", 1)));
     resolution_->SetSelection(static_cast<int>(config->ReadLong("scan/resolution", 2)));
+    pageLimit_->SetValue(static_cast<int>(config->ReadLong("scan/pages", 0)));
 
     gauge_ = new wxGauge(this, wxID_ANY, 100);
     status_ = new wxStaticText(this, wxID_ANY, _("Looking for scanners..."));
@@ -142,11 +149,13 @@ void ScanDialog::onScan(wxCommandEvent&) {
     settings.source = papers[std::max(0, paper_->GetSelection())];
     settings.mode = modes[std::max(0, mode_->GetSelection())];
     settings.resolution = kResolutions[std::max(0, resolution_->GetSelection())];
+    settings.maxPages = pageLimit_->GetValue();
     wxConfigBase* config = wxConfigBase::Get();
     config->Write("scan/device", wxString::FromUTF8(settings.device));
     config->Write("scan/paper", static_cast<long>(paper_->GetSelection()));
     config->Write("scan/mode", static_cast<long>(mode_->GetSelection()));
     config->Write("scan/resolution", static_cast<long>(resolution_->GetSelection()));
+    config->Write("scan/pages", static_cast<long>(pageLimit_->GetValue()));
 
     pages_ = 0;
     scan_->Disable();

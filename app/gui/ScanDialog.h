@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 #include <wx/dialog.h>
+#include <wx/spinctrl.h>
 
 class wxButton;
 class wxChoice;
@@ -43,6 +44,7 @@ private:
     wxChoice* paper_ = nullptr;
     wxChoice* mode_ = nullptr;
     wxChoice* resolution_ = nullptr;
+    wxSpinCtrl* pageLimit_ = nullptr; // 0 = until the feeder is empty
     wxButton* scan_ = nullptr;
     wxButton* cancel_ = nullptr;
     wxGauge* gauge_ = nullptr;

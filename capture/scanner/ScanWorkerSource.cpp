@@ -2,6 +2,7 @@
 
 #include "capture/scanner/ScanProtocol.h"
 #include "core/common/Translate.h"
+#include "platform/HelperProgram.h"
 #include "platform/ProcessLimits.h"
 
 #include <csignal>
@@ -67,7 +68,7 @@ std::vector<std::byte> readPageFile(const fs::path& file) {
 ScanWorkerSource::ScanWorkerSource(std::string driver, ScanWorkerOptions options)
     : driver_(std::move(driver)), options_(std::move(options)) {
     if (options_.executable.empty())
-        options_.executable = platform::executableDirectory() / "docdesk-scan-worker";
+        options_.executable = platform::helperProgram("docdesk-scan-worker");
 }
 
 ScanWorkerSource::~ScanWorkerSource() {
@@ -203,6 +204,9 @@ AcquireSummary ScanWorkerSource::acquire(const AcquireSettings& settings, std::s
     auto lastHeard = Clock::now();
     std::optional<Clock::time_point> cancelSent;
     std::optional<Clock::time_point> terminateSent;
+    // maxPages reached: the driver is cancelled like a user's Stop, but the batch is complete.
+    bool pageLimitReached = false;
+    const auto endOfCancel = [&] { return pageLimitReached ? AcquireEnd::Completed : AcquireEnd::Cancelled; };
 
     // One line from the worker; returns true when it was the final one.
     const auto handle = [&](const std::string& line) -> bool {
@@ -222,6 +226,11 @@ AcquireSummary ScanWorkerSource::acquire(const AcquireSettings& settings, std::s
             const fs::path file = message.value("file", "");
             if (file.parent_path() != scratch.path())
                 throw Error(tr("The scanner worker reported a page outside its folder."));
+            if (pageLimitReached) { // read before the cancel arrived: not asked for
+                std::error_code ec;
+                fs::remove(file, ec);
+                return false;
+            }
             AcquiredPage page;
             page.number = message.value("page", summary.pages + 1);
             page.bytes = readPageFile(file);
@@ -234,6 +243,14 @@ AcquireSummary ScanWorkerSource::acquire(const AcquireSettings& settings, std::s
             ++summary.pages;
             std::error_code ec;
             fs::remove(file, ec);
+            if (settings.maxPages > 0 && summary.pages >= settings.maxPages && !cancelSent) {
+                pageLimitReached = true;
+                cancelSent = Clock::now();
+                try {
+                    child_->writeStdin("{\"op\":\"cancel\"}\n");
+                } catch (const std::system_error&) {
+                }
+            }
         } else if (message.contains("ok")) {
             if (!message.value("ok", false))
                 throwFailure(message, summary.pages);
@@ -242,7 +259,7 @@ AcquireSummary ScanWorkerSource::acquire(const AcquireSettings& settings, std::s
                           : end == "feeder_empty" ? AcquireEnd::FeederEmpty
                                                   : AcquireEnd::Completed;
             if (cancelSent)
-                summary.end = AcquireEnd::Cancelled;
+                summary.end = endOfCancel();
             return true;
         }
         return false;
@@ -265,7 +282,7 @@ AcquireSummary ScanWorkerSource::acquire(const AcquireSettings& settings, std::s
             if (terminateSent && now - *terminateSent > std::chrono::seconds(3)) {
                 stopWorker();
                 ++restarts_;
-                summary.end = AcquireEnd::Cancelled;
+                summary.end = endOfCancel();
                 return summary;
             }
             if (const auto line = child_->readLine(kPollInterval)) {
@@ -282,7 +299,7 @@ AcquireSummary ScanWorkerSource::acquire(const AcquireSettings& settings, std::s
                 if (cancelSent) {
                     stopWorker();
                     ++restarts_;
-                    summary.end = AcquireEnd::Cancelled;
+                    summary.end = endOfCancel();
                     return summary;
                 }
                 workerLost(summary.pages);

@@ -12,6 +12,7 @@
 
 #include "core/common/Error.h"
 
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -20,7 +21,8 @@
 #include <vector>
 
 namespace docdesk::ports {
-class Keyring; // core/ports/Keyring.h: the OS keyring, implemented in platform/
+class Keyring;      // core/ports/Keyring.h: the OS keyring, implemented in platform/
+class DurableFiles; // core/ports/DurableFiles.h: atomic writes and locks, implemented in platform/
 }
 
 namespace docdesk::vault {
@@ -34,10 +36,23 @@ public:
 
 // How to unlock: the keyring when there is one, else a passphrase asked for when needed
 // (`newVault` is true when the vault is being created, so the prompt can ask twice).
+struct KdfLimits {
+    std::uint64_t opsLimit = 0; // Argon2id passes
+    std::uint64_t memLimit = 0; // bytes
+};
+
 struct VaultUnlock {
     ports::Keyring* keyring = nullptr;
     std::function<Secret(bool newVault)> askPassphrase;
+    // Argon2id limits for a new passphrase vault; empty means the defaults (defaultKdfLimits()
+    // in VaultFile.h). An existing vault always uses the limits in its header.
+    std::optional<KdfLimits> kdfLimits;
+    // Where the files go: the platform's durable writes and locks. Without it a portable
+    // fallback writes temp-then-rename without flushing to disk (fine for tests and tools).
+    ports::DurableFiles* files = nullptr;
 };
+
+class VerifiedBundle; // ProfileBundle.h: an operator bundle whose signature was checked
 
 class ProfileStore {
 public:
@@ -61,6 +76,15 @@ public:
 
     // The stored password, or nullopt when none is remembered.
     [[nodiscard]] std::optional<Secret> password(const std::string& name) const;
+
+    // Adds or replaces the bundle's profiles with their locked settings (the only way to set
+    // or change lockedSettings/signedBy). A stored password of a replaced profile is kept.
+    void importBundle(const VerifiedBundle& bundle);
+
+    // Where the vault lives, and how it is (or will be) unlocked: "keyring", "passphrase", or
+    // "none" while there is no vault file yet.
+    [[nodiscard]] std::filesystem::path vaultFile() const;
+    [[nodiscard]] std::string keySource() const;
 
 private:
     struct State;

@@ -365,6 +365,20 @@ BOOST_AUTO_TEST_CASE(a_feeder_batch_stores_exactly_the_ten_sheets_of_the_test_fe
     BOOST_TEST(bench.scratchIsEmpty());
 }
 
+BOOST_AUTO_TEST_CASE(pages_n_stops_a_feeder_batch_after_n_pages_as_a_complete_batch) {
+    ScanBench bench;
+    const auto run = bench.cli({"scan", "--new-session", "--json", "--device", "test:1", "--source", "adf",
+                                "--mode", "gray", "--resolution", "75", "--pages", "4"});
+    BOOST_TEST_REQUIRE(run.status.success(), run.err);
+    const auto lines = jsonLines(run.out);
+    BOOST_TEST(pageLines(lines).size() == 4u);
+    const auto summary = summaryOf(lines);
+    BOOST_TEST(summary["end"] == "completed"); // asked for 4, got 4: not a cancellation
+    BOOST_TEST(summary["pages"] == 4);
+    BOOST_TEST(bench.session(summary["session"])["pages"].size() == 4u);
+    BOOST_TEST(bench.scratchIsEmpty());
+}
+
 BOOST_AUTO_TEST_CASE(a_jam_and_other_device_errors_exit_1_with_a_clear_message_and_keep_earlier_pages) {
     ScanBench bench;
     const auto first = bench.cli({"scan", "--new-session", "--json", "--source", "flatbed", "--resolution", "75"});

@@ -21,11 +21,14 @@ int runOnDisplay(const std::vector<std::string>& argv, const std::string& displa
     opts.environment["DISPLAY"] = display;
     opts.pipeStdout = true;
     opts.discardStderr = true;
-    platform::ChildProcess p(argv, opts);
+    // readAll() waits for the end of the output: coreutils' timeout bounds the whole run.
+    std::vector<std::string> bounded{"timeout", "-k", "5", "30"};
+    bounded.insert(bounded.end(), argv.begin(), argv.end());
+    platform::ChildProcess p(bounded, opts);
     std::string text = p.readAll();
     if (out)
         *out = text;
-    const auto st = p.waitFor(30s);
+    const auto st = p.waitFor(40s);
     return st ? st->code : -1;
 }
 

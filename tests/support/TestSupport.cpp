@@ -39,7 +39,8 @@ std::vector<std::byte> readFile(const fs::path& file) {
         throw std::runtime_error("cannot read " + file.string());
     std::vector<char> data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     std::vector<std::byte> out(data.size());
-    std::memcpy(out.data(), data.data(), data.size());
+    if (!data.empty()) // memcpy from an empty vector's null data() is undefined
+        std::memcpy(out.data(), data.data(), data.size());
     return out;
 }
 

@@ -1,0 +1,42 @@
+#include "app/common/OutboxFiling.h"
+
+#include "core/common/Translate.h"
+#include "platform/AppDirs.h"
+
+namespace docdesk::app {
+
+std::filesystem::path outboxStagingFolder(const std::string& sessionId) {
+    const auto folder = platform::appDirs().data / "outbox-staging" / sessionId;
+    std::filesystem::create_directories(folder);
+    return folder;
+}
+
+void moveIntoOutbox(gateway::Outbox& outbox, const std::string& profile, const std::filesystem::path& staging,
+                    pipeline::FiledDocument& document, const std::string& title,
+                    const std::map<std::string, std::string>& fields) {
+    if (!document.ok())
+        return;
+    try {
+        for (auto& f : document.files) {
+            gateway::NewOutboxItem item;
+            item.profile = profile;
+            item.remoteFolder = f.path.parent_path().lexically_relative(staging).generic_string();
+            if (item.remoteFolder == ".")
+                item.remoteFolder.clear();
+            item.fileName = f.path.filename().string();
+            item.title = title;
+            item.fields = fields;
+            const auto queued = outbox.enqueue(f.path, item, true);
+            if (f.path == document.path)
+                document.path = queued.file;
+            f.path = queued.file;
+        }
+        if (document.sidecar)
+            std::filesystem::remove(*document.sidecar); // the fields travel as item fields instead
+    } catch (const std::exception& e) {
+        document.status = pipeline::FilingStatus::Failed;
+        document.error = trf("Could not put the document into the outbox: {}", e.what());
+    }
+}
+
+} // namespace docdesk::app

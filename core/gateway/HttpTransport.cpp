@@ -1,0 +1,381 @@
+#include "core/gateway/HttpTransport.h"
+
+#include "core/common/Translate.h"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <mutex>
+
+namespace docdesk::gateway {
+namespace {
+
+void initCurlOnce() {
+    // curl_global_init is not thread-safe; the uploader runs several transfers in parallel.
+    static std::once_flag once;
+    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    return out;
+}
+
+std::string trim(std::string_view s) {
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
+        s.remove_prefix(1);
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
+        s.remove_suffix(1);
+    return std::string(s);
+}
+
+struct TransferState {
+    const HttpRequest* request = nullptr;
+    HttpResponse* response = nullptr;
+    std::FILE* bodyFile = nullptr;
+    std::size_t bodyOffset = 0;
+    std::stop_token stop;
+    const TransferProgress* progress = nullptr;
+    const DebugLogSink* debugLog = nullptr;
+};
+
+size_t readBody(char* buffer, size_t size, size_t count, void* user) {
+    auto& s = *static_cast<TransferState*>(user);
+    const size_t want = size * count;
+    if (s.bodyFile) {
+        const size_t got = std::fread(buffer, 1, want, s.bodyFile);
+        if (got == 0 && std::ferror(s.bodyFile))
+            return CURL_READFUNC_ABORT;
+        return got;
+    }
+    const auto& body = s.request->body;
+    const size_t n = std::min(want, body.size() - s.bodyOffset);
+    std::memcpy(buffer, body.data() + s.bodyOffset, n);
+    s.bodyOffset += n;
+    return n;
+}
+
+// Lets curl rewind the body when it has to send it again (e.g. after 100-continue was refused
+// on a reused connection); without it such a retry would fail.
+int seekBody(void* user, curl_off_t offset, int origin) {
+    auto& s = *static_cast<TransferState*>(user);
+    if (origin != SEEK_SET)
+        return CURL_SEEKFUNC_CANTSEEK;
+    if (s.bodyFile)
+        return std::fseek(s.bodyFile, long(offset), SEEK_SET) == 0 ? CURL_SEEKFUNC_OK : CURL_SEEKFUNC_FAIL;
+    if (offset < 0 || size_t(offset) > s.request->body.size())
+        return CURL_SEEKFUNC_FAIL;
+    s.bodyOffset = size_t(offset);
+    return CURL_SEEKFUNC_OK;
+}
+
+size_t writeBody(char* data, size_t size, size_t count, void* user) {
+    auto& s = *static_cast<TransferState*>(user);
+    const size_t n = size * count;
+    if (s.request->responseSink)
+        s.request->responseSink(std::span<const char>(data, n));
+    else if (s.response->body.size() + n <= 16 * 1024 * 1024) // answers we parse are small
+        s.response->body.append(data, n);
+    return n;
+}
+
+size_t readHeader(char* data, size_t size, size_t count, void* user) {
+    auto& s = *static_cast<TransferState*>(user);
+    const size_t n = size * count;
+    const std::string_view line(data, n);
+    if (line.starts_with("HTTP/")) {
+        s.response->headers.clear(); // a new response (after 100 Continue)
+        return n;
+    }
+    const auto colon = line.find(':');
+    if (colon != std::string_view::npos)
+        s.response->headers[lower(trim(line.substr(0, colon)))] = trim(line.substr(colon + 1));
+    return n;
+}
+
+int onProgress(void* user, curl_off_t, curl_off_t, curl_off_t ulTotal, curl_off_t ulNow) {
+    auto& s = *static_cast<TransferState*>(user);
+    if (s.stop.stop_requested())
+        return 1; // aborts the transfer with CURLE_ABORTED_BY_CALLBACK
+    if (s.progress && *s.progress)
+        (*s.progress)(std::uint64_t(ulNow), std::uint64_t(ulTotal));
+    return 0;
+}
+
+int onDebug(CURL*, curl_infotype type, char* data, size_t size, void* user) {
+    auto& s = *static_cast<TransferState*>(user);
+    if (!s.debugLog || !*s.debugLog)
+        return 0;
+    // Only headers and curl's own notes: bodies hold documents and are never logged.
+    if (type != CURLINFO_TEXT && type != CURLINFO_HEADER_IN && type != CURLINFO_HEADER_OUT)
+        return 0;
+    const char* prefix = type == CURLINFO_HEADER_OUT ? "> " : type == CURLINFO_HEADER_IN ? "< " : "* ";
+    std::string_view text(data, size);
+    while (!text.empty()) {
+        const auto end = text.find('\n');
+        auto line = text.substr(0, end);
+        if (!line.empty() && line.back() == '\r')
+            line.remove_suffix(1);
+        if (!line.empty()) {
+            std::string shown = redactHeaderLine(line);
+            // curl's own notes quote HTTP/2 headers as "h2h3 [name: value]": redact those too.
+            if (type == CURLINFO_TEXT) {
+                const auto open = line.find('[');
+                const auto close = line.rfind(']');
+                if (open != std::string_view::npos && close != std::string_view::npos && close > open)
+                    shown = std::string(line.substr(0, open + 1)) +
+                            redactHeaderLine(line.substr(open + 1, close - open - 1)) + std::string(line.substr(close));
+            }
+            (*s.debugLog)(prefix + shown);
+        }
+        if (end == std::string_view::npos)
+            break;
+        text.remove_prefix(end + 1);
+    }
+    return 0;
+}
+
+bool retryableCurlCode(CURLcode code) {
+    switch (code) {
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_UNSUPPORTED_PROTOCOL:
+    case CURLE_URL_MALFORMAT:
+    case CURLE_READ_ERROR:
+        return false;
+    default:
+        return true;
+    }
+}
+
+std::string curlFailureMessage(CURLcode code, const char* detail, const std::string& url) {
+    switch (code) {
+    case CURLE_PEER_FAILED_VERIFICATION:
+        return trf("The gateway {} could not prove its identity (certificate not trusted or issued for another "
+                   "name): {}. Check the profile's URL and CA bundle.",
+                   url, detail);
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+        return trf("The gateway {} presented a different key than the one pinned in the profile. Nothing was "
+                   "sent. Ask the operator whether the server's key changed.",
+                   url);
+    case CURLE_OPERATION_TIMEDOUT:
+        return trf("The gateway {} stopped responding: {}.", url, detail);
+    case CURLE_COULDNT_CONNECT:
+        return trf("Cannot connect to the gateway {}: {}.", url, detail);
+    default:
+        return trf("The transfer to {} failed: {}.", url, detail[0] ? detail : curl_easy_strerror(code));
+    }
+}
+
+} // namespace
+
+struct HttpTransport::Handle {
+    CURL* curl = nullptr;
+    Handle() {
+        initCurlOnce();
+        curl = curl_easy_init();
+        if (!curl)
+            throw Error(tr("The network library could not be initialised."));
+    }
+    ~Handle() { curl_easy_cleanup(curl); }
+    Handle(const Handle&) = delete;
+    Handle& operator=(const Handle&) = delete;
+};
+
+std::string HttpResponse::header(const std::string& lowerName) const {
+    const auto it = headers.find(lowerName);
+    return it == headers.end() ? std::string() : it->second;
+}
+
+GatewayConnection connectionFor(const vault::Profile& profile, std::shared_ptr<const vault::Secret> password) {
+    GatewayConnection c;
+    c.baseUrl = profile.url;
+    c.user = profile.user;
+    c.password = std::move(password);
+    c.caBundle = profile.caBundle;
+    c.pinnedPublicKey = profile.pinnedPublicKey;
+    c.proxy = profile.proxy;
+    return c;
+}
+
+HttpTransport::HttpTransport(GatewayConnection connection)
+    : connection_(std::move(connection)), handle_(std::make_unique<Handle>()) {}
+
+HttpTransport::~HttpTransport() = default;
+
+void HttpTransport::setPassword(std::shared_ptr<const vault::Secret> password) { connection_.password = std::move(password); }
+
+HttpResponse HttpTransport::perform(const HttpRequest& request, std::stop_token stop, const TransferProgress& progress) {
+    if (stop.stop_requested())
+        throw TransferCancelled(tr("Upload cancelled."));
+    CURL* curl = handle_->curl;
+    // Reset keeps the connection cache, so consecutive requests reuse one TLS session.
+    curl_easy_reset(curl);
+
+    HttpResponse response;
+    TransferState state;
+    state.request = &request;
+    state.response = &response;
+    state.stop = stop;
+    state.progress = &progress;
+    state.debugLog = &connection_.debugLog;
+
+    struct FileCloser {
+        std::FILE*& f;
+        ~FileCloser() {
+            if (f)
+                std::fclose(f);
+        }
+    } closer{state.bodyFile};
+    curl_off_t bodySize = curl_off_t(request.body.size());
+    const bool hasBody = !request.bodyFile.empty() || !request.body.empty() || request.method == "PUT";
+    if (!request.bodyFile.empty()) {
+        state.bodyFile = std::fopen(request.bodyFile.c_str(), "rb");
+        if (!state.bodyFile)
+            throw Error(trf("Cannot read {}: {}", request.bodyFile.string(), std::strerror(errno)));
+        std::error_code ec;
+        bodySize = curl_off_t(std::filesystem::file_size(request.bodyFile, ec));
+        if (ec)
+            throw Error(trf("Cannot read {}: {}", request.bodyFile.string(), ec.message()));
+    }
+
+    char errorBuffer[CURL_ERROR_SIZE] = {};
+    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errorBuffer);
+    curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
+    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(curl, CURLOPT_UNRESTRICTED_AUTH, 0L);
+    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
+    if (!connection_.caBundle.empty())
+        curl_easy_setopt(curl, CURLOPT_CAINFO, connection_.caBundle.c_str());
+    if (!connection_.pinnedPublicKey.empty())
+        curl_easy_setopt(curl, CURLOPT_PINNEDPUBLICKEY, connection_.pinnedPublicKey.c_str());
+    if (!connection_.proxy.empty())
+        curl_easy_setopt(curl, CURLOPT_PROXY, connection_.proxy.c_str());
+    // Otherwise curl takes http_proxy/https_proxy/no_proxy from the environment by itself.
+    curl_easy_setopt(curl, CURLOPT_HTTP_VERSION, long(CURL_HTTP_VERSION_2TLS));
+    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, long(connection_.connectTimeout.count()));
+    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, connection_.lowSpeedBytes);
+    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, long(connection_.lowSpeedTime.count()));
+    curl_easy_setopt(curl, CURLOPT_USERAGENT, "docdesk/" DOCDESK_VERSION);
+
+    // The password goes to curl from guarded memory as a NUL-terminated copy that is wiped
+    // when this function returns (curl keeps its own copy only for this handle's transfer).
+    vault::Secret passwordText;
+    if (!connection_.user.empty()) {
+        curl_easy_setopt(curl, CURLOPT_HTTPAUTH, long(CURLAUTH_BASIC));
+        curl_easy_setopt(curl, CURLOPT_USERNAME, connection_.user.c_str());
+        const auto view = connection_.password ? connection_.password->view() : std::string_view();
+        passwordText = vault::Secret::ofSize(view.size() + 1);
+        std::memcpy(passwordText.data(), view.data(), view.size());
+        curl_easy_setopt(curl, CURLOPT_PASSWORD, reinterpret_cast<const char*>(passwordText.data()));
+    }
+
+    curl_slist* headers = nullptr;
+    for (const auto& h : request.headers)
+        headers = curl_slist_append(headers, h.c_str());
+    struct ListFree {
+        curl_slist*& l;
+        ~ListFree() { curl_slist_free_all(l); }
+    } freeHeaders{headers};
+
+    if (request.method == "GET") {
+        curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+    } else if (request.method == "HEAD") {
+        curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+    } else if (hasBody) {
+        curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
+        curl_easy_setopt(curl, CURLOPT_INFILESIZE_LARGE, bodySize);
+        curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    } else {
+        curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    }
+    if (hasBody) {
+        curl_easy_setopt(curl, CURLOPT_READFUNCTION, readBody);
+        curl_easy_setopt(curl, CURLOPT_READDATA, &state);
+        curl_easy_setopt(curl, CURLOPT_SEEKFUNCTION, seekBody);
+        curl_easy_setopt(curl, CURLOPT_SEEKDATA, &state);
+    }
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, writeBody);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &state);
+    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, readHeader);
+    curl_easy_setopt(curl, CURLOPT_HEADERDATA, &state);
+    curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, onProgress);
+    curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &state);
+    if (connection_.debugLog) {
+        curl_easy_setopt(curl, CURLOPT_VERBOSE, 1L);
+        curl_easy_setopt(curl, CURLOPT_DEBUGFUNCTION, onDebug);
+        curl_easy_setopt(curl, CURLOPT_DEBUGDATA, &state);
+    }
+
+    const CURLcode code = curl_easy_perform(curl);
+    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, nullptr);
+    if (code == CURLE_ABORTED_BY_CALLBACK)
+        throw TransferCancelled(tr("Upload cancelled."));
+    if (code != CURLE_OK)
+        throw TransportError(curlFailureMessage(code, errorBuffer, request.url), retryableCurlCode(code));
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
+    if (const auto ra = response.headers.find("retry-after"); ra != response.headers.end())
+        response.retryAfter = parseRetryAfter(ra->second);
+    return response;
+}
+
+std::string redactHeaderLine(std::string_view line) {
+    const auto colon = line.find(':');
+    if (colon == std::string_view::npos)
+        return std::string(line);
+    const auto name = lower(trim(line.substr(0, colon)));
+    static const char* const secretHeaders[] = {"authorization", "proxy-authorization", "cookie", "set-cookie",
+                                                "x-auth-token", "x-api-key", "x-csrftoken", "x-requesttoken"};
+    for (const char* s : secretHeaders)
+        if (name == s)
+            return std::string(line.substr(0, colon)) + ": [redacted]";
+    if (name.find("token") != std::string::npos)
+        return std::string(line.substr(0, colon)) + ": [redacted]";
+    return std::string(line);
+}
+
+std::optional<std::chrono::seconds> parseRetryAfter(std::string_view value) {
+    const auto text = trim(value);
+    if (text.empty())
+        return std::nullopt;
+    if (std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isdigit(c); })) {
+        if (text.size() > 9)
+            return std::chrono::seconds(999'999'999);
+        return std::chrono::seconds(std::stol(text));
+    }
+    const time_t when = curl_getdate(text.c_str(), nullptr);
+    if (when < 0)
+        return std::nullopt;
+    const time_t now = std::time(nullptr);
+    return std::chrono::seconds(when > now ? when - now : 0);
+}
+
+std::string encodePathSegment(std::string_view segment) {
+    static const char hex[] = "0123456789ABCDEF";
+    std::string out;
+    for (const unsigned char c : segment) {
+        if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+            out += char(c);
+        } else {
+            out += '%';
+            out += hex[c >> 4];
+            out += hex[c & 15];
+        }
+    }
+    return out;
+}
+
+} // namespace docdesk::gateway

@@ -1,0 +1,405 @@
+#include "core/gateway/WebDavConnector.h"
+
+#include "core/common/Translate.h"
+
+#include <sodium.h>
+
+#include <array>
+#include <cctype>
+#include <charconv>
+
+namespace docdesk::gateway {
+namespace {
+
+std::string xmlEscape(std::string_view s) {
+    std::string out;
+    for (const char c : s) {
+        switch (c) {
+        case '&': out += "&amp;"; break;
+        case '<': out += "&lt;"; break;
+        case '>': out += "&gt;"; break;
+        case '"': out += "&quot;"; break;
+        default: out += c;
+        }
+    }
+    return out;
+}
+
+std::string xmlUnescape(std::string_view s) {
+    std::string out;
+    for (size_t i = 0; i < s.size(); ++i) {
+        if (s[i] != '&') {
+            out += s[i];
+            continue;
+        }
+        const auto end = s.find(';', i);
+        if (end == std::string_view::npos) {
+            out += s.substr(i);
+            break;
+        }
+        const auto entity = s.substr(i + 1, end - i - 1);
+        if (entity == "amp") out += '&';
+        else if (entity == "lt") out += '<';
+        else if (entity == "gt") out += '>';
+        else if (entity == "quot") out += '"';
+        else if (entity == "apos") out += '\'';
+        else out += s.substr(i, end - i + 1);
+        i = end;
+    }
+    return out;
+}
+
+// A field name as an XML element name: letters, digits, '-', '_', '.'; others become '_'.
+std::string propertyName(const std::string& field) {
+    std::string out;
+    for (const unsigned char c : field)
+        out += (std::isalnum(c) || c == '-' || c == '_' || c == '.') ? char(c) : '_';
+    if (out.empty() || !(std::isalpha(static_cast<unsigned char>(out[0])) || out[0] == '_'))
+        out = "_" + out;
+    return out;
+}
+
+// The elements with local name `name` (any namespace prefix) in `xml`, as raw inner text.
+// A deliberately small reader: multistatus answers are flat and docdesk only needs a few values.
+std::vector<std::string> elements(std::string_view xml, std::string_view name) {
+    std::vector<std::string> out;
+    size_t pos = 0;
+    while ((pos = xml.find('<', pos)) != std::string_view::npos) {
+        const auto tagEnd = xml.find('>', pos);
+        if (tagEnd == std::string_view::npos)
+            break;
+        auto tag = xml.substr(pos + 1, tagEnd - pos - 1);
+        pos = tagEnd + 1;
+        if (tag.empty() || tag[0] == '/' || tag[0] == '?' || tag[0] == '!')
+            continue;
+        const auto nameEnd = tag.find_first_of(" \t\r\n/");
+        auto qname = tag.substr(0, nameEnd);
+        const auto colon = qname.find(':');
+        const auto local = colon == std::string_view::npos ? qname : qname.substr(colon + 1);
+        if (local != name)
+            continue;
+        if (tag.back() == '/') {
+            out.emplace_back();
+            continue;
+        }
+        const std::string closing = "</" + std::string(qname) + ">";
+        const auto close = xml.find(closing, pos);
+        if (close == std::string_view::npos)
+            break;
+        out.emplace_back(xml.substr(pos, close - pos));
+        pos = close + closing.size();
+    }
+    return out;
+}
+
+std::string firstElement(std::string_view xml, std::string_view name) {
+    auto all = elements(xml, name);
+    return all.empty() ? std::string() : xmlUnescape(all.front());
+}
+
+std::uint64_t parseSize(const std::string& text) {
+    std::uint64_t v = 0;
+    std::from_chars(text.data(), text.data() + text.size(), v);
+    return v;
+}
+
+std::string percentDecode(std::string_view s) {
+    std::string out;
+    for (size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '%' && i + 2 < s.size()) {
+            int v = 0;
+            std::from_chars(s.data() + i + 1, s.data() + i + 3, v, 16);
+            out += char(v);
+            i += 2;
+        } else {
+            out += s[i];
+        }
+    }
+    return out;
+}
+
+std::vector<std::string> segments(const std::string& folder) {
+    std::vector<std::string> out;
+    size_t start = 0;
+    while (start <= folder.size()) {
+        const auto end = folder.find('/', start);
+        const auto seg = folder.substr(start, end == std::string::npos ? std::string::npos : end - start);
+        if (!seg.empty() && seg != ".") {
+            if (seg == "..")
+                throw Error(trf("The remote folder {} leaves the gateway's folder.", folder));
+            out.push_back(seg);
+        }
+        if (end == std::string::npos)
+            break;
+        start = end + 1;
+    }
+    return out;
+}
+
+} // namespace
+
+void throwForStatus(const HttpResponse& r, const std::string& what) {
+    std::string message;
+    switch (r.status) {
+    case 401:
+        message = trf("{}: the gateway did not accept the user name or password (401).", what);
+        break;
+    case 403:
+        message = trf("{}: the gateway does not allow this (403). Ask the operator for write access.", what);
+        break;
+    case 404:
+    case 409:
+        message = trf("{}: the folder does not exist on the gateway ({}).", what, r.status);
+        break;
+    case 413:
+        message = trf("{}: the document is larger than the gateway accepts (413).", what);
+        break;
+    case 507:
+        message = trf("{}: the gateway's storage is full (507). Uploading is paused until the operator makes room.",
+                      what);
+        break;
+    default:
+        if (r.status >= 300 && r.status < 400)
+            message = trf("{}: the gateway redirected to {} ({}); uploads never follow redirects. Check the "
+                          "profile's URL.",
+                          what, r.header("location"), r.status);
+        else
+            message = trf("{}: the gateway answered {}.", what, r.status);
+    }
+    throw GatewayRejected(message, r.status, r.retryAfter);
+}
+
+std::string numberedName(const std::string& name, int n) {
+    if (n <= 1)
+        return name;
+    const auto dot = name.rfind('.');
+    if (dot == std::string::npos || dot == 0)
+        return name + " (" + std::to_string(n) + ")";
+    return name.substr(0, dot) + " (" + std::to_string(n) + ")" + name.substr(dot);
+}
+
+WebDavConnector::WebDavConnector(GatewayConnection connection) : transport_(std::move(connection)) {
+    base_ = transport_.connection().baseUrl;
+    if (base_.empty() || base_.back() != '/')
+        base_ += '/';
+}
+
+std::string WebDavConnector::folderUrl(const std::string& folder) const {
+    std::string url = base_;
+    for (const auto& seg : segments(folder))
+        url += encodePathSegment(seg) + "/";
+    return url;
+}
+
+bool WebDavConnector::folderExists(const std::string& url, std::stop_token stop) {
+    HttpRequest propfind;
+    propfind.method = "PROPFIND";
+    propfind.url = url;
+    propfind.headers = {"Depth: 0", "Content-Type: application/xml; charset=utf-8"};
+    propfind.body = R"(<?xml version="1.0" encoding="utf-8"?><D:propfind xmlns:D="DAV:"><D:prop>)"
+                    R"(<D:resourcetype/></D:prop></D:propfind>)";
+    const auto r = transport_.perform(propfind, stop);
+    return r.status == 207 && !elements(r.body, "collection").empty();
+}
+
+void WebDavConnector::ensureFolder(const std::string& folder, std::stop_token stop) {
+    std::string path;
+    for (const auto& seg : segments(folder)) {
+        path += seg + "/";
+        if (knownFolders_.contains(path))
+            continue;
+        HttpRequest mkcol;
+        mkcol.method = "MKCOL";
+        mkcol.url = folderUrl(path);
+        const auto r = transport_.perform(mkcol, stop);
+        // 201 created; 405 means something is there already (Apache, Nextcloud). Parallel
+        // uploads race to create the same folder, and the loser may get another status (Apache
+        // answers 403), so whether the folder exists now is what counts.
+        if (r.status != 201 && r.status != 405 && !folderExists(mkcol.url, stop))
+            throwForStatus(r, trf("Creating folder {}", path));
+        knownFolders_.insert(path);
+    }
+}
+
+std::vector<RemoteEntry> WebDavConnector::listFolder(const std::string& folder, std::stop_token stop) {
+    HttpRequest propfind;
+    propfind.method = "PROPFIND";
+    propfind.url = folderUrl(folder);
+    propfind.headers = {"Depth: 1", "Content-Type: application/xml; charset=utf-8"};
+    propfind.body = R"(<?xml version="1.0" encoding="utf-8"?><D:propfind xmlns:D="DAV:"><D:prop>)"
+                    R"(<D:resourcetype/><D:getcontentlength/><D:getetag/></D:prop></D:propfind>)";
+    const auto r = transport_.perform(propfind, stop);
+    if (r.status != 207)
+        throwForStatus(r, trf("Listing {}", folder.empty() ? "/" : folder));
+    std::vector<RemoteEntry> out;
+    const auto selfPath = percentDecode(propfind.url.substr(propfind.url.find('/', propfind.url.find("//") + 2)));
+    for (const auto& response : elements(r.body, "response")) {
+        auto href = percentDecode(firstElement(response, "href"));
+        if (const auto scheme = href.find("//"); scheme != std::string::npos)
+            href = href.substr(href.find('/', scheme + 2));
+        if (href == selfPath || href + "/" == selfPath)
+            continue;
+        RemoteEntry e;
+        e.isFolder = !elements(response, "collection").empty();
+        if (!href.empty() && href.back() == '/')
+            href.pop_back();
+        e.name = href.substr(href.rfind('/') + 1);
+        e.bytes = parseSize(firstElement(response, "getcontentlength"));
+        e.etag = firstElement(response, "getetag");
+        out.push_back(std::move(e));
+    }
+    return out;
+}
+
+bool WebDavConnector::sameContent(const std::string& url, const DocumentToDeliver& document, std::stop_token stop) {
+    // Read back and hash: the only proof that the file under our name is ours (an earlier,
+    // interrupted run of this delivery) and not someone else's document.
+    crypto_hash_sha256_state state;
+    crypto_hash_sha256_init(&state);
+    std::uint64_t received = 0;
+    HttpRequest get;
+    get.url = url;
+    get.responseSink = [&](std::span<const char> data) {
+        received += data.size();
+        crypto_hash_sha256_update(&state, reinterpret_cast<const unsigned char*>(data.data()), data.size());
+    };
+    const auto r = transport_.perform(get, stop);
+    if (r.status != 200)
+        throwForStatus(r, trf("Reading back {}", url));
+    std::array<unsigned char, crypto_hash_sha256_BYTES> digest{};
+    crypto_hash_sha256_final(&state, digest.data());
+    std::string hex(digest.size() * 2 + 1, '\0');
+    sodium_bin2hex(hex.data(), hex.size(), digest.data(), digest.size());
+    hex.pop_back();
+    return received == document.bytes && hex == document.sha256;
+}
+
+void WebDavConnector::storeFields(const std::string& url, const DocumentToDeliver& document, std::stop_token stop) {
+    std::string props;
+    const auto add = [&](const std::string& name, const std::string& value) {
+        const auto p = propertyName(name);
+        props += "<d:" + p + ">" + xmlEscape(value) + "</d:" + p + ">";
+    };
+    add("sha256", document.sha256);
+    if (!document.title.empty())
+        add("title", document.title);
+    for (const auto& [k, v] : document.fields)
+        add("field." + k, v);
+    HttpRequest patch;
+    patch.method = "PROPPATCH";
+    patch.url = url;
+    patch.headers = {"Content-Type: application/xml; charset=utf-8"};
+    patch.body = std::string(R"(<?xml version="1.0" encoding="utf-8"?><D:propertyupdate xmlns:D="DAV:" xmlns:d=")") +
+                 kDocdeskPropertyNamespace + R"("><D:set><D:prop>)" + props + "</D:prop></D:set></D:propertyupdate>";
+    const auto r = transport_.perform(patch, stop);
+    if (r.status != 207 && r.status != 200 && r.status != 204)
+        throwForStatus(r, trf("Storing the fields of {}", document.fileName));
+    // A 207 can still carry a failed property (e.g. the server refuses dead properties).
+    for (const auto& status : elements(r.body, "status"))
+        if (status.find(" 200") == std::string::npos)
+            throw GatewayRejected(trf("Storing the fields of {}: the gateway answered {}.", document.fileName, status),
+                                  422);
+}
+
+std::map<std::string, std::string> WebDavConnector::fieldsOf(const std::string& url, std::stop_token stop) {
+    HttpRequest propfind;
+    propfind.method = "PROPFIND";
+    propfind.url = url;
+    propfind.headers = {"Depth: 0", "Content-Type: application/xml; charset=utf-8"};
+    propfind.body = R"(<?xml version="1.0" encoding="utf-8"?><D:propfind xmlns:D="DAV:"><D:allprop/></D:propfind>)";
+    const auto r = transport_.perform(propfind, stop);
+    if (r.status != 207)
+        throwForStatus(r, trf("Reading the fields of {}", url));
+    // Find the prefix bound to our namespace, then every element using it.
+    std::map<std::string, std::string> out;
+    const std::string ns = std::string("=\"") + kDocdeskPropertyNamespace + "\"";
+    for (size_t at = r.body.find(ns); at != std::string::npos; at = r.body.find(ns, at + 1)) {
+        const auto xmlns = r.body.rfind("xmlns", at);
+        if (xmlns == std::string::npos)
+            continue;
+        std::string prefix = r.body.substr(xmlns + 5, at - xmlns - 5);
+        if (!prefix.empty() && prefix[0] == ':')
+            prefix.erase(0, 1);
+        const std::string open = "<" + prefix + (prefix.empty() ? "" : ":");
+        for (size_t p = r.body.find(open); p != std::string::npos; p = r.body.find(open, p + 1)) {
+            const auto nameEnd = r.body.find_first_of(" />", p + open.size());
+            if (nameEnd == std::string::npos)
+                break;
+            const auto name = r.body.substr(p + open.size(), nameEnd - p - open.size());
+            const auto gt = r.body.find('>', nameEnd);
+            if (gt == std::string::npos)
+                break;
+            if (r.body[gt - 1] == '/') {
+                out[name] = "";
+                continue;
+            }
+            const auto close = r.body.find("</" + prefix + ":" + name + ">", gt);
+            if (close == std::string::npos)
+                continue;
+            out[name] = xmlUnescape(std::string_view(r.body).substr(gt + 1, close - gt - 1));
+        }
+    }
+    return out;
+}
+
+Delivery WebDavConnector::verify(const std::string& url, const DocumentToDeliver& document, std::stop_token stop) {
+    HttpRequest propfind;
+    propfind.method = "PROPFIND";
+    propfind.url = url;
+    propfind.headers = {"Depth: 0", "Content-Type: application/xml; charset=utf-8"};
+    propfind.body = R"(<?xml version="1.0" encoding="utf-8"?><D:propfind xmlns:D="DAV:"><D:prop>)"
+                    R"(<D:getcontentlength/><D:getetag/></D:prop></D:propfind>)";
+    const auto r = transport_.perform(propfind, stop);
+    if (r.status != 207)
+        throwForStatus(r, trf("Verifying {}", document.fileName));
+    Delivery d;
+    d.location = url;
+    d.bytes = parseSize(firstElement(r.body, "getcontentlength"));
+    d.etag = firstElement(r.body, "getetag");
+    if (d.bytes != document.bytes)
+        throw GatewayRejected(trf("Verifying {}: the gateway holds {} bytes, {} were sent.", document.fileName, d.bytes,
+                                  document.bytes),
+                              502);
+    return d;
+}
+
+Delivery WebDavConnector::deliver(const DocumentToDeliver& document, std::stop_token stop,
+                                  const TransferProgress& progress) {
+    ensureFolder(document.remoteFolder, stop);
+    const std::string folder = folderUrl(document.remoteFolder);
+    constexpr int kMaxNames = 100;
+    for (int n = 1; n <= kMaxNames; ++n) {
+        const std::string url = folder + encodePathSegment(numberedName(document.fileName, n));
+        HttpRequest put;
+        put.method = "PUT";
+        put.url = url;
+        put.bodyFile = document.file;
+        // Never replace anything on the server; a taken name is answered with 412.
+        put.headers = {"If-None-Match: *", "Content-Type: application/octet-stream"};
+        const auto r = transport_.perform(put, stop, progress);
+        if (r.status == 412) {
+            if (!sameContent(url, document, stop))
+                continue; // someone else's document: next name
+        } else if (r.status != 201 && r.status != 204 && r.status != 200) {
+            throwForStatus(r, trf("Uploading {}", document.fileName));
+        }
+        storeFields(url, document, stop);
+        return verify(url, document, stop);
+    }
+    throw GatewayRejected(trf("Uploading {}: {} names in a row are taken on the gateway.", document.fileName, kMaxNames),
+                          412);
+}
+
+std::unique_ptr<Connector> makeConnector(vault::Connector type, GatewayConnection connection) {
+    switch (type) {
+    case vault::Connector::WebDav:
+        return std::make_unique<WebDavConnector>(std::move(connection));
+    case vault::Connector::Cmis:
+        throw Error(tr("CMIS gateways are not supported by this build yet."));
+    case vault::Connector::HttpForm:
+        throw Error(tr("HTTP form gateways are not supported by this build yet."));
+    }
+    throw Error(tr("Unknown gateway type."));
+}
+
+} // namespace docdesk::gateway

@@ -1,0 +1,62 @@
+#pragma once
+// WebDAV (RFC 4918) as Apache mod_dav, Nextcloud and SharePoint speak it: folders created with
+// MKCOL, documents sent by one streamed PUT with "If-None-Match: *" (so nothing on the server is
+// ever overwritten), fields stored as dead properties in the docdesk namespace (PROPPATCH), and
+// the result verified by PROPFIND (size and ETag).
+//
+// Repeating a delivery is safe: when the name is taken (412), the existing file is read back
+// and compared by SHA-256; if it is ours the delivery is complete, otherwise "name (2).ext"…
+// is tried, in the same order every time, so a resumed upload finds its earlier copy.
+#include "core/gateway/Connector.h"
+
+#include <set>
+#include <vector>
+
+namespace docdesk::gateway {
+
+inline constexpr const char* kDocdeskPropertyNamespace = "urn:x-docdesk:fields";
+
+struct RemoteEntry {
+    std::string name;
+    bool isFolder = false;
+    std::uint64_t bytes = 0;
+    std::string etag;
+};
+
+class WebDavConnector : public Connector {
+public:
+    explicit WebDavConnector(GatewayConnection connection);
+
+    Delivery deliver(const DocumentToDeliver& document, std::stop_token stop,
+                     const TransferProgress& progress) override;
+    HttpTransport& transport() override { return transport_; }
+
+    // The entries of `folder` (PROPFIND depth 1), without the folder itself.
+    std::vector<RemoteEntry> listFolder(const std::string& folder, std::stop_token stop);
+    // Creates `folder` and any missing parents (MKCOL); existing folders are fine.
+    void ensureFolder(const std::string& folder, std::stop_token stop);
+    // The dead properties in the docdesk namespace of the document at `url`.
+    std::map<std::string, std::string> fieldsOf(const std::string& url, std::stop_token stop);
+
+    // The URL of `folder` (slash-separated, each segment encoded) below the base, with a
+    // trailing slash.
+    std::string folderUrl(const std::string& folder) const;
+
+private:
+    bool folderExists(const std::string& url, std::stop_token stop);
+    bool sameContent(const std::string& url, const DocumentToDeliver& document, std::stop_token stop);
+    void storeFields(const std::string& url, const DocumentToDeliver& document, std::stop_token stop);
+    Delivery verify(const std::string& url, const DocumentToDeliver& document, std::stop_token stop);
+
+    HttpTransport transport_;
+    std::string base_;
+    std::set<std::string> knownFolders_; // created or found in this run: no second MKCOL
+};
+
+// Throws GatewayRejected with a message that says what the status means for the user.
+[[noreturn]] void throwForStatus(const HttpResponse& response, const std::string& what);
+
+// "name (n).ext" for n >= 2, `name` for n == 1.
+std::string numberedName(const std::string& name, int n);
+
+} // namespace docdesk::gateway

@@ -1,0 +1,473 @@
+#include "core/vault/ProfileStore.h"
+
+#include "core/common/Translate.h"
+#include "core/ports/DurableFiles.h"
+#include "core/ports/Keyring.h"
+#include "core/vault/ProfileBundle.h"
+#include "core/vault/ProfileJson.h"
+#include "core/vault/VaultFile.h"
+
+#include <sodium.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <thread>
+
+namespace docdesk::vault {
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kVaultName = "profiles.vault";
+constexpr std::uintmax_t kMaxVaultBytes = 16u * 1024 * 1024;
+constexpr std::size_t kMinPassphrase = 8;
+
+// Without the platform's durable writes (tests, tools): temp file and rename, no fsync.
+class PortableFiles final : public ports::DurableFiles {
+public:
+    void writeAtomically(const fs::path& target, std::span<const std::byte> bytes) override {
+        const fs::path temp = target.string() + ".tmp";
+        {
+            std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+            out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+            if (!out)
+                throw fs::filesystem_error("write", temp, std::make_error_code(std::errc::io_error));
+        }
+        fs::permissions(temp, fs::perms::owner_read | fs::perms::owner_write);
+        fs::rename(temp, target);
+    }
+    bool createNewDurably(const fs::path&, std::span<const std::byte>) override { return false; }
+    std::unique_ptr<ports::ExclusiveLock> tryLockExclusive(const fs::path&, std::string&) override {
+        return std::make_unique<ports::ExclusiveLock>();
+    }
+};
+
+std::span<const std::byte> asBytes(std::span<const unsigned char> s) { return std::as_bytes(s); }
+
+void putU32(unsigned char*& p, std::uint32_t v) {
+    for (int i = 0; i < 4; ++i)
+        *p++ = static_cast<unsigned char>(v >> (8 * i));
+}
+
+// The decrypted contents: profiles as JSON, passwords in a binary section that never becomes
+// a std::string. Layout: u32 jsonLength, json, u32 count, count x (u32 nameLength, name,
+// u32 passwordLength, password).
+struct Contents {
+    std::vector<Profile> profiles;
+    std::string defaultName;
+    std::map<std::string, Secret> passwords;
+};
+
+class PlainReader {
+public:
+    explicit PlainReader(const Secret& plain) : data_(plain.data()), size_(plain.size()) {}
+    std::uint32_t u32() {
+        need(4);
+        std::uint32_t v = 0;
+        for (int i = 3; i >= 0; --i)
+            v = (v << 8) | data_[pos_ + static_cast<std::size_t>(i)];
+        pos_ += 4;
+        return v;
+    }
+    std::string_view bytes(std::size_t n) {
+        need(n);
+        std::string_view v(reinterpret_cast<const char*>(data_ + pos_), n);
+        pos_ += n;
+        return v;
+    }
+    bool atEnd() const { return pos_ == size_; }
+
+private:
+    void need(std::size_t n) {
+        if (size_ - pos_ < n)
+            throw VaultError(tr("The profile vault's contents are damaged. It was left as it is."));
+    }
+    const unsigned char* data_;
+    std::size_t size_;
+    std::size_t pos_ = 0;
+};
+
+Contents parseContents(const Secret& plain) {
+    PlainReader r(plain);
+    Contents c;
+    try {
+        const auto json = nlohmann::json::parse(r.bytes(r.u32()));
+        for (const auto& p : json.at("profiles"))
+            c.profiles.push_back(profileFromJson(p));
+        c.defaultName = json.at("default").get<std::string>();
+    } catch (const nlohmann::json::exception&) {
+        throw VaultError(tr("The profile vault's contents are damaged. It was left as it is."));
+    } catch (const VaultError&) {
+        throw;
+    } catch (const Error& e) {
+        throw VaultError(trf("The profile vault's contents are damaged ({}). It was left as it is.", e.what()));
+    }
+    const std::uint32_t count = r.u32();
+    for (std::uint32_t i = 0; i < count; ++i) {
+        std::string name(r.bytes(r.u32()));
+        c.passwords.emplace(std::move(name), Secret(r.bytes(r.u32())));
+    }
+    if (!r.atEnd())
+        throw VaultError(tr("The profile vault's contents are damaged. It was left as it is."));
+    return c;
+}
+
+// Builds the plaintext straight into guarded memory.
+Secret serialise(const std::vector<Profile>& profiles, const std::string& defaultName,
+                 const std::map<std::string, const Secret*>& passwords) {
+    nlohmann::ordered_json json;
+    json["format"] = 1;
+    json["default"] = defaultName;
+    json["profiles"] = nlohmann::ordered_json::array();
+    for (const auto& p : profiles)
+        json["profiles"].push_back(profileToJson(p));
+    const std::string text = json.dump();
+    std::size_t size = 4 + text.size() + 4;
+    for (const auto& [name, pw] : passwords)
+        size += 8 + name.size() + pw->size();
+    Secret plain = Secret::ofSize(size);
+    unsigned char* p = plain.data();
+    putU32(p, static_cast<std::uint32_t>(text.size()));
+    std::memcpy(p, text.data(), text.size());
+    p += text.size();
+    putU32(p, static_cast<std::uint32_t>(passwords.size()));
+    for (const auto& [name, pw] : passwords) {
+        putU32(p, static_cast<std::uint32_t>(name.size()));
+        std::memcpy(p, name.data(), name.size());
+        p += name.size();
+        putU32(p, static_cast<std::uint32_t>(pw->size()));
+        if (pw->size() > 0)
+            std::memcpy(p, pw->data(), pw->size());
+        p += pw->size();
+    }
+    return plain;
+}
+
+std::string hex(std::span<const unsigned char> bytes) {
+    std::string out(bytes.size() * 2 + 1, '\0');
+    sodium_bin2hex(out.data(), out.size(), bytes.data(), bytes.size());
+    out.pop_back();
+    return out;
+}
+
+std::optional<std::vector<unsigned char>> readVaultBytes(const fs::path& file) {
+    std::error_code ec;
+    if (!fs::exists(fs::symlink_status(file, ec)))
+        return std::nullopt;
+    const auto size = fs::file_size(file, ec);
+    if (ec)
+        throw VaultError(trf("The profile vault {} cannot be read: {}.", file.string(), ec.message()));
+    if (size > kMaxVaultBytes)
+        throw VaultError(trf("The profile vault {} is far too large to be a vault; it was left as it is.",
+                             file.string()));
+    std::ifstream in(file, std::ios::binary);
+    std::vector<unsigned char> bytes(static_cast<std::size_t>(size));
+    in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    if (!in || in.peek() != std::char_traits<char>::eof())
+        throw VaultError(trf("The profile vault {} cannot be read (it changed while being read).", file.string()));
+    return bytes;
+}
+
+} // namespace
+
+struct ProfileStore::State {
+    fs::path dir;
+    VaultUnlock unlock;
+    PortableFiles portableFiles;
+
+    bool loaded = false;
+    std::optional<std::vector<unsigned char>> onDisk; // the file as last read or written
+    VaultHeader header;
+    Secret key;
+    std::vector<Profile> profiles;
+    std::string defaultName;
+    std::map<std::string, Secret> passwords;
+
+    fs::path file() const { return dir / kVaultName; }
+    ports::DurableFiles& files() { return unlock.files ? *unlock.files : portableFiles; }
+
+    ports::KeyringAttributes keyringAttributes() const {
+        return {{"application", "docdesk"}, {"docdesk-vault", hex(header.salt)}};
+    }
+
+    void ensureLoaded() {
+        if (loaded)
+            return;
+        auto bytes = readVaultBytes(file());
+        if (!bytes) {
+            loaded = true;
+            return;
+        }
+        const VaultHeader h = decodeHeader(*bytes);
+        header = h;
+        Secret k = unlockKey();
+        Contents c = parseContents(openVault(*bytes, k));
+        key = std::move(k);
+        profiles = std::move(c.profiles);
+        defaultName = std::move(c.defaultName);
+        passwords = std::move(c.passwords);
+        onDisk = std::move(bytes);
+        loaded = true;
+    }
+
+    Secret unlockKey() {
+        if (header.keySource == KeySource::Keyring) {
+            if (unlock.keyring == nullptr || !unlock.keyring->available())
+                throw VaultError(tr("The profile vault is locked with the OS keyring, which cannot be reached in "
+                                    "this session (no Secret Service). Nothing was changed; open docdesk in "
+                                    "your desktop session."));
+            std::optional<Secret> found;
+            try {
+                unlock.keyring->lookup(keyringAttributes(), [&](std::span<const unsigned char> bytes) {
+                    if (bytes.size() == kVaultKeySize) {
+                        found = Secret::ofSize(kVaultKeySize);
+                        std::memcpy(found->data(), bytes.data(), kVaultKeySize);
+                    }
+                });
+            } catch (const ports::KeyringError& e) {
+                throw VaultError(trf("The OS keyring refused to give out the vault key ({}). Nothing was "
+                                     "changed; unlock the keyring and try again.",
+                                     e.what()));
+            }
+            if (!found)
+                throw VaultError(tr("The key of the profile vault is missing from the OS keyring (the entry "
+                                    "\"docdesk profile vault\" was deleted, or this is another user account). "
+                                    "The vault cannot be opened without it and was left as it is; remove "
+                                    "profiles.vault to start anew."));
+            return std::move(*found);
+        }
+        if (!unlock.askPassphrase)
+            throw VaultError(tr("The profile vault needs its master passphrase, and there is no way to ask "
+                                "for it here."));
+        const Secret passphrase = unlock.askPassphrase(false);
+        return deriveKey(passphrase, header);
+    }
+
+    // The first write: a key source and key for the new vault.
+    void createKey() {
+        randomize(header.salt);
+        header.version = kVaultVersion;
+        if (unlock.keyring != nullptr && unlock.keyring->available()) {
+            header.keySource = KeySource::Keyring;
+            header.opsLimit = header.memLimit = 0;
+            Secret k = Secret::ofSize(kVaultKeySize);
+            randomize(std::span(k.data(), k.size()));
+            try {
+                unlock.keyring->store("docdesk profile vault", keyringAttributes(),
+                                      std::span<const unsigned char>(k.data(), k.size()));
+            } catch (const ports::KeyringError& e) {
+                throw VaultError(trf("The vault key could not be stored in the OS keyring ({}). Nothing was "
+                                     "saved.",
+                                     e.what()));
+            }
+            key = std::move(k);
+            return;
+        }
+        if (!unlock.askPassphrase)
+            throw VaultError(tr("There is no OS keyring here, and no way to ask for a master passphrase; "
+                                "profiles cannot be saved."));
+        const Secret passphrase = unlock.askPassphrase(true);
+        if (passphrase.size() < kMinPassphrase)
+            throw VaultError(trf("The master passphrase must have at least {} characters. Nothing was saved.",
+                                 kMinPassphrase));
+        const KdfLimits limits = unlock.kdfLimits.value_or(defaultKdfLimits());
+        header.keySource = KeySource::Passphrase;
+        header.opsLimit = limits.opsLimit;
+        header.memLimit = limits.memLimit;
+        key = deriveKey(passphrase, header);
+    }
+
+    // Writes the given contents; the in-memory state is updated by the caller only after this
+    // returned, so a failed write leaves memory and disk as they were.
+    void persist(const std::vector<Profile>& newProfiles, const std::string& newDefault,
+                 const std::map<std::string, const Secret*>& newPasswords) {
+        fs::create_directories(dir);
+        std::string holder;
+        std::unique_ptr<ports::ExclusiveLock> lock;
+        for (int attempt = 0; attempt < 100 && !lock; ++attempt) { // at most ~2 s
+            lock = files().tryLockExclusive(dir / "profiles.vault.lock", holder);
+            if (!lock)
+                std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+        if (!lock)
+            throw VaultError(trf("The profile vault is being changed by another docdesk ({}). Nothing was "
+                                 "saved; try again.",
+                                 holder));
+        // Another process may have written since we read; never overwrite its change.
+        if (readVaultBytes(file()) != onDisk)
+            throw VaultError(tr("The profile vault was changed by another docdesk window meanwhile. Nothing "
+                                "was saved; reopen the profiles and try again."));
+        const bool created = !onDisk.has_value();
+        if (created)
+            createKey();
+        const Secret plain = serialise(newProfiles, newDefault, newPasswords);
+        std::vector<unsigned char> sealed = sealVault(header, key, plain);
+        try {
+            if (onDisk)
+                files().writeAtomically(dir / "profiles.vault.bak", asBytes(*onDisk));
+            files().writeAtomically(file(), asBytes(sealed));
+        } catch (const fs::filesystem_error& e) {
+            if (created) {
+                key = Secret();
+                if (header.keySource == KeySource::Keyring && unlock.keyring != nullptr) {
+                    try {
+                        unlock.keyring->remove(keyringAttributes());
+                    } catch (const ports::KeyringError&) {
+                        // an orphaned keyring entry names no vault; harmless
+                    }
+                }
+            }
+            throw VaultError(trf("The profile vault could not be saved: {}. The previous version is unchanged.",
+                                 e.code().message()));
+        }
+        onDisk = std::move(sealed);
+    }
+
+    std::map<std::string, const Secret*> passwordViews() const {
+        std::map<std::string, const Secret*> out;
+        for (const auto& [name, pw] : passwords)
+            out.emplace(name, &pw);
+        return out;
+    }
+
+    const Profile* findProfile(const std::string& name) const {
+        const auto it = std::find_if(profiles.begin(), profiles.end(), [&](const Profile& p) { return p.name == name; });
+        return it == profiles.end() ? nullptr : &*it;
+    }
+};
+
+ProfileStore::ProfileStore(fs::path configDir, VaultUnlock unlock) : state_(std::make_unique<State>()) {
+    state_->dir = std::move(configDir);
+    state_->unlock = std::move(unlock);
+}
+
+ProfileStore::~ProfileStore() = default;
+
+std::vector<Profile> ProfileStore::list() const {
+    state_->ensureLoaded();
+    return state_->profiles;
+}
+
+std::optional<Profile> ProfileStore::find(const std::string& name) const {
+    state_->ensureLoaded();
+    const Profile* p = state_->findProfile(name);
+    return p ? std::optional<Profile>(*p) : std::nullopt;
+}
+
+std::optional<Profile> ProfileStore::defaultProfile() const {
+    state_->ensureLoaded();
+    if (const Profile* p = state_->findProfile(state_->defaultName))
+        return *p;
+    if (state_->profiles.size() == 1)
+        return state_->profiles.front();
+    return std::nullopt;
+}
+
+void ProfileStore::setDefault(const std::string& name) {
+    state_->ensureLoaded();
+    if (!state_->findProfile(name))
+        throw Error(trf("There is no profile named '{}'.", name));
+    state_->persist(state_->profiles, name, state_->passwordViews());
+    state_->defaultName = name;
+}
+
+void ProfileStore::put(const Profile& profile, const std::optional<Secret>& password) {
+    validateProfile(profile);
+    state_->ensureLoaded();
+    const Profile* existing = state_->findProfile(profile.name);
+    const std::vector<std::string> noLocks;
+    const auto& locks = existing ? existing->lockedSettings : noLocks;
+    if (profile.lockedSettings != locks || profile.signedBy != (existing ? existing->signedBy : std::string()))
+        throw VaultError(tr("Locked settings come only from an operator bundle ('docdesk-cli profile import'); "
+                            "they cannot be set or lifted by hand."));
+    for (const auto& setting : locks)
+        if (settingValue(profile, setting) != settingValue(*existing, setting))
+            throw VaultError(trf("The setting '{}' of profile '{}' is managed by the operator (key {}) and "
+                                 "cannot be changed on this station.",
+                                 setting, profile.name, existing->signedBy));
+
+    std::vector<Profile> profiles = state_->profiles;
+    if (existing)
+        *std::find_if(profiles.begin(), profiles.end(), [&](const Profile& p) { return p.name == profile.name; }) =
+            profile;
+    else
+        profiles.push_back(profile);
+    auto views = state_->passwordViews();
+    if (!profile.rememberPassword)
+        views.erase(profile.name);
+    else if (password)
+        views[profile.name] = &*password;
+    state_->persist(profiles, state_->defaultName, views);
+
+    state_->profiles = std::move(profiles);
+    if (!profile.rememberPassword)
+        state_->passwords.erase(profile.name);
+    else if (password)
+        state_->passwords.insert_or_assign(profile.name, Secret(password->view()));
+}
+
+void ProfileStore::remove(const std::string& name) {
+    state_->ensureLoaded();
+    if (!state_->findProfile(name))
+        throw Error(trf("There is no profile named '{}'.", name));
+    std::vector<Profile> profiles = state_->profiles;
+    std::erase_if(profiles, [&](const Profile& p) { return p.name == name; });
+    auto views = state_->passwordViews();
+    views.erase(name);
+    const std::string newDefault = state_->defaultName == name ? std::string() : state_->defaultName;
+    state_->persist(profiles, newDefault, views);
+    state_->profiles = std::move(profiles);
+    state_->passwords.erase(name);
+    state_->defaultName = newDefault;
+}
+
+std::optional<Secret> ProfileStore::password(const std::string& name) const {
+    state_->ensureLoaded();
+    const auto it = state_->passwords.find(name);
+    if (it == state_->passwords.end())
+        return std::nullopt;
+    return Secret(it->second.view());
+}
+
+void ProfileStore::importBundle(const VerifiedBundle& bundle) {
+    state_->ensureLoaded();
+    std::vector<Profile> profiles = state_->profiles;
+    auto views = state_->passwordViews();
+    for (const Profile& incoming : bundle.profiles()) {
+        Profile merged = incoming;
+        const auto it = std::find_if(profiles.begin(), profiles.end(), [&](const Profile& p) { return p.name == incoming.name; });
+        if (it != profiles.end()) {
+            // Settings the operator did not lock stay as the user set them.
+            for (const auto& setting : profileSettingNames())
+                if (!incoming.isLocked(setting))
+                    setSetting(merged, setting, settingValue(*it, setting));
+            *it = merged;
+        } else {
+            profiles.push_back(merged);
+        }
+        if (!merged.rememberPassword)
+            views.erase(merged.name);
+    }
+    state_->persist(profiles, state_->defaultName, views);
+    state_->profiles = std::move(profiles);
+    std::erase_if(state_->passwords, [&](const auto& entry) { return !views.contains(entry.first); });
+}
+
+fs::path ProfileStore::vaultFile() const { return state_->file(); }
+
+std::string ProfileStore::keySource() const {
+    if (state_->onDisk || state_->loaded) {
+        if (!state_->onDisk)
+            return "none";
+        return state_->header.keySource == KeySource::Keyring ? "keyring" : "passphrase";
+    }
+    const auto bytes = readVaultBytes(state_->file());
+    if (!bytes)
+        return "none";
+    return decodeHeader(*bytes).keySource == KeySource::Keyring ? "keyring" : "passphrase";
+}
+
+} // namespace docdesk::vault

@@ -1,0 +1,30 @@
+#pragma once
+// Runs `docdesk-cli profile ...` (and other commands) for the vault tests: config and data
+// folders below `home`, no keyring unless the environment names one, and secrets fed the way
+// scripts do it — lines on the descriptors named in DOCDESK_PASSPHRASE_FD / DOCDESK_PASSWORD_FD.
+#include "platform/ChildProcess.h"
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace docdesk::test {
+
+struct ProfileCliRun {
+    std::string out;
+    std::string err;
+    platform::ExitStatus status;
+};
+
+struct ProfileCliSecrets {
+    std::vector<std::string> passphrase; // lines for DOCDESK_PASSPHRASE_FD (none: not set)
+    std::vector<std::string> password;   // lines for DOCDESK_PASSWORD_FD (none: not set)
+};
+
+// Waits at most 60 s (then kills the CLI and reports it as failed).
+ProfileCliRun runProfileCli(const std::filesystem::path& home, const std::vector<std::string>& args,
+                            const ProfileCliSecrets& secrets = {},
+                            const std::map<std::string, std::string>& environment = {});
+
+} // namespace docdesk::test
