@@ -1,4 +1,5 @@
 #include "app/gui/PageGridPanel.h"
+#include "app/gui/ImageBitmap.h"
 
 #include <algorithm>
 #include <cstring>
@@ -14,12 +15,6 @@ namespace {
 constexpr int kThumbEdge = 160;
 constexpr int kCellWidth = kThumbEdge + 28;
 constexpr int kCellHeight = kThumbEdge + 52;
-
-wxBitmap toBitmap(const RgbImage& img) {
-    wxImage image(img.width, img.height, false);
-    std::memcpy(image.GetData(), img.pixels.data(), img.pixels.size());
-    return wxBitmap(image);
-}
 
 } // namespace
 

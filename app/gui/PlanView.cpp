@@ -1,4 +1,5 @@
 #include "app/gui/PlanView.h"
+#include "app/gui/ImageBitmap.h"
 
 #include <algorithm>
 #include <cstring>
@@ -15,12 +16,6 @@ constexpr int kTileWidth = kThumbEdge + 20;
 constexpr int kTileHeight = kThumbEdge + 34;
 constexpr int kHeaderHeight = 50;
 constexpr int kMargin = 8;
-
-wxBitmap toBitmap(const RgbImage& img) {
-    wxImage image(img.width, img.height, false);
-    std::memcpy(image.GetData(), img.pixels.data(), img.pixels.size());
-    return wxBitmap(image);
-}
 
 wxBitmap greyed(const wxBitmap& bitmap) {
     return wxBitmap(bitmap.ConvertToImage().ConvertToGreyscale().ConvertToDisabled(255));

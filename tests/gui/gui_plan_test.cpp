@@ -12,7 +12,6 @@
 #include <algorithm>
 #include <boost/test/unit_test.hpp>
 #include <fstream>
-#include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
 
@@ -22,14 +21,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-std::set<fs::path> pdfsIn(const fs::path& folder) {
-    std::set<fs::path> found;
-    if (fs::exists(folder))
-        for (const auto& e : fs::recursive_directory_iterator(folder))
-            if (e.is_regular_file() && e.path().extension() == ".pdf")
-                found.insert(e.path());
-    return found;
-}
+std::set<fs::path> pdfsIn(const fs::path& folder) { return test::filesBelow(folder, ".pdf"); }
 
 // Waits until `count` PDFs more than `before` are in the archive (and a moment for the last
 // rename); returns the page counts of the new ones in name order.
@@ -51,28 +43,11 @@ std::vector<int> waitForFiled(const fs::path& archive, const std::set<fs::path>&
     return pages;
 }
 
-// True once every page of the newest session has a stored analysis (read through the CLI).
-bool allAnalysed(const fs::path& home, size_t pages) {
-    const auto run = test::runCli(home, {"session", "show", "--json"});
-    const auto session = nlohmann::json::parse(run.out, nullptr, false);
-    if (!session.is_object() || !session.contains("pages"))
-        return false;
-    size_t analysed = 0;
-    for (const auto& page : session["pages"])
-        if (page.contains("analysis") && page["analysis"].is_object() && page["analysis"].contains("width"))
-            ++analysed;
-    return analysed >= pages;
-}
-
 void key(const std::string& display, const std::string& window, const std::string& keys) {
-    test::runOnDisplay({"xdotool", "windowfocus", "--sync", window}, display);
-    test::runOnDisplay({"xdotool", "key", "--clearmodifiers", keys}, display);
-    std::this_thread::sleep_for(400ms);
+    test::pressKeys(display, window, keys);
 }
 
-void screenshot(const std::string& display, const std::string& name) {
-    test::runOnDisplay({"import", "-window", "root", (test::artifactsDir() / name).string()}, display);
-}
+void screenshot(const std::string& display, const std::string& name) { test::screenshot(display, name); }
 
 } // namespace
 
@@ -105,7 +80,7 @@ BOOST_AUTO_TEST_CASE(the_plan_is_shown_split_merged_and_filed_from_the_keyboard)
     // Showing the plan analyses the pages in the worker and plans them.
     key(x.display(), window, "ctrl+2");
     bool analysed = false;
-    for (int i = 0; i < 120 && !(analysed = allAnalysed(home.path(), 6)); ++i)
+    for (int i = 0; i < 120 && !(analysed = test::allPagesAnalysed(home.path(), 6)); ++i)
         std::this_thread::sleep_for(250ms);
     BOOST_REQUIRE_MESSAGE(analysed, "the pages were not analysed within 30 s");
     std::this_thread::sleep_for(1500ms); // the plan is drawn and the thumbnails come in
@@ -149,15 +124,7 @@ BOOST_AUTO_TEST_CASE(the_plan_is_shown_split_merged_and_filed_from_the_keyboard)
 
     // The UI thread's longest stall over the whole run (planning, three filings), as measured
     // inside the app; reported, not asserted (a loaded CI machine is not a user's desktop).
-    std::ifstream latency(latencyLog);
-    std::string word;
-    long long value = -1, maxStall = -1, stalls = 0;
-    while (latency >> word >> value) {
-        if (word == "max_stall_ms")
-            maxStall = value;
-        else
-            ++stalls;
-    }
-    BOOST_TEST(maxStall >= 0, "the latency probe wrote no summary");
-    BOOST_TEST_MESSAGE("longest UI stall: " << maxStall << " ms; stalls over 50 ms: " << stalls);
+    const auto stalls = test::readUiStalls(latencyLog);
+    BOOST_TEST(stalls.longestMs >= 0, "the latency probe wrote no summary");
+    BOOST_TEST_MESSAGE("longest UI stall: " << stalls.longestMs << " ms; stalls over 50 ms: " << stalls.over50ms);
 }

@@ -24,13 +24,8 @@ using namespace std::chrono_literals;
 namespace {
 
 std::vector<fs::path> pdfsIn(const fs::path& folder) {
-    std::vector<fs::path> found;
-    if (fs::exists(folder))
-        for (const auto& e : fs::recursive_directory_iterator(folder))
-            if (e.is_regular_file() && e.path().extension() == ".pdf")
-                found.push_back(e.path());
-    std::sort(found.begin(), found.end());
-    return found;
+    const auto found = test::filesBelow(folder, ".pdf");
+    return {found.begin(), found.end()};
 }
 
 // The test backend's default picture is solid black: each page's thumbnail is a black
@@ -68,28 +63,12 @@ struct Step {
     const std::string& display;
     std::string prefix;
     void shot(const std::string& name, fs::path* where = nullptr) const {
-        const fs::path file = test::artifactsDir() / (prefix + name + ".png");
-        test::runOnDisplay({"import", "-window", "root", file.string()}, display);
+        const fs::path file = test::screenshot(display, prefix + name + ".png");
         if (where)
             *where = file;
     }
-    void keys(const std::string& window, const std::string& keys) const {
-        test::runOnDisplay({"xdotool", "windowfocus", "--sync", window}, display);
-        test::runOnDisplay({"xdotool", "key", "--clearmodifiers", keys}, display);
-        std::this_thread::sleep_for(400ms);
-    }
+    void keys(const std::string& window, const std::string& keys) const { test::pressKeys(display, window, keys); }
 };
-
-bool allAnalysed(const fs::path& home, size_t pages) {
-    const auto session = nlohmann::json::parse(test::runCli(home, {"session", "show", "--json"}).out, nullptr, false);
-    if (!session.is_object() || !session.contains("pages"))
-        return false;
-    size_t analysed = 0;
-    for (const auto& page : session["pages"])
-        if (page.contains("analysis") && page["analysis"].is_object() && page["analysis"].contains("width"))
-            ++analysed;
-    return analysed >= pages;
-}
 
 void runWorkflow(const std::string& lang) {
     const bool german = lang.starts_with("de");
@@ -164,7 +143,7 @@ void runWorkflow(const std::string& lang) {
     // The plan: one document of five pages; split before page 3; filed.
     step.keys(window, "ctrl+2");
     bool analysed = false;
-    for (int i = 0; i < 120 && !(analysed = allAnalysed(home.path(), 5)); ++i)
+    for (int i = 0; i < 120 && !(analysed = test::allPagesAnalysed(home.path(), 5)); ++i)
         std::this_thread::sleep_for(250ms);
     BOOST_REQUIRE_MESSAGE(analysed, "the pages were not analysed within 30 s");
     std::this_thread::sleep_for(1500ms);
@@ -193,14 +172,10 @@ void runWorkflow(const std::string& lang) {
     BOOST_REQUIRE_MESSAGE(status.has_value(), "docdesk did not close on Ctrl+Q");
     BOOST_TEST(status->success());
 
-    std::ifstream latency(latencyLog);
-    std::string word;
-    long long value = -1, maxStall = -1, stalls = 0;
-    while (latency >> word >> value)
-        (word == "max_stall_ms" ? maxStall : stalls) = word == "max_stall_ms" ? value : stalls + 1;
-    BOOST_TEST(maxStall >= 0, "the latency probe wrote no summary");
-    BOOST_TEST_MESSAGE(lang << ": longest UI stall over scanning, planning and filing: " << maxStall
-                            << " ms; stalls over 50 ms: " << stalls);
+    const auto stalls = test::readUiStalls(latencyLog);
+    BOOST_TEST(stalls.longestMs >= 0, "the latency probe wrote no summary");
+    BOOST_TEST_MESSAGE(lang << ": longest UI stall over scanning, planning and filing: " << stalls.longestMs
+                            << " ms; stalls over 50 ms: " << stalls.over50ms);
 }
 
 } // namespace

@@ -1,4 +1,8 @@
 #include "tests/support/GuiSupport.h"
+#include "tests/support/TestSupport.h"
+#include <nlohmann/json.hpp>
+#include <thread>
+#include <fstream>
 
 #include <boost/test/unit_test.hpp>
 
@@ -60,6 +64,52 @@ std::string findWindow(const std::string& display, const std::string& titleRegex
     if (runOnDisplay({"xdotool", "search", "--sync", "--onlyvisible", "--name", titleRegex}, display, &windows) != 0)
         return {};
     return windows.substr(0, windows.find('\n'));
+}
+
+void pressKeys(const std::string& display, const std::string& window, const std::string& keys) {
+    runOnDisplay({"xdotool", "windowfocus", "--sync", window}, display);
+    runOnDisplay({"xdotool", "key", "--clearmodifiers", keys}, display);
+    std::this_thread::sleep_for(400ms);
+}
+
+std::filesystem::path screenshot(const std::string& display, const std::string& name) {
+    const auto file = artifactsDir() / name;
+    runOnDisplay({"import", "-window", "root", file.string()}, display);
+    return file;
+}
+
+std::set<std::filesystem::path> filesBelow(const std::filesystem::path& folder, const std::string& extension) {
+    std::set<std::filesystem::path> found;
+    if (std::filesystem::exists(folder))
+        for (const auto& e : std::filesystem::recursive_directory_iterator(folder))
+            if (e.is_regular_file() && e.path().extension() == extension)
+                found.insert(e.path());
+    return found;
+}
+
+bool allPagesAnalysed(const std::filesystem::path& home, size_t pages) {
+    const auto session = nlohmann::json::parse(runCli(home, {"session", "show", "--json"}).out, nullptr, false);
+    if (!session.is_object() || !session.contains("pages"))
+        return false;
+    size_t analysed = 0;
+    for (const auto& page : session["pages"])
+        if (page.contains("analysis") && page["analysis"].is_object() && page["analysis"].contains("width"))
+            ++analysed;
+    return analysed >= pages;
+}
+
+UiStalls readUiStalls(const std::filesystem::path& log) {
+    UiStalls stalls;
+    std::ifstream in(log);
+    std::string word;
+    long long value = 0;
+    while (in >> word >> value) {
+        if (word == "max_stall_ms")
+            stalls.longestMs = value;
+        else
+            ++stalls.over50ms;
+    }
+    return stalls;
 }
 
 } // namespace docdesk::test

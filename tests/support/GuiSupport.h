@@ -6,6 +6,7 @@
 #include <chrono>
 #include <map>
 #include <optional>
+#include <set>
 #include <opencv2/core.hpp>
 #include <string>
 #include <vector>
@@ -34,5 +35,22 @@ std::map<std::string, std::string> appEnvironment(const std::string& display, co
 
 // The first visible window whose title matches `titleRegex`, waiting for it; empty if none.
 std::string findWindow(const std::string& display, const std::string& titleRegex);
+
+// Focuses `window` and types `keys` (xdotool syntax, e.g. "ctrl+shift+f"), then gives the app
+// a moment to react.
+void pressKeys(const std::string& display, const std::string& window, const std::string& keys);
+// A screenshot of the whole display saved as test artefact `name` (a .png name); its path.
+std::filesystem::path screenshot(const std::string& display, const std::string& name);
+// The files below `folder` (recursively) with this extension, sorted.
+std::set<std::filesystem::path> filesBelow(const std::filesystem::path& folder, const std::string& extension);
+// True once the newest session below `home` has `pages` pages with a stored analysis (CLI).
+bool allPagesAnalysed(const std::filesystem::path& home, size_t pages);
+// The latency probe's log (DOCDESK_UI_LATENCY_LOG): the longest UI stall in ms (-1 without a
+// summary line) and how many stalls over 50 ms there were.
+struct UiStalls {
+    long long longestMs = -1;
+    long long over50ms = 0;
+};
+UiStalls readUiStalls(const std::filesystem::path& log);
 
 } // namespace docdesk::test
