@@ -21,6 +21,7 @@ struct UploadArgs {
     bool json = false;
     bool all = false;
     bool list = false;
+    bool remember = false; // --remember-password
     int parallel = 2;
     std::string profile;
     std::string debugLog;
@@ -47,6 +48,8 @@ UploadArgs parseUpload(const std::vector<std::string>& args) {
             a.all = true;
         else if (o == "--list")
             a.list = true;
+        else if (o == "--remember-password")
+            a.remember = true;
         else if (o == "--profile")
             a.profile = optionValue(args, i);
         else if (o == "--debug-log")
@@ -79,6 +82,8 @@ void printUploadUsage() {
                     "  --list                show the outbox instead of uploading\n"
                     "  --parallel N          transfers at a time, 1 to 4 (2)\n"
                     "  --debug-log FILE      append the HTTP header trace (credentials redacted)\n"
+                    "  --remember-password   store the password typed here (encrypted, in the profile\n"
+                    "                        vault) once the gateway accepted it\n"
                     "  --json                one JSON line per document: {\"id\", \"document\", \"status\",\n"
                     "                        \"location\", \"bytes\", \"sha256\"} or with \"error\"\n"
                     "\n"
@@ -125,8 +130,12 @@ int runUpload(const std::vector<std::string>& args) {
     if (!profile)
         throw Error(trf("There is no profile named {} ('docdesk-cli profile list' shows them).", a.profile));
     std::optional<vault::Secret> password = store->password(a.profile);
-    if (!password && !profile->user.empty())
+    // The password typed last (here or after a refusal), kept for --remember-password.
+    auto typed = std::make_shared<std::optional<vault::Secret>>();
+    if (!password && !profile->user.empty()) {
         password = app::askSecretOnTerminal(trf("Password for {} at {}: ", profile->user, profile->url));
+        *typed = vault::Secret(password->view());
+    }
 
     app::UploadOptions options;
     options.itemIds = a.ids;
@@ -142,10 +151,12 @@ int runUpload(const std::vector<std::string>& args) {
             debugFile << line << '\n';
         };
     }
-    const app::PasswordProvider askAgain = [](const std::string& why) -> std::optional<vault::Secret> {
+    const app::PasswordProvider askAgain = [typed](const std::string& why) -> std::optional<vault::Secret> {
         std::cerr << why << "\n";
         try {
-            return app::askSecretOnTerminal(tr("Password: "));
+            vault::Secret again = app::askSecretOnTerminal(tr("Password: "));
+            *typed = vault::Secret(again.view());
+            return again;
         } catch (const Error&) {
             return std::nullopt; // no terminal: the items stay in the outbox
         }
@@ -183,6 +194,12 @@ int runUpload(const std::vector<std::string>& args) {
             std::cout << trf("not delivered: {} ({}): {}", i.document, gateway::outboxStateName(i.state), i.error)
                       << "\n";
         }
+    }
+    // The explicit "remember" choice: stored only after the gateway accepted the password.
+    if (a.remember && *typed && delivered > 0) {
+        vault::Profile remembered = *profile;
+        remembered.rememberPassword = true;
+        store->put(remembered, vault::Secret((*typed)->view()));
     }
     if (!a.json) {
         std::cout << trf("{} of {} documents delivered to {}.", delivered, result.items.size(), profile->name) << "\n";

@@ -84,7 +84,8 @@ BOOST_AUTO_TEST_CASE(file_into_the_outbox_upload_and_ledger_through_the_cli) {
     BOOST_TEST(sawReason);
     BOOST_TEST(server.storedFiles().empty());
 
-    const auto uploaded = cli(home.path(), {"upload", "--profile", "gw", "--all", "--json"},
+    // The right password, with the explicit choice to remember it once it worked.
+    const auto uploaded = cli(home.path(), {"upload", "--profile", "gw", "--all", "--json", "--remember-password"},
                               passphrase + server.options().password + "\n");
     BOOST_TEST(uploaded.code == 0, uploaded.out << errors());
     const auto results = test::jsonLines(uploaded.out);
@@ -95,8 +96,16 @@ BOOST_AUTO_TEST_CASE(file_into_the_outbox_upload_and_ledger_through_the_cli) {
                (std::vector<std::string>{"Mailroom/03-notes.txt", "Mailroom/42.pdf", "Mailroom/43.pdf"}));
     BOOST_TEST(cli(home.path(), {"upload", "--list", "--json"}).out.empty());
 
+    // Remembered: the next upload needs only the vault's passphrase, no password line.
+    test::writeBatchPage(in / "04.jpg", 4, "ASN000044");
+    BOOST_TEST(cli(home.path(), {"file", "--profile", "gw", "--name", "{field:asn|no-asn}", (in / "04.jpg").string()})
+                   .code == 0);
+    const auto again = cli(home.path(), {"upload", "--profile", "gw", "--all", "--json"}, passphrase);
+    BOOST_TEST(again.code == 0, again.out << errors());
+    BOOST_TEST(server.storedFiles().size() == 4u);
+
     const auto ledger = test::jsonLines(cli(home.path(), {"ledger", "--json"}).out);
-    BOOST_REQUIRE(ledger.size() == 3u);
+    BOOST_REQUIRE(ledger.size() == 4u);
     for (const auto& e : ledger) {
         const fs::path stored = server.davRoot() / "Mailroom" / e["document"].get<std::string>();
         BOOST_TEST(e["sha256"] == sha256HexOfFile(stored));
