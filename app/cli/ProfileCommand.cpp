@@ -53,7 +53,8 @@ const char* usageText() {
               "                         the stations) and PREFIX.pub (default PREFIX: operator)\n"
               "  sign --key PREFIX.key FILE [--out BUNDLE]\n"
               "                         sign a profiles file ({\"profiles\": [...]}, with\n"
-              "                         \"lockedSettings\" per profile, never a password)\n"
+              "                         \"lockedSettings\" per profile, never a password); a\n"
+              "                         \"caBundle\" file it names is put into the bundle\n"
               "  trust-operator PREFIX.pub [--replace]\n"
               "                         pin the operator's public key on this station (kept as\n"
               "                         operator.pub in the config folder)\n"
@@ -282,6 +283,27 @@ int keygen(const std::vector<std::string>& args) {
     return 0;
 }
 
+// A station has no copy of the operator's CA file: a "caBundle" naming a file (relative to the
+// profiles file) is replaced by the file's PEM text, which the transport takes as it is.
+std::string withCaCertificatesInline(const std::string& profilesText, const fs::path& folder) {
+    auto doc = nlohmann::json::parse(profilesText, nullptr, false);
+    if (!doc.is_object() || !doc.contains("profiles") || !doc["profiles"].is_array())
+        return profilesText; // signBundle says what is wrong with it
+    for (auto& p : doc["profiles"]) {
+        if (!p.is_object() || !p.contains("caBundle") || !p["caBundle"].is_string())
+            continue;
+        const std::string ca = p["caBundle"].get<std::string>();
+        if (ca.empty() || ca.starts_with("-----BEGIN"))
+            continue;
+        const fs::path file = fs::path(ca).is_absolute() ? fs::path(ca) : folder / ca;
+        const std::string pem = readTextFile(file, 1u << 20);
+        if (pem.find("-----BEGIN CERTIFICATE-----") == std::string::npos)
+            throw Error(trf("{} is not a PEM file of CA certificates.", file.string()));
+        p["caBundle"] = pem;
+    }
+    return doc.dump(2);
+}
+
 int sign(const std::vector<std::string>& args) {
     std::string keyFile, input, output;
     for (size_t i = 1; i < args.size(); ++i) {
@@ -300,7 +322,8 @@ int sign(const std::vector<std::string>& args) {
         throw UsageError(tr("profile sign needs --key KEYFILE and a profiles file"));
     if (output.empty())
         output = fs::path(input).replace_extension(".docdesk-bundle").string();
-    const std::string bundle = vault::signBundle(readTextFile(input), readSecretFile(keyFile));
+    const std::string bundle = vault::signBundle(withCaCertificatesInline(readTextFile(input), fs::path(input).parent_path()),
+                                                 readSecretFile(keyFile));
     app::durableFiles().writeAtomically(output, std::as_bytes(std::span(bundle.data(), bundle.size())));
     std::cout << trf("Signed bundle written to {}.", output) << "\n";
     return 0;

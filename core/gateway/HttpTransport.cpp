@@ -256,8 +256,14 @@ HttpResponse HttpTransport::perform(const HttpRequest& request, std::stop_token 
     curl_easy_setopt(curl, CURLOPT_UNRESTRICTED_AUTH, 0L);
     curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
     curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
-    if (!connection_.caBundle.empty())
+    // A profile from an operator bundle carries the CA certificates themselves (PEM text);
+    // one made on the station names a file.
+    if (connection_.caBundle.starts_with("-----BEGIN")) {
+        curl_blob blob{const_cast<char*>(connection_.caBundle.data()), connection_.caBundle.size(), CURL_BLOB_COPY};
+        curl_easy_setopt(curl, CURLOPT_CAINFO_BLOB, &blob);
+    } else if (!connection_.caBundle.empty()) {
         curl_easy_setopt(curl, CURLOPT_CAINFO, connection_.caBundle.c_str());
+    }
     if (!connection_.pinnedPublicKey.empty())
         curl_easy_setopt(curl, CURLOPT_PINNEDPUBLICKEY, connection_.pinnedPublicKey.c_str());
     if (!connection_.proxy.empty())

@@ -209,3 +209,32 @@ BOOST_AUTO_TEST_CASE(operator_bundles_and_locked_settings) {
     BOOST_TEST(lines[1]["url"] == "https://dms.example.org/dav/");
     BOOST_TEST(lines[1]["lockedSettings"].size() == 2u);
 }
+
+BOOST_AUTO_TEST_CASE(a_bundle_carries_its_ca_certificate_so_the_station_needs_no_file) {
+    test::ApacheServer::Options options;
+    options.user = "mailroom";
+    options.password = kPassword;
+    options.name = "profile-bundle-apache";
+    test::ApacheServer apache(options);
+    test::TempDir op, station;
+    const ProfileCliSecrets unlock{{kPassphrase}, {}};
+    BOOST_REQUIRE(runProfileCli(op.path(), {"profile", "keygen", "--out", (op / "operator").string()}).status.success());
+    // The operator's CA file sits beside the profiles file and is named relative to it.
+    fs::copy_file(apache.certificate(), op / "company-ca.pem");
+    test::writeFile(op / "profiles.json", R"({"profiles": [{"name": "mailroom", "connector": "webdav", "url": ")" +
+                                              apache.httpsUrl() + R"(", "user": "mailroom", "caBundle": "company-ca.pem",
+        "lockedSettings": ["url", "caBundle"]}]})");
+    auto r = runProfileCli(op.path(), {"profile", "sign", "--key", (op / "operator.key").string(),
+                                       (op / "profiles.json").string(), "--out", (op / "ca.bundle").string()});
+    BOOST_REQUIRE_MESSAGE(r.status.success(), r.err);
+    fs::remove(op / "company-ca.pem"); // the station never sees the file
+
+    BOOST_REQUIRE(runProfileCli(station.path(), {"profile", "trust-operator", (op / "operator.pub").string()})
+                      .status.success());
+    r = runProfileCli(station.path(), {"profile", "import", (op / "ca.bundle").string()}, unlock);
+    BOOST_REQUIRE_MESSAGE(r.status.success(), r.err);
+    // TLS verified with the certificate from the bundle: the login works.
+    r = runProfileCli(station.path(), {"profile", "test", "mailroom"}, {{kPassphrase}, {kPassword}});
+    BOOST_TEST(r.status.success(), r.err);
+    BOOST_TEST(r.out.find("works") != std::string::npos, r.out);
+}
