@@ -81,7 +81,7 @@ MainFrame::MainFrame(std::unique_ptr<journal::Session> session)
     plan_->onOutboxChanged = [this] { outbox_->refresh(); };
     tabs_->Bind(wxEVT_NOTEBOOK_PAGE_CHANGED, [this](wxBookCtrlEvent& e) {
         if (static_cast<size_t>(e.GetSelection()) == kPlanTab)
-            plan_->updateIfStale();
+            plan_->updateIfStale(grid_->pageCount());
         else if (static_cast<size_t>(e.GetSelection()) == kOutboxTab)
             outbox_->refresh(); // reads the local outbox only
         e.Skip();

@@ -270,8 +270,8 @@ void PlanPanel::runInBackground(std::function<void(std::stop_token)> work) {
     });
 }
 
-void PlanPanel::updateIfStale() {
-    if (!busy() && session_ != nullptr && (!planned_ || session_->pages().size() != pagesWhenPlanned_))
+void PlanPanel::updateIfStale(size_t pagesNow) {
+    if (!busy() && session_ != nullptr && (!planned_ || pagesNow != pagesWhenPlanned_))
         updatePlan();
 }
 
@@ -282,14 +282,17 @@ void PlanPanel::updatePlan() {
     if (!planner_)
         return;
     journal::Session* session = session_;
-    auto pages = session->pages();
-    const size_t count = pages.size();
     if (onProgress)
-        onProgress(0, count, _("Analysing pages..."));
-    runInBackground([this, session, pages = std::move(pages), count](std::stop_token stop) {
+        onProgress(0, 0, _("Analysing pages..."));
+    // The pages are read on the worker thread too: the session's lock may be held by a write
+    // (fsync) in another thread, and the UI thread must not wait for it.
+    runInBackground([this, session](std::stop_token stop) {
         app::PreparedBatch batch;
         std::string failure;
+        size_t count = 0;
         try {
+            const auto pages = session->pages();
+            count = pages.size();
             app::AnalysisWorker worker;
             batch = app::prepareBatch(*session, pages, worker, 300, stop, [this](size_t done, size_t total) {
                 CallAfter([this, done, total] {

@@ -35,8 +35,9 @@ public:
     void setSession(journal::Session* session);
     // Plans the session's pages again (analysing pages that were not analysed yet).
     void updatePlan();
-    // Updates the plan if pages were added or removed since it was made.
-    void updateIfStale();
+    // Updates the plan if the session's page count (`pagesNow`, as the window shows it) changed
+    // since the plan was made.
+    void updateIfStale(size_t pagesNow);
     void splitHere();
     void mergeWithNext();
     void fileDocuments();
