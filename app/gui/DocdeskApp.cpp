@@ -5,7 +5,9 @@
 #include "core/common/Error.h"
 #include "platform/AppDirs.h"
 
+#include <clocale>
 #include <cstdio>
+#include <string_view>
 #include <wx/app.h>
 #include <wx/cmdline.h>
 #include <wx/fileconf.h>
@@ -16,6 +18,18 @@
 #include <wx/translation.h>
 
 namespace docdesk::gui {
+
+// The command line, for the app and for --help without a display (see main).
+void describeCommandLine(wxCmdLineParser& parser) {
+    parser.SetLogo(_("docdesk — capture, check, split and file documents."));
+    parser.AddSwitch("", "new-session", _("start an empty session instead of the last one"));
+    parser.AddSwitch("", "version", _("print the version and exit"));
+    parser.AddSwitch("", "scan", _("open the scan dialog on start"));
+    parser.AddOption("", "watch", _("watch this folder from the start (a hot folder)"));
+    parser.AddOption("", "camera", _("open the camera view on start (a camera device, or a video file)"));
+    parser.AddParam(_("image or PDF files and folders to add"), wxCMD_LINE_VAL_STRING,
+                    wxCMD_LINE_PARAM_OPTIONAL | wxCMD_LINE_PARAM_MULTIPLE);
+}
 
 class DocdeskApp : public wxApp {
 public:
@@ -65,14 +79,7 @@ public:
 
     void OnInitCmdLine(wxCmdLineParser& parser) override {
         wxApp::OnInitCmdLine(parser);
-        parser.SetLogo(_("docdesk — capture, check, split and file documents."));
-        parser.AddSwitch("", "new-session", _("start an empty session instead of the last one"));
-        parser.AddSwitch("", "version", _("print the version and exit"));
-        parser.AddSwitch("", "scan", _("open the scan dialog on start"));
-        parser.AddOption("", "watch", _("watch this folder from the start (a hot folder)"));
-        parser.AddOption("", "camera", _("open the camera view on start (a camera device, or a video file)"));
-        parser.AddParam(_("image or PDF files and folders to add"), wxCMD_LINE_VAL_STRING,
-                        wxCMD_LINE_PARAM_OPTIONAL | wxCMD_LINE_PARAM_MULTIPLE);
+        describeCommandLine(parser);
     }
 
     bool OnCmdLineParsed(wxCmdLineParser& parser) override {
@@ -112,4 +119,26 @@ private:
 
 } // namespace docdesk::gui
 
-wxIMPLEMENT_APP(docdesk::gui::DocdeskApp);
+wxIMPLEMENT_APP_NO_MAIN(docdesk::gui::DocdeskApp);
+
+// --version and --help are answered before the toolkit starts, so they work without a display
+// (packaging scripts, man-page checks, a terminal over SSH).
+int main(int argc, char** argv) {
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view arg = argv[i];
+        if (arg == "--version") {
+            std::printf("docdesk %s\n", DOCDESK_VERSION);
+            return 0;
+        }
+        if (arg == "-h" || arg == "--help") {
+            wxCmdLineParser parser(argc, argv);
+            parser.AddSwitch("h", "help", _("show this help message"), wxCMD_LINE_OPTION_HELP);
+            docdesk::gui::describeCommandLine(parser);
+            std::setlocale(LC_ALL, ""); // wx converts the option texts with the user's character set
+            std::printf("docdesk %s — capture, check, split and file documents.\n\n%s", DOCDESK_VERSION,
+                        parser.GetUsageString().utf8_str().data());
+            return 0;
+        }
+    }
+    return wxEntry(argc, argv);
+}
