@@ -50,16 +50,8 @@ BOOST_AUTO_TEST_CASE(start_up_import_analysis_and_filing_in_the_window_connect_t
     const auto status = app.waitFor(20s);
     BOOST_REQUIRE_MESSAGE(status.has_value(), "docdesk did not close on Ctrl+Q");
 
-    std::ifstream in(log);
     size_t connects = 0;
-    std::vector<std::string> network;
-    for (std::string line; std::getline(in, line);) {
-        if (line.find("connect(") == std::string::npos)
-            continue;
-        ++connects;
-        if (line.find("AF_INET") != std::string::npos) // also matches AF_INET6
-            network.push_back(line);
-    }
+    const auto network = test::networkConnectsInTrace(log, connects);
     BOOST_TEST_MESSAGE("connect() calls traced: " << connects << ", to the network: " << network.size());
     BOOST_TEST(connects > 0u); // the trace worked: the window at least reached the X server
     BOOST_TEST(network.empty(), (network.empty() ? std::string() : network.front()));

@@ -33,17 +33,7 @@ std::vector<std::string> networkConnects(const fs::path& home, const std::vector
     const auto status = p.waitFor(std::chrono::seconds(120));
     BOOST_REQUIRE(status.has_value());
     exitCode = status->code;
-    std::ifstream in(log);
-    std::vector<std::string> bad;
-    connectLines = 0;
-    for (std::string line; std::getline(in, line);) {
-        if (line.find("connect(") == std::string::npos)
-            continue;
-        ++connectLines;
-        if (line.find("AF_INET") != std::string::npos) // also matches AF_INET6
-            bad.push_back(line);
-    }
-    return bad;
+    return test::networkConnectsInTrace(log, connectLines);
 }
 
 } // namespace

@@ -236,4 +236,18 @@ int pdfPageCount(const std::filesystem::path& pdf) {
     return -1;
 }
 
+std::vector<std::string> networkConnectsInTrace(const std::filesystem::path& straceLog, size_t& total) {
+    std::ifstream in(straceLog);
+    std::vector<std::string> network;
+    total = 0;
+    for (std::string line; std::getline(in, line);) {
+        if (line.find("connect(") == std::string::npos)
+            continue;
+        ++total;
+        if (line.find("AF_INET") != std::string::npos) // also matches AF_INET6
+            network.push_back(line);
+    }
+    return network;
+}
+
 } // namespace docdesk::test

@@ -49,6 +49,10 @@ void writeBatchPage(const std::filesystem::path& file, int number, const std::st
 // Pages of a PDF as pdfinfo counts them; -1 when it cannot be read.
 int pdfPageCount(const std::filesystem::path& pdf);
 
+// The connect() calls in an `strace -e trace=connect` log that leave the machine (AF_INET or
+// AF_INET6); `total` is set to the number of connect() calls of any kind.
+std::vector<std::string> networkConnectsInTrace(const std::filesystem::path& straceLog, size_t& total);
+
 // Paths of the programs under test (from the build).
 std::filesystem::path cliPath();
 
