@@ -2,6 +2,7 @@
 
 #include "core/common/Error.h"
 #include "core/common/Translate.h"
+#include "core/imaging/ResolutionTags.h"
 
 #include <algorithm>
 #include <array>
@@ -40,57 +41,6 @@ cv::Mat toMat(const RawFrame& f, int channels, bool oneIsBlack) {
         }
     }
     return out;
-}
-
-std::uint32_t crc32(const std::uint8_t* data, std::size_t size) {
-    static const auto table = [] {
-        std::array<std::uint32_t, 256> t{};
-        for (std::uint32_t n = 0; n < 256; ++n) {
-            std::uint32_t c = n;
-            for (int k = 0; k < 8; ++k)
-                c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-            t[n] = c;
-        }
-        return t;
-    }();
-    std::uint32_t c = 0xFFFFFFFFu;
-    for (std::size_t i = 0; i < size; ++i)
-        c = table[(c ^ data[i]) & 0xFF] ^ (c >> 8);
-    return c ^ 0xFFFFFFFFu;
-}
-
-void putBigEndian(std::vector<std::uint8_t>& out, std::uint32_t v) {
-    for (int shift = 24; shift >= 0; shift -= 8)
-        out.push_back(std::uint8_t(v >> shift));
-}
-
-// Adds a pHYs chunk (pixels per metre) right after IHDR.
-void recordPngResolution(std::vector<std::uint8_t>& png, double dpi) {
-    constexpr std::size_t kAfterIhdr = 8 + 4 + 4 + 13 + 4;
-    if (dpi <= 0 || png.size() < kAfterIhdr)
-        return;
-    const auto perMetre = std::uint32_t(std::lround(dpi / 0.0254));
-    std::vector<std::uint8_t> chunk;
-    putBigEndian(chunk, 9);
-    const std::uint8_t type[4] = {'p', 'H', 'Y', 's'};
-    chunk.insert(chunk.end(), type, type + 4);
-    putBigEndian(chunk, perMetre);
-    putBigEndian(chunk, perMetre);
-    chunk.push_back(1); // unit: metre
-    putBigEndian(chunk, crc32(chunk.data() + 4, chunk.size() - 4));
-    png.insert(png.begin() + long(kAfterIhdr), chunk.begin(), chunk.end());
-}
-
-// Sets the JFIF density to dots per inch (OpenCV writes an aspect ratio only).
-void recordJpegResolution(std::vector<std::uint8_t>& jpeg, double dpi) {
-    if (dpi <= 0 || jpeg.size() < 18 || jpeg[2] != 0xFF || jpeg[3] != 0xE0 || std::memcmp(&jpeg[6], "JFIF", 5) != 0)
-        return;
-    const auto d = std::uint16_t(std::clamp(std::lround(dpi), 1l, 65535l));
-    jpeg[13] = 1; // unit: dots per inch
-    jpeg[14] = std::uint8_t(d >> 8);
-    jpeg[15] = std::uint8_t(d);
-    jpeg[16] = std::uint8_t(d >> 8);
-    jpeg[17] = std::uint8_t(d);
 }
 
 } // namespace
@@ -134,9 +84,9 @@ EncodedPage encodePage(const std::vector<RawFrame>& frames, capture::PageEncodin
     if (!cv::imencode(jpeg ? ".jpg" : ".png", image, out, params))
         throw Error(tr("The scanned page could not be encoded."));
     if (jpeg)
-        recordJpegResolution(out, dpi);
+        imaging::setJpegResolution(out, dpi);
     else
-        recordPngResolution(out, dpi);
+        imaging::setPngResolution(out, dpi, dpi);
     EncodedPage page;
     page.bytes.resize(out.size());
     std::memcpy(page.bytes.data(), out.data(), out.size());
