@@ -19,30 +19,21 @@ constexpr int kCellHeight = kThumbEdge + 52;
 } // namespace
 
 PageGridPanel::PageGridPanel(wxWindow* parent)
-    : wxVScrolledWindow(parent, wxID_ANY, wxDefaultPosition, wxDefaultSize, wxWANTS_CHARS) {
+    : wxVScrolledWindow(parent, wxID_ANY, wxDefaultPosition, wxDefaultSize, wxWANTS_CHARS),
+      thumbnails_(this, kThumbEdge) {
     SetName(_("Pages"));
     SetBackgroundStyle(wxBG_STYLE_PAINT);
     SetRowCount(0);
     Bind(wxEVT_PAINT, &PageGridPanel::onPaint, this);
     Bind(wxEVT_SIZE, &PageGridPanel::onSize, this);
     Bind(wxEVT_LEFT_DOWN, &PageGridPanel::onLeftDown, this);
-    // The callback runs on a loader thread; CallAfter queues it for the UI thread. The loader
-    // is destroyed (threads joined) before this window, and wx drops queued calls of a
-    // destroyed handler, so no callback outlives the panel.
-    loader_ = std::make_unique<ThumbnailLoader>(kThumbEdge, [this](std::int64_t id, RgbImage img, std::string err) {
-        CallAfter([this, id, img = std::move(img), err = std::move(err)]() mutable {
-            onThumbnail(id, std::move(img), std::move(err));
-        });
-    });
 }
 
-PageGridPanel::~PageGridPanel() { loader_.reset(); }
+PageGridPanel::~PageGridPanel() = default;
 
 void PageGridPanel::setPages(std::vector<PageRecord> pages) {
-    loader_->clear();
-    pages_ = std::move(pages);
     thumbnails_.clear();
-    failures_.clear();
+    pages_ = std::move(pages);
     selected_.clear();
     updateRowCount();
 }
@@ -95,14 +86,6 @@ void PageGridPanel::onLeftDown(wxMouseEvent& event) {
         else
             selected_.insert(id);
     }
-    Refresh();
-}
-
-void PageGridPanel::onThumbnail(std::int64_t pageId, RgbImage image, std::string error) {
-    if (image.empty())
-        failures_[pageId] = error;
-    else
-        thumbnails_[pageId] = toBitmap(image);
     Refresh();
 }
 
@@ -163,23 +146,15 @@ void PageGridPanel::onPaint(wxPaintEvent&) {
             wxRect thumbBox(cell.x + 14, cell.y + 10, kThumbEdge, kThumbEdge);
             if (page.isPassThrough()) {
                 drawDocumentTile(dc, thumbBox, page);
-            } else if (auto it = thumbnails_.find(page.id); it != thumbnails_.end()) {
-                const wxBitmap& bmp = it->second;
-                const int x = thumbBox.x + (kThumbEdge - bmp.GetWidth()) / 2;
-                const int y = thumbBox.y + (kThumbEdge - bmp.GetHeight()) / 2;
-                dc.SetPen(wxPen(wxColour(0, 0, 0, 60)));
-                dc.SetBrush(*wxTRANSPARENT_BRUSH);
-                dc.DrawRectangle(x - 1, y - 1, bmp.GetWidth() + 2, bmp.GetHeight() + 2);
-                dc.DrawBitmap(bmp, x, y);
+            } else if (const wxBitmap* bmp = thumbnails_.find(page)) {
+                drawFramedBitmap(dc, *bmp, thumbBox);
             } else {
                 dc.SetPen(wxPen(wxSystemSettings::GetColour(wxSYS_COLOUR_GRAYTEXT)));
                 dc.SetBrush(wxBrush(wxSystemSettings::GetColour(wxSYS_COLOUR_WINDOW)));
                 dc.DrawRectangle(wxRect(thumbBox).Deflate(20, 0));
-                if (auto f = failures_.find(page.id); f != failures_.end()) {
+                if (thumbnails_.failed(page.id)) {
                     dc.SetTextForeground(*wxRED);
                     dc.DrawLabel(_("Cannot show page"), thumbBox, wxALIGN_CENTER);
-                } else {
-                    loader_->request(page);
                 }
             }
             wxString label = wxString::Format("%d  ", static_cast<int>(index + 1)) +

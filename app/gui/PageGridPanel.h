@@ -1,7 +1,7 @@
 #pragma once
 // The session's pages as a grid of thumbnails. Virtual: only the rows in view are drawn and
 // only their thumbnails are requested, so thousands of pages stay smooth.
-#include "app/gui/ThumbnailLoader.h"
+#include "app/gui/ThumbnailCache.h"
 #include "core/model/Page.h"
 
 #include <map>
@@ -30,16 +30,13 @@ private:
     void drawDocumentTile(wxDC& dc, const wxRect& box, const PageRecord& page);
     void onSize(wxSizeEvent& event);
     void onLeftDown(wxMouseEvent& event);
-    void onThumbnail(std::int64_t pageId, RgbImage image, std::string error);
     int columns() const;
     void updateRowCount();
     int hitTest(const wxPoint& clientPoint) const;
 
     std::vector<PageRecord> pages_;
-    std::map<std::int64_t, wxBitmap> thumbnails_;
-    std::map<std::int64_t, std::string> failures_;
     std::set<std::int64_t> selected_;
-    std::unique_ptr<ThumbnailLoader> loader_; // last: stopped first on destruction
+    ThumbnailCache thumbnails_; // last: its loader is stopped first on destruction
 };
 
 } // namespace docdesk::gui

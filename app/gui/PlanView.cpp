@@ -30,7 +30,8 @@ wxString droppedNote(const rules::DroppedPage& d) {
 } // namespace
 
 PlanView::PlanView(wxWindow* parent)
-    : wxVScrolledWindow(parent, wxID_ANY, wxDefaultPosition, wxDefaultSize, wxWANTS_CHARS) {
+    : wxVScrolledWindow(parent, wxID_ANY, wxDefaultPosition, wxDefaultSize, wxWANTS_CHARS),
+      thumbnails_(this, kThumbEdge) {
     SetName(_("Filing plan"));
     SetBackgroundStyle(wxBG_STYLE_PAINT);
     SetRowCount(0);
@@ -38,16 +39,9 @@ PlanView::PlanView(wxWindow* parent)
     Bind(wxEVT_SIZE, &PlanView::onSize, this);
     Bind(wxEVT_LEFT_DOWN, &PlanView::onLeftDown, this);
     Bind(wxEVT_KEY_DOWN, &PlanView::onKey, this);
-    // As in PageGridPanel: results come on a loader thread and are queued for the UI thread;
-    // the loader is joined before the window goes.
-    loader_ = std::make_unique<ThumbnailLoader>(kThumbEdge, [this](std::int64_t id, RgbImage img, std::string err) {
-        CallAfter([this, id, img = std::move(img), err = std::move(err)]() mutable {
-            onThumbnail(id, std::move(img), std::move(err));
-        });
-    });
 }
 
-PlanView::~PlanView() { loader_.reset(); }
+PlanView::~PlanView() = default;
 
 void PlanView::setPlan(const rules::FilingPlan& plan, const std::vector<rules::PlanPage>& planPages,
                        const std::vector<PageRecord>& pages) {
@@ -97,13 +91,11 @@ void PlanView::setPlan(const rules::FilingPlan& plan, const std::vector<rules::P
 }
 
 void PlanView::clear() {
-    loader_->clear();
+    thumbnails_.clear();
     plan_ = {};
     planPages_.clear();
     pages_.clear();
     tiles_.clear();
-    thumbnails_.clear();
-    failures_.clear();
     document_ = position_ = 0;
     layout();
 }
@@ -149,14 +141,6 @@ void PlanView::onSize(wxSizeEvent& event) {
     event.Skip();
 }
 
-void PlanView::onThumbnail(std::int64_t pageId, RgbImage image, std::string error) {
-    if (image.empty())
-        failures_[pageId] = error;
-    else
-        thumbnails_[pageId] = toBitmap(image);
-    Refresh();
-}
-
 void PlanView::drawTile(wxDC& dc, const wxRect& box, const Tile& tile, bool selected) {
     if (selected) {
         dc.SetPen(*wxTRANSPARENT_PEN);
@@ -165,20 +149,12 @@ void PlanView::drawTile(wxDC& dc, const wxRect& box, const Tile& tile, bool sele
     }
     const wxRect thumbBox(box.x + 10, box.y + 6, kThumbEdge, kThumbEdge);
     const PageRecord& page = pages_.at(tile.planPage);
-    if (auto it = thumbnails_.find(page.id); it != thumbnails_.end()) {
-        const wxBitmap bmp = tile.dropped ? greyed(it->second) : it->second;
-        const int x = thumbBox.x + (kThumbEdge - bmp.GetWidth()) / 2;
-        const int y = thumbBox.y + (kThumbEdge - bmp.GetHeight()) / 2;
-        dc.SetPen(wxPen(wxColour(0, 0, 0, 60)));
-        dc.SetBrush(*wxTRANSPARENT_BRUSH);
-        dc.DrawRectangle(x - 1, y - 1, bmp.GetWidth() + 2, bmp.GetHeight() + 2);
-        dc.DrawBitmap(bmp, x, y);
+    if (const wxBitmap* bmp = thumbnails_.find(page)) {
+        drawFramedBitmap(dc, tile.dropped ? greyed(*bmp) : *bmp, thumbBox);
     } else {
         dc.SetPen(wxPen(wxSystemSettings::GetColour(wxSYS_COLOUR_GRAYTEXT)));
         dc.SetBrush(wxBrush(wxSystemSettings::GetColour(wxSYS_COLOUR_WINDOW)));
         dc.DrawRectangle(wxRect(thumbBox).Deflate(14, 0));
-        if (failures_.count(page.id) == 0)
-            loader_->request(page);
     }
     if (tile.dropped) {
         // Left out of every document: a veil over the sheet says so at a glance.

@@ -3,7 +3,7 @@
 // warnings) and its pages as thumbnails; separator sheets and blank pages left out are shown
 // greyed where they were in the batch. One document and, within it, one page are selected;
 // the panel around it acts on that selection (split here, merge with next, fields).
-#include "app/gui/ThumbnailLoader.h"
+#include "app/gui/ThumbnailCache.h"
 #include "core/model/Page.h"
 #include "core/rules/FilingPlan.h"
 
@@ -51,7 +51,6 @@ private:
     void onLeftDown(wxMouseEvent& event);
     void onKey(wxKeyEvent& event);
     void drawTile(wxDC& dc, const wxRect& box, const Tile& tile, bool selected);
-    void onThumbnail(std::int64_t pageId, RgbImage image, std::string error);
     void moveSelection(int documentStep, int pageStep);
 
     rules::FilingPlan plan_;
@@ -60,9 +59,7 @@ private:
     std::vector<std::vector<Tile>> tiles_; // per document
     size_t document_ = 0;
     size_t position_ = 0;
-    std::map<std::int64_t, wxBitmap> thumbnails_;
-    std::map<std::int64_t, std::string> failures_;
-    std::unique_ptr<ThumbnailLoader> loader_; // last: stopped first on destruction
+    ThumbnailCache thumbnails_; // last: its loader is stopped first on destruction
 };
 
 } // namespace docdesk::gui
