@@ -183,18 +183,8 @@ int runFile(const std::vector<std::string>& args) {
     };
     std::vector<pipeline::FiledDocument> filedDocs = result.filed;
     std::vector<pipeline::FiledDocument> passThroughDocs = result.passThroughFiled;
-    if (outbox) {
-        const auto enqueue = [&](pipeline::FiledDocument& d, const std::string& title,
-                                 const std::map<std::string, std::string>& fields) {
-            app::moveIntoOutbox(*outbox, a.profile, staging, d, title, fields);
-        };
-        for (size_t k = 0; k < filedDocs.size(); ++k)
-            enqueue(filedDocs[k], result.plan.documents[k].fileName, result.plan.documents[k].fieldValues());
-        for (auto& d : passThroughDocs)
-            enqueue(d, d.path.filename().string(), {});
-        std::error_code ec;
-        std::filesystem::remove_all(staging, ec); // only empty folders are left by now
-    }
+    if (outbox)
+        app::moveIntoOutbox(*outbox, a.profile, staging, result.plan, filedDocs, passThroughDocs);
     for (size_t k = 0; k < filedDocs.size(); ++k)
         report(filedDocs[k], result.plan.documents[k].pages.size(), result.plan.documents[k].fieldValues());
     for (const auto& d : passThroughDocs)

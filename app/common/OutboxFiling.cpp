@@ -11,9 +11,11 @@ std::filesystem::path outboxStagingFolder(const std::string& sessionId) {
     return folder;
 }
 
-void moveIntoOutbox(gateway::Outbox& outbox, const std::string& profile, const std::filesystem::path& staging,
-                    pipeline::FiledDocument& document, const std::string& title,
-                    const std::map<std::string, std::string>& fields) {
+namespace {
+
+void moveDocument(gateway::Outbox& outbox, const std::string& profile, const std::filesystem::path& staging,
+                  pipeline::FiledDocument& document, const std::string& title,
+                  const std::map<std::string, std::string>& fields) {
     if (!document.ok())
         return;
     try {
@@ -37,6 +39,19 @@ void moveIntoOutbox(gateway::Outbox& outbox, const std::string& profile, const s
         document.status = pipeline::FilingStatus::Failed;
         document.error = trf("Could not put the document into the outbox: {}", e.what());
     }
+}
+
+} // namespace
+
+void moveIntoOutbox(gateway::Outbox& outbox, const std::string& profile, const std::filesystem::path& staging,
+                    const rules::FilingPlan& plan, std::vector<pipeline::FiledDocument>& filed,
+                    std::vector<pipeline::FiledDocument>& passThroughFiled) {
+    for (size_t k = 0; k < filed.size() && k < plan.documents.size(); ++k)
+        moveDocument(outbox, profile, staging, filed[k], plan.documents[k].fileName, plan.documents[k].fieldValues());
+    for (auto& d : passThroughFiled)
+        moveDocument(outbox, profile, staging, d, d.path.filename().string(), {});
+    std::error_code ignored;
+    std::filesystem::remove_all(staging, ignored); // only empty folders are left by now
 }
 
 } // namespace docdesk::app

@@ -5,21 +5,25 @@
 // is sent: the items wait there until the user presses Upload.
 #include "core/gateway/Outbox.h"
 #include "core/pipeline/Filing.h"
+#include "core/rules/FilingPlan.h"
 
 #include <filesystem>
 #include <map>
 #include <string>
+#include <vector>
 
 namespace docdesk::app {
 
 // A fresh staging folder for session `sessionId` below the data folder (created).
 std::filesystem::path outboxStagingFolder(const std::string& sessionId);
 
-// Moves the files of a document filed into `staging` into the outbox of `profile`; the plan's
-// folder below `staging` becomes the item's remote folder. On success `document`'s paths point
-// into the outbox; on failure it is marked Failed with the reason (its files stay in staging).
+// Moves the documents of `plan` filed into `staging` (`filed`, one per plan document, then the
+// pass-through entries) into the outbox of `profile`, and removes the staging folder. The
+// plan's folder below `staging` becomes each item's remote folder. A moved document's paths
+// then point into the outbox; one that cannot be moved is marked Failed with the reason (its
+// files stay in staging).
 void moveIntoOutbox(gateway::Outbox& outbox, const std::string& profile, const std::filesystem::path& staging,
-                    pipeline::FiledDocument& document, const std::string& title,
-                    const std::map<std::string, std::string>& fields);
+                    const rules::FilingPlan& plan, std::vector<pipeline::FiledDocument>& filed,
+                    std::vector<pipeline::FiledDocument>& passThroughFiled);
 
 } // namespace docdesk::app

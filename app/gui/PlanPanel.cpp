@@ -489,13 +489,7 @@ void PlanPanel::fileDocuments() {
             });
             if (!profile.empty()) {
                 auto outbox = app::openOutbox();
-                for (size_t k = 0; k < result.filed.size(); ++k)
-                    app::moveIntoOutbox(*outbox, profile, into, result.filed[k], plan.documents[k].fileName,
-                                        plan.documents[k].fieldValues());
-                for (auto& d : result.passThroughFiled)
-                    app::moveIntoOutbox(*outbox, profile, into, d, d.path.filename().string(), {});
-                std::error_code ignored;
-                std::filesystem::remove_all(into, ignored); // only empty folders are left by now
+                app::moveIntoOutbox(*outbox, profile, into, plan, result.filed, result.passThroughFiled);
             }
         } catch (const std::exception& e) {
             failure = e.what();
