@@ -156,7 +156,7 @@ void OutboxPanel::cancelUpload() {
 void OutboxPanel::upload(std::vector<std::int64_t> ids) {
     if (uploading())
         return;
-    std::unique_ptr<vault::ProfileStore> store;
+    std::shared_ptr<vault::ProfileStore> store;
     try {
         store = openProfileStoreInDialog(this);
     } catch (const std::exception& e) {
@@ -215,7 +215,8 @@ void OutboxPanel::upload(std::vector<std::int64_t> ids) {
     updateButtons();
     if (onProgress)
         onProgress(0, 1, _("Uploading..."));
-    worker_ = std::jthread([this, runs](std::stop_token stop) {
+    // The store opened here answers a later 401 too, so the passphrase is asked once per Upload.
+    worker_ = std::jthread([this, runs, store](std::stop_token stop) {
         app::UploadRunResult all;
         std::string failure;
         try {
@@ -228,7 +229,9 @@ void OutboxPanel::upload(std::vector<std::int64_t> ids) {
                 const std::string profileName = run.profile.name;
                 auto result = app::runGatewayUpload(
                     *outbox, run.profile, std::move(run.password),
-                    [this, profileName, stop](const std::string& why) { return askPasswordFromWorker(profileName, why, stop); },
+                    [this, store, profileName, stop](const std::string& why) {
+                        return askPasswordFromWorker(store, profileName, why, stop);
+                    },
                     [this](const app::UploadProgress& p) { CallAfter([this, p] { onItemProgress(p); }); }, stop, options);
                 all.items.insert(all.items.end(), result.items.begin(), result.items.end());
                 all.paused = all.paused || result.paused;
@@ -243,20 +246,21 @@ void OutboxPanel::upload(std::vector<std::int64_t> ids) {
 
 // On the upload thread after a 401: the question goes to the UI thread and the thread waits for
 // the answer (or for Stop).
-std::optional<vault::Secret> OutboxPanel::askPasswordFromWorker(const std::string& profile, const std::string& why,
+std::optional<vault::Secret> OutboxPanel::askPasswordFromWorker(const std::shared_ptr<vault::ProfileStore>& store,
+                                                                const std::string& profile, const std::string& why,
                                                                 std::stop_token stop) {
     auto answer = std::make_shared<std::promise<std::optional<vault::Secret>>>();
     auto future = answer->get_future();
-    CallAfter([this, answer, profile, why] {
+    CallAfter([this, answer, store, profile, why] {
         std::optional<vault::Secret> password;
         try {
-            auto store = openProfileStoreInDialog(this);
-            const auto found = store ? store->find(profile) : std::nullopt;
-            if (found) {
+            if (auto found = store->find(profile)) {
                 bool remember = false;
                 password = askGatewayPassword(this, *found, wxString::FromUTF8(why), remember);
-                if (password && remember)
+                if (password && remember) {
+                    found->rememberPassword = true; // put() keeps a password only for such a profile
                     store->put(*found, vault::Secret(password->view()));
+                }
             }
         } catch (const std::exception& e) {
             wxMessageBox(wxString::FromUTF8(e.what()), _("Upload"), wxOK | wxICON_ERROR, this);

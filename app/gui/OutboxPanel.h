@@ -5,6 +5,7 @@
 // opened and the network used only then. The upload runs on a background thread through the
 // same code as `docdesk-cli upload` (app/common/GatewayUpload).
 #include "app/common/GatewayUpload.h"
+#include "core/vault/ProfileStore.h"
 
 #include <functional>
 #include <map>
@@ -39,7 +40,8 @@ private:
     void upload(std::vector<std::int64_t> ids);
     void onItemProgress(const app::UploadProgress& p);
     void finished(const app::UploadRunResult& result, const std::string& failure);
-    std::optional<vault::Secret> askPasswordFromWorker(const std::string& profile, const std::string& why,
+    std::optional<vault::Secret> askPasswordFromWorker(const std::shared_ptr<vault::ProfileStore>& store,
+                                                       const std::string& profile, const std::string& why,
                                                        std::stop_token stop);
     void updateButtons();
 
