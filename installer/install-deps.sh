@@ -14,7 +14,8 @@ build_pkgs=(
 )
 test_pkgs=(
   xvfb xauth xdotool imagemagick apache2 strace zbar-tools poppler-utils qpdf img2pdf
-  gnome-keyring dbus-daemon desktop-file-utils appstream locales tesseract-ocr groff-base
+  gnome-keyring dbus-daemon dbus-bin desktop-file-utils appstream locales tesseract-ocr groff-base
+  apache2-utils openssl curl
 )
 
 want=("${build_pkgs[@]}")
