@@ -14,7 +14,7 @@ docdesk_add_test(upload_faults_test SOURCES integration/upload_faults_test.cpp
 add_executable(upload_child support/upload_child.cpp)
 target_link_libraries(upload_child PRIVATE docdesk_app_common docdesk::compile_options)
 docdesk_add_test(upload_kill_test SOURCES integration/upload_kill_test.cpp
-                 LIBS docdesk_gateway_test_support LABELS integration TIMEOUT 300)
+                 LIBS docdesk_gateway_test_support docdesk_app_common LABELS integration TIMEOUT 300)
 target_compile_definitions(upload_kill_test PRIVATE DOCDESK_UPLOAD_CHILD="$<TARGET_FILE:upload_child>")
 add_dependencies(upload_kill_test upload_child)
 docdesk_add_test(upload_no_network_test SOURCES integration/upload_no_network_test.cpp LABELS integration TIMEOUT 300)

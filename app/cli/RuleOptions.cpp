@@ -45,7 +45,7 @@ bool RuleOptions::parse(const std::vector<std::string>& args, size_t& i) {
     {
         if (o == "--rules") {
             a.rulesFile = optionValue(args, i);
-        } else if (o == "--profile") {
+        } else if (o == "--rules-profile") {
             a.profile = optionValue(args, i);
         } else if (o == "--separator") {
             // The first --separator replaces the default (or the rules file's) values.
@@ -129,7 +129,7 @@ bool RuleOptions::parse(const std::vector<std::string>& args, size_t& i) {
 
 rules::FilingRules RuleOptions::rules() const {
     if (!profile.empty() && rulesFile.empty())
-        throw UsageError(tr("--profile needs --rules FILE"));
+        throw UsageError(tr("--rules-profile needs --rules FILE"));
     rules::FilingRules r;
     if (!rulesFile.empty())
         r = rules::loadRulesFile(rulesFile).profile(profile).rules; // RulesError: exit 1
@@ -151,7 +151,7 @@ const char* RuleOptions::help() {
         "Rules:\n"
         "  --rules FILE          read rules from FILE (JSON with comments; see\n"
         "                        rules.example.jsonc); the options below change them\n"
-        "  --profile NAME        the profile in FILE to use (default: the file's default)\n"
+        "  --rules-profile NAME  the profile in FILE to use (default: the file's default)\n"
         "  --separator VALUE     separator sheet barcode text (repeatable; replaces PATCHT)\n"
         "  --separator-regex RE  barcodes whose text RE finds are separators too\n"
         "  --keep-separators     keep separator sheets as the first page of the next document\n"

@@ -1,5 +1,5 @@
 #pragma once
-// The filing-rule options that split, file and watch share: --rules FILE [--profile NAME]
+// The filing-rule options that split, file and watch share: --rules FILE [--rules-profile NAME]
 // and the options that change single rules (--separator, --asn-prefix, --every, ...).
 #include "app/cli/Commands.h"
 #include "core/rules/FilingPlan.h"
@@ -17,7 +17,7 @@ public:
     // is not a rule option. UsageError for a bad value.
     bool parse(const std::vector<std::string>& args, size_t& i);
     // The rules: the file's profile (or the defaults), then the options in order.
-    // UsageError for --profile without --rules; rules::RulesError for a bad file.
+    // UsageError for --rules-profile without --rules; rules::RulesError for a bad file.
     rules::FilingRules rules() const;
     // Dates in names are today's, in local time.
     static rules::NamingContext naming();

@@ -52,7 +52,7 @@ SplitArgs parseSplit(const std::vector<std::string>& args) {
 
 void printUsage() {
     std::cout << tr(
-        "Usage: docdesk-cli split [--json] [--rules FILE [--profile NAME]] [RULE OPTIONS] FILE...\n"
+        "Usage: docdesk-cli split [--json] [--rules FILE [--rules-profile NAME]] [RULE OPTIONS] FILE...\n"
         "\n"
         "Analyses every page of the files (in the order given) and prints the filing plan:\n"
         "the documents the pages make, why each one starts, the fields read from barcodes,\n"

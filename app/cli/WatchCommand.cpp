@@ -79,7 +79,7 @@ int runWatch(const std::vector<std::string>& args) {
     if (std::find(args.begin(), args.end(), "--help") != args.end() ||
         std::find(args.begin(), args.end(), "-h") != args.end()) {
         std::cout << tr("Usage: docdesk-cli watch [--session ID | --new-session] [--once] [--settle SECONDS]\n"
-                        "                         [--target DIR [--rules FILE [--profile NAME]] [RULE OPTIONS]]\n"
+                        "                         [--target DIR [--rules FILE [--rules-profile NAME]] [RULE OPTIONS]]\n"
                         "                         [--json] FOLDER\n"
                         "\n"
                         "Watches FOLDER (a hot folder) and stores every file that arrives there in the\n"
@@ -93,7 +93,7 @@ int runWatch(const std::vector<std::string>& args) {
                         "  --once      take what is in the folder now, then exit\n"
                         "  --target DIR\n"
                         "              also file each arriving file's pages into the archive folder DIR,\n"
-                        "              split and named by the rules (--rules FILE --profile NAME and the\n"
+                        "              split and named by the rules (--rules FILE --rules-profile NAME and the\n"
                         "              rule options of 'docdesk-cli split'); the file moves to done/ only\n"
                         "              once its documents are filed\n"
                         "  --json      one JSON line per file: {\"file\", \"moved_to\", \"pages\"|\"error\"}\n"

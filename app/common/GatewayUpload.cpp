@@ -1,10 +1,12 @@
 #include "app/common/GatewayUpload.h"
 
+#include "app/common/AppEnvironment.h"
 #include "core/common/Translate.h"
 #include "core/common/Error.h"
 #include "core/gateway/Connector.h"
 #include "core/gateway/GatewayConnection.h"
 #include "core/gateway/HttpTransport.h"
+#include "core/ports/DurableFiles.h"
 #include "platform/AppDirs.h"
 
 #include <algorithm>
@@ -271,12 +273,37 @@ bool UploadRunResult::ok() const {
     return !paused && !cancelled && std::all_of(items.begin(), items.end(), [](auto& i) { return i.delivered; });
 }
 
-std::unique_ptr<gateway::Outbox> openOutbox() { return std::make_unique<gateway::Outbox>(platform::appDirs().data); }
+std::unique_ptr<gateway::Outbox> openOutbox() { return openOutbox(platform::appDirs().data); }
+
+namespace {
+std::filesystem::path runLockFile(const gateway::Outbox& outbox) { return outbox.folder().parent_path() / "outbox.lock"; }
+} // namespace
+
+std::unique_ptr<gateway::Outbox> openOutbox(const std::filesystem::path& dataDir) {
+    auto outbox = std::make_unique<gateway::Outbox>(dataDir);
+    std::string holder;
+    if (auto lock = durableFiles().tryLockExclusive(runLockFile(*outbox), holder))
+        outbox->requeueInterrupted(); // no run is going on: whatever says "uploading" was killed
+    return outbox;
+}
 
 UploadRunResult runGatewayUpload(gateway::Outbox& outbox, const vault::Profile& profile,
                                  std::optional<vault::Secret> password, const PasswordProvider& askPassword,
                                  const UploadProgressSink& progress, std::stop_token stop,
                                  const UploadOptions& options) {
+    // openOutbox() holds the lock for a moment too (to see whether a run is going on); a run
+    // holds it for as long as it sends. Waiting up to a second tells the two apart.
+    std::string holder;
+    auto lock = durableFiles().tryLockExclusive(runLockFile(outbox), holder);
+    for (int i = 0; !lock && i < 20 && !stop.stop_requested(); ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        lock = durableFiles().tryLockExclusive(runLockFile(outbox), holder);
+    }
+    if (!lock)
+        throw UploadInProgress(trf("Another upload from this outbox is running ({}). Wait until it has finished, "
+                                   "or cancel it, then upload again.",
+                                   holder));
+    outbox.requeueInterrupted(); // left "uploading" by a run that was killed
     UploadRun run(outbox, profile, std::move(password), askPassword, progress, options);
     const auto items = outbox.items(profile.name);
     if (options.itemIds.empty()) {

@@ -8,6 +8,7 @@
 // a 401 asks for the password again (through `askPassword`) and goes on with the rest; a 507
 // (server full) pauses the batch, leaving the remaining items queued. Cancelling puts items in
 // flight back in the queue. Synchronous; call it on a background thread in the GUI (no wx here).
+#include "core/common/Error.h"
 #include "core/gateway/Outbox.h"
 #include "core/gateway/RetryPolicy.h"
 #include "core/vault/Profile.h"
@@ -15,6 +16,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -70,9 +72,21 @@ struct UploadRunResult {
     bool ok() const;                     // every item delivered
 };
 
-// The outbox in the data folder (platform::appDirs().data).
+// The outbox in the data folder (platform::appDirs().data), or in `dataDir`. Items a killed
+// upload run left "uploading" are queued again, unless an upload run (in this or another
+// process) holds the outbox's run lock: then they really are in flight and keep their state.
 std::unique_ptr<gateway::Outbox> openOutbox();
+std::unique_ptr<gateway::Outbox> openOutbox(const std::filesystem::path& dataDir);
 
+// Another upload run (the window's or `docdesk-cli upload`, in any process) is sending from
+// the same outbox. One run at a time: two would send the same document twice at once.
+class UploadInProgress : public Error {
+public:
+    using Error::Error;
+};
+
+// Holds the outbox's run lock (<data>/outbox.lock) while it runs; throws UploadInProgress,
+// naming the other process, when another run holds it.
 UploadRunResult runGatewayUpload(gateway::Outbox& outbox, const vault::Profile& profile,
                                  std::optional<vault::Secret> password, const PasswordProvider& askPassword,
                                  const UploadProgressSink& progress, std::stop_token stop,

@@ -78,9 +78,6 @@ Outbox::Outbox(const fs::path& dataDir)
              " id INTEGER PRIMARY KEY AUTOINCREMENT, item_id INTEGER NOT NULL, profile TEXT NOT NULL,"
              " document TEXT NOT NULL, remote_folder TEXT NOT NULL, bytes INTEGER NOT NULL, sha256 TEXT NOT NULL,"
              " location TEXT NOT NULL, etag TEXT NOT NULL, delivered_at TEXT NOT NULL, local_file TEXT NOT NULL)");
-    // Interrupted transfers (the program was killed) go back to the queue; the connector's
-    // idempotent delivery finds what already arrived.
-    db_.exec("UPDATE items SET state = 'queued' WHERE state IN ('uploading', 'verifying')");
     // Files of delivered items whose removal a crash interrupted.
     SqliteDatabase::Statement q(db_, "SELECT local_file FROM ledger WHERE local_file NOT IN (SELECT file FROM items)");
     while (q.step()) {
@@ -88,6 +85,11 @@ Outbox::Outbox(const fs::path& dataDir)
         if (!q.text(0).empty())
             fs::remove(folder_ / q.text(0), ec);
     }
+}
+
+void Outbox::requeueInterrupted() {
+    std::lock_guard g(mutex_);
+    db_.exec("UPDATE items SET state = 'queued' WHERE state IN ('uploading', 'verifying')");
 }
 
 OutboxItem Outbox::enqueue(const fs::path& file, const NewOutboxItem& item, bool move) {

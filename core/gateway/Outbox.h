@@ -5,9 +5,11 @@
 //
 // An item walks queued -> uploading -> verifying -> done, or ends in failed (with the reason)
 // or paused (the server is full). Its file is removed only in the step that records the
-// verified delivery in the ledger; an item found uploading or verifying when the outbox is
-// opened (the program was killed) is queued again, and its connector finds any copy that
-// already arrived. Several processes may open the outbox at once (SQLite locking).
+// verified delivery in the ledger; an item left uploading or verifying by a killed upload run
+// is queued again by requeueInterrupted() (which the caller runs only when no upload run is
+// going on: app::openOutbox and app::runGatewayUpload hold the outbox's run lock for that), and
+// its connector finds any copy that already arrived. Several processes may open the outbox at
+// once (SQLite locking).
 #include "core/gateway/Connector.h"
 #include "core/journal/SqliteDatabase.h"
 
@@ -73,6 +75,10 @@ public:
     // Items not yet delivered, oldest first; only `profile`'s when given.
     std::vector<OutboxItem> items(const std::string& profile = {});
     std::optional<OutboxItem> item(std::int64_t id);
+
+    // Items left "uploading" or "verifying" by a run that was killed go back to "queued". Only
+    // for a caller that knows no upload run is in progress (it holds the run lock).
+    void requeueInterrupted();
 
     void setState(std::int64_t id, OutboxState state, const std::string& reason = {});
     void countAttempt(std::int64_t id);

@@ -357,7 +357,7 @@ BOOST_AUTO_TEST_CASE(wrong_usage_and_bad_rules) {
     BOOST_TEST(split({"--separator-regex", "(["}, {file}).status.code == 2);
     BOOST_TEST(split({"--field", "novalue"}, {file}).status.code == 2);
     BOOST_TEST(split({"--name", "a/b"}, {file}).status.code == 2);
-    BOOST_TEST(split({"--profile", "x"}, {file}).status.code == 2);
+    BOOST_TEST(split({"--rules-profile", "x"}, {file}).status.code == 2);
     BOOST_TEST(split({"--bogus"}, {file}).status.code == 2);
     test::writeFile(dir / "bad.jsonc",
                     "{\"profiles\": {\"p\": {\"fields\": [{\"name\": \"v\", \"patern\": \"x\"}]}}}");
@@ -367,11 +367,11 @@ BOOST_AUTO_TEST_CASE(wrong_usage_and_bad_rules) {
                bad.err);
     // The documented example works, profile by profile.
     const auto example = fs::path(DOCDESK_SOURCE_DIR) / "core" / "rules" / "rules.example.jsonc";
-    const auto receipts = split({"--rules", example.string(), "--profile", "receipts"}, {file, file});
+    const auto receipts = split({"--rules", example.string(), "--rules-profile", "receipts"}, {file, file});
     BOOST_TEST(receipts.status.code == 0, receipts.err);
     BOOST_TEST(receipts.plan["documents"].size() == 2u); // per_file
     BOOST_TEST(receipts.plan["documents"][0]["name"].get<std::string>().starts_with("receipts/"));
-    BOOST_TEST(split({"--rules", example.string(), "--profile", "nope"}, {file}).status.code == 1);
+    BOOST_TEST(split({"--rules", example.string(), "--rules-profile", "nope"}, {file}).status.code == 1);
     // --help works and names the options.
     test::TempDir home;
     platform::ChildOptions opts;
@@ -385,4 +385,22 @@ BOOST_AUTO_TEST_CASE(wrong_usage_and_bad_rules) {
          {"--rules", "--separator", "--keep-separators", "--asn-prefix", "--no-asn", "--split-on-blank",
           "--every", "--per-file", "--tag-prefix", "--split-on-tag", "--field"})
         BOOST_TEST(text.find(option) != std::string::npos, option);
+    // `file` takes both profiles: the gateway profile (--profile, its outbox) and the rules
+    // file's profile (--rules-profile); its help names each once, with its own meaning.
+    platform::ChildProcess fileHelp({test::cliPath().string(), "file", "--help"}, opts);
+    const auto fileText = fileHelp.readAll();
+    BOOST_TEST(fileHelp.wait().success());
+    const auto count = [&](const std::string& needle) {
+        size_t n = 0;
+        for (auto at = fileText.find(needle); at != std::string::npos; at = fileText.find(needle, at + 1))
+            ++n;
+        return n;
+    };
+    BOOST_TEST(count("--rules-profile NAME  the profile in FILE") == 1u, fileText);
+    BOOST_TEST(count("With --profile NAME the documents go into the outbox") == 1u, fileText);
+    const auto archive = dir / "archive";
+    const auto filed = test::runCli(home.path(), {"file", "--target", archive.string(), "--rules", example.string(),
+                                                  "--rules-profile", "receipts", file});
+    BOOST_TEST(filed.status.code == 0, filed.out);
+    BOOST_TEST(fs::exists(archive / "receipts"));
 }

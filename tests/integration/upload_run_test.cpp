@@ -291,13 +291,13 @@ BOOST_AUTO_TEST_CASE(the_outbox_survives_interruptions_and_cleans_up_after_a_cra
         // As if the process died between the ledger commit and removing the file.
         test::writeFile(delivered.file, "left behind");
     }
-    Outbox reopened(data.path()); // what the next start does
-    const auto items = reopened.items("gw");
+    const auto reopened = app::openOutbox(data.path()); // what the next start does
+    const auto items = reopened->items("gw");
     BOOST_REQUIRE(items.size() == 2u);
     BOOST_TEST(int(items[0].state) == int(OutboxState::Queued)); // was uploading when "killed"
     BOOST_TEST(int(items[1].state) == int(OutboxState::Queued)); // was verifying
     BOOST_TEST(fs::exists(items[0].file));
     BOOST_TEST(!fs::exists(delivered.file)); // the delivered item's leftover is gone
-    BOOST_TEST(reopened.ledger().size() == 1u);
-    BOOST_TEST(reopened.items("other").empty());
+    BOOST_TEST(reopened->ledger().size() == 1u);
+    BOOST_TEST(reopened->items("other").empty());
 }
