@@ -13,6 +13,10 @@ void disableCoreDumps();
 // mmap()s: glibc maps every large block anew and the kernel zero-fills its pages on each use,
 // which cost analysis more than half its time. Freed memory up to 64 MB stays for reuse.
 void keepLargeBuffersOnHeap();
+// Lowers the calling thread's CPU priority (nice 10; threads it starts later inherit it), so
+// that on a busy machine the window's thread is served before analysis, thumbnails and
+// filing. Does nothing where not supported.
+void runInBackground();
 // Human-readable name of a signal number ("SIGABRT"), for messages.
 const char* signalName(int signal);
 

@@ -5,6 +5,7 @@
 #include <malloc.h>
 #endif
 #include <sys/resource.h>
+#include <unistd.h>
 
 namespace docdesk::platform {
 
@@ -26,6 +27,16 @@ void keepLargeBuffersOnHeap() {
 void disableCoreDumps() {
     rlimit lim{0, 0};
     ::setrlimit(RLIMIT_CORE, &lim);
+}
+
+void runInBackground() {
+    // On Linux, PRIO_PROCESS with the thread id sets one thread's nice value. Raising it is
+    // always allowed; failure (e.g. a sandbox) leaves the priority as it was.
+#if defined(__linux__)
+    [[maybe_unused]] const int r = ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 10);
+#else
+    [[maybe_unused]] const int r = ::setpriority(PRIO_PROCESS, 0, 10);
+#endif
 }
 
 const char* signalName(int signal) {

@@ -1,5 +1,7 @@
 #include "app/gui/PlanPanel.h"
 
+#include "platform/ProcessLimits.h"
+
 #include "app/common/AppEnvironment.h"
 #include "app/common/GatewayUpload.h"
 #include "app/common/OutboxFiling.h"
@@ -261,6 +263,7 @@ void PlanPanel::runInBackground(std::function<void(std::stop_token)> work) {
         worker_.join(); // the previous run has finished (busy() was false)
     workDone_ = false;
     worker_ = std::jthread([this, work = std::move(work)](std::stop_token stop) {
+        platform::runInBackground(); // analysis and rendering yield to the UI thread
         work(stop);
         CallAfter([this] {
             workDone_ = true;

@@ -1,5 +1,7 @@
 #include "app/gui/ThumbnailLoader.h"
 
+#include "platform/ProcessLimits.h"
+
 #include "core/common/Error.h"
 #include "core/imaging/PageDecoder.h"
 
@@ -36,6 +38,7 @@ void ThumbnailLoader::clear() {
 }
 
 void ThumbnailLoader::run(std::stop_token stop) {
+    platform::runInBackground(); // decoding yields to the UI thread
     for (;;) {
         PageRecord page;
         {

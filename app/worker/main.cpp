@@ -134,6 +134,7 @@ int main(int argc, char** argv) {
     }
     platform::disableCoreDumps();
     platform::keepLargeBuffersOnHeap();
+    platform::runInBackground(); // analysis yields to the window's thread on a busy machine
 #if defined(__SANITIZE_ADDRESS__)
     (void)memoryMb; // AddressSanitizer reserves terabytes of address space: no cap there
 #else

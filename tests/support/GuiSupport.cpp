@@ -101,13 +101,12 @@ bool allPagesAnalysed(const std::filesystem::path& home, size_t pages) {
 UiStalls readUiStalls(const std::filesystem::path& log) {
     UiStalls stalls;
     std::ifstream in(log);
-    std::string word;
-    long long value = 0;
-    while (in >> word >> value) {
-        if (word == "max_stall_ms")
-            stalls.longestMs = value;
-        else
+    for (std::string line; std::getline(in, line);) {
+        if (line.starts_with("max_stall_ms "))
+            stalls.longestMs = std::stoll(line.substr(13));
+        else if (line.starts_with("stall_ms "))
             ++stalls.over50ms;
+        // "ready" (start-up done) carries no figure
     }
     return stalls;
 }
