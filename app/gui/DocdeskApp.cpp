@@ -1,10 +1,12 @@
 // docdesk — the desktop application. Start-up: translations, the last session (or a new
 // one), the main window, and the files named on the command line.
 #include "app/common/AppEnvironment.h"
+#include "app/gui/LatencyProbe.h"
 #include "app/gui/MainFrame.h"
 #include "core/common/Error.h"
 #include "platform/AppDirs.h"
 
+#include <chrono>
 #include <clocale>
 #include <cstdio>
 #include <string_view>
@@ -106,6 +108,13 @@ public:
             wxMessageBox(wxString::FromUTF8(e.what()), _("Something went wrong"), wxOK | wxICON_ERROR);
         }
         return true;
+    }
+
+    // With the latency probe on, handlers that hold the UI thread too long are named in its log.
+    void CallEventHandler(wxEvtHandler* handler, wxEventFunctor& functor, wxEvent& event) const override {
+        const auto started = std::chrono::steady_clock::now();
+        wxApp::CallEventHandler(handler, functor, event);
+        LatencyProbe::noteHandler(started, handler, event);
     }
 
 private:

@@ -1,6 +1,10 @@
 #include "app/gui/LatencyProbe.h"
 
 #include <cstdlib>
+#include <cxxabi.h>
+#include <memory>
+#include <mutex>
+#include <typeinfo>
 
 namespace docdesk::gui {
 namespace {
@@ -20,9 +24,12 @@ LatencyProbe::LatencyProbe() {
     // The first pass of the event loop: the window is shown with the session's pages listed.
     // startup_bench measures the time from starting the program to this line. (CallAfter on
     // this handler: a pending call dies with the probe.)
+    // Stalls are counted from then on: the time before is start-up, which startup_bench measures.
     CallAfter([this] {
         std::fprintf(log_, "ready\n");
         std::fflush(log_);
+        ready_ = true;
+        last_ = std::chrono::steady_clock::now();
     });
 }
 
@@ -35,6 +42,10 @@ LatencyProbe::~LatencyProbe() {
 
 void LatencyProbe::Notify() {
     const auto now = std::chrono::steady_clock::now();
+    if (!ready_) {
+        last_ = now;
+        return;
+    }
     const auto late =
         std::chrono::duration_cast<std::chrono::milliseconds>(now - last_) - std::chrono::milliseconds(kIntervalMs);
     last_ = now;
@@ -44,6 +55,30 @@ void LatencyProbe::Notify() {
         std::fprintf(log_, "stall_ms %lld\n", static_cast<long long>(late.count()));
         std::fflush(log_);
     }
+}
+
+void LatencyProbe::noteHandler(std::chrono::steady_clock::time_point started, const wxEvtHandler* handler,
+                               const wxEvent& event) {
+    static std::FILE* const log = [] {
+        const char* path = std::getenv("DOCDESK_UI_LATENCY_LOG");
+        return (path == nullptr || *path == '\0') ? nullptr : std::fopen(path, "a");
+    }();
+    if (log == nullptr)
+        return;
+    const auto took =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+    if (took <= kReportOver)
+        return;
+    const wxClassInfo* eventClass = event.GetClassInfo();
+    const char* mangled = handler != nullptr ? typeid(*handler).name() : "?";
+    int status = 0;
+    const std::unique_ptr<char, decltype(&std::free)> demangled(abi::__cxa_demangle(mangled, nullptr, nullptr, &status),
+                                                                &std::free);
+    std::fprintf(log, "slow_event_ms %lld %s(%d) %s\n", static_cast<long long>(took.count()),
+                 eventClass != nullptr ? static_cast<const char*>(wxString(eventClass->GetClassName()).utf8_str())
+                                       : "event",
+                 static_cast<int>(event.GetEventType()), status == 0 && demangled ? demangled.get() : mangled);
+    std::fflush(log);
 }
 
 } // namespace docdesk::gui
