@@ -40,6 +40,9 @@ const char* usageText() {
               "                         connects); asks for the password when none is saved, and\n"
               "                         saves it after a good login with --remember-password;\n"
               "                         --verbose prints the HTTP trace (credentials redacted)\n"
+              "  browse NAME [FOLDER] [--json]\n"
+              "                         list the folders inside FOLDER on the gateway (default:\n"
+              "                         the top), to pick a --folder; connects like test\n"
               "\n"
               "Settings:\n"
               "  --connector webdav|cmis|http-form   (default webdav)\n"
@@ -112,6 +115,15 @@ std::pair<std::string, Edits> parseEdits(const std::vector<std::string>& args) {
 
 std::optional<vault::Secret> askPasswordFor(const vault::Profile& p) {
     return app::askSecretOnTerminal(trf("Password of {} at {}: ", p.user.empty() ? tr("the gateway") : p.user, p.url));
+}
+
+// The saved password of `p`, else the one typed now; Error when none is given.
+vault::Secret passwordToConnect(vault::ProfileStore& store, const vault::Profile& p) {
+    if (std::optional<vault::Secret> saved = store.password(p.name))
+        return std::move(*saved);
+    if (std::optional<vault::Secret> typed = askPasswordFor(p))
+        return std::move(*typed);
+    throw Error(trf("No password was given for {}.", p.name));
 }
 
 int addOrEdit(const std::vector<std::string>& args, bool adding) {
@@ -217,10 +229,9 @@ int testProfile(const std::vector<std::string>& args) {
         throw Error(trf("There is no profile named '{}'.", name));
     // The saved password, else asked for now; with --remember-password it is saved once the
     // gateway accepted it (the explicit "remember" choice).
-    std::optional<vault::Secret> saved = store->password(name);
-    const bool asked = !saved;
+    const bool asked = !store->password(name);
     std::shared_ptr<const vault::Secret> password =
-        std::make_shared<const vault::Secret>(saved ? std::move(*saved) : *askPasswordFor(*profile));
+        std::make_shared<const vault::Secret>(passwordToConnect(*store, *profile));
 
     const gateway::DebugLogSink trace = [](const std::string& line) { std::cerr << line << "\n"; };
     const int status = app::testGatewayConnection(*profile, *password, std::stop_token(), verbose ? trace : nullptr);
@@ -230,6 +241,41 @@ int testProfile(const std::vector<std::string>& args) {
     }
     std::cout << trf("Connection to {} works: logged in as '{}' (HTTP {}).", profile->url, profile->user, status)
               << "\n";
+    return 0;
+}
+
+int browseProfile(const std::vector<std::string>& args) {
+    std::string name, folder;
+    bool json = false, folderGiven = false;
+    for (size_t i = 1; i < args.size(); ++i) {
+        if (args[i] == "--json")
+            json = true;
+        else if (args[i].starts_with("--"))
+            throw UsageError(trf("unknown option {}", args[i]));
+        else if (name.empty())
+            name = args[i];
+        else if (!folderGiven) {
+            folder = args[i];
+            folderGiven = true;
+        } else
+            throw UsageError(tr("profile browse takes a profile name and at most one folder"));
+    }
+    if (name.empty())
+        throw UsageError(tr("profile browse needs a profile name"));
+    auto store = app::openProfileStoreForCli();
+    const std::optional<vault::Profile> profile = store->find(name);
+    if (!profile)
+        throw Error(trf("There is no profile named '{}'.", name));
+    const vault::Secret password = passwordToConnect(*store, *profile);
+    const auto folders = app::listGatewayFolders(*profile, password, folder, std::stop_token());
+    if (json) {
+        std::cout << nlohmann::json{{"folder", folder}, {"folders", folders}}.dump() << "\n";
+        return 0;
+    }
+    for (const auto& f : folders)
+        std::cout << (folder.empty() ? f : folder + "/" + f) << "\n";
+    if (folders.empty())
+        std::cerr << trf("There are no folders in {}.", folder.empty() ? std::string("/") : folder) << "\n";
     return 0;
 }
 
@@ -395,6 +441,8 @@ int runProfile(const std::vector<std::string>& args) {
         return removeProfile(args);
     if (command == "test")
         return testProfile(args);
+    if (command == "browse")
+        return browseProfile(args);
     if (command == "keygen")
         return keygen(args);
     if (command == "sign")

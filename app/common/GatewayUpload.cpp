@@ -6,6 +6,7 @@
 #include "core/gateway/Connector.h"
 #include "core/gateway/GatewayConnection.h"
 #include "core/gateway/HttpTransport.h"
+#include "core/gateway/WebDavConnector.h"
 #include "core/ports/DurableFiles.h"
 #include "platform/AppDirs.h"
 
@@ -342,6 +343,32 @@ int testGatewayConnection(const vault::Profile& profile, const vault::Secret& pa
     if (!(response.status >= 200 && response.status < 300) && response.status != 405)
         throw Error(trf("The gateway answered HTTP {} at {}.", response.status, request.url));
     return static_cast<int>(response.status);
+}
+
+std::vector<std::string> listGatewayFolders(const vault::Profile& profile, const vault::Secret& password,
+                                            const std::string& folder, std::stop_token stop,
+                                            const gateway::DebugLogSink& debugLog) {
+    if (profile.connector != vault::Connector::WebDav)
+        throw Error(trf("Browsing folders is not available for {} gateways; type the folder name instead.",
+                        vault::connectorName(profile.connector)));
+    auto shared = std::make_shared<const vault::Secret>(vault::Secret(password.view()));
+    gateway::GatewayConnection connection = gateway::connectionFor(profile, shared);
+    if (debugLog)
+        connection.debugLog = debugLog;
+    gateway::WebDavConnector dav(std::move(connection));
+    std::vector<std::string> names;
+    try {
+        for (const auto& entry : dav.listFolder(folder, stop))
+            if (entry.isFolder)
+                names.push_back(entry.name);
+    } catch (const gateway::GatewayRejected& e) {
+        if (e.status() == 401 || e.status() == 403)
+            throw Error(trf("The gateway refused the login of '{}' (HTTP {}). Check the user name and password.",
+                            profile.user, e.status()));
+        throw;
+    }
+    std::sort(names.begin(), names.end());
+    return names;
 }
 
 } // namespace docdesk::app

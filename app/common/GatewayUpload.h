@@ -99,4 +99,13 @@ UploadRunResult runGatewayUpload(gateway::Outbox& outbox, const vault::Profile& 
 int testGatewayConnection(const vault::Profile& profile, const vault::Secret& password, std::stop_token stop,
                           const gateway::DebugLogSink& debugLog = {});
 
+// Browse folders (the profiles dialog's Browse button, `docdesk-cli profile browse`): the
+// names of the folders directly inside `folder` (slash-separated below the gateway's base URL;
+// empty = the base itself), sorted. Only when the user asked: one listing request (WebDAV:
+// PROPFIND depth 1). Throws like testGatewayConnection; docdesk::Error when the connector
+// cannot list folders.
+std::vector<std::string> listGatewayFolders(const vault::Profile& profile, const vault::Secret& password,
+                                            const std::string& folder, std::stop_token stop,
+                                            const gateway::DebugLogSink& debugLog = {});
+
 } // namespace docdesk::app

@@ -68,6 +68,117 @@ vault::Secret askPassphraseInDialog(wxWindow* parent, bool newVault) {
     return passphrase;
 }
 
+// Browse folders on the gateway, to pick the profile's default target folder. Each listing is
+// one request on a background thread, made only because the user opened this dialog or a
+// folder in it; the list shows "Loading..." meanwhile and the error when there is one.
+class RemoteFolderDialog : public wxDialog {
+public:
+    RemoteFolderDialog(wxWindow* parent, vault::Profile profile, std::shared_ptr<const vault::Secret> password,
+                       const std::string& start)
+        : wxDialog(parent, wxID_ANY, _("Choose a folder on the gateway"), wxDefaultPosition, wxDefaultSize,
+                   wxDEFAULT_DIALOG_STYLE | wxRESIZE_BORDER),
+          profile_(std::move(profile)), password_(std::move(password)), folder_(start) {
+        while (!folder_.empty() && folder_.back() == '/')
+            folder_.pop_back();
+        path_ = new wxStaticText(this, wxID_ANY, wxString());
+        list_ = new wxListBox(this, wxID_ANY, wxDefaultPosition, wxSize(360, 260));
+        list_->SetName("folders");
+        status_ = new wxStaticText(this, wxID_ANY, wxString());
+        up_ = new wxButton(this, wxID_UP, _("&Up"));
+        up_->SetToolTip(_("The folder above (Backspace)"));
+        auto* open = new wxButton(this, wxID_OPEN, _("&Open"));
+        open->SetToolTip(_("Show the folders inside the selected one (Enter or double-click)"));
+        auto* choose = new wxButton(this, wxID_OK, _("&Choose this folder"));
+        auto* buttons = new wxBoxSizer(wxHORIZONTAL);
+        buttons->Add(up_, 0, wxRIGHT, 6);
+        buttons->Add(open, 0, wxRIGHT, 6);
+        buttons->AddStretchSpacer();
+        buttons->Add(choose, 0, wxRIGHT, 6);
+        buttons->Add(new wxButton(this, wxID_CANCEL, _("Cancel")));
+        auto* main = new wxBoxSizer(wxVERTICAL);
+        main->Add(path_, 0, wxEXPAND | wxALL, 12);
+        main->Add(list_, 1, wxEXPAND | wxLEFT | wxRIGHT, 12);
+        main->Add(status_, 0, wxEXPAND | wxALL, 12);
+        main->Add(buttons, 0, wxEXPAND | wxLEFT | wxRIGHT | wxBOTTOM, 12);
+        SetSizerAndFit(main);
+        up_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { goUp(); });
+        open->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { openSelected(); });
+        list_->Bind(wxEVT_LISTBOX_DCLICK, [this](wxCommandEvent&) { openSelected(); });
+        list_->Bind(wxEVT_KEY_DOWN, [this](wxKeyEvent& e) {
+            if (e.GetKeyCode() == WXK_RETURN || e.GetKeyCode() == WXK_NUMPAD_ENTER)
+                openSelected();
+            else if (e.GetKeyCode() == WXK_BACK)
+                goUp();
+            else
+                e.Skip();
+        });
+        load();
+    }
+
+    // The chosen folder (slash-separated below the gateway's base; empty = the top).
+    const std::string& folder() const { return folder_; }
+
+private:
+    void load() {
+        path_->SetLabel(wxString::Format(_("Folder: %s"), wxString::FromUTF8(folder_.empty() ? "/" : folder_)));
+        list_->Clear();
+        status_->SetLabel(_("Loading..."));
+        up_->Enable(!folder_.empty());
+        const int generation = ++generation_;
+        lister_ = std::jthread([this, generation, profile = profile_, password = password_,
+                                folder = folder_](std::stop_token stop) {
+            std::vector<std::string> names;
+            std::string error;
+            try {
+                names = app::listGatewayFolders(profile, *password, folder, stop);
+            } catch (const std::exception& e) {
+                error = e.what();
+            }
+            if (stop.stop_requested())
+                return;
+            CallAfter([this, generation, names = std::move(names), error] {
+                if (generation != generation_)
+                    return; // the user moved on to another folder meanwhile
+                for (const auto& n : names)
+                    list_->Append(wxString::FromUTF8(n));
+                if (!names.empty())
+                    list_->SetSelection(0);
+                status_->SetLabel(!error.empty()     ? wxString::FromUTF8(error)
+                                  : names.empty() ? _("No folders inside this one.")
+                                                  : wxString());
+                list_->SetFocus();
+            });
+        });
+    }
+
+    void openSelected() {
+        const int i = list_->GetSelection();
+        if (i == wxNOT_FOUND)
+            return;
+        const std::string name = list_->GetString(static_cast<unsigned>(i)).utf8_string();
+        folder_ = folder_.empty() ? name : folder_ + "/" + name;
+        load();
+    }
+
+    void goUp() {
+        if (folder_.empty())
+            return;
+        const auto slash = folder_.rfind('/');
+        folder_ = slash == std::string::npos ? std::string() : folder_.substr(0, slash);
+        load();
+    }
+
+    vault::Profile profile_;
+    std::shared_ptr<const vault::Secret> password_;
+    std::string folder_;
+    int generation_ = 0;
+    wxStaticText* path_ = nullptr;
+    wxListBox* list_ = nullptr;
+    wxStaticText* status_ = nullptr;
+    wxButton* up_ = nullptr;
+    std::jthread lister_; // last: stopped and joined before the controls go
+};
+
 class ProfilesDialog : public wxDialog {
 public:
     ProfilesDialog(wxWindow* parent, std::unique_ptr<vault::ProfileStore> store)
@@ -111,9 +222,13 @@ public:
         delete_ = new wxButton(this, wxID_ANY, _("&Delete"));
         default_ = new wxButton(this, wxID_ANY, _("Set as &default"));
         test_ = new wxButton(this, wxID_ANY, _("&Test connection"));
+        browse_ = new wxButton(this, wxID_ANY, _("&Browse folders..."));
+        browse_->SetName("browse");
+        browse_->SetToolTip(_("Choose the default target folder from the folders on the gateway (connects "
+                              "only when pressed)"));
         auto* close = new wxButton(this, wxID_CLOSE, _("&Close"));
         auto* buttons = new wxBoxSizer(wxHORIZONTAL);
-        for (wxButton* b : {add, save_, delete_, default_, test_})
+        for (wxButton* b : {add, save_, delete_, default_, test_, browse_})
             buttons->Add(b, 0, wxRIGHT, 6);
         buttons->AddStretchSpacer();
         buttons->Add(close);
@@ -141,6 +256,7 @@ public:
             });
         });
         test_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { testConnection(); });
+        browse_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { browseFolders(); });
         close->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { EndModal(wxID_CLOSE); });
         reload(std::string());
     }
@@ -187,6 +303,33 @@ private:
                     });
             });
         });
+    }
+
+    // Only when pressed: browse the gateway's folders and put the chosen one into "Default
+    // target folder" (saved with Save, like any other change).
+    void browseFolders() {
+        if (shown_.name.empty() || !store_->find(shown_.name)) {
+            status_->SetLabel(_("Save the profile first, then browse its folders."));
+            return;
+        }
+        std::optional<vault::Secret> password;
+        run([&] { password = store_->password(shown_.name); });
+        bool remember = false;
+        if (!password && !shown_.user.empty()) {
+            password = askGatewayPassword(this, shown_, {}, remember);
+            if (!password)
+                return;
+        }
+        auto secret = std::make_shared<const vault::Secret>(password ? std::move(*password) : vault::Secret());
+        RemoteFolderDialog dialog(this, shown_, secret, fields_["defaultFolder"]->GetValue().utf8_string());
+        if (dialog.ShowModal() != wxID_OK)
+            return;
+        if (shown_.isLocked("defaultFolder")) {
+            status_->SetLabel(_("The default target folder is set by the operator and cannot be changed here."));
+            return;
+        }
+        fields_["defaultFolder"]->ChangeValue(wxString::FromUTF8(dialog.folder()));
+        status_->SetLabel(_("Folder chosen; press Save to keep it."));
     }
 
     wxTextCtrl* addText(wxFlexGridSizer* grid, const std::string& setting, const wxString& label) {
@@ -272,6 +415,7 @@ private:
         delete_->Enable(!p.name.empty());
         default_->Enable(!p.name.empty());
         test_->Enable(!p.name.empty());
+        browse_->Enable(!p.name.empty() && p.connector == vault::Connector::WebDav);
         status_->SetLabel(wxString());
         Layout();
     }
@@ -322,6 +466,7 @@ private:
     wxButton* delete_ = nullptr;
     wxButton* default_ = nullptr;
     wxButton* test_ = nullptr;
+    wxButton* browse_ = nullptr;
 };
 
 } // namespace

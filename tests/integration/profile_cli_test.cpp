@@ -110,6 +110,22 @@ BOOST_AUTO_TEST_CASE(no_secret_appears_in_any_output) {
     BOOST_TEST(lines[0]["default"] == true);
     BOOST_TEST(!lines[0].contains("password"));
 
+    // Browse folders (explicit, like test): the folders at the top and inside one, sorted,
+    // files left out; a folder that is not there is a clear error.
+    fs::create_directories(apache.davRoot() / "Invoices" / "2026");
+    fs::create_directories(apache.davRoot() / "Invoices" / "2025");
+    fs::create_directories(apache.davRoot() / "Contracts");
+    test::writeFile(apache.davRoot() / "Invoices" / "readme.txt", "not a folder");
+    r = run({"profile", "browse", "archive"}, unlock);
+    BOOST_TEST(r.status.success(), r.err);
+    BOOST_TEST(r.out == "Contracts\nInvoices\n", r.out);
+    r = run({"profile", "browse", "archive", "Invoices", "--json"}, unlock);
+    BOOST_TEST(r.status.success(), r.err);
+    BOOST_TEST(r.out == "{\"folder\":\"Invoices\",\"folders\":[\"2025\",\"2026\"]}\n", r.out);
+    r = run({"profile", "browse", "archive", "Nowhere"}, unlock);
+    BOOST_TEST(r.status.code == 1);
+    BOOST_TEST(r.err.find("Nowhere") != std::string::npos, r.err);
+
     r = run({"profile", "edit", "archive", "--role", "scanner"}, unlock);
     BOOST_TEST(r.status.success(), r.err);
     // A failed unlock (wrong passphrase) says so and changes nothing.
