@@ -26,3 +26,7 @@ target_link_libraries(upload_bench PRIVATE docdesk_gateway_test_support docdesk:
 docdesk_add_test(upload_cli_test SOURCES integration/upload_cli_test.cpp
                  LIBS docdesk_gateway_test_support LABELS integration TIMEOUT 240)
 add_dependencies(upload_cli_test docdesk-cli docdesk-worker)
+
+# Fakes written from published APIs (no real CMIS repository, paperless or Nextcloud runs),
+# on FakeHttpServer, a small HTTP/1.1 server on loopback.
+target_sources(docdesk_gateway_test_support PRIVATE support/FakeHttpServer.cpp)
