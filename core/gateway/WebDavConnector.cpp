@@ -390,16 +390,4 @@ Delivery WebDavConnector::deliver(const DocumentToDeliver& document, std::stop_t
                           412);
 }
 
-std::unique_ptr<Connector> makeConnector(vault::Connector type, GatewayConnection connection) {
-    switch (type) {
-    case vault::Connector::WebDav:
-        return std::make_unique<WebDavConnector>(std::move(connection));
-    case vault::Connector::Cmis:
-        throw Error(tr("CMIS gateways are not supported by this build yet."));
-    case vault::Connector::HttpForm:
-        throw Error(tr("HTTP form gateways are not supported by this build yet."));
-    }
-    throw Error(tr("Unknown gateway type."));
-}
-
 } // namespace docdesk::gateway
