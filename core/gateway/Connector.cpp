@@ -1,6 +1,7 @@
 #include "core/gateway/Connector.h"
 
 #include "core/common/Translate.h"
+#include "core/gateway/CmisConnector.h"
 #include "core/gateway/HttpFormConnector.h"
 #include "core/gateway/WebDavConnector.h"
 
@@ -11,7 +12,7 @@ std::unique_ptr<Connector> makeConnector(vault::Connector type, GatewayConnectio
     case vault::Connector::WebDav:
         return std::make_unique<WebDavConnector>(std::move(connection));
     case vault::Connector::Cmis:
-        throw Error(tr("CMIS gateways are not supported by this build yet."));
+        return std::make_unique<CmisConnector>(std::move(connection));
     case vault::Connector::HttpForm:
         return std::make_unique<HttpFormConnector>(std::move(connection));
     }
