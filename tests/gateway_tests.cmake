@@ -37,3 +37,6 @@ docdesk_add_test(gateway_cmis_test SOURCES integration/gateway_cmis_test.cpp
                  LIBS docdesk_gateway_test_support docdesk_app_common LABELS integration TIMEOUT 240)
 docdesk_add_test(gateway_nextcloud_test SOURCES integration/gateway_nextcloud_test.cpp
                  LIBS docdesk_gateway_test_support LABELS integration TIMEOUT 120)
+docdesk_add_test(upload_connectors_cli_test SOURCES integration/upload_connectors_cli_test.cpp
+                 LIBS docdesk_gateway_test_support LABELS integration TIMEOUT 240)
+add_dependencies(upload_connectors_cli_test docdesk-cli docdesk-worker)
