@@ -299,7 +299,7 @@ Delivery CmisConnector::deliver(const DocumentToDeliver& document, std::stop_tok
         }
         create.form.push_back(field("succinct", "true"));
         create.form.push_back({"content", {}, document.file, name, mediaTypeOf(name)});
-        const auto r = transport_.perform(create, stop, progress);
+        const auto r = transport_.perform(create, stop, progressOfDocument(progress, document.bytes));
         if (r.status == 409) {
             // Taken meanwhile (a parallel upload, or our own earlier request whose answer was lost).
             const auto object = objectAt(path, stop);

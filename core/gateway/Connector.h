@@ -38,6 +38,10 @@ public:
     virtual HttpTransport& transport() = 0;
 };
 
+// `progress` in terms of the document's `bytes`, for a transfer whose body is larger than the
+// file (a multipart form: the file plus the fields), so the upload's figures never pass 100 %.
+TransferProgress progressOfDocument(const TransferProgress& progress, std::uint64_t bytes);
+
 // The connector for `connection`'s profile type.
 std::unique_ptr<Connector> makeConnector(vault::Connector type, GatewayConnection connection);
 

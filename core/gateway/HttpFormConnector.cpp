@@ -264,7 +264,7 @@ Delivery HttpFormConnector::deliver(const DocumentToDeliver& document, std::stop
         if (const auto id = idField(document, name); !id.empty())
             post.form.push_back({name, id, {}, {}, {}});
 
-    const auto r = transport_.perform(post, stop, progress);
+    const auto r = transport_.perform(post, stop, progressOfDocument(progress, document.bytes));
     if (r.status == 400)
         throw GatewayRejected(trf("Uploading {}: paperless refused the request (400): {}", document.fileName,
                                   excerpt(r.body)),

@@ -232,6 +232,6 @@ BOOST_AUTO_TEST_CASE(a_50_mb_document_is_streamed_and_arrives_byte_for_byte) {
     const auto stored = server.objectAt("Big/big.pdf");
     BOOST_REQUIRE(stored.has_value());
     BOOST_TEST(sha256Of(stored->content) == doc.sha256);
-    BOOST_TEST(lastTotal >= doc.bytes);
+    BOOST_TEST(lastTotal == doc.bytes); // in the file's bytes, though the form body is larger
     BOOST_TEST(lastSent == lastTotal);
 }
