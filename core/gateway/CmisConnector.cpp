@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 
 namespace docdesk::gateway {
 namespace {
@@ -67,8 +68,9 @@ CmisObject objectFrom(const json& j) {
     o.baseTypeId = text(*props, "cmis:baseTypeId");
     o.description = text(*props, "cmis:description");
     o.changeToken = text(*props, "cmis:changeToken");
+    // Unreadable stays 0, which verification then reports as a size mismatch.
     const auto length = text(*props, "cmis:contentStreamLength");
-    o.contentStreamLength = length.empty() ? 0 : std::stoull(length);
+    std::from_chars(length.data(), length.data() + length.size(), o.contentStreamLength);
     return o;
 }
 

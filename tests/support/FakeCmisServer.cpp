@@ -135,9 +135,9 @@ FakeCmisServer::FakeCmisServer(std::string user, std::string password) : state_(
                 json objects = json::array();
                 for (size_t i = skip; i < kids.size() && i < skip + maxItems; ++i)
                     objects.push_back({{"object", s.toJson(*kids[i])}});
-                return FakeHttpResponse::json(
-                    200, json{{"objects", objects}, {"hasMoreItems", skip + maxItems < kids.size()}, {"numItems", kids.size()}}
-                             .dump());
+                const json page = {
+                    {"objects", objects}, {"hasMoreItems", skip + maxItems < kids.size()}, {"numItems", kids.size()}};
+                return FakeHttpResponse::json(200, page.dump());
             }
             return cmisError(400, "notSupported", "Selector not supported by the fake: " + selector);
         }

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <chrono>
 #include <stdexcept>
 
@@ -351,7 +352,10 @@ void FakeHttpServer::serve(int fd) {
                     std::string sizeLine;
                     if (!readLine(sizeLine))
                         goto done;
-                    const auto size = std::stoull(sizeLine, nullptr, 16);
+                    std::uint64_t size = 0;
+                    if (std::from_chars(sizeLine.data(), sizeLine.data() + sizeLine.size(), size, 16).ec !=
+                        std::errc())
+                        goto done;
                     if (size == 0) {
                         std::string trailer;
                         do {
@@ -366,8 +370,9 @@ void FakeHttpServer::serve(int fd) {
                     buffer.erase(0, size + 2);
                 }
             } else if (const auto cl = req.header("content-length"); !cl.empty()) {
-                const auto length = std::stoull(cl);
-                if (length > kMaxBody || !readExactly(length))
+                std::uint64_t length = 0;
+                if (std::from_chars(cl.data(), cl.data() + cl.size(), length).ec != std::errc() ||
+                    length > kMaxBody || !readExactly(length))
                     goto done;
                 req.body = buffer.substr(0, length);
                 buffer.erase(0, length);
@@ -378,9 +383,12 @@ void FakeHttpServer::serve(int fd) {
                 req.parts = parseMultipart(req.body, headerParameter(contentType, "boundary"));
 
             FakeHttpResponse response;
-            {
+            try {
                 std::lock_guard lock(handlerMutex_);
                 response = handler_(req);
+            } catch (const std::exception& e) {
+                // A fake's own bug or an unreadable request: an answer, not a crashed test run.
+                response = FakeHttpResponse::text(500, std::string("fake handler failed: ") + e.what());
             }
             {
                 FakeHttpRequest record = req;
