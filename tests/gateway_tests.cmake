@@ -26,3 +26,17 @@ target_link_libraries(upload_bench PRIVATE docdesk_gateway_test_support docdesk:
 docdesk_add_test(upload_cli_test SOURCES integration/upload_cli_test.cpp
                  LIBS docdesk_gateway_test_support LABELS integration TIMEOUT 240)
 add_dependencies(upload_cli_test docdesk-cli docdesk-worker)
+
+# Fakes written from published APIs (no real CMIS repository, paperless or Nextcloud runs),
+# on FakeHttpServer, a small HTTP/1.1 server on loopback.
+target_sources(docdesk_gateway_test_support PRIVATE support/FakeHttpServer.cpp support/FakePaperlessServer.cpp
+                                                    support/FakeCmisServer.cpp support/FakeNextcloudServer.cpp)
+docdesk_add_test(gateway_form_test SOURCES integration/gateway_form_test.cpp
+                 LIBS docdesk_gateway_test_support docdesk_app_common LABELS integration TIMEOUT 240)
+docdesk_add_test(gateway_cmis_test SOURCES integration/gateway_cmis_test.cpp
+                 LIBS docdesk_gateway_test_support docdesk_app_common LABELS integration TIMEOUT 240)
+docdesk_add_test(gateway_nextcloud_test SOURCES integration/gateway_nextcloud_test.cpp
+                 LIBS docdesk_gateway_test_support LABELS integration TIMEOUT 120)
+docdesk_add_test(upload_connectors_cli_test SOURCES integration/upload_connectors_cli_test.cpp
+                 LIBS docdesk_gateway_test_support LABELS integration TIMEOUT 240)
+add_dependencies(upload_connectors_cli_test docdesk-cli docdesk-worker)

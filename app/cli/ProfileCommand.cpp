@@ -115,6 +115,8 @@ std::pair<std::string, Edits> parseEdits(const std::vector<std::string>& args) {
 }
 
 std::optional<vault::Secret> askPasswordFor(const vault::Profile& p) {
+    if (p.user.empty() && p.connector == vault::Connector::HttpForm)
+        return app::askSecretOnTerminal(trf("API token for {}: ", p.url));
     return app::askSecretOnTerminal(trf("Password of {} at {}: ", p.user.empty() ? tr("the gateway") : p.user, p.url));
 }
 

@@ -132,8 +132,10 @@ int runUpload(const std::vector<std::string>& args) {
     std::optional<vault::Secret> password = store->password(a.profile);
     // The password typed last (here or after a refusal), kept for --remember-password.
     auto typed = std::make_shared<std::optional<vault::Secret>>();
-    if (!password && !profile->user.empty()) {
-        password = app::askSecretOnTerminal(trf("Password for {} at {}: ", profile->user, profile->url));
+    if (!password && profile->needsSecret()) {
+        password = app::askSecretOnTerminal(profile->user.empty()
+                                                ? trf("API token for {}: ", profile->url)
+                                                : trf("Password for {} at {}: ", profile->user, profile->url));
         *typed = vault::Secret(password->view());
     }
 

@@ -5,6 +5,7 @@
 #include "core/common/Error.h"
 #include "core/gateway/Connector.h"
 #include "core/gateway/GatewayConnection.h"
+#include "core/gateway/HttpFormConnector.h"
 #include "core/gateway/HttpTransport.h"
 #include "core/gateway/WebDavConnector.h"
 #include "core/ports/DurableFiles.h"
@@ -327,8 +328,17 @@ int testGatewayConnection(const vault::Profile& profile, const vault::Secret& pa
     gateway::GatewayConnection connection = gateway::connectionFor(profile, shared);
     if (debugLog) // the transport's trace, with credentials redacted by the transport
         connection.debugLog = debugLog;
+    if (profile.connector == vault::Connector::HttpForm) {
+        // paperless-ngx: the password is an API token sent as "Authorization: Token ...".
+        gateway::HttpFormConnector form(connection);
+        const long status = form.checkLogin(stop);
+        if (!(status >= 200 && status < 300))
+            throw Error(trf("The gateway answered HTTP {} at {}.", status, form.apiUrl("documents/")));
+        return static_cast<int>(status);
+    }
     gateway::HttpTransport transport(connection);
     gateway::HttpRequest request;
+    // CMIS: a GET of the browser binding's service URL (the repository infos) needs the login.
     request.url = transport.connection().baseUrl;
     if (profile.connector == vault::Connector::WebDav) {
         request.method = "PROPFIND";

@@ -93,7 +93,8 @@ UploadRunResult runGatewayUpload(gateway::Outbox& outbox, const vault::Profile& 
                                  const UploadOptions& options = {});
 
 // Test connection (the profiles dialog's button, `docdesk-cli profile test`): one request to the
-// gateway that needs the login (WebDAV: PROPFIND depth 0 on the base URL). Returns the HTTP
+// gateway that needs the login (WebDAV: PROPFIND depth 0 on the base URL; CMIS: GET of the
+// browser binding's service document; HTTP form: GET /api/documents/ with the token). Returns the HTTP
 // status; throws docdesk::Error with a message for the user when the login is refused or the
 // gateway answers with an error, and gateway::TransportError when it cannot be reached.
 int testGatewayConnection(const vault::Profile& profile, const vault::Secret& password, std::stop_token stop,

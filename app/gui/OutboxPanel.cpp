@@ -187,7 +187,7 @@ void OutboxPanel::upload(std::vector<std::int64_t> ids) {
                     continue;
                 }
                 Run fresh{*profile, store->password(profile->name), {}};
-                if (!fresh.password && !profile->user.empty()) {
+                if (!fresh.password && profile->needsSecret()) {
                     bool remember = false;
                     fresh.password = askGatewayPassword(this, *profile, {}, remember);
                     if (!fresh.password)

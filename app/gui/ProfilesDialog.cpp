@@ -272,7 +272,7 @@ private:
         std::optional<vault::Secret> password;
         run([&] { password = store_->password(shown_.name); });
         bool remember = false;
-        if (!password && !shown_.user.empty()) {
+        if (!password && shown_.needsSecret()) {
             password = askGatewayPassword(this, shown_, {}, remember);
             if (!password)
                 return;
@@ -287,7 +287,9 @@ private:
             bool ok = false;
             try {
                 const int status = app::testGatewayConnection(profile, *secret, stop);
-                message = trf("The connection works: logged in as '{}' (HTTP {}).", profile.user, status);
+                message = profile.user.empty()
+                              ? trf("The connection works: the gateway accepted the token (HTTP {}).", status)
+                              : trf("The connection works: logged in as '{}' (HTTP {}).", profile.user, status);
                 ok = true;
             } catch (const std::exception& e) {
                 message = e.what();
@@ -479,8 +481,10 @@ std::optional<vault::Secret> askGatewayPassword(wxWindow* parent, const vault::P
     if (!why.empty())
         sizer->Add(new wxStaticText(&dialog, wxID_ANY, why), 0, wxALL, 10);
     sizer->Add(new wxStaticText(&dialog, wxID_ANY,
-                                wxString::Format(_("Password of %s at %s:"), wxString::FromUTF8(profile.user),
-                                                 wxString::FromUTF8(profile.url))),
+                                profile.user.empty()
+                                    ? wxString::Format(_("API token for %s:"), wxString::FromUTF8(profile.url))
+                                    : wxString::Format(_("Password of %s at %s:"), wxString::FromUTF8(profile.user),
+                                                       wxString::FromUTF8(profile.url))),
                0, wxLEFT | wxRIGHT | wxTOP, 10);
     auto* text = new wxTextCtrl(&dialog, wxID_ANY, "", wxDefaultPosition, wxSize(320, -1), wxTE_PASSWORD);
     text->SetName(_("Password"));

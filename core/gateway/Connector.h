@@ -1,5 +1,5 @@
 #pragma once
-// What every gateway connector (WebDAV, later CMIS and HTTP form upload) does for the
+// What every gateway connector (WebDAV, CMIS, HTTP form upload) does for the
 // uploader: deliver one document and prove it arrived. A delivery must be safe to repeat:
 // after a dropped connection or a crash the uploader calls deliver() again, and the connector
 // finds its own earlier copy instead of creating a second one.
@@ -38,7 +38,11 @@ public:
     virtual HttpTransport& transport() = 0;
 };
 
-// The connector for `connection`'s profile type. Throws docdesk::Error for types not built yet.
+// `progress` in terms of the document's `bytes`, for a transfer whose body is larger than the
+// file (a multipart form: the file plus the fields), so the upload's figures never pass 100 %.
+TransferProgress progressOfDocument(const TransferProgress& progress, std::uint64_t bytes);
+
+// The connector for `connection`'s profile type.
 std::unique_ptr<Connector> makeConnector(vault::Connector type, GatewayConnection connection);
 
 } // namespace docdesk::gateway

@@ -39,6 +39,9 @@ struct TransferState {
     const HttpRequest* request = nullptr;
     HttpResponse* response = nullptr;
     std::FILE* bodyFile = nullptr;
+    std::uint64_t fileStart = 0;     // where the sent range of bodyFile begins
+    std::uint64_t fileLength = 0;    // and how long it is
+    std::uint64_t fileRemaining = 0;
     std::size_t bodyOffset = 0;
     std::stop_token stop;
     const TransferProgress* progress = nullptr;
@@ -49,9 +52,10 @@ size_t readBody(char* buffer, size_t size, size_t count, void* user) {
     auto& s = *static_cast<TransferState*>(user);
     const size_t want = size * count;
     if (s.bodyFile) {
-        const size_t got = std::fread(buffer, 1, want, s.bodyFile);
+        const size_t got = std::fread(buffer, 1, size_t(std::min<std::uint64_t>(want, s.fileRemaining)), s.bodyFile);
         if (got == 0 && std::ferror(s.bodyFile))
             return CURL_READFUNC_ABORT;
+        s.fileRemaining -= got;
         return got;
     }
     const auto& body = s.request->body;
@@ -67,8 +71,13 @@ int seekBody(void* user, curl_off_t offset, int origin) {
     auto& s = *static_cast<TransferState*>(user);
     if (origin != SEEK_SET)
         return CURL_SEEKFUNC_CANTSEEK;
-    if (s.bodyFile)
-        return std::fseek(s.bodyFile, long(offset), SEEK_SET) == 0 ? CURL_SEEKFUNC_OK : CURL_SEEKFUNC_FAIL;
+    if (s.bodyFile) {
+        if (offset < 0 || std::uint64_t(offset) > s.fileLength ||
+            ::fseeko(s.bodyFile, off_t(s.fileStart + std::uint64_t(offset)), SEEK_SET) != 0)
+            return CURL_SEEKFUNC_FAIL;
+        s.fileRemaining = s.fileLength - std::uint64_t(offset);
+        return CURL_SEEKFUNC_OK;
+    }
     if (offset < 0 || size_t(offset) > s.request->body.size())
         return CURL_SEEKFUNC_FAIL;
     s.bodyOffset = size_t(offset);
@@ -236,15 +245,35 @@ HttpResponse HttpTransport::perform(const HttpRequest& request, std::stop_token 
         }
     } closer{state.bodyFile};
     curl_off_t bodySize = curl_off_t(request.body.size());
-    const bool hasBody = !request.bodyFile.empty() || !request.body.empty() || request.method == "PUT";
-    if (!request.bodyFile.empty()) {
+    const bool isForm = !request.form.empty();
+    const bool hasBody = !isForm && (!request.bodyFile.empty() || !request.body.empty() || request.method == "PUT");
+    if (isForm) {
+        // curl reads a file part only while sending; an unreadable file is said clearly before.
+        for (const auto& part : request.form) {
+            if (part.file.empty())
+                continue;
+            std::FILE* f = std::fopen(part.file.c_str(), "rb");
+            if (!f)
+                throw Error(trf("Cannot read {}: {}", part.file.string(), std::strerror(errno)));
+            std::fclose(f);
+        }
+    } else if (!request.bodyFile.empty()) {
         state.bodyFile = std::fopen(request.bodyFile.c_str(), "rb");
         if (!state.bodyFile)
             throw Error(trf("Cannot read {}: {}", request.bodyFile.string(), std::strerror(errno)));
         std::error_code ec;
-        bodySize = curl_off_t(std::filesystem::file_size(request.bodyFile, ec));
+        const std::uint64_t fileSize = std::filesystem::file_size(request.bodyFile, ec);
         if (ec)
             throw Error(trf("Cannot read {}: {}", request.bodyFile.string(), ec.message()));
+        if (request.bodyOffset > fileSize)
+            throw Error(trf("Cannot read {}: it is shorter than expected.", request.bodyFile.string()));
+        state.fileStart = request.bodyOffset;
+        state.fileLength = request.bodyLength == 0 ? fileSize - request.bodyOffset
+                                                   : std::min(request.bodyLength, fileSize - request.bodyOffset);
+        state.fileRemaining = state.fileLength;
+        if (state.fileStart > 0 && ::fseeko(state.bodyFile, off_t(state.fileStart), SEEK_SET) != 0)
+            throw Error(trf("Cannot read {}: {}", request.bodyFile.string(), std::strerror(errno)));
+        bodySize = curl_off_t(state.fileLength);
     }
 
     char errorBuffer[CURL_ERROR_SIZE] = {};
@@ -295,7 +324,33 @@ HttpResponse HttpTransport::perform(const HttpRequest& request, std::stop_token 
         ~ListFree() { curl_slist_free_all(l); }
     } freeHeaders{headers};
 
-    if (request.method == "GET") {
+    // The multipart body: file parts are read by curl in pieces while sending (curl_mime_filedata),
+    // so a 1 GB document never sits in memory.
+    curl_mime* mime = nullptr;
+    struct MimeFree {
+        curl_mime*& m;
+        ~MimeFree() { curl_mime_free(m); }
+    } freeMime{mime};
+    if (isForm) {
+        mime = curl_mime_init(curl);
+        for (const auto& p : request.form) {
+            curl_mimepart* part = curl_mime_addpart(mime);
+            curl_mime_name(part, p.name.c_str());
+            if (!p.file.empty()) {
+                curl_mime_filedata(part, p.file.c_str());
+                if (!p.fileName.empty())
+                    curl_mime_filename(part, p.fileName.c_str());
+                curl_mime_type(part, p.contentType.empty() ? "application/octet-stream" : p.contentType.c_str());
+            } else {
+                curl_mime_data(part, p.value.data(), p.value.size());
+                if (!p.contentType.empty())
+                    curl_mime_type(part, p.contentType.c_str());
+            }
+        }
+        curl_easy_setopt(curl, CURLOPT_MIMEPOST, mime);
+        if (request.method != "POST")
+            curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    } else if (request.method == "GET") {
         curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
     } else if (request.method == "HEAD") {
         curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
@@ -312,6 +367,12 @@ HttpResponse HttpTransport::perform(const HttpRequest& request, std::stop_token 
         curl_easy_setopt(curl, CURLOPT_SEEKFUNCTION, seekBody);
         curl_easy_setopt(curl, CURLOPT_SEEKDATA, &state);
     }
+    // curl silently sends a request again when a reused connection turns out to be closed
+    // before any answer. For a POST or MOVE that may already have taken effect (a document
+    // created), that hidden repeat would bypass the connector's own look-before-retry, so
+    // these go on a fresh connection and a lost answer surfaces as a TransportError.
+    if (request.method == "POST" || request.method == "MOVE" || isForm)
+        curl_easy_setopt(curl, CURLOPT_FRESH_CONNECT, 1L);
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, writeBody);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &state);

@@ -20,12 +20,25 @@
 
 namespace docdesk::gateway {
 
+// One part of a multipart/form-data body: a text value, or a file streamed from disk.
+struct FormPart {
+    std::string name;
+    std::string value;              // the text, or
+    std::filesystem::path file;     // a file sent as the part's content (takes precedence)
+    std::string fileName;           // the part's filename (file parts; empty = the file's name)
+    std::string contentType;        // empty = text/plain for values, application/octet-stream for files
+};
+
 struct HttpRequest {
     std::string method = "GET";
     std::string url;
     std::vector<std::string> headers; // "Name: value"
     std::string body;                 // a small body (XML, JSON), or
-    std::filesystem::path bodyFile;   // a file streamed as the body (takes precedence)
+    std::filesystem::path bodyFile;   // a file streamed as the body (takes precedence), or
+    std::vector<FormPart> form;       // a multipart/form-data body (takes precedence over both)
+    // The part of bodyFile to send (a chunk of a chunked upload); bodyLength 0 = to the end.
+    std::uint64_t bodyOffset = 0;
+    std::uint64_t bodyLength = 0;
     // When set, the response body is handed over in pieces instead of kept in the response.
     std::function<void(std::span<const char>)> responseSink;
 };

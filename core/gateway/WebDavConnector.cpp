@@ -7,6 +7,7 @@
 #include <array>
 #include <cctype>
 #include <charconv>
+#include <cstdio>
 
 namespace docdesk::gateway {
 namespace {
@@ -178,10 +179,20 @@ std::string numberedName(const std::string& name, int n) {
     return name.substr(0, dot) + " (" + std::to_string(n) + ")" + name.substr(dot);
 }
 
-WebDavConnector::WebDavConnector(GatewayConnection connection) : transport_(std::move(connection)) {
+WebDavConnector::WebDavConnector(GatewayConnection connection, ChunkedUploadOptions chunked)
+    : transport_(std::move(connection)), chunked_(chunked) {
     base_ = transport_.connection().baseUrl;
     if (base_.empty() || base_.back() != '/')
         base_ += '/';
+    // "https://host/remote.php/dav/files/alice/Scans/" -> "https://host/remote.php/dav/uploads/alice/"
+    const std::string files = "/remote.php/dav/files/";
+    if (const auto at = base_.find(files); at != std::string::npos) {
+        const auto userEnd = base_.find('/', at + files.size());
+        if (userEnd != std::string::npos && userEnd > at + files.size())
+            uploadsUrl_ = base_.substr(0, at) + "/remote.php/dav/uploads/" +
+                          base_.substr(at + files.size(), userEnd - at - files.size()) + "/";
+    }
+    chunked_.chunkSize = std::max<std::uint64_t>(chunked_.chunkSize, 1);
 }
 
 std::string WebDavConnector::folderUrl(const std::string& folder) const {
@@ -222,15 +233,20 @@ void WebDavConnector::ensureFolder(const std::string& folder, std::stop_token st
 }
 
 std::vector<RemoteEntry> WebDavConnector::listFolder(const std::string& folder, std::stop_token stop) {
+    return listUrl(folderUrl(folder), trf("Listing {}", folder.empty() ? "/" : folder), stop);
+}
+
+std::vector<RemoteEntry> WebDavConnector::listUrl(const std::string& url, const std::string& what,
+                                                  std::stop_token stop) {
     HttpRequest propfind;
     propfind.method = "PROPFIND";
-    propfind.url = folderUrl(folder);
+    propfind.url = url;
     propfind.headers = {"Depth: 1", "Content-Type: application/xml; charset=utf-8"};
     propfind.body = R"(<?xml version="1.0" encoding="utf-8"?><D:propfind xmlns:D="DAV:"><D:prop>)"
                     R"(<D:resourcetype/><D:getcontentlength/><D:getetag/></D:prop></D:propfind>)";
     const auto r = transport_.perform(propfind, stop);
     if (r.status != 207)
-        throwForStatus(r, trf("Listing {}", folder.empty() ? "/" : folder));
+        throwForStatus(r, what);
     std::vector<RemoteEntry> out;
     const auto selfPath = percentDecode(propfind.url.substr(propfind.url.find('/', propfind.url.find("//") + 2)));
     for (const auto& response : elements(r.body, "response")) {
@@ -363,6 +379,81 @@ Delivery WebDavConnector::verify(const std::string& url, const DocumentToDeliver
     return d;
 }
 
+long WebDavConnector::putChunked(const std::string& url, const DocumentToDeliver& document, std::stop_token stop,
+                                 const TransferProgress& progress) {
+    // Nextcloud cannot refuse an existing target the way "If-None-Match: *" does for a PUT until
+    // the MOVE ("Overwrite: F"), so look first and spare sending the chunks.
+    HttpRequest probe;
+    probe.method = "PROPFIND";
+    probe.url = url;
+    probe.headers = {"Depth: 0", "Content-Type: application/xml; charset=utf-8"};
+    probe.body = R"(<?xml version="1.0" encoding="utf-8"?><D:propfind xmlns:D="DAV:"><D:prop>)"
+                 R"(<D:resourcetype/></D:prop></D:propfind>)";
+    if (const auto r = transport_.perform(probe, stop); r.status == 207)
+        return 412;
+    else if (r.status != 404)
+        throwForStatus(r, trf("Uploading {}", document.fileName));
+
+    // The same document always gets the same upload folder: a resumed upload finds its chunks.
+    const std::string uploadUrl = uploadsUrl_ + "docdesk-" + document.sha256.substr(0, 32) + "/";
+    HttpRequest mkcol;
+    mkcol.method = "MKCOL";
+    mkcol.url = uploadUrl;
+    mkcol.headers = {"Destination: " + url};
+    const auto made = transport_.perform(mkcol, stop);
+    std::map<std::string, std::uint64_t> present;
+    if (made.status == 405) {
+        for (const auto& e : listUrl(uploadUrl, trf("Resuming the upload of {}", document.fileName), stop))
+            if (!e.isFolder)
+                present[e.name] = e.bytes;
+    } else if (made.status != 201) {
+        throwForStatus(made, trf("Starting the chunked upload of {}", document.fileName));
+    }
+
+    const std::uint64_t chunks = (document.bytes + chunked_.chunkSize - 1) / chunked_.chunkSize;
+    if (chunks > 10'000)
+        throw GatewayRejected(trf("Uploading {}: the file needs more than 10000 chunks; raise the chunk size.",
+                                  document.fileName),
+                              413);
+    for (std::uint64_t i = 0; i < chunks; ++i) {
+        const std::uint64_t offset = i * chunked_.chunkSize;
+        const std::uint64_t length = std::min(chunked_.chunkSize, document.bytes - offset);
+        char number[8];
+        std::snprintf(number, sizeof number, "%05llu", static_cast<unsigned long long>(i + 1));
+        if (const auto it = present.find(number); it != present.end() && it->second == length) {
+            if (progress)
+                progress(offset + length, document.bytes);
+            continue; // sent by an earlier, interrupted run
+        }
+        HttpRequest put;
+        put.method = "PUT";
+        put.url = uploadUrl + number;
+        put.bodyFile = document.file;
+        put.bodyOffset = offset;
+        put.bodyLength = length;
+        put.headers = {"Destination: " + url, "OC-Total-Length: " + std::to_string(document.bytes),
+                       "Content-Type: application/octet-stream"};
+        const TransferProgress chunkProgress = [&](std::uint64_t sent, std::uint64_t) {
+            if (progress)
+                progress(offset + sent, document.bytes);
+        };
+        const auto r = transport_.perform(put, stop, chunkProgress);
+        if (r.status != 201 && r.status != 204 && r.status != 200)
+            throwForStatus(r, trf("Uploading part {} of {}", i + 1, document.fileName));
+    }
+
+    HttpRequest move;
+    move.method = "MOVE";
+    move.url = uploadUrl + ".file";
+    move.headers = {"Destination: " + url, "Overwrite: F", "OC-Total-Length: " + std::to_string(document.bytes)};
+    const auto r = transport_.perform(move, stop);
+    if (r.status == 412)
+        return 412;
+    if (r.status != 201 && r.status != 204)
+        throwForStatus(r, trf("Assembling {} on the gateway", document.fileName));
+    return r.status;
+}
+
 Delivery WebDavConnector::deliver(const DocumentToDeliver& document, std::stop_token stop,
                                   const TransferProgress& progress) {
     ensureFolder(document.remoteFolder, stop);
@@ -370,13 +461,18 @@ Delivery WebDavConnector::deliver(const DocumentToDeliver& document, std::stop_t
     constexpr int kMaxNames = 100;
     for (int n = 1; n <= kMaxNames; ++n) {
         const std::string url = folder + encodePathSegment(numberedName(document.fileName, n));
-        HttpRequest put;
-        put.method = "PUT";
-        put.url = url;
-        put.bodyFile = document.file;
-        // Never replace anything on the server; a taken name is answered with 412.
-        put.headers = {"If-None-Match: *", "Content-Type: application/octet-stream"};
-        const auto r = transport_.perform(put, stop, progress);
+        HttpResponse r;
+        if (!uploadsUrl_.empty() && document.bytes >= chunked_.threshold) {
+            r.status = putChunked(url, document, stop, progress);
+        } else {
+            HttpRequest put;
+            put.method = "PUT";
+            put.url = url;
+            put.bodyFile = document.file;
+            // Never replace anything on the server; a taken name is answered with 412.
+            put.headers = {"If-None-Match: *", "Content-Type: application/octet-stream"};
+            r = transport_.perform(put, stop, progress);
+        }
         if (r.status == 412) {
             if (!sameContent(url, document, stop))
                 continue; // someone else's document: next name
@@ -388,18 +484,6 @@ Delivery WebDavConnector::deliver(const DocumentToDeliver& document, std::stop_t
     }
     throw GatewayRejected(trf("Uploading {}: {} names in a row are taken on the gateway.", document.fileName, kMaxNames),
                           412);
-}
-
-std::unique_ptr<Connector> makeConnector(vault::Connector type, GatewayConnection connection) {
-    switch (type) {
-    case vault::Connector::WebDav:
-        return std::make_unique<WebDavConnector>(std::move(connection));
-    case vault::Connector::Cmis:
-        throw Error(tr("CMIS gateways are not supported by this build yet."));
-    case vault::Connector::HttpForm:
-        throw Error(tr("HTTP form gateways are not supported by this build yet."));
-    }
-    throw Error(tr("Unknown gateway type."));
 }
 
 } // namespace docdesk::gateway

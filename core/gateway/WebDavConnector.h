@@ -23,9 +23,19 @@ struct RemoteEntry {
     std::string etag;
 };
 
+// Nextcloud's chunked upload v2 (docs: Nextcloud developer manual, "Chunked file upload"), used
+// for large files when the base URL is a Nextcloud files URL (…/remote.php/dav/files/<user>/…):
+// MKCOL …/remote.php/dav/uploads/<user>/<id>, PUT numbered chunks, then MOVE <id>/.file to the
+// target with OC-Total-Length. The id comes from the content's SHA-256, so a resumed upload
+// reuses the chunks already on the server instead of sending them again.
+struct ChunkedUploadOptions {
+    std::uint64_t threshold = 64ull * 1024 * 1024; // files at least this large go in chunks
+    std::uint64_t chunkSize = 16ull * 1024 * 1024; // Nextcloud accepts 5 MB to 5 GB (the last may be smaller)
+};
+
 class WebDavConnector : public Connector {
 public:
-    explicit WebDavConnector(GatewayConnection connection);
+    explicit WebDavConnector(GatewayConnection connection, ChunkedUploadOptions chunked = {});
 
     Delivery deliver(const DocumentToDeliver& document, std::stop_token stop,
                      const TransferProgress& progress) override;
@@ -42,7 +52,15 @@ public:
     // trailing slash.
     std::string folderUrl(const std::string& folder) const;
 
+    // The Nextcloud uploads folder for this base URL ("…/remote.php/dav/uploads/<user>/"),
+    // empty when the base is not a Nextcloud files URL.
+    const std::string& chunkedUploadsUrl() const { return uploadsUrl_; }
+
 private:
+    std::vector<RemoteEntry> listUrl(const std::string& url, const std::string& what, std::stop_token stop);
+    // Sends the document in chunks and moves it to `url`. Returns the MOVE's status.
+    long putChunked(const std::string& url, const DocumentToDeliver& document, std::stop_token stop,
+                    const TransferProgress& progress);
     bool folderExists(const std::string& url, std::stop_token stop);
     bool sameContent(const std::string& url, const DocumentToDeliver& document, std::stop_token stop);
     void storeFields(const std::string& url, const DocumentToDeliver& document, std::stop_token stop);
@@ -51,6 +69,8 @@ private:
     HttpTransport transport_;
     std::string base_;
     std::set<std::string> knownFolders_; // created or found in this run: no second MKCOL
+    ChunkedUploadOptions chunked_;
+    std::string uploadsUrl_;
 };
 
 // Throws GatewayRejected with a message that says what the status means for the user.

@@ -35,6 +35,9 @@ struct Profile {
     std::string signedBy;
 
     [[nodiscard]] bool isLocked(const std::string& setting) const;
+    // Whether uploading needs a secret: a password for a user name, or the API token of an
+    // http-form (paperless-ngx) profile, which has no user name.
+    [[nodiscard]] bool needsSecret() const { return !user.empty() || connector == Connector::HttpForm; }
 };
 
 } // namespace docdesk::vault

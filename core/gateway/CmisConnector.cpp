@@ -1,0 +1,320 @@
+#include "core/gateway/CmisConnector.h"
+
+#include "core/common/Translate.h"
+#include "core/gateway/WebDavConnector.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+
+namespace docdesk::gateway {
+namespace {
+
+using nlohmann::json;
+
+std::vector<std::string> pathSegments(const std::string& path) {
+    std::vector<std::string> out;
+    size_t start = 0;
+    while (start <= path.size()) {
+        const auto end = path.find('/', start);
+        const auto seg = path.substr(start, end == std::string::npos ? std::string::npos : end - start);
+        if (!seg.empty() && seg != ".") {
+            if (seg == "..")
+                throw Error(trf("The remote folder {} leaves the gateway's folder.", path));
+            out.push_back(seg);
+        }
+        if (end == std::string::npos)
+            break;
+        start = end + 1;
+    }
+    return out;
+}
+
+std::string joinPath(const std::string& folder, const std::string& name) {
+    std::string out;
+    for (const auto& s : pathSegments(folder))
+        out += s + "/";
+    return out + name;
+}
+
+// A succinct property value as text (the first value of a multi-valued one).
+std::string text(const json& props, const char* name) {
+    if (!props.contains(name))
+        return {};
+    const json* v = &props[name];
+    if (v->is_array()) {
+        if (v->empty())
+            return {};
+        v = &(*v)[0];
+    }
+    if (v->is_string())
+        return v->get<std::string>();
+    if (v->is_number_integer())
+        return std::to_string(v->get<long long>());
+    return {};
+}
+
+CmisObject objectFrom(const json& j) {
+    const json* props = nullptr;
+    if (j.contains("succinctProperties"))
+        props = &j["succinctProperties"];
+    CmisObject o;
+    if (!props || !props->is_object())
+        return o;
+    o.objectId = text(*props, "cmis:objectId");
+    o.name = text(*props, "cmis:name");
+    o.baseTypeId = text(*props, "cmis:baseTypeId");
+    o.description = text(*props, "cmis:description");
+    o.changeToken = text(*props, "cmis:changeToken");
+    // Unreadable stays 0, which verification then reports as a size mismatch.
+    const auto length = text(*props, "cmis:contentStreamLength");
+    std::from_chars(length.data(), length.data() + length.size(), o.contentStreamLength);
+    return o;
+}
+
+// GatewayRejected for `r`, with the CMIS exception and message from the JSON error body.
+[[noreturn]] void throwForCmisStatus(const HttpResponse& r, const std::string& what) {
+    const auto j = json::parse(r.body, nullptr, false);
+    if (r.status != 401 && j.is_object() && j.contains("exception") && j["exception"].is_string()) {
+        const auto message = j.contains("message") && j["message"].is_string() ? j["message"].get<std::string>() : "";
+        throw GatewayRejected(trf("{}: the gateway answered {} ({}: {}).", what, r.status,
+                                  j["exception"].get<std::string>(), message.substr(0, 300)),
+                              r.status, r.retryAfter);
+    }
+    throwForStatus(r, what);
+}
+
+json parseJson(const HttpResponse& r, const std::string& what) {
+    auto j = json::parse(r.body, nullptr, false);
+    if (j.is_discarded() || !j.is_object())
+        throw GatewayRejected(trf("{}: the answer is not CMIS Browser Binding JSON. Check that the profile's URL is "
+                                  "the repository's browser binding (…/cmis/versions/1.1/browser).",
+                                  what),
+                              502);
+    return j;
+}
+
+FormPart field(std::string name, std::string value) { return {std::move(name), std::move(value), {}, {}, {}}; }
+
+std::string mediaTypeOf(const std::string& fileName) {
+    auto ext = std::filesystem::path(fileName).extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    if (ext == ".pdf")
+        return "application/pdf";
+    if (ext == ".png")
+        return "image/png";
+    if (ext == ".jpg" || ext == ".jpeg")
+        return "image/jpeg";
+    if (ext == ".tif" || ext == ".tiff")
+        return "image/tiff";
+    return "application/octet-stream";
+}
+
+} // namespace
+
+std::string cmisContentMarker(const std::string& sha256) { return "docdesk-sha256:" + sha256; }
+
+CmisConnector::CmisConnector(GatewayConnection connection, int pageSize)
+    : transport_(std::move(connection)), pageSize_(std::clamp(pageSize, 1, 1000)) {
+    serviceUrl_ = transport_.connection().baseUrl;
+}
+
+const std::string& CmisConnector::rootFolderUrl(std::stop_token stop) {
+    if (!rootFolderUrl_.empty())
+        return rootFolderUrl_;
+    HttpRequest get;
+    get.url = serviceUrl_;
+    const auto r = transport_.perform(get, stop);
+    if (r.status != 200)
+        throwForCmisStatus(r, tr("Reading the CMIS repository information"));
+    const auto j = parseJson(r, tr("Reading the CMIS repository information"));
+    // {"<repositoryId>": {"repositoryId": ..., "rootFolderUrl": ..., ...}, ...}: the first one.
+    for (const auto& [id, info] : j.items()) {
+        if (info.is_object() && info.contains("rootFolderUrl") && info["rootFolderUrl"].is_string()) {
+            rootFolderUrl_ = info["rootFolderUrl"].get<std::string>();
+            break;
+        }
+    }
+    if (rootFolderUrl_.empty())
+        throw GatewayRejected(tr("Reading the CMIS repository information: the gateway names no repository root "
+                                 "folder. Check the profile's URL."),
+                              502);
+    while (rootFolderUrl_.size() > 1 && rootFolderUrl_.back() == '/')
+        rootFolderUrl_.pop_back();
+    return rootFolderUrl_;
+}
+
+std::string CmisConnector::urlOf(const std::string& path, std::stop_token stop) {
+    std::string url = rootFolderUrl(stop);
+    for (const auto& seg : pathSegments(path))
+        url += "/" + encodePathSegment(seg);
+    return url;
+}
+
+std::optional<CmisObject> CmisConnector::objectAt(const std::string& path, std::stop_token stop) {
+    HttpRequest get;
+    get.url = urlOf(path, stop) + "?cmisselector=object&succinct=true";
+    const auto r = transport_.perform(get, stop);
+    if (r.status == 404)
+        return std::nullopt;
+    if (r.status != 200)
+        throwForCmisStatus(r, trf("Reading {}", path.empty() ? "/" : path));
+    return objectFrom(parseJson(r, trf("Reading {}", path)));
+}
+
+std::vector<CmisObject> CmisConnector::children(const std::string& folder, std::stop_token stop) {
+    std::vector<CmisObject> out;
+    constexpr int kMaxPages = 10'000; // a folder of a million entries; beyond that, something is wrong
+    for (int page = 0; page < kMaxPages; ++page) {
+        HttpRequest get;
+        get.url = urlOf(folder, stop) + "?cmisselector=children&succinct=true&maxItems=" + std::to_string(pageSize_) +
+                  "&skipCount=" + std::to_string(out.size());
+        const auto r = transport_.perform(get, stop);
+        if (r.status != 200)
+            throwForCmisStatus(r, trf("Listing {}", folder.empty() ? "/" : folder));
+        const auto j = parseJson(r, trf("Listing {}", folder));
+        size_t got = 0;
+        if (j.contains("objects") && j["objects"].is_array())
+            for (const auto& entry : j["objects"])
+                if (entry.is_object() && entry.contains("object")) {
+                    out.push_back(objectFrom(entry["object"]));
+                    ++got;
+                }
+        const bool more = j.value("hasMoreItems", false);
+        if (!more)
+            return out;
+        if (got == 0) // claims more but sends nothing: stop instead of asking forever
+            throw GatewayRejected(trf("Listing {}: the gateway announced more entries but sent none.", folder), 502);
+    }
+    throw GatewayRejected(trf("Listing {}: the folder has too many entries.", folder), 502);
+}
+
+void CmisConnector::ensureFolder(const std::string& folder, std::stop_token stop) {
+    std::string parent;
+    for (const auto& seg : pathSegments(folder)) {
+        const std::string path = parent + seg;
+        if (!knownFolders_.contains(path)) {
+            auto existing = objectAt(path, stop);
+            if (!existing) {
+                HttpRequest create;
+                create.method = "POST";
+                create.url = urlOf(parent, stop);
+                create.form = {field("cmisaction", "createFolder"),       field("propertyId[0]", "cmis:name"),
+                               field("propertyValue[0]", seg),            field("propertyId[1]", "cmis:objectTypeId"),
+                               field("propertyValue[1]", "cmis:folder"), field("succinct", "true")};
+                const auto r = transport_.perform(create, stop);
+                // 409: created by a parallel upload in the meantime; whether it exists now counts.
+                if (r.status != 201 && r.status != 200) {
+                    existing = r.status == 409 ? objectAt(path, stop) : std::nullopt;
+                    if (!existing)
+                        throwForCmisStatus(r, trf("Creating folder {}", path));
+                }
+            }
+            if (existing && existing->baseTypeId != "cmis:folder")
+                throw GatewayRejected(trf("Creating folder {}: a document of that name is in the way.", path), 409);
+            knownFolders_.insert(path);
+        }
+        parent = path + "/";
+    }
+}
+
+Delivery CmisConnector::verify(const std::string& path, const DocumentToDeliver& document, std::stop_token stop) {
+    const auto object = objectAt(path, stop);
+    if (!object)
+        throw GatewayRejected(trf("Verifying {}: the document cannot be found on the gateway after creating it.",
+                                  document.fileName),
+                              502);
+    if (object->contentStreamLength != document.bytes)
+        throw GatewayRejected(trf("Verifying {}: the gateway holds {} bytes, {} were sent.", document.fileName,
+                                  object->contentStreamLength, document.bytes),
+                              502);
+    Delivery d;
+    d.location = object->objectId;
+    d.etag = object->changeToken;
+    d.bytes = object->contentStreamLength;
+    return d;
+}
+
+Delivery CmisConnector::deliver(const DocumentToDeliver& document, std::stop_token stop,
+                                const TransferProgress& progress) {
+    ensureFolder(document.remoteFolder, stop);
+    const std::string marker = cmisContentMarker(document.sha256);
+    const auto isOurs = [&](const CmisObject& o) {
+        return o.baseTypeId != "cmis:folder" && o.description.find(marker) != std::string::npos;
+    };
+    const auto existing = children(document.remoteFolder, stop);
+    constexpr int kMaxNames = 100;
+    for (int n = 1; n <= kMaxNames; ++n) {
+        const std::string name = numberedName(document.fileName, n);
+        const std::string path = joinPath(document.remoteFolder, name);
+        const auto taken = std::find_if(existing.begin(), existing.end(), [&](auto& o) { return o.name == name; });
+        if (taken != existing.end()) {
+            if (isOurs(*taken))
+                return verify(path, document, stop); // an earlier run's copy
+            continue;
+        }
+
+        HttpRequest create;
+        create.method = "POST";
+        create.url = urlOf(document.remoteFolder, stop);
+        std::vector<std::pair<std::string, std::vector<std::string>>> properties = {
+            {"cmis:name", {name}},
+            {"cmis:objectTypeId", {"cmis:document"}},
+            {"cmis:description", {document.title.empty() ? marker : document.title + " (" + marker + ")"}}};
+        for (const auto& [key, value] : document.fields) {
+            if (key.find(':') == std::string::npos || key == "cmis:name" || key == "cmis:description")
+                continue;
+            if (key == "cmis:objectTypeId") {
+                properties[1].second = {value};
+                continue;
+            }
+            std::vector<std::string> values;
+            if (key == "cmis:secondaryObjectTypeIds") {
+                for (size_t start = 0; start <= value.size();) {
+                    const auto comma = value.find(',', start);
+                    auto v = value.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+                    v.erase(0, v.find_first_not_of(' '));
+                    v.erase(v.find_last_not_of(' ') + 1);
+                    if (!v.empty())
+                        values.push_back(v);
+                    if (comma == std::string::npos)
+                        break;
+                    start = comma + 1;
+                }
+            } else {
+                values = {value};
+            }
+            properties.emplace_back(key, std::move(values));
+        }
+        create.form = {field("cmisaction", "createDocument")};
+        for (size_t i = 0; i < properties.size(); ++i) {
+            const auto index = std::to_string(i);
+            create.form.push_back(field("propertyId[" + index + "]", properties[i].first));
+            const auto& values = properties[i].second;
+            if (properties[i].first == "cmis:secondaryObjectTypeIds")
+                for (size_t v = 0; v < values.size(); ++v)
+                    create.form.push_back(field("propertyValue[" + index + "][" + std::to_string(v) + "]", values[v]));
+            else
+                create.form.push_back(field("propertyValue[" + index + "]", values.empty() ? "" : values[0]));
+        }
+        create.form.push_back(field("succinct", "true"));
+        create.form.push_back({"content", {}, document.file, name, mediaTypeOf(name)});
+        const auto r = transport_.perform(create, stop, progressOfDocument(progress, document.bytes));
+        if (r.status == 409) {
+            // Taken meanwhile (a parallel upload, or our own earlier request whose answer was lost).
+            const auto object = objectAt(path, stop);
+            if (object && isOurs(*object))
+                return verify(path, document, stop);
+            continue;
+        }
+        if (r.status != 201 && r.status != 200)
+            throwForCmisStatus(r, trf("Uploading {}", document.fileName));
+        return verify(path, document, stop);
+    }
+    throw GatewayRejected(trf("Uploading {}: {} names in a row are taken on the gateway.", document.fileName, kMaxNames),
+                          409);
+}
+
+} // namespace docdesk::gateway
