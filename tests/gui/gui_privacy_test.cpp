@@ -1,0 +1,166 @@
+#define BOOST_TEST_MODULE gui_privacy
+// The Privacy page in the real window under Xvfb, driven with xdotool: two real crash reports
+// (docdesk-cli killed with SIGSEGV and SIGABRT), a gateway profile on a real Apache with
+// mod_dav, a cache. The page (Ctrl+Shift+P) lists them — read off the screenshot with
+// tesseract —; one report is deleted (End, Alt+D, Enter), the other sent (End, Alt+S, the
+// vault's passphrase, Enter, the gateway password) and must arrive on the server byte for byte;
+// Delete Everything (Alt+E, Enter) closes docdesk and leaves none of its folders behind.
+#include "platform/ChildProcess.h"
+#include "tests/support/ApacheServer.h"
+#include "tests/support/GuiSupport.h"
+#include "tests/support/ProfileCli.h"
+#include "tests/support/TestSupport.h"
+
+#include <boost/test/unit_test.hpp>
+#include <csignal>
+#include <thread>
+
+using namespace docdesk;
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+namespace {
+
+const std::string kPassphrase = "privacy page passphrase 2026";
+
+std::vector<fs::path> reportsIn(const fs::path& folder) {
+    std::vector<fs::path> found;
+    std::error_code ec;
+    for (auto it = fs::directory_iterator(folder, ec); !ec && it != fs::directory_iterator(); it.increment(ec))
+        found.push_back(it->path());
+    std::sort(found.begin(), found.end());
+    return found;
+}
+
+// A real crash: docdesk-cli waiting in `watch`, killed with `sig`.
+void crashCli(const test::TempDir& home, int sig) {
+    fs::create_directories(home / "watched");
+    platform::ChildOptions opts;
+    opts.pipeStdout = true;
+    opts.discardStderr = true;
+    opts.environment = {{"XDG_DATA_HOME", (home / "data").string()},
+                        {"XDG_STATE_HOME", (home / "state").string()},
+                        {"XDG_CONFIG_HOME", (home / "config").string()},
+                        {"HOME", home.path().string()},
+                        {"LANG", "C.UTF-8"}};
+    platform::ChildProcess cli({test::cliPath().string(), "watch", "--new-session", (home / "watched").string()}, opts);
+    const auto line = cli.readLine(30s);
+    BOOST_REQUIRE_MESSAGE(line && line->find("Watching") != std::string::npos, "the CLI did not start watching");
+    cli.signal(sig);
+    const auto status = cli.waitFor(30s);
+    BOOST_REQUIRE(status && status->signal == sig);
+}
+
+std::string fileText(const fs::path& f) {
+    const auto bytes = test::readFile(f);
+    return std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(list_delete_send_and_delete_everything) {
+    test::ApacheServer::Options serverOptions;
+    serverOptions.name = "apache-gui-privacy";
+    test::ApacheServer server(serverOptions);
+    test::TempDir home;
+    const auto added = test::runProfileCli(
+        home.path(), {"profile", "add", "gw", "--url", server.httpUrl(), "--user", server.options().user, "--default"},
+        {{kPassphrase}, {}});
+    BOOST_REQUIRE_MESSAGE(added.status.success(), added.err);
+
+    const fs::path reportsFolder = home / "state" / "docdesk" / "crash-reports";
+    crashCli(home, SIGSEGV);
+    std::this_thread::sleep_for(1100ms); // a later second: the second report sorts last
+    crashCli(home, SIGABRT);
+    const auto reports = reportsIn(reportsFolder);
+    BOOST_REQUIRE_EQUAL(reports.size(), 2u);
+    test::writeFile(home / "cache" / "docdesk" / "thumbs" / "a.png", std::string(5000, 'x'));
+    test::writeFile(home / "not-docdesk.txt", "stays\n");
+
+    test::Xvfb x;
+    platform::ChildOptions opts;
+    opts.environment = test::appEnvironment(x.display(), home.path());
+    opts.environment["DOCDESK_NO_KEYRING"] = "1";
+    opts.environment["DBUS_SESSION_BUS_ADDRESS"] = "unix:path=" + (home / "no-bus").string();
+    opts.stderrFile = test::artifactsDir() / "gui-privacy-stderr.log";
+    platform::ChildProcess app({test::guiPath().string(), "--new-session"}, opts);
+    const std::string window = test::findWindow(x.display(), "^docdesk");
+    BOOST_REQUIRE_MESSAGE(!window.empty(), "the main window did not open");
+    std::this_thread::sleep_for(1s);
+
+    // The page lists what is there.
+    test::pressKeys(x.display(), window, "ctrl+shift+p");
+    const std::string privacy = test::findWindow(x.display(), "^Privacy");
+    BOOST_REQUIRE_MESSAGE(!privacy.empty(), "the privacy page did not open");
+    std::this_thread::sleep_for(1500ms); // sizes are added up in the background
+    const fs::path listed = test::screenshot(x.display(), "gui-privacy-1-list.png");
+    const std::string text = test::readScreenText(listed, cv::Rect(0, 0, 4000, 4000), "gui-privacy-1-list-ocr.png");
+    BOOST_TEST_MESSAGE("the privacy page reads: " << text);
+    BOOST_TEST(text.find("Gateway profiles") != std::string::npos);
+    BOOST_TEST(text.find("Capture sessions") != std::string::npos);
+    BOOST_TEST(text.find("Caches") != std::string::npos);
+    size_t crashRows = 0;
+    for (size_t at = text.find("Crash report"); at != std::string::npos; at = text.find("Crash report", at + 1))
+        ++crashRows;
+    BOOST_TEST(crashRows == 2u);
+
+    // Delete the last report (the newest, at the end of the list).
+    test::pressKeys(x.display(), privacy, "End");
+    test::pressKeys(x.display(), privacy, "alt+d");
+    const std::string confirmDelete = test::findWindow(x.display(), "^Delete$");
+    BOOST_REQUIRE_MESSAGE(!confirmDelete.empty(), "no confirmation before deleting");
+    test::screenshot(x.display(), "gui-privacy-2-confirm-delete.png");
+    test::pressKeys(x.display(), confirmDelete, "Return");
+    for (int i = 0; i < 50 && reportsIn(reportsFolder).size() != 1; ++i)
+        std::this_thread::sleep_for(200ms);
+    BOOST_REQUIRE(reportsIn(reportsFolder) == std::vector<fs::path>{reports.front()});
+    std::this_thread::sleep_for(1s);
+    test::screenshot(x.display(), "gui-privacy-3-deleted.png");
+
+    // Send the other one to the default profile: passphrase, confirmation, password.
+    test::pressKeys(x.display(), privacy, "End");
+    test::pressKeys(x.display(), privacy, "alt+s");
+    const std::string vault = test::findWindow(x.display(), "^Profile vault$");
+    BOOST_REQUIRE_MESSAGE(!vault.empty(), "the vault's passphrase was not asked for");
+    test::typeText(x.display(), vault, kPassphrase);
+    test::pressKeys(x.display(), vault, "Return");
+    const std::string confirmSend = test::findWindow(x.display(), "^Send Crash Report$");
+    BOOST_REQUIRE_MESSAGE(!confirmSend.empty(), "no confirmation before sending");
+    test::screenshot(x.display(), "gui-privacy-4-confirm-send.png");
+    BOOST_TEST(server.storedFiles().empty()); // nothing sent before the user agreed
+    test::pressKeys(x.display(), confirmSend, "Return");
+    const std::string password = test::findWindow(x.display(), "^Gateway password$");
+    BOOST_REQUIRE_MESSAGE(!password.empty(), "the gateway password was not asked for");
+    test::typeText(x.display(), password, server.options().password);
+    test::pressKeys(x.display(), password, "Return");
+    const std::string remote = "docdesk-crash-reports/" + reports.front().filename().string();
+    std::vector<std::string> stored;
+    for (int i = 0; i < 100 && stored.empty(); ++i) {
+        std::this_thread::sleep_for(300ms);
+        stored = server.storedFiles();
+    }
+    BOOST_TEST(stored == std::vector<std::string>{remote}, boost::test_tools::per_element());
+    BOOST_TEST(fileText(server.davRoot() / remote) == fileText(reports.front()));
+    const std::string sent = test::findWindow(x.display(), "^Send Crash Report$");
+    BOOST_REQUIRE_MESSAGE(!sent.empty(), "no message after sending");
+    std::this_thread::sleep_for(500ms);
+    const fs::path sentShot = test::screenshot(x.display(), "gui-privacy-5-sent.png");
+    const std::string sentText = test::readScreenText(sentShot, cv::Rect(0, 0, 4000, 4000), "gui-privacy-5-sent-ocr.png");
+    BOOST_TEST_MESSAGE("after sending: " << sentText);
+    BOOST_TEST(sentText.find("was sent") != std::string::npos);
+    test::pressKeys(x.display(), sent, "Return");
+    BOOST_TEST(fs::exists(reports.front())); // sending keeps the local report
+
+    // Delete Everything: docdesk closes and its folders are gone.
+    test::pressKeys(x.display(), privacy, "alt+e");
+    const std::string confirmAll = test::findWindow(x.display(), "^Delete Everything$");
+    BOOST_REQUIRE_MESSAGE(!confirmAll.empty(), "no confirmation before deleting everything");
+    test::screenshot(x.display(), "gui-privacy-6-confirm-everything.png");
+    test::pressKeys(x.display(), confirmAll, "Return");
+    const auto status = app.waitFor(30s);
+    BOOST_REQUIRE_MESSAGE(status.has_value(), "docdesk did not close after Delete Everything");
+    BOOST_TEST(status->success());
+    for (const char* folder : {"data", "config", "cache", "state"})
+        BOOST_TEST(!fs::exists(home / folder / "docdesk"), folder << "/docdesk is still there");
+    BOOST_TEST(fs::exists(home / "not-docdesk.txt"));
+}
