@@ -131,7 +131,7 @@ std::vector<LocalDataItem> listLocalData(const platform::AppDirs& dirs, std::sto
         const char* lost;
     };
     const std::vector<Known> known = {
-        {LocalDataKind::Profiles, &dirs.config, {"profiles.vault"}, DD_N("Gateway profiles (profile vault)"),
+        {LocalDataKind::Profiles, &dirs.config, {"profiles.vault", "profiles.vault.lock"}, DD_N("Gateway profiles (profile vault)"),
          DD_N("Every gateway profile: addresses, user names and remembered passwords.")},
         {LocalDataKind::ProfileBackup, &dirs.config, {"profiles.vault.bak"}, DD_N("Backup of the profile vault"),
          DD_N("The previous version of the profile vault, kept for repairs.")},
