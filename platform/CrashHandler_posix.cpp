@@ -56,12 +56,18 @@ struct Line {
 
 const char* signalText(int sig) {
     switch (sig) {
-    case SIGSEGV: return "SIGSEGV (invalid memory access)";
-    case SIGBUS: return "SIGBUS (bus error)";
-    case SIGILL: return "SIGILL (illegal instruction)";
-    case SIGFPE: return "SIGFPE (arithmetic error)";
-    case SIGABRT: return "SIGABRT (abort)";
-    default: return "unknown signal";
+    case SIGSEGV:
+        return "SIGSEGV (invalid memory access)";
+    case SIGBUS:
+        return "SIGBUS (bus error)";
+    case SIGILL:
+        return "SIGILL (illegal instruction)";
+    case SIGFPE:
+        return "SIGFPE (arithmetic error)";
+    case SIGABRT:
+        return "SIGABRT (abort)";
+    default:
+        return "unknown signal";
     }
 }
 
@@ -87,8 +93,12 @@ CivilTime civilFromEpoch(long long t) {
     const unsigned mp = (5 * doy + 2) / 153;
     const unsigned d = doy - (153 * mp + 2) / 5 + 1;
     const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-    return {static_cast<long long>(yoe) + era * 400 + (m <= 2), m, d, static_cast<unsigned>(rest / 3600),
-            static_cast<unsigned>(rest / 60 % 60), static_cast<unsigned>(rest % 60)};
+    return {static_cast<long long>(yoe) + era * 400 + (m <= 2),
+            m,
+            d,
+            static_cast<unsigned>(rest / 3600),
+            static_cast<unsigned>(rest / 60 % 60),
+            static_cast<unsigned>(rest % 60)};
 }
 
 void writeReport(int sig) {
@@ -201,7 +211,7 @@ void installCrashHandler(const std::filesystem::path& reportFolder, std::string_
     ss.ss_size = SIGSTKSZ > 65536 ? SIGSTKSZ : 65536;
     ::sigaltstack(&ss, nullptr);
 
-    struct sigaction sa{};
+    struct sigaction sa {};
     sa.sa_sigaction = onCrashSignal;
     sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESETHAND;
     sigemptyset(&sa.sa_mask);

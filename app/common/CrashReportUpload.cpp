@@ -18,8 +18,9 @@ UploadItemResult sendCrashReport(const std::filesystem::path& report, const vaul
     options.itemIds = {queued.id};
     options.parallel = 1;
     auto result = runGatewayUpload(
-        *outbox, profile, std::move(password), [](const std::string&) { return std::optional<vault::Secret>(); },
-        [](const UploadProgress&) {}, stop, options);
+        *outbox, profile, std::move(password),
+        [](const std::string&) { return std::optional<vault::Secret>(); }, [](const UploadProgress&) {}, stop,
+        options);
     if (result.items.empty())
         throw Error(tr("The crash report was not sent."));
     return result.items.front();

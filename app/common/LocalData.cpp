@@ -62,7 +62,9 @@ bool strictlyBelow(const fs::path& p, const fs::path& root) {
     return !rel.empty() && rel != "." && *rel.begin() != "..";
 }
 
-std::vector<fs::path> roots(const platform::AppDirs& dirs) { return {dirs.config, dirs.data, dirs.cache, dirs.state}; }
+std::vector<fs::path> roots(const platform::AppDirs& dirs) {
+    return {dirs.config, dirs.data, dirs.cache, dirs.state};
+}
 
 } // namespace
 
@@ -71,9 +73,8 @@ bool isInsideLocalData(const platform::AppDirs& dirs, const fs::path& path) {
         return false;
     const fs::path p = resolvedParent(path);
     const auto all = roots(dirs);
-    return std::any_of(all.begin(), all.end(), [&](const fs::path& r) {
-        return !r.empty() && strictlyBelow(p, r);
-    });
+    return std::any_of(all.begin(), all.end(),
+                       [&](const fs::path& r) { return !r.empty() && strictlyBelow(p, r); });
 }
 
 std::string formatSize(std::uint64_t bytes) {
@@ -94,7 +95,8 @@ std::vector<LocalDataItem> listCrashReports(const platform::AppDirs& dirs) {
     const fs::path folder = dirs.state / "crash-reports";
     std::error_code ec;
     std::vector<fs::path> files;
-    for (auto it = fs::directory_iterator(folder, ec); !ec && it != fs::directory_iterator(); it.increment(ec))
+    for (auto it = fs::directory_iterator(folder, ec); !ec && it != fs::directory_iterator();
+         it.increment(ec))
         if (it->is_regular_file(ec))
             files.push_back(it->path());
     // Names carry the UTC time after the program name; sort by that, then by name.
@@ -131,24 +133,47 @@ std::vector<LocalDataItem> listLocalData(const platform::AppDirs& dirs, std::sto
         const char* lost;
     };
     const std::vector<Known> known = {
-        {LocalDataKind::Profiles, &dirs.config, {"profiles.vault", "profiles.vault.lock"}, DD_N("Gateway profiles (profile vault)"),
+        {LocalDataKind::Profiles,
+         &dirs.config,
+         {"profiles.vault", "profiles.vault.lock"},
+         DD_N("Gateway profiles (profile vault)"),
          DD_N("Every gateway profile: addresses, user names and remembered passwords.")},
-        {LocalDataKind::ProfileBackup, &dirs.config, {"profiles.vault.bak"}, DD_N("Backup of the profile vault"),
+        {LocalDataKind::ProfileBackup,
+         &dirs.config,
+         {"profiles.vault.bak"},
+         DD_N("Backup of the profile vault"),
          DD_N("The previous version of the profile vault, kept for repairs.")},
-        {LocalDataKind::OperatorKey, &dirs.config, {"operator.pub"}, DD_N("Trusted operator key"),
+        {LocalDataKind::OperatorKey,
+         &dirs.config,
+         {"operator.pub"},
+         DD_N("Trusted operator key"),
          DD_N("The key that profile bundles from your operator are checked with; bundles cannot be "
               "imported until it is installed again.")},
-        {LocalDataKind::Settings, &dirs.config, {"docdesk.conf"}, DD_N("Settings"),
+        {LocalDataKind::Settings,
+         &dirs.config,
+         {"docdesk.conf"},
+         DD_N("Settings"),
          DD_N("Your preferences and the choices docdesk remembers (language, folders, scanner settings).")},
-        {LocalDataKind::Sessions, &dirs.data, {"sessions"}, DD_N("Capture sessions"),
+        {LocalDataKind::Sessions,
+         &dirs.data,
+         {"sessions"},
+         DD_N("Capture sessions"),
          DD_N("Every captured page with its original file, edits and analysis results. Documents "
               "already filed to your archive folder are not affected.")},
-        {LocalDataKind::Outbox, &dirs.data, {"outbox"}, DD_N("Outbox documents"),
+        {LocalDataKind::Outbox,
+         &dirs.data,
+         {"outbox"},
+         DD_N("Outbox documents"),
          DD_N("The documents waiting to be uploaded to a gateway; they will not be sent.")},
-        {LocalDataKind::OutboxDatabase, &dirs.data, {"outbox.sqlite", "outbox.sqlite-wal", "outbox.sqlite-shm"},
+        {LocalDataKind::OutboxDatabase,
+         &dirs.data,
+         {"outbox.sqlite", "outbox.sqlite-wal", "outbox.sqlite-shm"},
          DD_N("Outbox list and delivery ledger"),
          DD_N("The list of documents waiting for Upload and the ledger of every delivery made.")},
-        {LocalDataKind::FilingStaging, &dirs.data, {"outbox-staging"}, DD_N("Documents being filed"),
+        {LocalDataKind::FilingStaging,
+         &dirs.data,
+         {"outbox-staging"},
+         DD_N("Documents being filed"),
          DD_N("Documents left half-way while being filed into the outbox.")},
     };
     std::vector<LocalDataItem> out;
@@ -178,7 +203,8 @@ std::vector<LocalDataItem> listLocalData(const platform::AppDirs& dirs, std::sto
     for (const fs::path* root : {&dirs.config, &dirs.data}) {
         std::error_code ec;
         std::vector<fs::path> others;
-        for (auto it = fs::directory_iterator(*root, ec); !ec && it != fs::directory_iterator(); it.increment(ec))
+        for (auto it = fs::directory_iterator(*root, ec); !ec && it != fs::directory_iterator();
+             it.increment(ec))
             if (!covered.count(it->path()))
                 others.push_back(it->path());
         std::sort(others.begin(), others.end());
@@ -186,8 +212,9 @@ std::vector<LocalDataItem> listLocalData(const platform::AppDirs& dirs, std::sto
             LocalDataItem item;
             item.kind = LocalDataKind::Other;
             item.name = trf("Other: {}", p.filename().string());
-            item.lostWhenDeleted = tr("A file docdesk does not know by name; it may have been put there by hand "
-                                      "or by an older or newer version.");
+            item.lostWhenDeleted =
+                tr("A file docdesk does not know by name; it may have been put there by hand "
+                   "or by an older or newer version.");
             item.path = p;
             item.paths = {p};
             const Size s = sizeOf(p, stop);
@@ -203,7 +230,8 @@ std::vector<LocalDataItem> listLocalData(const platform::AppDirs& dirs, std::sto
         item.lostWhenDeleted = tr("Nothing that cannot be made again; docdesk re-creates what it needs.");
         item.path = dirs.cache;
         std::error_code ec;
-        for (auto it = fs::directory_iterator(dirs.cache, ec); !ec && it != fs::directory_iterator(); it.increment(ec))
+        for (auto it = fs::directory_iterator(dirs.cache, ec); !ec && it != fs::directory_iterator();
+             it.increment(ec))
             item.paths.push_back(it->path());
         const Size s = sizeOf(dirs.cache, stop);
         item.bytes = s.bytes;
@@ -214,7 +242,8 @@ std::vector<LocalDataItem> listLocalData(const platform::AppDirs& dirs, std::sto
     out.insert(out.end(), std::make_move_iterator(reports.begin()), std::make_move_iterator(reports.end()));
     // Anything else in the state folder besides the reports.
     std::error_code ec;
-    for (auto it = fs::directory_iterator(dirs.state, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    for (auto it = fs::directory_iterator(dirs.state, ec); !ec && it != fs::directory_iterator();
+         it.increment(ec)) {
         if (it->path().filename() == "crash-reports")
             continue;
         LocalDataItem item;
@@ -246,12 +275,14 @@ void deleteLocalData(const platform::AppDirs& dirs, const LocalDataItem& item, c
             fs::path dir = resolved;
             while (dir != kept) {
                 const fs::path next = dir / *kept.lexically_relative(dir).begin();
-                for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec))
+                for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator();
+                     it.increment(ec))
                     if (it->path() != next) {
                         std::error_code e2;
                         fs::remove_all(it->path(), e2);
                         if (e2)
-                            throw Error(trf("{} could not be deleted: {}.", it->path().string(), e2.message()));
+                            throw Error(
+                                trf("{} could not be deleted: {}.", it->path().string(), e2.message()));
                     }
                 dir = next;
             }

@@ -29,12 +29,12 @@ enum class LocalDataKind {
 
 struct LocalDataItem {
     LocalDataKind kind = LocalDataKind::Other;
-    std::string name;                        // translated, e.g. "Gateway profiles"
-    std::string lostWhenDeleted;             // translated sentence for the confirmation
-    std::filesystem::path path;              // the file or folder (Open folder shows it)
+    std::string name;                         // translated, e.g. "Gateway profiles"
+    std::string lostWhenDeleted;              // translated sentence for the confirmation
+    std::filesystem::path path;               // the file or folder (Open folder shows it)
     std::vector<std::filesystem::path> paths; // everything Delete removes (path and companions)
-    std::uint64_t bytes = 0;                 // total size of `paths`
-    std::uint64_t files = 0;                 // regular files in `paths`
+    std::uint64_t bytes = 0;                  // total size of `paths`
+    std::uint64_t files = 0;                  // regular files in `paths`
 };
 
 // Every item that exists, in a fixed order (config, data, cache, crash reports oldest first).
@@ -48,7 +48,8 @@ std::vector<LocalDataItem> listCrashReports(const platform::AppDirs& dirs);
 // Removes the item's paths. `keep` (e.g. the session open in the window) is left in place with
 // the folders leading to it. Throws docdesk::Error, touching nothing, when a path is not below
 // one of `dirs`' folders.
-void deleteLocalData(const platform::AppDirs& dirs, const LocalDataItem& item, const std::filesystem::path& keep = {});
+void deleteLocalData(const platform::AppDirs& dirs, const LocalDataItem& item,
+                     const std::filesystem::path& keep = {});
 
 // Removes docdesk's four folders with everything in them. The caller makes sure nothing of
 // docdesk runs on them any more (the window deletes everything after it has closed).

@@ -1,5 +1,6 @@
 #include "app/gui/PreferencesDialog.h"
 
+#include <vector>
 #include <wx/button.h>
 #include <wx/config.h>
 #include <wx/dialog.h>
@@ -7,8 +8,6 @@
 #include <wx/radiobut.h>
 #include <wx/sizer.h>
 #include <wx/stattext.h>
-
-#include <vector>
 
 namespace docdesk::gui {
 
@@ -47,7 +46,8 @@ void showPreferencesDialog(wxWindow* parent) {
         sizer->Add(b, 0, wxLEFT | wxRIGHT | wxBOTTOM, 10);
         buttons.emplace_back(b, o.code);
     }
-    auto* note = new wxStaticText(&dialog, wxID_ANY, _("The new language is used the next time docdesk starts."));
+    auto* note =
+        new wxStaticText(&dialog, wxID_ANY, _("The new language is used the next time docdesk starts."));
     note->SetName("restartNote");
     sizer->Add(note, 0, wxALL, 10);
     sizer->Add(dialog.CreateSeparatedButtonSizer(wxOK | wxCANCEL), 0, wxALL | wxEXPAND, 10);

@@ -31,22 +31,28 @@ std::atomic<bool> g_deleteEverything{false};
 
 enum { ID_DELETE_EVERYTHING = wxID_HIGHEST + 700 };
 
-wxString u8(const std::string& s) { return wxString::FromUTF8(s); }
-wxString u8(const fs::path& p) { return wxString::FromUTF8(p.string()); }
+wxString u8(const std::string& s) {
+    return wxString::FromUTF8(s);
+}
+wxString u8(const fs::path& p) {
+    return wxString::FromUTF8(p.string());
+}
 
 class PrivacyDialog : public wxDialog {
-public:
+  public:
     PrivacyDialog(wxWindow* parent, fs::path openSession)
         : wxDialog(parent, wxID_ANY, _("Privacy: what docdesk keeps on this computer"), wxDefaultPosition,
                    wxSize(900, 520), wxDEFAULT_DIALOG_STYLE | wxRESIZE_BORDER),
           dirs_(platform::appDirs()), openSession_(std::move(openSession)) {
         SetName("privacy");
         auto* sizer = new wxBoxSizer(wxVERTICAL);
-        sizer->Add(new wxStaticText(this, wxID_ANY,
-                                    _("Everything below stays on this computer. Nothing is sent anywhere unless you "
-                                      "press Upload or Send.")),
-                   0, wxALL, 10);
-        list_ = new wxListCtrl(this, wxID_ANY, wxDefaultPosition, wxDefaultSize, wxLC_REPORT | wxLC_SINGLE_SEL);
+        sizer->Add(
+            new wxStaticText(this, wxID_ANY,
+                             _("Everything below stays on this computer. Nothing is sent anywhere unless you "
+                               "press Upload or Send.")),
+            0, wxALL, 10);
+        list_ =
+            new wxListCtrl(this, wxID_ANY, wxDefaultPosition, wxDefaultSize, wxLC_REPORT | wxLC_SINGLE_SEL);
         list_->SetName("items");
         list_->SetToolTip(_("What docdesk stores, its size and its folder"));
         list_->AppendColumn(_("What"), wxLIST_FORMAT_LEFT, 330);
@@ -66,15 +72,17 @@ public:
             buttons->Add(b, 0, wxRIGHT, 6);
             return b;
         };
-        open_ = addButton(_("&Open Folder"), "open", _("Show the selected item's folder in the file manager (Alt+O)"),
+        open_ = addButton(_("&Open Folder"), "open",
+                          _("Show the selected item's folder in the file manager (Alt+O)"),
                           [this](wxCommandEvent&) { openFolder(); });
         view_ = addButton(_("&View"), "view", _("Show the selected crash report (Alt+V)"),
                           [this](wxCommandEvent&) { viewReport(); });
         send_ = addButton(_("&Send..."), "send",
                           _("Send the selected crash report to your default gateway profile (Alt+S)"),
                           [this](wxCommandEvent&) { sendReport(); });
-        delete_ = addButton(_("&Delete..."), "delete", _("Delete the selected item from this computer (Alt+D)"),
-                            [this](wxCommandEvent&) { deleteSelected(); });
+        delete_ =
+            addButton(_("&Delete..."), "delete", _("Delete the selected item from this computer (Alt+D)"),
+                      [this](wxCommandEvent&) { deleteSelected(); });
         addButton(_("Delete &Everything..."), "deleteEverything",
                   _("Delete everything docdesk keeps on this computer and close docdesk (Alt+E)"),
                   [this](wxCommandEvent&) { deleteEverything(); });
@@ -108,7 +116,7 @@ public:
         }
     }
 
-private:
+  private:
     // Lists again on a background thread (sizes of large sessions take a while to add up).
     void refresh(const fs::path& select = {}) {
         if (lister_.joinable()) {
@@ -141,8 +149,8 @@ private:
         if (items_.empty())
             summary_->SetLabel(_("docdesk keeps nothing on this computer at the moment."));
         else
-            summary_->SetLabel(wxString::Format(_("%zu items, %s in all."), items_.size(),
-                                                u8(app::formatSize(total))));
+            summary_->SetLabel(
+                wxString::Format(_("%zu items, %s in all."), items_.size(), u8(app::formatSize(total))));
         if (selectRow < 0 && !items_.empty())
             selectRow = 0;
         if (selectRow >= 0) {
@@ -156,7 +164,8 @@ private:
 
     const app::LocalDataItem* selected() const {
         const long row = list_->GetNextItem(-1, wxLIST_NEXT_ALL, wxLIST_STATE_SELECTED);
-        return row >= 0 && static_cast<size_t>(row) < items_.size() ? &items_[static_cast<size_t>(row)] : nullptr;
+        return row >= 0 && static_cast<size_t>(row) < items_.size() ? &items_[static_cast<size_t>(row)]
+                                                                    : nullptr;
     }
 
     void updateButtons() {
@@ -189,8 +198,8 @@ private:
         wxDialog view(this, wxID_ANY, u8(item->path.filename()), wxDefaultPosition, wxSize(760, 480),
                       wxDEFAULT_DIALOG_STYLE | wxRESIZE_BORDER);
         auto* sizer = new wxBoxSizer(wxVERTICAL);
-        auto* body = new wxTextCtrl(&view, wxID_ANY, wxString::FromUTF8(text), wxDefaultPosition, wxDefaultSize,
-                                    wxTE_MULTILINE | wxTE_READONLY | wxTE_DONTWRAP);
+        auto* body = new wxTextCtrl(&view, wxID_ANY, wxString::FromUTF8(text), wxDefaultPosition,
+                                    wxDefaultSize, wxTE_MULTILINE | wxTE_READONLY | wxTE_DONTWRAP);
         body->SetName("report");
         sizer->Add(body, 1, wxALL | wxEXPAND, 10);
         sizer->Add(view.CreateSeparatedButtonSizer(wxOK), 0, wxALL | wxEXPAND, 10);
@@ -209,12 +218,14 @@ private:
         if (!found)
             return;
         const app::LocalDataItem item = *found;
-        wxString question = wxString::Format(_("Delete \"%s\" (%s)?"), u8(item.name), u8(app::formatSize(item.bytes))) +
-                            "\n\n" + wxString::Format(_("What is lost: %s"), u8(item.lostWhenDeleted));
+        wxString question =
+            wxString::Format(_("Delete \"%s\" (%s)?"), u8(item.name), u8(app::formatSize(item.bytes))) +
+            "\n\n" + wxString::Format(_("What is lost: %s"), u8(item.lostWhenDeleted));
         const bool holdsOpenSession = item.kind == app::LocalDataKind::Sessions && !openSession_.empty();
         if (holdsOpenSession)
-            question += "\n\n" + _("The session open in this window is kept; use Delete Everything to remove it "
-                                   "too when docdesk closes.");
+            question +=
+                "\n\n" + _("The session open in this window is kept; use Delete Everything to remove it "
+                           "too when docdesk closes.");
         question += "\n\n" + _("This cannot be undone.");
         if (!confirm(question, _("Delete"), _("&Delete")))
             return;
@@ -229,13 +240,13 @@ private:
     }
 
     void deleteEverything() {
-        const wxString question =
-            _("Delete everything docdesk keeps on this computer?\n\n"
-              "Gone will be: the gateway profiles with their remembered passwords, every capture session "
-              "(also the one open now), the documents waiting in the outbox, the delivery ledger, the "
-              "settings, the caches and the crash reports.\n\n"
-              "docdesk closes and then deletes them. Documents filed into your archive folder are not touched. "
-              "This cannot be undone.");
+        const wxString question = _(
+            "Delete everything docdesk keeps on this computer?\n\n"
+            "Gone will be: the gateway profiles with their remembered passwords, every capture session "
+            "(also the one open now), the documents waiting in the outbox, the delivery ledger, the "
+            "settings, the caches and the crash reports.\n\n"
+            "docdesk closes and then deletes them. Documents filed into your archive folder are not touched. "
+            "This cannot be undone.");
         if (!confirm(question, _("Delete Everything"), _("Delete &Everything")))
             return;
         g_deleteEverything = true;
@@ -256,9 +267,10 @@ private:
                 return; // the passphrase was not given
             profile = store->defaultProfile();
             if (!profile) {
-                wxMessageBox(_("There is no default gateway profile to send the report to. Add one (or mark one as "
-                               "default) in Upload > Gateway Profiles."),
-                             _("Send Crash Report"), wxOK | wxICON_INFORMATION, this);
+                wxMessageBox(
+                    _("There is no default gateway profile to send the report to. Add one (or mark one as "
+                      "default) in Upload > Gateway Profiles."),
+                    _("Send Crash Report"), wxOK | wxICON_INFORMATION, this);
                 return;
             }
             const wxString question = wxString::Format(
@@ -284,7 +296,8 @@ private:
             wxMessageBox(u8(std::string(e.what())), _("Send Crash Report"), wxOK | wxICON_ERROR, this);
             return;
         }
-        summary_->SetLabel(wxString::Format(_("Sending %s to %s..."), u8(report.filename()), u8(profile->name)));
+        summary_->SetLabel(
+            wxString::Format(_("Sending %s to %s..."), u8(report.filename()), u8(profile->name)));
         send_->Disable();
         auto secret = std::make_shared<std::optional<vault::Secret>>(std::move(password));
         sender_ = std::jthread([this, report, profile = *profile, secret](std::stop_token stop) {
@@ -293,11 +306,12 @@ private:
             try {
                 const auto result = app::sendCrashReport(report, profile, std::move(*secret), stop);
                 ok = result.delivered;
-                message = ok ? trf("The crash report was sent to {} ({}).", profile.name,
-                                   result.ledger ? result.ledger->location : profile.url)
-                             : trf("The crash report was not sent: {}\nIt waits in the outbox; Upload sends it "
-                                   "later.",
-                                   result.error);
+                message =
+                    ok ? trf("The crash report was sent to {} ({}).", profile.name,
+                             result.ledger ? result.ledger->location : profile.url)
+                       : trf("The crash report was not sent: {}\nIt waits in the outbox; Upload sends it "
+                             "later.",
+                             result.error);
             } catch (const std::exception& e) {
                 message = trf("The crash report was not sent: {}", e.what());
             }
@@ -306,8 +320,8 @@ private:
                     sender_.join();
                 summary_->SetLabel(u8(message));
                 updateButtons();
-                wxMessageBox(u8(message), _("Send Crash Report"), wxOK | (ok ? wxICON_INFORMATION : wxICON_ERROR),
-                             this);
+                wxMessageBox(u8(message), _("Send Crash Report"),
+                             wxOK | (ok ? wxICON_INFORMATION : wxICON_ERROR), this);
                 refresh();
             });
         });

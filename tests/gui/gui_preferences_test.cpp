@@ -45,8 +45,8 @@ struct App {
     // The menu bar's text, read off a screenshot.
     std::string menuBar() const {
         const fs::path shot = test::screenshot(x.display(), "gui-preferences-" + name + ".png");
-        const std::string text = test::readScreenText(shot, cv::Rect(0, 0, 800, 26),
-                                                      "gui-preferences-" + name + "-menubar.png");
+        const std::string text =
+            test::readScreenText(shot, cv::Rect(0, 0, 800, 26), "gui-preferences-" + name + "-menubar.png");
         BOOST_TEST_MESSAGE(name << ": menu bar reads: " << text);
         return text;
     }

@@ -25,7 +25,8 @@ namespace {
 std::vector<fs::path> reportsIn(const fs::path& folder) {
     std::vector<fs::path> found;
     std::error_code ec;
-    for (auto it = fs::directory_iterator(folder, ec); !ec && it != fs::directory_iterator(); it.increment(ec))
+    for (auto it = fs::directory_iterator(folder, ec); !ec && it != fs::directory_iterator();
+         it.increment(ec))
         found.push_back(it->path());
     std::sort(found.begin(), found.end());
     return found;
@@ -42,9 +43,11 @@ void crashCli(const test::TempDir& home, int sig) {
                         {"XDG_CONFIG_HOME", (home / "config").string()},
                         {"HOME", home.path().string()},
                         {"LANG", "C.UTF-8"}};
-    platform::ChildProcess cli({test::cliPath().string(), "watch", "--new-session", (home / "watched").string()}, opts);
+    platform::ChildProcess cli(
+        {test::cliPath().string(), "watch", "--new-session", (home / "watched").string()}, opts);
     const auto line = cli.readLine(30s);
-    BOOST_REQUIRE_MESSAGE(line && line->find("Watching") != std::string::npos, "the CLI did not start watching");
+    BOOST_REQUIRE_MESSAGE(line && line->find("Watching") != std::string::npos,
+                          "the CLI did not start watching");
     cli.signal(sig);
     const auto status = cli.waitFor(30s);
     BOOST_REQUIRE(status && status->signal == sig);
@@ -118,7 +121,8 @@ BOOST_AUTO_TEST_CASE(list_delete_send_and_delete_everything) {
     BOOST_TEST(text.find("5.0 KB") != std::string::npos); // the cache's size
     BOOST_TEST(text.find("Other:") == std::string::npos); // every file docdesk made is known by name
     size_t crashRows = 0;
-    for (size_t at = text.find("Crash report"); at != std::string::npos; at = text.find("Crash report", at + 1))
+    for (size_t at = text.find("Crash report"); at != std::string::npos;
+         at = text.find("Crash report", at + 1))
         ++crashRows;
     BOOST_TEST(crashRows == 2u);
 
@@ -159,7 +163,8 @@ BOOST_AUTO_TEST_CASE(list_delete_send_and_delete_everything) {
     BOOST_REQUIRE_MESSAGE(!sent.empty(), "no message after sending");
     std::this_thread::sleep_for(500ms);
     const fs::path sentShot = test::screenshot(x.display(), "gui-privacy-5-sent.png");
-    const std::string sentText = test::readScreenText(sentShot, cv::Rect(0, 0, 4000, 4000), "gui-privacy-5-sent-ocr.png");
+    const std::string sentText =
+        test::readScreenText(sentShot, cv::Rect(0, 0, 4000, 4000), "gui-privacy-5-sent-ocr.png");
     BOOST_TEST_MESSAGE("after sending: " << sentText);
     BOOST_TEST(sentText.find("was sent") != std::string::npos);
     test::pressKeys(x.display(), sent, "Return");

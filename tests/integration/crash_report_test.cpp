@@ -39,7 +39,8 @@ Crash crashCli(const test::TempDir& home, int sig) {
     platform::ChildProcess cli({test::cliPath().string(), "watch", "--new-session", watched.string()}, opts);
     // "Watching ..." is printed after start-up, so the handler is installed by then.
     const auto line = cli.readLine(std::chrono::seconds(30));
-    BOOST_REQUIRE_MESSAGE(line && line->find("Watching") != std::string::npos, "the CLI did not start watching");
+    BOOST_REQUIRE_MESSAGE(line && line->find("Watching") != std::string::npos,
+                          "the CLI did not start watching");
     cli.signal(sig);
     const auto status = cli.waitFor(std::chrono::seconds(30));
     BOOST_REQUIRE_MESSAGE(status.has_value(), "the CLI did not end after the signal");
@@ -74,12 +75,13 @@ void checkReport(const Crash& c, int sig, const std::string& signalName) {
     // A frame from backtrace_symbols_fd: "<binary>(<symbol>+0x..)[0x...]".
     BOOST_TEST(text.find("backtrace:\n") != std::string::npos);
     BOOST_TEST(text.find(")[0x") != std::string::npos);
+    BOOST_TEST(text.find("(main+0x") != std::string::npos); // frames are named (exported symbols)
     BOOST_TEST(text.find("end of report") != std::string::npos);
     // No secrets: nothing from the environment or the arguments.
     BOOST_TEST(text.find(kEnvSecret) == std::string::npos);
     BOOST_TEST(text.find(kArgSecret) == std::string::npos);
     BOOST_TEST(text.find("XDG_") == std::string::npos);
-    struct stat st{};
+    struct stat st {};
     BOOST_REQUIRE(::stat(report.c_str(), &st) == 0);
     BOOST_TEST((st.st_mode & 077) == 0); // readable by the user only
 }
