@@ -2,8 +2,11 @@
 
 #include "core/common/Error.h"
 #include "core/common/Translate.h"
+#include "core/ports/Keyring.h"
+#include "core/vault/VaultFile.h"
 
 #include <algorithm>
+#include <fstream>
 #include <set>
 
 namespace docdesk::app {
@@ -261,11 +264,39 @@ std::vector<LocalDataItem> listLocalData(const platform::AppDirs& dirs, std::sto
     return out;
 }
 
-void deleteLocalData(const platform::AppDirs& dirs, const LocalDataItem& item, const fs::path& keep) {
+bool forgetVaultKey(const fs::path& vaultFile, ports::Keyring& keyring) {
+    // decodeHeader checks the whole file's length too; a vault is a few kilobytes.
+    std::ifstream in(vaultFile, std::ios::binary);
+    std::vector<unsigned char> bytes(1 << 20);
+    in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    bytes.resize(static_cast<size_t>(in.gcount()));
+    if (bytes.size() < vault::kVaultHeaderSize)
+        return false;
+    try {
+        const vault::VaultHeader header = vault::decodeHeader(bytes);
+        if (header.keySource != vault::KeySource::Keyring || !keyring.available())
+            return false;
+        static const char digits[] = "0123456789abcdef";
+        std::string salt;
+        for (unsigned char b : header.salt) {
+            salt += digits[b >> 4];
+            salt += digits[b & 15];
+        }
+        // The attributes the profile store files the key under (core/vault/ProfileStore.cpp).
+        return keyring.remove({{"application", "docdesk"}, {"docdesk-vault", salt}});
+    } catch (const std::exception&) {
+        return false; // not a vault docdesk can read, or the keyring refused: nothing to do
+    }
+}
+
+void deleteLocalData(const platform::AppDirs& dirs, const LocalDataItem& item, const fs::path& keep,
+                     ports::Keyring* keyring) {
     const std::vector<fs::path>& paths = item.paths;
     for (const auto& p : paths)
         if (!isInsideLocalData(dirs, p))
             throw Error(trf("{} is not one of docdesk's files, so it was not deleted.", p.string()));
+    if (keyring && item.kind == LocalDataKind::Profiles)
+        forgetVaultKey(item.path, *keyring);
     const fs::path kept = keep.empty() ? fs::path() : resolvedParent(keep);
     for (const auto& p : paths) {
         std::error_code ec;
@@ -294,12 +325,14 @@ void deleteLocalData(const platform::AppDirs& dirs, const LocalDataItem& item, c
     }
 }
 
-void deleteAllLocalData(const platform::AppDirs& dirs) {
+void deleteAllLocalData(const platform::AppDirs& dirs, ports::Keyring* keyring) {
     for (const auto& root : roots(dirs)) {
         // Only a folder named like docdesk's own is removed whole, whatever the environment says.
         if (root.filename() != "docdesk")
             throw Error(trf("{} does not look like docdesk's folder, so it was not deleted.", root.string()));
     }
+    if (keyring)
+        forgetVaultKey(dirs.config / "profiles.vault", *keyring);
     for (const auto& root : roots(dirs)) {
         std::error_code ec;
         fs::remove_all(root, ec);

@@ -11,6 +11,10 @@
 #include <string>
 #include <vector>
 
+namespace docdesk::ports {
+class Keyring;
+}
+
 namespace docdesk::app {
 
 enum class LocalDataKind {
@@ -48,12 +52,19 @@ std::vector<LocalDataItem> listCrashReports(const platform::AppDirs& dirs);
 // Removes the item's paths. `keep` (e.g. the session open in the window) is left in place with
 // the folders leading to it. Throws docdesk::Error, touching nothing, when a path is not below
 // one of `dirs`' folders.
+// Deleting the profile vault also removes its key from `keyring` (when given and the vault
+// keeps its key there), so no orphaned secret stays in the desktop keyring.
 void deleteLocalData(const platform::AppDirs& dirs, const LocalDataItem& item,
-                     const std::filesystem::path& keep = {});
+                     const std::filesystem::path& keep = {}, ports::Keyring* keyring = nullptr);
 
 // Removes docdesk's four folders with everything in them. The caller makes sure nothing of
 // docdesk runs on them any more (the window deletes everything after it has closed).
-void deleteAllLocalData(const platform::AppDirs& dirs);
+void deleteAllLocalData(const platform::AppDirs& dirs, ports::Keyring* keyring = nullptr);
+
+// Removes the key of the vault in `vaultFile` from `keyring` when the vault keeps its key there;
+// false when there was nothing to remove. Keyring errors are not fatal (an orphaned entry names
+// no vault): they also answer false.
+bool forgetVaultKey(const std::filesystem::path& vaultFile, ports::Keyring& keyring);
 
 // True when `path` lies strictly below one of the folders of `dirs` (symbolic links in the
 // folders leading to it resolved).

@@ -6,6 +6,7 @@
 #include "core/common/Translate.h"
 #include "core/vault/ProfileStore.h"
 #include "platform/AppDirs.h"
+#include "platform/Keyring.h"
 
 #include <atomic>
 #include <cstdio>
@@ -232,7 +233,8 @@ class PrivacyDialog : public wxDialog {
         try {
             if (item.kind == app::LocalDataKind::Settings && wxConfigBase::Get(false))
                 wxConfigBase::Get()->DeleteAll(); // else the settings in memory are written back at exit
-            app::deleteLocalData(dirs_, item, holdsOpenSession ? openSession_ : fs::path());
+            app::deleteLocalData(dirs_, item, holdsOpenSession ? openSession_ : fs::path(),
+                                 &platform::osKeyring());
         } catch (const std::exception& e) {
             wxMessageBox(u8(std::string(e.what())), _("Delete"), wxOK | wxICON_ERROR, this);
         }
@@ -351,7 +353,7 @@ bool deleteEverythingIfRequested() {
     if (!g_deleteEverything)
         return true;
     try {
-        app::deleteAllLocalData(platform::appDirs());
+        app::deleteAllLocalData(platform::appDirs(), &platform::osKeyring());
         return true;
     } catch (const std::exception& e) {
         std::fprintf(stderr, "%s\n", e.what());

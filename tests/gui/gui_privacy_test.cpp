@@ -4,8 +4,11 @@
 // mod_dav, a cache. The page (Ctrl+Shift+P) lists them — read off the screenshot with
 // tesseract —; one report is deleted (End, Alt+D, Enter), the other sent (End, Alt+S, Enter)
 // and must arrive on the server byte for byte;
-// Delete Everything (Alt+E, Enter) closes docdesk and leaves none of its folders behind.
+// Delete Everything (Alt+E, Enter) closes docdesk and leaves none of its folders behind, nor the
+// vault's key in the desktop keyring.
+#include "core/vault/VaultFile.h"
 #include "platform/ChildProcess.h"
+#include "platform/Keyring.h"
 #include "tests/support/ApacheServer.h"
 #include "tests/support/GuiSupport.h"
 #include "tests/support/KeyringSession.h"
@@ -53,6 +56,24 @@ void crashCli(const test::TempDir& home, int sig) {
     BOOST_REQUIRE(status && status->signal == sig);
 }
 
+// The keyring entry holding the vault's key (as the profile store files it).
+ports::KeyringAttributes vaultKeyEntry(const fs::path& vaultFile) {
+    const auto bytes = test::readFile(vaultFile);
+    const auto header =
+        vault::decodeHeader(std::span(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size()));
+    std::string salt;
+    for (unsigned char b : header.salt) {
+        static const char digits[] = "0123456789abcdef";
+        salt += digits[b >> 4];
+        salt += digits[b & 15];
+    }
+    return {{"application", "docdesk"}, {"docdesk-vault", salt}};
+}
+
+bool inKeyring(const ports::KeyringAttributes& entry) {
+    return platform::osKeyring().lookup(entry, [](std::span<const unsigned char>) {});
+}
+
 std::string fileText(const fs::path& f) {
     const auto bytes = test::readFile(f);
     return std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size());
@@ -78,6 +99,8 @@ BOOST_AUTO_TEST_CASE(list_delete_send_and_delete_everything) {
                                             server.options().user, "--remember-password", "--default"},
                                            {{}, {server.options().password}}, keyringAccess);
     BOOST_REQUIRE_MESSAGE(added.status.success(), added.err);
+    const auto keyEntry = vaultKeyEntry(home / "config" / "docdesk" / "profiles.vault");
+    BOOST_REQUIRE_MESSAGE(inKeyring(keyEntry), "the vault's key is not in the test keyring");
 
     const fs::path reportsFolder = home / "state" / "docdesk" / "crash-reports";
     crashCli(home, SIGSEGV);
@@ -188,4 +211,5 @@ BOOST_AUTO_TEST_CASE(list_delete_send_and_delete_everything) {
         BOOST_TEST(!fs::exists(home / folder / "docdesk"), folder << "/docdesk is still there:" << left);
     }
     BOOST_TEST(fs::exists(home / "not-docdesk.txt"));
+    BOOST_TEST(!inKeyring(keyEntry)); // no orphaned vault key left in the desktop keyring
 }

@@ -1,9 +1,13 @@
 #define BOOST_TEST_MODULE local_data
 // The Privacy page's inventory on a real folder layout in a temporary home: every item with its
 // real size, deleting one item (keeping the open session), deleting everything, and refusing to
-// delete anything outside docdesk's folders.
+// delete anything outside docdesk's folders; with a real keyring, the vault's key goes with it.
 #include "app/common/LocalData.h"
 #include "core/common/Error.h"
+#include "core/vault/ProfileStore.h"
+#include "core/vault/VaultFile.h"
+#include "platform/Keyring.h"
+#include "tests/support/KeyringSession.h"
 #include "tests/support/TestSupport.h"
 
 #include <boost/test/unit_test.hpp>
@@ -172,4 +176,52 @@ BOOST_AUTO_TEST_CASE(sizes_read_well) {
     BOOST_TEST(app::formatSize(23'000'000) == "23.0 MB");
     BOOST_TEST(app::formatSize(999'990) == "1.0 MB");
     BOOST_TEST(app::formatSize(1'200'000'000) == "1.2 GB");
+}
+
+// With a real Secret Service (private D-Bus and gnome-keyring): deleting the profile vault also
+// removes its key from the keyring, and only that key.
+BOOST_AUTO_TEST_CASE(deleting_the_profiles_forgets_the_vault_key_in_the_keyring) {
+    test::KeyringSession session;
+    test::TempDir home;
+    const auto d = dirsIn(home);
+    auto openStore = [&](const fs::path& dir) {
+        vault::VaultUnlock unlock;
+        unlock.keyring = &platform::osKeyring();
+        unlock.askPassphrase = [](bool) -> vault::Secret { throw std::logic_error("the keyring is there"); };
+        return std::make_unique<vault::ProfileStore>(dir, std::move(unlock));
+    };
+    vault::Profile p;
+    p.name = "gw";
+    p.url = "https://dms.example.org/dav/";
+    openStore(d.config)->put(p);
+    const fs::path otherVault = home / "other-config/docdesk";
+    openStore(otherVault)->put(p); // another vault's key must stay
+
+    auto keyIn = [](const fs::path& vaultFile) {
+        const auto bytes = test::readFile(vaultFile);
+        const auto header = vault::decodeHeader(
+            std::span(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size()));
+        std::string salt;
+        for (unsigned char b : header.salt) {
+            static const char digits[] = "0123456789abcdef";
+            salt += digits[b >> 4];
+            salt += digits[b & 15];
+        }
+        return platform::osKeyring().lookup({{"application", "docdesk"}, {"docdesk-vault", salt}},
+                                            [](std::span<const unsigned char>) {});
+    };
+    BOOST_REQUIRE(keyIn(d.config / "profiles.vault"));
+    BOOST_REQUIRE(keyIn(otherVault / "profiles.vault"));
+    const auto vaultBytes = test::readFile(d.config / "profiles.vault");
+
+    app::deleteLocalData(d, find(app::listLocalData(d), app::LocalDataKind::Profiles), {},
+                         &platform::osKeyring());
+    BOOST_TEST(!fs::exists(d.config / "profiles.vault"));
+    // The entry is gone: check with the deleted vault's header, written back for the lookup only.
+    fs::create_directories(home / "check");
+    test::writeFile(home / "check/profiles.vault",
+                    std::string(reinterpret_cast<const char*>(vaultBytes.data()), vaultBytes.size()));
+    BOOST_TEST(!keyIn(home / "check/profiles.vault"));
+    BOOST_TEST(keyIn(otherVault / "profiles.vault"));
+    BOOST_TEST(!app::forgetVaultKey(home / "check/profiles.vault", platform::osKeyring())); // nothing left
 }
