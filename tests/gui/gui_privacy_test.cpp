@@ -2,7 +2,8 @@
 // The Privacy page in the real window under Xvfb, driven with xdotool: two real crash reports
 // (docdesk-cli killed with SIGSEGV and SIGABRT), a gateway profile on a real Apache with
 // mod_dav, a cache. The page (Ctrl+Shift+P) lists them — read off the screenshot with
-// tesseract —; one report is deleted (End, Alt+D, Enter), the other sent (End, Alt+S, Enter)
+// tesseract —; one report is viewed (Alt+V) and deleted (End, Alt+D, Enter), the other sent
+// (End, Alt+S, Enter)
 // and must arrive on the server byte for byte;
 // Delete Everything (Alt+E, Enter) closes docdesk and leaves none of its folders behind, nor the
 // vault's key in the desktop keyring.
@@ -148,6 +149,19 @@ BOOST_AUTO_TEST_CASE(list_delete_send_and_delete_everything) {
          at = text.find("Crash report", at + 1))
         ++crashRows;
     BOOST_TEST(crashRows == 2u);
+
+    // View shows the selected (last) report as it is.
+    test::pressKeys(x.display(), privacy, "alt+v");
+    const std::string view = test::findWindow(x.display(), "^docdesk-cli-.*[.]txt$");
+    BOOST_REQUIRE_MESSAGE(!view.empty(), "View did not show the report");
+    std::this_thread::sleep_for(500ms);
+    const fs::path viewShot = test::screenshot(x.display(), "gui-privacy-1-view.png");
+    const std::string viewText =
+        test::readScreenText(viewShot, cv::Rect(0, 0, 4000, 4000), "gui-privacy-1-view-ocr.png");
+    BOOST_TEST_MESSAGE("the report reads: " << viewText);
+    BOOST_TEST(viewText.find("SIGABRT") != std::string::npos);
+    BOOST_TEST(viewText.find("backtrace") != std::string::npos);
+    test::pressKeys(x.display(), view, "Escape");
 
     // Delete the last report (the newest, at the end of the list).
     test::pressKeys(x.display(), privacy, "End");
