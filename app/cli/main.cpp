@@ -67,6 +67,7 @@ void printUsage() {
 } // namespace
 
 int main(int argc, char** argv) {
+    docdesk::app::installCrashReports("docdesk-cli");
     docdesk::app::initialise();
     std::vector<std::string> args(argv + 1, argv + argc);
     if (args.empty() || args[0] == "-h" || args[0] == "--help" || args[0] == "help") {

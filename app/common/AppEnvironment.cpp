@@ -5,6 +5,7 @@
 #include "core/common/Translate.h"
 #include "core/journal/Session.h"
 #include "platform/ChildProcess.h"
+#include "platform/CrashHandler.h"
 #include "platform/DurableFiles.h"
 
 namespace docdesk::app {
@@ -27,6 +28,12 @@ void initialise() {
 }
 
 fs::path sessionsRoot() { return platform::appDirs().data / "sessions"; }
+
+fs::path crashReportsFolder() { return platform::appDirs().state / "crash-reports"; }
+
+void installCrashReports(const char* program) {
+    platform::installCrashHandler(crashReportsFolder(), program, DOCDESK_VERSION);
+}
 
 ports::DurableFiles& durableFiles() { return platform::durableFiles(); }
 

@@ -23,6 +23,11 @@ void initialise();
 std::filesystem::path localeDirectory();
 
 std::filesystem::path sessionsRoot();
+
+// Where crash reports go: $XDG_STATE_HOME/docdesk/crash-reports.
+std::filesystem::path crashReportsFolder();
+// Writes a crash report for this process (named `program`) when it crashes; call first in main.
+void installCrashReports(const char* program);
 ports::DurableFiles& durableFiles();
 
 // The session the user worked in last, or a new one when there is none (or it cannot be

@@ -7,6 +7,7 @@
 #include "core/gateway/GatewayConnection.h"
 #include "core/gateway/HttpFormConnector.h"
 #include "core/gateway/HttpTransport.h"
+#include "core/gateway/CmisConnector.h"
 #include "core/gateway/WebDavConnector.h"
 #include "core/ports/DurableFiles.h"
 #include "platform/AppDirs.h"
@@ -358,19 +359,26 @@ int testGatewayConnection(const vault::Profile& profile, const vault::Secret& pa
 std::vector<std::string> listGatewayFolders(const vault::Profile& profile, const vault::Secret& password,
                                             const std::string& folder, std::stop_token stop,
                                             const gateway::DebugLogSink& debugLog) {
-    if (profile.connector != vault::Connector::WebDav)
+    if (profile.connector == vault::Connector::HttpForm)
         throw Error(trf("Browsing folders is not available for {} gateways; type the folder name instead.",
                         vault::connectorName(profile.connector)));
     auto shared = std::make_shared<const vault::Secret>(vault::Secret(password.view()));
     gateway::GatewayConnection connection = gateway::connectionFor(profile, shared);
     if (debugLog)
         connection.debugLog = debugLog;
-    gateway::WebDavConnector dav(std::move(connection));
     std::vector<std::string> names;
     try {
-        for (const auto& entry : dav.listFolder(folder, stop))
-            if (entry.isFolder)
-                names.push_back(entry.name);
+        if (profile.connector == vault::Connector::Cmis) {
+            gateway::CmisConnector cmis(std::move(connection));
+            for (const auto& child : cmis.children(folder, stop))
+                if (child.baseTypeId == "cmis:folder")
+                    names.push_back(child.name);
+        } else {
+            gateway::WebDavConnector dav(std::move(connection));
+            for (const auto& entry : dav.listFolder(folder, stop))
+                if (entry.isFolder)
+                    names.push_back(entry.name);
+        }
     } catch (const gateway::GatewayRejected& e) {
         if (e.status() == 401 || e.status() == 403)
             throw Error(trf("The gateway refused the login of '{}' (HTTP {}). Check the user name and password.",

@@ -102,9 +102,9 @@ int testGatewayConnection(const vault::Profile& profile, const vault::Secret& pa
 
 // Browse folders (the profiles dialog's Browse button, `docdesk-cli profile browse`): the
 // names of the folders directly inside `folder` (slash-separated below the gateway's base URL;
-// empty = the base itself), sorted. Only when the user asked: one listing request (WebDAV:
-// PROPFIND depth 1). Throws like testGatewayConnection; docdesk::Error when the connector
-// cannot list folders.
+// empty = the base itself), sorted. Only when the user asked: WebDAV PROPFIND depth 1, CMIS
+// the folder's children (paged). Throws like testGatewayConnection; docdesk::Error for form
+// upload gateways, which have no folders.
 std::vector<std::string> listGatewayFolders(const vault::Profile& profile, const vault::Secret& password,
                                             const std::string& folder, std::stop_token stop,
                                             const gateway::DebugLogSink& debugLog = {});

@@ -1,8 +1,11 @@
 // docdesk — the desktop application. Start-up: translations, the last session (or a new
 // one), the main window, and the files named on the command line.
 #include "app/common/AppEnvironment.h"
+#include "app/common/LanguagePreference.h"
 #include "app/gui/LatencyProbe.h"
 #include "app/gui/MainFrame.h"
+#include "app/gui/PreferencesDialog.h"
+#include "app/gui/PrivacyDialog.h"
 #include "core/common/Error.h"
 #include "platform/AppDirs.h"
 
@@ -36,22 +39,33 @@ void describeCommandLine(wxCmdLineParser& parser) {
 class DocdeskApp : public wxApp {
 public:
     bool OnInit() override {
-        app::initialise();
-        wxFileTranslationsLoader::AddCatalogLookupPathPrefix(wxString::FromUTF8(app::localeDirectory().string()));
-        locale_.Init(wxLANGUAGE_DEFAULT, wxLOCALE_LOAD_DEFAULT);
-        locale_.AddCatalog("docdesk");
-        if (!wxApp::OnInit())
-            return false;
-        wxInitAllImageHandlers();
-        SetAppName("docdesk");
-        // Settings in the config folder beside the profiles ($XDG_CONFIG_HOME/docdesk/docdesk.conf),
-        // not in ~/.docdesk, so everything docdesk keeps is in the three folders of AppDirs.
+        // Settings first: they hold the language, which the translations below need.
+        // In the config folder beside the profiles ($XDG_CONFIG_HOME/docdesk/docdesk.conf), not
+        // in ~/.docdesk, so everything docdesk keeps is in the folders of AppDirs.
         wxStandardPaths::Get().SetFileLayout(wxStandardPaths::FileLayout_XDG);
         const std::filesystem::path configDir = platform::appDirs().config;
         std::error_code ignored; // without the folder, settings are simply not saved
         std::filesystem::create_directories(configDir, ignored);
         wxConfigBase::Set(new wxFileConfig("docdesk", "", wxString::FromUTF8((configDir / "docdesk.conf").string()), "",
                                            wxCONFIG_USE_LOCAL_FILE));
+        const wxString language = preferredLanguage(); // "" = the system's
+
+        app::initialise();
+        wxFileTranslationsLoader::AddCatalogLookupPathPrefix(wxString::FromUTF8(app::localeDirectory().string()));
+        locale_.Init(wxLANGUAGE_DEFAULT, language.empty() ? wxLOCALE_LOAD_DEFAULT : wxLOCALE_DONT_LOAD_DEFAULT);
+        if (!language.empty()) {
+            // wx reads its catalogs itself, so the chosen language needs no installed system locale.
+            if (!wxTranslations::Get())
+                wxTranslations::Set(new wxTranslations);
+            wxTranslations::Get()->SetLanguage(language);
+            wxTranslations::Get()->AddStdCatalog();
+            app::applyLanguagePreference(language.utf8_string()); // core's tr(), after wxLocale set the locale
+        }
+        locale_.AddCatalog("docdesk");
+        if (!wxApp::OnInit())
+            return false;
+        wxInitAllImageHandlers();
+        SetAppName("docdesk");
 
         std::unique_ptr<journal::Session> session;
         try {
@@ -133,6 +147,7 @@ wxIMPLEMENT_APP_NO_MAIN(docdesk::gui::DocdeskApp);
 // --version and --help are answered before the toolkit starts, so they work without a display
 // (packaging scripts, man-page checks, a terminal over SSH).
 int main(int argc, char** argv) {
+    docdesk::app::installCrashReports("docdesk");
     for (int i = 1; i < argc; ++i) {
         const std::string_view arg = argv[i];
         if (arg == "--version") {
@@ -149,5 +164,10 @@ int main(int argc, char** argv) {
             return 0;
         }
     }
-    return wxEntry(argc, argv);
+    const int status = wxEntry(argc, argv);
+    // Delete Everything on the Privacy page: now that the window, the session and the settings
+    // are closed, nothing writes the files back.
+    if (!docdesk::gui::deleteEverythingIfRequested())
+        return status != 0 ? status : 1;
+    return status;
 }

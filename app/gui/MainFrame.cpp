@@ -7,6 +7,8 @@
 #include "app/gui/PageGridPanel.h"
 #include "app/gui/OutboxPanel.h"
 #include "app/gui/PlanPanel.h"
+#include "app/gui/PreferencesDialog.h"
+#include "app/gui/PrivacyDialog.h"
 #include "app/gui/ProfilesDialog.h"
 #include "capture/files/FileImporter.h"
 #include "core/common/Error.h"
@@ -149,9 +151,22 @@ void MainFrame::buildMenus() {
     documents->AppendSeparator();
     documents->Append(ID_FILE_DOCUMENTS, _("&File Documents\tCtrl+Shift+F"),
                       _("Write the documents as PDF files into the archive folder"));
+    // Preferences and the Privacy page (PreferencesDialog, PrivacyDialog).
+    auto* edit = new wxMenu;
+    edit->Append(wxID_PREFERENCES, _("&Preferences...\tCtrl+,"), _("Language of docdesk (Ctrl+,)"));
+    const int privacyId = help->Append(wxID_ANY, _("&Privacy...\tCtrl+Shift+P"),
+                                       _("What docdesk keeps on this computer: see it, delete it, send crash "
+                                         "reports (Ctrl+Shift+P)"))->GetId();
+    help->AppendSeparator();
+    Bind(wxEVT_MENU, [this](wxCommandEvent&) { showPreferencesDialog(this); }, wxID_PREFERENCES);
+    Bind(wxEVT_MENU, [this](wxCommandEvent&) {
+        if (showPrivacyDialog(this, session_->directory()))
+            Close(true); // Delete Everything: main() deletes once the session is closed
+    }, privacyId);
     help->Append(wxID_ABOUT, _("&About docdesk"));
     auto* bar = new wxMenuBar;
     bar->Append(file, _("&File"));
+    bar->Append(edit, _("&Edit"));
     bar->Append(capture, _("&Capture"));
     bar->Append(view, _("&View"));
     bar->Append(documents, _("&Documents"));

@@ -317,7 +317,7 @@ private:
         std::optional<vault::Secret> password;
         run([&] { password = store_->password(shown_.name); });
         bool remember = false;
-        if (!password && !shown_.user.empty()) {
+        if (!password && shown_.needsSecret()) {
             password = askGatewayPassword(this, shown_, {}, remember);
             if (!password)
                 return;
@@ -417,7 +417,7 @@ private:
         delete_->Enable(!p.name.empty());
         default_->Enable(!p.name.empty());
         test_->Enable(!p.name.empty());
-        browse_->Enable(!p.name.empty() && p.connector == vault::Connector::WebDav);
+        browse_->Enable(!p.name.empty() && p.connector != vault::Connector::HttpForm);
         status_->SetLabel(wxString());
         Layout();
     }

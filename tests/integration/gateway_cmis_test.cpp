@@ -216,6 +216,17 @@ BOOST_AUTO_TEST_CASE(the_outbox_is_delivered_through_the_upload_run_and_a_busy_s
     // Test connection reads the service document with the login.
     BOOST_TEST(app::testGatewayConnection(profileFor(server), vault::Secret(std::string("pa55word")), {}) == 200);
     BOOST_CHECK_THROW(app::testGatewayConnection(profileFor(server), vault::Secret(std::string("nope")), {}), Error);
+
+    // Browse folders (the profiles dialog's button): folders only, sorted, documents left out.
+    server.addFolder("In", "2025");
+    server.addFolder("", "Archive");
+    const vault::Secret password(std::string("pa55word"));
+    BOOST_TEST(app::listGatewayFolders(profileFor(server), password, "", {}) ==
+               (std::vector<std::string>{"Archive", "In"}));
+    BOOST_TEST(app::listGatewayFolders(profileFor(server), password, "In", {}) ==
+               (std::vector<std::string>{"2025", "2026"}));
+    BOOST_TEST(app::listGatewayFolders(profileFor(server), password, "In/2026", {}).empty()); // 4 documents
+    BOOST_CHECK_THROW(app::listGatewayFolders(profileFor(server), vault::Secret(std::string("nope")), "", {}), Error);
 }
 
 BOOST_AUTO_TEST_CASE(a_50_mb_document_is_streamed_and_arrives_byte_for_byte) {

@@ -1,6 +1,8 @@
 #include "tests/support/GuiSupport.h"
 #include "tests/support/TestSupport.h"
 #include <nlohmann/json.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 #include <thread>
 #include <fstream>
 
@@ -53,6 +55,7 @@ std::map<std::string, std::string> appEnvironment(const std::string& display, co
             {"XDG_DATA_HOME", (home / "data").string()},
             {"XDG_CONFIG_HOME", (home / "config").string()},
             {"XDG_CACHE_HOME", (home / "cache").string()},
+            {"XDG_STATE_HOME", (home / "state").string()},
             {"HOME", home.string()},
             {"LANG", "C.UTF-8"},
             {"GTK_A11Y", "none"},
@@ -76,6 +79,30 @@ std::filesystem::path screenshot(const std::string& display, const std::string& 
     const auto file = artifactsDir() / name;
     runOnDisplay({"import", "-window", "root", file.string()}, display);
     return file;
+}
+
+std::string readScreenText(const std::filesystem::path& screenshot, cv::Rect area, const std::string& name) {
+    const cv::Mat img = cv::imread(screenshot.string());
+    if (img.empty())
+        return {};
+    area &= cv::Rect(0, 0, img.cols, img.rows);
+    cv::Mat crop = img(area).clone();
+    cv::resize(crop, crop, {}, 3, 3, cv::INTER_CUBIC);
+    const auto file = artifactsDir() / name;
+    cv::imwrite(file.string(), crop);
+    platform::ChildOptions opts;
+    opts.pipeStdout = true;
+    opts.discardStderr = true;
+    platform::ChildProcess p({"tesseract", file.string(), "stdout"}, opts);
+    std::string text = p.readAll();
+    p.waitFor(std::chrono::seconds(60));
+    return text;
+}
+
+void typeText(const std::string& display, const std::string& window, const std::string& text) {
+    runOnDisplay({"xdotool", "windowfocus", "--sync", window}, display);
+    runOnDisplay({"xdotool", "type", "--clearmodifiers", "--delay", "30", text}, display);
+    std::this_thread::sleep_for(300ms);
 }
 
 std::set<std::filesystem::path> filesBelow(const std::filesystem::path& folder, const std::string& extension) {

@@ -41,6 +41,11 @@ std::string findWindow(const std::string& display, const std::string& titleRegex
 void pressKeys(const std::string& display, const std::string& window, const std::string& keys);
 // A screenshot of the whole display saved as test artefact `name` (a .png name); its path.
 std::filesystem::path screenshot(const std::string& display, const std::string& name);
+// Text read by tesseract from `area` of a screenshot (clipped to the image), scaled up 3 times
+// (it reads small UI text better larger); the crop is kept beside the screenshot as `name`.
+std::string readScreenText(const std::filesystem::path& screenshot, cv::Rect area, const std::string& name);
+// Types `text` into the focused control of `window` (xdotool type).
+void typeText(const std::string& display, const std::string& window, const std::string& text);
 // The files below `folder` (recursively) with this extension, sorted.
 std::set<std::filesystem::path> filesBelow(const std::filesystem::path& folder, const std::string& extension);
 // True once the newest session below `home` has `pages` pages with a stored analysis (CLI).
