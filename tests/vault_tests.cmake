@@ -25,4 +25,7 @@ target_link_libraries(vault_bench PRIVATE docdesk::core docdesk::platform PkgCon
 if(DOCDESK_BUILD_GUI)
   docdesk_add_test(gui_profiles_test SOURCES gui/gui_profiles_test.cpp support/GuiSupport.cpp
                    ../app/gui/ProfilesDialog.cpp LIBS docdesk_app_common docdesk::wx LABELS gui TIMEOUT 120)
+  docdesk_add_test(gui_vault_passphrase_test SOURCES gui/gui_vault_passphrase_test.cpp support/GuiSupport.cpp
+                   LIBS docdesk_profile_cli_test_support LABELS gui TIMEOUT 180)
+  add_dependencies(gui_vault_passphrase_test docdesk docdesk-cli)
 endif()

@@ -36,9 +36,17 @@ const char* const kConnectors[] = {"webdav", "cmis", "http-form"};
 
 // A passphrase typed into a dialog goes into guarded memory at once; the dialog's own copy
 // is overwritten before it is destroyed.
+// (The wxString must outlive the buffer: utf8_str() of a temporary may point into the
+// temporary's own conversion cache, which dies with it. A passphrase typed in the window was
+// read from freed memory that way and never matched.)
+vault::Secret secretOf(const wxString& text) {
+    const wxScopedCharBuffer utf8 = text.utf8_str();
+    return vault::Secret(std::string_view(utf8.data(), utf8.length()));
+}
+
 vault::Secret takeSecret(wxTextCtrl* field) {
-    const wxScopedCharBuffer utf8 = field->GetValue().utf8_str();
-    vault::Secret secret(std::string_view(utf8.data(), utf8.length()));
+    const wxString typed = field->GetValue();
+    vault::Secret secret = secretOf(typed);
     field->ChangeValue(wxString(wxT('x'), field->GetValue().length()));
     field->Clear();
     return secret;
@@ -52,15 +60,13 @@ vault::Secret askPassphraseInDialog(wxWindow* parent, bool newVault) {
                                  _("Profile vault"));
     if (dialog.ShowModal() != wxID_OK)
         throw vault::VaultError(_("The vault was not unlocked.").utf8_string());
-    const wxScopedCharBuffer first = dialog.GetValue().utf8_str();
-    vault::Secret passphrase(std::string_view(first.data(), first.length()));
+    vault::Secret passphrase = secretOf(dialog.GetValue());
     dialog.SetValue(wxString());
     if (newVault) {
         wxPasswordEntryDialog again(parent, _("Repeat the passphrase:"), _("Profile vault"));
         if (again.ShowModal() != wxID_OK)
             throw vault::VaultError(_("The vault was not unlocked.").utf8_string());
-        const wxScopedCharBuffer second = again.GetValue().utf8_str();
-        const bool same = passphrase.equals(vault::Secret(std::string_view(second.data(), second.length())));
+        const bool same = passphrase.equals(secretOf(again.GetValue()));
         again.SetValue(wxString());
         if (!same)
             throw vault::VaultError(_("The two passphrases differ. Nothing was saved.").utf8_string());
