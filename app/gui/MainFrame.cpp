@@ -7,6 +7,7 @@
 #include "app/gui/PageGridPanel.h"
 #include "app/gui/OutboxPanel.h"
 #include "app/gui/PlanPanel.h"
+#include "app/gui/PreviewPanel.h"
 #include "app/gui/ProfilesDialog.h"
 #include "capture/files/FileImporter.h"
 #include "core/common/Error.h"
@@ -20,6 +21,7 @@
 #include <wx/msgdlg.h>
 #include <wx/notebook.h>
 #include <wx/sizer.h>
+#include <wx/splitter.h>
 #include <wx/statusbr.h>
 
 namespace docdesk::gui {
@@ -70,9 +72,15 @@ MainFrame::MainFrame(std::unique_ptr<journal::Session> session)
     SetName("docdesk");
     buildMenus();
     tabs_ = new wxNotebook(this, wxID_ANY);
-    grid_ = new PageGridPanel(tabs_);
+    auto* pagesSplit = new wxSplitterWindow(tabs_, wxID_ANY, wxDefaultPosition, wxDefaultSize, wxSP_LIVE_UPDATE | wxSP_3DSASH);
+    pagesSplit->SetName(_("Pages and preview"));
+    grid_ = new PageGridPanel(pagesSplit);
+    preview_ = new PreviewPanel(pagesSplit);
+    pagesSplit->SetMinimumPaneSize(FromDIP(200));
+    pagesSplit->SetSashGravity(0.5);
+    pagesSplit->SplitVertically(grid_, preview_, FromDIP(560));
     plan_ = new PlanPanel(tabs_, session_.get());
-    tabs_->AddPage(grid_, _("Pages"));
+    tabs_->AddPage(pagesSplit, _("Pages"));
     outbox_ = new OutboxPanel(tabs_);
     tabs_->AddPage(plan_, _("Filing Plan"));
     tabs_->AddPage(outbox_, _("Outbox"));
@@ -84,6 +92,7 @@ MainFrame::MainFrame(std::unique_ptr<journal::Session> session)
             plan_->updateIfStale(grid_->pageCount());
         else if (static_cast<size_t>(e.GetSelection()) == kOutboxTab)
             outbox_->refresh(); // reads the local outbox only
+        updateEditMenu();
         e.Skip();
     });
     auto* sizer = new wxBoxSizer(wxVERTICAL);
@@ -102,6 +111,7 @@ MainFrame::MainFrame(std::unique_ptr<journal::Session> session)
     SetDropTarget(new FileDropTarget(this));
     Bind(wxEVT_CLOSE_WINDOW, &MainFrame::onClose, this);
     grid_->setPages(session_->pages());
+    startEditing();
     updateTitle();
     showPageCount();
     const auto& rec = session_->recovery();
@@ -152,6 +162,7 @@ void MainFrame::buildMenus() {
     help->Append(wxID_ABOUT, _("&About docdesk"));
     auto* bar = new wxMenuBar;
     bar->Append(file, _("&File"));
+    buildEditMenu(bar);
     bar->Append(capture, _("&Capture"));
     bar->Append(view, _("&View"));
     bar->Append(documents, _("&Documents"));
@@ -291,9 +302,11 @@ void MainFrame::onNewSession(wxCommandEvent&) {
         const bool watching = watcher_.joinable();
         stopWatching();
         importers_.clear();
+        edits_.reset(); // the old session's edits are written out first
         plan_->setSession(fresh.get());
         session_ = std::move(fresh);
         grid_->setPages({});
+        startEditing();
         updateTitle();
         showPageCount();
         SetStatusText(_("Started a new session. The previous one is kept."));
