@@ -78,7 +78,7 @@ MainFrame::MainFrame(std::unique_ptr<journal::Session> session)
     preview_ = new PreviewPanel(pagesSplit);
     pagesSplit->SetMinimumPaneSize(FromDIP(200));
     pagesSplit->SetSashGravity(0.5);
-    pagesSplit->SplitVertically(grid_, preview_, FromDIP(560));
+    pagesSplit->SplitVertically(grid_, preview_, FromDIP(600)); // three columns of thumbnails
     plan_ = new PlanPanel(tabs_, session_.get());
     tabs_->AddPage(pagesSplit, _("Pages"));
     outbox_ = new OutboxPanel(tabs_);

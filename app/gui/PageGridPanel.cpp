@@ -28,6 +28,7 @@ PageGridPanel::PageGridPanel(wxWindow* parent)
     Bind(wxEVT_PAINT, &PageGridPanel::onPaint, this);
     Bind(wxEVT_SIZE, &PageGridPanel::onSize, this);
     Bind(wxEVT_LEFT_DOWN, &PageGridPanel::onLeftDown, this);
+    Bind(wxEVT_LEFT_DCLICK, &PageGridPanel::onLeftDown, this);
     Bind(wxEVT_MOTION, &PageGridPanel::onMotion, this);
     Bind(wxEVT_LEFT_UP, &PageGridPanel::onLeftUp, this);
     Bind(wxEVT_KEY_DOWN, &PageGridPanel::onKeyDown, this);

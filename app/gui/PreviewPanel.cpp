@@ -64,7 +64,8 @@ private:
     wxBitmap bitmap_;
     double bmpScale_ = 0, bmpOx_ = 0, bmpOy_ = 0;
     std::string error_;
-    std::uint64_t serial_ = 0;
+    std::uint64_t serial_ = 0;      // of the last request
+    std::uint64_t shownSerial_ = 0; // of the image shown
     Drag drag_ = Drag::None;
     int corner_ = -1;
     wxPoint last_;
@@ -96,8 +97,11 @@ PreviewCanvas::PreviewCanvas(wxWindow* parent)
           // The canvas outlives the renderer (a member); wx drops calls queued for a window
           // that is gone.
           CallAfter([this, img = std::move(img)]() mutable {
-              if (img.serial != serial_ || !page_ || img.pageId != page_->id)
-                  return; // a newer request is on its way
+              // An older image of the same page still helps while a newer one is made (panning).
+              if (!page_ || img.pageId != page_->id || img.serial <= shownSerial_ ||
+                  (img.error.empty() && img.version != PreviewRenderer::versionOf(*page_, result_)))
+                  return;
+              shownSerial_ = img.serial;
               error_ = img.error;
               if (!img.error.empty()) {
                   bitmap_ = wxBitmap();
@@ -107,12 +111,17 @@ PreviewCanvas::PreviewCanvas(wxWindow* parent)
               imageW_ = img.imageWidth;
               imageH_ = img.imageHeight;
               imageVersion_ = img.version;
-              if (fit_ || scale_ <= 0) {
+              if (scale_ <= 0 || (fit_ && img.serial == serial_)) {
                   scale_ = img.scale;
                   ox_ = img.originX;
                   oy_ = img.originY;
                   if (onZoomChanged)
                       onZoomChanged();
+              } else if (img.serial == serial_) {
+                  const double ox = ox_, oy = oy_;
+                  clampOrigin(); // the size is known now: keep the view on the page
+                  if (ox != ox_ || oy != oy_)
+                      requestRender();
               }
               bitmap_ = toBitmap(img.view);
               bmpScale_ = img.scale;
@@ -122,7 +131,9 @@ PreviewCanvas::PreviewCanvas(wxWindow* parent)
           });
       }) {
     SetName(_("Page preview"));
-    SetToolTip(_("Ctrl+wheel or +/- to zoom, drag or scroll to move; drag a corner of the outline to crop"));
+    // No tooltip on the canvas: it would cover the page being looked at. The hint is the
+    // accessible description instead.
+    SetHelpText(_("Ctrl+wheel or +/- to zoom, drag or scroll to move; drag a corner of the outline to crop"));
     SetBackgroundStyle(wxBG_STYLE_PAINT);
     Bind(wxEVT_PAINT, &PreviewCanvas::onPaint, this);
     Bind(wxEVT_SIZE, [this](wxSizeEvent& e) {
@@ -133,6 +144,7 @@ PreviewCanvas::PreviewCanvas(wxWindow* parent)
         e.Skip();
     });
     Bind(wxEVT_LEFT_DOWN, &PreviewCanvas::onMouse, this);
+    Bind(wxEVT_LEFT_DCLICK, &PreviewCanvas::onMouse, this);
     Bind(wxEVT_LEFT_UP, &PreviewCanvas::onMouse, this);
     Bind(wxEVT_MIDDLE_DOWN, &PreviewCanvas::onMouse, this);
     Bind(wxEVT_MIDDLE_UP, &PreviewCanvas::onMouse, this);
@@ -368,9 +380,9 @@ void PreviewCanvas::onMouse(wxMouseEvent& e) {
         }
         return;
     }
-    if (e.LeftDown() || e.MiddleDown()) {
+    if (e.LeftDown() || e.LeftDClick() || e.MiddleDown()) {
         SetFocus();
-        corner_ = e.LeftDown() ? cornerAt(p) : -1;
+        corner_ = e.MiddleDown() ? -1 : cornerAt(p);
         drag_ = corner_ >= 0 ? Drag::Corner : Drag::Pan;
         if (drag_ == Drag::Corner) {
             bool isCrop = false;
