@@ -77,7 +77,7 @@ MainFrame::MainFrame(std::unique_ptr<journal::Session> session)
     grid_ = new PageGridPanel(pagesSplit);
     preview_ = new PreviewPanel(pagesSplit);
     pagesSplit->SetMinimumPaneSize(FromDIP(200));
-    pagesSplit->SetSashGravity(0.5);
+    pagesSplit->SetSashGravity(0.0); // a wider window gives the preview more room
     pagesSplit->SplitVertically(grid_, preview_, FromDIP(600)); // three columns of thumbnails
     plan_ = new PlanPanel(tabs_, session_.get());
     tabs_->AddPage(pagesSplit, _("Pages"));
