@@ -73,6 +73,7 @@ void MainFrame::startEditing() {
     grid_->onMoveRequested = [this](std::vector<std::int64_t> ids, int before) {
         editPages(app::movePages(std::move(ids), before));
     };
+    grid_->onShiftRequested = [this](int step) { editPages(app::shiftPages(grid_->selectedPageIds(), step)); };
     preview_->onCropChanged = [this](std::int64_t id, std::optional<Quad> corners) {
         editPages(app::cropPage(id, corners));
     };

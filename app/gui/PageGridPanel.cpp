@@ -317,6 +317,13 @@ void PageGridPanel::onKeyDown(wxKeyEvent& event) {
         event.Skip(); // Delete, Ctrl+A, Alt+arrows... are the Edit menu's
         return;
     }
+    const bool moveKeys = event.AltDown() || (event.ControlDown() && event.ShiftDown());
+    if (moveKeys && (event.GetKeyCode() == WXK_LEFT || event.GetKeyCode() == WXK_RIGHT)) {
+        // Handled here rather than by the menu's accelerator, which GTK does not always see.
+        if (onShiftRequested)
+            onShiftRequested(event.GetKeyCode() == WXK_LEFT ? -1 : +1);
+        return;
+    }
     if (event.AltDown()) {
         event.Skip();
         return;

@@ -40,6 +40,8 @@ public:
     std::function<void()> onSelectionChanged;
     // The selected pages (session order) dragged before the page at this index.
     std::function<void(std::vector<std::int64_t>, int)> onMoveRequested;
+    // Alt+Left/Right or Ctrl+Shift+Left/Right: the selection one place earlier (-1) or later (+1).
+    std::function<void(int)> onShiftRequested;
 
 private:
     wxCoord OnGetRowHeight(size_t row) const override;
