@@ -286,6 +286,7 @@ PageEditQueue::~PageEditQueue() {
 void PageEditQueue::perform(std::unique_ptr<PageEdit> edit) { push({Kind::Perform, std::move(edit)}); }
 void PageEditQueue::undo() { push({Kind::Undo, nullptr}); }
 void PageEditQueue::redo() { push({Kind::Redo, nullptr}); }
+void PageEditQueue::refresh() { push({Kind::Refresh, nullptr}); }
 
 bool PageEditQueue::busy() const {
     std::lock_guard g(mutex_);
@@ -333,6 +334,8 @@ void PageEditQueue::run() {
                     out.done = trf("Redo {}", name);
                 break;
             }
+            case Kind::Refresh:
+                break;
             }
         } catch (const std::exception& e) {
             out.error = e.what();

@@ -97,11 +97,13 @@ public:
     void perform(std::unique_ptr<PageEdit> edit);
     void undo();
     void redo();
+    // Only reports the session's pages (e.g. after the plan stored analysis results).
+    void refresh();
     // True while requests are queued or running.
     bool busy() const;
 
 private:
-    enum class Kind { Perform, Undo, Redo };
+    enum class Kind { Perform, Undo, Redo, Refresh };
     struct Request {
         Kind kind;
         std::unique_ptr<PageEdit> edit;

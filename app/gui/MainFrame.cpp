@@ -92,6 +92,8 @@ MainFrame::MainFrame(std::unique_ptr<journal::Session> session)
             plan_->updateIfStale(grid_->pageCount());
         else if (static_cast<size_t>(e.GetSelection()) == kOutboxTab)
             outbox_->refresh(); // reads the local outbox only
+        else if (static_cast<size_t>(e.GetSelection()) == kPagesTab)
+            refreshPages();
         updateEditMenu();
         e.Skip();
     });

@@ -59,6 +59,7 @@ private:
     void editPages(std::unique_ptr<app::PageEdit> edit);
     void onPagesEdited(app::PageEditQueue::Outcome outcome);
     void updateEditMenu();
+    void refreshPages();
 
     LatencyProbe latencyProbe_; // reports UI stalls when DOCDESK_UI_LATENCY_LOG is set
     std::unique_ptr<journal::Session> session_;

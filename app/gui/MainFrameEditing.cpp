@@ -92,7 +92,9 @@ void MainFrame::onPagesEdited(app::PageEditQueue::Outcome outcome) {
     redoName_ = outcome.redoName;
     if (!outcome.error.empty()) {
         wxMessageBox(wxString::FromUTF8(outcome.error), _("The pages cannot be changed"), wxOK | wxICON_ERROR, this);
-    } else if (!outcome.done.empty()) {
+    } else if (outcome.done.empty()) {
+        grid_->updatePages(std::move(outcome.pages)); // a refresh: new analysis results, nothing edited
+    } else {
         // Pages that come back (an undone delete) are selected, so the user sees them.
         std::set<std::int64_t> before;
         const size_t count = grid_->pageCount();
@@ -110,6 +112,13 @@ void MainFrame::onPagesEdited(app::PageEditQueue::Outcome outcome) {
         SetStatusText(wxString::FromUTF8(outcome.done));
     }
     updateEditMenu();
+}
+
+// The Pages tab shows the session as it is now (the plan may have stored analysis results,
+// which the preview draws); read on the edit queue's thread, like every session access here.
+void MainFrame::refreshPages() {
+    if (edits_)
+        edits_->refresh();
 }
 
 void MainFrame::updateEditMenu() {

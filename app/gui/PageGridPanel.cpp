@@ -80,7 +80,14 @@ void PageGridPanel::updatePages(std::vector<PageRecord> pages) {
 
 void PageGridPanel::appendPages(const std::vector<PageRecord>& pages) {
     const bool wasEmpty = pages_.empty();
-    pages_.insert(pages_.end(), pages.begin(), pages.end());
+    // An edit's report may have brought these pages already (it read the session after they
+    // were stored): each page is shown once.
+    std::set<std::int64_t> known;
+    for (const auto& p : pages_)
+        known.insert(p.id);
+    for (const auto& p : pages)
+        if (!known.count(p.id))
+            pages_.push_back(p);
     updateRowCount();
     if (wasEmpty && !pages_.empty()) {
         current_ = anchor_ = 0;

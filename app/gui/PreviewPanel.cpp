@@ -341,7 +341,12 @@ Quad PreviewCanvas::outline(bool* isCrop) const {
         Quad q = *suggestion_; // analysis pixels to decoded pixels (the same unless the dpi differs)
         for (auto& c : q)
             c = {c.x * s.x / analysisSize_.x, c.y * s.y / analysisSize_.y};
-        return q;
+        // A small find (a label, a code) is not what a crop would start from: the page is.
+        double twiceArea = 0;
+        for (size_t i = 0; i < 4; ++i)
+            twiceArea += q[i].x * q[(i + 1) % 4].y - q[(i + 1) % 4].x * q[i].y;
+        if (std::abs(twiceArea) / 2 >= 0.15 * s.x * s.y)
+            return q;
     }
     return Quad{{{0, 0}, {s.x, 0}, {s.x, s.y}, {0, s.y}}};
 }
@@ -490,7 +495,7 @@ void PreviewCanvas::onPaint(wxPaintEvent&) {
         dc.DrawPolygon(4, pts);
         const wxString label = wxString::FromUTF8(b.text) + " (" + wxString::FromUTF8(b.format) + ")";
         const wxSize ext = dc.GetTextExtent(label);
-        const int lx = std::min({pts[0].x, pts[1].x, pts[2].x, pts[3].x});
+        const int lx = std::max(0, std::min(std::min({pts[0].x, pts[1].x, pts[2].x, pts[3].x}), size.x - ext.x - 6));
         const int ly = std::max({pts[0].y, pts[1].y, pts[2].y, pts[3].y}) + 3;
         dc.SetPen(*wxTRANSPARENT_PEN);
         dc.SetBrush(wxBrush(wxColour(0, 120, 40)));

@@ -6,7 +6,9 @@
 // of the outline are dragged inwards (a crop, undone with Ctrl+Z and redone with Ctrl+Y).
 // After each step the session is read through docdesk-cli; the thumbnails on screenshots
 // must show the turn. Finally the pages are planned and filed (Ctrl+2, Ctrl+Shift+F) and the
-// PDF's page sizes must show the turn and the crop. Screenshots are kept as test artefacts.
+// PDF's page sizes must show the turn and the crop. Back on the Pages tab, the preview of a
+// fifth page with a QR code outlines the code and shows its value (the analysis the plan
+// stored). Screenshots are kept as test artefacts.
 #include "platform/ChildProcess.h"
 #include "tests/support/GuiSupport.h"
 #include "tests/support/TestSupport.h"
@@ -161,6 +163,7 @@ BOOST_AUTO_TEST_CASE(pages_are_turned_deleted_restored_moved_and_cropped_in_the_
     test::writeTestImage(home / "green.png", W, H, kGreen[0], kGreen[1], kGreen[2]);
     test::writeTestImage(home / "blue.png", W, H, kBlue[0], kBlue[1], kBlue[2]);
     test::writeTestImage(home / "purple.png", W, H, kPurple[0], kPurple[1], kPurple[2]);
+    test::writeBatchPage(home / "code.jpg", 5, "INVOICE-42", "QRCode"); // for the barcode outline
     const fs::path archive = home / "archive";
     fs::create_directories(home / "config" / "docdesk");
     std::ofstream(home / "config" / "docdesk" / "docdesk.conf") << "[plan]\narchive=" << archive.string() << "\n";
@@ -174,12 +177,13 @@ BOOST_AUTO_TEST_CASE(pages_are_turned_deleted_restored_moved_and_cropped_in_the_
     opts.environment["DOCDESK_UI_LATENCY_LOG"] = latencyLog.string();
     // One file at a time, so the session order is the command line's.
     platform::ChildProcess app({test::guiPath().string(), "--new-session", (home / "red.png").string(),
-                                (home / "green.png").string(), (home / "blue.png").string(), (home / "purple.png").string()},
+                                (home / "green.png").string(), (home / "blue.png").string(), (home / "purple.png").string(),
+                                (home / "code.jpg").string()},
                                opts);
     Ui ui{x.display(), test::findWindow(x.display(), "^docdesk")};
     BOOST_REQUIRE(!ui.window.empty());
-    auto pages = waitForSession(home.path(), [](const json& p) { return p.size() == 4; }, 30s);
-    BOOST_REQUIRE_EQUAL(pages.size(), 4u);
+    auto pages = waitForSession(home.path(), [](const json& p) { return p.size() == 5; }, 30s);
+    BOOST_REQUIRE_EQUAL(pages.size(), 5u);
     const auto firstOrder = order(pages);
     BOOST_TEST_MESSAGE("order: " << firstOrder[0] << " " << firstOrder[1] << " " << firstOrder[2] << " " << firstOrder[3]);
 
@@ -200,13 +204,13 @@ BOOST_AUTO_TEST_CASE(pages_are_turned_deleted_restored_moved_and_cropped_in_the_
     BOOST_REQUIRE(green.has_value());
     ui.click(centre(*green));
     ui.keys("Delete");
-    pages = waitForSession(home.path(), [](const json& p) { return p.size() == 3; });
-    BOOST_TEST(pages.size() == 3u);
+    pages = waitForSession(home.path(), [](const json& p) { return p.size() == 4; });
+    BOOST_TEST(pages.size() == 4u);
     BOOST_TEST(pageNamed(pages, "green").is_null());
     ui.shot("gui-page-edit-3-deleted.png");
     ui.keys("ctrl+z");
-    pages = waitForSession(home.path(), [](const json& p) { return p.size() == 4; });
-    BOOST_TEST((order(pages) == std::vector<std::string>{"red", "green", "blue", "purple"}));
+    pages = waitForSession(home.path(), [](const json& p) { return p.size() == 5; });
+    BOOST_TEST((order(pages) == std::vector<std::string>{"red", "green", "blue", "purple", "code"}));
 
     // 3. Drag the purple page in front of the red one.
     auto shot = ui.shot("gui-page-edit-4-before-drag.png");
@@ -216,8 +220,8 @@ BOOST_AUTO_TEST_CASE(pages_are_turned_deleted_restored_moved_and_cropped_in_the_
     BOOST_REQUIRE(redNow.has_value());
     ui.click(centre(*purple));
     ui.drag(centre(*purple), {redNow->x + 4, redNow->y + redNow->height / 2});
-    pages = waitForSession(home.path(), [](const json& p) { return order(p).size() == 4 && order(p)[0] == "purple"; });
-    BOOST_TEST((order(pages) == std::vector<std::string>{"purple", "red", "green", "blue"}));
+    pages = waitForSession(home.path(), [](const json& p) { return order(p).size() == 5 && order(p)[0] == "purple"; });
+    BOOST_TEST((order(pages) == std::vector<std::string>{"purple", "red", "green", "blue", "code"}));
     ui.shot("gui-page-edit-5-dragged.png");
 
     // 4. The blue page in the preview: drag the top-left and bottom-right corners inwards.
@@ -269,26 +273,35 @@ BOOST_AUTO_TEST_CASE(pages_are_turned_deleted_restored_moved_and_cropped_in_the_
     });
     BOOST_TEST(pageNamed(pages, "blue")["transforms"]["crop"][2][0].get<double>() < W * 0.9);
     BOOST_TEST(pageNamed(pages, "red")["transforms"].value("rotation", 0) == 90);
-    BOOST_TEST((order(pages) == std::vector<std::string>{"purple", "red", "green", "blue"}));
+    BOOST_TEST((order(pages) == std::vector<std::string>{"purple", "red", "green", "blue", "code"}));
 
     // 5. Plan and file: one PDF, the pages in the new order, the red one landscape, the blue one cut.
     ui.keys("ctrl+2");
     bool analysed = false;
-    for (int i = 0; i < 120 && !(analysed = test::allPagesAnalysed(home.path(), 4)); ++i)
+    for (int i = 0; i < 120 && !(analysed = test::allPagesAnalysed(home.path(), 5)); ++i)
         std::this_thread::sleep_for(250ms);
     BOOST_REQUIRE_MESSAGE(analysed, "the pages were not analysed within 30 s");
+    BOOST_REQUIRE(test::allPagesAnalysed(home.path(), 5));
     std::this_thread::sleep_for(1500ms);
     ui.keys("ctrl+shift+f");
     std::set<fs::path> pdfs;
-    for (int i = 0; i < 120 && pdfs.empty(); ++i) {
+    int filedPages = 0;
+    for (int i = 0; i < 120 && filedPages < 5; ++i) {
         std::this_thread::sleep_for(250ms);
         pdfs = test::filesBelow(archive, ".pdf");
+        filedPages = 0;
+        for (const auto& pdf : pdfs)
+            filedPages += std::max(0, test::pdfPageCount(pdf));
     }
     std::this_thread::sleep_for(500ms);
     ui.shot("gui-page-edit-9-filed.png");
-    BOOST_REQUIRE_EQUAL(pdfs.size(), 1u);
-    const auto sizes = pdfPageSizes(*pdfs.begin());
-    BOOST_REQUIRE_EQUAL(sizes.size(), 4u);
+    BOOST_REQUIRE_EQUAL(filedPages, 5);
+    // The four coloured pages make one document (the code page may start one of its own).
+    std::vector<PdfPage> sizes;
+    for (const auto& pdf : pdfs)
+        if (auto s = pdfPageSizes(pdf); s.size() >= 4)
+            sizes = s;
+    BOOST_REQUIRE_GE(sizes.size(), 4u);
     const PdfPage plain = sizes[0]; // purple, untouched
     BOOST_TEST(plain.height > plain.width);
     BOOST_TEST(std::abs(sizes[1].width - plain.height) < 2, "the turned page is " << sizes[1].width << " wide");
@@ -296,6 +309,26 @@ BOOST_AUTO_TEST_CASE(pages_are_turned_deleted_restored_moved_and_cropped_in_the_
     BOOST_TEST(sizes[3].width < plain.width * 0.92, "the cropped page is " << sizes[3].width << " wide");
     BOOST_TEST(sizes[3].height < plain.height * 0.92, "the cropped page is " << sizes[3].height << " high");
     BOOST_TEST(sizes[3].width > plain.width * 0.5);
+
+    // 6. Back on the Pages tab the analysis is there: the code page's preview outlines its
+    // QR code and shows its value (green outline and label).
+    ui.keys("ctrl+1");
+    std::this_thread::sleep_for(1s);
+    const auto blueAgain = thumbnailOf(ui.shot("gui-page-edit-10-pages-again.png"), kBlue);
+    BOOST_REQUIRE(blueAgain.has_value());
+    ui.click(centre(*blueAgain));
+    ui.keys("Right"); // the next page: the code page
+    int outline = 0;
+    for (int i = 0; i < 30 && outline < 150; ++i) {
+        std::this_thread::sleep_for(300ms);
+        const cv::Mat img = ui.shot("gui-page-edit-11-barcode.png");
+        if (img.empty())
+            continue;
+        const cv::Mat previewSide = img(cv::Rect(img.cols / 2, 0, img.cols / 2, img.rows));
+        outline = test::countColour(previewSide, {60, 170, 0}, 25) + test::countColour(previewSide, {40, 120, 0}, 25);
+    }
+    BOOST_TEST_MESSAGE("barcode outline and label pixels: " << outline);
+    BOOST_TEST(outline >= 150, "no barcode outline in the preview of the code page");
 
     ui.keys("ctrl+q");
     const auto status = app.waitFor(15s);
