@@ -1,8 +1,13 @@
 #include "app/gui/ThumbnailLoader.h"
 
 #include "core/common/Error.h"
+#include "core/export/PageRenderer.h"
 #include "core/imaging/PageDecoder.h"
 #include "core/model/PageTransforms.h"
+
+#include <algorithm>
+#include <cstring>
+#include <opencv2/imgproc.hpp>
 
 namespace docdesk::gui {
 namespace {
@@ -50,6 +55,39 @@ RgbImage withEdits(RgbImage image, const std::string& transformsJson) {
     return turned(image, t.rotation);
 }
 
+// A cropped or deskewed page as it will be filed, made small: the whole page is decoded and
+// warped (slower than the thumbnail decoder, but on a loader thread, and only for such pages).
+RgbImage editedThumbnail(const PageRecord& page, int maxEdge) {
+    const auto raster = output::renderRaster(output::pageSource(page));
+    const cv::Mat packed(raster.height, raster.width, raster.channels == 3 ? CV_8UC3 : CV_8UC1,
+                         const_cast<std::uint8_t*>(raster.pixels.data()));
+    const double scale = std::min(1.0, double(maxEdge) / std::max(raster.width, raster.height));
+    cv::Mat small;
+    cv::resize(packed, small, cv::Size(std::max(1, int(raster.width * scale)), std::max(1, int(raster.height * scale))), 0, 0,
+               cv::INTER_AREA);
+    cv::Mat rgb;
+    if (small.channels() == 1)
+        cv::cvtColor(small, rgb, cv::COLOR_GRAY2RGB);
+    else
+        rgb = small;
+    RgbImage out;
+    out.width = rgb.cols;
+    out.height = rgb.rows;
+    out.pixels.resize(size_t(rgb.cols) * size_t(rgb.rows) * 3);
+    for (int y = 0; y < rgb.rows; ++y)
+        std::memcpy(out.pixels.data() + size_t(y) * size_t(rgb.cols) * 3, rgb.ptr(y), size_t(rgb.cols) * 3);
+    return out;
+}
+
+bool movesPixels(const std::string& transformsJson) {
+    try {
+        const auto t = PageTransforms::parse(transformsJson);
+        return t.crop.has_value() || t.deskewDegrees != 0;
+    } catch (const std::exception&) {
+        return false;
+    }
+}
+
 } // namespace
 
 ThumbnailLoader::ThumbnailLoader(int maxEdge, Callback onReady, int threads)
@@ -95,9 +133,12 @@ void ThumbnailLoader::run(std::stop_token stop) {
         RgbImage image;
         std::string error;
         try {
-            image = withEdits(imaging::renderThumbnail(page.originalFile, imaging::kindFromMimeType(page.mediaType),
-                                                       page.sourcePage - 1, maxEdge_),
-                              page.transformsJson);
+            if (movesPixels(page.transformsJson))
+                image = editedThumbnail(page, maxEdge_);
+            else
+                image = withEdits(imaging::renderThumbnail(page.originalFile, imaging::kindFromMimeType(page.mediaType),
+                                                           page.sourcePage - 1, maxEdge_),
+                                  page.transformsJson);
         } catch (const std::exception& e) {
             error = e.what();
         }

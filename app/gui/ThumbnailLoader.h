@@ -2,8 +2,9 @@
 // Makes page thumbnails on background threads. Requests for pages the user is looking at
 // jump the queue (last requested, first served); results are handed to a callback on the
 // worker thread, which the GUI forwards to the UI thread. wx-free, so it is testable alone.
-// A thumbnail shows the page's rotation and grey modes; each result names the transforms it
-// was made for, so a thumbnail made before an edit is never taken for the edited page.
+// A thumbnail shows the page's edits (rotation and grey modes; crop and deskew too, by
+// rendering the page as it will be filed); each result names the transforms it was made for,
+// so a thumbnail made before an edit is never taken for the edited page.
 #include "core/model/Image.h"
 #include "core/model/Page.h"
 

@@ -316,6 +316,12 @@ BOOST_AUTO_TEST_CASE(pages_are_turned_deleted_restored_moved_and_cropped_in_the_
     std::this_thread::sleep_for(1s);
     const auto blueAgain = thumbnailOf(ui.shot("gui-page-edit-10-pages-again.png"), kBlue);
     BOOST_REQUIRE(blueAgain.has_value());
+    // The thumbnail shows the crop: the shape of the filed page, not of the original.
+    const double thumbShape = double(blueAgain->width) / blueAgain->height;
+    BOOST_TEST_MESSAGE("cropped thumbnail " << blueAgain->width << "x" << blueAgain->height << ", filed page "
+                                            << sizes[3].width << "x" << sizes[3].height);
+    BOOST_TEST(std::abs(thumbShape - sizes[3].width / sizes[3].height) < 0.03);
+    BOOST_TEST(std::abs(thumbShape - double(W) / H) > 0.03);
     ui.click(centre(*blueAgain));
     ui.keys("Right"); // the next page: the code page
     int outline = 0;
