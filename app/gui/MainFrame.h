@@ -68,6 +68,8 @@ private:
     PageGridPanel* grid_ = nullptr;
     PreviewPanel* preview_ = nullptr;
     std::string undoName_, redoName_; // what Undo and Redo would do; empty: nothing
+    int editGeneration_ = 0;          // reports of an earlier session's queue are ignored
+    bool followUpRefresh_ = false;    // a report crossed pages arriving: read the session again
     PlanPanel* plan_ = nullptr;
     OutboxPanel* outbox_ = nullptr;
     wxGauge* gauge_ = nullptr; // in the status bar while an import runs

@@ -63,8 +63,13 @@ void MainFrame::buildEditMenu(wxMenuBar* bar) {
 void MainFrame::startEditing() {
     undoName_.clear();
     redoName_.clear();
-    edits_ = std::make_unique<app::PageEditQueue>(*session_, [this](app::PageEditQueue::Outcome outcome) {
-        CallAfter([this, outcome = std::move(outcome)]() mutable { onPagesEdited(std::move(outcome)); });
+    followUpRefresh_ = false;
+    edits_ = std::make_unique<app::PageEditQueue>(*session_, [this, generation = ++editGeneration_](
+                                                                 app::PageEditQueue::Outcome outcome) {
+        CallAfter([this, generation, outcome = std::move(outcome)]() mutable {
+            if (generation == editGeneration_) // not a report about the previous session
+                onPagesEdited(std::move(outcome));
+        });
     });
     grid_->onSelectionChanged = [this] {
         preview_->showPage(grid_->currentPage());
@@ -110,6 +115,14 @@ void MainFrame::onPagesEdited(app::PageEditQueue::Outcome outcome) {
         plan_->pagesEdited();
         showPageCount();
         SetStatusText(wxString::FromUTF8(outcome.done));
+    }
+    // While pages arrive (import, hot folder) a report may have been read just before a page
+    // was stored whose arrival the grid has shown already: read once more to show it again.
+    if (followUpRefresh_)
+        followUpRefresh_ = false;
+    else if (outcome.error.empty() && (importsRunning_ > 0 || watcher_.joinable())) {
+        followUpRefresh_ = true;
+        edits_->refresh();
     }
     updateEditMenu();
 }
