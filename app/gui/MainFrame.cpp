@@ -9,6 +9,7 @@
 #include "app/gui/PlanPanel.h"
 #include "app/gui/PreferencesDialog.h"
 #include "app/gui/PrivacyDialog.h"
+#include "app/gui/PreviewPanel.h"
 #include "app/gui/ProfilesDialog.h"
 #include "capture/files/FileImporter.h"
 #include "core/common/Error.h"
@@ -22,6 +23,7 @@
 #include <wx/msgdlg.h>
 #include <wx/notebook.h>
 #include <wx/sizer.h>
+#include <wx/splitter.h>
 #include <wx/statusbr.h>
 
 namespace docdesk::gui {
@@ -72,9 +74,15 @@ MainFrame::MainFrame(std::unique_ptr<journal::Session> session)
     SetName("docdesk");
     buildMenus();
     tabs_ = new wxNotebook(this, wxID_ANY);
-    grid_ = new PageGridPanel(tabs_);
+    auto* pagesSplit = new wxSplitterWindow(tabs_, wxID_ANY, wxDefaultPosition, wxDefaultSize, wxSP_LIVE_UPDATE | wxSP_3DSASH);
+    pagesSplit->SetName(_("Pages and preview"));
+    grid_ = new PageGridPanel(pagesSplit);
+    preview_ = new PreviewPanel(pagesSplit);
+    pagesSplit->SetMinimumPaneSize(FromDIP(200));
+    pagesSplit->SetSashGravity(0.0); // a wider window gives the preview more room
+    pagesSplit->SplitVertically(grid_, preview_, FromDIP(600)); // three columns of thumbnails
     plan_ = new PlanPanel(tabs_, session_.get());
-    tabs_->AddPage(grid_, _("Pages"));
+    tabs_->AddPage(pagesSplit, _("Pages"));
     outbox_ = new OutboxPanel(tabs_);
     tabs_->AddPage(plan_, _("Filing Plan"));
     tabs_->AddPage(outbox_, _("Outbox"));
@@ -86,6 +94,9 @@ MainFrame::MainFrame(std::unique_ptr<journal::Session> session)
             plan_->updateIfStale(grid_->pageCount());
         else if (static_cast<size_t>(e.GetSelection()) == kOutboxTab)
             outbox_->refresh(); // reads the local outbox only
+        else if (static_cast<size_t>(e.GetSelection()) == kPagesTab)
+            refreshPages();
+        updateEditMenu();
         e.Skip();
     });
     auto* sizer = new wxBoxSizer(wxVERTICAL);
@@ -104,6 +115,7 @@ MainFrame::MainFrame(std::unique_ptr<journal::Session> session)
     SetDropTarget(new FileDropTarget(this));
     Bind(wxEVT_CLOSE_WINDOW, &MainFrame::onClose, this);
     grid_->setPages(session_->pages());
+    startEditing();
     updateTitle();
     showPageCount();
     const auto& rec = session_->recovery();
@@ -151,9 +163,7 @@ void MainFrame::buildMenus() {
     documents->AppendSeparator();
     documents->Append(ID_FILE_DOCUMENTS, _("&File Documents\tCtrl+Shift+F"),
                       _("Write the documents as PDF files into the archive folder"));
-    // Preferences and the Privacy page (PreferencesDialog, PrivacyDialog).
-    auto* edit = new wxMenu;
-    edit->Append(wxID_PREFERENCES, _("&Preferences...\tCtrl+,"), _("Language of docdesk (Ctrl+,)"));
+    // The Privacy page (PrivacyDialog); Preferences goes to the end of the Edit menu below.
     const int privacyId = help->Append(wxID_ANY, _("&Privacy...\tCtrl+Shift+P"),
                                        _("What docdesk keeps on this computer: see it, delete it, send crash "
                                          "reports (Ctrl+Shift+P)"))->GetId();
@@ -166,7 +176,9 @@ void MainFrame::buildMenus() {
     help->Append(wxID_ABOUT, _("&About docdesk"));
     auto* bar = new wxMenuBar;
     bar->Append(file, _("&File"));
-    bar->Append(edit, _("&Edit"));
+    wxMenu* edit = buildEditMenu(bar); // page edits (MainFrameEditing.cpp)
+    edit->AppendSeparator();
+    edit->Append(wxID_PREFERENCES, _("&Preferences...\tCtrl+,"), _("Language of docdesk (Ctrl+,)"));
     bar->Append(capture, _("&Capture"));
     bar->Append(view, _("&View"));
     bar->Append(documents, _("&Documents"));
@@ -306,9 +318,11 @@ void MainFrame::onNewSession(wxCommandEvent&) {
         const bool watching = watcher_.joinable();
         stopWatching();
         importers_.clear();
+        edits_.reset(); // the old session's edits are written out first
         plan_->setSession(fresh.get());
         session_ = std::move(fresh);
         grid_->setPages({});
+        startEditing();
         updateTitle();
         showPageCount();
         SetStatusText(_("Started a new session. The previous one is kept."));

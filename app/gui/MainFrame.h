@@ -1,6 +1,7 @@
 #pragma once
 // The main window: menu, page grid and status bar. Event handlers translate the event and
 // hand the work to core/capture on a background thread; results come back via CallAfter.
+#include "app/common/PageEdits.h"
 #include "app/gui/LatencyProbe.h"
 #include "core/journal/Session.h"
 
@@ -16,6 +17,7 @@ class wxNotebook;
 namespace docdesk::gui {
 
 class PageGridPanel;
+class PreviewPanel;
 class OutboxPanel;
 class PlanPanel;
 
@@ -51,10 +53,23 @@ private:
     void placeGauge();
     void onPlanProgress(size_t done, size_t total, const wxString& text);
 
+    // Page editing (Edit menu, grid, preview): edits run on the edit queue's thread.
+    wxMenu* buildEditMenu(wxMenuBar* bar); // appends the Edit menu and returns it
+    void startEditing();
+    void editPages(std::unique_ptr<app::PageEdit> edit);
+    void onPagesEdited(app::PageEditQueue::Outcome outcome);
+    void updateEditMenu();
+    void refreshPages();
+
     LatencyProbe latencyProbe_; // reports UI stalls when DOCDESK_UI_LATENCY_LOG is set
     std::unique_ptr<journal::Session> session_;
+    std::unique_ptr<app::PageEditQueue> edits_; // after session_: finished before it closes
     wxNotebook* tabs_ = nullptr;
     PageGridPanel* grid_ = nullptr;
+    PreviewPanel* preview_ = nullptr;
+    std::string undoName_, redoName_; // what Undo and Redo would do; empty: nothing
+    int editGeneration_ = 0;          // reports of an earlier session's queue are ignored
+    bool followUpRefresh_ = false;    // a report crossed pages arriving: read the session again
     PlanPanel* plan_ = nullptr;
     OutboxPanel* outbox_ = nullptr;
     wxGauge* gauge_ = nullptr; // in the status bar while an import runs

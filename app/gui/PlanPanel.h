@@ -38,6 +38,8 @@ public:
     // Updates the plan if the session's page count (`pagesNow`, as the window shows it) changed
     // since the plan was made.
     void updateIfStale(size_t pagesNow);
+    // Pages were edited (turned, cropped, moved, deleted): the plan is made again when shown.
+    void pagesEdited() { planned_ = false; }
     void splitHere();
     void mergeWithNext();
     void fileDocuments();

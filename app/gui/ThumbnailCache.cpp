@@ -8,12 +8,15 @@ ThumbnailCache::ThumbnailCache(wxWindow* owner, int maxEdge) : owner_(owner) {
     // The callback runs on a loader thread; CallAfter queues it for the UI thread. The cache is
     // a member of its window, so the loader is joined before the window goes, and wx drops
     // queued calls of a destroyed handler: no callback outlives the window.
-    loader_ = std::make_unique<ThumbnailLoader>(maxEdge, [this](std::int64_t id, RgbImage img, std::string err) {
-        owner_->CallAfter([this, id, img = std::move(img), err = std::move(err)]() mutable {
-            if (img.empty())
-                failures_[id] = std::move(err);
-            else
-                bitmaps_[id] = toBitmap(img);
+    loader_ = std::make_unique<ThumbnailLoader>(maxEdge, [this](std::int64_t id, std::string version, RgbImage img,
+                                                                std::string) {
+        owner_->CallAfter([this, id, version = std::move(version), img = std::move(img)]() mutable {
+            if (img.empty()) {
+                failures_[id] = std::move(version);
+            } else {
+                bitmaps_[id] = {toBitmap(img), std::move(version)};
+                failures_.erase(id);
+            }
             owner_->Refresh();
         });
     });
@@ -22,9 +25,10 @@ ThumbnailCache::ThumbnailCache(wxWindow* owner, int maxEdge) : owner_(owner) {
 ThumbnailCache::~ThumbnailCache() { loader_.reset(); }
 
 const wxBitmap* ThumbnailCache::find(const PageRecord& page) {
-    if (auto it = bitmaps_.find(page.id); it != bitmaps_.end())
-        return &it->second;
-    if (!failed(page.id))
+    // A thumbnail of other edits is not shown: the page is drawn empty until the new one comes.
+    if (auto it = bitmaps_.find(page.id); it != bitmaps_.end() && it->second.transformsJson == page.transformsJson)
+        return &it->second.bitmap;
+    if (auto it = failures_.find(page.id); it == failures_.end() || it->second != page.transformsJson)
         loader_->request(page);
     return nullptr;
 }

@@ -20,8 +20,8 @@ public:
     ThumbnailCache(const ThumbnailCache&) = delete;
     ThumbnailCache& operator=(const ThumbnailCache&) = delete;
 
-    // The page's thumbnail; null while it is being made (it is requested then) or when it
-    // could not be made (see failed()).
+    // The page's thumbnail with its current edits; null while it is being made (it is
+    // requested then, also after an edit) or when it could not be made (see failed()).
     const wxBitmap* find(const PageRecord& page);
     bool failed(std::int64_t pageId) const { return failures_.count(pageId) > 0; }
     // Forgets everything and drops queued requests (the pages were replaced).
@@ -29,8 +29,12 @@ public:
 
 private:
     wxWindow* owner_;
-    std::map<std::int64_t, wxBitmap> bitmaps_;
-    std::map<std::int64_t, std::string> failures_;
+    struct Thumbnail {
+        wxBitmap bitmap;
+        std::string transformsJson; // the edits it shows
+    };
+    std::map<std::int64_t, Thumbnail> bitmaps_;
+    std::map<std::int64_t, std::string> failures_; // the edits it was tried with
     std::unique_ptr<ThumbnailLoader> loader_;
 };
 

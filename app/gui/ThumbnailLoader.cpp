@@ -3,9 +3,94 @@
 #include "platform/ProcessLimits.h"
 
 #include "core/common/Error.h"
+#include "core/export/PageRenderer.h"
 #include "core/imaging/PageDecoder.h"
+#include "core/model/PageTransforms.h"
+
+#include <algorithm>
+#include <cstring>
+#include <opencv2/imgproc.hpp>
 
 namespace docdesk::gui {
+namespace {
+
+RgbImage turned(const RgbImage& in, int rotation) {
+    if (rotation == 0)
+        return in;
+    RgbImage out;
+    const bool swap = rotation != 180;
+    out.width = swap ? in.height : in.width;
+    out.height = swap ? in.width : in.height;
+    out.pixels.resize(in.pixels.size());
+    for (int y = 0; y < in.height; ++y) {
+        for (int x = 0; x < in.width; ++x) {
+            int nx = x, ny = y;
+            if (rotation == 90)
+                nx = in.height - 1 - y, ny = x;
+            else if (rotation == 180)
+                nx = in.width - 1 - x, ny = in.height - 1 - y;
+            else
+                nx = y, ny = in.width - 1 - x;
+            const auto* src = &in.pixels[(size_t(y) * size_t(in.width) + size_t(x)) * 3];
+            auto* dst = &out.pixels[(size_t(ny) * size_t(out.width) + size_t(nx)) * 3];
+            dst[0] = src[0], dst[1] = src[1], dst[2] = src[2];
+        }
+    }
+    return out;
+}
+
+// The page's edits as far as a thumbnail shows them: rotation, and grey for grey and
+// black-and-white pages. Damaged edits leave the thumbnail as the original.
+RgbImage withEdits(RgbImage image, const std::string& transformsJson) {
+    PageTransforms t;
+    try {
+        t = PageTransforms::parse(transformsJson);
+    } catch (const std::exception&) {
+        return image;
+    }
+    if (t.mode == PageMode::Gray || t.mode == PageMode::BlackWhite) {
+        for (size_t i = 0; i + 2 < image.pixels.size(); i += 3) {
+            const auto luma = static_cast<std::uint8_t>((image.pixels[i] * 77 + image.pixels[i + 1] * 150 + image.pixels[i + 2] * 29) >> 8);
+            image.pixels[i] = image.pixels[i + 1] = image.pixels[i + 2] = luma;
+        }
+    }
+    return turned(image, t.rotation);
+}
+
+// A cropped or deskewed page as it will be filed, made small: the whole page is decoded and
+// warped (slower than the thumbnail decoder, but on a loader thread, and only for such pages).
+RgbImage editedThumbnail(const PageRecord& page, int maxEdge) {
+    const auto raster = output::renderRaster(output::pageSource(page));
+    const cv::Mat packed(raster.height, raster.width, raster.channels == 3 ? CV_8UC3 : CV_8UC1,
+                         const_cast<std::uint8_t*>(raster.pixels.data()));
+    const double scale = std::min(1.0, double(maxEdge) / std::max(raster.width, raster.height));
+    cv::Mat small;
+    cv::resize(packed, small, cv::Size(std::max(1, int(raster.width * scale)), std::max(1, int(raster.height * scale))), 0, 0,
+               cv::INTER_AREA);
+    cv::Mat rgb;
+    if (small.channels() == 1)
+        cv::cvtColor(small, rgb, cv::COLOR_GRAY2RGB);
+    else
+        rgb = small;
+    RgbImage out;
+    out.width = rgb.cols;
+    out.height = rgb.rows;
+    out.pixels.resize(size_t(rgb.cols) * size_t(rgb.rows) * 3);
+    for (int y = 0; y < rgb.rows; ++y)
+        std::memcpy(out.pixels.data() + size_t(y) * size_t(rgb.cols) * 3, rgb.ptr(y), size_t(rgb.cols) * 3);
+    return out;
+}
+
+bool movesPixels(const std::string& transformsJson) {
+    try {
+        const auto t = PageTransforms::parse(transformsJson);
+        return t.crop.has_value() || t.deskewDegrees != 0;
+    } catch (const std::exception&) {
+        return false;
+    }
+}
+
+} // namespace
 
 ThumbnailLoader::ThumbnailLoader(int maxEdge, Callback onReady, int threads)
     : maxEdge_(maxEdge), onReady_(std::move(onReady)) {
@@ -51,14 +136,18 @@ void ThumbnailLoader::run(std::stop_token stop) {
         RgbImage image;
         std::string error;
         try {
-            image = imaging::renderThumbnail(page.originalFile, imaging::kindFromMimeType(page.mediaType),
-                                             page.sourcePage - 1, maxEdge_);
+            if (movesPixels(page.transformsJson))
+                image = editedThumbnail(page, maxEdge_);
+            else
+                image = withEdits(imaging::renderThumbnail(page.originalFile, imaging::kindFromMimeType(page.mediaType),
+                                                           page.sourcePage - 1, maxEdge_),
+                                  page.transformsJson);
         } catch (const std::exception& e) {
             error = e.what();
         }
         if (stop.stop_requested())
             return;
-        onReady_(page.id, std::move(image), std::move(error));
+        onReady_(page.id, page.transformsJson, std::move(image), std::move(error));
         std::lock_guard g(mutex_);
         pending_.erase(page.id);
     }

@@ -2,6 +2,9 @@
 // Makes page thumbnails on background threads. Requests for pages the user is looking at
 // jump the queue (last requested, first served); results are handed to a callback on the
 // worker thread, which the GUI forwards to the UI thread. wx-free, so it is testable alone.
+// A thumbnail shows the page's edits (rotation and grey modes; crop and deskew too, by
+// rendering the page as it will be filed); each result names the transforms it was made for,
+// so a thumbnail made before an edit is never taken for the edited page.
 #include "core/model/Image.h"
 #include "core/model/Page.h"
 
@@ -18,8 +21,9 @@ namespace docdesk::gui {
 
 class ThumbnailLoader {
 public:
-    // `onReady(pageId, image, error)` runs on a worker thread; image is empty on error.
-    using Callback = std::function<void(std::int64_t, RgbImage, std::string)>;
+    // `onReady(pageId, transformsJson, image, error)` runs on a worker thread; image is empty
+    // on error.
+    using Callback = std::function<void(std::int64_t, std::string, RgbImage, std::string)>;
     ThumbnailLoader(int maxEdge, Callback onReady, int threads = 2);
     ThumbnailLoader(const ThumbnailLoader&) = delete;
     ThumbnailLoader& operator=(const ThumbnailLoader&) = delete;
