@@ -170,7 +170,7 @@ std::vector<LocalDataItem> listLocalData(const platform::AppDirs& dirs, std::sto
          DD_N("The documents waiting to be uploaded to a gateway; they will not be sent.")},
         {LocalDataKind::OutboxDatabase,
          &dirs.data,
-         {"outbox.sqlite", "outbox.sqlite-wal", "outbox.sqlite-shm"},
+         {"outbox.sqlite", "outbox.sqlite-wal", "outbox.sqlite-shm", "outbox.lock"},
          DD_N("Outbox list and delivery ledger"),
          DD_N("The list of documents waiting for Upload and the ledger of every delivery made.")},
         {LocalDataKind::FilingStaging,

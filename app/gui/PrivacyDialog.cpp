@@ -76,7 +76,7 @@ class PrivacyDialog : public wxDialog {
         open_ = addButton(_("&Open Folder"), "open",
                           _("Show the selected item's folder in the file manager (Alt+O)"),
                           [this](wxCommandEvent&) { openFolder(); });
-        view_ = addButton(_("&View"), "view", _("Show the selected crash report (Alt+V)"),
+        view_ = addButton(_("&View Report"), "view", _("Show the selected crash report (Alt+V)"),
                           [this](wxCommandEvent&) { viewReport(); });
         send_ = addButton(_("&Send..."), "send",
                           _("Send the selected crash report to your default gateway profile (Alt+S)"),
