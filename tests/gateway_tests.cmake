@@ -24,7 +24,7 @@ add_dependencies(upload_no_network_test docdesk-cli docdesk-worker)
 add_executable(upload_bench bench/upload_bench.cpp)
 target_link_libraries(upload_bench PRIVATE docdesk_gateway_test_support docdesk::compile_options)
 docdesk_add_test(upload_cli_test SOURCES integration/upload_cli_test.cpp
-                 LIBS docdesk_gateway_test_support LABELS integration TIMEOUT 240)
+                 LIBS docdesk_gateway_test_support docdesk_profile_cli_test_support LABELS integration TIMEOUT 240)
 add_dependencies(upload_cli_test docdesk-cli docdesk-worker)
 
 # Fakes written from published APIs (no real CMIS repository, paperless or Nextcloud runs),
@@ -38,5 +38,5 @@ docdesk_add_test(gateway_cmis_test SOURCES integration/gateway_cmis_test.cpp
 docdesk_add_test(gateway_nextcloud_test SOURCES integration/gateway_nextcloud_test.cpp
                  LIBS docdesk_gateway_test_support LABELS integration TIMEOUT 120)
 docdesk_add_test(upload_connectors_cli_test SOURCES integration/upload_connectors_cli_test.cpp
-                 LIBS docdesk_gateway_test_support LABELS integration TIMEOUT 240)
+                 LIBS docdesk_gateway_test_support docdesk_profile_cli_test_support LABELS integration TIMEOUT 240)
 add_dependencies(upload_connectors_cli_test docdesk-cli docdesk-worker)

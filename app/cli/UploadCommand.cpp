@@ -167,8 +167,10 @@ int runUpload(const std::vector<std::string>& args) {
         if (a.json)
             return;
         std::cerr << trf("{} of {} documents, {:.1f} of {:.1f} MB, {:.1f} MB/s", p.itemsDone, p.itemsTotal,
-                         double(p.totalSent) / 1e6, double(p.totalBytes) / 1e6, p.bytesPerSecond / 1e6)
-                  << "   \r" << std::flush;
+                         double(p.totalSent) / 1e6, double(p.totalBytes) / 1e6, p.bytesPerSecond / 1e6);
+        if (p.timeLeft)
+            std::cerr << trf(", {} s left", p.timeLeft->count());
+        std::cerr << "   \r" << std::flush;
     };
     const auto outbox = app::openOutbox();
     const auto result = app::runGatewayUpload(*outbox, *profile, std::move(password), askAgain, progress, {}, options);

@@ -268,6 +268,19 @@ public:
     }
 
 private:
+    // The shown profile's saved password (or token), else the one the user types now (with
+    // "remember" going to `remember`); null when the user cancelled.
+    std::shared_ptr<vault::Secret> secretForConnecting(bool& remember) {
+        std::optional<vault::Secret> password;
+        run([&] { password = store_->password(shown_.name); });
+        if (!password && shown_.needsSecret()) {
+            password = askGatewayPassword(this, shown_, {}, remember);
+            if (!password)
+                return nullptr;
+        }
+        return std::make_shared<vault::Secret>(password ? std::move(*password) : vault::Secret());
+    }
+
     // Only when pressed: one request to the gateway, on a background thread; the answer is shown
     // under the buttons. The password is the saved one, or asked for now (with "remember").
     void testConnection() {
@@ -275,17 +288,12 @@ private:
             status_->SetLabel(_("Save the profile first, then test its connection."));
             return;
         }
-        std::optional<vault::Secret> password;
-        run([&] { password = store_->password(shown_.name); });
         bool remember = false;
-        if (!password && shown_.needsSecret()) {
-            password = askGatewayPassword(this, shown_, {}, remember);
-            if (!password)
-                return;
-        }
+        auto secret = secretForConnecting(remember);
+        if (!secret)
+            return;
         status_->SetLabel(_("Testing the connection..."));
         test_->Disable();
-        auto secret = std::make_shared<vault::Secret>(password ? std::move(*password) : vault::Secret());
         if (tester_.joinable())
             tester_.join();
         tester_ = std::jthread([this, profile = shown_, secret, remember](std::stop_token stop) {
@@ -320,15 +328,10 @@ private:
             status_->SetLabel(_("Save the profile first, then browse its folders."));
             return;
         }
-        std::optional<vault::Secret> password;
-        run([&] { password = store_->password(shown_.name); });
         bool remember = false;
-        if (!password && shown_.needsSecret()) {
-            password = askGatewayPassword(this, shown_, {}, remember);
-            if (!password)
-                return;
-        }
-        auto secret = std::make_shared<const vault::Secret>(password ? std::move(*password) : vault::Secret());
+        const auto secret = secretForConnecting(remember);
+        if (!secret)
+            return;
         RemoteFolderDialog dialog(this, shown_, secret, fields_["defaultFolder"]->GetValue().utf8_string());
         if (dialog.ShowModal() != wxID_OK)
             return;

@@ -202,14 +202,21 @@ std::string WebDavConnector::folderUrl(const std::string& folder) const {
     return url;
 }
 
-bool WebDavConnector::folderExists(const std::string& url, std::stop_token stop) {
+namespace {
+// PROPFIND depth 0 asking only for the resource type: is something there, and is it a folder.
+HttpRequest resourceTypeRequest(const std::string& url) {
     HttpRequest propfind;
     propfind.method = "PROPFIND";
     propfind.url = url;
     propfind.headers = {"Depth: 0", "Content-Type: application/xml; charset=utf-8"};
     propfind.body = R"(<?xml version="1.0" encoding="utf-8"?><D:propfind xmlns:D="DAV:"><D:prop>)"
                     R"(<D:resourcetype/></D:prop></D:propfind>)";
-    const auto r = transport_.perform(propfind, stop);
+    return propfind;
+}
+} // namespace
+
+bool WebDavConnector::folderExists(const std::string& url, std::stop_token stop) {
+    const auto r = transport_.perform(resourceTypeRequest(url), stop);
     return r.status == 207 && !elements(r.body, "collection").empty();
 }
 
@@ -383,13 +390,7 @@ long WebDavConnector::putChunked(const std::string& url, const DocumentToDeliver
                                  const TransferProgress& progress) {
     // Nextcloud cannot refuse an existing target the way "If-None-Match: *" does for a PUT until
     // the MOVE ("Overwrite: F"), so look first and spare sending the chunks.
-    HttpRequest probe;
-    probe.method = "PROPFIND";
-    probe.url = url;
-    probe.headers = {"Depth: 0", "Content-Type: application/xml; charset=utf-8"};
-    probe.body = R"(<?xml version="1.0" encoding="utf-8"?><D:propfind xmlns:D="DAV:"><D:prop>)"
-                 R"(<D:resourcetype/></D:prop></D:propfind>)";
-    if (const auto r = transport_.perform(probe, stop); r.status == 207)
+    if (const auto r = transport_.perform(resourceTypeRequest(url), stop); r.status == 207)
         return 412;
     else if (r.status != 404)
         throwForStatus(r, trf("Uploading {}", document.fileName));

@@ -5,6 +5,7 @@
 #define BOOST_TEST_MODULE upload_cli
 #include "core/common/Sha256.h"
 #include "tests/support/ApacheServer.h"
+#include "tests/support/ProfileCli.h"
 
 #include <boost/test/unit_test.hpp>
 
@@ -13,34 +14,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Run {
-    std::string out;
-    int code = -1;
-};
+using Run = test::CliInputRun;
 
-// docdesk-cli with its own data and config folders, no reachable keyring, and `input` on stdin
-// (the passphrase and password lines, read through DOCDESK_PASSPHRASE_FD / _PASSWORD_FD = 0).
 Run cli(const fs::path& home, const std::vector<std::string>& args, const std::string& input = {}) {
-    std::vector<std::string> argv{test::cliPath().string()};
-    argv.insert(argv.end(), args.begin(), args.end());
-    platform::ChildOptions o;
-    o.pipeStdin = true;
-    o.pipeStdout = true;
-    o.stderrFile = home / "stderr.log";
-    o.environment["XDG_DATA_HOME"] = (home / "data").string();
-    o.environment["XDG_CONFIG_HOME"] = (home / "config").string();
-    o.environment["DBUS_SESSION_BUS_ADDRESS"] = "unix:path=" + (home / "no-bus").string();
-    o.environment["DOCDESK_PASSPHRASE_FD"] = "0";
-    o.environment["DOCDESK_PASSWORD_FD"] = "0";
-    o.environment["LANG"] = "C.UTF-8";
-    platform::ChildProcess p(argv, o);
-    p.writeStdin(input);
-    p.closeStdin();
-    Run r;
-    r.out = p.readAll();
-    const auto status = p.waitFor(std::chrono::seconds(120));
-    r.code = status ? status->code : -1;
-    return r;
+    return test::runCliWithInput(home, args, input);
 }
 
 } // namespace

@@ -88,4 +88,33 @@ ProfileCliRun runProfileCli(const fs::path& home, const std::vector<std::string>
     return run;
 }
 
+CliInputRun runCliWithInput(const std::filesystem::path& home, const std::vector<std::string>& args,
+                            const std::string& input) {
+    std::vector<std::string> argv{cliPath().string()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    platform::ChildOptions o;
+    o.pipeStdin = true;
+    o.pipeStdout = true;
+    o.stderrFile = home / "stderr.log";
+    o.environment["XDG_DATA_HOME"] = (home / "data").string();
+    o.environment["XDG_CONFIG_HOME"] = (home / "config").string();
+    o.environment["DBUS_SESSION_BUS_ADDRESS"] = "unix:path=" + (home / "no-bus").string();
+    o.environment["DOCDESK_PASSPHRASE_FD"] = "0";
+    o.environment["DOCDESK_PASSWORD_FD"] = "0";
+    o.environment["LANG"] = "C.UTF-8";
+    platform::ChildProcess p(argv, o);
+    p.writeStdin(input);
+    p.closeStdin();
+    CliInputRun r;
+    r.out = p.readAll();
+    const auto status = p.waitFor(std::chrono::seconds(120));
+    r.code = status ? status->code : -1;
+    return r;
+}
+
+std::string cliErrors(const std::filesystem::path& home) {
+    const auto bytes = readFile(home / "stderr.log");
+    return std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+}
+
 } // namespace docdesk::test

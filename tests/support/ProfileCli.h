@@ -27,4 +27,16 @@ ProfileCliRun runProfileCli(const std::filesystem::path& home, const std::vector
                             const ProfileCliSecrets& secrets = {},
                             const std::map<std::string, std::string>& environment = {});
 
+// docdesk-cli with its own data and config folders, no reachable keyring, and `input` on stdin
+// (the passphrase and password lines, read through DOCDESK_PASSPHRASE_FD / _PASSWORD_FD = 0);
+// stderr goes to `home`/stderr.log (see cliErrors). Waits at most 120 s (code -1 then).
+struct CliInputRun {
+    std::string out;
+    int code = -1;
+};
+CliInputRun runCliWithInput(const std::filesystem::path& home, const std::vector<std::string>& args,
+                            const std::string& input = {});
+// What the last runCliWithInput in `home` wrote to stderr.
+std::string cliErrors(const std::filesystem::path& home);
+
 } // namespace docdesk::test
