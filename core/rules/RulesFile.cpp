@@ -9,7 +9,9 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <span>
 #include <sstream>
+#include <system_error>
 
 namespace docdesk::rules {
 namespace {
@@ -265,7 +267,91 @@ std::string withoutJsonExceptionTag(const std::string& what) {
     return what.starts_with("[json.exception.") && close != std::string::npos ? what.substr(close + 2) : what;
 }
 
+// Writing: the inverse of the readers above, key for key.
+void writeFilter(const BarcodeFilter& f, Json& out) {
+    if (!f.symbologies.empty())
+        out["symbologies"] = f.symbologies;
+    if (f.zone)
+        out["zone"] = Json{{"left", f.zone->left}, {"top", f.zone->top}, {"right", f.zone->right},
+                           {"bottom", f.zone->bottom}};
+}
+
+Json profileJson(const FilingRules& r, const std::string& description) {
+    Json p = Json::object();
+    if (!description.empty())
+        p["description"] = description;
+    Json separators{{"values", r.separators.values}};
+    if (r.separators.pattern)
+        separators["pattern"] = r.separators.pattern->text();
+    separators["keep_page"] = r.separators.keepPage;
+    p["separators"] = separators;
+    Json asn{{"enabled", r.asn.enabled}, {"prefix", r.asn.prefix}, {"split", r.asn.split},
+             {"min", r.asn.min},         {"max", r.asn.max}};
+    writeFilter(r.asn.filter, asn);
+    p["asn"] = asn;
+    Json tags{{"enabled", r.tags.enabled}, {"prefix", r.tags.prefix}, {"split", r.tags.split}};
+    writeFilter(r.tags.filter, tags);
+    p["tags"] = tags;
+    if (r.splitOnChange) {
+        Json change{{"pattern", r.splitOnChange->pattern.text()}};
+        if (!r.splitOnChange->field.empty())
+            change["field"] = r.splitOnChange->field;
+        writeFilter(r.splitOnChange->filter, change);
+        p["split_on_change"] = change;
+    } else {
+        p["split_on_change"] = nullptr;
+    }
+    p["blank_pages"] = r.blankPages == BlankPages::Drop       ? "drop"
+                       : r.blankPages == BlankPages::Separate ? "separate"
+                                                              : "keep";
+    // A negative count cannot be read back: written as is, the reader refuses it with its path.
+    if (r.everyPages >= 0)
+        p["every_pages"] = std::uint64_t(r.everyPages);
+    else
+        p["every_pages"] = r.everyPages;
+    p["per_file"] = r.perFile;
+    Json fields = Json::array();
+    for (const auto& f : r.fields) {
+        Json field{{"name", f.name}, {"pattern", f.pattern.text()}};
+        writeFilter(f.filter, field);
+        Json valid = Json::object();
+        if (f.validation.pattern)
+            valid["pattern"] = f.validation.pattern->text();
+        if (f.validation.min)
+            valid["min"] = *f.validation.min;
+        if (f.validation.max)
+            valid["max"] = *f.validation.max;
+        if (!valid.empty())
+            field["valid"] = valid;
+        fields.push_back(field);
+    }
+    p["fields"] = fields;
+    p["folder"] = r.folder.text();
+    p["file_name"] = r.fileName.text();
+    return p;
+}
+
 } // namespace
+
+std::string rulesFileText(const FilingRules& rules, const std::string& profile, const std::string& description,
+                          const std::string& origin) {
+    Json root{{"version", 1}, {"default_profile", profile}};
+    root["profiles"] = Json::object();
+    root["profiles"][profile] = profileJson(rules, description);
+    std::string text = "// docdesk filing rules (format: core/rules/RulesFile.h)\n" + root.dump(2) + "\n";
+    parseRulesFile(text, origin); // refuses what could not be read back, with the key path
+    return text;
+}
+
+void writeRulesFile(const std::filesystem::path& file, const FilingRules& rules, const std::string& profile,
+                    ports::DurableFiles& files, const std::string& description) {
+    const std::string text = rulesFileText(rules, profile, description, file.filename().string());
+    try {
+        files.writeAtomically(file, std::as_bytes(std::span(text.data(), text.size())));
+    } catch (const std::system_error& e) { // std::filesystem::filesystem_error included
+        throw RulesError(trf("Cannot write the rules file {}: {}", file.string(), e.code().message()));
+    }
+}
 
 bool isValidFieldName(std::string_view name) {
     if (name.empty() || name.size() > 64 || name == kAsnField || name == kTagsField)

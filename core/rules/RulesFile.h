@@ -48,6 +48,7 @@
 // Regular expressions are ECMAScript; start one with "(?i)" to ignore case. Errors name the file
 // and the key path, e.g. "rules.jsonc: profiles.mailroom.fields[1].pattern: invalid regular
 // expression (...)".
+#include "core/ports/DurableFiles.h"
 #include "core/rules/FilingRules.h"
 
 #include <filesystem>
@@ -76,5 +77,16 @@ struct RulesFile {
 RulesFile parseRulesFile(std::string_view text, const std::string& origin = "rules");
 // Reads and parses a rules file; RulesError when it cannot be read or is bad.
 RulesFile loadRulesFile(const std::filesystem::path& file);
+
+// The text of a rules file holding `rules` as its one profile `profile` (every key written, so
+// the file documents itself). The text is read back before it is returned: rules the reader
+// would refuse (an empty prefix or profile name, a bad field name) give RulesError with
+// `origin` and the key path, so whatever is returned loads into equal rules.
+std::string rulesFileText(const FilingRules& rules, const std::string& profile,
+                          const std::string& description = {}, const std::string& origin = "rules");
+// Writes rulesFileText() to `file` atomically (temporary file beside it, then rename): the file
+// holds the old rules or the new ones, never a part. RulesError naming the file and the reason.
+void writeRulesFile(const std::filesystem::path& file, const FilingRules& rules, const std::string& profile,
+                    ports::DurableFiles& files, const std::string& description = {});
 
 } // namespace docdesk::rules
