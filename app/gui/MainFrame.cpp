@@ -55,6 +55,7 @@ enum {
     ID_SPLIT_HERE,
     ID_MERGE_NEXT,
     ID_FILE_DOCUMENTS,
+    ID_RULES,
     ID_SHOW_OUTBOX,
     ID_UPLOAD,
     ID_UPLOAD_ALL,
@@ -160,6 +161,8 @@ void MainFrame::buildMenus() {
     documents->Append(ID_UPDATE_PLAN, _("&Update Plan\tF5"), _("Plan the session's pages into documents again"));
     documents->Append(ID_SPLIT_HERE, _("&Split Here\tCtrl+B"), _("Start a new document at the selected page"));
     documents->Append(ID_MERGE_NEXT, _("&Merge with Next\tCtrl+M"), _("Join the selected document and the next one"));
+    documents->Append(ID_RULES, _("&Rules...\tCtrl+Shift+R"),
+                      _("See and change the rules that group the pages into documents and name them"));
     documents->AppendSeparator();
     documents->Append(ID_FILE_DOCUMENTS, _("&File Documents\tCtrl+Shift+F"),
                       _("Write the documents as PDF files into the archive folder"));
@@ -196,6 +199,7 @@ void MainFrame::buildMenus() {
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { tabs_->SetSelection(kPlanTab); plan_->splitHere(); }, ID_SPLIT_HERE);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { tabs_->SetSelection(kPlanTab); plan_->mergeWithNext(); }, ID_MERGE_NEXT);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { tabs_->SetSelection(kPlanTab); plan_->fileDocuments(); }, ID_FILE_DOCUMENTS);
+    Bind(wxEVT_MENU, [this](wxCommandEvent&) { tabs_->SetSelection(kPlanTab); plan_->editRules(); }, ID_RULES);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { tabs_->SetSelection(kOutboxTab); }, ID_SHOW_OUTBOX);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { tabs_->SetSelection(kOutboxTab); outbox_->uploadSelected(); }, ID_UPLOAD);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { tabs_->SetSelection(kOutboxTab); outbox_->uploadAll(); }, ID_UPLOAD_ALL);

@@ -7,6 +7,7 @@
 #include "app/common/OutboxFiling.h"
 #include "app/gui/PlanView.h"
 #include "app/gui/ProfilesDialog.h"
+#include "app/gui/RulesDialog.h"
 #include "core/vault/ProfileStore.h"
 #include "core/rules/RulesFile.h"
 
@@ -71,6 +72,9 @@ void PlanPanel::buildControls() {
     rulesFile_->SetToolTip(_("Empty: the standard rules (PATCHT separator sheets, ASN barcodes)"));
     rulesProfile_ = new wxChoice(this, wxID_ANY);
     rulesProfile_->SetName(_("Rules profile"));
+    auto* editRulesButton = new wxButton(this, wxID_ANY, _("Ru&les..."));
+    editRulesButton->SetName(_("Rules"));
+    editRulesButton->SetToolTip(_("See and change the rules in effect, or save them as a rules file (Ctrl+Shift+R)"));
     archive_ = new wxDirPickerCtrl(this, wxID_ANY, config->Read("plan/archive", defaultArchiveFolder()),
                                    _("Choose the archive folder"), wxDefaultPosition, wxDefaultSize,
                                    wxDIRP_USE_TEXTCTRL);
@@ -82,7 +86,8 @@ void PlanPanel::buildControls() {
     actions->Add(merge, 0, wxRIGHT, 18);
     actions->Add(new wxStaticText(this, wxID_ANY, _("Rules:")), 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, 4);
     actions->Add(rulesFile_, 1, wxALIGN_CENTER_VERTICAL | wxRIGHT, 4);
-    actions->Add(rulesProfile_, 0, wxALIGN_CENTER_VERTICAL);
+    actions->Add(rulesProfile_, 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, 4);
+    actions->Add(editRulesButton, 0, wxALIGN_CENTER_VERTICAL);
     destination_ = new wxChoice(this, wxID_ANY);
     destination_->SetName(_("File into"));
     destination_->SetToolTip(_("The archive folder on this computer, or a gateway profile's outbox (sent only when "
@@ -130,16 +135,19 @@ void PlanPanel::buildControls() {
     split->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { splitHere(); });
     merge->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { mergeWithNext(); });
     fileButton_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { fileDocuments(); });
+    editRulesButton->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { editRules(); });
     add->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { addField(); });
     remove->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { removeField(); });
     fields_->Bind(wxEVT_DATAVIEW_ITEM_VALUE_CHANGED, &PlanPanel::onFieldEdited, this);
     rulesFile_->Bind(wxEVT_FILEPICKER_CHANGED, [this](wxFileDirPickerEvent&) {
         wxConfigBase::Get()->Write("plan/rules", rulesFile_->GetPath());
+        editedRules_.reset();
         loadRulesProfiles();
         updatePlan();
     });
     rulesProfile_->Bind(wxEVT_CHOICE, [this](wxCommandEvent&) {
         wxConfigBase::Get()->Write("plan/rules_profile", rulesProfile_->GetStringSelection());
+        editedRules_.reset();
         updatePlan();
     });
     archive_->Bind(wxEVT_DIRPICKER_CHANGED,
@@ -227,7 +235,9 @@ void PlanPanel::loadRulesProfiles() {
 std::optional<rules::FilingPlanner> PlanPanel::makePlanner() {
     rules::FilingRules filingRules;
     const wxString path = rulesFile_->GetPath();
-    if (!path.empty()) {
+    if (editedRules_) {
+        filingRules = *editedRules_;
+    } else if (!path.empty()) {
         try {
             const auto file = rules::loadRulesFile(std::filesystem::path(path.utf8_string()));
             filingRules = file.profile(rulesProfile_->GetStringSelection().utf8_string()).rules;
@@ -241,6 +251,40 @@ std::optional<rules::FilingPlanner> PlanPanel::makePlanner() {
     if (const std::tm* local = std::localtime(&now))
         naming.date = *local;
     return rules::FilingPlanner(filingRules, naming);
+}
+
+void PlanPanel::editRules() {
+    rules::FilingRules current;
+    wxString source = _("the standard rules");
+    const wxString path = rulesFile_->GetPath();
+    const wxString profile = path.empty() ? wxString() : rulesProfile_->GetStringSelection();
+    if (editedRules_) {
+        current = *editedRules_;
+        source = _("rules changed in this window (not saved)");
+    } else if (!path.empty()) {
+        try {
+            current = rules::loadRulesFile(std::filesystem::path(path.utf8_string())).profile(profile.utf8_string()).rules;
+            source = wxString::Format(_("profile \"%s\" of %s"), profile, path);
+        } catch (const std::exception& e) {
+            wxMessageBox(wxString::FromUTF8(e.what()) + "\n\n" + _("The dialog starts from the standard rules."),
+                         _("The rules cannot be used"), wxOK | wxICON_WARNING, this);
+        }
+    }
+    const auto edited = showRulesDialog(this, current, source, profile);
+    if (!edited)
+        return;
+    if (edited->savedFile) {
+        const wxString saved = wxString::FromUTF8(edited->savedFile->string());
+        rulesFile_->SetPath(saved);
+        wxConfigBase::Get()->Write("plan/rules", saved);
+        wxConfigBase::Get()->Write("plan/rules_profile", wxString::FromUTF8(edited->profile));
+        editedRules_.reset();
+        loadRulesProfiles();
+    } else {
+        editedRules_ = edited->rules;
+    }
+    planned_ = false;
+    updatePlan();
 }
 
 void PlanPanel::setSession(journal::Session* session) {

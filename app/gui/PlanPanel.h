@@ -43,6 +43,9 @@ public:
     void splitHere();
     void mergeWithNext();
     void fileDocuments();
+    // The Rules dialog on the rules in effect; Apply uses the edited rules for this plan only,
+    // Save As makes the saved file and profile the plan's rules. Plans again either way.
+    void editRules();
     bool busy() const { return worker_.joinable() && !workDone_; }
 
     // Called after documents were put into a profile's outbox (the Outbox tab refreshes).
@@ -77,6 +80,7 @@ private:
     wxChoice* destination_ = nullptr; // the archive folder, or a profile's outbox
     wxButton* fileButton_ = nullptr;
 
+    std::optional<rules::FilingRules> editedRules_; // applied in the Rules dialog, not saved
     std::optional<rules::FilingPlanner> planner_;
     app::PreparedBatch batch_;
     rules::FilingPlan plan_;
