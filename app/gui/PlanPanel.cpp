@@ -72,9 +72,9 @@ void PlanPanel::buildControls() {
     rulesFile_->SetToolTip(_("Empty: the standard rules (PATCHT separator sheets, ASN barcodes)"));
     rulesProfile_ = new wxChoice(this, wxID_ANY);
     rulesProfile_->SetName(_("Rules profile"));
-    auto* editRulesButton = new wxButton(this, wxID_ANY, _("Ru&les..."));
-    editRulesButton->SetName(_("Rules"));
-    editRulesButton->SetToolTip(_("See and change the rules in effect, or save them as a rules file (Ctrl+Shift+R)"));
+    rulesButton_ = new wxButton(this, wxID_ANY, _("Ru&les..."));
+    rulesButton_->SetName(_("Rules"));
+    rulesButton_->SetToolTip(_("See and change the rules in effect, or save them as a rules file (Ctrl+Shift+R)"));
     archive_ = new wxDirPickerCtrl(this, wxID_ANY, config->Read("plan/archive", defaultArchiveFolder()),
                                    _("Choose the archive folder"), wxDefaultPosition, wxDefaultSize,
                                    wxDIRP_USE_TEXTCTRL);
@@ -87,7 +87,7 @@ void PlanPanel::buildControls() {
     actions->Add(new wxStaticText(this, wxID_ANY, _("Rules:")), 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, 4);
     actions->Add(rulesFile_, 1, wxALIGN_CENTER_VERTICAL | wxRIGHT, 4);
     actions->Add(rulesProfile_, 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, 4);
-    actions->Add(editRulesButton, 0, wxALIGN_CENTER_VERTICAL);
+    actions->Add(rulesButton_, 0, wxALIGN_CENTER_VERTICAL);
     destination_ = new wxChoice(this, wxID_ANY);
     destination_->SetName(_("File into"));
     destination_->SetToolTip(_("The archive folder on this computer, or a gateway profile's outbox (sent only when "
@@ -135,19 +135,19 @@ void PlanPanel::buildControls() {
     split->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { splitHere(); });
     merge->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { mergeWithNext(); });
     fileButton_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { fileDocuments(); });
-    editRulesButton->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { editRules(); });
+    rulesButton_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { editRules(); });
     add->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { addField(); });
     remove->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { removeField(); });
     fields_->Bind(wxEVT_DATAVIEW_ITEM_VALUE_CHANGED, &PlanPanel::onFieldEdited, this);
     rulesFile_->Bind(wxEVT_FILEPICKER_CHANGED, [this](wxFileDirPickerEvent&) {
         wxConfigBase::Get()->Write("plan/rules", rulesFile_->GetPath());
-        editedRules_.reset();
+        setEditedRules(std::nullopt);
         loadRulesProfiles();
         updatePlan();
     });
     rulesProfile_->Bind(wxEVT_CHOICE, [this](wxCommandEvent&) {
         wxConfigBase::Get()->Write("plan/rules_profile", rulesProfile_->GetStringSelection());
-        editedRules_.reset();
+        setEditedRules(std::nullopt);
         updatePlan();
     });
     archive_->Bind(wxEVT_DIRPICKER_CHANGED,
@@ -278,13 +278,21 @@ void PlanPanel::editRules() {
         rulesFile_->SetPath(saved);
         wxConfigBase::Get()->Write("plan/rules", saved);
         wxConfigBase::Get()->Write("plan/rules_profile", wxString::FromUTF8(edited->profile));
-        editedRules_.reset();
+        setEditedRules(std::nullopt);
         loadRulesProfiles();
     } else {
-        editedRules_ = edited->rules;
+        setEditedRules(edited->rules);
     }
     planned_ = false;
     updatePlan();
+}
+
+// Rules applied in the dialog but not saved are the plan's until another file or profile is
+// chosen; the button says so, since the file and profile shown are then not what is used.
+void PlanPanel::setEditedRules(std::optional<rules::FilingRules> edited) {
+    editedRules_ = std::move(edited);
+    rulesButton_->SetLabel(editedRules_ ? _("Ru&les (changed)...") : _("Ru&les..."));
+    Layout();
 }
 
 void PlanPanel::setSession(journal::Session* session) {

@@ -65,6 +65,7 @@ private:
     void setUserField(const std::string& name, const std::string& value);
     void runInBackground(std::function<void(std::stop_token)> work);
     void loadRulesProfiles();
+    void setEditedRules(std::optional<rules::FilingRules> edited);
     void fillDestinations();
     void onDestinationChosen();
     std::string outboxProfile() const; // the chosen profile, or empty for the archive folder
@@ -76,6 +77,7 @@ private:
     wxStaticText* summary_ = nullptr;
     wxFilePickerCtrl* rulesFile_ = nullptr;
     wxChoice* rulesProfile_ = nullptr;
+    wxButton* rulesButton_ = nullptr;
     wxDirPickerCtrl* archive_ = nullptr;
     wxChoice* destination_ = nullptr; // the archive folder, or a profile's outbox
     wxButton* fileButton_ = nullptr;

@@ -3,7 +3,9 @@
 #include "app/common/AppEnvironment.h"
 #include "core/rules/RulesFile.h"
 
+#include <algorithm>
 #include <set>
+#include <tuple>
 #include <wx/button.h>
 #include <wx/checkbox.h>
 #include <wx/choice.h>
@@ -400,18 +402,25 @@ void RulesDialog::validate() {
                              ? problemWith([&] { rules::rulesFileText(rules_, profile_, {}, utf8(_("rules"))); })
                              : wxString();
     bool changed = false;
-    for (auto [label, text] : {std::pair{folderProblem_, folderWhy}, std::pair{fileNameProblem_, fileNameWhy},
-                               std::pair{problem_, why}})
+    for (auto [label, text, width] : {std::tuple{folderProblem_, folderWhy, folder_->GetSize().x},
+                                      std::tuple{fileNameProblem_, fileNameWhy, fileName_->GetSize().x},
+                                      std::tuple{problem_, why, GetClientSize().x - 20}})
         if (label->GetLabel() != text) {
             label->SetLabel(text);
-            label->Wrap(560);
+            label->Wrap(std::max(300, width));
             changed = true;
         }
     const bool ok = folderWhy.empty() && fileNameWhy.empty() && why.empty();
     FindWindow(wxID_OK)->Enable(ok);
     saveAs_->Enable(ok);
-    if (changed)
+    if (changed) {
+        // A longer message may need more lines: grow the dialog to show all of it.
+        InvalidateBestSize();
+        const wxSize best = GetBestSize();
+        if (best.y > GetSize().y)
+            SetSize(wxSize(GetSize().x, best.y));
         Layout();
+    }
 }
 
 void RulesDialog::addField() {

@@ -5,7 +5,8 @@
 // the separator text becomes SPLITHERE and the file name template "rules-test_{counter:02}"
 // (after an invalid template was typed and shown), and Save As writes a rules file. The test
 // checks that the file loads with those values and that the plan now uses them: filing gives
-// two documents of two pages (the separator sheet left out) named by the new template.
+// two documents of two pages (the separator sheet left out) named by the new template. Then a
+// template applied without saving (Enter) names the next filing, and the file stays as saved.
 #include "core/rules/RulesFile.h"
 #include "platform/ChildProcess.h"
 #include "tests/support/GuiSupport.h"
@@ -116,6 +117,34 @@ BOOST_AUTO_TEST_CASE(rules_changed_and_saved_in_the_dialog_are_used_by_the_plan)
     BOOST_TEST(names == (std::vector<std::string>{"rules-test_01.pdf", "rules-test_02.pdf"}),
                boost::test_tools::per_element());
     BOOST_TEST(pages == (std::vector<int>{2, 2}), boost::test_tools::per_element());
+
+    // Apply without saving (Enter = Apply): the next filing uses the changed template, the
+    // file on disk keeps the saved one. The dialog now starts from the saved file's profile.
+    test::pressKeys(x.display(), window, "ctrl+shift+r");
+    const std::string again = test::findWindow(x.display(), "^Rules$");
+    BOOST_REQUIRE_MESSAGE(!again.empty(), "Ctrl+Shift+R opened no Rules dialog the second time");
+    for (int i = 0; i < 10; ++i)
+        test::pressKeys(x.display(), again, "Tab");
+    test::pressKeys(x.display(), again, "ctrl+a");
+    test::typeText(x.display(), again, "applied_{counter:02}");
+    test::screenshot(x.display(), "gui-rules-8-apply.png");
+    test::pressKeys(x.display(), again, "Return");
+    std::this_thread::sleep_for(2s);
+    test::screenshot(x.display(), "gui-rules-9-applied-plan.png");
+    const auto before = filed;
+    test::pressKeys(x.display(), window, "ctrl+shift+f");
+    for (int i = 0; i < 300 && filed.size() < before.size() + 2; ++i) {
+        std::this_thread::sleep_for(200ms);
+        filed = test::filesBelow(archive, ".pdf");
+    }
+    std::this_thread::sleep_for(500ms);
+    names.clear();
+    for (const auto& pdf : test::filesBelow(archive, ".pdf"))
+        if (!before.count(pdf))
+            names.push_back(pdf.filename().string());
+    BOOST_TEST(names == (std::vector<std::string>{"applied_01.pdf", "applied_02.pdf"}),
+               boost::test_tools::per_element());
+    BOOST_TEST(rules::loadRulesFile(rulesFile).profile().rules.fileName.text() == "rules-test_{counter:02}");
 
     test::pressKeys(x.display(), window, "ctrl+q");
     const auto status = app.waitFor(15s);
