@@ -3,7 +3,8 @@
 // five generated pages, the third with a Code 128 "SPLITHERE" barcode (which the standard
 // rules do not know). Documents > Rules (Ctrl+Shift+R) opens the dialog on the standard rules;
 // the separator text becomes SPLITHERE and the file name template "rules-test_{counter:02}"
-// (after an invalid template was typed and shown), and Save As writes a rules file. The test
+// (after an invalid template was typed and shown), a field is added, and Save As writes a
+// rules file. The test
 // checks that the file loads with those values and that the plan now uses them: filing gives
 // two documents of two pages (the separator sheet left out) named by the new template. Then a
 // template applied without saving (Enter) names the next filing, and the file stays as saved.
@@ -73,6 +74,18 @@ BOOST_AUTO_TEST_CASE(rules_changed_and_saved_in_the_dialog_are_used_by_the_plan)
     BOOST_TEST(!test::findWindow(x.display(), "^Rules$").empty(), "the dialog closed with an invalid template");
     test::pressKeys(x.display(), dialog, "ctrl+a");
     test::typeText(x.display(), dialog, "rules-test_{counter:02}");
+    // A field: Add Field (Alt+D), name, pattern, valid values; Enter = OK.
+    test::pressKeys(x.display(), dialog, "alt+d");
+    const std::string field = test::findWindow(x.display(), "^Field$");
+    BOOST_REQUIRE_MESSAGE(!field.empty(), "Add Field opened no field dialog");
+    test::typeText(x.display(), field, "vendor");
+    test::pressKeys(x.display(), field, "Tab");
+    test::pressKeys(x.display(), field, "ctrl+a");
+    test::typeText(x.display(), field, "^VENDOR:(.+)$");
+    test::pressKeys(x.display(), field, "Tab");
+    test::typeText(x.display(), field, "[A-Z]+");
+    test::screenshot(x.display(), "gui-rules-4-field.png");
+    test::pressKeys(x.display(), field, "Return");
     test::screenshot(x.display(), "gui-rules-4-edited.png");
 
     // Save As: the file name typed as a full path in the save dialog.
@@ -95,6 +108,12 @@ BOOST_AUTO_TEST_CASE(rules_changed_and_saved_in_the_dialog_are_used_by_the_plan)
                boost::test_tools::per_element());
     BOOST_TEST(saved.rules.fileName.text() == "rules-test_{counter:02}");
     BOOST_TEST(saved.rules.asn.prefix == "ASN"); // untouched settings are kept
+    BOOST_REQUIRE_EQUAL(saved.rules.fields.size(), 1u);
+    BOOST_TEST(saved.rules.fields[0].name == "vendor");
+    BOOST_TEST(saved.rules.fields[0].pattern.text() == "^VENDOR:(.+)$");
+    BOOST_TEST(saved.rules.fields[0].validation.pattern.has_value());
+    if (saved.rules.fields[0].validation.pattern)
+        BOOST_TEST(saved.rules.fields[0].validation.pattern->text() == "[A-Z]+");
 
     // (2) The plan uses them: two documents of two pages, named by the new template.
     std::this_thread::sleep_for(2s); // the plan is made again (the pages are analysed already)
