@@ -2,6 +2,7 @@
 # Apache httpd with mod_dav that each test starts on free loopback ports.
 add_library(docdesk_gateway_test_support STATIC support/ApacheServer.cpp)
 target_link_libraries(docdesk_gateway_test_support PUBLIC docdesk_test_support PRIVATE docdesk::compile_options)
+target_sources(docdesk_gateway_test_support PRIVATE support/GatewayFixtures.cpp)
 
 docdesk_add_test(gateway_webdav_test SOURCES integration/gateway_webdav_test.cpp
                  LIBS docdesk_gateway_test_support LABELS integration TIMEOUT 180)

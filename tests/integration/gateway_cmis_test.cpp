@@ -6,6 +6,7 @@
 #include "app/common/GatewayUpload.h"
 #include "core/common/Sha256.h"
 #include "core/gateway/CmisConnector.h"
+#include "tests/support/GatewayFixtures.h"
 #include "tests/support/FakeCmisServer.h"
 #include "tests/support/TestSupport.h"
 
@@ -19,6 +20,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
+using test::randomFile;
+using test::documentFrom;
+using test::sha256Of;
+
 GatewayConnection connectionTo(const test::FakeCmisServer& server, const std::string& password = "pa55word") {
     GatewayConnection c;
     c.baseUrl = server.url();
@@ -28,27 +33,6 @@ GatewayConnection connectionTo(const test::FakeCmisServer& server, const std::st
     c.lowSpeedTime = std::chrono::seconds(5);
     return c;
 }
-
-fs::path randomFile(const fs::path& dir, const std::string& name, size_t bytes, unsigned seed) {
-    std::mt19937 rng(seed);
-    std::string data(bytes, '\0');
-    for (auto& c : data)
-        c = char(rng());
-    test::writeFile(dir / name, data);
-    return dir / name;
-}
-
-DocumentToDeliver documentFrom(const fs::path& file, const std::string& folder, const std::string& name) {
-    DocumentToDeliver d;
-    d.file = file;
-    d.remoteFolder = folder;
-    d.fileName = name;
-    d.bytes = fs::file_size(file);
-    d.sha256 = sha256HexOfFile(file);
-    return d;
-}
-
-std::string sha256Of(const std::string& s) { return sha256Hex(std::as_bytes(std::span(s))); }
 
 vault::Profile profileFor(const test::FakeCmisServer& server) {
     vault::Profile p;

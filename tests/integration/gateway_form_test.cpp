@@ -8,6 +8,7 @@
 #include "core/common/Sha256.h"
 #include "core/gateway/Connector.h"
 #include "core/gateway/HttpFormConnector.h"
+#include "tests/support/GatewayFixtures.h"
 #include "tests/support/FakePaperlessServer.h"
 #include "tests/support/TestSupport.h"
 
@@ -20,6 +21,8 @@ using namespace docdesk::gateway;
 namespace fs = std::filesystem;
 
 namespace {
+
+using test::randomFile;
 
 const std::string kToken = "0123456789abcdef-token";
 
@@ -41,22 +44,8 @@ TaskPolling quickPolling() {
     return p;
 }
 
-fs::path randomFile(const fs::path& dir, const std::string& name, size_t bytes, unsigned seed) {
-    std::mt19937 rng(seed);
-    std::string data(bytes, '\0');
-    for (auto& c : data)
-        c = char(rng());
-    test::writeFile(dir / name, data);
-    return dir / name;
-}
-
 DocumentToDeliver documentFrom(const fs::path& file, const std::string& name) {
-    DocumentToDeliver d;
-    d.file = file;
-    d.fileName = name;
-    d.bytes = fs::file_size(file);
-    d.sha256 = sha256HexOfFile(file);
-    return d;
+    return test::documentFrom(file, "", name);
 }
 
 std::span<const std::byte> bytesOf(const std::string& s) { return std::as_bytes(std::span(s)); }

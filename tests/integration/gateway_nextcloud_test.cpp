@@ -5,6 +5,7 @@
 #define BOOST_TEST_MODULE gateway_nextcloud
 #include "core/common/Sha256.h"
 #include "core/gateway/WebDavConnector.h"
+#include "tests/support/GatewayFixtures.h"
 #include "tests/support/FakeNextcloudServer.h"
 #include "tests/support/TestSupport.h"
 
@@ -17,6 +18,10 @@ using namespace docdesk::gateway;
 namespace fs = std::filesystem;
 
 namespace {
+
+using test::randomFile;
+using test::documentFrom;
+using test::sha256Of;
 
 GatewayConnection connectionTo(const test::FakeNextcloudServer& server) {
     GatewayConnection c;
@@ -34,27 +39,6 @@ ChunkedUploadOptions smallChunks() {
     o.chunkSize = 256 * 1024;
     return o;
 }
-
-fs::path randomFile(const fs::path& dir, const std::string& name, size_t bytes, unsigned seed) {
-    std::mt19937 rng(seed);
-    std::string data(bytes, '\0');
-    for (auto& c : data)
-        c = char(rng());
-    test::writeFile(dir / name, data);
-    return dir / name;
-}
-
-DocumentToDeliver documentFrom(const fs::path& file, const std::string& folder, const std::string& name) {
-    DocumentToDeliver d;
-    d.file = file;
-    d.remoteFolder = folder;
-    d.fileName = name;
-    d.bytes = fs::file_size(file);
-    d.sha256 = sha256HexOfFile(file);
-    return d;
-}
-
-std::string sha256Of(const std::string& s) { return sha256Hex(std::as_bytes(std::span(s))); }
 
 size_t chunkPuts(const test::FakeNextcloudServer& server, const std::string& chunk = {}) {
     size_t n = 0;

@@ -4,6 +4,7 @@
 #include "core/common/Sha256.h"
 #include "core/gateway/RetryPolicy.h"
 #include "core/gateway/WebDavConnector.h"
+#include "tests/support/GatewayFixtures.h"
 #include "tests/support/ApacheServer.h"
 
 #include <boost/test/unit_test.hpp>
@@ -18,6 +19,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
+using test::writeRandomFile;
+using test::documentFrom;
+
 GatewayConnection connectionTo(const test::ApacheServer& server, bool https) {
     GatewayConnection c;
     c.baseUrl = https ? server.httpsUrl() : server.httpUrl();
@@ -28,24 +32,6 @@ GatewayConnection connectionTo(const test::ApacheServer& server, bool https) {
     c.connectTimeout = std::chrono::seconds(5);
     c.lowSpeedTime = std::chrono::seconds(5);
     return c;
-}
-
-DocumentToDeliver documentFrom(const fs::path& file, const std::string& folder, const std::string& name) {
-    DocumentToDeliver d;
-    d.file = file;
-    d.remoteFolder = folder;
-    d.fileName = name;
-    d.bytes = fs::file_size(file);
-    d.sha256 = sha256HexOfFile(file);
-    return d;
-}
-
-void writeRandomFile(const fs::path& file, size_t bytes, unsigned seed) {
-    std::mt19937 rng(seed);
-    std::string data(bytes, '\0');
-    for (auto& c : data)
-        c = char(rng());
-    test::writeFile(file, data);
 }
 
 } // namespace

@@ -4,6 +4,7 @@
 #define BOOST_TEST_MODULE upload_run
 #include "app/common/GatewayUpload.h"
 #include "core/common/Sha256.h"
+#include "tests/support/GatewayFixtures.h"
 #include "tests/support/ApacheServer.h"
 #include "tests/support/FaultProxy.h"
 
@@ -16,6 +17,8 @@ using namespace docdesk::gateway;
 namespace fs = std::filesystem;
 
 namespace {
+
+using test::randomFile;
 
 vault::Profile profileFor(const test::ApacheServer& server, bool https, const std::string& name = "gw") {
     vault::Profile p;
@@ -31,15 +34,6 @@ vault::Profile profileFor(const test::ApacheServer& server, bool https, const st
 }
 
 vault::Secret passwordOf(const test::ApacheServer& server) { return vault::Secret(server.options().password); }
-
-fs::path randomFile(const fs::path& dir, const std::string& name, size_t bytes, unsigned seed) {
-    std::mt19937 rng(seed);
-    std::string data(bytes, '\0');
-    for (auto& c : data)
-        c = char(rng());
-    test::writeFile(dir / name, data);
-    return dir / name;
-}
 
 // `count` documents doc1.pdf... queued for profile "gw".
 std::vector<OutboxItem> queueDocuments(Outbox& outbox, const fs::path& dir, int count, size_t bytes = 40'000) {
