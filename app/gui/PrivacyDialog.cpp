@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <fstream>
 #include <sstream>
+#include <functional>
 #include <thread>
 #include <wx/button.h>
 #include <wx/config.h>
@@ -119,13 +120,17 @@ class PrivacyDialog : public wxDialog {
 
   private:
     // Lists again on a background thread (sizes of large sessions take a while to add up).
-    void refresh(const fs::path& select = {}) {
+    // Lists on a background thread; `first` (a deletion, which can take long for gigabytes of
+    // sessions) runs on that thread before the listing.
+    void refresh(const fs::path& select = {}, std::function<void()> first = {}) {
         if (lister_.joinable()) {
             lister_.request_stop();
             lister_.join();
         }
         summary_->SetLabel(_("Adding up the sizes..."));
-        lister_ = std::jthread([this, dirs = dirs_, select](std::stop_token stop) {
+        lister_ = std::jthread([this, dirs = dirs_, select, first = std::move(first)](std::stop_token stop) {
+            if (first)
+                first();
             auto items = app::listLocalData(dirs, stop);
             if (stop.stop_requested())
                 return;
@@ -230,15 +235,17 @@ class PrivacyDialog : public wxDialog {
         question += "\n\n" + _("This cannot be undone.");
         if (!confirm(question, _("Delete"), _("&Delete")))
             return;
-        try {
-            if (item.kind == app::LocalDataKind::Settings && wxConfigBase::Get(false))
-                wxConfigBase::Get()->DeleteAll(); // else the settings in memory are written back at exit
-            app::deleteLocalData(dirs_, item, holdsOpenSession ? openSession_ : fs::path(),
-                                 &platform::osKeyring());
-        } catch (const std::exception& e) {
-            wxMessageBox(u8(std::string(e.what())), _("Delete"), wxOK | wxICON_ERROR, this);
-        }
-        refresh();
+        if (item.kind == app::LocalDataKind::Settings && wxConfigBase::Get(false))
+            wxConfigBase::Get()->DeleteAll(); // else the settings in memory are written back at exit
+        refresh({}, [this, dirs = dirs_, item, keep = holdsOpenSession ? openSession_ : fs::path()] {
+            try {
+                app::deleteLocalData(dirs, item, keep, &platform::osKeyring());
+            } catch (const std::exception& e) {
+                CallAfter([this, message = std::string(e.what())] {
+                    wxMessageBox(u8(message), _("Delete"), wxOK | wxICON_ERROR, this);
+                });
+            }
+        });
     }
 
     void deleteEverything() {
