@@ -323,12 +323,22 @@ UploadRunResult runGatewayUpload(gateway::Outbox& outbox, const vault::Profile& 
     return run.run(stop);
 }
 
+namespace {
+// The connection for one request the user asked for (Test connection, Browse folders), with a
+// copy of `password` and the transport's trace (credentials redacted by the transport).
+gateway::GatewayConnection connectionWith(const vault::Profile& profile, const vault::Secret& password,
+                                          const gateway::DebugLogSink& debugLog) {
+    gateway::GatewayConnection connection =
+        gateway::connectionFor(profile, std::make_shared<const vault::Secret>(vault::Secret(password.view())));
+    if (debugLog)
+        connection.debugLog = debugLog;
+    return connection;
+}
+} // namespace
+
 int testGatewayConnection(const vault::Profile& profile, const vault::Secret& password, std::stop_token stop,
                           const gateway::DebugLogSink& debugLog) {
-    auto shared = std::make_shared<const vault::Secret>(vault::Secret(password.view()));
-    gateway::GatewayConnection connection = gateway::connectionFor(profile, shared);
-    if (debugLog) // the transport's trace, with credentials redacted by the transport
-        connection.debugLog = debugLog;
+    gateway::GatewayConnection connection = connectionWith(profile, password, debugLog);
     if (profile.connector == vault::Connector::HttpForm) {
         // paperless-ngx: the password is an API token sent as "Authorization: Token ...".
         gateway::HttpFormConnector form(connection);
@@ -362,10 +372,7 @@ std::vector<std::string> listGatewayFolders(const vault::Profile& profile, const
     if (profile.connector == vault::Connector::HttpForm)
         throw Error(trf("Browsing folders is not available for {} gateways; type the folder name instead.",
                         vault::connectorName(profile.connector)));
-    auto shared = std::make_shared<const vault::Secret>(vault::Secret(password.view()));
-    gateway::GatewayConnection connection = gateway::connectionFor(profile, shared);
-    if (debugLog)
-        connection.debugLog = debugLog;
+    gateway::GatewayConnection connection = connectionWith(profile, password, debugLog);
     std::vector<std::string> names;
     try {
         if (profile.connector == vault::Connector::Cmis) {

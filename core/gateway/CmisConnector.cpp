@@ -14,24 +14,6 @@ namespace {
 
 using nlohmann::json;
 
-std::vector<std::string> pathSegments(const std::string& path) {
-    std::vector<std::string> out;
-    size_t start = 0;
-    while (start <= path.size()) {
-        const auto end = path.find('/', start);
-        const auto seg = path.substr(start, end == std::string::npos ? std::string::npos : end - start);
-        if (!seg.empty() && seg != ".") {
-            if (seg == "..")
-                throw Error(trf("The remote folder {} leaves the gateway's folder.", path));
-            out.push_back(seg);
-        }
-        if (end == std::string::npos)
-            break;
-        start = end + 1;
-    }
-    return out;
-}
-
 std::string joinPath(const std::string& folder, const std::string& name) {
     std::string out;
     for (const auto& s : pathSegments(folder))

@@ -119,7 +119,9 @@ std::string percentDecode(std::string_view s) {
     return out;
 }
 
-std::vector<std::string> segments(const std::string& folder) {
+} // namespace
+
+std::vector<std::string> pathSegments(const std::string& folder) {
     std::vector<std::string> out;
     size_t start = 0;
     while (start <= folder.size()) {
@@ -136,8 +138,6 @@ std::vector<std::string> segments(const std::string& folder) {
     }
     return out;
 }
-
-} // namespace
 
 void throwForStatus(const HttpResponse& r, const std::string& what) {
     std::string message;
@@ -197,7 +197,7 @@ WebDavConnector::WebDavConnector(GatewayConnection connection, ChunkedUploadOpti
 
 std::string WebDavConnector::folderUrl(const std::string& folder) const {
     std::string url = base_;
-    for (const auto& seg : segments(folder))
+    for (const auto& seg : pathSegments(folder))
         url += encodePathSegment(seg) + "/";
     return url;
 }
@@ -222,7 +222,7 @@ bool WebDavConnector::folderExists(const std::string& url, std::stop_token stop)
 
 void WebDavConnector::ensureFolder(const std::string& folder, std::stop_token stop) {
     std::string path;
-    for (const auto& seg : segments(folder)) {
+    for (const auto& seg : pathSegments(folder)) {
         path += seg + "/";
         if (knownFolders_.contains(path))
             continue;

@@ -76,6 +76,10 @@ private:
 // Throws GatewayRejected with a message that says what the status means for the user.
 [[noreturn]] void throwForStatus(const HttpResponse& response, const std::string& what);
 
+// The segments of a slash-separated remote folder path ("a//b/./c" -> a, b, c); Error for "..",
+// which would leave the gateway's folder.
+std::vector<std::string> pathSegments(const std::string& folder);
+
 // "name (n).ext" for n >= 2, `name` for n == 1.
 std::string numberedName(const std::string& name, int n);
 
