@@ -276,14 +276,7 @@ bool forgetVaultKey(const fs::path& vaultFile, ports::Keyring& keyring) {
         const vault::VaultHeader header = vault::decodeHeader(bytes);
         if (header.keySource != vault::KeySource::Keyring || !keyring.available())
             return false;
-        static const char digits[] = "0123456789abcdef";
-        std::string salt;
-        for (unsigned char b : header.salt) {
-            salt += digits[b >> 4];
-            salt += digits[b & 15];
-        }
-        // The attributes the profile store files the key under (core/vault/ProfileStore.cpp).
-        return keyring.remove({{"application", "docdesk"}, {"docdesk-vault", salt}});
+        return keyring.remove(vault::keyringAttributesOf(header));
     } catch (const std::exception&) {
         return false; // not a vault docdesk can read, or the keyring refused: nothing to do
     }

@@ -146,13 +146,6 @@ Secret serialise(const std::vector<Profile>& profiles, const std::string& defaul
     return plain;
 }
 
-std::string hex(std::span<const unsigned char> bytes) {
-    std::string out(bytes.size() * 2 + 1, '\0');
-    sodium_bin2hex(out.data(), out.size(), bytes.data(), bytes.size());
-    out.pop_back();
-    return out;
-}
-
 std::optional<std::vector<unsigned char>> readVaultBytes(const fs::path& file) {
     std::error_code ec;
     if (!fs::exists(fs::symlink_status(file, ec)))
@@ -190,7 +183,7 @@ struct ProfileStore::State {
     ports::DurableFiles& files() { return unlock.files ? *unlock.files : portableFiles; }
 
     ports::KeyringAttributes keyringAttributes() const {
-        return {{"application", "docdesk"}, {"docdesk-vault", hex(header.salt)}};
+        return keyringAttributesOf(header);
     }
 
     void ensureLoaded() {

@@ -152,4 +152,11 @@ Secret openVault(std::span<const unsigned char> file, const Secret& key) {
     return plain;
 }
 
+std::map<std::string, std::string> keyringAttributesOf(const VaultHeader& header) {
+    std::string salt(header.salt.size() * 2 + 1, '\0');
+    sodium_bin2hex(salt.data(), salt.size(), header.salt.data(), header.salt.size());
+    salt.pop_back();
+    return {{"application", "docdesk"}, {"docdesk-vault", salt}};
+}
+
 } // namespace docdesk::vault

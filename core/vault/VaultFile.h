@@ -18,7 +18,9 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <span>
+#include <string>
 #include <vector>
 
 namespace docdesk::vault {
@@ -37,6 +39,10 @@ struct VaultHeader {
     std::array<unsigned char, 16> salt{};
     std::array<unsigned char, 24> nonce{};
 };
+
+// The attributes the vault's key is filed under in the OS keyring: the application and the
+// vault's salt in hex, so each vault finds its own key.
+std::map<std::string, std::string> keyringAttributesOf(const VaultHeader& header);
 
 // Argon2id limits for new vaults: moderate (about 0.3 s here, see vault_bench), and
 // the bounds a file's header must respect before any work is spent on it.
