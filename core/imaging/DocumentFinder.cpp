@@ -6,6 +6,9 @@
 #include <array>
 #include <cmath>
 #include <numeric>
+#include <cstdio>
+#include <cstdlib>
+#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 // How documents are found: the page is analysed on a copy whose longest edge is ~640 px.
@@ -29,6 +32,7 @@ using QuadF = std::array<cv::Point2f, 4>;
 constexpr int kWorkEdge = 640;
 constexpr double kMinAreaFraction = 0.008; // smaller regions are not documents at this scale
 constexpr double kMinScore = 0.35;
+constexpr double kContainerScore = 0.45; // a sheet this plausible absorbs what lies on it
 
 double cross(cv::Point2f o, cv::Point2f a, cv::Point2f b) {
     return double(a.x - o.x) * double(b.y - o.y) - double(a.y - o.y) * double(b.x - o.x);
@@ -261,13 +265,51 @@ struct Candidate {
     QuadF quad;       // ordered, work coordinates
     double score = 0; // confidence 0..1
     int polarity = 1; // +1 when the inside is brighter than the outside
+    double paper = 0; // share of the inside that is paper-like
+    bool fromLines = false; // made of long straight edges, not of a region
 };
 
 struct Analysis {
     cv::Mat colour;     // work-size BGR (empty for grey input)
+    cv::Mat sharp;      // work-size grey, not blurred
     cv::Mat grey;       // work-size, blurred
     double white = 255; // 99th percentile of grey: what paper looks like here
+    cv::Mat paperish;   // work-size 8-bit: 255 where, text closed away, the picture is paper-like
 };
+
+// Paper-like pixels: with dark print closed away, bright relative to the brightest part of
+// the picture and unsaturated. Wood, fabric, a dark lid and a mug are not.
+cv::Mat paperMask(const Analysis& an) {
+    cv::Mat closed, mask;
+    cv::morphologyEx(an.grey, closed, cv::MORPH_CLOSE, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(7, 7)));
+    cv::compare(closed, 0.78 * an.white, mask, cv::CMP_GE);
+    if (!an.colour.empty()) {
+        cv::Mat hsv, sat;
+        cv::cvtColor(an.colour, hsv, cv::COLOR_BGR2HSV);
+        cv::extractChannel(hsv, sat, 1);
+        cv::morphologyEx(sat, sat, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(7, 7)));
+        mask &= sat < 70;
+    }
+    return mask;
+}
+
+// Share of the quad's inside that is paper-like (a 12 x 12 grid, the margins left out).
+double interiorPaper(const Analysis& an, const QuadF& q) {
+    int paper = 0, total = 0;
+    for (int v = 1; v < 12; ++v) {
+        for (int u = 1; u < 12; ++u) {
+            const float fu = u / 12.f, fv = v / 12.f;
+            const cv::Point2f top = q[0] + (q[1] - q[0]) * fu, bottom = q[3] + (q[2] - q[3]) * fu;
+            const cv::Point2f p = top + (bottom - top) * fv;
+            const int x = int(p.x), y = int(p.y);
+            if (x < 0 || y < 0 || x >= an.paperish.cols || y >= an.paperish.rows)
+                continue;
+            ++total;
+            paper += an.paperish.at<uchar>(y, x) != 0;
+        }
+    }
+    return total > 0 ? double(paper) / total : 0;
+}
 
 // Edge support: share of points along each side where the inside and the outside differ
 // consistently (same sign all around), plus the inside's brightness and saturation.
@@ -402,6 +444,7 @@ bool scoreQuad(const Analysis& an, const QuadF& q, double fill, Candidate& out) 
     const double base = 0.45 * support + 0.25 * supportMin + 0.15 * fillScore + 0.15 * angleScore;
     out.quad = q;
     out.score = std::clamp(base * (0.4 + 0.6 * paper), 0.0, 1.0);
+    out.paper = interiorPaper(an, q);
     return true;
 }
 
@@ -531,6 +574,253 @@ QuadF refineAtFullResolution(const cv::Mat& src, const QuadF& q, int polarity, d
     return quadFromLines(sides, q, radius * 1.5 + 1, out) ? orderCorners(out) : q;
 }
 
+// --- Proposals from long straight edges -------------------------------------------------
+// A white receipt on a white lid differs from the lid by nothing but the lamp's thin shadow
+// along its edges; a page on a light desk by a faint step. Neither makes a region, both make
+// long straight segments. LSD finds them; collinear pieces are joined; two roughly parallel
+// pairs that meet at roughly right angles make a quad hypothesis, scored by how much of each
+// side is an edge in the gradient image and by how calm the outside is (a lid, not the text
+// around a table on a page). The image border counts as a line: paper that leaves the frame
+// has its cut side there.
+
+struct EdgeLine {
+    cv::Point2d p, d;    // a point and the unit direction
+    double lo = 0, hi = 0; // extent along d
+    double cover = 0;    // length of the segments joined into it
+    bool border = false;
+};
+
+std::vector<EdgeLine> joinCollinear(std::vector<cv::Vec4f> segs, double minLen) {
+    std::sort(segs.begin(), segs.end(), [](const cv::Vec4f& a, const cv::Vec4f& b) {
+        return std::hypot(a[2] - a[0], a[3] - a[1]) > std::hypot(b[2] - b[0], b[3] - b[1]);
+    });
+    std::vector<EdgeLine> lines;
+    for (const auto& s : segs) {
+        const cv::Point2d a(s[0], s[1]), b(s[2], s[3]);
+        const double len = cv::norm(b - a);
+        if (len < 0.35 * minLen)
+            break;
+        const cv::Point2d d = (b - a) / len;
+        bool merged = false;
+        for (auto& l : lines) {
+            const double da = std::abs((a - l.p).cross(l.d)), db = std::abs((b - l.p).cross(l.d));
+            if (std::abs(d.dot(l.d)) < 0.9985 || da > 2.5 || db > 2.5)
+                continue;
+            const double ta = (a - l.p).dot(l.d), tb = (b - l.p).dot(l.d);
+            const double overlap = std::max(0.0, std::min(l.hi, std::max(ta, tb)) - std::max(l.lo, std::min(ta, tb)));
+            l.lo = std::min({l.lo, ta, tb});
+            l.hi = std::max({l.hi, ta, tb});
+            l.cover += len - overlap; // both edges of a thin bar are one line, not twice as long
+            merged = true;
+            break;
+        }
+        if (!merged && len >= minLen * 0.6)
+            lines.push_back({a, d, 0, len, len, false});
+    }
+    std::erase_if(lines, [&](const EdgeLine& l) { return l.cover < minLen; });
+    std::sort(lines.begin(), lines.end(), [](const EdgeLine& a, const EdgeLine& b) { return a.cover > b.cover; });
+    if (lines.size() > 36)
+        lines.resize(36);
+    return lines;
+}
+
+std::vector<EdgeLine> longEdgeLines(const cv::Mat& grey) {
+    const auto lsd = cv::createLineSegmentDetector(cv::LSD_REFINE_STD, 1.0, 0.6, 1.2);
+    std::vector<cv::Vec4f> segs;
+    lsd->detect(grey, segs);
+    const double minLen = 0.07 * std::max(grey.cols, grey.rows);
+    auto lines = joinCollinear(std::move(segs), minLen);
+    const double w = grey.cols - 1, h = grey.rows - 1;
+    lines.push_back({{0, 0}, {1, 0}, 0, w, w, true});
+    lines.push_back({{w, 0}, {0, 1}, 0, h, h, true});
+    lines.push_back({{0, h}, {1, 0}, 0, w, w, true});
+    lines.push_back({{0, 0}, {0, 1}, 0, h, h, true});
+    return lines;
+}
+
+struct Gradients {
+    cv::Mat gx, gy;   // float, of the line-preserving work image
+    cv::Mat busy;     // 8-bit: 255 where the blurred work image has an edge (text, texture)
+};
+
+// Share of a side's length where the gradient across it is an edge (within a pixel).
+double sideSupport(const Gradients& g, cv::Point2f a, cv::Point2f b, float threshold) {
+    const cv::Point2f d = b - a;
+    const float len = std::hypot(d.x, d.y);
+    if (len < 8)
+        return 0;
+    const cv::Point2f n(-d.y / len, d.x / len);
+    const int samples = std::clamp(int(len / 3), 12, 64);
+    int good = 0, total = 0;
+    for (int k = 0; k < samples; ++k) {
+        const cv::Point2f p = a + d * ((k + 0.5f) / float(samples));
+        float best = 0;
+        bool inView = false;
+        for (int o = -1; o <= 1; ++o) {
+            const int x = int(std::lround(p.x + n.x * float(o))), y = int(std::lround(p.y + n.y * float(o)));
+            if (x < 1 || y < 1 || x >= g.gx.cols - 1 || y >= g.gx.rows - 1)
+                continue;
+            inView = true;
+            best = std::max(best, std::abs(g.gx.at<float>(y, x) * n.x + g.gy.at<float>(y, x) * n.y));
+        }
+        total += inView;
+        good += inView && best >= threshold;
+    }
+    return total > 0 ? double(good) / total : 0;
+}
+
+// Edge density just outside each side (4..10 px out): a lid or a desk is calm; the text
+// beside a table on a page, or beside a column inside a receipt, is not. The busiest side.
+double outsideBusyness(const Gradients& g, const QuadF& q) {
+    cv::Point2f c(0, 0);
+    for (const auto& p : q)
+        c += p * 0.25f;
+    double busiest = 0;
+    for (int i = 0; i < 4; ++i) {
+        const cv::Point2f a = q[i], d = q[(i + 1) % 4] - q[i];
+        const float len = std::hypot(d.x, d.y);
+        cv::Point2f n(-d.y / len, d.x / len);
+        if ((c - a).dot(n) > 0)
+            n = -n;
+        int busy = 0, total = 0;
+        for (int k = 1; k < 20; ++k) {
+            for (float off : {4.f, 7.f, 10.f}) {
+                const cv::Point2f p = a + d * (k / 20.f) + n * off;
+                const int x = int(p.x), y = int(p.y);
+                if (x < 0 || y < 0 || x >= g.busy.cols || y >= g.busy.rows)
+                    continue;
+                ++total;
+                busy += g.busy.at<uchar>(y, x) != 0;
+            }
+        }
+        if (total >= 15)
+            busiest = std::max(busiest, double(busy) / total);
+    }
+    return busiest;
+}
+
+bool lineQuad(const EdgeLine& a, const EdgeLine& b, const EdgeLine& c, const EdgeLine& d, QuadF& q) {
+    const Line la{a.p, a.d}, lb{b.p, b.d}, lc{c.p, c.d}, ld{d.p, d.d};
+    return intersect(la, lc, q[0]) && intersect(lc, lb, q[1]) && intersect(lb, ld, q[2]) && intersect(ld, la, q[3]);
+}
+
+// Scores one hypothesis; false when it is not a sheet.
+bool scoreLineQuad(const Analysis& an, const Gradients& g, QuadF q, float threshold, Candidate& out) {
+    const int w = an.grey.cols, h = an.grey.rows;
+    for (const auto& p : q)
+        if (p.x < -2 || p.y < -2 || p.x > float(w + 1) || p.y > float(h + 1))
+            return false;
+    q = orderCorners(q);
+    if (!isConvex(q) || quadArea(q) < kMinAreaFraction * w * h || quadArea(q) > 0.97 * w * h)
+        return false;
+    double sum = 0, least = 1;
+    int real = 0;
+    for (int i = 0; i < 4; ++i) {
+        const cv::Point2f a = q[i], b = q[(i + 1) % 4];
+        const bool onBorder = (std::abs(a.x - b.x) < 2 && (a.x < 2 || a.x > float(w - 3))) ||
+                              (std::abs(a.y - b.y) < 2 && (a.y < 2 || a.y > float(h - 3)));
+        if (onBorder)
+            continue;
+        const double s = sideSupport(g, a, b, threshold);
+        sum += s;
+        least = std::min(least, s);
+        ++real;
+    }
+    if (std::getenv("DOCDESK_FINDER_DEBUG") && quadArea(q) > 0.05 * w * h)
+        fprintf(stderr, "hyp %.0f,%.0f %.0f,%.0f %.0f,%.0f %.0f,%.0f real %d least %.2f sum %.2f busy %.3f\n", q[0].x, q[0].y,
+                q[1].x, q[1].y, q[2].x, q[2].y, q[3].x, q[3].y, real, least, sum, outsideBusyness(g, q));
+    if (real < 3 || least < 0.55)
+        return false;
+    const double paper = interiorPaper(an, q);
+    if (paper < 0.75)
+        return false;
+    Candidate scored;
+    const bool regionLike = scoreQuad(an, q, 0.9, scored) && scored.score >= kMinScore;
+    const double busy = outsideBusyness(g, q);
+    if (busy > 0.12 || (!regionLike && busy > 0.06))
+        return false;
+    const double support = sum / real;
+    out.quad = q;
+    out.paper = paper;
+    out.fromLines = true;
+    out.polarity = regionLike ? scored.polarity : 1;
+    const double calm = 1 - std::clamp(busy / 0.06, 0.0, 1.0);
+    out.score = std::clamp(0.5 * support + 0.3 * least + 0.2 * std::max(calm, regionLike ? scored.score : 0.0), 0.0, 1.0) *
+                (regionLike ? 1.0 : 0.9);
+    return true;
+}
+
+void collectFromLines(const Analysis& an, std::vector<Candidate>& out) {
+    const auto lines = longEdgeLines(an.sharp);
+    if (const char* dbg = std::getenv("DOCDESK_FINDER_DEBUG")) {
+        cv::Mat vis;
+        cv::cvtColor(an.sharp, vis, cv::COLOR_GRAY2BGR);
+        for (const auto& l : lines)
+            cv::line(vis, l.p + l.d * l.lo, l.p + l.d * l.hi, l.border ? cv::Scalar(255, 0, 0) : cv::Scalar(0, 0, 255), 1);
+        cv::imwrite(dbg, vis);
+    }
+    Gradients g;
+    cv::Mat smooth;
+    cv::GaussianBlur(an.sharp, smooth, cv::Size(3, 3), 0);
+    cv::Sobel(smooth, g.gx, CV_32F, 1, 0, 3, 0.25);
+    cv::Sobel(smooth, g.gy, CV_32F, 0, 1, 3, 0.25);
+    cv::Mat bx, by;
+    cv::Sobel(an.grey, bx, CV_32F, 1, 0, 3, 0.25);
+    cv::Sobel(an.grey, by, CV_32F, 0, 1, 3, 0.25);
+    cv::magnitude(bx, by, bx);
+    cv::compare(bx, 10.0, g.busy, cv::CMP_GE);
+    constexpr float kEdge = 4.f;
+    const double minSide = 0.05 * std::max(an.grey.cols, an.grey.rows);
+    std::vector<std::pair<size_t, size_t>> pairs;
+    for (size_t i = 0; i < lines.size(); ++i)
+        for (size_t j = i + 1; j < lines.size(); ++j)
+            if (std::abs(lines[i].d.dot(lines[j].d)) > 0.96 && !(lines[i].border && lines[j].border) &&
+                std::abs((lines[j].p - lines[i].p).cross(lines[i].d)) > minSide)
+                pairs.emplace_back(i, j);
+    std::vector<Candidate> found;
+    for (size_t u = 0; u < pairs.size(); ++u) {
+        for (size_t v = u + 1; v < pairs.size(); ++v) {
+            const auto& [a, b] = pairs[u];
+            const auto& [c, d] = pairs[v];
+            if (std::abs(lines[a].d.dot(lines[c].d)) > 0.5)
+                continue; // not roughly perpendicular
+            QuadF q;
+            Candidate cand;
+            if (lineQuad(lines[a], lines[b], lines[c], lines[d], q) && scoreLineQuad(an, g, q, kEdge, cand))
+                found.push_back(cand);
+        }
+    }
+    for (auto& c : found) {
+        if (std::getenv("DOCDESK_FINDER_DEBUG"))
+            fprintf(stderr, "line quad %.0f,%.0f %.0f,%.0f %.0f,%.0f %.0f,%.0f score %.2f\n", c.quad[0].x, c.quad[0].y,
+                    c.quad[1].x, c.quad[1].y, c.quad[2].x, c.quad[2].y, c.quad[3].x, c.quad[3].y, c.score);
+        if (c.score >= kMinScore)
+            out.push_back(c);
+    }
+}
+
+// The work-size grey for line finding: from twice the work size by the minimum of each 2x2
+// block, so a lamp's 2-px shadow line on a 300-dpi scan survives the reduction.
+cv::Mat darkLinePreserving(const cv::Mat& src, cv::Size work) {
+    cv::Mat grey = detail::toGrey(src);
+    if (grey.cols < 2 * work.width || grey.rows < 2 * work.height)
+        return grey.cols == work.width ? grey : [&] {
+            cv::Mat r;
+            cv::resize(grey, r, work, 0, 0, cv::INTER_AREA);
+            return r;
+        }();
+    cv::Mat twice, out(work, CV_8UC1);
+    cv::resize(grey, twice, cv::Size(2 * work.width, 2 * work.height), 0, 0, cv::INTER_AREA);
+    for (int y = 0; y < work.height; ++y) {
+        const uchar* r0 = twice.ptr<uchar>(2 * y);
+        const uchar* r1 = twice.ptr<uchar>(2 * y + 1);
+        uchar* o = out.ptr<uchar>(y);
+        for (int x = 0; x < work.width; ++x)
+            o[x] = std::min({r0[2 * x], r0[2 * x + 1], r1[2 * x], r1[2 * x + 1]});
+    }
+    return out;
+}
+
 } // namespace
 
 std::vector<DocumentCandidate> findDocuments(const ImageView& image) {
@@ -552,7 +842,8 @@ std::vector<DocumentCandidate> findDocuments(const ImageView& image) {
     Analysis an;
     if (small.channels() == 3)
         an.colour = small;
-    cv::GaussianBlur(detail::toGrey(small), an.grey, cv::Size(5, 5), 0);
+    an.sharp = darkLinePreserving(src, small.size());
+    cv::GaussianBlur(an.sharp, an.grey, cv::Size(5, 5), 0);
 
     int hist[256] = {};
     for (int y = 0; y < an.grey.rows; ++y) {
@@ -572,6 +863,7 @@ std::vector<DocumentCandidate> findDocuments(const ImageView& image) {
     };
     const int lo = percentile(0.01), hi = percentile(0.99);
     an.white = std::max(hi, 1);
+    an.paperish = paperMask(an);
 
     std::vector<Candidate> candidates;
     std::vector<std::vector<cv::Point>> contours;
@@ -593,21 +885,42 @@ std::vector<DocumentCandidate> findDocuments(const ImageView& image) {
         cv::findContours(edges, contours, cv::RETR_LIST, cv::CHAIN_APPROX_SIMPLE);
         collectFromContours(an, contours, candidates);
     }
+    collectFromLines(an, candidates);
 
     // The same document comes from several maps: keep the best-scored of overlapping ones.
     std::sort(candidates.begin(), candidates.end(),
               [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
-    std::vector<Candidate> kept;
+    std::vector<Candidate> distinct;
     for (const auto& c : candidates) {
         bool duplicate = false;
-        for (const auto& k : kept) {
-            if (polygonIoU(c.quad, k.quad) > 0.5 || overlapOfSmaller(c.quad, k.quad) > 0.85) {
-                duplicate = true;
-                break;
-            }
-        }
+        for (const auto& k : distinct)
+            duplicate = duplicate || polygonIoU(c.quad, k.quad) > 0.5;
         if (!duplicate)
-            kept.push_back(c);
+            distinct.push_back(c);
+    }
+    // Paper holds its content: a barcode, a logo or a text block inside a plausible sheet is
+    // part of that sheet, never a document of its own, however crisp its edges. A "sheet" that
+    // holds two or more sheets is a group of receipts on a lid, not a document.
+    auto contains = [](const Candidate& outer, const Candidate& inner) {
+        return &outer != &inner && quadArea(outer.quad) > 1.2 * quadArea(inner.quad) &&
+               overlapOfSmaller(inner.quad, outer.quad) > 0.85;
+    };
+    auto isSheet = [](const Candidate& c) { return c.score >= kContainerScore && c.paper >= 0.75; };
+    std::vector<bool> group(distinct.size(), false);
+    for (size_t i = 0; i < distinct.size(); ++i) {
+        int sheets = 0;
+        for (size_t j = 0; j < distinct.size(); ++j)
+            sheets += isSheet(distinct[j]) && contains(distinct[i], distinct[j]) &&
+                      quadArea(distinct[j].quad) > 0.15 * quadArea(distinct[i].quad);
+        group[i] = distinct[i].fromLines && sheets >= 2;
+    }
+    std::vector<Candidate> kept;
+    for (size_t i = 0; i < distinct.size(); ++i) {
+        bool inside = group[i];
+        for (size_t j = 0; j < distinct.size() && !inside; ++j)
+            inside = !group[j] && isSheet(distinct[j]) && contains(distinct[j], distinct[i]);
+        if (!inside)
+            kept.push_back(distinct[i]);
     }
 
     // Back to full resolution, then the one the user most likely means first: confident,
@@ -644,7 +957,7 @@ std::vector<DocumentCandidate> findDocuments(const ImageView& image) {
         for (int j = 0; j < 4; ++j)
             r.candidate.corners[size_t(j)] = PointF{q[j].x, q[j].y};
         r.candidate.score = kept[i].score;
-        r.preference = kept[i].score * (0.4 + 0.6 * size) * central * (touches ? 0.7 : 1.0) *
+        r.preference = kept[i].score * (0.4 + 0.6 * size) * central * (touches ? 0.9 : 1.0) *
                        (quadArea(q) > 0.02 * imageArea ? 1.0 : 0.8);
         ranked.push_back(r);
     }
