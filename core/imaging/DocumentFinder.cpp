@@ -6,9 +6,6 @@
 #include <array>
 #include <cmath>
 #include <numeric>
-#include <cstdio>
-#include <cstdlib>
-#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 // How documents are found: the page is analysed on a copy whose longest edge is ~640 px.
@@ -33,6 +30,7 @@ constexpr int kWorkEdge = 640;
 constexpr double kMinAreaFraction = 0.008; // smaller regions are not documents at this scale
 constexpr double kMinScore = 0.35;
 constexpr double kContainerScore = 0.45; // a sheet this plausible absorbs what lies on it
+constexpr double kSheetPaper = 0.6;      // share of a sheet's inside that looks like paper (print aside)
 
 double cross(cv::Point2f o, cv::Point2f a, cv::Point2f b) {
     return double(a.x - o.x) * double(b.y - o.y) - double(a.y - o.y) * double(b.x - o.x);
@@ -699,6 +697,22 @@ double outsideBusyness(const Gradients& g, const QuadF& q) {
     return busiest;
 }
 
+// Share of a side on the image border along which the picture just inside is paper or print
+// (paper-like, or with edges nearby), not a bare lid or desk.
+double borderPaper(const Analysis& an, const Gradients& g, cv::Point2f a, cv::Point2f b) {
+    const cv::Point2f centre(float(an.paperish.cols) / 2, float(an.paperish.rows) / 2);
+    int paper = 0, total = 0;
+    for (int k = 1; k < 24; ++k) {
+        cv::Point2f p = a + (b - a) * (k / 24.f);
+        const cv::Point2f towards = centre - p;
+        p += towards * (3.f / std::max(1.f, float(cv::norm(towards))));
+        const int x = std::clamp(int(p.x), 0, an.paperish.cols - 1), y = std::clamp(int(p.y), 0, an.paperish.rows - 1);
+        ++total;
+        paper += an.paperish.at<uchar>(y, x) != 0 || g.busy.at<uchar>(y, x) != 0;
+    }
+    return double(paper) / total;
+}
+
 bool lineQuad(const EdgeLine& a, const EdgeLine& b, const EdgeLine& c, const EdgeLine& d, QuadF& q) {
     const Line la{a.p, a.d}, lb{b.p, b.d}, lc{c.p, c.d}, ld{d.p, d.d};
     return intersect(la, lc, q[0]) && intersect(lc, lb, q[1]) && intersect(lb, ld, q[2]) && intersect(ld, la, q[3]);
@@ -719,20 +733,20 @@ bool scoreLineQuad(const Analysis& an, const Gradients& g, QuadF q, float thresh
         const cv::Point2f a = q[i], b = q[(i + 1) % 4];
         const bool onBorder = (std::abs(a.x - b.x) < 2 && (a.x < 2 || a.x > float(w - 3))) ||
                               (std::abs(a.y - b.y) < 2 && (a.y < 2 || a.y > float(h - 3)));
-        if (onBorder)
+        if (onBorder) {
+            if (borderPaper(an, g, a, b) < 0.8)
+                return false; // paper leaves the frame along the whole cut side, or it is no side
             continue;
+        }
         const double s = sideSupport(g, a, b, threshold);
         sum += s;
         least = std::min(least, s);
         ++real;
     }
-    if (std::getenv("DOCDESK_FINDER_DEBUG") && quadArea(q) > 0.05 * w * h)
-        fprintf(stderr, "hyp %.0f,%.0f %.0f,%.0f %.0f,%.0f %.0f,%.0f real %d least %.2f sum %.2f busy %.3f\n", q[0].x, q[0].y,
-                q[1].x, q[1].y, q[2].x, q[2].y, q[3].x, q[3].y, real, least, sum, outsideBusyness(g, q));
     if (real < 3 || least < 0.55)
         return false;
     const double paper = interiorPaper(an, q);
-    if (paper < 0.75)
+    if (paper < kSheetPaper)
         return false;
     Candidate scored;
     const bool regionLike = scoreQuad(an, q, 0.9, scored) && scored.score >= kMinScore;
@@ -750,15 +764,7 @@ bool scoreLineQuad(const Analysis& an, const Gradients& g, QuadF q, float thresh
     return true;
 }
 
-void collectFromLines(const Analysis& an, std::vector<Candidate>& out) {
-    const auto lines = longEdgeLines(an.sharp);
-    if (const char* dbg = std::getenv("DOCDESK_FINDER_DEBUG")) {
-        cv::Mat vis;
-        cv::cvtColor(an.sharp, vis, cv::COLOR_GRAY2BGR);
-        for (const auto& l : lines)
-            cv::line(vis, l.p + l.d * l.lo, l.p + l.d * l.hi, l.border ? cv::Scalar(255, 0, 0) : cv::Scalar(0, 0, 255), 1);
-        cv::imwrite(dbg, vis);
-    }
+Gradients gradientsOf(const Analysis& an) {
     Gradients g;
     cv::Mat smooth;
     cv::GaussianBlur(an.sharp, smooth, cv::Size(3, 3), 0);
@@ -769,6 +775,11 @@ void collectFromLines(const Analysis& an, std::vector<Candidate>& out) {
     cv::Sobel(an.grey, by, CV_32F, 0, 1, 3, 0.25);
     cv::magnitude(bx, by, bx);
     cv::compare(bx, 10.0, g.busy, cv::CMP_GE);
+    return g;
+}
+
+void collectFromLines(const Analysis& an, const Gradients& g, std::vector<Candidate>& out) {
+    const auto lines = longEdgeLines(an.sharp);
     constexpr float kEdge = 4.f;
     const double minSide = 0.05 * std::max(an.grey.cols, an.grey.rows);
     std::vector<std::pair<size_t, size_t>> pairs;
@@ -790,13 +801,9 @@ void collectFromLines(const Analysis& an, std::vector<Candidate>& out) {
                 found.push_back(cand);
         }
     }
-    for (auto& c : found) {
-        if (std::getenv("DOCDESK_FINDER_DEBUG"))
-            fprintf(stderr, "line quad %.0f,%.0f %.0f,%.0f %.0f,%.0f %.0f,%.0f score %.2f\n", c.quad[0].x, c.quad[0].y,
-                    c.quad[1].x, c.quad[1].y, c.quad[2].x, c.quad[2].y, c.quad[3].x, c.quad[3].y, c.score);
+    for (auto& c : found)
         if (c.score >= kMinScore)
             out.push_back(c);
-    }
 }
 
 // The work-size grey for line finding: from twice the work size by the minimum of each 2x2
@@ -885,7 +892,8 @@ std::vector<DocumentCandidate> findDocuments(const ImageView& image) {
         cv::findContours(edges, contours, cv::RETR_LIST, cv::CHAIN_APPROX_SIMPLE);
         collectFromContours(an, contours, candidates);
     }
-    collectFromLines(an, candidates);
+    const Gradients grad = gradientsOf(an);
+    collectFromLines(an, grad, candidates);
 
     // The same document comes from several maps: keep the best-scored of overlapping ones.
     std::sort(candidates.begin(), candidates.end(),
@@ -905,13 +913,14 @@ std::vector<DocumentCandidate> findDocuments(const ImageView& image) {
         return &outer != &inner && quadArea(outer.quad) > 1.2 * quadArea(inner.quad) &&
                overlapOfSmaller(inner.quad, outer.quad) > 0.85;
     };
-    auto isSheet = [](const Candidate& c) { return c.score >= kContainerScore && c.paper >= 0.75; };
+    auto isSheet = [](const Candidate& c) { return c.score >= kContainerScore && c.paper >= kSheetPaper; };
     std::vector<bool> group(distinct.size(), false);
     for (size_t i = 0; i < distinct.size(); ++i) {
         int sheets = 0;
         for (size_t j = 0; j < distinct.size(); ++j)
             sheets += isSheet(distinct[j]) && contains(distinct[i], distinct[j]) &&
-                      quadArea(distinct[j].quad) > 0.15 * quadArea(distinct[i].quad);
+                      quadArea(distinct[j].quad) > 0.15 * quadArea(distinct[i].quad) &&
+                      outsideBusyness(grad, distinct[j].quad) <= 0.25; // bounded by a lid all round
         group[i] = distinct[i].fromLines && sheets >= 2;
     }
     std::vector<Candidate> kept;
