@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <system_error>
 #include <thread>
@@ -21,8 +22,9 @@ namespace {
     throw std::system_error(err, std::generic_category(), what);
 }
 
-ExitStatus decode(int status) {
+ExitStatus decode(int status, const struct rusage& usage) {
     ExitStatus s;
+    s.peakResidentKiB = usage.ru_maxrss; // Linux: KiB
     if (WIFEXITED(status))
         s.code = WEXITSTATUS(status);
     else if (WIFSIGNALED(status))
@@ -158,9 +160,10 @@ std::optional<ExitStatus> ChildProcess::waitFor(std::chrono::milliseconds timeou
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     for (;;) {
         int st = 0;
-        const pid_t r = ::waitpid(pid_, &st, WNOHANG);
+        struct rusage usage{};
+        const pid_t r = ::wait4(pid_, &st, WNOHANG, &usage);
         if (r == pid_) {
-            status_ = decode(st);
+            status_ = decode(st, usage);
             return status_;
         }
         if (r < 0 && errno != EINTR)
@@ -175,11 +178,12 @@ ExitStatus ChildProcess::wait() {
     if (status_)
         return *status_;
     int st = 0;
-    while (::waitpid(pid_, &st, 0) < 0) {
+    struct rusage usage{};
+    while (::wait4(pid_, &st, 0, &usage) < 0) {
         if (errno != EINTR)
             throwErrno("waitpid");
     }
-    status_ = decode(st);
+    status_ = decode(st, usage);
     return *status_;
 }
 
