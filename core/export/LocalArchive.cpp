@@ -42,7 +42,7 @@ std::vector<PlacedFile> describe(std::span<const ArchiveFile> files) {
             const auto size = fs::file_size(f.sourceFile);
             out.push_back({{}, size, f.sourceSha256.empty() ? sha256HexOfFile(f.sourceFile) : f.sourceSha256});
         } catch (const fs::filesystem_error& e) {
-            throw ArchiveError(trf("Cannot read {}: {}.", f.sourceFile.string(), e.code().message()));
+            throw ArchiveError(trf("Cannot read {}: {}", f.sourceFile.string(), e.code().message()));
         }
     }
     return out;

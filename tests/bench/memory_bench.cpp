@@ -6,7 +6,7 @@
 // the large file and of the 1 KB file (the difference is the transfer; the 1 KB run is the
 // fixed cost of a run) against `curl -T` of the same files to the same server, medians of 3.
 // The vault's key comes from a private Secret Service (gnome-keyring), as on a desktop.
-// Run by hand: build/tests/memory_bench [MB (512)] [upload MB (256)]
+// Run by hand: build/tests/memory_bench [MB (512; 0 skips)] [upload MB (256)] [runs (5)]
 #include "core/common/Sha256.h"
 #include "tests/support/ApacheServer.h"
 #include "tests/support/KeyringSession.h"
@@ -141,42 +141,41 @@ double curlSeconds(const test::ApacheServer& s, const fs::path& file) {
 }
 
 void reportSpeed(const Cli& cli, const test::ApacheServer& server, const fs::path& small, const fs::path& big,
-                 std::uint64_t mb) {
+                 std::uint64_t mb, int runs) {
     std::vector<double> oursSmall, oursBig, curlSmall, curlBig;
-    for (int run = 0; run < 3; ++run) {
-        oursSmall.push_back(uploadSeconds(cli, server, small));
-        oursBig.push_back(uploadSeconds(cli, server, big));
-        curlSmall.push_back(curlSeconds(server, small));
-        curlBig.push_back(curlSeconds(server, big));
+    for (int run = 0; run < runs; ++run) {
+        // Alternating order, so neither tool always runs on the heels of the other's writes.
+        if (run % 2 == 0) {
+            oursSmall.push_back(uploadSeconds(cli, server, small));
+            oursBig.push_back(uploadSeconds(cli, server, big));
+            curlSmall.push_back(curlSeconds(server, small));
+            curlBig.push_back(curlSeconds(server, big));
+        } else {
+            curlSmall.push_back(curlSeconds(server, small));
+            curlBig.push_back(curlSeconds(server, big));
+            oursSmall.push_back(uploadSeconds(cli, server, small));
+            oursBig.push_back(uploadSeconds(cli, server, big));
+        }
+        std::printf("  run %d: upload 1 KB %.2f s, %llu MB %.2f s; curl -T 1 KB %.2f s, %llu MB %.2f s\n", run + 1,
+                    oursSmall.back(), static_cast<unsigned long long>(mb), oursBig.back(), curlSmall.back(),
+                    static_cast<unsigned long long>(mb), curlBig.back());
     }
     const double ours = median(oursBig) - median(oursSmall), theirs = median(curlBig) - median(curlSmall);
     std::printf("upload run of 1 KB (the fixed cost: process, vault unlock via keyring, connection): %.2f s "
                 "(curl -T 1 KB: %.2f s)\n",
                 median(oursSmall), median(curlSmall));
     std::printf("upload %llu MB over HTTPS, transfer (run minus the 1 KB run): docdesk %.2f s = %.1f MB/s, "
-                "curl -T %.2f s = %.1f MB/s, ratio %.2f (medians of 3)\n",
+                "curl -T %.2f s = %.1f MB/s, ratio %.2f (medians of %d)\n",
                 static_cast<unsigned long long>(mb), ours, double(mb) / ours, theirs, double(mb) / theirs,
-                theirs / ours);
+                theirs / ours, runs);
 }
 
-} // namespace
-
-int main(int argc, char** argv) {
-    const std::uint64_t mb = argc > 1 ? std::stoull(argv[1]) : 512;
-    const std::uint64_t uploadMb = argc > 2 ? std::stoull(argv[2]) : 256;
-    test::KeyringSession keyring;
-    test::ApacheServer server;
-    test::TempDir home;
-    const Cli cli(home.path(), keyring);
-    mustSucceed(cli({"profile", "add", "gw", "--url", server.httpsUrl(), "--user", server.options().user,
-                     "--ca-bundle", server.certificate().string(), "--pin", server.publicKeyPin(), "--folder",
-                     "Bench"}),
-                "profile add");
-    const fs::path small = home / "clip-1k.mp4", big = home / ("clip-" + std::to_string(mb) + "m.mp4");
-    writeRandomFile(small, 1024);
+void reportMemory(const Cli& cli, const test::ApacheServer& server, const fs::path& home, const fs::path& small,
+                  std::uint64_t mb) {
+    const fs::path big = home / ("clip-" + std::to_string(mb) + "m.mp4");
     writeRandomFile(big, mb << 20);
-    const Peaks a = measure(cli, server, home.path(), small);
-    const Peaks b = measure(cli, server, home.path(), big);
+    const Peaks a = measure(cli, server, home, small);
+    const Peaks b = measure(cli, server, home, big);
     std::printf("peak resident memory (MB) of the whole process, 1 KB file vs %llu MB pass-through file:\n",
                 static_cast<unsigned long long>(mb));
     const auto row = [](const char* what, double x, double y) {
@@ -187,9 +186,28 @@ int main(int argc, char** argv) {
     row("file --profile (outbox)", a.fileProfile, b.fileProfile);
     row("upload (WebDAV, HTTPS)", a.upload, b.upload);
     fs::remove(big);
+}
 
+} // namespace
+
+int main(int argc, char** argv) {
+    const std::uint64_t mb = argc > 1 ? std::stoull(argv[1]) : 512;
+    const std::uint64_t uploadMb = argc > 2 ? std::stoull(argv[2]) : 256;
+    const int runs = argc > 3 ? std::stoi(argv[3]) : 5;
+    test::KeyringSession keyring;
+    test::ApacheServer server;
+    test::TempDir home;
+    const Cli cli(home.path(), keyring);
+    mustSucceed(cli({"profile", "add", "gw", "--url", server.httpsUrl(), "--user", server.options().user,
+                     "--ca-bundle", server.certificate().string(), "--pin", server.publicKeyPin(), "--folder",
+                     "Bench"}),
+                "profile add");
+    const fs::path small = home / "clip-1k.mp4";
+    writeRandomFile(small, 1024);
+    if (mb > 0)
+        reportMemory(cli, server, home.path(), small, mb);
     const fs::path upload = home / ("clip-" + std::to_string(uploadMb) + "m.mp4");
     writeRandomFile(upload, uploadMb << 20);
-    reportSpeed(cli, server, small, upload, uploadMb);
+    reportSpeed(cli, server, small, upload, uploadMb, runs);
     return 0;
 }
