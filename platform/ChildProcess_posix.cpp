@@ -25,6 +25,8 @@ namespace {
 ExitStatus decode(int status, const struct rusage& usage) {
     ExitStatus s;
     s.peakResidentKiB = usage.ru_maxrss; // Linux: KiB
+    const auto seconds = [](const timeval& t) { return double(t.tv_sec) + double(t.tv_usec) / 1e6; };
+    s.cpuSeconds = seconds(usage.ru_utime) + seconds(usage.ru_stime);
     if (WIFEXITED(status))
         s.code = WEXITSTATUS(status);
     else if (WIFSIGNALED(status))

@@ -25,6 +25,7 @@ namespace {
 struct Run {
     int code = -1;
     double seconds = 0;
+    double cpuSeconds = 0;
     double peakMb = 0;
     std::string out;
 };
@@ -75,6 +76,7 @@ public:
         r.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
         r.code = status.code;
         r.peakMb = double(status.peakResidentKiB) / 1024;
+        r.cpuSeconds = status.cpuSeconds;
         return r;
     }
 
@@ -119,11 +121,32 @@ Peaks measure(const Cli& cli, const test::ApacheServer& server, const fs::path& 
     return p;
 }
 
-double uploadSeconds(const Cli& cli, const test::ApacheServer& server, const fs::path& file) {
+Run uploadRun(const Cli& cli, const test::ApacheServer& server, const fs::path& file) {
     mustSucceed(cli({"file", "--profile", "gw", file.string()}), "file --profile");
     const auto r = mustSucceed(cli({"upload", "--profile", "gw", "--all"}, server.options().password + "\n"), "upload");
     fs::remove(server.davRoot() / "Bench" / file.filename());
-    return r.seconds;
+    return r;
+}
+
+double uploadSeconds(const Cli& cli, const test::ApacheServer& server, const fs::path& file) {
+    return uploadRun(cli, server, file).seconds;
+}
+
+// Where the fixed cost of a run goes, in CPU time (which a busy machine does not inflate):
+// starting the process (docdesk-cli --version) against the whole 1 KB upload run.
+void reportFixedCost(const Cli& cli, const test::ApacheServer& server, const fs::path& small) {
+    std::vector<double> startWall, startCpu, runWall, runCpu;
+    for (int i = 0; i < 5; ++i) {
+        const auto start = mustSucceed(cli({"--version"}), "--version");
+        startWall.push_back(start.seconds);
+        startCpu.push_back(start.cpuSeconds);
+        const auto run = uploadRun(cli, server, small);
+        runWall.push_back(run.seconds);
+        runCpu.push_back(run.cpuSeconds);
+    }
+    std::printf("fixed cost of an upload run (1 KB): %.2f s wall, %.2f s CPU; of that, starting docdesk-cli "
+                "(--version): %.2f s wall, %.2f s CPU (medians of 5)\n",
+                median(runWall), median(runCpu), median(startWall), median(startCpu));
 }
 
 double curlSeconds(const test::ApacheServer& s, const fs::path& file) {
@@ -208,6 +231,7 @@ int main(int argc, char** argv) {
         reportMemory(cli, server, home.path(), small, mb);
     const fs::path upload = home / ("clip-" + std::to_string(uploadMb) + "m.mp4");
     writeRandomFile(upload, uploadMb << 20);
+    reportFixedCost(cli, server, small);
     reportSpeed(cli, server, small, upload, uploadMb, runs);
     return 0;
 }
