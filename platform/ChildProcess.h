@@ -24,6 +24,10 @@ struct ChildOptions {
 struct ExitStatus {
     int code = -1;   // exit code when exited normally
     int signal = 0;  // terminating signal, 0 when exited normally
+    // The child's peak resident memory in KiB over its life (its own children's included when
+    // it waited for them); 0 when unknown. For memory benchmarks and bounds in tests.
+    long peakResidentKiB = 0;
+    double cpuSeconds = 0; // user + system time the child used (likewise)
     bool exitedNormally() const { return signal == 0; }
     bool success() const { return signal == 0 && code == 0; }
 };

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <system_error>
 #include <thread>
@@ -21,8 +22,11 @@ namespace {
     throw std::system_error(err, std::generic_category(), what);
 }
 
-ExitStatus decode(int status) {
+ExitStatus decode(int status, const struct rusage& usage) {
     ExitStatus s;
+    s.peakResidentKiB = usage.ru_maxrss; // Linux: KiB
+    const auto seconds = [](const timeval& t) { return double(t.tv_sec) + double(t.tv_usec) / 1e6; };
+    s.cpuSeconds = seconds(usage.ru_utime) + seconds(usage.ru_stime);
     if (WIFEXITED(status))
         s.code = WEXITSTATUS(status);
     else if (WIFSIGNALED(status))
@@ -158,9 +162,10 @@ std::optional<ExitStatus> ChildProcess::waitFor(std::chrono::milliseconds timeou
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     for (;;) {
         int st = 0;
-        const pid_t r = ::waitpid(pid_, &st, WNOHANG);
+        struct rusage usage{};
+        const pid_t r = ::wait4(pid_, &st, WNOHANG, &usage);
         if (r == pid_) {
-            status_ = decode(st);
+            status_ = decode(st, usage);
             return status_;
         }
         if (r < 0 && errno != EINTR)
@@ -175,11 +180,12 @@ ExitStatus ChildProcess::wait() {
     if (status_)
         return *status_;
     int st = 0;
-    while (::waitpid(pid_, &st, 0) < 0) {
+    struct rusage usage{};
+    while (::wait4(pid_, &st, 0, &usage) < 0) {
         if (errno != EINTR)
             throwErrno("waitpid");
     }
-    status_ = decode(st);
+    status_ = decode(st, usage);
     return *status_;
 }
 

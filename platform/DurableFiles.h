@@ -7,9 +7,11 @@ namespace docdesk::platform {
 
 class PosixDurableFiles final : public ports::DurableFiles {
 public:
-    void writeAtomically(const std::filesystem::path& target,
-                         std::span<const std::byte> bytes) override;
-    bool createNewDurably(const std::filesystem::path& target, std::span<const std::byte> bytes) override;
+    using ports::DurableFiles::createNewDurably;
+    using ports::DurableFiles::writeAtomically;
+    void writeAtomically(const std::filesystem::path& target, const ByteSource& source,
+                         const BeforePlacing& beforePlacing) override;
+    bool createNewDurably(const std::filesystem::path& target, const ByteSource& source) override;
     std::unique_ptr<ports::ExclusiveLock> tryLockExclusive(const std::filesystem::path& lockFile,
                                                            std::string& holder) override;
 };

@@ -1,5 +1,6 @@
 #include "platform/DurableFiles.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
@@ -91,9 +92,36 @@ void createFoldersDurably(const std::filesystem::path& dir) {
     }
 }
 
-// Writes `bytes` to a new temporary file beside `target` and flushes it; returns its path.
-// On error the temporary file is removed and filesystem_error thrown.
-std::filesystem::path writeTempBeside(const std::filesystem::path& target, std::span<const std::byte> bytes,
+// Writes all of `bytes` to `fd`; false (errno set) when the system refuses.
+bool writeAll(int fd, const std::byte* p, size_t left) {
+    while (left > 0) {
+        const ssize_t n = ::write(fd, p, left);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return false;
+        }
+        p += n;
+        left -= static_cast<size_t>(n);
+    }
+    return true;
+}
+
+// Copies `source` into `fd` in pieces of kChunkBytes (memory stays flat whatever the size).
+// Returns 0, or the errno of a failed write; what `source` throws goes on.
+int copyInto(int fd, const ports::DurableFiles::ByteSource& source) {
+    constexpr size_t kChunkBytes = size_t(1) << 20;
+    std::vector<std::byte> buffer(kChunkBytes);
+    while (const size_t n = source(buffer)) {
+        if (!writeAll(fd, buffer.data(), std::min(n, buffer.size())))
+            return errno;
+    }
+    return 0;
+}
+
+// Writes the bytes of `source` to a new temporary file beside `target` and flushes it;
+// returns its path. On error (also one `source` throws) the temporary file is removed first.
+std::filesystem::path writeTempBeside(const std::filesystem::path& target, const ports::DurableFiles::ByteSource& source,
                                       mode_t mode) {
     // The target's name is shortened so a long (but valid) name still leaves room for the
     // prefix and suffix within the file system's name limit.
@@ -108,27 +136,17 @@ std::filesystem::path writeTempBeside(const std::filesystem::path& target, std::
     Fd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode));
     if (fd.get() < 0)
         throwErrno("cannot create file", temp);
-    const std::byte* p = bytes.data();
-    size_t left = bytes.size();
-    while (left > 0) {
-        const ssize_t n = ::write(fd.get(), p, left);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            const int saved = errno;
-            ::unlink(temp.c_str());
-            errno = saved;
-            throwErrno("cannot write file", temp);
-        }
-        p += n;
-        left -= static_cast<size_t>(n);
-    }
-    if (::fsync(fd.get()) != 0) {
-        const int saved = errno;
+    int error = 0;
+    try {
+        error = copyInto(fd.get(), source);
+    } catch (...) {
         ::unlink(temp.c_str());
-        errno = saved;
-        throwErrno("cannot flush file", temp);
+        throw;
     }
+    if (error != 0)
+        removeAndThrow(temp, "cannot write file", temp, error);
+    if (::fsync(fd.get()) != 0)
+        removeAndThrow(temp, "cannot flush file", temp, errno);
     return temp;
 }
 
@@ -145,10 +163,18 @@ private:
 
 } // namespace
 
-void PosixDurableFiles::writeAtomically(const std::filesystem::path& target,
-                                        std::span<const std::byte> bytes) {
+void PosixDurableFiles::writeAtomically(const std::filesystem::path& target, const ByteSource& source,
+                                        const BeforePlacing& beforePlacing) {
     const auto dir = target.parent_path();
-    const auto temp = writeTempBeside(target, bytes, 0600);
+    const auto temp = writeTempBeside(target, source, 0600);
+    if (beforePlacing) {
+        try {
+            beforePlacing();
+        } catch (...) {
+            ::unlink(temp.c_str());
+            throw;
+        }
+    }
     if (::rename(temp.c_str(), target.c_str()) != 0) {
         const int saved = errno;
         ::unlink(temp.c_str());
@@ -158,10 +184,10 @@ void PosixDurableFiles::writeAtomically(const std::filesystem::path& target,
     fsyncDirectory(dir);
 }
 
-bool PosixDurableFiles::createNewDurably(const std::filesystem::path& target, std::span<const std::byte> bytes) {
+bool PosixDurableFiles::createNewDurably(const std::filesystem::path& target, const ByteSource& source) {
     const auto dir = folderOf(target);
     createFoldersDurably(dir);
-    const auto temp = writeTempBeside(target, bytes, 0666);
+    const auto temp = writeTempBeside(target, source, 0666);
     // renameat2 with RENAME_NOREPLACE: atomic and refuses an existing name (Linux >= 3.15 on
     // ext4, btrfs, xfs, tmpfs...).
     if (::renameat2(AT_FDCWD, temp.c_str(), AT_FDCWD, target.c_str(), RENAME_NOREPLACE) == 0) {

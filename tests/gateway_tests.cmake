@@ -24,6 +24,12 @@ add_dependencies(upload_no_network_test docdesk-cli docdesk-worker)
 # Benchmark (run by hand): upload throughput against curl -T, and peak memory for 1 GB.
 add_executable(upload_bench bench/upload_bench.cpp)
 target_link_libraries(upload_bench PRIVATE docdesk_gateway_test_support docdesk::compile_options)
+# Benchmark (run by hand): peak memory of whole CLI runs on a 512 MB pass-through file against a
+# 1 KB one (import, file --target, file --profile, upload), and upload runs against curl -T.
+add_executable(memory_bench bench/memory_bench.cpp)
+target_link_libraries(memory_bench PRIVATE docdesk_gateway_test_support docdesk_keyring_test_support
+                      docdesk::compile_options)
+add_dependencies(memory_bench docdesk-cli docdesk-worker)
 docdesk_add_test(upload_cli_test SOURCES integration/upload_cli_test.cpp
                  LIBS docdesk_gateway_test_support docdesk_profile_cli_test_support LABELS integration TIMEOUT 240)
 add_dependencies(upload_cli_test docdesk-cli docdesk-worker)

@@ -28,6 +28,7 @@ void moveDocument(gateway::Outbox& outbox, const std::string& profile, const std
             item.fileName = f.path.filename().string();
             item.title = title;
             item.fields = fields;
+            item.sha256 = f.sha256; // hashed while it was written: no second read
             const auto queued = outbox.enqueue(f.path, item, true);
             if (f.path == document.path)
                 document.path = queued.file;

@@ -4,9 +4,6 @@
 #include "core/rules/PlanJson.h"
 
 #include <algorithm>
-#include <cstring>
-#include <fstream>
-#include <iterator>
 
 namespace docdesk::app {
 namespace fs = std::filesystem;
@@ -64,15 +61,13 @@ std::vector<pipeline::DocumentToFile> documentsToFile(const PreparedBatch& batch
 pipeline::FiledDocument placeAsItIs(const PageRecord& entry, output::LocalArchive& archive) {
     pipeline::FiledDocument out;
     try {
-        std::ifstream in(entry.originalFile, std::ios::binary);
-        std::vector<char> data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-        if (!in.eof() && in.fail())
-            throw Error(trf("Cannot read the stored original {}.", entry.originalFile.string()));
+        // Copied in pieces and checked against the hash the journal recorded: a file of any
+        // size is filed with flat memory, and a damaged original is not filed as if intact.
         output::ArchiveFile file;
         const fs::path name = fs::path(entry.source).filename();
         file.extension = name.extension().string();
-        file.bytes.resize(data.size());
-        std::memcpy(file.bytes.data(), data.data(), data.size());
+        file.sourceFile = entry.originalFile;
+        file.sourceSha256 = entry.sha256;
         std::string base = name.stem().string();
         if (base.empty() || base == "." || base == "..")
             base = "document";

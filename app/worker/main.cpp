@@ -33,13 +33,27 @@ using namespace docdesk;
 
 namespace {
 
-std::vector<std::byte> readAll(const std::string& file) {
+// The first bytes of `file`, enough to tell what it is (sniffMediaKind looks at most 1 KiB in).
+std::vector<std::byte> readHead(const std::string& file) {
     std::ifstream in(file, std::ios::binary);
     if (!in)
         throw UnreadableFileError(trf("Cannot open {}.", file));
-    std::vector<char> data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    std::vector<std::byte> out(data.size());
-    std::memcpy(out.data(), data.data(), data.size());
+    std::vector<std::byte> head(1024);
+    in.read(reinterpret_cast<char*>(head.data()), std::streamsize(head.size()));
+    head.resize(size_t(in.gcount()));
+    return head;
+}
+
+// The whole file; only for images and PDFs, whose decoders bound what they accept.
+std::vector<std::byte> readAll(const std::string& file) {
+    std::ifstream in(file, std::ios::binary | std::ios::ate);
+    const auto size = in ? std::streamoff(in.tellg()) : std::streamoff(-1);
+    if (size < 0)
+        throw UnreadableFileError(trf("Cannot open {}.", file));
+    std::vector<std::byte> out(static_cast<size_t>(size));
+    in.seekg(0);
+    in.read(reinterpret_cast<char*>(out.data()), std::streamsize(out.size()));
+    out.resize(size_t(in.gcount()));
     return out;
 }
 
@@ -84,10 +98,15 @@ nlohmann::ordered_json handle(const nlohmann::json& request) {
     const std::string op = request.at("op");
     const std::string file = request.at("file");
     if (op == "count") {
-        const auto bytes = readAll(file);
-        if (bytes.empty())
+        // Sniffed from the head: a file that is no image or PDF (a video, an archive) is
+        // answered without reading the rest of it.
+        const auto head = readHead(file);
+        if (head.empty())
             throw UnreadableFileError(tr("The file is empty."));
-        const auto kind = imaging::sniffMediaKind(bytes);
+        const auto kind = imaging::sniffMediaKind(head);
+        if (!imaging::isPageSource(kind))
+            throw UnreadableFileError(tr("This file is not an image or PDF docdesk can read."));
+        const auto bytes = readAll(file);
         return {{"ok", true}, {"pages", imaging::countPages(bytes, kind)}, {"media_type", imaging::mimeType(kind)}};
     }
     if (op == "analyse" || op == "crop") {
@@ -95,10 +114,7 @@ nlohmann::ordered_json handle(const nlohmann::json& request) {
         options.pdfDpi = request.value("dpi", 300.0);
         auto kind = imaging::kindFromMimeType(request.value("media_type", ""));
         if (kind == imaging::MediaKind::Unknown) {
-            std::ifstream in(file, std::ios::binary);
-            char head[1024] = {};
-            in.read(head, sizeof head);
-            kind = imaging::sniffMediaKind(std::as_bytes(std::span(head, size_t(in.gcount()))));
+            kind = imaging::sniffMediaKind(readHead(file));
         }
         if (kind == imaging::MediaKind::Unknown)
             throw UnreadableFileError(tr("This file is not an image or PDF docdesk can read."));

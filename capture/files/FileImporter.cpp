@@ -1,36 +1,84 @@
 #include "capture/files/FileImporter.h"
 
 #include "core/common/Error.h"
+#include "core/common/FileChunks.h"
 #include "core/common/Translate.h"
 #include "core/imaging/MediaType.h"
 #include "core/imaging/PageDecoder.h"
 
 #include <algorithm>
-#include <fstream>
+#include <optional>
 
 namespace docdesk::capture {
 namespace fs = std::filesystem;
 
 namespace {
 
-// Originals larger than this are refused before reading (a safety net, not a format limit).
-constexpr std::uintmax_t kMaxFileBytes = 2ull << 30;
+// Images and PDFs are read whole to count their pages (the decoders' limits bound what they
+// hold); larger ones are refused before reading. Other files are copied in pieces, any size.
+constexpr std::uintmax_t kMaxPageSourceBytes = 2ull << 30;
+// What tells a file's type: magic bytes, the first entries of a ZIP, the start of a text.
+constexpr size_t kHeadBytes = 64 * 1024;
 
-std::vector<std::byte> readWholeFile(const fs::path& file) {
+std::uintmax_t sizeOf(const fs::path& file) {
     std::error_code ec;
     const auto size = fs::file_size(file, ec);
     if (ec)
         throw UnreadableFileError(trf("Cannot read {}: {}", file.string(), ec.message()));
-    if (size > kMaxFileBytes)
+    if (size == 0)
+        throw UnreadableFileError(trf("{} is empty.", file.filename().string()));
+    return size;
+}
+
+// Up to `limit` bytes from the start of `file`.
+std::vector<std::byte> readHead(const fs::path& file, std::uintmax_t limit) {
+    try {
+        FileChunkReader reader(file);
+        std::vector<std::byte> bytes(static_cast<size_t>(limit));
+        bytes.resize(reader.read(bytes));
+        return bytes;
+    } catch (const fs::filesystem_error& e) {
+        throw UnreadableFileError(trf("Cannot read {}: {}", file.string(), e.code().message()));
+    }
+}
+
+std::vector<std::byte> readWholeFile(const fs::path& file, std::uintmax_t size) {
+    if (size > kMaxPageSourceBytes)
         throw UnreadableFileError(trf("{} is larger than 2 GiB and was not imported.", file.string()));
-    std::ifstream in(file, std::ios::binary);
-    if (!in)
-        throw UnreadableFileError(trf("Cannot open {}.", file.string()));
-    std::vector<std::byte> bytes(size);
-    in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(size));
-    if (static_cast<std::uintmax_t>(in.gcount()) != size)
+    auto bytes = readHead(file, size + 1);
+    if (bytes.size() != size)
         throw UnreadableFileError(trf("Cannot read {}: it changed while being read.", file.string()));
     return bytes;
+}
+
+// The bytes of `file` in pieces, for the journal to copy; a file that does not end where its
+// size said (still being written) is refused rather than stored cut off.
+ports::DurableFiles::ByteSource piecesOf(FileChunkReader& reader, std::uintmax_t size) {
+    return [&reader, size](std::span<std::byte> buffer) {
+        size_t n = 0;
+        try {
+            n = reader.read(buffer);
+        } catch (const fs::filesystem_error& e) {
+            throw UnreadableFileError(trf("Cannot read {}: {}", reader.file().string(), e.code().message()));
+        }
+        if (reader.bytesRead() > size || (n == 0 && reader.bytesRead() != size))
+            throw UnreadableFileError(trf("Cannot read {}: it changed while being read.", reader.file().string()));
+        return n;
+    };
+}
+
+// A file that is not an image or PDF, filed as it is: copied into the journal in pieces, so
+// memory stays flat whatever its size.
+std::vector<PageRecord> importPassThrough(journal::Session& session, const fs::path& file, std::uintmax_t size,
+                                          std::span<const std::byte> head) {
+    const std::string mime = imaging::detectMimeType(head, file.filename().string());
+    std::optional<FileChunkReader> reader;
+    try {
+        reader.emplace(file);
+    } catch (const fs::filesystem_error& e) {
+        throw UnreadableFileError(trf("Cannot read {}: {}", file.string(), e.code().message()));
+    }
+    return session.addOriginal(piecesOf(*reader, size), fs::absolute(file).string(), mime, 1);
 }
 
 } // namespace
@@ -66,18 +114,17 @@ std::vector<fs::path> expandInputs(const std::vector<fs::path>& inputs) {
 ImportOutcome importFile(journal::Session& session, const fs::path& file) {
     ImportOutcome outcome{file, {}, {}};
     try {
-        const auto bytes = readWholeFile(file);
-        if (bytes.empty())
-            throw UnreadableFileError(trf("{} is empty.", file.filename().string()));
-        const auto kind = imaging::sniffMediaKind(bytes);
+        const auto size = sizeOf(file);
+        const auto head = readHead(file, std::min<std::uintmax_t>(size, kHeadBytes));
+        const auto kind = imaging::sniffMediaKind(head);
         if (!imaging::isPageSource(kind)) {
             // Anything else is filed as it is: one pass-through entry with the exact bytes.
-            const std::string mime = imaging::detectMimeType(bytes, file.filename().string());
-            outcome.pages = session.addOriginal(bytes, fs::absolute(file).string(), mime, 1);
+            outcome.pages = importPassThrough(session, file, size, head);
             return outcome;
         }
         // A file that claims to be an image or PDF but cannot be read is an error, not a
         // pass-through document: the user expects its pages.
+        const auto bytes = readWholeFile(file, size);
         const int pages = imaging::countPages(bytes, kind);
         outcome.pages = session.addOriginal(bytes, fs::absolute(file).string(), imaging::mimeType(kind), pages);
     } catch (const UnreadableFileError& e) {

@@ -1,10 +1,12 @@
 #include "core/common/Sha256.h"
 
+#include "core/common/FileChunks.h"
+
 #include <array>
 #include <cerrno>
-#include <fstream>
 #include <sodium.h>
 #include <system_error>
+#include <vector>
 
 namespace docdesk {
 namespace {
@@ -24,6 +26,27 @@ void ensureSodium() {
 
 } // namespace
 
+struct Sha256::State {
+    crypto_hash_sha256_state sodium;
+};
+
+Sha256::Sha256() : state_(std::make_unique<State>()) {
+    ensureSodium();
+    crypto_hash_sha256_init(&state_->sodium);
+}
+
+Sha256::~Sha256() = default;
+
+void Sha256::update(std::span<const std::byte> bytes) {
+    crypto_hash_sha256_update(&state_->sodium, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
+}
+
+std::string Sha256::hexDigest() {
+    std::array<unsigned char, crypto_hash_sha256_BYTES> digest{};
+    crypto_hash_sha256_final(&state_->sodium, digest.data());
+    return toHex(digest);
+}
+
 std::string sha256Hex(std::span<const std::byte> bytes) {
     ensureSodium();
     std::array<unsigned char, crypto_hash_sha256_BYTES> digest{};
@@ -33,27 +56,12 @@ std::string sha256Hex(std::span<const std::byte> bytes) {
 }
 
 std::string sha256HexOfFile(const std::filesystem::path& file) {
-    ensureSodium();
-    std::ifstream in(file, std::ios::binary);
-    if (!in)
-        throw std::filesystem::filesystem_error("cannot read file", file,
-                                                std::error_code(errno, std::generic_category()));
-    crypto_hash_sha256_state state;
-    crypto_hash_sha256_init(&state);
-    std::array<char, 1 << 16> buf{};
-    while (in) {
-        in.read(buf.data(), buf.size());
-        const auto n = in.gcount();
-        if (n > 0)
-            crypto_hash_sha256_update(&state, reinterpret_cast<const unsigned char*>(buf.data()),
-                                      static_cast<unsigned long long>(n));
-    }
-    if (in.bad())
-        throw std::filesystem::filesystem_error("cannot read file", file,
-                                                std::make_error_code(std::errc::io_error));
-    std::array<unsigned char, crypto_hash_sha256_BYTES> digest{};
-    crypto_hash_sha256_final(&state, digest.data());
-    return toHex(digest);
+    FileChunkReader reader(file);
+    Sha256 hash;
+    std::vector<std::byte> buffer(kCopyChunkBytes);
+    while (const size_t n = reader.read(buffer))
+        hash.update(std::span(buffer).first(n));
+    return hash.hexDigest();
 }
 
 } // namespace docdesk

@@ -1,9 +1,11 @@
 #include "core/export/LocalArchive.h"
 
+#include "core/common/FileChunks.h"
 #include "core/common/Sha256.h"
 #include "core/common/Translate.h"
 
 #include <cstring>
+#include <memory>
 #include <system_error>
 
 namespace docdesk::output {
@@ -25,6 +27,43 @@ ArchiveError writeFailure(const std::system_error& e, const fs::path& target) {
     if (at.empty() || at == target || at.filename().string().starts_with(".tmp-"))
         return ArchiveError(trf("Cannot save {} in the archive: {}.", target.string(), reason));
     return ArchiveError(trf("Cannot save {} in the archive: {} ({}).", target.string(), reason, at.string()));
+}
+
+// Size and SHA-256 of each file as it will be placed (a source file's recorded hash is
+// trusted here and checked while it is copied).
+std::vector<PlacedFile> describe(std::span<const ArchiveFile> files) {
+    std::vector<PlacedFile> out;
+    for (const ArchiveFile& f : files) {
+        if (f.sourceFile.empty()) {
+            out.push_back({{}, f.bytes.size(), sha256Hex(f.bytes)});
+            continue;
+        }
+        try {
+            const auto size = fs::file_size(f.sourceFile);
+            out.push_back({{}, size, f.sourceSha256.empty() ? sha256HexOfFile(f.sourceFile) : f.sourceSha256});
+        } catch (const fs::filesystem_error& e) {
+            throw ArchiveError(trf("Cannot read {}: {}", f.sourceFile.string(), e.code().message()));
+        }
+    }
+    return out;
+}
+
+// The bytes of `f` for the file system: its own, or its source file read in pieces and
+// checked at the end against the size and hash `expected` says (else nothing is placed).
+ports::DurableFiles::ByteSource contentOf(const ArchiveFile& f, const PlacedFile& expected) {
+    if (f.sourceFile.empty())
+        return ports::DurableFiles::sourceOf(f.bytes);
+    auto reader = std::make_shared<FileChunkReader>(f.sourceFile);
+    auto hash = std::make_shared<Sha256>();
+    return [reader, hash, expected](std::span<std::byte> buffer) {
+        const size_t n = reader->read(buffer);
+        hash->update(std::span(buffer).first(n));
+        if (n == 0 && (reader->bytesRead() != expected.bytes || hash->hexDigest() != expected.sha256))
+            throw ArchiveError(trf("{} is not what was recorded (it changed or is damaged; its size or SHA-256 "
+                                   "differs), so it was not filed.",
+                                   reader->file().string()));
+        return n;
+    };
 }
 
 } // namespace
@@ -66,9 +105,7 @@ Placement LocalArchive::place(const fs::path& folder, const std::string& baseNam
     for (const ArchiveFile& f : files)
         checkArchiveFileName(baseName + f.suffix + f.extension);
     const fs::path dir = (root_ / folder).lexically_normal();
-    std::vector<std::string> hashes;
-    for (const ArchiveFile& f : files)
-        hashes.push_back(sha256Hex(f.bytes));
+    const std::vector<PlacedFile> contents = describe(files);
 
     for (int n = 1; n <= kMaxNumber; ++n) {
         const std::string base = n == 1 ? baseName : fmt::format("{} ({})", baseName, n);
@@ -89,7 +126,8 @@ Placement LocalArchive::place(const fs::path& folder, const std::string& baseNam
                 nlohmann::json j = *sidecar;
                 j["files"] = nlohmann::json::array();
                 for (size_t i = 0; i < files.size(); ++i)
-                    j["files"].push_back({{"name", names[i]}, {"bytes", files[i].bytes.size()}, {"sha256", hashes[i]}});
+                    j["files"].push_back(
+                        {{"name", names[i]}, {"bytes", contents[i].bytes}, {"sha256", contents[i].sha256}});
                 const std::string text = j.dump(2) + "\n";
                 current = dir / (files.size() == 1 ? names.front() + ".json" : base + ".json");
                 if (!files_.createNewDurably(current, bytesOf(text)))
@@ -100,9 +138,9 @@ Placement LocalArchive::place(const fs::path& folder, const std::string& baseNam
             bool taken = false;
             for (size_t i = 0; i < files.size() && !taken; ++i) {
                 current = dir / names[i];
-                if (files_.createNewDurably(current, files[i].bytes)) {
+                if (files_.createNewDurably(current, contentOf(files[i], contents[i]))) {
                     written.push_back(current);
-                    placement.files.push_back({current, files[i].bytes.size(), hashes[i]});
+                    placement.files.push_back({current, contents[i].bytes, contents[i].sha256});
                 } else {
                     taken = true;
                 }

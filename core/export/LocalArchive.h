@@ -35,6 +35,11 @@ struct ArchiveFile {
     std::string suffix;    // "" for single-file documents, "-001"… for one image per page
     std::string extension; // with the dot: ".pdf"
     std::vector<std::byte> bytes;
+    // Instead of `bytes`: a file copied in pieces (memory stays flat whatever its size). When
+    // `sourceSha256` is given (a stored original's recorded hash), the copy is checked against
+    // it on the way and refused when it differs; otherwise the file is hashed first.
+    std::filesystem::path sourceFile{};
+    std::string sourceSha256{};
 };
 
 struct PlacedFile {

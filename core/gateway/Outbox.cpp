@@ -94,7 +94,7 @@ void Outbox::requeueInterrupted() {
 
 OutboxItem Outbox::enqueue(const fs::path& file, const NewOutboxItem& item, bool move) {
     const auto bytes = fs::file_size(file);
-    const auto sha = sha256HexOfFile(file);
+    const auto sha = item.sha256.empty() ? sha256HexOfFile(file) : item.sha256;
     const std::string name = randomTag() + fs::path(item.fileName).extension().string();
     const fs::path target = folder_ / name;
     if (move) {

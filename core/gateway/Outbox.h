@@ -61,6 +61,9 @@ struct NewOutboxItem {
     std::string fileName;
     std::string title;
     std::map<std::string, std::string> fields;
+    // The file's SHA-256 when the caller already knows it (filing hashed the bytes as it wrote
+    // them); empty: the outbox reads the file to hash it.
+    std::string sha256{};
 };
 
 class Outbox {

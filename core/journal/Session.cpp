@@ -292,36 +292,58 @@ SessionSummary Session::summary() const {
 
 std::vector<PageRecord> Session::addOriginal(std::span<const std::byte> bytes, const std::string& source,
                                              const std::string& mediaType, int pageCount) {
+    return addOriginal(ports::DurableFiles::sourceOf(bytes), source, mediaType, pageCount);
+}
+
+std::int64_t Session::recordPending(const std::string& fileName, const std::string& mediaType, std::uint64_t size,
+                                    const std::string& sha256, const std::string& source, int pageCount) {
+    SqliteDatabase::Transaction tx(*db_);
+    SqliteDatabase::Statement ins(*db_,
+        "INSERT INTO originals(file_name, media_type, byte_size, sha256, source, page_count, state, created_at) "
+        "VALUES(?, ?, ?, ?, ?, ?, 'pending', ?)");
+    ins.bind(1, fileName).bind(2, mediaType).bind(3, static_cast<std::int64_t>(size))
+        .bind(4, sha256).bind(5, source).bind(6, std::int64_t{pageCount}).bind(7, nowIso8601());
+    ins.run();
+    const std::int64_t id = db_->lastInsertId();
+    tx.commit();
+    return id;
+}
+
+std::vector<PageRecord> Session::addOriginal(const ports::DurableFiles::ByteSource& bytes, const std::string& source,
+                                             const std::string& mediaType, int pageCount) {
     requireWritable();
     if (pageCount <= 0)
         throw std::invalid_argument("addOriginal: pageCount must be positive");
-    const std::string sha = sha256Hex(bytes);
-    std::lock_guard g(mutex_);
-    // 1. Record the intent, with the hash that recovery checks the file against.
-    std::string fileName;
-    std::int64_t originalId = 0;
-    {
-        SqliteDatabase::Transaction tx(*db_);
-        fileName = randomHex(12) + extensionForMime(mediaType, source);
-        SqliteDatabase::Statement ins(*db_,
-            "INSERT INTO originals(file_name, media_type, byte_size, sha256, source, page_count, state, created_at) "
-            "VALUES(?, ?, ?, ?, ?, ?, 'pending', ?)");
-        ins.bind(1, fileName).bind(2, mediaType).bind(3, static_cast<std::int64_t>(bytes.size()))
-            .bind(4, sha).bind(5, source).bind(6, std::int64_t{pageCount}).bind(7, nowIso8601());
-        ins.run();
-        originalId = db_->lastInsertId();
-        tx.commit();
-    }
-    // 2. The bytes, atomically.
+    const std::string fileName = randomHex(12) + extensionForMime(mediaType, source);
     const fs::path target = directory_ / kOriginalsDir / fileName;
+    // 1. The bytes go to a flushed temporary file, hashed on the way (a temporary file left by
+    //    a crash is removed on open). 2. Once the hash is known, the intent is recorded, and
+    //    only then does the file take its name, so recovery can always check it. The index is
+    //    locked only around its own steps: other calls go on while a large file is copied.
+    Sha256 hash;
+    std::uint64_t size = 0;
+    const ports::DurableFiles::ByteSource hashing = [&](std::span<std::byte> buffer) {
+        const size_t n = bytes(buffer);
+        hash.update(std::span(buffer).first(n));
+        size += n;
+        return n;
+    };
+    std::int64_t originalId = 0;
     try {
-        files_->writeAtomically(target, bytes);
+        files_->writeAtomically(target, hashing, [&] {
+            std::lock_guard g(mutex_);
+            originalId = recordPending(fileName, mediaType, size, hash.hexDigest(), source, pageCount);
+        });
     } catch (const fs::filesystem_error& e) {
-        SqliteDatabase::Statement del(*db_, "DELETE FROM originals WHERE id = ?");
-        del.bind(1, originalId).run();
+        if (originalId != 0) {
+            std::lock_guard g(mutex_);
+            SqliteDatabase::Statement del(*db_, "DELETE FROM originals WHERE id = ?");
+            del.bind(1, originalId).run();
+        }
         throw JournalError(trf("Cannot store {} in the session: {}", source, e.code().message()));
     }
     // 3. Commit point: the original and its pages become visible together.
+    std::lock_guard g(mutex_);
     {
         SqliteDatabase::Transaction tx(*db_);
         SqliteDatabase::Statement up(*db_, "UPDATE originals SET state = 'stored' WHERE id = ?");

@@ -2,8 +2,9 @@
 // A capture session on disk: the originals exactly as they arrived (never overwritten) and
 // an SQLite index (WAL) of page order, sources, edits, analysis results and documents.
 //
-// Crash safety: an original is first recorded as "pending" with its SHA-256, then written
-// atomically (temp file, fsync, rename), then marked "stored" together with its pages in one
+// Crash safety: an original's bytes are written to a temporary file and flushed (hashed as
+// they pass, in pieces, so memory stays flat for any size), then it is recorded as "pending"
+// with its SHA-256, renamed into place, and marked "stored" together with its pages in one
 // transaction. On open, pending originals whose file is complete and matches its hash are
 // finished; the rest are rolled back. So after a crash a session shows every page whose write
 // completed and never a half-written one. One process at a time holds a session (a lock file);
@@ -61,6 +62,10 @@ public:
     // the session. Returns the new pages once everything is durable.
     std::vector<PageRecord> addOriginal(std::span<const std::byte> bytes, const std::string& source,
                                         const std::string& mediaType, int pageCount);
+    // The same for bytes handed over in pieces by `bytes` (a file copied in chunks): read once,
+    // hashed while they are written. What `bytes` throws goes on to the caller; nothing is stored.
+    std::vector<PageRecord> addOriginal(const ports::DurableFiles::ByteSource& bytes, const std::string& source,
+                                        const std::string& mediaType, int pageCount);
 
     // Pages in session order (deleted pages excluded).
     std::vector<PageRecord> pages() const;
@@ -95,6 +100,8 @@ private:
     void recover();
     void requireWritable() const;
     std::vector<PageRecord> pagesOfOriginal(std::int64_t originalId) const;
+    std::int64_t recordPending(const std::string& fileName, const std::string& mediaType, std::uint64_t size,
+                               const std::string& sha256, const std::string& source, int pageCount);
 
     std::filesystem::path directory_;
     std::unique_ptr<SqliteDatabase> db_;

@@ -15,6 +15,7 @@
 #include <fstream>
 #include <map>
 #include <thread>
+#include <vector>
 
 namespace docdesk::vault {
 namespace fs = std::filesystem;
@@ -28,18 +29,24 @@ constexpr std::size_t kMinPassphrase = 8;
 // Without the platform's durable writes (tests, tools): temp file and rename, no fsync.
 class PortableFiles final : public ports::DurableFiles {
 public:
-    void writeAtomically(const fs::path& target, std::span<const std::byte> bytes) override {
+    using ports::DurableFiles::createNewDurably;
+    using ports::DurableFiles::writeAtomically;
+    void writeAtomically(const fs::path& target, const ByteSource& source, const BeforePlacing& beforePlacing) override {
         const fs::path temp = target.string() + ".tmp";
         {
             std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-            out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+            std::vector<std::byte> buffer(64 * 1024);
+            while (const std::size_t n = source(buffer))
+                out.write(reinterpret_cast<const char*>(buffer.data()), static_cast<std::streamsize>(n));
             if (!out)
                 throw fs::filesystem_error("write", temp, std::make_error_code(std::errc::io_error));
         }
         fs::permissions(temp, fs::perms::owner_read | fs::perms::owner_write);
+        if (beforePlacing)
+            beforePlacing();
         fs::rename(temp, target);
     }
-    bool createNewDurably(const fs::path&, std::span<const std::byte>) override { return false; }
+    bool createNewDurably(const fs::path&, const ByteSource&) override { return false; }
     std::unique_ptr<ports::ExclusiveLock> tryLockExclusive(const fs::path&, std::string&) override {
         return std::make_unique<ports::ExclusiveLock>();
     }

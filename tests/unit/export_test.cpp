@@ -883,3 +883,37 @@ BOOST_FIXTURE_TEST_CASE(filing_honours_the_stop_token, FilingFixture) {
     BOOST_TEST(filesIn(root / "archive").size() == 1u);
     BOOST_TEST(!anyTempFile(root / "archive"));
 }
+
+// A stored original filed as it is: copied in pieces from its file and checked against the
+// hash the journal recorded; a copy that does not match is refused and leaves nothing.
+BOOST_AUTO_TEST_CASE(archive_copies_source_files_checked_against_their_recorded_hash) {
+    test::TempDir dir;
+    std::string content(3 * 1024 * 1024 + 17, '\0');
+    std::mt19937 rng(7);
+    for (auto& c : content)
+        c = char(rng());
+    const fs::path original = dir / "original.bin";
+    test::writeFile(original, content);
+    const std::string sha = sha256Hex(bytesOf(content));
+    LocalArchive archive(dir / "archive", platform::durableFiles());
+
+    ArchiveFile good{"", ".mp4", {}};
+    good.sourceFile = original;
+    good.sourceSha256 = sha;
+    const auto placed = archive.place("", "clip", std::span(&good, 1));
+    BOOST_REQUIRE(placed.files.size() == 1u);
+    BOOST_TEST(placed.files[0].sha256 == sha);
+    BOOST_TEST(placed.files[0].bytes == content.size());
+    BOOST_TEST(sha256HexOfFile(placed.files[0].path) == sha);
+
+    ArchiveFile unhashed{"", ".mp4", {}};
+    unhashed.sourceFile = original; // no recorded hash: computed from the file
+    BOOST_TEST(archive.place("", "clip", std::span(&unhashed, 1)).files[0].sha256 == sha);
+
+    ArchiveFile damaged{"", ".mp4", {}};
+    damaged.sourceFile = original;
+    damaged.sourceSha256 = sha256Hex(bytesOf("something else"));
+    BOOST_CHECK_THROW(archive.place("", "damaged", std::span(&damaged, 1)), ArchiveError);
+    BOOST_TEST(!fs::exists(dir / "archive" / "damaged.mp4"));
+    BOOST_TEST(!anyTempFile(dir.path()));
+}

@@ -6,6 +6,7 @@
 #include "tests/support/TestSupport.h"
 
 #include <boost/test/unit_test.hpp>
+#include <algorithm>
 #include <fstream>
 #include <sqlite3.h>
 
@@ -186,5 +187,46 @@ BOOST_FIXTURE_TEST_CASE(write_failure_leaves_no_trace, Fixture) {
     fs::permissions(originals, fs::perms::owner_all);
     std::error_code ec;
     fs::remove(originals / "probe", ec);
+    BOOST_TEST(s->verify().empty());
+}
+
+// Bytes handed over in pieces (a large file copied in chunks) are stored exactly, with the hash
+// of all of them; a source that fails half-way leaves nothing: no page, no row, no temp file.
+BOOST_FIXTURE_TEST_CASE(original_from_pieces_is_stored_exactly_or_not_at_all, Fixture) {
+    std::string content;
+    for (int i = 0; i < 300000; ++i)
+        content += char('a' + i % 23);
+    const auto all = bytesOf(content);
+    auto s = Session::create(root.path(), files);
+    size_t at = 0, calls = 0;
+    const ports::DurableFiles::ByteSource pieces = [&](std::span<std::byte> buffer) {
+        const size_t n = std::min({buffer.size(), all.size() - at, size_t(70001)}); // odd piece sizes
+        std::memcpy(buffer.data(), all.data() + at, n);
+        at += n;
+        ++calls;
+        return n;
+    };
+    const auto pages = s->addOriginal(pieces, "/in/notes.txt", "text/plain", 1);
+    BOOST_REQUIRE(pages.size() == 1u);
+    BOOST_TEST(calls > 4u);
+    BOOST_TEST(pages[0].sha256 == sha256Hex(all));
+    BOOST_TEST(pages[0].byteSize == all.size());
+    BOOST_TEST(sha256HexOfFile(pages[0].originalFile) == sha256Hex(all));
+
+    int served = 0;
+    const ports::DurableFiles::ByteSource failing = [&](std::span<std::byte> buffer) -> size_t {
+        if (++served > 2)
+            throw UnreadableFileError("the source went away");
+        std::fill(buffer.begin(), buffer.end(), std::byte{'x'});
+        return buffer.size();
+    };
+    BOOST_CHECK_THROW(s->addOriginal(failing, "/in/gone.bin", "application/octet-stream", 1), UnreadableFileError);
+    BOOST_TEST(s->pageCount() == 1);
+    size_t stored = 0;
+    for (const auto& e : fs::directory_iterator(s->directory() / Session::kOriginalsDir)) {
+        BOOST_TEST(!e.path().filename().string().starts_with(".tmp-"), e.path());
+        ++stored;
+    }
+    BOOST_TEST(stored == 1u);
     BOOST_TEST(s->verify().empty());
 }
