@@ -738,9 +738,9 @@ bool scoreLineQuad(const Analysis& an, const Gradients& g, QuadF q, float thresh
                 return false; // paper leaves the frame along the whole cut side, or it is no side
             continue;
         }
-        const double s = sideSupport(g, a, b, threshold);
-        sum += s;
-        least = std::min(least, s);
+        const double support = sideSupport(g, a, b, threshold);
+        sum += support;
+        least = std::min(least, support);
         ++real;
     }
     if (real < 3 || least < 0.55)
@@ -806,21 +806,18 @@ void collectFromLines(const Analysis& an, const Gradients& g, std::vector<Candid
             out.push_back(c);
 }
 
-// The work-size grey for line finding: from twice the work size by the minimum of each 2x2
-// block, so a lamp's 2-px shadow line on a 300-dpi scan survives the reduction.
-cv::Mat darkLinePreserving(const cv::Mat& src, cv::Size work) {
-    cv::Mat grey = detail::toGrey(src);
-    if (grey.cols < 2 * work.width || grey.rows < 2 * work.height)
-        return grey.cols == work.width ? grey : [&] {
-            cv::Mat r;
-            cv::resize(grey, r, work, 0, 0, cv::INTER_AREA);
-            return r;
-        }();
-    cv::Mat twice, out(work, CV_8UC1);
-    cv::resize(grey, twice, cv::Size(2 * work.width, 2 * work.height), 0, 0, cv::INTER_AREA);
+// The work-size grey for line finding: the minimum of each 2x2 block of the picture at twice
+// the work size, so a lamp's 2-px shadow line on a 300-dpi scan survives the reduction.
+cv::Mat darkLinePreserving(const cv::Mat& grey, cv::Size work) { // grey: twice the work size
+    if (grey.cols != 2 * work.width || grey.rows != 2 * work.height) {
+        cv::Mat r;
+        cv::resize(grey, r, work, 0, 0, cv::INTER_AREA);
+        return r;
+    }
+    cv::Mat out(work, CV_8UC1);
     for (int y = 0; y < work.height; ++y) {
-        const uchar* r0 = twice.ptr<uchar>(2 * y);
-        const uchar* r1 = twice.ptr<uchar>(2 * y + 1);
+        const uchar* r0 = grey.ptr<uchar>(2 * y);
+        const uchar* r1 = grey.ptr<uchar>(2 * y + 1);
         uchar* o = out.ptr<uchar>(y);
         for (int x = 0; x < work.width; ++x)
             o[x] = std::min({r0[2 * x], r0[2 * x + 1], r1[2 * x], r1[2 * x + 1]});
@@ -835,21 +832,20 @@ std::vector<DocumentCandidate> findDocuments(const ImageView& image) {
     if (src.empty() || src.cols < 32 || src.rows < 32)
         return {};
 
+    // One pass over the full-resolution pixels: to twice the work size, then to the work size.
     const double scale = std::max(1.0, double(std::max(src.cols, src.rows)) / kWorkEdge);
-    cv::Mat small;
+    const cv::Size work(std::max(1, int(std::lround(src.cols / scale))), std::max(1, int(std::lround(src.rows / scale))));
+    cv::Mat twice = src, small = src;
+    if (scale >= 2)
+        cv::resize(src, twice, cv::Size(2 * work.width, 2 * work.height), 0, 0, cv::INTER_AREA);
     if (scale > 1)
-        cv::resize(src, small,
-                   cv::Size(std::max(1, int(std::lround(src.cols / scale))),
-                            std::max(1, int(std::lround(src.rows / scale)))),
-                   0, 0, cv::INTER_AREA);
-    else
-        small = src;
+        cv::resize(twice, small, work, 0, 0, cv::INTER_AREA);
     const double sx = double(src.cols) / small.cols, sy = double(src.rows) / small.rows;
 
     Analysis an;
     if (small.channels() == 3)
         an.colour = small;
-    an.sharp = darkLinePreserving(src, small.size());
+    an.sharp = darkLinePreserving(detail::toGrey(twice), work);
     cv::GaussianBlur(an.sharp, an.grey, cv::Size(5, 5), 0);
 
     int hist[256] = {};

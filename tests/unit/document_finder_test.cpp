@@ -4,6 +4,7 @@
 // lid, on a white lid, three receipts on one glass). Fixtures are rendered here with fixed
 // seeds; the pass thresholds are the contract, the printed distribution is for tuning.
 #include "core/imaging/DocumentFinder.h"
+#include "tests/support/PaperScenes.h"
 
 #include <algorithm>
 #include <array>
@@ -483,4 +484,65 @@ BOOST_AUTO_TEST_CASE(degenerate_inputs) {
     BOOST_TEST(findDocuments(viewOf(flat)).empty());
     const cv::Mat tiny(8, 8, CV_8UC3, cv::Scalar(255, 255, 255));
     BOOST_TEST(findDocuments(viewOf(tiny)).empty());
+}
+
+// Generated paper (a receipt, a letter) on the realistic backgrounds of tests/support/PaperScenes,
+// two seeds per category: the main document (or, with several receipts, each one) is found.
+// tests/bench/crop_eval runs the same scenes with the corpus' real paper and prints the figures.
+// Known weakness, measured here: a generated receipt on a white lid, whose only edge is a faint
+// lamp shadow with no print near it, is found only sometimes (mean IoU 0.43 and 0.70 for the
+// two white-lid categories); the bar for those two is set just below, so a regression shows.
+BOOST_AUTO_TEST_CASE(realistic_scenes_from_generated_paper) {
+    for (const auto kind : docdesk::test::allSceneKinds()) {
+        double sum = 0;
+        int n = 0;
+        for (std::uint32_t seed = 7; seed < 9; ++seed) {
+            const auto scene = docdesk::test::makeScene(kind, {}, {}, seed);
+            const auto found = findDocuments(viewOf(scene.image));
+            for (const auto& truth : scene.truth) {
+                double best = 0;
+                for (const auto& f : found) {
+                    QuadF q;
+                    for (size_t i = 0; i < 4; ++i)
+                        q[i] = cv::Point2f(float(f.corners[i].x), float(f.corners[i].y));
+                    best = std::max(best, docdesk::test::clippedIoU(truth, q, scene.image.cols, scene.image.rows));
+                }
+                sum += best;
+                ++n;
+            }
+            BOOST_TEST_INFO(docdesk::test::sceneName(kind) << " seed " << seed);
+            BOOST_TEST((!found.empty() || kind == docdesk::test::SceneKind::FlatbedWhite));
+        }
+        std::cout << docdesk::test::sceneName(kind) << ": mean IoU " << sum / n << "\n";
+        const bool whiteLid = kind == docdesk::test::SceneKind::FlatbedWhite ||
+                              kind == docdesk::test::SceneKind::SeveralReceipts;
+        BOOST_TEST_INFO(docdesk::test::sceneName(kind));
+        BOOST_TEST(sum / n >= (whiteLid ? 0.4 : 0.9));
+    }
+}
+
+// A full-page scan (text, a ruled table, a signature line) is not a page on a background:
+// nothing inside it is reported as the document, so auto-crop never cuts a letter to its table.
+BOOST_AUTO_TEST_CASE(a_full_page_scan_is_not_cut_to_its_table) {
+    cv::Mat page(3508, 2480, CV_8UC3, cv::Scalar(246, 246, 246));
+    cv::RNG rng(77);
+    for (int y = 300; y < 1200; y += 70)
+        cv::putText(page, "Sehr geehrte Damen und Herren, anbei die Rechnung " + std::to_string(y), {250, y},
+                    cv::FONT_HERSHEY_SIMPLEX, 1.6, cv::Scalar::all(30), 3, cv::LINE_AA);
+    const cv::Rect table(250, 1400, 1980, 1200);
+    cv::rectangle(page, table, cv::Scalar::all(20), 5);
+    for (int y = table.y + 150; y < table.br().y; y += 150)
+        cv::line(page, {table.x, y}, {table.br().x, y}, cv::Scalar::all(20), 3);
+    for (int x = table.x + 500; x < table.br().x; x += 500)
+        cv::line(page, {x, table.y}, {x, table.br().y}, cv::Scalar::all(20), 3);
+    for (int y = 2800; y < 3300; y += 70)
+        cv::putText(page, "Mit freundlichen Gruessen " + std::to_string(rng.uniform(0, 999)), {250, y},
+                    cv::FONT_HERSHEY_SIMPLEX, 1.6, cv::Scalar::all(30), 3, cv::LINE_AA);
+    const auto found = findDocuments(viewOf(page));
+    for (const auto& f : found) {
+        const QuadF tableQuad{cv::Point2f(float(table.x), float(table.y)), cv::Point2f(float(table.br().x), float(table.y)),
+                              cv::Point2f(float(table.br().x), float(table.br().y)),
+                              cv::Point2f(float(table.x), float(table.br().y))};
+        BOOST_TEST(iou(tableQuad, f.corners) < 0.5);
+    }
 }
