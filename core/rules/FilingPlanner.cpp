@@ -107,6 +107,22 @@ PageSignals signalsOf(const PlanPage& page, const FilingRules& rules) {
     return s;
 }
 
+// Why each page is a document of its own (PlanPage::ownDocument), if it is. Image files count
+// only when nothing else separates the batch: a feeder batch delivered as one file per page
+// keeps its separator sheets, labels and page counts.
+std::vector<std::optional<StartReason>> ownDocumentStarts(const std::vector<PlanPage>& pages,
+                                                          const FilingRules& rules) {
+    bool separatedOtherwise = rules.everyPages > 0 || rules.splitOnChange.has_value();
+    for (const auto& p : pages) {
+        const PageSignals s = signalsOf(p, rules);
+        separatedOtherwise = separatedOtherwise || s.separator || s.asn || s.tag;
+    }
+    std::vector<std::optional<StartReason>> out;
+    for (const auto& p : pages)
+        out.push_back(p.ownDocument == StartReason::NewFile && separatedOtherwise ? std::nullopt : p.ownDocument);
+    return out;
+}
+
 std::string pageLabel(const PlanPage& p) {
     return trf("{} page {}", p.source, p.page);
 }
@@ -198,6 +214,8 @@ const char* reasonKey(StartReason reason) {
         return "new file";
     case StartReason::UserSplit:
         return "user split";
+    case StartReason::Receipt:
+        return "receipt";
     }
     return "first page";
 }
@@ -222,6 +240,8 @@ std::string describe(const DocumentStart& start) {
         return tr("new file");
     case StartReason::UserSplit:
         return tr("split by hand");
+    case StartReason::Receipt:
+        return tr("one of several documents on one page");
     }
     return {};
 }
@@ -271,6 +291,7 @@ FilingPlanner::plan(const std::vector<PlanPage>& pages,
             pending = std::move(why);
     };
 
+    const auto ownDocument = ownDocumentStarts(pages, rules_);
     for (std::size_t i = 0; i < pages.size(); ++i) {
         const PlanPage& page = pages[i];
         const PageSignals s = signalsOf(page, rules_);
@@ -280,6 +301,8 @@ FilingPlanner::plan(const std::vector<PlanPage>& pages,
             pending.reset();
             close({StartReason::NewFile, {}});
         }
+        if (i > 0 && ownDocument[i])
+            close({*ownDocument[i], {}});
         // Pages that start a document and are kept. An ASN or tag label on a separator sheet
         // keeps the sheet, as in paperless-ngx.
         if (s.asn) {
