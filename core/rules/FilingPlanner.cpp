@@ -107,9 +107,10 @@ PageSignals signalsOf(const PlanPage& page, const FilingRules& rules) {
     return s;
 }
 
-// Why each page is a document of its own (PlanPage::ownDocument), if it is. Image files count
-// only when nothing else separates the batch: a feeder batch delivered as one file per page
-// keeps its separator sheets, labels and page counts.
+// The pages that begin a document before anything on them is read, and why: a new source file
+// (with per_file), or a page that is a document of its own (PlanPage::ownDocument). Image files
+// count only when nothing else separates the batch: a feeder batch delivered as one file per
+// page keeps its separator sheets, labels and page counts.
 std::vector<std::optional<StartReason>> ownDocumentStarts(const std::vector<PlanPage>& pages,
                                                           const FilingRules& rules) {
     bool separatedOtherwise = rules.everyPages > 0 || rules.splitOnChange.has_value();
@@ -118,8 +119,13 @@ std::vector<std::optional<StartReason>> ownDocumentStarts(const std::vector<Plan
         separatedOtherwise = separatedOtherwise || s.separator || s.asn || s.tag;
     }
     std::vector<std::optional<StartReason>> out;
-    for (const auto& p : pages)
-        out.push_back(p.ownDocument == StartReason::NewFile && separatedOtherwise ? std::nullopt : p.ownDocument);
+    for (std::size_t i = 0; i < pages.size(); ++i) {
+        const auto& p = pages[i];
+        if (i > 0 && rules.perFile && p.file != pages[i - 1].file)
+            out.push_back(StartReason::NewFile);
+        else
+            out.push_back(p.ownDocument == StartReason::NewFile && separatedOtherwise ? std::nullopt : p.ownDocument);
+    }
     return out;
 }
 
@@ -291,26 +297,20 @@ FilingPlanner::plan(const std::vector<PlanPage>& pages,
             pending = std::move(why);
     };
 
-    const auto ownDocument = ownDocumentStarts(pages, rules_);
+    const auto ownStarts = ownDocumentStarts(pages, rules_);
     for (std::size_t i = 0; i < pages.size(); ++i) {
         const PlanPage& page = pages[i];
         const PageSignals s = signalsOf(page, rules_);
-        if (i > 0 && rules_.perFile && page.file != pages[i - 1].file) {
+        if (i > 0 && ownStarts[i]) {
             // A file's trailing separator must not lend its barcodes to the next file.
             pendingIntro.clear();
             pending.reset();
-            close({StartReason::NewFile, {}});
+            close({*ownStarts[i], {}});
         }
-        if (i > 0 && ownDocument[i])
-            close({*ownDocument[i], {}});
         // Pages that start a document and are kept. An ASN or tag label on a separator sheet
         // keeps the sheet, as in paperless-ngx.
-        if (s.asn) {
-            start(i, {StartReason::Asn, *s.asn}, s);
-            continue;
-        }
-        if (s.tag) {
-            start(i, {StartReason::Tag, *s.tag}, s);
+        if (s.asn || s.tag) {
+            start(i, s.asn ? DocumentStart{StartReason::Asn, *s.asn} : DocumentStart{StartReason::Tag, *s.tag}, s);
             continue;
         }
         if (s.separator) {
