@@ -22,76 +22,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// A receipt as printed: off-white thermal paper, a shop name, item lines with prices, a total.
-cv::Mat receiptPaper(int width, int height, unsigned seed) {
-    std::mt19937 random(seed);
-    cv::Mat paper(height, width, CV_8UC3, cv::Scalar(242, 246, 248));
-    const int margin = width / 12;
-    cv::putText(paper, "SHOP " + std::to_string(seed), {margin, height / 14}, cv::FONT_HERSHEY_SIMPLEX,
-                width / 300.0, cv::Scalar(30, 30, 30), 2);
-    const int line = std::max(18, height / 40);
-    for (int y = height / 8; y < height - 3 * line; y += line) {
-        const int words = int(random() % 3) + 1;
-        int x = margin;
-        for (int w = 0; w < words; ++w) {
-            const int length = int(random() % unsigned(width / 5)) + width / 12;
-            cv::rectangle(paper, {x, y, length, line / 3}, cv::Scalar(50, 50, 50), cv::FILLED);
-            x += length + width / 25;
-        }
-        cv::rectangle(paper, {width - margin - width / 7, y, width / 7, line / 3}, cv::Scalar(50, 50, 50), cv::FILLED);
-    }
-    cv::putText(paper, "TOTAL 24.23", {margin, height - line}, cv::FONT_HERSHEY_SIMPLEX, width / 320.0,
-                cv::Scalar(20, 20, 20), 2);
-    return paper;
-}
-
-// `paper` laid onto `background` with its corners at `corners` (clockwise from top-left).
-void layOnto(cv::Mat& background, const cv::Mat& paper, const std::vector<cv::Point2f>& corners) {
-    const cv::Point2f src[4] = {{0, 0}, {float(paper.cols - 1), 0}, {float(paper.cols - 1), float(paper.rows - 1)},
-                                {0, float(paper.rows - 1)}};
-    const cv::Mat m = cv::getPerspectiveTransform(src, corners.data());
-    cv::Mat warped, mask;
-    cv::warpPerspective(paper, warped, m, background.size(), cv::INTER_AREA);
-    cv::warpPerspective(cv::Mat(paper.size(), CV_8UC1, cv::Scalar(255)), mask, m, background.size());
-    warped.copyTo(background, mask);
-}
-
-// Corners of a `w` x `h` rectangle centred at (cx, cy), turned by `degrees`, the far edge
-// narrowed by `keystone` (a phone held slightly tilted).
-std::vector<cv::Point2f> placed(float cx, float cy, float w, float h, float degrees, float keystone = 0) {
-    const float a = degrees * float(CV_PI) / 180;
-    std::vector<cv::Point2f> out;
-    const float top = w / 2 * (1 - keystone);
-    for (const cv::Point2f p : {cv::Point2f(-top, -h / 2), cv::Point2f(top, -h / 2), cv::Point2f(w / 2, h / 2),
-                                cv::Point2f(-w / 2, h / 2)})
-        out.push_back({cx + p.x * std::cos(a) - p.y * std::sin(a), cy + p.x * std::sin(a) + p.y * std::cos(a)});
-    return out;
-}
-
-cv::Mat desk(int width, int height, cv::Scalar low, cv::Scalar high) {
-    cv::Mat d(height, width, CV_8UC3);
-    cv::randu(d, low, high);
-    cv::GaussianBlur(d, d, {5, 5}, 0);
-    return d;
-}
-
-// A phone photo of one receipt (400 x 1000: proportions 2.5) on a dark desk.
-void writeReceiptPhoto(const fs::path& file) {
-    cv::Mat photo = desk(1600, 1200, cv::Scalar(40, 35, 30), cv::Scalar(80, 70, 60));
-    layOnto(photo, receiptPaper(400, 1000, 7), placed(800, 600, 400, 1000, 7, 0.02f));
-    cv::imwrite(file.string(), photo, {cv::IMWRITE_JPEG_QUALITY, 88});
-}
-
-// A 150-dpi flatbed scan of three receipts on a grey card (or a white lid).
-void writeThreeReceiptScan(const fs::path& file, bool whiteLid = false) {
-    cv::Mat scan = whiteLid ? desk(1240, 1754, cv::Scalar(244, 244, 244), cv::Scalar(252, 252, 252))
-                            : desk(1240, 1754, cv::Scalar(120, 120, 120), cv::Scalar(140, 140, 140));
-    layOnto(scan, receiptPaper(300, 750, 1), placed(230, 600, 300, 750, -3));
-    layOnto(scan, receiptPaper(330, 900, 2), placed(640, 700, 330, 900, 2));
-    layOnto(scan, receiptPaper(280, 620, 3), placed(1020, 1100, 280, 620, 4));
-    cv::imwrite(file.string(), scan);
-}
-
 // Width / height in points of each page of a PDF, as pdfinfo reads them.
 std::vector<std::pair<double, double>> pdfPageSizes(const fs::path& pdf) {
     platform::ChildOptions opts;
@@ -125,7 +55,7 @@ std::vector<nlohmann::json> fileInto(const test::TempDir& home, const fs::path& 
 
 BOOST_AUTO_TEST_CASE(a_photo_of_a_receipt_is_filed_cut_out_with_the_receipts_proportions) {
     test::TempDir home;
-    writeReceiptPhoto(home / "receipt.jpg");
+    test::writeReceiptPhoto(home / "receipt.jpg");
     const auto docs = fileInto(home, home / "archive", {}, home / "receipt.jpg");
     BOOST_REQUIRE(docs.size() == 1u);
     const auto sizes = pdfPageSizes(docs[0]["file"].get<std::string>());
@@ -136,7 +66,7 @@ BOOST_AUTO_TEST_CASE(a_photo_of_a_receipt_is_filed_cut_out_with_the_receipts_pro
 
 BOOST_AUTO_TEST_CASE(rules_with_crop_off_file_the_whole_photo) {
     test::TempDir home;
-    writeReceiptPhoto(home / "receipt.jpg");
+    test::writeReceiptPhoto(home / "receipt.jpg");
     test::writeFile(home / "rules.jsonc",
                     R"({"profiles": {"whole": {"crop": "off", "deskew": false, "split_receipts": false}}})");
     const auto docs = fileInto(home, home / "archive", {"--rules", (home / "rules.jsonc").string()}, home / "receipt.jpg");
@@ -154,7 +84,7 @@ BOOST_AUTO_TEST_CASE(rules_with_crop_off_file_the_whole_photo) {
 
 BOOST_AUTO_TEST_CASE(a_scan_with_three_receipts_files_three_documents_of_their_shapes) {
     test::TempDir home;
-    writeThreeReceiptScan(home / "scan.png");
+    test::writeThreeReceiptScan(home / "scan.png");
     const auto docs = fileInto(home, home / "archive", {}, home / "scan.png");
     BOOST_REQUIRE(docs.size() == 3u);
     std::multiset<int> ratios; // height / width in tenths, whatever the order found
@@ -178,7 +108,7 @@ BOOST_AUTO_TEST_CASE(a_scan_with_three_receipts_files_three_documents_of_their_s
 
 BOOST_AUTO_TEST_CASE(a_white_lid_scan_with_three_receipts_files_three_documents) {
     test::TempDir home;
-    writeThreeReceiptScan(home / "white-lid.png", true);
+    test::writeThreeReceiptScan(home / "white-lid.png", true);
     const auto docs = fileInto(home, home / "archive", {}, home / "white-lid.png");
     BOOST_TEST(docs.size() == 3u);
 }
@@ -203,7 +133,7 @@ BOOST_AUTO_TEST_CASE(a_full_feeder_like_page_is_not_cropped_and_its_jpeg_is_kept
 
 BOOST_AUTO_TEST_CASE(crop_out_writes_one_file_per_document_and_never_overwrites) {
     test::TempDir home;
-    writeThreeReceiptScan(home / "scan.png");
+    test::writeThreeReceiptScan(home / "scan.png");
     const auto out = home / "out";
     const auto run = test::runCli(home.path(), {"crop", "--json", "--out", out.string(), (home / "scan.png").string()});
     BOOST_TEST(run.status.success());
