@@ -24,38 +24,6 @@ nlohmann::json storedAnalysis(const PageRecord& p) {
     return p.analysisJson ? nlohmann::json::parse(*p.analysisJson, nullptr, false) : nlohmann::json();
 }
 
-// The page analysed in `worker` unless its analysis is stored, and then given the edits the
-// analysis proposes (stored with it). Returns the page's records afterwards: itself, or the
-// pages it was cut into. Analysis is stored on the page, so the window, the CLI and later runs
-// reuse it, and a proposal is made only once: what the user does to it afterwards stands.
-std::vector<PageRecord> analysed(journal::Session& session, const PageRecord& p, AnalysisWorker& worker,
-                                 const rules::PageEditRules& edits, double pdfDpi, std::vector<std::string>& errors) {
-    if (hasAnalysis(storedAnalysis(p)))
-        return {p};
-    const auto outcome = worker.analyse(p.originalFile, p.mediaType, p.sourcePage, pdfDpi);
-    if (!outcome.ok) {
-        PageRecord failed = p;
-        failed.analysisJson = nlohmann::json{{"error", outcome.error}}.dump();
-        session.setAnalysis(p.id, *failed.analysisJson);
-        errors.push_back(trf("{} page {}: {}", fs::path(p.source).filename().string(), p.sourcePage, outcome.error));
-        return {failed};
-    }
-    const nlohmann::json analysis(outcome.analysis);
-    std::vector<std::string> transforms{p.transformsJson};
-    try {
-        const auto current = PageTransforms::parse(p.transformsJson);
-        const auto proposal = pipeline::proposeEdits(current, analysis, pipeline::captureKindOf(p), edits);
-        if (proposal.size() != 1 || !(proposal.front() == current)) {
-            transforms.clear();
-            for (const auto& t : proposal)
-                transforms.push_back(t.toJson());
-        }
-    } catch (const Error&) {
-        // Damaged edits: no proposal; filing reports the damage on the page's document.
-    }
-    return session.storeAnalysis(p.id, analysis.dump(), transforms);
-}
-
 // The plan page of a journal page. Pages sharing one original page are documents cut from it:
 // each is a document of its own with the barcodes inside its crop. A single-image file (not a
 // scanner's or camera's page) is a document of its own as well.
@@ -82,6 +50,35 @@ rules::PlanPage planPageOf(const PageRecord& p, bool piece) {
 
 } // namespace
 
+std::vector<PageRecord> analyseAndPropose(journal::Session& session, const PageRecord& p, AnalysisWorker& worker,
+                                          const rules::PageEditRules& edits, double pdfDpi,
+                                          std::vector<std::string>& errors) {
+    if (hasAnalysis(storedAnalysis(p)))
+        return {p};
+    const auto outcome = worker.analyse(p.originalFile, p.mediaType, p.sourcePage, pdfDpi);
+    if (!outcome.ok) {
+        PageRecord failed = p;
+        failed.analysisJson = nlohmann::json{{"error", outcome.error}}.dump();
+        session.setAnalysis(p.id, *failed.analysisJson);
+        errors.push_back(trf("{} page {}: {}", fs::path(p.source).filename().string(), p.sourcePage, outcome.error));
+        return {failed};
+    }
+    const nlohmann::json analysis(outcome.analysis);
+    std::vector<std::string> transforms{p.transformsJson};
+    try {
+        const auto current = PageTransforms::parse(p.transformsJson);
+        const auto proposal = pipeline::proposeEdits(current, analysis, pipeline::captureKindOf(p), edits);
+        if (proposal.size() != 1 || !(proposal.front() == current)) {
+            transforms.clear();
+            for (const auto& t : proposal)
+                transforms.push_back(t.toJson());
+        }
+    } catch (const Error&) {
+        // Damaged edits: no proposal; filing reports the damage on the page's document.
+    }
+    return session.storeAnalysis(p.id, analysis.dump(), transforms);
+}
+
 PreparedBatch prepareBatch(journal::Session& session, std::span<const PageRecord> pages, AnalysisWorker& worker,
                            const rules::PageEditRules& edits, double pdfDpi, std::stop_token stop,
                            const std::function<void(size_t, size_t)>& onAnalysed) {
@@ -93,7 +90,7 @@ PreparedBatch prepareBatch(journal::Session& session, std::span<const PageRecord
     for (size_t i = 0; i < imagePages.size(); ++i) {
         if (stop.stop_requested())
             break;
-        for (auto& record : analysed(session, imagePages[i], worker, edits, pdfDpi, batch.analysisErrors))
+        for (auto& record : analyseAndPropose(session, imagePages[i], worker, edits, pdfDpi, batch.analysisErrors))
             batch.imagePages.push_back(std::move(record));
         if (onAnalysed)
             onAnalysed(i + 1, imagePages.size());
