@@ -1,9 +1,10 @@
 #define BOOST_TEST_MODULE auto_crop
 // Auto-crop in the filing flow, through the real docdesk-cli and docdesk-worker: photos and
 // flatbed scans are filed cut out and straightened, several receipts on one scan become one
-// document each, `crop: off` files the whole image, a full feeder-like page is not cropped,
-// and `crop --out` writes one file per document. The fixtures are rendered here: receipt-like
-// paper (a header, text lines, a total) on a desk or scanner lid.
+// document each, `crop: off` files the whole image, a full feeder-like page is not cropped, a
+// skewed page is filed straight, and `crop --out` writes one file per document. The fixtures
+// are rendered by tests/support: receipt-like paper (a header, text lines, a total) on a desk
+// or scanner lid.
 #include "core/common/Sha256.h"
 #include "platform/ChildProcess.h"
 #include "tests/support/TestSupport.h"
@@ -155,4 +156,37 @@ BOOST_AUTO_TEST_CASE(crop_out_writes_one_file_per_document_and_never_overwrites)
     for ([[maybe_unused]] const auto& e : fs::directory_iterator(out))
         ++files;
     BOOST_TEST(files == 6u);
+}
+
+BOOST_AUTO_TEST_CASE(a_skewed_scanned_page_is_filed_straight) {
+    test::TempDir home;
+    test::writeBatchPage(home / "straight.jpg", 1);
+    const cv::Mat page = cv::imread((home / "straight.jpg").string());
+    cv::Mat skewed;
+    cv::warpAffine(page, skewed, cv::getRotationMatrix2D({page.cols / 2.0f, page.rows / 2.0f}, 2.5, 1.0), page.size(),
+                   cv::INTER_LINEAR, cv::BORDER_CONSTANT, cv::Scalar(255, 255, 255));
+    cv::imwrite((home / "skewed.jpg").string(), skewed, {cv::IMWRITE_JPEG_QUALITY, 90});
+    const auto skewOf = [&](const fs::path& image) {
+        const auto lines = test::jsonLines(test::runCli(home.path(), {"inspect", "--json", image.string()}).out);
+        return lines.size() == 1 ? lines[0].value("skew_degrees", 99.0) : 99.0;
+    };
+    const double before = skewOf(home / "skewed.jpg");
+    BOOST_TEST(std::abs(before) > 2.0, "the fixture's skew is " << before);
+
+    const auto docs = fileInto(home, home / "archive", {}, home / "skewed.jpg");
+    BOOST_REQUIRE(docs.size() == 1u);
+    platform::ChildOptions quiet;
+    quiet.discardStdout = true;
+    quiet.discardStderr = true;
+    platform::ChildProcess images({"pdfimages", "-all", docs[0]["file"].get<std::string>(), (home / "img").string()},
+                                  quiet);
+    BOOST_REQUIRE(images.wait().success());
+    BOOST_TEST(std::abs(skewOf(home / "img-000.jpg")) < 0.5, "the filed page is still skewed");
+    // With deskew off, the page is filed as it came (the JPEG byte for byte).
+    const auto kept = fileInto(home, home / "archive2", {"--no-deskew"}, home / "skewed.jpg");
+    BOOST_REQUIRE(kept.size() == 1u);
+    platform::ChildProcess again({"pdfimages", "-all", kept[0]["file"].get<std::string>(), (home / "kept").string()},
+                                 quiet);
+    BOOST_REQUIRE(again.wait().success());
+    BOOST_TEST(sha256HexOfFile(home / "kept-000.jpg") == sha256HexOfFile(home / "skewed.jpg"));
 }
