@@ -126,7 +126,8 @@ std::vector<PageTransforms> proposeEdits(const PageTransforms& current, const nl
         t.crop = documents.front();
     const auto measured = analysis.find("skew_degrees");
     const double skew = measured != analysis.end() && measured->is_number() ? measured->get<double>() : 0.0;
-    if (!t.crop && rules.deskew && t.deskewDegrees == 0 && std::abs(skew) >= kSmallestSkew && std::abs(skew) <= 45)
+    if (!t.crop && rules.deskew && t.deskewDegrees == 0 && std::abs(skew) >= kSmallestSkew &&
+        std::abs(skew) <= 45)
         t.deskewDegrees = skew;
     return {t};
 }

@@ -68,7 +68,8 @@ bool cropped(const json& pages) {
 }
 
 // Screenshots until the receipt thumbnail is there (or not); whether it was.
-bool waitForReceiptThumbnail(const test::Xvfb& x, bool wanted, const std::string& name, std::optional<cv::Rect>& found) {
+bool waitForReceiptThumbnail(const test::Xvfb& x, bool wanted, const std::string& name,
+                             std::optional<cv::Rect>& found) {
     for (int i = 0; i < 30; ++i) {
         found = receiptThumbnail(cv::imread(test::screenshot(x.display(), name).string()));
         if (found.has_value() == wanted)
@@ -85,13 +86,15 @@ BOOST_AUTO_TEST_CASE(a_receipt_photo_shows_and_files_cut_out_and_remove_crop_and
     test::writeReceiptPhoto(home / "receipt.jpg", kPaper[0], kPaper[1], kPaper[2]);
     const fs::path archive = home / "archive";
     fs::create_directories(home / "config" / "docdesk");
-    std::ofstream(home / "config" / "docdesk" / "docdesk.conf") << "[plan]\narchive=" << archive.string() << "\n";
+    std::ofstream(home / "config" / "docdesk" / "docdesk.conf")
+        << "[plan]\narchive=" << archive.string() << "\n";
 
     test::Xvfb x;
     platform::ChildOptions opts;
     opts.environment = test::appEnvironment(x.display(), home.path());
     opts.stderrFile = test::artifactsDir() / "gui_auto_crop_test.stderr.log";
-    platform::ChildProcess app({test::guiPath().string(), "--new-session", (home / "receipt.jpg").string()}, opts);
+    platform::ChildProcess app({test::guiPath().string(), "--new-session", (home / "receipt.jpg").string()},
+                               opts);
     const std::string window = test::findWindow(x.display(), "^docdesk");
     BOOST_REQUIRE(!window.empty());
     BOOST_REQUIRE_EQUAL(waitForSession(home.path(), [](const json& p) { return p.size() == 1; }).size(), 1u);

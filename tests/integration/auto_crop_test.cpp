@@ -42,8 +42,8 @@ std::vector<std::pair<double, double>> pdfPageSizes(const fs::path& pdf) {
     return sizes;
 }
 
-std::vector<nlohmann::json> fileInto(const test::TempDir& home, const fs::path& archive, std::vector<std::string> extra,
-                                     const fs::path& input) {
+std::vector<nlohmann::json> fileInto(const test::TempDir& home, const fs::path& archive,
+                                     std::vector<std::string> extra, const fs::path& input) {
     std::vector<std::string> args{"file", "--json", "--target", archive.string()};
     args.insert(args.end(), extra.begin(), extra.end());
     args.push_back(input.string());
@@ -70,7 +70,8 @@ BOOST_AUTO_TEST_CASE(rules_with_crop_off_file_the_whole_photo) {
     test::writeReceiptPhoto(home / "receipt.jpg");
     test::writeFile(home / "rules.jsonc",
                     R"({"profiles": {"whole": {"crop": "off", "deskew": false, "split_receipts": false}}})");
-    const auto docs = fileInto(home, home / "archive", {"--rules", (home / "rules.jsonc").string()}, home / "receipt.jpg");
+    const auto docs =
+        fileInto(home, home / "archive", {"--rules", (home / "rules.jsonc").string()}, home / "receipt.jpg");
     BOOST_REQUIRE(docs.size() == 1u);
     const auto sizes = pdfPageSizes(docs[0]["file"].get<std::string>());
     BOOST_REQUIRE(sizes.size() == 1u);
@@ -126,8 +127,8 @@ BOOST_AUTO_TEST_CASE(a_full_feeder_like_page_is_not_cropped_and_its_jpeg_is_kept
     platform::ChildOptions quiet;
     quiet.discardStdout = true;
     quiet.discardStderr = true;
-    platform::ChildProcess images({"pdfimages", "-all", docs[0]["file"].get<std::string>(), (home / "img").string()},
-                                  quiet);
+    platform::ChildProcess images(
+        {"pdfimages", "-all", docs[0]["file"].get<std::string>(), (home / "img").string()}, quiet);
     BOOST_REQUIRE(images.wait().success());
     BOOST_TEST(sha256HexOfFile(home / "img-000.jpg") == sha256HexOfFile(home / "page.jpg"));
 }
@@ -136,7 +137,8 @@ BOOST_AUTO_TEST_CASE(crop_out_writes_one_file_per_document_and_never_overwrites)
     test::TempDir home;
     test::writeThreeReceiptScan(home / "scan.png");
     const auto out = home / "out";
-    const auto run = test::runCli(home.path(), {"crop", "--json", "--out", out.string(), (home / "scan.png").string()});
+    const auto run =
+        test::runCli(home.path(), {"crop", "--json", "--out", out.string(), (home / "scan.png").string()});
     BOOST_TEST(run.status.success());
     const auto lines = test::jsonLines(run.out);
     BOOST_REQUIRE(lines.size() == 3u);
@@ -149,7 +151,8 @@ BOOST_AUTO_TEST_CASE(crop_out_writes_one_file_per_document_and_never_overwrites)
     }
     // Again: beside the first ones, never over them.
     const auto again = test::jsonLines(
-        test::runCli(home.path(), {"crop", "--json", "--out", out.string(), (home / "scan.png").string()}).out);
+        test::runCli(home.path(), {"crop", "--json", "--out", out.string(), (home / "scan.png").string()})
+            .out);
     BOOST_REQUIRE(again.size() == 3u);
     BOOST_TEST(fs::path(again[0]["output"].get<std::string>()).filename() == "scan-p1-1 (2).jpg");
     size_t files = 0;
@@ -163,11 +166,12 @@ BOOST_AUTO_TEST_CASE(a_skewed_scanned_page_is_filed_straight) {
     test::writeBatchPage(home / "straight.jpg", 1);
     const cv::Mat page = cv::imread((home / "straight.jpg").string());
     cv::Mat skewed;
-    cv::warpAffine(page, skewed, cv::getRotationMatrix2D({page.cols / 2.0f, page.rows / 2.0f}, 2.5, 1.0), page.size(),
-                   cv::INTER_LINEAR, cv::BORDER_CONSTANT, cv::Scalar(255, 255, 255));
+    cv::warpAffine(page, skewed, cv::getRotationMatrix2D({page.cols / 2.0f, page.rows / 2.0f}, 2.5, 1.0),
+                   page.size(), cv::INTER_LINEAR, cv::BORDER_CONSTANT, cv::Scalar(255, 255, 255));
     cv::imwrite((home / "skewed.jpg").string(), skewed, {cv::IMWRITE_JPEG_QUALITY, 90});
     const auto skewOf = [&](const fs::path& image) {
-        const auto lines = test::jsonLines(test::runCli(home.path(), {"inspect", "--json", image.string()}).out);
+        const auto lines =
+            test::jsonLines(test::runCli(home.path(), {"inspect", "--json", image.string()}).out);
         return lines.size() == 1 ? lines[0].value("skew_degrees", 99.0) : 99.0;
     };
     const double before = skewOf(home / "skewed.jpg");
@@ -178,15 +182,15 @@ BOOST_AUTO_TEST_CASE(a_skewed_scanned_page_is_filed_straight) {
     platform::ChildOptions quiet;
     quiet.discardStdout = true;
     quiet.discardStderr = true;
-    platform::ChildProcess images({"pdfimages", "-all", docs[0]["file"].get<std::string>(), (home / "img").string()},
-                                  quiet);
+    platform::ChildProcess images(
+        {"pdfimages", "-all", docs[0]["file"].get<std::string>(), (home / "img").string()}, quiet);
     BOOST_REQUIRE(images.wait().success());
     BOOST_TEST(std::abs(skewOf(home / "img-000.jpg")) < 0.5, "the filed page is still skewed");
     // With deskew off, the page is filed as it came (the JPEG byte for byte).
     const auto kept = fileInto(home, home / "archive2", {"--no-deskew"}, home / "skewed.jpg");
     BOOST_REQUIRE(kept.size() == 1u);
-    platform::ChildProcess again({"pdfimages", "-all", kept[0]["file"].get<std::string>(), (home / "kept").string()},
-                                 quiet);
+    platform::ChildProcess again(
+        {"pdfimages", "-all", kept[0]["file"].get<std::string>(), (home / "kept").string()}, quiet);
     BOOST_REQUIRE(again.wait().success());
     BOOST_TEST(sha256HexOfFile(home / "kept-000.jpg") == sha256HexOfFile(home / "skewed.jpg"));
 }
