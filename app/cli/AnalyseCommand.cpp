@@ -1,9 +1,11 @@
 // docdesk-cli analyse — runs the page analysis (in docdesk-worker) on the pages of a session
-// that have none yet (or all with --again) and stores the results on the pages. A page whose
-// analysis failed is stored with {"error": ...} and is tried again on the next run.
+// that have none yet (or all with --again) and stores the results on the pages, with the edits
+// they propose (app::analyseAndPropose) the first time. A page whose analysis failed is stored
+// with {"error": ...} and is tried again on the next run.
 #include "app/cli/Commands.h"
 #include "app/common/AnalysisWorker.h"
 #include "app/common/AppEnvironment.h"
+#include "app/common/PlanFiling.h"
 #include "core/common/Error.h"
 #include "core/common/Translate.h"
 #include "core/journal/Session.h"
@@ -23,7 +25,9 @@ int runAnalyse(const std::vector<std::string>& args) {
                             "\n"
                             "Analyses the pages of a session (default: the newest) that have not been\n"
                             "analysed yet, or whose analysis failed; --again analyses every page. Results\n"
-                            "are stored on the pages (see 'session show --json').\n");
+                            "are stored on the pages (see 'session show --json') with the edits they\n"
+                            "propose under the standard rules (photos and flatbed scans cut to the\n"
+                            "documents found, scanned pages deskewed); --again keeps the pages' edits.\n");
             return 0;
         }
         if (args[i] == "--session")
@@ -43,15 +47,23 @@ int runAnalyse(const std::vector<std::string>& args) {
             continue; // filed as it is: nothing to analyse
         if (!again && page.analysisJson && nlohmann::json::parse(*page.analysisJson, nullptr, false).contains("width"))
             continue;
-        const auto r = worker.analyse(page.originalFile, page.mediaType, page.sourcePage);
-        const nlohmann::ordered_json stored = r.ok ? r.analysis : nlohmann::ordered_json{{"error", r.error}};
-        session->setAnalysis(page.id, stored.dump());
-        ++(r.ok ? analysed : failed);
+        nlohmann::ordered_json stored;
+        if (again) { // the page's edits stay as they are: the proposals were made the first time
+            const auto r = worker.analyse(page.originalFile, page.mediaType, page.sourcePage);
+            stored = r.ok ? r.analysis : nlohmann::ordered_json{{"error", r.error}};
+            session->setAnalysis(page.id, stored.dump());
+        } else {
+            std::vector<std::string> errors;
+            const auto records = app::analyseAndPropose(*session, page, worker, {}, 300, errors);
+            stored = nlohmann::ordered_json::parse(records.front().analysisJson.value_or("{}"), nullptr, false);
+        }
+        const bool ok = stored.is_object() && stored.contains("width");
+        ++(ok ? analysed : failed);
         if (json)
             std::cout << nlohmann::ordered_json{{"page_id", page.id}, {"position", page.position + 1}, {"analysis", stored}}.dump()
                       << std::endl;
-        else if (!r.ok)
-            std::cerr << trf("page {}: {}", page.position + 1, r.error) << "\n";
+        else if (!ok)
+            std::cerr << trf("page {}: {}", page.position + 1, stored.value("error", std::string())) << "\n";
     }
     if (!json)
         std::cout << trf("{} pages analysed, {} failed.", analysed, failed) << "\n";

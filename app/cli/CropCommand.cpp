@@ -1,12 +1,18 @@
-// docdesk-cli crop — every page cut to its document (or deskewed), straightened, enhanced and
-// written to a folder: NAME-pN.jpg (colour, grey) or NAME-pN.png (black and white). Never
-// overwrites: an existing name gets a counter.
+// docdesk-cli crop — every document on every page cut out (or the page deskewed), straightened,
+// enhanced and written to a folder: NAME-pN-K.jpg (colour, grey) or NAME-pN-K.png (black and
+// white) for document K of page N. Never overwrites: each file is placed with a no-replace
+// rename (DurableFiles::createNewDurably), and a name that is taken gets " (2)", " (3)"...
 #include "app/cli/Commands.h"
 #include "app/common/AnalysisWorker.h"
+#include "app/common/AppEnvironment.h"
 #include "core/common/Error.h"
 #include "core/common/Translate.h"
 
+#include <cstring>
+#include <fstream>
 #include <iostream>
+#include <iterator>
+#include <random>
 #include <nlohmann/json.hpp>
 
 namespace docdesk::cli {
@@ -14,11 +20,81 @@ namespace fs = std::filesystem;
 
 namespace {
 
-fs::path freeName(const fs::path& dir, const std::string& stem, const std::string& ext) {
-    fs::path candidate = dir / (stem + ext);
-    for (int i = 2; fs::exists(candidate) && i < 100000; ++i)
-        candidate = dir / (stem + "-" + std::to_string(i) + ext);
-    return candidate;
+// A fresh, private folder for the worker's output: the files are read from it and placed.
+class ScratchFolder {
+public:
+    ScratchFolder() {
+        std::random_device random;
+        for (int attempt = 0; attempt < 100 && path_.empty(); ++attempt) {
+            const auto candidate = fs::temp_directory_path() / ("docdesk-crop-" + std::to_string(random()));
+            if (fs::create_directory(candidate))
+                path_ = candidate;
+        }
+        if (path_.empty())
+            throw Error(tr("Cannot create a temporary folder."));
+        fs::permissions(path_, fs::perms::owner_all, fs::perm_options::replace);
+    }
+    ScratchFolder(const ScratchFolder&) = delete;
+    ScratchFolder& operator=(const ScratchFolder&) = delete;
+    ~ScratchFolder() {
+        std::error_code ec;
+        fs::remove_all(path_, ec);
+    }
+    const fs::path& path() const { return path_; }
+
+private:
+    fs::path path_;
+};
+
+std::vector<std::byte> readBytes(const fs::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    std::vector<char> data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (!in.eof() && in.fail())
+        throw Error(trf("Cannot read {}.", file.string()));
+    std::vector<std::byte> out(data.size());
+    std::memcpy(out.data(), data.data(), data.size());
+    return out;
+}
+
+// Places `bytes` in `dir` as STEM.EXT, or STEM (2).EXT... when taken; atomic, never replacing.
+fs::path placeNew(const fs::path& dir, const std::string& stem, const std::string& ext,
+                  std::span<const std::byte> bytes) {
+    for (int n = 1; n < 10000; ++n) {
+        const fs::path candidate = dir / (n == 1 ? stem + ext : stem + " (" + std::to_string(n) + ")" + ext);
+        if (app::durableFiles().createNewDurably(candidate, bytes))
+            return candidate;
+    }
+    throw Error(trf("Too many files named {} in {}.", stem + ext, dir.string()));
+}
+
+// The documents of one page: cut in the worker into a scratch folder, then placed in `outDir`.
+// Prints one line per document; false when the page failed.
+bool cropPage(app::AnalysisWorker& worker, const std::string& file, const std::string& mediaType, int page,
+              double dpi, const std::string& mode, const fs::path& outDir, bool json) {
+    ScratchFolder scratch;
+    const auto r = worker.crop(file, mediaType, page, dpi, mode, scratch.path());
+    if (!r.ok) {
+        if (json)
+            std::cout << nlohmann::ordered_json{{"source", file}, {"page", page}, {"error", r.error}}.dump() << std::endl;
+        else
+            std::cerr << trf("{} page {}: {}", file, page, r.error) << "\n";
+        return false;
+    }
+    const std::string stem = fs::path(file).stem().string() + "-p" + std::to_string(page) + "-";
+    int k = 0;
+    for (const auto& d : r.analysis.value("documents", nlohmann::ordered_json::array())) {
+        const fs::path written = d.value("file", "");
+        const fs::path out = placeNew(outDir, stem + std::to_string(++k), written.extension().string(), readBytes(written));
+        if (json)
+            std::cout << nlohmann::ordered_json{{"source", file}, {"page", page}, {"document", k},
+                                                {"output", out.string()}, {"width", d.value("width", 0)},
+                                                {"height", d.value("height", 0)}, {"cropped", d.value("cropped", false)}}
+                             .dump()
+                      << std::endl;
+        else
+            std::cout << trf("{} page {} -> {}", file, page, out.string()) << "\n";
+    }
+    return true;
 }
 
 } // namespace
@@ -34,9 +110,10 @@ int runCrop(const std::vector<std::string>& args) {
         if (a == "-h" || a == "--help") {
             std::cout << tr("Usage: docdesk-cli crop [--mode color|gray|bw] [--dpi N] [--json] --out DIR FILE...\n"
                             "\n"
-                            "Cuts every page to the document or receipt on it, corrects the perspective\n"
-                            "(or the skew of a scanned page), applies the mode and writes NAME-pN.jpg\n"
-                            "(color, gray) or NAME-pN.png (bw) into DIR. Existing files are never replaced.\n");
+                            "Cuts out every document or receipt on every page, corrects the perspective\n"
+                            "(or the skew of a page without one), applies the mode and writes NAME-pN-K.jpg\n"
+                            "(color, gray) or NAME-pN-K.png (bw) into DIR for document K of page N.\n"
+                            "Existing files are never replaced: a taken name gets ' (2)', ' (3)'...\n");
             return 0;
         }
         if (a == "--mode") {
@@ -66,7 +143,6 @@ int runCrop(const std::vector<std::string>& args) {
 
     app::AnalysisWorker worker;
     bool failed = false;
-    const std::string ext = mode == "bw" ? ".png" : ".jpg";
     for (const auto& file : files) {
         const auto counted = worker.countPages(file);
         if (!counted.ok) {
@@ -79,24 +155,13 @@ int runCrop(const std::vector<std::string>& args) {
         }
         const int pages = counted.analysis.value("pages", 0);
         for (int p = 1; p <= pages; ++p) {
-            const fs::path out = freeName(outDir, fs::path(file).stem().string() + "-p" + std::to_string(p), ext);
-            const auto r = worker.crop(file, counted.analysis.value("media_type", ""), p, dpi, mode, out);
-            nlohmann::ordered_json j{{"source", file}, {"page", p}};
-            if (r.ok) {
-                j["output"] = out.string();
-                j["width"] = r.analysis.value("width", 0);
-                j["height"] = r.analysis.value("height", 0);
-                j["cropped"] = r.analysis.value("cropped", false);
-            } else {
+            try {
+                if (!cropPage(worker, file, counted.analysis.value("media_type", ""), p, dpi, mode, outDir, json))
+                    failed = true;
+            } catch (const std::exception& e) {
                 failed = true;
-                j["error"] = r.error;
+                std::cerr << trf("{} page {}: {}", file, p, e.what()) << "\n";
             }
-            if (json)
-                std::cout << j.dump() << std::endl;
-            else if (r.ok)
-                std::cout << trf("{} page {} -> {}", file, p, out.string()) << "\n";
-            else
-                std::cerr << trf("{} page {}: {}", file, p, r.error) << "\n";
         }
     }
     return failed ? 1 : 0;

@@ -79,6 +79,8 @@ bool RuleOptions::parse(const std::vector<std::string>& args, size_t& i) {
             edits_.push_back([n = everyOption(optionValue(args, i))](FilingRules& r) { r.everyPages = n; });
         } else if (o == "--per-file") {
             edits_.push_back([](FilingRules& r) { r.perFile = true; });
+        } else if (parsePageEditOption(args, i)) {
+            // --crop, --no-deskew, --no-split-receipts
         } else if (o == "--tag-prefix") {
             const auto prefix = optionValue(args, i);
             if (prefix.empty())
@@ -127,6 +129,25 @@ bool RuleOptions::parse(const std::vector<std::string>& args, size_t& i) {
     return true;
 }
 
+bool RuleOptions::parsePageEditOption(const std::vector<std::string>& args, size_t& i) {
+    const auto& o = args[i];
+    if (o == "--crop") {
+        const auto mode = optionValue(args, i);
+        if (mode != "auto" && mode != "off")
+            throw UsageError(tr("--crop must be auto or off"));
+        edits_.push_back([off = mode == "off"](FilingRules& r) {
+            r.pageEdits.crop = off ? rules::AutoCrop::Off : rules::AutoCrop::Auto;
+        });
+    } else if (o == "--no-deskew") {
+        edits_.push_back([](FilingRules& r) { r.pageEdits.deskew = false; });
+    } else if (o == "--no-split-receipts") {
+        edits_.push_back([](FilingRules& r) { r.pageEdits.splitReceipts = false; });
+    } else {
+        return false;
+    }
+    return true;
+}
+
 rules::FilingRules RuleOptions::rules() const {
     if (!profile.empty() && rulesFile.empty())
         throw UsageError(tr("--rules-profile needs --rules FILE"));
@@ -165,6 +186,9 @@ const char* RuleOptions::help() {
         "  --drop-blank          blank pages are left out\n"
         "  --every N             at most N pages per document\n"
         "  --per-file            every file starts a new document\n"
+        "  --crop auto|off       cut photos and flatbed scans to the documents found (auto)\n"
+        "  --no-deskew           do not straighten scanned pages\n"
+        "  --no-split-receipts   several receipts on one scan stay one page\n"
         "  --field NAME=REGEX    read field NAME from barcodes (group 1, else the match)\n"
         "  --folder TEMPLATE     target folder, e.g. {field:vendor|unsorted}/{date:%Y}\n"
         "  --name TEMPLATE       file name, e.g. {field:asn|unknown}_{counter:04}\n");

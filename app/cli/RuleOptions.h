@@ -28,6 +28,8 @@ public:
     std::string profile;
 
 private:
+    bool parsePageEditOption(const std::vector<std::string>& args, size_t& i);
+
     std::vector<std::function<void(rules::FilingRules&)>> edits_; // applied in order
     bool separatorsGiven_ = false;
 };

@@ -30,8 +30,9 @@ public:
     // Analyses page `page` (1-based) of a file; PDF pages are rendered at `dpi`.
     AnalysisOutcome analyse(const std::filesystem::path& file, const std::string& mediaType, int page,
                             double dpi = 300);
-    // Writes page `page` cut to its main document, straightened and enhanced (`mode`: color,
-    // gray or bw) to `out`; "analysis" then holds {"width", "height", "cropped"}.
+    // Writes each document on page `page` cut out, straightened and enhanced (`mode`: color,
+    // gray or bw) into the folder `out` (1.jpg, 2.jpg...; the page deskewed when none is found);
+    // "analysis" then holds {"documents": [{"file", "width", "height", "cropped"}, ...]}.
     AnalysisOutcome crop(const std::filesystem::path& file, const std::string& mediaType, int page, double dpi,
                          const std::string& mode, const std::filesystem::path& out);
     // Number of pages of a file, counted in the worker (the parsers see untrusted input).

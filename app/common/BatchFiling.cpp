@@ -25,7 +25,7 @@ BatchFilingResult fileBatch(journal::Session& session, std::span<const PageRecor
                             const std::function<void(size_t, size_t)>& onAnalysed) {
     // The window's two steps (prepare, then file the plan) without the user in between.
     BatchFilingResult r;
-    const PreparedBatch batch = prepareBatch(session, pages, worker, options.pdfDpi, stop, onAnalysed);
+    const PreparedBatch batch = prepareBatch(session, pages, worker, planner.rules().pageEdits, options.pdfDpi, stop, onAnalysed);
     r.planPages = batch.planPages;
     for (const auto& p : batch.imagePages)
         r.planPageIds.push_back(p.id);

@@ -235,6 +235,11 @@ std::unique_ptr<PageEdit> cropPage(std::int64_t pageId, std::optional<Quad> corn
                                             [corners](PageTransforms& t) { t.crop = corners; });
 }
 
+std::unique_ptr<PageEdit> removeCrops(std::vector<std::int64_t> pageIds) {
+    return std::make_unique<TransformsEdit>(tr("Remove Crop"), std::move(pageIds),
+                                            [](PageTransforms& t) { t.crop.reset(); });
+}
+
 bool PageEditStack::perform(journal::Session& session, std::unique_ptr<PageEdit> edit) {
     if (!edit->apply(session))
         return false;

@@ -46,6 +46,8 @@ std::unique_ptr<PageEdit> movePages(std::vector<std::int64_t> pageIds, int inser
 std::unique_ptr<PageEdit> shiftPages(std::vector<std::int64_t> pageIds, int step);
 // Sets (or, with nullopt, removes) the crop quad of a page, in pixels of the decoded original.
 std::unique_ptr<PageEdit> cropPage(std::int64_t pageId, std::optional<Quad> corners);
+// Removes the crop of pages, whether the user or the analysis set it: they are filed whole.
+std::unique_ptr<PageEdit> removeCrops(std::vector<std::int64_t> pageIds);
 
 // Undo and redo over one session. Not thread-safe: one thread uses it.
 class PageEditStack {

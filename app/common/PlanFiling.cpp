@@ -1,15 +1,86 @@
 #include "app/common/PlanFiling.h"
 
 #include "core/common/Translate.h"
+#include "core/model/PageTransforms.h"
+#include "core/pipeline/ProposedEdits.h"
 #include "core/rules/PlanJson.h"
 
 #include <algorithm>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <map>
 
 namespace docdesk::app {
 namespace fs = std::filesystem;
 
+namespace {
+
+bool hasAnalysis(const nlohmann::json& analysis) {
+    return analysis.is_object() && analysis.contains("width");
+}
+
+nlohmann::json storedAnalysis(const PageRecord& p) {
+    return p.analysisJson ? nlohmann::json::parse(*p.analysisJson, nullptr, false) : nlohmann::json();
+}
+
+// The plan page of a journal page. Pages sharing one original page are documents cut from it:
+// each is a document of its own with the barcodes inside its crop. A single-image file (not a
+// scanner's or camera's page) is a document of its own as well.
+rules::PlanPage planPageOf(const PageRecord& p, bool piece) {
+    const auto analysis = storedAnalysis(p);
+    const bool ok = hasAnalysis(analysis);
+    auto page = rules::planPageFromAnalysis(fs::path(p.source).filename().string(), p.sourcePage, p.originalId,
+                                            ok ? analysis : nlohmann::json());
+    page.analysed = ok;
+    const bool imageFile = p.mediaType != "image/tiff" && p.mediaType.starts_with("image/") &&
+                           pipeline::captureKindOf(p) == pipeline::CaptureKind::Photo && !p.source.starts_with("camera:");
+    if (imageFile)
+        page.ownDocument = rules::StartReason::NewFile;
+    if (!piece)
+        return page;
+    page.ownDocument = rules::StartReason::Receipt;
+    try {
+        if (const auto crop = PageTransforms::parse(p.transformsJson).crop)
+            std::erase_if(page.barcodes, [&](const BarcodeHit& b) { return !pipeline::centreInside(b.corners, *crop); });
+    } catch (const Error&) {
+    }
+    return page;
+}
+
+} // namespace
+
+std::vector<PageRecord> analyseAndPropose(journal::Session& session, const PageRecord& p, AnalysisWorker& worker,
+                                          const rules::PageEditRules& edits, double pdfDpi,
+                                          std::vector<std::string>& errors) {
+    if (hasAnalysis(storedAnalysis(p)))
+        return {p};
+    const auto outcome = worker.analyse(p.originalFile, p.mediaType, p.sourcePage, pdfDpi);
+    if (!outcome.ok) {
+        PageRecord failed = p;
+        failed.analysisJson = nlohmann::json{{"error", outcome.error}}.dump();
+        session.setAnalysis(p.id, *failed.analysisJson);
+        errors.push_back(trf("{} page {}: {}", fs::path(p.source).filename().string(), p.sourcePage, outcome.error));
+        return {failed};
+    }
+    const nlohmann::json analysis(outcome.analysis);
+    std::vector<std::string> transforms{p.transformsJson};
+    try {
+        const auto current = PageTransforms::parse(p.transformsJson);
+        const auto proposal = pipeline::proposeEdits(current, analysis, pipeline::captureKindOf(p), edits);
+        if (proposal.size() != 1 || !(proposal.front() == current)) {
+            transforms.clear();
+            for (const auto& t : proposal)
+                transforms.push_back(t.toJson());
+        }
+    } catch (const Error&) {
+        // Damaged edits: no proposal; filing reports the damage on the page's document.
+    }
+    return session.storeAnalysis(p.id, analysis.dump(), transforms);
+}
+
 PreparedBatch prepareBatch(journal::Session& session, std::span<const PageRecord> pages, AnalysisWorker& worker,
-                           double pdfDpi, std::stop_token stop,
+                           const rules::PageEditRules& edits, double pdfDpi, std::stop_token stop,
                            const std::function<void(size_t, size_t)>& onAnalysed) {
     PreparedBatch batch;
     std::vector<PageRecord> imagePages;
@@ -19,27 +90,16 @@ PreparedBatch prepareBatch(journal::Session& session, std::span<const PageRecord
     for (size_t i = 0; i < imagePages.size(); ++i) {
         if (stop.stop_requested())
             break;
-        const auto& p = imagePages[i];
-        const auto stored = p.analysisJson ? nlohmann::json::parse(*p.analysisJson, nullptr, false) : nlohmann::json();
-        nlohmann::json analysis = stored;
-        // Analysis is stored on the page, so the window, the CLI and later runs reuse it.
-        if (!stored.is_object() || !stored.contains("width")) {
-            const auto outcome = worker.analyse(p.originalFile, p.mediaType, p.sourcePage, pdfDpi);
-            analysis = outcome.ok ? nlohmann::json(outcome.analysis) : nlohmann::json{{"error", outcome.error}};
-            session.setAnalysis(p.id, analysis.dump());
-            if (!outcome.ok)
-                batch.analysisErrors.push_back(
-                    trf("{} page {}: {}", fs::path(p.source).filename().string(), p.sourcePage, outcome.error));
-        }
-        const bool analysed = analysis.is_object() && analysis.contains("width");
-        auto planPage = rules::planPageFromAnalysis(fs::path(p.source).filename().string(), p.sourcePage, p.originalId,
-                                                    analysed ? analysis : nlohmann::json());
-        planPage.analysed = analysed;
-        batch.planPages.push_back(std::move(planPage));
-        batch.imagePages.push_back(p);
+        for (auto& record : analyseAndPropose(session, imagePages[i], worker, edits, pdfDpi, batch.analysisErrors))
+            batch.imagePages.push_back(std::move(record));
         if (onAnalysed)
             onAnalysed(i + 1, imagePages.size());
     }
+    std::map<std::pair<std::int64_t, int>, int> perOriginalPage;
+    for (const auto& p : batch.imagePages)
+        ++perOriginalPage[{p.originalId, p.sourcePage}];
+    for (const auto& p : batch.imagePages)
+        batch.planPages.push_back(planPageOf(p, perOriginalPage[{p.originalId, p.sourcePage}] > 1));
     return batch;
 }
 

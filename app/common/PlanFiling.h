@@ -26,11 +26,23 @@ struct PreparedBatch {
     std::vector<std::string> analysisErrors; // "source page N: reason" (the pages stay planned)
 };
 
-// Analyses `pages` without a stored analysis in `worker` (and stores the result on the page),
-// then makes their plan pages. `onAnalysed(done, total)` reports progress. When stopped, the
-// result holds the pages prepared so far.
+// Analyses page `p` in `worker` unless its analysis is stored, and stores the result with the
+// edits it proposes under `edits` (core/pipeline/ProposedEdits.h) in one step. Returns the
+// page's records afterwards: itself, or the pages it was cut into. Analysis is stored on the
+// page, so the window, the CLI and later runs reuse it, and a proposal is made only once: what
+// the user does to it afterwards stands. A failed analysis is stored as {"error"} and reported
+// in `errors` ("source page N: reason").
+std::vector<PageRecord> analyseAndPropose(journal::Session& session, const PageRecord& p, AnalysisWorker& worker,
+                                          const rules::PageEditRules& edits, double pdfDpi,
+                                          std::vector<std::string>& errors);
+
+// Analyses `pages` without a stored analysis in `worker` and stores the result on the page
+// with the edits it proposes under `edits` (core/pipeline/ProposedEdits.h): a page cut into
+// several documents becomes several pages of the session, all in the batch. Then makes their
+// plan pages. `onAnalysed(done, total)` reports progress. When stopped, the result holds the
+// pages prepared so far.
 PreparedBatch prepareBatch(journal::Session& session, std::span<const PageRecord> pages, AnalysisWorker& worker,
-                           double pdfDpi, std::stop_token stop,
+                           const rules::PageEditRules& edits, double pdfDpi, std::stop_token stop,
                            const std::function<void(size_t done, size_t total)>& onAnalysed = {});
 
 // The documents of `plan` as the filing step takes them (pages by journal id, name, fields).

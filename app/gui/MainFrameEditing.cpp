@@ -21,6 +21,7 @@ enum {
     ID_DELETE_PAGES,
     ID_MOVE_EARLIER,
     ID_MOVE_LATER,
+    ID_REMOVE_CROP,
 };
 
 wxString undoLabel(const std::string& name) {
@@ -43,6 +44,8 @@ wxMenu* MainFrame::buildEditMenu(wxMenuBar* bar) {
     edit->Append(ID_ROTATE_RIGHT, _("Rotate &Right\tCtrl+R"), _("Turn the selected pages a quarter turn to the right"));
     edit->Append(ID_MOVE_EARLIER, _("Move &Earlier\tAlt+Left"), _("Move the selected pages one place towards the start"));
     edit->Append(ID_MOVE_LATER, _("Move La&ter\tAlt+Right"), _("Move the selected pages one place towards the end"));
+    edit->Append(ID_REMOVE_CROP, _("Remove &Crop\tCtrl+Shift+X"),
+                 _("File the selected pages whole again, without the crop found or drawn on them"));
     edit->Append(ID_DELETE_PAGES, _("&Delete Pages\tDel"),
                  _("Remove the selected pages from the session (the originals are kept; Undo brings them back)"));
     edit->AppendSeparator();
@@ -56,6 +59,7 @@ wxMenu* MainFrame::buildEditMenu(wxMenuBar* bar) {
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { editPages(app::shiftPages(grid_->selectedPageIds(), -1)); }, ID_MOVE_EARLIER);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { editPages(app::shiftPages(grid_->selectedPageIds(), +1)); }, ID_MOVE_LATER);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { editPages(app::deletePages(grid_->selectedPageIds())); }, ID_DELETE_PAGES);
+    Bind(wxEVT_MENU, [this](wxCommandEvent&) { editPages(app::removeCrops(grid_->selectedPageIds())); }, ID_REMOVE_CROP);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { grid_->selectAll(); }, wxID_SELECTALL);
     return edit;
 }
@@ -145,7 +149,7 @@ void MainFrame::updateEditMenu() {
     bar->SetLabel(wxID_REDO, redoLabel(redoName_) + "\tCtrl+Y");
     bar->Enable(wxID_UNDO, onPages && !undoName_.empty());
     bar->Enable(wxID_REDO, onPages && !redoName_.empty());
-    for (const int id : {ID_ROTATE_LEFT, ID_ROTATE_RIGHT, ID_MOVE_EARLIER, ID_MOVE_LATER, ID_DELETE_PAGES})
+    for (const int id : {ID_ROTATE_LEFT, ID_ROTATE_RIGHT, ID_MOVE_EARLIER, ID_MOVE_LATER, ID_DELETE_PAGES, ID_REMOVE_CROP})
         bar->Enable(id, selection);
     bar->Enable(wxID_SELECTALL, onPages);
 }

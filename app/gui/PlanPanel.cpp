@@ -341,7 +341,7 @@ void PlanPanel::updatePlan() {
         onProgress(0, 0, _("Analysing pages..."));
     // The pages are read on the worker thread too: the session's lock may be held by a write
     // (fsync) in another thread, and the UI thread must not wait for it.
-    runInBackground([this, session](std::stop_token stop) {
+    runInBackground([this, session, edits = planner_->rules().pageEdits](std::stop_token stop) {
         app::PreparedBatch batch;
         std::string failure;
         size_t count = 0;
@@ -349,12 +349,13 @@ void PlanPanel::updatePlan() {
             const auto pages = session->pages();
             count = pages.size();
             app::AnalysisWorker worker;
-            batch = app::prepareBatch(*session, pages, worker, 300, stop, [this](size_t done, size_t total) {
+            batch = app::prepareBatch(*session, pages, worker, edits, 300, stop, [this](size_t done, size_t total) {
                 CallAfter([this, done, total] {
                     if (onProgress)
                         onProgress(done, total, wxString::Format(_("Analysing page %zu of %zu..."), done, total));
                 });
             });
+            count = size_t(session->pageCount()); // pages cut into several documents are several now
         } catch (const std::exception& e) {
             failure = e.what();
         }

@@ -8,8 +8,10 @@
 //       -> {"ok": true, "analysis": {...PageAnalysis...}} | {"ok": false, "error": MESSAGE}
 //   {"op": "count", "file": PATH} -> {"ok": true, "pages": N, "media_type": MIME} | {"ok": false, ...}
 //   {"op": "crop", "file": PATH, "media_type": MIME, "page": N, "dpi": D, "mode": "color|gray|bw",
-//    "out": PATH}  -> {"ok": true, "width": W, "height": H, "cropped": true|false}
-//       writes the page cut to its main document (or deskewed when none is found), enhanced.
+//    "out": FOLDER}  -> {"ok": true, "documents": [{"file": PATH, "width": W, "height": H,
+//                        "cropped": true|false}, ...]}
+//       writes each document found on the page cut out and straightened (or the page deskewed
+//       when none is found), enhanced, into FOLDER as 1.jpg, 2.jpg... (.png for bw).
 #include "app/common/AppEnvironment.h"
 #include "core/common/Error.h"
 #include "core/common/Translate.h"
@@ -19,6 +21,7 @@
 #include "core/imaging/PageMetrics.h"
 #include "core/imaging/PageDecoder.h"
 #include "core/pipeline/PageAnalysis.h"
+#include "core/pipeline/ProposedEdits.h"
 #include "platform/DurableFiles.h"
 #include "platform/ProcessLimits.h"
 
@@ -65,19 +68,10 @@ imaging::EnhanceMode modeFromName(const std::string& name) {
     return imaging::EnhanceMode::Color;
 }
 
-// The page cut to its main document and straightened, or only deskewed when no document
-// edges were found (a flatbed page filling the glass), then enhanced and written.
-nlohmann::ordered_json crop(const imaging::DecodedPage& page, const nlohmann::json& request) {
-    const auto documents = imaging::findDocuments(page.view());
-    RgbImage straight;
-    if (!documents.empty()) {
-        straight = imaging::warpToRectangle(page.view(), documents.front().corners);
-    } else {
-        straight = imaging::deskew(page.view(), imaging::estimateSkewDegrees(page.view()));
-    }
+// `straight` (RGB) enhanced in `mode` and written to `out`; {"width", "height"} of the result.
+nlohmann::ordered_json writeEnhanced(const RgbImage& straight, const std::string& mode, const std::filesystem::path& out) {
     if (straight.empty())
         throw Error(tr("The page could not be straightened."));
-    const ImageView view{straight.pixels.data(), straight.width, straight.height, std::ptrdiff_t(straight.width) * 3, 3};
     // warpToRectangle() and deskew() return RGB; enhance() takes BGR.
     std::vector<std::uint8_t> bgr(straight.pixels.size());
     for (size_t i = 0; i + 2 < bgr.size(); i += 3) {
@@ -85,13 +79,38 @@ nlohmann::ordered_json crop(const imaging::DecodedPage& page, const nlohmann::js
         bgr[i + 1] = straight.pixels[i + 1];
         bgr[i + 2] = straight.pixels[i];
     }
-    const ImageView bgrView{bgr.data(), view.width, view.height, view.stride, 3};
-    const std::string mode = request.value("mode", "color");
+    const ImageView bgrView{bgr.data(), straight.width, straight.height, std::ptrdiff_t(straight.width) * 3, 3};
     const RgbImage result = imaging::enhance(bgrView, modeFromName(mode));
-    const std::filesystem::path out = request.at("out").get<std::string>();
     const auto bytes = imaging::encodeImage(result, mode == "bw" ? imaging::ImageFormat::Png : imaging::ImageFormat::Jpeg);
     platform::durableFiles().writeAtomically(out, bytes);
-    return {{"ok", true}, {"width", result.width}, {"height", result.height}, {"cropped", !documents.empty()}};
+    return {{"width", result.width}, {"height", result.height}};
+}
+
+// One image per document found on the page, cut out and straightened, or the page deskewed
+// when none is (or it fills the page): the same choice as the filing flow makes
+// (pipeline::proposeEdits). Each is enhanced and written into the folder "out" as 1.EXT, 2.EXT...
+nlohmann::ordered_json crop(const imaging::DecodedPage& page, const nlohmann::json& request) {
+    pipeline::PageAnalysis analysis;
+    analysis.width = page.view().width;
+    analysis.height = page.view().height;
+    analysis.documents = imaging::findDocuments(page.view());
+    analysis.skewDegrees = imaging::estimateSkewDegrees(page.view());
+    const auto pieces = pipeline::proposeEdits({}, nlohmann::json(pipeline::toJson(analysis)),
+                                               pipeline::CaptureKind::Photo, {});
+    const std::string mode = request.value("mode", "color");
+    const std::filesystem::path folder = request.at("out").get<std::string>();
+    auto documents = nlohmann::ordered_json::array();
+    for (size_t k = 0; k < pieces.size(); ++k) {
+        const auto& t = pieces[k];
+        const RgbImage straight = t.crop ? imaging::warpToRectangle(page.view(), *t.crop)
+                                         : imaging::deskew(page.view(), t.deskewDegrees);
+        const auto out = folder / (std::to_string(k + 1) + (mode == "bw" ? ".png" : ".jpg"));
+        auto written = writeEnhanced(straight, mode, out);
+        written["file"] = out.string();
+        written["cropped"] = t.crop.has_value();
+        documents.push_back(written);
+    }
+    return {{"ok", true}, {"documents", documents}};
 }
 
 nlohmann::ordered_json handle(const nlohmann::json& request) {

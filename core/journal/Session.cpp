@@ -411,6 +411,47 @@ void Session::setAnalysis(std::int64_t pageId, const std::string& json) {
     st.bind(1, json).bind(2, pageId).run();
 }
 
+std::vector<PageRecord> Session::storeAnalysis(std::int64_t pageId, const std::string& analysisJson,
+                                               std::span<const std::string> transforms) {
+    requireWritable();
+    if (transforms.empty())
+        throw std::invalid_argument("storeAnalysis: a page needs its transforms");
+    std::lock_guard g(mutex_);
+    SqliteDatabase::Transaction tx(*db_);
+    SqliteDatabase::Statement page(*db_, "SELECT original_id, source_page, position FROM pages WHERE id = ?");
+    page.bind(1, pageId);
+    if (!page.step())
+        throw JournalError(trf("The page {} is not in the session.", pageId));
+    const std::int64_t originalId = page.int64(0), sourcePage = page.int64(1), position = page.int64(2);
+    page.reset();
+    const auto extra = static_cast<std::int64_t>(transforms.size() - 1);
+    SqliteDatabase::Statement up(*db_, "UPDATE pages SET analysis = ?, transforms = ? WHERE id = ?");
+    up.bind(1, analysisJson).bind(2, transforms[0]).bind(3, pageId).run();
+    std::vector<std::int64_t> ids{pageId};
+    if (extra > 0) {
+        SqliteDatabase::Statement shift(*db_, "UPDATE pages SET position = position + ? WHERE position > ?");
+        shift.bind(1, extra).bind(2, position).run();
+        SqliteDatabase::Statement ins(*db_, "INSERT INTO pages(original_id, source_page, position, transforms, analysis) "
+                                            "VALUES(?, ?, ?, ?, ?)");
+        for (std::int64_t k = 1; k <= extra; ++k) {
+            ins.bind(1, originalId).bind(2, sourcePage).bind(3, position + k).bind(4, transforms[size_t(k)]);
+            ins.bind(5, analysisJson).run();
+            ins.reset();
+            ids.push_back(db_->lastInsertId());
+        }
+    }
+    tx.commit();
+    std::vector<PageRecord> out;
+    SqliteDatabase::Statement st(*db_, (std::string(kPageColumns) + "WHERE p.id = ?").c_str());
+    for (const auto id : ids) {
+        st.bind(1, id);
+        if (st.step())
+            out.push_back(readPage(st, directory_ / kOriginalsDir));
+        st.reset();
+    }
+    return out;
+}
+
 void Session::removePage(std::int64_t pageId) {
     requireWritable();
     std::lock_guard g(mutex_);

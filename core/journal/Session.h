@@ -77,6 +77,12 @@ public:
     // Non-destructive edits and results.
     void setTransforms(std::int64_t pageId, const std::string& json);
     void setAnalysis(std::int64_t pageId, const std::string& json);
+    // Stores a page's analysis together with the edits it proposes, in one transaction (a crash
+    // leaves the page unanalysed or complete): the page gets `transforms[0]`; each further entry
+    // becomes a new page of the same original page, with the same analysis, right after it (the
+    // receipts of one scan). Returns the page and its new siblings, in order.
+    std::vector<PageRecord> storeAnalysis(std::int64_t pageId, const std::string& analysisJson,
+                                          std::span<const std::string> transforms);
     // Hides a page (the original stays); restorePage undoes it.
     void removePage(std::int64_t pageId);
     void restorePage(std::int64_t pageId);

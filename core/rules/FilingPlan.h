@@ -16,18 +16,6 @@
 
 namespace docdesk::rules {
 
-// One page as the plan sees it: where it comes from and what analysis found on it.
-struct PlanPage {
-    std::string source;    // file name or device, as shown to the user
-    int page = 1;          // 1-based within its source
-    std::int64_t file = 0; // identifies the source file (journal originalId or input index)
-    int width = 0;         // page pixels, for barcode zones
-    int height = 0;
-    std::vector<BarcodeHit> barcodes;
-    bool blank = false;
-    bool analysed = true; // false: analysis failed, barcodes unknown (a warning on its document)
-};
-
 // Why a document starts. The keys ("first page", "separator", ...) are stable: the CLI's JSON
 // prints them; describe() gives the translated text for people.
 enum class StartReason {
@@ -39,7 +27,8 @@ enum class StartReason {
     BlankPage,
     EveryNPages,
     NewFile,
-    UserSplit
+    UserSplit,
+    Receipt // another document cut from the same page
 };
 
 struct DocumentStart {
@@ -50,6 +39,23 @@ struct DocumentStart {
 
 const char* reasonKey(StartReason reason);
 std::string describe(const DocumentStart& start); // translated, e.g. "separator sheet PATCHT"
+
+// One page as the plan sees it: where it comes from and what analysis found on it.
+struct PlanPage {
+    std::string source;    // file name or device, as shown to the user
+    int page = 1;          // 1-based within its source
+    std::int64_t file = 0; // identifies the source file (journal originalId or input index)
+    int width = 0;         // page pixels, for barcode zones
+    int height = 0;
+    std::vector<BarcodeHit> barcodes;
+    bool blank = false;
+    bool analysed = true; // false: analysis failed, barcodes unknown (a warning on its document)
+    // A page that is a document of its own by default: NewFile for an image file that holds one
+    // page (a photo, a single scan), Receipt for one of several documents cut from one page.
+    // Image files are grouped again when the batch is separated by barcodes or page counts (a
+    // feeder batch delivered as files); see FilingPlanner::plan.
+    std::optional<StartReason> ownDocument;
+};
 
 enum class DropReason { Separator, Blank };
 const char* reasonKey(DropReason reason); // "separator", "blank"

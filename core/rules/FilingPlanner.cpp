@@ -107,6 +107,28 @@ PageSignals signalsOf(const PlanPage& page, const FilingRules& rules) {
     return s;
 }
 
+// The pages that begin a document before anything on them is read, and why: a new source file
+// (with per_file), or a page that is a document of its own (PlanPage::ownDocument). Image files
+// count only when nothing else separates the batch: a feeder batch delivered as one file per
+// page keeps its separator sheets, labels and page counts.
+std::vector<std::optional<StartReason>> ownDocumentStarts(const std::vector<PlanPage>& pages,
+                                                          const FilingRules& rules) {
+    bool separatedOtherwise = rules.everyPages > 0 || rules.splitOnChange.has_value();
+    for (const auto& p : pages) {
+        const PageSignals s = signalsOf(p, rules);
+        separatedOtherwise = separatedOtherwise || s.separator || s.asn || s.tag;
+    }
+    std::vector<std::optional<StartReason>> out;
+    for (std::size_t i = 0; i < pages.size(); ++i) {
+        const auto& p = pages[i];
+        if (i > 0 && rules.perFile && p.file != pages[i - 1].file)
+            out.push_back(StartReason::NewFile);
+        else
+            out.push_back(p.ownDocument == StartReason::NewFile && separatedOtherwise ? std::nullopt : p.ownDocument);
+    }
+    return out;
+}
+
 std::string pageLabel(const PlanPage& p) {
     return trf("{} page {}", p.source, p.page);
 }
@@ -198,6 +220,8 @@ const char* reasonKey(StartReason reason) {
         return "new file";
     case StartReason::UserSplit:
         return "user split";
+    case StartReason::Receipt:
+        return "receipt";
     }
     return "first page";
 }
@@ -222,6 +246,8 @@ std::string describe(const DocumentStart& start) {
         return tr("new file");
     case StartReason::UserSplit:
         return tr("split by hand");
+    case StartReason::Receipt:
+        return tr("one of several documents on one page");
     }
     return {};
 }
@@ -271,23 +297,20 @@ FilingPlanner::plan(const std::vector<PlanPage>& pages,
             pending = std::move(why);
     };
 
+    const auto ownStarts = ownDocumentStarts(pages, rules_);
     for (std::size_t i = 0; i < pages.size(); ++i) {
         const PlanPage& page = pages[i];
         const PageSignals s = signalsOf(page, rules_);
-        if (i > 0 && rules_.perFile && page.file != pages[i - 1].file) {
+        if (i > 0 && ownStarts[i]) {
             // A file's trailing separator must not lend its barcodes to the next file.
             pendingIntro.clear();
             pending.reset();
-            close({StartReason::NewFile, {}});
+            close({*ownStarts[i], {}});
         }
         // Pages that start a document and are kept. An ASN or tag label on a separator sheet
         // keeps the sheet, as in paperless-ngx.
-        if (s.asn) {
-            start(i, {StartReason::Asn, *s.asn}, s);
-            continue;
-        }
-        if (s.tag) {
-            start(i, {StartReason::Tag, *s.tag}, s);
+        if (s.asn || s.tag) {
+            start(i, s.asn ? DocumentStart{StartReason::Asn, *s.asn} : DocumentStart{StartReason::Tag, *s.tag}, s);
             continue;
         }
         if (s.separator) {

@@ -78,6 +78,19 @@ enum class BlankPages {
     Separate, // a blank page is left out and ends the document before it
 };
 
+// What analysis may change on a page before it is filed (DESIGN.md data flow, step 3). The
+// user's own edits always win; these only say which proposals are made.
+enum class AutoCrop {
+    Auto, // photos and flatbed scans are cut to the documents found on them
+    Off,  // pages are filed whole
+};
+
+struct PageEditRules {
+    AutoCrop crop = AutoCrop::Auto;
+    bool deskew = true;        // scanned pages are straightened by their measured skew
+    bool splitReceipts = true; // several documents on one photo or scan: one page (and document) each
+};
+
 struct FilingRules {
     SeparatorRule separators;
     AsnRule asn;
@@ -86,6 +99,7 @@ struct FilingRules {
     BlankPages blankPages = BlankPages::Keep;
     int everyPages = 0;   // > 0: a document has at most this many pages
     bool perFile = false; // every source file starts a new document
+    PageEditRules pageEdits;
     std::vector<FieldRule> fields;
     NameTemplate folder; // empty: the target folder itself
     NameTemplate fileName = NameTemplate::parse("{source}_{counter:03}", NameTemplate::Kind::FileName);

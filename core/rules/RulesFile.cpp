@@ -202,9 +202,28 @@ FieldRule readField(const Node& n) {
     return f;
 }
 
+// "crop", "deskew" and "split_receipts" of a profile already checked with expectObject.
+void readPageEdits(const Node& n, PageEditRules& r) {
+    if (n.has("crop")) {
+        const auto c = n.child("crop");
+        const auto mode = c.string();
+        if (mode == "auto")
+            r.crop = AutoCrop::Auto;
+        else if (mode == "off")
+            r.crop = AutoCrop::Off;
+        else
+            c.fail(trf("'{}' is not one of \"auto\", \"off\"", mode));
+    }
+    if (n.has("deskew"))
+        r.deskew = n.child("deskew").boolean();
+    if (n.has("split_receipts"))
+        r.splitReceipts = n.child("split_receipts").boolean();
+}
+
 FilingRules readProfile(const Node& n, std::string& description) {
     n.expectObject({"description", "separators", "asn", "tags", "split_on_change", "blank_pages",
-                    "every_pages", "per_file", "fields", "folder", "file_name"});
+                    "every_pages", "per_file", "fields", "folder", "file_name", "crop", "deskew",
+                    "split_receipts"});
     FilingRules r;
     if (n.has("description"))
         description = n.child("description").string();
@@ -237,6 +256,7 @@ FilingRules readProfile(const Node& n, std::string& description) {
     }
     if (n.has("per_file"))
         r.perFile = n.child("per_file").boolean();
+    readPageEdits(n, r.pageEdits);
     if (n.has("fields")) {
         const auto fields = n.child("fields");
         if (!fields.json().is_array())
@@ -310,6 +330,9 @@ Json profileJson(const FilingRules& r, const std::string& description) {
     else
         p["every_pages"] = r.everyPages;
     p["per_file"] = r.perFile;
+    p["crop"] = r.pageEdits.crop == AutoCrop::Off ? "off" : "auto";
+    p["deskew"] = r.pageEdits.deskew;
+    p["split_receipts"] = r.pageEdits.splitReceipts;
     Json fields = Json::array();
     for (const auto& f : r.fields) {
         Json field{{"name", f.name}, {"pattern", f.pattern.text()}};

@@ -33,6 +33,10 @@
 //         "blank_pages": "keep",         // "keep" | "drop" | "separate"
 //         "every_pages": 0,              // > 0: at most this many pages per document
 //         "per_file": false,             // true: every source file starts a new document
+//         "crop": "auto",                // "auto": photos and flatbed scans are cut to the documents
+//                                        // found on them; "off": pages are filed whole
+//         "deskew": true,                // scanned pages are straightened
+//         "split_receipts": true,        // several receipts on one scan: one page and document each
 //         "fields": [
 //           {"name": "vendor",           // required; not "asn" or "tags"
 //            "pattern": "^VENDOR:(.+)$", // required

@@ -5,8 +5,8 @@
 // purple one dragged in front of the red one, and in the preview of the blue page two corners
 // of the outline are dragged inwards (a crop, undone with Ctrl+Z and redone with Ctrl+Y).
 // After each step the session is read through docdesk-cli; the thumbnails on screenshots
-// must show the turn. Finally the pages are planned and filed (Ctrl+2, Ctrl+Shift+F) and the
-// PDF's page sizes must show the turn and the crop. Back on the Pages tab, the preview of a
+// must show the turn. Finally the pages are planned and filed (Ctrl+2, Ctrl+Shift+F), each
+// image file a document of its own, and the PDFs' page sizes must show the turn and the crop. Back on the Pages tab, the preview of a
 // fifth page with a QR code outlines the code and shows its value (the analysis the plan
 // stored). Screenshots are kept as test artefacts.
 #include "platform/ChildProcess.h"
@@ -166,7 +166,11 @@ BOOST_AUTO_TEST_CASE(pages_are_turned_deleted_restored_moved_and_cropped_in_the_
     test::writeBatchPage(home / "code.jpg", 5, "INVOICE-42", "QRCode"); // for the barcode outline
     const fs::path archive = home / "archive";
     fs::create_directories(home / "config" / "docdesk");
-    std::ofstream(home / "config" / "docdesk" / "docdesk.conf") << "[plan]\narchive=" << archive.string() << "\n";
+    // The edits here are the user's own: no auto-crop (the block on each coloured page would be
+    // taken for a document on it).
+    test::writeFile(home / "rules.jsonc", R"({"profiles": {"by-hand": {"crop": "off"}}})");
+    std::ofstream(home / "config" / "docdesk" / "docdesk.conf")
+        << "[plan]\narchive=" << archive.string() << "\nrules=" << (home / "rules.jsonc").string() << "\n";
 
     test::Xvfb x;
     platform::ChildOptions opts;
@@ -275,7 +279,7 @@ BOOST_AUTO_TEST_CASE(pages_are_turned_deleted_restored_moved_and_cropped_in_the_
     BOOST_TEST(pageNamed(pages, "red")["transforms"].value("rotation", 0) == 90);
     BOOST_TEST((order(pages) == std::vector<std::string>{"purple", "red", "green", "blue", "code"}));
 
-    // 5. Plan and file: one PDF, the pages in the new order, the red one landscape, the blue one cut.
+    // 5. Plan and file: the red page landscape, the blue one cut.
     ui.keys("ctrl+2");
     bool analysed = false;
     for (int i = 0; i < 120 && !(analysed = test::allPagesAnalysed(home.path(), 5)); ++i)
@@ -296,12 +300,14 @@ BOOST_AUTO_TEST_CASE(pages_are_turned_deleted_restored_moved_and_cropped_in_the_
     std::this_thread::sleep_for(500ms);
     ui.shot("gui-page-edit-9-filed.png");
     BOOST_REQUIRE_EQUAL(filedPages, 5);
-    // The four coloured pages make one document (the code page may start one of its own).
+    // Each image file is a document of its own: the pages by the name of their PDF, in order
+    // purple, red, green, blue.
     std::vector<PdfPage> sizes;
-    for (const auto& pdf : pdfs)
-        if (auto s = pdfPageSizes(pdf); s.size() >= 4)
-            sizes = s;
-    BOOST_REQUIRE_GE(sizes.size(), 4u);
+    for (const std::string name : {"purple", "red", "green", "blue"})
+        for (const auto& pdf : pdfs)
+            if (auto s = pdfPageSizes(pdf); pdf.filename().string().starts_with(name) && s.size() == 1)
+                sizes.push_back(s[0]);
+    BOOST_REQUIRE_EQUAL(sizes.size(), 4u);
     const PdfPage plain = sizes[0]; // purple, untouched
     BOOST_TEST(plain.height > plain.width);
     BOOST_TEST(std::abs(sizes[1].width - plain.height) < 2, "the turned page is " << sizes[1].width << " wide");

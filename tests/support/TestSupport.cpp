@@ -132,6 +132,58 @@ Quad perspectiveQuad(double cx, double cy) {
     return {PointF{cx - 190, cy - 270}, PointF{cx + 200, cy - 260}, PointF{cx + 215, cy + 275}, PointF{cx - 205, cy + 265}};
 }
 
+// A receipt as printed: paper, a shop name, item lines with prices, a total.
+cv::Mat receiptPaper(int width, int height, unsigned seed, cv::Scalar colour = cv::Scalar(242, 246, 248)) {
+    std::mt19937 random(seed);
+    cv::Mat paper(height, width, CV_8UC3, colour);
+    const int margin = width / 12;
+    cv::putText(paper, "SHOP " + std::to_string(seed), {margin, height / 14}, cv::FONT_HERSHEY_SIMPLEX,
+                width / 300.0, cv::Scalar(30, 30, 30), 2);
+    const int line = std::max(18, height / 40);
+    for (int y = height / 8; y < height - 3 * line; y += line) {
+        const int words = int(random() % 3) + 1;
+        int x = margin;
+        for (int w = 0; w < words; ++w) {
+            const int length = int(random() % unsigned(width / 5)) + width / 12;
+            cv::rectangle(paper, {x, y, length, line / 3}, cv::Scalar(50, 50, 50), cv::FILLED);
+            x += length + width / 25;
+        }
+        cv::rectangle(paper, {width - margin - width / 7, y, width / 7, line / 3}, cv::Scalar(50, 50, 50), cv::FILLED);
+    }
+    cv::putText(paper, "TOTAL 24.23", {margin, height - line}, cv::FONT_HERSHEY_SIMPLEX, width / 320.0,
+                cv::Scalar(20, 20, 20), 2);
+    return paper;
+}
+
+// `paper` laid onto `background` with its corners at `corners` (clockwise from top-left).
+void layOnto(cv::Mat& background, const cv::Mat& paper, const std::vector<cv::Point2f>& corners) {
+    const cv::Point2f src[4] = {{0, 0}, {float(paper.cols - 1), 0}, {float(paper.cols - 1), float(paper.rows - 1)},
+                                {0, float(paper.rows - 1)}};
+    const cv::Mat m = cv::getPerspectiveTransform(src, corners.data());
+    cv::Mat warped, mask;
+    cv::warpPerspective(paper, warped, m, background.size(), cv::INTER_AREA);
+    cv::warpPerspective(cv::Mat(paper.size(), CV_8UC1, cv::Scalar(255)), mask, m, background.size());
+    warped.copyTo(background, mask);
+}
+
+// Corners of a `w` x `h` rectangle centred at (cx, cy), turned by `degrees`, the far edge
+// narrowed by `keystone` (a phone held slightly tilted).
+std::vector<cv::Point2f> placed(float cx, float cy, float w, float h, float degrees, float keystone = 0) {
+    const float a = degrees * float(CV_PI) / 180;
+    std::vector<cv::Point2f> out;
+    const float top = w / 2 * (1 - keystone);
+    for (const cv::Point2f p : {cv::Point2f(-top, -h / 2), cv::Point2f(top, -h / 2), cv::Point2f(w / 2, h / 2),
+                                cv::Point2f(-w / 2, h / 2)})
+        out.push_back({cx + p.x * std::cos(a) - p.y * std::sin(a), cy + p.x * std::sin(a) + p.y * std::cos(a)});
+    return out;
+}
+
+cv::Mat plainSurface(int width, int height, cv::Scalar low, cv::Scalar high) {
+    cv::Mat d(height, width, CV_8UC3);
+    cv::randu(d, low, high);
+    cv::GaussianBlur(d, d, {5, 5}, 0);
+    return d;
+}
 } // namespace
 
 std::vector<Quad> writeDeskVideo(const fs::path& file) {
@@ -248,6 +300,21 @@ std::vector<std::string> networkConnectsInTrace(const std::filesystem::path& str
             network.push_back(line);
     }
     return network;
+}
+
+void writeReceiptPhoto(const std::filesystem::path& file, unsigned char b, unsigned char g, unsigned char r) {
+    cv::Mat photo = plainSurface(1600, 1200, cv::Scalar(40, 35, 30), cv::Scalar(80, 70, 60));
+    layOnto(photo, receiptPaper(400, 1000, 7, cv::Scalar(b, g, r)), placed(800, 600, 400, 1000, 7, 0.02f));
+    cv::imwrite(file.string(), photo, {cv::IMWRITE_JPEG_QUALITY, 88});
+}
+
+void writeThreeReceiptScan(const std::filesystem::path& file, bool whiteLid) {
+    cv::Mat scan = whiteLid ? plainSurface(1240, 1754, cv::Scalar(244, 244, 244), cv::Scalar(252, 252, 252))
+                            : plainSurface(1240, 1754, cv::Scalar(120, 120, 120), cv::Scalar(140, 140, 140));
+    layOnto(scan, receiptPaper(300, 750, 1), placed(230, 600, 300, 750, -3));
+    layOnto(scan, receiptPaper(330, 900, 2), placed(640, 700, 330, 900, 2));
+    layOnto(scan, receiptPaper(280, 620, 3), placed(1020, 1100, 280, 620, 4));
+    cv::imwrite(file.string(), scan);
 }
 
 } // namespace docdesk::test

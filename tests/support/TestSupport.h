@@ -46,6 +46,14 @@ std::vector<Quad> writeDeskVideo(const std::filesystem::path& file);
 // is given, a barcode at the top right ("QRCode", "Code128", or another ZXing format name).
 void writeBatchPage(const std::filesystem::path& file, int number, const std::string& code = {},
                     const std::string& format = "QRCode");
+// A phone photo (1600 x 1200 JPEG) of one receipt of 400 x 1000 (height / width 2.5) with a
+// shop name, item lines and a total, slightly turned and tilted on a dark desk; the paper in
+// colour (b, g, r).
+void writeReceiptPhoto(const std::filesystem::path& file, unsigned char b = 242, unsigned char g = 246,
+                       unsigned char r = 248);
+// A 150-dpi flatbed scan (1240 x 1754) of three receipts, 300 x 750, 330 x 900 and 280 x 620,
+// slightly turned, on a grey card (or a white lid).
+void writeThreeReceiptScan(const std::filesystem::path& file, bool whiteLid = false);
 // Pages of a PDF as pdfinfo counts them; -1 when it cannot be read.
 int pdfPageCount(const std::filesystem::path& pdf);
 

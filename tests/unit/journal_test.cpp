@@ -230,3 +230,36 @@ BOOST_FIXTURE_TEST_CASE(original_from_pieces_is_stored_exactly_or_not_at_all, Fi
     BOOST_TEST(stored == 1u);
     BOOST_TEST(s->verify().empty());
 }
+
+BOOST_FIXTURE_TEST_CASE(stored_analysis_cuts_a_page_into_pages_of_the_same_original_page_in_place, Fixture) {
+    fs::path dir;
+    {
+        auto s = Session::create(root.path(), files);
+        s->addOriginal(bytesOf("before"), "/in/a.png", "image/png", 1);
+        const auto scan = s->addOriginal(bytesOf("three receipts"), "/in/scan.png", "image/png", 1);
+        s->addOriginal(bytesOf("after"), "/in/c.png", "image/png", 1);
+        const std::vector<std::string> pieces{R"({"crop":[[0,0],[9,0],[9,9],[0,9]]})", R"({"crop":[[20,0],[29,0],[29,9],[20,9]]})",
+                                              R"({"crop":[[40,0],[49,0],[49,9],[40,9]]})"};
+        const auto cut = s->storeAnalysis(scan[0].id, R"({"width":50})", pieces);
+        BOOST_REQUIRE(cut.size() == 3u);
+        BOOST_TEST(cut[0].id == scan[0].id);
+        for (size_t k = 0; k < 3; ++k) {
+            BOOST_TEST(cut[k].transformsJson == pieces[k]);
+            BOOST_TEST(cut[k].originalId == scan[0].originalId);
+            BOOST_TEST(cut[k].sourcePage == 1);
+            BOOST_TEST(cut[k].analysisJson.value_or("") == R"({"width":50})");
+        }
+        // A page that stays one page only gets its analysis and edits.
+        const auto one = s->storeAnalysis(s->pages()[0].id, R"({"width":1})", std::vector<std::string>{R"({"deskew":1.5})"});
+        BOOST_REQUIRE(one.size() == 1u);
+        BOOST_TEST(one[0].transformsJson == R"({"deskew":1.5})");
+        dir = s->directory();
+    }
+    const auto pages = Session::open(dir, files)->pages();
+    BOOST_REQUIRE(pages.size() == 5u);
+    BOOST_TEST(pages[0].source == "/in/a.png");
+    for (size_t k = 1; k <= 3; ++k)
+        BOOST_TEST(pages[k].source == "/in/scan.png");
+    BOOST_TEST(pages[2].transformsJson == R"({"crop":[[20,0],[29,0],[29,9],[20,9]]})");
+    BOOST_TEST(pages[4].source == "/in/c.png");
+}

@@ -227,3 +227,22 @@ BOOST_AUTO_TEST_CASE(a_failed_write_leaves_the_stack_as_it_was) {
     BOOST_CHECK_THROW(stack.perform(*readOnly, app::rotatePages({id}, 90)), std::exception);
     BOOST_TEST(!stack.canUndo());
 }
+
+BOOST_FIXTURE_TEST_CASE(remove_crop_takes_a_proposed_crop_off_several_pages_and_undo_brings_it_back, Fixture) {
+    // The crops the analysis proposed (stored with it), on pages A and C.
+    const std::string cropped = R"({"crop":[[10,10],[90,12],[88,300],[12,298]],"rotation":90})";
+    session->storeAnalysis(ids[0], R"({"width":100})", std::vector<std::string>{cropped});
+    session->storeAnalysis(ids[2], R"({"width":100})", std::vector<std::string>{cropped});
+    app::PageEditStack stack;
+    BOOST_TEST(stack.perform(*session, app::removeCrops({ids[0], ids[1], ids[2]})));
+    BOOST_TEST(stack.undoName() == "Remove Crop");
+    BOOST_TEST((stack.lastTouched() == std::vector<std::int64_t>{ids[0], ids[2]})); // B had no crop
+    for (const int page : {0, 2}) {
+        BOOST_TEST(!transformsOf(ids[size_t(page)]).crop.has_value());
+        BOOST_TEST(transformsOf(ids[size_t(page)]).rotation == 90); // the rest of the edits stays
+    }
+    BOOST_TEST(stack.undo(*session));
+    BOOST_TEST((transformsOf(ids[0]) == PageTransforms::parse(cropped)));
+    BOOST_TEST((transformsOf(ids[2]) == PageTransforms::parse(cropped)));
+    BOOST_TEST(!stack.perform(*session, app::removeCrops({ids[1]}))); // nothing to take off
+}

@@ -53,6 +53,9 @@ void checkSameRules(const FilingRules& a, const FilingRules& b) {
     BOOST_TEST((a.blankPages == b.blankPages));
     BOOST_TEST(a.everyPages == b.everyPages);
     BOOST_TEST(a.perFile == b.perFile);
+    BOOST_TEST((a.pageEdits.crop == b.pageEdits.crop));
+    BOOST_TEST(a.pageEdits.deskew == b.pageEdits.deskew);
+    BOOST_TEST(a.pageEdits.splitReceipts == b.pageEdits.splitReceipts);
     BOOST_REQUIRE_EQUAL(a.fields.size(), b.fields.size());
     for (size_t i = 0; i < a.fields.size(); ++i) {
         BOOST_TEST(a.fields[i].name == b.fields[i].name);
@@ -87,6 +90,7 @@ FilingRules everyOptionChanged() {
     r.blankPages = BlankPages::Separate;
     r.everyPages = 7;
     r.perFile = true;
+    r.pageEdits = {AutoCrop::Off, false, false};
     FieldRule vendor{"vendor", Pattern::compile("^VENDOR:(.+)$"), {}, {}};
     vendor.filter.symbologies = {"QRCode"};
     FieldRule cost{"cost_centre", Pattern::compile("^CC(\\d{4})$"), {}, {}};

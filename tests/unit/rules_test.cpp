@@ -309,6 +309,32 @@ BOOST_AUTO_TEST_CASE(every_n_pages_restarts_at_other_boundaries) {
     BOOST_TEST((groups(planWith(rules, pagesOf({"", "B", "", ""}))) == Groups{{0, 2}, {3}}));
 }
 
+BOOST_AUTO_TEST_CASE(receipts_cut_from_one_page_and_single_image_files_are_documents_of_their_own) {
+    // Page 0 a scan cut into three receipts (1-3), then two photos (image files 4 and 5).
+    auto pages = pagesOf({"", "", "", "", "", ""});
+    for (std::size_t i = 1; i <= 3; ++i)
+        pages[i].ownDocument = StartReason::Receipt;
+    pages[4].ownDocument = pages[5].ownDocument = StartReason::NewFile;
+    const auto plan = planWith({}, pages);
+    BOOST_TEST((groups(plan) == Groups{{0}, {1}, {2}, {3}, {4}, {5}}));
+    BOOST_TEST(reasonKey(plan.documents[2].startsBecause.reason) == std::string("receipt"));
+    BOOST_TEST(reasonKey(plan.documents[4].startsBecause.reason) == std::string("new file"));
+    BOOST_TEST(describe(plan.documents[2].startsBecause) == "one of several documents on one page");
+    // A feeder batch delivered as one image file per page keeps its separator sheets and
+    // labels; receipts cut from one page stay apart all the same.
+    auto feeder = pagesOf({"", "", "S", "", "", ""});
+    for (auto& p : feeder)
+        p.ownDocument = StartReason::NewFile;
+    feeder[5].ownDocument = StartReason::Receipt;
+    BOOST_TEST((groups(planWith({}, feeder)) == Groups{{0, 1}, {3, 4}, {5}}));
+    FilingRules every;
+    every.everyPages = 2;
+    auto counted = pagesOf({"", "", ""});
+    for (auto& p : counted)
+        p.ownDocument = StartReason::NewFile;
+    BOOST_TEST((groups(planWith(every, counted)) == Groups{{0, 1}, {2}}));
+}
+
 BOOST_AUTO_TEST_CASE(one_document_per_file) {
     std::vector<PlanPage> pages{page({}, false, 0), page({}, false, 0), page({code("PATCHT")}, false, 0),
                                 page({}, false, 1), page({}, false, 1), page({}, false, 2)};
@@ -608,6 +634,9 @@ BOOST_AUTO_TEST_CASE(the_example_rules_file_loads) {
     const auto& receipts = file.profile("receipts");
     BOOST_TEST(receipts.description == "One document per file");
     BOOST_TEST(receipts.rules.perFile);
+    BOOST_TEST((mailroom.pageEdits.crop == AutoCrop::Auto));
+    BOOST_TEST(mailroom.pageEdits.deskew);
+    BOOST_TEST(mailroom.pageEdits.splitReceipts);
     BOOST_TEST(receipts.rules.separators.values.empty());
     BOOST_TEST(rulesErrorOf([&] { file.profile("nope"); }).find("mailroom, receipts") != std::string::npos);
     // The example routes as documented.
@@ -658,6 +687,17 @@ BOOST_AUTO_TEST_CASE(bad_rules_files_name_the_key_path) {
     BOOST_TEST(parseError(R"({"profiles": {}})").find("at least one profile") != std::string::npos);
     BOOST_TEST(parseError(R"({"profiles": {"a": {"separator": {}}}})")
                    .starts_with("test.jsonc: profiles.a.separator: unknown key"));
+    BOOST_TEST(parseError(R"({"profiles": {"a": {"crop": "on"}}})")
+                   .starts_with("test.jsonc: profiles.a.crop: 'on' is not one of \"auto\", \"off\""));
+    BOOST_TEST(parseError(R"({"profiles": {"a": {"split_receipts": 1}}})")
+                   .starts_with("test.jsonc: profiles.a.split_receipts: expected true or false"));
+    {
+        const auto off = parseRulesFile(R"({"profiles": {"a": {"crop": "off", "deskew": false, "split_receipts": false}}})");
+        const auto& edits = off.profile().rules.pageEdits;
+        BOOST_TEST((edits.crop == AutoCrop::Off));
+        BOOST_TEST(!edits.deskew);
+        BOOST_TEST(!edits.splitReceipts);
+    }
     BOOST_TEST(parseError(R"({"profiles": {"a": {"per_file": "yes"}}})")
                    .starts_with("test.jsonc: profiles.a.per_file: expected true or false"));
     BOOST_TEST(
