@@ -10,6 +10,18 @@
 
 namespace docdesk::app {
 namespace fs = std::filesystem;
+namespace {
+
+void addPlanPage(PreparedBatch& batch, const PageRecord& p, const nlohmann::json& analysis) {
+    const bool analysed = analysis.is_object() && analysis.contains("width");
+    auto planPage = rules::planPageFromAnalysis(fs::path(p.source).filename().string(), p.sourcePage, p.originalId,
+                                                analysed ? analysis : nlohmann::json());
+    planPage.analysed = analysed;
+    batch.planPages.push_back(std::move(planPage));
+    batch.imagePages.push_back(p);
+}
+
+} // namespace
 
 PreparedBatch prepareBatch(journal::Session& session, std::span<const PageRecord> pages, AnalysisWorker& worker,
                            double pdfDpi, std::stop_token stop,
@@ -19,30 +31,43 @@ PreparedBatch prepareBatch(journal::Session& session, std::span<const PageRecord
     for (const auto& p : pages)
         (p.isPassThrough() ? batch.passThrough : imagePages).push_back(p);
 
+    // Pages without a stored analysis are analysed in the worker pool, all at once; each result
+    // is stored on its page (so the window, the CLI and later runs reuse it) as it arrives.
+    std::vector<AnalysisRequest> requests;
+    std::vector<bool> pending(imagePages.size(), false);
+    std::vector<size_t> pageOf; // request -> index in imagePages
+    std::vector<nlohmann::json> analyses(imagePages.size());
     for (size_t i = 0; i < imagePages.size(); ++i) {
-        if (stop.stop_requested())
-            break;
         const auto& p = imagePages[i];
-        const auto stored = p.analysisJson ? nlohmann::json::parse(*p.analysisJson, nullptr, false) : nlohmann::json();
-        nlohmann::json analysis = stored;
-        // Analysis is stored on the page, so the window, the CLI and later runs reuse it.
-        if (!stored.is_object() || !stored.contains("width")) {
-            const auto outcome = worker.analyse(p.originalFile, p.mediaType, p.sourcePage, pdfDpi);
-            analysis = outcome.ok ? nlohmann::json(outcome.analysis) : nlohmann::json{{"error", outcome.error}};
-            session.setAnalysis(p.id, analysis.dump());
-            if (!outcome.ok)
-                batch.analysisErrors.push_back(
-                    trf("{} page {}: {}", fs::path(p.source).filename().string(), p.sourcePage, outcome.error));
+        analyses[i] = p.analysisJson ? nlohmann::json::parse(*p.analysisJson, nullptr, false) : nlohmann::json();
+        if (!analyses[i].is_object() || !analyses[i].contains("width")) {
+            pending[i] = true;
+            pageOf.push_back(i);
+            requests.push_back({p.originalFile, p.mediaType, p.sourcePage, pdfDpi});
         }
-        const bool analysed = analysis.is_object() && analysis.contains("width");
-        auto planPage = rules::planPageFromAnalysis(fs::path(p.source).filename().string(), p.sourcePage, p.originalId,
-                                                    analysed ? analysis : nlohmann::json());
-        planPage.analysed = analysed;
-        batch.planPages.push_back(std::move(planPage));
-        batch.imagePages.push_back(p);
-        if (onAnalysed)
-            onAnalysed(i + 1, imagePages.size());
     }
+    size_t ready = 0; // pages before this one have their analysis
+    const auto planReady = [&] {
+        for (; ready < imagePages.size() && !stop.stop_requested(); ++ready) {
+            if (pending[ready])
+                return;
+            addPlanPage(batch, imagePages[ready], analyses[ready]);
+            if (onAnalysed)
+                onAnalysed(ready + 1, imagePages.size());
+        }
+    };
+    planReady();
+    worker.analyseMany(requests, [&](size_t r, AnalysisOutcome& outcome) {
+        const size_t i = pageOf[r];
+        const auto& p = imagePages[i];
+        analyses[i] = outcome.ok ? nlohmann::json(outcome.analysis) : nlohmann::json{{"error", outcome.error}};
+        session.setAnalysis(p.id, analyses[i].dump());
+        if (!outcome.ok)
+            batch.analysisErrors.push_back(
+                trf("{} page {}: {}", fs::path(p.source).filename().string(), p.sourcePage, outcome.error));
+        pending[i] = false;
+        planReady();
+    }, stop);
     return batch;
 }
 

@@ -22,42 +22,47 @@ echo "endtoend_bench: ${#files[@]} office pages (300 dpi A4 grey JPEG), $codes c
 
 now() { date +%s.%N; }
 median() { sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
-# Runs "$@" `repeats` times with a fresh HOME; prints the median wall time in seconds.
+# Runs "$@" `repeats` times with a fresh HOME; prints the median wall time and the median CPU
+# time (user + system, children included: the machine may be shared) in seconds.
 timed() {
-    local times=()
+    local walls=() cpus=()
     for ((r = 0; r < repeats; ++r)); do
         rm -rf "$work/home" "$work/out"; mkdir -p "$work/home" "$work/out"
-        local t0; t0=$(now)
         env -u XDG_DATA_HOME -u XDG_CONFIG_HOME -u XDG_STATE_HOME -u XDG_CACHE_HOME \
-            HOME="$work/home" DOCDESK_NO_KEYRING=1 "$@" > "$work/last.out" 2> "$work/last.err" || {
-            echo "  (exit status $? of: $*; $(tail -1 "$work/last.err"))" >&2; }
-        times+=("$(echo "$(now) - $t0" | bc -l)")
+            HOME="$work/home" DOCDESK_NO_KEYRING=1 /usr/bin/time -o "$work/time" -f '%e %U %S' "$@" \
+            > "$work/last.out" 2> "$work/last.err" || true
+        read -r wall user sys < <(tail -1 "$work/time")
+        walls+=("$wall"); cpus+=("$(echo "$user + $sys" | bc -l)")
     done
-    printf '%s\n' "${times[@]}" | median
+    echo "$(printf '%s\n' "${walls[@]}" | median) $(printf '%s\n' "${cpus[@]}" | median)"
 }
 rate() { echo "scale=1; $1 / $2" | bc -l; }
 ratio() { echo "scale=2; $1 / $2" | bc -l; }
 
-zbar_all=$(timed zbarimg -q --raw "${files[@]}")
-zbar_found=$(zbarimg -q --raw "${files[@]}" 2>/dev/null | wc -l || true)
-printf 'zbarimg, all pages: median %.2f s, %s pages/s, %s codes read\n' "$zbar_all" "$(rate ${#files[@]} "$zbar_all")" "$zbar_found"
+read -r zbar_all zbar_cpu < <(timed zbarimg -q --raw "${files[@]}")
+zbar_found=$(wc -l < "$work/last.out")
+printf 'zbarimg, all pages: median %.2f s (cpu %.2f s), %s pages/s, %s codes read\n' \
+    "$zbar_all" "$zbar_cpu" "$(rate ${#files[@]} "$zbar_all")" "$zbar_found"
 
-file_s=$(timed "$cli" file --target "$work/out" "${files[@]}")
-filed=$(ls "$work/out" | wc -l)
-printf 'docdesk-cli file --target: median %.2f s, %s pages/s (target >= 20), %sx zbarimg (target >= 10); %s files filed\n' \
-    "$file_s" "$(rate ${#files[@]} "$file_s")" "$(ratio "$zbar_all" "$file_s")" "$filed"
+filing() { # label, extra options
+    local label=$1; shift
+    read -r wall cpu < <(timed "$cli" file "$@" --target "$work/out" "${files[@]}")
+    printf '%s: median %.2f s (cpu %.2f s), %s pages/s (target >= 20), %sx zbarimg (target >= 10), cpu %sx; %s files filed\n' \
+        "$label" "$wall" "$cpu" "$(rate ${#files[@]} "$wall")" "$(ratio "$zbar_all" "$wall")" \
+        "$(ratio "$zbar_cpu" "$cpu")" "$(ls "$work/out" | wc -l)"
+}
+filing "docdesk-cli file --target"
 if "$cli" file --help 2>/dev/null | grep -q -- '--mode'; then
-    bw_s=$(timed "$cli" file --mode bw --target "$work/out" "${files[@]}")
-    printf 'docdesk-cli file --mode bw --target: median %.2f s, %s pages/s, %sx zbarimg\n' \
-        "$bw_s" "$(rate ${#files[@]} "$bw_s")" "$(ratio "$zbar_all" "$bw_s")"
+    filing "docdesk-cli file --mode bw --target" --mode bw
 else
     echo "docdesk-cli file --mode bw: not supported by this docdesk-cli"
 fi
 
 one=${files[0]}
-zbar_one=$(timed zbarimg -q --raw "$one")
-inspect_one=$(timed "$cli" inspect --json "$one")
+read -r zbar_one zbar_one_cpu < <(timed zbarimg -q --raw "$one")
+theirs=$(wc -l < "$work/last.out")
+read -r inspect_one inspect_cpu < <(timed "$cli" inspect --json "$one")
 ours=$(grep -o '"format"' "$work/last.out" | wc -l || true)
-theirs=$(zbarimg -q --raw "$one" 2>/dev/null | wc -l || true)
-printf 'one page (%s): inspect --json median %.3f s (%s codes), zbarimg %.3f s (%s codes); %sx zbarimg (target >= 5)\n' \
-    "$(basename "$one")" "$inspect_one" "$ours" "$zbar_one" "$theirs" "$(ratio "$zbar_one" "$inspect_one")"
+printf 'one page (%s): inspect --json median %.3f s (cpu %.3f s, %s codes), zbarimg %.3f s (cpu %.3f s, %s codes); %sx zbarimg (target >= 5), cpu %sx\n' \
+    "$(basename "$one")" "$inspect_one" "$inspect_cpu" "$ours" "$zbar_one" "$zbar_one_cpu" "$theirs" \
+    "$(ratio "$zbar_one" "$inspect_one")" "$(ratio "$zbar_one_cpu" "$inspect_cpu")"
