@@ -296,6 +296,7 @@ OfficePage makeOfficePage(int index, double scale) {
     OfficePage page;
     {
         const std::lock_guard guard(f.lock);
+        cv::theRNG().state = std::uint64_t(31 + index); // the photo's grain
         Canvas c{cv::Mat(kPageH, kPageW, CV_8UC3, cv::Scalar::all(246)), std::mt19937(std::uint32_t(index * 7919 + 1)),
                  index % 3 == 2 ? f.serif : f.regular};
         letterhead(c, index);
