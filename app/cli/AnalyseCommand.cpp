@@ -40,21 +40,27 @@ int runAnalyse(const std::vector<std::string>& args) {
             throw UsageError(trf("unknown argument {}", args[i]));
     }
     auto session = journal::Session::open(sessionDirectory(sessionId), app::durableFiles());
-    app::AnalysisWorker worker;
-    int analysed = 0, failed = 0;
+    std::vector<PageRecord> pages;
+    std::vector<app::AnalysisRequest> requests;
     for (const auto& page : session->pages()) {
         if (page.isPassThrough())
             continue; // filed as it is: nothing to analyse
         if (!again && page.analysisJson && nlohmann::json::parse(*page.analysisJson, nullptr, false).contains("width"))
             continue;
+        pages.push_back(page);
+        requests.push_back({page.originalFile, page.mediaType, page.sourcePage});
+    }
+    app::AnalysisWorker worker; // the pages go through a pool of workers, one per core
+    int analysed = 0, failed = 0;
+    worker.analyseMany(requests, [&](size_t i, app::AnalysisOutcome& r) {
+        const auto& page = pages[i];
         nlohmann::ordered_json stored;
         if (again) { // the page's edits stay as they are: the proposals were made the first time
-            const auto r = worker.analyse(page.originalFile, page.mediaType, page.sourcePage);
             stored = r.ok ? r.analysis : nlohmann::ordered_json{{"error", r.error}};
             session->setAnalysis(page.id, stored.dump());
         } else {
             std::vector<std::string> errors;
-            const auto records = app::analyseAndPropose(*session, page, worker, {}, 300, errors);
+            const auto records = app::storeAnalysisOutcome(*session, page, r, {}, errors);
             stored = nlohmann::ordered_json::parse(records.front().analysisJson.value_or("{}"), nullptr, false);
         }
         const bool ok = stored.is_object() && stored.contains("width");
@@ -64,7 +70,7 @@ int runAnalyse(const std::vector<std::string>& args) {
                       << std::endl;
         else if (!ok)
             std::cerr << trf("page {}: {}", page.position + 1, stored.value("error", std::string())) << "\n";
-    }
+    });
     if (!json)
         std::cout << trf("{} pages analysed, {} failed.", analysed, failed) << "\n";
     return failed ? 1 : 0;

@@ -10,6 +10,7 @@
 #include "platform/AppDirs.h"
 #include "capture/files/FileImporter.h"
 #include "core/common/Translate.h"
+#include "core/model/PageTransforms.h"
 
 #include <algorithm>
 #include <charconv>
@@ -26,6 +27,7 @@ struct FileArgs {
     std::string profile; // file into this gateway profile's outbox instead of a folder
     std::string session;
     pipeline::FilingOptions options;
+    std::optional<PageMode> mode; // --mode: set on every image page before filing
     RuleOptions rules;
     std::vector<std::string> files;
 };
@@ -63,6 +65,11 @@ FileArgs parseFile(const std::vector<std::string>& args) {
             a.options.jpegQuality = q;
         } else if (o == "--sidecar") {
             a.options.sidecar = true;
+        } else if (o == "--mode") {
+            const auto m = optionValue(args, i);
+            a.mode = pageModeFromName(m);
+            if (!a.mode)
+                throw UsageError(trf("--mode must be original, color, gray or bw, not {}", m));
         } else if (o == "--dpi") {
             a.options.pdfDpi = parseDpi(optionValue(args, i));
         } else if (a.rules.parse(args, i)) {
@@ -74,6 +81,18 @@ FileArgs parseFile(const std::vector<std::string>& args) {
         }
     }
     return a;
+}
+
+// Sets `mode` on every image page, keeping its other edits (in the session too).
+void setPageMode(journal::Session& session, std::vector<PageRecord>& pages, PageMode mode) {
+    for (auto& p : pages) {
+        if (p.isPassThrough())
+            continue;
+        auto transforms = PageTransforms::parse(p.transformsJson);
+        transforms.mode = mode;
+        p.transformsJson = transforms.toJson();
+        session.setTransforms(p.id, p.transformsJson);
+    }
 }
 
 void printUsage() {
@@ -97,6 +116,8 @@ void printUsage() {
                     "Other options:\n"
                     "  --format F            pdf (default), tiff (multi-page) or images (one per page)\n"
                     "  --quality N           JPEG quality for pages that are encoded again (85)\n"
+                    "  --mode M              every page as original, color, gray or bw (black and white,\n"
+                    "                        1 bit per pixel)\n"
                     "  --sidecar             a JSON file with the fields beside each document\n"
                     "  --dpi N               resolution for PDF originals (300)\n"
                     "  --json                one JSON line per document: {\"file\", \"pages\", \"bytes\",\n"
@@ -144,6 +165,9 @@ int runFile(const std::vector<std::string>& args) {
                                  }
                              });
     }
+
+    if (a.mode)
+        setPageMode(*session, pages, *a.mode);
 
     // For a profile, documents are rendered into a staging folder beside the outbox (same file
     // system), then moved into the outbox one by one.

@@ -4,7 +4,47 @@
 #include "platform/HelperProgram.h"
 #include "platform/ProcessLimits.h"
 
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
 namespace docdesk::app {
+namespace {
+
+constexpr unsigned kMaxParallelism = 8;
+
+unsigned parallelismOf(const WorkerLimits& limits) {
+    const unsigned wanted = limits.parallelism != 0 ? limits.parallelism : std::thread::hardware_concurrency();
+    return std::clamp(wanted, 1u, kMaxParallelism);
+}
+
+// Outcomes of analyseMany() as the pool's threads deliver them, taken in order by the caller.
+struct Deliveries {
+    std::mutex lock;
+    std::condition_variable arrived;
+    std::vector<std::optional<AnalysisOutcome>> outcomes;
+    size_t running = 0;   // threads still working
+    bool abandon = false; // the caller gave up (onDone threw): take no more requests
+};
+
+// Hands the outcomes to `onDone` in request order as they arrive; returns when all are handed
+// over or the threads ended without the next one (stopped).
+void deliverInOrder(Deliveries& d, const std::function<void(size_t, AnalysisOutcome&)>& onDone) {
+    for (size_t i = 0; i < d.outcomes.size(); ++i) {
+        std::unique_lock guard(d.lock);
+        d.arrived.wait(guard, [&] { return d.outcomes[i].has_value() || d.running == 0; });
+        if (!d.outcomes[i])
+            return;
+        AnalysisOutcome outcome = std::move(*d.outcomes[i]);
+        d.outcomes[i].reset();
+        guard.unlock();
+        onDone(i, outcome);
+    }
+}
+
+} // namespace
 
 AnalysisWorker::AnalysisWorker(WorkerLimits limits, std::filesystem::path executable)
     : limits_(limits),
@@ -14,9 +54,11 @@ void AnalysisWorker::start() {
     platform::ChildOptions opts;
     opts.pipeStdin = true;
     opts.pipeStdout = true;
-    child_.emplace(std::vector<std::string>{executable_.string(), "--serve", "--memory-limit-mb",
-                                            std::to_string(limits_.memoryMegabytes)},
-                   opts);
+    std::vector<std::string> command{executable_.string(), "--serve", "--memory-limit-mb",
+                                     std::to_string(limits_.memoryMegabytes)};
+    if (limits_.threads != 0)
+        command.insert(command.end(), {"--threads", std::to_string(limits_.threads)});
+    child_.emplace(command, opts);
 }
 
 AnalysisOutcome AnalysisWorker::request(const nlohmann::json& req) {
@@ -64,6 +106,64 @@ AnalysisOutcome AnalysisWorker::request(const nlohmann::json& req) {
 AnalysisOutcome AnalysisWorker::analyse(const std::filesystem::path& file, const std::string& mediaType, int page,
                                         double dpi) {
     return request({{"op", "analyse"}, {"file", file.string()}, {"media_type", mediaType}, {"page", page}, {"dpi", dpi}});
+}
+
+int AnalysisWorker::restarts() const {
+    int total = restarts_;
+    for (const auto& helper : helpers_)
+        total += helper->restarts();
+    return total;
+}
+
+void AnalysisWorker::analyseMany(std::span<const AnalysisRequest> requests,
+                                 const std::function<void(size_t, AnalysisOutcome&)>& onDone, std::stop_token stop) {
+    const size_t poolSize = std::min<size_t>(parallelismOf(limits_), requests.size());
+    if (poolSize <= 1) {
+        for (size_t i = 0; i < requests.size() && !stop.stop_requested(); ++i) {
+            auto outcome = analyse(requests[i].file, requests[i].mediaType, requests[i].page, requests[i].dpi);
+            onDone(i, outcome);
+        }
+        return;
+    }
+    WorkerLimits single = limits_;
+    single.threads = 1; // one process per core, each on one thread
+    while (helpers_.size() + 1 < poolSize)
+        helpers_.push_back(std::make_unique<AnalysisWorker>(single, executable_));
+
+    Deliveries d;
+    d.outcomes.resize(requests.size());
+    d.running = poolSize;
+    std::atomic<size_t> next{0};
+    const auto work = [&](AnalysisWorker& worker) {
+        for (size_t i = next++; i < requests.size(); i = next++) {
+            {
+                const std::lock_guard guard(d.lock);
+                if (d.abandon || stop.stop_requested())
+                    break;
+            }
+            auto outcome = worker.analyse(requests[i].file, requests[i].mediaType, requests[i].page, requests[i].dpi);
+            const std::lock_guard guard(d.lock);
+            d.outcomes[i] = std::move(outcome);
+            d.arrived.notify_all();
+        }
+        const std::lock_guard guard(d.lock);
+        --d.running;
+        d.arrived.notify_all();
+    };
+    std::vector<std::jthread> threads;
+    threads.emplace_back(work, std::ref(*this));
+    for (size_t k = 0; k + 1 < poolSize; ++k)
+        threads.emplace_back(work, std::ref(*helpers_[k]));
+    try {
+        deliverInOrder(d, onDone);
+    } catch (...) {
+        {
+            const std::lock_guard guard(d.lock);
+            d.abandon = true;
+        }
+        threads.clear(); // joins
+        throw;
+    }
 }
 
 AnalysisOutcome AnalysisWorker::crop(const std::filesystem::path& file, const std::string& mediaType, int page,

@@ -1,20 +1,35 @@
 #pragma once
 // Runs page analysis in a docdesk-worker process. A crash, abort, memory exhaustion or hang
 // there costs the one page being analysed ("analysis failed: <reason>"); the worker is
-// started afresh for the next page, so a batch always goes on.
+// started afresh for the next page, so a batch always goes on. analyseMany() analyses pages
+// concurrently in a pool of such processes, one per core.
 #include "platform/ChildProcess.h"
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <span>
+#include <stop_token>
 #include <string>
+#include <vector>
 
 namespace docdesk::app {
 
 struct WorkerLimits {
     std::uint64_t memoryMegabytes = 2048;          // address-space cap of the worker
     std::chrono::seconds timePerPage{60};          // wall-clock limit per request
+    unsigned threads = 0;     // threads of the worker's image library; 0: its default
+    unsigned parallelism = 0; // worker processes of analyseMany(); 0: one per core (at most 8)
+};
+
+struct AnalysisRequest {
+    std::filesystem::path file;
+    std::string mediaType;
+    int page = 1; // 1-based
+    double dpi = 300;
 };
 
 struct AnalysisOutcome {
@@ -30,6 +45,14 @@ public:
     // Analyses page `page` (1-based) of a file; PDF pages are rendered at `dpi`.
     AnalysisOutcome analyse(const std::filesystem::path& file, const std::string& mediaType, int page,
                             double dpi = 300);
+    // Analyses the pages concurrently, in this worker and in up to parallelism - 1 more
+    // single-threaded ones (started on first use and kept for later calls). `onDone(index,
+    // outcome)` runs on the calling thread for each request in order, as soon as it and those
+    // before it are done. When `stop` is requested, no more requests are started and onDone is
+    // not called for them. An exception from onDone stops the others and is rethrown.
+    void analyseMany(std::span<const AnalysisRequest> requests,
+                     const std::function<void(size_t index, AnalysisOutcome& outcome)>& onDone,
+                     std::stop_token stop = {});
     // Writes each document on page `page` cut out, straightened and enhanced (`mode`: color,
     // gray or bw) into the folder `out` (1.jpg, 2.jpg...; the page deskewed when none is found);
     // "analysis" then holds {"documents": [{"file", "width", "height", "cropped"}, ...]}.
@@ -38,7 +61,7 @@ public:
     // Number of pages of a file, counted in the worker (the parsers see untrusted input).
     AnalysisOutcome countPages(const std::filesystem::path& file);
     // How many workers were replaced after a crash, hang or unexpected exit.
-    int restarts() const { return restarts_; }
+    int restarts() const;
 
 private:
     AnalysisOutcome request(const nlohmann::json& request);
@@ -48,6 +71,7 @@ private:
     std::filesystem::path executable_;
     std::optional<platform::ChildProcess> child_;
     int restarts_ = 0;
+    std::vector<std::unique_ptr<AnalysisWorker>> helpers_; // the rest of analyseMany()'s pool
 };
 
 } // namespace docdesk::app

@@ -50,12 +50,9 @@ rules::PlanPage planPageOf(const PageRecord& p, bool piece) {
 
 } // namespace
 
-std::vector<PageRecord> analyseAndPropose(journal::Session& session, const PageRecord& p, AnalysisWorker& worker,
-                                          const rules::PageEditRules& edits, double pdfDpi,
-                                          std::vector<std::string>& errors) {
-    if (hasAnalysis(storedAnalysis(p)))
-        return {p};
-    const auto outcome = worker.analyse(p.originalFile, p.mediaType, p.sourcePage, pdfDpi);
+std::vector<PageRecord> storeAnalysisOutcome(journal::Session& session, const PageRecord& p,
+                                             const AnalysisOutcome& outcome, const rules::PageEditRules& edits,
+                                             std::vector<std::string>& errors) {
     if (!outcome.ok) {
         PageRecord failed = p;
         failed.analysisJson = nlohmann::json{{"error", outcome.error}}.dump();
@@ -79,6 +76,15 @@ std::vector<PageRecord> analyseAndPropose(journal::Session& session, const PageR
     return session.storeAnalysis(p.id, analysis.dump(), transforms);
 }
 
+std::vector<PageRecord> analyseAndPropose(journal::Session& session, const PageRecord& p, AnalysisWorker& worker,
+                                          const rules::PageEditRules& edits, double pdfDpi,
+                                          std::vector<std::string>& errors) {
+    if (hasAnalysis(storedAnalysis(p)))
+        return {p};
+    return storeAnalysisOutcome(session, p, worker.analyse(p.originalFile, p.mediaType, p.sourcePage, pdfDpi), edits,
+                                errors);
+}
+
 PreparedBatch prepareBatch(journal::Session& session, std::span<const PageRecord> pages, AnalysisWorker& worker,
                            const rules::PageEditRules& edits, double pdfDpi, std::stop_token stop,
                            const std::function<void(size_t, size_t)>& onAnalysed) {
@@ -87,14 +93,34 @@ PreparedBatch prepareBatch(journal::Session& session, std::span<const PageRecord
     for (const auto& p : pages)
         (p.isPassThrough() ? batch.passThrough : imagePages).push_back(p);
 
+    // Pages without a stored analysis are analysed in the worker pool, all at once; each result
+    // is stored on its page with the edits it proposes (so the window, the CLI and later runs
+    // reuse it) as it arrives. A page may come back as several (receipts cut from one scan).
+    std::vector<std::vector<PageRecord>> results(imagePages.size());
+    std::vector<AnalysisRequest> requests;
+    std::vector<size_t> pageOf; // request -> index in imagePages
+    size_t done = 0;
     for (size_t i = 0; i < imagePages.size(); ++i) {
-        if (stop.stop_requested())
-            break;
-        for (auto& record : analyseAndPropose(session, imagePages[i], worker, edits, pdfDpi, batch.analysisErrors))
-            batch.imagePages.push_back(std::move(record));
-        if (onAnalysed)
-            onAnalysed(i + 1, imagePages.size());
+        const auto& p = imagePages[i];
+        if (hasAnalysis(storedAnalysis(p))) {
+            results[i] = {p};
+            ++done;
+        } else {
+            pageOf.push_back(i);
+            requests.push_back({p.originalFile, p.mediaType, p.sourcePage, pdfDpi});
+        }
     }
+    if (onAnalysed && done > 0)
+        onAnalysed(done, imagePages.size());
+    worker.analyseMany(requests, [&](size_t r, AnalysisOutcome& outcome) {
+        const size_t i = pageOf[r];
+        results[i] = storeAnalysisOutcome(session, imagePages[i], outcome, edits, batch.analysisErrors);
+        if (onAnalysed)
+            onAnalysed(++done, imagePages.size());
+    }, stop);
+    for (auto& pieces : results) // pages not reached before a stop are left out
+        for (auto& record : pieces)
+            batch.imagePages.push_back(std::move(record));
     std::map<std::pair<std::int64_t, int>, int> perOriginalPage;
     for (const auto& p : batch.imagePages)
         ++perOriginalPage[{p.originalId, p.sourcePage}];

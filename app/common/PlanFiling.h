@@ -35,6 +35,11 @@ struct PreparedBatch {
 std::vector<PageRecord> analyseAndPropose(journal::Session& session, const PageRecord& p, AnalysisWorker& worker,
                                           const rules::PageEditRules& edits, double pdfDpi,
                                           std::vector<std::string>& errors);
+// The second half of analyseAndPropose, for an outcome that came from the worker pool
+// (AnalysisWorker::analyseMany): stores it on page `p` with the edits it proposes.
+std::vector<PageRecord> storeAnalysisOutcome(journal::Session& session, const PageRecord& p,
+                                             const AnalysisOutcome& outcome, const rules::PageEditRules& edits,
+                                             std::vector<std::string>& errors);
 
 // Analyses `pages` without a stored analysis in `worker` and stores the result on the page
 // with the edits it proposes under `edits` (core/pipeline/ProposedEdits.h): a page cut into

@@ -30,6 +30,7 @@
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <opencv2/core/utility.hpp>
 #include <string>
 
 using namespace docdesk;
@@ -162,6 +163,8 @@ int main(int argc, char** argv) {
             serve = true;
         else if (a == "--memory-limit-mb" && i + 1 < argc)
             memoryMb = std::strtoull(argv[++i], nullptr, 10);
+        else if (a == "--threads" && i + 1 < argc)
+            cv::setNumThreads(std::atoi(argv[++i])); // 1 in a pool of one worker per core
     }
     if (!serve) {
         std::cerr << "docdesk-worker is started by docdesk and docdesk-cli (--serve); it is not run by hand.\n";

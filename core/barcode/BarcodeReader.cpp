@@ -40,8 +40,10 @@ constexpr float kLargeSymbolPx = 120.f;
 // quarter of its size.
 constexpr float kLongBarsPx = 400.f;
 
-// Read in bars (rows of a stacked code count as bars here) or in 2D modules.
-const Formats kBarFormats = Formats(Format::LinearCodes) | Format::PDF417;
+// A PDF417 whose rows break its bars up so much that its region has no dominant gradient
+// direction has few rows, i.e. is clearly wider than high (as on labels and forms).
+constexpr float kMinStackedAspect = 1.8f;
+// Read in 2D modules (PDF417, stacked rows of bars, is read with the bars).
 const Formats kMatrixFormats =
     Format::Aztec | Format::DataMatrix | Format::MaxiCode | Format::QRCode | Format::MicroQRCode;
 
@@ -142,6 +144,14 @@ Quad toPageQuad(const ZXing::Position& position, const cv::Matx23d& toPage) {
     return quad;
 }
 
+// `crop` followed by `then` (pixels of a derived image -> pixels of the crop).
+cv::Matx23d composed(const cv::Matx23d& toPage, const cv::Matx33d& then) {
+    const cv::Matx33d first(toPage(0, 0), toPage(0, 1), toPage(0, 2), //
+                            toPage(1, 0), toPage(1, 1), toPage(1, 2), 0, 0, 1);
+    const cv::Matx33d combined = first * then;
+    return {combined(0, 0), combined(0, 1), combined(0, 2), combined(1, 0), combined(1, 1), combined(1, 2)};
+}
+
 // The crop at half size, for 2D codes with large modules: ZXing's local binarizer fails on
 // wide solid areas. (Not ZXing's own tryDownscale, see the top of this file; it also places
 // Aztec codes less precisely and misses some.)
@@ -149,31 +159,51 @@ Crop halved(const Crop& crop) {
     Crop half;
     cv::resize(crop.image, half.image, cv::Size(crop.image.cols / 2, crop.image.rows / 2), 0, 0,
                cv::INTER_AREA);
-    const cv::Matx33d scale(2, 0, 0, 0, 2, 0, 0, 0, 1);
-    const cv::Matx33d toPage(crop.toPage(0, 0), crop.toPage(0, 1), crop.toPage(0, 2), //
-                             crop.toPage(1, 0), crop.toPage(1, 1), crop.toPage(1, 2), 0, 0, 1);
-    const cv::Matx33d combined = toPage * scale;
-    half.toPage = cv::Matx23d(combined(0, 0), combined(0, 1), combined(0, 2), //
-                              combined(1, 0), combined(1, 1), combined(1, 2));
+    half.toPage = composed(crop.toPage, cv::Matx33d(2, 0, 0, 0, 2, 0, 0, 0, 1));
     return half;
 }
 
-ZXing::DecodeHints hintsFor(Formats formats, bool downscale = false) {
+// The crop of a region with bars, turned by 90 degrees when its bars lie horizontally, so that
+// ZXing's scan lines (rows) cross them and it need not try the turned image itself: that
+// halves the work on every region with bars. (ZXing reads each row both ways, so a code
+// upside down needs nothing more.) `acrossDegrees` is the gradient direction on the page,
+// `cropDegrees` the tilt of the crop's rows on the page.
+Crop barsAcrossRows(const Crop& crop, float acrossDegrees, float cropDegrees) {
+    float off = std::fmod(std::abs(acrossDegrees - cropDegrees), 180.f);
+    off = std::min(off, 180.f - off); // 0: gradients along the rows, i.e. bars upright
+    if (off < 45.f)
+        return crop;
+    Crop turned;
+    cv::rotate(crop.image, turned.image, cv::ROTATE_90_CLOCKWISE);
+    // turned (u, v) is crop (v, rows - 1 - u)
+    const double last = crop.image.rows - 1;
+    turned.toPage = composed(crop.toPage, cv::Matx33d(0, 1, 0, -1, 0, last, 0, 0, 1));
+    return turned;
+}
+
+// How ZXing looks at an image: also turned by 90 degrees (for bars and stacked rows in any
+// orientation), and also downscaled (2D codes on a whole page only, see the top of this file).
+struct Look {
+    bool rotate = true;
+    bool downscale = false;
+};
+
+ZXing::DecodeHints hintsFor(Formats formats, Look look) {
     ZXing::DecodeHints hints;
-    hints.setFormats(formats).setTryHarder(true).setTryRotate(true).setTryDownscale(downscale);
+    hints.setFormats(formats).setTryHarder(true).setTryRotate(look.rotate).setTryDownscale(look.downscale);
     return hints;
 }
 
 // Decodes one image; a failure inside ZXing costs only this image's reads. Returns whether
 // it found anything.
-bool decodeInto(const Crop& crop, Formats formats, std::vector<Read>& reads, bool downscale = false) {
+bool decodeInto(const Crop& crop, Formats formats, std::vector<Read>& reads, Look look = {}) {
     if (formats.empty() || crop.image.cols < 8 || crop.image.rows < 8)
         return false;
     const std::size_t before = reads.size();
     try {
         const ZXing::ImageView view(crop.image.data, crop.image.cols, crop.image.rows,
                                     ZXing::ImageFormat::Lum, static_cast<int>(crop.image.step));
-        for (const auto& result : ZXing::ReadBarcodes(view, hintsFor(formats, downscale))) {
+        for (const auto& result : ZXing::ReadBarcodes(view, hintsFor(formats, look))) {
             if (!result.isValid())
                 continue;
             reads.push_back({{ZXing::ToString(result.format()), result.text(),
@@ -187,33 +217,49 @@ bool decodeInto(const Crop& crop, Formats formats, std::vector<Read>& reads, boo
     return reads.size() > before;
 }
 
-// A region is read turned upright (ZXing 1.4 reads bars only nearly horizontal or vertical,
-// and misses or misplaces skewed Aztec codes), for bar formats first when it has bars, for 2D
-// formats first otherwise; the other kind only when that finds nothing, which halves the
-// work on a typical region.
-void readRegion(const cv::Mat& grey, const RegionProposal& proposal, Formats formats,
-                std::vector<Read>& reads) {
-    const Formats bars = formats & kBarFormats;
-    const Formats matrix = formats & kMatrixFormats;
+// A region with bars, turned upright (ZXing 1.4 reads bars only nearly horizontal or
+// vertical) with its scan lines across the bars: linear formats first, PDF417 (stacked rows)
+// when they find nothing; bars long enough to be wide are also read at a quarter of the size,
+// and bars turned exactly upright also slightly tilted (one bad edge then defeats every line).
+void readBars(const cv::Mat& grey, const RegionProposal& proposal, Formats formats, std::vector<Read>& reads) {
+    const Formats linear = formats & Format::LinearCodes;
+    const Formats stacked = formats & Format::PDF417;
     const float pad = paddingFor(proposal.box);
-    const Crop upright = cropUpright(grey, proposal.box, pad);
-    // Modules large enough to need the halved copy only come in large symbols.
-    const bool large = std::min(proposal.box.size.width, proposal.box.size.height) >= kLargeSymbolPx;
-    const auto readMatrix = [&] {
-        return !matrix.empty() &&
-               (decodeInto(upright, matrix, reads) || (large && decodeInto(halved(upright), matrix, reads)));
+    const auto oriented = [&](const cv::RotatedRect& box) {
+        const float cropDegrees = std::abs(box.angle) < kUprightDegrees ? 0.f : box.angle;
+        return barsAcrossRows(cropUpright(grey, box, pad), proposal.acrossDegrees, cropDegrees);
     };
-    if (proposal.barsLike ? decodeInto(upright, bars, reads) || readMatrix()
-                          : readMatrix() || decodeInto(upright, bars, reads))
-        return;
-    if (!proposal.barsLike)
+    const Crop upright = oriented(proposal.box);
+    if (decodeInto(upright, linear, reads, {.rotate = false}) || decodeInto(upright, stacked, reads))
         return;
     if (std::min(proposal.box.size.width, proposal.box.size.height) >= kLongBarsPx &&
-        decodeInto(halved(halved(upright)), bars, reads))
+        decodeInto(halved(halved(upright)), linear | stacked, reads))
         return;
     cv::RotatedRect tilted = proposal.box;
     tilted.angle += kRetryTiltDegrees;
-    decodeInto(cropUpright(grey, tilted, pad), bars, reads);
+    decodeInto(oriented(tilted), linear, reads, {.rotate = false});
+}
+
+// A region without one dominant gradient direction holds a 2D code, or a small PDF417 whose
+// rows break up its bars: it is read turned upright (ZXing misses or misplaces skewed Aztec
+// codes) with 2D formats, large symbols also at half size; an elongated one then as PDF417.
+void readMatrix(const cv::Mat& grey, const RegionProposal& proposal, Formats formats, std::vector<Read>& reads) {
+    const Formats matrix = formats & kMatrixFormats;
+    const Crop upright = cropUpright(grey, proposal.box, paddingFor(proposal.box));
+    const float longSide = std::max(proposal.box.size.width, proposal.box.size.height);
+    const float shortSide = std::min(proposal.box.size.width, proposal.box.size.height);
+    // Modules large enough to need the halved copy only come in large symbols.
+    if (decodeInto(upright, matrix, reads) || (shortSide >= kLargeSymbolPx && decodeInto(halved(upright), matrix, reads)))
+        return;
+    if (longSide >= kMinStackedAspect * shortSide)
+        decodeInto(upright, formats & Format::PDF417, reads);
+}
+
+void readRegion(const cv::Mat& grey, const RegionProposal& proposal, Formats formats, std::vector<Read>& reads) {
+    if (proposal.barsLike)
+        readBars(grey, proposal, formats, reads);
+    else
+        readMatrix(grey, proposal, formats, reads);
 }
 
 // The whole image: linear formats at full resolution, 2D formats also downscaled (by ZXing:
@@ -221,7 +267,7 @@ void readRegion(const cv::Mat& grey, const RegionProposal& proposal, Formats for
 void readWhole(const cv::Mat& grey, Formats formats, std::vector<Read>& reads) {
     const Crop whole{grey, cv::Matx23d(1, 0, 0, 0, 1, 0)};
     decodeInto(whole, formats & Format::LinearCodes, reads);
-    decodeInto(whole, formats & Format::MatrixCodes, reads, /*downscale=*/true);
+    decodeInto(whole, formats & Format::MatrixCodes, reads, {.downscale = true});
 }
 
 cv::Rect2d boundsOf(const Quad& quad) {

@@ -90,13 +90,17 @@ cv::RotatedRect boxAt(const std::vector<Point>& contour, double degrees) {
             static_cast<float>(degrees)};
 }
 
-// Area averaging by 2 or 4, the latter as two halvings: OpenCV's INTER_AREA is several times
-// faster for an exact factor of two than for other factors.
+// Area averaging by exactly two. OpenCV's INTER_AREA takes a fast path only for an exact
+// factor of two, so an odd last row or column is left out (a 2481-pixel-wide page otherwise
+// costs several times more).
+void half(const cv::Mat& from, cv::Mat& to) {
+    const cv::Mat even = from(cv::Rect(0, 0, from.cols & ~1, from.rows & ~1));
+    cv::resize(even, to, cv::Size(even.cols / 2, even.rows / 2), 0, 0, cv::INTER_AREA);
+}
+
+// Area averaging by 2 or 4, the latter as two halvings.
 void shrink(const cv::Mat& src, cv::Mat& dst, int factor, cv::Mat& scratch) {
     CV_Assert(factor == 2 || factor == 4);
-    const auto half = [](const cv::Mat& from, cv::Mat& to) {
-        cv::resize(from, to, cv::Size(from.cols / 2, from.rows / 2), 0, 0, cv::INTER_AREA);
-    };
     if (factor == 2) {
         half(src, dst);
     } else {
@@ -174,7 +178,7 @@ void proposeAtLevel(const cv::Mat& image, double pagePx, LevelBuffers& buffers,
         cv::drawContours(regionMask, std::vector<std::vector<cv::Point>>{contour}, 0, cv::Scalar(255), cv::FILLED);
         const double edgeMean = cv::mean(edgeShare(bounds), regionMask(bounds))[0] / 255.0;
         const double inkMean = cv::mean(inkShare(bounds), regionMask(bounds))[0] / 255.0;
-        if (edgeMean < kMinEdgeShare || inkMean < minInk || inkMean > kMaxInkShare)
+        if (edgeMean < kMinEdgeShare || inkMean < kMinInkShare || inkMean > kMaxInkShare)
             return false;
         // The module grid's own direction is far more precise than the outline of a few
         // cells; it matters for 2D codes with large modules, whose corners ZXing misplaces
@@ -194,7 +198,9 @@ void proposeAtLevel(const cv::Mat& image, double pagePx, LevelBuffers& buffers,
         if (longSide < kMinLongSidePx || shortSide < kMinShortSidePx)
             return false;
         const bool bars = structure.coherence >= kMinBarCoherence;
-        if (longSide > kElongated * shortSide && !bars)
+        // What is left of dense text is not bars; a linear code with thin bars (a 2-pixel
+        // module is grey at this scale) is lighter than `minInk` may require.
+        if ((longSide > kElongated * shortSide || inkMean < minInk) && !bars)
             return false;
         proposals.push_back({normalised(box), bars, static_cast<float>(structure.acrossDegrees)});
         return true;
@@ -320,7 +326,8 @@ std::vector<RegionProposal> proposeBarcodeRegions(const cv::Mat& grey) {
     Buffers& buffers = threadBuffers();
     cv::Mat& fine = buffers.fine;
     cv::Mat& coarse = buffers.coarse;
-    cv::resize(grey, fine, cv::Size(grey.cols / kFineScale, grey.rows / kFineScale), 0, 0, cv::INTER_AREA);
+    static_assert(kFineScale == 2);
+    half(grey, fine);
     std::vector<RegionProposal> proposals;
     proposeAtLevel(fine, kFineScale, buffers.fineLevel, proposals);
     for (auto& merged : mergedBarFragments(proposals))

@@ -176,7 +176,8 @@ Pixels decodeAndTransform(const PageSource& page, const RenderOptions& options, 
             std::swap(dpi.x, dpi.y);
     }
     if (bw) {
-        img = fromRgb(imaging::enhance(viewOf(img), imaging::EnhanceMode::BlackWhite), true);
+        const auto bwPixels = imaging::blackAndWhite(viewOf(img));
+        img = cv::Mat(img.rows, img.cols, CV_8UC1, const_cast<std::uint8_t*>(bwPixels.data())).clone();
     } else if (keepBilevel && t.changesGeometry()) {
         cv::Mat sharp; // interpolation left grey edges
         cv::threshold(img, sharp, 127, 255, cv::THRESH_BINARY);
@@ -193,7 +194,14 @@ std::vector<std::byte> packBits(const cv::Mat& grey) {
     for (int y = 0; y < grey.rows; ++y) {
         const std::uint8_t* in = grey.ptr<std::uint8_t>(y);
         std::byte* row = out.data() + size_t(y) * stride;
-        for (int x = 0; x < grey.cols; ++x)
+        int x = 0;
+        for (; x + 8 <= grey.cols; x += 8) { // eight pixels to a byte, without branches
+            unsigned bits = 0;
+            for (int k = 0; k < 8; ++k)
+                bits = (bits << 1) | unsigned(in[x + k] < 128);
+            row[x >> 3] = std::byte(bits);
+        }
+        for (; x < grey.cols; ++x)
             if (in[x] < 128)
                 row[x >> 3] |= std::byte(0x80u >> (x & 7));
     }

