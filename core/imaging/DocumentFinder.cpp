@@ -832,21 +832,22 @@ std::vector<DocumentCandidate> findDocuments(const ImageView& image) {
     if (src.empty() || src.cols < 32 || src.rows < 32)
         return {};
 
-    // One pass over the full-resolution pixels: to twice the work size, then to the work size.
+    // The work size for regions (straight from the page: their scores are tuned on it) and twice
+    // the work size for the dark-line-preserving image the lines are found on.
     const double scale = std::max(1.0, double(std::max(src.cols, src.rows)) / kWorkEdge);
     const cv::Size work(std::max(1, int(std::lround(src.cols / scale))), std::max(1, int(std::lround(src.rows / scale))));
     cv::Mat twice = src, small = src;
     if (scale >= 2)
         cv::resize(src, twice, cv::Size(2 * work.width, 2 * work.height), 0, 0, cv::INTER_AREA);
     if (scale > 1)
-        cv::resize(twice, small, work, 0, 0, cv::INTER_AREA);
+        cv::resize(src, small, work, 0, 0, cv::INTER_AREA);
     const double sx = double(src.cols) / small.cols, sy = double(src.rows) / small.rows;
 
     Analysis an;
     if (small.channels() == 3)
         an.colour = small;
-    an.sharp = darkLinePreserving(detail::toGrey(twice), work);
-    cv::GaussianBlur(an.sharp, an.grey, cv::Size(5, 5), 0);
+    an.sharp = darkLinePreserving(detail::toGrey(twice), work); // for lines only: print is bolder here
+    cv::GaussianBlur(detail::toGrey(small), an.grey, cv::Size(5, 5), 0);
 
     int hist[256] = {};
     for (int y = 0; y < an.grey.rows; ++y) {

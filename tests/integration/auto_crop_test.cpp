@@ -108,12 +108,7 @@ BOOST_AUTO_TEST_CASE(a_scan_with_three_receipts_files_three_documents_of_their_s
     BOOST_TEST(std::abs(sizes[0].second / sizes[0].first - 1754.0 / 1240) < 0.01);
 }
 
-// Known regression of the session-5 finder (issue 15 stays open for it): on this generated
-// white-lid scan (grey receipts without edge shadow on a plain lid) the left receipt is no
-// longer found, so two documents are filed. Marked as one expected failure so the suite
-// shows it on every run; when the finder finds all three again Boost reports it.
-BOOST_AUTO_TEST_CASE(a_white_lid_scan_with_three_receipts_files_three_documents,
-                     *boost::unit_test::expected_failures(1)) {
+BOOST_AUTO_TEST_CASE(a_white_lid_scan_with_three_receipts_files_three_documents) {
     test::TempDir home;
     test::writeThreeReceiptScan(home / "white-lid.png", true);
     const auto docs = fileInto(home, home / "archive", {}, home / "white-lid.png");
