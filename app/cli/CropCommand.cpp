@@ -7,12 +7,12 @@
 #include "app/common/AppEnvironment.h"
 #include "core/common/Error.h"
 #include "core/common/Translate.h"
+#include "platform/ScratchFolder.h"
 
 #include <cstring>
 #include <fstream>
 #include <iostream>
 #include <iterator>
-#include <random>
 #include <nlohmann/json.hpp>
 
 namespace docdesk::cli {
@@ -21,30 +21,13 @@ namespace fs = std::filesystem;
 namespace {
 
 // A fresh, private folder for the worker's output: the files are read from it and placed.
-class ScratchFolder {
-public:
-    ScratchFolder() {
-        std::random_device random;
-        for (int attempt = 0; attempt < 100 && path_.empty(); ++attempt) {
-            const auto candidate = fs::temp_directory_path() / ("docdesk-crop-" + std::to_string(random()));
-            if (fs::create_directory(candidate))
-                path_ = candidate;
-        }
-        if (path_.empty())
-            throw Error(tr("Cannot create a temporary folder."));
-        fs::permissions(path_, fs::perms::owner_all, fs::perm_options::replace);
+platform::ScratchFolder cropScratchFolder() {
+    try {
+        return platform::ScratchFolder({}, "docdesk-crop");
+    } catch (const fs::filesystem_error&) {
+        throw Error(tr("Cannot create a temporary folder."));
     }
-    ScratchFolder(const ScratchFolder&) = delete;
-    ScratchFolder& operator=(const ScratchFolder&) = delete;
-    ~ScratchFolder() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    const fs::path& path() const { return path_; }
-
-private:
-    fs::path path_;
-};
+}
 
 std::vector<std::byte> readBytes(const fs::path& file) {
     std::ifstream in(file, std::ios::binary);
@@ -71,7 +54,7 @@ fs::path placeNew(const fs::path& dir, const std::string& stem, const std::strin
 // Prints one line per document; false when the page failed.
 bool cropPage(app::AnalysisWorker& worker, const std::string& file, const std::string& mediaType, int page,
               double dpi, const std::string& mode, const fs::path& outDir, bool json) {
-    ScratchFolder scratch;
+    const auto scratch = cropScratchFolder();
     const auto r = worker.crop(file, mediaType, page, dpi, mode, scratch.path());
     if (!r.ok) {
         if (json)

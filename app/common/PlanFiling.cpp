@@ -6,9 +6,6 @@
 #include "core/rules/PlanJson.h"
 
 #include <algorithm>
-#include <cstring>
-#include <fstream>
-#include <iterator>
 #include <map>
 
 namespace docdesk::app {

@@ -4,10 +4,10 @@
 #include "core/common/Translate.h"
 #include "platform/HelperProgram.h"
 #include "platform/ProcessLimits.h"
+#include "platform/ScratchFolder.h"
 
 #include <csignal>
 #include <fstream>
-#include <random>
 #include <system_error>
 #include <thread>
 
@@ -21,35 +21,13 @@ namespace {
 constexpr std::chrono::milliseconds kPollInterval{200};
 
 // A private folder for the page files in transit, removed with everything in it at the end.
-class ScratchFolder {
-public:
-    explicit ScratchFolder(const fs::path& parent) {
-        std::random_device random;
-        const fs::path base = parent.empty() ? fs::temp_directory_path() : parent;
-        for (int attempt = 0; attempt < 100; ++attempt) {
-            const fs::path candidate = base / ("docdesk-scan-" + std::to_string(random()));
-            std::error_code ec;
-            if (fs::create_directory(candidate, ec)) {
-                fs::permissions(candidate, fs::perms::owner_all, ec); // pages are private
-                path_ = candidate;
-                return;
-            }
-            if (ec)
-                throw Error(trf("Cannot create a folder for scanned pages in {}: {}", base.string(), ec.message()));
-        }
-        throw Error(trf("Cannot create a folder for scanned pages in {}.", base.string()));
+platform::ScratchFolder scanScratchFolder(const fs::path& parent) {
+    try {
+        return platform::ScratchFolder(parent, "docdesk-scan");
+    } catch (const fs::filesystem_error& e) {
+        throw Error(trf("Cannot create a folder for scanned pages in {}: {}", e.path1().string(), e.code().message()));
     }
-    ScratchFolder(const ScratchFolder&) = delete;
-    ScratchFolder& operator=(const ScratchFolder&) = delete;
-    ~ScratchFolder() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    const fs::path& path() const { return path_; }
-
-private:
-    fs::path path_;
-};
+}
 
 std::vector<std::byte> readPageFile(const fs::path& file) {
     std::error_code ec;
@@ -193,7 +171,7 @@ DeviceCapabilities ScanWorkerSource::capabilities(const std::string& device, std
 }
 
 AcquireSummary ScanWorkerSource::acquire(const AcquireSettings& settings, std::stop_token stop, PageSink& sink) {
-    ScratchFolder scratch(options_.scratchDirectory);
+    const auto scratch = scanScratchFolder(options_.scratchDirectory);
     send({{"op", "scan"},
           {"driver", driver_},
           {"device", settings.device},

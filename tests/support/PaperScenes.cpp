@@ -290,7 +290,7 @@ Scene photoScene(SceneKind kind, const Paper& paper, Rng& rng, bool outOfFrame) 
     return sc;
 }
 
-Scene flatbedScene(SceneKind kind, SceneKind lid, const std::vector<Paper>& receipts,
+Scene flatbedScene(SceneKind lid, const std::vector<Paper>& receipts,
                    const std::vector<Paper>& fallback, Rng& rng, int count, bool outOfFrame) {
     const double dpi = std::vector<double>{150, 200, 300}[size_t(pick(rng, 3))];
     const cv::Size s(int(8.27 * dpi), int(11.69 * dpi));
@@ -337,7 +337,6 @@ Scene flatbedScene(SceneKind kind, SceneKind lid, const std::vector<Paper>& rece
                cv::contourArea(std::vector<cv::Point2f>(b.begin(), b.end()));
     });
     sc.image = finish(bg, rng, false);
-    (void)kind;
     return sc;
 }
 
@@ -446,16 +445,16 @@ Scene makeScene(SceneKind kind, const std::vector<Paper>& receipts, const std::v
     case SceneKind::FlatbedWhite:
     case SceneKind::FlatbedGrey:
     case SceneKind::FlatbedDark:
-        sc = flatbedScene(kind, kind, receipts, fallbackReceipts, rng, 1, false);
+        sc = flatbedScene(kind, receipts, fallbackReceipts, rng, 1, false);
         break;
     case SceneKind::SeveralReceipts:
-        sc = flatbedScene(kind, chance(rng, 0.6) ? SceneKind::FlatbedWhite : SceneKind::FlatbedGrey, receipts,
+        sc = flatbedScene(chance(rng, 0.6) ? SceneKind::FlatbedWhite : SceneKind::FlatbedGrey, receipts,
                           fallbackReceipts, rng, 2 + pick(rng, 2), false);
         break;
     case SceneKind::OutOfFrame:
         if (chance(rng, 0.6)) {
             const SceneKind lids[] = {SceneKind::FlatbedGrey, SceneKind::FlatbedDark, SceneKind::FlatbedWhite};
-            sc = flatbedScene(kind, lids[pick(rng, 3)], receipts, fallbackReceipts, rng, 1, true);
+            sc = flatbedScene(lids[pick(rng, 3)], receipts, fallbackReceipts, rng, 1, true);
         } else {
             sc = photoScene(SceneKind::PhotoWood, choose(rng, receipts, fallbackReceipts), rng, true);
         }
