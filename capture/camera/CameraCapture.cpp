@@ -22,13 +22,6 @@ constexpr int kDetectionWidth = 800;
 constexpr double kMinScore = 0.6;
 constexpr double kMinAreaShare = 0.08;
 
-double quadArea(const Quad& q) {
-    double twice = 0;
-    for (size_t i = 0; i < q.size(); ++i)
-        twice += q[i].x * q[(i + 1) % q.size()].y - q[(i + 1) % q.size()].x * q[i].y;
-    return std::abs(twice) / 2;
-}
-
 bool isNumber(const std::string& s) {
     return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c) != 0; });
 }

@@ -16,13 +16,6 @@ constexpr double kSmallestDocument = 0.03;
 // Below this a measured skew is noise, and deskewing would only re-encode an untouched page.
 constexpr double kSmallestSkew = 0.3;
 
-double area(const Quad& q) {
-    double twice = 0;
-    for (size_t i = 0; i < 4; ++i)
-        twice += q[i].x * q[(i + 1) % 4].y - q[(i + 1) % 4].x * q[i].y;
-    return std::abs(twice) / 2;
-}
-
 PointF centre(const Quad& q) {
     return {(q[0].x + q[1].x + q[2].x + q[3].x) / 4, (q[0].y + q[1].y + q[2].y + q[3].y) / 4};
 }
@@ -53,7 +46,7 @@ std::vector<Quad> documentsToCut(const nlohmann::json& analysis) {
         const auto q = d.is_object() ? quadOf(d.value("corners", nlohmann::json())) : std::nullopt;
         if (!q)
             continue;
-        const double share = area(*q) / pageArea;
+        const double share = quadArea(*q) / pageArea;
         if (share >= kFillsPage && out.empty())
             return {};
         if (share < kSmallestDocument || share >= kFillsPage)
