@@ -30,7 +30,8 @@ constexpr int kWorkEdge = 640;
 constexpr double kMinAreaFraction = 0.008; // smaller regions are not documents at this scale
 constexpr double kMinScore = 0.35;
 constexpr double kContainerScore = 0.45; // a sheet this plausible absorbs what lies on it
-constexpr double kSheetPaper = 0.6;      // share of a sheet's inside that looks like paper (print aside)
+constexpr double kSheetPaper = 0.6;
+constexpr double kFramePaper = 0.9;      // a picture this paper-like all along its border may be all paper      // share of a sheet's inside that looks like paper (print aside)
 
 double cross(cv::Point2f o, cv::Point2f a, cv::Point2f b) {
     return double(a.x - o.x) * double(b.y - o.y) - double(a.y - o.y) * double(b.x - o.x);
@@ -265,6 +266,7 @@ struct Candidate {
     int polarity = 1; // +1 when the inside is brighter than the outside
     double paper = 0; // share of the inside that is paper-like
     bool fromLines = false; // made of long straight edges, not of a region
+    bool frame = false;     // the whole picture: it is all paper
 };
 
 struct Analysis {
@@ -825,6 +827,55 @@ cv::Mat darkLinePreserving(const cv::Mat& grey, cv::Size work) { // grey: twice 
     return out;
 }
 
+// Paper-likeness just inside the picture's border, on its least paper-like side: near 1 when
+// the picture is all paper (a page scanned edge to edge, a cropped receipt photo) or paper on
+// a white lid; low when a desk or a lid of another colour shows anywhere along the border.
+double framePaper(const Analysis& an) {
+    const cv::Mat& m = an.paperish;
+    const int inset = std::min({3, m.cols / 4, m.rows / 4});
+    auto share = [&](cv::Point a, cv::Point b) {
+        cv::LineIterator it(m, a, b);
+        int paper = 0;
+        for (int i = 0; i < it.count; ++i, ++it)
+            paper += **it != 0;
+        return double(paper) / std::max(1, it.count);
+    };
+    const int r = m.cols - 1 - inset, bottom = m.rows - 1 - inset;
+    return std::min({share({inset, inset}, {r, inset}), share({inset, bottom}, {r, bottom}),
+                     share({inset, inset}, {inset, bottom}), share({r, inset}, {r, bottom})});
+}
+
+// On a picture that is all paper, only a sheet with edges of its own is a document: long
+// straight sides with a calm outside (a receipt on a white lid, outlined by its shadow).
+// Text blocks, tables and logos are print on the page, however region-like they look.
+bool hasOwnEdges(const Analysis& an, const Gradients& g, const Candidate& c) {
+    if (c.fromLines)
+        return true; // scoreLineQuad demanded exactly this
+    const int w = an.grey.cols, h = an.grey.rows;
+    double least = 1;
+    int real = 0;
+    for (int i = 0; i < 4; ++i) {
+        const cv::Point2f a = c.quad[size_t(i)], b = c.quad[size_t((i + 1) % 4)];
+        const bool onBorder = (std::abs(a.x - b.x) < 3 && (a.x < 3 || a.x > float(w - 4))) ||
+                              (std::abs(a.y - b.y) < 3 && (a.y < 3 || a.y > float(h - 4)));
+        if (onBorder)
+            continue;
+        least = std::min(least, sideSupport(g, a, b, 4.f));
+        ++real;
+    }
+    return real >= 3 && least >= 0.55 && outsideBusyness(g, c.quad) <= 0.12;
+}
+
+Candidate wholePicture(const Analysis& an) {
+    Candidate c;
+    const float r = float(an.grey.cols - 1), b = float(an.grey.rows - 1);
+    c.quad = {cv::Point2f(0, 0), cv::Point2f(r, 0), cv::Point2f(r, b), cv::Point2f(0, b)};
+    c.score = 0.5;
+    c.paper = 1;
+    c.frame = true;
+    return c;
+}
+
 } // namespace
 
 std::vector<DocumentCandidate> findDocuments(const ImageView& image) {
@@ -929,6 +980,11 @@ std::vector<DocumentCandidate> findDocuments(const ImageView& image) {
             kept.push_back(distinct[i]);
     }
 
+    if (framePaper(an) >= kFramePaper) {
+        std::erase_if(kept, [&](const Candidate& c) { return !hasOwnEdges(an, grad, c); });
+        if (kept.empty())
+            kept.push_back(wholePicture(an));
+    }
     // Back to full resolution, then the one the user most likely means first: confident,
     // large, central and fully in view.
     const double imageArea = double(src.cols) * src.rows;
@@ -945,7 +1001,11 @@ std::vector<DocumentCandidate> findDocuments(const ImageView& image) {
         QuadF q;
         for (int i = 0; i < 4; ++i)
             q[i] = cv::Point2f(float((k.quad[i].x + 0.5) * sx - 0.5), float((k.quad[i].y + 0.5) * sy - 0.5));
-        q = refineAtFullResolution(src, q, k.polarity, 2 * std::max(sx, sy) + 3);
+        if (k.frame)
+            q = {cv::Point2f(0, 0), cv::Point2f(float(src.cols - 1), 0), cv::Point2f(float(src.cols - 1), float(src.rows - 1)),
+                 cv::Point2f(0, float(src.rows - 1))};
+        else
+            q = refineAtFullResolution(src, q, k.polarity, 2 * std::max(sx, sy) + 3);
         fullQuads.push_back(q);
         largest = std::max(largest, quadArea(q));
     }

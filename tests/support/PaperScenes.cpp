@@ -368,7 +368,8 @@ const std::vector<SceneKind>& allSceneKinds() {
     static const std::vector<SceneKind> kinds = {
         SceneKind::PhotoWood,    SceneKind::PhotoDark,   SceneKind::PhotoLight,
         SceneKind::PhotoClutter, SceneKind::FlatbedWhite, SceneKind::FlatbedGrey,
-        SceneKind::FlatbedDark,  SceneKind::SeveralReceipts, SceneKind::OutOfFrame};
+        SceneKind::FlatbedDark,  SceneKind::SeveralReceipts, SceneKind::OutOfFrame,
+        SceneKind::FullFrame};
     return kinds;
 }
 
@@ -383,6 +384,7 @@ std::string sceneName(SceneKind kind) {
     case SceneKind::FlatbedDark: return "flatbed-dark";
     case SceneKind::SeveralReceipts: return "several-receipts";
     case SceneKind::OutOfFrame: return "out-of-frame";
+    case SceneKind::FullFrame: return "full-frame";
     }
     return "?";
 }
@@ -425,6 +427,32 @@ Paper syntheticPage(std::uint32_t seed) {
     return p;
 }
 
+// The paper as the whole picture, trimmed or padded by a hair (a scan area a little larger or
+// smaller than the sheet), at scanner or phone-scan quality. The truth is the whole frame.
+Scene fullFrameScene(const Paper& paper, Rng& rng) {
+    const int w = paper.bgr.cols, h = paper.bgr.rows;
+    const int dx = int(uni(rng, -0.01, 0.01) * w), dy = int(uni(rng, -0.01, 0.01) * h);
+    cv::Mat sheet;
+    if (dx >= 0 && dy >= 0) {
+        const cv::Scalar margin = cv::mean(paper.bgr.row(0));
+        cv::copyMakeBorder(paper.bgr, sheet, dy, dy, dx, dx, cv::BORDER_CONSTANT, margin);
+    } else {
+        const int cx = std::max(0, -dx), cy = std::max(0, -dy);
+        sheet = paper.bgr(cv::Rect(cx, cy, w - 2 * cx, h - 2 * cy)).clone();
+    }
+    // Pages rendered at 100 dpi come to a scan's size; receipts stay at their 300 dpi.
+    const double scale = paper.receipt ? uni(rng, 0.6, 1.0) : uni(rng, 1.5, 2.5);
+    cv::resize(sheet, sheet, cv::Size(), scale, scale, scale < 1 ? cv::INTER_AREA : cv::INTER_CUBIC);
+    cv::Mat f;
+    sheet.convertTo(f, CV_32FC3);
+    Scene sc;
+    sc.image = finish(f, rng, chance(rng, 0.3));
+    const auto W = float(sc.image.cols - 1), H = float(sc.image.rows - 1);
+    sc.truth.push_back(QuadF{cv::Point2f(0, 0), cv::Point2f(W, 0), cv::Point2f(W, H), cv::Point2f(0, H)});
+    sc.paperName = paper.name;
+    return sc;
+}
+
 Scene makeScene(SceneKind kind, const std::vector<Paper>& receipts, const std::vector<Paper>& pages,
                 std::uint32_t seed) {
     Rng rng(seed * 2654435761u + std::uint32_t(kind));
@@ -458,6 +486,10 @@ Scene makeScene(SceneKind kind, const std::vector<Paper>& receipts, const std::v
         } else {
             sc = photoScene(SceneKind::PhotoWood, choose(rng, receipts, fallbackReceipts), rng, true);
         }
+        break;
+    case SceneKind::FullFrame:
+        sc = fullFrameScene(chance(rng, 0.5) ? choose(rng, receipts, fallbackReceipts) : choose(rng, anyPapers, fallback),
+                            rng);
         break;
     }
     sc.kind = kind;

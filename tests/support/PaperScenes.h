@@ -32,6 +32,8 @@ enum class SceneKind {
     FlatbedDark,    // receipt on a dark lid (or an open lid)
     SeveralReceipts,// two or three receipts on one glass (white or grey lid)
     OutOfFrame,     // the paper leaves the frame (receipt longer than the glass, photo cut off)
+    FullFrame,      // the paper is the whole picture: a page scanned edge to edge, a receipt
+                    // photo already cropped, a feeder page; nothing is to be cut out of it
 };
 
 const std::vector<SceneKind>& allSceneKinds();
