@@ -3,6 +3,7 @@
 #include "app/gui/ProfilesDialog.h"
 
 #include "app/common/GatewayUpload.h"
+#include "app/common/ManagedPolicy.h"
 #include "core/common/Translate.h"
 
 #include "core/common/Error.h"
@@ -226,6 +227,9 @@ public:
         save_ = new wxButton(this, wxID_SAVE, _("&Save"));
         save_->SetName("save");
         delete_ = new wxButton(this, wxID_ANY, _("&Delete"));
+        delete_->SetName("delete");
+        status_->SetName("status");
+        operator_->SetName("operator");
         default_ = new wxButton(this, wxID_ANY, _("Set as &default"));
         test_ = new wxButton(this, wxID_ANY, _("&Test connection"));
         browse_ = new wxButton(this, wxID_ANY, _("&Browse folders..."));
@@ -418,12 +422,19 @@ private:
         }
         connector_->Enable(!p.isLocked("connector"));
         remember_->Enable(!p.isLocked("rememberPassword"));
-        operator_->SetLabel(p.lockedSettings.empty()
-                                ? wxString()
-                                : wxString::Format(_("Managed by the operator (key %s): settings with a lock cannot "
-                                                     "be changed here."),
-                                                   wxString::FromUTF8(p.signedBy)));
-        delete_->Enable(!p.name.empty());
+        const bool managed = !p.name.empty() && store_->isManaged(p.name);
+        if (managed)
+            operator_->SetLabel(wxString::Format(_("Set up by the administrator of this computer (operator key %s): "
+                                                   "it cannot be deleted, and settings with a lock cannot be "
+                                                   "changed here."),
+                                                 wxString::FromUTF8(p.signedBy)));
+        else
+            operator_->SetLabel(p.lockedSettings.empty()
+                                    ? wxString()
+                                    : wxString::Format(_("Managed by the operator (key %s): settings with a lock "
+                                                         "cannot be changed here."),
+                                                       wxString::FromUTF8(p.signedBy)));
+        delete_->Enable(!p.name.empty() && !managed);
         default_->Enable(!p.name.empty());
         test_->Enable(!p.name.empty());
         browse_->Enable(!p.name.empty() && p.connector != vault::Connector::HttpForm);
@@ -446,9 +457,13 @@ private:
             password = takeSecret(password_);
         if (shown_.name.empty() && store_->find(p.name))
             throw Error(_("A profile with this name exists already.").utf8_string());
-        store_->put(p, password);
+        const bool forgotten = store_->put(p, password);
         reload(p.name);
-        status_->SetLabel(_("Saved."));
+        status_->SetLabel(forgotten ? wxString::Format(_("Saved. The saved password was forgotten: the profile now "
+                                                         "points to another server (%s) or trusts another "
+                                                         "certificate. It will be asked for at the next upload."),
+                                                       wxString::FromUTF8(vault::originOf(p.url)))
+                                    : _("Saved."));
     }
 
     void removeSelected() {
@@ -520,6 +535,7 @@ std::unique_ptr<vault::ProfileStore> openProfileStoreInDialog(wxWindow* parent) 
     unlock.keyring = &platform::osKeyring();
     unlock.askPassphrase = [parent](bool newVault) { return askPassphraseInDialog(parent, newVault); };
     unlock.files = &platform::durableFiles();
+    unlock.policy = app::managedPolicy().bundles;
     return std::make_unique<vault::ProfileStore>(platform::appDirs().config, std::move(unlock));
 }
 
