@@ -29,3 +29,9 @@ if(DOCDESK_BUILD_GUI)
                    LIBS docdesk_profile_cli_test_support LABELS gui TIMEOUT 180)
   add_dependencies(gui_vault_passphrase_test docdesk docdesk-cli)
 endif()
+
+# trust: issue 18 (passwords bound to their server, bundle dates, managed stations).
+docdesk_add_test(trust_cli_test SOURCES integration/trust_cli_test.cpp
+                 LIBS docdesk_profile_cli_test_support docdesk_gateway_test_support
+                 LABELS integration TIMEOUT 300)
+add_dependencies(trust_cli_test docdesk-cli)
