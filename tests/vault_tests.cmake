@@ -35,3 +35,7 @@ docdesk_add_test(trust_cli_test SOURCES integration/trust_cli_test.cpp
                  LIBS docdesk_profile_cli_test_support docdesk_gateway_test_support
                  LABELS integration TIMEOUT 300)
 add_dependencies(trust_cli_test docdesk-cli)
+docdesk_add_test(managed_station_test SOURCES integration/managed_station_test.cpp
+                 LIBS docdesk_profile_cli_test_support LABELS integration TIMEOUT 300)
+target_compile_definitions(managed_station_test PRIVATE DOCDESK_TEST_POLICY_DIR="${DOCDESK_POLICY_DIR}")
+add_dependencies(managed_station_test docdesk-cli)
