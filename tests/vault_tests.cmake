@@ -39,3 +39,7 @@ docdesk_add_test(managed_station_test SOURCES integration/managed_station_test.c
                  LIBS docdesk_profile_cli_test_support LABELS integration TIMEOUT 300)
 target_compile_definitions(managed_station_test PRIVATE DOCDESK_TEST_POLICY_DIR="${DOCDESK_POLICY_DIR}")
 add_dependencies(managed_station_test docdesk-cli)
+if(DOCDESK_BUILD_GUI)
+  docdesk_add_test(gui_trust_test SOURCES gui/gui_trust_test.cpp support/GuiSupport.cpp
+                   ../app/gui/ProfilesDialog.cpp LIBS docdesk_app_common docdesk::wx LABELS gui TIMEOUT 120)
+endif()

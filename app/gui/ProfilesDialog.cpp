@@ -193,6 +193,7 @@ public:
                    wxDEFAULT_DIALOG_STYLE | wxRESIZE_BORDER),
           store_(std::move(store)) {
         list_ = new wxListBox(this, wxID_ANY, wxDefaultPosition, wxSize(180, 300));
+        list_->SetName("profiles");
         auto* grid = new wxFlexGridSizer(3, 6, 8);
         grid->AddGrowableCol(1);
         name_ = addText(grid, "name", _("Name:"));
