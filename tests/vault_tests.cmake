@@ -43,3 +43,5 @@ if(DOCDESK_BUILD_GUI)
   docdesk_add_test(gui_trust_test SOURCES gui/gui_trust_test.cpp support/GuiSupport.cpp
                    ../app/gui/ProfilesDialog.cpp LIBS docdesk_app_common docdesk::wx LABELS gui TIMEOUT 120)
 endif()
+docdesk_add_test(scan_no_network_test SOURCES integration/scan_no_network_test.cpp LABELS integration TIMEOUT 300)
+add_dependencies(scan_no_network_test docdesk-cli docdesk-scan-worker)
