@@ -45,3 +45,8 @@ if(DOCDESK_BUILD_GUI)
 endif()
 docdesk_add_test(scan_no_network_test SOURCES integration/scan_no_network_test.cpp LABELS integration TIMEOUT 300)
 add_dependencies(scan_no_network_test docdesk-cli docdesk-scan-worker)
+if(DOCDESK_BUILD_GUI)
+  docdesk_add_test(gui_scan_no_network_test SOURCES gui/gui_scan_no_network_test.cpp support/GuiSupport.cpp
+                   LABELS gui TIMEOUT 180)
+  add_dependencies(gui_scan_no_network_test docdesk docdesk-scan-worker)
+endif()
