@@ -23,8 +23,15 @@
 #include <wx/stattext.h>
 #include <wx/textctrl.h>
 #include <wx/textdlg.h>
+#include <wx/app.h>
+#include <wx/thread.h>
 #include <wx/utils.h>
 #include <thread>
+#include <atomic>
+#include <chrono>
+#include <exception>
+#include <functional>
+#include <future>
 
 #include <map>
 #include <sodium.h>
@@ -73,6 +80,22 @@ vault::Secret askPassphraseInDialog(wxWindow* parent, bool newVault) {
             throw vault::VaultError(_("The two passphrases differ. Nothing was saved.").utf8_string());
     }
     return passphrase;
+}
+
+// Calls `ask` on the window's thread and waits for its answer (`ask` may show a dialog).
+vault::Secret askOnWindowThread(const std::function<vault::Secret()>& ask) {
+    if (wxThread::IsMain())
+        return ask();
+    std::promise<vault::Secret> answer;
+    auto future = answer.get_future();
+    wxTheApp->CallAfter([&] {
+        try {
+            answer.set_value(ask());
+        } catch (...) {
+            answer.set_exception(std::current_exception());
+        }
+    });
+    return future.get();
 }
 
 // Browse folders on the gateway, to pick the profile's default target folder. Each listing is
@@ -458,7 +481,8 @@ private:
             password = takeSecret(password_);
         if (shown_.name.empty() && store_->find(p.name))
             throw Error(_("A profile with this name exists already.").utf8_string());
-        const bool forgotten = store_->put(p, password);
+        bool forgotten = false;
+        runOffWindowThread([&] { forgotten = store_->put(p, password); });
         reload(p.name);
         status_->SetLabel(forgotten ? wxString::Format(_("Saved. The saved password was forgotten: the profile now "
                                                          "points to another server (%s) or trusts another "
@@ -531,17 +555,54 @@ std::optional<vault::Secret> askGatewayPassword(wxWindow* parent, const vault::P
 }
 
 
+void runOffWindowThread(const std::function<void()>& work) {
+    wxBusyCursor busy;
+    wxWindowDisabler disabler; // no second action while this one runs
+    std::exception_ptr error;
+    std::atomic<bool> done{false};
+    std::thread worker([&] {
+        try {
+            work();
+        } catch (...) {
+            error = std::current_exception();
+        }
+        done = true;
+        wxWakeUpIdle();
+    });
+    do {
+        wxTheApp->Yield(true); // redraws, and the passphrase dialog `work` may ask for
+        if (!done)
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    } while (!done);
+    worker.join();
+    if (error)
+        std::rethrow_exception(error);
+}
+
 std::unique_ptr<vault::ProfileStore> openProfileStoreInDialog(wxWindow* parent) {
     vault::VaultUnlock unlock;
     unlock.keyring = &platform::osKeyring();
-    unlock.askPassphrase = [parent](bool newVault) { return askPassphraseInDialog(parent, newVault); };
+    unlock.askPassphrase = [parent](bool newVault) {
+        return askOnWindowThread([&] { return askPassphraseInDialog(parent, newVault); });
+    };
     unlock.files = &platform::durableFiles();
     unlock.policy = app::managedPolicy().bundles;
-    return std::make_unique<vault::ProfileStore>(platform::appDirs().config, std::move(unlock));
+    auto store = std::make_unique<vault::ProfileStore>(platform::appDirs().config, std::move(unlock));
+    // Unlocking (the keyring's answer, or Argon2id on the passphrase: a good part of a second)
+    // happens here, off the window's thread; what follows uses the key in memory.
+    runOffWindowThread([&] { (void)store->list(); });
+    return store;
 }
 
 void showProfilesDialog(wxWindow* parent) {
-    std::unique_ptr<wxDialog> dialog(createProfilesDialog(parent, openProfileStoreInDialog(parent)));
+    std::unique_ptr<vault::ProfileStore> store;
+    try {
+        store = openProfileStoreInDialog(parent);
+    } catch (const Error& e) {
+        wxMessageBox(wxString::FromUTF8(e.what()), _("The profiles cannot be opened"), wxOK | wxICON_ERROR, parent);
+        return;
+    }
+    std::unique_ptr<wxDialog> dialog(createProfilesDialog(parent, std::move(store)));
     dialog->ShowModal();
 }
 

@@ -18,6 +18,8 @@
 #include <wx/listbox.h>
 #include <wx/stattext.h>
 #include <wx/textctrl.h>
+#include <wx/textdlg.h>
+#include <wx/timer.h>
 
 #include <cstdlib>
 
@@ -111,6 +113,48 @@ void policyProfilesCannotBeDeleted(const std::filesystem::path& dir) {
     BOOST_CHECK_THROW(openStore(dir, policy)->remove("aaa-managed"), VaultError);
 }
 
+// The vault of the user (XDG_CONFIG_HOME below `home`) on the passphrase path, with Argon2id
+// limits that take a good part of a second: openProfileStoreInDialog asks for the passphrase
+// in its dialog (answered by a timer on the window's thread, as a user would), and while the
+// key is derived the window's thread keeps handling events (the timer keeps ticking).
+void unlockingRunsOffTheWindowThread(const std::filesystem::path& home) {
+    ::setenv("XDG_CONFIG_HOME", (home / "config").c_str(), 1);
+    ::setenv("DOCDESK_NO_KEYRING", "1", 1);
+    {
+        VaultUnlock unlock;
+        unlock.askPassphrase = [](bool) { return Secret("gui test passphrase"); };
+        unlock.kdfLimits = KdfLimits{2, 128u << 20};
+        Profile p;
+        p.name = "slow";
+        p.url = "https://dms.example.org/";
+        ProfileStore(home / "config" / "docdesk", std::move(unlock)).put(p);
+    }
+    bool answered = false, inCall = false;
+    int ticksWhileDeriving = 0;
+    wxTimer timer;
+    timer.Bind(wxEVT_TIMER, [&](wxTimerEvent&) {
+        if (answered) {
+            ticksWhileDeriving += inCall ? 1 : 0;
+            return;
+        }
+        for (wxWindow* w : wxTopLevelWindows)
+            if (auto* ask = dynamic_cast<wxPasswordEntryDialog*>(w); ask && ask->IsModal()) {
+                ask->SetValue("gui test passphrase");
+                ask->EndModal(wxID_OK);
+                answered = true;
+            }
+    });
+    timer.Start(10);
+    inCall = true;
+    const auto store = gui::openProfileStoreInDialog(nullptr);
+    inCall = false;
+    timer.Stop();
+    BOOST_TEST(answered);
+    BOOST_TEST(ticksWhileDeriving > 0, "the window's thread was blocked while the key was derived");
+    BOOST_TEST_MESSAGE("timer ticks handled while unlocking: " << ticksWhileDeriving);
+    BOOST_TEST(store->find("slow").has_value());
+}
+
 } // namespace
 
 BOOST_AUTO_TEST_CASE(profiles_dialog_keeps_passwords_with_their_server_and_policy_profiles) {
@@ -125,5 +169,7 @@ BOOST_AUTO_TEST_CASE(profiles_dialog_keeps_passwords_with_their_server_and_polic
     BOOST_REQUIRE(wxEntryStart(argc, argv));
     changingTheUrlForgetsThePassword(dir.path());
     policyProfilesCannotBeDeleted(dir.path());
+    test::TempDir home;
+    unlockingRunsOffTheWindowThread(home.path());
     wxEntryCleanup();
 }
