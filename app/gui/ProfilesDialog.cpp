@@ -215,8 +215,8 @@ public:
         : wxDialog(parent, wxID_ANY, _("Gateway profiles"), wxDefaultPosition, wxDefaultSize,
                    wxDEFAULT_DIALOG_STYLE | wxRESIZE_BORDER),
           store_(std::move(store)) {
-        list_ = new wxListBox(this, wxID_ANY, wxDefaultPosition, wxSize(180, 300));
-        list_->SetName("profiles");
+        list_ = new wxListBox(this, wxID_ANY, wxDefaultPosition, wxSize(180, 300), 0, nullptr, 0, wxDefaultValidator,
+                              "profiles");
         auto* grid = new wxFlexGridSizer(3, 6, 8);
         grid->AddGrowableCol(1);
         name_ = addText(grid, "name", _("Name:"));
@@ -244,20 +244,17 @@ public:
         fields_["proxy"] = addText(grid, "proxy", _("Proxy:"));
         fields_["defaultFolder"] = addText(grid, "defaultFolder", _("Default target folder:"));
         fields_["rules"] = addText(grid, "rules", _("Rules file:"));
-        operator_ = new wxStaticText(this, wxID_ANY, wxString());
-        status_ = new wxStaticText(this, wxID_ANY, wxString());
+        operator_ = new wxStaticText(this, wxID_ANY, wxString(), wxDefaultPosition, wxDefaultSize, 0, "operator");
+        status_ = new wxStaticText(this, wxID_ANY, wxString(), wxDefaultPosition, wxDefaultSize, 0, "status");
 
         auto* add = new wxButton(this, wxID_ANY, _("&New"));
-        save_ = new wxButton(this, wxID_SAVE, _("&Save"));
-        save_->SetName("save");
-        delete_ = new wxButton(this, wxID_ANY, _("&Delete"));
-        delete_->SetName("delete");
-        status_->SetName("status");
-        operator_->SetName("operator");
+        save_ = new wxButton(this, wxID_SAVE, _("&Save"), wxDefaultPosition, wxDefaultSize, 0, {}, "save");
+        delete_ = new wxButton(this, wxID_ANY, _("&Delete"), wxDefaultPosition, wxDefaultSize, 0, wxDefaultValidator,
+                               "delete");
         default_ = new wxButton(this, wxID_ANY, _("Set as &default"));
         test_ = new wxButton(this, wxID_ANY, _("&Test connection"));
-        browse_ = new wxButton(this, wxID_ANY, _("&Browse folders..."));
-        browse_->SetName("browse");
+        browse_ = new wxButton(this, wxID_ANY, _("&Browse folders..."), wxDefaultPosition, wxDefaultSize, 0,
+                               wxDefaultValidator, "browse");
         browse_->SetToolTip(_("Choose the default target folder from the folders on the gateway (connects "
                               "only when pressed)"));
         auto* close = new wxButton(this, wxID_CLOSE, _("&Close"));
