@@ -38,6 +38,9 @@ set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # A Secret Service provider keeps the vault key in the login keyring; without one docdesk asks
 # for a master passphrase instead, so it is only suggested.
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "gnome-keyring | kwalletmanager")
+# Driverless network scanners (eSCL/AirScan, WSD) for "Search the network"; docdesk never
+# searches the network on its own, so the backend is recommended, not required.
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "sane-airscan")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 # Icon caches, the desktop database and the MIME cache are refreshed by dpkg triggers of
 # hicolor-icon-theme, desktop-file-utils and shared-mime-info: no maintainer scripts needed.

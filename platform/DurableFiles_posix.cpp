@@ -165,7 +165,7 @@ private:
 
 void PosixDurableFiles::writeAtomically(const std::filesystem::path& target, const ByteSource& source,
                                         const BeforePlacing& beforePlacing) {
-    const auto dir = target.parent_path();
+    const auto dir = folderOf(target); // "." for a bare name such as "operator.key"
     const auto temp = writeTempBeside(target, source, 0600);
     if (beforePlacing) {
         try {

@@ -17,6 +17,11 @@ void keepLargeBuffersOnHeap();
 // that on a busy machine the window's thread is served before analysis, thumbnails and
 // filing. Does nothing where not supported.
 void runInBackground();
+// From now on this process (and what it starts) cannot open IPv4/IPv6 sockets: socket()
+// fails with EACCES (a seccomp filter, Linux on x86-64 and arm64). For workers that must stay
+// off the network unless the user asked, such as the scanner drivers' discovery broadcasts.
+// False when the filter could not be installed.
+bool denyNetworkSockets();
 // Human-readable name of a signal number ("SIGABRT"), for messages.
 const char* signalName(int signal);
 

@@ -29,3 +29,24 @@ if(DOCDESK_BUILD_GUI)
                    LIBS docdesk_profile_cli_test_support LABELS gui TIMEOUT 180)
   add_dependencies(gui_vault_passphrase_test docdesk docdesk-cli)
 endif()
+
+# trust: issue 18 (passwords bound to their server, bundle dates, managed stations).
+docdesk_add_test(trust_cli_test SOURCES integration/trust_cli_test.cpp
+                 LIBS docdesk_profile_cli_test_support docdesk_gateway_test_support
+                 LABELS integration TIMEOUT 300)
+add_dependencies(trust_cli_test docdesk-cli)
+docdesk_add_test(managed_station_test SOURCES integration/managed_station_test.cpp
+                 LIBS docdesk_profile_cli_test_support LABELS integration TIMEOUT 300)
+target_compile_definitions(managed_station_test PRIVATE DOCDESK_TEST_POLICY_DIR="${DOCDESK_POLICY_DIR}")
+add_dependencies(managed_station_test docdesk-cli)
+if(DOCDESK_BUILD_GUI)
+  docdesk_add_test(gui_trust_test SOURCES gui/gui_trust_test.cpp support/GuiSupport.cpp
+                   ../app/gui/ProfilesDialog.cpp LIBS docdesk_app_common docdesk::wx LABELS gui TIMEOUT 120)
+endif()
+docdesk_add_test(scan_no_network_test SOURCES integration/scan_no_network_test.cpp LABELS integration TIMEOUT 300)
+add_dependencies(scan_no_network_test docdesk-cli docdesk-scan-worker)
+if(DOCDESK_BUILD_GUI)
+  docdesk_add_test(gui_scan_no_network_test SOURCES gui/gui_scan_no_network_test.cpp support/GuiSupport.cpp
+                   LABELS gui TIMEOUT 180)
+  add_dependencies(gui_scan_no_network_test docdesk docdesk-scan-worker)
+endif()

@@ -55,10 +55,14 @@ const char* usageText() {
               "Operator bundles (profiles prepared and locked by the mail-room operator):\n"
               "  keygen [--out PREFIX]  make an operator key pair: PREFIX.key (secret, keep it off\n"
               "                         the stations) and PREFIX.pub (default PREFIX: operator)\n"
-              "  sign --key PREFIX.key FILE [--out BUNDLE]\n"
+              "  sign --key PREFIX.key FILE [--out BUNDLE] [--expires DATE]\n"
               "                         sign a profiles file ({\"profiles\": [...]}, with\n"
               "                         \"lockedSettings\" per profile, never a password); a\n"
-              "                         \"caBundle\" file it names is put into the bundle\n"
+              "                         \"caBundle\" file it names is put into the bundle; the\n"
+              "                         bundle records when it was issued (UTC), and with\n"
+              "                         --expires (2027-06-30 or 2027-06-30T12:00:00Z) until when\n"
+              "                         stations accept it. Stations refuse a bundle older than\n"
+              "                         the one they hold from the same operator\n"
               "  trust-operator PREFIX.pub [--replace]\n"
               "                         pin the operator's public key on this station (kept as\n"
               "                         operator.pub in the config folder)\n"
@@ -129,6 +133,13 @@ vault::Secret passwordToConnect(vault::ProfileStore& store, const vault::Profile
     throw Error(trf("No password was given for {}.", p.name));
 }
 
+std::string forgottenMessage(const vault::Profile& p) {
+    return trf("The saved password of '{}' was forgotten: the profile now points to another server ({}) or "
+               "trusts another certificate, and a password is only ever sent to the server it was saved for. "
+               "It will be asked for at the next upload.",
+               p.name, vault::originOf(p.url));
+}
+
 int addOrEdit(const std::vector<std::string>& args, bool adding) {
     auto [name, e] = parseEdits(args);
     auto store = app::openProfileStoreForCli();
@@ -157,10 +168,12 @@ int addOrEdit(const std::vector<std::string>& args, bool adding) {
     std::optional<vault::Secret> password;
     if (e.remember)
         password = askPasswordFor(p);
-    store->put(p, password);
+    const bool forgotten = store->put(p, password);
     if (e.makeDefault)
         store->setDefault(name);
     std::cout << (adding ? trf("Profile '{}' added.", name) : trf("Profile '{}' changed.", name)) << "\n";
+    if (forgotten)
+        std::cout << forgottenMessage(p) << "\n";
     return 0;
 }
 
@@ -355,9 +368,12 @@ std::string withCaCertificatesInline(const std::string& profilesText, const fs::
 
 int sign(const std::vector<std::string>& args) {
     std::string keyFile, input, output;
+    vault::BundleDates dates{vault::nowUtc(), std::nullopt};
     for (size_t i = 1; i < args.size(); ++i) {
         if (args[i] == "--key")
             keyFile = optionValue(args, i);
+        else if (args[i] == "--expires")
+            dates.expires = vault::parseUtc(optionValue(args, i));
         else if (args[i] == "--out")
             output = optionValue(args, i);
         else if (args[i].starts_with("--"))
@@ -371,10 +387,16 @@ int sign(const std::vector<std::string>& args) {
         throw UsageError(tr("profile sign needs --key KEYFILE and a profiles file"));
     if (output.empty())
         output = fs::path(input).replace_extension(".docdesk-bundle").string();
+    if (dates.expires && *dates.expires <= dates.issued)
+        std::cerr << trf("Note: this bundle expires {}, which is not in the future; stations will refuse it.",
+                         vault::formatUtc(*dates.expires))
+                  << "\n";
     const std::string bundle = vault::signBundle(withCaCertificatesInline(readTextFile(input), fs::path(input).parent_path()),
-                                                 readSecretFile(keyFile));
+                                                 readSecretFile(keyFile), dates);
     app::durableFiles().writeAtomically(output, std::as_bytes(std::span(bundle.data(), bundle.size())));
-    std::cout << trf("Signed bundle written to {}.", output) << "\n";
+    std::cout << trf("Signed bundle written to {} (issued {}{}).", output, vault::formatUtc(dates.issued),
+                     dates.expires ? trf(", expires {}", vault::formatUtc(*dates.expires)) : std::string())
+              << "\n";
     return 0;
 }
 
@@ -413,7 +435,7 @@ int importBundle(const std::vector<std::string>& args) {
                        "operator's public key first: 'docdesk-cli profile trust-operator operator.pub'."));
     const auto verified = vault::verifyBundle(readTextFile(args[1]), readTextFile(trustedKeyFile(), 4096));
     auto store = app::openProfileStoreForCli();
-    store->importBundle(verified);
+    const std::vector<std::string> forgotten = store->importBundle(verified);
     for (const auto& p : verified.profiles()) {
         std::string locked;
         for (const auto& s : p.lockedSettings)
@@ -421,6 +443,8 @@ int importBundle(const std::vector<std::string>& args) {
         std::cout << trf("Imported profile '{}' (operator key {}); locked: {}", p.name, verified.signer(),
                          locked.empty() ? tr("nothing") : locked)
                   << "\n";
+        if (std::find(forgotten.begin(), forgotten.end(), p.name) != forgotten.end())
+            std::cout << forgottenMessage(p) << "\n";
     }
     return 0;
 }

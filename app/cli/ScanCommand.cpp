@@ -30,6 +30,7 @@ struct ScanArgs {
     bool help = false;
     bool json = false;
     bool list = false;
+    bool network = false;
     bool options = false;
     bool newSession = false;
     std::string session;
@@ -82,6 +83,8 @@ ScanArgs parse(const std::vector<std::string>& args) {
             a.json = true;
         else if (arg == "--list")
             a.list = true;
+        else if (arg == "--network")
+            a.network = true;
         else if (arg == "--options")
             a.options = true;
         else if (arg == "--new-session")
@@ -124,12 +127,15 @@ ScanArgs parse(const std::vector<std::string>& args) {
         throw UsageError(tr("--session and --new-session cannot be combined"));
     if (a.list && a.options)
         throw UsageError(tr("--list and --options cannot be combined"));
+    if (a.network && !a.list)
+        throw UsageError(tr("--network goes with --list (a scanner named with --device is reached however it "
+                            "is connected)"));
     return a;
 }
 
 void printHelp() {
     std::cout << tr(
-        "Usage: docdesk-cli scan --list [--json]\n"
+        "Usage: docdesk-cli scan --list [--network] [--json]\n"
         "       docdesk-cli scan --options [--device NAME] [--json]\n"
         "       docdesk-cli scan [--device NAME] [--source flatbed|adf|duplex] [--resolution DPI]\n"
         "                        [--mode color|gray|lineart] [--page-size a4|a5|letter|legal|WxHmm]\n"
@@ -141,7 +147,9 @@ void printHelp() {
         "is stored as soon as it is complete; from the feeder (adf, duplex) scanning goes on until\n"
         "the feeder is empty, from the glass (flatbed) it takes one page.\n"
         "\n"
-        "  --list              show the scanners docdesk can see\n"
+        "  --list              show the scanners connected to this computer (USB)\n"
+        "  --network           with --list: search the local network for scanners too (the\n"
+        "                      drivers send discovery broadcasts; never done without it)\n"
         "  --options           show what a scanner offers (sources, modes, resolutions, area)\n"
         "  --device NAME       the scanner (as --list shows it); default: the first one found\n"
         "  --resolution DPI    dots per inch (default 300; the nearest the scanner offers)\n"
@@ -329,6 +337,7 @@ int runScan(const std::vector<std::string>& args) {
     }
     capture::ScanWorkerOptions options;
     options.pageTimeout = std::chrono::seconds(a.timeoutSeconds);
+    options.network = a.network;
     const auto source = capture::makeScannerSource(options);
     try {
         if (a.list)

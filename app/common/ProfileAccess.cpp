@@ -2,6 +2,8 @@
 // unlocked through the OS keyring or the master passphrase.
 #include "app/common/ProfileAccess.h"
 
+#include "app/common/ManagedPolicy.h"
+
 #include "core/common/Translate.h"
 #include "platform/AppDirs.h"
 #include "platform/DurableFiles.h"
@@ -67,6 +69,7 @@ std::unique_ptr<vault::ProfileStore> openProfileStoreForCli() {
     unlock.keyring = &platform::osKeyring();
     unlock.askPassphrase = askPassphrase;
     unlock.files = &platform::durableFiles();
+    unlock.policy = managedPolicy().bundles;
     return std::make_unique<vault::ProfileStore>(platform::appDirs().config, std::move(unlock));
 }
 

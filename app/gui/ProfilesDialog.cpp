@@ -3,6 +3,7 @@
 #include "app/gui/ProfilesDialog.h"
 
 #include "app/common/GatewayUpload.h"
+#include "app/common/ManagedPolicy.h"
 #include "core/common/Translate.h"
 
 #include "core/common/Error.h"
@@ -22,8 +23,15 @@
 #include <wx/stattext.h>
 #include <wx/textctrl.h>
 #include <wx/textdlg.h>
+#include <wx/app.h>
+#include <wx/thread.h>
 #include <wx/utils.h>
 #include <thread>
+#include <atomic>
+#include <chrono>
+#include <exception>
+#include <functional>
+#include <future>
 
 #include <map>
 #include <sodium.h>
@@ -72,6 +80,22 @@ vault::Secret askPassphraseInDialog(wxWindow* parent, bool newVault) {
             throw vault::VaultError(_("The two passphrases differ. Nothing was saved.").utf8_string());
     }
     return passphrase;
+}
+
+// Calls `ask` on the window's thread and waits for its answer (`ask` may show a dialog).
+vault::Secret askOnWindowThread(const std::function<vault::Secret()>& ask) {
+    if (wxThread::IsMain())
+        return ask();
+    std::promise<vault::Secret> answer;
+    auto future = answer.get_future();
+    wxTheApp->CallAfter([&] {
+        try {
+            answer.set_value(ask());
+        } catch (...) {
+            answer.set_exception(std::current_exception());
+        }
+    });
+    return future.get();
 }
 
 // Browse folders on the gateway, to pick the profile's default target folder. Each listing is
@@ -191,7 +215,8 @@ public:
         : wxDialog(parent, wxID_ANY, _("Gateway profiles"), wxDefaultPosition, wxDefaultSize,
                    wxDEFAULT_DIALOG_STYLE | wxRESIZE_BORDER),
           store_(std::move(store)) {
-        list_ = new wxListBox(this, wxID_ANY, wxDefaultPosition, wxSize(180, 300));
+        list_ = new wxListBox(this, wxID_ANY, wxDefaultPosition, wxSize(180, 300), 0, nullptr, 0, wxDefaultValidator,
+                              "profiles");
         auto* grid = new wxFlexGridSizer(3, 6, 8);
         grid->AddGrowableCol(1);
         name_ = addText(grid, "name", _("Name:"));
@@ -219,17 +244,17 @@ public:
         fields_["proxy"] = addText(grid, "proxy", _("Proxy:"));
         fields_["defaultFolder"] = addText(grid, "defaultFolder", _("Default target folder:"));
         fields_["rules"] = addText(grid, "rules", _("Rules file:"));
-        operator_ = new wxStaticText(this, wxID_ANY, wxString());
-        status_ = new wxStaticText(this, wxID_ANY, wxString());
+        operator_ = new wxStaticText(this, wxID_ANY, wxString(), wxDefaultPosition, wxDefaultSize, 0, "operator");
+        status_ = new wxStaticText(this, wxID_ANY, wxString(), wxDefaultPosition, wxDefaultSize, 0, "status");
 
         auto* add = new wxButton(this, wxID_ANY, _("&New"));
-        save_ = new wxButton(this, wxID_SAVE, _("&Save"));
-        save_->SetName("save");
-        delete_ = new wxButton(this, wxID_ANY, _("&Delete"));
+        save_ = new wxButton(this, wxID_SAVE, _("&Save"), wxDefaultPosition, wxDefaultSize, 0, {}, "save");
+        delete_ = new wxButton(this, wxID_ANY, _("&Delete"), wxDefaultPosition, wxDefaultSize, 0, wxDefaultValidator,
+                               "delete");
         default_ = new wxButton(this, wxID_ANY, _("Set as &default"));
         test_ = new wxButton(this, wxID_ANY, _("&Test connection"));
-        browse_ = new wxButton(this, wxID_ANY, _("&Browse folders..."));
-        browse_->SetName("browse");
+        browse_ = new wxButton(this, wxID_ANY, _("&Browse folders..."), wxDefaultPosition, wxDefaultSize, 0,
+                               wxDefaultValidator, "browse");
         browse_->SetToolTip(_("Choose the default target folder from the folders on the gateway (connects "
                               "only when pressed)"));
         auto* close = new wxButton(this, wxID_CLOSE, _("&Close"));
@@ -418,12 +443,19 @@ private:
         }
         connector_->Enable(!p.isLocked("connector"));
         remember_->Enable(!p.isLocked("rememberPassword"));
-        operator_->SetLabel(p.lockedSettings.empty()
-                                ? wxString()
-                                : wxString::Format(_("Managed by the operator (key %s): settings with a lock cannot "
-                                                     "be changed here."),
-                                                   wxString::FromUTF8(p.signedBy)));
-        delete_->Enable(!p.name.empty());
+        const bool managed = !p.name.empty() && store_->isManaged(p.name);
+        if (managed)
+            operator_->SetLabel(wxString::Format(_("Set up by the administrator of this computer (operator key %s): "
+                                                   "it cannot be deleted, and settings with a lock cannot be "
+                                                   "changed here."),
+                                                 wxString::FromUTF8(p.signedBy)));
+        else
+            operator_->SetLabel(p.lockedSettings.empty()
+                                    ? wxString()
+                                    : wxString::Format(_("Managed by the operator (key %s): settings with a lock "
+                                                         "cannot be changed here."),
+                                                       wxString::FromUTF8(p.signedBy)));
+        delete_->Enable(!p.name.empty() && !managed);
         default_->Enable(!p.name.empty());
         test_->Enable(!p.name.empty());
         browse_->Enable(!p.name.empty() && p.connector != vault::Connector::HttpForm);
@@ -446,9 +478,14 @@ private:
             password = takeSecret(password_);
         if (shown_.name.empty() && store_->find(p.name))
             throw Error(_("A profile with this name exists already.").utf8_string());
-        store_->put(p, password);
+        bool forgotten = false;
+        runOffWindowThread([&] { forgotten = store_->put(p, password); });
         reload(p.name);
-        status_->SetLabel(_("Saved."));
+        status_->SetLabel(forgotten ? wxString::Format(_("Saved. The saved password was forgotten: the profile now "
+                                                         "points to another server (%s) or trusts another "
+                                                         "certificate. It will be asked for at the next upload."),
+                                                       wxString::FromUTF8(vault::originOf(p.url)))
+                                    : _("Saved."));
     }
 
     void removeSelected() {
@@ -515,16 +552,54 @@ std::optional<vault::Secret> askGatewayPassword(wxWindow* parent, const vault::P
 }
 
 
+void runOffWindowThread(const std::function<void()>& work) {
+    wxBusyCursor busy;
+    wxWindowDisabler disabler; // no second action while this one runs
+    std::exception_ptr error;
+    std::atomic<bool> done{false};
+    std::thread worker([&] {
+        try {
+            work();
+        } catch (...) {
+            error = std::current_exception();
+        }
+        done = true;
+        wxWakeUpIdle();
+    });
+    do {
+        wxTheApp->Yield(true); // redraws, and the passphrase dialog `work` may ask for
+        if (!done)
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    } while (!done);
+    worker.join();
+    if (error)
+        std::rethrow_exception(error);
+}
+
 std::unique_ptr<vault::ProfileStore> openProfileStoreInDialog(wxWindow* parent) {
     vault::VaultUnlock unlock;
     unlock.keyring = &platform::osKeyring();
-    unlock.askPassphrase = [parent](bool newVault) { return askPassphraseInDialog(parent, newVault); };
+    unlock.askPassphrase = [parent](bool newVault) {
+        return askOnWindowThread([&] { return askPassphraseInDialog(parent, newVault); });
+    };
     unlock.files = &platform::durableFiles();
-    return std::make_unique<vault::ProfileStore>(platform::appDirs().config, std::move(unlock));
+    unlock.policy = app::managedPolicy().bundles;
+    auto store = std::make_unique<vault::ProfileStore>(platform::appDirs().config, std::move(unlock));
+    // Unlocking (the keyring's answer, or Argon2id on the passphrase: a good part of a second)
+    // happens here, off the window's thread; what follows uses the key in memory.
+    runOffWindowThread([&] { (void)store->list(); });
+    return store;
 }
 
 void showProfilesDialog(wxWindow* parent) {
-    std::unique_ptr<wxDialog> dialog(createProfilesDialog(parent, openProfileStoreInDialog(parent)));
+    std::unique_ptr<vault::ProfileStore> store;
+    try {
+        store = openProfileStoreInDialog(parent);
+    } catch (const Error& e) {
+        wxMessageBox(wxString::FromUTF8(e.what()), _("The profiles cannot be opened"), wxOK | wxICON_ERROR, parent);
+        return;
+    }
+    std::unique_ptr<wxDialog> dialog(createProfilesDialog(parent, std::move(store)));
     dialog->ShowModal();
 }
 

@@ -3,6 +3,8 @@
 #include "capture/PageSource.h"
 #include "capture/scanner/ScannerSources.h"
 
+#include <algorithm>
+
 #include <wx/button.h>
 #include <wx/choice.h>
 #include <wx/config.h>
@@ -58,12 +60,17 @@ ScanDialog::ScanDialog(wxWindow* parent, journal::Session& session, std::functio
     status_ = new wxStaticText(this, wxID_ANY, _("Looking for scanners..."));
     scan_ = new wxButton(this, wxID_ANY, _("&Scan"));
     cancel_ = new wxButton(this, wxID_ANY, _("&Cancel Scan"));
+    searchNetwork_ = new wxButton(this, wxID_ANY, _("Search the &network"));
+    searchNetwork_->SetName("searchNetwork");
+    searchNetwork_->SetToolTip(_("Look for scanners on the local network too (sends discovery messages to the "
+                                 "network; never done without this button)"));
     auto* close = new wxButton(this, wxID_CLOSE, _("&Done"));
     scan_->Disable();
     cancel_->Disable();
     auto* buttons = new wxBoxSizer(wxHORIZONTAL);
     buttons->Add(scan_, 0, wxRIGHT, 6);
     buttons->Add(cancel_, 0, wxRIGHT, 6);
+    buttons->Add(searchNetwork_, 0, wxRIGHT, 6);
     buttons->AddStretchSpacer();
     buttons->Add(close);
 
@@ -83,6 +90,12 @@ ScanDialog::ScanDialog(wxWindow* parent, journal::Session& session, std::functio
     });
     scan_->Bind(wxEVT_BUTTON, &ScanDialog::onScan, this);
     cancel_->Bind(wxEVT_BUTTON, &ScanDialog::onCancel, this);
+    searchNetwork_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
+        if (work_.joinable() && cancel_->IsEnabled())
+            return; // scanning
+        join();
+        listDevices(true);
+    });
     close->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
         join(); // a running scan is cancelled; its pages so far stay in the session
         EndModal(wxID_OK);
@@ -91,7 +104,7 @@ ScanDialog::ScanDialog(wxWindow* parent, journal::Session& session, std::functio
         join(); // a running scan is cancelled; its pages so far stay in the session
         e.Skip();
     });
-    listDevices();
+    listDevices(false);
 }
 
 ScanDialog::~ScanDialog() { join(); }
@@ -103,36 +116,58 @@ void ScanDialog::join() {
     }
 }
 
-void ScanDialog::listDevices() {
-    auto source = source_;
-    work_ = std::jthread([this, source](std::stop_token stop) {
+void ScanDialog::listDevices(bool network) {
+    std::shared_ptr<capture::PageSource> source = source_;
+    if (network) {
+        capture::ScanWorkerOptions options;
+        options.network = true;
+        source = capture::makeScannerSource(options);
+        searchNetwork_->Disable();
+        status_->SetLabel(_("Searching the network for scanners..."));
+    }
+    work_ = std::jthread([this, source, network](std::stop_token stop) {
         try {
             auto devices = source->devices(stop);
-            CallAfter([this, devices] {
-                const wxString last = wxConfigBase::Get()->Read("scan/device", "");
-                for (const auto& d : devices) {
-                    deviceNames_.push_back(d.name);
-                    const std::string label = d.vendor.empty() ? d.name : d.vendor + " " + d.model + " (" + d.name + ")";
-                    devices_->Append(wxString::FromUTF8(label));
-                    if (wxString::FromUTF8(d.name) == last)
-                        devices_->SetSelection(devices_->GetCount() - 1);
-                }
-                if (devices.empty()) {
-                    status_->SetLabel(_("No scanner found. Is it connected and switched on?"));
-                    return;
-                }
-                if (devices_->GetSelection() == wxNOT_FOUND)
-                    devices_->SetSelection(0);
-                status_->SetLabel(_("Ready."));
-                scan_->Enable();
-                scan_->SetDefault(); // Enter scans
-                scan_->SetFocus();
-            });
+            CallAfter([this, devices, network] { showDevices(devices, network); });
         } catch (const std::exception& e) {
             const std::string message = e.what();
-            CallAfter([this, message] { status_->SetLabel(wxString::FromUTF8(message)); });
+            CallAfter([this, message] {
+                status_->SetLabel(wxString::FromUTF8(message));
+                searchNetwork_->Enable();
+            });
         }
     });
+}
+
+void ScanDialog::showDevices(const std::vector<capture::DeviceInfo>& devices, bool network) {
+    const wxString last = wxConfigBase::Get()->Read("scan/device", "");
+    int added = 0;
+    for (const auto& d : devices) {
+        if (std::find(deviceNames_.begin(), deviceNames_.end(), d.name) != deviceNames_.end())
+            continue;
+        ++added;
+        deviceNames_.push_back(d.name);
+        const std::string label = d.vendor.empty() ? d.name : d.vendor + " " + d.model + " (" + d.name + ")";
+        devices_->Append(wxString::FromUTF8(label));
+        if (wxString::FromUTF8(d.name) == last)
+            devices_->SetSelection(devices_->GetCount() - 1);
+    }
+    searchNetwork_->Enable();
+    if (deviceNames_.empty()) {
+        status_->SetLabel(network ? _("No scanner found, neither on this computer nor on the network.")
+                                  : _("No scanner found. Is it connected and switched on? A network scanner is "
+                                      "listed after \"Search the network\"."));
+        return;
+    }
+    if (devices_->GetSelection() == wxNOT_FOUND)
+        devices_->SetSelection(0);
+    status_->SetLabel(network ? wxString::Format(wxPLURAL("Found %d more scanner on the network.",
+                                                          "Found %d more scanners on the network.", added),
+                                                 added)
+                              : _("Ready."));
+    scan_->Enable();
+    scan_->SetDefault(); // Enter scans
+    scan_->SetFocus();
 }
 
 void ScanDialog::onScan(wxCommandEvent&) {

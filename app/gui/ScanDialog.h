@@ -20,6 +20,7 @@ class wxStaticText;
 
 namespace docdesk::capture {
 class PageSource;
+struct DeviceInfo;
 }
 
 namespace docdesk::gui {
@@ -30,7 +31,10 @@ public:
     ~ScanDialog() override;
 
 private:
-    void listDevices();
+    // The scanners on this computer; with `network` (only on "Search the network") also those
+    // the drivers find on the LAN, added to the list.
+    void listDevices(bool network);
+    void showDevices(const std::vector<capture::DeviceInfo>& devices, bool network);
     void onScan(wxCommandEvent&);
     void onCancel(wxCommandEvent&);
     void finished(const wxString& message);
@@ -46,6 +50,7 @@ private:
     wxChoice* resolution_ = nullptr;
     wxSpinCtrl* pageLimit_ = nullptr; // 0 = until the feeder is empty
     wxButton* scan_ = nullptr;
+    wxButton* searchNetwork_ = nullptr;
     wxButton* cancel_ = nullptr;
     wxGauge* gauge_ = nullptr;
     wxStaticText* status_ = nullptr;

@@ -459,7 +459,7 @@ void writeFile(const fs::path& file, const std::vector<std::byte>& bytes) {
 
 } // namespace
 
-SaneDriver::SaneDriver() {
+SaneDriver::SaneDriver(bool network) : network_(network) {
     SANE_Int version = 0;
     sane_init(&version, nullptr);
 }
@@ -473,7 +473,7 @@ void SaneDriver::cancelFromSignal() noexcept {
 
 std::vector<capture::DeviceInfo> SaneDriver::devices() {
     const SANE_Device** list = nullptr;
-    const SANE_Status status = sane_get_devices(&list, SANE_FALSE);
+    const SANE_Status status = sane_get_devices(&list, network_ ? SANE_FALSE : SANE_TRUE);
     if (status != SANE_STATUS_GOOD)
         throw statusError(status, 0, false, "");
     std::vector<capture::DeviceInfo> out;

@@ -9,7 +9,8 @@ namespace docdesk::scanworker {
 
 class SaneDriver final : public ScanDriver {
 public:
-    SaneDriver();  // sane_init
+    // `network`: list network scanners too (SANE's local_only off); without it only local ones.
+    explicit SaneDriver(bool network = false);  // sane_init
     ~SaneDriver() override; // sane_exit
     SaneDriver(const SaneDriver&) = delete;
     SaneDriver& operator=(const SaneDriver&) = delete;
@@ -22,6 +23,7 @@ public:
 
 private:
     std::string resolveDevice(const std::string& device);
+    bool network_ = false;
     std::atomic<void*> scanning_{nullptr}; // the SANE handle being read, for cancelFromSignal
     static_assert(std::atomic<void*>::is_always_lock_free);
 };

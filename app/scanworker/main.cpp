@@ -37,6 +37,7 @@ void onTerminate() noexcept {
 // Drivers by the name requests give; created on first use (sane_init may take a moment).
 class Drivers {
 public:
+    explicit Drivers(bool network) : network_(network) {}
     scanworker::ScanDriver& get(const std::string& name) {
         const std::string key = name.empty() ? "sane" : name;
         auto& slot = drivers_[key];
@@ -44,12 +45,13 @@ public:
             if (key != "sane")
                 throw capture::DeviceError(capture::DeviceFault::Unsupported,
                                            trf("The scanner driver '{}' is not available on this system.", key));
-            slot = std::make_unique<scanworker::SaneDriver>();
+            slot = std::make_unique<scanworker::SaneDriver>(network_);
         }
         return *slot;
     }
 
 private:
+    bool network_;
     std::map<std::string, std::unique_ptr<scanworker::ScanDriver>> drivers_;
 };
 
@@ -156,12 +158,22 @@ void serve(scanworker::ProtocolChannel& io, Drivers& drivers) {
     }
 }
 
+// Unless the user asked to search the network (--network), the drivers' discovery (BJNP, SNMP,
+// WS-Discovery broadcasts; mDNS through avahi-daemon on the system bus) must not reach the LAN:
+// no IPv4/IPv6 sockets, and no system bus to ask avahi on.
+void stayOffTheNetwork() {
+    ::setenv("DBUS_SYSTEM_BUS_ADDRESS", "unix:path=/nonexistent/docdesk-scan-worker-stays-local", 1);
+    if (!platform::denyNetworkSockets())
+        std::cerr << "docdesk-scan-worker: could not block network sockets here; listing local scanners only\n";
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
     app::initialise();
     std::uint64_t memoryMb = 0;
     bool serveRequests = false;
+    bool network = false;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         if (a == "--version") {
@@ -170,6 +182,8 @@ int main(int argc, char** argv) {
         }
         if (a == "--serve")
             serveRequests = true;
+        else if (a == "--network")
+            network = true;
         else if (a == "--memory-limit-mb" && i + 1 < argc)
             memoryMb = std::strtoull(argv[++i], nullptr, 10);
     }
@@ -184,9 +198,11 @@ int main(int argc, char** argv) {
 #else
     platform::limitAddressSpace(memoryMb << 20);
 #endif
+    if (!network)
+        stayOffTheNetwork();
     scanworker::installSignalHandlers(onTerminate);
     scanworker::ProtocolChannel io;
-    Drivers drivers;
+    Drivers drivers(network);
     serve(io, drivers);
     return 0;
 }

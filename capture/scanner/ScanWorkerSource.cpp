@@ -61,14 +61,17 @@ ScanWorkerSource::~ScanWorkerSource() {
     }
 }
 
-void ScanWorkerSource::start() {
+void ScanWorkerSource::start(bool network) {
     platform::ChildOptions opts;
     opts.pipeStdin = true;
     opts.pipeStdout = true;
+    std::vector<std::string> argv{options_.executable.string(), "--serve", "--memory-limit-mb",
+                                  std::to_string(options_.memoryMegabytes)};
+    if (network)
+        argv.push_back("--network");
     try {
-        child_.emplace(std::vector<std::string>{options_.executable.string(), "--serve", "--memory-limit-mb",
-                                                std::to_string(options_.memoryMegabytes)},
-                       opts);
+        child_.emplace(argv, opts);
+        childNetwork_ = network;
     } catch (const std::system_error& e) {
         throw DeviceError(DeviceFault::DriverMissing,
                           trf("The scanner worker {} could not be started ({}). Reinstall docdesk.",
@@ -76,13 +79,27 @@ void ScanWorkerSource::start() {
     }
 }
 
-void ScanWorkerSource::send(const json& request) {
+void ScanWorkerSource::startFor(bool network) {
     if (child_ && !child_->running()) { // died while idle
         child_.reset();
         ++restarts_;
     }
+    if (child_ && childNetwork_ != network) { // the other kind: let it close its devices and end
+        child_->closeStdin();
+        try {
+            child_->waitFor(std::chrono::seconds(2));
+        } catch (const std::system_error&) {
+        }
+        child_.reset();
+    }
     if (!child_)
-        start();
+        start(network);
+}
+
+void ScanWorkerSource::send(const json& request) {
+    // Listing reaches the network only when asked; a device named explicitly is the user's choice.
+    const bool named = request.value("op", "") != "list" && !request.value("device", "").empty();
+    startFor(options_.network || named);
     try {
         child_->writeStdin(request.dump() + "\n");
     } catch (const std::system_error&) {

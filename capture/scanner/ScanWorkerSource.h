@@ -29,6 +29,10 @@ struct ScanWorkerOptions {
     std::chrono::milliseconds cancelGrace{10'000}; // after asking to cancel, before stopping the worker
     std::uint64_t memoryMegabytes = 4096;      // address-space cap of the worker
     std::filesystem::path scratchDirectory;    // where page files pass through; default: the temp folder
+    // Listing searches the network too (the user asked: "Search the network", scan --list
+    // --network). Without it the worker cannot open network sockets and lists local scanners
+    // only; a device the user names explicitly is reached however it is connected.
+    bool network = false;
 };
 
 class ScanWorkerSource final : public PageSource {
@@ -50,7 +54,9 @@ public:
     int workerPid() const { return child_ ? child_->pid() : 0; }
 
 private:
-    void start();
+    void start(bool network);
+    // Makes sure a worker with (or without) network access runs, replacing one of the other kind.
+    void startFor(bool network);
     void send(const nlohmann::json& request);
     // The final answer ("ok") to a list/options request; nullopt when stopped.
     std::optional<nlohmann::json> simpleRequest(const nlohmann::json& request, std::stop_token stop);
@@ -60,6 +66,7 @@ private:
     std::string driver_;
     ScanWorkerOptions options_;
     std::optional<platform::ChildProcess> child_;
+    bool childNetwork_ = false;
     int restarts_ = 0;
 };
 

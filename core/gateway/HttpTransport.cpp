@@ -3,6 +3,7 @@
 #include "core/common/Translate.h"
 
 #include <curl/curl.h>
+#include <sodium.h>
 
 #include <algorithm>
 #include <cctype>
@@ -323,8 +324,20 @@ HttpResponse HttpTransport::perform(const HttpRequest& request, std::stop_token 
         headers = curl_slist_append(headers, h.c_str());
     struct ListFree {
         curl_slist*& l;
-        ~ListFree() { curl_slist_free_all(l); }
+        ~ListFree() {
+            for (curl_slist* item = l; item != nullptr; item = item->next)
+                sodium_memzero(item->data, std::strlen(item->data)); // curl's copy of a token line
+            curl_slist_free_all(l);
+        }
     } freeHeaders{headers};
+    if (request.tokenAuthorization && connection_.password) {
+        constexpr std::string_view prefix = "Authorization: Token ";
+        const auto token = connection_.password->view();
+        vault::Secret line = vault::Secret::ofSize(prefix.size() + token.size() + 1);
+        std::memcpy(line.data(), prefix.data(), prefix.size());
+        std::memcpy(line.data() + prefix.size(), token.data(), token.size());
+        headers = curl_slist_append(headers, reinterpret_cast<const char*>(line.data()));
+    }
 
     // The multipart body: file parts are read by curl in pieces while sending (curl_mime_filedata),
     // so a 1 GB document never sits in memory.

@@ -32,7 +32,10 @@ struct FormPart {
 struct HttpRequest {
     std::string method = "GET";
     std::string url;
-    std::vector<std::string> headers; // "Name: value"
+    std::vector<std::string> headers; // "Name: value" (never a credential: see tokenAuthorization)
+    // Sends "Authorization: Token <the connection's password>" (paperless-ngx API tokens); the
+    // header line is built in guarded memory and wiped after the transfer.
+    bool tokenAuthorization = false;
     std::string body;                 // a small body (XML, JSON), or
     std::filesystem::path bodyFile;   // a file streamed as the body (takes precedence), or
     std::vector<FormPart> form;       // a multipart/form-data body (takes precedence over both)

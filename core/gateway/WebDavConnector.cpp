@@ -12,15 +12,39 @@
 namespace docdesk::gateway {
 namespace {
 
+// XML 1.0 cannot carry control characters other than tab and line breaks, not even as
+// character references; they become their visible "control pictures" (U+2400 + code: the
+// GS1 group separator 0x1D becomes U+241D), which fieldValue() turns back.
 std::string xmlEscape(std::string_view s) {
     std::string out;
     for (const char c : s) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+            out += "\xE2\x90";
+            out += static_cast<char>(0x80 + u);
+            continue;
+        }
         switch (c) {
         case '&': out += "&amp;"; break;
         case '<': out += "&lt;"; break;
         case '>': out += "&gt;"; break;
         case '"': out += "&quot;"; break;
         default: out += c;
+        }
+    }
+    return out;
+}
+
+// A property's text as the field value it was stored from (see xmlEscape).
+std::string fieldValue(std::string text) {
+    std::string out;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const auto b = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+        if (i + 2 < text.size() && b(i) == 0xE2 && b(i + 1) == 0x90 && b(i + 2) >= 0x80 && b(i + 2) < 0xA0) {
+            out += static_cast<char>(b(i + 2) - 0x80);
+            i += 2;
+        } else {
+            out += text[i];
         }
     }
     return out;
@@ -359,7 +383,7 @@ std::map<std::string, std::string> WebDavConnector::fieldsOf(const std::string& 
             const auto close = r.body.find("</" + prefix + ":" + name + ">", gt);
             if (close == std::string::npos)
                 continue;
-            out[name] = xmlUnescape(std::string_view(r.body).substr(gt + 1, close - gt - 1));
+            out[name] = fieldValue(xmlUnescape(std::string_view(r.body).substr(gt + 1, close - gt - 1)));
         }
     }
     return out;

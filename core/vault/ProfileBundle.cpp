@@ -6,7 +6,9 @@
 #include <nlohmann/json.hpp>
 #include <sodium.h>
 
+#include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <new>
 
 namespace docdesk::vault {
@@ -46,7 +48,25 @@ std::string_view trimmed(std::string_view s) {
     return s;
 }
 
-std::vector<Profile> parsePayload(const std::string& payload) {
+struct Payload {
+    std::vector<Profile> profiles;
+    BundleDates dates;
+};
+
+BundleDates parseDates(const nlohmann::json& json) {
+    BundleDates dates;
+    try {
+        if (json.contains("issued"))
+            dates.issued = parseUtc(json["issued"].get<std::string>());
+        if (json.contains("expires"))
+            dates.expires = parseUtc(json["expires"].get<std::string>());
+    } catch (const nlohmann::json::exception&) {
+        throw BundleError(tr("The bundle's \"issued\" and \"expires\" must be texts like 2026-12-05T04:30:00Z."));
+    }
+    return dates;
+}
+
+Payload parsePayload(const std::string& payload) {
     nlohmann::json json;
     try {
         json = nlohmann::json::parse(payload);
@@ -56,21 +76,24 @@ std::vector<Profile> parsePayload(const std::string& payload) {
     if (!json.is_object() || !json.contains("profiles") || !json["profiles"].is_array() ||
         json["profiles"].empty())
         throw BundleError(tr("The profiles file must be a JSON object with a non-empty \"profiles\" list."));
-    if (json.size() != 1)
-        throw BundleError(tr("The profiles file may hold only the \"profiles\" list."));
-    std::vector<Profile> profiles;
+    for (const auto& [key, value] : json.items())
+        if (key != "profiles" && key != "issued" && key != "expires")
+            throw BundleError(tr("The profiles file may hold only the \"profiles\" list (and the dates "
+                                 "\"issued\" and \"expires\")."));
+    Payload parsed;
+    parsed.dates = parseDates(json);
     for (const auto& entry : json["profiles"]) {
         try {
             Profile p = profileFromJson(entry);
             validateProfile(p);
-            profiles.push_back(std::move(p));
+            parsed.profiles.push_back(std::move(p));
         } catch (const BundleError&) {
             throw;
         } catch (const Error& e) {
             throw BundleError(trf("A profile in the bundle is not valid: {}", e.what()));
         }
     }
-    return profiles;
+    return parsed;
 }
 
 } // namespace
@@ -119,9 +142,52 @@ std::string keyFingerprint(const std::string& publicKeyText) {
     return out;
 }
 
-std::string signBundle(const std::string& payload, const Secret& secretKeyText) {
+std::string formatUtc(std::int64_t seconds) {
+    const std::time_t t = static_cast<std::time_t>(seconds);
+    std::tm tm{};
+    if (gmtime_r(&t, &tm) == nullptr)
+        return std::to_string(seconds);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return text;
+}
+
+std::int64_t parseUtc(const std::string& text) {
+    std::tm tm{};
+    int consumed = 0;
+    const bool full = std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2dZ%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+                                  &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &consumed) == 6 &&
+                      static_cast<std::size_t>(consumed) == text.size();
+    if (!full) {
+        tm = std::tm{};
+        consumed = 0;
+        if (std::sscanf(text.c_str(), "%4d-%2d-%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &consumed) != 3 ||
+            static_cast<std::size_t>(consumed) != text.size())
+            throw BundleError(trf("'{}' is not a UTC time like 2026-12-05T04:30:00Z or a date like 2027-06-30.",
+                                  text));
+    }
+    if (tm.tm_year < 1970 || tm.tm_year > 9999 || tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 ||
+        tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60)
+        throw BundleError(trf("'{}' is not a valid UTC time.", text));
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    return static_cast<std::int64_t>(timegm(&tm));
+}
+
+std::int64_t nowUtc() { return static_cast<std::int64_t>(std::time(nullptr)); }
+
+std::string signBundle(const std::string& profilesText, const Secret& secretKeyText,
+                       std::optional<BundleDates> dates) {
     ensureSodium();
-    parsePayload(payload); // refuses passwords and invalid profiles before anything is signed
+    parsePayload(profilesText); // refuses passwords and invalid profiles before anything is signed
+    const BundleDates when = dates.value_or(BundleDates{nowUtc(), std::nullopt});
+    nlohmann::ordered_json doc = nlohmann::ordered_json::parse(profilesText);
+    doc["issued"] = formatUtc(when.issued);
+    if (when.expires)
+        doc["expires"] = formatUtc(*when.expires);
+    else
+        doc.erase("expires");
+    const std::string payload = doc.dump(2);
     const std::string_view text = trimmed(secretKeyText.view());
     Secret sk = Secret::ofSize(crypto_sign_SECRETKEYBYTES);
     if (!text.starts_with(kSecretPrefix) ||
@@ -142,7 +208,8 @@ std::string signBundle(const std::string& payload, const Secret& secretKeyText) 
     return bundle.dump(2) + "\n";
 }
 
-VerifiedBundle verifyBundle(const std::string& bundleText, const std::string& trustedPublicKeyText) {
+VerifiedBundle verifyBundle(const std::string& bundleText, const std::string& trustedPublicKeyText,
+                            std::int64_t now) {
     ensureSodium();
     const std::string trusted = parsePublicKey(trustedPublicKeyText);
     nlohmann::json bundle;
@@ -175,7 +242,13 @@ VerifiedBundle verifyBundle(const std::string& bundleText, const std::string& tr
                               keyFingerprint(trustedPublicKeyText)));
     VerifiedBundle verified;
     verified.signer_ = keyFingerprint(trustedPublicKeyText);
-    verified.profiles_ = parsePayload(payload);
+    Payload parsed = parsePayload(payload);
+    if (parsed.dates.expires && *parsed.dates.expires < now)
+        throw BundleError(trf("The bundle expired on {} (it was issued {}). Nothing was imported; ask the operator "
+                              "for a current bundle.",
+                              formatUtc(*parsed.dates.expires), formatUtc(parsed.dates.issued)));
+    verified.profiles_ = std::move(parsed.profiles);
+    verified.dates_ = parsed.dates;
     for (auto& p : verified.profiles_)
         p.signedBy = verified.signer_;
     return verified;

@@ -4,6 +4,7 @@
 #include "core/common/Translate.h"
 
 #include <algorithm>
+#include <cctype>
 
 namespace docdesk::vault {
 
@@ -128,6 +129,15 @@ void validateProfile(const Profile& p) {
         throw Error(tr("A profile needs a name of 1 to 100 characters."));
     if (std::any_of(p.name.begin(), p.name.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; }))
         throw Error(tr("A profile name cannot contain control characters."));
+    // These go into request lines, headers or curl options, where CR/LF would start a new one.
+    for (const char* setting : {"url", "proxy", "user", "role", "pinnedPublicKey", "defaultFolder"}) {
+        const std::string value = settingValue(p, setting);
+        if (std::any_of(value.begin(), value.end(),
+                        [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }))
+            throw Error(trf("The setting '{}' contains a line break or another control character; enter it on "
+                            "one line without them.",
+                            setting));
+    }
     if (!p.url.starts_with("https://") && !isLoopbackUrl(p.url))
         throw Error(trf("The gateway URL '{}' must start with https:// (http:// only for this machine: "
                         "127.0.0.1, localhost or [::1]).",
@@ -138,6 +148,34 @@ void validateProfile(const Profile& p) {
     if (p.url.substr(authorityStart, authorityEnd - authorityStart).find('@') != std::string::npos)
         throw Error(tr("The gateway URL must not contain a user name or password; put the user name in "
                        "the user field (the password is asked for, or remembered encrypted)."));
+}
+
+std::string originOf(const std::string& url) {
+    const auto schemeEnd = url.find("://");
+    if (schemeEnd == std::string::npos)
+        return url;
+    std::string scheme = url.substr(0, schemeEnd);
+    const auto authorityStart = schemeEnd + 3;
+    const auto authorityEnd = url.find_first_of("/?#", authorityStart);
+    std::string authority = url.substr(authorityStart, authorityEnd == std::string::npos
+                                                           ? std::string::npos
+                                                           : authorityEnd - authorityStart);
+    if (const auto at = authority.rfind('@'); at != std::string::npos)
+        authority.erase(0, at + 1);
+    const auto lower = [](std::string& text) {
+        std::transform(text.begin(), text.end(), text.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    };
+    lower(scheme);
+    lower(authority);
+    const auto bracket = authority.rfind(']');
+    const auto colon = authority.rfind(':');
+    const bool hasPort = colon != std::string::npos && (bracket == std::string::npos || colon > bracket);
+    std::string host = hasPort ? authority.substr(0, colon) : authority;
+    std::string port = hasPort ? authority.substr(colon + 1) : std::string();
+    if (port.empty())
+        port = scheme == "https" ? "443" : scheme == "http" ? "80" : "";
+    return scheme + "://" + host + ":" + port;
 }
 
 } // namespace docdesk::vault

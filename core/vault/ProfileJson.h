@@ -27,4 +27,8 @@ void setSetting(Profile& profile, const std::string& setting, const std::string&
 // https:// URL (http:// only to this machine). Throws docdesk::Error saying what is wrong.
 void validateProfile(const Profile& profile);
 
+// The origin a URL points to: "scheme://host:port", scheme and host in lower case, the port
+// spelled out (443 for https, 80 for http). A saved password belongs to one origin.
+std::string originOf(const std::string& url);
+
 } // namespace docdesk::vault

@@ -14,6 +14,7 @@
 #include <cstring>
 #include <fstream>
 #include <map>
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -66,7 +67,30 @@ struct Contents {
     std::vector<Profile> profiles;
     std::string defaultName;
     std::map<std::string, Secret> passwords;
+    std::map<std::string, std::string> secretOrigins;   // profile name -> secretBinding() at saving
+    std::map<std::string, std::int64_t> bundleIssued;   // operator fingerprint -> newest "issued"
 };
+
+// What a saved password is bound to: the server's origin, and for operator profiles the
+// operator's key and the trusted CA and pin. A password saved for one binding is never sent
+// under another.
+std::string secretBinding(const Profile& p) {
+    const std::string trust = p.caBundle + "\n" + p.pinnedPublicKey;
+    unsigned char hash[16];
+    crypto_generichash(hash, sizeof hash, reinterpret_cast<const unsigned char*>(trust.data()), trust.size(),
+                       nullptr, 0);
+    char hex[sizeof hash * 2 + 1];
+    sodium_bin2hex(hex, sizeof hex, hash, sizeof hash);
+    return originOf(p.url) + " key=" + p.signedBy + " trust=" + hex;
+}
+
+// The parts of the vault's JSON besides profiles, read leniently (older vaults lack them).
+void parseBindings(const nlohmann::json& json, Contents& c) {
+    if (json.contains("secretOrigins"))
+        c.secretOrigins = json["secretOrigins"].get<std::map<std::string, std::string>>();
+    if (json.contains("bundleIssued"))
+        c.bundleIssued = json["bundleIssued"].get<std::map<std::string, std::int64_t>>();
+}
 
 class PlainReader {
 public:
@@ -105,6 +129,7 @@ Contents parseContents(const Secret& plain) {
         for (const auto& p : json.at("profiles"))
             c.profiles.push_back(profileFromJson(p));
         c.defaultName = json.at("default").get<std::string>();
+        parseBindings(json, c);
     } catch (const nlohmann::json::exception&) {
         throw VaultError(tr("The profile vault's contents are damaged. It was left as it is."));
     } catch (const VaultError&) {
@@ -119,19 +144,38 @@ Contents parseContents(const Secret& plain) {
     }
     if (!r.atEnd())
         throw VaultError(tr("The profile vault's contents are damaged. It was left as it is."));
+    // A vault from before bindings were kept: its passwords belong to the servers they name now.
+    for (const auto& p : c.profiles)
+        if (c.passwords.contains(p.name) && !c.secretOrigins.contains(p.name))
+            c.secretOrigins[p.name] = secretBinding(p);
     return c;
 }
 
+// A change being made: the whole new contents, passwords as views (the store's own or new ones).
+struct Draft {
+    std::vector<Profile> profiles;
+    std::string defaultName;
+    std::map<std::string, const Secret*> passwords;
+    std::map<std::string, std::string> secretOrigins;
+    std::map<std::string, std::int64_t> bundleIssued;
+};
+
 // Builds the plaintext straight into guarded memory.
-Secret serialise(const std::vector<Profile>& profiles, const std::string& defaultName,
-                 const std::map<std::string, const Secret*>& passwords) {
+Secret serialise(const Draft& draft) {
     nlohmann::ordered_json json;
     json["format"] = 1;
-    json["default"] = defaultName;
+    json["default"] = draft.defaultName;
     json["profiles"] = nlohmann::ordered_json::array();
-    for (const auto& p : profiles)
+    for (const auto& p : draft.profiles)
         json["profiles"].push_back(profileToJson(p));
+    std::map<std::string, std::string> origins;
+    for (const auto& [name, binding] : draft.secretOrigins)
+        if (draft.passwords.contains(name))
+            origins.emplace(name, binding);
+    json["secretOrigins"] = origins;
+    json["bundleIssued"] = draft.bundleIssued;
     const std::string text = json.dump();
+    const auto& passwords = draft.passwords;
     std::size_t size = 4 + text.size() + 4;
     for (const auto& [name, pw] : passwords)
         size += 8 + name.size() + pw->size();
@@ -185,6 +229,9 @@ struct ProfileStore::State {
     std::vector<Profile> profiles;
     std::string defaultName;
     std::map<std::string, Secret> passwords;
+    std::map<std::string, std::string> secretOrigins;
+    std::map<std::string, std::int64_t> bundleIssued;
+    std::set<std::string> managed; // profiles from the system policy folder (applyPolicy)
 
     fs::path file() const { return dir / kVaultName; }
     ports::DurableFiles& files() { return unlock.files ? *unlock.files : portableFiles; }
@@ -196,11 +243,16 @@ struct ProfileStore::State {
     void ensureLoaded() {
         if (loaded)
             return;
+        load();
+        loaded = true;
+        if (unlock.policy)
+            applyPolicy(*unlock.policy);
+    }
+
+    void load() {
         auto bytes = readVaultBytes(file());
-        if (!bytes) {
-            loaded = true;
+        if (!bytes)
             return;
-        }
         const VaultHeader h = decodeHeader(*bytes);
         header = h;
         Secret k = unlockKey();
@@ -209,8 +261,9 @@ struct ProfileStore::State {
         profiles = std::move(c.profiles);
         defaultName = std::move(c.defaultName);
         passwords = std::move(c.passwords);
+        secretOrigins = std::move(c.secretOrigins);
+        bundleIssued = std::move(c.bundleIssued);
         onDisk = std::move(bytes);
-        loaded = true;
     }
 
     Secret unlockKey() {
@@ -282,8 +335,7 @@ struct ProfileStore::State {
 
     // Writes the given contents; the in-memory state is updated by the caller only after this
     // returned, so a failed write leaves memory and disk as they were.
-    void persist(const std::vector<Profile>& newProfiles, const std::string& newDefault,
-                 const std::map<std::string, const Secret*>& newPasswords) {
+    void persist(const Draft& draft) {
         fs::create_directories(dir);
         std::string holder;
         std::unique_ptr<ports::ExclusiveLock> lock;
@@ -303,7 +355,7 @@ struct ProfileStore::State {
         const bool created = !onDisk.has_value();
         if (created)
             createKey();
-        const Secret plain = serialise(newProfiles, newDefault, newPasswords);
+        const Secret plain = serialise(draft);
         std::vector<unsigned char> sealed = sealVault(header, key, plain);
         try {
             if (onDisk)
@@ -326,18 +378,82 @@ struct ProfileStore::State {
         onDisk = std::move(sealed);
     }
 
-    std::map<std::string, const Secret*> passwordViews() const {
-        std::map<std::string, const Secret*> out;
+    // The current contents, to be changed and then persisted and committed.
+    Draft draft() const {
+        Draft d{profiles, defaultName, {}, secretOrigins, bundleIssued};
         for (const auto& [name, pw] : passwords)
-            out.emplace(name, &pw);
-        return out;
+            d.passwords.emplace(name, &pw);
+        return d;
+    }
+
+    // Makes a persisted draft the in-memory state (new passwords are copied in).
+    void commit(Draft&& d) {
+        std::map<std::string, Secret> kept;
+        for (const auto& [name, pw] : d.passwords)
+            kept.emplace(name, Secret(pw->view()));
+        passwords = std::move(kept);
+        profiles = std::move(d.profiles);
+        defaultName = std::move(d.defaultName);
+        secretOrigins = std::move(d.secretOrigins);
+        std::erase_if(secretOrigins, [&](const auto& entry) { return !passwords.contains(entry.first); });
+        bundleIssued = std::move(d.bundleIssued);
     }
 
     const Profile* findProfile(const std::string& name) const {
         const auto it = std::find_if(profiles.begin(), profiles.end(), [&](const Profile& p) { return p.name == name; });
         return it == profiles.end() ? nullptr : &*it;
     }
+
+    bool mergeBundle(Draft& d, const VerifiedBundle& bundle, std::vector<std::string>& forgotten) const;
+    std::vector<std::string> applyPolicy(const std::vector<VerifiedBundle>& bundles);
 };
+
+namespace {
+
+Profile* findIn(std::vector<Profile>& profiles, const std::string& name) {
+    const auto it = std::find_if(profiles.begin(), profiles.end(), [&](const Profile& p) { return p.name == name; });
+    return it == profiles.end() ? nullptr : &*it;
+}
+
+// Drops the saved password of `p` from the draft when it was saved for another binding.
+bool forgetIfRebound(Draft& d, const Profile& p) {
+    if (!d.passwords.contains(p.name))
+        return false;
+    const auto it = d.secretOrigins.find(p.name);
+    if (it != d.secretOrigins.end() && it->second == secretBinding(p))
+        return false;
+    d.passwords.erase(p.name);
+    d.secretOrigins.erase(p.name);
+    return true;
+}
+
+} // namespace
+
+// Adds or replaces the bundle's profiles in the draft; true when anything changed.
+bool ProfileStore::State::mergeBundle(Draft& d, const VerifiedBundle& bundle, std::vector<std::string>& forgotten) const {
+    bool changed = false;
+    for (const Profile& incoming : bundle.profiles()) {
+        Profile merged = incoming;
+        if (Profile* existing = findIn(d.profiles, incoming.name)) {
+            // Settings the operator did not lock stay as the user set them.
+            for (const auto& setting : profileSettingNames())
+                if (!incoming.isLocked(setting))
+                    setSetting(merged, setting, settingValue(*existing, setting));
+            changed = changed || profileToJson(*existing) != profileToJson(merged);
+            *existing = merged;
+        } else {
+            d.profiles.push_back(merged);
+            changed = true;
+        }
+        if (!merged.rememberPassword) {
+            d.passwords.erase(merged.name);
+        } else if (forgetIfRebound(d, merged)) {
+            forgotten.push_back(merged.name);
+            changed = true;
+        }
+    }
+    return changed;
+}
 
 ProfileStore::ProfileStore(fs::path configDir, VaultUnlock unlock) : state_(std::make_unique<State>()) {
     state_->dir = std::move(configDir);
@@ -370,11 +486,13 @@ void ProfileStore::setDefault(const std::string& name) {
     state_->ensureLoaded();
     if (!state_->findProfile(name))
         throw Error(trf("There is no profile named '{}'.", name));
-    state_->persist(state_->profiles, name, state_->passwordViews());
-    state_->defaultName = name;
+    Draft d = state_->draft();
+    d.defaultName = name;
+    state_->persist(d);
+    state_->commit(std::move(d));
 }
 
-void ProfileStore::put(const Profile& profile, const std::optional<Secret>& password) {
+bool ProfileStore::put(const Profile& profile, const std::optional<Secret>& password) {
     validateProfile(profile);
     state_->ensureLoaded();
     const Profile* existing = state_->findProfile(profile.name);
@@ -389,71 +507,102 @@ void ProfileStore::put(const Profile& profile, const std::optional<Secret>& pass
                                  "cannot be changed on this station.",
                                  setting, profile.name, existing->signedBy));
 
-    std::vector<Profile> profiles = state_->profiles;
-    if (existing)
-        *std::find_if(profiles.begin(), profiles.end(), [&](const Profile& p) { return p.name == profile.name; }) =
-            profile;
+    Draft d = state_->draft();
+    if (Profile* slot = findIn(d.profiles, profile.name))
+        *slot = profile;
     else
-        profiles.push_back(profile);
-    auto views = state_->passwordViews();
-    if (!profile.rememberPassword)
-        views.erase(profile.name);
-    else if (password)
-        views[profile.name] = &*password;
-    state_->persist(profiles, state_->defaultName, views);
-
-    state_->profiles = std::move(profiles);
-    if (!profile.rememberPassword)
-        state_->passwords.erase(profile.name);
-    else if (password)
-        state_->passwords.insert_or_assign(profile.name, Secret(password->view()));
+        d.profiles.push_back(profile);
+    bool forgotten = false;
+    if (!profile.rememberPassword) {
+        d.passwords.erase(profile.name);
+    } else if (password) {
+        d.passwords[profile.name] = &*password;
+        d.secretOrigins[profile.name] = secretBinding(profile);
+    } else {
+        forgotten = forgetIfRebound(d, profile);
+    }
+    state_->persist(d);
+    state_->commit(std::move(d));
+    return forgotten;
 }
 
 void ProfileStore::remove(const std::string& name) {
     state_->ensureLoaded();
     if (!state_->findProfile(name))
         throw Error(trf("There is no profile named '{}'.", name));
-    std::vector<Profile> profiles = state_->profiles;
-    std::erase_if(profiles, [&](const Profile& p) { return p.name == name; });
-    auto views = state_->passwordViews();
-    views.erase(name);
-    const std::string newDefault = state_->defaultName == name ? std::string() : state_->defaultName;
-    state_->persist(profiles, newDefault, views);
-    state_->profiles = std::move(profiles);
-    state_->passwords.erase(name);
-    state_->defaultName = newDefault;
+    if (state_->managed.contains(name))
+        throw VaultError(trf("The profile '{}' is set up by the administrator of this computer (system policy) "
+                             "and cannot be removed here.",
+                             name));
+    Draft d = state_->draft();
+    std::erase_if(d.profiles, [&](const Profile& p) { return p.name == name; });
+    d.passwords.erase(name);
+    if (d.defaultName == name)
+        d.defaultName.clear();
+    state_->persist(d);
+    state_->commit(std::move(d));
 }
 
 std::optional<Secret> ProfileStore::password(const std::string& name) const {
     state_->ensureLoaded();
     const auto it = state_->passwords.find(name);
-    if (it == state_->passwords.end())
+    const Profile* p = state_->findProfile(name);
+    if (it == state_->passwords.end() || p == nullptr)
+        return std::nullopt;
+    // Never hand out a password for a server it was not saved for.
+    const auto bound = state_->secretOrigins.find(name);
+    if (bound == state_->secretOrigins.end() || bound->second != secretBinding(*p))
         return std::nullopt;
     return Secret(it->second.view());
 }
 
-void ProfileStore::importBundle(const VerifiedBundle& bundle) {
+bool ProfileStore::isManaged(const std::string& name) const { return state_->managed.contains(name); }
+
+std::vector<std::string> ProfileStore::importBundle(const VerifiedBundle& bundle) {
     state_->ensureLoaded();
-    std::vector<Profile> profiles = state_->profiles;
-    auto views = state_->passwordViews();
-    for (const Profile& incoming : bundle.profiles()) {
-        Profile merged = incoming;
-        const auto it = std::find_if(profiles.begin(), profiles.end(), [&](const Profile& p) { return p.name == incoming.name; });
-        if (it != profiles.end()) {
-            // Settings the operator did not lock stay as the user set them.
-            for (const auto& setting : profileSettingNames())
-                if (!incoming.isLocked(setting))
-                    setSetting(merged, setting, settingValue(*it, setting));
-            *it = merged;
-        } else {
-            profiles.push_back(merged);
-        }
-        if (!merged.rememberPassword)
-            views.erase(merged.name);
+    for (const Profile& incoming : bundle.profiles())
+        if (state_->managed.contains(incoming.name))
+            throw VaultError(trf("The profile '{}' is set up by the administrator of this computer (system "
+                                 "policy); a bundle cannot replace it. Nothing was imported.",
+                                 incoming.name));
+    const auto held = state_->bundleIssued.find(bundle.signer());
+    if (held != state_->bundleIssued.end() && bundle.issued() < held->second)
+        throw VaultError(trf("This bundle was issued {}, before the bundle of the same operator (key {}) this "
+                             "station already holds (issued {}). An older bundle could bring back an old server "
+                             "or certificate, so nothing was imported; ask the operator for the current one.",
+                             formatUtc(bundle.issued()), bundle.signer(), formatUtc(held->second)));
+    Draft d = state_->draft();
+    std::vector<std::string> forgotten;
+    state_->mergeBundle(d, bundle, forgotten);
+    d.bundleIssued[bundle.signer()] = std::max(bundle.issued(), held == state_->bundleIssued.end() ? 0 : held->second);
+    state_->persist(d);
+    state_->commit(std::move(d));
+    return forgotten;
+}
+
+std::vector<std::string> ProfileStore::applyPolicy(const std::vector<VerifiedBundle>& bundles) {
+    state_->ensureLoaded();
+    return state_->applyPolicy(bundles);
+}
+
+// The policy's profiles go into the vault when it exists; without a vault file yet they are
+// kept in memory (and written with the first change), so looking needs no new passphrase.
+std::vector<std::string> ProfileStore::State::applyPolicy(const std::vector<VerifiedBundle>& bundles) {
+    Draft d = draft();
+    std::vector<std::string> forgotten;
+    bool changed = false;
+    std::set<std::string> names;
+    for (const auto& bundle : bundles) {
+        changed = mergeBundle(d, bundle, forgotten) || changed;
+        for (const auto& p : bundle.profiles())
+            names.insert(p.name);
     }
-    state_->persist(profiles, state_->defaultName, views);
-    state_->profiles = std::move(profiles);
-    std::erase_if(state_->passwords, [&](const auto& entry) { return !views.contains(entry.first); });
+    managed = std::move(names);
+    if (changed && onDisk)
+        persist(d);
+    if (changed)
+        commit(std::move(d));
+    return forgotten;
 }
 
 fs::path ProfileStore::vaultFile() const { return state_->file(); }

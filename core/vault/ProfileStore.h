@@ -41,6 +41,8 @@ struct KdfLimits {
     std::uint64_t memLimit = 0; // bytes
 };
 
+class VerifiedBundle; // ProfileBundle.h: an operator bundle whose signature was checked
+
 struct VaultUnlock {
     ports::Keyring* keyring = nullptr;
     std::function<Secret(bool newVault)> askPassphrase;
@@ -50,9 +52,10 @@ struct VaultUnlock {
     // Where the files go: the platform's durable writes and locks. Without it a portable
     // fallback writes temp-then-rename without flushing to disk (fine for tests and tools).
     ports::DurableFiles* files = nullptr;
+    // The system policy of a managed station, applied when the vault is first read (see
+    // ProfileStore::applyPolicy); null on an unmanaged station.
+    std::shared_ptr<const std::vector<VerifiedBundle>> policy;
 };
-
-class VerifiedBundle; // ProfileBundle.h: an operator bundle whose signature was checked
 
 class ProfileStore {
 public:
@@ -70,16 +73,33 @@ public:
 
     // Adds or replaces the profile `profile.name`. With a password and rememberPassword set,
     // the password is stored too; rememberPassword false removes any stored password.
+    // A saved password is bound to the server it was saved for (scheme, host and port of the
+    // URL, and the operator key, CA bundle and pin): when the profile now points elsewhere and
+    // no new password comes with it, the saved one is forgotten and put() returns true, so the
+    // caller can say so (the next upload asks again).
     // Throws VaultError when a locked setting would change (see Profile::lockedSettings).
-    void put(const Profile& profile, const std::optional<Secret>& password = std::nullopt);
+    bool put(const Profile& profile, const std::optional<Secret>& password = std::nullopt);
+    // Throws VaultError for a profile of the system policy (see applyPolicy).
     void remove(const std::string& name);
 
-    // The stored password, or nullopt when none is remembered.
+    // The stored password, or nullopt when none is remembered for the server the profile
+    // points to now.
     [[nodiscard]] std::optional<Secret> password(const std::string& name) const;
 
     // Adds or replaces the bundle's profiles with their locked settings (the only way to set
-    // or change lockedSettings/signedBy). A stored password of a replaced profile is kept.
-    void importBundle(const VerifiedBundle& bundle);
+    // or change lockedSettings/signedBy). A stored password of a replaced profile is kept
+    // unless the bundle moves it to another server, CA or operator key; the names of the
+    // profiles whose password was forgotten so are returned. Refuses (VaultError) a bundle
+    // issued before the newest one imported from the same operator, and profiles of the
+    // system policy.
+    std::vector<std::string> importBundle(const VerifiedBundle& bundle);
+
+    // The system policy of a managed station (bundles verified with the system's operator key):
+    // their profiles are added back when missing, their locked settings restored, and they
+    // cannot be removed or replaced by a user's bundle while this store is open. Returns the
+    // names whose saved password was forgotten (the policy moved them to another server).
+    std::vector<std::string> applyPolicy(const std::vector<VerifiedBundle>& bundles);
+    [[nodiscard]] bool isManaged(const std::string& name) const;
 
     // Where the vault lives, and how it is (or will be) unlocked: "keyring", "passphrase", or
     // "none" while there is no vault file yet.

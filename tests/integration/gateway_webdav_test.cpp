@@ -189,3 +189,22 @@ BOOST_AUTO_TEST_CASE(redaction_retry_after_and_backoff) {
     BOOST_TEST(backoffDelay(p, 1, std::chrono::seconds(9), rng).count() == 9000);
     BOOST_TEST(backoffDelay(p, 1, std::chrono::seconds(9999), rng).count() == 300'000); // capped
 }
+
+// trust (issue 18): a GS1 barcode's group separator (0x1D) and other control characters in a
+// field do not make the PROPPATCH body invalid XML after the PUT succeeded; they are stored
+// as their control pictures and read back as they were.
+BOOST_AUTO_TEST_CASE(control_characters_in_fields_keep_the_proppatch_valid) {
+    test::ApacheServer server;
+    test::TempDir tmp;
+    writeRandomFile(tmp / "gs1.pdf", 20'000, 7);
+    WebDavConnector dav(connectionTo(server, false));
+    auto doc = documentFrom(tmp / "gs1.pdf", "Plain", "gs1.pdf");
+    const std::string gs1 = std::string("0104012345678901") + '\x1d' + "10ABC123" + '\x1d' + "17270630";
+    doc.fields = {{"gs1", gs1}, {"odd", std::string("a\x01b\x1f\tc")}};
+    const auto d = dav.deliver(doc, {}, {});
+    const auto fields = dav.fieldsOf(d.location, {});
+    BOOST_TEST(fields.at("field.gs1") == gs1);
+    BOOST_TEST(fields.at("field.odd") == std::string("a\x01b\x1f\tc"));
+    BOOST_TEST(server.accessLog().find("PROPPATCH /dav/Plain/gs1.pdf HTTP/1.1\" 207") != std::string::npos,
+               server.accessLog());
+}

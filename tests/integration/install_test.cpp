@@ -141,6 +141,8 @@ BOOST_AUTO_TEST_CASE(the_package_declares_its_runtime_dependencies) {
         BOOST_TEST(depends.find(lib) != std::string::npos, "Depends lacks " << lib << ": " << depends);
     // Development packages are never runtime dependencies.
     BOOST_TEST(depends.find("-dev") == std::string::npos, depends);
+    // Driverless network scanners for "Search the network" (issue 18).
+    BOOST_TEST(controlField(info.out, "Recommends") == "sane-airscan", info.out);
 }
 
 BOOST_AUTO_TEST_CASE(the_package_holds_the_programs_and_desktop_files_in_fhs_places) {

@@ -47,7 +47,8 @@ std::string readText(const fs::path& file) {
 } // namespace
 
 ProfileCliRun runProfileCli(const fs::path& home, const std::vector<std::string>& args,
-                            const ProfileCliSecrets& secrets, const std::map<std::string, std::string>& environment) {
+                            const ProfileCliSecrets& secrets, const std::map<std::string, std::string>& environment,
+                            const ProfileCliLaunch& launch) {
     static std::atomic<int> counter{0};
     platform::ChildOptions options;
     options.environment = {{"XDG_CONFIG_HOME", (home / "config").string()},
@@ -72,7 +73,9 @@ ProfileCliRun runProfileCli(const fs::path& home, const std::vector<std::string>
     options.pipeStdout = true;
     const fs::path errFile = home / ("cli-stderr-" + std::to_string(++counter) + ".txt");
     options.stderrFile = errFile;
-    std::vector<std::string> argv{cliPath().string()};
+    options.workingDirectory = launch.workingDirectory;
+    std::vector<std::string> argv = launch.prefix;
+    argv.push_back(cliPath().string());
     argv.insert(argv.end(), args.begin(), args.end());
     platform::ChildProcess cli(argv, options);
     ProfileCliRun run;

@@ -22,10 +22,18 @@ struct ProfileCliSecrets {
     std::vector<std::string> password;   // lines for DOCDESK_PASSWORD_FD (none: not set)
 };
 
+// Where and how the CLI is started: its working folder (empty: the test's), and a command put
+// before it (e.g. a script that enters a mount namespace and then runs "$@").
+struct ProfileCliLaunch {
+    std::filesystem::path workingDirectory;
+    std::vector<std::string> prefix;
+};
+
 // Waits at most 60 s (then kills the CLI and reports it as failed).
 ProfileCliRun runProfileCli(const std::filesystem::path& home, const std::vector<std::string>& args,
                             const ProfileCliSecrets& secrets = {},
-                            const std::map<std::string, std::string>& environment = {});
+                            const std::map<std::string, std::string>& environment = {},
+                            const ProfileCliLaunch& launch = {});
 
 // docdesk-cli with its own data and config folders, no reachable keyring, and `input` on stdin
 // (the passphrase and password lines, read through DOCDESK_PASSPHRASE_FD / _PASSWORD_FD = 0);

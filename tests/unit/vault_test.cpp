@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <functional>
 
 using namespace docdesk;
 using namespace docdesk::vault;
@@ -259,12 +260,18 @@ BOOST_AUTO_TEST_CASE(good_bundle_imports_and_its_locked_settings_cannot_change) 
     Profile mine = sampleProfile();
     mine.url = "https://old.example.org/";
     store->put(mine, Secret(kPassword));
-    store->importBundle(verified);
+    // The bundle moves the profile to another server: the password saved for the old one goes.
+    const auto forgotten = store->importBundle(verified);
+    BOOST_TEST(forgotten == std::vector<std::string>{"archive"});
 
     Profile p = *store->find("archive");
     BOOST_TEST(p.url == "https://dms.example.org/dav/");
     BOOST_TEST(p.user == "mailroom"); // not locked: the user's value stays
     BOOST_TEST(p.isLocked("url"));
+    BOOST_TEST(!store->password("archive"));
+    // Saved again (after a login): kept through a re-import of the same bundle.
+    store->put(p, Secret(kPassword));
+    BOOST_TEST(store->importBundle(verified).empty());
     BOOST_TEST(store->password("archive")->view() == kPassword);
 
     const auto before = v.bytes();
@@ -321,4 +328,180 @@ BOOST_AUTO_TEST_CASE(bundles_never_carry_passwords) {
     BOOST_CHECK_THROW(signBundle(withPassword, key.secretKeyText), BundleError);
     BOOST_CHECK_THROW(signBundle(R"({"profiles": []})", key.secretKeyText), BundleError);
     BOOST_CHECK_THROW(signBundle(kPayload, Secret("docdesk-operator-secret-1 AAAA")), BundleError);
+}
+
+// --- issue 18: trust boundaries ---
+
+BOOST_AUTO_TEST_CASE(origin_of_a_url) {
+    BOOST_TEST(originOf("https://DMS.example.org/dav/") == "https://dms.example.org:443");
+    BOOST_TEST(originOf("https://dms.example.org:443") == "https://dms.example.org:443");
+    BOOST_TEST(originOf("https://dms.example.org:8443/x?y") == "https://dms.example.org:8443");
+    BOOST_TEST(originOf("http://127.0.0.1/") == "http://127.0.0.1:80");
+    BOOST_TEST(originOf("http://[::1]:8080/a") == "http://[::1]:8080");
+    BOOST_TEST(originOf("HTTP://[::1]/a") == "http://[::1]:80");
+}
+
+BOOST_AUTO_TEST_CASE(a_saved_password_stays_with_its_origin) {
+    PassphraseVault v;
+    auto store = v.open();
+    Profile p = sampleProfile();
+    BOOST_TEST(!store->put(p, Secret(kPassword)));
+    // Same origin (path, default port spelled out, other case, other role): kept.
+    for (const std::string url : {"https://dms.example.org/other/", "https://DMS.example.org:443/dav/"}) {
+        p.url = url;
+        BOOST_TEST(!store->put(p));
+        BOOST_REQUIRE(store->password("archive"));
+    }
+    p.role = "clerk";
+    BOOST_TEST(!store->put(p));
+    BOOST_TEST(store->password("archive")->view() == kPassword);
+    // Another host, port, scheme or CA: forgotten, also after reopening.
+    for (const auto& change : std::vector<std::function<void(Profile&)>>{
+             [](Profile& q) { q.url = "https://other.example.org/dav/"; },
+             [](Profile& q) { q.url = "https://dms.example.org:8443/dav/"; },
+             [](Profile& q) { q.url = "http://127.0.0.1/dav/"; },
+             [](Profile& q) { q.caBundle = "/tmp/another-ca.pem"; },
+             [](Profile& q) { q.pinnedPublicKey = "sha256//BBBB"; }}) {
+        Profile saved = sampleProfile();
+        store->put(saved, Secret(kPassword));
+        BOOST_REQUIRE(store->password("archive"));
+        Profile moved = saved;
+        change(moved);
+        BOOST_TEST(store->put(moved));
+        BOOST_TEST(!store->password("archive"));
+        BOOST_TEST(!v.open()->password("archive"));
+        BOOST_TEST(store->find("archive")->rememberPassword); // asked again, then remembered again
+        // Moving back does not bring it back either: it is gone.
+        BOOST_TEST(!store->put(saved));
+        BOOST_TEST(!store->password("archive"));
+    }
+    // A new password given with the move is bound to the new server.
+    p.url = "https://new.example.org/";
+    BOOST_TEST(!store->put(p, Secret("new one")));
+    BOOST_TEST(v.open()->password("archive")->view() == "new one");
+}
+
+BOOST_AUTO_TEST_CASE(a_bundle_changing_only_the_ca_forgets_the_password) {
+    const auto key = generateOperatorKey();
+    PassphraseVault v;
+    auto store = v.open();
+    const auto bundle = [&](const std::string& ca) {
+        return verifyBundle(signBundle(R"({"profiles": [{"name": "archive", "url": "https://dms.example.org/dav/",
+            "user": "mailroom", "rememberPassword": true, "caBundle": ")" + ca + R"(",
+            "lockedSettings": ["url", "caBundle"]}]})", key.secretKeyText), key.publicKeyText);
+    };
+    store->importBundle(bundle("/etc/ssl/company-ca.pem"));
+    store->put(*store->find("archive"), Secret(kPassword));
+    BOOST_TEST(store->importBundle(bundle("/etc/ssl/company-ca.pem")).empty());
+    BOOST_TEST(store->password("archive").has_value());
+    BOOST_TEST(store->importBundle(bundle("/etc/ssl/attacker-ca.pem")) == std::vector<std::string>{"archive"});
+    BOOST_TEST(!store->password("archive"));
+}
+
+BOOST_AUTO_TEST_CASE(bundle_dates_refuse_replays_and_expired_bundles) {
+    const auto key = generateOperatorKey();
+    const std::string older = R"({"profiles": [{"name": "archive", "url": "https://old.example.org/",
+        "lockedSettings": ["url"]}]})";
+    const std::string newer = R"({"profiles": [{"name": "archive", "url": "https://new.example.org/",
+        "lockedSettings": ["url"]}]})";
+    const std::int64_t t0 = parseUtc("2026-12-01T08:00:00Z");
+    BOOST_TEST(formatUtc(t0) == "2026-12-01T08:00:00Z");
+    BOOST_TEST(parseUtc("2027-06-30") == parseUtc("2027-06-30T00:00:00Z"));
+    BOOST_CHECK_THROW(parseUtc("2027-13-01"), BundleError);
+    BOOST_CHECK_THROW(parseUtc("yesterday"), BundleError);
+    BOOST_CHECK_THROW(parseUtc("2027-01-01T00:00:00Zjunk"), BundleError);
+
+    const std::string oldBundle = signBundle(older, key.secretKeyText, BundleDates{t0, std::nullopt});
+    const std::string newBundle = signBundle(newer, key.secretKeyText, BundleDates{t0 + 3600, t0 + 86400});
+    BOOST_TEST(verifyBundle(newBundle, key.publicKeyText, t0).issued() == t0 + 3600);
+    BOOST_TEST(*verifyBundle(newBundle, key.publicKeyText, t0).expires() == t0 + 86400);
+    // Expired: refused, with the date in the message.
+    try {
+        (void)verifyBundle(newBundle, key.publicKeyText, t0 + 86401);
+        BOOST_FAIL("an expired bundle verified");
+    } catch (const BundleError& e) {
+        BOOST_TEST(std::string(e.what()).find("expired on 2026-12-02T08:00:00Z") != std::string::npos, e.what());
+    }
+    // The dates are signed: changing them breaks the signature.
+    auto json = nlohmann::json::parse(newBundle);
+    std::string payload = nlohmann::json::parse(signBundle(newer, key.secretKeyText,
+                                                           BundleDates{t0 + 3600, t0 + 99 * 86400}))["payload"];
+    json["payload"] = payload;
+    BOOST_CHECK_THROW(verifyBundle(json.dump(), key.publicKeyText, t0), BundleError);
+
+    PassphraseVault v;
+    auto store = v.open();
+    store->importBundle(verifyBundle(newBundle, key.publicKeyText, t0));
+    const auto before = v.bytes();
+    try {
+        store->importBundle(verifyBundle(oldBundle, key.publicKeyText, t0));
+        BOOST_FAIL("an older bundle replaced a newer one");
+    } catch (const VaultError& e) {
+        BOOST_TEST(std::string(e.what()).find("issued 2026-12-01T08:00:00Z") != std::string::npos, e.what());
+    }
+    BOOST_TEST(v.bytes() == before);
+    BOOST_TEST(v.open()->find("archive")->url == "https://new.example.org/");
+    // The same bundle again is fine; the newest issue time is remembered across reopening.
+    v.open()->importBundle(verifyBundle(newBundle, key.publicKeyText, t0));
+    BOOST_CHECK_THROW(v.open()->importBundle(verifyBundle(oldBundle, key.publicKeyText, t0)), VaultError);
+    // Another operator's bundles are counted separately.
+    const auto other = generateOperatorKey();
+    v.open()->importBundle(verifyBundle(signBundle(older, other.secretKeyText, BundleDates{t0, std::nullopt}),
+                                        other.publicKeyText, t0));
+}
+
+BOOST_AUTO_TEST_CASE(policy_profiles_cannot_be_removed_or_replaced_and_come_back) {
+    const auto admin = generateOperatorKey();
+    const auto self = generateOperatorKey();
+    const std::string payload = R"({"profiles": [{"name": "mailroom", "url": "https://dms.example.org/dav/",
+        "lockedSettings": ["url"]}]})";
+    auto policy = std::make_shared<std::vector<VerifiedBundle>>();
+    policy->push_back(verifyBundle(signBundle(payload, admin.secretKeyText), admin.publicKeyText));
+    PassphraseVault v;
+    const auto open = [&] {
+        VaultUnlock unlock;
+        unlock.askPassphrase = [&](bool) { return Secret(kPassphrase); };
+        unlock.kdfLimits = KdfLimits{1, 1u << 20};
+        unlock.policy = policy;
+        return std::make_unique<ProfileStore>(v.dir.path(), std::move(unlock));
+    };
+    auto store = open();
+    BOOST_REQUIRE(store->find("mailroom")); // there without a vault file
+    BOOST_TEST(store->isManaged("mailroom"));
+    BOOST_TEST(!fs::exists(v.file()));
+    store->put(sampleProfile("own"));
+    BOOST_CHECK_THROW(store->remove("mailroom"), VaultError);
+    // A self-signed bundle (the user trusted their own key) cannot replace it.
+    const std::string evil = R"({"profiles": [{"name": "mailroom", "url": "https://evil.example.org/"}]})";
+    BOOST_CHECK_THROW(store->importBundle(verifyBundle(signBundle(evil, self.secretKeyText), self.publicKeyText)),
+                      VaultError);
+    Profile p = *store->find("mailroom");
+    p.url = "https://evil.example.org/";
+    BOOST_CHECK_THROW(store->put(p), VaultError);
+    // A vault written without the policy (e.g. an older docdesk) gets it back at the next start.
+    auto unmanaged = v.open();
+    unmanaged->remove("mailroom");
+    BOOST_TEST(!v.open()->find("mailroom"));
+    auto again = open();
+    BOOST_REQUIRE(again->find("mailroom"));
+    BOOST_TEST(again->find("mailroom")->url == "https://dms.example.org/dav/");
+    BOOST_TEST(v.open()->find("mailroom").has_value()); // written back to the vault
+    BOOST_TEST(again->find("own").has_value());
+}
+
+BOOST_AUTO_TEST_CASE(settings_with_line_breaks_are_refused) {
+    for (const std::string setting : {"url", "proxy", "user", "role"}) {
+        Profile p = sampleProfile();
+        if (setting == "proxy")
+            p.proxy = "http://proxy.example.org:3128\r\nX-Injected: 1";
+        else
+            setSetting(p, setting, settingValue(p, setting) + "\r\nX-Injected: 1");
+        try {
+            validateProfile(p);
+            BOOST_FAIL("accepted a line break in " << setting);
+        } catch (const Error& e) {
+            BOOST_TEST(std::string(e.what()).find("'" + setting + "' contains a line break") != std::string::npos,
+                       e.what());
+        }
+    }
 }
