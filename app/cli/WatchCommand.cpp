@@ -88,7 +88,8 @@ int runWatch(const std::vector<std::string>& args) {
                         "(name.part, .tmp or a hidden name) and rename the file when done.\n"
                         "Stored files are moved to FOLDER/done/, files that could not be read to\n"
                         "FOLDER/failed/ with a NAME.error.txt beside them. Nothing is deleted. A file whose\n"
-                        "exact bytes the session already holds is not stored twice (also after a crash).\n"
+                        "exact bytes the session already holds is not stored twice (also after a crash);\n"
+                        "with --target its documents that are not filed yet are filed before it moves.\n"
                         "\n"
                         "  --once      take what is in the folder now, then exit\n"
                         "  --target DIR\n"
@@ -121,6 +122,11 @@ int runWatch(const std::vector<std::string>& args) {
             const auto collect = [&](const pipeline::FiledDocument& d) {
                 if (!d.ok())
                     problems += (problems.empty() ? "" : "; ") + d.error;
+                else if (d.alreadyFiled && a.json)
+                    std::cout << nlohmann::ordered_json{{"already_filed", d.path.string()}, {"from", o.file.string()}}.dump()
+                              << std::endl;
+                else if (d.alreadyFiled)
+                    std::cout << trf("  filed before: {}", d.path.string()) << std::endl;
                 else if (a.json)
                     std::cout << nlohmann::ordered_json{{"filed", d.path.string()}, {"from", o.file.string()},
                                                         {"sha256", d.sha256}}.dump()
