@@ -127,17 +127,6 @@ std::vector<PageRecord> importInputs(journal::Session& session, const FileArgs& 
     return pages;
 }
 
-// The session's records of documents moved into the outbox name their outbox item.
-void recordOutboxItems(journal::Session& session, const std::string& target, const std::vector<std::int64_t>& ids,
-                       const std::vector<pipeline::FiledDocument>& filed,
-                       const std::vector<pipeline::FiledDocument>& passThrough) {
-    for (size_t k = 0; k < ids.size(); ++k) {
-        const auto& d = k < filed.size() ? filed[k] : passThrough.at(k - filed.size());
-        if (ids[k] != 0 && d.ok() && !d.alreadyFiled)
-            session.moveFiling(ids[k], target, d.path.string());
-    }
-}
-
 void printUsage() {
     std::cout << tr("Usage: docdesk-cli file --target DIR [OPTIONS] [RULE OPTIONS] FILE...\n"
                     "       docdesk-cli file --target DIR --session ID [OPTIONS] [RULE OPTIONS]\n"
@@ -245,7 +234,7 @@ int runFile(const std::vector<std::string>& args) {
     std::vector<pipeline::FiledDocument> passThroughDocs = result.passThroughFiled;
     if (outbox) {
         app::moveIntoOutbox(*outbox, a.profile, staging, result.plan, filedDocs, passThroughDocs);
-        recordOutboxItems(*session, record.target, result.filingIds, filedDocs, passThroughDocs);
+        app::recordOutboxItems(*session, record.target, result.filingIds, filedDocs, passThroughDocs);
     }
     for (size_t k = 0; k < filedDocs.size(); ++k)
         report(filedDocs[k], result.plan.documents[k].pages.size(), result.plan.documents[k].fieldValues());

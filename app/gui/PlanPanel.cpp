@@ -519,6 +519,11 @@ void PlanPanel::fileDocuments() {
         return;
     }
     wxConfigBase::Get()->Write("plan/archive", folder);
+    app::FilingRecordOptions record;
+    if (!askFilingAgain(record.again))
+        return;
+    if (!profile.empty())
+        record.target = "outbox:" + profile;
     const std::filesystem::path root(folder.utf8_string());
     const std::string sessionId = session_->summary().id;
     journal::Session* session = session_;
@@ -528,7 +533,7 @@ void PlanPanel::fileDocuments() {
     if (onProgress)
         onProgress(0, total, _("Filing..."));
     runInBackground([this, session, batch = std::move(batch), plan = std::move(plan), root, total, profile,
-                     sessionId](std::stop_token stop) {
+                     sessionId, record](std::stop_token stop) {
         app::EditedPlanFiling result;
         std::string failure;
         try {
@@ -542,10 +547,11 @@ void PlanPanel::fileDocuments() {
                         onProgress(p.documentsDone, total,
                                    wxString::Format(_("Filing document %zu of %zu..."), p.documentsDone + 1, total));
                 });
-            });
+            }, record);
             if (!profile.empty()) {
                 auto outbox = app::openOutbox();
                 app::moveIntoOutbox(*outbox, profile, into, plan, result.filed, result.passThroughFiled);
+                app::recordOutboxItems(*session, record.target, result.filingIds, result.filed, result.passThroughFiled);
             }
         } catch (const std::exception& e) {
             failure = e.what();
@@ -555,7 +561,7 @@ void PlanPanel::fileDocuments() {
             size_t filed = 0;
             for (const auto* list : {&result.filed, &result.passThroughFiled})
                 for (const auto& d : *list) {
-                    if (d.ok())
+                    if (d.ok() && !d.alreadyFiled)
                         ++filed;
                     else if (d.status == pipeline::FilingStatus::Failed)
                         errors += wxString::FromUTF8(d.error) + "\n";
@@ -572,6 +578,29 @@ void PlanPanel::fileDocuments() {
                              _("Some documents were not filed"), wxOK | wxICON_WARNING, this);
         });
     });
+}
+
+// Asks whether documents of the plan that were filed before are filed once more; false when
+// the user cancels. `again` is set to the answer (no question when none was filed before).
+bool PlanPanel::askFilingAgain(bool& again) {
+    again = false;
+    size_t earlier = app::alreadyFiledDocuments(*session_, batch_, plan_).size();
+    for (const auto& entry : batch_.passThrough) {
+        const std::int64_t id = entry.id;
+        earlier += session_->filingOf(std::span(&id, 1)) ? 1 : 0;
+    }
+    if (earlier == 0)
+        return true;
+    wxMessageDialog ask(this,
+                        wxString::Format(wxPLURAL("%zu document of this plan was filed before. File it again?",
+                                                  "%zu documents of this plan were filed before. File them again?",
+                                                  earlier),
+                                         earlier),
+                        _("File Documents"), wxYES_NO | wxCANCEL | wxNO_DEFAULT | wxICON_QUESTION);
+    ask.SetYesNoCancelLabels(_("File Again"), _("Skip Those"), _("Cancel"));
+    const int answer = ask.ShowModal();
+    again = answer == wxID_YES;
+    return answer != wxID_CANCEL;
 }
 
 } // namespace docdesk::gui

@@ -64,6 +64,7 @@ private:
     void removeField();
     void setUserField(const std::string& name, const std::string& value);
     void runInBackground(std::function<void(std::stop_token)> work);
+    bool askFilingAgain(bool& again);
     void loadRulesProfiles();
     void setEditedRules(std::optional<rules::FilingRules> edited);
     void fillDestinations();
