@@ -401,7 +401,8 @@ std::vector<PageRecord> Session::addOriginal(const ports::DurableFiles::ByteSour
             SqliteDatabase::Statement del(*db_, "DELETE FROM originals WHERE id = ?");
             del.bind(1, originalId).run();
         }
-        throw JournalError(trf("Cannot store {} in the session: {}", source, e.code().message()));
+        throw JournalError(trf("Cannot store {} in the session folder {}: {}", source, directory_.string(),
+                               e.code().message()));
     }
     // 3. Commit point: the original and its pages become visible together.
     std::lock_guard g(mutex_);
