@@ -154,10 +154,14 @@ void printUsage() {
                     "  --dpi N               resolution for PDF originals (300)\n"
                     "  --json                one JSON line per document: {\"file\", \"pages\", \"bytes\",\n"
                     "                        \"sha256\", \"fields\"} or {\"error\"}\n"
-                    "  --again               file documents of the session that were filed before once more\n"
-                    "                        (without it they are skipped, and where they went is shown)\n"
+
                     "\n"
-                    "Exit status 0 when every document was filed, 1 otherwise; the session keeps all pages.\n");
+                    "Exit status 0 when every document was filed, 1 otherwise; the session keeps all pages.\n")
+              << tr("\n"
+                    "What was filed is recorded in the session: a run that was interrupted is simply run\n"
+                    "again (files the session holds already are not stored twice), and documents filed\n"
+                    "before are skipped, showing where they went.\n"
+                    "  --again               file documents that were filed before once more\n");
 }
 
 } // namespace

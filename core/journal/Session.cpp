@@ -56,6 +56,10 @@ CREATE TABLE IF NOT EXISTS document_pages(
   position INTEGER NOT NULL,
   PRIMARY KEY(document_id, page_id));
 CREATE INDEX IF NOT EXISTS document_pages_by_page ON document_pages(page_id);
+CREATE TABLE IF NOT EXISTS plan_edits(
+  id INTEGER PRIMARY KEY,
+  edit TEXT NOT NULL,
+  created_at TEXT NOT NULL);
 )sql";
 
 constexpr const char* kPageColumns =
@@ -714,6 +718,32 @@ std::vector<std::int64_t> Session::filedPageIds() const {
                                        "ON d.id = dp.document_id WHERE d.state = 'filed' ORDER BY dp.page_id");
     while (st.step())
         out.push_back(st.int64(0));
+    return out;
+}
+
+// --- plan edits ---
+
+std::int64_t Session::addPlanEdit(const std::string& editJson) {
+    requireWritable();
+    std::lock_guard g(mutex_);
+    SqliteDatabase::Statement st(*db_, "INSERT INTO plan_edits(edit, created_at) VALUES(?, ?)");
+    st.bind(1, editJson).bind(2, nowIso8601()).run();
+    return db_->lastInsertId();
+}
+
+void Session::removePlanEdit(std::int64_t editId) {
+    requireWritable();
+    std::lock_guard g(mutex_);
+    SqliteDatabase::Statement st(*db_, "DELETE FROM plan_edits WHERE id = ?");
+    st.bind(1, editId).run();
+}
+
+std::vector<std::pair<std::int64_t, std::string>> Session::planEdits() const {
+    std::lock_guard g(mutex_);
+    std::vector<std::pair<std::int64_t, std::string>> out;
+    SqliteDatabase::Statement st(*db_, "SELECT id, edit FROM plan_edits ORDER BY id");
+    while (st.step())
+        out.emplace_back(st.int64(0), st.text(1));
     return out;
 }
 

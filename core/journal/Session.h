@@ -17,6 +17,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <utility>
 #include <span>
 #include <string>
 #include <vector>
@@ -128,6 +129,12 @@ public:
     std::optional<FilingRecord> filingOf(std::span<const std::int64_t> pageIds) const;
     // The pages that belong to a filed document.
     std::vector<std::int64_t> filedPageIds() const;
+
+    // The user's corrections of the filing plan (split, merge, typed fields) as they are made,
+    // in order (JSON, see app/common/PlanEdits.h), so they outlive a new plan and a restart.
+    std::int64_t addPlanEdit(const std::string& editJson);
+    void removePlanEdit(std::int64_t editId); // undoes one
+    std::vector<std::pair<std::int64_t, std::string>> planEdits() const;
 
     // Verifies that each stored original is present and matches its hash; returns the
     // originals that do not (by file name).

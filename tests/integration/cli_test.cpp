@@ -283,3 +283,24 @@ BOOST_AUTO_TEST_CASE(watch_files_a_file_put_back_from_failed_once_the_target_wor
     BOOST_TEST(cli(home, rerun).status.code == 0);
     BOOST_TEST(std::distance(fs::directory_iterator(home / "archive"), fs::directory_iterator()) == 1);
 }
+
+BOOST_AUTO_TEST_CASE(watch_with_a_profile_files_into_its_outbox_and_sends_nothing) {
+    test::TempDir home;
+    const fs::path hot = home / "hot";
+    fs::create_directories(hot);
+    test::writeTestImage(hot / "a.png", 200, 260, 0, 0, 255);
+    test::writeTestImage(hot / "b.png", 200, 260, 0, 255, 0);
+    const auto run = cli(home, {"watch", "--once", "--settle", "0.2", "--new-session", "--profile", "gw", hot.string()});
+    BOOST_TEST(run.status.code == 0, run.out);
+    const auto list = cli(home, {"upload", "--list", "--profile", "gw"});
+    BOOST_TEST(list.status.success());
+    BOOST_TEST(std::count(list.out.begin(), list.out.end(), '\n') == 2, list.out);
+    BOOST_TEST(list.out.find("queued") != std::string::npos, list.out);
+    BOOST_TEST(fs::exists(hot / "done" / "a.png"));
+    // Put back: filed before, so no second outbox item.
+    fs::rename(hot / "done" / "a.png", hot / "a.png");
+    BOOST_TEST(cli(home, {"watch", "--once", "--settle", "0.2", "--profile", "gw", hot.string()}).status.code == 0);
+    const auto again = cli(home, {"upload", "--list", "--profile", "gw"});
+    BOOST_TEST(std::count(again.out.begin(), again.out.end(), '\n') == 2, again.out);
+    BOOST_TEST(cli(home, {"watch", "--upload", hot.string()}).status.code == 2);
+}
