@@ -124,6 +124,68 @@ private:
     vault::Profile profile_;
 };
 
+// Filing for `watch --target DIR` or `watch --profile NAME [--upload]`: each file's pages are
+// planned and filed (what was filed before is skipped), into the archive or the outbox.
+class WatchFiling {
+public:
+    WatchFiling(const WatchArgs& a, journal::Session& session)
+        : a_(a), session_(session), planner_(a.rules.rules(), RuleOptions::naming()) {
+        if (!a.profile.empty()) {
+            outbox_ = app::openOutbox();
+            record_.target = "outbox:" + a.profile;
+            if (a.upload)
+                upload_.emplace(a.profile);
+        }
+        archive_.emplace(outbox_ ? app::outboxStagingFolder(session.summary().id) : std::filesystem::path(a.target),
+                         app::durableFiles());
+    }
+
+    // Files the pages of `o`; returns what went wrong ("" when every document is filed).
+    std::string file(const capture::ImportOutcome& o) {
+        auto result = app::fileBatch(session_, o.pages, planner_, *archive_, {}, worker_, {}, {}, record_);
+        if (outbox_) {
+            std::filesystem::create_directories(archive_->root());
+            app::moveIntoOutbox(*outbox_, a_.profile, archive_->root(), result.plan, result.filed,
+                                result.passThroughFiled);
+            app::recordOutboxItems(session_, record_.target, result.filingIds, result.filed, result.passThroughFiled);
+        }
+        std::string problems;
+        for (const auto* list : {&result.filed, &result.passThroughFiled})
+            for (const auto& d : *list)
+                if (!d.ok())
+                    problems += (problems.empty() ? "" : "; ") + d.error;
+                else
+                    report(d, o.file);
+        if (upload_ && problems.empty())
+            upload_->send(*outbox_, a_.json);
+        return problems;
+    }
+
+private:
+    void report(const pipeline::FiledDocument& d, const std::filesystem::path& from) const {
+        if (d.alreadyFiled && a_.json)
+            std::cout << nlohmann::ordered_json{{"already_filed", d.path.string()}, {"from", from.string()}}.dump()
+                      << std::endl;
+        else if (d.alreadyFiled)
+            std::cout << trf("  filed before: {}", d.path.string()) << std::endl;
+        else if (a_.json)
+            std::cout << nlohmann::ordered_json{{"filed", d.path.string()}, {"from", from.string()},
+                                                {"sha256", d.sha256}}.dump()
+                      << std::endl;
+        else
+            std::cout << trf("  filed {}", d.path.string()) << std::endl;
+    }
+
+    const WatchArgs& a_;
+    journal::Session& session_;
+    rules::FilingPlanner planner_;
+    app::AnalysisWorker worker_;
+    std::unique_ptr<gateway::Outbox> outbox_;
+    std::optional<ProfileUpload> upload_;
+    std::optional<output::LocalArchive> archive_;
+    app::FilingRecordOptions record_;
+};
+
 } // namespace
 
 int runWatch(const std::vector<std::string>& args) {
@@ -167,57 +229,11 @@ int runWatch(const std::vector<std::string>& args) {
     capture::HotFolderOptions options;
     options.once = a.once;
     options.settle = std::chrono::milliseconds(static_cast<long>(a.settleSeconds * 1000));
-    // With --target, each file's pages are filed before the file moves to done/.
-    std::optional<rules::FilingPlanner> planner;
-    std::optional<output::LocalArchive> archive;
-    std::optional<app::AnalysisWorker> worker;
-    std::unique_ptr<gateway::Outbox> outbox;
-    std::optional<ProfileUpload> upload;
-    if (!a.profile.empty()) {
-        outbox = app::openOutbox();
-        if (a.upload)
-            upload.emplace(a.profile);
-    }
-    if (!a.target.empty() || outbox) {
-        planner.emplace(a.rules.rules(), RuleOptions::naming());
-        const std::string sessionId = session->summary().id;
-        archive.emplace(outbox ? app::outboxStagingFolder(sessionId) : std::filesystem::path(a.target),
-                        app::durableFiles());
-        worker.emplace();
-        options.afterStored = [&](const capture::ImportOutcome& o) -> std::string {
-            app::FilingRecordOptions record;
-            if (outbox)
-                record.target = "outbox:" + a.profile;
-            auto result = app::fileBatch(*session, o.pages, *planner, *archive, {}, *worker, {}, {}, record);
-            if (outbox) {
-                std::filesystem::create_directories(archive->root());
-                app::moveIntoOutbox(*outbox, a.profile, archive->root(), result.plan, result.filed,
-                                    result.passThroughFiled);
-                app::recordOutboxItems(*session, record.target, result.filingIds, result.filed,
-                                       result.passThroughFiled);
-            }
-            std::string problems;
-            const auto collect = [&](const pipeline::FiledDocument& d) {
-                if (!d.ok())
-                    problems += (problems.empty() ? "" : "; ") + d.error;
-                else if (d.alreadyFiled && a.json)
-                    std::cout << nlohmann::ordered_json{{"already_filed", d.path.string()}, {"from", o.file.string()}}.dump()
-                              << std::endl;
-                else if (d.alreadyFiled)
-                    std::cout << trf("  filed before: {}", d.path.string()) << std::endl;
-                else if (a.json)
-                    std::cout << nlohmann::ordered_json{{"filed", d.path.string()}, {"from", o.file.string()},
-                                                        {"sha256", d.sha256}}.dump()
-                              << std::endl;
-                else
-                    std::cout << trf("  filed {}", d.path.string()) << std::endl;
-            };
-            std::for_each(result.filed.begin(), result.filed.end(), collect);
-            std::for_each(result.passThroughFiled.begin(), result.passThroughFiled.end(), collect);
-            if (upload && problems.empty())
-                upload->send(*outbox, a.json);
-            return problems;
-        };
+    // With --target or --profile, each file's pages are filed before the file moves to done/.
+    std::optional<WatchFiling> filing;
+    if (!a.target.empty() || !a.profile.empty()) {
+        filing.emplace(a, *session);
+        options.afterStored = [&](const capture::ImportOutcome& o) { return filing->file(o); };
     }
     capture::HotFolder folder(a.folder, *session, options);
 

@@ -254,6 +254,11 @@ EditedPlanFiling fileEditedPlan(journal::Session& session, const PreparedBatch& 
                                 const pipeline::FilingOptions& options, std::stop_token stop,
                                 const pipeline::FilingProgressSink& onProgress, const FilingRecordOptions& record) {
     EditedPlanFiling result;
+    try {
+        session.settleFilings(); // one whose record could not be finished earlier counts now
+    } catch (const std::exception&) {
+        // still unwritable: each document below reports it
+    }
     const auto documents = documentsToFile(batch, plan);
     const auto pages = session.pages();
     pipeline::FilingProgress overall;

@@ -615,6 +615,12 @@ void Session::moveFiling(std::int64_t documentId, const std::string& target, con
     st.bind(1, target).bind(2, location).bind(3, documentId).run();
 }
 
+void Session::settleFilings() {
+    requireWritable();
+    std::lock_guard g(mutex_);
+    reconcileFilings();
+}
+
 void Session::reconcileFilings() {
     struct Open {
         std::int64_t id;

@@ -121,6 +121,9 @@ public:
     void planFilingFiles(std::int64_t documentId, const std::string& location, const std::string& filesJson);
     void finishFiling(std::int64_t documentId, const std::string& location, const std::string& filesJson);
     void abandonFiling(std::int64_t documentId);
+    // Settles documents left "filing" as open() does (a record that could not be finished,
+    // e.g. on a full disk, while this session stays open). Call it when no filing is under way.
+    void settleFilings();
     // Where a filed document went later (e.g. from staging into the outbox).
     void moveFiling(std::int64_t documentId, const std::string& target, const std::string& location);
     // The documents filed, in the order they were filed.

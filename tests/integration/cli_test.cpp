@@ -258,6 +258,7 @@ BOOST_AUTO_TEST_CASE(file_records_what_it_filed_and_files_it_again_only_with_aga
     BOOST_TEST(std::distance(fs::directory_iterator(archive), fs::directory_iterator()) == 3);
     const auto show = json::parse(cli(home, {"session", "show", "--json", session}).out);
     BOOST_TEST(show["pages"].size() == 2u);
+    BOOST_TEST(show["filed"].size() == 3u); // a and b, then a again
 }
 
 BOOST_AUTO_TEST_CASE(watch_files_a_file_put_back_from_failed_once_the_target_works) {

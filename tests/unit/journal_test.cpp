@@ -385,3 +385,17 @@ BOOST_FIXTURE_TEST_CASE(format_1_session_gets_the_filing_tables, Fixture) {
     BOOST_TEST(s->filingOf(doc).has_value());
     BOOST_TEST(s->pageCount() == 1);
 }
+
+BOOST_FIXTURE_TEST_CASE(a_filing_whose_record_could_not_be_finished_is_settled_while_open, Fixture) {
+    const fs::path archive = root / "archive";
+    fs::create_directories(archive);
+    auto s = Session::create(root.path() / "sessions", files);
+    const std::vector<std::int64_t> doc{s->addOriginal(bytesOf("page"), "/in/a.png", "image/png", 1).front().id};
+    const auto id = s->beginFiling(doc, "A", "{}", archive.string());
+    s->planFilingFiles(id, (archive / "A.pdf").string(), plannedJson({{archive / "A.pdf", "the pdf"}}));
+    writeFile(archive / "A.pdf", "the pdf"); // placed; finishing the record failed (say, a full disk)
+    BOOST_TEST(!s->filingOf(doc).has_value());
+    s->settleFilings();
+    BOOST_TEST(s->filingOf(doc).has_value());
+    BOOST_TEST(s->recovery().filingsFinished == 1);
+}
