@@ -9,6 +9,7 @@
 #include "app/common/GatewayUpload.h"
 #include "platform/AppDirs.h"
 #include "capture/files/FileImporter.h"
+#include "core/common/Sha256.h"
 #include "core/common/Translate.h"
 #include "core/model/PageTransforms.h"
 
@@ -23,6 +24,7 @@ namespace {
 struct FileArgs {
     bool help = false;
     bool json = false;
+    bool again = false; // file documents filed before once more
     std::string target;
     std::string profile; // file into this gateway profile's outbox instead of a folder
     std::string session;
@@ -40,6 +42,8 @@ FileArgs parseFile(const std::vector<std::string>& args) {
             a.help = true;
         } else if (o == "--json") {
             a.json = true;
+        } else if (o == "--again") {
+            a.again = true;
         } else if (o == "--target") {
             a.target = optionValue(args, i);
         } else if (o == "--profile") {
@@ -95,6 +99,34 @@ void setPageMode(journal::Session& session, std::vector<PageRecord>& pages, Page
     }
 }
 
+// Stores `a.files` in the session and returns their pages. A file the session holds already
+// (the same bytes: an earlier run that was interrupted) is not stored again; its pages are
+// used, so what was filed of it is recognised.
+std::vector<PageRecord> importInputs(journal::Session& session, const FileArgs& a, int& failures) {
+    std::vector<PageRecord> pages;
+    std::vector<std::filesystem::path> inputs(a.files.begin(), a.files.end());
+    for (const auto& file : capture::expandInputs(inputs)) {
+        std::vector<PageRecord> earlier;
+        try {
+            earlier = session.pagesWithOriginalHash(sha256HexOfFile(file));
+        } catch (const std::exception&) {
+            // unreadable: the import reports it
+        }
+        const capture::ImportOutcome o =
+            earlier.empty() ? capture::importFile(session, file) : capture::ImportOutcome{file, earlier, {}};
+        if (o.ok()) {
+            pages.insert(pages.end(), o.pages.begin(), o.pages.end());
+            continue;
+        }
+        ++failures;
+        if (a.json)
+            std::cout << nlohmann::ordered_json{{"source", o.file.string()}, {"error", o.error}}.dump() << std::endl;
+        else
+            std::cerr << trf("{}: {}", o.file.string(), o.error) << std::endl;
+    }
+    return pages;
+}
+
 void printUsage() {
     std::cout << tr("Usage: docdesk-cli file --target DIR [OPTIONS] [RULE OPTIONS] FILE...\n"
                     "       docdesk-cli file --target DIR --session ID [OPTIONS] [RULE OPTIONS]\n"
@@ -122,8 +154,14 @@ void printUsage() {
                     "  --dpi N               resolution for PDF originals (300)\n"
                     "  --json                one JSON line per document: {\"file\", \"pages\", \"bytes\",\n"
                     "                        \"sha256\", \"fields\"} or {\"error\"}\n"
+
                     "\n"
-                    "Exit status 0 when every document was filed, 1 otherwise; the session keeps all pages.\n");
+                    "Exit status 0 when every document was filed, 1 otherwise; the session keeps all pages.\n")
+              << tr("\n"
+                    "What was filed is recorded in the session: a run that was interrupted is simply run\n"
+                    "again (files the session holds already are not stored twice), and documents filed\n"
+                    "before are skipped, showing where they went.\n"
+                    "  --again               file documents that were filed before once more\n");
 }
 
 } // namespace
@@ -141,30 +179,11 @@ int runFile(const std::vector<std::string>& args) {
     const rules::FilingPlanner planner(a.rules.rules(), RuleOptions::naming());
 
     // The pages: imported into a session first (so nothing is lost whatever happens next).
-    std::unique_ptr<journal::Session> session;
-    std::vector<PageRecord> pages;
+    std::unique_ptr<journal::Session> session =
+        a.session.empty() ? journal::Session::create(app::sessionsRoot(), app::durableFiles())
+                          : journal::Session::open(sessionDirectory(a.session), app::durableFiles());
     int importFailures = 0;
-    if (a.files.empty()) {
-        session = journal::Session::open(sessionDirectory(a.session), app::durableFiles());
-        pages = session->pages();
-    } else {
-        session = a.session.empty() ? journal::Session::create(app::sessionsRoot(), app::durableFiles())
-                                    : journal::Session::open(sessionDirectory(a.session), app::durableFiles());
-        std::vector<std::filesystem::path> inputs(a.files.begin(), a.files.end());
-        capture::importFiles(*session, capture::expandInputs(inputs), {},
-                             [&](const capture::ImportOutcome& o, size_t, size_t) {
-                                 if (o.ok()) {
-                                     pages.insert(pages.end(), o.pages.begin(), o.pages.end());
-                                 } else {
-                                     ++importFailures;
-                                     if (a.json)
-                                         std::cout << nlohmann::ordered_json{{"source", o.file.string()}, {"error", o.error}}.dump()
-                                                   << std::endl;
-                                     else
-                                         std::cerr << trf("{}: {}", o.file.string(), o.error) << std::endl;
-                                 }
-                             });
-    }
+    std::vector<PageRecord> pages = a.files.empty() ? session->pages() : importInputs(*session, a, importFailures);
 
     if (a.mode)
         setPageMode(*session, pages, *a.mode);
@@ -179,19 +198,29 @@ int runFile(const std::vector<std::string>& args) {
     }
     output::LocalArchive archive(a.profile.empty() ? std::filesystem::path(a.target) : staging, app::durableFiles());
     app::AnalysisWorker worker;
+    app::FilingRecordOptions record;
+    record.again = a.again;
+    if (outbox)
+        record.target = "outbox:" + a.profile;
     const auto result = app::fileBatch(*session, pages, planner, archive, a.options, worker, {},
                                        [&](size_t done, size_t total) {
                                            if (!a.json && (done == total || done % 10 == 0))
                                                std::cerr << trf("Analysed {} of {} pages", done, total) << "\r"
                                                          << std::flush;
-                                       });
+                                       }, record);
     if (!a.json && !result.planPages.empty())
         std::cerr << "\n";
     for (const auto& e : result.analysisErrors)
         std::cerr << trf("warning: {}", e) << "\n";
     const auto report = [&](const pipeline::FiledDocument& d, size_t pageCount,
                             const std::map<std::string, std::string>& fields) {
-        if (a.json) {
+        if (d.alreadyFiled) {
+            if (a.json)
+                std::cout << nlohmann::ordered_json{{"already_filed", d.path.string()}, {"pages", pageCount}}.dump()
+                          << std::endl;
+            else
+                std::cout << trf("filed before: {} (--again files it once more)", d.path.string()) << "\n";
+        } else if (a.json) {
             nlohmann::ordered_json j;
             if (d.ok())
                 j = {{"file", d.path.string()}, {"pages", pageCount}, {"bytes", d.bytes}, {"sha256", d.sha256},
@@ -207,8 +236,10 @@ int runFile(const std::vector<std::string>& args) {
     };
     std::vector<pipeline::FiledDocument> filedDocs = result.filed;
     std::vector<pipeline::FiledDocument> passThroughDocs = result.passThroughFiled;
-    if (outbox)
+    if (outbox) {
         app::moveIntoOutbox(*outbox, a.profile, staging, result.plan, filedDocs, passThroughDocs);
+        app::recordOutboxItems(*session, record.target, result.filingIds, filedDocs, passThroughDocs);
+    }
     for (size_t k = 0; k < filedDocs.size(); ++k)
         report(filedDocs[k], result.plan.documents[k].pages.size(), result.plan.documents[k].fieldValues());
     for (const auto& d : passThroughDocs)

@@ -79,6 +79,15 @@ int sessionList(const ParsedArgs& a) {
     return 0;
 }
 
+// What the session records as filed; nothing for a session of an older format opened read-only.
+std::vector<journal::FilingRecord> filingsOf(const journal::Session& session) {
+    try {
+        return session.filings();
+    } catch (const Error&) {
+        return {};
+    }
+}
+
 int sessionShow(const ParsedArgs& a) {
     if (a.positional.size() > 1)
         throw UsageError(tr("session show takes at most one session id"));
@@ -90,6 +99,11 @@ int sessionShow(const ParsedArgs& a) {
                   {"path", summary.directory.string()}, {"pages", json::array()}};
         for (const auto& p : pages)
             j["pages"].push_back(pageJson(p));
+        j["filed"] = json::array();
+        for (const auto& f : filingsOf(*session))
+            j["filed"].push_back({{"pages", f.pageIds}, {"title", f.title},
+                                  {"fields", json::parse(f.fieldsJson, nullptr, false)}, {"target", f.target},
+                                  {"location", f.location}, {"filed_at", f.filedAt}});
         std::cout << j.dump() << "\n";
         return 0;
     }
@@ -98,6 +112,8 @@ int sessionShow(const ParsedArgs& a) {
         std::cout << "  " << (p.position + 1) << ". " << fs::path(p.source).filename().string()
                   << (p.sourcePage > 1 || p.mediaType == "application/pdf" ? trf(" (page {})", p.sourcePage) : "")
                   << "  " << p.mediaType << (p.isPassThrough() ? std::string("  ") + tr("(filed as it is)") : std::string()) << "\n";
+    for (const auto& f : filingsOf(*session))
+        std::cout << trf("  filed {}: {}", f.filedAt, f.location) << "\n";
     return 0;
 }
 

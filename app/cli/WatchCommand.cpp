@@ -4,6 +4,10 @@
 #include "app/common/AppEnvironment.h"
 #include "app/cli/RuleOptions.h"
 #include "app/common/BatchFiling.h"
+#include "app/common/GatewayUpload.h"
+#include "app/common/OutboxFiling.h"
+#include "app/common/ProfileAccess.h"
+#include "core/vault/ProfileStore.h"
 #include "capture/hotfolder/HotFolder.h"
 #include "core/common/Translate.h"
 
@@ -29,6 +33,8 @@ struct WatchArgs {
     bool once = false;
     double settleSeconds = 1.5;
     std::string target; // file each arriving batch into this archive folder
+    std::string profile; // ... or into the outbox of this gateway profile
+    bool upload = false; // and send the profile's outbox after each file (typed by the operator)
     RuleOptions rules;
 };
 
@@ -54,6 +60,10 @@ WatchArgs parseWatch(const std::vector<std::string>& args) {
                 throw UsageError(trf("--settle needs seconds from 0.1 to 3600, not {}", value));
         } else if (args[i] == "--target") {
             a.target = optionValue(args, i);
+        } else if (args[i] == "--profile") {
+            a.profile = optionValue(args, i);
+        } else if (args[i] == "--upload") {
+            a.upload = true;
         } else if (a.rules.parse(args, i)) {
             // a rule option: used with --target
         } else if (args[i].starts_with("--")) {
@@ -68,10 +78,113 @@ WatchArgs parseWatch(const std::vector<std::string>& args) {
         throw UsageError(tr("watch needs a folder"));
     if (a.newSession && !a.session.empty())
         throw UsageError(tr("--session and --new-session cannot be combined"));
-    if (a.target.empty() && !a.rules.rulesFile.empty())
+    if (!a.target.empty() && !a.profile.empty())
+        throw UsageError(tr("--target and --profile cannot be combined"));
+    if (a.target.empty() && a.profile.empty() && !a.rules.rulesFile.empty())
         throw UsageError(tr("--rules applies to filing: give --target DIR as well"));
+    if (a.upload && a.profile.empty())
+        throw UsageError(tr("--upload sends the outbox of a profile: give --profile NAME as well"));
     return a;
 }
+
+// `watch --profile NAME --upload`: the profile's outbox is sent after each file. Unattended,
+// so the password must be stored in the profile (nobody is there to type it).
+class ProfileUpload {
+public:
+    explicit ProfileUpload(const std::string& name) : store_(app::openProfileStoreForCli()) {
+        const auto profile = store_->find(name);
+        if (!profile)
+            throw Error(trf("There is no profile named {} ('docdesk-cli profile list' shows them).", name));
+        profile_ = *profile;
+        if (profile_.needsSecret() && !store_->password(name))
+            throw Error(trf("watch --upload needs the password of {} stored in the profile: nobody is there to "
+                            "type it.",
+                            name));
+    }
+
+    // Sends what waits in the outbox for the profile; what fails stays queued there.
+    void send(gateway::Outbox& outbox, bool json) const {
+        const auto result = app::runGatewayUpload(outbox, profile_, store_->password(profile_.name),
+                                                  [](const std::string&) { return std::optional<vault::Secret>(); },
+                                                  {}, {}, {});
+        for (const auto& i : result.items) {
+            if (json)
+                std::cout << nlohmann::ordered_json{{"uploaded", i.document}, {"delivered", i.delivered},
+                                                    {"error", i.error}}.dump()
+                          << std::endl;
+            else if (i.delivered)
+                std::cout << trf("  delivered: {} -> {}", i.document, i.ledger->location) << std::endl;
+            else
+                std::cout << trf("  not delivered (stays in the outbox): {}: {}", i.document, i.error) << std::endl;
+        }
+    }
+
+private:
+    std::unique_ptr<vault::ProfileStore> store_;
+    vault::Profile profile_;
+};
+
+// Filing for `watch --target DIR` or `watch --profile NAME [--upload]`: each file's pages are
+// planned and filed (what was filed before is skipped), into the archive or the outbox.
+class WatchFiling {
+public:
+    WatchFiling(const WatchArgs& a, journal::Session& session)
+        : a_(a), session_(session), planner_(a.rules.rules(), RuleOptions::naming()) {
+        if (!a.profile.empty()) {
+            outbox_ = app::openOutbox();
+            record_.target = "outbox:" + a.profile;
+            if (a.upload)
+                upload_.emplace(a.profile);
+        }
+        archive_.emplace(outbox_ ? app::outboxStagingFolder(session.summary().id) : std::filesystem::path(a.target),
+                         app::durableFiles());
+    }
+
+    // Files the pages of `o`; returns what went wrong ("" when every document is filed).
+    std::string file(const capture::ImportOutcome& o) {
+        auto result = app::fileBatch(session_, o.pages, planner_, *archive_, {}, worker_, {}, {}, record_);
+        if (outbox_) {
+            std::filesystem::create_directories(archive_->root());
+            app::moveIntoOutbox(*outbox_, a_.profile, archive_->root(), result.plan, result.filed,
+                                result.passThroughFiled);
+            app::recordOutboxItems(session_, record_.target, result.filingIds, result.filed, result.passThroughFiled);
+        }
+        std::string problems;
+        for (const auto* list : {&result.filed, &result.passThroughFiled})
+            for (const auto& d : *list)
+                if (!d.ok())
+                    problems += (problems.empty() ? "" : "; ") + d.error;
+                else
+                    report(d, o.file);
+        if (upload_ && problems.empty())
+            upload_->send(*outbox_, a_.json);
+        return problems;
+    }
+
+private:
+    void report(const pipeline::FiledDocument& d, const std::filesystem::path& from) const {
+        if (d.alreadyFiled && a_.json)
+            std::cout << nlohmann::ordered_json{{"already_filed", d.path.string()}, {"from", from.string()}}.dump()
+                      << std::endl;
+        else if (d.alreadyFiled)
+            std::cout << trf("  filed before: {}", d.path.string()) << std::endl;
+        else if (a_.json)
+            std::cout << nlohmann::ordered_json{{"filed", d.path.string()}, {"from", from.string()},
+                                                {"sha256", d.sha256}}.dump()
+                      << std::endl;
+        else
+            std::cout << trf("  filed {}", d.path.string()) << std::endl;
+    }
+
+    const WatchArgs& a_;
+    journal::Session& session_;
+    rules::FilingPlanner planner_;
+    app::AnalysisWorker worker_;
+    std::unique_ptr<gateway::Outbox> outbox_;
+    std::optional<ProfileUpload> upload_;
+    std::optional<output::LocalArchive> archive_;
+    app::FilingRecordOptions record_;
+};
 
 } // namespace
 
@@ -98,7 +211,16 @@ int runWatch(const std::vector<std::string>& args) {
                         "              once its documents are filed\n"
                         "  --json      one JSON line per file: {\"file\", \"moved_to\", \"pages\"|\"error\"}\n"
                         "\n"
-                        "Runs until interrupted (Ctrl+C). Exit code 0, or 1 when a file failed (with --once).\n");
+                        "Runs until interrupted (Ctrl+C). Exit code 0, or 1 when a file failed (with --once).\n")
+                  << tr("\n"
+                        "What is filed is recorded in the session: a file stored before (put back from failed/,\n"
+                        "or left by a watch that was stopped) has its documents that are not filed yet filed\n"
+                        "before it moves to done/; documents filed before are not filed again.\n"
+                        "  --profile NAME\n"
+                        "              file like --target, but into the outbox of gateway profile NAME (the\n"
+                        "              rule options apply); nothing is sent unless --upload is given too\n"
+                        "  --upload    with --profile: after each file, send the profile's outbox (its\n"
+                        "              password must be stored in the profile)\n");
         return 0;
     }
     const WatchArgs a = parseWatch(args);
@@ -107,31 +229,11 @@ int runWatch(const std::vector<std::string>& args) {
     capture::HotFolderOptions options;
     options.once = a.once;
     options.settle = std::chrono::milliseconds(static_cast<long>(a.settleSeconds * 1000));
-    // With --target, each file's pages are filed before the file moves to done/.
-    std::optional<rules::FilingPlanner> planner;
-    std::optional<output::LocalArchive> archive;
-    std::optional<app::AnalysisWorker> worker;
-    if (!a.target.empty()) {
-        planner.emplace(a.rules.rules(), RuleOptions::naming());
-        archive.emplace(a.target, app::durableFiles());
-        worker.emplace();
-        options.afterStored = [&](const capture::ImportOutcome& o) -> std::string {
-            const auto result = app::fileBatch(*session, o.pages, *planner, *archive, {}, *worker, {});
-            std::string problems;
-            const auto collect = [&](const pipeline::FiledDocument& d) {
-                if (!d.ok())
-                    problems += (problems.empty() ? "" : "; ") + d.error;
-                else if (a.json)
-                    std::cout << nlohmann::ordered_json{{"filed", d.path.string()}, {"from", o.file.string()},
-                                                        {"sha256", d.sha256}}.dump()
-                              << std::endl;
-                else
-                    std::cout << trf("  filed {}", d.path.string()) << std::endl;
-            };
-            std::for_each(result.filed.begin(), result.filed.end(), collect);
-            std::for_each(result.passThroughFiled.begin(), result.passThroughFiled.end(), collect);
-            return problems;
-        };
+    // With --target or --profile, each file's pages are filed before the file moves to done/.
+    std::optional<WatchFiling> filing;
+    if (!a.target.empty() || !a.profile.empty()) {
+        filing.emplace(a, *session);
+        options.afterStored = [&](const capture::ImportOutcome& o) { return filing->file(o); };
     }
     capture::HotFolder folder(a.folder, *session, options);
 

@@ -22,7 +22,8 @@ bool BatchFilingResult::ok() const {
 BatchFilingResult fileBatch(journal::Session& session, std::span<const PageRecord> pages,
                             const rules::FilingPlanner& planner, output::LocalArchive& archive,
                             const pipeline::FilingOptions& options, AnalysisWorker& worker, std::stop_token stop,
-                            const std::function<void(size_t, size_t)>& onAnalysed) {
+                            const std::function<void(size_t, size_t)>& onAnalysed,
+                            const FilingRecordOptions& record) {
     // The window's two steps (prepare, then file the plan) without the user in between.
     BatchFilingResult r;
     const PreparedBatch batch = prepareBatch(session, pages, worker, planner.rules().pageEdits, options.pdfDpi, stop, onAnalysed);
@@ -34,9 +35,10 @@ BatchFilingResult fileBatch(journal::Session& session, std::span<const PageRecor
     if (stop.stop_requested())
         return r;
     r.plan = planner.plan(r.planPages);
-    auto filed = fileEditedPlan(session, batch, r.plan, archive, options, stop);
+    auto filed = fileEditedPlan(session, batch, r.plan, archive, options, stop, {}, record);
     r.filed = std::move(filed.filed);
     r.passThroughFiled = std::move(filed.passThroughFiled);
+    r.filingIds = std::move(filed.filingIds);
     return r;
 }
 

@@ -4,6 +4,7 @@
 // is stored on the page), the rules make the plan, and the documents are rendered into the
 // local archive. Pass-through entries (Office files, e-mails...) are each placed as they are.
 #include "app/common/AnalysisWorker.h"
+#include "app/common/PlanFiling.h"
 #include "core/export/LocalArchive.h"
 #include "core/journal/Session.h"
 #include "core/pipeline/Filing.h"
@@ -25,14 +26,18 @@ struct BatchFilingResult {
     std::vector<PageRecord> passThrough;            // pass-through entries, in order
     std::vector<pipeline::FiledDocument> passThroughFiled; // one per entry
     std::vector<std::string> analysisErrors;        // "source page N: reason" (pages stay planned)
+    std::vector<std::int64_t> filingIds; // the session's record of each document (filed, then pass-through)
     bool ok() const;
 };
 
-// Analyses what needs it, plans `pages` with `planner` and files the result into `archive`.
+// Analyses what needs it, plans `pages` with `planner` and files the result into `archive`,
+// recorded in the session; documents filed before are skipped (reported as alreadyFiled)
+// unless `record.again`.
 // `onAnalysed(done, total)` reports analysis progress; `onFiled` each document filed.
 BatchFilingResult fileBatch(journal::Session& session, std::span<const PageRecord> pages,
                             const rules::FilingPlanner& planner, output::LocalArchive& archive,
                             const pipeline::FilingOptions& options, AnalysisWorker& worker, std::stop_token stop,
-                            const std::function<void(size_t done, size_t total)>& onAnalysed = {});
+                            const std::function<void(size_t done, size_t total)>& onAnalysed = {},
+                            const FilingRecordOptions& record = {});
 
 } // namespace docdesk::app

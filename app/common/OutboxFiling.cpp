@@ -55,4 +55,14 @@ void moveIntoOutbox(gateway::Outbox& outbox, const std::string& profile, const s
     std::filesystem::remove_all(staging, ignored); // only empty folders are left by now
 }
 
+void recordOutboxItems(journal::Session& session, const std::string& target, const std::vector<std::int64_t>& ids,
+                       const std::vector<pipeline::FiledDocument>& filed,
+                       const std::vector<pipeline::FiledDocument>& passThrough) {
+    for (size_t k = 0; k < ids.size(); ++k) {
+        const auto& d = k < filed.size() ? filed[k] : passThrough.at(k - filed.size());
+        if (ids[k] != 0 && d.ok() && !d.alreadyFiled)
+            session.moveFiling(ids[k], target, d.path.string());
+    }
+}
+
 } // namespace docdesk::app

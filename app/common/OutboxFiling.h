@@ -4,6 +4,7 @@
 // the move is a rename), then each is moved into the outbox as an item of the profile. Nothing
 // is sent: the items wait there until the user presses Upload.
 #include "core/gateway/Outbox.h"
+#include "core/journal/Session.h"
 #include "core/pipeline/Filing.h"
 #include "core/rules/FilingPlan.h"
 
@@ -25,5 +26,11 @@ std::filesystem::path outboxStagingFolder(const std::string& sessionId);
 void moveIntoOutbox(gateway::Outbox& outbox, const std::string& profile, const std::filesystem::path& staging,
                     const rules::FilingPlan& plan, std::vector<pipeline::FiledDocument>& filed,
                     std::vector<pipeline::FiledDocument>& passThroughFiled);
+
+// Points the session's records (`ids`: one per document of `filed`, then of `passThrough`;
+// 0 for none) of the documents moved into the outbox at their outbox items, target `target`.
+void recordOutboxItems(journal::Session& session, const std::string& target, const std::vector<std::int64_t>& ids,
+                       const std::vector<pipeline::FiledDocument>& filed,
+                       const std::vector<pipeline::FiledDocument>& passThrough);
 
 } // namespace docdesk::app

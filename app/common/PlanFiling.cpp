@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <map>
+#include <utility>
 
 namespace docdesk::app {
 namespace fs = std::filesystem;
@@ -173,17 +174,125 @@ size_t EditedPlanFiling::failures() const {
                                std::count_if(passThroughFiled.begin(), passThroughFiled.end(), failed));
 }
 
-EditedPlanFiling fileEditedPlan(const journal::Session& session, const PreparedBatch& batch,
+namespace {
+
+nlohmann::json filesJson(const std::vector<output::PlacedFile>& files, const std::optional<output::PlacedFile>& sidecar) {
+    auto j = nlohmann::json::array();
+    for (const auto& f : files)
+        j.push_back({{"path", std::filesystem::absolute(f.path).string()}, {"bytes", f.bytes}, {"sha256", f.sha256}});
+    if (sidecar)
+        j.push_back({{"path", std::filesystem::absolute(sidecar->path).string()}, {"bytes", sidecar->bytes}, {"sha256", sidecar->sha256},
+                     {"sidecar", true}});
+    return j;
+}
+
+pipeline::FiledDocument failedWith(const std::string& message) {
+    pipeline::FiledDocument d;
+    d.status = pipeline::FilingStatus::Failed;
+    d.error = message;
+    return d;
+}
+
+// Files one document with `place` (which writes it into `archive`), recorded in the session:
+// the record is begun before, its files are planned just before they are written, and it is
+// finished once they are in place. Returns the result and the record's id (0 when none).
+std::pair<pipeline::FiledDocument, std::int64_t>
+fileRecorded(journal::Session& session, std::span<const std::int64_t> pageIds, const std::string& title,
+             const std::map<std::string, std::string>& fields, output::LocalArchive& archive,
+             const FilingRecordOptions& record, const std::function<pipeline::FiledDocument()>& place) {
+    if (!record.again)
+        if (const auto earlier = session.filingOf(pageIds)) {
+            pipeline::FiledDocument d;
+            d.status = pipeline::FilingStatus::Filed;
+            d.alreadyFiled = true;
+            d.path = earlier->location;
+            return {d, earlier->id};
+        }
+    std::int64_t id = 0;
+    try {
+        id = session.beginFiling(pageIds, title, nlohmann::json(fields).dump(),
+                                 record.target.empty() ? std::filesystem::absolute(archive.root()).string() : record.target);
+    } catch (const std::exception& e) {
+        return {failedWith(trf("Cannot record the filing in the session: {}", e.what())), 0};
+    }
+    std::optional<output::PlacedFile> plannedSidecar;
+    archive.setBeforeWriting([&](const std::vector<output::PlacedFile>& files,
+                                 const std::optional<output::PlacedFile>& sidecar) {
+        plannedSidecar = sidecar;
+        session.planFilingFiles(id, std::filesystem::absolute(files.front().path).string(),
+                                filesJson(files, sidecar).dump());
+    });
+    auto d = place();
+    archive.setBeforeWriting({});
+    try {
+        if (!d.ok()) {
+            session.abandonFiling(id);
+            return {d, 0};
+        }
+        session.finishFiling(id, std::filesystem::absolute(d.path).string(), filesJson(d.files, d.sidecar ? plannedSidecar : std::nullopt).dump());
+    } catch (const std::exception& e) {
+        // In place but not recorded: the record stays "filing" and is completed on the next open.
+        return {failedWith(trf("Cannot record the filing in the session: {}", e.what())), 0};
+    }
+    return {d, id};
+}
+
+} // namespace
+
+std::vector<size_t> alreadyFiledDocuments(const journal::Session& session, const PreparedBatch& batch,
+                                          const rules::FilingPlan& plan) {
+    std::vector<size_t> out;
+    const auto documents = documentsToFile(batch, plan);
+    for (size_t k = 0; k < documents.size(); ++k)
+        if (session.filingOf(documents[k].pageIds))
+            out.push_back(k);
+    return out;
+}
+
+EditedPlanFiling fileEditedPlan(journal::Session& session, const PreparedBatch& batch,
                                 const rules::FilingPlan& plan, output::LocalArchive& archive,
                                 const pipeline::FilingOptions& options, std::stop_token stop,
-                                const pipeline::FilingProgressSink& onProgress) {
+                                const pipeline::FilingProgressSink& onProgress, const FilingRecordOptions& record) {
     EditedPlanFiling result;
+    try {
+        session.settleFilings(); // one whose record could not be finished earlier counts now
+    } catch (const std::exception&) {
+        // still unwritable: each document below reports it
+    }
     const auto documents = documentsToFile(batch, plan);
-    result.filed = pipeline::fileDocuments(session, documents, archive, options, stop, onProgress);
+    const auto pages = session.pages();
+    pipeline::FilingProgress overall;
+    overall.documentsTotal = documents.size();
+    for (const auto& d : documents)
+        overall.pagesTotal += d.pageIds.size();
+    for (const auto& doc : documents) {
+        if (stop.stop_requested())
+            break;
+        const size_t pagesBefore = overall.pagesDone;
+        auto [filed, id] = fileRecorded(session, doc.pageIds, doc.title, doc.fields, archive, record, [&] {
+            auto one = pipeline::fileDocuments(pages, std::span(&doc, 1), archive, options, stop,
+                                               [&](const pipeline::FilingProgress& p) {
+                                                   overall.pagesDone = pagesBefore + p.pagesDone;
+                                                   if (onProgress)
+                                                       onProgress(overall);
+                                               });
+            return one.empty() ? pipeline::FiledDocument{} : one.front();
+        });
+        overall.pagesDone = pagesBefore + doc.pageIds.size();
+        ++overall.documentsDone;
+        if (onProgress)
+            onProgress(overall);
+        result.filed.push_back(std::move(filed));
+        result.filingIds.push_back(id);
+    }
     for (const auto& entry : batch.passThrough) {
         if (stop.stop_requested())
             break;
-        result.passThroughFiled.push_back(placeAsItIs(entry, archive));
+        const std::int64_t pageId = entry.id;
+        auto [filed, id] = fileRecorded(session, std::span(&pageId, 1), fs::path(entry.source).filename().string(), {},
+                                        archive, record, [&] { return placeAsItIs(entry, archive); });
+        result.passThroughFiled.push_back(std::move(filed));
+        result.filingIds.push_back(id);
     }
     return result;
 }

@@ -59,15 +59,31 @@ pipeline::FiledDocument placeAsItIs(const PageRecord& entry, output::LocalArchiv
 struct EditedPlanFiling {
     std::vector<pipeline::FiledDocument> filed;            // one per plan document, in order
     std::vector<pipeline::FiledDocument> passThroughFiled; // one per pass-through entry
+    std::vector<std::int64_t> filingIds; // the session's record of each (filed, then pass-through); 0: none
     size_t failures() const;
 };
 
-// Files the (possibly edited) `plan` of `batch` and its pass-through entries into `archive`.
-// `onProgress` is called on the calling thread. Never throws for a failing document: each
-// result says what happened, and the session is only read.
-EditedPlanFiling fileEditedPlan(const journal::Session& session, const PreparedBatch& batch,
+// How a filing is recorded in the session (Session::beginFiling...).
+struct FilingRecordOptions {
+    // File documents whose pages were filed before once more (else they are skipped and
+    // reported as alreadyFiled with where they went).
+    bool again = false;
+    // What the record names as the target; empty: the archive's root.
+    std::string target;
+};
+
+// Files the (possibly edited) `plan` of `batch` and its pass-through entries into `archive`,
+// each document recorded in the session around its placement, so that a kill leaves it
+// filed and recorded or not filed at all. `onProgress` is called on the calling thread.
+// Never throws for a failing document: each result says what happened.
+EditedPlanFiling fileEditedPlan(journal::Session& session, const PreparedBatch& batch,
                                 const rules::FilingPlan& plan, output::LocalArchive& archive,
                                 const pipeline::FilingOptions& options, std::stop_token stop,
-                                const pipeline::FilingProgressSink& onProgress = {});
+                                const pipeline::FilingProgressSink& onProgress = {},
+                                const FilingRecordOptions& record = {});
+
+// The documents of `plan` whose pages were all filed already, as one document, by index.
+std::vector<size_t> alreadyFiledDocuments(const journal::Session& session, const PreparedBatch& batch,
+                                          const rules::FilingPlan& plan);
 
 } // namespace docdesk::app

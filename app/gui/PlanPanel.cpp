@@ -368,6 +368,11 @@ void PlanPanel::updatePlan() {
             }
             batch_ = std::move(batch);
             plan_ = planner_->plan(batch_.planPages);
+            try { // the user's corrections so far, kept in the session
+                plan_ = app::applyPlanEdits(*planner_, std::move(plan_), batch_, app::storedPlanEdits(*session_));
+            } catch (const std::exception& e) {
+                wxMessageBox(wxString::FromUTF8(e.what()), _("The plan cannot be made"), wxOK | wxICON_ERROR, this);
+            }
             planned_ = true;
             pagesWhenPlanned_ = count;
             showPlan();
@@ -434,6 +439,7 @@ void PlanPanel::setUserField(const std::string& name, const std::string& value) 
         return;
     auto fields = plan_.documents[*selected].userFields;
     fields[name] = value; // an empty value removes the field
+    recordEdit(app::fieldsEdit(batch_, plan_, *selected, fields));
     plan_ = planner_->withUserFields(plan_, batch_.planPages, *selected, fields);
     const size_t position = view_->selectedPosition();
     showPlan();
@@ -484,6 +490,7 @@ void PlanPanel::splitHere() {
             onProgress(0, 0, _("Select a page after the first one of a document to split it there."));
         return;
     }
+    recordEdit(app::splitEdit(batch_, plan_, *selected, position));
     plan_ = planner_->split(plan_, batch_.planPages, *selected, position);
     showPlan();
     view_->select(*selected + 1, 0);
@@ -499,6 +506,7 @@ void PlanPanel::mergeWithNext() {
         return;
     }
     const size_t position = view_->selectedPosition();
+    recordEdit(app::mergeEdit(batch_, plan_, *selected));
     plan_ = planner_->merge(plan_, batch_.planPages, *selected);
     showPlan();
     view_->select(*selected, position);
@@ -519,6 +527,11 @@ void PlanPanel::fileDocuments() {
         return;
     }
     wxConfigBase::Get()->Write("plan/archive", folder);
+    app::FilingRecordOptions record;
+    if (!askFilingAgain(record.again))
+        return;
+    if (!profile.empty())
+        record.target = "outbox:" + profile;
     const std::filesystem::path root(folder.utf8_string());
     const std::string sessionId = session_->summary().id;
     journal::Session* session = session_;
@@ -528,7 +541,7 @@ void PlanPanel::fileDocuments() {
     if (onProgress)
         onProgress(0, total, _("Filing..."));
     runInBackground([this, session, batch = std::move(batch), plan = std::move(plan), root, total, profile,
-                     sessionId](std::stop_token stop) {
+                     sessionId, record](std::stop_token stop) {
         app::EditedPlanFiling result;
         std::string failure;
         try {
@@ -542,10 +555,11 @@ void PlanPanel::fileDocuments() {
                         onProgress(p.documentsDone, total,
                                    wxString::Format(_("Filing document %zu of %zu..."), p.documentsDone + 1, total));
                 });
-            });
+            }, record);
             if (!profile.empty()) {
                 auto outbox = app::openOutbox();
                 app::moveIntoOutbox(*outbox, profile, into, plan, result.filed, result.passThroughFiled);
+                app::recordOutboxItems(*session, record.target, result.filingIds, result.filed, result.passThroughFiled);
             }
         } catch (const std::exception& e) {
             failure = e.what();
@@ -555,7 +569,7 @@ void PlanPanel::fileDocuments() {
             size_t filed = 0;
             for (const auto* list : {&result.filed, &result.passThroughFiled})
                 for (const auto& d : *list) {
-                    if (d.ok())
+                    if (d.ok() && !d.alreadyFiled)
                         ++filed;
                     else if (d.status == pipeline::FilingStatus::Failed)
                         errors += wxString::FromUTF8(d.error) + "\n";
@@ -572,6 +586,41 @@ void PlanPanel::fileDocuments() {
                              _("Some documents were not filed"), wxOK | wxICON_WARNING, this);
         });
     });
+}
+
+// Keeps a correction of the plan in the session, so a new plan (F5, a restart, new pages)
+// gets it again. When the session cannot be written, the correction still applies now.
+void PlanPanel::recordEdit(const app::PlanEdit& edit) {
+    try {
+        session_->addPlanEdit(edit.toJson());
+    } catch (const std::exception& e) {
+        if (onProgress)
+            onProgress(0, 0, wxString::Format(_("The correction is not kept in the session: %s"),
+                                              wxString::FromUTF8(e.what())));
+    }
+}
+
+// Asks whether documents of the plan that were filed before are filed once more; false when
+// the user cancels. `again` is set to the answer (no question when none was filed before).
+bool PlanPanel::askFilingAgain(bool& again) {
+    again = false;
+    size_t earlier = app::alreadyFiledDocuments(*session_, batch_, plan_).size();
+    for (const auto& entry : batch_.passThrough) {
+        const std::int64_t id = entry.id;
+        earlier += session_->filingOf(std::span(&id, 1)) ? 1 : 0;
+    }
+    if (earlier == 0)
+        return true;
+    wxMessageDialog ask(this,
+                        wxString::Format(wxPLURAL("%zu document of this plan was filed before. File it again?",
+                                                  "%zu documents of this plan were filed before. File them again?",
+                                                  earlier),
+                                         earlier),
+                        _("File Documents"), wxYES_NO | wxCANCEL | wxNO_DEFAULT | wxICON_QUESTION);
+    ask.SetYesNoCancelLabels(_("&File Again"), _("&Skip Those"), _("Cancel"));
+    const int answer = ask.ShowModal();
+    again = answer == wxID_YES;
+    return answer != wxID_CANCEL;
 }
 
 } // namespace docdesk::gui

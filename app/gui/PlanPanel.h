@@ -4,6 +4,7 @@
 // the plan: update, split here, merge with next, file into the archive folder. Analysis and
 // filing run on a background thread; the plan is recomputed only when asked (F5) or when the
 // tab is shown after pages were added, so the user's merges and splits are not thrown away.
+#include "app/common/PlanEdits.h"
 #include "app/common/PlanFiling.h"
 #include "core/journal/Session.h"
 #include "core/rules/FilingPlan.h"
@@ -64,6 +65,8 @@ private:
     void removeField();
     void setUserField(const std::string& name, const std::string& value);
     void runInBackground(std::function<void(std::stop_token)> work);
+    bool askFilingAgain(bool& again);
+    void recordEdit(const app::PlanEdit& edit);
     void loadRulesProfiles();
     void setEditedRules(std::optional<rules::FilingRules> edited);
     void fillDestinations();

@@ -63,8 +63,12 @@ HotFolderEvent HotFolder::take(const fs::path& file) {
         // unreadable: the import below reports it
     }
     if (auto earlier = hash.empty() ? std::vector<PageRecord>{} : session_.pagesWithOriginalHash(hash); !earlier.empty()) {
+        // Stored before (just before a kill, or put back from failed/): stored is not filed,
+        // so its pages go through afterStored again, which files what is not filed yet.
         event.outcome = {file, std::move(earlier), {}};
         event.duplicate = true;
+        if (options_.afterStored)
+            event.processError = options_.afterStored(event.outcome);
     } else {
         event.outcome = importFile(session_, file);
         if (event.outcome.ok() && options_.afterStored)

@@ -3,7 +3,9 @@
 // file is taken into the session once it is complete, then moved aside — into `done/` when it
 // was stored, into `failed/` (with a `.error.txt` beside it) when it could not be. Nothing is
 // ever deleted. A file whose exact bytes the session already holds (stored just before a
-// crash, before it could be moved; or dropped twice) is not stored again, only moved to done/. A file counts as complete when its size and modification time
+// crash, before it could be moved; put back from failed/; or dropped twice) is not stored
+// again; its pages still go through afterStored (which files what is not filed yet) before
+// it moves to done/. A file counts as complete when its size and modification time
 // have not changed for the settle time; writers that can should write `name.part` (or a
 // hidden name) and rename it when done, which is taken at once.
 #include "capture/files/FileImporter.h"
@@ -26,7 +28,8 @@ struct HotFolderOptions {
     std::chrono::milliseconds giveUpAfter{std::chrono::minutes(2)};
     // Runs after a file was stored and before it is moved to done/ (e.g. filing its
     // documents); a returned message sends the file to failed/ with that reason instead (its
-    // pages stay in the session). Not called for duplicates.
+    // pages stay in the session). Also called for a file the session holds already, with its
+    // earlier pages: stored never means processed.
     std::function<std::string(const ImportOutcome&)> afterStored;
 };
 

@@ -66,6 +66,13 @@ ports::DurableFiles::ByteSource contentOf(const ArchiveFile& f, const PlacedFile
     };
 }
 
+void removeAll(const std::vector<fs::path>& paths) {
+    for (const fs::path& p : paths) {
+        std::error_code ignored;
+        fs::remove(p, ignored);
+    }
+}
+
 } // namespace
 
 void checkArchiveFileName(const std::string& name) {
@@ -106,60 +113,72 @@ Placement LocalArchive::place(const fs::path& folder, const std::string& baseNam
         checkArchiveFileName(baseName + f.suffix + f.extension);
     const fs::path dir = (root_ / folder).lexically_normal();
     const std::vector<PlacedFile> contents = describe(files);
-
     for (int n = 1; n <= kMaxNumber; ++n) {
         const std::string base = n == 1 ? baseName : fmt::format("{} ({})", baseName, n);
-        Placement placement;
-        std::vector<std::string> names;
-        for (const ArchiveFile& f : files)
-            names.push_back(base + f.suffix + f.extension);
-        std::vector<fs::path> written;
-        auto undo = [&] {
-            for (const fs::path& p : written) {
-                std::error_code ignored;
-                fs::remove(p, ignored);
-            }
-        };
-        fs::path current = dir / names.front();
-        try {
-            if (sidecar) {
-                nlohmann::json j = *sidecar;
-                j["files"] = nlohmann::json::array();
-                for (size_t i = 0; i < files.size(); ++i)
-                    j["files"].push_back(
-                        {{"name", names[i]}, {"bytes", contents[i].bytes}, {"sha256", contents[i].sha256}});
-                const std::string text = j.dump(2) + "\n";
-                current = dir / (files.size() == 1 ? names.front() + ".json" : base + ".json");
-                if (!files_.createNewDurably(current, bytesOf(text)))
-                    continue; // taken (maybe left over from an earlier crash): next number
-                written.push_back(current);
-                placement.sidecar = current;
-            }
-            bool taken = false;
-            for (size_t i = 0; i < files.size() && !taken; ++i) {
-                current = dir / names[i];
-                if (files_.createNewDurably(current, contentOf(files[i], contents[i]))) {
-                    written.push_back(current);
-                    placement.files.push_back({current, contents[i].bytes, contents[i].sha256});
-                } else {
-                    taken = true;
-                }
-            }
-            if (taken) {
-                undo();
-                continue;
-            }
-            return placement;
-        } catch (const std::system_error& e) {
-            undo();
-            throw writeFailure(e, current);
-        } catch (...) {
-            undo();
-            throw;
-        }
+        if (auto placement = tryPlace(dir, base, files, contents, sidecar))
+            return *placement;
     }
     throw ArchiveError(trf("{} and its numbered variants up to ({}) already exist in {}; choose another name.",
                            baseName, kMaxNumber, dir.string()));
+}
+
+std::optional<Placement> LocalArchive::tryPlace(const fs::path& dir, const std::string& base,
+                                                std::span<const ArchiveFile> files,
+                                                std::span<const PlacedFile> contents,
+                                                const std::optional<nlohmann::json>& sidecar) {
+    // Every name of this attempt, with its bytes' size and hash (the sidecar's text first).
+    std::string sidecarText;
+    std::vector<PlacedFile> planned;
+    if (sidecar) {
+        nlohmann::json j = *sidecar;
+        j["files"] = nlohmann::json::array();
+        for (size_t i = 0; i < files.size(); ++i)
+            j["files"].push_back({{"name", base + files[i].suffix + files[i].extension},
+                                  {"bytes", contents[i].bytes}, {"sha256", contents[i].sha256}});
+        sidecarText = j.dump(2) + "\n";
+        const fs::path at = dir / (files.size() == 1 ? base + files[0].suffix + files[0].extension + ".json"
+                                                     : base + ".json");
+        planned.push_back({at, sidecarText.size(), sha256Hex(bytesOf(sidecarText))});
+    }
+    for (size_t i = 0; i < files.size(); ++i)
+        planned.push_back({dir / (base + files[i].suffix + files[i].extension), contents[i].bytes, contents[i].sha256});
+    std::error_code ec;
+    for (const auto& f : planned)
+        if (fs::exists(f.path, ec))
+            return std::nullopt; // taken (maybe left over from an earlier crash): next number
+    if (beforeWriting_)
+        beforeWriting_(sidecar ? std::vector<PlacedFile>(planned.begin() + 1, planned.end()) : planned,
+                       sidecar ? std::optional<PlacedFile>(planned.front()) : std::nullopt);
+
+    Placement placement;
+    std::vector<fs::path> written;
+    fs::path current = planned.front().path;
+    try {
+        for (size_t k = 0; k < planned.size(); ++k) {
+            current = planned[k].path;
+            const bool isSidecar = sidecar && k == 0;
+            const size_t i = sidecar ? k - 1 : k;
+            const bool created = isSidecar ? files_.createNewDurably(current, bytesOf(sidecarText))
+                                           : files_.createNewDurably(current, contentOf(files[i], contents[i]));
+            if (!created)
+                break; // taken meanwhile (another writer): undone below, next number
+            written.push_back(current);
+            if (isSidecar)
+                placement.sidecar = current;
+            else
+                placement.files.push_back(planned[k]);
+        }
+    } catch (const std::system_error& e) {
+        removeAll(written);
+        throw writeFailure(e, current);
+    } catch (...) {
+        removeAll(written);
+        throw;
+    }
+    if (written.size() == planned.size())
+        return placement;
+    removeAll(written);
+    return std::nullopt;
 }
 
 } // namespace docdesk::output

@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <span>
@@ -59,6 +60,13 @@ public:
 
     const std::filesystem::path& root() const { return root_; }
 
+    // Called with every file of a placement attempt (the document's files and its sidecar:
+    // final path, size, SHA-256) before any of them is written, so a journal can record what
+    // is about to appear (and recognise it after a crash). May throw: nothing is written then.
+    using BeforeWriting =
+        std::function<void(const std::vector<PlacedFile>& files, const std::optional<PlacedFile>& sidecar)>;
+    void setBeforeWriting(BeforeWriting hook) { beforeWriting_ = std::move(hook); }
+
     // Places a document's files in root/folder, creating folders as needed. All files (and the
     // sidecar) share one numbered base name: when any of them is taken, the next number is
     // tried for all. `sidecar` (a JSON object) is written with a "files" list added.
@@ -68,8 +76,13 @@ public:
                     std::span<const ArchiveFile> files, const std::optional<nlohmann::json>& sidecar = std::nullopt);
 
 private:
+    std::optional<Placement> tryPlace(const std::filesystem::path& dir, const std::string& base,
+                                      std::span<const ArchiveFile> files, std::span<const PlacedFile> contents,
+                                      const std::optional<nlohmann::json>& sidecar);
+
     std::filesystem::path root_;
     ports::DurableFiles& files_;
+    BeforeWriting beforeWriting_;
 };
 
 // Throws ArchiveError unless `folder` is a relative path that stays below the archive root.

@@ -5,6 +5,8 @@
 #include "core/common/Translate.h"
 #include "core/journal/SqliteDatabase.h"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <cctype>
 #include <chrono>
@@ -15,7 +17,7 @@ namespace docdesk::journal {
 namespace fs = std::filesystem;
 namespace {
 
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -40,15 +42,24 @@ CREATE TABLE IF NOT EXISTS pages(
 CREATE INDEX IF NOT EXISTS pages_by_position ON pages(deleted, position);
 CREATE TABLE IF NOT EXISTS documents(
   id INTEGER PRIMARY KEY,
-  position INTEGER NOT NULL,
-  title TEXT,
+  state TEXT NOT NULL CHECK(state IN ('filing', 'filed')),
+  title TEXT NOT NULL DEFAULT '',
   fields TEXT NOT NULL DEFAULT '{}',
-  starts_because TEXT);
+  target TEXT NOT NULL,
+  files TEXT NOT NULL DEFAULT '[]',
+  location TEXT NOT NULL DEFAULT '',
+  started_at TEXT NOT NULL,
+  filed_at TEXT);
 CREATE TABLE IF NOT EXISTS document_pages(
   document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
   page_id INTEGER NOT NULL REFERENCES pages(id),
   position INTEGER NOT NULL,
   PRIMARY KEY(document_id, page_id));
+CREATE INDEX IF NOT EXISTS document_pages_by_page ON document_pages(page_id);
+CREATE TABLE IF NOT EXISTS plan_edits(
+  id INTEGER PRIMARY KEY,
+  edit TEXT NOT NULL,
+  created_at TEXT NOT NULL);
 )sql";
 
 constexpr const char* kPageColumns =
@@ -146,6 +157,47 @@ bool fileMatches(const fs::path& file, std::uint64_t size, const std::string& sh
     }
 }
 
+
+// The temporary files DurableFiles writes beside `target` start with this (the name is
+// shortened the same way; see platform/DurableFiles_posix.cpp).
+std::string tempPrefixFor(const fs::path& target) {
+    std::string name = target.filename().string();
+    if (name.size() > 100) {
+        size_t cut = 100;
+        while (cut > 0 && (static_cast<unsigned char>(name[cut]) & 0xC0) == 0x80)
+            --cut;
+        name.resize(cut);
+    }
+    return ".tmp-" + name + "-";
+}
+
+void removeTempFilesFor(const fs::path& target) {
+    const std::string prefix = tempPrefixFor(target);
+    std::error_code ec;
+    for (auto it = fs::directory_iterator(target.parent_path(), ec); !ec && it != fs::directory_iterator();
+         it.increment(ec))
+        if (it->path().filename().string().starts_with(prefix))
+            fs::remove(it->path(), ec);
+}
+
+struct PlannedFile {
+    fs::path path;
+    std::uint64_t bytes = 0;
+    std::string sha256;
+};
+
+std::vector<PlannedFile> plannedFiles(const std::string& json) {
+    std::vector<PlannedFile> out;
+    const auto j = nlohmann::json::parse(json, nullptr, false);
+    if (!j.is_array())
+        return out;
+    for (const auto& f : j)
+        if (f.is_object() && f.contains("path") && f.contains("bytes") && f.contains("sha256"))
+            out.push_back({fs::path(f["path"].get<std::string>()), f["bytes"].get<std::uint64_t>(),
+                           f["sha256"].get<std::string>()});
+    return out;
+}
+
 } // namespace
 
 Session::Session(fs::path directory, std::unique_ptr<SqliteDatabase> db,
@@ -220,11 +272,23 @@ void Session::createSchema() {
     db_->exec("PRAGMA journal_mode=WAL");
     db_->exec("PRAGMA synchronous=FULL");
     db_->exec("PRAGMA foreign_keys=ON");
-    db_->exec(kSchema);
-    SqliteDatabase::Statement v(*db_, "SELECT value FROM meta WHERE key = 'schema_version'");
-    if (v.step() && std::stoi(v.text(0)) > kSchemaVersion)
+    db_->exec("CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+    int version = kSchemaVersion;
+    {
+        SqliteDatabase::Statement v(*db_, "SELECT value FROM meta WHERE key = 'schema_version'");
+        if (v.step())
+            version = std::stoi(v.text(0));
+    }
+    if (version > kSchemaVersion)
         throw JournalError(trf("The session {} was written by a newer docdesk (format {}); update docdesk to open it.",
-                               directory_.filename().string(), v.text(0)));
+                               directory_.filename().string(), version));
+    SqliteDatabase::Transaction tx(*db_);
+    if (version < 2) // format 1 created the document tables but never wrote to them
+        db_->exec("DROP TABLE IF EXISTS document_pages; DROP TABLE IF EXISTS documents;");
+    db_->exec(kSchema);
+    if (version < kSchemaVersion)
+        db_->exec(fmt::format("UPDATE meta SET value = '{}' WHERE key = 'schema_version'", kSchemaVersion).c_str());
+    tx.commit();
 }
 
 void Session::recover() {
@@ -265,6 +329,7 @@ void Session::recover() {
     for (const auto& entry : fs::directory_iterator(originals, ec))
         if (entry.path().filename().string().starts_with(".tmp-"))
             fs::remove(entry.path(), ec);
+    reconcileFilings();
 }
 
 void Session::requireWritable() const {
@@ -340,7 +405,8 @@ std::vector<PageRecord> Session::addOriginal(const ports::DurableFiles::ByteSour
             SqliteDatabase::Statement del(*db_, "DELETE FROM originals WHERE id = ?");
             del.bind(1, originalId).run();
         }
-        throw JournalError(trf("Cannot store {} in the session: {}", source, e.code().message()));
+        throw JournalError(trf("Cannot store {} in the session folder {}: {}", source, directory_.string(),
+                               e.code().message()));
     }
     // 3. Commit point: the original and its pages become visible together.
     std::lock_guard g(mutex_);
@@ -498,6 +564,193 @@ std::vector<std::string> Session::verify() const {
             bad.push_back(st.text(0));
     }
     return bad;
+}
+
+// --- filing state ---
+
+std::int64_t Session::beginFiling(std::span<const std::int64_t> pageIds, const std::string& title,
+                                  const std::string& fieldsJson, const std::string& target) {
+    requireWritable();
+    std::lock_guard g(mutex_);
+    SqliteDatabase::Transaction tx(*db_);
+    SqliteDatabase::Statement ins(*db_, "INSERT INTO documents(state, title, fields, target, started_at) "
+                                        "VALUES('filing', ?, ?, ?, ?)");
+    ins.bind(1, title).bind(2, fieldsJson).bind(3, target).bind(4, nowIso8601()).run();
+    const std::int64_t id = db_->lastInsertId();
+    SqliteDatabase::Statement page(*db_, "INSERT INTO document_pages(document_id, page_id, position) VALUES(?, ?, ?)");
+    for (size_t i = 0; i < pageIds.size(); ++i) {
+        page.bind(1, id).bind(2, pageIds[i]).bind(3, static_cast<std::int64_t>(i)).run();
+        page.reset();
+    }
+    tx.commit();
+    return id;
+}
+
+void Session::planFilingFiles(std::int64_t documentId, const std::string& location, const std::string& filesJson) {
+    requireWritable();
+    std::lock_guard g(mutex_);
+    SqliteDatabase::Statement st(*db_, "UPDATE documents SET files = ?, location = ? WHERE id = ? AND state = 'filing'");
+    st.bind(1, filesJson).bind(2, location).bind(3, documentId).run();
+}
+
+void Session::finishFiling(std::int64_t documentId, const std::string& location, const std::string& filesJson) {
+    requireWritable();
+    std::lock_guard g(mutex_);
+    SqliteDatabase::Statement st(*db_, "UPDATE documents SET state = 'filed', files = ?, location = ?, filed_at = ? "
+                                       "WHERE id = ?");
+    st.bind(1, filesJson).bind(2, location).bind(3, nowIso8601()).bind(4, documentId).run();
+}
+
+void Session::abandonFiling(std::int64_t documentId) {
+    requireWritable();
+    std::lock_guard g(mutex_);
+    SqliteDatabase::Statement st(*db_, "DELETE FROM documents WHERE id = ? AND state = 'filing'");
+    st.bind(1, documentId).run();
+}
+
+void Session::moveFiling(std::int64_t documentId, const std::string& target, const std::string& location) {
+    requireWritable();
+    std::lock_guard g(mutex_);
+    SqliteDatabase::Statement st(*db_, "UPDATE documents SET target = ?, location = ? WHERE id = ?");
+    st.bind(1, target).bind(2, location).bind(3, documentId).run();
+}
+
+void Session::settleFilings() {
+    requireWritable();
+    std::lock_guard g(mutex_);
+    reconcileFilings();
+}
+
+void Session::reconcileFilings() {
+    struct Open {
+        std::int64_t id;
+        std::string files;
+    };
+    std::vector<Open> open;
+    {
+        SqliteDatabase::Statement st(*db_, "SELECT id, files FROM documents WHERE state = 'filing'");
+        while (st.step())
+            open.push_back({st.int64(0), st.text(1)});
+    }
+    for (const auto& d : open) {
+        const auto files = plannedFiles(d.files);
+        size_t present = 0;
+        for (const auto& f : files) {
+            removeTempFilesFor(f.path);
+            present += fileMatches(f.path, f.bytes, f.sha256) ? 1 : 0;
+        }
+        SqliteDatabase::Transaction tx(*db_);
+        if (!files.empty() && present == files.size()) {
+            SqliteDatabase::Statement up(*db_, "UPDATE documents SET state = 'filed', filed_at = ? WHERE id = ?");
+            up.bind(1, nowIso8601()).bind(2, d.id).run();
+            ++recovery_.filingsFinished;
+        } else {
+            // Interrupted before all its files were in place: what is there is ours (our name,
+            // our hash) and goes, so the document can be filed again without a copy.
+            for (const auto& f : files)
+                if (fileMatches(f.path, f.bytes, f.sha256)) {
+                    std::error_code ec;
+                    fs::remove(f.path, ec);
+                }
+            SqliteDatabase::Statement del(*db_, "DELETE FROM documents WHERE id = ?");
+            del.bind(1, d.id).run();
+            ++recovery_.filingsUndone;
+        }
+        tx.commit();
+    }
+}
+
+namespace {
+
+constexpr const char* kFilingColumns =
+    "SELECT d.id, d.title, d.fields, d.target, d.location, d.files, COALESCE(d.filed_at, ''), "
+    "(SELECT group_concat(page_id) FROM (SELECT page_id FROM document_pages WHERE document_id = d.id "
+    "ORDER BY position)) FROM documents d ";
+
+FilingRecord readFiling(const SqliteDatabase::Statement& st) {
+    FilingRecord r;
+    r.id = st.int64(0);
+    r.title = st.text(1);
+    r.fieldsJson = st.text(2);
+    r.target = st.text(3);
+    r.location = st.text(4);
+    r.filesJson = st.text(5);
+    r.filedAt = st.text(6);
+    const std::string ids = st.optionalText(7).value_or("");
+    for (size_t at = 0; at < ids.size();) {
+        const size_t comma = std::min(ids.find(',', at), ids.size());
+        r.pageIds.push_back(std::stoll(ids.substr(at, comma - at)));
+        at = comma + 1;
+    }
+    return r;
+}
+
+} // namespace
+
+std::vector<FilingRecord> Session::filings() const {
+    std::lock_guard g(mutex_);
+    std::vector<FilingRecord> out;
+    SqliteDatabase::Statement st(*db_, (std::string(kFilingColumns) +
+                                        "WHERE d.state = 'filed' ORDER BY d.filed_at, d.id").c_str());
+    while (st.step())
+        out.push_back(readFiling(st));
+    return out;
+}
+
+std::optional<FilingRecord> Session::filingOf(std::span<const std::int64_t> pageIds) const {
+    if (pageIds.empty())
+        return std::nullopt;
+    std::vector<std::int64_t> wanted(pageIds.begin(), pageIds.end());
+    std::sort(wanted.begin(), wanted.end());
+    std::lock_guard g(mutex_);
+    SqliteDatabase::Statement st(*db_, (std::string(kFilingColumns) +
+        "WHERE d.state = 'filed' AND d.id IN (SELECT document_id FROM document_pages WHERE page_id = ?) "
+        "ORDER BY d.id DESC").c_str());
+    st.bind(1, wanted.front());
+    while (st.step()) {
+        auto r = readFiling(st);
+        auto have = r.pageIds;
+        std::sort(have.begin(), have.end());
+        if (have == wanted)
+            return r;
+    }
+    return std::nullopt;
+}
+
+std::vector<std::int64_t> Session::filedPageIds() const {
+    std::lock_guard g(mutex_);
+    std::vector<std::int64_t> out;
+    SqliteDatabase::Statement st(*db_, "SELECT DISTINCT dp.page_id FROM document_pages dp JOIN documents d "
+                                       "ON d.id = dp.document_id WHERE d.state = 'filed' ORDER BY dp.page_id");
+    while (st.step())
+        out.push_back(st.int64(0));
+    return out;
+}
+
+// --- plan edits ---
+
+std::int64_t Session::addPlanEdit(const std::string& editJson) {
+    requireWritable();
+    std::lock_guard g(mutex_);
+    SqliteDatabase::Statement st(*db_, "INSERT INTO plan_edits(edit, created_at) VALUES(?, ?)");
+    st.bind(1, editJson).bind(2, nowIso8601()).run();
+    return db_->lastInsertId();
+}
+
+void Session::removePlanEdit(std::int64_t editId) {
+    requireWritable();
+    std::lock_guard g(mutex_);
+    SqliteDatabase::Statement st(*db_, "DELETE FROM plan_edits WHERE id = ?");
+    st.bind(1, editId).run();
+}
+
+std::vector<std::pair<std::int64_t, std::string>> Session::planEdits() const {
+    std::lock_guard g(mutex_);
+    std::vector<std::pair<std::int64_t, std::string>> out;
+    SqliteDatabase::Statement st(*db_, "SELECT id, edit FROM plan_edits ORDER BY id");
+    while (st.step())
+        out.emplace_back(st.int64(0), st.text(1));
+    return out;
 }
 
 } // namespace docdesk::journal

@@ -16,6 +16,8 @@
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <utility>
 #include <span>
 #include <string>
 #include <vector>
@@ -35,6 +37,21 @@ struct SessionSummary {
 struct RecoveryReport {
     int finished = 0;   // pending originals that were complete and are now stored
     int discarded = 0;  // incomplete writes that were rolled back
+    int filingsFinished = 0; // documents whose files were all in place: now recorded as filed
+    int filingsUndone = 0;   // documents interrupted while being placed: their files removed
+};
+
+// A document filed from the session's pages (or being filed): which pages, with which fields,
+// where it went and when.
+struct FilingRecord {
+    std::int64_t id = 0;
+    std::vector<std::int64_t> pageIds; // in document order
+    std::string title;
+    std::string fieldsJson; // {"name": "value", ...}
+    std::string target;     // the archive folder, or "outbox:PROFILE"
+    std::string location;   // the document's file (archive path or outbox item)
+    std::string filesJson;  // [{"path", "bytes", "sha256"}, ...]: every file placed
+    std::string filedAt;    // ISO 8601 UTC; empty while it is being filed
 };
 
 class Session {
@@ -89,6 +106,39 @@ public:
     // Moves a page so that it ends up at `newPosition` (0-based) in session order.
     void movePage(std::int64_t pageId, int newPosition);
 
+    // Filing state, written around the atomic placement of a document's files so that a
+    // kill at any point leaves the document either not filed or filed and recorded:
+    // 1. beginFiling records the document (state "filing") before anything is written;
+    // 2. planFilingFiles records the exact files (path, size, SHA-256) just before they are
+    //    written under their names;
+    // 3. finishFiling marks it filed once every file is in place (abandonFiling forgets it
+    //    when placing failed and nothing is left).
+    // On open, a document left in "filing" counts as filed when all its planned files are in
+    // place with their hashes; otherwise the ones that are there (and temporary files beside
+    // them) are removed and the document is not filed.
+    std::int64_t beginFiling(std::span<const std::int64_t> pageIds, const std::string& title,
+                             const std::string& fieldsJson, const std::string& target);
+    void planFilingFiles(std::int64_t documentId, const std::string& location, const std::string& filesJson);
+    void finishFiling(std::int64_t documentId, const std::string& location, const std::string& filesJson);
+    void abandonFiling(std::int64_t documentId);
+    // Settles documents left "filing" as open() does (a record that could not be finished,
+    // e.g. on a full disk, while this session stays open). Call it when no filing is under way.
+    void settleFilings();
+    // Where a filed document went later (e.g. from staging into the outbox).
+    void moveFiling(std::int64_t documentId, const std::string& target, const std::string& location);
+    // The documents filed, in the order they were filed.
+    std::vector<FilingRecord> filings() const;
+    // The filed document that holds exactly these pages (in any order), if any.
+    std::optional<FilingRecord> filingOf(std::span<const std::int64_t> pageIds) const;
+    // The pages that belong to a filed document.
+    std::vector<std::int64_t> filedPageIds() const;
+
+    // The user's corrections of the filing plan (split, merge, typed fields) as they are made,
+    // in order (JSON, see app/common/PlanEdits.h), so they outlive a new plan and a restart.
+    std::int64_t addPlanEdit(const std::string& editJson);
+    void removePlanEdit(std::int64_t editId); // undoes one
+    std::vector<std::pair<std::int64_t, std::string>> planEdits() const;
+
     // Verifies that each stored original is present and matches its hash; returns the
     // originals that do not (by file name).
     std::vector<std::string> verify() const;
@@ -104,6 +154,7 @@ private:
                                                       ports::DurableFiles& files);
     void createSchema();
     void recover();
+    void reconcileFilings();
     void requireWritable() const;
     std::vector<PageRecord> pagesOfOriginal(std::int64_t originalId) const;
     std::int64_t recordPending(const std::string& fileName, const std::string& mediaType, std::uint64_t size,

@@ -63,6 +63,7 @@ struct FiledDocument {
     std::uint64_t bytes = 0;                  // of `path`
     std::string sha256;                       // of `path`
     std::string error;                        // translated message when Failed
+    bool alreadyFiled = false;                // Filed earlier (path: where); nothing written now
     bool ok() const { return status == FilingStatus::Filed; }
 };
 

@@ -229,3 +229,79 @@ BOOST_AUTO_TEST_CASE(watch_killed_and_restarted_loses_nothing_and_stores_nothing
         BOOST_TEST(fs::exists(hot / "done" / ("page" + std::to_string(i) + ".png")));
     BOOST_TEST(cli(home, {"session", "verify"}).status.success());
 }
+
+// Issue 19: what was filed is recorded in the session; filing it again needs --again.
+BOOST_AUTO_TEST_CASE(file_records_what_it_filed_and_files_it_again_only_with_again) {
+    test::TempDir home;
+    const fs::path archive = home / "archive";
+    test::writeTestImage(home / "a.png", 200, 260, 0, 0, 255);
+    test::writeTestImage(home / "b.png", 200, 260, 0, 255, 0);
+    const std::string made = cli(home, {"session", "new"}).out;
+    const std::string session = made.substr(0, made.find('\n'));
+    const auto first = jsonLines(cli(home, {"file", "--json", "--target", archive.string(), "--session", session,
+                                           (home / "a.png").string(), (home / "b.png").string()}).out);
+    BOOST_REQUIRE(first.size() == 2u);
+    // Interrupted runs are simply run again: nothing filed twice, nothing stored twice.
+    const auto second = cli(home, {"file", "--json", "--target", archive.string(), "--session", session,
+                                   (home / "a.png").string(), (home / "b.png").string()});
+    BOOST_TEST(second.status.success());
+    const auto lines = jsonLines(second.out);
+    BOOST_REQUIRE(lines.size() == 2u);
+    BOOST_TEST(lines[0]["already_filed"].get<std::string>() == fs::absolute(first[0]["file"].get<std::string>()).string());
+    const auto plain = cli(home, {"file", "--target", archive.string(), "--session", session}, "C");
+    BOOST_TEST(plain.out.find("--again") != std::string::npos);
+    BOOST_TEST(std::distance(fs::directory_iterator(archive), fs::directory_iterator()) == 2);
+    const auto again = jsonLines(cli(home, {"file", "--json", "--again", "--target", archive.string(), "--session",
+                                           session, (home / "a.png").string()}).out);
+    BOOST_REQUIRE(again.size() == 1u);
+    BOOST_TEST(again[0].contains("file"));
+    BOOST_TEST(std::distance(fs::directory_iterator(archive), fs::directory_iterator()) == 3);
+    const auto show = json::parse(cli(home, {"session", "show", "--json", session}).out);
+    BOOST_TEST(show["pages"].size() == 2u);
+    BOOST_TEST(show["filed"].size() == 3u); // a and b, then a again
+}
+
+BOOST_AUTO_TEST_CASE(watch_files_a_file_put_back_from_failed_once_the_target_works) {
+    test::TempDir home;
+    const fs::path hot = home / "hot";
+    fs::create_directories(hot);
+    test::writeFile(home / "archive", "a file where the archive folder should be");
+    test::writeTestImage(hot / "scan.png", 200, 260, 255, 0, 0);
+    const std::vector<std::string> watch{"watch", "--once", "--settle", "0.2", "--new-session", "--target",
+                                         (home / "archive").string(), hot.string()};
+    BOOST_TEST(cli(home, watch).status.code == 1);
+    BOOST_REQUIRE(fs::exists(hot / "failed" / "scan.png"));
+    fs::remove(home / "archive");
+    fs::rename(hot / "failed" / "scan.png", hot / "scan.png");
+    std::vector<std::string> rerun{"watch", "--once", "--settle", "0.2", "--target", (home / "archive").string(),
+                                   hot.string()};
+    const auto second = cli(home, rerun);
+    BOOST_TEST(second.status.code == 0);
+    BOOST_TEST(fs::exists(hot / "done" / "scan.png"));
+    BOOST_TEST(std::distance(fs::directory_iterator(home / "archive"), fs::directory_iterator()) == 1);
+    // Put back once more: it is filed already, so nothing new appears.
+    fs::rename(hot / "done" / "scan.png", hot / "scan.png");
+    BOOST_TEST(cli(home, rerun).status.code == 0);
+    BOOST_TEST(std::distance(fs::directory_iterator(home / "archive"), fs::directory_iterator()) == 1);
+}
+
+BOOST_AUTO_TEST_CASE(watch_with_a_profile_files_into_its_outbox_and_sends_nothing) {
+    test::TempDir home;
+    const fs::path hot = home / "hot";
+    fs::create_directories(hot);
+    test::writeTestImage(hot / "a.png", 200, 260, 0, 0, 255);
+    test::writeTestImage(hot / "b.png", 200, 260, 0, 255, 0);
+    const auto run = cli(home, {"watch", "--once", "--settle", "0.2", "--new-session", "--profile", "gw", hot.string()});
+    BOOST_TEST(run.status.code == 0, run.out);
+    const auto list = cli(home, {"upload", "--list", "--profile", "gw"});
+    BOOST_TEST(list.status.success());
+    BOOST_TEST(std::count(list.out.begin(), list.out.end(), '\n') == 2, list.out);
+    BOOST_TEST(list.out.find("queued") != std::string::npos, list.out);
+    BOOST_TEST(fs::exists(hot / "done" / "a.png"));
+    // Put back: filed before, so no second outbox item.
+    fs::rename(hot / "done" / "a.png", hot / "a.png");
+    BOOST_TEST(cli(home, {"watch", "--once", "--settle", "0.2", "--profile", "gw", hot.string()}).status.code == 0);
+    const auto again = cli(home, {"upload", "--list", "--profile", "gw"});
+    BOOST_TEST(std::count(again.out.begin(), again.out.end(), '\n') == 2, again.out);
+    BOOST_TEST(cli(home, {"watch", "--upload", hot.string()}).status.code == 2);
+}

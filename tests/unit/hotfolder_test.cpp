@@ -148,3 +148,42 @@ BOOST_AUTO_TEST_CASE(a_file_stored_before_a_crash_or_dropped_twice_is_not_stored
     for (const char* name : {"first.png", "first-again.png", "stored-then-crashed.png"})
         BOOST_TEST(fs::exists(hot / "done" / name), name);
 }
+
+BOOST_AUTO_TEST_CASE(a_file_stored_but_not_processed_goes_through_after_stored_again) {
+    // Stored is not filed: a file the session holds (stored before a kill, or put back from
+    // failed/ after the target was fixed) is handed to afterStored again with its earlier
+    // pages, and moves to done/ only when that succeeds.
+    test::TempDir dir;
+    const fs::path hot = dir / "hot";
+    fs::create_directories(hot);
+    auto session = journal::Session::create(dir / "sessions", platform::durableFiles());
+    test::writeTestImage(hot / "scan.png", 120, 160, 0, 0, 255);
+    capture::HotFolderOptions options;
+    options.once = true;
+    options.settle = 100ms;
+    std::vector<std::vector<std::int64_t>> handed;
+    std::string failWith = "the archive is not writable";
+    options.afterStored = [&](const capture::ImportOutcome& o) {
+        handed.emplace_back();
+        for (const auto& p : o.pages)
+            handed.back().push_back(p.id);
+        return failWith;
+    };
+    std::vector<capture::HotFolderEvent> events;
+    const auto collect = [&](const capture::HotFolderEvent& e) { events.push_back(e); };
+    capture::HotFolder(hot, *session, options).run({}, collect);
+    BOOST_REQUIRE(events.size() == 1u);
+    BOOST_TEST(events[0].processError == failWith);
+    BOOST_TEST(fs::exists(hot / "failed" / "scan.png"));
+    // The user fixes the target and puts the file back.
+    fs::rename(hot / "failed" / "scan.png", hot / "scan.png");
+    failWith.clear();
+    capture::HotFolder(hot, *session, options).run({}, collect);
+    BOOST_REQUIRE(events.size() == 2u);
+    BOOST_TEST(events[1].duplicate);
+    BOOST_TEST(events[1].processError.empty());
+    BOOST_REQUIRE(handed.size() == 2u);
+    BOOST_TEST((handed[1] == handed[0])); // the same pages, not stored a second time
+    BOOST_TEST(session->pageCount() == 1);
+    BOOST_TEST(fs::exists(hot / "done" / "scan.png"));
+}

@@ -263,3 +263,139 @@ BOOST_FIXTURE_TEST_CASE(stored_analysis_cuts_a_page_into_pages_of_the_same_origi
     BOOST_TEST(pages[2].transformsJson == R"({"crop":[[20,0],[29,0],[29,9],[20,9]]})");
     BOOST_TEST(pages[4].source == "/in/c.png");
 }
+
+// --- filing state (issue 19) ---
+
+namespace {
+
+std::string plannedJson(const std::vector<std::pair<fs::path, std::string>>& files) {
+    std::string j = "[";
+    for (const auto& [path, content] : files) {
+        if (j.size() > 1)
+            j += ",";
+        j += "{\"path\":\"" + path.string() + "\",\"bytes\":" + std::to_string(content.size()) + ",\"sha256\":\"" +
+             sha256Hex(bytesOf(content)) + "\"}";
+    }
+    return j + "]";
+}
+
+void writeFile(const fs::path& path, const std::string& content) {
+    std::ofstream(path, std::ios::binary) << content;
+}
+
+} // namespace
+
+BOOST_FIXTURE_TEST_CASE(filing_is_recorded_with_pages_fields_and_place, Fixture) {
+    auto s = Session::create(root.path(), files);
+    const auto pages = s->addOriginal(bytesOf("three pages"), "/in/scan.pdf", "application/pdf", 3);
+    const std::vector<std::int64_t> doc{pages[0].id, pages[1].id};
+    const auto id = s->beginFiling(doc, "Invoice", R"({"asn":"0042"})", "/archive");
+    BOOST_TEST(!s->filingOf(doc).has_value()); // being filed is not filed
+    s->planFilingFiles(id, "/archive/Invoice.pdf", plannedJson({{"/archive/Invoice.pdf", "pdf"}}));
+    s->finishFiling(id, "/archive/Invoice.pdf", plannedJson({{"/archive/Invoice.pdf", "pdf"}}));
+    const std::vector<std::int64_t> reversed{pages[1].id, pages[0].id};
+    const auto found = s->filingOf(reversed);
+    BOOST_REQUIRE(found.has_value());
+    BOOST_TEST(found->location == "/archive/Invoice.pdf");
+    BOOST_TEST(found->fieldsJson == R"({"asn":"0042"})");
+    BOOST_TEST(!found->filedAt.empty());
+    BOOST_TEST((found->pageIds == doc));
+    const std::vector<std::int64_t> onlyFirst{pages[0].id};
+    BOOST_TEST(!s->filingOf(onlyFirst).has_value()); // another set of pages is another document
+    BOOST_TEST((s->filedPageIds() == doc));
+    const std::vector<std::int64_t> last{pages[2].id};
+    s->abandonFiling(s->beginFiling(last, "Letter", "{}", "/archive"));
+    BOOST_TEST(!s->filingOf(last).has_value());
+    BOOST_TEST(s->filings().size() == 1u);
+    s.reset();
+    const auto dir = journal::sessionDirectories(root.path()).front();
+    BOOST_TEST(Session::openReadOnly(dir)->filings().size() == 1u);
+}
+
+BOOST_FIXTURE_TEST_CASE(filing_killed_after_its_files_were_placed_counts_as_filed_on_open, Fixture) {
+    const fs::path archive = root / "archive";
+    fs::create_directories(archive);
+    fs::path dir;
+    std::vector<std::int64_t> doc;
+    {
+        auto s = Session::create(root.path() / "sessions", files);
+        dir = s->directory();
+        doc = {s->addOriginal(bytesOf("page"), "/in/a.png", "image/png", 1).front().id};
+        const auto id = s->beginFiling(doc, "A", "{}", archive.string());
+        s->planFilingFiles(id, (archive / "A.pdf").string(),
+                           plannedJson({{archive / "A.pdf", "the pdf"}, {archive / "A.pdf.json", "{}"}}));
+        writeFile(archive / "A.pdf", "the pdf");
+        writeFile(archive / "A.pdf.json", "{}");
+        // killed here: placed, not yet recorded as filed
+    }
+    auto s = Session::open(dir, files);
+    BOOST_TEST(s->recovery().filingsFinished == 1);
+    const auto found = s->filingOf(doc);
+    BOOST_REQUIRE(found.has_value());
+    BOOST_TEST(found->location == (archive / "A.pdf").string());
+    BOOST_TEST(fs::exists(archive / "A.pdf"));
+}
+
+BOOST_FIXTURE_TEST_CASE(filing_killed_while_placing_is_undone_on_open, Fixture) {
+    const fs::path archive = root / "archive";
+    fs::create_directories(archive);
+    writeFile(archive / "Other.pdf", "not ours");
+    fs::path dir;
+    std::vector<std::int64_t> doc;
+    {
+        auto s = Session::create(root.path() / "sessions", files);
+        dir = s->directory();
+        doc = {s->addOriginal(bytesOf("page"), "/in/a.png", "image/png", 1).front().id};
+        const auto id = s->beginFiling(doc, "B", "{}", archive.string());
+        s->planFilingFiles(id, (archive / "B-001.jpg").string(),
+                           plannedJson({{archive / "B-001.jpg", "one"}, {archive / "B-002.jpg", "two"},
+                                        {archive / "Other.pdf", "ours"}}));
+        writeFile(archive / "B-001.jpg", "one");                  // placed
+        writeFile(archive / ".tmp-B-002.jpg-4f2a", "half of tw"); // being written
+        // killed here
+        const std::vector<std::int64_t> nothing{s->addOriginal(bytesOf("p2"), "/in/b.png", "image/png", 1).front().id};
+        s->beginFiling(nothing, "C", "{}", archive.string()); // killed before any file was planned
+    }
+    auto s = Session::open(dir, files);
+    BOOST_TEST(s->recovery().filingsUndone == 2);
+    BOOST_TEST(!s->filingOf(doc).has_value());
+    BOOST_TEST(!fs::exists(archive / "B-001.jpg"));
+    BOOST_TEST(!fs::exists(archive / ".tmp-B-002.jpg-4f2a"));
+    BOOST_TEST(fs::exists(archive / "Other.pdf")); // another file under a planned name stays
+    BOOST_TEST(s->filings().empty());
+}
+
+BOOST_FIXTURE_TEST_CASE(format_1_session_gets_the_filing_tables, Fixture) {
+    fs::path dir;
+    {
+        auto s = Session::create(root.path(), files);
+        dir = s->directory();
+        s->addOriginal(bytesOf("page"), "/in/a.png", "image/png", 1);
+    }
+    sql(dir / Session::kIndexFile,
+        "DROP TABLE document_pages; DROP TABLE documents; "
+        "CREATE TABLE documents(id INTEGER PRIMARY KEY, position INTEGER NOT NULL, title TEXT, "
+        "fields TEXT NOT NULL DEFAULT '{}', starts_because TEXT); "
+        "CREATE TABLE document_pages(document_id INTEGER NOT NULL, page_id INTEGER NOT NULL, "
+        "position INTEGER NOT NULL, PRIMARY KEY(document_id, page_id)); "
+        "UPDATE meta SET value = '1' WHERE key = 'schema_version'");
+    auto s = Session::open(dir, files);
+    const std::vector<std::int64_t> doc{s->pages().front().id};
+    s->finishFiling(s->beginFiling(doc, "A", "{}", "/archive"), "/archive/A.pdf", "[]");
+    BOOST_TEST(s->filingOf(doc).has_value());
+    BOOST_TEST(s->pageCount() == 1);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_filing_whose_record_could_not_be_finished_is_settled_while_open, Fixture) {
+    const fs::path archive = root / "archive";
+    fs::create_directories(archive);
+    auto s = Session::create(root.path() / "sessions", files);
+    const std::vector<std::int64_t> doc{s->addOriginal(bytesOf("page"), "/in/a.png", "image/png", 1).front().id};
+    const auto id = s->beginFiling(doc, "A", "{}", archive.string());
+    s->planFilingFiles(id, (archive / "A.pdf").string(), plannedJson({{archive / "A.pdf", "the pdf"}}));
+    writeFile(archive / "A.pdf", "the pdf"); // placed; finishing the record failed (say, a full disk)
+    BOOST_TEST(!s->filingOf(doc).has_value());
+    s->settleFilings();
+    BOOST_TEST(s->filingOf(doc).has_value());
+    BOOST_TEST(s->recovery().filingsFinished == 1);
+}
