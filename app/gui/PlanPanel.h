@@ -43,6 +43,9 @@ public:
     void splitHere();
     void mergeWithNext();
     void fileDocuments();
+    // The archive folder documents are filed into (the welcome of an empty session shows it).
+    wxString archiveFolder() const;
+    void setArchiveFolder(const wxString& folder);
     // The Rules dialog on the rules in effect; Apply uses the edited rules for this plan only,
     // Save As makes the saved file and profile the plan's rules. Plans again either way.
     void editRules();
