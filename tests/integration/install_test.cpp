@@ -239,13 +239,18 @@ BOOST_AUTO_TEST_CASE(the_desktop_entry_and_appstream_metadata_validate) {
 
     // The AppStream screenshots are files in installer/screenshots (update-screenshots.sh).
     const std::string xml = readText(metainfo);
-    const std::regex image("<image>[^<]*/([^/<]+)</image>");
+    const std::regex image("<image[^>]*>[^<]*/([^/<]+)</image>"); // localised ones (xml:lang) too
     int screenshots = 0;
     for (std::sregex_iterator it(xml.begin(), xml.end(), image), end; it != end; ++it, ++screenshots) {
         const fs::path shot = fs::path(DOCDESK_SOURCE_DIR) / "installer/screenshots" / (*it)[1].str();
         BOOST_TEST(fs::exists(shot), shot << " is referenced by the metainfo but missing");
     }
     BOOST_TEST(screenshots >= 1);
+    // Issue 20: the pictures of real work, each with a caption, in English and German.
+    for (const std::string shot : {"receipt.png", "receipt-de.png", "plan.png", "plan-de.png", "privacy.png",
+                                   "privacy-de.png", "welcome.png"})
+        BOOST_TEST(xml.find("/" + shot + "</image>") != std::string::npos, "the metainfo lacks " << shot);
+    BOOST_TEST(std::regex_search(xml, std::regex("<caption xml:lang=\"de\">")));
 }
 
 // Issue 20: docdesk is GPL-3.0-or-later (poppler is GPL-2.0-or-later), said the same way in the
