@@ -1,5 +1,7 @@
 #include "app/gui/PlanPanel.h"
 
+#include <array>
+
 #include "platform/ProcessLimits.h"
 
 #include "app/common/AppEnvironment.h"
@@ -47,6 +49,22 @@ PlanPanel::PlanPanel(wxWindow* parent, journal::Session* session) : wxPanel(pare
     buildControls();
 }
 
+// Accessible names and tooltips (issue 20) of the buttons made in buildControls.
+void PlanPanel::describeControls(const std::array<wxButton*, 5>& buttons) {
+    const auto [update, split, merge, add, remove] = buttons;
+    update->SetName(_("Update Plan"));
+    split->SetName(_("Split Here"));
+    merge->SetName(_("Merge with Next"));
+    fileButton_->SetName(_("File Documents"));
+    rulesProfile_->SetToolTip(_("A saved set of rules to plan with"));
+    archive_->SetToolTip(_("The folder on this computer the documents are filed into"));
+    fields_->SetToolTip(_("The fields of the selected document and where each comes from; values can be typed over"));
+    add->SetName(_("Add Field"));
+    add->SetToolTip(_("Add a field of your own to the selected document"));
+    remove->SetName(_("Remove Field"));
+    remove->SetToolTip(_("Remove the selected field from the selected document"));
+}
+
 wxString PlanPanel::archiveFolder() const { return archive_->GetPath(); }
 
 void PlanPanel::setArchiveFolder(const wxString& folder) {
@@ -65,16 +83,12 @@ void PlanPanel::buildControls() {
     wxConfigBase* config = wxConfigBase::Get();
     auto* update = new wxButton(this, wxID_ANY, _("&Update Plan"));
     update->SetToolTip(_("Plan the session's pages into documents again (F5)"));
-    update->SetName(_("Update Plan"));
     auto* split = new wxButton(this, wxID_ANY, _("S&plit Here"));
     split->SetToolTip(_("Start a new document at the selected page (Ctrl+B)"));
-    split->SetName(_("Split Here"));
     auto* merge = new wxButton(this, wxID_ANY, _("&Merge with Next"));
     merge->SetToolTip(_("Join the selected document and the one after it (Ctrl+M)"));
-    merge->SetName(_("Merge with Next"));
     fileButton_ = new wxButton(this, wxID_ANY, _("&File Documents"));
     fileButton_->SetToolTip(_("Write the documents as PDF files into the archive folder (Ctrl+Shift+F)"));
-    fileButton_->SetName(_("File Documents"));
 
     rulesFile_ = new wxFilePickerCtrl(this, wxID_ANY, config->Read("plan/rules", ""), _("Choose a rules file"),
                                       _("Rules files") + " (*.jsonc;*.json)|*.jsonc;*.json|" + _("All files") + "|*",
@@ -83,7 +97,6 @@ void PlanPanel::buildControls() {
     rulesFile_->SetToolTip(_("Empty: the standard rules (PATCHT separator sheets, ASN barcodes)"));
     rulesProfile_ = new wxChoice(this, wxID_ANY);
     rulesProfile_->SetName(_("Rules profile"));
-    rulesProfile_->SetToolTip(_("A saved set of rules to plan with"));
     rulesButton_ = new wxButton(this, wxID_ANY, _("Ru&les..."));
     rulesButton_->SetName(_("Rules"));
     rulesButton_->SetToolTip(_("See and change the rules in effect, or save them as a rules file (Ctrl+Shift+R)"));
@@ -91,7 +104,6 @@ void PlanPanel::buildControls() {
                                    _("Choose the archive folder"), wxDefaultPosition, wxDefaultSize,
                                    wxDIRP_USE_TEXTCTRL);
     archive_->SetName(_("Archive folder"));
-    archive_->SetToolTip(_("The folder on this computer the documents are filed into"));
 
     auto* actions = new wxBoxSizer(wxHORIZONTAL);
     actions->Add(update, 0, wxRIGHT, 6);
@@ -117,16 +129,11 @@ void PlanPanel::buildControls() {
     summary_ = new wxStaticText(side, wxID_ANY, "");
     fields_ = new wxDataViewListCtrl(side, wxID_ANY, wxDefaultPosition, wxDefaultSize, wxDV_ROW_LINES | wxDV_SINGLE);
     fields_->SetName(_("Fields of the selected document"));
-    fields_->SetToolTip(_("The fields of the selected document and where each comes from; values can be typed over"));
     fields_->AppendTextColumn(_("Field"), wxDATAVIEW_CELL_INERT, 110);
     fields_->AppendTextColumn(_("Value"), wxDATAVIEW_CELL_EDITABLE, 150);
     fields_->AppendTextColumn(_("From"), wxDATAVIEW_CELL_INERT, 110);
     auto* add = new wxButton(side, wxID_ANY, _("&Add Field..."));
     auto* remove = new wxButton(side, wxID_ANY, _("&Remove Field"));
-    add->SetName(_("Add Field"));
-    add->SetToolTip(_("Add a field of your own to the selected document"));
-    remove->SetName(_("Remove Field"));
-    remove->SetToolTip(_("Remove the selected field from the selected document"));
     warnings_ = new wxStaticText(side, wxID_ANY, "");
     warnings_->SetForegroundColour(wxColour(190, 100, 0));
     auto* fieldButtons = new wxBoxSizer(wxHORIZONTAL);
@@ -139,6 +146,7 @@ void PlanPanel::buildControls() {
     sideSizer->Add(fieldButtons, 0, wxLEFT | wxRIGHT | wxBOTTOM, 6);
     sideSizer->Add(warnings_, 0, wxALL | wxEXPAND, 6);
     side->SetSizer(sideSizer);
+    describeControls({update, split, merge, add, remove});
     splitter->SetMinimumPaneSize(200);
     splitter->SetSashGravity(1.0);
     splitter->SplitVertically(view_, side, -380);

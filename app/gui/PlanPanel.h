@@ -8,6 +8,7 @@
 #include "core/journal/Session.h"
 #include "core/rules/FilingPlan.h"
 
+#include <array>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -59,6 +60,7 @@ public:
 
 private:
     void buildControls();
+    void describeControls(const std::array<wxButton*, 5>& buttons); // update, split, merge, add, remove
     std::optional<rules::FilingPlanner> makePlanner();
     void showPlan();
     void showFields();

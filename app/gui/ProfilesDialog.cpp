@@ -192,15 +192,11 @@ public:
                    wxDEFAULT_DIALOG_STYLE | wxRESIZE_BORDER),
           store_(std::move(store)) {
         list_ = new wxListBox(this, wxID_ANY, wxDefaultPosition, wxSize(180, 300));
-        list_->SetName(_("Profiles"));
-        list_->SetToolTip(_("The gateway profiles: choose one to see or change it"));
         auto* grid = new wxFlexGridSizer(3, 6, 8);
         grid->AddGrowableCol(1);
         name_ = addText(grid, "name", _("Name:"));
         grid->Add(new wxStaticText(this, wxID_ANY, _("Connector:")), 0, wxALIGN_CENTER_VERTICAL);
         connector_ = new wxChoice(this, wxID_ANY);
-        connector_->SetName(_("Connector"));
-        connector_->SetToolTip(_("How the gateway takes documents: WebDAV, CMIS or an HTTP form"));
         connector_->Append(_("WebDAV"));
         connector_->Append(_("CMIS (browser binding)"));
         connector_->Append(_("HTTP form upload"));
@@ -212,13 +208,10 @@ public:
         grid->Add(new wxStaticText(this, wxID_ANY, _("Password:")), 0, wxALIGN_CENTER_VERTICAL);
         password_ = new wxTextCtrl(this, wxID_ANY, wxString(), wxDefaultPosition, wxDefaultSize, wxTE_PASSWORD);
         password_->SetHint(_("asked for at upload unless remembered"));
-        password_->SetName(_("Password"));
-        password_->SetToolTip(_("The gateway password; asked for at upload unless remembered"));
         grid->Add(password_, 1, wxEXPAND);
         grid->AddSpacer(0);
         grid->AddSpacer(0);
         remember_ = new wxCheckBox(this, wxID_ANY, _("&Remember password (stored encrypted)"));
-        remember_->SetToolTip(_("Keep the password in the encrypted profile vault on this computer"));
         grid->Add(remember_);
         addLockMark(grid, "rememberPassword");
         fields_["caBundle"] = addText(grid, "caBundle", _("CA bundle (PEM file):"));
@@ -240,11 +233,7 @@ public:
         browse_->SetToolTip(_("Choose the default target folder from the folders on the gateway (connects "
                               "only when pressed)"));
         auto* close = new wxButton(this, wxID_CLOSE, _("&Close"));
-        add->SetToolTip(_("Start a new gateway profile"));
-        save_->SetToolTip(_("Save the profile's settings"));
-        delete_->SetToolTip(_("Delete the selected profile"));
-        default_->SetToolTip(_("Use the selected profile when none is chosen"));
-        test_->SetToolTip(_("Connect to the gateway once to check the settings (connects only when pressed)"));
+        describeControls(add);
         auto* buttons = new wxBoxSizer(wxHORIZONTAL);
         for (wxButton* b : {add, save_, delete_, default_, test_, browse_})
             buttons->Add(b, 0, wxRIGHT, 6);
@@ -353,6 +342,22 @@ private:
         }
         fields_["defaultFolder"]->ChangeValue(wxString::FromUTF8(dialog.folder()));
         status_->SetLabel(_("Folder chosen; press Save to keep it."));
+    }
+
+    // Accessible names and tooltips (issue 20) of the controls the constructor made.
+    void describeControls(wxButton* add) {
+        list_->SetName(_("Profiles"));
+        list_->SetToolTip(_("The gateway profiles: choose one to see or change it"));
+        connector_->SetName(_("Connector"));
+        connector_->SetToolTip(_("How the gateway takes documents: WebDAV, CMIS or an HTTP form"));
+        password_->SetName(_("Password"));
+        password_->SetToolTip(_("The gateway password; asked for at upload unless remembered"));
+        remember_->SetToolTip(_("Keep the password in the encrypted profile vault on this computer"));
+        add->SetToolTip(_("Start a new gateway profile"));
+        save_->SetToolTip(_("Save the profile's settings"));
+        delete_->SetToolTip(_("Delete the selected profile"));
+        default_->SetToolTip(_("Use the selected profile when none is chosen"));
+        test_->SetToolTip(_("Connect to the gateway once to check the settings (connects only when pressed)"));
     }
 
     wxTextCtrl* addText(wxFlexGridSizer* grid, const std::string& setting, const wxString& label) {
