@@ -17,6 +17,9 @@ string(CONCAT CPACK_PACKAGE_DESCRIPTION
     "leaves the computer unless the user presses Upload.")
 set(CPACK_PACKAGE_HOMEPAGE_URL ${DOCDESK_HOMEPAGE})
 set(CPACK_PACKAGE_INSTALL_DIRECTORY docdesk)
+# GPL-3.0-or-later (DOCDESK_PROJECT_LICENSE): the installers show LICENSE; the .deb carries it
+# in /usr/share/doc/docdesk/copyright (installer/linux/copyright.in).
+set(CPACK_RESOURCE_FILE_LICENSE ${PROJECT_SOURCE_DIR}/LICENSE)
 set(CPACK_PACKAGE_EXECUTABLES docdesk docdesk) # Start menu entry (NSIS, WiX)
 # Release binaries carry no debug sections in the package (RelWithDebInfo builds have them).
 set(CPACK_STRIP_FILES ON)

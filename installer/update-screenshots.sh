@@ -12,16 +12,23 @@ artifacts="$build/test-artifacts"
 dest=installer/screenshots
 
 # screenshot in installer/screenshots  <-  file the GUI tests write into test-artifacts
+# English and German (-de) from gui_screenshots_test and gui_first_start_test.
 declare -A shots=(
   [camera.png]=gui-camera-outline.png
-  [pages.png]=gui-thumbnails-first-start.png
+  [welcome.png]=gui-first-start-welcome.png
+  [receipt.png]=gui-shot-en-receipt.png
+  [plan.png]=gui-shot-en-plan.png
+  [privacy.png]=gui-shot-en-privacy.png
+  [receipt-de.png]=gui-shot-de-receipt.png
+  [plan-de.png]=gui-shot-de-plan.png
+  [privacy-de.png]=gui-shot-de-privacy.png
 )
 
 command -v convert >/dev/null || { echo "update-screenshots: ImageMagick's convert is needed" >&2; exit 1; }
 missing=0
 for name in "${!shots[@]}"; do
   if [[ ! -f "$artifacts/${shots[$name]}" ]]; then
-    echo "update-screenshots: $artifacts/${shots[$name]} is missing; run the GUI tests first (ctest --test-dir $build -L gui)" >&2
+    echo "update-screenshots: $artifacts/${shots[$name]} is missing; run the GUI tests first (ctest --test-dir $build -R 'gui_(screenshots|first_start|camera)_test')" >&2
     missing=1
   fi
 done

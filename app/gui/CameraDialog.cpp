@@ -21,6 +21,8 @@ CameraDialog::CameraDialog(wxWindow* parent, journal::Session& session, const st
       session_(session), onStored_(std::move(onStored)) {
     auto* top = new wxBoxSizer(wxHORIZONTAL);
     devices_ = new wxChoice(this, wxID_ANY);
+    devices_->SetName(_("Camera"));
+    devices_->SetToolTip(_("The webcam, document camera or video to take pages from"));
     for (const auto& d : platform::listVideoDevices()) {
         devicePaths_.push_back(d.path);
         devices_->Append(wxString::FromUTF8(d.name + " (" + d.path + ")"));
@@ -33,9 +35,12 @@ CameraDialog::CameraDialog(wxWindow* parent, journal::Session& session, const st
     top->Add(devices_, 1, wxALIGN_CENTER_VERTICAL);
     autoCapture_ = new wxCheckBox(this, wxID_ANY, _("&Auto-capture when still for"));
     autoCapture_->SetValue(true);
+    autoCapture_->SetToolTip(_("Take the page by itself once it has been held still this long"));
     top->Add(autoCapture_, 0, wxALIGN_CENTER_VERTICAL | wxLEFT, 12);
     holdStill_ = new wxSpinCtrlDouble(this, wxID_ANY, "", wxDefaultPosition, wxSize(80, -1), wxSP_ARROW_KEYS, 0.3, 5.0,
                                       1.0, 0.1);
+    holdStill_->SetName(_("Seconds held still"));
+    holdStill_->SetToolTip(_("How long a page must be held still before it is taken (seconds)"));
     top->Add(holdStill_, 0, wxALIGN_CENTER_VERTICAL | wxLEFT, 4);
     top->Add(new wxStaticText(this, wxID_ANY, _("s")), 0, wxALIGN_CENTER_VERTICAL | wxLEFT, 4);
 
@@ -47,6 +52,7 @@ CameraDialog::CameraDialog(wxWindow* parent, journal::Session& session, const st
     status_ = new wxStaticText(this, wxID_ANY, _("Starting the camera..."));
     bottom->Add(status_, 1, wxALIGN_CENTER_VERTICAL);
     auto* capture = new wxButton(this, wxID_ANY, _("&Capture (Space)"));
+    capture->SetToolTip(_("Take the page now (Space)"));
     bottom->Add(capture, 0, wxRIGHT, 6);
     bottom->Add(new wxButton(this, wxID_CLOSE, _("&Done")));
 

@@ -2,6 +2,7 @@
 // one), the main window, and the files named on the command line.
 #include "app/common/AppEnvironment.h"
 #include "app/common/LanguagePreference.h"
+#include "app/gui/ControlAudit.h"
 #include "app/gui/LatencyProbe.h"
 #include "app/gui/MainFrame.h"
 #include "app/gui/PreferencesDialog.h"
@@ -81,6 +82,8 @@ public:
             wxMessageBox(wxString::FromUTF8(e.what()), _("docdesk cannot start"), wxOK | wxICON_ERROR);
             return false;
         }
+        if (!auditReport_.empty())
+            audit_ = startControlAudit(auditReport_);
         auto* frame = new MainFrame(std::move(session));
         frame->Show();
         frame->importPaths(files_);
@@ -96,6 +99,13 @@ public:
     void OnInitCmdLine(wxCmdLineParser& parser) override {
         wxApp::OnInitCmdLine(parser);
         describeCommandLine(parser);
+        // Hidden (not in --help or the man page): the accessibility check of gui_controls_test.
+        parser.AddOption("", "audit-controls", "", wxCMD_LINE_VAL_STRING, wxCMD_LINE_HIDDEN);
+    }
+
+    int OnExit() override {
+        audit_.reset();
+        return wxApp::OnExit();
     }
 
     bool OnCmdLineParsed(wxCmdLineParser& parser) override {
@@ -109,6 +119,8 @@ public:
             watch_ = folder.utf8_string();
         if (wxString camera; parser.Found("camera", &camera))
             camera_ = camera.utf8_string();
+        if (wxString report; parser.Found("audit-controls", &report))
+            auditReport_ = report.utf8_string();
         for (size_t i = 0; i < parser.GetParamCount(); ++i)
             files_.emplace_back(parser.GetParam(i).utf8_string());
         return wxApp::OnCmdLineParsed(parser);
@@ -137,6 +149,8 @@ private:
     std::string camera_;
     bool scan_ = false;
     std::filesystem::path watch_;
+    std::filesystem::path auditReport_;
+    std::unique_ptr<wxEvtHandler> audit_; // the control audit, with --audit-controls
     std::vector<std::filesystem::path> files_;
 };
 

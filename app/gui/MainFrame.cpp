@@ -11,6 +11,8 @@
 #include "app/gui/PrivacyDialog.h"
 #include "app/gui/PreviewPanel.h"
 #include "app/gui/ProfilesDialog.h"
+#include "app/gui/ShortcutsDialog.h"
+#include "app/gui/WelcomePanel.h"
 #include "capture/files/FileImporter.h"
 #include "core/common/Error.h"
 
@@ -22,6 +24,7 @@
 #include <wx/menu.h>
 #include <wx/msgdlg.h>
 #include <wx/notebook.h>
+#include <wx/panel.h>
 #include <wx/sizer.h>
 #include <wx/splitter.h>
 #include <wx/statusbr.h>
@@ -60,7 +63,8 @@ enum {
     ID_UPLOAD,
     ID_UPLOAD_ALL,
     ID_LEDGER,
-    ID_PROFILES
+    ID_PROFILES,
+    ID_SHORTCUTS
 };
 
 constexpr size_t kPagesTab = 0;
@@ -75,13 +79,14 @@ MainFrame::MainFrame(std::unique_ptr<journal::Session> session)
     SetName("docdesk");
     buildMenus();
     tabs_ = new wxNotebook(this, wxID_ANY);
+    tabs_->SetName(_("Pages, filing plan and outbox"));
     auto* pagesSplit = new wxSplitterWindow(tabs_, wxID_ANY, wxDefaultPosition, wxDefaultSize, wxSP_LIVE_UPDATE | wxSP_3DSASH);
     pagesSplit->SetName(_("Pages and preview"));
-    grid_ = new PageGridPanel(pagesSplit);
+    wxWindow* pagesArea = buildPagesArea(pagesSplit);
     preview_ = new PreviewPanel(pagesSplit);
     pagesSplit->SetMinimumPaneSize(FromDIP(200));
     pagesSplit->SetSashGravity(0.0); // a wider window gives the preview more room
-    pagesSplit->SplitVertically(grid_, preview_, FromDIP(600)); // three columns of thumbnails
+    pagesSplit->SplitVertically(pagesArea, preview_, FromDIP(600)); // three columns of thumbnails
     plan_ = new PlanPanel(tabs_, session_.get());
     tabs_->AddPage(pagesSplit, _("Pages"));
     outbox_ = new OutboxPanel(tabs_);
@@ -108,6 +113,7 @@ MainFrame::MainFrame(std::unique_ptr<journal::Session> session)
     GetStatusBar()->SetStatusWidths(3, widths);
     gauge_ = new wxGauge(GetStatusBar(), wxID_ANY, 100, wxDefaultPosition, wxDefaultSize, wxGA_HORIZONTAL | wxGA_SMOOTH);
     gauge_->SetName(_("Import progress"));
+    gauge_->SetToolTip(_("How much of the work in progress is done"));
     gauge_->Hide();
     GetStatusBar()->Bind(wxEVT_SIZE, [this](wxSizeEvent& e) {
         placeGauge();
@@ -133,6 +139,49 @@ MainFrame::~MainFrame() {
         watcher_.request_stop();
         watcher_.join();
     }
+}
+
+wxWindow* MainFrame::buildPagesArea(wxWindow* parent) {
+    auto* area = new wxPanel(parent, wxID_ANY);
+    area->SetName(_("Pages area"));
+    grid_ = new PageGridPanel(area);
+    WelcomePanel::Actions actions;
+    actions.scan = [this] { openScanner(); };
+    actions.camera = [this] { openCamera(); };
+    actions.open = [this] {
+        wxCommandEvent open(wxEVT_MENU, wxID_OPEN);
+        onOpen(open);
+    };
+    actions.changeFolder = [this] { changeArchiveFolder(); };
+    wxMenuBar* bar = GetMenuBar(); // the buttons show the menus' shortcuts
+    welcome_ = new WelcomePanel(area, std::move(actions),
+                                {shortcutOf(bar, ID_SCAN), shortcutOf(bar, ID_CAMERA), shortcutOf(bar, wxID_OPEN)});
+    welcome_->SetDropTarget(new FileDropTarget(this));
+    auto* sizer = new wxBoxSizer(wxVERTICAL);
+    sizer->Add(welcome_, 1, wxEXPAND);
+    sizer->Add(grid_, 1, wxEXPAND);
+    area->SetSizer(sizer);
+    return area;
+}
+
+// The welcome while the session is empty (first start, New Session, every page deleted).
+void MainFrame::updateWelcome() {
+    const bool empty = grid_->pageCount() == 0;
+    if (empty)
+        welcome_->setArchiveFolder(plan_->archiveFolder());
+    if (welcome_->IsShown() == empty && grid_->IsShown() == !empty)
+        return;
+    welcome_->Show(empty);
+    grid_->Show(!empty);
+    grid_->GetParent()->Layout();
+}
+
+void MainFrame::changeArchiveFolder() {
+    wxDirDialog dialog(this, _("Choose the archive folder"), plan_->archiveFolder(), wxDD_DEFAULT_STYLE);
+    if (dialog.ShowModal() != wxID_OK)
+        return;
+    plan_->setArchiveFolder(dialog.GetPath());
+    welcome_->setArchiveFolder(dialog.GetPath());
 }
 
 void MainFrame::buildMenus() {
@@ -176,6 +225,7 @@ void MainFrame::buildMenus() {
         if (showPrivacyDialog(this, session_->directory()))
             Close(true); // Delete Everything: main() deletes once the session is closed
     }, privacyId);
+    help->Append(ID_SHORTCUTS, _("&Keyboard Shortcuts\tF1"), _("Every keyboard shortcut of docdesk (F1)"));
     help->Append(wxID_ABOUT, _("&About docdesk"));
     auto* bar = new wxMenuBar;
     bar->Append(file, _("&File"));
@@ -207,6 +257,7 @@ void MainFrame::buildMenus() {
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { showProfilesDialog(this); }, ID_PROFILES);
     Bind(wxEVT_MENU, &MainFrame::onQuit, this, wxID_EXIT);
     Bind(wxEVT_MENU, &MainFrame::onAbout, this, wxID_ABOUT);
+    Bind(wxEVT_MENU, [this](wxCommandEvent&) { showShortcutsDialog(this); }, ID_SHORTCUTS);
 }
 
 void MainFrame::updateTitle() {
@@ -215,6 +266,7 @@ void MainFrame::updateTitle() {
 
 void MainFrame::showPageCount() {
     SetStatusText(wxString::Format(wxPLURAL("%zu page", "%zu pages", grid_->pageCount()), grid_->pageCount()), 2);
+    updateWelcome();
 }
 
 void MainFrame::placeGauge() {
@@ -426,7 +478,17 @@ void MainFrame::onAbout(wxCommandEvent&) {
     info.SetName("docdesk");
     info.SetVersion(DOCDESK_VERSION);
     info.SetDescription(_("Capture, check, split and file documents from scanners, cameras and files.\n"
-                          "Nothing leaves this computer unless you press Upload."));
+                          "Nothing leaves this computer unless you press Upload.") +
+                        "\n\n" + wxString::Format(_("Licence: %s (GNU General Public License, version 3 or later)"),
+                                                  DOCDESK_LICENSE));
+    info.SetCopyright(_("Copyright © The docdesk developers"));
+    info.SetLicence(_("docdesk is free software: you can redistribute it and/or modify it under the terms of the GNU "
+                      "General Public License as published by the Free Software Foundation, either version 3 of the "
+                      "License, or (at your option) any later version.\n\n"
+                      "docdesk is distributed in the hope that it will be useful, but WITHOUT ANY WARRANTY; without "
+                      "even the implied warranty of MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE. See the GNU "
+                      "General Public License for more details: https://www.gnu.org/licenses/gpl-3.0.html\n\n"
+                      "The licences of the libraries docdesk uses are listed in THIRD-PARTY.md."));
     wxAboutBox(info, this);
 }
 

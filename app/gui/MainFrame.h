@@ -20,6 +20,7 @@ class PageGridPanel;
 class PreviewPanel;
 class OutboxPanel;
 class PlanPanel;
+class WelcomePanel;
 
 class MainFrame : public wxFrame {
 public:
@@ -49,6 +50,9 @@ private:
     void onClose(wxCloseEvent&);
     void updateTitle();
     void showPageCount();
+    wxWindow* buildPagesArea(wxWindow* parent); // the welcome of an empty session and the grid
+    void updateWelcome();
+    void changeArchiveFolder();
     void showProgress(size_t done, size_t total);
     void placeGauge();
     void onPlanProgress(size_t done, size_t total, const wxString& text);
@@ -66,6 +70,7 @@ private:
     std::unique_ptr<app::PageEditQueue> edits_; // after session_: finished before it closes
     wxNotebook* tabs_ = nullptr;
     PageGridPanel* grid_ = nullptr;
+    WelcomePanel* welcome_ = nullptr; // instead of the grid while the session has no pages
     PreviewPanel* preview_ = nullptr;
     std::string undoName_, redoName_; // what Undo and Redo would do; empty: nothing
     int editGeneration_ = 0;          // reports of an earlier session's queue are ignored

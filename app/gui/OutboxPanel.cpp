@@ -43,6 +43,7 @@ OutboxPanel::OutboxPanel(wxWindow* parent) : wxPanel(parent, wxID_ANY) {
     SetName(_("Outbox"));
     list_ = new wxDataViewListCtrl(this, wxID_ANY, wxDefaultPosition, wxDefaultSize, wxDV_ROW_LINES | wxDV_MULTIPLE);
     list_->SetName(_("Documents waiting for upload"));
+    list_->SetToolTip(_("The documents waiting for upload, with their gateway profile, state and progress"));
     list_->AppendTextColumn(_("Document"), wxDATAVIEW_CELL_INERT, 260);
     list_->AppendTextColumn(_("Profile"), wxDATAVIEW_CELL_INERT, 120);
     list_->AppendTextColumn(_("Size"), wxDATAVIEW_CELL_INERT, 80, wxALIGN_RIGHT);
@@ -52,11 +53,16 @@ OutboxPanel::OutboxPanel(wxWindow* parent) : wxPanel(parent, wxID_ANY) {
     summary_ = new wxStaticText(this, wxID_ANY, "");
     upload_ = new wxButton(this, wxID_ANY, _("&Upload"));
     upload_->SetToolTip(_("Send the selected documents to their gateway (Ctrl+U)"));
+    upload_->SetName(_("Upload"));
     uploadAll_ = new wxButton(this, wxID_ANY, _("Upload &All"));
     uploadAll_->SetToolTip(_("Send every document in the outbox (Ctrl+Shift+U)"));
+    uploadAll_->SetName(_("Upload All"));
     cancel_ = new wxButton(this, wxID_ANY, _("&Stop Upload"));
+    cancel_->SetToolTip(_("Stop after the document being sent; the rest stays in the outbox"));
+    cancel_->SetName(_("Stop Upload"));
     auto* ledger = new wxButton(this, wxID_ANY, _("&Ledger..."));
     ledger->SetToolTip(_("Every delivery made: what, where, when, SHA-256"));
+    ledger->SetName(_("Ledger"));
     auto* buttons = new wxBoxSizer(wxHORIZONTAL);
     buttons->Add(upload_, 0, wxRIGHT, 6);
     buttons->Add(uploadAll_, 0, wxRIGHT, 6);
@@ -324,6 +330,7 @@ void OutboxPanel::showLedger() {
                     wxDEFAULT_DIALOG_STYLE | wxRESIZE_BORDER);
     auto* view = new wxDataViewListCtrl(&dialog, wxID_ANY, wxDefaultPosition, wxDefaultSize, wxDV_ROW_LINES);
     view->SetName(_("Deliveries"));
+    view->SetToolTip(_("Every delivery made: when, what, to which profile, where, and its SHA-256"));
     view->AppendTextColumn(_("Delivered (UTC)"), wxDATAVIEW_CELL_INERT, 160);
     view->AppendTextColumn(_("Document"), wxDATAVIEW_CELL_INERT, 200);
     view->AppendTextColumn(_("Profile"), wxDATAVIEW_CELL_INERT, 100);

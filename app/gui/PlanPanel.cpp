@@ -1,5 +1,7 @@
 #include "app/gui/PlanPanel.h"
 
+#include <array>
+
 #include "platform/ProcessLimits.h"
 
 #include "app/common/AppEnvironment.h"
@@ -45,6 +47,29 @@ wxString fieldOrigin(const rules::FieldValue& value) {
 PlanPanel::PlanPanel(wxWindow* parent, journal::Session* session) : wxPanel(parent, wxID_ANY), session_(session) {
     SetName(_("Filing plan"));
     buildControls();
+}
+
+// Accessible names and tooltips (issue 20) of the buttons made in buildControls.
+void PlanPanel::describeControls(const std::array<wxButton*, 5>& buttons) {
+    const auto [update, split, merge, add, remove] = buttons;
+    update->SetName(_("Update Plan"));
+    split->SetName(_("Split Here"));
+    merge->SetName(_("Merge with Next"));
+    fileButton_->SetName(_("File Documents"));
+    rulesProfile_->SetToolTip(_("A saved set of rules to plan with"));
+    archive_->SetToolTip(_("The folder on this computer the documents are filed into"));
+    fields_->SetToolTip(_("The fields of the selected document and where each comes from; values can be typed over"));
+    add->SetName(_("Add Field"));
+    add->SetToolTip(_("Add a field of your own to the selected document"));
+    remove->SetName(_("Remove Field"));
+    remove->SetToolTip(_("Remove the selected field from the selected document"));
+}
+
+wxString PlanPanel::archiveFolder() const { return archive_->GetPath(); }
+
+void PlanPanel::setArchiveFolder(const wxString& folder) {
+    archive_->SetPath(folder);
+    wxConfigBase::Get()->Write("plan/archive", folder);
 }
 
 PlanPanel::~PlanPanel() {
@@ -121,6 +146,7 @@ void PlanPanel::buildControls() {
     sideSizer->Add(fieldButtons, 0, wxLEFT | wxRIGHT | wxBOTTOM, 6);
     sideSizer->Add(warnings_, 0, wxALL | wxEXPAND, 6);
     side->SetSizer(sideSizer);
+    describeControls({update, split, merge, add, remove});
     splitter->SetMinimumPaneSize(200);
     splitter->SetSashGravity(1.0);
     splitter->SplitVertically(view_, side, -380);

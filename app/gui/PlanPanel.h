@@ -9,6 +9,7 @@
 #include "core/journal/Session.h"
 #include "core/rules/FilingPlan.h"
 
+#include <array>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -44,6 +45,9 @@ public:
     void splitHere();
     void mergeWithNext();
     void fileDocuments();
+    // The archive folder documents are filed into (the welcome of an empty session shows it).
+    wxString archiveFolder() const;
+    void setArchiveFolder(const wxString& folder);
     // The Rules dialog on the rules in effect; Apply uses the edited rules for this plan only,
     // Save As makes the saved file and profile the plan's rules. Plans again either way.
     void editRules();
@@ -57,6 +61,7 @@ public:
 
 private:
     void buildControls();
+    void describeControls(const std::array<wxButton*, 5>& buttons); // update, split, merge, add, remove
     std::optional<rules::FilingPlanner> makePlanner();
     void showPlan();
     void showFields();

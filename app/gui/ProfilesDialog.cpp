@@ -258,6 +258,7 @@ public:
         browse_->SetToolTip(_("Choose the default target folder from the folders on the gateway (connects "
                               "only when pressed)"));
         auto* close = new wxButton(this, wxID_CLOSE, _("&Close"));
+        describeControls(add);
         auto* buttons = new wxBoxSizer(wxHORIZONTAL);
         for (wxButton* b : {add, save_, delete_, default_, test_, browse_})
             buttons->Add(b, 0, wxRIGHT, 6);
@@ -368,10 +369,27 @@ private:
         status_->SetLabel(_("Folder chosen; press Save to keep it."));
     }
 
+    // Accessible names and tooltips (issue 20) of the controls the constructor made.
+    void describeControls(wxButton* add) {
+        list_->SetName(_("Profiles"));
+        list_->SetToolTip(_("The gateway profiles: choose one to see or change it"));
+        connector_->SetName(_("Connector"));
+        connector_->SetToolTip(_("How the gateway takes documents: WebDAV, CMIS or an HTTP form"));
+        password_->SetName(_("Password"));
+        password_->SetToolTip(_("The gateway password; asked for at upload unless remembered"));
+        remember_->SetToolTip(_("Keep the password in the encrypted profile vault on this computer"));
+        add->SetToolTip(_("Start a new gateway profile"));
+        save_->SetToolTip(_("Save the profile's settings"));
+        delete_->SetToolTip(_("Delete the selected profile"));
+        default_->SetToolTip(_("Use the selected profile when none is chosen"));
+        test_->SetToolTip(_("Connect to the gateway once to check the settings (connects only when pressed)"));
+    }
+
     wxTextCtrl* addText(wxFlexGridSizer* grid, const std::string& setting, const wxString& label) {
         grid->Add(new wxStaticText(this, wxID_ANY, label), 0, wxALIGN_CENTER_VERTICAL);
         auto* field = new wxTextCtrl(this, wxID_ANY);
         field->SetName(setting);
+        field->SetToolTip(wxStripMenuCodes(label).BeforeLast(':')); // the label, for screen readers and narrow windows
         grid->Add(field, 1, wxEXPAND);
         addLockMark(grid, setting);
         return field;

@@ -33,15 +33,23 @@ ScanDialog::ScanDialog(wxWindow* parent, journal::Session& session, std::functio
     auto* grid = new wxFlexGridSizer(2, 8, 8);
     grid->AddGrowableCol(1);
     devices_ = labelled(this, grid, _("Scanner:"));
+    devices_->SetName(_("Scanner"));
+    devices_->SetToolTip(_("The scanner to scan with (found on this computer and its network by SANE)"));
     paper_ = labelled(this, grid, _("Paper:"));
+    paper_->SetName(_("Paper"));
+    paper_->SetToolTip(_("Where the paper lies: on the glass, or in the feeder (one or both sides)"));
     paper_->Append(_("Flatbed"));
     paper_->Append(_("Feeder, one side"));
     paper_->Append(_("Feeder, both sides"));
     mode_ = labelled(this, grid, _("Colour:"));
+    mode_->SetName(_("Colour"));
+    mode_->SetToolTip(_("Colour, grey or black and white pages"));
     mode_->Append(_("Colour"));
     mode_->Append(_("Grey"));
     mode_->Append(_("Black and white"));
     resolution_ = labelled(this, grid, _("Resolution:"));
+    resolution_->SetName(_("Resolution"));
+    resolution_->SetToolTip(_("Dots per inch: 300 reads barcodes and text well"));
     for (int dpi : kResolutions)
         resolution_->Append(wxString::Format(_("%d dpi"), dpi));
     grid->Add(new wxStaticText(this, wxID_ANY, _("Pages:")), 0, wxALIGN_CENTER_VERTICAL);
@@ -57,6 +65,8 @@ ScanDialog::ScanDialog(wxWindow* parent, journal::Session& session, std::functio
     pageLimit_->SetValue(static_cast<int>(config->ReadLong("scan/pages", 0)));
 
     gauge_ = new wxGauge(this, wxID_ANY, 100);
+    gauge_->SetName(_("Scan progress"));
+    gauge_->SetToolTip(_("How far the scan has come"));
     status_ = new wxStaticText(this, wxID_ANY, _("Looking for scanners..."));
     scan_ = new wxButton(this, wxID_ANY, _("&Scan"));
     cancel_ = new wxButton(this, wxID_ANY, _("&Cancel Scan"));
@@ -65,6 +75,8 @@ ScanDialog::ScanDialog(wxWindow* parent, journal::Session& session, std::functio
     searchNetwork_->SetToolTip(_("Look for scanners on the local network too (sends discovery messages to the "
                                  "network; never done without this button)"));
     auto* close = new wxButton(this, wxID_CLOSE, _("&Done"));
+    scan_->SetToolTip(_("Scan with these settings; the pages appear in the session as they come"));
+    cancel_->SetToolTip(_("Stop after the page being scanned; the pages scanned so far are kept"));
     scan_->Disable();
     cancel_->Disable();
     auto* buttons = new wxBoxSizer(wxHORIZONTAL);

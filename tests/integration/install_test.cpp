@@ -170,6 +170,7 @@ BOOST_AUTO_TEST_CASE(the_package_holds_the_programs_and_desktop_files_in_fhs_pla
         "/usr/share/man/man1/docdesk.1.gz",
         "/usr/share/man/man1/docdesk-cli.1.gz",
         "/usr/share/locale/de/LC_MESSAGES/docdesk.mo",
+        "/usr/share/doc/docdesk/copyright",
     };
     for (const int size : {16, 24, 32, 48, 64, 128, 256, 512}) {
         const std::string dim = std::to_string(size) + "x" + std::to_string(size);
@@ -240,13 +241,43 @@ BOOST_AUTO_TEST_CASE(the_desktop_entry_and_appstream_metadata_validate) {
 
     // The AppStream screenshots are files in installer/screenshots (update-screenshots.sh).
     const std::string xml = readText(metainfo);
-    const std::regex image("<image>[^<]*/([^/<]+)</image>");
+    const std::regex image("<image[^>]*>[^<]*/([^/<]+)</image>"); // localised ones (xml:lang) too
     int screenshots = 0;
     for (std::sregex_iterator it(xml.begin(), xml.end(), image), end; it != end; ++it, ++screenshots) {
         const fs::path shot = fs::path(DOCDESK_SOURCE_DIR) / "installer/screenshots" / (*it)[1].str();
         BOOST_TEST(fs::exists(shot), shot << " is referenced by the metainfo but missing");
     }
     BOOST_TEST(screenshots >= 1);
+    // Issue 20: the pictures of real work, each with a caption, in English and German.
+    for (const std::string shot : {"receipt.png", "receipt-de.png", "plan.png", "plan-de.png", "privacy.png",
+                                   "privacy-de.png", "welcome.png"})
+        BOOST_TEST(xml.find("/" + shot + "</image>") != std::string::npos, "the metainfo lacks " << shot);
+    BOOST_TEST(std::regex_search(xml, std::regex("<caption xml:lang=\"de\">")));
+}
+
+// Issue 20: docdesk is GPL-3.0-or-later (poppler is GPL-2.0-or-later), said the same way in the
+// source tree, the package's copyright file and the AppStream metadata.
+BOOST_AUTO_TEST_CASE(the_package_and_the_metadata_name_the_licence) {
+    auto& pkg = package();
+    const std::string license = readText(fs::path(DOCDESK_SOURCE_DIR) / "LICENSE");
+    BOOST_TEST(license.find("GNU GENERAL PUBLIC LICENSE") != std::string::npos);
+    BOOST_TEST(license.find("Version 3, 29 June 2007") != std::string::npos);
+    BOOST_TEST(fs::exists(fs::path(DOCDESK_SOURCE_DIR) / "THIRD-PARTY.md"));
+
+    // Debian's machine-readable copyright file (DEP-5) with the SPDX identifier.
+    const std::string copyright = readText(pkg.root / "usr/share/doc/docdesk/copyright");
+    BOOST_TEST(copyright.starts_with("Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/"),
+               copyright);
+    BOOST_TEST(std::regex_search(copyright, std::regex("\\nFiles: \\*\\n(.*\\n)*License: GPL-3\\.0-or-later\\n")), copyright);
+    BOOST_TEST(copyright.find("LicenseRef") == std::string::npos, copyright);
+
+    const std::string xml = readText(pkg.root / "usr/share/metainfo" / (appId + ".metainfo.xml"));
+    BOOST_TEST(xml.find("<project_license>GPL-3.0-or-later</project_license>") != std::string::npos, xml);
+    BOOST_TEST(xml.find("<metadata_license>CC0-1.0</metadata_license>") != std::string::npos, xml);
+
+    // The program says it too (the About box shows this string).
+    const std::string binary = readText(pkg.root / "usr/bin/docdesk");
+    BOOST_TEST(binary.find("GPL-3.0-or-later") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(the_man_pages_render_and_cover_every_command) {
