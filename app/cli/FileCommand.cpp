@@ -9,8 +9,10 @@
 #include "app/common/GatewayUpload.h"
 #include "platform/AppDirs.h"
 #include "capture/files/FileImporter.h"
+#include "core/common/Error.h"
 #include "core/common/Translate.h"
 #include "core/model/PageTransforms.h"
+#include "core/ocr/PageText.h"
 
 #include <algorithm>
 #include <charconv>
@@ -95,6 +97,15 @@ void setPageMode(journal::Session& session, std::vector<PageRecord>& pages, Page
     }
 }
 
+// UsageError when an OCR language is not installed ("" = the default choice).
+void requireOcrLanguages(const std::string& languages) {
+    try {
+        ocr::requireLanguages(languages.empty() ? ocr::defaultLanguages() : languages);
+    } catch (const Error& e) {
+        throw UsageError(e.what());
+    }
+}
+
 void printUsage() {
     std::cout << tr("Usage: docdesk-cli file --target DIR [OPTIONS] [RULE OPTIONS] FILE...\n"
                     "       docdesk-cli file --target DIR --session ID [OPTIONS] [RULE OPTIONS]\n"
@@ -107,7 +118,8 @@ void printUsage() {
                     "overwritten: a name that is taken gets ' (2)', ' (3)'... Files that are not images\n"
                     "or PDFs are placed as they are.\n"
                     "\n")
-              << tr(RuleOptions::help())
+              << tr(RuleOptions::help()) << "\n"
+              << tr(RuleOptions::outputHelp())
               << tr("\n"
                     "With --profile NAME the documents go into the outbox of gateway profile NAME\n"
                     "instead of a folder (the plan's folder becomes the remote folder); nothing is sent\n"
@@ -139,6 +151,8 @@ int runFile(const std::vector<std::string>& args) {
     if (a.files.empty() && a.session.empty())
         throw UsageError(tr("file needs files, or --session ID"));
     const rules::FilingPlanner planner(a.rules.rules(), RuleOptions::naming());
+    if (planner.rules().output.ocr) // a missing language is said before anything is imported
+        requireOcrLanguages(planner.rules().output.ocrLanguages);
 
     // The pages: imported into a session first (so nothing is lost whatever happens next).
     std::unique_ptr<journal::Session> session;
@@ -184,6 +198,11 @@ int runFile(const std::vector<std::string>& args) {
                                            if (!a.json && (done == total || done % 10 == 0))
                                                std::cerr << trf("Analysed {} of {} pages", done, total) << "\r"
                                                          << std::flush;
+                                       },
+                                       [&](size_t done, size_t total) {
+                                           if (!a.json)
+                                               std::cerr << trf("Recognised the text of {} of {} pages", done, total)
+                                                         << "\r" << std::flush;
                                        });
     if (!a.json && !result.planPages.empty())
         std::cerr << "\n";

@@ -1,4 +1,5 @@
 #include "app/common/BatchFiling.h"
+#include "app/common/PageRecognition.h"
 #include "app/common/PlanFiling.h"
 
 #include "core/common/Sha256.h"
@@ -22,7 +23,8 @@ bool BatchFilingResult::ok() const {
 BatchFilingResult fileBatch(journal::Session& session, std::span<const PageRecord> pages,
                             const rules::FilingPlanner& planner, output::LocalArchive& archive,
                             const pipeline::FilingOptions& options, AnalysisWorker& worker, std::stop_token stop,
-                            const std::function<void(size_t, size_t)>& onAnalysed) {
+                            const std::function<void(size_t, size_t)>& onAnalysed,
+                            const std::function<void(size_t, size_t)>& onRecognised) {
     // The window's two steps (prepare, then file the plan) without the user in between.
     BatchFilingResult r;
     const PreparedBatch batch = prepareBatch(session, pages, worker, planner.rules().pageEdits, options.pdfDpi, stop, onAnalysed);
@@ -33,8 +35,16 @@ BatchFilingResult fileBatch(journal::Session& session, std::span<const PageRecor
     r.analysisErrors = batch.analysisErrors;
     if (stop.stop_requested())
         return r;
+    pipeline::FilingOptions withText = options;
+    withText.pdfa = options.pdfa || planner.rules().output.pdfa;
+    if (planner.rules().output.ocr) {
+        withText.pageTexts = recognisePages(batch.imagePages, worker, planner.rules().output.ocrLanguages,
+                                            options.pdfDpi, stop, r.analysisErrors, onRecognised);
+        if (stop.stop_requested())
+            return r;
+    }
     r.plan = planner.plan(r.planPages);
-    auto filed = fileEditedPlan(session, batch, r.plan, archive, options, stop);
+    auto filed = fileEditedPlan(session, batch, r.plan, archive, withText, stop);
     r.filed = std::move(filed.filed);
     r.passThroughFiled = std::move(filed.passThroughFiled);
     return r;

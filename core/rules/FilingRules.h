@@ -91,6 +91,15 @@ struct PageEditRules {
     bool splitReceipts = true; // several documents on one photo or scan: one page (and document) each
 };
 
+// What filed PDFs get beyond the pages: a searchable text layer (OCR, about a second per page
+// and core) and the PDF/A-2b archive form.
+struct OutputRules {
+    bool ocr = false;
+    bool pdfa = false;
+    std::string ocrLanguages; // Tesseract codes joined by '+' ("deu+eng"); empty: the system
+                              // language plus English (ocr::defaultLanguages)
+};
+
 struct FilingRules {
     SeparatorRule separators;
     AsnRule asn;
@@ -100,6 +109,7 @@ struct FilingRules {
     int everyPages = 0;   // > 0: a document has at most this many pages
     bool perFile = false; // every source file starts a new document
     PageEditRules pageEdits;
+    OutputRules output;
     std::vector<FieldRule> fields;
     NameTemplate folder; // empty: the target folder itself
     NameTemplate fileName = NameTemplate::parse("{source}_{counter:03}", NameTemplate::Kind::FileName);

@@ -2,6 +2,7 @@
 
 #include "core/common/Translate.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstring>
@@ -220,10 +221,26 @@ void readPageEdits(const Node& n, PageEditRules& r) {
         r.splitReceipts = n.child("split_receipts").boolean();
 }
 
+void readOutput(const Node& n, OutputRules& r) {
+    if (n.has("ocr"))
+        r.ocr = n.child("ocr").boolean();
+    if (n.has("pdfa"))
+        r.pdfa = n.child("pdfa").boolean();
+    if (n.has("ocr_languages")) {
+        const auto c = n.child("ocr_languages");
+        r.ocrLanguages = c.string();
+        const bool valid = std::all_of(r.ocrLanguages.begin(), r.ocrLanguages.end(), [](char ch) {
+            return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '_' || ch == '+';
+        });
+        if (!valid)
+            c.fail(tr("expected Tesseract language codes joined by '+', e.g. \"deu+eng\""));
+    }
+}
+
 FilingRules readProfile(const Node& n, std::string& description) {
     n.expectObject({"description", "separators", "asn", "tags", "split_on_change", "blank_pages",
                     "every_pages", "per_file", "fields", "folder", "file_name", "crop", "deskew",
-                    "split_receipts"});
+                    "split_receipts", "ocr", "pdfa", "ocr_languages"});
     FilingRules r;
     if (n.has("description"))
         description = n.child("description").string();
@@ -257,6 +274,7 @@ FilingRules readProfile(const Node& n, std::string& description) {
     if (n.has("per_file"))
         r.perFile = n.child("per_file").boolean();
     readPageEdits(n, r.pageEdits);
+    readOutput(n, r.output);
     if (n.has("fields")) {
         const auto fields = n.child("fields");
         if (!fields.json().is_array())
@@ -333,6 +351,10 @@ Json profileJson(const FilingRules& r, const std::string& description) {
     p["crop"] = r.pageEdits.crop == AutoCrop::Off ? "off" : "auto";
     p["deskew"] = r.pageEdits.deskew;
     p["split_receipts"] = r.pageEdits.splitReceipts;
+    p["ocr"] = r.output.ocr;
+    p["pdfa"] = r.output.pdfa;
+    if (!r.output.ocrLanguages.empty())
+        p["ocr_languages"] = r.output.ocrLanguages;
     Json fields = Json::array();
     for (const auto& f : r.fields) {
         Json field{{"name", f.name}, {"pattern", f.pattern.text()}};
