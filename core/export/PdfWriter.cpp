@@ -117,10 +117,12 @@ void drawTextLayer(HPDF_Page p, HPDF_Font font, const ocr::PageText& text, doubl
     const auto lines = lineExtents(text);
     HPDF_Page_BeginText(p);
     HPDF_Page_SetTextRenderingMode(p, HPDF_INVISIBLE);
-    for (const auto& word : text.words) {
-        const std::string s = cleanUtf8(word.text, 1000);
+    for (size_t i = 0; i < text.words.size(); ++i) {
+        const auto& word = text.words[i];
+        std::string s = cleanUtf8(word.text, 1000);
         const auto& [top, bottom] = lines.at(word.line);
-        const double size = std::clamp((bottom - top) * sy, 1.0, 500.0);
+        // A line's box reaches from the capitals' top to the descenders' bottom: about 1.1 em.
+        const double size = std::clamp((bottom - top) * sy / 1.1, 1.0, 500.0);
         if (s.empty() || word.width <= 0)
             continue;
         HPDF_Page_SetFontAndSize(p, font, HPDF_REAL(size));
@@ -128,8 +130,11 @@ void drawTextLayer(HPDF_Page p, HPDF_Font font, const ocr::PageText& text, doubl
         const double natural = HPDF_Page_TextWidth(p, s.c_str());
         if (natural > 0)
             HPDF_Page_SetHorizontalScalling(p, HPDF_REAL(std::clamp(100 * word.width * sx / natural, 1.0, 1000.0)));
-        const double baseline = h - bottom * sy + 0.2 * size; // DejaVu's descent is about 0.24 em
+        const double baseline = h - bottom * sy + 0.2 * size; // most lines have some descenders
         HPDF_Page_SetTextMatrix(p, 1, 0, 0, 1, HPDF_REAL(word.x * sx), HPDF_REAL(baseline));
+        // A real space after each word but a line's last, so text extraction keeps words apart.
+        if (i + 1 < text.words.size() && text.words[i + 1].line == word.line)
+            s += ' ';
         HPDF_Page_ShowText(p, s.c_str());
     }
     HPDF_Page_EndText(p);
