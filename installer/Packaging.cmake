@@ -38,6 +38,9 @@ set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # A Secret Service provider keeps the vault key in the login keyring; without one docdesk asks
 # for a master passphrase instead, so it is only suggested.
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "gnome-keyring | kwalletmanager")
+# OCR (searchable PDF): Tesseract's English and German data, the text layer's font and the
+# sRGB profile of PDF/A. libtesseract itself comes in through SHLIBDEPS.
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "tesseract-ocr-eng, tesseract-ocr-deu, fonts-dejavu-core, icc-profiles-free")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 # Icon caches, the desktop database and the MIME cache are refreshed by dpkg triggers of
 # hicolor-icon-theme, desktop-file-utils and shared-mime-info: no maintainer scripts needed.
