@@ -151,7 +151,7 @@ int runFile(const std::vector<std::string>& args) {
     if (a.files.empty() && a.session.empty())
         throw UsageError(tr("file needs files, or --session ID"));
     const rules::FilingPlanner planner(a.rules.rules(), RuleOptions::naming());
-    if (planner.rules().output.ocr) // a missing language is said before anything is imported
+    if (rules::needsText(planner.rules())) // a missing language is said before anything is imported
         requireOcrLanguages(planner.rules().output.ocrLanguages);
 
     // The pages: imported into a session first (so nothing is lost whatever happens next).

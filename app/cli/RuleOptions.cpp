@@ -169,6 +169,21 @@ bool RuleOptions::parseOutputOption(const std::vector<std::string>& args, size_t
         });
     } else if (o == "--pdfa") {
         edits_.push_back([](FilingRules& r) { r.output.pdfa = true; });
+    } else if (o == "--receipt-fields") {
+        edits_.push_back([](FilingRules& r) { r.output.receiptFields = true; });
+    } else if (o == "--text-field") {
+        const auto spec = optionValue(args, i);
+        const auto eq = spec.find('=');
+        const std::string name = spec.substr(0, eq);
+        if (eq == std::string::npos || !rules::isValidFieldName(name))
+            throw UsageError(trf("--text-field needs NAME=REGEX with a name of letters, digits, '_', '-' or '.' "
+                                 "(not asn or tags), not '{}'",
+                                 spec));
+        rules::FieldRule f{name, patternOption(o, spec.substr(eq + 1)), {}, {}, rules::FieldSource::Text};
+        edits_.push_back([f](FilingRules& r) {
+            std::erase_if(r.fields, [&](const rules::FieldRule& x) { return x.name == f.name; });
+            r.fields.push_back(f);
+        });
     } else {
         return false;
     }
@@ -230,7 +245,11 @@ const char* RuleOptions::outputHelp() {
         "  --ocr-languages L     OCR languages, e.g. deu+eng (default: the system language\n"
         "                        plus English); implies --ocr\n"
         "  --no-ocr              no text layer, whatever the rules file says\n"
-        "  --pdfa                write PDFs as PDF/A-2b for archives\n");
+        "  --pdfa                write PDFs as PDF/A-2b for archives\n"
+        "  --text-field NAME=RE  read field NAME from the page's OCR text (group 1, else the\n"
+        "                        match), e.g. 'invoice=Rechnung Nr\\.? *(\\d+)'\n"
+        "  --receipt-fields      fields merchant, date (YYYY-MM-DD), total and currency from a\n"
+        "                        receipt's text, e.g. --name {field:merchant}_{field:date}_{field:total}\n");
 }
 
 } // namespace docdesk::cli

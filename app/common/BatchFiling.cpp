@@ -5,6 +5,7 @@
 #include "core/common/Sha256.h"
 #include "core/common/Translate.h"
 #include "core/rules/PlanJson.h"
+#include "core/rules/RulesFile.h"
 
 #include <algorithm>
 #include <cstring>
@@ -19,6 +20,18 @@ bool BatchFilingResult::ok() const {
     return analysisErrors.empty() && std::all_of(filed.begin(), filed.end(), good) &&
            std::all_of(passThroughFiled.begin(), passThroughFiled.end(), good);
 }
+
+namespace {
+
+// Gives each plan page its OCR text (plan pages and image pages share their index).
+void attachTexts(std::vector<rules::PlanPage>& planPages, std::span<const PageRecord> imagePages,
+                 const PageTexts& texts) {
+    for (size_t i = 0; i < planPages.size() && i < imagePages.size(); ++i)
+        if (const auto it = texts.find(imagePages[i].id); it != texts.end())
+            planPages[i].text = std::make_shared<const ocr::PageText>(it->second);
+}
+
+} // namespace
 
 BatchFilingResult fileBatch(journal::Session& session, std::span<const PageRecord> pages,
                             const rules::FilingPlanner& planner, output::LocalArchive& archive,
@@ -37,11 +50,14 @@ BatchFilingResult fileBatch(journal::Session& session, std::span<const PageRecor
         return r;
     pipeline::FilingOptions withText = options;
     withText.pdfa = options.pdfa || planner.rules().output.pdfa;
-    if (planner.rules().output.ocr) {
-        withText.pageTexts = recognisePages(batch.imagePages, worker, planner.rules().output.ocrLanguages,
-                                            options.pdfDpi, stop, r.analysisErrors, onRecognised);
+    if (rules::needsText(planner.rules())) {
+        auto texts = recognisePages(batch.imagePages, worker, planner.rules().output.ocrLanguages, options.pdfDpi,
+                                    stop, r.analysisErrors, onRecognised);
         if (stop.stop_requested())
             return r;
+        attachTexts(r.planPages, batch.imagePages, *texts);
+        if (planner.rules().output.ocr)
+            withText.pageTexts = std::move(texts);
     }
     r.plan = planner.plan(r.planPages);
     auto filed = fileEditedPlan(session, batch, r.plan, archive, withText, stop);

@@ -182,12 +182,22 @@ ValueChangeRule readValueChange(const Node& n) {
 }
 
 FieldRule readField(const Node& n) {
-    n.expectObject({"name", "pattern", "symbologies", "zone", "valid"});
+    n.expectObject({"name", "pattern", "symbologies", "zone", "valid", "source"});
     if (!n.has("name"))
         n.fail(tr("\"name\" is required"));
     if (!n.has("pattern"))
         n.fail(tr("\"pattern\" is required"));
     FieldRule f{readFieldName(n.child("name")), n.child("pattern").pattern(), readFilter(n), {}};
+    if (n.has("source")) {
+        const auto c = n.child("source");
+        const auto source = c.string();
+        if (source == "text")
+            f.source = FieldSource::Text;
+        else if (source != "barcode")
+            c.fail(trf("'{}' is not one of \"barcode\", \"text\"", source));
+        if (f.source == FieldSource::Text && !f.filter.symbologies.empty())
+            c.fail(tr("a text field has no symbologies"));
+    }
     if (n.has("valid")) {
         const auto v = n.child("valid");
         v.expectObject({"pattern", "min", "max"});
@@ -226,6 +236,8 @@ void readOutput(const Node& n, OutputRules& r) {
         r.ocr = n.child("ocr").boolean();
     if (n.has("pdfa"))
         r.pdfa = n.child("pdfa").boolean();
+    if (n.has("receipt_fields"))
+        r.receiptFields = n.child("receipt_fields").boolean();
     if (n.has("ocr_languages")) {
         const auto c = n.child("ocr_languages");
         r.ocrLanguages = c.string();
@@ -240,7 +252,7 @@ void readOutput(const Node& n, OutputRules& r) {
 FilingRules readProfile(const Node& n, std::string& description) {
     n.expectObject({"description", "separators", "asn", "tags", "split_on_change", "blank_pages",
                     "every_pages", "per_file", "fields", "folder", "file_name", "crop", "deskew",
-                    "split_receipts", "ocr", "pdfa", "ocr_languages"});
+                    "split_receipts", "ocr", "pdfa", "ocr_languages", "receipt_fields"});
     FilingRules r;
     if (n.has("description"))
         description = n.child("description").string();
@@ -355,9 +367,12 @@ Json profileJson(const FilingRules& r, const std::string& description) {
     p["pdfa"] = r.output.pdfa;
     if (!r.output.ocrLanguages.empty())
         p["ocr_languages"] = r.output.ocrLanguages;
+    p["receipt_fields"] = r.output.receiptFields;
     Json fields = Json::array();
     for (const auto& f : r.fields) {
         Json field{{"name", f.name}, {"pattern", f.pattern.text()}};
+        if (f.source == FieldSource::Text)
+            field["source"] = "text";
         writeFilter(f.filter, field);
         Json valid = Json::object();
         if (f.validation.pattern)
@@ -396,6 +411,12 @@ void writeRulesFile(const std::filesystem::path& file, const FilingRules& rules,
     } catch (const std::system_error& e) { // std::filesystem::filesystem_error included
         throw RulesError(trf("Cannot write the rules file {}: {}", file.string(), e.code().message()));
     }
+}
+
+bool needsText(const FilingRules& rules) {
+    return rules.output.ocr || rules.output.receiptFields ||
+           std::any_of(rules.fields.begin(), rules.fields.end(),
+                       [](const FieldRule& f) { return f.source == FieldSource::Text; });
 }
 
 bool isValidFieldName(std::string_view name) {
