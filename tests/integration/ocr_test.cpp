@@ -43,23 +43,24 @@ const std::vector<std::string> kLines{
     "Ihre Firma Beispiel GmbH",
 };
 
-// An A4 page at 300 dpi with kLines in DejaVu Sans, word by word, as a grey JPEG.
-std::vector<DrawnWord> writeLetter(const fs::path& file) {
-    cv::Mat page(3508, 2480, CV_8UC3, cv::Scalar::all(255));
+// An A4 page at 300 dpi (or `size`) with `lines` in DejaVu Sans, word by word, as a grey JPEG.
+std::vector<DrawnWord> writeLetter(const fs::path& file, const std::vector<std::string>& lines = kLines,
+                                   cv::Size size = {2480, 3508}) {
+    cv::Mat page(size, CV_8UC3, cv::Scalar::all(255));
     auto font = cv::freetype::createFreeType2();
     font->loadFontData("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 0);
     const int height = 50; // about 12 pt
     std::vector<DrawnWord> words;
-    int y = 400;
-    for (const auto& line : kLines) {
-        int x = 240;
+    int y = size.width < 2000 ? 150 : 400;
+    for (const auto& line : lines) {
+        int x = size.width < 2000 ? 60 : 240;
         std::istringstream in(line);
         for (std::string w; in >> w;) {
             int baseline = 0;
-            const cv::Size size = font->getTextSize(w, height, -1, &baseline);
+            const cv::Size box = font->getTextSize(w, height, -1, &baseline);
             font->putText(page, w, {x, y}, height, cv::Scalar::all(20), -1, cv::LINE_AA, false);
-            words.push_back({w, cv::Rect(x, y, size.width, size.height)});
-            x += size.width + height * 2 / 5; // a word space of DejaVu Sans (0.32 em) and a little
+            words.push_back({w, cv::Rect(x, y, box.width, box.height)});
+            x += box.width + height * 2 / 5; // a word space of DejaVu Sans (0.32 em) and a little
         }
         y += 110;
     }
@@ -232,4 +233,37 @@ BOOST_AUTO_TEST_CASE(without_ocr_there_is_no_text_and_a_missing_language_is_a_cl
         ++files;
     BOOST_TEST(files == 1u); // plain.pdf only: nothing was imported or filed
 
+}
+
+BOOST_AUTO_TEST_CASE(a_text_field_and_a_receipts_data_name_the_documents) {
+    test::TempDir home;
+    const fs::path letter = home / "letter.jpg";
+    writeLetter(letter);
+    const fs::path archive = home / "archive";
+    const auto byText = test::runCli(home.path(), {"file", "--json", "--target", archive.string(), "--text-field",
+                                                   "invoice=Rechnung Nr\\.? *(\\d+)", "--name",
+                                                   "invoice-{field:invoice|none}", letter.string()});
+    BOOST_REQUIRE(byText.status.code == 0);
+    BOOST_TEST(fs::exists(archive / "invoice-12345.pdf"));
+    // Text fields alone read the text but make no text layer.
+    std::string layer = run({"pdftotext", (archive / "invoice-12345.pdf").string(), "-"});
+    std::erase_if(layer, [](char c) { return std::isspace(static_cast<unsigned char>(c)) || c == '\f'; });
+    BOOST_TEST(layer.empty());
+
+    const fs::path receipt = home / "receipt.jpg";
+    writeLetter(receipt,
+                {"REWE Markt GmbH", "Hauptstr. 12", "33098 Paderborn", "BANANE 1,29", "VOLLMILCH 1,19",
+                 "KAFFEE CREMA 12,99", "ZWISCHENSUMME 15,47", "SUMME EUR 15,47", "Geg. BAR EUR 20,00",
+                 "Rückgeld BAR EUR 4,53", "Steuer % Netto Steuer Brutto", "A= 19,0% 10,92 2,07 12,99",
+                 "Datum: 14.03.2024 18:02"},
+                {900, 1800});
+    const auto byReceipt =
+        test::runCli(home.path(), {"file", "--json", "--target", archive.string(), "--receipt-fields", "--crop", "off",
+                                   "--name", "{field:merchant}_{field:date}_{field:total}_{field:currency}",
+                                   receipt.string()});
+    BOOST_REQUIRE(byReceipt.status.code == 0);
+    const auto docs = test::jsonLines(byReceipt.out);
+    BOOST_REQUIRE(docs.size() == 1u);
+    BOOST_TEST(fs::path(docs[0]["file"].get<std::string>()).filename() == "Rewe_2024-03-14_15.47_EUR.pdf");
+    BOOST_TEST(docs[0]["fields"]["total"] == "15.47");
 }
