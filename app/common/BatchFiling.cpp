@@ -21,18 +21,6 @@ bool BatchFilingResult::ok() const {
            std::all_of(passThroughFiled.begin(), passThroughFiled.end(), good);
 }
 
-namespace {
-
-// Gives each plan page its OCR text (plan pages and image pages share their index).
-void attachTexts(std::vector<rules::PlanPage>& planPages, std::span<const PageRecord> imagePages,
-                 const PageTexts& texts) {
-    for (size_t i = 0; i < planPages.size() && i < imagePages.size(); ++i)
-        if (const auto it = texts.find(imagePages[i].id); it != texts.end())
-            planPages[i].text = std::make_shared<const ocr::PageText>(it->second);
-}
-
-} // namespace
-
 BatchFilingResult fileBatch(journal::Session& session, std::span<const PageRecord> pages,
                             const rules::FilingPlanner& planner, output::LocalArchive& archive,
                             const pipeline::FilingOptions& options, AnalysisWorker& worker, std::stop_token stop,

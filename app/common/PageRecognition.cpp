@@ -46,4 +46,11 @@ std::shared_ptr<const PageTexts> recognisePages(std::span<const PageRecord> page
     return texts;
 }
 
+void attachTexts(std::vector<rules::PlanPage>& planPages, std::span<const PageRecord> imagePages,
+                 const PageTexts& texts) {
+    for (size_t i = 0; i < planPages.size() && i < imagePages.size(); ++i)
+        if (const auto it = texts.find(imagePages[i].id); it != texts.end())
+            planPages[i].text = std::make_shared<const ocr::PageText>(it->second);
+}
+
 } // namespace docdesk::app

@@ -6,6 +6,7 @@
 #include "app/common/AnalysisWorker.h"
 #include "core/model/Page.h"
 #include "core/ocr/PageText.h"
+#include "core/rules/FilingPlan.h"
 
 #include <cstdint>
 #include <functional>
@@ -28,5 +29,10 @@ std::shared_ptr<const PageTexts> recognisePages(std::span<const PageRecord> page
                                                 const std::string& languages, double pdfDpi, std::stop_token stop,
                                                 std::vector<std::string>& errors,
                                                 const std::function<void(size_t done, size_t total)>& onDone = {});
+
+// Gives each plan page its OCR text, for text fields and receipt data (plan pages and image pages
+// share their index, as in PreparedBatch).
+void attachTexts(std::vector<rules::PlanPage>& planPages, std::span<const PageRecord> imagePages,
+                 const PageTexts& texts);
 
 } // namespace docdesk::app

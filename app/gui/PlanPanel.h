@@ -15,6 +15,7 @@
 #include <wx/panel.h>
 
 class wxButton;
+class wxCheckBox;
 class wxChoice;
 class wxDataViewListCtrl;
 class wxDataViewEvent;
@@ -69,6 +70,10 @@ private:
     void fillDestinations();
     void onDestinationChosen();
     std::string outboxProfile() const; // the chosen profile, or empty for the archive folder
+    wxCheckBox* makeSearchableBox();   // "Make searchable", remembered per rules profile
+    wxString searchableKey() const;
+    void loadSearchable();
+    std::function<void(size_t, size_t)> textProgress();
 
     journal::Session* session_;
     PlanView* view_ = nullptr;
@@ -81,6 +86,7 @@ private:
     wxDirPickerCtrl* archive_ = nullptr;
     wxChoice* destination_ = nullptr; // the archive folder, or a profile's outbox
     wxButton* fileButton_ = nullptr;
+    wxCheckBox* searchable_ = nullptr;
 
     std::optional<rules::FilingRules> editedRules_; // applied in the Rules dialog, not saved
     std::optional<rules::FilingPlanner> planner_;

@@ -4,6 +4,7 @@
 // JPEGs. In the same run and on the same files:
 // 1. seconds per page on one core: docdesk-worker (AnalysisWorker::recognise, engine loaded
 //    once) against the `tesseract` command line (OMP_THREAD_LIMIT=1), median of the repeats;
+//    (both at nice 10, as docdesk-worker runs);
 // 2. pages per second on 2 cores: docdesk's pool of two workers (analyseMany) against two
 //    `tesseract` processes running in parallel, median of the repeats, and the ratio.
 #include "app/common/AnalysisWorker.h"
@@ -34,7 +35,11 @@ void runTesseract(const fs::path& page, const fs::path& out, const std::string& 
     opts.discardStdout = true;
     opts.discardStderr = true;
     opts.environment["OMP_THREAD_LIMIT"] = "1";
-    platform::ChildProcess p({"tesseract", page.string(), out.string(), "-l", languages, "--dpi", "300"}, opts);
+    // At the nice value docdesk-worker gives itself (platform::runInBackground), so other load on
+    // the machine slows both alike.
+    platform::ChildProcess p({"nice", "-n", "10", "tesseract", page.string(), out.string(), "-l", languages, "--dpi",
+                              "300"},
+                             opts);
     if (!p.wait().success())
         throw std::runtime_error("tesseract failed on " + page.string());
 }
