@@ -99,6 +99,7 @@ int runWatch(const std::vector<std::string>& args) {
                         "  --json      one JSON line per file: {\"file\", \"moved_to\", \"pages\"|\"error\"}\n"
                         "\n"
                         "Runs until interrupted (Ctrl+C). Exit code 0, or 1 when a file failed (with --once).\n");
+        std::cout << "\n" << tr(RuleOptions::outputHelp()); // --ocr, --pdfa... with --target
         return 0;
     }
     const WatchArgs a = parseWatch(args);
