@@ -89,8 +89,9 @@ int main(int argc, char** argv) {
     const fs::path worker = fs::canonical("/proc/self/exe").parent_path().parent_path() / "app" / "docdesk-worker";
     app::WorkerLimits one;
     one.parallelism = 1;
+    one.timePerPage = std::chrono::seconds(600); // a loaded machine must not end the run
     app::AnalysisWorker single(one, worker);
-    app::WorkerLimits two;
+    app::WorkerLimits two = one;
     two.parallelism = 2;
     app::AnalysisWorker pool(two, worker);
     docdeskBatch(single, {pages.front()}, languages); // start the workers and load the languages
