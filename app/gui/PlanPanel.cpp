@@ -534,6 +534,24 @@ void PlanPanel::mergeWithNext() {
     view_->select(*selected, position);
 }
 
+// PDF/A as the rules say; with `searchable`, the pages' OCR text (pages that fail are reported
+// in `failure` and filed without text). Runs on the background thread.
+pipeline::FilingOptions PlanPanel::filingOptions(const app::PreparedBatch& batch, bool searchable,
+                                                 const rules::OutputRules& output, std::stop_token stop,
+                                                 std::string& failure) {
+    pipeline::FilingOptions options;
+    options.pdfa = output.pdfa;
+    if (searchable) {
+        std::vector<std::string> errors;
+        app::AnalysisWorker worker;
+        options.pageTexts =
+            app::recognisePages(batch.imagePages, worker, output.ocrLanguages, 300, stop, errors, textProgress());
+        for (const auto& e : errors)
+            failure += e + "\n";
+    }
+    return options;
+}
+
 // OCR progress for the status bar, from a background thread.
 std::function<void(size_t, size_t)> PlanPanel::textProgress() {
     return [this](size_t done, size_t total) {
@@ -578,16 +596,7 @@ void PlanPanel::fileDocuments() {
             const std::filesystem::path into = profile.empty() ? root : app::outboxStagingFolder(sessionId);
             std::filesystem::create_directories(into);
             output::LocalArchive archive(into, app::durableFiles());
-            pipeline::FilingOptions options;
-            options.pdfa = output.pdfa;
-            std::vector<std::string> ocrErrors;
-            if (searchable) {
-                app::AnalysisWorker worker;
-                options.pageTexts = app::recognisePages(batch.imagePages, worker, output.ocrLanguages, 300, stop,
-                                                        ocrErrors, textProgress());
-                for (const auto& e : ocrErrors)
-                    failure += e + "\n";
-            }
+            const auto options = filingOptions(batch, searchable, output, stop, failure);
             result = app::fileEditedPlan(*session, batch, plan, archive, options, stop, [this, total](const pipeline::FilingProgress& p) {
                 CallAfter([this, p, total] {
                     if (onProgress)

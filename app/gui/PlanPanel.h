@@ -74,6 +74,8 @@ private:
     wxString searchableKey() const;
     void loadSearchable();
     std::function<void(size_t, size_t)> textProgress();
+    pipeline::FilingOptions filingOptions(const app::PreparedBatch& batch, bool searchable,
+                                          const rules::OutputRules& output, std::stop_token stop, std::string& failure);
 
     journal::Session* session_;
     PlanView* view_ = nullptr;
