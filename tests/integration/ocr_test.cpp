@@ -266,4 +266,17 @@ BOOST_AUTO_TEST_CASE(a_text_field_and_a_receipts_data_name_the_documents) {
     BOOST_REQUIRE(docs.size() == 1u);
     BOOST_TEST(fs::path(docs[0]["file"].get<std::string>()).filename() == "Rewe_2024-03-14_15.47_EUR.pdf");
     BOOST_TEST(docs[0]["fields"]["total"] == "15.47");
+
+    // inspect --ocr --json: the page's text and its receipt data.
+    const auto inspected = test::runCli(home.path(), {"inspect", "--json", "--ocr", receipt.string()});
+    BOOST_REQUIRE(inspected.status.code == 0);
+    const auto lines = test::jsonLines(inspected.out);
+    BOOST_REQUIRE(lines.size() == 1u);
+    BOOST_TEST(lines[0]["text"].get<std::string>().find("SUMME EUR 15,47") != std::string::npos);
+    BOOST_TEST(lines[0]["receipt"]["merchant"] == "Rewe");
+    BOOST_TEST(lines[0]["receipt"]["date"] == "2024-03-14");
+    BOOST_TEST(lines[0]["receipt"]["total"] == "15.47");
+    const auto letterLine = test::jsonLines(test::runCli(home.path(), {"inspect", "--json", "--ocr", letter.string()}).out);
+    BOOST_REQUIRE(letterLine.size() == 1u);
+    BOOST_TEST(letterLine[0]["receipt"].is_null());
 }
