@@ -44,6 +44,9 @@ set(CPACK_DEBIAN_PACKAGE_SUGGESTS "gnome-keyring | kwalletmanager")
 # Driverless network scanners (eSCL/AirScan, WSD) for "Search the network"; docdesk never
 # searches the network on its own, so the backend is recommended, not required.
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "sane-airscan")
+# OCR (searchable PDF): Tesseract's English and German data, the text layer's font and the
+# sRGB profile of PDF/A. libtesseract itself comes in through SHLIBDEPS.
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "tesseract-ocr-eng, tesseract-ocr-deu, fonts-dejavu-core, icc-profiles-free")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 # Icon caches, the desktop database and the MIME cache are refreshed by dpkg triggers of
 # hicolor-icon-theme, desktop-file-utils and shared-mime-info: no maintainer scripts needed.

@@ -11,6 +11,7 @@ build_pkgs=(
   libwxgtk3.2-dev libopencv-dev libzxing-dev libcurl4-openssl-dev libsodium-dev
   libboost-test-dev libsane-dev sane-utils libhpdf-dev libpoppler-cpp-dev libsqlite3-dev nlohmann-json3-dev libfmt-dev libqpdf-dev libtiff-dev
   libsecret-1-dev librsvg2-bin
+  libtesseract-dev tesseract-ocr-eng tesseract-ocr-deu fonts-dejavu-core icc-profiles-free
 )
 test_pkgs=(
   xvfb xauth xdotool imagemagick apache2 strace zbar-tools poppler-utils qpdf img2pdf

@@ -10,8 +10,10 @@
 #include "platform/AppDirs.h"
 #include "capture/files/FileImporter.h"
 #include "core/common/Sha256.h"
+#include "core/common/Error.h"
 #include "core/common/Translate.h"
 #include "core/model/PageTransforms.h"
+#include "core/ocr/PageText.h"
 
 #include <algorithm>
 #include <charconv>
@@ -127,6 +129,15 @@ std::vector<PageRecord> importInputs(journal::Session& session, const FileArgs& 
     return pages;
 }
 
+// UsageError when an OCR language is not installed ("" = the default choice).
+void requireOcrLanguages(const std::string& languages) {
+    try {
+        ocr::requireLanguages(languages.empty() ? ocr::defaultLanguages() : languages);
+    } catch (const Error& e) {
+        throw UsageError(e.what());
+    }
+}
+
 void printUsage() {
     std::cout << tr("Usage: docdesk-cli file --target DIR [OPTIONS] [RULE OPTIONS] FILE...\n"
                     "       docdesk-cli file --target DIR --session ID [OPTIONS] [RULE OPTIONS]\n"
@@ -139,7 +150,8 @@ void printUsage() {
                     "overwritten: a name that is taken gets ' (2)', ' (3)'... Files that are not images\n"
                     "or PDFs are placed as they are.\n"
                     "\n")
-              << tr(RuleOptions::help())
+              << tr(RuleOptions::help()) << "\n"
+              << tr(RuleOptions::outputHelp())
               << tr("\n"
                     "With --profile NAME the documents go into the outbox of gateway profile NAME\n"
                     "instead of a folder (the plan's folder becomes the remote folder); nothing is sent\n"
@@ -177,6 +189,8 @@ int runFile(const std::vector<std::string>& args) {
     if (a.files.empty() && a.session.empty())
         throw UsageError(tr("file needs files, or --session ID"));
     const rules::FilingPlanner planner(a.rules.rules(), RuleOptions::naming());
+    if (rules::needsText(planner.rules())) // a missing language is said before anything is imported
+        requireOcrLanguages(planner.rules().output.ocrLanguages);
 
     // The pages: imported into a session first (so nothing is lost whatever happens next).
     std::unique_ptr<journal::Session> session =
@@ -207,7 +221,13 @@ int runFile(const std::vector<std::string>& args) {
                                            if (!a.json && (done == total || done % 10 == 0))
                                                std::cerr << trf("Analysed {} of {} pages", done, total) << "\r"
                                                          << std::flush;
-                                       }, record);
+                                       },
+                                       [&](size_t done, size_t total) {
+                                           if (!a.json)
+                                               std::cerr << trf("Recognised the text of {} of {} pages", done, total)
+                                                         << "\r" << std::flush;
+                                       },
+                                       record);
     if (!a.json && !result.planPages.empty())
         std::cerr << "\n";
     for (const auto& e : result.analysisErrors)

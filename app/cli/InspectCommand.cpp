@@ -3,7 +3,10 @@
 // a decoder costs that page only.
 #include "app/cli/Commands.h"
 #include "app/common/AnalysisWorker.h"
+#include "core/common/Error.h"
 #include "core/common/Translate.h"
+#include "core/ocr/PageText.h"
+#include "core/ocr/Receipt.h"
 
 #include <algorithm>
 #include <iostream>
@@ -15,6 +18,8 @@ namespace {
 struct InspectArgs {
     bool json = false;
     double dpi = 300;
+    bool ocr = false;
+    std::string languages; // empty: ocr::defaultLanguages()
     std::vector<std::string> files;
 };
 
@@ -25,6 +30,11 @@ InspectArgs parseInspect(const std::vector<std::string>& args) {
             a.json = true;
         } else if (args[i] == "--dpi") {
             a.dpi = parseDpi(optionValue(args, i));
+        } else if (args[i] == "--ocr") {
+            a.ocr = true;
+        } else if (args[i] == "--ocr-languages") {
+            a.ocr = true;
+            a.languages = optionValue(args, i);
         } else if (args[i].starts_with("--")) {
             throw UsageError(trf("unknown option {}", args[i]));
         } else {
@@ -50,6 +60,28 @@ void printHuman(const nlohmann::ordered_json& j) {
     std::cout << ", " << trf("{} documents", j["documents"].size()) << "\n";
     for (const auto& b : j["barcodes"])
         std::cout << "  " << b["format"].get<std::string>() << ": " << b["text"].get<std::string>() << "\n";
+    if (j.contains("receipt") && j["receipt"].is_object())
+        std::cout << "  " << trf("receipt: {} {} {} {}", j["receipt"]["merchant"].get<std::string>(),
+                                 j["receipt"]["date"].get<std::string>(), j["receipt"]["total"].get<std::string>(),
+                                 j["receipt"]["currency"].get<std::string>())
+                  << "\n";
+}
+
+// "text" (the page's OCR text) and "receipt" ({merchant, date, total, currency} or null) of a
+// page, read in docdesk-worker; "error" when that fails.
+void addText(app::AnalysisWorker& worker, nlohmann::ordered_json& j, const std::string& file,
+             const std::string& mediaType, int page, const InspectArgs& a) {
+    const auto outcome = worker.recognise(file, mediaType, page, a.dpi, "{}", a.languages);
+    if (!outcome.ok) {
+        j["error"] = trf("text recognition failed: {}", outcome.error);
+        return;
+    }
+    const auto text = ocr::pageTextFromJson(outcome.analysis);
+    j["text"] = text.text;
+    const auto receipt = ocr::parseReceipt(text.text);
+    j["receipt"] = receipt ? nlohmann::ordered_json{{"merchant", receipt->merchant}, {"date", receipt->date},
+                                                    {"total", receipt->total}, {"currency", receipt->currency}}
+                           : nlohmann::ordered_json(nullptr);
 }
 
 } // namespace
@@ -64,10 +96,23 @@ int runInspect(const std::vector<std::string>& args) {
                         "whether it is blank, and its skew. With --json one object per page per line:\n"
                         "{\"source\", \"page\", \"width\", \"height\", \"barcodes\", \"document\", \"documents\",\n"
                         " \"blank\", \"skew_degrees\"}; a file or page that cannot be read gives a line with\n"
-                        "\"error\" and the next one is analysed. PDF pages are rendered at --dpi (300).\n");
+                        "\"error\" and the next one is analysed. PDF pages are rendered at --dpi (300).\n")
+                  << tr("\n"
+                        "  --ocr                 also read the page's text (Tesseract): \"text\", and \"receipt\"\n"
+                        "                        {\"merchant\", \"date\", \"total\", \"currency\"} or null\n"
+                        "  --ocr-languages L     OCR languages, e.g. deu+eng (default: the system language\n"
+                        "                        plus English); implies --ocr\n");
         return 0;
     }
-    const auto a = parseInspect(args);
+    auto a = parseInspect(args);
+    if (a.ocr) {
+        a.languages = a.languages.empty() ? ocr::defaultLanguages() : a.languages;
+        try {
+            ocr::requireLanguages(a.languages);
+        } catch (const Error& e) {
+            throw UsageError(e.what());
+        }
+    }
     if (a.files.empty())
         throw UsageError(tr("inspect needs at least one file"));
     app::AnalysisWorker worker;
@@ -93,6 +138,9 @@ int runInspect(const std::vector<std::string>& args) {
             if (outcome.ok) {
                 for (const auto& [key, value] : outcome.analysis.items())
                     j[key] = value;
+                if (a.ocr)
+                    addText(worker, j, file, mediaType, page, a);
+                anyFailed = anyFailed || j.contains("error");
             } else {
                 anyFailed = true;
                 j["error"] = outcome.error;

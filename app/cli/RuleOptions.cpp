@@ -1,7 +1,9 @@
 // The filing-rule options shared by split, file and watch (see RuleOptions.h).
 #include "app/cli/RuleOptions.h"
 
+#include "core/common/Error.h"
 #include "core/common/Translate.h"
+#include "core/ocr/PageText.h"
 #include "core/rules/RulesFile.h"
 
 #include <charconv>
@@ -79,8 +81,8 @@ bool RuleOptions::parse(const std::vector<std::string>& args, size_t& i) {
             edits_.push_back([n = everyOption(optionValue(args, i))](FilingRules& r) { r.everyPages = n; });
         } else if (o == "--per-file") {
             edits_.push_back([](FilingRules& r) { r.perFile = true; });
-        } else if (parsePageEditOption(args, i)) {
-            // --crop, --no-deskew, --no-split-receipts
+        } else if (parsePageEditOption(args, i) || parseOutputOption(args, i)) {
+            // --crop, --no-deskew, --no-split-receipts; --ocr, --ocr-languages, --pdfa
         } else if (o == "--tag-prefix") {
             const auto prefix = optionValue(args, i);
             if (prefix.empty())
@@ -148,6 +150,46 @@ bool RuleOptions::parsePageEditOption(const std::vector<std::string>& args, size
     return true;
 }
 
+bool RuleOptions::parseOutputOption(const std::vector<std::string>& args, size_t& i) {
+    const auto& o = args[i];
+    if (o == "--ocr") {
+        edits_.push_back([](FilingRules& r) { r.output.ocr = true; });
+    } else if (o == "--no-ocr") {
+        edits_.push_back([](FilingRules& r) { r.output.ocr = false; });
+    } else if (o == "--ocr-languages") {
+        const auto languages = optionValue(args, i);
+        try {
+            ocr::requireLanguages(languages);
+        } catch (const Error& e) {
+            throw UsageError(e.what());
+        }
+        edits_.push_back([languages](FilingRules& r) {
+            r.output.ocr = true;
+            r.output.ocrLanguages = languages;
+        });
+    } else if (o == "--pdfa") {
+        edits_.push_back([](FilingRules& r) { r.output.pdfa = true; });
+    } else if (o == "--receipt-fields") {
+        edits_.push_back([](FilingRules& r) { r.output.receiptFields = true; });
+    } else if (o == "--text-field") {
+        const auto spec = optionValue(args, i);
+        const auto eq = spec.find('=');
+        const std::string name = spec.substr(0, eq);
+        if (eq == std::string::npos || !rules::isValidFieldName(name))
+            throw UsageError(trf("--text-field needs NAME=REGEX with a name of letters, digits, '_', '-' or '.' "
+                                 "(not asn or tags), not '{}'",
+                                 spec));
+        rules::FieldRule f{name, patternOption(o, spec.substr(eq + 1)), {}, {}, rules::FieldSource::Text};
+        edits_.push_back([f](FilingRules& r) {
+            std::erase_if(r.fields, [&](const rules::FieldRule& x) { return x.name == f.name; });
+            r.fields.push_back(f);
+        });
+    } else {
+        return false;
+    }
+    return true;
+}
+
 rules::FilingRules RuleOptions::rules() const {
     if (!profile.empty() && rulesFile.empty())
         throw UsageError(tr("--rules-profile needs --rules FILE"));
@@ -194,5 +236,20 @@ const char* RuleOptions::help() {
         "  --name TEMPLATE       file name, e.g. {field:asn|unknown}_{counter:04}\n");
 }
 
+const char* RuleOptions::outputHelp() {
+    return DD_N(
+        "Searchable PDF and PDF/A:\n"
+        "  --ocr                 make PDFs searchable: an invisible text layer read by OCR\n"
+        "                        (Tesseract; off by default: it costs about a second per page\n"
+        "                        and core)\n"
+        "  --ocr-languages L     OCR languages, e.g. deu+eng (default: the system language\n"
+        "                        plus English); implies --ocr\n"
+        "  --no-ocr              no text layer, whatever the rules file says\n"
+        "  --pdfa                write PDFs as PDF/A-2b for archives\n"
+        "  --text-field NAME=RE  read field NAME from the page's OCR text (group 1, else the\n"
+        "                        match), e.g. 'invoice=Rechnung Nr\\.? *(\\d+)'\n"
+        "  --receipt-fields      fields merchant, date (YYYY-MM-DD), total and currency from a\n"
+        "                        receipt's text, e.g. --name {field:merchant}_{field:date}_{field:total}\n");
+}
 
 } // namespace docdesk::cli

@@ -23,12 +23,15 @@ public:
     static rules::NamingContext naming();
     // The options' description for --help (English; pass through tr()).
     static const char* help();
+    // The same for --ocr, --ocr-languages, --no-ocr and --pdfa (file and watch).
+    static const char* outputHelp();
 
     std::string rulesFile;
     std::string profile;
 
 private:
     bool parsePageEditOption(const std::vector<std::string>& args, size_t& i);
+    bool parseOutputOption(const std::vector<std::string>& args, size_t& i);
 
     std::vector<std::function<void(rules::FilingRules&)>> edits_; // applied in order
     bool separatorsGiven_ = false;

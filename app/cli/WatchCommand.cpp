@@ -142,7 +142,7 @@ public:
 
     // Files the pages of `o`; returns what went wrong ("" when every document is filed).
     std::string file(const capture::ImportOutcome& o) {
-        auto result = app::fileBatch(session_, o.pages, planner_, *archive_, {}, worker_, {}, {}, record_);
+        auto result = app::fileBatch(session_, o.pages, planner_, *archive_, {}, worker_, {}, {}, {}, record_);
         if (outbox_) {
             std::filesystem::create_directories(archive_->root());
             app::moveIntoOutbox(*outbox_, a_.profile, archive_->root(), result.plan, result.filed,
@@ -221,6 +221,7 @@ int runWatch(const std::vector<std::string>& args) {
                         "              rule options apply); nothing is sent unless --upload is given too\n"
                         "  --upload    with --profile: after each file, send the profile's outbox (its\n"
                         "              password must be stored in the profile)\n");
+        std::cout << "\n" << tr(RuleOptions::outputHelp()); // --ocr, --pdfa... with --target
         return 0;
     }
     const WatchArgs a = parseWatch(args);

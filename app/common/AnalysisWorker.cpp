@@ -54,6 +54,7 @@ void AnalysisWorker::start() {
     platform::ChildOptions opts;
     opts.pipeStdin = true;
     opts.pipeStdout = true;
+    opts.environment["OMP_THREAD_LIMIT"] = "1"; // Tesseract: one thread per worker process
     std::vector<std::string> command{executable_.string(), "--serve", "--memory-limit-mb",
                                      std::to_string(limits_.memoryMegabytes)};
     if (limits_.threads != 0)
@@ -81,7 +82,9 @@ AnalysisOutcome AnalysisWorker::request(const nlohmann::json& req) {
             out.error = tr("analysis failed: the worker gave an unreadable answer");
         } else if (answer.value("ok", false)) {
             out.ok = true;
-            out.analysis = answer.contains("analysis") ? answer["analysis"] : answer;
+            out.analysis = answer.contains("analysis") ? answer["analysis"]
+                           : answer.contains("ocr")    ? answer["ocr"]
+                                                       : answer;
         } else {
             out.error = answer.value("error", std::string(tr("analysis failed")));
         }
@@ -108,6 +111,18 @@ AnalysisOutcome AnalysisWorker::analyse(const std::filesystem::path& file, const
     return request({{"op", "analyse"}, {"file", file.string()}, {"media_type", mediaType}, {"page", page}, {"dpi", dpi}});
 }
 
+AnalysisOutcome AnalysisWorker::recognise(const std::filesystem::path& file, const std::string& mediaType, int page,
+                                          double dpi, const std::string& transforms, const std::string& languages) {
+    return request({{"op", "ocr"}, {"file", file.string()}, {"media_type", mediaType}, {"page", page},
+                    {"dpi", dpi}, {"transforms", transforms}, {"languages", languages}});
+}
+
+AnalysisOutcome AnalysisWorker::run(const AnalysisRequest& r) {
+    if (!r.ocrLanguages.empty())
+        return recognise(r.file, r.mediaType, r.page, r.dpi, r.transforms, r.ocrLanguages);
+    return analyse(r.file, r.mediaType, r.page, r.dpi);
+}
+
 int AnalysisWorker::restarts() const {
     int total = restarts_;
     for (const auto& helper : helpers_)
@@ -120,7 +135,7 @@ void AnalysisWorker::analyseMany(std::span<const AnalysisRequest> requests,
     const size_t poolSize = std::min<size_t>(parallelismOf(limits_), requests.size());
     if (poolSize <= 1) {
         for (size_t i = 0; i < requests.size() && !stop.stop_requested(); ++i) {
-            auto outcome = analyse(requests[i].file, requests[i].mediaType, requests[i].page, requests[i].dpi);
+            auto outcome = run(requests[i]);
             onDone(i, outcome);
         }
         return;
@@ -141,7 +156,7 @@ void AnalysisWorker::analyseMany(std::span<const AnalysisRequest> requests,
                 if (d.abandon || stop.stop_requested())
                     break;
             }
-            auto outcome = worker.analyse(requests[i].file, requests[i].mediaType, requests[i].page, requests[i].dpi);
+            auto outcome = worker.run(requests[i]);
             const std::lock_guard guard(d.lock);
             d.outcomes[i] = std::move(outcome);
             d.arrived.notify_all();

@@ -30,6 +30,9 @@ struct AnalysisRequest {
     std::string mediaType;
     int page = 1; // 1-based
     double dpi = 300;
+    // Non-empty: recognise the text instead (AnalysisWorker::recognise), with these languages.
+    std::string ocrLanguages = {};
+    std::string transforms = "{}"; // the page's edits, for text recognition
 };
 
 struct AnalysisOutcome {
@@ -45,7 +48,8 @@ public:
     // Analyses page `page` (1-based) of a file; PDF pages are rendered at `dpi`.
     AnalysisOutcome analyse(const std::filesystem::path& file, const std::string& mediaType, int page,
                             double dpi = 300);
-    // Analyses the pages concurrently, in this worker and in up to parallelism - 1 more
+    // Analyses (or recognises, see AnalysisRequest::ocrLanguages) the pages concurrently, in
+    // this worker and in up to parallelism - 1 more
     // single-threaded ones (started on first use and kept for later calls). `onDone(index,
     // outcome)` runs on the calling thread for each request in order, as soon as it and those
     // before it are done. When `stop` is requested, no more requests are started and onDone is
@@ -58,6 +62,10 @@ public:
     // "analysis" then holds {"documents": [{"file", "width", "height", "cropped"}, ...]}.
     AnalysisOutcome crop(const std::filesystem::path& file, const std::string& mediaType, int page, double dpi,
                          const std::string& mode, const std::filesystem::path& out);
+    // The text of page `page` rendered with its edits (`transforms`, PageTransforms JSON), read
+    // by Tesseract in `languages` ("deu+eng"); "analysis" then holds the ocr::PageText JSON.
+    AnalysisOutcome recognise(const std::filesystem::path& file, const std::string& mediaType, int page,
+                              double dpi, const std::string& transforms, const std::string& languages);
     // Number of pages of a file, counted in the worker (the parsers see untrusted input).
     AnalysisOutcome countPages(const std::filesystem::path& file);
     // How many workers were replaced after a crash, hang or unexpected exit.
@@ -65,6 +73,7 @@ public:
 
 private:
     AnalysisOutcome request(const nlohmann::json& request);
+    AnalysisOutcome run(const AnalysisRequest& request); // analyse or recognise
     void start();
 
     WorkerLimits limits_;

@@ -33,11 +33,13 @@ struct BatchFilingResult {
 // Analyses what needs it, plans `pages` with `planner` and files the result into `archive`,
 // recorded in the session; documents filed before are skipped (reported as alreadyFiled)
 // unless `record.again`.
-// `onAnalysed(done, total)` reports analysis progress; `onFiled` each document filed.
+// `onAnalysed(done, total)` reports analysis progress; `onRecognised` that of OCR, which runs
+// (on the edited pages, before planning) when the rules ask for a searchable PDF.
 BatchFilingResult fileBatch(journal::Session& session, std::span<const PageRecord> pages,
                             const rules::FilingPlanner& planner, output::LocalArchive& archive,
                             const pipeline::FilingOptions& options, AnalysisWorker& worker, std::stop_token stop,
                             const std::function<void(size_t done, size_t total)>& onAnalysed = {},
+                            const std::function<void(size_t done, size_t total)>& onRecognised = {},
                             const FilingRecordOptions& record = {});
 
 } // namespace docdesk::app

@@ -7,6 +7,7 @@
 #include "app/common/AppEnvironment.h"
 #include "app/common/GatewayUpload.h"
 #include "app/common/OutboxFiling.h"
+#include "app/common/PageRecognition.h"
 #include "app/gui/PlanView.h"
 #include "app/gui/ProfilesDialog.h"
 #include "app/gui/RulesDialog.h"
@@ -16,6 +17,7 @@
 #include <ctime>
 #include <wx/button.h>
 #include <wx/choice.h>
+#include <wx/checkbox.h>
 #include <wx/config.h>
 #include <wx/dataview.h>
 #include <wx/filepicker.h>
@@ -121,6 +123,7 @@ void PlanPanel::buildControls() {
     target->Add(new wxStaticText(this, wxID_ANY, _("File into:")), 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, 4);
     target->Add(destination_, 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, 6);
     target->Add(archive_, 1, wxALIGN_CENTER_VERTICAL | wxRIGHT, 6);
+    target->Add(makeSearchableBox(), 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, 6);
     target->Add(fileButton_, 0, wxALIGN_CENTER_VERTICAL);
 
     auto* splitter = new wxSplitterWindow(this, wxID_ANY, wxDefaultPosition, wxDefaultSize, wxSP_LIVE_UPDATE | wxSP_3DSASH);
@@ -232,6 +235,28 @@ void PlanPanel::onDestinationChosen() {
     }
     wxConfigBase::Get()->Write("plan/to_outbox", chosen == 1);
     archive_->Enable(chosen == 0);
+}
+
+wxCheckBox* PlanPanel::makeSearchableBox() {
+    searchable_ = new wxCheckBox(this, wxID_ANY, _("Make searchable"));
+    searchable_->SetToolTip(_("Lay the text read by OCR invisibly under each page of the PDFs, so they can be "
+                              "searched and copied from (about a second per page and core)"));
+    searchable_->Bind(wxEVT_CHECKBOX,
+                      [this](wxCommandEvent&) { wxConfigBase::Get()->Write(searchableKey(), searchable_->GetValue()); });
+    return searchable_;
+}
+
+// One setting per rules profile ("plan/searchable/<profile>"); '/' cannot be part of a key.
+wxString PlanPanel::searchableKey() const {
+    wxString profile = rulesProfile_->GetStringSelection();
+    profile.Replace("/", "_");
+    return "plan/searchable/" + (profile.empty() ? wxString("standard") : profile);
+}
+
+// The profile's remembered choice, else what its rules say ("ocr").
+void PlanPanel::loadSearchable() {
+    const bool rulesSay = planner_ && planner_->rules().output.ocr;
+    searchable_->SetValue(wxConfigBase::Get()->ReadBool(searchableKey(), rulesSay));
 }
 
 void PlanPanel::loadRulesProfiles() {
@@ -362,12 +387,13 @@ void PlanPanel::updatePlan() {
     planner_ = makePlanner();
     if (!planner_)
         return;
+    loadSearchable();
     journal::Session* session = session_;
     if (onProgress)
         onProgress(0, 0, _("Analysing pages..."));
     // The pages are read on the worker thread too: the session's lock may be held by a write
     // (fsync) in another thread, and the UI thread must not wait for it.
-    runInBackground([this, session, edits = planner_->rules().pageEdits](std::stop_token stop) {
+    runInBackground([this, session, edits = planner_->rules().pageEdits, rules = planner_->rules()](std::stop_token stop) {
         app::PreparedBatch batch;
         std::string failure;
         size_t count = 0;
@@ -382,6 +408,10 @@ void PlanPanel::updatePlan() {
                 });
             });
             count = size_t(session->pageCount()); // pages cut into several documents are several now
+            if (rules::needsText(rules) && !stop.stop_requested()) // text fields, receipt data
+                app::attachTexts(batch.planPages, batch.imagePages,
+                                 *app::recognisePages(batch.imagePages, worker, rules.output.ocrLanguages, 300, stop,
+                                                      batch.analysisErrors, textProgress()));
         } catch (const std::exception& e) {
             failure = e.what();
         }
@@ -538,6 +568,34 @@ void PlanPanel::mergeWithNext() {
     view_->select(*selected, position);
 }
 
+// PDF/A as the rules say; with `searchable`, the pages' OCR text (pages that fail are reported
+// in `failure` and filed without text). Runs on the background thread.
+pipeline::FilingOptions PlanPanel::filingOptions(const app::PreparedBatch& batch, bool searchable,
+                                                 const rules::OutputRules& output, std::stop_token stop,
+                                                 std::string& failure) {
+    pipeline::FilingOptions options;
+    options.pdfa = output.pdfa;
+    if (searchable) {
+        std::vector<std::string> errors;
+        app::AnalysisWorker worker;
+        options.pageTexts =
+            app::recognisePages(batch.imagePages, worker, output.ocrLanguages, 300, stop, errors, textProgress());
+        for (const auto& e : errors)
+            failure += e + "\n";
+    }
+    return options;
+}
+
+// OCR progress for the status bar, from a background thread.
+std::function<void(size_t, size_t)> PlanPanel::textProgress() {
+    return [this](size_t done, size_t total) {
+        CallAfter([this, done, total] {
+            if (onProgress)
+                onProgress(done, total, wxString::Format(_("Reading the text of page %zu of %zu..."), done, total));
+        });
+    };
+}
+
 void PlanPanel::fileDocuments() {
     if (busy() || session_ == nullptr)
         return;
@@ -564,10 +622,12 @@ void PlanPanel::fileDocuments() {
     auto batch = batch_;
     auto plan = plan_;
     const size_t total = plan.documents.size() + batch.passThrough.size();
+    const bool searchable = searchable_->GetValue();
+    const rules::OutputRules output = planner_ ? planner_->rules().output : rules::OutputRules{};
     if (onProgress)
         onProgress(0, total, _("Filing..."));
     runInBackground([this, session, batch = std::move(batch), plan = std::move(plan), root, total, profile,
-                     sessionId, record](std::stop_token stop) {
+                     sessionId, record, searchable, output](std::stop_token stop) {
         app::EditedPlanFiling result;
         std::string failure;
         try {
@@ -575,7 +635,8 @@ void PlanPanel::fileDocuments() {
             const std::filesystem::path into = profile.empty() ? root : app::outboxStagingFolder(sessionId);
             std::filesystem::create_directories(into);
             output::LocalArchive archive(into, app::durableFiles());
-            result = app::fileEditedPlan(*session, batch, plan, archive, {}, stop, [this, total](const pipeline::FilingProgress& p) {
+            const auto options = filingOptions(batch, searchable, output, stop, failure);
+            result = app::fileEditedPlan(*session, batch, plan, archive, options, stop, [this, total](const pipeline::FilingProgress& p) {
                 CallAfter([this, p, total] {
                     if (onProgress)
                         onProgress(p.documentsDone, total,

@@ -17,6 +17,7 @@
 #include <wx/panel.h>
 
 class wxButton;
+class wxCheckBox;
 class wxChoice;
 class wxDataViewListCtrl;
 class wxDataViewEvent;
@@ -77,6 +78,12 @@ private:
     void fillDestinations();
     void onDestinationChosen();
     std::string outboxProfile() const; // the chosen profile, or empty for the archive folder
+    wxCheckBox* makeSearchableBox();   // "Make searchable", remembered per rules profile
+    wxString searchableKey() const;
+    void loadSearchable();
+    std::function<void(size_t, size_t)> textProgress();
+    pipeline::FilingOptions filingOptions(const app::PreparedBatch& batch, bool searchable,
+                                          const rules::OutputRules& output, std::stop_token stop, std::string& failure);
 
     journal::Session* session_;
     PlanView* view_ = nullptr;
@@ -89,6 +96,7 @@ private:
     wxDirPickerCtrl* archive_ = nullptr;
     wxChoice* destination_ = nullptr; // the archive folder, or a profile's outbox
     wxButton* fileButton_ = nullptr;
+    wxCheckBox* searchable_ = nullptr;
 
     std::optional<rules::FilingRules> editedRules_; // applied in the Rules dialog, not saved
     std::optional<rules::FilingPlanner> planner_;

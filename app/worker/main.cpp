@@ -12,6 +12,10 @@
 //                        "cropped": true|false}, ...]}
 //       writes each document found on the page cut out and straightened (or the page deskewed
 //       when none is found), enhanced, into FOLDER as 1.jpg, 2.jpg... (.png for bw).
+//   {"op": "ocr", "file": PATH, "media_type": MIME, "page": N, "dpi": D, "transforms": EDITS,
+//    "languages": "deu+eng"}  -> {"ok": true, "ocr": {...ocr::PageText...}}
+//       the page rendered with its edits (the very page that is filed) and read by Tesseract;
+//       the engine is loaded once per worker and kept while the languages stay the same.
 #include "app/common/AppEnvironment.h"
 #include "core/common/Error.h"
 #include "core/common/Translate.h"
@@ -20,11 +24,14 @@
 #include "core/imaging/MediaType.h"
 #include "core/imaging/PageMetrics.h"
 #include "core/imaging/PageDecoder.h"
+#include "core/export/PageRenderer.h"
+#include "core/ocr/TesseractEngine.h"
 #include "core/pipeline/PageAnalysis.h"
 #include "core/pipeline/ProposedEdits.h"
 #include "platform/DurableFiles.h"
 #include "platform/ProcessLimits.h"
 
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -114,9 +121,34 @@ nlohmann::ordered_json crop(const imaging::DecodedPage& page, const nlohmann::js
     return {{"ok", true}, {"documents", documents}};
 }
 
+// The page with its edits, as filing renders it, recognised by this worker's engine.
+nlohmann::ordered_json recognise(const nlohmann::json& request) {
+    static std::unique_ptr<ocr::TesseractEngine> engine; // one per worker, kept between pages
+    const std::string languages = request.value("languages", "eng");
+    if (!engine || engine->languages() != languages) {
+        engine.reset();
+        engine = std::make_unique<ocr::TesseractEngine>(languages);
+    }
+    output::PageSource source{request.at("file").get<std::string>(),
+                              imaging::kindFromMimeType(request.value("media_type", "")),
+                              request.value("page", 1) - 1,
+                              PageTransforms::parse(request.value("transforms", std::string("{}")))};
+    if (source.kind == imaging::MediaKind::Unknown)
+        source.kind = imaging::sniffMediaKind(readHead(source.file.string()));
+    output::RenderOptions options;
+    options.pdfDpi = request.value("dpi", 300.0);
+    const output::PageRaster raster = output::renderRaster(source, options);
+    const ImageView view{raster.pixels.data(), raster.width, raster.height,
+                         std::ptrdiff_t(raster.width) * raster.channels, raster.channels};
+    const auto text = engine->recognise(view, int(std::lround(raster.dpi.y)));
+    return {{"ok", true}, {"ocr", ocr::toJson(text)}};
+}
+
 nlohmann::ordered_json handle(const nlohmann::json& request) {
     const std::string op = request.at("op");
     const std::string file = request.at("file");
+    if (op == "ocr")
+        return recognise(request);
     if (op == "count") {
         // Sniffed from the head: a file that is no image or PDF (a video, an archive) is
         // answered without reading the rest of it.

@@ -2,9 +2,12 @@
 
 #include "core/common/Error.h"
 #include "core/common/Translate.h"
+#include "core/export/PdfA.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <hpdf.h>
+#include <map>
 #include <set>
 
 namespace docdesk::output {
@@ -92,13 +95,82 @@ void fitPageSize(double& w, double& h) {
     h *= scale;
 }
 
+// Top and bottom of each text line of the page, in image pixels.
+std::map<int, std::pair<int, int>> lineExtents(const ocr::PageText& text) {
+    std::map<int, std::pair<int, int>> lines;
+    for (const auto& w : text.words) {
+        auto [it, fresh] = lines.try_emplace(w.line, w.y, w.y + w.height);
+        if (!fresh) {
+            it->second.first = std::min(it->second.first, w.y);
+            it->second.second = std::max(it->second.second, w.y + w.height);
+        }
+    }
+    return lines;
+}
+
+// The words as invisible text over a page of w x h points: each word sized by its line's
+// height, its baseline at the line's bottom less the font's descent, stretched to its box.
+void drawTextLayer(HPDF_Page p, HPDF_Font font, const ocr::PageText& text, double w, double h) {
+    if (text.width <= 0 || text.height <= 0 || text.words.empty())
+        return;
+    const double sx = w / text.width, sy = h / text.height;
+    const auto lines = lineExtents(text);
+    HPDF_Page_BeginText(p);
+    HPDF_Page_SetTextRenderingMode(p, HPDF_INVISIBLE);
+    for (size_t i = 0; i < text.words.size(); ++i) {
+        const auto& word = text.words[i];
+        std::string s = cleanUtf8(word.text, 1000);
+        const auto& [top, bottom] = lines.at(word.line);
+        // A line's box reaches from the capitals' top to the descenders' bottom: about 1.1 em.
+        const double size = std::clamp((bottom - top) * sy / 1.1, 1.0, 500.0);
+        if (s.empty() || word.width <= 0)
+            continue;
+        HPDF_Page_SetFontAndSize(p, font, HPDF_REAL(size));
+        HPDF_Page_SetHorizontalScalling(p, 100);
+        const double natural = HPDF_Page_TextWidth(p, s.c_str());
+        if (natural > 0)
+            HPDF_Page_SetHorizontalScalling(p, HPDF_REAL(std::clamp(100 * word.width * sx / natural, 1.0, 1000.0)));
+        const double baseline = h - bottom * sy + 0.2 * size; // most lines have some descenders
+        HPDF_Page_SetTextMatrix(p, 1, 0, 0, 1, HPDF_REAL(word.x * sx), HPDF_REAL(baseline));
+        // A real space after each word but a line's last, so text extraction keeps words apart.
+        if (i + 1 < text.words.size() && text.words[i + 1].line == word.line)
+            s += ' ';
+        HPDF_Page_ShowText(p, s.c_str());
+    }
+    HPDF_Page_EndText(p);
+}
+
 } // namespace
+
+std::string textLayerFontFile() {
+    for (const char* file : {"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/dejavu/DejaVuSans.ttf",
+                             "/usr/share/fonts/TTF/DejaVuSans.ttf"}) {
+        std::error_code ec;
+        if (std::filesystem::is_regular_file(file, ec))
+            return file;
+    }
+    throw Error(tr("The searchable text layer needs the font DejaVu Sans (Debian package fonts-dejavu-core)."));
+}
 
 struct PdfWriter::Impl {
     HPDF_Doc doc = nullptr;
     HPDF_STATUS error = HPDF_OK;
     HPDF_STATUS detail = 0;
     int pages = 0;
+    bool pdfa = false;
+    DocumentInfo info;
+    HPDF_Font textFont = nullptr; // loaded with the first text layer
+
+    HPDF_Font font() {
+        if (!textFont) {
+            const std::string file = textLayerFontFile();
+            const char* name = HPDF_LoadTTFontFromFile(doc, file.c_str(), HPDF_TRUE);
+            check(name ? HPDF_OK : HPDF_TTF_INVALID_FOMAT);
+            textFont = HPDF_GetFont(doc, name, "UTF-8");
+            check(textFont ? HPDF_OK : HPDF_INVALID_FONT_NAME);
+        }
+        return textFont;
+    }
 
     Impl() = default;
     Impl(const Impl&) = delete;
@@ -143,7 +215,9 @@ struct PdfWriter::Impl {
     }
 };
 
-PdfWriter::PdfWriter(const DocumentInfo& info) : impl_(std::make_unique<Impl>()) {
+PdfWriter::PdfWriter(const DocumentInfo& info, bool pdfa) : impl_(std::make_unique<Impl>()) {
+    impl_->pdfa = pdfa;
+    impl_->info = info;
     impl_->doc = HPDF_New(&Impl::onError, impl_.get());
     if (!impl_->doc)
         throw Error(tr("There is not enough memory to write the PDF."));
@@ -168,7 +242,7 @@ PdfWriter::~PdfWriter() = default;
 
 int PdfWriter::pageCount() const { return impl_->pages; }
 
-void PdfWriter::addPage(const EncodedPage& page) {
+void PdfWriter::addPage(const EncodedPage& page, const ocr::PageText* text) {
     Impl& d = *impl_;
     if (!d.doc)
         throw Error(tr("The PDF was already finished."));
@@ -198,6 +272,10 @@ void PdfWriter::addPage(const EncodedPage& page) {
     d.check(HPDF_Page_SetWidth(p, HPDF_REAL(w)), number);
     d.check(HPDF_Page_SetHeight(p, HPDF_REAL(h)), number);
     d.check(HPDF_Page_DrawImage(p, image, 0, 0, HPDF_REAL(w), HPDF_REAL(h)), number);
+    if (text && !text->words.empty()) {
+        drawTextLayer(p, d.font(), *text, w, h);
+        d.check(HPDF_OK, number);
+    }
     ++d.pages;
 }
 
@@ -224,6 +302,10 @@ std::vector<std::byte> PdfWriter::finish() {
     out.resize(filled);
     HPDF_Free(d.doc);
     d.doc = nullptr;
+    if (d.pdfa)
+        return makePdfA2b(out, d.info);
+    if (d.textFont)
+        return repairTextFonts(out);
     return out;
 }
 

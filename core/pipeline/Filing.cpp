@@ -81,6 +81,7 @@ std::string describePage(const PageRecord& page, size_t indexInDocument) {
 struct PageOutcome {
     std::variant<std::monostate, output::EncodedPage, output::PageRaster> page;
     std::string error; // translated; empty when rendered (or skipped because the document failed)
+    const ocr::PageText* text = nullptr; // its OCR text, if any (owned by FilingOptions)
 };
 
 struct PageJob {
@@ -156,6 +157,9 @@ private:
             render.jpegQuality = options_.jpegQuality;
             render.pdfDpi = options_.pdfDpi;
             const output::PageSource source = output::pageSource(*job.record);
+            if (options_.pageTexts)
+                if (const auto it = options_.pageTexts->find(job.record->id); it != options_.pageTexts->end())
+                    out.text = &it->second;
             if (options_.format == OutputFormat::Tiff)
                 out.page = output::renderRaster(source, render);
             else
@@ -194,14 +198,14 @@ public:
         info_.title = doc.title;
         info_.fields = doc.fields;
         if (options.format == OutputFormat::Pdf)
-            pdf_.emplace(info_);
+            pdf_.emplace(info_, options.pdfa);
         else if (options.format == OutputFormat::Tiff)
             tiff_.emplace(info_, options.jpegQuality);
     }
 
     void add(PageOutcome&& outcome) {
         if (pdf_) {
-            pdf_->addPage(std::get<output::EncodedPage>(outcome.page));
+            pdf_->addPage(std::get<output::EncodedPage>(outcome.page), outcome.text);
         } else if (tiff_) {
             tiff_->addPage(std::get<output::PageRaster>(outcome.page));
         } else {

@@ -10,11 +10,13 @@
 #include "core/export/LocalArchive.h"
 #include "core/journal/Session.h"
 #include "core/model/Page.h"
+#include "core/ocr/PageText.h"
 
 #include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <span>
 #include <stop_token>
@@ -44,6 +46,10 @@ struct FilingOptions {
     bool sidecar = false;  // a JSON file with title and fields beside each document
     int threads = 2;       // pages rendered in parallel
     double pdfDpi = 300;   // resolution at which PDF originals are rendered
+    bool pdfa = false;     // PDFs are written as PDF/A-2b
+    // The text OCR found on pages (by PageRecord::id), laid under them in PDFs as an invisible,
+    // searchable text layer. Read from the threads that render.
+    std::shared_ptr<const std::map<std::int64_t, ocr::PageText>> pageTexts;
 };
 
 struct FilingProgress {

@@ -4,11 +4,13 @@
 // Pure functions over values: the same pages and rules always give the same plan. The GUI shows
 // the plan and lets the user merge and split documents and type fields before filing.
 #include "core/model/BarcodeHit.h"
+#include "core/ocr/PageText.h"
 #include "core/rules/FilingRules.h"
 #include "core/rules/NameTemplate.h"
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -55,6 +57,8 @@ struct PlanPage {
     // Image files are grouped again when the batch is separated by barcodes or page counts (a
     // feeder batch delivered as files); see FilingPlanner::plan.
     std::optional<StartReason> ownDocument;
+    // Its OCR text, when the rules need it (text fields, receipt data); else null.
+    std::shared_ptr<const ocr::PageText> text = nullptr;
 };
 
 enum class DropReason { Separator, Blank };

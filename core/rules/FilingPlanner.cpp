@@ -1,5 +1,6 @@
 // Separation (pages -> documents), field extraction and naming of the filing plan.
 #include "core/common/Translate.h"
+#include "core/ocr/Receipt.h"
 #include "core/rules/FilingPlan.h"
 
 #include <algorithm>
@@ -165,6 +166,45 @@ class FieldCollector {
     PlannedDocument& doc_;
     std::set<std::string> reported_;
 };
+
+// The page's text, or only that of its words whose centre lies in `zone`, line by line.
+std::string textIn(const ocr::PageText& text, const std::optional<Zone>& zone) {
+    if (!zone)
+        return text.text;
+    if (text.width <= 0 || text.height <= 0)
+        return {};
+    std::string out;
+    int line = -1;
+    for (const auto& w : text.words) {
+        if (!zone->contains((w.x + w.width / 2.0) / text.width, (w.y + w.height / 2.0) / text.height))
+            continue;
+        if (!out.empty())
+            out += w.line == line ? " " : "\n";
+        out += w.text;
+        line = w.line;
+    }
+    return out;
+}
+
+// Fields from the page's OCR text: text field rules and, when asked for, the receipt's data.
+void readPageText(const PlanPage& page, std::size_t index, const FilingRules& rules, FieldCollector& collect) {
+    if (!page.text)
+        return;
+    for (const auto& rule : rules.fields)
+        if (rule.source == FieldSource::Text)
+            if (auto v = rule.pattern.find(textIn(*page.text, rule.filter.zone)))
+                collect.offer(rule.name, *v, index);
+    if (!rules.output.receiptFields)
+        return;
+    if (const auto receipt = ocr::parseReceipt(page.text->text)) {
+        for (const auto& [name, value] : {std::pair<const char*, const std::string&>{"merchant", receipt->merchant},
+                                          {"date", receipt->date},
+                                          {"total", receipt->total},
+                                          {"currency", receipt->currency}})
+            if (!value.empty())
+                collect.offer(name, value, index);
+    }
+}
 
 void validate(PlannedDocument& d, const FieldRule& rule) {
     const auto it = d.fields.find(rule.name);
@@ -424,10 +464,12 @@ void FilingPlanner::refresh(FilingPlan& plan, const std::vector<PlanPage>& pages
                     if (auto v = rules_.splitOnChange->pattern.find(b.text))
                         collect.offer(rules_.splitOnChange->field, *v, index);
                 for (const auto& rule : rules_.fields)
-                    if (rule.filter.accepts(b, page.width, page.height))
+                    if (rule.source == FieldSource::Barcode && rule.filter.accepts(b, page.width, page.height))
                         if (auto v = rule.pattern.find(b.text))
                             collect.offer(rule.name, *v, index);
             }
+            if (!separatorSheet)
+                readPageText(page, index, rules_, collect);
         };
         for (const auto index : d.introducedBy)
             readPage(index, true);

@@ -63,13 +63,18 @@ struct FieldValidation {
     std::optional<double> max;      // ... and <= max
 };
 
+// Where a field is read: barcodes, or the page's OCR text (rules "source": "text").
+enum class FieldSource { Barcode, Text };
+
 // A field read from the first barcode (of the document's pages, in order) that the filter
-// accepts and the pattern finds.
+// accepts and the pattern finds; or, for FieldSource::Text, from the first page whose OCR text
+// (only the words whose centre lies in the filter's zone, when it has one) the pattern finds.
 struct FieldRule {
     std::string name;
     Pattern pattern; // group 1 if present, else the whole match
     BarcodeFilter filter;
     FieldValidation validation;
+    FieldSource source = FieldSource::Barcode;
 };
 
 enum class BlankPages {
@@ -91,6 +96,16 @@ struct PageEditRules {
     bool splitReceipts = true; // several documents on one photo or scan: one page (and document) each
 };
 
+// What filed PDFs get beyond the pages: a searchable text layer (OCR, about a second per page
+// and core) and the PDF/A-2b archive form.
+struct OutputRules {
+    bool ocr = false;
+    bool pdfa = false;
+    std::string ocrLanguages; // Tesseract codes joined by '+' ("deu+eng"); empty: the system
+                              // language plus English (ocr::defaultLanguages)
+    bool receiptFields = false; // fields merchant, date, total, currency from a receipt's text
+};
+
 struct FilingRules {
     SeparatorRule separators;
     AsnRule asn;
@@ -100,10 +115,14 @@ struct FilingRules {
     int everyPages = 0;   // > 0: a document has at most this many pages
     bool perFile = false; // every source file starts a new document
     PageEditRules pageEdits;
+    OutputRules output;
     std::vector<FieldRule> fields;
     NameTemplate folder; // empty: the target folder itself
     NameTemplate fileName = NameTemplate::parse("{source}_{counter:03}", NameTemplate::Kind::FileName);
 };
+
+// Whether planning needs the pages' OCR text (text fields, receipt fields) or filing does.
+bool needsText(const FilingRules& rules);
 
 // Field names the rules fill themselves.
 inline constexpr const char* kAsnField = "asn";

@@ -2,6 +2,7 @@
 
 #include "core/common/Translate.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstring>
@@ -181,12 +182,22 @@ ValueChangeRule readValueChange(const Node& n) {
 }
 
 FieldRule readField(const Node& n) {
-    n.expectObject({"name", "pattern", "symbologies", "zone", "valid"});
+    n.expectObject({"name", "pattern", "symbologies", "zone", "valid", "source"});
     if (!n.has("name"))
         n.fail(tr("\"name\" is required"));
     if (!n.has("pattern"))
         n.fail(tr("\"pattern\" is required"));
     FieldRule f{readFieldName(n.child("name")), n.child("pattern").pattern(), readFilter(n), {}};
+    if (n.has("source")) {
+        const auto c = n.child("source");
+        const auto source = c.string();
+        if (source == "text")
+            f.source = FieldSource::Text;
+        else if (source != "barcode")
+            c.fail(trf("'{}' is not one of \"barcode\", \"text\"", source));
+        if (f.source == FieldSource::Text && !f.filter.symbologies.empty())
+            c.fail(tr("a text field has no symbologies"));
+    }
     if (n.has("valid")) {
         const auto v = n.child("valid");
         v.expectObject({"pattern", "min", "max"});
@@ -220,10 +231,28 @@ void readPageEdits(const Node& n, PageEditRules& r) {
         r.splitReceipts = n.child("split_receipts").boolean();
 }
 
+void readOutput(const Node& n, OutputRules& r) {
+    if (n.has("ocr"))
+        r.ocr = n.child("ocr").boolean();
+    if (n.has("pdfa"))
+        r.pdfa = n.child("pdfa").boolean();
+    if (n.has("receipt_fields"))
+        r.receiptFields = n.child("receipt_fields").boolean();
+    if (n.has("ocr_languages")) {
+        const auto c = n.child("ocr_languages");
+        r.ocrLanguages = c.string();
+        const bool valid = std::all_of(r.ocrLanguages.begin(), r.ocrLanguages.end(), [](char ch) {
+            return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '_' || ch == '+';
+        });
+        if (!valid)
+            c.fail(tr("expected Tesseract language codes joined by '+', e.g. \"deu+eng\""));
+    }
+}
+
 FilingRules readProfile(const Node& n, std::string& description) {
     n.expectObject({"description", "separators", "asn", "tags", "split_on_change", "blank_pages",
                     "every_pages", "per_file", "fields", "folder", "file_name", "crop", "deskew",
-                    "split_receipts"});
+                    "split_receipts", "ocr", "pdfa", "ocr_languages", "receipt_fields"});
     FilingRules r;
     if (n.has("description"))
         description = n.child("description").string();
@@ -257,6 +286,7 @@ FilingRules readProfile(const Node& n, std::string& description) {
     if (n.has("per_file"))
         r.perFile = n.child("per_file").boolean();
     readPageEdits(n, r.pageEdits);
+    readOutput(n, r.output);
     if (n.has("fields")) {
         const auto fields = n.child("fields");
         if (!fields.json().is_array())
@@ -333,9 +363,16 @@ Json profileJson(const FilingRules& r, const std::string& description) {
     p["crop"] = r.pageEdits.crop == AutoCrop::Off ? "off" : "auto";
     p["deskew"] = r.pageEdits.deskew;
     p["split_receipts"] = r.pageEdits.splitReceipts;
+    p["ocr"] = r.output.ocr;
+    p["pdfa"] = r.output.pdfa;
+    if (!r.output.ocrLanguages.empty())
+        p["ocr_languages"] = r.output.ocrLanguages;
+    p["receipt_fields"] = r.output.receiptFields;
     Json fields = Json::array();
     for (const auto& f : r.fields) {
         Json field{{"name", f.name}, {"pattern", f.pattern.text()}};
+        if (f.source == FieldSource::Text)
+            field["source"] = "text";
         writeFilter(f.filter, field);
         Json valid = Json::object();
         if (f.validation.pattern)
@@ -374,6 +411,12 @@ void writeRulesFile(const std::filesystem::path& file, const FilingRules& rules,
     } catch (const std::system_error& e) { // std::filesystem::filesystem_error included
         throw RulesError(trf("Cannot write the rules file {}: {}", file.string(), e.code().message()));
     }
+}
+
+bool needsText(const FilingRules& rules) {
+    return rules.output.ocr || rules.output.receiptFields ||
+           std::any_of(rules.fields.begin(), rules.fields.end(),
+                       [](const FieldRule& f) { return f.source == FieldSource::Text; });
 }
 
 bool isValidFieldName(std::string_view name) {

@@ -1,0 +1,23 @@
+#pragma once
+// The data of a shop receipt from its OCR text: the merchant, the date (ISO), the total paid
+// and the currency, for German and English receipts. The total is the amount of the SUMME /
+// TOTAL / ZU ZAHLEN / GESAMT line (then BAR, EC-CASH, KARTE... when none is printed), never a
+// subtotal, a VAT or net line, the cash given or the change. Heuristics over plain text; each
+// part is empty when it is not found.
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace docdesk::ocr {
+
+struct ReceiptData {
+    std::string merchant; // as printed, e.g. "ALDI SÜD"
+    std::string date;     // YYYY-MM-DD
+    std::string total;    // "12.34"
+    std::string currency; // ISO 4217: "EUR", "USD", "GBP", "CHF"
+};
+
+// The receipt's data, or nothing when neither a date nor a total is found (not a receipt).
+std::optional<ReceiptData> parseReceipt(std::string_view text);
+
+} // namespace docdesk::ocr

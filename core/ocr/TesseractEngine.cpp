@@ -1,0 +1,91 @@
+#include "core/ocr/TesseractEngine.h"
+
+#include "core/common/Error.h"
+#include "core/common/Translate.h"
+
+#include <algorithm>
+#include <opencv2/core.hpp>
+#include <opencv2/imgproc.hpp>
+#include <tesseract/baseapi.h>
+#include <tesseract/resultiterator.h>
+
+namespace docdesk::ocr {
+namespace {
+
+// Text Tesseract allocated, as std::string (empty for null).
+std::string takeText(char* text) {
+    std::string out = text ? text : "";
+    delete[] text;
+    return out;
+}
+
+// Words of the recognised page, numbered by text line.
+std::vector<Word> collectWords(tesseract::TessBaseAPI& api) {
+    std::vector<Word> words;
+    std::unique_ptr<tesseract::ResultIterator> it(api.GetIterator());
+    if (!it)
+        return words;
+    int line = -1;
+    do {
+        if (it->IsAtBeginningOf(tesseract::RIL_TEXTLINE))
+            ++line;
+        Word w;
+        w.text = takeText(it->GetUTF8Text(tesseract::RIL_WORD));
+        int left = 0, top = 0, right = 0, bottom = 0;
+        if (w.text.empty() || !it->BoundingBox(tesseract::RIL_WORD, &left, &top, &right, &bottom))
+            continue;
+        w.x = left;
+        w.y = top;
+        w.width = right - left;
+        w.height = bottom - top;
+        w.confidence = std::clamp(int(it->Confidence(tesseract::RIL_WORD) + 0.5f), 0, 100);
+        w.line = std::max(line, 0);
+        words.push_back(std::move(w));
+    } while (it->Next(tesseract::RIL_WORD));
+    return words;
+}
+
+} // namespace
+
+TesseractEngine::TesseractEngine(const std::string& languages)
+    : languages_(languages), api_(std::make_unique<tesseract::TessBaseAPI>()) {
+    requireLanguages(languages);
+    const std::string data = tessdataFolder();
+    if (api_->Init(data.c_str(), languages.c_str(), tesseract::OEM_LSTM_ONLY) != 0)
+        throw Error(trf("Tesseract could not load the languages {} from {}.", languages, data));
+    api_->SetPageSegMode(tesseract::PSM_AUTO);
+    api_->SetVariable("debug_file", "/dev/null"); // no "Estimating resolution" chatter on stderr
+}
+
+TesseractEngine::~TesseractEngine() {
+    if (api_)
+        api_->End();
+}
+
+PageText TesseractEngine::recognise(const ImageView& page, int dpi) {
+    if (page.empty())
+        throw Error(tr("There is no page image to recognise."));
+    // Tesseract binarises grey itself; colour adds nothing but time.
+    cv::Mat grey;
+    const cv::Mat in(page.height, page.width, page.channels == 3 ? CV_8UC3 : CV_8UC1,
+                     const_cast<std::uint8_t*>(page.data), size_t(page.stride));
+    if (page.channels == 3)
+        cv::cvtColor(in, grey, cv::COLOR_BGR2GRAY);
+    else
+        grey = in;
+    api_->SetImage(grey.data, grey.cols, grey.rows, 1, int(grey.step));
+    api_->SetSourceResolution(std::clamp(dpi, 70, 1200));
+    if (api_->Recognize(nullptr) != 0) {
+        api_->Clear();
+        throw Error(tr("Tesseract could not recognise the page."));
+    }
+    PageText out;
+    out.width = page.width;
+    out.height = page.height;
+    out.words = collectWords(*api_);
+    out.text = takeText(api_->GetUTF8Text());
+    api_->Clear();
+    return out;
+}
+
+} // namespace docdesk::ocr

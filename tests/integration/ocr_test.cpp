@@ -1,0 +1,282 @@
+#define BOOST_TEST_MODULE ocr
+// Issue 17 end to end: a generated letter (DejaVu Sans, known words at known places) filed with
+// `docdesk-cli file --ocr --pdfa`: pdftotext finds the words, pdftotext -bbox places them where
+// they were drawn, the page image is the original JPEG byte for byte, and the PDF/A-2b points
+// are checked on the written file with qpdf (no PDF/A validator ships in Debian). Without --ocr
+// the PDF has no text; a language that is not installed is a clear error and files nothing.
+#include "core/common/Sha256.h"
+#include "platform/ChildProcess.h"
+#include "tests/support/TestSupport.h"
+
+#include <boost/test/unit_test.hpp>
+#include <cmath>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <opencv2/freetype.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#include <regex>
+#include <set>
+#include <sstream>
+
+using namespace docdesk;
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct DrawnWord {
+    std::string text;
+    cv::Rect box; // pixels at 300 dpi
+};
+
+const std::vector<std::string> kLines{
+    "Rechnung Nr. 12345",
+    "Sehr geehrte Damen und Herren,",
+    "für Ihre Bestellung vom 14. März danken wir Ihnen.",
+    "Wir berechnen Ihnen folgende Leistungen:",
+    "Beratung und Planung der Büroräume",
+    "Lieferung von Schränken und Regalen",
+    "Summe netto 1.234,50 EUR zuzüglich Steuer",
+    "Bitte überweisen Sie den Betrag innerhalb von vierzehn Tagen.",
+    "Mit freundlichen Grüßen",
+    "Ihre Firma Beispiel GmbH",
+};
+
+// An A4 page at 300 dpi (or `size`) with `lines` in DejaVu Sans, word by word, as a grey JPEG.
+std::vector<DrawnWord> writeLetter(const fs::path& file, const std::vector<std::string>& lines = kLines,
+                                   cv::Size size = {2480, 3508}) {
+    cv::Mat page(size, CV_8UC3, cv::Scalar::all(255));
+    auto font = cv::freetype::createFreeType2();
+    font->loadFontData("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 0);
+    const int height = 50; // about 12 pt
+    std::vector<DrawnWord> words;
+    int y = size.width < 2000 ? 150 : 400;
+    for (const auto& line : lines) {
+        int x = size.width < 2000 ? 60 : 240;
+        std::istringstream in(line);
+        for (std::string w; in >> w;) {
+            int baseline = 0;
+            const cv::Size box = font->getTextSize(w, height, -1, &baseline);
+            font->putText(page, w, {x, y}, height, cv::Scalar::all(20), -1, cv::LINE_AA, false);
+            words.push_back({w, cv::Rect(x, y, box.width, box.height)});
+            x += box.width + height * 2 / 5; // a word space of DejaVu Sans (0.32 em) and a little
+        }
+        y += 110;
+    }
+    cv::Mat grey;
+    cv::cvtColor(page, grey, cv::COLOR_BGR2GRAY);
+    for (auto& w : words) { // the box of the ink, not of the font's cell
+        const cv::Rect around(w.box.x, w.box.y - 30, w.box.width, 110);
+        cv::Mat ink = grey(around) < 128;
+        w.box = cv::boundingRect(ink) + around.tl();
+    }
+    BOOST_REQUIRE(cv::imwrite(file.string(), grey, {cv::IMWRITE_JPEG_QUALITY, 90}));
+    return words;
+}
+
+std::string run(const std::vector<std::string>& command);
+
+// The object `ref` ("3 0 R") of qpdf --json's object list: its dictionary, or its stream's.
+const json& dictionaryOf(const json& objects, const std::string& ref) {
+    const json& o = objects.at("obj:" + ref);
+    return o.contains("value") ? o.at("value") : o.at("stream").at("dict");
+}
+
+// The PDF/A-2b points checked on the written file (see README: no validator is run).
+void checkPdfA(const fs::path& pdf) {
+    BOOST_TEST(run({"qpdf", "--check", pdf.string()}).find("No syntax or stream encoding errors") != std::string::npos);
+    const json all = json::parse(run({"qpdf", "--json", pdf.string()}));
+    const json& objects = all.at("qpdf").at(1);
+    const json& trailer = objects.at("trailer").at("value");
+    BOOST_TEST(!trailer.contains("/Encrypt"));
+    BOOST_TEST(trailer.at("/ID").size() == 2u);
+    const json& root = dictionaryOf(objects, trailer.at("/Root").get<std::string>());
+    const std::string metadataRef = root.at("/Metadata").get<std::string>();
+    const std::string xmp = run({"qpdf", "--show-object=" + metadataRef.substr(0, metadataRef.find(' ')),
+                                 "--filtered-stream-data", pdf.string()});
+    BOOST_TEST(xmp.find("<pdfaid:part>2</pdfaid:part>") != std::string::npos);
+    BOOST_TEST(xmp.find("<pdfaid:conformance>B</pdfaid:conformance>") != std::string::npos);
+    BOOST_TEST(xmp.find("<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">letter</rdf:li>") != std::string::npos);
+    BOOST_TEST(!dictionaryOf(objects, metadataRef).contains("/Filter")); // readable without decoding
+    const json& intent = dictionaryOf(objects, root.at("/OutputIntents").at(0).get<std::string>());
+    BOOST_TEST(intent.at("/S") == "/GTS_PDFA1");
+    BOOST_TEST(dictionaryOf(objects, intent.at("/DestOutputProfile").get<std::string>()).at("/N") == 3);
+    const json& info = dictionaryOf(objects, trailer.at("/Info").get<std::string>());
+    BOOST_TEST(info.at("/Title") == "u:letter");
+    size_t fonts = 0;
+    for (const auto& [key, value] : objects.items()) {
+        const json* d = value.contains("value") ? &value.at("value")
+                        : value.contains("stream") ? &value.at("stream").at("dict") : nullptr;
+        if (!d || !d->is_object())
+            continue;
+        BOOST_TEST(!d->contains("/SMask"), key);     // no transparency
+        BOOST_TEST(!d->contains("/Group"), key);
+        BOOST_TEST(!d->contains("/URI"), key);       // no external content
+        BOOST_TEST(!d->contains("/Launch"), key);
+        BOOST_TEST(!d->contains("/EmbeddedFiles"), key);
+        if (d->value("/Type", "") == "/FontDescriptor") {
+            ++fonts;
+            BOOST_TEST((d->contains("/FontFile2") || d->contains("/FontFile") || d->contains("/FontFile3")), key);
+        }
+    }
+    BOOST_TEST(fonts >= 1u); // the text layer's font, embedded
+}
+
+std::string run(const std::vector<std::string>& command) {
+    platform::ChildOptions opts;
+    opts.pipeStdout = true;
+    opts.discardStderr = true;
+    platform::ChildProcess child(command, opts);
+    std::string out = child.readAll();
+    BOOST_REQUIRE_MESSAGE(child.wait().success(), command.front() + " failed");
+    return out;
+}
+
+struct FoundWord {
+    std::string text;
+    double xMin, yMin, xMax, yMax; // points, top-left origin
+};
+
+std::vector<FoundWord> wordsWithBoxes(const fs::path& pdf) {
+    const std::string xml = run({"pdftotext", "-bbox", pdf.string(), "-"});
+    const std::regex word(R"re(<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>)re");
+    std::vector<FoundWord> out;
+    for (auto it = std::sregex_iterator(xml.begin(), xml.end(), word); it != std::sregex_iterator(); ++it)
+        out.push_back({(*it)[5], std::stod((*it)[1]), std::stod((*it)[2]), std::stod((*it)[3]), std::stod((*it)[4])});
+    return out;
+}
+
+std::string unescapeXml(std::string s) {
+    for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{
+             {"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&apos;", "'"}}) {
+        for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size()))
+            s.replace(at, from.size(), to);
+    }
+    return s;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(a_letter_filed_with_ocr_and_pdfa_is_searchable_where_the_words_are) {
+    test::TempDir home;
+    const fs::path letter = home / "letter.jpg";
+    const auto drawn = writeLetter(letter);
+    const fs::path archive = home / "archive";
+    const auto filed = test::runCli(home.path(), {"file", "--json", "--ocr", "--ocr-languages", "deu+eng", "--pdfa",
+                                                  "--target", archive.string(), "--name", "letter", letter.string()});
+    BOOST_REQUIRE(filed.status.code == 0);
+    const fs::path pdf = archive / "letter.pdf";
+    BOOST_REQUIRE(fs::exists(pdf));
+
+    // The words, each where it was drawn (300 dpi pixels -> points), within 4 pt.
+    const auto found = wordsWithBoxes(pdf);
+    std::multiset<std::string> foundTexts;
+    for (const auto& f : found)
+        foundTexts.insert(unescapeXml(f.text));
+    size_t hits = 0, placed = 0;
+    for (const auto& d : drawn) {
+        if (!foundTexts.contains(d.text)) {
+            BOOST_TEST_MESSAGE("not found: " << d.text);
+            continue;
+        }
+        ++hits;
+        const double cx = (d.box.x + d.box.width / 2.0) * 72 / 300, cy = (d.box.y + d.box.height / 2.0) * 72 / 300;
+        for (const auto& f : found) {
+            if (unescapeXml(f.text) == d.text && std::abs((f.xMin + f.xMax) / 2 - cx) < 4 &&
+                std::abs((f.yMin + f.yMax) / 2 - cy) < 4 && std::abs((f.xMax - f.xMin) - d.box.width * 72.0 / 300) < 4) {
+                ++placed;
+                break;
+            }
+        }
+    }
+    BOOST_TEST_MESSAGE("pdftotext: " << run({"pdftotext", "-layout", pdf.string(), "-"}));
+    BOOST_TEST_MESSAGE("OCR found " << hits << " of " << drawn.size() << " words, " << placed << " in place");
+    BOOST_TEST(hits * 100 >= drawn.size() * 95);
+    BOOST_TEST(placed * 100 >= drawn.size() * 95);
+    BOOST_TEST(run({"pdftotext", pdf.string(), "-"}).find("Grüßen") != std::string::npos);
+
+    // The page image is the original JPEG, byte for byte.
+    const fs::path images = home / "images";
+    fs::create_directories(images);
+    run({"pdfimages", "-all", pdf.string(), (images / "img").string()});
+    BOOST_TEST(sha256HexOfFile(images / "img-000.jpg") == sha256HexOfFile(letter));
+    checkPdfA(pdf);
+}
+
+BOOST_AUTO_TEST_CASE(without_ocr_there_is_no_text_and_a_missing_language_is_a_clear_error) {
+    test::TempDir home;
+    const fs::path letter = home / "letter.jpg";
+    writeLetter(letter);
+    const fs::path archive = home / "archive";
+    const auto plain = test::runCli(home.path(), {"file", "--target", archive.string(), "--name", "plain", letter.string()});
+    BOOST_REQUIRE(plain.status.code == 0);
+    std::string text = run({"pdftotext", (archive / "plain.pdf").string(), "-"});
+    std::erase_if(text, [](char c) { return std::isspace(static_cast<unsigned char>(c)) || c == '\f'; });
+    BOOST_TEST(text.empty());
+
+    platform::ChildOptions opts;
+    opts.pipeStdout = true;
+    opts.stderrFile = home / "err.txt";
+    opts.environment["XDG_DATA_HOME"] = (home / "data").string();
+    opts.environment["LANG"] = "C.UTF-8";
+    platform::ChildProcess cli({test::cliPath().string(), "file", "--ocr-languages", "xyz", "--target",
+                                archive.string(), letter.string()},
+                               opts);
+    cli.readAll();
+    BOOST_TEST(cli.wait().code == 2);
+    std::ifstream err(home / "err.txt");
+    const std::string message((std::istreambuf_iterator<char>(err)), std::istreambuf_iterator<char>());
+    BOOST_TEST(message.find("tesseract-ocr-xyz") != std::string::npos, message);
+    size_t files = 0;
+    for ([[maybe_unused]] const auto& entry : fs::directory_iterator(archive))
+        ++files;
+    BOOST_TEST(files == 1u); // plain.pdf only: nothing was imported or filed
+
+}
+
+BOOST_AUTO_TEST_CASE(a_text_field_and_a_receipts_data_name_the_documents) {
+    test::TempDir home;
+    const fs::path letter = home / "letter.jpg";
+    writeLetter(letter);
+    const fs::path archive = home / "archive";
+    const auto byText = test::runCli(home.path(), {"file", "--json", "--target", archive.string(), "--text-field",
+                                                   "invoice=Rechnung Nr\\.? *(\\d+)", "--name",
+                                                   "invoice-{field:invoice|none}", letter.string()});
+    BOOST_REQUIRE(byText.status.code == 0);
+    BOOST_TEST(fs::exists(archive / "invoice-12345.pdf"));
+    // Text fields alone read the text but make no text layer.
+    std::string layer = run({"pdftotext", (archive / "invoice-12345.pdf").string(), "-"});
+    std::erase_if(layer, [](char c) { return std::isspace(static_cast<unsigned char>(c)) || c == '\f'; });
+    BOOST_TEST(layer.empty());
+
+    const fs::path receipt = home / "receipt.jpg";
+    writeLetter(receipt,
+                {"REWE Markt GmbH", "Hauptstr. 12", "33098 Paderborn", "BANANE 1,29", "VOLLMILCH 1,19",
+                 "KAFFEE CREMA 12,99", "ZWISCHENSUMME 15,47", "SUMME EUR 15,47", "Geg. BAR EUR 20,00",
+                 "Rückgeld BAR EUR 4,53", "Steuer % Netto Steuer Brutto", "A= 19,0% 10,92 2,07 12,99",
+                 "Datum: 14.03.2024 18:02"},
+                {900, 1800});
+    const auto byReceipt =
+        test::runCli(home.path(), {"file", "--json", "--target", archive.string(), "--receipt-fields", "--crop", "off",
+                                   "--name", "{field:merchant}_{field:date}_{field:total}_{field:currency}",
+                                   receipt.string()});
+    BOOST_REQUIRE(byReceipt.status.code == 0);
+    const auto docs = test::jsonLines(byReceipt.out);
+    BOOST_REQUIRE(docs.size() == 1u);
+    BOOST_TEST(fs::path(docs[0]["file"].get<std::string>()).filename() == "Rewe_2024-03-14_15.47_EUR.pdf");
+    BOOST_TEST(docs[0]["fields"]["total"] == "15.47");
+
+    // inspect --ocr --json: the page's text and its receipt data.
+    const auto inspected = test::runCli(home.path(), {"inspect", "--json", "--ocr", receipt.string()});
+    BOOST_REQUIRE(inspected.status.code == 0);
+    const auto lines = test::jsonLines(inspected.out);
+    BOOST_REQUIRE(lines.size() == 1u);
+    BOOST_TEST(lines[0]["text"].get<std::string>().find("SUMME EUR 15,47") != std::string::npos);
+    BOOST_TEST(lines[0]["receipt"]["merchant"] == "Rewe");
+    BOOST_TEST(lines[0]["receipt"]["date"] == "2024-03-14");
+    BOOST_TEST(lines[0]["receipt"]["total"] == "15.47");
+    const auto letterLine = test::jsonLines(test::runCli(home.path(), {"inspect", "--json", "--ocr", letter.string()}).out);
+    BOOST_REQUIRE(letterLine.size() == 1u);
+    BOOST_TEST(letterLine[0]["receipt"].is_null());
+}

@@ -1,0 +1,119 @@
+#define BOOST_TEST_MODULE receipt
+// The receipt parser (core/ocr/Receipt) on typical receipt texts as Tesseract reads them, German
+// and English: the total is the amount paid, not a subtotal, VAT line, cash given or change;
+// dates come out as ISO; text that is no receipt gives nothing. Also the OCR text's JSON form
+// and the default OCR languages.
+#include "core/common/Error.h"
+#include "core/ocr/PageText.h"
+#include "core/ocr/Receipt.h"
+
+#include <algorithm>
+#include <boost/test/unit_test.hpp>
+
+using namespace docdesk::ocr;
+
+BOOST_AUTO_TEST_CASE(a_german_supermarket_receipt_gives_the_sum_not_cash_given_or_change) {
+    const auto r = parseReceipt("REWE Markt GmbH\n"
+                                "Hauptstr. 12, 33098 Paderborn\n"
+                                "UID Nr.: DE812706034\n"
+                                "BANANE 1,29 B\n"
+                                "VOLLMILCH 3,5% 1,19 B\n"
+                                "KAFFEE CREMA 12,99 A\n"
+                                "ZWISCHENSUMME 15,47\n"
+                                "--------------------------\n"
+                                "SUMME EUR 15,47\n"
+                                "Geg. BAR EUR 20,00\n"
+                                "Rückgeld BAR EUR 4,53\n"
+                                "Steuer % Netto Steuer Brutto\n"
+                                "A= 19,0% 10,92 2,07 12,99\n"
+                                "B= 7,0% 2,32 0,16 2,48\n"
+                                "Datum: 14.03.2024 Uhrzeit: 18:02:11\n");
+    BOOST_REQUIRE(r.has_value());
+    BOOST_TEST(r->merchant == "Rewe");
+    BOOST_TEST(r->date == "2024-03-14");
+    BOOST_TEST(r->total == "15.47");
+    BOOST_TEST(r->currency == "EUR");
+}
+
+BOOST_AUTO_TEST_CASE(zu_zahlen_wins_over_a_card_payment_line_and_the_first_line_names_an_unknown_shop) {
+    const auto r = parseReceipt("Bäckerei Sonnenschein\n"
+                                "Marktplatz 3\n"
+                                "2 x Brötchen 0,70\n"
+                                "Kuchen 3,20\n"
+                                "ZU ZAHLEN 3,90\n"
+                                "EC-CASH 3,90\n"
+                                "MwSt 7% 0,26\n"
+                                "05/01/24 08:15\n");
+    BOOST_REQUIRE(r.has_value());
+    BOOST_TEST(r->merchant == "Bäckerei Sonnenschein");
+    BOOST_TEST(r->date == "2024-01-05");
+    BOOST_TEST(r->total == "3.90");
+    BOOST_TEST(r->currency == "EUR");
+}
+
+BOOST_AUTO_TEST_CASE(a_payment_line_is_the_total_when_no_sum_is_printed) {
+    const auto r = parseReceipt("Kiosk am Bahnhof\nZeitung 2,80\nKaffee 2,10\nBAR 4,90\n21.11.2023\n");
+    BOOST_REQUIRE(r.has_value());
+    BOOST_TEST(r->total == "4.90");
+    BOOST_TEST(r->date == "2023-11-21");
+}
+
+BOOST_AUTO_TEST_CASE(an_english_receipt_gives_the_total_not_subtotal_vat_or_change) {
+    const auto r = parseReceipt("TESCO\n"
+                                "Welcome to Tesco Express\n"
+                                "MILK 2 PINTS £1.25\n"
+                                "BREAD £1,10\n"
+                                "SUBTOTAL £2.35\n"
+                                "VAT 20% £0.39\n"
+                                "TOTAL £2.35\n"
+                                "CASH £5.00\n"
+                                "CHANGE DUE £2.65\n"
+                                "Date 2024-02-29 12:01\n");
+    BOOST_REQUIRE(r.has_value());
+    BOOST_TEST(r->merchant == "Tesco");
+    BOOST_TEST(r->date == "2024-02-29");
+    BOOST_TEST(r->total == "2.35");
+    BOOST_TEST(r->currency == "GBP");
+}
+
+BOOST_AUTO_TEST_CASE(thousands_and_a_total_under_its_label_are_read) {
+    const auto r = parseReceipt("Möbelhaus Beispiel\nSofa 1.199,00\nGesamtbetrag\n1.249,90\nKartenzahlung 1.249,90\n"
+                                "Datum 02.12.2025\n");
+    BOOST_REQUIRE(r.has_value());
+    BOOST_TEST(r->total == "1249.90");
+    BOOST_TEST(r->date == "2025-12-02");
+}
+
+BOOST_AUTO_TEST_CASE(a_letter_is_no_receipt_and_impossible_dates_are_ignored) {
+    BOOST_TEST(!parseReceipt("Sehr geehrte Damen und Herren,\nvielen Dank für Ihr Schreiben.\n").has_value());
+    const auto r = parseReceipt("Laden\nSUMME 9,99\n31.13.2024 45.01.2024\n");
+    BOOST_REQUIRE(r.has_value());
+    BOOST_TEST(r->date.empty());
+    BOOST_TEST(r->total == "9.99");
+}
+
+BOOST_AUTO_TEST_CASE(page_text_survives_its_json_form) {
+    PageText t;
+    t.width = 2480;
+    t.height = 3508;
+    t.text = "Grüße aus Köln\n";
+    t.words = {{"Grüße", 10, 20, 100, 30, 96, 0}, {"aus", 120, 20, 50, 30, 91, 0}, {"Köln", 180, 21, 80, 29, 88, 0}};
+    const auto back = pageTextFromJson(toJson(t));
+    BOOST_TEST(back.width == 2480);
+    BOOST_TEST(back.text == t.text);
+    BOOST_REQUIRE(back.words.size() == 3u);
+    BOOST_TEST(back.words[2].text == "Köln");
+    BOOST_TEST(back.words[2].y == 21);
+    BOOST_TEST(back.words[1].confidence == 91);
+    BOOST_CHECK_THROW(pageTextFromJson(nlohmann::json{{"width", 1}}), nlohmann::json::exception);
+}
+
+BOOST_AUTO_TEST_CASE(the_default_languages_are_the_system_language_and_english) {
+    BOOST_TEST(defaultLanguages("C") == "eng");
+    BOOST_TEST(defaultLanguages("en_GB.UTF-8") == "eng");
+    const auto installed = installedLanguages();
+    const bool german = std::find(installed.begin(), installed.end(), "deu") != installed.end();
+    BOOST_TEST(defaultLanguages("de_DE.UTF-8") == (german ? "deu+eng" : "eng"));
+    BOOST_CHECK_THROW(requireLanguages("deu+"), docdesk::Error);
+    BOOST_CHECK_THROW(requireLanguages("xyz"), docdesk::Error);
+}
