@@ -83,13 +83,13 @@ PlanPanel::~PlanPanel() {
 
 void PlanPanel::buildControls() {
     wxConfigBase* config = wxConfigBase::Get();
-    auto* update = new wxButton(this, wxID_ANY, _("&Update Plan"));
+    auto* update = new wxButton(this, wxID_ANY, _("Upda&te Plan"));
     update->SetToolTip(_("Plan the session's pages into documents again (F5)"));
     auto* split = new wxButton(this, wxID_ANY, _("S&plit Here"));
     split->SetToolTip(_("Start a new document at the selected page (Ctrl+B)"));
     auto* merge = new wxButton(this, wxID_ANY, _("&Merge with Next"));
     merge->SetToolTip(_("Join the selected document and the one after it (Ctrl+M)"));
-    fileButton_ = new wxButton(this, wxID_ANY, _("&File Documents"));
+    fileButton_ = new wxButton(this, wxID_ANY, _("F&ile Documents"));
     fileButton_->SetToolTip(_("Write the documents as PDF files into the archive folder (Ctrl+Shift+F)"));
 
     rulesFile_ = new wxFilePickerCtrl(this, wxID_ANY, config->Read("plan/rules", ""), _("Choose a rules file"),

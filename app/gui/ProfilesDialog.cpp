@@ -371,7 +371,6 @@ private:
 
     // Accessible names and tooltips (issue 20) of the controls the constructor made.
     void describeControls(wxButton* add) {
-        list_->SetName(_("Profiles"));
         list_->SetToolTip(_("The gateway profiles: choose one to see or change it"));
         connector_->SetName(_("Connector"));
         connector_->SetToolTip(_("How the gateway takes documents: WebDAV, CMIS or an HTTP form"));

@@ -279,10 +279,10 @@ struct Analysis {
 
 // Paper-like pixels: with dark print closed away, bright relative to the brightest part of
 // the picture and unsaturated. Wood, fabric, a dark lid and a mug are not.
-cv::Mat paperMask(const Analysis& an) {
+cv::Mat paperMask(const Analysis& an, double brightness = 0.78) {
     cv::Mat closed, mask;
     cv::morphologyEx(an.grey, closed, cv::MORPH_CLOSE, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(7, 7)));
-    cv::compare(closed, 0.78 * an.white, mask, cv::CMP_GE);
+    cv::compare(closed, brightness * an.white, mask, cv::CMP_GE);
     if (!an.colour.empty()) {
         cv::Mat hsv, sat;
         cv::cvtColor(an.colour, hsv, cv::COLOR_BGR2HSV);
@@ -831,7 +831,8 @@ cv::Mat darkLinePreserving(const cv::Mat& grey, cv::Size work) { // grey: twice 
 // the picture is all paper (a page scanned edge to edge, a cropped receipt photo) or paper on
 // a white lid; low when a desk or a lid of another colour shows anywhere along the border.
 double framePaper(const Analysis& an) {
-    const cv::Mat& m = an.paperish;
+    // Paper a lamp or a phone lights unevenly still counts: darker by up to 40%.
+    const cv::Mat m = paperMask(an, 0.6);
     const int inset = std::min({3, m.cols / 4, m.rows / 4});
     auto share = [&](cv::Point a, cv::Point b) {
         cv::LineIterator it(m, a, b);
@@ -849,9 +850,17 @@ double framePaper(const Analysis& an) {
 // straight sides with a calm outside (a receipt on a white lid, outlined by its shadow).
 // Text blocks, tables and logos are print on the page, however region-like they look.
 bool hasOwnEdges(const Analysis& an, const Gradients& g, const Candidate& c) {
-    if (c.fromLines)
-        return true; // scoreLineQuad demanded exactly this
     const int w = an.grey.cols, h = an.grey.rows;
+    // A receipt or a card on the glass is not smaller than a twentieth of it.
+    if (quadArea(c.quad) < 0.05 * w * h)
+        return false;
+    if (!c.fromLines && c.polarity > 0)
+        return true; // brighter than what is around it: print never is
+    // A lid is bare all round a sheet on it; print has print beside it.
+    if (outsideBusyness(g, c.quad) > 0.04)
+        return false;
+    if (c.fromLines)
+        return true; // scoreLineQuad demanded long straight sides
     double least = 1;
     int real = 0;
     for (int i = 0; i < 4; ++i) {
@@ -863,7 +872,7 @@ bool hasOwnEdges(const Analysis& an, const Gradients& g, const Candidate& c) {
         least = std::min(least, sideSupport(g, a, b, 4.f));
         ++real;
     }
-    return real >= 3 && least >= 0.55 && outsideBusyness(g, c.quad) <= 0.12;
+    return real >= 3 && least >= 0.55;
 }
 
 Candidate wholePicture(const Analysis& an) {
@@ -980,7 +989,7 @@ std::vector<DocumentCandidate> findDocuments(const ImageView& image) {
             kept.push_back(distinct[i]);
     }
 
-    if (framePaper(an) >= kFramePaper) {
+    if (hi - lo >= 6 && framePaper(an) >= kFramePaper) {
         std::erase_if(kept, [&](const Candidate& c) { return !hasOwnEdges(an, grad, c); });
         if (kept.empty())
             kept.push_back(wholePicture(an));
