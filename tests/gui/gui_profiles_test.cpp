@@ -8,6 +8,7 @@
 #include "core/vault/ProfileBundle.h"
 #include "core/vault/ProfileStore.h"
 #include "tests/support/GuiSupport.h"
+#include "tests/support/ProfilesDialogTesting.h"
 #include "tests/support/TestSupport.h"
 
 #include <wx/app.h>
@@ -24,18 +25,11 @@ using namespace docdesk::vault;
 
 namespace {
 
-std::unique_ptr<ProfileStore> openStore(const std::filesystem::path& dir) {
-    VaultUnlock unlock;
-    unlock.askPassphrase = [](bool) { return Secret("gui test passphrase"); };
-    unlock.kdfLimits = KdfLimits{1, 1u << 20};
-    return std::make_unique<ProfileStore>(dir, std::move(unlock));
-}
+std::unique_ptr<ProfileStore> openStore(const std::filesystem::path& dir) { return test::openTestStore(dir); }
 
 template <typename T>
 T* child(wxWindow* dialog, const std::string& name) {
-    auto* w = dynamic_cast<T*>(wxWindow::FindWindowByName(wxString::FromUTF8(name), dialog));
-    BOOST_REQUIRE_MESSAGE(w != nullptr, "no control named " << name);
-    return w;
+    return test::namedChild<T>(dialog, name);
 }
 
 } // namespace

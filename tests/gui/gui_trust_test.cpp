@@ -9,6 +9,7 @@
 #include "core/vault/ProfileBundle.h"
 #include "core/vault/ProfileStore.h"
 #include "tests/support/GuiSupport.h"
+#include "tests/support/ProfilesDialogTesting.h"
 #include "tests/support/TestSupport.h"
 
 #include <wx/app.h>
@@ -30,18 +31,12 @@ namespace {
 
 std::unique_ptr<ProfileStore> openStore(const std::filesystem::path& dir,
                                         std::shared_ptr<const std::vector<VerifiedBundle>> policy = nullptr) {
-    VaultUnlock unlock;
-    unlock.askPassphrase = [](bool) { return Secret("gui test passphrase"); };
-    unlock.kdfLimits = KdfLimits{1, 1u << 20};
-    unlock.policy = std::move(policy);
-    return std::make_unique<ProfileStore>(dir, std::move(unlock));
+    return test::openTestStore(dir, std::move(policy));
 }
 
 template <typename T>
 T* child(wxWindow* dialog, const std::string& name) {
-    auto* w = dynamic_cast<T*>(wxWindow::FindWindowByName(wxString::FromUTF8(name), dialog));
-    BOOST_REQUIRE_MESSAGE(w != nullptr, "no control named " << name);
-    return w;
+    return test::namedChild<T>(dialog, name);
 }
 
 void click(wxWindow* dialog, const std::string& name) {
