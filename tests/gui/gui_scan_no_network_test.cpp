@@ -52,17 +52,14 @@ Trace openScanDialog(bool searchNetwork) {
     BOOST_REQUIRE_MESSAGE(!dialog.empty(), "the scan dialog did not open");
     std::this_thread::sleep_for(3s); // the local listing takes well under a second
     if (searchNetwork) {
-        test::runOnDisplay({"xdotool", "windowfocus", "--sync", dialog}, x.display());
-        test::runOnDisplay({"xdotool", "key", "--clearmodifiers", "alt+n"}, x.display());
+        test::pressKeys(x.display(), dialog, "alt+n");
         std::this_thread::sleep_for(8s); // the drivers' network search takes a few seconds
     }
-    test::runOnDisplay({"xdotool", "windowfocus", "--sync", dialog}, x.display());
-    test::runOnDisplay({"xdotool", "key", "--clearmodifiers", "alt+d"}, x.display());
+    test::pressKeys(x.display(), dialog, "alt+d");
     std::this_thread::sleep_for(500ms);
     const std::string main = test::findWindow(x.display(), "^docdesk");
     BOOST_REQUIRE(!main.empty());
-    test::runOnDisplay({"xdotool", "windowfocus", "--sync", main}, x.display());
-    test::runOnDisplay({"xdotool", "key", "--clearmodifiers", "ctrl+q"}, x.display());
+    test::pressKeys(x.display(), main, "ctrl+q");
     const auto status = app.waitFor(20s);
     BOOST_REQUIRE_MESSAGE(status.has_value(), "docdesk did not close on Ctrl+Q");
     return readTrace(log);
