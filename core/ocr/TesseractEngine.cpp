@@ -2,6 +2,7 @@
 
 #include "core/common/Error.h"
 #include "core/common/Translate.h"
+#include "core/imaging/PageRasterCv.h"
 
 #include <algorithm>
 #include <opencv2/core.hpp>
@@ -66,13 +67,7 @@ PageText TesseractEngine::recognise(const ImageView& page, int dpi) {
     if (page.empty())
         throw Error(tr("There is no page image to recognise."));
     // Tesseract binarises grey itself; colour adds nothing but time.
-    cv::Mat grey;
-    const cv::Mat in(page.height, page.width, page.channels == 3 ? CV_8UC3 : CV_8UC1,
-                     const_cast<std::uint8_t*>(page.data), size_t(page.stride));
-    if (page.channels == 3)
-        cv::cvtColor(in, grey, cv::COLOR_BGR2GRAY);
-    else
-        grey = in;
+    const cv::Mat grey = imaging::detail::toGrey(imaging::detail::asMat(page));
     api_->SetImage(grey.data, grey.cols, grey.rows, 1, int(grey.step));
     api_->SetSourceResolution(std::clamp(dpi, 70, 1200));
     if (api_->Recognize(nullptr) != 0) {

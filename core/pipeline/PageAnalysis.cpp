@@ -2,6 +2,7 @@
 
 #include "core/barcode/BarcodeReader.h"
 #include "core/imaging/PageMetrics.h"
+#include "core/imaging/PageRasterCv.h"
 
 #include <cmath>
 #include <opencv2/imgproc.hpp>
@@ -23,13 +24,7 @@ PageAnalysis analysePage(const ImageView& bgr) {
     a.width = bgr.width;
     a.height = bgr.height;
     // Barcodes, blank and skew work on grey; document edges use colour.
-    cv::Mat grey;
-    const cv::Mat colour(bgr.height, bgr.width, bgr.channels == 3 ? CV_8UC3 : CV_8UC1,
-                         const_cast<std::uint8_t*>(bgr.data), size_t(bgr.stride));
-    if (bgr.channels == 3)
-        cv::cvtColor(colour, grey, cv::COLOR_BGR2GRAY);
-    else
-        grey = colour;
+    const cv::Mat grey = imaging::detail::toGrey(imaging::detail::asMat(bgr));
     const ImageView greyView{grey.data, grey.cols, grey.rows, std::ptrdiff_t(grey.step), 1};
     a.barcodes = barcode::readBarcodes(greyView);
     a.documents = imaging::findDocuments(bgr);
