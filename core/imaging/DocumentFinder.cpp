@@ -715,6 +715,12 @@ double borderPaper(const Analysis& an, const Gradients& g, cv::Point2f a, cv::Po
     return double(paper) / total;
 }
 
+// A side lying along the image border (within `tol` pixels): where paper leaves the frame.
+bool onImageBorder(cv::Point2f a, cv::Point2f b, int w, int h, float tol) {
+    return (std::abs(a.x - b.x) < tol && (a.x < tol || a.x > float(w) - 1 - tol)) ||
+           (std::abs(a.y - b.y) < tol && (a.y < tol || a.y > float(h) - 1 - tol));
+}
+
 bool lineQuad(const EdgeLine& a, const EdgeLine& b, const EdgeLine& c, const EdgeLine& d, QuadF& q) {
     const Line la{a.p, a.d}, lb{b.p, b.d}, lc{c.p, c.d}, ld{d.p, d.d};
     return intersect(la, lc, q[0]) && intersect(lc, lb, q[1]) && intersect(lb, ld, q[2]) && intersect(ld, la, q[3]);
@@ -733,9 +739,7 @@ bool scoreLineQuad(const Analysis& an, const Gradients& g, QuadF q, float thresh
     int real = 0;
     for (int i = 0; i < 4; ++i) {
         const cv::Point2f a = q[i], b = q[(i + 1) % 4];
-        const bool onBorder = (std::abs(a.x - b.x) < 2 && (a.x < 2 || a.x > float(w - 3))) ||
-                              (std::abs(a.y - b.y) < 2 && (a.y < 2 || a.y > float(h - 3)));
-        if (onBorder) {
+        if (onImageBorder(a, b, w, h, 2)) {
             if (borderPaper(an, g, a, b) < 0.8)
                 return false; // paper leaves the frame along the whole cut side, or it is no side
             continue;
@@ -865,9 +869,7 @@ bool hasOwnEdges(const Analysis& an, const Gradients& g, const Candidate& c) {
     int real = 0;
     for (int i = 0; i < 4; ++i) {
         const cv::Point2f a = c.quad[size_t(i)], b = c.quad[size_t((i + 1) % 4)];
-        const bool onBorder = (std::abs(a.x - b.x) < 3 && (a.x < 3 || a.x > float(w - 4))) ||
-                              (std::abs(a.y - b.y) < 3 && (a.y < 3 || a.y > float(h - 4)));
-        if (onBorder)
+        if (onImageBorder(a, b, w, h, 3))
             continue;
         least = std::min(least, sideSupport(g, a, b, 4.f));
         ++real;
