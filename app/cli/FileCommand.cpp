@@ -209,6 +209,9 @@ int runFile(const std::vector<std::string>& args) {
     if (!a.profile.empty()) {
         outbox = app::openOutbox();
         staging = app::outboxStagingFolder(session->summary().id);
+        // What an interrupted run left in staging goes into the outbox first; a document whose
+        // files are gone is forgotten there, so that it is filed again below.
+        app::settleOutboxFilings(*outbox, *session, staging);
     }
     output::LocalArchive archive(a.profile.empty() ? std::filesystem::path(a.target) : staging, app::durableFiles());
     app::AnalysisWorker worker;
@@ -256,10 +259,8 @@ int runFile(const std::vector<std::string>& args) {
     };
     std::vector<pipeline::FiledDocument> filedDocs = result.filed;
     std::vector<pipeline::FiledDocument> passThroughDocs = result.passThroughFiled;
-    if (outbox) {
-        app::moveIntoOutbox(*outbox, a.profile, staging, result.plan, filedDocs, passThroughDocs);
-        app::recordOutboxItems(*session, record.target, result.filingIds, filedDocs, passThroughDocs);
-    }
+    if (outbox)
+        app::moveIntoOutbox(*outbox, *session, staging, result.filingIds, filedDocs, passThroughDocs);
     for (size_t k = 0; k < filedDocs.size(); ++k)
         report(filedDocs[k], result.plan.documents[k].pages.size(), result.plan.documents[k].fieldValues());
     for (const auto& d : passThroughDocs)

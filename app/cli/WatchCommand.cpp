@@ -7,6 +7,8 @@
 #include "app/common/GatewayUpload.h"
 #include "app/common/OutboxFiling.h"
 #include "app/common/ProfileAccess.h"
+#include "app/common/RunningWatches.h"
+#include "platform/AppDirs.h"
 #include "core/vault/ProfileStore.h"
 #include "capture/hotfolder/HotFolder.h"
 #include "core/common/Translate.h"
@@ -138,6 +140,20 @@ public:
         }
         archive_.emplace(outbox_ ? app::outboxStagingFolder(session.summary().id) : std::filesystem::path(a.target),
                          app::durableFiles());
+        if (outbox_) // what an interrupted watch left in staging, before any file is taken
+            app::settleOutboxFilings(*outbox_, session, archive_->root());
+    }
+
+    // With --upload: what waits in the profile's outbox (left by a watch that was stopped or
+    // killed before it sent it) goes now, not only once the next file arrives.
+    void sendWaiting() {
+        if (!upload_ || outbox_->items(a_.profile).empty())
+            return;
+        try {
+            upload_->send(*outbox_, a_.json);
+        } catch (const std::exception& e) {
+            std::cerr << trf("warning: {}", e.what()) << std::endl;
+        }
     }
 
     // Files the pages of `o`; returns what went wrong ("" when every document is filed).
@@ -145,9 +161,8 @@ public:
         auto result = app::fileBatch(session_, o.pages, planner_, *archive_, {}, worker_, {}, {}, {}, record_);
         if (outbox_) {
             std::filesystem::create_directories(archive_->root());
-            app::moveIntoOutbox(*outbox_, a_.profile, archive_->root(), result.plan, result.filed,
+            app::moveIntoOutbox(*outbox_, session_, archive_->root(), result.filingIds, result.filed,
                                 result.passThroughFiled);
-            app::recordOutboxItems(session_, record_.target, result.filingIds, result.filed, result.passThroughFiled);
         }
         std::string problems;
         for (const auto* list : {&result.filed, &result.passThroughFiled})
@@ -235,8 +250,19 @@ int runWatch(const std::vector<std::string>& args) {
     if (!a.target.empty() || !a.profile.empty()) {
         filing.emplace(a, *session);
         options.afterStored = [&](const capture::ImportOutcome& o) { return filing->file(o); };
+        filing->sendWaiting();
     }
     capture::HotFolder folder(a.folder, *session, options);
+    // Shown by the window while this watch runs (with --upload as a banner: this station sends).
+    std::optional<app::WatchAnnouncement> announced;
+    try {
+        announced.emplace(platform::appDirs().data,
+                          app::RunningWatch{std::filesystem::absolute(a.folder).string(), session->summary().id,
+                                            a.target.empty() ? std::string() : std::filesystem::absolute(a.target).string(),
+                                            a.profile, a.upload, {}});
+    } catch (const std::exception& e) {
+        std::cerr << trf("warning: the window will not show this watch: {}", e.what()) << std::endl;
+    }
 
     // Ctrl+C / SIGTERM end the watch between files; a file being stored is finished first.
     std::stop_source stop;

@@ -3,65 +3,160 @@
 #include "core/common/Translate.h"
 #include "platform/AppDirs.h"
 
-namespace docdesk::app {
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
-std::filesystem::path outboxStagingFolder(const std::string& sessionId) {
+namespace docdesk::app {
+namespace fs = std::filesystem;
+
+fs::path outboxStagingFolder(const std::string& sessionId) {
     const auto folder = platform::appDirs().data / "outbox-staging" / sessionId;
-    std::filesystem::create_directories(folder);
+    fs::create_directories(folder);
     return folder;
 }
 
 namespace {
 
-void moveDocument(gateway::Outbox& outbox, const std::string& profile, const std::filesystem::path& staging,
-                  pipeline::FiledDocument& document, const std::string& title,
-                  const std::map<std::string, std::string>& fields) {
-    if (!document.ok())
-        return;
-    try {
-        for (auto& f : document.files) {
-            gateway::NewOutboxItem item;
-            item.profile = profile;
-            item.remoteFolder = f.path.parent_path().lexically_relative(staging).generic_string();
-            if (item.remoteFolder == ".")
-                item.remoteFolder.clear();
-            item.fileName = f.path.filename().string();
-            item.title = title;
-            item.fields = fields;
-            item.sha256 = f.sha256; // hashed while it was written: no second read
-            const auto queued = outbox.enqueue(f.path, item, true);
-            if (f.path == document.path)
-                document.path = queued.file;
-            f.path = queued.file;
+constexpr std::string_view kOutboxTarget = "outbox:";
+
+struct StagedFile {
+    fs::path path;
+    std::string sha256;
+    bool sidecar = false;
+};
+
+std::vector<StagedFile> stagedFiles(const journal::FilingRecord& record) {
+    std::vector<StagedFile> out;
+    const auto files = nlohmann::json::parse(record.filesJson, nullptr, false);
+    if (files.is_array())
+        for (const auto& f : files)
+            if (f.is_object() && f.value("path", std::string()) != "")
+                out.push_back({f["path"].get<std::string>(), f.value("sha256", std::string()), f.value("sidecar", false)});
+    if (out.empty() && !record.location.empty())
+        out.push_back({record.location, {}, false});
+    return out;
+}
+
+std::map<std::string, std::string> fieldsOf(const journal::FilingRecord& record) {
+    std::map<std::string, std::string> out;
+    const auto fields = nlohmann::json::parse(record.fieldsJson, nullptr, false);
+    if (fields.is_object())
+        for (const auto& [k, v] : fields.items())
+            if (v.is_string())
+                out[k] = v.get<std::string>();
+    return out;
+}
+
+bool waitsOutsideOutbox(const journal::FilingRecord& record, const fs::path& outboxFolder) {
+    if (!std::string_view(record.target).starts_with(kOutboxTarget) || record.location.empty())
+        return false;
+    return fs::path(record.location).parent_path().lexically_normal() != outboxFolder;
+}
+
+// Moves the files of one record into the outbox, each under "<session>-<record>-<n><ext>".
+OutboxMove moveRecord(gateway::Outbox& outbox, journal::Session& session, const fs::path& staging,
+                      const journal::FilingRecord& record) {
+    OutboxMove move;
+    const std::string sessionId = session.summary().id;
+    size_t missing = 0, taken = 0, index = 0;
+    for (const auto& f : stagedFiles(record)) {
+        if (f.sidecar) { // the fields travel as item fields instead
+            std::error_code ignored;
+            fs::remove(f.path, ignored);
+            continue;
         }
-        if (document.sidecar)
-            std::filesystem::remove(*document.sidecar); // the fields travel as item fields instead
-    } catch (const std::exception& e) {
-        document.status = pipeline::FilingStatus::Failed;
-        document.error = trf("Could not put the document into the outbox: {}", e.what());
+        gateway::NewOutboxItem item;
+        item.profile = record.target.substr(kOutboxTarget.size());
+        const auto folder = f.path.parent_path().lexically_relative(staging).generic_string();
+        item.remoteFolder = folder == "." || folder.starts_with("..") ? std::string() : folder;
+        item.fileName = f.path.filename().string();
+        item.title = record.title;
+        item.fields = fieldsOf(record);
+        item.sha256 = f.sha256; // hashed while it was written: no second read
+        const auto storedName =
+            fmt::format("{}-{}-{}{}", sessionId, record.id, index++, f.path.extension().string());
+        const auto t = outbox.takeOnce(f.path, item, storedName);
+        if (t.outcome == gateway::TakeOutcome::Missing) {
+            ++missing;
+            continue;
+        }
+        if (taken++ == 0)
+            move.location = fs::absolute(outbox.folder()) / storedName;
     }
+    if (missing > 0 && taken == 0) {
+        session.forgetFiling(record.id);
+        move.forgotten = true;
+        move.location.clear();
+    } else if (missing > 0) {
+        move.error = trf("{} of the files of {} are neither in staging nor in the outbox.", missing, record.title);
+        move.location.clear();
+    } else {
+        session.moveFiling(record.id, record.target, move.location.string());
+    }
+    return move;
+}
+
+// Removes the folders below (and including) `folder` that are empty; files stay.
+void removeEmptyFolders(const fs::path& folder) {
+    std::error_code ec;
+    if (!fs::is_directory(folder, ec))
+        return;
+    for (const auto& e : fs::directory_iterator(folder, ec))
+        if (e.is_directory(ec) && !e.is_symlink(ec))
+            removeEmptyFolders(e.path());
+    fs::remove(folder, ec); // fails (and is meant to) when something is left inside
+}
+
+// Moves those of `records` that wait outside the outbox.
+std::map<std::int64_t, OutboxMove> moveRecords(gateway::Outbox& outbox, journal::Session& session,
+                                               const fs::path& staging,
+                                               const std::vector<journal::FilingRecord>& records) {
+    std::map<std::int64_t, OutboxMove> out;
+    const fs::path outboxFolder = fs::absolute(outbox.folder()).lexically_normal();
+    const fs::path stagingRoot = fs::absolute(staging).lexically_normal();
+    for (const auto& record : records) {
+        if (!waitsOutsideOutbox(record, outboxFolder))
+            continue;
+        try {
+            out[record.id] = moveRecord(outbox, session, stagingRoot, record);
+        } catch (const std::exception& e) {
+            out[record.id].error = e.what();
+        }
+    }
+    removeEmptyFolders(staging);
+    return out;
 }
 
 } // namespace
 
-void moveIntoOutbox(gateway::Outbox& outbox, const std::string& profile, const std::filesystem::path& staging,
-                    const rules::FilingPlan& plan, std::vector<pipeline::FiledDocument>& filed,
-                    std::vector<pipeline::FiledDocument>& passThroughFiled) {
-    for (size_t k = 0; k < filed.size() && k < plan.documents.size(); ++k)
-        moveDocument(outbox, profile, staging, filed[k], plan.documents[k].fileName, plan.documents[k].fieldValues());
-    for (auto& d : passThroughFiled)
-        moveDocument(outbox, profile, staging, d, d.path.filename().string(), {});
-    std::error_code ignored;
-    std::filesystem::remove_all(staging, ignored); // only empty folders are left by now
+std::map<std::int64_t, OutboxMove> settleOutboxFilings(gateway::Outbox& outbox, journal::Session& session,
+                                                       const fs::path& staging) {
+    return moveRecords(outbox, session, staging, session.filings());
 }
 
-void recordOutboxItems(journal::Session& session, const std::string& target, const std::vector<std::int64_t>& ids,
-                       const std::vector<pipeline::FiledDocument>& filed,
-                       const std::vector<pipeline::FiledDocument>& passThrough) {
-    for (size_t k = 0; k < ids.size(); ++k) {
-        const auto& d = k < filed.size() ? filed[k] : passThrough.at(k - filed.size());
-        if (ids[k] != 0 && d.ok() && !d.alreadyFiled)
-            session.moveFiling(ids[k], target, d.path.string());
+void moveIntoOutbox(gateway::Outbox& outbox, journal::Session& session, const fs::path& staging,
+                    const std::vector<std::int64_t>& ids, std::vector<pipeline::FiledDocument>& filed,
+                    std::vector<pipeline::FiledDocument>& passThrough) {
+    // Only the records of this filing (the whole session was settled before it began).
+    std::vector<journal::FilingRecord> records;
+    for (const auto id : ids)
+        if (id != 0)
+            if (auto record = session.filing(id))
+                records.push_back(std::move(*record));
+    const auto moves = moveRecords(outbox, session, staging, records);
+    for (size_t k = 0; k < ids.size() && k < filed.size() + passThrough.size(); ++k) {
+        auto& d = k < filed.size() ? filed[k] : passThrough[k - filed.size()];
+        const auto it = moves.find(ids[k]);
+        if (ids[k] == 0 || !d.ok() || it == moves.end())
+            continue;
+        if (!it->second.location.empty()) {
+            d.path = it->second.location;
+        } else {
+            d.status = pipeline::FilingStatus::Failed;
+            d.error = it->second.forgotten
+                          ? tr("The document's files were gone before they reached the outbox; file it again.")
+                          : trf("Could not put the document into the outbox: {}", it->second.error);
+        }
     }
 }
 

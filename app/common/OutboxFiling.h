@@ -1,13 +1,19 @@
 #pragma once
 // Filing for a gateway profile, as `docdesk-cli file --profile` and the window's File action do
 // it: documents are rendered into a staging folder beside the outbox (the same file system, so
-// the move is a rename), then each is moved into the outbox as an item of the profile. Nothing
-// is sent: the items wait there until the user presses Upload.
+// the move is a rename), recorded in the session as filed for "outbox:PROFILE", then each is
+// moved into the outbox as an item of the profile. Nothing is sent: the items wait there until
+// the user presses Upload.
+//
+// The move is made so that a kill at any point neither loses nor doubles a document: each file
+// goes into the outbox under a name made of the session and the filing record, and the record
+// keeps pointing into staging until its files are in the outbox. Whatever a killed run left
+// in staging is moved by the next filing of the session (settleOutboxFilings).
 #include "core/gateway/Outbox.h"
 #include "core/journal/Session.h"
 #include "core/pipeline/Filing.h"
-#include "core/rules/FilingPlan.h"
 
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <string>
@@ -15,22 +21,29 @@
 
 namespace docdesk::app {
 
-// A fresh staging folder for session `sessionId` below the data folder (created).
+// The staging folder for session `sessionId` below the data folder (created).
 std::filesystem::path outboxStagingFolder(const std::string& sessionId);
 
-// Moves the documents of `plan` filed into `staging` (`filed`, one per plan document, then the
-// pass-through entries) into the outbox of `profile`, and removes the staging folder. The
-// plan's folder below `staging` becomes each item's remote folder. A moved document's paths
-// then point into the outbox; one that cannot be moved is marked Failed with the reason (its
-// files stay in staging).
-void moveIntoOutbox(gateway::Outbox& outbox, const std::string& profile, const std::filesystem::path& staging,
-                    const rules::FilingPlan& plan, std::vector<pipeline::FiledDocument>& filed,
-                    std::vector<pipeline::FiledDocument>& passThroughFiled);
+// What became of one filing record that was waiting in staging.
+struct OutboxMove {
+    std::filesystem::path location; // its (first) file in the outbox, when it got there
+    std::string error;               // translated, when it could not be moved (its files stay)
+    bool forgotten = false;          // its files were nowhere: the record is dropped, to be filed again
+};
 
-// Points the session's records (`ids`: one per document of `filed`, then of `passThrough`;
-// 0 for none) of the documents moved into the outbox at their outbox items, target `target`.
-void recordOutboxItems(journal::Session& session, const std::string& target, const std::vector<std::int64_t>& ids,
-                       const std::vector<pipeline::FiledDocument>& filed,
-                       const std::vector<pipeline::FiledDocument>& passThrough);
+// Moves every document of `session` recorded as filed for an outbox whose files are still
+// outside the outbox (records with target "outbox:PROFILE") into the outbox of that profile,
+// records where each went, and removes the emptied folders below `staging`. The plan's folder
+// below `staging` becomes each item's remote folder. Returns the outcome per record id.
+std::map<std::int64_t, OutboxMove> settleOutboxFilings(gateway::Outbox& outbox, journal::Session& session,
+                                                       const std::filesystem::path& staging);
+
+// Moves the documents just filed into `staging` (`filed`, then `passThrough`; `ids` their
+// records, 0 for none) like settleOutboxFilings and points them at their outbox items; one that
+// could not be moved is marked Failed with the reason (its files stay in staging for the next
+// run). Call settleOutboxFilings once before filing, for what earlier runs left.
+void moveIntoOutbox(gateway::Outbox& outbox, journal::Session& session, const std::filesystem::path& staging,
+                    const std::vector<std::int64_t>& ids, std::vector<pipeline::FiledDocument>& filed,
+                    std::vector<pipeline::FiledDocument>& passThrough);
 
 } // namespace docdesk::app

@@ -645,8 +645,7 @@ void PlanPanel::fileDocuments() {
             }, record);
             if (!profile.empty()) {
                 auto outbox = app::openOutbox();
-                app::moveIntoOutbox(*outbox, profile, into, plan, result.filed, result.passThroughFiled);
-                app::recordOutboxItems(*session, record.target, result.filingIds, result.filed, result.passThroughFiled);
+                app::moveIntoOutbox(*outbox, *session, into, result.filingIds, result.filed, result.passThroughFiled);
             }
         } catch (const std::exception& e) {
             failure = e.what();

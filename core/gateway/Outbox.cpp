@@ -105,15 +105,79 @@ OutboxItem Outbox::enqueue(const fs::path& file, const NewOutboxItem& item, bool
         fs::copy_file(file, temp);
         fs::rename(temp, target);
     }
+    std::lock_guard lock(mutex_);
+    return insertItem(name, item, bytes, sha);
+}
+
+TakenItem Outbox::takeOnce(const fs::path& file, const NewOutboxItem& item, const std::string& storedName) {
+    std::error_code ec;
+    // Done before: a copy of `file` that a kill left behind (the outbox on another file system)
+    // is no longer needed.
+    if (auto queued = itemStoredAs(storedName)) {
+        fs::remove(file, ec);
+        return {TakeOutcome::AlreadyQueued, std::move(queued)};
+    }
+    if (deliveredAs(storedName)) {
+        fs::remove(file, ec);
+        return {TakeOutcome::AlreadyDelivered, std::nullopt};
+    }
+    const fs::path target = folder_ / storedName;
+    const fs::path temp = folder_ / (storedName + ".part");
+    fs::remove(temp, ec); // left by a copy that was killed; the name is ours alone
+    const bool inPlace = fs::exists(target); // moved before a kill, not yet recorded
+    if (!inPlace && !fs::exists(file))
+        return {TakeOutcome::Missing, std::nullopt};
+    if (!inPlace) {
+        fs::rename(file, target, ec);
+        if (ec == std::errc::cross_device_link) {
+            // The outbox is on another file system: a complete copy first, then the move.
+            fs::copy_file(file, temp, ec);
+            if (!ec)
+                fs::rename(temp, target, ec);
+            if (ec) {
+                std::error_code ignored;
+                fs::remove(temp, ignored);
+            }
+        }
+        if (ec)
+            throw Error(trf("Cannot put {} into the outbox folder {}: {}", item.fileName, folder_.string(),
+                            ec.message()));
+    }
+    const auto bytes = fs::file_size(target);
+    const auto sha = item.sha256.empty() ? sha256HexOfFile(target) : item.sha256;
+    std::lock_guard lock(mutex_);
+    auto queued = insertItem(storedName, item, bytes, sha);
+    fs::remove(file, ec); // the copied original, when the outbox is on another file system
+    return {TakeOutcome::Queued, std::move(queued)};
+}
+
+std::optional<OutboxItem> Outbox::itemStoredAs(const std::string& storedName) {
+    std::lock_guard lock(mutex_);
+    const auto sql = fmt::format("SELECT {} FROM items WHERE file = ?", kItemColumns);
+    SqliteDatabase::Statement q(db_, sql.c_str());
+    q.bind(1, storedName);
+    if (!q.step())
+        return std::nullopt;
+    return readItem(q, folder_);
+}
+
+bool Outbox::deliveredAs(const std::string& storedName) {
+    std::lock_guard lock(mutex_);
+    SqliteDatabase::Statement q(db_, "SELECT 1 FROM ledger WHERE local_file = ?");
+    q.bind(1, storedName);
+    return q.step();
+}
+
+OutboxItem Outbox::insertItem(const std::string& storedName, const NewOutboxItem& item, std::uint64_t bytes,
+                              const std::string& sha256) {
     nlohmann::json fields = nlohmann::json::object();
     for (const auto& [k, v] : item.fields)
         fields[k] = v;
-    std::lock_guard lock(mutex_);
     SqliteDatabase::Statement ins(db_, "INSERT INTO items (profile, file, remote_folder, file_name, title, fields, "
                                        "bytes, sha256, state, reason, attempts, created_at) "
                                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', '', 0, ?)");
-    ins.bind(1, item.profile).bind(2, name).bind(3, item.remoteFolder).bind(4, item.fileName).bind(5, item.title);
-    ins.bind(6, fields.dump()).bind(7, std::int64_t(bytes)).bind(8, sha).bind(9, nowUtc());
+    ins.bind(1, item.profile).bind(2, storedName).bind(3, item.remoteFolder).bind(4, item.fileName).bind(5, item.title);
+    ins.bind(6, fields.dump()).bind(7, std::int64_t(bytes)).bind(8, sha256).bind(9, nowUtc());
     ins.run();
     const auto id = db_.lastInsertId();
     SqliteDatabase::Statement q(db_, fmt::format("SELECT {} FROM items WHERE id = ?", kItemColumns).c_str());

@@ -66,6 +66,18 @@ struct NewOutboxItem {
     std::string sha256{};
 };
 
+// What Outbox::takeOnce found and did.
+enum class TakeOutcome {
+    Queued,           // the file was taken in now
+    AlreadyQueued,    // an item under that name was there already
+    AlreadyDelivered, // the ledger holds a delivery under that name
+    Missing,          // neither the file nor anything under that name exists
+};
+struct TakenItem {
+    TakeOutcome outcome = TakeOutcome::Missing;
+    std::optional<OutboxItem> item; // Queued and AlreadyQueued
+};
+
 class Outbox {
 public:
     // Opens (creating when missing) `dataDir`/outbox.sqlite and `dataDir`/outbox/.
@@ -74,6 +86,16 @@ public:
     // Takes `file` into the outbox (moved when `move`, else copied; the copy is complete before
     // the item exists) and queues it. Returns the item.
     OutboxItem enqueue(const std::filesystem::path& file, const NewOutboxItem& item, bool move);
+
+    // Takes `file` in as an item stored under `storedName`, a name the caller derives from where
+    // the document comes from (unique to it), so that doing it again after a kill at any point
+    // neither loses nor doubles the document: an item or a delivery under that name is
+    // reported, not made again, and a file under that name without an item (killed between
+    // the move and the record) is queued as it is. The file is moved (renamed; copied under a
+    // temporary name and then removed when the outbox is on another file system). Throws
+    // docdesk::Error naming the outbox folder when it cannot be written (e.g. it is full);
+    // then nothing is left in the outbox and `file` stays where it was.
+    TakenItem takeOnce(const std::filesystem::path& file, const NewOutboxItem& item, const std::string& storedName);
 
     // Items not yet delivered, oldest first; only `profile`'s when given.
     std::vector<OutboxItem> items(const std::string& profile = {});
@@ -97,6 +119,11 @@ public:
     const std::filesystem::path& folder() const { return folder_; }
 
 private:
+    std::optional<OutboxItem> itemStoredAs(const std::string& storedName);
+    bool deliveredAs(const std::string& storedName);
+    OutboxItem insertItem(const std::string& storedName, const NewOutboxItem& item, std::uint64_t bytes,
+                          const std::string& sha256);
+
     std::mutex mutex_; // the uploader records from several threads
     std::filesystem::path folder_;
     journal::SqliteDatabase db_;

@@ -615,6 +615,17 @@ void Session::moveFiling(std::int64_t documentId, const std::string& target, con
     st.bind(1, target).bind(2, location).bind(3, documentId).run();
 }
 
+void Session::forgetFiling(std::int64_t documentId) {
+    requireWritable();
+    std::lock_guard g(mutex_);
+    SqliteDatabase::Transaction tx(*db_);
+    SqliteDatabase::Statement unlinkPages(*db_, "DELETE FROM document_pages WHERE document_id = ?");
+    unlinkPages.bind(1, documentId).run();
+    SqliteDatabase::Statement removeDocument(*db_, "DELETE FROM documents WHERE id = ?");
+    removeDocument.bind(1, documentId).run();
+    tx.commit();
+}
+
 void Session::settleFilings() {
     requireWritable();
     std::lock_guard g(mutex_);
@@ -695,6 +706,15 @@ std::vector<FilingRecord> Session::filings() const {
     while (st.step())
         out.push_back(readFiling(st));
     return out;
+}
+
+std::optional<FilingRecord> Session::filing(std::int64_t documentId) const {
+    std::lock_guard g(mutex_);
+    SqliteDatabase::Statement st(*db_, (std::string(kFilingColumns) + "WHERE d.state = 'filed' AND d.id = ?").c_str());
+    st.bind(1, documentId);
+    if (!st.step())
+        return std::nullopt;
+    return readFiling(st);
 }
 
 std::optional<FilingRecord> Session::filingOf(std::span<const std::int64_t> pageIds) const {

@@ -126,8 +126,13 @@ public:
     void settleFilings();
     // Where a filed document went later (e.g. from staging into the outbox).
     void moveFiling(std::int64_t documentId, const std::string& target, const std::string& location);
+    // Forgets a filed document whose files are gone before they reached their target (so its
+    // pages are filed again instead of counting as filed).
+    void forgetFiling(std::int64_t documentId);
     // The documents filed, in the order they were filed.
     std::vector<FilingRecord> filings() const;
+    // The filed document recorded under `documentId`, if any.
+    std::optional<FilingRecord> filing(std::int64_t documentId) const;
     // The filed document that holds exactly these pages (in any order), if any.
     std::optional<FilingRecord> filingOf(std::span<const std::int64_t> pageIds) const;
     // The pages that belong to a filed document.
