@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Fault test: the archive and the data folder each on a small tmpfs (in a private mount
+"""Fault test: the archive, the data folder and the outbox folder each on a small tmpfs (in a private mount
 namespace) that fills up in the middle of a batch. The command must exit 1 with a message naming
 the place that is full, leave nothing half-written, and file everything exactly once when it is
 run again after space was freed.
@@ -114,6 +114,83 @@ def data_full(run, hashes, src, problems):
           flush=True)
 
 
+def outbox_state(data):
+    """(items as (file, bytes, sha256), files in the outbox folder) of the outbox below `data`."""
+    import sqlite3
+    db = sqlite3.connect('file:%s?mode=ro' % os.path.join(data, 'outbox.sqlite'), uri=True)
+    items = db.execute('SELECT file, bytes, sha256 FROM items').fetchall()
+    db.close()
+    folder = os.path.join(data, 'outbox')
+    return items, sorted(os.listdir(folder))
+
+
+def outbox_consistent(data, label, problems):
+    """Nothing half-written: every file in the outbox folder is a whole item, every item has its file."""
+    items, files = outbox_state(data)
+    for name, size, sha in items:
+        path = os.path.join(data, 'outbox', name)
+        if not os.path.isfile(path):
+            problems.append('%s: outbox item %s has no file' % (label, name))
+        elif os.path.getsize(path) != size or common.sha256_of(path) != sha:
+            problems.append('%s: outbox file %s is not what its item says' % (label, name))
+    for name in set(files) - set(n for n, _, _ in items):
+        problems.append('%s: %s in the outbox folder is no item' % (label, name))
+    return len(items)
+
+
+def check_outbox_filing(run, session, hashes, label, problems):
+    """Each input filed once, into the outbox; returns (documents, duplicates, missing)."""
+    import sqlite3
+    session_dir = os.path.join(run.root, 'data', 'docdesk', 'sessions', session)
+    db = sqlite3.connect('file:%s?mode=ro' % os.path.join(session_dir, 'session.sqlite'), uri=True)
+    rows = db.execute("SELECT d.id, d.state, d.location, o.sha256 FROM documents d "
+                      "JOIN document_pages dp ON dp.document_id = d.id JOIN pages p ON p.id = dp.page_id "
+                      "JOIN originals o ON o.id = p.original_id").fetchall()
+    db.close()
+    per_input = {}
+    for doc_id, state, location, sha in rows:
+        per_input.setdefault(sha, set()).add(doc_id)
+        if state != 'filed' or not os.path.isfile(location):
+            problems.append('%s: document %d is %s at %s' % (label, doc_id, state, location))
+    duplicates = sum(len(ids) - 1 for ids in per_input.values())
+    missing = len([h for h in hashes if h not in per_input])
+    verify = run.cli_run('session', 'verify', session)
+    if verify.returncode != 0:
+        problems.append('%s: session verify: %s %s' % (label, verify.stdout, verify.stderr))
+    return len(per_input), duplicates, missing
+
+
+def outbox_full(run, hashes, src, problems):
+    """The outbox folder (on its own file system) fills up while documents are moved into it."""
+    data = os.path.join(run.root, 'data', 'docdesk')
+    outbox = os.path.join(data, 'outbox')
+    mount_tmpfs(outbox, '16k')
+    session = run.new_session()
+    inputs = [os.path.join(src, n) for n in sorted(os.listdir(src))]
+    first = run.cli_run('file', '--profile', 'gw', '--session', session, *inputs)
+    said = first.stdout + first.stderr
+    if first.returncode != 1:
+        problems.append('outbox full: exit %d, expected 1' % first.returncode)
+    if 'No space left on device' not in said or outbox not in said:
+        problems.append('outbox full: no message naming the outbox folder: %s' % said)
+    queued_while_full = outbox_consistent(data, 'outbox full', problems)
+    problems += ['outbox full: left behind ' + t for t in common.temp_files(outbox)]
+    remount(outbox, '4m')
+    second = run.cli_run('file', '--profile', 'gw', '--session', session, *inputs)
+    if second.returncode != 0:
+        problems.append('outbox full: the run after freeing space exited %d: %s %s' %
+                        (second.returncode, second.stdout, second.stderr))
+    items = outbox_consistent(data, 'outbox full', problems)
+    docs, dups, missing = check_outbox_filing(run, session, hashes, 'outbox full', problems)
+    if items != len(hashes):
+        problems.append('outbox full: %d outbox items for %d inputs' % (items, len(hashes)))
+    staging = os.path.join(data, 'outbox-staging')
+    left = files_in(staging) if os.path.isdir(staging) else []
+    problems += ['outbox full: left in staging ' + t for t in left + common.temp_files(data)]
+    print('outbox full: files %d, queued before full %d, documents %d, duplicates %d, missing %d' %
+          (len(hashes), queued_while_full, docs, dups, missing), flush=True)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--cli', required=True)
@@ -140,6 +217,7 @@ def main():
             archive_full(run, hashes, src, problems)
             watch_archive_full(run, hashes, src, problems)
             data_full(run, hashes, src, problems)
+            outbox_full(run, hashes, src, problems)
         finally:
             for d, _, _ in sorted(os.walk(root), reverse=True):
                 subprocess.run(['umount', d], capture_output=True)  # only our tmpfs mounts succeed

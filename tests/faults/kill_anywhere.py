@@ -74,12 +74,12 @@ class Run:
         return out.stdout.strip().splitlines()[-1]
 
 
-def make_inputs(folder, count, offset):
+def make_inputs(folder, count, offset, prefix='scan'):
     os.makedirs(folder, exist_ok=True)
     hashes = {}
     for i in range(count):
         k = offset + i
-        path = os.path.join(folder, 'scan%03d.png' % i)
+        path = os.path.join(folder, '%s%03d.png' % (prefix, i))
         write_png(path, 240, 320, ((k * 37) % 256, (k * 91) % 256, (255 - k * 11) % 256))
         hashes[sha256_of(path)] = os.path.basename(path)
     return hashes
