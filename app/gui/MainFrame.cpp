@@ -13,6 +13,8 @@
 #include "app/gui/ProfilesDialog.h"
 #include "app/gui/ShortcutsDialog.h"
 #include "app/gui/WelcomePanel.h"
+#include "app/gui/WatchBanner.h"
+#include "platform/AppDirs.h"
 #include "capture/files/FileImporter.h"
 #include "core/common/Error.h"
 
@@ -106,6 +108,7 @@ MainFrame::MainFrame(std::unique_ptr<journal::Session> session)
         e.Skip();
     });
     auto* sizer = new wxBoxSizer(wxVERTICAL);
+    sizer->Add(new WatchBanner(this, platform::appDirs().data), 0, wxEXPAND); // a watch that uploads
     sizer->Add(tabs_, 1, wxEXPAND);
     SetSizer(sizer);
     CreateStatusBar(3);
@@ -491,5 +494,7 @@ void MainFrame::onAbout(wxCommandEvent&) {
                       "The licences of the libraries docdesk uses are listed in THIRD-PARTY.md."));
     wxAboutBox(info, this);
 }
+
+bool MainFrame::onPlanTab() const { return tabs_ && static_cast<size_t>(tabs_->GetSelection()) == kPlanTab; }
 
 } // namespace docdesk::gui

@@ -63,6 +63,7 @@ private:
     void editPages(std::unique_ptr<app::PageEdit> edit);
     void onPagesEdited(app::PageEditQueue::Outcome outcome);
     void updateEditMenu();
+    bool onPlanTab() const; // Edit > Undo then takes back the plan's last correction
     void refreshPages();
 
     LatencyProbe latencyProbe_; // reports UI stalls when DOCDESK_UI_LATENCY_LOG is set

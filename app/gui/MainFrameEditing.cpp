@@ -52,7 +52,7 @@ wxMenu* MainFrame::buildEditMenu(wxMenuBar* bar) {
     edit->Append(wxID_SELECTALL, _("Select &All\tCtrl+A"), _("Select every page"));
     bar->Append(edit, _("&Edit"));
 
-    Bind(wxEVT_MENU, [this](wxCommandEvent&) { edits_->undo(); }, wxID_UNDO);
+    Bind(wxEVT_MENU, [this](wxCommandEvent&) { onPlanTab() ? plan_->undoLastEdit() : edits_->undo(); }, wxID_UNDO);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { edits_->redo(); }, wxID_REDO);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { editPages(app::rotatePages(grid_->selectedPageIds(), -90)); }, ID_ROTATE_LEFT);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { editPages(app::rotatePages(grid_->selectedPageIds(), 90)); }, ID_ROTATE_RIGHT);
@@ -145,9 +145,11 @@ void MainFrame::updateEditMenu() {
         return;
     const bool onPages = tabs_->GetSelection() == 0;
     const bool selection = onPages && !grid_->selectedPageIds().empty();
-    bar->SetLabel(wxID_UNDO, undoLabel(undoName_) + "\tCtrl+Z");
+    bar->SetLabel(wxID_UNDO, (onPlanTab() ? _("&Undo Plan Correction") : undoLabel(undoName_)) + "\tCtrl+Z");
     bar->SetLabel(wxID_REDO, redoLabel(redoName_) + "\tCtrl+Y");
-    bar->Enable(wxID_UNDO, onPages && !undoName_.empty());
+    // On the plan, Undo takes back its corrections (a no-op when there is none: the plan's
+    // edits are not watched here, so the item stays on).
+    bar->Enable(wxID_UNDO, (onPages && !undoName_.empty()) || onPlanTab());
     bar->Enable(wxID_REDO, onPages && !redoName_.empty());
     for (const int id : {ID_ROTATE_LEFT, ID_ROTATE_RIGHT, ID_MOVE_EARLIER, ID_MOVE_LATER, ID_DELETE_PAGES, ID_REMOVE_CROP})
         bar->Enable(id, selection);

@@ -397,7 +397,10 @@ void PlanPanel::updatePlan() {
         app::PreparedBatch batch;
         std::string failure;
         size_t count = 0;
+        std::vector<std::int64_t> editIds;
         try {
+            for (const auto& [id, text] : session->planEdits())
+                editIds.push_back(id);
             const auto pages = session->pages();
             count = pages.size();
             app::AnalysisWorker worker;
@@ -417,11 +420,12 @@ void PlanPanel::updatePlan() {
         }
         if (stop.stop_requested())
             return;
-        CallAfter([this, batch = std::move(batch), failure, count]() mutable {
+        CallAfter([this, batch = std::move(batch), failure, count, editIds = std::move(editIds)]() mutable {
             if (!failure.empty()) {
                 wxMessageBox(wxString::FromUTF8(failure), _("The plan cannot be made"), wxOK | wxICON_ERROR, this);
                 return;
             }
+            editIds_ = std::move(editIds);
             batch_ = std::move(batch);
             plan_ = planner_->plan(batch_.planPages);
             try { // the user's corrections so far, kept in the session
@@ -678,7 +682,7 @@ void PlanPanel::fileDocuments() {
 // gets it again. When the session cannot be written, the correction still applies now.
 void PlanPanel::recordEdit(const app::PlanEdit& edit) {
     try {
-        session_->addPlanEdit(edit.toJson());
+        editIds_.push_back(session_->addPlanEdit(edit.toJson()));
     } catch (const std::exception& e) {
         if (onProgress)
             onProgress(0, 0, wxString::Format(_("The correction is not kept in the session: %s"),
@@ -707,6 +711,31 @@ bool PlanPanel::askFilingAgain(bool& again) {
     const int answer = ask.ShowModal();
     again = answer == wxID_YES;
     return answer != wxID_CANCEL;
+}
+
+} // namespace docdesk::gui
+
+namespace docdesk::gui {
+
+// The plan as the rules make it with the corrections that remain, from the pages in hand (no
+// new analysis), the selection kept where it was.
+void PlanPanel::undoLastEdit() {
+    if (!canUndoEdit() || !planner_)
+        return;
+    try {
+        session_->removePlanEdit(editIds_.back());
+        editIds_.pop_back();
+        plan_ = app::applyPlanEdits(*planner_, planner_->plan(batch_.planPages), batch_, app::storedPlanEdits(*session_));
+    } catch (const std::exception& e) {
+        wxMessageBox(wxString::FromUTF8(e.what()), _("The correction cannot be taken back"), wxOK | wxICON_ERROR, this);
+        return;
+    }
+    const auto selected = view_->selectedDocument();
+    showPlan();
+    if (selected && !plan_.documents.empty())
+        view_->select(std::min(*selected, plan_.documents.size() - 1), 0);
+    if (onProgress)
+        onProgress(0, 0, _("The last correction of the plan was taken back."));
 }
 
 } // namespace docdesk::gui

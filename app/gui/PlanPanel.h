@@ -45,6 +45,10 @@ public:
     void pagesEdited() { planned_ = false; }
     void splitHere();
     void mergeWithNext();
+    // Takes back the last correction of the plan (Split Here, Merge with Next, a typed field),
+    // also one kept in the session from before F5 or a restart (Edit > Undo on this tab).
+    void undoLastEdit();
+    bool canUndoEdit() const { return planned_ && !busy() && !editIds_.empty(); }
     void fileDocuments();
     // The archive folder documents are filed into (the welcome of an empty session shows it).
     wxString archiveFolder() const;
@@ -103,6 +107,7 @@ private:
     app::PreparedBatch batch_;
     rules::FilingPlan plan_;
     bool planned_ = false;
+    std::vector<std::int64_t> editIds_; // the session's plan edits, in order (for Undo)
     size_t pagesWhenPlanned_ = 0;
     bool workDone_ = true;
     std::jthread worker_; // last: stopped and joined before the members it uses go
