@@ -166,10 +166,12 @@ BOOST_AUTO_TEST_CASE(plan_corrections_survive_a_kill_during_filing_and_are_undon
     BOOST_TEST(storedPlanEdits(home.path()) == 1u);
     test::screenshot(x.display(), "gui-unattended-4-split.png");
 
-    // File, and kill the window as soon as the first document is in the archive.
-    test::pressKeys(x.display(), id, "ctrl+shift+f");
-    for (int i = 0; i < 300 && test::filesBelow(archive, ".pdf").empty(); ++i)
-        std::this_thread::sleep_for(20ms);
+    // File, and kill the window as soon as the first document is in the archive (the key is
+    // sent without pressKeys' pause after it, so the kill can land while the others are filed).
+    test::runOnDisplay({"xdotool", "windowfocus", "--sync", id}, x.display());
+    test::runOnDisplay({"xdotool", "key", "--clearmodifiers", "ctrl+shift+f"}, x.display());
+    for (int i = 0; i < 3000 && test::filesBelow(archive, ".pdf").empty(); ++i)
+        std::this_thread::sleep_for(2ms);
     window->signal(SIGKILL);
     window->wait();
     const size_t filedBeforeKill = test::filesBelow(archive, ".pdf").size();
