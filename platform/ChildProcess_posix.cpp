@@ -247,8 +247,10 @@ std::optional<std::string> ChildProcess::readLine(std::chrono::milliseconds time
 bool ChildProcess::readExactly(std::span<std::byte> out, std::chrono::milliseconds timeout) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     size_t filled = std::min(out.size(), buffer_.size()); // what readLine read ahead
-    std::memcpy(out.data(), buffer_.data(), filled);
-    buffer_.erase(0, filled);
+    if (filled > 0) {
+        std::memcpy(out.data(), buffer_.data(), filled);
+        buffer_.erase(0, filled);
+    }
     while (filled < out.size()) {
         if (stdoutFd_ < 0)
             return false;

@@ -207,7 +207,8 @@ nlohmann::ordered_json decodeForApplication(const std::string& op, const nlohman
     }
     output::EncodedPage page = output::renderPage(source, options);
     payload.resize(page.bytes.size());
-    std::memcpy(payload.data(), page.bytes.data(), page.bytes.size());
+    if (!payload.empty())
+        std::memcpy(payload.data(), page.bytes.data(), page.bytes.size());
     return {{"ok", true},
             {"encoding", page.encoding == output::PageEncoding::Bilevel ? "bilevel" : "jpeg"},
             {"width", page.width},
