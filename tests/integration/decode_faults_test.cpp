@@ -17,6 +17,8 @@ using nlohmann::json;
 
 namespace {
 
+void writePage(const fs::path& file, int colour);
+
 struct Fixture {
     test::TempDir home;
     fs::path cli = test::programWithFaultInjectingWorker(test::cliPath(), home / "bin");
