@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -55,6 +56,9 @@ public:
     void closeStdin();
     // Reads one line (without the newline) within `timeout`; empty at end of file or timeout.
     std::optional<std::string> readLine(std::chrono::milliseconds timeout);
+    // Reads exactly out.size() bytes (binary data after a line, e.g. a worker's pixels) within
+    // `timeout`; false at end of file or timeout.
+    bool readExactly(std::span<std::byte> out, std::chrono::milliseconds timeout);
     // Reads everything until end of file.
     std::string readAll();
 

@@ -1,5 +1,6 @@
 #include "platform/ChildProcess.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -241,6 +242,38 @@ std::optional<std::string> ChildProcess::readLine(std::chrono::milliseconds time
         }
         buffer_.append(buf, static_cast<size_t>(n));
     }
+}
+
+bool ChildProcess::readExactly(std::span<std::byte> out, std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    size_t filled = std::min(out.size(), buffer_.size()); // what readLine read ahead
+    if (filled > 0) {
+        std::memcpy(out.data(), buffer_.data(), filled);
+        buffer_.erase(0, filled);
+    }
+    while (filled < out.size()) {
+        if (stdoutFd_ < 0)
+            return false;
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0)
+            return false;
+        pollfd pfd{stdoutFd_, POLLIN, 0};
+        const int pr = ::poll(&pfd, 1, static_cast<int>(left.count()));
+        if (pr < 0 && errno == EINTR)
+            continue;
+        if (pr <= 0)
+            return false;
+        const ssize_t n = ::read(stdoutFd_, out.data() + filled, out.size() - filled);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            ::close(std::exchange(stdoutFd_, -1));
+            return false;
+        }
+        filled += static_cast<size_t>(n);
+    }
+    return true;
 }
 
 std::string ChildProcess::readAll() {

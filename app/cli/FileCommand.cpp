@@ -7,6 +7,7 @@
 #include "app/common/BatchFiling.h"
 #include "app/common/OutboxFiling.h"
 #include "app/common/GatewayUpload.h"
+#include "app/common/WorkerPool.h"
 #include "platform/AppDirs.h"
 #include "capture/files/FileImporter.h"
 #include "core/common/Sha256.h"
@@ -115,7 +116,7 @@ std::vector<PageRecord> importInputs(journal::Session& session, const FileArgs& 
             // unreadable: the import reports it
         }
         const capture::ImportOutcome o =
-            earlier.empty() ? capture::importFile(session, file) : capture::ImportOutcome{file, earlier, {}};
+            earlier.empty() ? capture::importFile(session, file, app::countPagesInWorker(app::sharedWorkerPool())) : capture::ImportOutcome{file, earlier, {}};
         if (o.ok()) {
             pages.insert(pages.end(), o.pages.begin(), o.pages.end());
             continue;

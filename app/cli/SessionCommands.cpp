@@ -1,5 +1,6 @@
 #include "app/cli/Commands.h"
 #include "app/common/AppEnvironment.h"
+#include "app/common/WorkerPool.h"
 #include "capture/files/FileImporter.h"
 #include "core/common/Error.h"
 #include "core/common/Translate.h"
@@ -177,7 +178,8 @@ int runImport(const std::vector<std::string>& args) {
     std::vector<fs::path> inputs(a.positional.begin(), a.positional.end());
     int failed = 0;
     size_t stored = 0;
-    capture::importFiles(*session, capture::expandInputs(inputs), std::stop_token{},
+    capture::importFiles(*session, capture::expandInputs(inputs), app::countPagesInWorker(app::sharedWorkerPool()),
+                         std::stop_token{},
                          [&](const capture::ImportOutcome& o, size_t, size_t) {
         if (!o.ok())
             ++failed;

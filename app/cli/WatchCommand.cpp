@@ -8,6 +8,7 @@
 #include "app/common/OutboxFiling.h"
 #include "app/common/ProfileAccess.h"
 #include "app/common/RunningWatches.h"
+#include "app/common/WorkerPool.h"
 #include "platform/AppDirs.h"
 #include "core/vault/ProfileStore.h"
 #include "capture/hotfolder/HotFolder.h"
@@ -243,6 +244,7 @@ int runWatch(const std::vector<std::string>& args) {
     std::unique_ptr<journal::Session> session = openSessionForWriting(a.session, a.newSession);
 
     capture::HotFolderOptions options;
+    options.countPages = app::countPagesInWorker(app::sharedWorkerPool());
     options.once = a.once;
     options.settle = std::chrono::milliseconds(static_cast<long>(a.settleSeconds * 1000));
     // With --target or --profile, each file's pages are filed before the file moves to done/.

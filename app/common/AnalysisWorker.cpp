@@ -1,12 +1,14 @@
 #include "app/common/AnalysisWorker.h"
 
 #include "core/common/Translate.h"
+#include "core/imaging/MediaType.h"
 #include "platform/HelperProgram.h"
 #include "platform/ProcessLimits.h"
 
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <cstring>
 #include <mutex>
 #include <thread>
 
@@ -62,47 +64,104 @@ void AnalysisWorker::start() {
     child_.emplace(command, opts);
 }
 
-AnalysisOutcome AnalysisWorker::request(const nlohmann::json& req) {
+namespace {
+
+// Bounds what a decode answer may announce: the largest page the decoders accept
+// (DecodeOptions::maxPixels) in RGB, and then some.
+constexpr std::uint64_t kMaxPayloadBytes = 600ull << 20;
+
+const char* failurePrefix(bool decoding) { return decoding ? tr("could not be read") : tr("analysis failed"); }
+
+} // namespace
+
+// Words why the worker gave no answer, and replaces it: crashed, or hanging (stopped now).
+std::string AnalysisWorker::failureOf(Purpose purpose) {
+    const bool decoding = purpose == Purpose::Decoding;
+    std::string error;
+    const auto status = child_->waitFor(std::chrono::milliseconds(200));
+    if (!status) {
+        child_->signal(9);
+        child_->wait();
+        error = decoding ? trf("could not be read: it took longer than {} seconds and was stopped", limits_.timePerPage.count())
+                         : trf("analysis failed: it took longer than {} seconds and was stopped", limits_.timePerPage.count());
+    } else if (status->signal != 0) {
+        error = decoding ? trf("could not be read: the decoder crashed ({})", platform::signalName(status->signal))
+                         : trf("analysis failed: the decoder crashed ({})", platform::signalName(status->signal));
+    } else {
+        error = decoding ? trf("could not be read: the worker ended unexpectedly (exit code {})", status->code)
+                         : trf("analysis failed: the worker ended unexpectedly (exit code {})", status->code);
+    }
+    child_.reset(); // the next request starts a fresh worker
+    ++restarts_;
+    return error;
+}
+
+AnalysisWorker::Exchange AnalysisWorker::exchange(const nlohmann::json& req, Purpose purpose) {
     if (child_ && !child_->running()) { // died while idle
         child_.reset();
         ++restarts_;
     }
     if (!child_)
         start();
-    AnalysisOutcome out;
+    Exchange out;
     try {
         child_->writeStdin(req.dump() + "\n");
     } catch (const std::system_error&) {
         // The worker died between requests; its exit is reported below.
     }
+    const auto started = std::chrono::steady_clock::now();
     const auto line = child_->readLine(limits_.timePerPage);
-    if (line) {
-        const auto answer = nlohmann::ordered_json::parse(*line, nullptr, false);
-        if (answer.is_discarded() || !answer.is_object()) {
-            out.error = tr("analysis failed: the worker gave an unreadable answer");
-        } else if (answer.value("ok", false)) {
-            out.ok = true;
-            out.analysis = answer.contains("analysis") ? answer["analysis"]
-                           : answer.contains("ocr")    ? answer["ocr"]
-                                                       : answer;
-        } else {
-            out.error = answer.value("error", std::string(tr("analysis failed")));
-        }
+    if (!line) {
+        out.error = failureOf(purpose);
         return out;
     }
-    // No answer: the worker crashed, or hangs and is stopped now. Either way it is replaced.
-    const auto status = child_->waitFor(std::chrono::milliseconds(200));
-    if (!status) {
-        child_->signal(9);
-        child_->wait();
-        out.error = trf("analysis failed: it took longer than {} seconds and was stopped", limits_.timePerPage.count());
-    } else if (status->signal != 0) {
-        out.error = trf("analysis failed: the decoder crashed ({})", platform::signalName(status->signal));
-    } else {
-        out.error = trf("analysis failed: the worker ended unexpectedly (exit code {})", status->code);
+    auto answer = nlohmann::ordered_json::parse(*line, nullptr, false);
+    const auto unreadable = [&] {
+        // Out of step with the protocol: nothing more it says can be trusted to line up.
+        child_.reset();
+        ++restarts_;
+        return purpose == Purpose::Decoding ? tr("could not be read: the worker gave an unreadable answer")
+                                            : tr("analysis failed: the worker gave an unreadable answer");
+    };
+    if (answer.is_discarded() || !answer.is_object()) {
+        out.error = unreadable();
+        return out;
     }
-    child_.reset(); // the next request starts a fresh worker
-    ++restarts_;
+    const std::uint64_t bytes = answer.value("bytes", std::uint64_t(0));
+    if (bytes > kMaxPayloadBytes) {
+        out.error = unreadable();
+        return out;
+    }
+    if (bytes > 0) {
+        out.payload.resize(size_t(bytes));
+        const auto left = std::max(std::chrono::milliseconds(1000),
+                                   std::chrono::duration_cast<std::chrono::milliseconds>(
+                                       limits_.timePerPage - (std::chrono::steady_clock::now() - started)));
+        if (!child_->readExactly(std::as_writable_bytes(std::span(out.payload)), left)) {
+            out.payload.clear();
+            out.error = failureOf(purpose);
+            return out;
+        }
+    }
+    if (!answer.value("ok", false))
+        out.error = answer.value("error", std::string(failurePrefix(purpose == Purpose::Decoding)));
+    else
+        out.answer = std::move(answer);
+    return out;
+}
+
+AnalysisOutcome AnalysisWorker::request(const nlohmann::json& req) {
+    const std::string op = req.value("op", "");
+    auto ex = exchange(req, op == "count" ? Purpose::Decoding : Purpose::Analysis);
+    AnalysisOutcome out;
+    if (!ex.error.empty()) {
+        out.error = std::move(ex.error);
+        return out;
+    }
+    out.ok = true;
+    out.analysis = ex.answer.contains("analysis") ? ex.answer["analysis"]
+                   : ex.answer.contains("ocr")    ? ex.answer["ocr"]
+                                                  : ex.answer;
     return out;
 }
 
@@ -189,6 +248,84 @@ AnalysisOutcome AnalysisWorker::crop(const std::filesystem::path& file, const st
 
 AnalysisOutcome AnalysisWorker::countPages(const std::filesystem::path& file) {
     return request({{"op", "count"}, {"file", file.string()}});
+}
+
+} // namespace docdesk::app
+
+namespace docdesk::app {
+namespace {
+
+nlohmann::json sourceRequest(const char* op, const output::PageSource& page, const output::RenderOptions& options) {
+    return {{"op", op},
+            {"file", page.file.string()},
+            {"media_type", imaging::mimeType(page.kind)},
+            {"page", page.pageIndex + 1},
+            {"dpi", options.pdfDpi},
+            {"jpeg_quality", options.jpegQuality},
+            {"transforms", page.transforms.toJson()}};
+}
+
+// The pixels an answer announced, checked against its size (a worker is not trusted either).
+std::string takeRaster(const nlohmann::ordered_json& answer, std::vector<std::uint8_t>&& payload,
+                       output::PageRaster& raster) {
+    raster.width = answer.value("width", 0);
+    raster.height = answer.value("height", 0);
+    raster.channels = answer.value("channels", 0);
+    raster.bilevel = answer.value("bilevel", false);
+    raster.dpi = {answer.value("dpi_x", 0.0), answer.value("dpi_y", 0.0)};
+    if (raster.width <= 0 || raster.height <= 0 || (raster.channels != 1 && raster.channels != 3) ||
+        std::uint64_t(raster.width) * std::uint64_t(raster.height) * std::uint64_t(raster.channels) != payload.size())
+        return tr("could not be read: the worker gave an unreadable answer");
+    raster.pixels = std::move(payload);
+    return {};
+}
+
+} // namespace
+
+RasterOutcome AnalysisWorker::thumbnail(const std::filesystem::path& file, const std::string& mediaType, int page,
+                                        int maxEdge) {
+    auto ex = exchange({{"op", "thumbnail"}, {"file", file.string()}, {"media_type", mediaType}, {"page", page},
+                        {"max_edge", maxEdge}},
+                       Purpose::Decoding);
+    RasterOutcome out;
+    out.error = ex.error.empty() ? takeRaster(ex.answer, std::move(ex.payload), out.raster) : std::move(ex.error);
+    return out;
+}
+
+RasterOutcome AnalysisWorker::raster(const output::PageSource& page, const output::RenderOptions& options, int maxEdge) {
+    auto req = sourceRequest("raster", page, options);
+    req["max_edge"] = maxEdge;
+    auto ex = exchange(req, Purpose::Decoding);
+    RasterOutcome out;
+    out.error = ex.error.empty() ? takeRaster(ex.answer, std::move(ex.payload), out.raster) : std::move(ex.error);
+    return out;
+}
+
+EncodedOutcome AnalysisWorker::encode(const output::PageSource& page, const output::RenderOptions& options) {
+    auto ex = exchange(sourceRequest("encode", page, options), Purpose::Decoding);
+    EncodedOutcome out;
+    if (!ex.error.empty()) {
+        out.error = std::move(ex.error);
+        return out;
+    }
+    auto& p = out.page;
+    p.encoding = ex.answer.value("encoding", "") == "bilevel" ? output::PageEncoding::Bilevel : output::PageEncoding::Jpeg;
+    p.width = ex.answer.value("width", 0);
+    p.height = ex.answer.value("height", 0);
+    p.components = ex.answer.value("components", 0);
+    p.dpi = {ex.answer.value("dpi_x", 0.0), ex.answer.value("dpi_y", 0.0)};
+    p.passthrough = ex.answer.value("passthrough", false);
+    const bool bilevel = p.encoding == output::PageEncoding::Bilevel;
+    const std::uint64_t expected =
+        bilevel ? (std::uint64_t(std::max(p.width, 0)) + 7) / 8 * std::uint64_t(std::max(p.height, 0)) : ex.payload.size();
+    if (p.width <= 0 || p.height <= 0 || (p.components != 1 && p.components != 3) || !(p.dpi.x > 0) ||
+        !(p.dpi.y > 0) || ex.payload.empty() || ex.payload.size() != expected) {
+        out.error = tr("could not be read: the worker gave an unreadable answer");
+        return out;
+    }
+    p.bytes.resize(ex.payload.size());
+    std::memcpy(p.bytes.data(), ex.payload.data(), ex.payload.size());
+    return out;
 }
 
 } // namespace docdesk::app

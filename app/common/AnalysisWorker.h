@@ -3,6 +3,7 @@
 // there costs the one page being analysed ("analysis failed: <reason>"); the worker is
 // started afresh for the next page, so a batch always goes on. analyseMany() analyses pages
 // concurrently in a pool of such processes, one per core.
+#include "core/export/PageRenderer.h"
 #include "platform/ChildProcess.h"
 
 #include <chrono>
@@ -41,6 +42,19 @@ struct AnalysisOutcome {
     std::string error;               // translated reason when not
 };
 
+// A page decoded in the worker for the application, or why it could not be read ("could not
+// be read: the decoder crashed (SIGSEGV)", or the decoder's own message).
+struct RasterOutcome {
+    output::PageRaster raster;
+    std::string error;
+    bool ok() const { return error.empty(); }
+};
+struct EncodedOutcome {
+    output::EncodedPage page;
+    std::string error;
+    bool ok() const { return error.empty(); }
+};
+
 class AnalysisWorker {
 public:
     explicit AnalysisWorker(WorkerLimits limits = {},
@@ -68,10 +82,24 @@ public:
                               double dpi, const std::string& transforms, const std::string& languages);
     // Number of pages of a file, counted in the worker (the parsers see untrusted input).
     AnalysisOutcome countPages(const std::filesystem::path& file);
+    // The decodes the application needs, each in the worker (see app/worker/main.cpp): a
+    // thumbnail of the original (RGB, fits maxEdge), the page with its edits as pixels (scaled
+    // to fit maxEdge when > 0), and the page encoded for filing (output::renderPage).
+    RasterOutcome thumbnail(const std::filesystem::path& file, const std::string& mediaType, int page, int maxEdge);
+    RasterOutcome raster(const output::PageSource& page, const output::RenderOptions& options, int maxEdge = 0);
+    EncodedOutcome encode(const output::PageSource& page, const output::RenderOptions& options);
     // How many workers were replaced after a crash, hang or unexpected exit.
     int restarts() const;
 
 private:
+    enum class Purpose { Analysis, Decoding }; // words a failure as "analysis failed" or "could not be read"
+    struct Exchange {
+        nlohmann::ordered_json answer; // when the worker answered ok
+        std::vector<std::uint8_t> payload; // the binary data after the answer ("bytes")
+        std::string error;
+    };
+    Exchange exchange(const nlohmann::json& request, Purpose purpose);
+    std::string failureOf(Purpose purpose);
     AnalysisOutcome request(const nlohmann::json& request);
     AnalysisOutcome run(const AnalysisRequest& request); // analyse or recognise
     void start();

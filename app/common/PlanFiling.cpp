@@ -1,4 +1,5 @@
 #include "app/common/PlanFiling.h"
+#include "app/common/WorkerPool.h"
 
 #include "core/common/Translate.h"
 #include "core/model/PageTransforms.h"
@@ -261,6 +262,9 @@ EditedPlanFiling fileEditedPlan(journal::Session& session, const PreparedBatch& 
     }
     const auto documents = documentsToFile(batch, plan);
     const auto pages = session.pages();
+    pipeline::FilingOptions inWorkers = options;
+    if (!inWorkers.renderer) // the pages' bytes are untrusted: decoded in workers only
+        inWorkers.renderer = renderPagesInWorker(sharedWorkerPool());
     pipeline::FilingProgress overall;
     overall.documentsTotal = documents.size();
     for (const auto& d : documents)
@@ -270,7 +274,7 @@ EditedPlanFiling fileEditedPlan(journal::Session& session, const PreparedBatch& 
             break;
         const size_t pagesBefore = overall.pagesDone;
         auto [filed, id] = fileRecorded(session, doc.pageIds, doc.title, doc.fields, archive, record, [&] {
-            auto one = pipeline::fileDocuments(pages, std::span(&doc, 1), archive, options, stop,
+            auto one = pipeline::fileDocuments(pages, std::span(&doc, 1), archive, inWorkers, stop,
                                                [&](const pipeline::FilingProgress& p) {
                                                    overall.pagesDone = pagesBefore + p.pagesDone;
                                                    if (onProgress)

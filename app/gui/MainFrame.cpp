@@ -4,6 +4,7 @@
 #include "capture/hotfolder/HotFolder.h"
 
 #include "app/common/AppEnvironment.h"
+#include "app/common/WorkerPool.h"
 #include "app/gui/PageGridPanel.h"
 #include "app/gui/OutboxPanel.h"
 #include "app/gui/PlanPanel.h"
@@ -315,12 +316,12 @@ void MainFrame::importPaths(const std::vector<std::filesystem::path>& paths) {
                 filesQueued_ += count;
                 showProgress(filesDone_, filesQueued_);
             });
-            capture::importFiles(*session, files, stop, [this](const capture::ImportOutcome& o, size_t, size_t) {
+            capture::importFiles(*session, files, app::countPagesInWorker(app::sharedWorkerPool()), stop, [this](const capture::ImportOutcome& o, size_t, size_t) {
                 CallAfter([this, o] {
                     if (o.ok())
                         grid_->appendPages(o.pages);
                     else
-                        importErrors_.push_back(o.error);
+                        importErrors_.push_back(o.file.filename().string() + ": " + o.error);
                     ++filesDone_;
                     showPageCount();
                     showProgress(filesDone_, filesQueued_);
@@ -431,7 +432,9 @@ void MainFrame::startWatching(const std::filesystem::path& folder) {
     watchedFolder_ = folder;
     watcher_ = std::jthread([this, session, folder](std::stop_token stop) {
         try {
-            capture::HotFolder hot(folder, *session);
+            capture::HotFolderOptions options;
+            options.countPages = app::countPagesInWorker(app::sharedWorkerPool());
+            capture::HotFolder hot(folder, *session, options);
             hot.run(stop, [this](const capture::HotFolderEvent& e) {
                 CallAfter([this, e] {
                     if (e.outcome.ok() && !e.duplicate)

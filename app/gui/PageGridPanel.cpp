@@ -408,7 +408,7 @@ void PageGridPanel::onPaint(wxPaintEvent&) {
                 dc.DrawRectangle(wxRect(thumbBox).Deflate(20, 0));
                 if (thumbnails_.failed(page.id)) {
                     dc.SetTextForeground(*wxRED);
-                    dc.DrawLabel(_("Cannot show page"), thumbBox, wxALIGN_CENTER);
+                    dc.DrawLabel(_("Could not be read"), thumbBox, wxALIGN_CENTER);
                 }
             }
             wxString label = wxString::Format("%d  ", static_cast<int>(index + 1)) +

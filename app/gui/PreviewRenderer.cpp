@@ -1,5 +1,7 @@
 #include "app/gui/PreviewRenderer.h"
 
+#include "app/common/WorkerPool.h"
+#include "core/common/Error.h"
 #include "core/export/PageRenderer.h"
 #include "core/model/PageTransforms.h"
 
@@ -14,6 +16,7 @@ struct PreviewRenderer::Decoded {
     std::int64_t pageId = 0;
     std::string version;
     cv::Mat rgb; // the whole image as shown
+    std::string error; // why it could not be read (kept: zooming does not decode it again)
 };
 
 PreviewRenderer::PreviewRenderer(Callback onReady)
@@ -52,6 +55,8 @@ double PreviewRenderer::fitScale(int imageWidth, int imageHeight, int viewWidth,
 
 namespace {
 
+// The page decoded in a worker (its bytes are untrusted): a decoder that crashes or hangs
+// there costs the preview of this page ("could not be read"), not the window.
 cv::Mat decode(const PageRecord& page, bool result) {
     auto source = output::pageSource(page);
     if (!result) {
@@ -59,7 +64,11 @@ cv::Mat decode(const PageRecord& page, bool result) {
         turned.rotation = source.transforms.rotation;
         source.transforms = turned;
     }
-    const auto raster = output::renderRaster(source);
+    auto outcome = app::sharedWorkerPool().withWorker(
+        [&](app::AnalysisWorker& worker) { return worker.raster(source, {}); });
+    if (!outcome.ok())
+        throw UnreadableFileError(outcome.error);
+    const auto& raster = outcome.raster;
     const cv::Mat packed(raster.height, raster.width, raster.channels == 3 ? CV_8UC3 : CV_8UC1,
                          const_cast<std::uint8_t*>(raster.pixels.data()));
     cv::Mat rgb;
@@ -121,9 +130,15 @@ void PreviewRenderer::run(std::stop_token stop) {
                 auto d = std::make_shared<Decoded>();
                 d->pageId = req.page.id;
                 d->version = out.version;
-                d->rgb = decode(req.page, req.result);
+                try {
+                    d->rgb = decode(req.page, req.result);
+                } catch (const std::exception& e) {
+                    d->error = e.what();
+                }
                 decoded_ = std::move(d);
             }
+            if (!decoded_->error.empty())
+                throw UnreadableFileError(decoded_->error);
             const cv::Mat& img = decoded_->rgb;
             out.imageWidth = img.cols;
             out.imageHeight = img.rows;

@@ -2,14 +2,12 @@
 
 #include "platform/ProcessLimits.h"
 
+#include "app/common/WorkerPool.h"
 #include "core/common/Error.h"
 #include "core/export/PageRenderer.h"
-#include "core/imaging/PageDecoder.h"
 #include "core/model/PageTransforms.h"
 
 #include <algorithm>
-#include <cstring>
-#include <opencv2/imgproc.hpp>
 
 namespace docdesk::gui {
 namespace {
@@ -57,28 +55,33 @@ RgbImage withEdits(RgbImage image, const std::string& transformsJson) {
     return turned(image, t.rotation);
 }
 
-// A cropped or deskewed page as it will be filed, made small: the whole page is decoded and
-// warped (slower than the thumbnail decoder, but on a loader thread, and only for such pages).
-RgbImage editedThumbnail(const PageRecord& page, int maxEdge) {
-    const auto raster = output::renderRaster(output::pageSource(page));
-    const cv::Mat packed(raster.height, raster.width, raster.channels == 3 ? CV_8UC3 : CV_8UC1,
-                         const_cast<std::uint8_t*>(raster.pixels.data()));
-    const double scale = std::min(1.0, double(maxEdge) / std::max(raster.width, raster.height));
-    cv::Mat small;
-    cv::resize(packed, small, cv::Size(std::max(1, int(raster.width * scale)), std::max(1, int(raster.height * scale))), 0, 0,
-               cv::INTER_AREA);
-    cv::Mat rgb;
-    if (small.channels() == 1)
-        cv::cvtColor(small, rgb, cv::COLOR_GRAY2RGB);
-    else
-        rgb = small;
+// A worker's pixels as RGB (grey pages come as one channel).
+RgbImage rgbOf(output::PageRaster raster) {
     RgbImage out;
-    out.width = rgb.cols;
-    out.height = rgb.rows;
-    out.pixels.resize(size_t(rgb.cols) * size_t(rgb.rows) * 3);
-    for (int y = 0; y < rgb.rows; ++y)
-        std::memcpy(out.pixels.data() + size_t(y) * size_t(rgb.cols) * 3, rgb.ptr(y), size_t(rgb.cols) * 3);
+    out.width = raster.width;
+    out.height = raster.height;
+    if (raster.channels == 3) {
+        out.pixels = std::move(raster.pixels);
+        return out;
+    }
+    out.pixels.resize(raster.pixels.size() * 3);
+    for (size_t i = 0; i < raster.pixels.size(); ++i)
+        out.pixels[3 * i] = out.pixels[3 * i + 1] = out.pixels[3 * i + 2] = raster.pixels[i];
     return out;
+}
+
+// The thumbnail, decoded in a worker: a page's bytes are untrusted, and a decoder that
+// crashes there costs this thumbnail ("could not be read"), not the window. A cropped or
+// deskewed page is rendered as it will be filed and made small (slower than the thumbnail
+// decoder, and only for such pages); others are the original with rotation and grey applied.
+RgbImage thumbnailOf(const PageRecord& page, int maxEdge, bool edited) {
+    auto outcome = app::sharedWorkerPool().withWorker([&](app::AnalysisWorker& worker) {
+        return edited ? worker.raster(output::pageSource(page), {}, maxEdge)
+                      : worker.thumbnail(page.originalFile, page.mediaType, page.sourcePage, maxEdge);
+    });
+    if (!outcome.ok())
+        throw UnreadableFileError(outcome.error);
+    return rgbOf(std::move(outcome.raster));
 }
 
 bool movesPixels(const std::string& transformsJson) {
@@ -137,11 +140,9 @@ void ThumbnailLoader::run(std::stop_token stop) {
         std::string error;
         try {
             if (movesPixels(page.transformsJson))
-                image = editedThumbnail(page, maxEdge_);
+                image = thumbnailOf(page, maxEdge_, true);
             else
-                image = withEdits(imaging::renderThumbnail(page.originalFile, imaging::kindFromMimeType(page.mediaType),
-                                                           page.sourcePage - 1, maxEdge_),
-                                  page.transformsJson);
+                image = withEdits(thumbnailOf(page, maxEdge_, false), page.transformsJson);
         } catch (const std::exception& e) {
             error = e.what();
         }

@@ -16,6 +16,17 @@
 //    "languages": "deu+eng"}  -> {"ok": true, "ocr": {...ocr::PageText...}}
 //       the page rendered with its edits (the very page that is filed) and read by Tesseract;
 //       the engine is loaded once per worker and kept while the languages stay the same.
+// Decoding for the application (it never decodes untrusted bytes itself). The answer line
+// carries "bytes": N, and N bytes of binary data follow it on stdout:
+//   {"op": "thumbnail", "file": PATH, "media_type": MIME, "page": N, "max_edge": E}
+//       -> {"ok": true, "width", "height", "channels": 3, "bytes"} + RGB rows
+//   {"op": "raster", "file", "media_type", "page", "dpi", "transforms": EDITS, "max_edge": E}
+//       -> {"ok": true, "width", "height", "channels": 1|3, "bilevel", "dpi_x", "dpi_y", "bytes"}
+//          + grey or RGB rows: the page with its edits (output::renderRaster), scaled to fit
+//          E x E when E > 0 (thumbnails of cropped pages, the preview uses 0)
+//   {"op": "encode", "file", "media_type", "page", "dpi", "transforms", "jpeg_quality"}
+//       -> {"ok": true, "encoding": "jpeg"|"bilevel", "width", "height", "components",
+//           "dpi_x", "dpi_y", "passthrough", "bytes"} + the encoded page (output::renderPage)
 #include "app/common/AppEnvironment.h"
 #include "core/common/Error.h"
 #include "core/common/Translate.h"
@@ -31,6 +42,7 @@
 #include "platform/DurableFiles.h"
 #include "platform/ProcessLimits.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -38,6 +50,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <opencv2/core/utility.hpp>
+#include <opencv2/imgproc.hpp>
 #include <string>
 
 using namespace docdesk;
@@ -144,9 +157,76 @@ nlohmann::ordered_json recognise(const nlohmann::json& request) {
     return {{"ok", true}, {"ocr", ocr::toJson(text)}};
 }
 
-nlohmann::ordered_json handle(const nlohmann::json& request) {
+output::PageSource sourceOf(const nlohmann::json& request) {
+    output::PageSource source{request.at("file").get<std::string>(),
+                              imaging::kindFromMimeType(request.value("media_type", "")),
+                              request.value("page", 1) - 1,
+                              PageTransforms::parse(request.value("transforms", std::string("{}")))};
+    if (source.kind == imaging::MediaKind::Unknown)
+        source.kind = imaging::sniffMediaKind(readHead(source.file.string()));
+    if (!imaging::isPageSource(source.kind))
+        throw UnreadableFileError(tr("This file is not an image or PDF docdesk can read."));
+    return source;
+}
+
+// `raster` scaled to fit maxEdge x maxEdge (never enlarged).
+output::PageRaster scaledToFit(output::PageRaster raster, int maxEdge) {
+    const double scale = std::min(1.0, double(maxEdge) / std::max(raster.width, raster.height));
+    if (maxEdge <= 0 || scale >= 1.0)
+        return raster;
+    const cv::Mat packed(raster.height, raster.width, raster.channels == 3 ? CV_8UC3 : CV_8UC1, raster.pixels.data());
+    cv::Mat small;
+    cv::resize(packed, small, cv::Size(std::max(1, int(raster.width * scale)), std::max(1, int(raster.height * scale))),
+               0, 0, cv::INTER_AREA);
+    raster.width = small.cols;
+    raster.height = small.rows;
+    raster.bilevel = false; // scaling leaves grey edges
+    raster.pixels.assign(small.datastart, small.dataend);
+    return raster;
+}
+
+// The decode ops: the answer, with the binary data that follows it in `payload`.
+nlohmann::ordered_json decodeForApplication(const std::string& op, const nlohmann::json& request,
+                                            std::vector<std::uint8_t>& payload) {
+    const output::PageSource source = sourceOf(request);
+    if (op == "thumbnail") {
+        RgbImage thumb = imaging::renderThumbnail(source.file, source.kind, source.pageIndex,
+                                                  std::clamp(request.value("max_edge", 160), 16, 4096));
+        payload = std::move(thumb.pixels);
+        return {{"ok", true}, {"width", thumb.width}, {"height", thumb.height}, {"channels", 3}, {"bytes", payload.size()}};
+    }
+    output::RenderOptions options;
+    options.pdfDpi = request.value("dpi", 300.0);
+    options.jpegQuality = request.value("jpeg_quality", 85);
+    if (op == "raster") {
+        output::PageRaster raster = scaledToFit(output::renderRaster(source, options), request.value("max_edge", 0));
+        payload = std::move(raster.pixels);
+        return {{"ok", true},           {"width", raster.width},   {"height", raster.height},
+                {"channels", raster.channels}, {"bilevel", raster.bilevel}, {"dpi_x", raster.dpi.x},
+                {"dpi_y", raster.dpi.y}, {"bytes", payload.size()}};
+    }
+    output::EncodedPage page = output::renderPage(source, options);
+    payload.resize(page.bytes.size());
+    if (!payload.empty())
+        std::memcpy(payload.data(), page.bytes.data(), page.bytes.size());
+    return {{"ok", true},
+            {"encoding", page.encoding == output::PageEncoding::Bilevel ? "bilevel" : "jpeg"},
+            {"width", page.width},
+            {"height", page.height},
+            {"components", page.components},
+            {"dpi_x", page.dpi.x},
+            {"dpi_y", page.dpi.y},
+            {"passthrough", page.passthrough},
+            {"bytes", payload.size()}};
+}
+
+bool isDecodeOp(const std::string& op) { return op == "thumbnail" || op == "raster" || op == "encode" || op == "count"; }
+
+nlohmann::ordered_json handle(const nlohmann::json& request, std::vector<std::uint8_t>& payload) {
     const std::string op = request.at("op");
     const std::string file = request.at("file");
+    if (op == "thumbnail" || op == "raster" || op == "encode")
+        return decodeForApplication(op, request, payload);
     if (op == "ocr")
         return recognise(request);
     if (op == "count") {
@@ -213,14 +293,24 @@ int main(int argc, char** argv) {
     std::string line;
     while (std::getline(std::cin, line)) {
         nlohmann::ordered_json answer;
+        std::vector<std::uint8_t> payload;
+        std::string op;
         try {
-            answer = handle(nlohmann::json::parse(line));
+            const auto request = nlohmann::json::parse(line);
+            op = request.value("op", "");
+            answer = handle(request, payload);
         } catch (const std::bad_alloc&) {
-            answer = {{"ok", false}, {"error", tr("analysis failed: the page needs more memory than allowed")}};
+            payload.clear();
+            answer = {{"ok", false},
+                      {"error", isDecodeOp(op) ? tr("could not be read: the page needs more memory than allowed")
+                                               : tr("analysis failed: the page needs more memory than allowed")}};
         } catch (const std::exception& e) {
+            payload.clear();
             answer = {{"ok", false}, {"error", e.what()}};
         }
-        std::cout << answer.dump() << std::endl;
+        std::cout << answer.dump() << "\n";
+        std::cout.write(reinterpret_cast<const char*>(payload.data()), std::streamsize(payload.size()));
+        std::cout.flush();
     }
     return 0;
 }

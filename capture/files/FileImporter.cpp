@@ -111,7 +111,13 @@ std::vector<fs::path> expandInputs(const std::vector<fs::path>& inputs) {
     return out;
 }
 
-ImportOutcome importFile(journal::Session& session, const fs::path& file) {
+int countPagesInThisProcess(const fs::path& file) {
+    const auto size = sizeOf(file);
+    const auto bytes = readWholeFile(file, size);
+    return imaging::countPages(bytes, imaging::sniffMediaKind(bytes));
+}
+
+ImportOutcome importFile(journal::Session& session, const fs::path& file, const PageCounter& countPages) {
     ImportOutcome outcome{file, {}, {}};
     try {
         const auto size = sizeOf(file);
@@ -125,7 +131,7 @@ ImportOutcome importFile(journal::Session& session, const fs::path& file) {
         // A file that claims to be an image or PDF but cannot be read is an error, not a
         // pass-through document: the user expects its pages.
         const auto bytes = readWholeFile(file, size);
-        const int pages = imaging::countPages(bytes, kind);
+        const int pages = countPages(file); // in a worker: the parsers see untrusted bytes
         outcome.pages = session.addOriginal(bytes, fs::absolute(file).string(), imaging::mimeType(kind), pages);
     } catch (const UnreadableFileError& e) {
         outcome.error = e.what();
@@ -133,12 +139,12 @@ ImportOutcome importFile(journal::Session& session, const fs::path& file) {
     return outcome;
 }
 
-void importFiles(journal::Session& session, const std::vector<fs::path>& files, std::stop_token stop,
-                 const std::function<void(const ImportOutcome&, size_t, size_t)>& onEach) {
+void importFiles(journal::Session& session, const std::vector<fs::path>& files, const PageCounter& countPages,
+                 std::stop_token stop, const std::function<void(const ImportOutcome&, size_t, size_t)>& onEach) {
     for (size_t i = 0; i < files.size(); ++i) {
         if (stop.stop_requested())
             return;
-        onEach(importFile(session, files[i]), i + 1, files.size());
+        onEach(importFile(session, files[i], countPages), i + 1, files.size());
     }
 }
 

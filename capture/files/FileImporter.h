@@ -22,13 +22,22 @@ struct ImportOutcome {
 // Expands folders into the files below them (sorted, hidden files skipped).
 std::vector<std::filesystem::path> expandInputs(const std::vector<std::filesystem::path>& inputs);
 
-// Imports one file. Never throws for a bad file: the outcome carries the error.
-// JournalError (the session cannot be written) does propagate.
-ImportOutcome importFile(journal::Session& session, const std::filesystem::path& file);
+// Counts the pages of an image or PDF file (the probe that decides how many pages it adds).
+// The application counts in a worker process (app::countPagesInWorker): the parsers of
+// TIFF and PDF see untrusted bytes. Throws UnreadableFileError with the reason.
+using PageCounter = std::function<int(const std::filesystem::path& file)>;
+
+// Counts in this process: only for tests of the importer itself.
+int countPagesInThisProcess(const std::filesystem::path& file);
+
+// Imports one file, its pages counted by `countPages`. Never throws for a bad file: the
+// outcome carries the error. JournalError (the session cannot be written) does propagate.
+ImportOutcome importFile(journal::Session& session, const std::filesystem::path& file, const PageCounter& countPages);
 
 // Imports files one after another, reporting each outcome as soon as it is stored.
 // Stops between files when `stop` is requested.
 void importFiles(journal::Session& session, const std::vector<std::filesystem::path>& files,
-                 std::stop_token stop, const std::function<void(const ImportOutcome&, size_t done, size_t total)>& onEach);
+                 const PageCounter& countPages, std::stop_token stop,
+                 const std::function<void(const ImportOutcome&, size_t done, size_t total)>& onEach);
 
 } // namespace docdesk::capture

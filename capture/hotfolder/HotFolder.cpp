@@ -41,6 +41,8 @@ HotFolder::HotFolder(fs::path folder, journal::Session& session, HotFolderOption
     std::error_code ec;
     if (!fs::is_directory(folder_, ec))
         throw Error(trf("The hot folder {} does not exist or is not a folder.", folder_.string()));
+    if (!options_.countPages)
+        throw std::invalid_argument("HotFolderOptions::countPages is required");
 }
 
 bool HotFolder::isIgnoredName(const std::string& name) {
@@ -70,7 +72,7 @@ HotFolderEvent HotFolder::take(const fs::path& file) {
         if (options_.afterStored)
             event.processError = options_.afterStored(event.outcome);
     } else {
-        event.outcome = importFile(session_, file);
+        event.outcome = importFile(session_, file, options_.countPages);
         if (event.outcome.ok() && options_.afterStored)
             event.processError = options_.afterStored(event.outcome);
     }

@@ -31,6 +31,9 @@ struct HotFolderOptions {
     // pages stay in the session). Also called for a file the session holds already, with its
     // earlier pages: stored never means processed.
     std::function<std::string(const ImportOutcome&)> afterStored;
+    // Counts each image's or PDF's pages (importFile); required. The application counts in a
+    // worker, so a file that crashes the parser goes to failed/ like any unreadable file.
+    PageCounter countPages;
 };
 
 struct HotFolderEvent {

@@ -284,6 +284,14 @@ EncodedPage renderPage(const PageSource& page, const RenderOptions& options) {
     return encode(decodeAndTransform(page, options, original), options.jpegQuality);
 }
 
+std::optional<EncodedPage> passThroughPage(const PageSource& page, const RenderOptions& options) {
+    if (page.kind != imaging::MediaKind::Jpeg || page.transforms.changesGeometry() ||
+        page.transforms.mode == PageMode::BlackWhite)
+        return std::nullopt; // decided without reading the file
+    Original original = readOriginal(page, options);
+    return passthrough(page, options, original);
+}
+
 PageRaster renderRaster(const PageSource& page, const RenderOptions& options) {
     const Pixels px = decodeAndTransform(page, options, readOriginal(page, options));
     PageRaster out;

@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <vector>
 
 namespace docdesk::output {
@@ -71,5 +72,11 @@ EncodedPage renderPage(const PageSource& page, const RenderOptions& options = {}
 
 // The page's pixels (always decoded, even for untouched JPEGs). Throws like renderPage.
 PageRaster renderRaster(const PageSource& page, const RenderOptions& options = {});
+
+// renderPage's result when it is the untouched original JPEG, found from the file's header
+// alone (docdesk's own bounds-checked parser, no image decoder); empty when the page needs
+// decoding. Lets the application keep that fast path in its own process while every decode
+// runs in a worker. Throws UnreadableFileError when the file cannot be read.
+std::optional<EncodedPage> passThroughPage(const PageSource& page, const RenderOptions& options = {});
 
 } // namespace docdesk::output

@@ -13,6 +13,7 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <stdexcept>
 #include <thread>
 #include <unordered_map>
 #include <variant>
@@ -160,10 +161,18 @@ private:
             if (options_.pageTexts)
                 if (const auto it = options_.pageTexts->find(job.record->id); it != options_.pageTexts->end())
                     out.text = &it->second;
-            if (options_.format == OutputFormat::Tiff)
+            const bool raster = options_.format == OutputFormat::Tiff;
+            if (options_.renderer) {
+                auto page = options_.renderer(source, render, raster);
+                if (raster ? !std::holds_alternative<output::PageRaster>(page)
+                           : !std::holds_alternative<output::EncodedPage>(page))
+                    throw std::logic_error("the page renderer returned the wrong kind of page");
+                std::visit([&](auto& p) { out.page = std::move(p); }, page);
+            } else if (raster) {
                 out.page = output::renderRaster(source, render);
-            else
+            } else {
                 out.page = output::renderPage(source, render);
+            }
         } catch (const std::bad_alloc&) {
             out.error = trf("{}: {}", describePage(*job.record, job.indexInDocument),
                             tr("there is not enough memory to render it."));

@@ -8,6 +8,7 @@
 // Cancellation is a result: documents not yet written when `stop` is requested come back as
 // Cancelled; a document is either placed completely or not at all.
 #include "core/export/LocalArchive.h"
+#include "core/export/PageRenderer.h"
 #include "core/journal/Session.h"
 #include "core/model/Page.h"
 #include "core/ocr/PageText.h"
@@ -21,6 +22,7 @@
 #include <span>
 #include <stop_token>
 #include <string>
+#include <variant>
 #include <vector>
 
 namespace docdesk::pipeline {
@@ -40,6 +42,12 @@ struct DocumentToFile {
     std::map<std::string, std::string> fields;
 };
 
+// Renders one page for filing: the encoded page (for PDF and images) or, when `raster`, its
+// pixels (for TIFF); throws like output::renderPage. The application passes one that decodes
+// in a worker process (untrusted bytes are never decoded in the app or CLI).
+using PageRenderFunction = std::function<std::variant<output::EncodedPage, output::PageRaster>(
+    const output::PageSource& page, const output::RenderOptions& options, bool raster)>;
+
 struct FilingOptions {
     OutputFormat format = OutputFormat::Pdf;
     int jpegQuality = 85;  // for pages that are encoded again
@@ -50,6 +58,9 @@ struct FilingOptions {
     // The text OCR found on pages (by PageRecord::id), laid under them in PDFs as an invisible,
     // searchable text layer. Read from the threads that render.
     std::shared_ptr<const std::map<std::int64_t, ocr::PageText>> pageTexts;
+    // How pages are rendered; empty: in this process (output::renderPage/renderRaster), which
+    // only tests and benchmarks of the renderer itself do. Called from the threads that render.
+    PageRenderFunction renderer;
 };
 
 struct FilingProgress {

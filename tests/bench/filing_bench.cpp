@@ -7,8 +7,13 @@
 //    size overhead over the sum of the page images (target < 1 %);
 // 2. the same with every page in black-and-white mode (1-bit CCITT G4) and rotated by 90°
 //    (decoded and encoded again), for information, on the first 100 pages (they are slow);
+//    Each scenario is run twice: rendered in this process (the renderer alone) and rendered as
+//    docdesk and docdesk-cli do it (issue 18): untouched JPEGs in this process (no decoding),
+//    everything else decoded in a pool of two docdesk-worker processes, pixels sent back
+//    through a pipe;
 // 3. when `img2pdf` is installed, the same documents made by it from the same JPEGs (two at a
 //    time), as a reference. It writes without fsync; docdesk flushes every file.
+#include "app/common/WorkerPool.h"
 #include "core/journal/Session.h"
 #include "core/pipeline/Filing.h"
 #include "platform/ChildProcess.h"
@@ -123,9 +128,10 @@ struct RunFigures {
 };
 
 RunFigures fileOnce(const std::vector<PageRecord>& pages, const std::vector<pipeline::DocumentToFile>& docs,
-                    const fs::path& archiveRoot) {
+                    const fs::path& archiveRoot, const pipeline::PageRenderFunction& renderer) {
     output::LocalArchive archive(archiveRoot, platform::durableFiles());
     pipeline::FilingOptions options; // PDF, 2 threads, quality 85
+    options.renderer = renderer;
     const auto start = Clock::now();
     const auto results = pipeline::fileDocuments(pages, docs, archive, options, std::stop_token{});
     const double s = seconds(Clock::now() - start);
@@ -228,8 +234,12 @@ int main(int argc, char** argv) {
     const Scenario scenarios[] = {{"untouched (JPEG passthrough)", "{}", pageCount},
                                   {"black-and-white (CCITT G4)", R"({"mode":"bw"})", 100},
                                   {"rotated 90 (decode + JPEG q85)", R"({"rotation":90})", 100}};
+    app::WorkerPool workers(2, {}, DOCDESK_BENCH_WORKER);
+    const std::pair<const char*, pipeline::PageRenderFunction> renderers[] = {
+        {"in this process", {}}, {"in docdesk-worker", app::renderPagesInWorker(workers)}};
     int scenarioIndex = 0;
-    for (const Scenario& sc : scenarios) {
+    for (const Scenario& sc : scenarios)
+    for (const auto& [where, renderer] : renderers) {
         const size_t used = size_t(std::min(pageCount, sc.maxPages));
         std::vector<PageRecord> edited(pages.begin(), pages.begin() + std::ptrdiff_t(used));
         for (auto& p : edited)
@@ -242,14 +252,14 @@ int main(int argc, char** argv) {
         std::vector<double> rates, sizes;
         for (int r = 0; r < runs; ++r) {
             const fs::path archive = root / ("archive-" + std::to_string(scenarioIndex) + "-" + std::to_string(r));
-            const RunFigures f = fileOnce(edited, usedDocs, archive);
+            const RunFigures f = fileOnce(edited, usedDocs, archive, renderer);
             rates.push_back(f.pagesPerSecond);
             sizes.push_back(double(f.pdfBytes));
             fs::remove_all(archive);
         }
         const double pdf = median(sizes);
-        std::printf("%-32s %4zu pages %7.1f pages/s (min %.1f, max %.1f)   PDFs %.1f MB = %+.3f %% vs the page images\n",
-                    sc.name, used, median(rates), *std::min_element(rates.begin(), rates.end()),
+        std::printf("%-32s %-18s %4zu pages %7.1f pages/s (min %.1f, max %.1f)   PDFs %.1f MB = %+.3f %% vs the page images\n",
+                    sc.name, where, used, median(rates), *std::min_element(rates.begin(), rates.end()),
                     *std::max_element(rates.begin(), rates.end()), pdf / 1e6,
                     (pdf - double(usedImageBytes)) / double(usedImageBytes) * 100);
         ++scenarioIndex;

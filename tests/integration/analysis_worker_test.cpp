@@ -3,6 +3,8 @@
 // analysed (the real docdesk-worker through the real docdesk-cli), and crashes, hangs and
 // memory exhaustion cost one page while the worker is restarted (AnalysisWorker).
 #include "app/common/AnalysisWorker.h"
+#include "core/export/PageRenderer.h"
+#include "core/imaging/PageDecoder.h"
 #include "platform/ChildProcess.h"
 #include "tests/support/TestSupport.h"
 
@@ -135,4 +137,73 @@ BOOST_AUTO_TEST_CASE(a_page_beyond_the_memory_cap_fails_alone) {
     const auto small = worker.analyse(dir / "small.png", "image/png", 1);
     BOOST_TEST(small.ok, small.error);
     BOOST_TEST(small.analysis["width"] == 400);
+}
+
+// trust (issue 18, item 4): the decodes the application asks of the worker.
+BOOST_AUTO_TEST_CASE(decodes_in_the_worker_give_what_the_renderer_gives_in_process) {
+    test::TempDir dir;
+    test::writeTestImage(dir / "page.png", 600, 800, 40, 190, 40);
+    test::writeTestImage(dir / "photo.jpg", 640, 480, 200, 60, 30);
+    app::AnalysisWorker worker(app::WorkerLimits{}, test::cliPath().parent_path() / "docdesk-worker");
+    output::PageSource turned{dir / "page.png", imaging::MediaKind::Png, 0, PageTransforms::parse(R"({"rotation":90})")};
+
+    const auto encoded = worker.encode(turned, {});
+    BOOST_REQUIRE_MESSAGE(encoded.ok(), encoded.error);
+    const auto here = output::renderPage(turned, {});
+    BOOST_TEST(encoded.page.width == here.width);
+    BOOST_TEST(encoded.page.height == here.height);
+    BOOST_TEST(encoded.page.components == here.components);
+    BOOST_TEST((encoded.page.bytes == here.bytes));
+
+    const auto raster = worker.raster(turned, {});
+    BOOST_REQUIRE_MESSAGE(raster.ok(), raster.error);
+    const auto pixels = output::renderRaster(turned, {});
+    BOOST_TEST(raster.raster.width == 800);
+    BOOST_TEST(raster.raster.channels == pixels.channels);
+    BOOST_TEST((raster.raster.pixels == pixels.pixels));
+    const auto small = worker.raster(turned, {}, 100);
+    BOOST_REQUIRE_MESSAGE(small.ok(), small.error);
+    BOOST_TEST(small.raster.width == 100);
+    BOOST_TEST(small.raster.height == 75);
+
+    const auto thumb = worker.thumbnail(dir / "page.png", "image/png", 1, 160);
+    BOOST_REQUIRE_MESSAGE(thumb.ok(), thumb.error);
+    const auto thumbHere = imaging::renderThumbnail(dir / "page.png", imaging::MediaKind::Png, 0, 160);
+    BOOST_TEST(thumb.raster.width == thumbHere.width);
+    BOOST_TEST((thumb.raster.pixels == thumbHere.pixels));
+
+    // An untouched JPEG is passed through: the application needs no worker for it at all.
+    const output::PageSource photo{dir / "photo.jpg", imaging::MediaKind::Jpeg, 0, {}};
+    const auto untouched = output::passThroughPage(photo);
+    BOOST_REQUIRE(untouched.has_value());
+    BOOST_TEST((untouched->bytes == test::readFile(dir / "photo.jpg")));
+    BOOST_TEST(!output::passThroughPage(turned).has_value());
+}
+
+BOOST_AUTO_TEST_CASE(a_decode_beyond_the_memory_cap_or_crashing_is_could_not_be_read) {
+    test::TempDir dir;
+    cv::imwrite((dir / "large.png").string(), cv::Mat(11000, 11000, CV_8UC1, cv::Scalar(255)));
+    test::writeTestImage(dir / "small.png", 400, 500, 200, 200, 200);
+    app::WorkerLimits limits;
+    limits.memoryMegabytes = 300;
+    app::AnalysisWorker worker(limits, test::cliPath().parent_path() / "docdesk-worker");
+    const output::PageSource large{dir / "large.png", imaging::MediaKind::Png, 0, {}};
+    const auto tooLarge = worker.raster(large, {});
+    BOOST_TEST(!tooLarge.ok());
+    BOOST_TEST(tooLarge.error.find("could not be read") != std::string::npos, tooLarge.error);
+    const output::PageSource fine{dir / "small.png", imaging::MediaKind::Png, 0, {}};
+    BOOST_TEST(worker.encode(fine, {}).ok());
+
+    limits.timePerPage = std::chrono::seconds(2);
+    app::AnalysisWorker faulty(limits, DOCDESK_FAULT_WORKER);
+    const auto crashed = faulty.raster({"segv.png", imaging::MediaKind::Png, 0, {}}, {});
+    BOOST_TEST(crashed.error == "could not be read: the decoder crashed (SIGSEGV)");
+    const auto hung = faulty.thumbnail("hang.png", "image/png", 1, 160);
+    BOOST_TEST(hung.error == "could not be read: it took longer than 2 seconds and was stopped");
+    // The fake answers without pixels: not taken for a page.
+    const auto empty = faulty.encode({"page.png", imaging::MediaKind::Png, 0, {}}, {});
+    BOOST_TEST(empty.error == "could not be read: the worker gave an unreadable answer");
+    const auto counted = faulty.countPages("abort.png");
+    BOOST_TEST(counted.error == "could not be read: the decoder crashed (SIGABRT)");
+    BOOST_TEST(faulty.restarts() == 3);
 }

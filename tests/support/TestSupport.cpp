@@ -222,6 +222,53 @@ std::vector<Quad> writeDeskVideo(const fs::path& file) {
 
 fs::path cliPath() { return DOCDESK_TEST_CLI; }
 
+CliRun runCliAt(const fs::path& program, const fs::path& home, std::vector<std::string> args, const std::string& language) {
+    args.insert(args.begin(), program.string());
+    platform::ChildOptions opts;
+    opts.pipeStdout = true;
+    opts.discardStderr = true;
+    opts.environment["XDG_DATA_HOME"] = (home / "data").string();
+    opts.environment["LANG"] = "C.UTF-8";
+    opts.environment["LANGUAGE"] = language;
+    platform::ChildProcess p(args, opts);
+    CliRun r;
+    r.out = p.readAll();
+    r.status = p.wait();
+    return r;
+}
+
+namespace {
+
+void linkOrCopy(const fs::path& from, const fs::path& to) {
+    std::error_code ec;
+    fs::create_hard_link(from, to, ec);
+    if (ec)
+        fs::copy_file(from, to, fs::copy_options::overwrite_existing);
+}
+
+} // namespace
+
+void poisonFileAsNamed(const fs::path& file) {
+    const std::string name = file.stem().string();
+    std::ofstream out(file, std::ios::binary | std::ios::app);
+    for (size_t at = name.find("fault-"); at != std::string::npos; at = name.find("fault-", at + 1)) {
+        size_t end = at; // "fault-WHAT-OP" ends before its third dash
+        for (int dashes = 0; end < name.size() && !(name[end] == '-' && ++dashes == 3);)
+            ++end;
+        out << "\n" << name.substr(at, end - at) << "\n";
+    }
+    if (!out.flush())
+        throw std::runtime_error("cannot write " + file.string());
+}
+
+fs::path programWithFaultInjectingWorker(const fs::path& program, const fs::path& folder) {
+    fs::create_directories(folder);
+    const fs::path placed = folder / program.filename();
+    linkOrCopy(program, placed);
+    linkOrCopy(DOCDESK_TEST_FAULT_INJECTING_WORKER, folder / "docdesk-worker");
+    return placed;
+}
+
 CliRun runCli(const fs::path& home, std::vector<std::string> args, const std::string& language) {
     args.insert(args.begin(), cliPath().string());
     platform::ChildOptions opts;

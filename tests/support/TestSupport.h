@@ -71,6 +71,19 @@ struct CliRun {
     platform::ExitStatus status;
 };
 CliRun runCli(const std::filesystem::path& home, std::vector<std::string> args, const std::string& language = "");
+// The same with another build of the CLI (see programWithFaultInjectingWorker).
+CliRun runCliAt(const std::filesystem::path& program, const std::filesystem::path& home, std::vector<std::string> args,
+                const std::string& language = "");
+// `program` (docdesk-cli or docdesk) placed in `folder` (hard-linked, or copied when that
+// fails) with tests/support/fault_injecting_worker beside it as its docdesk-worker: run from
+// there, the program decodes through that worker, which crashes or hangs on files named so.
+// Returns the program's path in `folder`.
+// Appends each "fault-WHAT-OP" in the file's name (e.g. "x-fault-abort-thumbnail.png") to its
+// bytes, after the image's end where decoders do not look: the fault-injecting worker then
+// misbehaves on it wherever it is copied (the session stores originals under names of its own).
+void poisonFileAsNamed(const std::filesystem::path& file);
+std::filesystem::path programWithFaultInjectingWorker(const std::filesystem::path& program,
+                                                      const std::filesystem::path& folder);
 // Each line of `text` parsed as JSON (JSON Lines).
 std::vector<nlohmann::json> jsonLines(const std::string& text);
 // Pages in the newest session below `home` (read-only, through the CLI): 0 when there is none.

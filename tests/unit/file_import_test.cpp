@@ -26,7 +26,7 @@ BOOST_AUTO_TEST_CASE(images_and_pdfs_become_pages_bad_files_become_errors) {
     const auto files = capture::expandInputs({dir / "in"});
     BOOST_REQUIRE(files.size() == 5u); // hidden folder skipped
     std::vector<capture::ImportOutcome> outcomes;
-    capture::importFiles(*session, files, {}, [&](const capture::ImportOutcome& o, size_t done, size_t total) {
+    capture::importFiles(*session, files, capture::countPagesInThisProcess, {}, [&](const capture::ImportOutcome& o, size_t done, size_t total) {
         BOOST_TEST(done <= total);
         outcomes.push_back(o);
     });
@@ -88,7 +88,7 @@ BOOST_AUTO_TEST_CASE(other_files_are_kept_byte_for_byte_with_their_type_from_con
     auto session = journal::Session::create(dir / "sessions", platform::durableFiles());
     for (size_t i = 0; i < files.size(); ++i) {
         test::writeFile(dir / files[i].first, files[i].second);
-        const auto outcome = capture::importFile(*session, dir / files[i].first);
+        const auto outcome = capture::importFile(*session, dir / files[i].first, capture::countPagesInThisProcess);
         BOOST_REQUIRE(outcome.ok());
         BOOST_REQUIRE(outcome.pages.size() == 1u);
         const auto& page = outcome.pages.front();
@@ -98,7 +98,7 @@ BOOST_AUTO_TEST_CASE(other_files_are_kept_byte_for_byte_with_their_type_from_con
     }
     // A file that claims to be an image but is damaged stays an error: its pages are expected.
     test::writeFile(dir / "broken.jpg", std::string("\xFF\xD8\xFF\xE0 truncated", 14));
-    BOOST_TEST(!capture::importFile(*session, dir / "broken.jpg").ok());
+    BOOST_TEST(!capture::importFile(*session, dir / "broken.jpg", capture::countPagesInThisProcess).ok());
     BOOST_TEST(session->verify().empty());
 }
 
@@ -112,7 +112,7 @@ BOOST_AUTO_TEST_CASE(a_stop_request_ends_the_import_between_files) {
     auto session = journal::Session::create(dir / "sessions", platform::durableFiles());
     std::stop_source stop;
     int seen = 0;
-    capture::importFiles(*session, files, stop.get_token(), [&](const capture::ImportOutcome&, size_t done, size_t) {
+    capture::importFiles(*session, files, capture::countPagesInThisProcess, stop.get_token(), [&](const capture::ImportOutcome&, size_t done, size_t) {
         ++seen;
         if (done == 2)
             stop.request_stop();
@@ -160,7 +160,7 @@ BOOST_AUTO_TEST_CASE(twenty_kinds_of_files_each_become_the_right_kind_of_entry) 
     auto session = journal::Session::create(dir / "sessions", platform::durableFiles());
     const auto files = capture::expandInputs({in}); // dropped as one folder
     BOOST_REQUIRE(files.size() == 20u);
-    capture::importFiles(*session, files, {}, [](const capture::ImportOutcome& o, size_t, size_t) {
+    capture::importFiles(*session, files, capture::countPagesInThisProcess, {}, [](const capture::ImportOutcome& o, size_t, size_t) {
         BOOST_TEST(o.ok(), o.file << ": " << o.error);
     });
     std::map<std::string, std::vector<PageRecord>> byName;

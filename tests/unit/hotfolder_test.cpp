@@ -30,6 +30,7 @@ BOOST_AUTO_TEST_CASE(once_takes_what_is_there_and_leaves_temporary_and_hidden_fi
 
     auto session = journal::Session::create(dir / "sessions", platform::durableFiles());
     capture::HotFolderOptions options;
+    options.countPages = capture::countPagesInThisProcess;
     options.once = true;
     options.settle = 200ms;
     options.poll = 100ms;
@@ -60,6 +61,7 @@ BOOST_AUTO_TEST_CASE(a_file_being_written_is_taken_only_when_complete) {
     fs::create_directories(hot);
     auto session = journal::Session::create(dir / "sessions", platform::durableFiles());
     capture::HotFolderOptions options;
+    options.countPages = capture::countPagesInThisProcess;
     options.settle = 600ms;
     options.poll = 200ms;
     capture::HotFolder folder(hot, *session, options);
@@ -130,11 +132,12 @@ BOOST_AUTO_TEST_CASE(a_file_stored_before_a_crash_or_dropped_twice_is_not_stored
     auto session = journal::Session::create(dir / "sessions", platform::durableFiles());
     // The watcher stored this file, then died before moving it away.
     test::writeTestImage(hot / "stored-then-crashed.png", 120, 160, 0, 0, 255);
-    BOOST_REQUIRE(capture::importFile(*session, hot / "stored-then-crashed.png").ok());
+    BOOST_REQUIRE(capture::importFile(*session, hot / "stored-then-crashed.png", capture::countPagesInThisProcess).ok());
     // The same scan dropped again under another name.
     test::writeTestImage(hot / "first.png", 120, 160, 255, 0, 0);
     fs::copy_file(hot / "first.png", hot / "first-again.png");
     capture::HotFolderOptions options;
+    options.countPages = capture::countPagesInThisProcess;
     options.once = true;
     options.settle = 100ms;
     capture::HotFolder folder(hot, *session, options);
@@ -159,6 +162,7 @@ BOOST_AUTO_TEST_CASE(a_file_stored_but_not_processed_goes_through_after_stored_a
     auto session = journal::Session::create(dir / "sessions", platform::durableFiles());
     test::writeTestImage(hot / "scan.png", 120, 160, 0, 0, 255);
     capture::HotFolderOptions options;
+    options.countPages = capture::countPagesInThisProcess;
     options.once = true;
     options.settle = 100ms;
     std::vector<std::vector<std::int64_t>> handed;
