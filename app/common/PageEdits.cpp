@@ -240,6 +240,11 @@ std::unique_ptr<PageEdit> removeCrops(std::vector<std::int64_t> pageIds) {
                                             [](PageTransforms& t) { t.crop.reset(); });
 }
 
+std::unique_ptr<PageEdit> setPageMode(std::vector<std::int64_t> pageIds, PageMode mode) {
+    return std::make_unique<TransformsEdit>(tr("Page Mode"), std::move(pageIds),
+                                            [mode](PageTransforms& t) { t.mode = mode; });
+}
+
 bool PageEditStack::perform(journal::Session& session, std::unique_ptr<PageEdit> edit) {
     if (!edit->apply(session))
         return false;

@@ -6,6 +6,7 @@
 // thread of its own (PageEditQueue), because every session write is flushed to disk.
 #include "core/journal/Session.h"
 #include "core/model/Geometry.h"
+#include "core/model/PageTransforms.h"
 
 #include <condition_variable>
 #include <cstdint>
@@ -48,6 +49,8 @@ std::unique_ptr<PageEdit> shiftPages(std::vector<std::int64_t> pageIds, int step
 std::unique_ptr<PageEdit> cropPage(std::int64_t pageId, std::optional<Quad> corners);
 // Removes the crop of pages, whether the user or the analysis set it: they are filed whole.
 std::unique_ptr<PageEdit> removeCrops(std::vector<std::int64_t> pageIds);
+// Files pages in `mode` (as captured, colour, grey, black and white); their other edits stay.
+std::unique_ptr<PageEdit> setPageMode(std::vector<std::int64_t> pageIds, PageMode mode);
 
 // Undo and redo over one session. Not thread-safe: one thread uses it.
 class PageEditStack {

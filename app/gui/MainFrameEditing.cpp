@@ -8,6 +8,7 @@
 #include "app/gui/PreviewPanel.h"
 
 #include <set>
+#include <utility>
 #include <wx/menu.h>
 #include <wx/msgdlg.h>
 #include <wx/notebook.h>
@@ -22,7 +23,19 @@ enum {
     ID_MOVE_EARLIER,
     ID_MOVE_LATER,
     ID_REMOVE_CROP,
+    ID_MODE_ORIGINAL,
+    ID_MODE_COLOR,
+    ID_MODE_GRAY,
+    ID_MODE_BW,
+    ID_MODE_SHADOW,
 };
+
+// Edit > Page Mode: each item and the mode it sets.
+constexpr std::pair<int, PageMode> kModeItems[] = {{ID_MODE_ORIGINAL, PageMode::Original},
+                                                    {ID_MODE_COLOR, PageMode::Color},
+                                                    {ID_MODE_GRAY, PageMode::Gray},
+                                                    {ID_MODE_BW, PageMode::BlackWhite},
+                                                    {ID_MODE_SHADOW, PageMode::ShadowRemoval}};
 
 wxString undoLabel(const std::string& name) {
     return name.empty() ? _("&Undo") : wxString::Format(_("&Undo %s"), wxString::FromUTF8(name));
@@ -46,6 +59,16 @@ wxMenu* MainFrame::buildEditMenu(wxMenuBar* bar) {
     edit->Append(ID_MOVE_LATER, _("Move La&ter\tAlt+Right"), _("Move the selected pages one place towards the end"));
     edit->Append(ID_REMOVE_CROP, _("Remove &Crop\tCtrl+Shift+X"),
                  _("File the selected pages whole again, without the crop found or drawn on them"));
+    auto* mode = new wxMenu;
+    mode->Append(ID_MODE_ORIGINAL, _("&As Captured"), _("File the selected pages as they were captured"));
+    mode->Append(ID_MODE_COLOR, _("&Colour"), _("File the selected pages in colour"));
+    mode->Append(ID_MODE_GRAY, _("&Grey"), _("File the selected pages in shades of grey"));
+    mode->Append(ID_MODE_BW, _("&Black and White"),
+                 _("File the selected pages in black and white only (small files, for text)"));
+    mode->Append(ID_MODE_SHADOW, _("&Shadow Removal"),
+                 _("For photos: take out shadows and uneven light, keep the colours"));
+    edit->AppendSubMenu(mode, _("Page &Mode"),
+                        _("How the selected pages are filed: colour, grey, black and white, or with shadows removed"));
     edit->Append(ID_DELETE_PAGES, _("&Delete Pages\tDel"),
                  _("Remove the selected pages from the session (the originals are kept; Undo brings them back)"));
     edit->AppendSeparator();
@@ -60,6 +83,9 @@ wxMenu* MainFrame::buildEditMenu(wxMenuBar* bar) {
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { editPages(app::shiftPages(grid_->selectedPageIds(), +1)); }, ID_MOVE_LATER);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { editPages(app::deletePages(grid_->selectedPageIds())); }, ID_DELETE_PAGES);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { editPages(app::removeCrops(grid_->selectedPageIds())); }, ID_REMOVE_CROP);
+    for (const auto& [id, pageMode] : kModeItems)
+        Bind(wxEVT_MENU, [this, pageMode](wxCommandEvent&) { editPages(app::setPageMode(grid_->selectedPageIds(), pageMode)); },
+             id);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { grid_->selectAll(); }, wxID_SELECTALL);
     return edit;
 }
@@ -151,7 +177,8 @@ void MainFrame::updateEditMenu() {
     // edits are not watched here, so the item stays on).
     bar->Enable(wxID_UNDO, (onPages && !undoName_.empty()) || onPlanTab());
     bar->Enable(wxID_REDO, onPages && !redoName_.empty());
-    for (const int id : {ID_ROTATE_LEFT, ID_ROTATE_RIGHT, ID_MOVE_EARLIER, ID_MOVE_LATER, ID_DELETE_PAGES, ID_REMOVE_CROP})
+    for (const int id : {ID_ROTATE_LEFT, ID_ROTATE_RIGHT, ID_MOVE_EARLIER, ID_MOVE_LATER, ID_DELETE_PAGES, ID_REMOVE_CROP,
+                         ID_MODE_ORIGINAL, ID_MODE_COLOR, ID_MODE_GRAY, ID_MODE_BW, ID_MODE_SHADOW})
         bar->Enable(id, selection);
     bar->Enable(wxID_SELECTALL, onPages);
 }

@@ -106,6 +106,10 @@ void PlanPanel::buildControls() {
                                    _("Choose the archive folder"), wxDefaultPosition, wxDefaultSize,
                                    wxDIRP_USE_TEXTCTRL);
     archive_->SetName(_("Archive folder"));
+    // The pickers' buttons carry wxWidgets' own label, which is not translated without the
+    // wxstd catalogue: ours instead.
+    for (wxPickerBase* picker : std::initializer_list<wxPickerBase*>{rulesFile_, archive_})
+        picker->GetPickerCtrl()->SetLabel(_("Browse..."));
 
     auto* actions = new wxBoxSizer(wxHORIZONTAL);
     actions->Add(update, 0, wxRIGHT, 6);

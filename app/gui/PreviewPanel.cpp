@@ -12,6 +12,7 @@
 #include <wx/sizer.h>
 #include <wx/stattext.h>
 #include <wx/tglbtn.h>
+#include <wx/wrapsizer.h>
 
 namespace docdesk::gui {
 
@@ -542,13 +543,19 @@ PreviewPanel::PreviewPanel(wxWindow* parent) : wxPanel(parent, wxID_ANY) {
     removeCrop_ = new wxButton(this, wxID_ANY, _("Remove Crop"));
     removeCrop_->SetName(_("Remove crop"));
     removeCrop_->SetToolTip(_("File the whole page again instead of the outlined part"));
-    auto* bar = new wxBoxSizer(wxHORIZONTAL);
+    auto* zoom = new wxBoxSizer(wxHORIZONTAL);
     for (wxWindow* w : std::initializer_list<wxWindow*>{zoomOut, zoomIn, fit, actual})
-        bar->Add(w, 0, wxRIGHT, FromDIP(2));
-    bar->Add(zoomLabel_, 0, wxALIGN_CENTER_VERTICAL | wxLEFT | wxRIGHT, FromDIP(6));
+        zoom->Add(w, 0, wxRIGHT, FromDIP(2));
+    zoom->Add(zoomLabel_, 0, wxALIGN_CENTER_VERTICAL | wxLEFT | wxRIGHT, FromDIP(6));
+    auto* actions = new wxBoxSizer(wxHORIZONTAL);
+    actions->Add(removeCrop_, 0, wxRIGHT, FromDIP(4));
+    actions->Add(result_, 0);
+    // Longer labels (German) or a narrow preview move the page buttons onto a second row
+    // instead of cutting them off.
+    auto* bar = new wxWrapSizer(wxHORIZONTAL, wxREMOVE_LEADING_SPACES);
+    bar->Add(zoom, 0, wxBOTTOM, FromDIP(2));
     bar->AddStretchSpacer();
-    bar->Add(removeCrop_, 0, wxRIGHT, FromDIP(4));
-    bar->Add(result_, 0);
+    bar->Add(actions, 0, wxBOTTOM, FromDIP(2));
     auto* sizer = new wxBoxSizer(wxVERTICAL);
     sizer->Add(bar, 0, wxEXPAND | wxALL, FromDIP(4));
     sizer->Add(canvas_, 1, wxEXPAND);

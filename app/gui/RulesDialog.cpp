@@ -199,6 +199,9 @@ class RulesDialog : public wxDialog {
     wxStaticText* folderProblem_ = nullptr;
     wxTextCtrl* fileName_ = nullptr;
     wxStaticText* fileNameProblem_ = nullptr;
+    wxCheckBox* autoCrop_ = nullptr;
+    wxCheckBox* deskew_ = nullptr;
+    wxCheckBox* splitReceipts_ = nullptr;
     wxListCtrl* fields_ = nullptr;
     wxTextCtrl* profileName_ = nullptr;
     wxStaticText* problem_ = nullptr;
@@ -302,6 +305,26 @@ void RulesDialog::build(const wxString& source, const wxString& profile) {
     naming->Add(fileNameProblem_, 1, wxEXPAND);
     namingBox->Add(naming, 0, wxALL | wxEXPAND, 4);
 
+    // The rules keys crop, deskew and split_receipts: which changes analysis proposes. Edits
+    // made in the window (a crop dragged or removed) always win over them.
+    auto* pageBox = box(sizer, _("Pages: what analysis changes before filing"));
+    autoCrop_ = new wxCheckBox(this, wxID_ANY, _("C&ut photos and scans to the documents found on them"));
+    autoCrop_->SetName(_("Cut to the documents found"));
+    autoCrop_->SetToolTip(_("Auto-crop (rules key crop: auto); unticked, pages are filed whole (crop: off)"));
+    autoCrop_->SetValue(rules_.pageEdits.crop == rules::AutoCrop::Auto);
+    deskew_ = new wxCheckBox(this, wxID_ANY, _("Strai&ghten scanned pages"));
+    deskew_->SetName(_("Straighten scanned pages"));
+    deskew_->SetToolTip(_("Turn scanned pages by their measured skew (rules key deskew)"));
+    deskew_->SetValue(rules_.pageEdits.deskew);
+    splitReceipts_ = new wxCheckBox(this, wxID_ANY, _("One page and document for eac&h receipt on a scan"));
+    splitReceipts_->SetName(_("Split receipts"));
+    splitReceipts_->SetToolTip(_("Several receipts on one photo or scan become one page each, each its own document "
+                                 "(rules key split_receipts)"));
+    splitReceipts_->SetValue(rules_.pageEdits.splitReceipts);
+    for (wxCheckBox* check : {autoCrop_, deskew_, splitReceipts_})
+        pageBox->Add(check, 0, wxLEFT | wxRIGHT | wxTOP, 4);
+    pageBox->AddSpacer(4);
+
     auto* fieldBox = box(sizer, _("Fields read from barcodes"));
     fields_ = new wxListCtrl(this, wxID_ANY, wxDefaultPosition, wxSize(-1, 110), wxLC_REPORT | wxLC_SINGLE_SEL);
     fields_->SetName(_("Fields"));
@@ -349,7 +372,7 @@ void RulesDialog::build(const wxString& source, const wxString& profile) {
 
     for (wxTextCtrl* text : {separators_, asnPrefix_, tagPrefix_, folder_, fileName_, profileName_})
         text->Bind(wxEVT_TEXT, [this](wxCommandEvent&) { validate(); });
-    for (wxCheckBox* check : {keepSeparator_, asn_, tags_, perFile_})
+    for (wxCheckBox* check : {keepSeparator_, asn_, tags_, perFile_, autoCrop_, deskew_, splitReceipts_})
         check->Bind(wxEVT_CHECKBOX, [this](wxCommandEvent&) { validate(); });
     blankPages_->Bind(wxEVT_CHOICE, [this](wxCommandEvent&) { validate(); });
     everyPages_->Bind(wxEVT_SPINCTRL, [this](wxCommandEvent&) { validate(); });
@@ -390,6 +413,9 @@ void RulesDialog::validate() {
     rules_.blankPages = rules::BlankPages(std::max(0, blankPages_->GetSelection()));
     rules_.everyPages = everyPages_->GetValue();
     rules_.perFile = perFile_->GetValue();
+    rules_.pageEdits.crop = autoCrop_->GetValue() ? rules::AutoCrop::Auto : rules::AutoCrop::Off;
+    rules_.pageEdits.deskew = deskew_->GetValue();
+    rules_.pageEdits.splitReceipts = splitReceipts_->GetValue();
     const wxString folderWhy = problemWith([&] {
         rules_.folder = rules::NameTemplate::parse(utf8(folder_->GetValue()), rules::NameTemplate::Kind::Folder);
     });

@@ -84,10 +84,12 @@ RgbImage thumbnailOf(const PageRecord& page, int maxEdge, bool edited) {
     return rgbOf(std::move(outcome.raster));
 }
 
+// Pages whose thumbnail is made from the filed rendering: cut or straightened ones, and those
+// with shadows removed (a filter over the whole page the small thumbnail cannot imitate).
 bool movesPixels(const std::string& transformsJson) {
     try {
         const auto t = PageTransforms::parse(transformsJson);
-        return t.crop.has_value() || t.deskewDegrees != 0;
+        return t.crop.has_value() || t.deskewDegrees != 0 || t.mode == PageMode::ShadowRemoval;
     } catch (const std::exception&) {
         return false;
     }

@@ -175,6 +175,8 @@ Pixels decodeAndTransform(const PageSource& page, const RenderOptions& options, 
         if (t.rotation != 180)
             std::swap(dpi.x, dpi.y);
     }
+    if (t.mode == PageMode::ShadowRemoval)
+        img = fromRgb(imaging::enhance(viewOf(img), imaging::EnhanceMode::ShadowRemoval), grey);
     if (bw) {
         const auto bwPixels = imaging::blackAndWhite(viewOf(img));
         img = cv::Mat(img.rows, img.cols, CV_8UC1, const_cast<std::uint8_t*>(bwPixels.data())).clone();
@@ -253,7 +255,8 @@ EncodedPage encode(const Pixels& px, int jpegQuality) {
 std::optional<EncodedPage> passthrough(const PageSource& page, const RenderOptions& options, Original& original) {
     const PageTransforms& t = page.transforms;
     const auto& header = original.jpeg;
-    if (!header || !header->passesThroughUnchanged() || t.changesGeometry() || t.mode == PageMode::BlackWhite)
+    if (!header || !header->passesThroughUnchanged() || t.changesGeometry() || t.mode == PageMode::BlackWhite ||
+        t.mode == PageMode::ShadowRemoval)
         return std::nullopt;
     if (t.mode == PageMode::Gray && header->components != 1)
         return std::nullopt;

@@ -47,6 +47,8 @@ const char* pageModeName(PageMode mode) {
         return "gray";
     case PageMode::BlackWhite:
         return "bw";
+    case PageMode::ShadowRemoval:
+        return "shadow";
     }
     return "original";
 }
@@ -60,6 +62,8 @@ std::optional<PageMode> pageModeFromName(std::string_view name) {
         return PageMode::Gray;
     if (name == "bw")
         return PageMode::BlackWhite;
+    if (name == "shadow")
+        return PageMode::ShadowRemoval;
     return std::nullopt;
 }
 
@@ -91,7 +95,7 @@ PageTransforms PageTransforms::parse(std::string_view text) {
     if (const auto it = j.find("mode"); it != j.end() && !it->is_null()) {
         const auto mode = it->is_string() ? pageModeFromName(it->get<std::string>()) : std::nullopt;
         if (!mode)
-            throw Error(trf("The page's edits are damaged: unknown mode {} (expected original, color, gray or bw).",
+            throw Error(trf("The page's edits are damaged: unknown mode {} (expected original, color, gray, bw or shadow).",
                             it->dump()));
         t.mode = *mode;
     }

@@ -10,7 +10,7 @@
 //    "deskew": 0.8,                      the page's measured skew in degrees, as analysis
 //                                        reports it (skew_degrees); rendering undoes it
 //    "rotation": 90,                     clockwise, a multiple of 90 (normalised to 0..270)
-//    "mode": "original"|"color"|"gray"|"bw"}
+//    "mode": "original"|"color"|"gray"|"bw"|"shadow"}
 #include "core/model/Geometry.h"
 
 #include <optional>
@@ -24,9 +24,10 @@ enum class PageMode {
     Color,      // kept in colour (a grey original stays grey)
     Gray,       // converted to grey
     BlackWhite, // thresholded to black and white (stored as 1 bit per pixel)
+    ShadowRemoval, // photos: shadows and uneven light divided out, colour kept
 };
 
-// "original", "color", "gray", "bw".
+// "original", "color", "gray", "bw", "shadow".
 const char* pageModeName(PageMode mode);
 std::optional<PageMode> pageModeFromName(std::string_view name);
 

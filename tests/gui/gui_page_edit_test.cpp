@@ -3,7 +3,8 @@
 // coloured pages (red, green, blue, purple) are imported; the red one is selected with a click
 // and turned right (Ctrl+R), the green one deleted (Delete) and brought back (Ctrl+Z), the
 // purple one dragged in front of the red one, and in the preview of the blue page two corners
-// of the outline are dragged inwards (a crop, undone with Ctrl+Z and redone with Ctrl+Y).
+// of the outline are dragged inwards (a crop, undone with Ctrl+Z and redone with Ctrl+Y); the
+// green one is set to grey with Edit > Page Mode (undone and redone; filed as a grey image).
 // After each step the session is read through docdesk-cli; the thumbnails on screenshots
 // must show the turn. Finally the pages are planned and filed (Ctrl+2, Ctrl+Shift+F), each
 // image file a document of its own, and the PDFs' page sizes must show the turn and the crop. Back on the Pages tab, the preview of a
@@ -18,6 +19,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <regex>
+#include <sstream>
 #include <thread>
 
 using namespace docdesk;
@@ -154,6 +156,22 @@ std::vector<PdfPage> pdfPageSizes(const fs::path& pdf) {
     return sizes;
 }
 
+// The colour space pdfimages names for the first image of the PDF ("rgb", "gray", ...).
+std::string pdfImageColour(const fs::path& pdf) {
+    std::string out;
+    if (test::runOnDisplay({"pdfimages", "-list", pdf.string()}, "", &out) != 0)
+        return {};
+    std::istringstream lines(out);
+    std::string line;
+    for (int i = 0; i < 3 && std::getline(lines, line); ++i) {
+    }
+    std::istringstream cells(line);
+    std::string cell;
+    for (int i = 0; i < 6; ++i)
+        cells >> cell;
+    return cell;
+}
+
 } // namespace
 
 BOOST_AUTO_TEST_CASE(pages_are_turned_deleted_restored_moved_and_cropped_in_the_window) {
@@ -279,7 +297,35 @@ BOOST_AUTO_TEST_CASE(pages_are_turned_deleted_restored_moved_and_cropped_in_the_
     BOOST_TEST(pageNamed(pages, "red")["transforms"].value("rotation", 0) == 90);
     BOOST_TEST((order(pages) == std::vector<std::string>{"purple", "red", "green", "blue", "code"}));
 
-    // 5. Plan and file: the red page landscape, the blue one cut.
+    // 4b. The green page in grey (Edit > Page Mode > Grey, by the menus' mnemonics): its
+    // thumbnail loses its colour; Undo gives it back, Redo takes it again.
+    const auto greenAgain = thumbnailOf(ui.shot("gui-page-edit-8b-before-mode.png"), kGreen);
+    BOOST_REQUIRE(greenAgain.has_value());
+    ui.click(centre(*greenAgain));
+    const auto pageMode = [&](const json& j) { return pageNamed(j, "green")["transforms"].value("mode", std::string()); };
+    test::runOnDisplay({"xdotool", "windowfocus", "--sync", ui.window}, ui.display);
+    test::runOnDisplay({"xdotool", "key", "--clearmodifiers", "--delay", "400", "alt+e", "m", "g"}, ui.display);
+    pages = waitForSession(home.path(), [&](const json& j) { return pageMode(j) == "gray"; });
+    BOOST_TEST(pageMode(pages) == "gray");
+    // Screenshots until a green thumbnail is shown (or not); whether it came to that.
+    const auto greenThumbnailShown = [&](bool shown, const std::string& name) {
+        for (int i = 0; i < 30; ++i) {
+            if (thumbnailOf(ui.shot(name), kGreen).has_value() == shown)
+                return true;
+            std::this_thread::sleep_for(300ms);
+        }
+        return false;
+    };
+    BOOST_TEST(greenThumbnailShown(false, "gui-page-edit-8c-grey.png"), "the green thumbnail did not turn grey");
+    ui.keys("ctrl+z");
+    pages = waitForSession(home.path(), [&](const json& j) { return pageMode(j).empty(); });
+    BOOST_TEST(pageMode(pages).empty());
+    BOOST_TEST(greenThumbnailShown(true, "gui-page-edit-8d-mode-undone.png"), "undo did not bring the green thumbnail back");
+    ui.keys("ctrl+y");
+    pages = waitForSession(home.path(), [&](const json& j) { return pageMode(j) == "gray"; });
+    BOOST_TEST(pageMode(pages) == "gray");
+
+    // 5. Plan and file: the red page landscape, the blue one cut, the green one grey.
     ui.keys("ctrl+2");
     bool analysed = false;
     for (int i = 0; i < 120 && !(analysed = test::allPagesAnalysed(home.path(), 5)); ++i)
@@ -315,6 +361,11 @@ BOOST_AUTO_TEST_CASE(pages_are_turned_deleted_restored_moved_and_cropped_in_the_
     BOOST_TEST(sizes[3].width < plain.width * 0.92, "the cropped page is " << sizes[3].width << " wide");
     BOOST_TEST(sizes[3].height < plain.height * 0.92, "the cropped page is " << sizes[3].height << " high");
     BOOST_TEST(sizes[3].width > plain.width * 0.5);
+    for (const auto& pdf : pdfs)
+        if (pdf.filename().string().starts_with("green"))
+            BOOST_TEST(pdfImageColour(pdf) == "gray", pdf.filename() << " holds a " << pdfImageColour(pdf) << " image");
+        else if (pdf.filename().string().starts_with("red"))
+            BOOST_TEST(pdfImageColour(pdf) == "rgb");
 
     // 6. Back on the Pages tab the analysis is there: the code page's preview outlines its
     // QR code and shows its value (green outline and label).

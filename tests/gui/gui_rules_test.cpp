@@ -4,7 +4,8 @@
 // rules do not know). Documents > Rules (Ctrl+Shift+R) opens the dialog on the standard rules;
 // the separator text becomes SPLITHERE and the file name template "rules-test_{counter:02}"
 // (after an invalid template was typed and shown), a field is added, and Save As writes a
-// rules file. The test
+// rules file, with "Straighten scanned pages" and "One page and document for each receipt"
+// (rules keys deskew, split_receipts) unticked. The test
 // checks that the file loads with those values and that the plan now uses them: filing gives
 // two documents of two pages (the separator sheet left out) named by the new template. Then a
 // template applied without saving (Enter) names the next filing, and the file stays as saved.
@@ -86,6 +87,9 @@ BOOST_AUTO_TEST_CASE(rules_changed_and_saved_in_the_dialog_are_used_by_the_plan)
     test::typeText(x.display(), field, "[A-Z]+");
     test::screenshot(x.display(), "gui-rules-4-field.png");
     test::pressKeys(x.display(), field, "Return");
+    // The page edits: deskew and split receipts off by their mnemonics, auto-crop left on.
+    test::pressKeys(x.display(), dialog, "alt+g");
+    test::pressKeys(x.display(), dialog, "alt+h");
     test::screenshot(x.display(), "gui-rules-4-edited.png");
 
     // Save As: the file name typed as a full path in the save dialog.
@@ -108,6 +112,9 @@ BOOST_AUTO_TEST_CASE(rules_changed_and_saved_in_the_dialog_are_used_by_the_plan)
                boost::test_tools::per_element());
     BOOST_TEST(saved.rules.fileName.text() == "rules-test_{counter:02}");
     BOOST_TEST(saved.rules.asn.prefix == "ASN"); // untouched settings are kept
+    BOOST_TEST(!saved.rules.pageEdits.deskew);
+    BOOST_TEST(!saved.rules.pageEdits.splitReceipts);
+    BOOST_TEST(int(saved.rules.pageEdits.crop) == int(rules::AutoCrop::Auto));
     BOOST_REQUIRE_EQUAL(saved.rules.fields.size(), 1u);
     BOOST_TEST(saved.rules.fields[0].name == "vendor");
     BOOST_TEST(saved.rules.fields[0].pattern.text() == "^VENDOR:(.+)$");

@@ -494,6 +494,34 @@ BOOST_AUTO_TEST_CASE(pdf_errors_are_clear) {
     BOOST_CHECK_THROW(PdfWriter({}).finish(), Error); // no pages
 }
 
+BOOST_AUTO_TEST_CASE(shadow_removal_flattens_a_shadow_over_a_photo_and_keeps_its_colour) {
+    test::TempDir dir;
+    // A white page with a red underline and dark text strokes, its right half in a shadow (60%).
+    cv::Mat photo(600, 800, CV_8UC3, cv::Scalar(235, 235, 235));
+    cv::line(photo, {100, 140}, {300, 140}, cv::Scalar(40, 40, 200), 5);
+    for (int y = 250; y < 550; y += 30)
+        cv::line(photo, {100, y}, {700, y}, cv::Scalar(30, 30, 30), 3);
+    photo(cv::Rect(400, 0, 400, 600)) *= 0.6;
+    writeBytes(dir / "shadow.jpg", jpegBytes(photo, 150, 95));
+    BOOST_TEST(PageTransforms::parse(R"({"mode": "shadow"})").toJson() == R"({"mode":"shadow"})");
+    // Never passed through as the original.
+    BOOST_TEST(!renderPage(jpegSource(dir / "shadow.jpg", R"({"mode":"shadow"})")).passthrough);
+    const auto paperBrightness = [](const PageRaster& r, int x) { // BGR-free: RGB rows
+        return int(r.pixels[(size_t(580) * size_t(r.width) + size_t(x)) * 3 + 1]);
+    };
+    const PageRaster before = renderRaster(jpegSource(dir / "shadow.jpg"));
+    const PageRaster after = renderRaster(jpegSource(dir / "shadow.jpg", R"({"mode":"shadow"})"));
+    BOOST_REQUIRE(after.channels == 3);
+    const int gapBefore = paperBrightness(before, 200) - paperBrightness(before, 600);
+    const int gapAfter = std::abs(paperBrightness(after, 200) - paperBrightness(after, 600));
+    BOOST_TEST_MESSAGE("paper in and out of the shadow: " << gapBefore << " apart before, " << gapAfter << " after");
+    BOOST_TEST(gapBefore > 70);
+    BOOST_TEST(gapAfter < 20);
+    // The red line stays red.
+    const size_t mark = (size_t(140) * size_t(after.width) + 200) * 3;
+    BOOST_TEST(int(after.pixels[mark]) > int(after.pixels[mark + 2]) + 80);
+}
+
 // ---------------------------------------------------------------------------------------------
 // TIFF and single images
 

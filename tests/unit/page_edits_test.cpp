@@ -246,3 +246,32 @@ BOOST_FIXTURE_TEST_CASE(remove_crop_takes_a_proposed_crop_off_several_pages_and_
     BOOST_TEST((transformsOf(ids[2]) == PageTransforms::parse(cropped)));
     BOOST_TEST(!stack.perform(*session, app::removeCrops({ids[1]}))); // nothing to take off
 }
+
+BOOST_FIXTURE_TEST_CASE(page_mode_is_set_on_several_pages_keeps_their_other_edits_and_is_undone, Fixture) {
+    app::PageEditStack stack;
+    BOOST_TEST(stack.perform(*session, app::rotatePages({ids[0]}, 90)));
+    BOOST_TEST(stack.perform(*session, app::setPageMode({ids[0], ids[1]}, PageMode::BlackWhite)));
+    BOOST_TEST(stack.undoName() == "Page Mode");
+    BOOST_TEST((stack.lastTouched() == std::vector<std::int64_t>{ids[0], ids[1]}));
+    BOOST_TEST(int(transformsOf(ids[0]).mode) == int(PageMode::BlackWhite));
+    BOOST_TEST(int(transformsOf(ids[1]).mode) == int(PageMode::BlackWhite));
+    BOOST_TEST(transformsOf(ids[0]).rotation == 90); // the rotation stays
+    BOOST_TEST(int(transformsOf(ids[2]).mode) == int(PageMode::Original));
+    BOOST_TEST(stack.perform(*session, app::setPageMode({ids[1]}, PageMode::Gray)));
+    BOOST_TEST(int(transformsOf(ids[1]).mode) == int(PageMode::Gray));
+    BOOST_TEST(!stack.perform(*session, app::setPageMode({ids[1]}, PageMode::Gray))); // nothing to change
+    BOOST_TEST(stack.undo(*session));
+    BOOST_TEST(int(transformsOf(ids[1]).mode) == int(PageMode::BlackWhite));
+    BOOST_TEST(stack.undo(*session));
+    BOOST_TEST(int(transformsOf(ids[0]).mode) == int(PageMode::Original));
+    BOOST_TEST(int(transformsOf(ids[1]).mode) == int(PageMode::Original));
+    BOOST_TEST(transformsOf(ids[0]).rotation == 90);
+    BOOST_TEST(stack.redo(*session));
+    BOOST_TEST(int(transformsOf(ids[0]).mode) == int(PageMode::BlackWhite));
+    // As the session on disk has it after a restart.
+    const auto dir = session->directory();
+    session.reset();
+    session = Session::open(dir, files);
+    BOOST_TEST(int(transformsOf(ids[0]).mode) == int(PageMode::BlackWhite));
+    BOOST_TEST(transformsOf(ids[0]).rotation == 90);
+}
