@@ -117,3 +117,34 @@ BOOST_AUTO_TEST_CASE(the_default_languages_are_the_system_language_and_english) 
     BOOST_CHECK_THROW(requireLanguages("deu+"), docdesk::Error);
     BOOST_CHECK_THROW(requireLanguages("xyz"), docdesk::Error);
 }
+
+// Thermal print misread by OCR: O/o/C/D for 0, l/I for 1, S for 5 inside a date; a "Datum" line
+// wins over the till's line, which wins over a date printed in an advert; a word with a dot
+// and an amount ("Il. 1,69") is no date.
+BOOST_AUTO_TEST_CASE(dates_survive_ocr_confusions_and_the_labelled_or_timed_date_wins) {
+    auto r = parseReceipt("Laden\nALBI APFELSAFT Il. 1,69 C\nSUMME EUR 1,69\nDatum: '15.04.202C\n16.04.20 16:15 8665111\n");
+    BOOST_REQUIRE(r.has_value());
+    BOOST_TEST(r->date == "2020-04-15");
+    r = parseReceipt("Laden\nOSTERAKTION BIS 30.03.20\nSUMME EUR 5,47\n2S.O2.20 14:52 8665105 0263\n");
+    BOOST_REQUIRE(r.has_value());
+    BOOST_TEST(r->date == "2020-02-25");
+    r = parseReceipt("Laden\nALBI APFELSAFT Il. 1,69 C\nSUMME EUR 1,69\n");
+    BOOST_REQUIRE(r.has_value());
+    BOOST_TEST(r->date.empty());
+    r = parseReceipt("Laden\nSUMME 2,00\nDate: 07/04/2021\n");
+    BOOST_REQUIRE(r.has_value());
+    BOOST_TEST(r->date == "2021-04-07");
+}
+
+// A chain's name misread in the footer ("Merktkaut") is still that chain, but a short word near
+// a short name is not ("Normal" is no Norma); addresses, currency headings and item lines are
+// never the merchant.
+BOOST_AUTO_TEST_CASE(chain_names_tolerate_misread_letters_and_addresses_are_no_merchant) {
+    auto r = parseReceipt("TH\nKASE 1,15 B\nSUMME EUR 28,81\nMerktkaut Lahr\nDetmolder Str. 4\n03.04.20 09:53\n");
+    BOOST_REQUIRE(r.has_value());
+    BOOST_TEST(r->merchant == "Marktkauf");
+    r = parseReceipt("Warburger Straße 130\n33100 Paderborn\nEUR\nEmmentaler 1,99 A\nNormal Brot 1,20\nzu zahlen 3,19\n");
+    BOOST_REQUIRE(r.has_value());
+    BOOST_TEST(r->merchant.empty());
+    BOOST_TEST(r->total == "3.19");
+}
