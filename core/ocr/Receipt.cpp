@@ -53,12 +53,18 @@ bool isChangeLine(const std::string& l) {
     return containsAny(l, {"rückgeld", "ruckgeld", "rockgeld", "zurück", "zuruck", "change"});
 }
 
+bool namesACard(const std::string& lowered) {
+    return containsAny(lowered, {"karte", "card", "girocard", "ec-cash", "ec cash", "visa", "maestro"});
+}
+
 // How strongly a line names the total: 2 SUMME/TOTAL/ZU ZAHLEN, 1 a payment (BAR, EC-CASH...),
-// 0 none. Subtotals, VAT, net, given and change lines are 0 whatever else they say.
+// 0 none. Subtotals, VAT, net, cash given and change lines are 0 whatever else they say; an
+// amount "given" by card ("GEGEBEN Mastercard 48.77") is exactly what was paid.
 int totalStrength(const std::string& l) {
     if (isChangeLine(l) || containsAny(l, {"zwischen", "subtotal", "sub total", "sub-total", "mwst", "mw st", "ust",
-                                           "vat", "tax", "netto", "net ", "brutto ", "gegeben", "tendered",
-                                           "steuer", "%"}))
+                                           "vat", "tax", "netto", "net ", "brutto ", "steuer", "%"}))
+        return 0;
+    if (containsAny(l, {"gegeben", "tendered"}) && !namesACard(l))
         return 0;
     if (containsAny(l, {"summe", "total", "zu zahlen", "zuzahlen", "gesamt", "amount due", "balance due",
                         "endbetrag", "zahlbetrag"}))
@@ -87,10 +93,7 @@ bool onlyAnAmount(const std::string& line) {
 }
 
 // A card payment is the total itself (cash given may be more).
-bool isCardPayment(const std::string& line) {
-    return containsAny(lower(line), {"karte", "card", "girocard", "ec-cash", "ec cash", "visa", "maestro"}) &&
-           amountsIn(line).size() == 1;
-}
+bool isCardPayment(const std::string& line) { return namesACard(lower(line)) && amountsIn(line).size() == 1; }
 
 // The amounts of line i, or that of the line under it when the line holds only its label (or its
 // amount is unreadable) and that line is a bare amount or a card payment.
@@ -179,7 +182,7 @@ std::string dateOf(const std::string& day, const std::string& month, const std::
 // The dates of a line, each with whether a time (hh:mm) follows it, as on a till's date line.
 std::vector<std::pair<std::string, bool>> datesIn(const std::string& line) {
     static const std::string n = R"([\dOoQDClI|S])";
-    static const std::regex dmy("(?:^|[^\\dA-Za-z])(" + n + "{1,2})\\s?[./,-]\\s?(" + n + "{1,2})\\s?[./,-]\\s?(" + n +
+    static const std::regex dmy("(?:^|[^\\dA-Za-z])(" + n + "{1,2})\\s?[./,-]{1,2}\\s?(" + n + "{1,2})\\s?[./,-]{1,2}\\s?(" + n +
                                 "{4}|" + n + "{2})(?![\\dA-Za-z])(\\s+\\d{1,2}\\s?[:.]\\s?\\d{2})?");
     static const std::regex ymd(R"((?:^|[^\d])(\d{4})-(\d{2})-(\d{2})(?!\d)(\s+\d{1,2}:\d{2})?)");
     std::vector<std::pair<std::string, bool>> out;
@@ -192,12 +195,14 @@ std::vector<std::pair<std::string, bool>> datesIn(const std::string& line) {
     return out;
 }
 
-// The date of a "Datum"/"Date" line first (a printed best-before or card expiry date stays out),
-// then one followed by a time (the till's date line), else the first date on the receipt.
+// The date of a "Datum"/"Date" line (or of the line under such a heading) first (a printed
+// best-before or card expiry date stays out), then one followed by a time (the till's date line), else the first date on the receipt.
 std::string findDate(const std::vector<std::string>& lines) {
     std::string withTime, any;
+    bool headingAbove = false; // "Datum Uhrzeit Filiale Bon" over the values
     for (const auto& line : lines) {
-        const bool labelled = containsAny(lower(line), {"datum", "date"});
+        const bool labelled = headingAbove || containsAny(lower(line), {"datum", "date"});
+        headingAbove = containsAny(lower(line), {"datum", "date"}) && datesIn(line).empty();
         for (const auto& [date, timed] : datesIn(line)) {
             if (labelled)
                 return date;
@@ -296,22 +301,33 @@ bool isAddressLine(const std::string& lowered) {
 
 // A known chain anywhere on the receipt, else the first line near the top, above the items,
 // that reads like a name: mostly letters, not a greeting, a receipt heading or an address.
+// Whether a line near the top could be (part of) the shop's name.
+bool readsLikeAName(const std::string& line) {
+    if (!amountsIn(line).empty())
+        return false;
+    const std::string l = lower(line);
+    if (containsAny(l, {"willkommen", "welcome", "kassenbon", "beleg", "rechnung", "receipt", "invoice", "quittung",
+                        "kasse", "tel", "www", "http", "@"}) ||
+        isAddressLine(l) || l == "eur" || l == "euro" || l == "usd" || l == "gbp" || l == "chf")
+        return false;
+    size_t letters = 0;
+    for (const unsigned char c : line)
+        letters += std::isalpha(c) || c >= 0x80 ? 1 : 0;
+    return letters >= 3 && letters * 10 >= line.size() * 6;
+}
+
 std::string findMerchant(const std::vector<std::string>& lines) {
     if (auto chain = knownChain(lines); !chain.empty())
         return chain;
     for (size_t i = 0; i < lines.size() && i < 8; ++i) {
         if (!amountsIn(lines[i]).empty())
             break; // the items have begun: the name is printed above them
-        const std::string l = lower(lines[i]);
-        if (containsAny(l, {"willkommen", "welcome", "kassenbon", "beleg", "rechnung", "receipt", "invoice",
-                            "quittung", "kasse", "tel", "www", "http", "@"}) ||
-            isAddressLine(l) || l == "eur" || l == "euro" || l == "usd" || l == "gbp" || l == "chf")
+        if (!readsLikeAName(lines[i]))
             continue;
-        size_t letters = 0;
-        for (const unsigned char c : lines[i])
-            letters += std::isalpha(c) || c >= 0x80 ? 1 : 0;
-        if (letters >= 3 && letters * 10 >= lines[i].size() * 6)
-            return lines[i];
+        // A one-word name often goes on in the next line ("DELPHIN" / "APOTHEKE").
+        if (wordsOf(lines[i]).size() == 1 && i + 1 < lines.size() && readsLikeAName(lines[i + 1]))
+            return lines[i] + " " + lines[i + 1];
+        return lines[i];
     }
     return {};
 }

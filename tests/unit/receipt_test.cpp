@@ -148,3 +148,29 @@ BOOST_AUTO_TEST_CASE(chain_names_tolerate_misread_letters_and_addresses_are_no_m
     BOOST_TEST(r->merchant.empty());
     BOOST_TEST(r->total == "3.19");
 }
+
+// A one-word shop name printed over two lines is read whole; a town under a longer name is not
+// added to it.
+BOOST_AUTO_TEST_CASE(a_one_word_name_goes_on_in_the_next_line) {
+    auto r = parseReceipt("en\nDELPHIN\nAPOTHEKE\n\nDetmolder Straße 8\nIbuprofen 400 5,99\nSUMME 5,99\n");
+    BOOST_REQUIRE(r.has_value());
+    BOOST_TEST(r->merchant == "DELPHIN APOTHEKE");
+    r = parseReceipt("Bäckerei Sonnenschein\nPADERBORN\nBrot 3,20\nSUMME 3,20\n");
+    BOOST_REQUIRE(r.has_value());
+    BOOST_TEST(r->merchant == "Bäckerei Sonnenschein");
+}
+
+// What was "given" by card is what was paid (a toom or OBI slip prints no readable sum then);
+// cash given stays out. A date under a "Datum Uhrzeit Bon" heading counts as labelled, and a
+// doubled dot ("15.04..2020") is still a date.
+BOOST_AUTO_TEST_CASE(a_card_given_is_the_total_and_a_date_under_its_heading_is_labelled) {
+    auto r = parseReceipt("toom Baumarkt\nBlumenrechen 11,99\nSUMM ME f UR AB, ne *\nGEGEBEN Mastercard 48.77\n"
+                          "Aktion bis 30.04.20 09:00\nDatum Uhrzeit BonNr\n04.04.20 13:43 2875\n");
+    BOOST_REQUIRE(r.has_value());
+    BOOST_TEST(r->total == "48.77");
+    BOOST_TEST(r->date == "2020-04-04");
+    r = parseReceipt("Kiosk\nZeitung 2,80\nGEGEBEN BAR 5,00\nBAR 2,80\nDatum: 15.04..2020\n");
+    BOOST_REQUIRE(r.has_value());
+    BOOST_TEST(r->total == "2.80");
+    BOOST_TEST(r->date == "2020-04-15");
+}
