@@ -46,6 +46,28 @@ std::vector<Word> collectWords(tesseract::TessBaseAPI& api) {
     return words;
 }
 
+// Whether a page is a till receipt: a strip of 57-80 mm paper, or anything at least 1.8 times as
+// tall as wide. Its text is one column whose labels and amounts sit far apart on the same line;
+// Tesseract's automatic layout splits them into two blocks ("SUMME" here, "8,83" far below),
+// while reading it as a single column keeps each label with its amount.
+bool isReceiptStrip(int width, int height, int dpi) {
+    const double inches = double(width) / std::max(dpi, 1);
+    return height >= width * 18 / 10 || (inches <= 4.5 && height >= width * 12 / 10);
+}
+
+// A receipt's grey for OCR: the brightest of its colour channels. Thermal print is black in every
+// channel, while the shop's logo, adverts and coupons printed in colour on the paper (often on
+// its back, showing through) are bright in at least one and fade away instead of being read
+// as text that splits the receipt's columns.
+cv::Mat receiptGrey(const cv::Mat& page) {
+    if (page.channels() < 3)
+        return imaging::detail::toGrey(page);
+    std::vector<cv::Mat> channels;
+    cv::split(page, channels);
+    cv::Mat grey = cv::max(channels[0], channels[1]);
+    return cv::max(grey, channels[2]);
+}
+
 } // namespace
 
 TesseractEngine::TesseractEngine(const std::string& languages)
@@ -54,7 +76,6 @@ TesseractEngine::TesseractEngine(const std::string& languages)
     const std::string data = tessdataFolder();
     if (api_->Init(data.c_str(), languages.c_str(), tesseract::OEM_LSTM_ONLY) != 0)
         throw Error(trf("Tesseract could not load the languages {} from {}.", languages, data));
-    api_->SetPageSegMode(tesseract::PSM_AUTO);
     api_->SetVariable("debug_file", "/dev/null"); // no "Estimating resolution" chatter on stderr
 }
 
@@ -67,9 +88,12 @@ PageText TesseractEngine::recognise(const ImageView& page, int dpi) {
     if (page.empty())
         throw Error(tr("There is no page image to recognise."));
     // Tesseract binarises grey itself; colour adds nothing but time.
-    const cv::Mat grey = imaging::detail::toGrey(imaging::detail::asMat(page));
+    const cv::Mat image = imaging::detail::asMat(page);
+    const bool receipt = isReceiptStrip(page.width, page.height, dpi);
+    const cv::Mat grey = receipt ? receiptGrey(image) : imaging::detail::toGrey(image);
     api_->SetImage(grey.data, grey.cols, grey.rows, 1, int(grey.step));
     api_->SetSourceResolution(std::clamp(dpi, 70, 1200));
+    api_->SetPageSegMode(receipt ? tesseract::PSM_SINGLE_COLUMN : tesseract::PSM_AUTO);
     if (api_->Recognize(nullptr) != 0) {
         api_->Clear();
         throw Error(tr("Tesseract could not recognise the page."));
