@@ -50,7 +50,9 @@ std::vector<long> amountsIn(const std::string& line) {
 }
 
 bool isChangeLine(const std::string& l) {
-    return containsAny(l, {"rückgeld", "ruckgeld", "rockgeld", "zurück", "zuruck", "change"});
+    // OCR reads Rückgeld's ü as u, o or ii.
+    return containsAny(l, {"rückgeld", "ruckgeld", "rockgeld", "riickgeld", "rueckgeld", "zurück", "zuruck",
+                           "change"});
 }
 
 bool namesACard(const std::string& lowered) {

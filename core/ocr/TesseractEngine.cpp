@@ -102,8 +102,8 @@ void rereadDoubtfulLines(tesseract::TessBaseAPI& api, const cv::Mat& grey, int d
     constexpr float kDoubtful = 85;
     int reread = 0;
     for (auto& line : lines) {
-        const bool digits = std::any_of(line.text.begin(), line.text.end(), [](char c) { return c >= '0' && c <= '9'; });
-        if (line.confidence >= kDoubtful || !digits || ++reread > 60)
+        const auto digits = std::count_if(line.text.begin(), line.text.end(), [](char c) { return c >= '0' && c <= '9'; });
+        if (line.confidence >= kDoubtful || digits == 0 || ++reread > 60)
             continue;
         const int pad = std::max(4, line.box.height / 4);
         const cv::Rect around = (line.box + cv::Size(2 * pad, 2 * pad) - cv::Point(pad, pad)) & cv::Rect(0, 0, grey.cols, grey.rows);
@@ -120,7 +120,11 @@ void rereadDoubtfulLines(tesseract::TessBaseAPI& api, const cv::Mat& grey, int d
         while (!text.empty() && (text.back() == '\n' || text.back() == ' '))
             text.pop_back();
         const auto confidence = float(api.MeanTextConf());
-        if (!text.empty() && text.find('\n') == std::string::npos && confidence > line.confidence) {
+        // A reading that lost digits lost what the line is read again for ("Total 1.95" is not
+        // "Total bee", however sure Tesseract is of it).
+        const auto digitsNow = std::count_if(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+        if (!text.empty() && text.find('\n') == std::string::npos && confidence > line.confidence &&
+            digitsNow >= digits) {
             line.text = std::move(text);
             line.confidence = confidence;
         }

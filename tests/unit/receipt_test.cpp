@@ -174,3 +174,12 @@ BOOST_AUTO_TEST_CASE(a_card_given_is_the_total_and_a_date_under_its_heading_is_l
     BOOST_TEST(r->total == "2.80");
     BOOST_TEST(r->date == "2020-04-15");
 }
+
+// Cash paid less the change when the sum is unreadable, the change line misread ("Riickgeld");
+// a "MwSt Total" line of the VAT table is no total.
+BOOST_AUTO_TEST_CASE(cash_less_a_misread_change_line_is_the_total) {
+    const auto r = parseReceipt("ROSSMANN\nTaschentuecher 1,95 A\nTotal bee\nBar €2,00\nRiickgeld (Bar) €0,05\n"
+                                "MwSt Total 1,64 0,31 1,95\n27.02.2020 15:56\n");
+    BOOST_REQUIRE(r.has_value());
+    BOOST_TEST(r->total == "1.95");
+}
