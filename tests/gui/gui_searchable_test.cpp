@@ -13,6 +13,7 @@
 #include <fstream>
 #include <opencv2/freetype.hpp>
 #include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 #include <sstream>
 #include <thread>
 
