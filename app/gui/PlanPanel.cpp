@@ -9,6 +9,7 @@
 #include "app/common/OutboxFiling.h"
 #include "app/common/PageRecognition.h"
 #include "app/gui/PlanView.h"
+#include "app/gui/PreferencesDialog.h"
 #include "app/gui/ProfilesDialog.h"
 #include "app/gui/RulesDialog.h"
 #include "core/vault/ProfileStore.h"
@@ -242,7 +243,7 @@ void PlanPanel::onDestinationChosen() {
 }
 
 wxCheckBox* PlanPanel::makeSearchableBox() {
-    searchable_ = new wxCheckBox(this, wxID_ANY, _("Make searchable"));
+    searchable_ = new wxCheckBox(this, wxID_ANY, _("Ma&ke searchable"));
     searchable_->SetToolTip(_("Lay the text read by OCR invisibly under each page of the PDFs, so they can be "
                               "searched and copied from (about a second per page and core)"));
     searchable_->Bind(wxEVT_CHECKBOX,
@@ -397,7 +398,9 @@ void PlanPanel::updatePlan() {
         onProgress(0, 0, _("Analysing pages..."));
     // The pages are read on the worker thread too: the session's lock may be held by a write
     // (fsync) in another thread, and the UI thread must not wait for it.
-    runInBackground([this, session, edits = planner_->rules().pageEdits, rules = planner_->rules()](std::stop_token stop) {
+    auto rulesWithLanguages = planner_->rules();
+    rulesWithLanguages.output.ocrLanguages = ocrLanguagesFor(rulesWithLanguages.output.ocrLanguages); // Preferences
+    runInBackground([this, session, edits = planner_->rules().pageEdits, rules = rulesWithLanguages](std::stop_token stop) {
         app::PreparedBatch batch;
         std::string failure;
         size_t count = 0;
@@ -631,7 +634,8 @@ void PlanPanel::fileDocuments() {
     auto plan = plan_;
     const size_t total = plan.documents.size() + batch.passThrough.size();
     const bool searchable = searchable_->GetValue();
-    const rules::OutputRules output = planner_ ? planner_->rules().output : rules::OutputRules{};
+    rules::OutputRules output = planner_ ? planner_->rules().output : rules::OutputRules{};
+    output.ocrLanguages = ocrLanguagesFor(output.ocrLanguages); // the profile's, else Preferences
     if (onProgress)
         onProgress(0, total, _("Filing..."));
     runInBackground([this, session, batch = std::move(batch), plan = std::move(plan), root, total, profile,

@@ -94,6 +94,10 @@ void requireLanguages(const std::string& languages) {
         !std::all_of(languages.begin(), languages.end(),
                      [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '+'; }))
         throw Error(trf("'{}' is no OCR language choice; use Tesseract codes joined by '+', e.g. deu+eng.", languages));
+    if (tessdataFolder().empty())
+        throw Error(tr("Text recognition needs Tesseract, whose language data was not found (Debian packages "
+                       "tesseract-ocr, tesseract-ocr-eng and tesseract-ocr-deu; or set TESSDATA_PREFIX to its "
+                       "tessdata folder). Documents can still be filed without text recognition."));
     size_t start = 0;
     while (start < languages.size()) {
         const size_t end = std::min(languages.find('+', start), languages.size());

@@ -50,15 +50,23 @@ std::vector<long> amountsIn(const std::string& line) {
 }
 
 bool isChangeLine(const std::string& l) {
-    return containsAny(l, {"rückgeld", "ruckgeld", "rockgeld", "zurück", "zuruck", "change"});
+    // OCR reads Rückgeld's ü as u, o or ii.
+    return containsAny(l, {"rückgeld", "ruckgeld", "rockgeld", "riickgeld", "rueckgeld", "zurück", "zuruck",
+                           "change"});
+}
+
+bool namesACard(const std::string& lowered) {
+    return containsAny(lowered, {"karte", "card", "girocard", "ec-cash", "ec cash", "visa", "maestro"});
 }
 
 // How strongly a line names the total: 2 SUMME/TOTAL/ZU ZAHLEN, 1 a payment (BAR, EC-CASH...),
-// 0 none. Subtotals, VAT, net, given and change lines are 0 whatever else they say.
+// 0 none. Subtotals, VAT, net, cash given and change lines are 0 whatever else they say; an
+// amount "given" by card ("GEGEBEN Mastercard 48.77") is exactly what was paid.
 int totalStrength(const std::string& l) {
     if (isChangeLine(l) || containsAny(l, {"zwischen", "subtotal", "sub total", "sub-total", "mwst", "mw st", "ust",
-                                           "vat", "tax", "netto", "net ", "brutto ", "gegeben", "tendered",
-                                           "steuer", "%"}))
+                                           "vat", "tax", "netto", "net ", "brutto ", "steuer", "%"}))
+        return 0;
+    if (containsAny(l, {"gegeben", "tendered"}) && !namesACard(l))
         return 0;
     if (containsAny(l, {"summe", "total", "zu zahlen", "zuzahlen", "gesamt", "amount due", "balance due",
                         "endbetrag", "zahlbetrag"}))
@@ -87,10 +95,7 @@ bool onlyAnAmount(const std::string& line) {
 }
 
 // A card payment is the total itself (cash given may be more).
-bool isCardPayment(const std::string& line) {
-    return containsAny(lower(line), {"karte", "card", "girocard", "ec-cash", "ec cash", "visa", "maestro"}) &&
-           amountsIn(line).size() == 1;
-}
+bool isCardPayment(const std::string& line) { return namesACard(lower(line)) && amountsIn(line).size() == 1; }
 
 // The amounts of line i, or that of the line under it when the line holds only its label (or its
 // amount is unreadable) and that line is a bare amount or a card payment.
@@ -136,7 +141,7 @@ std::string findTotal(const std::vector<std::string>& lines) {
 
 std::string isoDate(int y, int m, int d) {
     if (y < 100)
-        y += 2000;
+        y += y >= 90 ? 1900 : 2000;
     if (y < 1990 || y > 2099 || m < 1 || m > 12 || d < 1 || d > 31)
         return {};
     char buf[16];
@@ -144,69 +149,187 @@ std::string isoDate(int y, int m, int d) {
     return buf;
 }
 
-std::string findDateIn(const std::vector<std::string>& lines) {
-    static const std::regex dmy(R"((?:^|[^\d])(\d{1,2})\s?[./,-]\s?(\d{1,2})\s?[./,-]\s?(\d{4}|\d{2})(?!\d))");
-    static const std::regex ymd(R"((?:^|[^\d])(\d{4})-(\d{2})-(\d{2})(?!\d))");
-    for (const auto& line : lines) {
-        std::smatch m;
-        if (std::regex_search(line, m, ymd))
-            if (auto d = isoDate(std::stoi(m[1]), std::stoi(m[2]), std::stoi(m[3])); !d.empty())
-                return d;
-        for (auto it = std::sregex_iterator(line.begin(), line.end(), dmy); it != std::sregex_iterator(); ++it)
-            if (auto d = isoDate(std::stoi((*it)[3]), std::stoi((*it)[2]), std::stoi((*it)[1])); !d.empty())
-                return d;
+// A number as OCR may have misread it on thermal print: O, o, Q, D, C for 0, l, I, | for 1,
+// S for 5 ("2S.02.20", "15.04.202C"). -1 when it holds no real digit at all (so "Il. 1,69" is no
+// date) or another letter.
+int confusedNumber(const std::string& s) {
+    int value = 0;
+    bool realDigit = false;
+    for (const char c : s) {
+        int digit = -1;
+        if (c >= '0' && c <= '9') {
+            digit = c - '0';
+            realDigit = true;
+        } else if (std::strchr("OoQDC", c)) {
+            digit = 0;
+        } else if (std::strchr("lI|", c)) {
+            digit = 1;
+        } else if (c == 'S') {
+            digit = 5;
+        }
+        if (digit < 0)
+            return -1;
+        value = value * 10 + digit;
     }
-    return {};
+    return realDigit ? value : -1;
 }
 
-// The date of a "Datum"/"Date" line first (a printed best-before or card expiry date stays out),
-// else the first date on the receipt.
+std::string dateOf(const std::string& day, const std::string& month, const std::string& year) {
+    const int d = confusedNumber(day), m = confusedNumber(month), y = confusedNumber(year);
+    if (d < 0 || m < 0 || y < 0 || (year.size() == 4 && y < 1000))
+        return {};
+    return isoDate(y, m, d);
+}
+
+// The dates of a line, each with whether a time (hh:mm) follows it, as on a till's date line.
+std::vector<std::pair<std::string, bool>> datesIn(const std::string& line) {
+    static const std::string n = R"([\dOoQDClI|S])";
+    static const std::regex dmy("(?:^|[^\\dA-Za-z])(" + n + "{1,2})\\s?[./,-]{1,2}\\s?(" + n + "{1,2})\\s?[./,-]{1,2}\\s?(" + n +
+                                "{4}|" + n + "{2})(?![\\dA-Za-z])(\\s+\\d{1,2}\\s?[:.]\\s?\\d{2})?");
+    static const std::regex ymd(R"((?:^|[^\d])(\d{4})-(\d{2})-(\d{2})(?!\d)(\s+\d{1,2}:\d{2})?)");
+    std::vector<std::pair<std::string, bool>> out;
+    for (auto it = std::sregex_iterator(line.begin(), line.end(), ymd); it != std::sregex_iterator(); ++it)
+        if (auto d = dateOf((*it)[3], (*it)[2], (*it)[1]); !d.empty())
+            out.emplace_back(d, (*it)[4].matched);
+    for (auto it = std::sregex_iterator(line.begin(), line.end(), dmy); it != std::sregex_iterator(); ++it)
+        if (auto d = dateOf((*it)[1], (*it)[2], (*it)[3]); !d.empty())
+            out.emplace_back(d, (*it)[4].matched);
+    return out;
+}
+
+// The date of a "Datum"/"Date" line (or of the line under such a heading) first (a printed
+// best-before or card expiry date stays out), then one followed by a time (the till's date line), else the first date on the receipt.
 std::string findDate(const std::vector<std::string>& lines) {
-    std::vector<std::string> labelled;
-    for (const auto& line : lines)
-        if (containsAny(lower(line), {"datum", "date"}))
-            labelled.push_back(line);
-    if (auto d = findDateIn(labelled); !d.empty())
-        return d;
-    return findDateIn(lines);
+    std::string withTime, any;
+    bool headingAbove = false; // "Datum Uhrzeit Filiale Bon" over the values
+    for (const auto& line : lines) {
+        const bool labelled = headingAbove || containsAny(lower(line), {"datum", "date"});
+        headingAbove = containsAny(lower(line), {"datum", "date"}) && datesIn(line).empty();
+        for (const auto& [date, timed] : datesIn(line)) {
+            if (labelled)
+                return date;
+            if (timed && withTime.empty())
+                withTime = date;
+            if (any.empty())
+                any = date;
+        }
+    }
+    return withTime.empty() ? any : withTime;
 }
 
 // Chains whose logo often is not text OCR can read, while their name is printed elsewhere on the
 // receipt (an address line, the footer): the largest German, Austrian, Swiss, British and US ones.
-std::string knownChain(const std::vector<std::string>& lines) {
-    static const std::vector<std::pair<std::regex, std::string>> chains = [] {
-        std::vector<std::pair<std::regex, std::string>> out;
-        for (const char* name : {"Aldi", "Lidl", "Rewe", "Edeka", "Penny", "Kaufland", "Real", "Marktkauf",
-                                 "Globus", "Norma", "Tegut", "Rossmann", "Budni", "Hornbach", "Obi", "Toom",
-                                 "Bauhaus", "Hagebau", "Hellweg", "Ikea", "Roller", "Poco", "MediaMarkt", "Saturn",
-                                 "Tchibo", "Deichmann", "Migros", "Coop", "Spar", "Billa", "Hofer", "Tesco",
-                                 "Sainsbury's", "Asda", "Morrisons", "Waitrose", "Walmart", "Target", "Costco"})
-            out.emplace_back(std::regex(std::string("(^|[^A-Za-z])") + name + "($|[^A-Za-z])", std::regex::icase), name);
-        out.emplace_back(std::regex("(^|[^A-Za-z])dm[- ]drogerie", std::regex::icase), "dm");
-        return out;
-    }();
-    for (const auto& line : lines)
-        for (const auto& [pattern, name] : chains)
-            if (std::regex_search(line, pattern))
+const std::vector<std::string>& chainNames() {
+    static const std::vector<std::string> names{
+        "Aldi",     "Lidl",    "Rewe",      "Edeka",     "Penny",    "Kaufland", "Real",    "Marktkauf",
+        "Globus",   "Norma",   "Tegut",     "Rossmann",  "Budni",    "Hornbach", "Obi",     "Toom",
+        "Bauhaus",  "Hagebau", "Hellweg",   "Ikea",      "Roller",   "Poco",     "MediaMarkt", "Saturn",
+        "Tchibo",   "Deichmann", "Migros",  "Coop",      "Spar",     "Billa",    "Hofer",   "Tesco",
+        "Sainsbury's", "Asda", "Morrisons", "Waitrose",  "Walmart",  "Target",   "Costco"};
+    return names;
+}
+
+// Edit distance of two short ASCII words (insertions, deletions, substitutions).
+size_t editDistance(const std::string& a, const std::string& b) {
+    std::vector<size_t> row(b.size() + 1);
+    for (size_t j = 0; j <= b.size(); ++j)
+        row[j] = j;
+    for (size_t i = 1; i <= a.size(); ++i) {
+        size_t diagonal = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= b.size(); ++j) {
+            const size_t above = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            diagonal = above;
+        }
+    }
+    return row[b.size()];
+}
+
+// The words of a line, lower case, letters (and apostrophes) only: "www.marktkauf.de" gives
+// "www", "marktkauf", "de".
+std::vector<std::string> wordsOf(const std::string& line) {
+    std::vector<std::string> words(1);
+    for (const unsigned char c : lower(line)) {
+        if (std::isalpha(c) || c == '\'')
+            words.back() += char(c);
+        else if (!words.back().empty())
+            words.emplace_back();
+    }
+    if (words.back().empty())
+        words.pop_back();
+    return words;
+}
+
+// A chain named on a line, exactly or (long names only, which OCR misreads on thermal print:
+// "Merktkaut") within one wrong letter in six letters, two in eight or more.
+std::string chainOn(const std::string& line) {
+    static const std::regex dm("(^|[^A-Za-z])dm[- ]drogerie", std::regex::icase);
+    if (std::regex_search(line, dm))
+        return "dm";
+    const auto words = wordsOf(line);
+    for (const std::string& name : chainNames()) {
+        const std::string wanted = lower(name);
+        const size_t tolerated = wanted.size() >= 8 ? 2 : wanted.size() >= 6 ? 1 : 0;
+        for (const auto& word : words)
+            if (word.size() + tolerated >= wanted.size() && word.size() <= wanted.size() + tolerated &&
+                editDistance(word, wanted) <= tolerated)
                 return name;
+    }
     return {};
 }
 
-// A known chain anywhere on the receipt, else the first line near the top that reads like a
-// name: mostly letters, not a greeting or a receipt heading.
+// An exact mention of a chain anywhere wins over a near one.
+std::string knownChain(const std::vector<std::string>& lines) {
+    std::string near;
+    for (const auto& line : lines) {
+        const auto words = wordsOf(line);
+        for (const std::string& name : chainNames())
+            if (std::find(words.begin(), words.end(), lower(name)) != words.end())
+                return name;
+        if (near.empty())
+            near = chainOn(line);
+    }
+    return near;
+}
+
+// A street or town line ("Warburger Straße 130", "33100 Paderborn"): where the shop is, not its name.
+bool isAddressLine(const std::string& lowered) {
+    static const std::regex postcodeOrStreet(
+        "(^|[^\\d])\\d{4,5}\\s+[a-z\\x80-\\xff]|(stra(ss|\xc3\x9f|b)e|str\\.|weg|platz|allee|gasse|street|road|avenue)"
+        "\\s*\\d");
+    return std::regex_search(lowered, postcodeOrStreet);
+}
+
+// A known chain anywhere on the receipt, else the first line near the top, above the items,
+// that reads like a name: mostly letters, not a greeting, a receipt heading or an address.
+// Whether a line near the top could be (part of) the shop's name.
+bool readsLikeAName(const std::string& line) {
+    if (!amountsIn(line).empty())
+        return false;
+    const std::string l = lower(line);
+    if (containsAny(l, {"willkommen", "welcome", "kassenbon", "beleg", "rechnung", "receipt", "invoice", "quittung",
+                        "kasse", "tel", "www", "http", "@"}) ||
+        isAddressLine(l) || l == "eur" || l == "euro" || l == "usd" || l == "gbp" || l == "chf")
+        return false;
+    size_t letters = 0;
+    for (const unsigned char c : line)
+        letters += std::isalpha(c) || c >= 0x80 ? 1 : 0;
+    return letters >= 3 && letters * 10 >= line.size() * 6;
+}
+
 std::string findMerchant(const std::vector<std::string>& lines) {
     if (auto chain = knownChain(lines); !chain.empty())
         return chain;
     for (size_t i = 0; i < lines.size() && i < 8; ++i) {
-        const std::string l = lower(lines[i]);
-        if (containsAny(l, {"willkommen", "welcome", "kassenbon", "beleg", "rechnung", "receipt", "invoice",
-                            "quittung", "kasse", "tel", "www", "http", "@"}))
+        if (!amountsIn(lines[i]).empty())
+            break; // the items have begun: the name is printed above them
+        if (!readsLikeAName(lines[i]))
             continue;
-        size_t letters = 0;
-        for (const unsigned char c : lines[i])
-            letters += std::isalpha(c) || c >= 0x80 ? 1 : 0;
-        if (letters >= 3 && letters * 10 >= lines[i].size() * 6)
-            return lines[i];
+        // A one-word name often goes on in the next line ("DELPHIN" / "APOTHEKE").
+        if (wordsOf(lines[i]).size() == 1 && i + 1 < lines.size() && readsLikeAName(lines[i + 1]))
+            return lines[i] + " " + lines[i + 1];
+        return lines[i];
     }
     return {};
 }

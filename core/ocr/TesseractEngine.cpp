@@ -46,6 +46,91 @@ std::vector<Word> collectWords(tesseract::TessBaseAPI& api) {
     return words;
 }
 
+// Whether a page is a till receipt: a strip of 57-80 mm paper, or anything at least 1.8 times as
+// tall as wide. Its text is one column whose labels and amounts sit far apart on the same line;
+// Tesseract's automatic layout splits them into two blocks ("SUMME" here, "8,83" far below),
+// while reading it as a single column keeps each label with its amount.
+bool isReceiptStrip(int width, int height, int dpi) {
+    const double inches = double(width) / std::max(dpi, 1);
+    return height >= width * 18 / 10 || (inches <= 4.5 && height >= width * 12 / 10);
+}
+
+// A receipt's grey for OCR: the brightest of its colour channels. Thermal print is black in every
+// channel, while the shop's logo, adverts and coupons printed in colour on the paper (often on
+// its back, showing through) are bright in at least one and fade away instead of being read
+// as text that splits the receipt's columns.
+cv::Mat receiptGrey(const cv::Mat& page) {
+    if (page.channels() < 3)
+        return imaging::detail::toGrey(page);
+    std::vector<cv::Mat> channels;
+    cv::split(page, channels);
+    cv::Mat grey = cv::max(channels[0], channels[1]);
+    return cv::max(grey, channels[2]);
+}
+
+struct TextLine {
+    std::string text; // without its line break
+    cv::Rect box;
+    float confidence = 0;
+};
+
+// The text lines of the recognised page, in reading order.
+std::vector<TextLine> collectLines(tesseract::TessBaseAPI& api) {
+    std::vector<TextLine> lines;
+    std::unique_ptr<tesseract::ResultIterator> it(api.GetIterator());
+    if (!it)
+        return lines;
+    do {
+        TextLine line;
+        line.text = takeText(it->GetUTF8Text(tesseract::RIL_TEXTLINE));
+        while (!line.text.empty() && (line.text.back() == '\n' || line.text.back() == ' '))
+            line.text.pop_back();
+        int left = 0, top = 0, right = 0, bottom = 0;
+        if (line.text.empty() || !it->BoundingBox(tesseract::RIL_TEXTLINE, &left, &top, &right, &bottom))
+            continue;
+        line.box = cv::Rect(left, top, right - left, bottom - top);
+        line.confidence = it->Confidence(tesseract::RIL_TEXTLINE);
+        lines.push_back(std::move(line));
+    } while (it->Next(tesseract::RIL_TEXTLINE));
+    return lines;
+}
+
+// Lines of a receipt that Tesseract read with doubt and that hold digits (dates, amounts) are
+// read once more, alone and at twice the size: thermal print's thin, broken strokes are read
+// better larger. The more confident reading is kept. At most 60 lines a page.
+void rereadDoubtfulLines(tesseract::TessBaseAPI& api, const cv::Mat& grey, int dpi, std::vector<TextLine>& lines) {
+    constexpr float kDoubtful = 85;
+    int reread = 0;
+    for (auto& line : lines) {
+        const auto digits = std::count_if(line.text.begin(), line.text.end(), [](char c) { return c >= '0' && c <= '9'; });
+        if (line.confidence >= kDoubtful || digits == 0 || ++reread > 60)
+            continue;
+        const int pad = std::max(4, line.box.height / 4);
+        const cv::Rect around = (line.box + cv::Size(2 * pad, 2 * pad) - cv::Point(pad, pad)) & cv::Rect(0, 0, grey.cols, grey.rows);
+        if (around.area() <= 0)
+            continue;
+        cv::Mat larger;
+        cv::resize(grey(around), larger, cv::Size(), 2, 2, cv::INTER_CUBIC);
+        api.SetImage(larger.data, larger.cols, larger.rows, 1, int(larger.step));
+        api.SetSourceResolution(std::clamp(dpi * 2, 70, 1200));
+        api.SetPageSegMode(tesseract::PSM_SINGLE_LINE);
+        if (api.Recognize(nullptr) != 0)
+            continue;
+        std::string text = takeText(api.GetUTF8Text());
+        while (!text.empty() && (text.back() == '\n' || text.back() == ' '))
+            text.pop_back();
+        const auto confidence = float(api.MeanTextConf());
+        // A reading that lost digits lost what the line is read again for ("Total 1.95" is not
+        // "Total bee", however sure Tesseract is of it).
+        const auto digitsNow = std::count_if(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+        if (!text.empty() && text.find('\n') == std::string::npos && confidence > line.confidence &&
+            digitsNow >= digits) {
+            line.text = std::move(text);
+            line.confidence = confidence;
+        }
+    }
+}
+
 } // namespace
 
 TesseractEngine::TesseractEngine(const std::string& languages)
@@ -54,7 +139,6 @@ TesseractEngine::TesseractEngine(const std::string& languages)
     const std::string data = tessdataFolder();
     if (api_->Init(data.c_str(), languages.c_str(), tesseract::OEM_LSTM_ONLY) != 0)
         throw Error(trf("Tesseract could not load the languages {} from {}.", languages, data));
-    api_->SetPageSegMode(tesseract::PSM_AUTO);
     api_->SetVariable("debug_file", "/dev/null"); // no "Estimating resolution" chatter on stderr
 }
 
@@ -67,9 +151,12 @@ PageText TesseractEngine::recognise(const ImageView& page, int dpi) {
     if (page.empty())
         throw Error(tr("There is no page image to recognise."));
     // Tesseract binarises grey itself; colour adds nothing but time.
-    const cv::Mat grey = imaging::detail::toGrey(imaging::detail::asMat(page));
+    const cv::Mat image = imaging::detail::asMat(page);
+    const bool receipt = isReceiptStrip(page.width, page.height, dpi);
+    const cv::Mat grey = receipt ? receiptGrey(image) : imaging::detail::toGrey(image);
     api_->SetImage(grey.data, grey.cols, grey.rows, 1, int(grey.step));
     api_->SetSourceResolution(std::clamp(dpi, 70, 1200));
+    api_->SetPageSegMode(receipt ? tesseract::PSM_SINGLE_COLUMN : tesseract::PSM_AUTO);
     if (api_->Recognize(nullptr) != 0) {
         api_->Clear();
         throw Error(tr("Tesseract could not recognise the page."));
@@ -78,7 +165,16 @@ PageText TesseractEngine::recognise(const ImageView& page, int dpi) {
     out.width = page.width;
     out.height = page.height;
     out.words = collectWords(*api_);
-    out.text = takeText(api_->GetUTF8Text());
+    if (!receipt) {
+        out.text = takeText(api_->GetUTF8Text());
+    } else {
+        // A receipt's text comes line by line, doubtful lines read again (its words, for the
+        // text layer, stay those of the whole page: their boxes are the page's).
+        auto lines = collectLines(*api_);
+        rereadDoubtfulLines(*api_, grey, std::clamp(dpi, 70, 1200), lines);
+        for (const auto& line : lines)
+            out.text += line.text + "\n";
+    }
     api_->Clear();
     return out;
 }

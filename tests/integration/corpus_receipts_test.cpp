@@ -2,18 +2,24 @@
 // Receipt data on real receipts: /work/shared/corpus/receipts-cropped (25 German shop receipts
 // scanned at 300 dpi; the file name holds MERCHANT_DDMMYYYY_ITEMS_TOTALCENTS). Each is read by
 // docdesk-worker as filing does it (AnalysisWorker pool, deu+eng) and parsed; the check prints
-// per file what was read and the hit rates, and fails when they fall below what was reached
-// when it was written (date 84%, total 80%, merchant 84%; issue 17's targets are 90%, 85% and
-// 80%). Skips when the corpus is absent.
+// per file what was read and the hit rates, and fails below issue 17's targets (date 90%,
+// total 85%, merchant 80%).
+// Then the same receipts uncropped: each is placed on a generated scanner lid or desk
+// (tests/support/PaperScenes), analysed, cut out by the edits analysis proposes (as filing does)
+// and read again; the check prints per scene what differs from the cropped reading and the hit
+// rates. Skips when the corpus is absent.
 #include "app/common/AnalysisWorker.h"
 #include "core/ocr/PageText.h"
 #include "core/ocr/Receipt.h"
+#include "core/pipeline/ProposedEdits.h"
+#include "tests/support/PaperScenes.h"
 #include "tests/support/TestSupport.h"
 
 #include <algorithm>
 #include <boost/test/unit_test.hpp>
 #include <filesystem>
 #include <iostream>
+#include <opencv2/imgcodecs.hpp>
 
 using namespace docdesk;
 namespace fs = std::filesystem;
@@ -21,6 +27,7 @@ namespace fs = std::filesystem;
 namespace {
 
 const fs::path kCorpus = "/work/shared/corpus/receipts-cropped";
+const std::string kLanguages = "deu+eng";
 
 struct Expected {
     std::string merchant, date, total;
@@ -49,44 +56,123 @@ std::string lower(std::string s) {
     return s;
 }
 
-} // namespace
-
-BOOST_AUTO_TEST_CASE(receipts_give_their_merchant_date_and_total) {
-    std::error_code ec;
-    if (!fs::is_directory(kCorpus, ec)) {
-        BOOST_TEST_MESSAGE("skipped: " << kCorpus << " is absent");
-        return;
-    }
+std::vector<fs::path> corpusFiles() {
     std::vector<fs::path> files;
     for (const auto& e : fs::directory_iterator(kCorpus))
         if (e.path().extension() == ".jpg")
             files.push_back(e.path());
     std::sort(files.begin(), files.end());
-    BOOST_REQUIRE(!files.empty());
-    std::vector<app::AnalysisRequest> requests;
-    for (const auto& file : files)
-        requests.push_back({file, "image/jpeg", 1, 300, "deu+eng", "{}"});
-    app::AnalysisWorker worker(app::WorkerLimits{}, test::cliPath().parent_path() / "docdesk-worker");
-    int dates = 0, totals = 0, merchants = 0;
-    worker.analyseMany(requests, [&](size_t i, app::AnalysisOutcome& outcome) {
-        BOOST_REQUIRE_MESSAGE(outcome.ok, outcome.error);
-        const Expected want = expectedFrom(files[i]);
-        const auto text = ocr::pageTextFromJson(outcome.analysis);
-        const auto got = ocr::parseReceipt(text.text).value_or(ocr::ReceiptData{});
+    return files;
+}
+
+// How many of the readings got each part right.
+struct HitCount {
+    int dates = 0, totals = 0, merchants = 0, n = 0;
+
+    void add(const ocr::ReceiptData& got, const Expected& want, std::ostream& out) {
         const bool date = got.date == want.date, total = got.total == want.total;
         const bool merchant = !got.merchant.empty() && lower(got.merchant).find(want.merchant) != std::string::npos;
         dates += date;
         totals += total;
         merchants += merchant;
-        std::cout << files[i].filename().string() << ": merchant '" << got.merchant << "'"
-                  << (merchant ? "" : " (wrong)") << ", date " << got.date << (date ? "" : " (wrong)") << ", total "
-                  << got.total << " " << got.currency << (total ? "" : " (wrong)") << std::endl;
+        ++n;
+        out << "merchant '" << got.merchant << "'" << (merchant ? "" : " (wrong)") << ", date " << got.date
+            << (date ? "" : " (wrong)") << ", total " << got.total << " " << got.currency << (total ? "" : " (wrong)");
+    }
+    void print(const std::string& what) const {
+        std::cout << what << ": " << n << ", date right " << dates << " (" << dates * 100 / std::max(n, 1)
+                  << "%), total right " << totals << " (" << totals * 100 / std::max(n, 1) << "%), merchant right "
+                  << merchants << " (" << merchants * 100 / std::max(n, 1) << "%)\n";
+    }
+};
+
+ocr::ReceiptData receiptOf(const app::AnalysisOutcome& outcome) {
+    BOOST_REQUIRE_MESSAGE(outcome.ok, outcome.error);
+    return ocr::parseReceipt(ocr::pageTextFromJson(outcome.analysis).text).value_or(ocr::ReceiptData{});
+}
+
+app::AnalysisWorker makeWorker() {
+    return app::AnalysisWorker(app::WorkerLimits{}, test::cliPath().parent_path() / "docdesk-worker");
+}
+
+// The cropped corpus, read as filing reads a receipt photo: the readings by file.
+std::vector<ocr::ReceiptData> readCropped(const std::vector<fs::path>& files, HitCount& hits) {
+    std::vector<app::AnalysisRequest> requests;
+    for (const auto& file : files)
+        requests.push_back({file, "image/jpeg", 1, 300, kLanguages, "{}"});
+    auto worker = makeWorker();
+    std::vector<ocr::ReceiptData> readings(files.size());
+    worker.analyseMany(requests, [&](size_t i, app::AnalysisOutcome& outcome) {
+        readings[i] = receiptOf(outcome);
+        std::cout << files[i].filename().string() << ": ";
+        hits.add(readings[i], expectedFrom(files[i]), std::cout);
+        std::cout << std::endl;
     });
-    const auto n = int(files.size());
-    std::cout << "receipts: " << n << ", date right " << dates << " (" << dates * 100 / n << "%), total right "
-              << totals << " (" << totals * 100 / n << "%), merchant right " << merchants << " ("
-              << merchants * 100 / n << "%)\n";
-    BOOST_TEST(dates * 100 >= n * 80);
-    BOOST_TEST(totals * 100 >= n * 76);
-    BOOST_TEST(merchants * 100 >= n * 80);
+    return readings;
+}
+
+// The scene kinds a whole receipt is captured on: scanner lids and desks.
+const test::SceneKind kSceneKinds[] = {test::SceneKind::FlatbedWhite, test::SceneKind::FlatbedGrey,
+                                       test::SceneKind::FlatbedDark, test::SceneKind::PhotoWood,
+                                       test::SceneKind::PhotoDark};
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(receipts_give_their_merchant_date_and_total_cropped_and_whole) {
+    std::error_code ec;
+    if (!fs::is_directory(kCorpus, ec)) {
+        BOOST_TEST_MESSAGE("skipped: " << kCorpus << " is absent");
+        return;
+    }
+    const auto files = corpusFiles();
+    BOOST_REQUIRE(!files.empty());
+    HitCount cropped;
+    const auto readings = readCropped(files, cropped);
+    cropped.print("receipts");
+    BOOST_TEST(cropped.dates * 100 >= cropped.n * 90);
+    BOOST_TEST(cropped.totals * 100 >= cropped.n * 85);
+    BOOST_TEST(cropped.merchants * 100 >= cropped.n * 80);
+
+    // Each receipt whole on a generated lid or desk, seeded by its place in the corpus.
+    const auto papers = test::loadReceipts(kCorpus);
+    BOOST_REQUIRE(papers.size() == files.size());
+    test::TempDir scenes;
+    std::vector<app::AnalysisRequest> analyses;
+    std::vector<std::string> kinds;
+    for (size_t i = 0; i < papers.size(); ++i) {
+        const auto kind = kSceneKinds[i % std::size(kSceneKinds)];
+        const auto scene = test::makeScene(kind, {papers[i]}, {}, std::uint32_t(i + 1));
+        const fs::path file = scenes / (std::to_string(i) + ".jpg");
+        BOOST_REQUIRE(cv::imwrite(file.string(), scene.image, {cv::IMWRITE_JPEG_QUALITY, 92}));
+        analyses.push_back({file, "image/jpeg", 1, 300});
+        kinds.push_back(test::sceneName(kind));
+    }
+    auto worker = makeWorker();
+    std::vector<app::AnalysisRequest> recognitions;
+    worker.analyseMany(analyses, [&](size_t i, app::AnalysisOutcome& outcome) {
+        BOOST_REQUIRE_MESSAGE(outcome.ok, outcome.error);
+        // Filing's choice for an image file: the main document cut out and straightened.
+        const auto edits = pipeline::proposeEdits({}, nlohmann::json(outcome.analysis), pipeline::CaptureKind::Photo, {});
+        BOOST_REQUIRE(!edits.empty());
+        recognitions.push_back({analyses[i].file, "image/jpeg", 1, 300, kLanguages, edits.front().toJson()});
+    });
+    HitCount whole;
+    int same = 0;
+    worker.analyseMany(recognitions, [&](size_t i, app::AnalysisOutcome& outcome) {
+        const auto got = receiptOf(outcome);
+        const auto& before = readings[i];
+        const bool alike = got.merchant == before.merchant && got.date == before.date && got.total == before.total;
+        same += alike;
+        std::cout << files[i].filename().string() << " on " << kinds[i] << ": ";
+        whole.add(got, expectedFrom(files[i]), std::cout);
+        std::cout << (alike ? ", as cropped" : ", cropped read differently") << std::endl;
+    });
+    whole.print("receipts whole on a lid or desk");
+    std::cout << "same data as the cropped reading: " << same << " of " << whole.n << "\n";
+    // What was reached when this was written (December 2026: date 76%, total 72%, merchant 72%;
+    // 15 of 25 as cropped: 13 of the 15 flatbed scans, 2 of the 10 phone photos, whose receipts
+    // come out too small and blurred for thermal print). Issue 17 asks the same data as cropped.
+    BOOST_TEST(whole.dates * 100 >= whole.n * 76);
+    BOOST_TEST(whole.totals * 100 >= whole.n * 72);
+    BOOST_TEST(whole.merchants * 100 >= whole.n * 72);
 }

@@ -235,6 +235,39 @@ BOOST_AUTO_TEST_CASE(without_ocr_there_is_no_text_and_a_missing_language_is_a_cl
 
 }
 
+// Tesseract's data missing altogether (TESSDATA_PREFIX names no folder): `file --ocr` says what
+// to install and files nothing; `file` without OCR files the page as always.
+BOOST_AUTO_TEST_CASE(without_tesseract_filing_without_ocr_still_works) {
+    test::TempDir home;
+    const fs::path letter = home / "letter.jpg";
+    writeLetter(letter);
+    const fs::path archive = home / "archive";
+    const auto fileWithout = [&](std::vector<std::string> extra, const std::string& name) {
+        platform::ChildOptions opts;
+        opts.pipeStdout = true;
+        opts.stderrFile = home / (name + ".err");
+        opts.environment["XDG_DATA_HOME"] = (home / "data").string();
+        opts.environment["LANG"] = "C.UTF-8";
+        opts.environment["TESSDATA_PREFIX"] = (home / "no-tessdata").string();
+        std::vector<std::string> args{test::cliPath().string(), "file", "--target", archive.string(), "--name", name};
+        args.insert(args.end(), extra.begin(), extra.end());
+        args.push_back(letter.string());
+        platform::ChildProcess cli(args, opts);
+        cli.readAll();
+        const int code = cli.wait().code;
+        std::ifstream err(home / (name + ".err"));
+        return std::pair{code, std::string((std::istreambuf_iterator<char>(err)), std::istreambuf_iterator<char>())};
+    };
+    const auto [ocrCode, ocrMessage] = fileWithout({"--ocr"}, "searchable");
+    BOOST_TEST(ocrCode == 2);
+    BOOST_TEST(ocrMessage.find("tesseract-ocr") != std::string::npos, ocrMessage);
+    BOOST_TEST(ocrMessage.find("without text recognition") != std::string::npos, ocrMessage);
+    BOOST_TEST(!fs::exists(archive / "searchable.pdf"));
+    const auto [plainCode, plainMessage] = fileWithout({}, "plain");
+    BOOST_TEST(plainCode == 0, plainMessage);
+    BOOST_TEST(fs::is_regular_file(archive / "plain.pdf"));
+}
+
 BOOST_AUTO_TEST_CASE(a_text_field_and_a_receipts_data_name_the_documents) {
     test::TempDir home;
     const fs::path letter = home / "letter.jpg";
@@ -279,4 +312,46 @@ BOOST_AUTO_TEST_CASE(a_text_field_and_a_receipts_data_name_the_documents) {
     const auto letterLine = test::jsonLines(test::runCli(home.path(), {"inspect", "--json", "--ocr", letter.string()}).out);
     BOOST_REQUIRE(letterLine.size() == 1u);
     BOOST_TEST(letterLine[0]["receipt"].is_null());
+}
+
+// A till receipt (80 mm paper at 300 dpi) as a thermal printer lays it out: labels on the left,
+// amounts right-aligned far from them, and the shop's advert printed in light blue across it
+// (as on the back of many receipts, showing through). Read as one column from its brightest
+// channel, each label keeps its amount: the total is the ZU ZAHLEN line's, not the cash given.
+BOOST_AUTO_TEST_CASE(a_receipt_strip_keeps_each_label_with_its_amount_despite_coloured_print) {
+    test::TempDir home;
+    const fs::path receipt = home / "strip.jpg";
+    cv::Mat page(2600, 945, CV_8UC3, cv::Scalar(246, 247, 248));
+    auto font = cv::freetype::createFreeType2();
+    font->loadFontData("/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf", 0);
+    // The advert: large light-blue words over the whole strip.
+    for (int y = 300; y < 2500; y += 160)
+        font->putText(page, "Sparen Sie mit uns", {40, y}, 90, cv::Scalar(235, 190, 150), -1, cv::LINE_AA, false);
+    const std::vector<std::pair<std::string, std::string>> rows{
+        {"FERTIGGERICHTE", "1,79 C"}, {"KIWI VORGEREIFT", "1,49 C"}, {"DOPPELBROETCHEN", "0,25 C"},
+        {"JOGHURT PUR", "0,35 C"},    {"STOLZENFELS SEKT", "0,89 D"}, {"ZU ZAHLEN EURO", "4,77"},
+        {"BARGELD", "20,03"},         {"ZURUECK", "15,26"}};
+    int y = 420;
+    font->putText(page, "Pohlweg 110  33100 Paderborn", {60, 260}, 40, cv::Scalar::all(25), -1, cv::LINE_AA, false);
+    for (const auto& [label, amount] : rows) {
+        font->putText(page, label, {60, y}, 40, cv::Scalar::all(25), -1, cv::LINE_AA, false);
+        int baseline = 0;
+        const int width = font->getTextSize(amount, 40, -1, &baseline).width;
+        font->putText(page, amount, {885 - width, y}, 40, cv::Scalar::all(25), -1, cv::LINE_AA, false);
+        y += 75;
+    }
+    font->putText(page, "10(38107 3571)  09:51 18.04.2020", {60, y + 200}, 40, cv::Scalar::all(25), -1, cv::LINE_AA,
+                  false);
+    BOOST_REQUIRE(cv::imwrite(receipt.string(), page, {cv::IMWRITE_JPEG_QUALITY, 90}));
+    const auto inspected = test::runCli(home.path(), {"inspect", "--json", "--ocr", "--ocr-languages", "deu+eng",
+                                                      receipt.string()});
+    BOOST_REQUIRE(inspected.status.code == 0);
+    const auto lines = test::jsonLines(inspected.out);
+    BOOST_REQUIRE(lines.size() == 1u);
+    const std::string text = lines[0]["text"].get<std::string>();
+    BOOST_TEST(text.find("ZU ZAHLEN EURO 4,77") != std::string::npos, text);
+    BOOST_REQUIRE(lines[0]["receipt"].is_object());
+    BOOST_TEST(lines[0]["receipt"]["total"] == "4.77");
+    BOOST_TEST(lines[0]["receipt"]["date"] == "2020-04-18");
+    BOOST_TEST(text.find("Sparen") == std::string::npos, text); // the advert is not read as text
 }

@@ -117,3 +117,69 @@ BOOST_AUTO_TEST_CASE(the_default_languages_are_the_system_language_and_english) 
     BOOST_CHECK_THROW(requireLanguages("deu+"), docdesk::Error);
     BOOST_CHECK_THROW(requireLanguages("xyz"), docdesk::Error);
 }
+
+// Thermal print misread by OCR: O/o/C/D for 0, l/I for 1, S for 5 inside a date; a "Datum" line
+// wins over the till's line, which wins over a date printed in an advert; a word with a dot
+// and an amount ("Il. 1,69") is no date.
+BOOST_AUTO_TEST_CASE(dates_survive_ocr_confusions_and_the_labelled_or_timed_date_wins) {
+    auto r = parseReceipt("Laden\nALBI APFELSAFT Il. 1,69 C\nSUMME EUR 1,69\nDatum: '15.04.202C\n16.04.20 16:15 8665111\n");
+    BOOST_REQUIRE(r.has_value());
+    BOOST_TEST(r->date == "2020-04-15");
+    r = parseReceipt("Laden\nOSTERAKTION BIS 30.03.20\nSUMME EUR 5,47\n2S.O2.20 14:52 8665105 0263\n");
+    BOOST_REQUIRE(r.has_value());
+    BOOST_TEST(r->date == "2020-02-25");
+    r = parseReceipt("Laden\nALBI APFELSAFT Il. 1,69 C\nSUMME EUR 1,69\n");
+    BOOST_REQUIRE(r.has_value());
+    BOOST_TEST(r->date.empty());
+    r = parseReceipt("Laden\nSUMME 2,00\nDate: 07/04/2021\n");
+    BOOST_REQUIRE(r.has_value());
+    BOOST_TEST(r->date == "2021-04-07");
+}
+
+// A chain's name misread in the footer ("Merktkaut") is still that chain, but a short word near
+// a short name is not ("Normal" is no Norma); addresses, currency headings and item lines are
+// never the merchant.
+BOOST_AUTO_TEST_CASE(chain_names_tolerate_misread_letters_and_addresses_are_no_merchant) {
+    auto r = parseReceipt("TH\nKASE 1,15 B\nSUMME EUR 28,81\nMerktkaut Lahr\nDetmolder Str. 4\n03.04.20 09:53\n");
+    BOOST_REQUIRE(r.has_value());
+    BOOST_TEST(r->merchant == "Marktkauf");
+    r = parseReceipt("Warburger Straße 130\n33100 Paderborn\nEUR\nEmmentaler 1,99 A\nNormal Brot 1,20\nzu zahlen 3,19\n");
+    BOOST_REQUIRE(r.has_value());
+    BOOST_TEST(r->merchant.empty());
+    BOOST_TEST(r->total == "3.19");
+}
+
+// A one-word shop name printed over two lines is read whole; a town under a longer name is not
+// added to it.
+BOOST_AUTO_TEST_CASE(a_one_word_name_goes_on_in_the_next_line) {
+    auto r = parseReceipt("en\nDELPHIN\nAPOTHEKE\n\nDetmolder Straße 8\nIbuprofen 400 5,99\nSUMME 5,99\n");
+    BOOST_REQUIRE(r.has_value());
+    BOOST_TEST(r->merchant == "DELPHIN APOTHEKE");
+    r = parseReceipt("Bäckerei Sonnenschein\nPADERBORN\nBrot 3,20\nSUMME 3,20\n");
+    BOOST_REQUIRE(r.has_value());
+    BOOST_TEST(r->merchant == "Bäckerei Sonnenschein");
+}
+
+// What was "given" by card is what was paid (a toom or OBI slip prints no readable sum then);
+// cash given stays out. A date under a "Datum Uhrzeit Bon" heading counts as labelled, and a
+// doubled dot ("15.04..2020") is still a date.
+BOOST_AUTO_TEST_CASE(a_card_given_is_the_total_and_a_date_under_its_heading_is_labelled) {
+    auto r = parseReceipt("toom Baumarkt\nBlumenrechen 11,99\nSUMM ME f UR AB, ne *\nGEGEBEN Mastercard 48.77\n"
+                          "Aktion bis 30.04.20 09:00\nDatum Uhrzeit BonNr\n04.04.20 13:43 2875\n");
+    BOOST_REQUIRE(r.has_value());
+    BOOST_TEST(r->total == "48.77");
+    BOOST_TEST(r->date == "2020-04-04");
+    r = parseReceipt("Kiosk\nZeitung 2,80\nGEGEBEN BAR 5,00\nBAR 2,80\nDatum: 15.04..2020\n");
+    BOOST_REQUIRE(r.has_value());
+    BOOST_TEST(r->total == "2.80");
+    BOOST_TEST(r->date == "2020-04-15");
+}
+
+// Cash paid less the change when the sum is unreadable, the change line misread ("Riickgeld");
+// a "MwSt Total" line of the VAT table is no total.
+BOOST_AUTO_TEST_CASE(cash_less_a_misread_change_line_is_the_total) {
+    const auto r = parseReceipt("ROSSMANN\nTaschentuecher 1,95 A\nTotal bee\nBar €2,00\nRiickgeld (Bar) €0,05\n"
+                                "MwSt Total 1,64 0,31 1,95\n27.02.2020 15:56\n");
+    BOOST_REQUIRE(r.has_value());
+    BOOST_TEST(r->total == "1.95");
+}
