@@ -10,6 +10,6 @@ if(DOCDESK_BUILD_GUI AND UNIX AND NOT APPLE)
     DOCDESK_CPACK="${CMAKE_CPACK_COMMAND}"
     DOCDESK_APP_ID="${DOCDESK_APP_ID}")
   # cpack only installs what is built (see installer/Packaging.cmake): everything packaged first.
-  add_dependencies(install_test docdesk docdesk-cli docdesk-worker docdesk-scan-worker
+  add_dependencies(install_test docdesk docdesk-cli docdesk-worker docdesk-scan-worker docdesk-videoio
                    docdesk_translations docdesk_desktop_files)
 endif()

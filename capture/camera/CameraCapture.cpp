@@ -1,4 +1,5 @@
 #include "capture/camera/CameraCapture.h"
+#include "capture/camera/VideoPlugin.h"
 
 #include "core/common/Error.h"
 #include "core/common/Translate.h"
@@ -10,7 +11,6 @@
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
-#include <opencv2/videoio.hpp>
 
 namespace docdesk::capture {
 namespace {
@@ -26,25 +26,13 @@ bool isNumber(const std::string& s) {
     return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c) != 0; });
 }
 
-cv::VideoCapture openDevice(const CameraOptions& options) {
-    cv::VideoCapture video;
+std::unique_ptr<VideoStream> openDevice(const CameraOptions& options) {
     std::error_code ec;
     if (!isNumber(options.device) && !std::filesystem::exists(options.device, ec))
         throw Error(trf("The camera or video {} does not exist.", options.device));
-    if (isNumber(options.device)) {
-        video.open(std::stoi(options.device), cv::CAP_ANY);
-    } else {
-        video.open(options.device, cv::CAP_ANY);
-    }
-    if (!video.isOpened())
-        throw Error(trf("The camera or video {} could not be opened. Is it connected, and not in use by "
-                        "another program?",
-                        options.device));
-    if (isNumber(options.device) || options.device.starts_with("/dev/")) {
-        video.set(cv::CAP_PROP_FRAME_WIDTH, options.width);
-        video.set(cv::CAP_PROP_FRAME_HEIGHT, options.height);
-    }
-    return video;
+    const bool askSize = isNumber(options.device) || options.device.starts_with("/dev/");
+    return std::make_unique<VideoStream>(options.device, isNumber(options.device), options.width, options.height,
+                                         askSize);
 }
 
 // The main document of a frame reduced for detection, in its pixels.
@@ -62,7 +50,7 @@ std::optional<Quad> mainDocument(const cv::Mat& small) {
 } // namespace
 
 struct DocumentCamera::Device {
-    cv::VideoCapture video;
+    std::unique_ptr<VideoStream> video;
     double fps = 0;
     bool isFile = false;
     DocumentSteadiness::Clock::time_point started;
@@ -72,7 +60,7 @@ struct DocumentCamera::Device {
 DocumentCamera::DocumentCamera(const CameraOptions& options)
     : device_(std::make_unique<Device>()), options_(options), steadiness_(options.steadiness) {
     device_->video = openDevice(options);
-    device_->fps = device_->video.get(cv::CAP_PROP_FPS);
+    device_->fps = device_->video->fps();
     device_->isFile = !isNumber(options.device) && !options.device.starts_with("/dev/");
     device_->started = DocumentSteadiness::Clock::now();
 }
@@ -86,7 +74,7 @@ void DocumentCamera::setHoldStill(std::chrono::milliseconds holdStill) {
 
 std::optional<CameraFrame> DocumentCamera::next(journal::Session& session, bool autoCapture) {
     cv::Mat& frame = device_->frame;
-    if (!device_->video.read(frame) || frame.empty())
+    if (!device_->video->read(frame) || frame.empty())
         return std::nullopt; // end of the file, or the camera went away
     ++progress_.frames;
     // Video files are timed by their frame rate, cameras by the clock.

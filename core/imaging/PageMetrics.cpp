@@ -24,6 +24,7 @@ namespace {
 
 constexpr double kInkContrast = 0.62;      // ink is darker than 62 % of the local paper
 constexpr double kBlankInkFraction = 2e-4; // content below this share of the page is blank
+constexpr double kClearlyContent = 20 * kBlankInkFraction; // at 75 dpi: certainly not blank
 
 // Downscales by a whole factor so that the longest edge is at most maxEdge (INTER_AREA is
 // fastest and exact for whole factors; the last rows and columns that do not fill a whole
@@ -38,43 +39,34 @@ cv::Mat downscale(const cv::Mat& grey, int maxEdge) {
     return out;
 }
 
-// Local paper brightness: max filter on an 1/8 copy (removes text and holes), blurred.
-cv::Mat paperLevel(const cv::Mat& grey) {
-    cv::Mat tiny, bg;
-    cv::resize(grey, tiny, cv::Size(std::max(1, grey.cols / 8), std::max(1, grey.rows / 8)), 0, 0,
-               cv::INTER_AREA);
+// Ink: clearly darker than the local paper brightness, which is a max filter on an 1/8 copy
+// (removes text and holes), blurred. The threshold (kInkContrast of the paper) is computed on
+// that small copy and only then enlarged, so the page itself sees one 8-bit comparison. Paper
+// that is itself dark (a black scanner border) gets a threshold of 0: no ink on it.
+cv::Mat inkMask(const cv::Mat& grey) {
+    constexpr int kBlock = 8;
+    const int cols = std::max(1, grey.cols / kBlock), rows = std::max(1, grey.rows / kBlock);
+    // Whole 8 x 8 blocks take OpenCV's fast area path; the few rows and columns left over are
+    // covered by the enlargement below.
+    const cv::Mat whole = grey.cols >= kBlock && grey.rows >= kBlock
+                              ? grey(cv::Rect(0, 0, cols * kBlock, rows * kBlock))
+                              : grey;
+    cv::Mat tiny, threshold, mask;
+    cv::resize(whole, tiny, cv::Size(cols, rows), 0, 0, cv::INTER_AREA);
     cv::dilate(tiny, tiny, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(9, 9)));
     cv::GaussianBlur(tiny, tiny, cv::Size(9, 9), 0);
-    cv::resize(tiny, bg, grey.size(), 0, 0, cv::INTER_LINEAR);
-    return bg;
-}
-
-cv::Mat inkMask(const cv::Mat& grey) {
-    const cv::Mat bg = paperLevel(grey);
-    cv::Mat scaled, mask;
-    // ink where grey < kInkContrast * bg, i.e. grey * (1/kInkContrast) < bg
-    grey.convertTo(scaled, CV_16U, 1 / kInkContrast);
-    cv::Mat bg16;
-    bg.convertTo(bg16, CV_16U);
-    cv::compare(scaled, bg16, mask, cv::CMP_LT);
-    // Paper that is itself dark (a black scanner border) has no ink on it.
-    cv::Mat paperish;
-    cv::compare(bg, 60, paperish, cv::CMP_GT);
-    mask &= paperish;
+    cv::Mat darkPaper;
+    cv::compare(tiny, 60, darkPaper, cv::CMP_LE);
+    tiny.convertTo(tiny, CV_8U, kInkContrast);
+    tiny.setTo(0, darkPaper);
+    cv::resize(tiny, threshold, grey.size(), 0, 0, cv::INTER_LINEAR);
+    cv::compare(grey, threshold, mask, cv::CMP_LT);
     return mask;
 }
 
-} // namespace
-
-BlankVerdict detectBlank(const ImageView& page) {
-    BlankVerdict verdict;
-    const cv::Mat src = detail::asMat(page);
-    if (src.empty())
-        return {true, 0};
-    // About 150 dpi for a 300-dpi A4 page; small pages stay as they are.
-    const cv::Mat grey = downscale(detail::toGrey(src), 1800);
+// Share of the page covered by content: ink components after cleaning (see the top).
+double contentFraction(const cv::Mat& grey) {
     const cv::Mat mask = inkMask(grey);
-
     cv::Mat labels, stats, centroids;
     const int n = cv::connectedComponentsWithStats(mask, labels, stats, centroids, 8, CV_32S);
     const double mmPerPx = 210.0 / std::min(grey.cols, grey.rows); // assume A4-ish width
@@ -102,7 +94,22 @@ BlankVerdict detectBlank(const ImageView& page) {
             continue;
         content += area;
     }
-    verdict.inkFraction = content / double(grey.total());
+    return content / double(grey.total());
+}
+
+} // namespace
+
+BlankVerdict detectBlank(const ImageView& page) {
+    BlankVerdict verdict;
+    const cv::Mat src = detail::asMat(page);
+    if (src.empty())
+        return {true, 0};
+    const cv::Mat grey = detail::toGrey(src);
+    // A page of text is plainly not blank at about 75 dpi, where the ink components cost a
+    // quarter; only a page with little on it is looked at again at about 150 dpi, where a
+    // short handwritten note or a stamp still makes whole glyphs.
+    const double coarse = contentFraction(downscale(grey, 900));
+    verdict.inkFraction = coarse >= kClearlyContent ? coarse : contentFraction(downscale(grey, 1800));
     verdict.blank = verdict.inkFraction < kBlankInkFraction;
     return verdict;
 }

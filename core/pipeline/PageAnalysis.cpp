@@ -17,6 +17,16 @@ nlohmann::ordered_json cornersJson(const Quad& q) {
     return j;
 }
 
+// Area averaging by exactly two (OpenCV's fast path needs even sides); small pages stay.
+cv::Mat halved(const cv::Mat& grey) {
+    if (std::max(grey.cols, grey.rows) < 1800)
+        return grey;
+    cv::Mat half;
+    cv::resize(grey(cv::Rect(0, 0, grey.cols & ~1, grey.rows & ~1)), half, cv::Size(grey.cols / 2, grey.rows / 2), 0, 0,
+               cv::INTER_AREA);
+    return half;
+}
+
 } // namespace
 
 PageAnalysis analysePage(const ImageView& bgr) {
@@ -28,8 +38,12 @@ PageAnalysis analysePage(const ImageView& bgr) {
     const ImageView greyView{grey.data, grey.cols, grey.rows, std::ptrdiff_t(grey.step), 1};
     a.barcodes = barcode::readBarcodes(greyView);
     a.documents = imaging::findDocuments(bgr);
-    a.blank = imaging::detectBlank(greyView).blank;
-    a.skewDegrees = imaging::estimateSkewDegrees(greyView);
+    // Blank and skew look at ~150 dpi and less: one exact halving serves both (each would
+    // otherwise shrink the full page itself).
+    const cv::Mat half = halved(grey);
+    const ImageView halfView{half.data, half.cols, half.rows, std::ptrdiff_t(half.step), 1};
+    a.blank = imaging::detectBlank(halfView).blank;
+    a.skewDegrees = imaging::estimateSkewDegrees(halfView);
     return a;
 }
 

@@ -164,6 +164,7 @@ BOOST_AUTO_TEST_CASE(the_package_holds_the_programs_and_desktop_files_in_fhs_pla
         "/usr/bin/docdesk-cli",
         "/usr/libexec/docdesk/docdesk-worker",
         "/usr/libexec/docdesk/docdesk-scan-worker",
+        "/usr/libexec/docdesk/docdesk-videoio.so",
         "/usr/share/applications/" + appId + ".desktop",
         "/usr/share/metainfo/" + appId + ".metainfo.xml",
         "/usr/share/icons/hicolor/scalable/apps/" + appId + ".svg",
