@@ -62,7 +62,7 @@ void AnalysisWorker::start() {
     child_.emplace(command, opts);
 }
 
-AnalysisOutcome AnalysisWorker::request(const nlohmann::json& req) {
+AnalysisOutcome AnalysisWorker::request(const WorkerRequest& req) {
     if (child_ && !child_->running()) { // died while idle
         child_.reset();
         ++restarts_;
@@ -71,25 +71,13 @@ AnalysisOutcome AnalysisWorker::request(const nlohmann::json& req) {
         start();
     AnalysisOutcome out;
     try {
-        child_->writeStdin(req.dump() + "\n");
+        child_->writeStdin(workerRequestLine(req) + "\n");
     } catch (const std::system_error&) {
         // The worker died between requests; its exit is reported below.
     }
     const auto line = child_->readLine(limits_.timePerPage);
-    if (line) {
-        const auto answer = nlohmann::ordered_json::parse(*line, nullptr, false);
-        if (answer.is_discarded() || !answer.is_object()) {
-            out.error = tr("analysis failed: the worker gave an unreadable answer");
-        } else if (answer.value("ok", false)) {
-            out.ok = true;
-            out.analysis = answer.contains("analysis") ? answer["analysis"]
-                           : answer.contains("ocr")    ? answer["ocr"]
-                                                       : answer;
-        } else {
-            out.error = answer.value("error", std::string(tr("analysis failed")));
-        }
-        return out;
-    }
+    if (line)
+        return parseWorkerAnswer(*line, req.op);
     // No answer: the worker crashed, or hangs and is stopped now. Either way it is replaced.
     const auto status = child_->waitFor(std::chrono::milliseconds(200));
     if (!status) {
@@ -108,13 +96,13 @@ AnalysisOutcome AnalysisWorker::request(const nlohmann::json& req) {
 
 AnalysisOutcome AnalysisWorker::analyse(const std::filesystem::path& file, const std::string& mediaType, int page,
                                         double dpi) {
-    return request({{"op", "analyse"}, {"file", file.string()}, {"media_type", mediaType}, {"page", page}, {"dpi", dpi}});
+    return request({.op = "analyse", .file = file.string(), .mediaType = mediaType, .page = page, .dpi = dpi});
 }
 
 AnalysisOutcome AnalysisWorker::recognise(const std::filesystem::path& file, const std::string& mediaType, int page,
                                           double dpi, const std::string& transforms, const std::string& languages) {
-    return request({{"op", "ocr"}, {"file", file.string()}, {"media_type", mediaType}, {"page", page},
-                    {"dpi", dpi}, {"transforms", transforms}, {"languages", languages}});
+    return request({.op = "ocr", .file = file.string(), .mediaType = mediaType, .page = page, .dpi = dpi,
+                    .transforms = transforms, .languages = languages});
 }
 
 AnalysisOutcome AnalysisWorker::run(const AnalysisRequest& r) {
@@ -183,12 +171,12 @@ void AnalysisWorker::analyseMany(std::span<const AnalysisRequest> requests,
 
 AnalysisOutcome AnalysisWorker::crop(const std::filesystem::path& file, const std::string& mediaType, int page,
                                      double dpi, const std::string& mode, const std::filesystem::path& out) {
-    return request({{"op", "crop"}, {"file", file.string()}, {"media_type", mediaType}, {"page", page},
-                    {"dpi", dpi}, {"mode", mode}, {"out", out.string()}});
+    return request({.op = "crop", .file = file.string(), .mediaType = mediaType, .page = page, .dpi = dpi,
+                    .mode = mode, .out = out.string()});
 }
 
 AnalysisOutcome AnalysisWorker::countPages(const std::filesystem::path& file) {
-    return request({{"op", "count"}, {"file", file.string()}});
+    return request({.op = "count", .file = file.string()});
 }
 
 } // namespace docdesk::app

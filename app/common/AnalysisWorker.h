@@ -3,6 +3,7 @@
 // there costs the one page being analysed ("analysis failed: <reason>"); the worker is
 // started afresh for the next page, so a batch always goes on. analyseMany() analyses pages
 // concurrently in a pool of such processes, one per core.
+#include "app/common/WorkerProtocol.h"
 #include "platform/ChildProcess.h"
 
 #include <chrono>
@@ -35,11 +36,6 @@ struct AnalysisRequest {
     std::string transforms = "{}"; // the page's edits, for text recognition
 };
 
-struct AnalysisOutcome {
-    bool ok = false;
-    nlohmann::ordered_json analysis; // PageAnalysis JSON when ok
-    std::string error;               // translated reason when not
-};
 
 class AnalysisWorker {
 public:
@@ -72,7 +68,7 @@ public:
     int restarts() const;
 
 private:
-    AnalysisOutcome request(const nlohmann::json& request);
+    AnalysisOutcome request(const WorkerRequest& request);
     AnalysisOutcome run(const AnalysisRequest& request); // analyse or recognise
     void start();
 

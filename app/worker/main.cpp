@@ -17,6 +17,7 @@
 //       the page rendered with its edits (the very page that is filed) and read by Tesseract;
 //       the engine is loaded once per worker and kept while the languages stay the same.
 #include "app/common/AppEnvironment.h"
+#include "app/common/WorkerProtocol.h"
 #include "core/common/Error.h"
 #include "core/common/Translate.h"
 #include "core/imaging/Enhance.h"
@@ -97,7 +98,7 @@ nlohmann::ordered_json writeEnhanced(const RgbImage& straight, const std::string
 // One image per document found on the page, cut out and straightened, or the page deskewed
 // when none is (or it fills the page): the same choice as the filing flow makes
 // (pipeline::proposeEdits). Each is enhanced and written into the folder "out" as 1.EXT, 2.EXT...
-nlohmann::ordered_json crop(const imaging::DecodedPage& page, const nlohmann::json& request) {
+nlohmann::ordered_json crop(const imaging::DecodedPage& page, const app::WorkerRequest& request) {
     pipeline::PageAnalysis analysis;
     analysis.width = page.view().width;
     analysis.height = page.view().height;
@@ -105,8 +106,8 @@ nlohmann::ordered_json crop(const imaging::DecodedPage& page, const nlohmann::js
     analysis.skewDegrees = imaging::estimateSkewDegrees(page.view());
     const auto pieces = pipeline::proposeEdits({}, nlohmann::json(pipeline::toJson(analysis)),
                                                pipeline::CaptureKind::Photo, {});
-    const std::string mode = request.value("mode", "color");
-    const std::filesystem::path folder = request.at("out").get<std::string>();
+    const std::string mode = request.mode;
+    const std::filesystem::path folder = request.out;
     auto documents = nlohmann::ordered_json::array();
     for (size_t k = 0; k < pieces.size(); ++k) {
         const auto& t = pieces[k];
@@ -122,21 +123,19 @@ nlohmann::ordered_json crop(const imaging::DecodedPage& page, const nlohmann::js
 }
 
 // The page with its edits, as filing renders it, recognised by this worker's engine.
-nlohmann::ordered_json recognise(const nlohmann::json& request) {
+nlohmann::ordered_json recognise(const app::WorkerRequest& request) {
     static std::unique_ptr<ocr::TesseractEngine> engine; // one per worker, kept between pages
-    const std::string languages = request.value("languages", "eng");
+    const std::string& languages = request.languages;
     if (!engine || engine->languages() != languages) {
         engine.reset();
         engine = std::make_unique<ocr::TesseractEngine>(languages);
     }
-    output::PageSource source{request.at("file").get<std::string>(),
-                              imaging::kindFromMimeType(request.value("media_type", "")),
-                              request.value("page", 1) - 1,
-                              PageTransforms::parse(request.value("transforms", std::string("{}")))};
+    output::PageSource source{request.file, imaging::kindFromMimeType(request.mediaType), request.page - 1,
+                              PageTransforms::parse(request.transforms)};
     if (source.kind == imaging::MediaKind::Unknown)
         source.kind = imaging::sniffMediaKind(readHead(source.file.string()));
     output::RenderOptions options;
-    options.pdfDpi = request.value("dpi", 300.0);
+    options.pdfDpi = request.dpi;
     const output::PageRaster raster = output::renderRaster(source, options);
     const ImageView view{raster.pixels.data(), raster.width, raster.height,
                          std::ptrdiff_t(raster.width) * raster.channels, raster.channels};
@@ -144,9 +143,9 @@ nlohmann::ordered_json recognise(const nlohmann::json& request) {
     return {{"ok", true}, {"ocr", ocr::toJson(text)}};
 }
 
-nlohmann::ordered_json handle(const nlohmann::json& request) {
-    const std::string op = request.at("op");
-    const std::string file = request.at("file");
+nlohmann::ordered_json handle(const app::WorkerRequest& request) {
+    const std::string& op = request.op;
+    const std::string& file = request.file;
     if (op == "ocr")
         return recognise(request);
     if (op == "count") {
@@ -163,15 +162,15 @@ nlohmann::ordered_json handle(const nlohmann::json& request) {
     }
     if (op == "analyse" || op == "crop") {
         imaging::DecodeOptions options;
-        options.pdfDpi = request.value("dpi", 300.0);
-        auto kind = imaging::kindFromMimeType(request.value("media_type", ""));
+        options.pdfDpi = request.dpi;
+        auto kind = imaging::kindFromMimeType(request.mediaType);
         if (kind == imaging::MediaKind::Unknown) {
             kind = imaging::sniffMediaKind(readHead(file));
         }
         if (kind == imaging::MediaKind::Unknown)
             throw UnreadableFileError(tr("This file is not an image or PDF docdesk can read."));
         options.keepGrey = op == "analyse"; // crops keep the BGR their encoders expect
-        const auto page = imaging::decodePage(file, kind, request.value("page", 1) - 1, options);
+        const auto page = imaging::decodePage(file, kind, request.page - 1, options);
         if (op == "analyse")
             return {{"ok", true}, {"analysis", pipeline::toJson(pipeline::analysePage(page.view()))}};
         return crop(page, request);
@@ -214,7 +213,7 @@ int main(int argc, char** argv) {
     while (std::getline(std::cin, line)) {
         nlohmann::ordered_json answer;
         try {
-            answer = handle(nlohmann::json::parse(line));
+            answer = handle(app::parseWorkerRequest(line));
         } catch (const std::bad_alloc&) {
             answer = {{"ok", false}, {"error", tr("analysis failed: the page needs more memory than allowed")}};
         } catch (const std::exception& e) {
