@@ -286,8 +286,11 @@ std::vector<RemoteEntry> parseFolderListing(std::string_view multistatus, std::s
     std::vector<RemoteEntry> out;
     for (const auto& response : elements(multistatus, "response")) {
         auto href = percentDecode(firstElement(response, "href"));
-        if (const auto scheme = href.find("//"); scheme != std::string::npos)
-            href = href.substr(href.find('/', scheme + 2));
+        if (const auto scheme = href.find("//"); scheme != std::string::npos) {
+            // An absolute URL: its path; "http://host" without one is the server's root.
+            const auto path = href.find('/', scheme + 2);
+            href = path == std::string::npos ? std::string("/") : href.substr(path);
+        }
         if (href == selfPath || href + "/" == selfPath)
             continue;
         RemoteEntry e;
