@@ -115,7 +115,15 @@ CmisChildrenPage parseCmisChildren(const std::string& body, const std::string& w
         for (const auto& entry : j["objects"])
             if (entry.is_object() && entry.contains("object"))
                 page.objects.push_back(objectFrom(entry["object"]));
-    page.hasMoreItems = j.value("hasMoreItems", false);
+    if (j.contains("hasMoreItems")) {
+        // Anything but a boolean would make docdesk guess whether the listing is complete.
+        if (!j["hasMoreItems"].is_boolean())
+            throw GatewayRejected(trf("{}: the answer is not CMIS Browser Binding JSON (hasMoreItems is not true or "
+                                      "false).",
+                                      what),
+                                  502);
+        page.hasMoreItems = j["hasMoreItems"].get<bool>();
+    }
     return page;
 }
 

@@ -52,6 +52,12 @@ std::string idText(const json& v) {
     return {};
 }
 
+// The text member `name` of `j`; empty when absent or not text (paperless' answers are not
+// trusted to have the documented types).
+std::string textMember(const json& j, const char* name) {
+    return j.is_object() && j.contains(name) && j[name].is_string() ? j[name].get<std::string>() : std::string();
+}
+
 // A short excerpt of an error answer for the message (paperless explains 400s in JSON).
 std::string excerpt(const std::string& body) {
     std::string s = body.substr(0, 300);
@@ -106,23 +112,20 @@ std::optional<PaperlessTask> parsePaperlessTask(const std::string& body, const s
     const json* task = nullptr;
     if (j.is_array())
         for (const auto& t : j)
-            if (t.is_object() && t.value("task_id", std::string()) == taskId)
+            if (t.is_object() && textMember(t, "task_id") == taskId)
                 task = &t;
     if (!task)
         return std::nullopt;
     PaperlessTask out;
-    out.status = task->value("status", std::string());
-    out.result = task->contains("result") && (*task)["result"].is_string() ? (*task)["result"].get<std::string>()
-                                                                            : std::string();
+    out.status = textMember(*task, "status");
+    out.result = textMember(*task, "result");
     out.relatedDocument = task->contains("related_document") ? idText((*task)["related_document"]) : "";
     return out;
 }
 
 std::string parsePaperlessTaskId(const std::string& body) {
     const auto answer = json::parse(body, nullptr, false);
-    return answer.is_string()   ? answer.get<std::string>()
-           : answer.is_object() ? answer.value("task_id", std::string())
-                                : std::string();
+    return answer.is_string() ? answer.get<std::string>() : textMember(answer, "task_id");
 }
 
 HttpFormConnector::HttpFormConnector(GatewayConnection connection, TaskPolling polling)
