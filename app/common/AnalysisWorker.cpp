@@ -44,6 +44,17 @@ void deliverInOrder(Deliveries& d, const std::function<void(size_t, AnalysisOutc
     }
 }
 
+WorkerRequest pageRequest(std::string op, const std::filesystem::path& file, const std::string& mediaType, int page,
+                          double dpi) {
+    WorkerRequest r;
+    r.op = std::move(op);
+    r.file = file.string();
+    r.mediaType = mediaType;
+    r.page = page;
+    r.dpi = dpi;
+    return r;
+}
+
 } // namespace
 
 AnalysisWorker::AnalysisWorker(WorkerLimits limits, std::filesystem::path executable)
@@ -54,7 +65,9 @@ void AnalysisWorker::start() {
     platform::ChildOptions opts;
     opts.pipeStdin = true;
     opts.pipeStdout = true;
-    opts.environment["OMP_THREAD_LIMIT"] = "1"; // Tesseract: one thread per worker process
+    // Tesseract: one thread per worker process. (A std::string, not a literal: GCC 12 reports a
+    // bogus -Wrestrict for assigning a literal here.)
+    opts.environment["OMP_THREAD_LIMIT"] = std::string("1");
     std::vector<std::string> command{executable_.string(), "--serve", "--memory-limit-mb",
                                      std::to_string(limits_.memoryMegabytes)};
     if (limits_.threads != 0)
@@ -96,13 +109,15 @@ AnalysisOutcome AnalysisWorker::request(const WorkerRequest& req) {
 
 AnalysisOutcome AnalysisWorker::analyse(const std::filesystem::path& file, const std::string& mediaType, int page,
                                         double dpi) {
-    return request({.op = "analyse", .file = file.string(), .mediaType = mediaType, .page = page, .dpi = dpi});
+    return request(pageRequest("analyse", file, mediaType, page, dpi));
 }
 
 AnalysisOutcome AnalysisWorker::recognise(const std::filesystem::path& file, const std::string& mediaType, int page,
                                           double dpi, const std::string& transforms, const std::string& languages) {
-    return request({.op = "ocr", .file = file.string(), .mediaType = mediaType, .page = page, .dpi = dpi,
-                    .transforms = transforms, .languages = languages});
+    auto r = pageRequest("ocr", file, mediaType, page, dpi);
+    r.transforms = transforms;
+    r.languages = languages;
+    return request(r);
 }
 
 AnalysisOutcome AnalysisWorker::run(const AnalysisRequest& r) {
@@ -171,12 +186,14 @@ void AnalysisWorker::analyseMany(std::span<const AnalysisRequest> requests,
 
 AnalysisOutcome AnalysisWorker::crop(const std::filesystem::path& file, const std::string& mediaType, int page,
                                      double dpi, const std::string& mode, const std::filesystem::path& out) {
-    return request({.op = "crop", .file = file.string(), .mediaType = mediaType, .page = page, .dpi = dpi,
-                    .mode = mode, .out = out.string()});
+    auto r = pageRequest("crop", file, mediaType, page, dpi);
+    r.mode = mode;
+    r.out = out.string();
+    return request(r);
 }
 
 AnalysisOutcome AnalysisWorker::countPages(const std::filesystem::path& file) {
-    return request({.op = "count", .file = file.string()});
+    return request(pageRequest("count", file, {}, 1, 300));
 }
 
 } // namespace docdesk::app

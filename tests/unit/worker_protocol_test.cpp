@@ -25,8 +25,14 @@ std::string refusal(const std::string& line) {
 } // namespace
 
 BOOST_AUTO_TEST_CASE(a_request_reads_back_as_it_was_written) {
-    app::WorkerRequest r{.op = "ocr", .file = "/tmp/a b\n.pdf", .mediaType = "application/pdf", .page = 7,
-                         .dpi = 212.5, .transforms = R"({"rotation":90})", .languages = "deu+eng"};
+    app::WorkerRequest r;
+    r.op = "ocr";
+    r.file = "/tmp/a b\n.pdf";
+    r.mediaType = "application/pdf";
+    r.page = 7;
+    r.dpi = 212.5;
+    r.transforms = R"({"rotation":90})";
+    r.languages = "deu+eng";
     const auto back = parseWorkerRequest(app::workerRequestLine(r));
     BOOST_TEST(back.op == r.op);
     BOOST_TEST(back.file == r.file);
