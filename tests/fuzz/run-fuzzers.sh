@@ -32,9 +32,10 @@ for t in "${targets[@]}"; do
   work="$build/fuzz-work/$t"
   mkdir -p "$work"
   log="$build/fuzz-logs/$t.log"
-  # -timeout: one input taking longer is a hang; -rss_limit_mb: the decoders' bomb checks must
+  # -timeout: one input taking longer is a hang (DOCDESK_FUZZ_TIMEOUT s, default 20; a loaded
+  # machine needs more); -rss_limit_mb: the decoders' bomb checks must
   # keep every input far below this; -max_len: larger inputs only slow the search down.
-  "$exe" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2560 -max_len=65536 -print_final_stats=1 \
+  "$exe" -max_total_time="$seconds" -timeout="${DOCDESK_FUZZ_TIMEOUT:-20}" -rss_limit_mb=2560 -max_len=65536 -print_final_stats=1 \
          -artifact_prefix="$build/fuzz-artifacts/$t-" "$work" "tests/fuzz/corpus/$t" >"$log" 2>&1
   code=$?
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
