@@ -18,3 +18,15 @@ if(DOCDESK_SANITIZE)
     -Wno-maybe-uninitialized)
   target_link_options(docdesk_compile_options INTERFACE -fsanitize=address,undefined)
 endif()
+
+# Fuzzing build (branch fuzz): every docdesk target is instrumented for libFuzzer's coverage
+# feedback (fuzzer-no-link; the fuzz targets themselves link -fsanitize=fuzzer) and checked by
+# ASan + UBSan, so a bug anywhere in docdesk's own code below a parser stops the fuzzer.
+if(DOCDESK_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "DOCDESK_FUZZ needs clang: configure with CC=clang-14 CXX=clang++-14")
+  endif()
+  target_compile_options(docdesk_compile_options INTERFACE
+    -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  target_link_options(docdesk_compile_options INTERFACE -fsanitize=address,undefined)
+endif()

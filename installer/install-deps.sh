@@ -17,6 +17,8 @@ test_pkgs=(
   xvfb xauth xdotool imagemagick apache2 strace zbar-tools poppler-utils qpdf img2pdf
   gnome-keyring dbus-daemon dbus-bin desktop-file-utils appstream locales tesseract-ocr groff-base
   apache2-utils openssl curl
+  # fuzz (issue 19): the libFuzzer targets; -fsanitize=fuzzer links libclang-rt-14-dev's runtime
+  clang-14 libclang-rt-14-dev
 )
 
 want=("${build_pkgs[@]}")

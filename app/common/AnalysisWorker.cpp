@@ -46,6 +46,17 @@ void deliverInOrder(Deliveries& d, const std::function<void(size_t, AnalysisOutc
     }
 }
 
+WorkerRequest pageRequest(std::string op, const std::filesystem::path& file, const std::string& mediaType, int page,
+                          double dpi) {
+    WorkerRequest r;
+    r.op = std::move(op);
+    r.file = file.string();
+    r.mediaType = mediaType;
+    r.page = page;
+    r.dpi = dpi;
+    return r;
+}
+
 } // namespace
 
 AnalysisWorker::AnalysisWorker(WorkerLimits limits, std::filesystem::path executable)
@@ -56,7 +67,9 @@ void AnalysisWorker::start() {
     platform::ChildOptions opts;
     opts.pipeStdin = true;
     opts.pipeStdout = true;
-    opts.environment["OMP_THREAD_LIMIT"] = "1"; // Tesseract: one thread per worker process
+    // Tesseract: one thread per worker process. (A std::string, not a literal: GCC 12 reports a
+    // bogus -Wrestrict for assigning a literal here.)
+    opts.environment["OMP_THREAD_LIMIT"] = std::string("1");
     std::vector<std::string> command{executable_.string(), "--serve", "--memory-limit-mb",
                                      std::to_string(limits_.memoryMegabytes)};
     if (limits_.threads != 0)
@@ -105,7 +118,8 @@ AnalysisWorker::Exchange AnalysisWorker::exchange(const nlohmann::json& req, Pur
         start();
     Exchange out;
     try {
-        child_->writeStdin(req.dump() + "\n");
+        // Invalid UTF-8 in a file name is passed on byte for byte rather than refused.
+        child_->writeStdin(req.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
     } catch (const std::system_error&) {
         // The worker died between requests; its exit is reported below.
     }
@@ -123,7 +137,8 @@ AnalysisWorker::Exchange AnalysisWorker::exchange(const nlohmann::json& req, Pur
         return purpose == Purpose::Decoding ? tr("could not be read: the worker gave an unreadable answer")
                                             : tr("analysis failed: the worker gave an unreadable answer");
     };
-    if (answer.is_discarded() || !answer.is_object()) {
+    if (answer.is_discarded() || !answer.is_object() || !answer.contains("ok") || !answer["ok"].is_boolean() ||
+        (answer.contains("bytes") && !answer["bytes"].is_number_unsigned())) {
         out.error = unreadable();
         return out;
     }
@@ -143,37 +158,37 @@ AnalysisWorker::Exchange AnalysisWorker::exchange(const nlohmann::json& req, Pur
             return out;
         }
     }
-    if (!answer.value("ok", false))
-        out.error = answer.value("error", std::string(failurePrefix(purpose == Purpose::Decoding)));
+    if (!answer["ok"].get<bool>())
+        out.error = answer.contains("error") && answer["error"].is_string() && !answer["error"].get<std::string>().empty()
+                        ? answer["error"].get<std::string>()
+                        : std::string(failurePrefix(purpose == Purpose::Decoding));
     else
         out.answer = std::move(answer);
     return out;
 }
 
-AnalysisOutcome AnalysisWorker::request(const nlohmann::json& req) {
-    const std::string op = req.value("op", "");
-    auto ex = exchange(req, op == "count" ? Purpose::Decoding : Purpose::Analysis);
-    AnalysisOutcome out;
+AnalysisOutcome AnalysisWorker::request(const WorkerRequest& req) {
+    auto ex = exchange(nlohmann::json::parse(workerRequestLine(req)), req.op == "count" ? Purpose::Decoding : Purpose::Analysis);
     if (!ex.error.empty()) {
+        AnalysisOutcome out;
         out.error = std::move(ex.error);
         return out;
     }
-    out.ok = true;
-    out.analysis = ex.answer.contains("analysis") ? ex.answer["analysis"]
-                   : ex.answer.contains("ocr")    ? ex.answer["ocr"]
-                                                  : ex.answer;
-    return out;
+    // Every field the operation answers is checked before anything is done with it.
+    return parseWorkerAnswer(ex.answer.dump(), req.op);
 }
 
 AnalysisOutcome AnalysisWorker::analyse(const std::filesystem::path& file, const std::string& mediaType, int page,
                                         double dpi) {
-    return request({{"op", "analyse"}, {"file", file.string()}, {"media_type", mediaType}, {"page", page}, {"dpi", dpi}});
+    return request(pageRequest("analyse", file, mediaType, page, dpi));
 }
 
 AnalysisOutcome AnalysisWorker::recognise(const std::filesystem::path& file, const std::string& mediaType, int page,
                                           double dpi, const std::string& transforms, const std::string& languages) {
-    return request({{"op", "ocr"}, {"file", file.string()}, {"media_type", mediaType}, {"page", page},
-                    {"dpi", dpi}, {"transforms", transforms}, {"languages", languages}});
+    auto r = pageRequest("ocr", file, mediaType, page, dpi);
+    r.transforms = transforms;
+    r.languages = languages;
+    return request(r);
 }
 
 AnalysisOutcome AnalysisWorker::run(const AnalysisRequest& r) {
@@ -242,12 +257,14 @@ void AnalysisWorker::analyseMany(std::span<const AnalysisRequest> requests,
 
 AnalysisOutcome AnalysisWorker::crop(const std::filesystem::path& file, const std::string& mediaType, int page,
                                      double dpi, const std::string& mode, const std::filesystem::path& out) {
-    return request({{"op", "crop"}, {"file", file.string()}, {"media_type", mediaType}, {"page", page},
-                    {"dpi", dpi}, {"mode", mode}, {"out", out.string()}});
+    auto r = pageRequest("crop", file, mediaType, page, dpi);
+    r.mode = mode;
+    r.out = out.string();
+    return request(r);
 }
 
 AnalysisOutcome AnalysisWorker::countPages(const std::filesystem::path& file) {
-    return request({{"op", "count"}, {"file", file.string()}});
+    return request(pageRequest("count", file, {}, 1, 300));
 }
 
 } // namespace docdesk::app
@@ -268,11 +285,15 @@ nlohmann::json sourceRequest(const char* op, const output::PageSource& page, con
 // The pixels an answer announced, checked against its size (a worker is not trusted either).
 std::string takeRaster(const nlohmann::ordered_json& answer, std::vector<std::uint8_t>&& payload,
                        output::PageRaster& raster) {
-    raster.width = answer.value("width", 0);
-    raster.height = answer.value("height", 0);
-    raster.channels = answer.value("channels", 0);
-    raster.bilevel = answer.value("bilevel", false);
-    raster.dpi = {answer.value("dpi_x", 0.0), answer.value("dpi_y", 0.0)};
+    try {
+        raster.width = answer.value("width", 0);
+        raster.height = answer.value("height", 0);
+        raster.channels = answer.value("channels", 0);
+        raster.bilevel = answer.value("bilevel", false);
+        raster.dpi = {answer.value("dpi_x", 0.0), answer.value("dpi_y", 0.0)};
+    } catch (const nlohmann::json::exception&) {
+        return tr("could not be read: the worker gave an unreadable answer"); // a field of another type
+    }
     if (raster.width <= 0 || raster.height <= 0 || (raster.channels != 1 && raster.channels != 3) ||
         std::uint64_t(raster.width) * std::uint64_t(raster.height) * std::uint64_t(raster.channels) != payload.size())
         return tr("could not be read: the worker gave an unreadable answer");
@@ -309,12 +330,18 @@ EncodedOutcome AnalysisWorker::encode(const output::PageSource& page, const outp
         return out;
     }
     auto& p = out.page;
-    p.encoding = ex.answer.value("encoding", "") == "bilevel" ? output::PageEncoding::Bilevel : output::PageEncoding::Jpeg;
-    p.width = ex.answer.value("width", 0);
-    p.height = ex.answer.value("height", 0);
-    p.components = ex.answer.value("components", 0);
-    p.dpi = {ex.answer.value("dpi_x", 0.0), ex.answer.value("dpi_y", 0.0)};
-    p.passthrough = ex.answer.value("passthrough", false);
+    try {
+        p.encoding =
+            ex.answer.value("encoding", "") == "bilevel" ? output::PageEncoding::Bilevel : output::PageEncoding::Jpeg;
+        p.width = ex.answer.value("width", 0);
+        p.height = ex.answer.value("height", 0);
+        p.components = ex.answer.value("components", 0);
+        p.dpi = {ex.answer.value("dpi_x", 0.0), ex.answer.value("dpi_y", 0.0)};
+        p.passthrough = ex.answer.value("passthrough", false);
+    } catch (const nlohmann::json::exception&) {
+        out.error = tr("could not be read: the worker gave an unreadable answer"); // a field of another type
+        return out;
+    }
     const bool bilevel = p.encoding == output::PageEncoding::Bilevel;
     const std::uint64_t expected =
         bilevel ? (std::uint64_t(std::max(p.width, 0)) + 7) / 8 * std::uint64_t(std::max(p.height, 0)) : ex.payload.size();

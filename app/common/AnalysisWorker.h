@@ -3,6 +3,7 @@
 // there costs the one page being analysed ("analysis failed: <reason>"); the worker is
 // started afresh for the next page, so a batch always goes on. analyseMany() analyses pages
 // concurrently in a pool of such processes, one per core.
+#include "app/common/WorkerProtocol.h"
 #include "core/export/PageRenderer.h"
 #include "platform/ChildProcess.h"
 
@@ -36,11 +37,6 @@ struct AnalysisRequest {
     std::string transforms = "{}"; // the page's edits, for text recognition
 };
 
-struct AnalysisOutcome {
-    bool ok = false;
-    nlohmann::ordered_json analysis; // PageAnalysis JSON when ok
-    std::string error;               // translated reason when not
-};
 
 // A page decoded in the worker for the application, or why it could not be read ("could not
 // be read: the decoder crashed (SIGSEGV)", or the decoder's own message).
@@ -100,7 +96,7 @@ private:
     };
     Exchange exchange(const nlohmann::json& request, Purpose purpose);
     std::string failureOf(Purpose purpose);
-    AnalysisOutcome request(const nlohmann::json& request);
+    AnalysisOutcome request(const WorkerRequest& request);
     AnalysisOutcome run(const AnalysisRequest& request); // analyse or recognise
     void start();
 

@@ -28,6 +28,7 @@
 //       -> {"ok": true, "encoding": "jpeg"|"bilevel", "width", "height", "components",
 //           "dpi_x", "dpi_y", "passthrough", "bytes"} + the encoded page (output::renderPage)
 #include "app/common/AppEnvironment.h"
+#include "app/common/WorkerProtocol.h"
 #include "core/common/Error.h"
 #include "core/common/Translate.h"
 #include "core/imaging/Enhance.h"
@@ -110,7 +111,7 @@ nlohmann::ordered_json writeEnhanced(const RgbImage& straight, const std::string
 // One image per document found on the page, cut out and straightened, or the page deskewed
 // when none is (or it fills the page): the same choice as the filing flow makes
 // (pipeline::proposeEdits). Each is enhanced and written into the folder "out" as 1.EXT, 2.EXT...
-nlohmann::ordered_json crop(const imaging::DecodedPage& page, const nlohmann::json& request) {
+nlohmann::ordered_json crop(const imaging::DecodedPage& page, const app::WorkerRequest& request) {
     pipeline::PageAnalysis analysis;
     analysis.width = page.view().width;
     analysis.height = page.view().height;
@@ -118,8 +119,8 @@ nlohmann::ordered_json crop(const imaging::DecodedPage& page, const nlohmann::js
     analysis.skewDegrees = imaging::estimateSkewDegrees(page.view());
     const auto pieces = pipeline::proposeEdits({}, nlohmann::json(pipeline::toJson(analysis)),
                                                pipeline::CaptureKind::Photo, {});
-    const std::string mode = request.value("mode", "color");
-    const std::filesystem::path folder = request.at("out").get<std::string>();
+    const std::string mode = request.mode;
+    const std::filesystem::path folder = request.out;
     auto documents = nlohmann::ordered_json::array();
     for (size_t k = 0; k < pieces.size(); ++k) {
         const auto& t = pieces[k];
@@ -135,21 +136,19 @@ nlohmann::ordered_json crop(const imaging::DecodedPage& page, const nlohmann::js
 }
 
 // The page with its edits, as filing renders it, recognised by this worker's engine.
-nlohmann::ordered_json recognise(const nlohmann::json& request) {
+nlohmann::ordered_json recognise(const app::WorkerRequest& request) {
     static std::unique_ptr<ocr::TesseractEngine> engine; // one per worker, kept between pages
-    const std::string languages = request.value("languages", "eng");
+    const std::string& languages = request.languages;
     if (!engine || engine->languages() != languages) {
         engine.reset();
         engine = std::make_unique<ocr::TesseractEngine>(languages);
     }
-    output::PageSource source{request.at("file").get<std::string>(),
-                              imaging::kindFromMimeType(request.value("media_type", "")),
-                              request.value("page", 1) - 1,
-                              PageTransforms::parse(request.value("transforms", std::string("{}")))};
+    output::PageSource source{request.file, imaging::kindFromMimeType(request.mediaType), request.page - 1,
+                              PageTransforms::parse(request.transforms)};
     if (source.kind == imaging::MediaKind::Unknown)
         source.kind = imaging::sniffMediaKind(readHead(source.file.string()));
     output::RenderOptions options;
-    options.pdfDpi = request.value("dpi", 300.0);
+    options.pdfDpi = request.dpi;
     const output::PageRaster raster = output::renderRaster(source, options);
     const ImageView view{raster.pixels.data(), raster.width, raster.height,
                          std::ptrdiff_t(raster.width) * raster.channels, raster.channels};
@@ -157,11 +156,9 @@ nlohmann::ordered_json recognise(const nlohmann::json& request) {
     return {{"ok", true}, {"ocr", ocr::toJson(text)}};
 }
 
-output::PageSource sourceOf(const nlohmann::json& request) {
-    output::PageSource source{request.at("file").get<std::string>(),
-                              imaging::kindFromMimeType(request.value("media_type", "")),
-                              request.value("page", 1) - 1,
-                              PageTransforms::parse(request.value("transforms", std::string("{}")))};
+output::PageSource sourceOf(const app::WorkerRequest& request) {
+    output::PageSource source{request.file, imaging::kindFromMimeType(request.mediaType), request.page - 1,
+                              PageTransforms::parse(request.transforms)};
     if (source.kind == imaging::MediaKind::Unknown)
         source.kind = imaging::sniffMediaKind(readHead(source.file.string()));
     if (!imaging::isPageSource(source.kind))
@@ -186,20 +183,20 @@ output::PageRaster scaledToFit(output::PageRaster raster, int maxEdge) {
 }
 
 // The decode ops: the answer, with the binary data that follows it in `payload`.
-nlohmann::ordered_json decodeForApplication(const std::string& op, const nlohmann::json& request,
+nlohmann::ordered_json decodeForApplication(const std::string& op, const app::WorkerRequest& request,
                                             std::vector<std::uint8_t>& payload) {
     const output::PageSource source = sourceOf(request);
     if (op == "thumbnail") {
         RgbImage thumb = imaging::renderThumbnail(source.file, source.kind, source.pageIndex,
-                                                  std::clamp(request.value("max_edge", 160), 16, 4096));
+                                                  std::clamp(request.maxEdge > 0 ? request.maxEdge : 160, 16, 4096));
         payload = std::move(thumb.pixels);
         return {{"ok", true}, {"width", thumb.width}, {"height", thumb.height}, {"channels", 3}, {"bytes", payload.size()}};
     }
     output::RenderOptions options;
-    options.pdfDpi = request.value("dpi", 300.0);
-    options.jpegQuality = request.value("jpeg_quality", 85);
+    options.pdfDpi = request.dpi;
+    options.jpegQuality = request.jpegQuality;
     if (op == "raster") {
-        output::PageRaster raster = scaledToFit(output::renderRaster(source, options), request.value("max_edge", 0));
+        output::PageRaster raster = scaledToFit(output::renderRaster(source, options), request.maxEdge);
         payload = std::move(raster.pixels);
         return {{"ok", true},           {"width", raster.width},   {"height", raster.height},
                 {"channels", raster.channels}, {"bilevel", raster.bilevel}, {"dpi_x", raster.dpi.x},
@@ -222,10 +219,10 @@ nlohmann::ordered_json decodeForApplication(const std::string& op, const nlohman
 
 bool isDecodeOp(const std::string& op) { return op == "thumbnail" || op == "raster" || op == "encode" || op == "count"; }
 
-nlohmann::ordered_json handle(const nlohmann::json& request, std::vector<std::uint8_t>& payload) {
-    const std::string op = request.at("op");
-    const std::string file = request.at("file");
-    if (op == "thumbnail" || op == "raster" || op == "encode")
+nlohmann::ordered_json handle(const app::WorkerRequest& request, std::vector<std::uint8_t>& payload) {
+    const std::string& op = request.op;
+    const std::string& file = request.file;
+    if (app::isDecodeOperation(op))
         return decodeForApplication(op, request, payload);
     if (op == "ocr")
         return recognise(request);
@@ -243,15 +240,15 @@ nlohmann::ordered_json handle(const nlohmann::json& request, std::vector<std::ui
     }
     if (op == "analyse" || op == "crop") {
         imaging::DecodeOptions options;
-        options.pdfDpi = request.value("dpi", 300.0);
-        auto kind = imaging::kindFromMimeType(request.value("media_type", ""));
+        options.pdfDpi = request.dpi;
+        auto kind = imaging::kindFromMimeType(request.mediaType);
         if (kind == imaging::MediaKind::Unknown) {
             kind = imaging::sniffMediaKind(readHead(file));
         }
         if (kind == imaging::MediaKind::Unknown)
             throw UnreadableFileError(tr("This file is not an image or PDF docdesk can read."));
         options.keepGrey = op == "analyse"; // crops keep the BGR their encoders expect
-        const auto page = imaging::decodePage(file, kind, request.value("page", 1) - 1, options);
+        const auto page = imaging::decodePage(file, kind, request.page - 1, options);
         if (op == "analyse")
             return {{"ok", true}, {"analysis", pipeline::toJson(pipeline::analysePage(page.view()))}};
         return crop(page, request);
@@ -296,8 +293,8 @@ int main(int argc, char** argv) {
         std::vector<std::uint8_t> payload;
         std::string op;
         try {
-            const auto request = nlohmann::json::parse(line);
-            op = request.value("op", "");
+            const auto request = app::parseWorkerRequest(line);
+            op = request.op;
             answer = handle(request, payload);
         } catch (const std::bad_alloc&) {
             payload.clear();

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <iterator>
 
 namespace docdesk::gateway {
 namespace {
@@ -56,20 +57,8 @@ CmisObject objectFrom(const json& j) {
     return o;
 }
 
-// GatewayRejected for `r`, with the CMIS exception and message from the JSON error body.
-[[noreturn]] void throwForCmisStatus(const HttpResponse& r, const std::string& what) {
-    const auto j = json::parse(r.body, nullptr, false);
-    if (r.status != 401 && j.is_object() && j.contains("exception") && j["exception"].is_string()) {
-        const auto message = j.contains("message") && j["message"].is_string() ? j["message"].get<std::string>() : "";
-        throw GatewayRejected(trf("{}: the gateway answered {} ({}: {}).", what, r.status,
-                                  j["exception"].get<std::string>(), message.substr(0, 300)),
-                              r.status, r.retryAfter);
-    }
-    throwForStatus(r, what);
-}
-
-json parseJson(const HttpResponse& r, const std::string& what) {
-    auto j = json::parse(r.body, nullptr, false);
+json parseJson(const std::string& body, const std::string& what) {
+    auto j = json::parse(body, nullptr, false);
     if (j.is_discarded() || !j.is_object())
         throw GatewayRejected(trf("{}: the answer is not CMIS Browser Binding JSON. Check that the profile's URL is "
                                   "the repository's browser binding (…/cmis/versions/1.1/browser).",
@@ -96,6 +85,60 @@ std::string mediaTypeOf(const std::string& fileName) {
 
 } // namespace
 
+std::string parseCmisRootFolderUrl(const std::string& body) {
+    const auto j = parseJson(body, tr("Reading the CMIS repository information"));
+    // {"<repositoryId>": {"repositoryId": ..., "rootFolderUrl": ..., ...}, ...}: the first one.
+    std::string root;
+    for (const auto& [id, info] : j.items()) {
+        if (info.is_object() && info.contains("rootFolderUrl") && info["rootFolderUrl"].is_string()) {
+            root = info["rootFolderUrl"].get<std::string>();
+            break;
+        }
+    }
+    if (root.empty())
+        throw GatewayRejected(tr("Reading the CMIS repository information: the gateway names no repository root "
+                                 "folder. Check the profile's URL."),
+                              502);
+    while (root.size() > 1 && root.back() == '/')
+        root.pop_back();
+    return root;
+}
+
+CmisObject parseCmisObject(const std::string& body, const std::string& what) {
+    return objectFrom(parseJson(body, what));
+}
+
+CmisChildrenPage parseCmisChildren(const std::string& body, const std::string& what) {
+    const auto j = parseJson(body, what);
+    CmisChildrenPage page;
+    if (j.contains("objects") && j["objects"].is_array())
+        for (const auto& entry : j["objects"])
+            if (entry.is_object() && entry.contains("object"))
+                page.objects.push_back(objectFrom(entry["object"]));
+    if (j.contains("hasMoreItems")) {
+        // Anything but a boolean would make docdesk guess whether the listing is complete.
+        if (!j["hasMoreItems"].is_boolean())
+            throw GatewayRejected(trf("{}: the answer is not CMIS Browser Binding JSON (hasMoreItems is not true or "
+                                      "false).",
+                                      what),
+                                  502);
+        page.hasMoreItems = j["hasMoreItems"].get<bool>();
+    }
+    return page;
+}
+
+void throwForCmisAnswer(const HttpResponse& r, const std::string& what) {
+    const auto j = json::parse(r.body, nullptr, false);
+    if (r.status != 401 && j.is_object() && j.contains("exception") && j["exception"].is_string()) {
+        const auto message = j.contains("message") && j["message"].is_string() ? j["message"].get<std::string>() : "";
+        throw GatewayRejected(trf("{}: the gateway answered {} ({}: {}).", what, r.status,
+                                  j["exception"].get<std::string>(), message.substr(0, 300)),
+                              r.status, r.retryAfter);
+    }
+    throwForStatus(r, what);
+}
+
+
 std::string cmisContentMarker(const std::string& sha256) { return "docdesk-sha256:" + sha256; }
 
 CmisConnector::CmisConnector(GatewayConnection connection, int pageSize)
@@ -110,21 +153,8 @@ const std::string& CmisConnector::rootFolderUrl(std::stop_token stop) {
     get.url = serviceUrl_;
     const auto r = transport_.perform(get, stop);
     if (r.status != 200)
-        throwForCmisStatus(r, tr("Reading the CMIS repository information"));
-    const auto j = parseJson(r, tr("Reading the CMIS repository information"));
-    // {"<repositoryId>": {"repositoryId": ..., "rootFolderUrl": ..., ...}, ...}: the first one.
-    for (const auto& [id, info] : j.items()) {
-        if (info.is_object() && info.contains("rootFolderUrl") && info["rootFolderUrl"].is_string()) {
-            rootFolderUrl_ = info["rootFolderUrl"].get<std::string>();
-            break;
-        }
-    }
-    if (rootFolderUrl_.empty())
-        throw GatewayRejected(tr("Reading the CMIS repository information: the gateway names no repository root "
-                                 "folder. Check the profile's URL."),
-                              502);
-    while (rootFolderUrl_.size() > 1 && rootFolderUrl_.back() == '/')
-        rootFolderUrl_.pop_back();
+        throwForCmisAnswer(r, tr("Reading the CMIS repository information"));
+    rootFolderUrl_ = parseCmisRootFolderUrl(r.body);
     return rootFolderUrl_;
 }
 
@@ -142,8 +172,8 @@ std::optional<CmisObject> CmisConnector::objectAt(const std::string& path, std::
     if (r.status == 404)
         return std::nullopt;
     if (r.status != 200)
-        throwForCmisStatus(r, trf("Reading {}", path.empty() ? "/" : path));
-    return objectFrom(parseJson(r, trf("Reading {}", path)));
+        throwForCmisAnswer(r, trf("Reading {}", path.empty() ? "/" : path));
+    return parseCmisObject(r.body, trf("Reading {}", path));
 }
 
 std::vector<CmisObject> CmisConnector::children(const std::string& folder, std::stop_token stop) {
@@ -155,17 +185,11 @@ std::vector<CmisObject> CmisConnector::children(const std::string& folder, std::
                   "&skipCount=" + std::to_string(out.size());
         const auto r = transport_.perform(get, stop);
         if (r.status != 200)
-            throwForCmisStatus(r, trf("Listing {}", folder.empty() ? "/" : folder));
-        const auto j = parseJson(r, trf("Listing {}", folder));
-        size_t got = 0;
-        if (j.contains("objects") && j["objects"].is_array())
-            for (const auto& entry : j["objects"])
-                if (entry.is_object() && entry.contains("object")) {
-                    out.push_back(objectFrom(entry["object"]));
-                    ++got;
-                }
-        const bool more = j.value("hasMoreItems", false);
-        if (!more)
+            throwForCmisAnswer(r, trf("Listing {}", folder.empty() ? "/" : folder));
+        auto listed = parseCmisChildren(r.body, trf("Listing {}", folder));
+        const size_t got = listed.objects.size();
+        std::move(listed.objects.begin(), listed.objects.end(), std::back_inserter(out));
+        if (!listed.hasMoreItems)
             return out;
         if (got == 0) // claims more but sends nothing: stop instead of asking forever
             throw GatewayRejected(trf("Listing {}: the gateway announced more entries but sent none.", folder), 502);
@@ -191,7 +215,7 @@ void CmisConnector::ensureFolder(const std::string& folder, std::stop_token stop
                 if (r.status != 201 && r.status != 200) {
                     existing = r.status == 409 ? objectAt(path, stop) : std::nullopt;
                     if (!existing)
-                        throwForCmisStatus(r, trf("Creating folder {}", path));
+                        throwForCmisAnswer(r, trf("Creating folder {}", path));
                 }
             }
             if (existing && existing->baseTypeId != "cmis:folder")
@@ -292,7 +316,7 @@ Delivery CmisConnector::deliver(const DocumentToDeliver& document, std::stop_tok
             continue;
         }
         if (r.status != 201 && r.status != 200)
-            throwForCmisStatus(r, trf("Uploading {}", document.fileName));
+            throwForCmisAnswer(r, trf("Uploading {}", document.fileName));
         return verify(path, document, stop);
     }
     throw GatewayRejected(trf("Uploading {}: {} names in a row are taken on the gateway.", document.fileName, kMaxNames),

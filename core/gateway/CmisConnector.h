@@ -64,4 +64,21 @@ private:
 // The marker a document's cmis:description carries: "docdesk-sha256:<hex>".
 std::string cmisContentMarker(const std::string& sha256);
 
+// The readers of the gateway's answers, apart from the requests so that they are tested and
+// fuzzed on their own (tests/fuzz/fuzz_cmis_answer.cpp). They take whatever a server sends and
+// throw GatewayRejected (starting with `what`) for an answer that is not Browser Binding JSON.
+// The repository's root folder URL from the service document, without trailing slashes.
+std::string parseCmisRootFolderUrl(const std::string& body);
+// The object of a cmisselector=object answer (succinct properties).
+CmisObject parseCmisObject(const std::string& body, const std::string& what);
+struct CmisChildrenPage {
+    std::vector<CmisObject> objects;
+    bool hasMoreItems = false;
+};
+// One page of a cmisselector=children answer.
+CmisChildrenPage parseCmisChildren(const std::string& body, const std::string& what);
+// Always throws GatewayRejected for an error answer, with the CMIS exception and message its
+// JSON body names.
+[[noreturn]] void throwForCmisAnswer(const HttpResponse& response, const std::string& what);
+
 } // namespace docdesk::gateway

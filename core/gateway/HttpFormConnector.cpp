@@ -52,6 +52,12 @@ std::string idText(const json& v) {
     return {};
 }
 
+// The text member `name` of `j`; empty when absent or not text (paperless' answers are not
+// trusted to have the documented types).
+std::string textMember(const json& j, const char* name) {
+    return j.is_object() && j.contains(name) && j[name].is_string() ? j[name].get<std::string>() : std::string();
+}
+
 // A short excerpt of an error answer for the message (paperless explains 400s in JSON).
 std::string excerpt(const std::string& body) {
     std::string s = body.substr(0, 300);
@@ -75,6 +81,52 @@ std::string excerpt(const std::string& body) {
 }
 
 } // namespace
+
+std::optional<PaperlessOriginal> parsePaperlessMetadata(const std::string& body) {
+    const auto j = json::parse(body, nullptr, false);
+    if (!j.is_object() || !j.contains("original_size") || !j.contains("original_checksum"))
+        return std::nullopt;
+    PaperlessOriginal s;
+    s.bytes = j["original_size"].is_number_unsigned() ? j["original_size"].get<std::uint64_t>() : 0;
+    s.md5 = j["original_checksum"].is_string() ? j["original_checksum"].get<std::string>() : std::string();
+    return s;
+}
+
+std::optional<std::vector<std::string>> parsePaperlessDocumentIds(const std::string& body) {
+    const auto j = json::parse(body, nullptr, false);
+    if (!j.is_object() || !j.contains("results") || !j["results"].is_array())
+        return std::nullopt;
+    std::vector<std::string> ids;
+    for (const auto& doc : j["results"]) {
+        const auto id = doc.contains("id") ? idText(doc["id"]) : std::string();
+        if (!id.empty())
+            ids.push_back(id);
+    }
+    return ids;
+}
+
+std::optional<PaperlessTask> parsePaperlessTask(const std::string& body, const std::string& taskId) {
+    auto j = json::parse(body, nullptr, false);
+    if (j.is_object() && j.contains("results")) // a paginated answer
+        j = j["results"];
+    const json* task = nullptr;
+    if (j.is_array())
+        for (const auto& t : j)
+            if (t.is_object() && textMember(t, "task_id") == taskId)
+                task = &t;
+    if (!task)
+        return std::nullopt;
+    PaperlessTask out;
+    out.status = textMember(*task, "status");
+    out.result = textMember(*task, "result");
+    out.relatedDocument = task->contains("related_document") ? idText((*task)["related_document"]) : "";
+    return out;
+}
+
+std::string parsePaperlessTaskId(const std::string& body) {
+    const auto answer = json::parse(body, nullptr, false);
+    return answer.is_string() ? answer.get<std::string>() : textMember(answer, "task_id");
+}
 
 HttpFormConnector::HttpFormConnector(GatewayConnection connection, TaskPolling polling)
     : transport_([&] {
@@ -117,33 +169,27 @@ std::optional<HttpFormConnector::StoredOriginal> HttpFormConnector::metadataOf(c
         return std::nullopt;
     if (r.status != 200)
         throwForPaperlessStatus(r, trf("Reading the metadata of paperless document {}", id));
-    const auto j = json::parse(r.body, nullptr, false);
-    if (!j.is_object() || !j.contains("original_size") || !j.contains("original_checksum"))
+    const auto stored = parsePaperlessMetadata(r.body);
+    if (!stored)
         throw GatewayRejected(trf("Reading the metadata of paperless document {}: the answer is not paperless' "
                                   "document metadata. Check the profile's URL.",
                                   id),
                               502);
-    StoredOriginal s;
-    s.bytes = j["original_size"].is_number_unsigned() ? j["original_size"].get<std::uint64_t>() : 0;
-    s.md5 = j["original_checksum"].is_string() ? j["original_checksum"].get<std::string>() : std::string();
-    return s;
+    return stored;
 }
 
 std::optional<std::string> HttpFormConnector::findByChecksum(const std::string& md5, std::stop_token stop) {
     const auto r = transport_.perform(request("documents/?checksum__iexact=" + md5 + "&page_size=5"), stop);
     if (r.status != 200)
         throwForPaperlessStatus(r, tr("Looking for an earlier copy on paperless"));
-    const auto j = json::parse(r.body, nullptr, false);
-    if (!j.is_object() || !j.contains("results") || !j["results"].is_array())
+    const auto ids = parsePaperlessDocumentIds(r.body);
+    if (!ids)
         throw GatewayRejected(tr("Looking for an earlier copy on paperless: the answer is not a document list. Check "
                                  "the profile's URL."),
                               502);
     // Confirm each candidate by its stored checksum: a server that ignored the filter would
     // otherwise hand back somebody else's document.
-    for (const auto& doc : j["results"]) {
-        const auto id = doc.contains("id") ? idText(doc["id"]) : std::string();
-        if (id.empty())
-            continue;
+    for (const auto& id : *ids) {
         const auto meta = metadataOf(id, stop);
         if (meta && meta->md5 == md5)
             return id;
@@ -176,21 +222,11 @@ std::optional<std::string> HttpFormConnector::waitForTask(const std::string& tas
         const auto r = transport_.perform(request("tasks/?task_id=" + encodePathSegment(taskId)), stop);
         if (r.status != 200)
             throwForPaperlessStatus(r, trf("Asking paperless how {} is processed", document.fileName));
-        auto j = json::parse(r.body, nullptr, false);
-        if (j.is_object() && j.contains("results")) // a paginated answer
-            j = j["results"];
-        const json* task = nullptr;
-        if (j.is_array())
-            for (const auto& t : j)
-                if (t.is_object() && t.value("task_id", std::string()) == taskId)
-                    task = &t;
-        if (task) {
-            const auto status = task->value("status", std::string());
-            const auto result = (*task).contains("result") && (*task)["result"].is_string()
-                                    ? (*task)["result"].get<std::string>()
-                                    : std::string();
+        if (const auto task = parsePaperlessTask(r.body, taskId)) {
+            const auto& status = task->status;
+            const auto& result = task->result;
             if (status == "SUCCESS") {
-                const auto id = task->contains("related_document") ? idText((*task)["related_document"]) : "";
+                const auto& id = task->relatedDocument;
                 if (!isId(id))
                     throw GatewayRejected(trf("Paperless processed {} but did not say which document it created.",
                                               document.fileName),
@@ -271,10 +307,7 @@ Delivery HttpFormConnector::deliver(const DocumentToDeliver& document, std::stop
                               400);
     if (r.status != 200 && r.status != 201 && r.status != 202)
         throwForPaperlessStatus(r, trf("Uploading {}", document.fileName));
-    const auto answer = json::parse(r.body, nullptr, false);
-    const std::string taskId = answer.is_string()   ? answer.get<std::string>()
-                               : answer.is_object() ? answer.value("task_id", std::string())
-                                                    : std::string();
+    const std::string taskId = parsePaperlessTaskId(r.body);
     if (taskId.empty())
         throw GatewayRejected(trf("Uploading {}: the answer is not a paperless task id. Check the profile's URL.",
                                   document.fileName),

@@ -19,6 +19,7 @@
 
 #include <chrono>
 #include <optional>
+#include <vector>
 
 namespace docdesk::gateway {
 
@@ -28,6 +29,26 @@ struct TaskPolling {
     std::chrono::milliseconds maxDelay{2'000};
     std::chrono::seconds maxWait{120};
 };
+
+// The readers of paperless' answers, apart from the requests so that they are tested and
+// fuzzed on their own (tests/fuzz/fuzz_paperless_answer.cpp). They take whatever a server sends.
+struct PaperlessOriginal {
+    std::uint64_t bytes = 0;
+    std::string md5;
+};
+// The stored original of a /api/documents/<id>/metadata/ answer; nullopt when it is none.
+std::optional<PaperlessOriginal> parsePaperlessMetadata(const std::string& body);
+// The document ids of a /api/documents/ list; nullopt when the answer is no such list.
+std::optional<std::vector<std::string>> parsePaperlessDocumentIds(const std::string& body);
+struct PaperlessTask {
+    std::string status;          // PENDING, STARTED, SUCCESS, FAILURE, REVOKED...
+    std::string result;          // paperless' message
+    std::string relatedDocument; // the id of the document created (as text), or empty
+};
+// The task `taskId` in a /api/tasks/ answer (a list, or a paginated one); nullopt when absent.
+std::optional<PaperlessTask> parsePaperlessTask(const std::string& body, const std::string& taskId);
+// The task id of a post_document answer (a JSON string, or {"task_id": ...}); empty when none.
+std::string parsePaperlessTaskId(const std::string& body);
 
 class HttpFormConnector : public Connector {
 public:
@@ -45,10 +66,7 @@ public:
     std::string apiUrl(const std::string& path) const; // base + "api/" + path
 
 private:
-    struct StoredOriginal {
-        std::uint64_t bytes = 0;
-        std::string md5;
-    };
+    using StoredOriginal = PaperlessOriginal;
     HttpRequest request(const std::string& path) const;
     std::optional<StoredOriginal> metadataOf(const std::string& id, std::stop_token stop);
     Delivery verify(const std::string& id, const DocumentToDeliver& document, const std::string& md5,

@@ -241,7 +241,7 @@ HttpRequest resourceTypeRequest(const std::string& url) {
 
 bool WebDavConnector::folderExists(const std::string& url, std::stop_token stop) {
     const auto r = transport_.perform(resourceTypeRequest(url), stop);
-    return r.status == 207 && !elements(r.body, "collection").empty();
+    return r.status == 207 && parseResourceProperties(r.body).isFolder;
 }
 
 void WebDavConnector::ensureFolder(const std::string& folder, std::stop_token stop) {
@@ -278,12 +278,19 @@ std::vector<RemoteEntry> WebDavConnector::listUrl(const std::string& url, const 
     const auto r = transport_.perform(propfind, stop);
     if (r.status != 207)
         throwForStatus(r, what);
-    std::vector<RemoteEntry> out;
     const auto selfPath = percentDecode(propfind.url.substr(propfind.url.find('/', propfind.url.find("//") + 2)));
-    for (const auto& response : elements(r.body, "response")) {
+    return parseFolderListing(r.body, selfPath);
+}
+
+std::vector<RemoteEntry> parseFolderListing(std::string_view multistatus, std::string_view selfPath) {
+    std::vector<RemoteEntry> out;
+    for (const auto& response : elements(multistatus, "response")) {
         auto href = percentDecode(firstElement(response, "href"));
-        if (const auto scheme = href.find("//"); scheme != std::string::npos)
-            href = href.substr(href.find('/', scheme + 2));
+        if (const auto scheme = href.find("//"); scheme != std::string::npos) {
+            // An absolute URL: its path; "http://host" without one is the server's root.
+            const auto path = href.find('/', scheme + 2);
+            href = path == std::string::npos ? std::string("/") : href.substr(path);
+        }
         if (href == selfPath || href + "/" == selfPath)
             continue;
         RemoteEntry e;
@@ -296,6 +303,22 @@ std::vector<RemoteEntry> WebDavConnector::listUrl(const std::string& url, const 
         out.push_back(std::move(e));
     }
     return out;
+}
+
+RemoteEntry parseResourceProperties(std::string_view multistatus) {
+    RemoteEntry e;
+    e.isFolder = !elements(multistatus, "collection").empty();
+    e.bytes = parseSize(firstElement(multistatus, "getcontentlength"));
+    e.etag = firstElement(multistatus, "getetag");
+    return e;
+}
+
+std::vector<std::string> failedPropertyStatuses(std::string_view multistatus) {
+    std::vector<std::string> failed;
+    for (auto& status : elements(multistatus, "status"))
+        if (status.find(" 200") == std::string::npos)
+            failed.push_back(std::move(status));
+    return failed;
 }
 
 bool WebDavConnector::sameContent(const std::string& url, const DocumentToDeliver& document, std::stop_token stop) {
@@ -342,10 +365,9 @@ void WebDavConnector::storeFields(const std::string& url, const DocumentToDelive
     if (r.status != 207 && r.status != 200 && r.status != 204)
         throwForStatus(r, trf("Storing the fields of {}", document.fileName));
     // A 207 can still carry a failed property (e.g. the server refuses dead properties).
-    for (const auto& status : elements(r.body, "status"))
-        if (status.find(" 200") == std::string::npos)
-            throw GatewayRejected(trf("Storing the fields of {}: the gateway answered {}.", document.fileName, status),
-                                  422);
+    for (const auto& status : failedPropertyStatuses(r.body))
+        throw GatewayRejected(trf("Storing the fields of {}: the gateway answered {}.", document.fileName, status),
+                              422);
 }
 
 std::map<std::string, std::string> WebDavConnector::fieldsOf(const std::string& url, std::stop_token stop) {
@@ -357,33 +379,37 @@ std::map<std::string, std::string> WebDavConnector::fieldsOf(const std::string& 
     const auto r = transport_.perform(propfind, stop);
     if (r.status != 207)
         throwForStatus(r, trf("Reading the fields of {}", url));
+    return parseDocdeskProperties(r.body);
+}
+
+std::map<std::string, std::string> parseDocdeskProperties(const std::string& multistatus) {
     // Find the prefix bound to our namespace, then every element using it.
     std::map<std::string, std::string> out;
     const std::string ns = std::string("=\"") + kDocdeskPropertyNamespace + "\"";
-    for (size_t at = r.body.find(ns); at != std::string::npos; at = r.body.find(ns, at + 1)) {
-        const auto xmlns = r.body.rfind("xmlns", at);
+    for (size_t at = multistatus.find(ns); at != std::string::npos; at = multistatus.find(ns, at + 1)) {
+        const auto xmlns = multistatus.rfind("xmlns", at);
         if (xmlns == std::string::npos)
             continue;
-        std::string prefix = r.body.substr(xmlns + 5, at - xmlns - 5);
+        std::string prefix = multistatus.substr(xmlns + 5, at - xmlns - 5);
         if (!prefix.empty() && prefix[0] == ':')
             prefix.erase(0, 1);
         const std::string open = "<" + prefix + (prefix.empty() ? "" : ":");
-        for (size_t p = r.body.find(open); p != std::string::npos; p = r.body.find(open, p + 1)) {
-            const auto nameEnd = r.body.find_first_of(" />", p + open.size());
+        for (size_t p = multistatus.find(open); p != std::string::npos; p = multistatus.find(open, p + 1)) {
+            const auto nameEnd = multistatus.find_first_of(" />", p + open.size());
             if (nameEnd == std::string::npos)
                 break;
-            const auto name = r.body.substr(p + open.size(), nameEnd - p - open.size());
-            const auto gt = r.body.find('>', nameEnd);
+            const auto name = multistatus.substr(p + open.size(), nameEnd - p - open.size());
+            const auto gt = multistatus.find('>', nameEnd);
             if (gt == std::string::npos)
                 break;
-            if (r.body[gt - 1] == '/') {
+            if (multistatus[gt - 1] == '/') {
                 out[name] = "";
                 continue;
             }
-            const auto close = r.body.find("</" + prefix + ":" + name + ">", gt);
+            const auto close = multistatus.find("</" + prefix + ":" + name + ">", gt);
             if (close == std::string::npos)
                 continue;
-            out[name] = fieldValue(xmlUnescape(std::string_view(r.body).substr(gt + 1, close - gt - 1)));
+            out[name] = fieldValue(xmlUnescape(std::string_view(multistatus).substr(gt + 1, close - gt - 1)));
         }
     }
     return out;
@@ -399,10 +425,11 @@ Delivery WebDavConnector::verify(const std::string& url, const DocumentToDeliver
     const auto r = transport_.perform(propfind, stop);
     if (r.status != 207)
         throwForStatus(r, trf("Verifying {}", document.fileName));
+    const auto stored = parseResourceProperties(r.body);
     Delivery d;
     d.location = url;
-    d.bytes = parseSize(firstElement(r.body, "getcontentlength"));
-    d.etag = firstElement(r.body, "getetag");
+    d.bytes = stored.bytes;
+    d.etag = stored.etag;
     if (d.bytes != document.bytes)
         throw GatewayRejected(trf("Verifying {}: the gateway holds {} bytes, {} were sent.", document.fileName, d.bytes,
                                   document.bytes),

@@ -9,7 +9,9 @@
 // is tried, in the same order every time, so a resumed upload finds its earlier copy.
 #include "core/gateway/Connector.h"
 
+#include <map>
 #include <set>
+#include <string_view>
 #include <vector>
 
 namespace docdesk::gateway {
@@ -82,5 +84,19 @@ std::vector<std::string> pathSegments(const std::string& folder);
 
 // "name (n).ext" for n >= 2, `name` for n == 1.
 std::string numberedName(const std::string& name, int n);
+
+// The readers of the gateway's answers, apart from the requests so that they are tested and
+// fuzzed on their own (tests/fuzz/fuzz_webdav_answer.cpp). They take whatever a server sends.
+// The entries of a PROPFIND depth-1 answer (multistatus), without the folder itself
+// (`selfPath`: the folder's URL path, percent-decoded).
+std::vector<RemoteEntry> parseFolderListing(std::string_view multistatus, std::string_view selfPath);
+// The resource of a PROPFIND depth-0 answer: whether it is a collection, its size and ETag
+// (name stays empty).
+RemoteEntry parseResourceProperties(std::string_view multistatus);
+// The status lines of a PROPPATCH answer other than 200 (properties the server refused).
+std::vector<std::string> failedPropertyStatuses(std::string_view multistatus);
+// The dead properties in the docdesk namespace of a PROPFIND answer, by local name, with the
+// field values as they were stored.
+std::map<std::string, std::string> parseDocdeskProperties(const std::string& multistatus);
 
 } // namespace docdesk::gateway
