@@ -40,6 +40,6 @@ CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDe
       -DDOCDESK_FUZZ=ON -DDOCDESK_BUILD_GUI=OFF -DDOCDESK_BUILD_TESTS=OFF >/dev/null
 cmake --build build-fuzz -j "$jobs" --target docdesk_fuzzers
 
-echo "== docdesk: fuzzing, ${DOCDESK_FUZZ_SECONDS:-25} s per target"
+echo "== docdesk: fuzzing, ${DOCDESK_FUZZ_SECONDS:-15} s per target"
 unset ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS
-tests/fuzz/run-fuzzers.sh build-fuzz "${DOCDESK_FUZZ_SECONDS:-25}"
+tests/fuzz/run-fuzzers.sh build-fuzz "${DOCDESK_FUZZ_SECONDS:-15}"
