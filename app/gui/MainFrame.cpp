@@ -206,7 +206,7 @@ void MainFrame::buildMenus() {
     view->Append(ID_SHOW_OUTBOX, _("&Outbox\tCtrl+3"), _("Show the documents waiting for upload"));
     auto* upload = new wxMenu;
     upload->Append(ID_UPLOAD, _("&Upload Selected\tCtrl+U"), _("Send the selected outbox documents to their gateway"));
-    upload->Append(ID_UPLOAD_ALL, _("Upload &All\tCtrl+Shift+U"), _("Send every document in the outbox"));
+    upload->Append(ID_UPLOAD_ALL, _("Upload &All\tCtrl+Alt+U"), _("Send every document in the outbox"));
     upload->AppendSeparator();
     upload->Append(ID_LEDGER, _("&Ledger..."), _("Every delivery made: what, where, when, SHA-256"));
     upload->Append(ID_PROFILES, _("Gateway &Profiles..."), _("Add, change or remove gateway profiles"));

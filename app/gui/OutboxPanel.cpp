@@ -55,7 +55,7 @@ OutboxPanel::OutboxPanel(wxWindow* parent) : wxPanel(parent, wxID_ANY) {
     upload_->SetToolTip(_("Send the selected documents to their gateway (Ctrl+U)"));
     upload_->SetName(_("Upload"));
     uploadAll_ = new wxButton(this, wxID_ANY, _("Upload &All"));
-    uploadAll_->SetToolTip(_("Send every document in the outbox (Ctrl+Shift+U)"));
+    uploadAll_->SetToolTip(_("Send every document in the outbox (Ctrl+Alt+U)"));
     uploadAll_->SetName(_("Upload All"));
     cancel_ = new wxButton(this, wxID_ANY, _("&Stop Upload"));
     cancel_->SetToolTip(_("Stop after the document being sent; the rest stays in the outbox"));
