@@ -454,6 +454,25 @@ std::vector<PageRecord> Session::pages() const {
     return out;
 }
 
+std::vector<PageRecord> Session::pagesWithIds(std::span<const std::int64_t> pageIds) const {
+    std::vector<std::int64_t> ids(pageIds.begin(), pageIds.end());
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    std::lock_guard g(mutex_);
+    std::vector<PageRecord> out;
+    out.reserve(ids.size());
+    SqliteDatabase::Statement st(*db_, (std::string(kPageColumns) +
+        "WHERE p.id = ? AND o.state = 'stored' AND p.deleted = 0").c_str());
+    for (const auto id : ids) {
+        st.bind(1, id);
+        if (st.step())
+            out.push_back(readPage(st, directory_ / kOriginalsDir));
+        st.reset();
+    }
+    std::sort(out.begin(), out.end(), [](const PageRecord& a, const PageRecord& b) { return a.position < b.position; });
+    return out;
+}
+
 int Session::pageCount() const {
     std::lock_guard g(mutex_);
     SqliteDatabase::Statement n(*db_,
