@@ -261,7 +261,12 @@ EditedPlanFiling fileEditedPlan(journal::Session& session, const PreparedBatch& 
         // still unwritable: each document below reports it
     }
     const auto documents = documentsToFile(batch, plan);
-    const auto pages = session.pages();
+    // Only the pages of this batch's documents: reading the whole session for each file made
+    // a long watch slower and bigger with every page it had filed (issue 19).
+    std::vector<std::int64_t> pageIds;
+    for (const auto& d : documents)
+        pageIds.insert(pageIds.end(), d.pageIds.begin(), d.pageIds.end());
+    const auto pages = session.pagesWithIds(pageIds);
     pipeline::FilingOptions inWorkers = options;
     if (!inWorkers.renderer) // the pages' bytes are untrusted: decoded in workers only
         inWorkers.renderer = renderPagesInWorker(sharedWorkerPool());

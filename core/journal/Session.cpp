@@ -56,6 +56,13 @@ CREATE TABLE IF NOT EXISTS document_pages(
   position INTEGER NOT NULL,
   PRIMARY KEY(document_id, page_id));
 CREATE INDEX IF NOT EXISTS document_pages_by_page ON document_pages(page_id);
+-- Per-file look-ups of a long watch (issue 19): by hash (a file seen before), by original
+-- (the pages just stored) and the documents left "filing" (settled before each filing).
+-- Without them each is a scan of the whole session. Added on open to older sessions of this
+-- format; a docdesk without them reads such a session unchanged.
+CREATE INDEX IF NOT EXISTS originals_by_sha256 ON originals(sha256);
+CREATE INDEX IF NOT EXISTS pages_by_original ON pages(original_id);
+CREATE INDEX IF NOT EXISTS documents_by_state ON documents(state);
 CREATE TABLE IF NOT EXISTS plan_edits(
   id INTEGER PRIMARY KEY,
   edit TEXT NOT NULL,
@@ -420,10 +427,12 @@ std::vector<PageRecord> Session::addOriginal(const ports::DurableFiles::ByteSour
     return pagesOfOriginal(originalId);
 }
 
+// In the next two, `+p.deleted` keeps SQLite from walking pages_by_position (all pages of the
+// session) instead of the index by original / by hash: a few pages, sorted afterwards.
 std::vector<PageRecord> Session::pagesOfOriginal(std::int64_t originalId) const {
     std::vector<PageRecord> out;
     SqliteDatabase::Statement st(*db_, (std::string(kPageColumns) +
-        "WHERE p.original_id = ? AND p.deleted = 0 ORDER BY p.position").c_str());
+        "WHERE p.original_id = ? AND +p.deleted = 0 ORDER BY p.position").c_str());
     st.bind(1, originalId);
     while (st.step())
         out.push_back(readPage(st, directory_ / kOriginalsDir));
@@ -434,7 +443,7 @@ std::vector<PageRecord> Session::pagesWithOriginalHash(const std::string& sha256
     std::lock_guard g(mutex_);
     std::vector<PageRecord> out;
     SqliteDatabase::Statement st(*db_, (std::string(kPageColumns) +
-        "WHERE o.state = 'stored' AND o.sha256 = ? AND p.deleted = 0 ORDER BY p.position").c_str());
+        "WHERE o.state = 'stored' AND o.sha256 = ? AND +p.deleted = 0 ORDER BY p.position").c_str());
     st.bind(1, sha256);
     while (st.step())
         out.push_back(readPage(st, directory_ / kOriginalsDir));
@@ -451,6 +460,25 @@ std::vector<PageRecord> Session::pages() const {
         out.push_back(readPage(st, directory_ / kOriginalsDir));
         out.back().position = index++; // dense order for callers
     }
+    return out;
+}
+
+std::vector<PageRecord> Session::pagesWithIds(std::span<const std::int64_t> pageIds) const {
+    std::vector<std::int64_t> ids(pageIds.begin(), pageIds.end());
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    std::lock_guard g(mutex_);
+    std::vector<PageRecord> out;
+    out.reserve(ids.size());
+    SqliteDatabase::Statement st(*db_, (std::string(kPageColumns) +
+        "WHERE p.id = ? AND o.state = 'stored' AND p.deleted = 0").c_str());
+    for (const auto id : ids) {
+        st.bind(1, id);
+        if (st.step())
+            out.push_back(readPage(st, directory_ / kOriginalsDir));
+        st.reset();
+    }
+    std::sort(out.begin(), out.end(), [](const PageRecord& a, const PageRecord& b) { return a.position < b.position; });
     return out;
 }
 

@@ -86,6 +86,11 @@ public:
 
     // Pages in session order (deleted pages excluded).
     std::vector<PageRecord> pages() const;
+    // The pages among `pageIds` (stored, not deleted), in session order, each once; ids that
+    // are not such a page are left out. Reads only these pages (by primary key), so a caller
+    // working on one batch costs the batch, not the session. Unlike pages(), `position` is the
+    // page's stored order key, not its dense index in the session.
+    std::vector<PageRecord> pagesWithIds(std::span<const std::int64_t> pageIds) const;
     // The pages of stored originals whose bytes have this SHA-256 (hex): how the hot folder
     // recognises a file it stored before a crash, or the same file dropped twice.
     std::vector<PageRecord> pagesWithOriginalHash(const std::string& sha256) const;

@@ -399,3 +399,27 @@ BOOST_FIXTURE_TEST_CASE(a_filing_whose_record_could_not_be_finished_is_settled_w
     BOOST_TEST(s->filingOf(doc).has_value());
     BOOST_TEST(s->recovery().filingsFinished == 1);
 }
+
+BOOST_FIXTURE_TEST_CASE(pages_with_ids_reads_only_those_pages_as_pages_does, Fixture) {
+    auto s = Session::create(root.path(), files);
+    const auto first = s->addOriginal(bytesOf("first"), "/in/a.pdf", "application/pdf", 2);
+    const auto second = s->addOriginal(bytesOf("second"), "/in/b.pdf", "application/pdf", 3);
+    s->removePage(second[1].id);
+    const auto all = s->pages();
+    // Asked out of order, twice, with a removed page and one that does not exist.
+    const std::vector<std::int64_t> wanted{second[2].id, first[0].id, second[1].id, second[2].id, 999999};
+    const auto some = s->pagesWithIds(wanted);
+    BOOST_REQUIRE(some.size() == 2u);
+    BOOST_TEST(some[0].id == first[0].id); // session order
+    BOOST_TEST(some[1].id == second[2].id);
+    for (const auto& p : some) {
+        const auto same = std::find_if(all.begin(), all.end(), [&](const PageRecord& q) { return q.id == p.id; });
+        BOOST_REQUIRE(same != all.end());
+        BOOST_TEST(p.originalFile == same->originalFile);
+        BOOST_TEST(p.sha256 == same->sha256);
+        BOOST_TEST(p.sourcePage == same->sourcePage);
+        BOOST_TEST(p.transformsJson == same->transformsJson);
+        BOOST_TEST(p.source == same->source);
+    }
+    BOOST_TEST(s->pagesWithIds({}).empty());
+}
