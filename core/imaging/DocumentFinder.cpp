@@ -866,15 +866,7 @@ cv::Mat darkLinePreserving(const cv::Mat& grey, cv::Size work) { // grey: twice 
         cv::resize(grey, r, work, 0, 0, cv::INTER_AREA);
         return r;
     }
-    cv::Mat out(work, CV_8UC1);
-    for (int y = 0; y < work.height; ++y) {
-        const uchar* r0 = grey.ptr<uchar>(2 * y);
-        const uchar* r1 = grey.ptr<uchar>(2 * y + 1);
-        uchar* o = out.ptr<uchar>(y);
-        for (int x = 0; x < work.width; ++x)
-            o[x] = std::min({r0[2 * x], r0[2 * x + 1], r1[2 * x], r1[2 * x + 1]});
-    }
-    return out;
+    return minPooled(grey);
 }
 
 // Paper-likeness just inside the picture's border, on its least paper-like side: near 1 when
