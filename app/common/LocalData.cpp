@@ -178,6 +178,11 @@ std::vector<LocalDataItem> listLocalData(const platform::AppDirs& dirs, std::sto
          {"outbox-staging"},
          DD_N("Documents being filed"),
          DD_N("Documents left half-way while being filed into the outbox.")},
+        {LocalDataKind::RunningWatches,
+         &dirs.data,
+         {"watches"},
+         DD_N("Running hot-folder watches"),
+         DD_N("The notes by which the window shows that a watch which uploads is running.")},
     };
     std::vector<LocalDataItem> out;
     std::set<fs::path> covered;

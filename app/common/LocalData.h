@@ -26,6 +26,7 @@ enum class LocalDataKind {
     Outbox,         // outbox/ (documents waiting for Upload)
     OutboxDatabase, // outbox.sqlite (+ -wal, -shm): the outbox list and the delivery ledger
     FilingStaging,  // outbox-staging/ (documents being filed into the outbox)
+    RunningWatches, // watches/ (each running hot-folder watch announces itself there)
     Cache,          // the cache folder (re-creatable)
     CrashReport,    // one report in crash-reports/
     Other,          // anything else found in docdesk's folders
