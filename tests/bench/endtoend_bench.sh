@@ -55,7 +55,7 @@ filing() { # label, extra options
         "$(ratio "$zbar_cpu" "$cpu")" "$(ls "$work/out" | wc -l)"
 }
 filing "docdesk-cli file --target"
-if "$cli" file --help 2>/dev/null | grep -q -- '--mode'; then
+if "$cli" file --help 2>/dev/null | grep -- '--mode' >/dev/null; then # not grep -q: under pipefail its early exit fails the probe
     filing "docdesk-cli file --mode bw --target" --mode bw
 else
     echo "docdesk-cli file --mode bw: not supported by this docdesk-cli"
