@@ -270,18 +270,7 @@ fs::path programWithFaultInjectingWorker(const fs::path& program, const fs::path
 }
 
 CliRun runCli(const fs::path& home, std::vector<std::string> args, const std::string& language) {
-    args.insert(args.begin(), cliPath().string());
-    platform::ChildOptions opts;
-    opts.pipeStdout = true;
-    opts.discardStderr = true;
-    opts.environment["XDG_DATA_HOME"] = (home / "data").string();
-    opts.environment["LANG"] = "C.UTF-8";
-    opts.environment["LANGUAGE"] = language;
-    platform::ChildProcess p(args, opts);
-    CliRun r;
-    r.out = p.readAll();
-    r.status = p.wait();
-    return r;
+    return runCliAt(cliPath(), home, std::move(args), language);
 }
 
 std::vector<nlohmann::json> jsonLines(const std::string& text) {
