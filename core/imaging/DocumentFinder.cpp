@@ -29,11 +29,6 @@ using QuadF = std::array<cv::Point2f, 4>;
 constexpr int kWorkEdge = 640;
 constexpr double kMinAreaFraction = 0.008; // smaller regions are not documents at this scale
 constexpr double kMinScore = 0.35;
-// Print, for line finding: edge pixels (Gradients::busy) in more than this share of a window
-// of this size; the outer kPrintRim / 2 pixels of such an area are kept as they are.
-constexpr int kPrintWindow = 21;
-constexpr double kPrintDensity = 0.55;
-constexpr int kPrintRim = 9;
 constexpr double kMinLineSupport = 0.55; // share of each side of a line quad that must be an edge
 constexpr double kContainerScore = 0.45; // a sheet this plausible absorbs what lies on it
 constexpr double kSheetPaper = 0.6;
@@ -630,25 +625,6 @@ std::vector<EdgeLine> joinCollinear(std::vector<cv::Vec4f> segs, double minLen) 
     return lines;
 }
 
-// Print makes LSD slow: on a page of text its region growing visits thousands of tiny regions
-// (80% of the finder's time), none of them a line wanted here. Where edges are dense (text,
-// a table's contents, fabric), the picture is flattened to its local paper level before LSD;
-// the rim of such an area and every calm area keep their pixels, so a paper edge or a lamp's
-// shadow line beside print is still found.
-cv::Mat withoutPrint(const cv::Mat& grey, const cv::Mat& busy) {
-    cv::Mat density, dense;
-    cv::boxFilter(busy, density, CV_32F, cv::Size(kPrintWindow, kPrintWindow), cv::Point(-1, -1), true,
-                  cv::BORDER_REFLECT);
-    cv::compare(density, 255.0 * kPrintDensity, dense, cv::CMP_GT);
-    cv::erode(dense, dense, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(kPrintRim, kPrintRim)));
-    if (cv::countNonZero(dense) == 0)
-        return grey;
-    cv::Mat paper, out = grey.clone();
-    cv::dilate(grey, paper, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(7, 7)));
-    paper.copyTo(out, dense);
-    return out;
-}
-
 // The minimum of each 2x2 block: half the size, and a 1-px dark line stays dark.
 cv::Mat minPooled(const cv::Mat& grey) {
     cv::Mat out(grey.rows / 2, grey.cols / 2, CV_8UC1);
@@ -662,16 +638,10 @@ cv::Mat minPooled(const cv::Mat& grey) {
     return out;
 }
 
-// LSD costs about 0.2 us per pixel whatever the picture holds, so it runs at half the work
-// size (a quarter of the time); the segments are scaled back, and the sides they make are
-// checked and placed at the work size and at full resolution afterwards.
-std::vector<EdgeLine> longEdgeLines(const cv::Mat& grey, const cv::Mat& busy) {
+std::vector<EdgeLine> longEdgeLines(const cv::Mat& grey) {
     const auto lsd = cv::createLineSegmentDetector(cv::LSD_REFINE_STD, 1.0, 0.6, 1.2);
     std::vector<cv::Vec4f> segs;
-    lsd->detect(minPooled(withoutPrint(grey, busy)), segs);
-    for (auto& seg : segs)
-        for (int i = 0; i < 4; ++i)
-            seg[i] = 2 * seg[i] + 0.5f;
+    lsd->detect(grey, segs);
     const double minLen = 0.07 * std::max(grey.cols, grey.rows);
     auto lines = joinCollinear(std::move(segs), minLen);
     const double w = grey.cols - 1, h = grey.rows - 1;
@@ -831,7 +801,7 @@ Gradients gradientsOf(const Analysis& an) {
 }
 
 void collectFromLines(const Analysis& an, const Gradients& g, std::vector<Candidate>& out) {
-    const auto lines = longEdgeLines(an.sharp, g.busy);
+    const auto lines = longEdgeLines(an.sharp);
     constexpr float kEdge = 4.f;
     const double minSide = 0.05 * std::max(an.grey.cols, an.grey.rows);
     std::vector<std::pair<size_t, size_t>> pairs;
