@@ -8,7 +8,7 @@ set -euo pipefail
 
 build_pkgs=(
   build-essential cmake pkg-config gettext
-  libwxgtk3.2-dev libopencv-dev libzxing-dev libcurl4-openssl-dev libsodium-dev
+  libwxgtk3.2-dev libopencv-dev libzxing-dev libcurl4-openssl-dev libssl-dev libsodium-dev
   libboost-test-dev libsane-dev sane-utils libhpdf-dev libpoppler-cpp-dev libsqlite3-dev nlohmann-json3-dev libfmt-dev libqpdf-dev libtiff-dev
   libsecret-1-dev librsvg2-bin
   libtesseract-dev tesseract-ocr-eng tesseract-ocr-deu fonts-dejavu-core icc-profiles-free

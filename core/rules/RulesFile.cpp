@@ -444,7 +444,8 @@ RulesFile parseRulesFile(std::string_view text, const std::string& origin) {
     Json json;
     try {
         json = Json::parse(text, nullptr, true, /*ignore_comments=*/true);
-    } catch (const Json::parse_error& e) {
+    } catch (const Json::exception& e) {
+        // parse_error for bad syntax, out_of_range for a number too large for any type.
         throw RulesError(origin + ": " + trf("not valid JSON: {}", withoutJsonExceptionTag(e.what())));
     }
     const Node root(json, "", origin);

@@ -13,6 +13,7 @@
 // --first SEED starts the seeds there (default 1000).
 // --save DIR writes every case under 0.9 with the truth (green) and the main detection (red).
 #include "core/imaging/DocumentFinder.h"
+#include "platform/ProcessLimits.h"
 #include "tests/support/PaperScenes.h"
 
 #include <algorithm>
@@ -149,6 +150,7 @@ void printTally(const std::string& name, const Tally& t) {
 } // namespace
 
 int main(int argc, char** argv) {
+    platform::keepLargeBuffersOnHeap(); // as docdesk-worker, where the finder runs
     int cases = 36;
     int firstSeed = 1000;
     fs::path saveDir;
