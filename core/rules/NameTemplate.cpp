@@ -1,5 +1,6 @@
 #include "core/rules/NameTemplate.h"
 
+#include "core/common/FreeName.h"
 #include "core/common/Translate.h"
 #include "core/rules/BarcodeMatch.h"
 
@@ -292,15 +293,8 @@ NameTemplate::Rendered NameTemplate::render(const NamingInput& input, const Nami
 
 std::filesystem::path uniquePath(const std::filesystem::path& candidate,
                                  const std::function<bool(const std::filesystem::path&)>& exists) {
-    if (!exists(candidate))
-        return candidate;
-    const std::string stem = candidate.stem().string();
-    const std::string extension = candidate.extension().string();
-    for (int n = 2; n <= 9999; ++n) {
-        auto next = candidate.parent_path() / (stem + " (" + std::to_string(n) + ")" + extension);
-        if (!exists(next))
-            return next;
-    }
+    if (auto free = placeUnderFreeName(candidate, 9999, [&](const std::filesystem::path& p) { return !exists(p); }))
+        return *free;
     throw Error(trf("There is no free file name for '{}' in its folder.", candidate.string()));
 }
 
