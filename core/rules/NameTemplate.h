@@ -66,6 +66,12 @@ class NameTemplate {
         bool hasFallback = false;
         int width = 0; // for counters
     };
+    // The part for the placeholder `inner` ("field:NAME|fallback", "date:FORMAT", "counter:4",
+    // "source") of template `text`; RulesError for an unknown or malformed one.
+    static Part parsePlaceholder(const std::string& inner, const std::string& text, const std::string& where);
+    // RulesError when a folder made only of literal text is "." or "..".
+    void refuseDotComponents(const std::string& where) const;
+
     std::string text_;
     std::vector<Part> parts_;
 };
