@@ -208,7 +208,7 @@ def parse_dot(text):
 
 def kind_of(name):
     for kind, pattern in LIBRARY_KINDS.items():
-        if re.search(pattern, name):
+        if re.search(pattern, name, re.IGNORECASE):
             return kind
     return None
 
@@ -262,8 +262,10 @@ def describe(graph):
             continue
         own = sorted(graph.shown(t) for t in graph.edges[source] if is_docdesk(t) and t != "docdesk_compile_options")
         outside = sorted({kind_of(t) or t for t in graph.edges[source] if not is_docdesk(t)})
+        reached = sorted({kind_of(t) for t in graph.reachable(source) if kind_of(t)})
         lines.append(f"[{LAYER_OF[source]}] {graph.shown(source)} -> {', '.join(own) or '(nothing of docdesk)'}"
-                     + (f"  | {', '.join(outside)}" if outside else ""))
+                     + (f"  | {', '.join(outside)}" if outside else "")
+                     + f"  (reaches: {', '.join(reached) or 'no heavy library'})")
     return lines
 
 
