@@ -19,6 +19,8 @@ test_pkgs=(
   apache2-utils openssl curl
   # fuzz (issue 19): the libFuzzer targets; -fsanitize=fuzzer links libclang-rt-14-dev's runtime
   clang-14 libclang-rt-14-dev
+  # branch modules: tests/tools/target_layering.py (the CMake target graph against the layering)
+  python3
 )
 
 want=("${build_pkgs[@]}")

@@ -1,5 +1,7 @@
 #include "platform/DurableFiles.h"
 
+#include "platform/PlaceFile.h"
+
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
@@ -188,53 +190,19 @@ bool PosixDurableFiles::createNewDurably(const std::filesystem::path& target, co
     const auto dir = folderOf(target);
     createFoldersDurably(dir);
     const auto temp = writeTempBeside(target, source, 0666);
-    // renameat2 with RENAME_NOREPLACE: atomic and refuses an existing name (Linux >= 3.15 on
-    // ext4, btrfs, xfs, tmpfs...).
-    if (::renameat2(AT_FDCWD, temp.c_str(), AT_FDCWD, target.c_str(), RENAME_NOREPLACE) == 0) {
-        fsyncDirectory(dir);
-        return true;
+    bool placed = false;
+    try {
+        placed = moveWithoutReplacing(temp, target);
+    } catch (...) {
+        ::unlink(temp.c_str());
+        throw;
     }
-    int error = errno;
-    if (error == EEXIST) {
+    if (!placed) {
         ::unlink(temp.c_str());
         return false;
     }
-    if (error == EINVAL || error == ENOSYS || error == ENOTSUP) {
-        // No RENAME_NOREPLACE here (e.g. NFS, FUSE): link() refuses an existing name as well.
-        if (::link(temp.c_str(), target.c_str()) == 0) {
-            ::unlink(temp.c_str());
-            fsyncDirectory(dir);
-            return true;
-        }
-        error = errno;
-        if (error == EEXIST) {
-            ::unlink(temp.c_str());
-            return false;
-        }
-        if (error == EPERM || error == ENOTSUP || error == ENOSYS || error == EXDEV) {
-            // No hard links either (FAT, exFAT, some network shares): reserve the name with an
-            // exclusive create, then rename the complete file over the reservation. A crash in
-            // between leaves an empty file under the name, never a partial one.
-            const int fd = ::open(target.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-            if (fd < 0) {
-                error = errno;
-                if (error == EEXIST) {
-                    ::unlink(temp.c_str());
-                    return false;
-                }
-                removeAndThrow(temp, "cannot create file", target, error);
-            }
-            ::close(fd);
-            if (::rename(temp.c_str(), target.c_str()) != 0) {
-                error = errno;
-                ::unlink(target.c_str());
-                removeAndThrow(temp, "cannot rename file into place", target, error);
-            }
-            fsyncDirectory(dir);
-            return true;
-        }
-    }
-    removeAndThrow(temp, "cannot move file into place", target, error);
+    fsyncDirectory(dir);
+    return true;
 }
 
 std::unique_ptr<ports::ExclusiveLock>

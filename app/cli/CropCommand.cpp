@@ -6,6 +6,7 @@
 #include "app/common/AnalysisWorker.h"
 #include "app/common/AppEnvironment.h"
 #include "core/common/Error.h"
+#include "core/common/FreeName.h"
 #include "core/common/Translate.h"
 #include "platform/ScratchFolder.h"
 
@@ -42,11 +43,10 @@ std::vector<std::byte> readBytes(const fs::path& file) {
 // Places `bytes` in `dir` as STEM.EXT, or STEM (2).EXT... when taken; atomic, never replacing.
 fs::path placeNew(const fs::path& dir, const std::string& stem, const std::string& ext,
                   std::span<const std::byte> bytes) {
-    for (int n = 1; n < 10000; ++n) {
-        const fs::path candidate = dir / (n == 1 ? stem + ext : stem + " (" + std::to_string(n) + ")" + ext);
-        if (app::durableFiles().createNewDurably(candidate, bytes))
-            return candidate;
-    }
+    if (auto placed = placeUnderFreeName(dir / (stem + ext), 9999, [&](const fs::path& candidate) {
+            return app::durableFiles().createNewDurably(candidate, bytes);
+        }))
+        return *placed;
     throw Error(trf("Too many files named {} in {}.", stem + ext, dir.string()));
 }
 

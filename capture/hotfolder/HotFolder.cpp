@@ -1,9 +1,11 @@
 #include "capture/hotfolder/HotFolder.h"
 
 #include "core/common/Error.h"
+#include "core/common/FreeName.h"
 #include "core/common/Sha256.h"
 #include "core/common/Translate.h"
 #include "platform/DirectoryWatcher.h"
+#include "platform/PlaceFile.h"
 
 #include <algorithm>
 #include <cctype>
@@ -18,20 +20,15 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-// `dir/name`, or `dir/stem (2).ext`, ... — the first that does not exist yet.
-fs::path freeNameIn(const fs::path& dir, const fs::path& name) {
-    fs::path candidate = dir / name;
-    for (int n = 2; fs::exists(candidate) && n < 100000; ++n)
-        candidate = dir / (name.stem().string() + " (" + std::to_string(n) + ")" + name.extension().string());
-    return candidate;
-}
-
-// Moves `file` into `dir` under a free name (rename: same file system, atomic).
+// Moves `file` into `dir` as `dir/name`, or `dir/stem (2).ext`... when taken (same file system;
+// each try is a rename that refuses an existing name, so nothing there is ever replaced).
 fs::path moveInto(const fs::path& file, const fs::path& dir) {
     fs::create_directories(dir);
-    const fs::path target = freeNameIn(dir, file.filename());
-    fs::rename(file, target);
-    return target;
+    if (auto target = placeUnderFreeName(dir / file.filename(), 99999, [&](const fs::path& candidate) {
+            return platform::moveWithoutReplacing(file, candidate);
+        }))
+        return *target;
+    throw Error(trf("There is no free file name for '{}' in its folder.", (dir / file.filename()).string()));
 }
 
 } // namespace

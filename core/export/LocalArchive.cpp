@@ -1,6 +1,7 @@
 #include "core/export/LocalArchive.h"
 
 #include "core/common/FileChunks.h"
+#include "core/common/FreeName.h"
 #include "core/common/Sha256.h"
 #include "core/common/Translate.h"
 
@@ -114,7 +115,7 @@ Placement LocalArchive::place(const fs::path& folder, const std::string& baseNam
     const fs::path dir = (root_ / folder).lexically_normal();
     const std::vector<PlacedFile> contents = describe(files);
     for (int n = 1; n <= kMaxNumber; ++n) {
-        const std::string base = n == 1 ? baseName : fmt::format("{} ({})", baseName, n);
+        const std::string base = numberedName(baseName, n);
         if (auto placement = tryPlace(dir, base, files, contents, sidecar))
             return *placement;
     }

@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <memory>
 #include <mutex>
 
 namespace docdesk::gateway {
@@ -187,6 +188,212 @@ std::string curlFailureMessage(CURLcode code, const char* detail, const std::str
     }
 }
 
+// Owners of what curl is handed for one transfer, released when perform returns.
+struct FileClose {
+    void operator()(std::FILE* f) const { std::fclose(f); }
+};
+using OpenFile = std::unique_ptr<std::FILE, FileClose>;
+
+struct HeaderListFree {
+    void operator()(curl_slist* list) const {
+        for (curl_slist* item = list; item != nullptr; item = item->next)
+            sodium_memzero(item->data, std::strlen(item->data)); // curl's copy of a token line
+        curl_slist_free_all(list);
+    }
+};
+using HeaderList = std::unique_ptr<curl_slist, HeaderListFree>;
+
+struct MimeFree {
+    void operator()(curl_mime* mime) const { curl_mime_free(mime); }
+};
+using MimeBody = std::unique_ptr<curl_mime, MimeFree>;
+
+// Checks the body's source before anything is sent and opens a body file (its range set in
+// `state`). Returns the open file (null for other bodies) and the body's size in `bodySize`.
+OpenFile openBody(const HttpRequest& request, TransferState& state, curl_off_t& bodySize) {
+    bodySize = curl_off_t(request.body.size());
+    if (!request.form.empty()) {
+        // curl reads a file part only while sending; an unreadable file is said clearly before.
+        for (const auto& part : request.form) {
+            if (part.file.empty())
+                continue;
+            std::FILE* f = std::fopen(part.file.c_str(), "rb");
+            if (!f)
+                throw Error(trf("Cannot read {}: {}", part.file.string(), std::strerror(errno)));
+            std::fclose(f);
+        }
+        return nullptr;
+    }
+    if (request.bodyFile.empty())
+        return nullptr;
+    OpenFile file(std::fopen(request.bodyFile.c_str(), "rb"));
+    if (!file)
+        throw Error(trf("Cannot read {}: {}", request.bodyFile.string(), std::strerror(errno)));
+    std::error_code ec;
+    const std::uint64_t fileSize = std::filesystem::file_size(request.bodyFile, ec);
+    if (ec)
+        throw Error(trf("Cannot read {}: {}", request.bodyFile.string(), ec.message()));
+    if (request.bodyOffset > fileSize)
+        throw Error(trf("Cannot read {}: it is shorter than expected.", request.bodyFile.string()));
+    state.bodyFile = file.get();
+    state.fileStart = request.bodyOffset;
+    state.fileLength = request.bodyLength == 0 ? fileSize - request.bodyOffset
+                                               : std::min(request.bodyLength, fileSize - request.bodyOffset);
+    state.fileRemaining = state.fileLength;
+    if (state.fileStart > 0 && ::fseeko(state.bodyFile, off_t(state.fileStart), SEEK_SET) != 0)
+        throw Error(trf("Cannot read {}: {}", request.bodyFile.string(), std::strerror(errno)));
+    bodySize = curl_off_t(state.fileLength);
+    return file;
+}
+
+// Where to connect and how: https or http only, no redirects, TLS verified (with the profile's
+// CA certificates and pin), the proxy, the time limits and the User-Agent.
+void setConnectionOptions(CURL* curl, const GatewayConnection& connection, const std::string& url) {
+    curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(curl, CURLOPT_UNRESTRICTED_AUTH, 0L);
+    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
+    // A profile from an operator bundle carries the CA certificates themselves (PEM text);
+    // one made on the station names a file.
+    if (connection.caBundle.starts_with("-----BEGIN")) {
+        curl_blob blob{const_cast<char*>(connection.caBundle.data()), connection.caBundle.size(), CURL_BLOB_COPY};
+        curl_easy_setopt(curl, CURLOPT_CAINFO_BLOB, &blob);
+    } else if (!connection.caBundle.empty()) {
+        curl_easy_setopt(curl, CURLOPT_CAINFO, connection.caBundle.c_str());
+    }
+    if (!connection.pinnedPublicKey.empty())
+        curl_easy_setopt(curl, CURLOPT_PINNEDPUBLICKEY, connection.pinnedPublicKey.c_str());
+    if (!connection.proxy.empty())
+        curl_easy_setopt(curl, CURLOPT_PROXY, connection.proxy.c_str());
+    // Otherwise curl takes http_proxy/https_proxy/no_proxy from the environment by itself.
+    curl_easy_setopt(curl, CURLOPT_HTTP_VERSION, long(CURL_HTTP_VERSION_2TLS));
+    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, long(connection.connectTimeout.count()));
+    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, connection.lowSpeedBytes);
+    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, long(connection.lowSpeedTime.count()));
+    curl_easy_setopt(curl, CURLOPT_USERAGENT, "docdesk/" DOCDESK_VERSION);
+}
+
+// Basic authentication with the connection's user. The password goes to curl from guarded
+// memory as a NUL-terminated copy (`passwordText`, which the caller keeps until the transfer
+// is over and which is wiped then; curl keeps its own copy only for this handle's transfer).
+void setCredentials(CURL* curl, const GatewayConnection& connection, vault::Secret& passwordText) {
+    if (connection.user.empty())
+        return;
+    curl_easy_setopt(curl, CURLOPT_HTTPAUTH, long(CURLAUTH_BASIC));
+    curl_easy_setopt(curl, CURLOPT_USERNAME, connection.user.c_str());
+    const auto view = connection.password ? connection.password->view() : std::string_view();
+    passwordText = vault::Secret::ofSize(view.size() + 1);
+    std::memcpy(passwordText.data(), view.data(), view.size());
+    curl_easy_setopt(curl, CURLOPT_PASSWORD, reinterpret_cast<const char*>(passwordText.data()));
+}
+
+// The request's header lines, plus "Authorization: Token ..." built in guarded memory when
+// the request asks for it (curl's copy is wiped when the list is freed).
+HeaderList headerLinesFor(const HttpRequest& request, const GatewayConnection& connection) {
+    HeaderList headers;
+    auto append = [&headers](const char* line) {
+        // curl_slist_append returns the list's head (a new one for an empty list), or null with
+        // the list unchanged when memory runs out (the line is then left out).
+        if (curl_slist* head = curl_slist_append(headers.get(), line)) {
+            (void)headers.release();
+            headers.reset(head);
+        }
+    };
+    for (const auto& h : request.headers)
+        append(h.c_str());
+    if (request.tokenAuthorization && connection.password) {
+        constexpr std::string_view prefix = "Authorization: Token ";
+        const auto token = connection.password->view();
+        vault::Secret line = vault::Secret::ofSize(prefix.size() + token.size() + 1);
+        std::memcpy(line.data(), prefix.data(), prefix.size());
+        std::memcpy(line.data() + prefix.size(), token.data(), token.size());
+        append(reinterpret_cast<const char*>(line.data()));
+    }
+    return headers;
+}
+
+// The multipart body: file parts are read by curl in pieces while sending
+// (curl_mime_filedata), so a 1 GB document never sits in memory.
+MimeBody formBodyFor(CURL* curl, const HttpRequest& request) {
+    MimeBody mime(curl_mime_init(curl));
+    for (const auto& p : request.form) {
+        curl_mimepart* part = curl_mime_addpart(mime.get());
+        curl_mime_name(part, p.name.c_str());
+        if (!p.file.empty()) {
+            curl_mime_filedata(part, p.file.c_str());
+            if (!p.fileName.empty())
+                curl_mime_filename(part, p.fileName.c_str());
+            curl_mime_type(part, p.contentType.empty() ? "application/octet-stream" : p.contentType.c_str());
+        } else {
+            curl_mime_data(part, p.value.data(), p.value.size());
+            if (!p.contentType.empty())
+                curl_mime_type(part, p.contentType.c_str());
+        }
+    }
+    return mime;
+}
+
+// The method and how the body goes out: a form, nothing (GET, HEAD), or read in pieces from
+// `state` (a small body or a file range). Returns the form body curl reads from, if any.
+MimeBody setMethodAndBody(CURL* curl, const HttpRequest& request, TransferState& state, curl_off_t bodySize) {
+    const bool isForm = !request.form.empty();
+    const bool hasBody = !isForm && (!request.bodyFile.empty() || !request.body.empty() || request.method == "PUT");
+    MimeBody mime;
+    if (isForm) {
+        mime = formBodyFor(curl, request);
+        curl_easy_setopt(curl, CURLOPT_MIMEPOST, mime.get());
+        if (request.method != "POST")
+            curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    } else if (request.method == "GET") {
+        curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+    } else if (request.method == "HEAD") {
+        curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+    } else if (hasBody) {
+        curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
+        curl_easy_setopt(curl, CURLOPT_INFILESIZE_LARGE, bodySize);
+        curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    } else {
+        curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    }
+    if (hasBody) {
+        // Large pieces per read: fewer callbacks and larger TLS records per byte sent, which
+        // is what an upload on a busy machine spends its CPU on (curl's default is 64 KiB).
+        if (state.bodyFile)
+            curl_easy_setopt(curl, CURLOPT_UPLOAD_BUFFERSIZE, kUploadBufferBytes);
+        curl_easy_setopt(curl, CURLOPT_READFUNCTION, readBody);
+        curl_easy_setopt(curl, CURLOPT_READDATA, &state);
+        curl_easy_setopt(curl, CURLOPT_SEEKFUNCTION, seekBody);
+        curl_easy_setopt(curl, CURLOPT_SEEKDATA, &state);
+    }
+    // curl silently sends a request again when a reused connection turns out to be closed
+    // before any answer. For a POST or MOVE that may already have taken effect (a document
+    // created), that hidden repeat would bypass the connector's own look-before-retry, so
+    // these go on a fresh connection and a lost answer surfaces as a TransportError.
+    if (request.method == "POST" || request.method == "MOVE" || isForm)
+        curl_easy_setopt(curl, CURLOPT_FRESH_CONNECT, 1L);
+    return mime;
+}
+
+// The answer's body and headers, the progress (which also notices a stop request) and, when
+// the connection has a debug log, curl's trace, all go through `state`.
+void setCallbacks(CURL* curl, TransferState& state, bool debugLog) {
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, writeBody);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &state);
+    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, readHeader);
+    curl_easy_setopt(curl, CURLOPT_HEADERDATA, &state);
+    curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, onProgress);
+    curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &state);
+    if (debugLog) {
+        curl_easy_setopt(curl, CURLOPT_VERBOSE, 1L);
+        curl_easy_setopt(curl, CURLOPT_DEBUGFUNCTION, onDebug);
+        curl_easy_setopt(curl, CURLOPT_DEBUGDATA, &state);
+    }
+}
+
 } // namespace
 
 struct HttpTransport::Handle {
@@ -240,171 +447,17 @@ HttpResponse HttpTransport::perform(const HttpRequest& request, std::stop_token 
     state.progress = &progress;
     state.debugLog = &connection_.debugLog;
 
-    struct FileCloser {
-        std::FILE*& f;
-        ~FileCloser() {
-            if (f)
-                std::fclose(f);
-        }
-    } closer{state.bodyFile};
-    curl_off_t bodySize = curl_off_t(request.body.size());
-    const bool isForm = !request.form.empty();
-    const bool hasBody = !isForm && (!request.bodyFile.empty() || !request.body.empty() || request.method == "PUT");
-    if (isForm) {
-        // curl reads a file part only while sending; an unreadable file is said clearly before.
-        for (const auto& part : request.form) {
-            if (part.file.empty())
-                continue;
-            std::FILE* f = std::fopen(part.file.c_str(), "rb");
-            if (!f)
-                throw Error(trf("Cannot read {}: {}", part.file.string(), std::strerror(errno)));
-            std::fclose(f);
-        }
-    } else if (!request.bodyFile.empty()) {
-        state.bodyFile = std::fopen(request.bodyFile.c_str(), "rb");
-        if (!state.bodyFile)
-            throw Error(trf("Cannot read {}: {}", request.bodyFile.string(), std::strerror(errno)));
-        std::error_code ec;
-        const std::uint64_t fileSize = std::filesystem::file_size(request.bodyFile, ec);
-        if (ec)
-            throw Error(trf("Cannot read {}: {}", request.bodyFile.string(), ec.message()));
-        if (request.bodyOffset > fileSize)
-            throw Error(trf("Cannot read {}: it is shorter than expected.", request.bodyFile.string()));
-        state.fileStart = request.bodyOffset;
-        state.fileLength = request.bodyLength == 0 ? fileSize - request.bodyOffset
-                                                   : std::min(request.bodyLength, fileSize - request.bodyOffset);
-        state.fileRemaining = state.fileLength;
-        if (state.fileStart > 0 && ::fseeko(state.bodyFile, off_t(state.fileStart), SEEK_SET) != 0)
-            throw Error(trf("Cannot read {}: {}", request.bodyFile.string(), std::strerror(errno)));
-        bodySize = curl_off_t(state.fileLength);
-    }
-
+    curl_off_t bodySize = 0;
+    const OpenFile bodyFile = openBody(request, state, bodySize);
     char errorBuffer[CURL_ERROR_SIZE] = {};
     curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errorBuffer);
-    curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
-    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(curl, CURLOPT_UNRESTRICTED_AUTH, 0L);
-    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
-    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
-    // A profile from an operator bundle carries the CA certificates themselves (PEM text);
-    // one made on the station names a file.
-    if (connection_.caBundle.starts_with("-----BEGIN")) {
-        curl_blob blob{const_cast<char*>(connection_.caBundle.data()), connection_.caBundle.size(), CURL_BLOB_COPY};
-        curl_easy_setopt(curl, CURLOPT_CAINFO_BLOB, &blob);
-    } else if (!connection_.caBundle.empty()) {
-        curl_easy_setopt(curl, CURLOPT_CAINFO, connection_.caBundle.c_str());
-    }
-    if (!connection_.pinnedPublicKey.empty())
-        curl_easy_setopt(curl, CURLOPT_PINNEDPUBLICKEY, connection_.pinnedPublicKey.c_str());
-    if (!connection_.proxy.empty())
-        curl_easy_setopt(curl, CURLOPT_PROXY, connection_.proxy.c_str());
-    // Otherwise curl takes http_proxy/https_proxy/no_proxy from the environment by itself.
-    curl_easy_setopt(curl, CURLOPT_HTTP_VERSION, long(CURL_HTTP_VERSION_2TLS));
-    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, long(connection_.connectTimeout.count()));
-    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, connection_.lowSpeedBytes);
-    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, long(connection_.lowSpeedTime.count()));
-    curl_easy_setopt(curl, CURLOPT_USERAGENT, "docdesk/" DOCDESK_VERSION);
-
-    // The password goes to curl from guarded memory as a NUL-terminated copy that is wiped
-    // when this function returns (curl keeps its own copy only for this handle's transfer).
+    setConnectionOptions(curl, connection_, request.url);
     vault::Secret passwordText;
-    if (!connection_.user.empty()) {
-        curl_easy_setopt(curl, CURLOPT_HTTPAUTH, long(CURLAUTH_BASIC));
-        curl_easy_setopt(curl, CURLOPT_USERNAME, connection_.user.c_str());
-        const auto view = connection_.password ? connection_.password->view() : std::string_view();
-        passwordText = vault::Secret::ofSize(view.size() + 1);
-        std::memcpy(passwordText.data(), view.data(), view.size());
-        curl_easy_setopt(curl, CURLOPT_PASSWORD, reinterpret_cast<const char*>(passwordText.data()));
-    }
-
-    curl_slist* headers = nullptr;
-    for (const auto& h : request.headers)
-        headers = curl_slist_append(headers, h.c_str());
-    struct ListFree {
-        curl_slist*& l;
-        ~ListFree() {
-            for (curl_slist* item = l; item != nullptr; item = item->next)
-                sodium_memzero(item->data, std::strlen(item->data)); // curl's copy of a token line
-            curl_slist_free_all(l);
-        }
-    } freeHeaders{headers};
-    if (request.tokenAuthorization && connection_.password) {
-        constexpr std::string_view prefix = "Authorization: Token ";
-        const auto token = connection_.password->view();
-        vault::Secret line = vault::Secret::ofSize(prefix.size() + token.size() + 1);
-        std::memcpy(line.data(), prefix.data(), prefix.size());
-        std::memcpy(line.data() + prefix.size(), token.data(), token.size());
-        headers = curl_slist_append(headers, reinterpret_cast<const char*>(line.data()));
-    }
-
-    // The multipart body: file parts are read by curl in pieces while sending (curl_mime_filedata),
-    // so a 1 GB document never sits in memory.
-    curl_mime* mime = nullptr;
-    struct MimeFree {
-        curl_mime*& m;
-        ~MimeFree() { curl_mime_free(m); }
-    } freeMime{mime};
-    if (isForm) {
-        mime = curl_mime_init(curl);
-        for (const auto& p : request.form) {
-            curl_mimepart* part = curl_mime_addpart(mime);
-            curl_mime_name(part, p.name.c_str());
-            if (!p.file.empty()) {
-                curl_mime_filedata(part, p.file.c_str());
-                if (!p.fileName.empty())
-                    curl_mime_filename(part, p.fileName.c_str());
-                curl_mime_type(part, p.contentType.empty() ? "application/octet-stream" : p.contentType.c_str());
-            } else {
-                curl_mime_data(part, p.value.data(), p.value.size());
-                if (!p.contentType.empty())
-                    curl_mime_type(part, p.contentType.c_str());
-            }
-        }
-        curl_easy_setopt(curl, CURLOPT_MIMEPOST, mime);
-        if (request.method != "POST")
-            curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
-    } else if (request.method == "GET") {
-        curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
-    } else if (request.method == "HEAD") {
-        curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
-    } else if (hasBody) {
-        curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
-        curl_easy_setopt(curl, CURLOPT_INFILESIZE_LARGE, bodySize);
-        curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
-    } else {
-        curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
-    }
-    if (hasBody) {
-        // Large pieces per read: fewer callbacks and larger TLS records per byte sent, which
-        // is what an upload on a busy machine spends its CPU on (curl's default is 64 KiB).
-        if (state.bodyFile)
-            curl_easy_setopt(curl, CURLOPT_UPLOAD_BUFFERSIZE, kUploadBufferBytes);
-        curl_easy_setopt(curl, CURLOPT_READFUNCTION, readBody);
-        curl_easy_setopt(curl, CURLOPT_READDATA, &state);
-        curl_easy_setopt(curl, CURLOPT_SEEKFUNCTION, seekBody);
-        curl_easy_setopt(curl, CURLOPT_SEEKDATA, &state);
-    }
-    // curl silently sends a request again when a reused connection turns out to be closed
-    // before any answer. For a POST or MOVE that may already have taken effect (a document
-    // created), that hidden repeat would bypass the connector's own look-before-retry, so
-    // these go on a fresh connection and a lost answer surfaces as a TransportError.
-    if (request.method == "POST" || request.method == "MOVE" || isForm)
-        curl_easy_setopt(curl, CURLOPT_FRESH_CONNECT, 1L);
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, writeBody);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &state);
-    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, readHeader);
-    curl_easy_setopt(curl, CURLOPT_HEADERDATA, &state);
-    curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
-    curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, onProgress);
-    curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &state);
-    if (connection_.debugLog) {
-        curl_easy_setopt(curl, CURLOPT_VERBOSE, 1L);
-        curl_easy_setopt(curl, CURLOPT_DEBUGFUNCTION, onDebug);
-        curl_easy_setopt(curl, CURLOPT_DEBUGDATA, &state);
-    }
+    setCredentials(curl, connection_, passwordText);
+    const HeaderList headers = headerLinesFor(request, connection_);
+    const MimeBody form = setMethodAndBody(curl, request, state, bodySize);
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers.get());
+    setCallbacks(curl, state, bool(connection_.debugLog));
 
     const CURLcode code = curl_easy_perform(curl);
     curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, nullptr);

@@ -255,28 +255,20 @@ private:
     std::vector<output::ArchiveFile> images_;
 };
 
-} // namespace
+using PagesById = std::unordered_map<std::int64_t, const PageRecord*>;
 
-std::vector<FiledDocument> fileDocuments(std::span<const PageRecord> pages, std::span<const DocumentToFile> documents,
-                                         output::LocalArchive& archive, const FilingOptions& options,
-                                         std::stop_token stop, const FilingProgressSink& onProgress) {
-    std::unordered_map<std::int64_t, const PageRecord*> byId;
-    for (const PageRecord& p : pages)
-        byId.emplace(p.id, &p);
+void report(const FilingProgressSink& onProgress, const FilingProgress& progress) {
+    if (onProgress)
+        onProgress(progress);
+}
 
-    std::vector<FiledDocument> results(documents.size());
-    FilingProgress progress;
-    progress.documentsTotal = documents.size();
-    for (const DocumentToFile& d : documents)
-        progress.pagesTotal += d.pageIds.size();
-    auto report = [&] {
-        if (onProgress)
-            onProgress(progress);
-    };
-
-    // What can be checked without rendering fails a document before any work is spent on it.
+// What can be checked without rendering fails a document before any work is spent on it.
+// Returns the page jobs of the documents that pass, in order; `checked[d]` says which passed
+// (the others are marked failed in `results`).
+std::vector<PageJob> checkDocuments(const PagesById& byId, std::span<const DocumentToFile> documents,
+                                    const FilingOptions& options, std::vector<FiledDocument>& results,
+                                    std::vector<bool>& checked) {
     std::vector<PageJob> jobs;
-    std::vector<bool> rendered(documents.size(), false);
     for (size_t d = 0; d < documents.size(); ++d) {
         const DocumentToFile& doc = documents[d];
         try {
@@ -293,22 +285,96 @@ std::vector<FiledDocument> fileDocuments(std::span<const PageRecord> pages, std:
                 docJobs.push_back({d, k, it->second});
             }
             jobs.insert(jobs.end(), docJobs.begin(), docJobs.end());
-            rendered[d] = true;
+            checked[d] = true;
         } catch (const Error& e) {
             results[d].status = FilingStatus::Failed;
             results[d].error = e.what();
         }
     }
+    return jobs;
+}
 
-    PageRenderQueue queue(std::move(jobs), documents.size(), options, stop);
+// Takes the rendered pages of `doc` from `queue` into `assembler` — all of them, also after
+// the document failed, so the next document starts at its own pages. Returns false when
+// filing was stopped (or the queue ended) before the last page.
+bool assemblePages(PageRenderQueue& queue, const DocumentToFile& doc, const PagesById& byId,
+                   std::optional<DocumentAssembler>& assembler, FiledDocument& result, FilingProgress& progress,
+                   const FilingProgressSink& onProgress, std::stop_token stop) {
+    for (size_t k = 0; k < doc.pageIds.size(); ++k) {
+        auto outcome = queue.take();
+        if (!outcome || stop.stop_requested())
+            return false;
+        ++progress.pagesDone;
+        report(onProgress, progress);
+        if (result.status == FilingStatus::Failed)
+            continue; // drain the document's remaining pages
+        if (!outcome->error.empty()) {
+            result.status = FilingStatus::Failed;
+            result.error = outcome->error;
+            continue;
+        }
+        try {
+            assembler->add(std::move(*outcome));
+        } catch (const std::exception& e) {
+            result.status = FilingStatus::Failed;
+            result.error = trf("{}: {}", describePage(*byId.at(doc.pageIds[k]), k), e.what());
+        }
+    }
+    return true;
+}
+
+// Writes the assembled document (and its sidecar) and places it in the archive; the outcome,
+// filed or failed, goes into `result`.
+void placeDocument(DocumentAssembler& assembler, const DocumentToFile& doc, const FilingOptions& options,
+                   output::LocalArchive& archive, FiledDocument& result) {
+    try {
+        const auto [base, extension] = splitFileName(doc.fileName, options.format);
+        const auto files = assembler.finish(extension);
+        std::optional<nlohmann::json> sidecar;
+        if (options.sidecar)
+            sidecar = assembler.sidecar(doc);
+        const output::Placement placed = archive.place(doc.folder, base, files, sidecar);
+        result.status = FilingStatus::Filed;
+        result.files = placed.files;
+        result.sidecar = placed.sidecar;
+        result.path = placed.files.front().path;
+        result.bytes = placed.files.front().bytes;
+        result.sha256 = placed.files.front().sha256;
+    } catch (const std::bad_alloc&) {
+        result.status = FilingStatus::Failed;
+        result.error = tr("There is not enough memory to write the document.");
+    } catch (const std::exception& e) {
+        result.status = FilingStatus::Failed;
+        result.error = e.what();
+    }
+}
+
+} // namespace
+
+std::vector<FiledDocument> fileDocuments(std::span<const PageRecord> pages, std::span<const DocumentToFile> documents,
+                                         output::LocalArchive& archive, const FilingOptions& options,
+                                         std::stop_token stop, const FilingProgressSink& onProgress) {
+    PagesById byId;
+    for (const PageRecord& p : pages)
+        byId.emplace(p.id, &p);
+
+    std::vector<FiledDocument> results(documents.size());
+    FilingProgress progress;
+    progress.documentsTotal = documents.size();
+    for (const DocumentToFile& d : documents)
+        progress.pagesTotal += d.pageIds.size();
+
+    std::vector<bool> checked(documents.size(), false);
+    PageRenderQueue queue(checkDocuments(byId, documents, options, results, checked), documents.size(), options,
+                          stop);
     bool cancelled = false;
     for (size_t d = 0; d < documents.size(); ++d) {
         FiledDocument& result = results[d];
         const DocumentToFile& doc = documents[d];
-        if (!rendered[d]) {
+        if (!checked[d]) {
             progress.pagesDone += doc.pageIds.size();
             ++progress.documentsDone;
-            report();
+            report(onProgress, progress);
             continue;
         }
         if (cancelled || stop.stop_requested()) {
@@ -323,28 +389,8 @@ std::vector<FiledDocument> fileDocuments(std::span<const PageRecord> pages, std:
             result.status = FilingStatus::Failed;
             result.error = e.what();
         }
-        for (size_t k = 0; k < doc.pageIds.size(); ++k) {
-            auto outcome = queue.take();
-            if (!outcome || stop.stop_requested()) {
-                cancelled = true;
-                break;
-            }
-            ++progress.pagesDone;
-            report();
-            if (result.status == FilingStatus::Failed)
-                continue; // drain the document's remaining pages
-            if (!outcome->error.empty()) {
-                result.status = FilingStatus::Failed;
-                result.error = outcome->error;
-                continue;
-            }
-            try {
-                assembler->add(std::move(*outcome));
-            } catch (const std::exception& e) {
-                result.status = FilingStatus::Failed;
-                result.error = trf("{}: {}", describePage(*byId.at(doc.pageIds[k]), k), e.what());
-            }
-        }
+        if (!assemblePages(queue, doc, byId, assembler, result, progress, onProgress, stop))
+            cancelled = true;
         // Once placing has begun the document is finished; until then a stop cancels it.
         if (cancelled || (result.status != FilingStatus::Failed && stop.stop_requested())) {
             cancelled = true;
@@ -352,30 +398,10 @@ std::vector<FiledDocument> fileDocuments(std::span<const PageRecord> pages, std:
             result.error.clear();
             continue;
         }
-        if (result.status != FilingStatus::Failed) {
-            try {
-                const auto [base, extension] = splitFileName(doc.fileName, options.format);
-                const auto files = assembler->finish(extension);
-                std::optional<nlohmann::json> sidecar;
-                if (options.sidecar)
-                    sidecar = assembler->sidecar(doc);
-                const output::Placement placed = archive.place(doc.folder, base, files, sidecar);
-                result.status = FilingStatus::Filed;
-                result.files = placed.files;
-                result.sidecar = placed.sidecar;
-                result.path = placed.files.front().path;
-                result.bytes = placed.files.front().bytes;
-                result.sha256 = placed.files.front().sha256;
-            } catch (const std::bad_alloc&) {
-                result.status = FilingStatus::Failed;
-                result.error = tr("There is not enough memory to write the document.");
-            } catch (const std::exception& e) {
-                result.status = FilingStatus::Failed;
-                result.error = e.what();
-            }
-        }
+        if (result.status != FilingStatus::Failed)
+            placeDocument(*assembler, doc, options, archive, result);
         ++progress.documentsDone;
-        report();
+        report(onProgress, progress);
     }
     return results;
 }

@@ -132,6 +132,11 @@ class FilingPlanner {
     void refresh(FilingPlan& plan, const std::vector<PlanPage>& pages) const;
 
   private:
+    // The fields (from barcodes, page text and the user) and warnings of one document.
+    void refreshFields(PlannedDocument& document, const std::vector<PlanPage>& pages) const;
+    // Folder and file name of every document, made unique within the plan.
+    void refreshNames(FilingPlan& plan, const std::vector<PlanPage>& pages) const;
+
     FilingRules rules_;
     NamingContext naming_;
 };

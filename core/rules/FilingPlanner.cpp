@@ -1,4 +1,5 @@
 // Separation (pages -> documents), field extraction and naming of the filing plan.
+#include "core/common/FreeName.h"
 #include "core/common/Translate.h"
 #include "core/ocr/Receipt.h"
 #include "core/rules/FilingPlan.h"
@@ -430,67 +431,73 @@ FilingPlan FilingPlanner::withUserFields(FilingPlan plan, const std::vector<Plan
 }
 
 void FilingPlanner::refresh(FilingPlan& plan, const std::vector<PlanPage>& pages) const {
-    for (auto& d : plan.documents) {
-        d.fields.clear();
-        d.warnings.clear();
-        FieldCollector collect(d);
-        std::vector<std::string> tags;
-        std::set<std::string> seenTags;
-        std::optional<std::size_t> firstTagPage;
-        auto readPage = [&](std::size_t index, bool separatorSheet) {
-            const PlanPage& page = pages.at(index);
-            if (!page.analysed)
-                d.warnings.push_back(trf("{}: the page could not be analysed, so its barcodes were not read.",
-                                         pageLabel(page)));
-            for (const auto& b : page.barcodes) {
-                if (separatorSheet && rules_.separators.separatorOn({b}))
-                    continue;
-                if (isAsnBarcode(b, page, rules_.asn)) {
-                    const auto asn = readAsn(b.text, rules_.asn);
-                    if (asn.number)
-                        collect.offer(kAsnField, std::to_string(*asn.number), index);
-                    else
-                        d.warnings.push_back(trf("{}: '{}' is not a usable archive serial number ({}).",
-                                                 pageLabel(page), b.text, asn.problem));
-                }
-                for (auto& tag : tagsIn(b, page, rules_.tags)) {
-                    if (!firstTagPage)
-                        firstTagPage = index;
-                    if (seenTags.insert(lowerAscii(tag)).second)
-                        tags.push_back(std::move(tag));
-                }
-                if (rules_.splitOnChange && !rules_.splitOnChange->field.empty() &&
-                    rules_.splitOnChange->filter.accepts(b, page.width, page.height))
-                    if (auto v = rules_.splitOnChange->pattern.find(b.text))
-                        collect.offer(rules_.splitOnChange->field, *v, index);
-                for (const auto& rule : rules_.fields)
-                    if (rule.source == FieldSource::Barcode && rule.filter.accepts(b, page.width, page.height))
-                        if (auto v = rule.pattern.find(b.text))
-                            collect.offer(rule.name, *v, index);
-            }
-            if (!separatorSheet)
-                readPageText(page, index, rules_, collect);
-        };
-        for (const auto index : d.introducedBy)
-            readPage(index, true);
-        for (const auto index : d.pages)
-            readPage(index, false);
-        if (!tags.empty()) {
-            std::string joined;
-            for (const auto& t : tags)
-                joined += (joined.empty() ? "" : ", ") + t;
-            d.fields[kTagsField] = FieldValue{joined, FieldOrigin::Barcode, firstTagPage};
-        }
-        for (const auto& [name, value] : d.userFields) {
-            if (value.empty())
-                d.fields.erase(name);
-            else
-                d.fields[name] = FieldValue{value, FieldOrigin::User, std::nullopt};
-        }
-        for (const auto& rule : rules_.fields)
-            validate(d, rule);
-    }
+    for (auto& d : plan.documents)
+        refreshFields(d, pages);
+    refreshNames(plan, pages);
+}
 
+void FilingPlanner::refreshFields(PlannedDocument& d, const std::vector<PlanPage>& pages) const {
+    d.fields.clear();
+    d.warnings.clear();
+    FieldCollector collect(d);
+    std::vector<std::string> tags;
+    std::set<std::string> seenTags;
+    std::optional<std::size_t> firstTagPage;
+    auto readPage = [&](std::size_t index, bool separatorSheet) {
+        const PlanPage& page = pages.at(index);
+        if (!page.analysed)
+            d.warnings.push_back(trf("{}: the page could not be analysed, so its barcodes were not read.",
+                                     pageLabel(page)));
+        for (const auto& b : page.barcodes) {
+            if (separatorSheet && rules_.separators.separatorOn({b}))
+                continue;
+            if (isAsnBarcode(b, page, rules_.asn)) {
+                const auto asn = readAsn(b.text, rules_.asn);
+                if (asn.number)
+                    collect.offer(kAsnField, std::to_string(*asn.number), index);
+                else
+                    d.warnings.push_back(trf("{}: '{}' is not a usable archive serial number ({}).",
+                                             pageLabel(page), b.text, asn.problem));
+            }
+            for (auto& tag : tagsIn(b, page, rules_.tags)) {
+                if (!firstTagPage)
+                    firstTagPage = index;
+                if (seenTags.insert(lowerAscii(tag)).second)
+                    tags.push_back(std::move(tag));
+            }
+            if (rules_.splitOnChange && !rules_.splitOnChange->field.empty() &&
+                rules_.splitOnChange->filter.accepts(b, page.width, page.height))
+                if (auto v = rules_.splitOnChange->pattern.find(b.text))
+                    collect.offer(rules_.splitOnChange->field, *v, index);
+            for (const auto& rule : rules_.fields)
+                if (rule.source == FieldSource::Barcode && rule.filter.accepts(b, page.width, page.height))
+                    if (auto v = rule.pattern.find(b.text))
+                        collect.offer(rule.name, *v, index);
+        }
+        if (!separatorSheet)
+            readPageText(page, index, rules_, collect);
+    };
+    for (const auto index : d.introducedBy)
+        readPage(index, true);
+    for (const auto index : d.pages)
+        readPage(index, false);
+    if (!tags.empty()) {
+        std::string joined;
+        for (const auto& t : tags)
+            joined += (joined.empty() ? "" : ", ") + t;
+        d.fields[kTagsField] = FieldValue{joined, FieldOrigin::Barcode, firstTagPage};
+    }
+    for (const auto& [name, value] : d.userFields) {
+        if (value.empty())
+            d.fields.erase(name);
+        else
+            d.fields[name] = FieldValue{value, FieldOrigin::User, std::nullopt};
+    }
+    for (const auto& rule : rules_.fields)
+        validate(d, rule);
+}
+
+void FilingPlanner::refreshNames(FilingPlan& plan, const std::vector<PlanPage>& pages) const {
     // Names: rendered per document, then made unique within the plan (case-insensitively, as
     // the target may be a Windows or macOS file system).
     std::set<std::string> used;
@@ -515,7 +522,7 @@ void FilingPlanner::refresh(FilingPlan& plan, const std::vector<PlanPage>& pages
                     m, m));
         const std::string base = d.fileName;
         for (int n = 2; !used.insert(lowerAscii(d.folder + "/" + d.fileName)).second; ++n)
-            d.fileName = base + " (" + std::to_string(n) + ")";
+            d.fileName = numberedName(base, n);
     }
 }
 

@@ -1,5 +1,6 @@
 #include "core/rules/NameTemplate.h"
 
+#include "core/common/FreeName.h"
 #include "core/common/Translate.h"
 #include "core/rules/BarcodeMatch.h"
 
@@ -140,6 +141,68 @@ std::string sanitizeComponent(std::string_view value) {
     return out;
 }
 
+NameTemplate::Part NameTemplate::parsePlaceholder(const std::string& inner, const std::string& text,
+                                                 const std::string& where) {
+    const auto colon = inner.find(':');
+    const std::string name = inner.substr(0, colon);
+    const std::string arg = colon == std::string::npos ? std::string() : inner.substr(colon + 1);
+    Part p;
+    if (name == "field") {
+        p.type = Part::Type::Field;
+        const auto bar = arg.find('|');
+        p.text = arg.substr(0, bar);
+        if (bar != std::string::npos) {
+            p.hasFallback = true;
+            p.fallback = arg.substr(bar + 1);
+        }
+        if (p.text.empty())
+            throw RulesError(whereOf(where) + trf("{{field:NAME}} needs a field name in '{}'", text));
+    } else if (name == "date") {
+        p.type = Part::Type::Date;
+        p.text = colon == std::string::npos ? "%Y-%m-%d" : arg;
+        checkDateFormat(p.text, where);
+    } else if (name == "counter") {
+        p.type = Part::Type::Counter;
+        if (!arg.empty()) {
+            const auto [end, ec] = std::from_chars(arg.data(), arg.data() + arg.size(), p.width);
+            if (ec != std::errc() || end != arg.data() + arg.size() || p.width < 0 || p.width > 12)
+                throw RulesError(whereOf(where) +
+                                 trf("{{counter:WIDTH}} needs a width from 0 to 12 in '{}'", text));
+        }
+    } else if (name == "source" && colon == std::string::npos) {
+        p.type = Part::Type::Source;
+    } else {
+        throw RulesError(
+            whereOf(where) +
+            trf("unknown placeholder '{{{}}}' in '{}' (known: field, date, counter, source)", inner,
+                text));
+    }
+    return p;
+}
+
+void NameTemplate::refuseDotComponents(const std::string& where) const {
+    // A component made only of literal text must not climb out of the target folder.
+    std::string component;
+    bool onlyLiteral = true;
+    auto checkComponent = [&] {
+        if (onlyLiteral && (component == ".." || component == "."))
+            throw RulesError(whereOf(where) +
+                             trf("'{}' is not allowed as a folder in '{}'", component, text_));
+        component.clear();
+        onlyLiteral = true;
+    };
+    for (const auto& p : parts_) {
+        if (p.type == Part::Type::Separator) {
+            checkComponent();
+        } else if (p.type == Part::Type::Literal) {
+            component += p.text;
+        } else {
+            onlyLiteral = false;
+        }
+    }
+    checkComponent();
+}
+
 NameTemplate NameTemplate::parse(const std::string& text, Kind kind, const std::string& where) {
     NameTemplate t;
     t.text_ = text;
@@ -173,65 +236,12 @@ NameTemplate NameTemplate::parse(const std::string& text, Kind kind, const std::
                 throw RulesError(whereOf(where) + trf("unclosed '{{' in '{}'", text));
             const std::string inner = text.substr(i + 1, close - i - 1);
             i = close;
-            const auto colon = inner.find(':');
-            const std::string name = inner.substr(0, colon);
-            const std::string arg = colon == std::string::npos ? std::string() : inner.substr(colon + 1);
-            Part p;
-            if (name == "field") {
-                p.type = Part::Type::Field;
-                const auto bar = arg.find('|');
-                p.text = arg.substr(0, bar);
-                if (bar != std::string::npos) {
-                    p.hasFallback = true;
-                    p.fallback = arg.substr(bar + 1);
-                }
-                if (p.text.empty())
-                    throw RulesError(whereOf(where) + trf("{{field:NAME}} needs a field name in '{}'", text));
-            } else if (name == "date") {
-                p.type = Part::Type::Date;
-                p.text = colon == std::string::npos ? "%Y-%m-%d" : arg;
-                checkDateFormat(p.text, where);
-            } else if (name == "counter") {
-                p.type = Part::Type::Counter;
-                if (!arg.empty()) {
-                    const auto [end, ec] = std::from_chars(arg.data(), arg.data() + arg.size(), p.width);
-                    if (ec != std::errc() || end != arg.data() + arg.size() || p.width < 0 || p.width > 12)
-                        throw RulesError(whereOf(where) +
-                                         trf("{{counter:WIDTH}} needs a width from 0 to 12 in '{}'", text));
-                }
-            } else if (name == "source" && colon == std::string::npos) {
-                p.type = Part::Type::Source;
-            } else {
-                throw RulesError(
-                    whereOf(where) +
-                    trf("unknown placeholder '{{{}}}' in '{}' (known: field, date, counter, source)", inner,
-                        text));
-            }
-            t.parts_.push_back(std::move(p));
+            t.parts_.push_back(parsePlaceholder(inner, text, where));
         } else {
             literal(c);
         }
     }
-    // A component made only of literal text must not climb out of the target folder.
-    std::string component;
-    bool onlyLiteral = true;
-    auto checkComponent = [&] {
-        if (onlyLiteral && (component == ".." || component == "."))
-            throw RulesError(whereOf(where) +
-                             trf("'{}' is not allowed as a folder in '{}'", component, text));
-        component.clear();
-        onlyLiteral = true;
-    };
-    for (const auto& p : t.parts_) {
-        if (p.type == Part::Type::Separator) {
-            checkComponent();
-        } else if (p.type == Part::Type::Literal) {
-            component += p.text;
-        } else {
-            onlyLiteral = false;
-        }
-    }
-    checkComponent();
+    t.refuseDotComponents(where);
     return t;
 }
 
@@ -292,15 +302,8 @@ NameTemplate::Rendered NameTemplate::render(const NamingInput& input, const Nami
 
 std::filesystem::path uniquePath(const std::filesystem::path& candidate,
                                  const std::function<bool(const std::filesystem::path&)>& exists) {
-    if (!exists(candidate))
-        return candidate;
-    const std::string stem = candidate.stem().string();
-    const std::string extension = candidate.extension().string();
-    for (int n = 2; n <= 9999; ++n) {
-        auto next = candidate.parent_path() / (stem + " (" + std::to_string(n) + ")" + extension);
-        if (!exists(next))
-            return next;
-    }
+    if (auto free = placeUnderFreeName(candidate, 9999, [&](const std::filesystem::path& p) { return !exists(p); }))
+        return *free;
     throw Error(trf("There is no free file name for '{}' in its folder.", candidate.string()));
 }
 

@@ -66,6 +66,12 @@ class NameTemplate {
         bool hasFallback = false;
         int width = 0; // for counters
     };
+    // The part for the placeholder `inner` ("field:NAME|fallback", "date:FORMAT", "counter:4",
+    // "source") of template `text`; RulesError for an unknown or malformed one.
+    static Part parsePlaceholder(const std::string& inner, const std::string& text, const std::string& where);
+    // RulesError when a folder made only of literal text is "." or "..".
+    void refuseDotComponents(const std::string& where) const;
+
     std::string text_;
     std::vector<Part> parts_;
 };
@@ -74,8 +80,9 @@ class NameTemplate {
 std::string sanitizeComponent(std::string_view value);
 
 // `candidate` if `exists` says it is free, else "name (2).ext", "name (3).ext", ... — the first
-// that is free. Callers pass a check against the target folder, so nothing is ever overwritten.
-// docdesk::Error after 9999 tries.
+// that is free (the numbering of core/common/FreeName.h). Only a forecast of the name: a file is
+// placed with placeUnderFreeName and an atomic try (DurableFiles::createNewDurably), since a
+// name found free here can be taken before anything is written. docdesk::Error after 9999 tries.
 std::filesystem::path uniquePath(const std::filesystem::path& candidate,
                                  const std::function<bool(const std::filesystem::path&)>& exists);
 
