@@ -4,6 +4,7 @@
 
 #include "app/common/GatewayUpload.h"
 #include "app/common/ManagedPolicy.h"
+#include "app/gui/BackgroundTask.h"
 #include "core/common/Translate.h"
 
 #include "core/common/Error.h"
@@ -154,31 +155,22 @@ private:
         list_->Clear();
         status_->SetLabel(_("Loading..."));
         up_->Enable(!folder_.empty());
-        const int generation = ++generation_;
-        lister_ = std::jthread([this, generation, profile = profile_, password = password_,
-                                folder = folder_](std::stop_token stop) {
-            std::vector<std::string> names;
-            std::string error;
-            try {
-                names = app::listGatewayFolders(profile, *password, folder, stop);
-            } catch (const std::exception& e) {
-                error = e.what();
-            }
-            if (stop.stop_requested())
-                return;
-            CallAfter([this, generation, names = std::move(names), error] {
-                if (generation != generation_)
-                    return; // the user moved on to another folder meanwhile
+        // A listing still going is discarded: the user moved on to another folder meanwhile.
+        lister_.start(
+            [profile = profile_, password = password_, folder = folder_](std::stop_token stop, const WindowQueue&) {
+                return app::listGatewayFolders(profile, *password, folder, stop);
+            },
+            [this](TaskResult<std::vector<std::string>> result) {
+                const auto& names = result.value;
                 for (const auto& n : names)
                     list_->Append(wxString::FromUTF8(n));
                 if (!names.empty())
                     list_->SetSelection(0);
-                status_->SetLabel(!error.empty()     ? wxString::FromUTF8(error)
+                status_->SetLabel(result.failure ? wxString::FromUTF8(result.failure->summary)
                                   : names.empty() ? _("No folders inside this one.")
                                                   : wxString());
                 list_->SetFocus();
             });
-        });
     }
 
     void openSelected() {
@@ -201,12 +193,11 @@ private:
     vault::Profile profile_;
     std::shared_ptr<const vault::Secret> password_;
     std::string folder_;
-    int generation_ = 0;
     wxStaticText* path_ = nullptr;
     wxListBox* list_ = nullptr;
     wxStaticText* status_ = nullptr;
     wxButton* up_ = nullptr;
-    std::jthread lister_; // last: stopped and joined before the controls go
+    BackgroundTask lister_{this}; // last: discarded before the controls go
 };
 
 class ProfilesDialog : public wxDialog {
@@ -320,31 +311,23 @@ private:
             return;
         status_->SetLabel(_("Testing the connection..."));
         test_->Disable();
-        if (tester_.joinable())
-            tester_.join();
-        tester_ = std::jthread([this, profile = shown_, secret, remember](std::stop_token stop) {
-            std::string message;
-            bool ok = false;
-            try {
+        tester_.start(
+            [profile = shown_, secret](std::stop_token stop, const WindowQueue&) {
                 const int status = app::testGatewayConnection(profile, *secret, stop);
-                message = profile.user.empty()
-                              ? trf("The connection works: the gateway accepted the token (HTTP {}).", status)
-                              : trf("The connection works: logged in as '{}' (HTTP {}).", profile.user, status);
-                ok = true;
-            } catch (const std::exception& e) {
-                message = e.what();
-            }
-            CallAfter([this, message, ok, profile, secret, remember] {
-                status_->SetLabel(wxString::FromUTF8(message));
+                return profile.user.empty()
+                           ? trf("The connection works: the gateway accepted the token (HTTP {}).", status)
+                           : trf("The connection works: logged in as '{}' (HTTP {}).", profile.user, status);
+            },
+            [this, profile = shown_, secret, remember](TaskResult<std::string> result) {
+                status_->SetLabel(wxString::FromUTF8(result.failure ? result.failure->summary : result.value));
                 test_->Enable();
-                if (ok && remember)
+                if (!result.failure && remember)
                     run([&] {
                         vault::Profile remembered = profile;
                         remembered.rememberPassword = true;
                         store_->put(remembered, vault::Secret(secret->view()));
                     });
             });
-        });
     }
 
     // Only when pressed: browse the gateway's folders and put the chosen one into "Default
@@ -516,7 +499,7 @@ private:
 
     std::unique_ptr<vault::ProfileStore> store_;
     vault::Profile shown_;
-    std::jthread tester_; // Test connection; last, so it is joined before the controls go
+    BackgroundTask tester_{this}; // Test connection; discarded before the controls go
     std::vector<std::string> names_;
     wxListBox* list_ = nullptr;
     wxTextCtrl* name_ = nullptr;

@@ -4,6 +4,7 @@
 #include "capture/scanner/ScannerSources.h"
 
 #include <algorithm>
+#include <atomic>
 
 #include <wx/button.h>
 #include <wx/choice.h>
@@ -103,7 +104,7 @@ ScanDialog::ScanDialog(wxWindow* parent, journal::Session& session, std::functio
     scan_->Bind(wxEVT_BUTTON, &ScanDialog::onScan, this);
     cancel_->Bind(wxEVT_BUTTON, &ScanDialog::onCancel, this);
     searchNetwork_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
-        if (work_.joinable() && cancel_->IsEnabled())
+        if (work_.running() && cancel_->IsEnabled())
             return; // scanning
         join();
         listDevices(true);
@@ -121,12 +122,7 @@ ScanDialog::ScanDialog(wxWindow* parent, journal::Session& session, std::functio
 
 ScanDialog::~ScanDialog() { join(); }
 
-void ScanDialog::join() {
-    if (work_.joinable()) {
-        work_.request_stop();
-        work_.join();
-    }
-}
+void ScanDialog::join() { work_.discard(); }
 
 void ScanDialog::listDevices(bool network) {
     std::shared_ptr<capture::PageSource> source = source_;
@@ -137,18 +133,15 @@ void ScanDialog::listDevices(bool network) {
         searchNetwork_->Disable();
         status_->SetLabel(_("Searching the network for scanners..."));
     }
-    work_ = std::jthread([this, source, network](std::stop_token stop) {
-        try {
-            auto devices = source->devices(stop);
-            CallAfter([this, devices, network] { showDevices(devices, network); });
-        } catch (const std::exception& e) {
-            const std::string message = e.what();
-            CallAfter([this, message] {
-                status_->SetLabel(wxString::FromUTF8(message));
-                searchNetwork_->Enable();
-            });
-        }
-    });
+    work_.start([source](std::stop_token stop, const WindowQueue&) { return source->devices(stop); },
+                [this, network](TaskResult<std::vector<capture::DeviceInfo>> result) {
+                    if (!result.failure) {
+                        showDevices(result.value, network);
+                        return;
+                    }
+                    status_->SetLabel(wxString::FromUTF8(result.failure->summary));
+                    searchNetwork_->Enable();
+                });
 }
 
 void ScanDialog::showDevices(const std::vector<capture::DeviceInfo>& devices, bool network) {
@@ -211,49 +204,53 @@ void ScanDialog::onScan(wxCommandEvent&) {
     status_->SetLabel(_("Scanning..."));
     auto source = source_;
     journal::Session* session = &session_;
-    work_ = std::jthread([this, source, session, settings](std::stop_token stop) {
-        capture::JournalPageSink sink(
-            *session, {[this](const capture::AcquiredPage&, const PageRecord& page) {
-                           CallAfter([this, page] {
-                               ++pages_;
-                               onStored_(page);
-                           });
-                       },
-                       [this](const capture::AcquireProgress& p) {
-                           CallAfter([this, p] {
-                               if (p.fraction >= 0)
-                                   gauge_->SetValue(static_cast<int>(p.fraction * 100));
-                               else
-                                   gauge_->Pulse();
-                               status_->SetLabel(wxString::Format(_("Scanning page %d..."), p.page));
-                           });
-                       },
-                       {}});
-        try {
-            const auto summary = source->acquire(settings, stop, sink);
+    // The sink is the work's: `then` learns from it how many pages were kept after a failure.
+    auto stored = std::make_shared<std::atomic<int>>(0);
+    work_.start(
+        [this, source, session, settings, stored](std::stop_token stop, const WindowQueue& ui) {
+            capture::JournalPageSink sink(
+                *session, {[this, &ui, stored](const capture::AcquiredPage&, const PageRecord& page) {
+                               ++*stored;
+                               ui.post([this, page] {
+                                   ++pages_;
+                                   onStored_(page);
+                               });
+                           },
+                           [this, &ui](const capture::AcquireProgress& p) { ui.post([this, p] { showProgress(p); }); },
+                           {}});
+            return source->acquire(settings, stop, sink);
+        },
+        [this, stored](TaskResult<capture::AcquireSummary> result) {
+            if (result.failure) {
+                const int n = *stored;
+                finished(wxString::FromUTF8(result.failure->summary) + "\n" +
+                         wxString::Format(wxPLURAL("The %d page scanned before is kept.",
+                                                   "The %d pages scanned before are kept.", n),
+                                          n));
+                return;
+            }
+            const auto& summary = result.value;
             const wxString end = summary.end == capture::AcquireEnd::Cancelled
                                      ? wxString(_("Cancelled."))
                                      : summary.end == capture::AcquireEnd::FeederEmpty ? wxString(_("The feeder is empty."))
                                                                                        : wxString(_("Done."));
-            CallAfter([this, end, n = summary.pages] {
-                finished(wxString::Format(wxPLURAL("%d page scanned. ", "%d pages scanned. ", n), n) + end);
-            });
-        } catch (const std::exception& e) {
-            const std::string message = e.what();
-            CallAfter([this, message, n = static_cast<int>(sink.stored().size())] {
-                finished(wxString::FromUTF8(message) + "\n" +
-                         wxString::Format(wxPLURAL("The %d page scanned before is kept.",
-                                                   "The %d pages scanned before are kept.", n),
-                                          n));
-            });
-        }
-    });
+            finished(wxString::Format(wxPLURAL("%d page scanned. ", "%d pages scanned. ", summary.pages), summary.pages) +
+                     end);
+        });
+}
+
+void ScanDialog::showProgress(const capture::AcquireProgress& p) {
+    if (p.fraction >= 0)
+        gauge_->SetValue(static_cast<int>(p.fraction * 100));
+    else
+        gauge_->Pulse();
+    status_->SetLabel(wxString::Format(_("Scanning page %d..."), p.page));
 }
 
 void ScanDialog::onCancel(wxCommandEvent&) {
     cancel_->Disable();
     status_->SetLabel(_("Cancelling..."));
-    work_.request_stop(); // the scanner stops after the page it is reading; pages so far stay
+    work_.requestStop(); // the scanner stops after the page it is reading; pages so far stay
 }
 
 void ScanDialog::finished(const wxString& message) {
