@@ -126,6 +126,24 @@ void PlanPanel::buildControls() {
     target->Add(makeSearchableBox(), 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, 6);
     target->Add(fileButton_, 0, wxALIGN_CENTER_VERTICAL);
 
+    wxButton* add = nullptr;
+    wxButton* remove = nullptr;
+    wxWindow* planAndFields = buildPlanAndFields(add, remove);
+    describeControls({update, split, merge, add, remove});
+    auto* sizer = new wxBoxSizer(wxVERTICAL);
+    sizer->Add(actions, 0, wxALL | wxEXPAND, 6);
+    sizer->Add(target, 0, wxLEFT | wxRIGHT | wxBOTTOM | wxEXPAND, 6);
+    sizer->Add(planAndFields, 1, wxEXPAND);
+    SetSizer(sizer);
+
+    bindControls({update, split, merge, add, remove});
+    fillDestinations();
+    loadRulesProfiles();
+    showPlan();
+}
+
+// The plan on the left, the selected document's fields on the right.
+wxWindow* PlanPanel::buildPlanAndFields(wxButton*& add, wxButton*& remove) {
     auto* splitter = new wxSplitterWindow(this, wxID_ANY, wxDefaultPosition, wxDefaultSize, wxSP_LIVE_UPDATE | wxSP_3DSASH);
     view_ = new PlanView(splitter);
     auto* side = new wxPanel(splitter);
@@ -135,8 +153,8 @@ void PlanPanel::buildControls() {
     fields_->AppendTextColumn(_("Field"), wxDATAVIEW_CELL_INERT, 110);
     fields_->AppendTextColumn(_("Value"), wxDATAVIEW_CELL_EDITABLE, 150);
     fields_->AppendTextColumn(_("From"), wxDATAVIEW_CELL_INERT, 110);
-    auto* add = new wxButton(side, wxID_ANY, _("&Add Field..."));
-    auto* remove = new wxButton(side, wxID_ANY, _("&Remove Field"));
+    add = new wxButton(side, wxID_ANY, _("&Add Field..."));
+    remove = new wxButton(side, wxID_ANY, _("&Remove Field"));
     warnings_ = new wxStaticText(side, wxID_ANY, "");
     warnings_->SetForegroundColour(wxColour(190, 100, 0));
     auto* fieldButtons = new wxBoxSizer(wxHORIZONTAL);
@@ -149,17 +167,14 @@ void PlanPanel::buildControls() {
     sideSizer->Add(fieldButtons, 0, wxLEFT | wxRIGHT | wxBOTTOM, 6);
     sideSizer->Add(warnings_, 0, wxALL | wxEXPAND, 6);
     side->SetSizer(sideSizer);
-    describeControls({update, split, merge, add, remove});
     splitter->SetMinimumPaneSize(200);
     splitter->SetSashGravity(1.0);
     splitter->SplitVertically(view_, side, -380);
+    return splitter;
+}
 
-    auto* sizer = new wxBoxSizer(wxVERTICAL);
-    sizer->Add(actions, 0, wxALL | wxEXPAND, 6);
-    sizer->Add(target, 0, wxLEFT | wxRIGHT | wxBOTTOM | wxEXPAND, 6);
-    sizer->Add(splitter, 1, wxEXPAND);
-    SetSizer(sizer);
-
+void PlanPanel::bindControls(const std::array<wxButton*, 5>& buttons) {
+    const auto [update, split, merge, add, remove] = buttons;
     update->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { updatePlan(); });
     split->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { splitHere(); });
     merge->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { mergeWithNext(); });
@@ -183,9 +198,6 @@ void PlanPanel::buildControls() {
                    [this](wxFileDirPickerEvent&) { wxConfigBase::Get()->Write("plan/archive", archive_->GetPath()); });
     destination_->Bind(wxEVT_CHOICE, [this](wxCommandEvent&) { onDestinationChosen(); });
     view_->onSelectionChanged = [this] { showFields(); };
-    fillDestinations();
-    loadRulesProfiles();
-    showPlan();
 }
 
 // "Archive folder", "Outbox of NAME" for the profile chosen last time, "Outbox of another

@@ -67,6 +67,8 @@ public:
 private:
     void buildControls();
     void describeControls(const std::array<wxButton*, 5>& buttons); // update, split, merge, add, remove
+    void bindControls(const std::array<wxButton*, 5>& buttons);
+    wxWindow* buildPlanAndFields(wxButton*& add, wxButton*& remove);
     std::optional<rules::FilingPlanner> makePlanner();
     void showPlan();
     void showFields();
