@@ -31,6 +31,64 @@ wxChoice* labelled(wxWindow* parent, wxFlexGridSizer* grid, const wxString& labe
 ScanDialog::ScanDialog(wxWindow* parent, journal::Session& session, std::function<void(const PageRecord&)> onStored)
     : wxDialog(parent, wxID_ANY, _("Scan"), wxDefaultPosition, wxDefaultSize, wxDEFAULT_DIALOG_STYLE | wxRESIZE_BORDER),
       session_(session), onStored_(std::move(onStored)), source_(capture::makeScannerSource()) {
+    wxSizer* settings = buildSettings();
+    gauge_ = new wxGauge(this, wxID_ANY, 100);
+    gauge_->SetName(_("Scan progress"));
+    gauge_->SetToolTip(_("How far the scan has come"));
+    status_ = new wxStaticText(this, wxID_ANY, _("Looking for scanners..."));
+    scan_ = new wxButton(this, wxID_ANY, _("&Scan"));
+    cancel_ = new wxButton(this, wxID_ANY, _("&Cancel Scan"));
+    searchNetwork_ = new wxButton(this, wxID_ANY, _("Search the &network"));
+    searchNetwork_->SetName("searchNetwork");
+    searchNetwork_->SetToolTip(_("Look for scanners on the local network too (sends discovery messages to the "
+                                 "network; never done without this button)"));
+    auto* close = new wxButton(this, wxID_CLOSE, _("&Done"));
+    scan_->SetToolTip(_("Scan with these settings; the pages appear in the session as they come"));
+    cancel_->SetToolTip(_("Stop after the page being scanned; the pages scanned so far are kept"));
+    scan_->Disable();
+    cancel_->Disable();
+    auto* buttons = new wxBoxSizer(wxHORIZONTAL);
+    buttons->Add(scan_, 0, wxRIGHT, 6);
+    buttons->Add(cancel_, 0, wxRIGHT, 6);
+    buttons->Add(searchNetwork_, 0, wxRIGHT, 6);
+    buttons->AddStretchSpacer();
+    buttons->Add(close);
+
+    auto* main = new wxBoxSizer(wxVERTICAL);
+    main->Add(settings, 0, wxEXPAND | wxALL, 12);
+    main->Add(gauge_, 0, wxEXPAND | wxLEFT | wxRIGHT, 12);
+    main->Add(status_, 0, wxEXPAND | wxALL, 12);
+    main->Add(buttons, 0, wxEXPAND | wxLEFT | wxRIGHT | wxBOTTOM, 12);
+    SetSizerAndFit(main);
+    SetSize(wxSize(std::max(GetSize().x, 520), GetSize().y));
+
+    Bind(wxEVT_CHAR_HOOK, [this](wxKeyEvent& e) {
+        if (e.GetKeyCode() == WXK_ESCAPE)
+            Close();
+        else
+            e.Skip();
+    });
+    scan_->Bind(wxEVT_BUTTON, &ScanDialog::onScan, this);
+    cancel_->Bind(wxEVT_BUTTON, &ScanDialog::onCancel, this);
+    searchNetwork_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
+        if (work_.running() && cancel_->IsEnabled())
+            return; // scanning
+        join();
+        listDevices(true);
+    });
+    close->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
+        join(); // a running scan is cancelled; its pages so far stay in the session
+        EndModal(wxID_OK);
+    });
+    Bind(wxEVT_CLOSE_WINDOW, [this](wxCloseEvent& e) {
+        join(); // a running scan is cancelled; its pages so far stay in the session
+        e.Skip();
+    });
+    listDevices(false);
+}
+
+// Scanner, paper, colour, resolution and page count, as they were set last time.
+wxSizer* ScanDialog::buildSettings() {
     auto* grid = new wxFlexGridSizer(2, 8, 8);
     grid->AddGrowableCol(1);
     devices_ = labelled(this, grid, _("Scanner:"));
@@ -64,60 +122,7 @@ ScanDialog::ScanDialog(wxWindow* parent, journal::Session& session, std::functio
     mode_->SetSelection(static_cast<int>(config->ReadLong("scan/mode", 1)));
     resolution_->SetSelection(static_cast<int>(config->ReadLong("scan/resolution", 2)));
     pageLimit_->SetValue(static_cast<int>(config->ReadLong("scan/pages", 0)));
-
-    gauge_ = new wxGauge(this, wxID_ANY, 100);
-    gauge_->SetName(_("Scan progress"));
-    gauge_->SetToolTip(_("How far the scan has come"));
-    status_ = new wxStaticText(this, wxID_ANY, _("Looking for scanners..."));
-    scan_ = new wxButton(this, wxID_ANY, _("&Scan"));
-    cancel_ = new wxButton(this, wxID_ANY, _("&Cancel Scan"));
-    searchNetwork_ = new wxButton(this, wxID_ANY, _("Search the &network"));
-    searchNetwork_->SetName("searchNetwork");
-    searchNetwork_->SetToolTip(_("Look for scanners on the local network too (sends discovery messages to the "
-                                 "network; never done without this button)"));
-    auto* close = new wxButton(this, wxID_CLOSE, _("&Done"));
-    scan_->SetToolTip(_("Scan with these settings; the pages appear in the session as they come"));
-    cancel_->SetToolTip(_("Stop after the page being scanned; the pages scanned so far are kept"));
-    scan_->Disable();
-    cancel_->Disable();
-    auto* buttons = new wxBoxSizer(wxHORIZONTAL);
-    buttons->Add(scan_, 0, wxRIGHT, 6);
-    buttons->Add(cancel_, 0, wxRIGHT, 6);
-    buttons->Add(searchNetwork_, 0, wxRIGHT, 6);
-    buttons->AddStretchSpacer();
-    buttons->Add(close);
-
-    auto* main = new wxBoxSizer(wxVERTICAL);
-    main->Add(grid, 0, wxEXPAND | wxALL, 12);
-    main->Add(gauge_, 0, wxEXPAND | wxLEFT | wxRIGHT, 12);
-    main->Add(status_, 0, wxEXPAND | wxALL, 12);
-    main->Add(buttons, 0, wxEXPAND | wxLEFT | wxRIGHT | wxBOTTOM, 12);
-    SetSizerAndFit(main);
-    SetSize(wxSize(std::max(GetSize().x, 520), GetSize().y));
-
-    Bind(wxEVT_CHAR_HOOK, [this](wxKeyEvent& e) {
-        if (e.GetKeyCode() == WXK_ESCAPE)
-            Close();
-        else
-            e.Skip();
-    });
-    scan_->Bind(wxEVT_BUTTON, &ScanDialog::onScan, this);
-    cancel_->Bind(wxEVT_BUTTON, &ScanDialog::onCancel, this);
-    searchNetwork_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
-        if (work_.running() && cancel_->IsEnabled())
-            return; // scanning
-        join();
-        listDevices(true);
-    });
-    close->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
-        join(); // a running scan is cancelled; its pages so far stay in the session
-        EndModal(wxID_OK);
-    });
-    Bind(wxEVT_CLOSE_WINDOW, [this](wxCloseEvent& e) {
-        join(); // a running scan is cancelled; its pages so far stay in the session
-        e.Skip();
-    });
-    listDevices(false);
+    return grid;
 }
 
 ScanDialog::~ScanDialog() { join(); }

@@ -16,6 +16,7 @@
 class wxButton;
 class wxChoice;
 class wxGauge;
+class wxSizer;
 class wxStaticText;
 
 namespace docdesk::capture {
@@ -35,6 +36,7 @@ private:
     // The scanners on this computer; with `network` (only on "Search the network") also those
     // the drivers find on the LAN, added to the list.
     void listDevices(bool network);
+    wxSizer* buildSettings();
     void showDevices(const std::vector<capture::DeviceInfo>& devices, bool network);
     void onScan(wxCommandEvent&);
     void onCancel(wxCommandEvent&);
