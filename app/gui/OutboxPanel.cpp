@@ -166,40 +166,19 @@ void OutboxPanel::upload(std::vector<std::int64_t> ids) {
     }
     if (!store)
         return; // the user cancelled the passphrase
-    struct Run {
-        vault::Profile profile;
-        std::optional<vault::Secret> password;
-        std::vector<std::int64_t> ids;
-    };
-    auto runs = std::make_shared<std::vector<Run>>();
+    auto runs = std::make_shared<std::vector<ProfileRun>>();
     const std::set<std::int64_t> wanted(ids.begin(), ids.end());
     for (const auto& item : items_) {
         if (!wanted.count(item.id))
             continue;
-        auto run = std::find_if(runs->begin(), runs->end(), [&](const Run& r) { return r.profile.name == item.profile; });
+        auto run = std::find_if(runs->begin(), runs->end(),
+                                [&](const ProfileRun& r) { return r.profile.name == item.profile; });
         if (run == runs->end()) {
             try {
-                const auto profile = store->find(item.profile);
-                if (!profile) {
-                    wxMessageBox(wxString::Format(_("The profile \"%s\" no longer exists. Add it again in Upload > "
-                                                    "Gateway Profiles to upload its documents."),
-                                                  wxString::FromUTF8(item.profile)),
-                                 _("Upload"), wxOK | wxICON_WARNING, this);
-                    continue;
-                }
-                Run fresh{*profile, store->password(profile->name), {}};
-                if (!fresh.password && profile->needsSecret()) {
-                    bool remember = false;
-                    fresh.password = askGatewayPassword(this, *profile, {}, remember);
-                    if (!fresh.password)
-                        continue; // this profile's documents stay queued
-                    if (remember) {
-                        vault::Profile remembered = *profile;
-                        remembered.rememberPassword = true;
-                        store->put(remembered, vault::Secret(fresh.password->view()));
-                    }
-                }
-                runs->push_back(std::move(fresh));
+                auto fresh = startRun(item.profile, *store);
+                if (!fresh)
+                    continue; // this profile's documents stay queued
+                runs->push_back(std::move(*fresh));
                 run = runs->end() - 1;
             } catch (const std::exception& e) {
                 wxMessageBox(wxString::FromUTF8(e.what()), _("Upload"), wxOK | wxICON_ERROR, this);
@@ -238,6 +217,32 @@ void OutboxPanel::upload(std::vector<std::int64_t> ids) {
     updateButtons();
     if (onProgress)
         onProgress(0, 1, _("Uploading..."));
+}
+
+// The run for one profile's documents, with its password (asked for now when none is stored);
+// nullopt when the profile is gone or the user gave no password.
+std::optional<OutboxPanel::ProfileRun> OutboxPanel::startRun(const std::string& profileName, vault::ProfileStore& store) {
+    const auto profile = store.find(profileName);
+    if (!profile) {
+        wxMessageBox(wxString::Format(_("The profile \"%s\" no longer exists. Add it again in Upload > "
+                                        "Gateway Profiles to upload its documents."),
+                                      wxString::FromUTF8(profileName)),
+                     _("Upload"), wxOK | wxICON_WARNING, this);
+        return std::nullopt;
+    }
+    ProfileRun fresh{*profile, store.password(profile->name), {}};
+    if (!fresh.password && profile->needsSecret()) {
+        bool remember = false;
+        fresh.password = askGatewayPassword(this, *profile, {}, remember);
+        if (!fresh.password)
+            return std::nullopt;
+        if (remember) {
+            vault::Profile remembered = *profile;
+            remembered.rememberPassword = true;
+            store.put(remembered, vault::Secret(fresh.password->view()));
+        }
+    }
+    return fresh;
 }
 
 // On the upload thread after a 401: the question goes to the UI thread and the thread waits for

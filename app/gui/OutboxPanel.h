@@ -37,7 +37,13 @@ public:
     std::function<void(size_t, size_t, const wxString&)> onProgress;
 
 private:
+    struct ProfileRun { // one profile's share of an Upload
+        vault::Profile profile;
+        std::optional<vault::Secret> password;
+        std::vector<std::int64_t> ids;
+    };
     void upload(std::vector<std::int64_t> ids);
+    std::optional<ProfileRun> startRun(const std::string& profileName, vault::ProfileStore& store);
     void onItemProgress(const app::UploadProgress& p);
     void finished(const app::UploadRunResult& result, const std::string& failure);
     std::optional<vault::Secret> askPasswordFromWorker(const std::shared_ptr<vault::ProfileStore>& store,
