@@ -208,33 +208,7 @@ public:
           store_(std::move(store)) {
         list_ = new wxListBox(this, wxID_ANY, wxDefaultPosition, wxSize(180, 300), 0, nullptr, 0, wxDefaultValidator,
                               "profiles");
-        auto* grid = new wxFlexGridSizer(3, 6, 8);
-        grid->AddGrowableCol(1);
-        name_ = addText(grid, "name", _("Name:"));
-        grid->Add(new wxStaticText(this, wxID_ANY, _("Connector:")), 0, wxALIGN_CENTER_VERTICAL);
-        connector_ = new wxChoice(this, wxID_ANY);
-        connector_->Append(_("WebDAV"));
-        connector_->Append(_("CMIS (browser binding)"));
-        connector_->Append(_("HTTP form upload"));
-        grid->Add(connector_, 1, wxEXPAND);
-        addLockMark(grid, "connector");
-        fields_["url"] = addText(grid, "url", _("Gateway URL:"));
-        fields_["user"] = addText(grid, "user", _("User name:"));
-        fields_["role"] = addText(grid, "role", _("Role:"));
-        grid->Add(new wxStaticText(this, wxID_ANY, _("Password:")), 0, wxALIGN_CENTER_VERTICAL);
-        password_ = new wxTextCtrl(this, wxID_ANY, wxString(), wxDefaultPosition, wxDefaultSize, wxTE_PASSWORD);
-        password_->SetHint(_("asked for at upload unless remembered"));
-        grid->Add(password_, 1, wxEXPAND);
-        grid->AddSpacer(0);
-        grid->AddSpacer(0);
-        remember_ = new wxCheckBox(this, wxID_ANY, _("&Remember password (stored encrypted)"));
-        grid->Add(remember_);
-        addLockMark(grid, "rememberPassword");
-        fields_["caBundle"] = addText(grid, "caBundle", _("CA bundle (PEM file):"));
-        fields_["pinnedPublicKey"] = addText(grid, "pinnedPublicKey", _("Pinned public key:"));
-        fields_["proxy"] = addText(grid, "proxy", _("Proxy:"));
-        fields_["defaultFolder"] = addText(grid, "defaultFolder", _("Default target folder:"));
-        fields_["rules"] = addText(grid, "rules", _("Rules file:"));
+        wxSizer* grid = buildFields();
         operator_ = new wxStaticText(this, wxID_ANY, wxString(), wxDefaultPosition, wxDefaultSize, 0, "operator");
         status_ = new wxStaticText(this, wxID_ANY, wxString(), wxDefaultPosition, wxDefaultSize, 0, "status");
 
@@ -285,6 +259,38 @@ public:
     }
 
 private:
+    // The profile's settings, each with the mark a managed station shows on locked ones.
+    wxSizer* buildFields() {
+        auto* grid = new wxFlexGridSizer(3, 6, 8);
+        grid->AddGrowableCol(1);
+        name_ = addText(grid, "name", _("Name:"));
+        grid->Add(new wxStaticText(this, wxID_ANY, _("Connector:")), 0, wxALIGN_CENTER_VERTICAL);
+        connector_ = new wxChoice(this, wxID_ANY);
+        connector_->Append(_("WebDAV"));
+        connector_->Append(_("CMIS (browser binding)"));
+        connector_->Append(_("HTTP form upload"));
+        grid->Add(connector_, 1, wxEXPAND);
+        addLockMark(grid, "connector");
+        fields_["url"] = addText(grid, "url", _("Gateway URL:"));
+        fields_["user"] = addText(grid, "user", _("User name:"));
+        fields_["role"] = addText(grid, "role", _("Role:"));
+        grid->Add(new wxStaticText(this, wxID_ANY, _("Password:")), 0, wxALIGN_CENTER_VERTICAL);
+        password_ = new wxTextCtrl(this, wxID_ANY, wxString(), wxDefaultPosition, wxDefaultSize, wxTE_PASSWORD);
+        password_->SetHint(_("asked for at upload unless remembered"));
+        grid->Add(password_, 1, wxEXPAND);
+        grid->AddSpacer(0);
+        grid->AddSpacer(0);
+        remember_ = new wxCheckBox(this, wxID_ANY, _("&Remember password (stored encrypted)"));
+        grid->Add(remember_);
+        addLockMark(grid, "rememberPassword");
+        fields_["caBundle"] = addText(grid, "caBundle", _("CA bundle (PEM file):"));
+        fields_["pinnedPublicKey"] = addText(grid, "pinnedPublicKey", _("Pinned public key:"));
+        fields_["proxy"] = addText(grid, "proxy", _("Proxy:"));
+        fields_["defaultFolder"] = addText(grid, "defaultFolder", _("Default target folder:"));
+        fields_["rules"] = addText(grid, "rules", _("Rules file:"));
+        return grid;
+    }
+
     // The shown profile's saved password (or token), else the one the user types now (with
     // "remember" going to `remember`); null when the user cancelled.
     std::shared_ptr<vault::Secret> secretForConnecting(bool& remember) {
