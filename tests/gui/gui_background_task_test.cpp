@@ -26,7 +26,8 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// A GUI application on its own X display for one test.
+// A GUI application on its own X display, once for all the tests (GTK connects to one display
+// per process).
 struct WxOnXvfb {
     test::Xvfb x;
     WxOnXvfb() {
@@ -36,7 +37,8 @@ struct WxOnXvfb {
         static char* argv[] = {name, nullptr};
         int argc = 1;
         wxApp::SetInstance(new wxApp());
-        BOOST_REQUIRE(wxEntryStart(argc, argv));
+        if (!wxEntryStart(argc, argv))
+            throw std::runtime_error("wxWidgets did not start on the Xvfb display");
     }
     ~WxOnXvfb() { wxEntryCleanup(); }
 };
@@ -53,8 +55,9 @@ bool runUiUntil(const std::function<bool()>& done, std::chrono::milliseconds lim
 
 } // namespace
 
+BOOST_TEST_GLOBAL_FIXTURE(WxOnXvfb);
+
 BOOST_AUTO_TEST_CASE(the_follow_up_comes_last_on_the_ui_thread) {
-    WxOnXvfb wx;
     auto* frame = new wxFrame(nullptr, wxID_ANY, "background");
     std::vector<int> progress;
     bool progressOnUi = true, thenOnUi = false, finished = false;
@@ -90,7 +93,6 @@ BOOST_AUTO_TEST_CASE(the_follow_up_comes_last_on_the_ui_thread) {
 }
 
 BOOST_AUTO_TEST_CASE(an_exception_arrives_as_a_failure_with_its_causes) {
-    WxOnXvfb wx;
     auto* frame = new wxFrame(nullptr, wxID_ANY, "background");
     std::optional<gui::TaskFailure> failure;
     {
@@ -113,7 +115,6 @@ BOOST_AUTO_TEST_CASE(an_exception_arrives_as_a_failure_with_its_causes) {
 }
 
 BOOST_AUTO_TEST_CASE(nothing_reaches_a_window_that_is_gone) {
-    WxOnXvfb wx;
     auto* frame = new wxFrame(nullptr, wxID_ANY, "background");
     std::atomic<bool> release{false};
     bool progressRan = false, thenRan = false;
@@ -134,7 +135,6 @@ BOOST_AUTO_TEST_CASE(nothing_reaches_a_window_that_is_gone) {
 }
 
 BOOST_AUTO_TEST_CASE(a_discarded_run_delivers_nothing_and_sees_its_stop) {
-    WxOnXvfb wx;
     auto* frame = new wxFrame(nullptr, wxID_ANY, "background");
     std::atomic<bool> stopSeen{false};
     bool progressRan = false, thenRan = false;
