@@ -61,6 +61,7 @@ public:
     explicit BackgroundTask(wxWindow* window) : window_(window) {}
     // Discards the run still going (see discard()).
     ~BackgroundTask() { discard(); }
+    // Movable also while a run goes (a vector of them): the thread uses none of its members.
     BackgroundTask(BackgroundTask&&) noexcept = default;
     BackgroundTask& operator=(BackgroundTask&&) = delete;
     BackgroundTask(const BackgroundTask&) = delete;
@@ -70,6 +71,7 @@ public:
     // thread; `queue` posts progress to the window. When the work returns or throws,
     // `then(TaskResult<R>)` runs on the UI thread (R: what the work returns), after
     // everything the work posted, unless the window is gone or the run was discarded by then.
+    // `then` and R travel through the queue by copy: both must be copyable.
     template <class Work, class Then>
     void start(Work work, Then then);
 
