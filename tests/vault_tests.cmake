@@ -50,3 +50,8 @@ if(DOCDESK_BUILD_GUI)
                    LABELS gui TIMEOUT 180)
   add_dependencies(gui_scan_no_network_test docdesk docdesk-scan-worker)
 endif()
+# background (issue 21): the profiles dialog runs its requests through BackgroundTask.
+if(DOCDESK_BUILD_GUI)
+  target_sources(gui_profiles_test PRIVATE ${PROJECT_SOURCE_DIR}/app/gui/BackgroundTask.cpp)
+  target_sources(gui_trust_test PRIVATE ${PROJECT_SOURCE_DIR}/app/gui/BackgroundTask.cpp)
+endif()

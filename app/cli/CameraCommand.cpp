@@ -7,16 +7,11 @@
 #include "platform/VideoDevices.h"
 
 #include <algorithm>
-#include <csignal>
 #include <iostream>
 #include <nlohmann/json.hpp>
-#include <thread>
 
 namespace docdesk::cli {
 namespace {
-
-volatile std::sig_atomic_t interrupted = 0;
-void onCameraInterrupt(int) { interrupted = 1; }
 
 int parseCount(const std::string& option, const std::string& value, int max) {
     int n = 0;
@@ -86,33 +81,21 @@ int runCamera(const std::vector<std::string>& args) {
         throw UsageError(tr("--session and --new-session cannot be combined"));
     std::unique_ptr<journal::Session> session = openSessionForWriting(sessionId, newSession);
 
-    std::stop_source stop;
-    interrupted = 0;
-    std::signal(SIGINT, onCameraInterrupt);
-    std::signal(SIGTERM, onCameraInterrupt);
-    std::jthread signalWatch([&](std::stop_token done) {
-        while (!done.stop_requested()) {
-            if (interrupted) {
-                stop.request_stop();
-                return;
-            }
-            std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        }
-    });
     if (!json)
         std::cout << tr("Hold each page still under the camera; Ctrl+C stops.") << std::endl;
-    const int stored = capture::captureDocuments(*session, options, stop.get_token(),
-                                                 [&](const PageRecord& p, const capture::CameraProgress& progress) {
-        if (json)
-            std::cout << nlohmann::ordered_json{{"page", progress.captures}, {"id", p.id},
-                                                {"transforms", nlohmann::json::parse(p.transformsJson)}}.dump()
-                      << std::endl;
-        else
-            std::cout << trf("Page {} stored.", progress.captures) << std::endl;
-    });
-    signalWatch.request_stop();
-    std::signal(SIGINT, SIG_DFL);
-    std::signal(SIGTERM, SIG_DFL);
+    int stored = 0;
+    {
+        StopOnInterrupt interrupts; // Ctrl+C stops the camera; the pages stored so far stay
+        stored = capture::captureDocuments(*session, options, interrupts.token(),
+                                           [&](const PageRecord& p, const capture::CameraProgress& progress) {
+            if (json)
+                std::cout << nlohmann::ordered_json{{"page", progress.captures}, {"id", p.id},
+                                                    {"transforms", nlohmann::json::parse(p.transformsJson)}}.dump()
+                          << std::endl;
+            else
+                std::cout << trf("Page {} stored.", progress.captures) << std::endl;
+        });
+    }
     if (!json)
         std::cout << trnf("{} page stored in session {}.", "{} pages stored in session {}.", unsigned(stored), stored,
                           session->summary().id)

@@ -1,9 +1,14 @@
-// Argument and session helpers shared by the docdesk-cli commands.
+// Argument and session helpers shared by the docdesk-cli commands, and their one handling of
+// Ctrl+C (StopOnInterrupt).
 #include "app/cli/Commands.h"
 #include "app/common/AppEnvironment.h"
 #include "core/common/Error.h"
 #include "core/common/Translate.h"
 #include "core/journal/Session.h"
+
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
 
 namespace docdesk::cli {
 
@@ -49,6 +54,44 @@ std::unique_ptr<journal::Session> openSessionForWriting(const std::string& id, b
     if (!id.empty())
         return journal::Session::open(sessionDirectory(id), app::durableFiles());
     return app::openLastOrNewSession();
+}
+
+namespace {
+
+// Signals seen since the StopOnInterrupt alive was made; the handlers touch nothing else.
+volatile std::sig_atomic_t g_interruptions = 0;
+volatile std::sig_atomic_t g_secondEndsProgram = 0;
+constexpr int kExitInterrupted = 130; // as a shell reports a program ended by Ctrl+C
+
+void onInterrupt(int) {
+    g_interruptions = g_interruptions + 1;
+    if (g_interruptions > 1 && g_secondEndsProgram)
+        std::_Exit(kExitInterrupted);
+}
+
+} // namespace
+
+StopOnInterrupt::StopOnInterrupt(bool secondEndsProgram) {
+    g_interruptions = 0;
+    g_secondEndsProgram = secondEndsProgram ? 1 : 0;
+    previousInt_ = std::signal(SIGINT, onInterrupt);
+    previousTerm_ = std::signal(SIGTERM, onInterrupt);
+    watcher_ = std::jthread([this](std::stop_token own) {
+        while (!own.stop_requested()) {
+            if (g_interruptions > 0) {
+                stop_.request_stop();
+                return;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+    });
+}
+
+StopOnInterrupt::~StopOnInterrupt() {
+    watcher_.request_stop();
+    watcher_.join();
+    std::signal(SIGINT, previousInt_ == SIG_ERR ? SIG_DFL : previousInt_);
+    std::signal(SIGTERM, previousTerm_ == SIG_ERR ? SIG_DFL : previousTerm_);
 }
 
 } // namespace docdesk::cli

@@ -179,6 +179,34 @@ void printUsage() {
 
 } // namespace
 
+namespace {
+
+// What became of one document: a JSON line with --json, else a sentence.
+void printFiled(const pipeline::FiledDocument& d, size_t pageCount, const std::map<std::string, std::string>& fields,
+                bool json) {
+    if (d.alreadyFiled) {
+        if (json)
+            std::cout << nlohmann::ordered_json{{"already_filed", d.path.string()}, {"pages", pageCount}}.dump()
+                      << std::endl;
+        else
+            std::cout << trf("filed before: {} (--again files it once more)", d.path.string()) << "\n";
+    } else if (json) {
+        nlohmann::ordered_json j;
+        if (d.ok())
+            j = {{"file", d.path.string()}, {"pages", pageCount}, {"bytes", d.bytes}, {"sha256", d.sha256},
+                 {"fields", fields}};
+        else
+            j = {{"error", d.error}};
+        std::cout << j.dump() << std::endl;
+    } else if (d.ok()) {
+        std::cout << trnf("{} ({} page)", "{} ({} pages)", pageCount, d.path.string(), pageCount) << "\n";
+    } else {
+        std::cout << trf("not filed: {}", d.error) << "\n";
+    }
+}
+
+} // namespace
+
 int runFile(const std::vector<std::string>& args) {
     const auto a = parseFile(args);
     if (a.help) {
@@ -237,27 +265,7 @@ int runFile(const std::vector<std::string>& args) {
     for (const auto& e : result.analysisErrors)
         std::cerr << trf("warning: {}", e) << "\n";
     const auto report = [&](const pipeline::FiledDocument& d, size_t pageCount,
-                            const std::map<std::string, std::string>& fields) {
-        if (d.alreadyFiled) {
-            if (a.json)
-                std::cout << nlohmann::ordered_json{{"already_filed", d.path.string()}, {"pages", pageCount}}.dump()
-                          << std::endl;
-            else
-                std::cout << trf("filed before: {} (--again files it once more)", d.path.string()) << "\n";
-        } else if (a.json) {
-            nlohmann::ordered_json j;
-            if (d.ok())
-                j = {{"file", d.path.string()}, {"pages", pageCount}, {"bytes", d.bytes}, {"sha256", d.sha256},
-                     {"fields", fields}};
-            else
-                j = {{"error", d.error}};
-            std::cout << j.dump() << std::endl;
-        } else if (d.ok()) {
-            std::cout << trnf("{} ({} page)", "{} ({} pages)", pageCount, d.path.string(), pageCount) << "\n";
-        } else {
-            std::cout << trf("not filed: {}", d.error) << "\n";
-        }
-    };
+                            const std::map<std::string, std::string>& fields) { printFiled(d, pageCount, fields, a.json); };
     std::vector<pipeline::FiledDocument> filedDocs = result.filed;
     std::vector<pipeline::FiledDocument> passThroughDocs = result.passThroughFiled;
     if (outbox)

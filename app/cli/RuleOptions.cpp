@@ -42,91 +42,113 @@ int everyOption(const std::string& text) {
 } // namespace
 
 bool RuleOptions::parse(const std::vector<std::string>& args, size_t& i) {
-    RuleOptions& a = *this;
     const auto& o = args[i];
-    {
-        if (o == "--rules") {
-            a.rulesFile = optionValue(args, i);
-        } else if (o == "--rules-profile") {
-            a.profile = optionValue(args, i);
-        } else if (o == "--separator") {
-            // The first --separator replaces the default (or the rules file's) values.
-            const bool replace = !separatorsGiven_;
-            separatorsGiven_ = true;
-            edits_.push_back([replace, v = optionValue(args, i)](FilingRules& r) {
-                if (replace)
-                    r.separators.values.clear();
-                r.separators.values.push_back(v);
+    if (o == "--rules")
+        rulesFile = optionValue(args, i);
+    else if (o == "--rules-profile")
+        profile = optionValue(args, i);
+    else // --crop, --no-deskew, --no-split-receipts; --ocr, --ocr-languages, --pdfa
+        return parseSeparationOption(args, i) || parseLabelOption(args, i) || parseFieldOption(args, i) ||
+               parsePageEditOption(args, i) || parseOutputOption(args, i);
+    return true;
+}
+
+// Where documents end: separator sheets, blank pages, page counts, source files.
+bool RuleOptions::parseSeparationOption(const std::vector<std::string>& args, size_t& i) {
+    const auto& o = args[i];
+    if (o == "--separator") {
+        // The first --separator replaces the default (or the rules file's) values.
+        const bool replace = !separatorsGiven_;
+        separatorsGiven_ = true;
+        edits_.push_back([replace, v = optionValue(args, i)](FilingRules& r) {
+            if (replace)
+                r.separators.values.clear();
+            r.separators.values.push_back(v);
+        });
+    } else if (o == "--separator-regex") {
+        edits_.push_back(
+            [p = patternOption(o, optionValue(args, i))](FilingRules& r) { r.separators.pattern = p; });
+    } else if (o == "--keep-separators") {
+        edits_.push_back([](FilingRules& r) { r.separators.keepPage = true; });
+    } else if (o == "--split-on-blank") {
+        edits_.push_back([](FilingRules& r) { r.blankPages = rules::BlankPages::Separate; });
+    } else if (o == "--drop-blank") {
+        edits_.push_back([](FilingRules& r) { r.blankPages = rules::BlankPages::Drop; });
+    } else if (o == "--every") {
+        edits_.push_back([n = everyOption(optionValue(args, i))](FilingRules& r) { r.everyPages = n; });
+    } else if (o == "--per-file") {
+        edits_.push_back([](FilingRules& r) { r.perFile = true; });
+    } else {
+        return false;
+    }
+    return true;
+}
+
+// ASN and tag labels.
+bool RuleOptions::parseLabelOption(const std::vector<std::string>& args, size_t& i) {
+    const auto& o = args[i];
+    if (o == "--asn-prefix") {
+        const auto prefix = optionValue(args, i);
+        if (prefix.empty())
+            throw UsageError(tr("--asn-prefix cannot be empty"));
+        edits_.push_back([prefix](FilingRules& r) {
+            r.asn.enabled = true;
+            r.asn.prefix = prefix;
+        });
+    } else if (o == "--no-asn") {
+        edits_.push_back([](FilingRules& r) { r.asn.enabled = false; });
+    } else if (o == "--tag-prefix") {
+        const auto prefix = optionValue(args, i);
+        if (prefix.empty())
+            throw UsageError(tr("--tag-prefix cannot be empty"));
+        edits_.push_back([prefix](FilingRules& r) {
+            r.tags.enabled = true;
+            r.tags.prefix = prefix;
+        });
+    } else if (o == "--split-on-tag") {
+        edits_.push_back([](FilingRules& r) {
+            r.tags.enabled = true;
+            r.tags.split = true;
+        });
+    } else if (o == "--no-tags") {
+        edits_.push_back([](FilingRules& r) { r.tags.enabled = false; });
+    } else {
+        return false;
+    }
+    return true;
+}
+
+// Fields read from barcodes, and the folder and file name templates.
+bool RuleOptions::parseFieldOption(const std::vector<std::string>& args, size_t& i) {
+    const auto& o = args[i];
+    if (o == "--field") {
+        const auto spec = optionValue(args, i);
+        const auto eq = spec.find('=');
+        const std::string name = spec.substr(0, eq);
+        if (eq == std::string::npos || !rules::isValidFieldName(name))
+            throw UsageError(
+                trf("--field needs NAME=REGEX with a name of letters, digits, '_', '-' or '.' "
+                    "(not asn or tags), not '{}'",
+                    spec));
+        edits_.push_back(
+            [f = rules::FieldRule{name, patternOption(o, spec.substr(eq + 1)), {}, {}}](FilingRules& r) {
+                std::erase_if(r.fields, [&](const rules::FieldRule& x) { return x.name == f.name; });
+                r.fields.push_back(f);
             });
-        } else if (o == "--separator-regex") {
-            edits_.push_back(
-                [p = patternOption(o, optionValue(args, i))](FilingRules& r) { r.separators.pattern = p; });
-        } else if (o == "--keep-separators") {
-            edits_.push_back([](FilingRules& r) { r.separators.keepPage = true; });
-        } else if (o == "--asn-prefix") {
-            const auto prefix = optionValue(args, i);
-            if (prefix.empty())
-                throw UsageError(tr("--asn-prefix cannot be empty"));
-            edits_.push_back([prefix](FilingRules& r) {
-                r.asn.enabled = true;
-                r.asn.prefix = prefix;
-            });
-        } else if (o == "--no-asn") {
-            edits_.push_back([](FilingRules& r) { r.asn.enabled = false; });
-        } else if (o == "--split-on-blank") {
-            edits_.push_back([](FilingRules& r) { r.blankPages = rules::BlankPages::Separate; });
-        } else if (o == "--drop-blank") {
-            edits_.push_back([](FilingRules& r) { r.blankPages = rules::BlankPages::Drop; });
-        } else if (o == "--every") {
-            edits_.push_back([n = everyOption(optionValue(args, i))](FilingRules& r) { r.everyPages = n; });
-        } else if (o == "--per-file") {
-            edits_.push_back([](FilingRules& r) { r.perFile = true; });
-        } else if (parsePageEditOption(args, i) || parseOutputOption(args, i)) {
-            // --crop, --no-deskew, --no-split-receipts; --ocr, --ocr-languages, --pdfa
-        } else if (o == "--tag-prefix") {
-            const auto prefix = optionValue(args, i);
-            if (prefix.empty())
-                throw UsageError(tr("--tag-prefix cannot be empty"));
-            edits_.push_back([prefix](FilingRules& r) {
-                r.tags.enabled = true;
-                r.tags.prefix = prefix;
-            });
-        } else if (o == "--split-on-tag") {
-            edits_.push_back([](FilingRules& r) {
-                r.tags.enabled = true;
-                r.tags.split = true;
-            });
-        } else if (o == "--no-tags") {
-            edits_.push_back([](FilingRules& r) { r.tags.enabled = false; });
-        } else if (o == "--field") {
-            const auto spec = optionValue(args, i);
-            const auto eq = spec.find('=');
-            const std::string name = spec.substr(0, eq);
-            if (eq == std::string::npos || !rules::isValidFieldName(name))
-                throw UsageError(
-                    trf("--field needs NAME=REGEX with a name of letters, digits, '_', '-' or '.' "
-                        "(not asn or tags), not '{}'",
-                        spec));
-            edits_.push_back(
-                [f = rules::FieldRule{name, patternOption(o, spec.substr(eq + 1)), {}, {}}](FilingRules& r) {
-                    std::erase_if(r.fields, [&](const rules::FieldRule& x) { return x.name == f.name; });
-                    r.fields.push_back(f);
-                });
-        } else if (o == "--split-on-change") {
-            edits_.push_back([p = patternOption(o, optionValue(args, i))](FilingRules& r) {
-                r.splitOnChange = rules::ValueChangeRule{p, {}, {}};
-            });
-        } else if (o == "--folder") {
-            edits_.push_back(
-                [t = templateOption(o, optionValue(args, i), rules::NameTemplate::Kind::Folder)](
-                    FilingRules& r) { r.folder = t; });
-        } else if (o == "--name") {
-            edits_.push_back(
-                [t = templateOption(o, optionValue(args, i), rules::NameTemplate::Kind::FileName)](
-                    FilingRules& r) { r.fileName = t; });
-        } else {
-            return false;
-        }
+    } else if (o == "--split-on-change") {
+        edits_.push_back([p = patternOption(o, optionValue(args, i))](FilingRules& r) {
+            r.splitOnChange = rules::ValueChangeRule{p, {}, {}};
+        });
+    } else if (o == "--folder") {
+        edits_.push_back(
+            [t = templateOption(o, optionValue(args, i), rules::NameTemplate::Kind::Folder)](
+                FilingRules& r) { r.folder = t; });
+    } else if (o == "--name") {
+        edits_.push_back(
+            [t = templateOption(o, optionValue(args, i), rules::NameTemplate::Kind::FileName)](
+                FilingRules& r) { r.fileName = t; });
+    } else {
+        return false;
     }
     return true;
 }

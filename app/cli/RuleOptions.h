@@ -30,6 +30,9 @@ public:
     std::string profile;
 
 private:
+    bool parseSeparationOption(const std::vector<std::string>& args, size_t& i);
+    bool parseLabelOption(const std::vector<std::string>& args, size_t& i);
+    bool parseFieldOption(const std::vector<std::string>& args, size_t& i);
     bool parsePageEditOption(const std::vector<std::string>& args, size_t& i);
     bool parseOutputOption(const std::vector<std::string>& args, size_t& i);
 

@@ -12,12 +12,10 @@
 
 #include <atomic>
 #include <chrono>
-#include <csignal>
 #include <cstdlib>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <regex>
-#include <thread>
 
 namespace docdesk::cli {
 using nlohmann::json;
@@ -171,46 +169,9 @@ void printHelp() {
 
 // SIGINT and SIGTERM become a stop request while a scan runs; a second one ends the program
 // at once (the journal keeps every page stored so far).
-volatile std::sig_atomic_t g_interruptions = 0;
-
-void onScanInterrupt(int) {
-    g_interruptions = g_interruptions + 1;
-    if (g_interruptions > 1)
-        std::_Exit(kExitCancelled);
-}
-
-class InterruptsStopScanning {
+class InterruptsStopScanning : public StopOnInterrupt {
 public:
-    InterruptsStopScanning() {
-        g_interruptions = 0;
-        previousInt_ = std::signal(SIGINT, onScanInterrupt);
-        previousTerm_ = std::signal(SIGTERM, onScanInterrupt);
-        // A signal handler may only set a flag; this thread turns it into the stop request.
-        watcher_ = std::jthread([this](std::stop_token own) {
-            while (!own.stop_requested()) {
-                if (g_interruptions > 0) {
-                    stop_.request_stop();
-                    return;
-                }
-                std::this_thread::sleep_for(std::chrono::milliseconds(50));
-            }
-        });
-    }
-    InterruptsStopScanning(const InterruptsStopScanning&) = delete;
-    InterruptsStopScanning& operator=(const InterruptsStopScanning&) = delete;
-    ~InterruptsStopScanning() {
-        watcher_.request_stop();
-        watcher_.join();
-        std::signal(SIGINT, previousInt_);
-        std::signal(SIGTERM, previousTerm_);
-    }
-    std::stop_token token() const { return stop_.get_token(); }
-
-private:
-    std::stop_source stop_;
-    std::jthread watcher_;
-    void (*previousInt_)(int) = SIG_DFL;
-    void (*previousTerm_)(int) = SIG_DFL;
+    InterruptsStopScanning() : StopOnInterrupt(/*secondEndsProgram=*/true) {}
 };
 
 int listDevices(capture::PageSource& source, const ScanArgs& a) {

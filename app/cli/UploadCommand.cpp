@@ -112,6 +112,41 @@ int listOutbox(const UploadArgs& a) {
 
 } // namespace
 
+namespace {
+
+// One line on the terminal, written over by the next.
+void printProgress(const app::UploadProgress& p) {
+    std::cerr << trf("{} of {} documents, {:.1f} of {:.1f} MB, {:.1f} MB/s", p.itemsDone, p.itemsTotal,
+                     double(p.totalSent) / 1e6, double(p.totalBytes) / 1e6, p.bytesPerSecond / 1e6);
+    if (p.timeLeft)
+        std::cerr << trf(", {} s left", p.timeLeft->count());
+    std::cerr << "   \r" << std::flush;
+}
+
+// What became of one item: a JSON line with --json, else a sentence.
+void printItem(const app::UploadItemResult& i, bool json) {
+    if (json) {
+        nlohmann::ordered_json j{{"id", i.itemId}, {"document", i.document}};
+        if (i.delivered) {
+            j["status"] = "delivered";
+            j["location"] = i.ledger->location;
+            j["bytes"] = i.ledger->bytes;
+            j["sha256"] = i.ledger->sha256;
+        } else {
+            j["status"] = gateway::outboxStateName(i.state);
+            j["error"] = i.error;
+        }
+        std::cout << j.dump() << std::endl;
+    } else if (i.delivered) {
+        std::cout << trf("delivered: {} -> {}", i.document, i.ledger->location) << "\n";
+    } else {
+        std::cout << trf("not delivered: {} ({}): {}", i.document, gateway::outboxStateName(i.state), i.error)
+                  << "\n";
+    }
+}
+
+} // namespace
+
 int runUpload(const std::vector<std::string>& args) {
     const auto a = parseUpload(args);
     if (a.help) {
@@ -164,13 +199,8 @@ int runUpload(const std::vector<std::string>& args) {
         }
     };
     const app::UploadProgressSink progress = [&](const app::UploadProgress& p) {
-        if (a.json)
-            return;
-        std::cerr << trf("{} of {} documents, {:.1f} of {:.1f} MB, {:.1f} MB/s", p.itemsDone, p.itemsTotal,
-                         double(p.totalSent) / 1e6, double(p.totalBytes) / 1e6, p.bytesPerSecond / 1e6);
-        if (p.timeLeft)
-            std::cerr << trf(", {} s left", p.timeLeft->count());
-        std::cerr << "   \r" << std::flush;
+        if (!a.json)
+            printProgress(p);
     };
     const auto outbox = app::openOutbox();
     const auto result = app::runGatewayUpload(*outbox, *profile, std::move(password), askAgain, progress, {}, options);
@@ -180,24 +210,7 @@ int runUpload(const std::vector<std::string>& args) {
     for (const auto& i : result.items) {
         if (i.delivered)
             ++delivered;
-        if (a.json) {
-            nlohmann::ordered_json j{{"id", i.itemId}, {"document", i.document}};
-            if (i.delivered) {
-                j["status"] = "delivered";
-                j["location"] = i.ledger->location;
-                j["bytes"] = i.ledger->bytes;
-                j["sha256"] = i.ledger->sha256;
-            } else {
-                j["status"] = gateway::outboxStateName(i.state);
-                j["error"] = i.error;
-            }
-            std::cout << j.dump() << std::endl;
-        } else if (i.delivered) {
-            std::cout << trf("delivered: {} -> {}", i.document, i.ledger->location) << "\n";
-        } else {
-            std::cout << trf("not delivered: {} ({}): {}", i.document, gateway::outboxStateName(i.state), i.error)
-                      << "\n";
-        }
+        printItem(i, a.json);
     }
     // The explicit "remember" choice: stored only after the gateway accepted the password.
     if (a.remember && *typed && delivered > 0) {

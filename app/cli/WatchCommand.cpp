@@ -15,8 +15,6 @@
 #include "core/common/Translate.h"
 
 #include <algorithm>
-#include <atomic>
-#include <csignal>
 #include <iostream>
 #include <optional>
 #include <nlohmann/json.hpp>
@@ -24,9 +22,6 @@
 
 namespace docdesk::cli {
 namespace {
-
-volatile std::sig_atomic_t interrupted = 0;
-void onInterrupt(int) { interrupted = 1; }
 
 struct WatchArgs {
     std::string folder;
@@ -202,42 +197,96 @@ private:
     app::FilingRecordOptions record_;
 };
 
+void printWatchHelp() {
+    std::cout << tr("Usage: docdesk-cli watch [--session ID | --new-session] [--once] [--settle SECONDS]\n"
+                    "                         [--target DIR [--rules FILE [--rules-profile NAME]] [RULE OPTIONS]]\n"
+                    "                         [--json] FOLDER\n"
+                    "\n"
+                    "Watches FOLDER (a hot folder) and stores every file that arrives there in the\n"
+                    "session, like import, as soon as it is complete: when its size has not changed\n"
+                    "for the settle time (default 1.5 s). Writers should use a temporary name\n"
+                    "(name.part, .tmp or a hidden name) and rename the file when done.\n"
+                    "Stored files are moved to FOLDER/done/, files that could not be read to\n"
+                    "FOLDER/failed/ with a NAME.error.txt beside them. Nothing is deleted. A file whose\n"
+                    "exact bytes the session already holds is not stored twice (also after a crash).\n"
+                    "\n"
+                    "  --once      take what is in the folder now, then exit\n"
+                    "  --target DIR\n"
+                    "              also file each arriving file's pages into the archive folder DIR,\n"
+                    "              split and named by the rules (--rules FILE --rules-profile NAME and the\n"
+                    "              rule options of 'docdesk-cli split'); the file moves to done/ only\n"
+                    "              once its documents are filed\n"
+                    "  --json      one JSON line per file: {\"file\", \"moved_to\", \"pages\"|\"error\"}\n"
+                    "\n"
+                    "Runs until interrupted (Ctrl+C). Exit code 0, or 1 when a file failed (with --once).\n")
+              << tr("\n"
+                    "What is filed is recorded in the session: a file stored before (put back from failed/,\n"
+                    "or left by a watch that was stopped) has its documents that are not filed yet filed\n"
+                    "before it moves to done/; documents filed before are not filed again.\n"
+                    "  --profile NAME\n"
+                    "              file like --target, but into the outbox of gateway profile NAME (the\n"
+                    "              rule options apply); nothing is sent unless --upload is given too\n"
+                    "  --upload    with --profile: after each file, send the profile's outbox (its\n"
+                    "              password must be stored in the profile)\n");
+    std::cout << "\n" << tr(RuleOptions::outputHelp()); // --ocr, --pdfa... with --target
+}
+
+// One line per file that arrived: JSON with --json, else a sentence.
+void printEvent(const capture::HotFolderEvent& e, bool json) {
+    const auto& o = e.outcome;
+    if (json) {
+        nlohmann::ordered_json j{{"file", o.file.string()}, {"moved_to", e.movedTo.string()}};
+        if (o.ok()) {
+            j["pages"] = nlohmann::ordered_json::array();
+            for (const auto& p : o.pages)
+                j["pages"].push_back({{"id", p.id}, {"page", p.sourcePage}, {"media_type", p.mediaType}});
+        } else {
+            j["error"] = o.error;
+        }
+        if (e.duplicate)
+            j["duplicate"] = true;
+        if (!e.processError.empty())
+            j["error"] = e.processError;
+        if (!e.moveError.empty())
+            j["move_error"] = e.moveError;
+        std::cout << j.dump() << std::endl;
+    } else {
+        if (e.duplicate)
+            std::cout << trf("{}: already in the session, not stored again", o.file.filename().string())
+                      << std::endl;
+        else if (o.ok() && o.pages.size() == 1 && o.pages.front().isPassThrough())
+            std::cout << trf("{}: stored as it is", o.file.filename().string()) << std::endl;
+        else if (o.ok())
+            std::cout << trnf("{}: {} page stored", "{}: {} pages stored", o.pages.size(),
+                              o.file.filename().string(), o.pages.size())
+                      << std::endl;
+        else
+            std::cout << trf("{}: {}", o.file.filename().string(), o.error) << std::endl;
+        if (!e.moveError.empty())
+            std::cerr << trf("{} could not be moved aside: {}", o.file.string(), e.moveError) << std::endl;
+    }
+}
+
+// Shown by the window while this watch runs (with --upload as a banner: this station sends).
+std::unique_ptr<app::WatchAnnouncement> announceWatch(const WatchArgs& a, const journal::Session& session) {
+    try {
+        return std::make_unique<app::WatchAnnouncement>(
+            platform::appDirs().data,
+            app::RunningWatch{std::filesystem::absolute(a.folder).string(), session.summary().id,
+                              a.target.empty() ? std::string() : std::filesystem::absolute(a.target).string(),
+                              a.profile, a.upload, {}});
+    } catch (const std::exception& e) {
+        std::cerr << trf("warning: the window will not show this watch: {}", e.what()) << std::endl;
+        return nullptr;
+    }
+}
+
 } // namespace
 
 int runWatch(const std::vector<std::string>& args) {
     if (std::find(args.begin(), args.end(), "--help") != args.end() ||
         std::find(args.begin(), args.end(), "-h") != args.end()) {
-        std::cout << tr("Usage: docdesk-cli watch [--session ID | --new-session] [--once] [--settle SECONDS]\n"
-                        "                         [--target DIR [--rules FILE [--rules-profile NAME]] [RULE OPTIONS]]\n"
-                        "                         [--json] FOLDER\n"
-                        "\n"
-                        "Watches FOLDER (a hot folder) and stores every file that arrives there in the\n"
-                        "session, like import, as soon as it is complete: when its size has not changed\n"
-                        "for the settle time (default 1.5 s). Writers should use a temporary name\n"
-                        "(name.part, .tmp or a hidden name) and rename the file when done.\n"
-                        "Stored files are moved to FOLDER/done/, files that could not be read to\n"
-                        "FOLDER/failed/ with a NAME.error.txt beside them. Nothing is deleted. A file whose\n"
-                        "exact bytes the session already holds is not stored twice (also after a crash).\n"
-                        "\n"
-                        "  --once      take what is in the folder now, then exit\n"
-                        "  --target DIR\n"
-                        "              also file each arriving file's pages into the archive folder DIR,\n"
-                        "              split and named by the rules (--rules FILE --rules-profile NAME and the\n"
-                        "              rule options of 'docdesk-cli split'); the file moves to done/ only\n"
-                        "              once its documents are filed\n"
-                        "  --json      one JSON line per file: {\"file\", \"moved_to\", \"pages\"|\"error\"}\n"
-                        "\n"
-                        "Runs until interrupted (Ctrl+C). Exit code 0, or 1 when a file failed (with --once).\n")
-                  << tr("\n"
-                        "What is filed is recorded in the session: a file stored before (put back from failed/,\n"
-                        "or left by a watch that was stopped) has its documents that are not filed yet filed\n"
-                        "before it moves to done/; documents filed before are not filed again.\n"
-                        "  --profile NAME\n"
-                        "              file like --target, but into the outbox of gateway profile NAME (the\n"
-                        "              rule options apply); nothing is sent unless --upload is given too\n"
-                        "  --upload    with --profile: after each file, send the profile's outbox (its\n"
-                        "              password must be stored in the profile)\n");
-        std::cout << "\n" << tr(RuleOptions::outputHelp()); // --ocr, --pdfa... with --target
+        printWatchHelp();
         return 0;
     }
     const WatchArgs a = parseWatch(args);
@@ -255,80 +304,18 @@ int runWatch(const std::vector<std::string>& args) {
         filing->sendWaiting();
     }
     capture::HotFolder folder(a.folder, *session, options);
-    // Shown by the window while this watch runs (with --upload as a banner: this station sends).
-    std::optional<app::WatchAnnouncement> announced;
-    try {
-        announced.emplace(platform::appDirs().data,
-                          app::RunningWatch{std::filesystem::absolute(a.folder).string(), session->summary().id,
-                                            a.target.empty() ? std::string() : std::filesystem::absolute(a.target).string(),
-                                            a.profile, a.upload, {}});
-    } catch (const std::exception& e) {
-        std::cerr << trf("warning: the window will not show this watch: {}", e.what()) << std::endl;
-    }
+    const auto announced = announceWatch(a, *session);
 
-    // Ctrl+C / SIGTERM end the watch between files; a file being stored is finished first.
-    std::stop_source stop;
-    interrupted = 0;
-    std::signal(SIGINT, onInterrupt);
-    std::signal(SIGTERM, onInterrupt);
-    std::atomic<bool> done{false};
-    std::thread signalWatch([&] {
-        while (!done) {
-            if (interrupted) {
-                stop.request_stop();
-                return;
-            }
-            std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        }
-    });
     if (!a.json)
         std::cout << trf("Watching {} for session {} (Ctrl+C to stop).", a.folder, session->summary().id) << std::endl;
     int failed = 0, stored = 0;
-    try {
-        folder.run(stop.get_token(), [&](const capture::HotFolderEvent& e) {
-            const auto& o = e.outcome;
-            o.ok() && e.processError.empty() ? ++stored : ++failed;
-            if (a.json) {
-                nlohmann::ordered_json j{{"file", o.file.string()}, {"moved_to", e.movedTo.string()}};
-                if (o.ok()) {
-                    j["pages"] = nlohmann::ordered_json::array();
-                    for (const auto& p : o.pages)
-                        j["pages"].push_back({{"id", p.id}, {"page", p.sourcePage}, {"media_type", p.mediaType}});
-                } else {
-                    j["error"] = o.error;
-                }
-                if (e.duplicate)
-                    j["duplicate"] = true;
-                if (!e.processError.empty())
-                    j["error"] = e.processError;
-                if (!e.moveError.empty())
-                    j["move_error"] = e.moveError;
-                std::cout << j.dump() << std::endl;
-            } else {
-                if (e.duplicate)
-                    std::cout << trf("{}: already in the session, not stored again", o.file.filename().string())
-                              << std::endl;
-                else if (o.ok() && o.pages.size() == 1 && o.pages.front().isPassThrough())
-                    std::cout << trf("{}: stored as it is", o.file.filename().string()) << std::endl;
-                else if (o.ok())
-                    std::cout << trnf("{}: {} page stored", "{}: {} pages stored", o.pages.size(),
-                                      o.file.filename().string(), o.pages.size())
-                              << std::endl;
-                else
-                    std::cout << trf("{}: {}", o.file.filename().string(), o.error) << std::endl;
-                if (!e.moveError.empty())
-                    std::cerr << trf("{} could not be moved aside: {}", o.file.string(), e.moveError) << std::endl;
-            }
+    {
+        StopOnInterrupt interrupts; // ends the watch between files; a file being stored is finished first
+        folder.run(interrupts.token(), [&](const capture::HotFolderEvent& e) {
+            e.outcome.ok() && e.processError.empty() ? ++stored : ++failed;
+            printEvent(e, a.json);
         });
-    } catch (...) {
-        done = true;
-        signalWatch.join();
-        throw;
     }
-    done = true;
-    signalWatch.join();
-    std::signal(SIGINT, SIG_DFL);
-    std::signal(SIGTERM, SIG_DFL);
     if (!a.json)
         std::cout << trnf("{} file stored, {} failed.", "{} files stored, {} failed.", unsigned(stored), stored, failed)
                   << std::endl;

@@ -154,7 +154,7 @@ private:
         sink_(p);
     }
 
-    void upload(Connector& connector, const OutboxItem& item, std::stop_token stop) {
+    DocumentToDeliver documentOf(const OutboxItem& item) const {
         DocumentToDeliver doc;
         doc.file = item.file;
         doc.remoteFolder = item.remoteFolder.empty() ? profile_.defaultFolder : item.remoteFolder;
@@ -163,6 +163,23 @@ private:
         doc.sha256 = item.sha256;
         doc.title = item.title;
         doc.fields = item.fields;
+        return doc;
+    }
+
+    // The server's answer was verified: into the ledger, and the item is done.
+    void delivered(const OutboxItem& item, const Delivery& delivery) {
+        const auto entry = outbox_.recordDelivery(item.id, delivery);
+        report(item, item.bytes, true);
+        std::lock_guard lock(mutex_);
+        auto& r = results_[item.id];
+        r.delivered = true;
+        r.ledger = entry;
+        r.error.clear();
+        ++total_.itemsDone;
+    }
+
+    void upload(Connector& connector, const OutboxItem& item, std::stop_token stop) {
+        const DocumentToDeliver doc = documentOf(item);
         outbox_.setState(item.id, OutboxState::Uploading);
         bool verifying = false;
         const TransferProgress progress = [&](std::uint64_t sent, std::uint64_t total) {
@@ -182,15 +199,7 @@ private:
             std::optional<std::chrono::seconds> retryAfter;
             std::string reason;
             try {
-                const auto delivery = connector.deliver(doc, stop, progress);
-                const auto entry = outbox_.recordDelivery(item.id, delivery);
-                report(item, item.bytes, true);
-                std::lock_guard lock(mutex_);
-                auto& r = results_[item.id];
-                r.delivered = true;
-                r.ledger = entry;
-                r.error.clear();
-                ++total_.itemsDone;
+                delivered(item, connector.deliver(doc, stop, progress));
                 return;
             } catch (const TransferCancelled&) {
                 finish(item.id, OutboxState::Queued, tr("Upload cancelled."));

@@ -127,15 +127,19 @@ std::vector<LocalDataItem> listCrashReports(const platform::AppDirs& dirs) {
     return out;
 }
 
-std::vector<LocalDataItem> listLocalData(const platform::AppDirs& dirs, std::stop_token stop) {
-    struct Known {
-        LocalDataKind kind;
-        const fs::path* root;
-        std::vector<const char*> names; // first is the item's path, the rest its companions
-        const char* name;
-        const char* lost;
-    };
-    const std::vector<Known> known = {
+namespace {
+
+// What docdesk keeps under a name it knows, with what deleting it loses.
+struct KnownItem {
+    LocalDataKind kind;
+    const fs::path* root;
+    std::vector<const char*> names; // first is the item's path, the rest its companions
+    const char* name;
+    const char* lost;
+};
+
+std::vector<KnownItem> knownItems(const platform::AppDirs& dirs) {
+    return {
         {LocalDataKind::Profiles,
          &dirs.config,
          {"profiles.vault", "profiles.vault.lock"},
@@ -184,11 +188,15 @@ std::vector<LocalDataItem> listLocalData(const platform::AppDirs& dirs, std::sto
          DD_N("Running hot-folder watches"),
          DD_N("The notes by which the window shows that a watch which uploads is running.")},
     };
-    std::vector<LocalDataItem> out;
-    std::set<fs::path> covered;
-    for (const auto& k : known) {
+}
+
+// The known items that are present, added to `out`; their paths go into `covered`. False when
+// stopped on the way.
+bool addKnownItems(const platform::AppDirs& dirs, std::stop_token stop, std::vector<LocalDataItem>& out,
+                   std::set<fs::path>& covered) {
+    for (const auto& k : knownItems(dirs)) {
         if (stop.stop_requested())
-            return out;
+            return false;
         LocalDataItem item;
         item.kind = k.kind;
         item.name = tr(k.name);
@@ -207,6 +215,46 @@ std::vector<LocalDataItem> listLocalData(const platform::AppDirs& dirs, std::sto
         if (!item.paths.empty())
             out.push_back(std::move(item));
     }
+    return true;
+}
+
+// A file or folder docdesk does not know by name.
+LocalDataItem otherItem(const fs::path& p, std::stop_token stop) {
+    LocalDataItem item;
+    item.kind = LocalDataKind::Other;
+    item.name = trf("Other: {}", p.filename().string());
+    item.lostWhenDeleted = tr("A file docdesk does not know by name; it may have been put there by hand "
+                              "or by an older or newer version.");
+    item.path = p;
+    item.paths = {p};
+    const Size s = sizeOf(p, stop);
+    item.bytes = s.bytes;
+    item.files = s.files;
+    return item;
+}
+
+LocalDataItem cacheItem(const platform::AppDirs& dirs, std::stop_token stop) {
+    LocalDataItem item;
+    item.kind = LocalDataKind::Cache;
+    item.name = tr("Caches");
+    item.lostWhenDeleted = tr("Nothing that cannot be made again; docdesk re-creates what it needs.");
+    item.path = dirs.cache;
+    std::error_code ec;
+    for (auto it = fs::directory_iterator(dirs.cache, ec); !ec && it != fs::directory_iterator(); it.increment(ec))
+        item.paths.push_back(it->path());
+    const Size s = sizeOf(dirs.cache, stop);
+    item.bytes = s.bytes;
+    item.files = s.files;
+    return item;
+}
+
+} // namespace
+
+std::vector<LocalDataItem> listLocalData(const platform::AppDirs& dirs, std::stop_token stop) {
+    std::vector<LocalDataItem> out;
+    std::set<fs::path> covered;
+    if (!addKnownItems(dirs, stop, out, covered))
+        return out;
     // Whatever else lies in the config and data folders (so the list is complete).
     for (const fs::path* root : {&dirs.config, &dirs.data}) {
         std::error_code ec;
@@ -216,56 +264,19 @@ std::vector<LocalDataItem> listLocalData(const platform::AppDirs& dirs, std::sto
             if (!covered.count(it->path()))
                 others.push_back(it->path());
         std::sort(others.begin(), others.end());
-        for (const auto& p : others) {
-            LocalDataItem item;
-            item.kind = LocalDataKind::Other;
-            item.name = trf("Other: {}", p.filename().string());
-            item.lostWhenDeleted =
-                tr("A file docdesk does not know by name; it may have been put there by hand "
-                   "or by an older or newer version.");
-            item.path = p;
-            item.paths = {p};
-            const Size s = sizeOf(p, stop);
-            item.bytes = s.bytes;
-            item.files = s.files;
-            out.push_back(std::move(item));
-        }
+        for (const auto& p : others)
+            out.push_back(otherItem(p, stop));
     }
-    if (present(dirs.cache)) {
-        LocalDataItem item;
-        item.kind = LocalDataKind::Cache;
-        item.name = tr("Caches");
-        item.lostWhenDeleted = tr("Nothing that cannot be made again; docdesk re-creates what it needs.");
-        item.path = dirs.cache;
-        std::error_code ec;
-        for (auto it = fs::directory_iterator(dirs.cache, ec); !ec && it != fs::directory_iterator();
-             it.increment(ec))
-            item.paths.push_back(it->path());
-        const Size s = sizeOf(dirs.cache, stop);
-        item.bytes = s.bytes;
-        item.files = s.files;
-        out.push_back(std::move(item));
-    }
+    if (present(dirs.cache))
+        out.push_back(cacheItem(dirs, stop));
     auto reports = listCrashReports(dirs);
     out.insert(out.end(), std::make_move_iterator(reports.begin()), std::make_move_iterator(reports.end()));
     // Anything else in the state folder besides the reports.
     std::error_code ec;
     for (auto it = fs::directory_iterator(dirs.state, ec); !ec && it != fs::directory_iterator();
-         it.increment(ec)) {
-        if (it->path().filename() == "crash-reports")
-            continue;
-        LocalDataItem item;
-        item.kind = LocalDataKind::Other;
-        item.name = trf("Other: {}", it->path().filename().string());
-        item.lostWhenDeleted = tr("A file docdesk does not know by name; it may have been put there by hand "
-                                  "or by an older or newer version.");
-        item.path = it->path();
-        item.paths = {it->path()};
-        const Size s = sizeOf(it->path(), stop);
-        item.bytes = s.bytes;
-        item.files = s.files;
-        out.push_back(std::move(item));
-    }
+         it.increment(ec))
+        if (it->path().filename() != "crash-reports")
+            out.push_back(otherItem(it->path(), stop));
     return out;
 }
 

@@ -1,5 +1,7 @@
 #include "app/gui/CameraDialog.h"
 
+#include "app/gui/ImageBitmap.h"
+
 #include "capture/camera/CameraCapture.h"
 #include "platform/VideoDevices.h"
 
@@ -96,12 +98,7 @@ CameraDialog::CameraDialog(wxWindow* parent, journal::Session& session, const st
 
 CameraDialog::~CameraDialog() { stop(); }
 
-void CameraDialog::stop() {
-    if (reader_.joinable()) {
-        reader_.request_stop();
-        reader_.join();
-    }
-}
+void CameraDialog::stop() { reader_.discard(); }
 
 void CameraDialog::start(const std::string& device) {
     stop();
@@ -110,8 +107,8 @@ void CameraDialog::start(const std::string& device) {
     *framePending_ = false;
     journal::Session* session = &session_;
     auto pending = framePending_;
-    reader_ = std::jthread([this, session, device, pending](std::stop_token stopToken) {
-        try {
+    reader_.start(
+        [this, session, device, pending](std::stop_token stopToken, const WindowQueue& ui) {
             capture::CameraOptions options;
             options.device = device;
             capture::DocumentCamera camera(options);
@@ -127,28 +124,26 @@ void CameraDialog::start(const std::string& device) {
                 const auto started = std::chrono::steady_clock::now();
                 auto frame = camera.next(*session, autoCaptureOn_);
                 if (!frame) {
-                    CallAfter([this] { status_->SetLabel(_("The camera stopped sending pictures.")); });
+                    ui.post([this] { status_->SetLabel(_("The camera stopped sending pictures.")); });
                     return;
                 }
                 if (frame->stored)
-                    CallAfter([this, page = *frame->stored] { onStored_(page); });
+                    ui.post([this, page = *frame->stored] { onStored_(page); });
                 // Only the newest frame is shown: the UI never queues up behind the camera.
-                if (!pending->exchange(true)) {
-                    wxImage image(frame->preview.width, frame->preview.height);
-                    std::copy(frame->preview.pixels.begin(), frame->preview.pixels.end(), image.GetData());
-                    CallAfter([this, bitmap = wxBitmap(image), outline = frame->document,
-                               progress = camera.progress()] {
-                        onFrame(bitmap, outline, progress.frames, progress.captures);
+                // The bitmap is made on the UI thread: wx objects are not shared across threads.
+                if (!pending->exchange(true))
+                    ui.post([this, preview = std::make_shared<const RgbImage>(std::move(frame->preview)),
+                             outline = frame->document, progress = camera.progress()] {
+                        onFrame(toBitmap(*preview), outline, progress.frames, progress.captures);
                     });
-                }
                 if (isFile) // a video file plays at its own pace, like a camera would
                     std::this_thread::sleep_until(started + std::chrono::milliseconds(66));
             }
-        } catch (const std::exception& e) {
-            const std::string message = e.what();
-            CallAfter([this, message] { status_->SetLabel(wxString::FromUTF8(message)); });
-        }
-    });
+        },
+        [this](TaskResult<void> result) {
+            if (result.failure)
+                status_->SetLabel(wxString::FromUTF8(result.failure->summary));
+        });
 }
 
 void CameraDialog::onFrame(wxBitmap frame, std::optional<Quad> outline, int frames, int captures) {

@@ -2,6 +2,7 @@
 // The camera view: a live picture from a webcam or document camera with the detected page
 // outlined, a Capture button (Space), and auto-capture once the page has been held still.
 // Frames are read and searched on a background thread; only the newest reaches the screen.
+#include "app/gui/BackgroundTask.h"
 #include "core/journal/Session.h"
 #include "core/model/Geometry.h"
 
@@ -10,7 +11,6 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <thread>
 #include <wx/bitmap.h>
 #include <wx/dialog.h>
 
@@ -50,9 +50,9 @@ private:
     std::atomic<bool> captureRequested_{false};
     std::atomic<bool> autoCaptureOn_{true};
     std::atomic<int> holdStillMs_{700};
-    std::jthread reader_;
     // Frames the UI has not painted yet; the reader skips posting while one is pending.
     std::shared_ptr<std::atomic<bool>> framePending_ = std::make_shared<std::atomic<bool>>(false);
+    BackgroundTask reader_{this}; // last: discarded before the members it reads go
 };
 
 } // namespace docdesk::gui

@@ -137,12 +137,7 @@ MainFrame::MainFrame(std::unique_ptr<journal::Session> session)
 
 MainFrame::~MainFrame() {
     for (auto& t : importers_)
-        t.request_stop();
-    importers_.clear();
-    if (watcher_.joinable()) {
-        watcher_.request_stop();
-        watcher_.join();
-    }
+        t.requestStop(); // all stop at once; each is joined as it goes
 }
 
 wxWindow* MainFrame::buildPagesArea(wxWindow* parent) {
@@ -309,48 +304,53 @@ void MainFrame::importPaths(const std::vector<std::filesystem::path>& paths) {
     ++importsRunning_;
     SetStatusText(_("Importing..."));
     journal::Session* session = session_.get();
-    importers_.emplace_back([this, session, paths](std::stop_token stop) {
-        const auto files = capture::expandInputs(paths);
-        try {
-            CallAfter([this, count = files.size()] {
+    importers_.emplace_back(this).start(
+        [this, session, paths](std::stop_token stop, const WindowQueue& ui) {
+            const auto files = capture::expandInputs(paths);
+            ui.post([this, count = files.size()] {
                 filesQueued_ += count;
                 showProgress(filesDone_, filesQueued_);
             });
-            capture::importFiles(*session, files, app::countPagesInWorker(app::sharedWorkerPool()), stop, [this](const capture::ImportOutcome& o, size_t, size_t) {
-                CallAfter([this, o] {
-                    if (o.ok())
-                        grid_->appendPages(o.pages);
-                    else
-                        importErrors_.push_back(o.file.filename().string() + ": " + o.error);
-                    ++filesDone_;
-                    showPageCount();
-                    showProgress(filesDone_, filesQueued_);
-                    SetStatusText(wxString::Format(_("Imported %zu of %zu files"), filesDone_, filesQueued_));
-                });
-            });
-        } catch (const std::exception& e) {
+            capture::importFiles(*session, files, app::countPagesInWorker(app::sharedWorkerPool()), stop,
+                                 [this, &ui](const capture::ImportOutcome& o, size_t, size_t) {
+                                     ui.post([this, o] { onFileImported(o); });
+                                 });
+        },
+        [this](TaskResult<void> result) {
             // The session itself could not be written (disk full, permissions): say so.
-            const std::string message = e.what();
-            CallAfter([this, message] { importErrors_.push_back(message); });
-        }
-        CallAfter([this] {
-            if (--importsRunning_ > 0)
-                return;
-            filesQueued_ = filesDone_ = 0;
-            showProgress(0, 0);
-            if (!importErrors_.empty()) {
-                wxString text;
-                for (const auto& e : importErrors_)
-                    text += wxString::FromUTF8(e) + "\n";
-                SetStatusText(wxString::Format(wxPLURAL("%zu file could not be imported", "%zu files could not be imported",
-                                                        importErrors_.size()), importErrors_.size()));
-                importErrors_.clear();
-                wxMessageBox(text, _("Some files were not imported"), wxOK | wxICON_WARNING, this);
-            } else {
-                SetStatusText(_("Import finished"));
-            }
+            if (result.failure)
+                importErrors_.push_back(result.failure->summary);
+            onImportFinished();
         });
-    });
+}
+
+void MainFrame::onFileImported(const capture::ImportOutcome& o) {
+    if (o.ok())
+        grid_->appendPages(o.pages);
+    else
+        importErrors_.push_back(o.file.filename().string() + ": " + o.error);
+    ++filesDone_;
+    showPageCount();
+    showProgress(filesDone_, filesQueued_);
+    SetStatusText(wxString::Format(_("Imported %zu of %zu files"), filesDone_, filesQueued_));
+}
+
+void MainFrame::onImportFinished() {
+    if (--importsRunning_ > 0)
+        return;
+    filesQueued_ = filesDone_ = 0;
+    showProgress(0, 0);
+    if (!importErrors_.empty()) {
+        wxString text;
+        for (const auto& e : importErrors_)
+            text += wxString::FromUTF8(e) + "\n";
+        SetStatusText(wxString::Format(wxPLURAL("%zu file could not be imported", "%zu files could not be imported",
+                                                importErrors_.size()), importErrors_.size()));
+        importErrors_.clear();
+        wxMessageBox(text, _("Some files were not imported"), wxOK | wxICON_WARNING, this);
+    } else {
+        SetStatusText(_("Import finished"));
+    }
 }
 
 void MainFrame::onOpen(wxCommandEvent&) {
@@ -375,7 +375,7 @@ void MainFrame::onNewSession(wxCommandEvent&) {
     }
     try {
         auto fresh = journal::Session::create(app::sessionsRoot(), app::durableFiles());
-        const bool watching = watcher_.joinable();
+        const bool watching = watcher_.running();
         stopWatching();
         importers_.clear();
         edits_.reset(); // the old session's edits are written out first
@@ -417,53 +417,53 @@ void MainFrame::openCamera(const std::string& device) {
 }
 
 void MainFrame::onWatchFolder(wxCommandEvent&) {
-    if (watcher_.joinable()) {
+    if (watcher_.running()) {
         stopWatching();
         return;
     }
     wxDirDialog dialog(this, _("Choose the folder to watch"), "", wxDD_DEFAULT_STYLE | wxDD_DIR_MUST_EXIST);
     if (dialog.ShowModal() == wxID_OK)
         startWatching(std::filesystem::path(dialog.GetPath().utf8_string()));
-    GetMenuBar()->Check(ID_WATCH_FOLDER, watcher_.joinable());
+    GetMenuBar()->Check(ID_WATCH_FOLDER, watcher_.running());
 }
 
 void MainFrame::startWatching(const std::filesystem::path& folder) {
     journal::Session* session = session_.get();
     watchedFolder_ = folder;
-    watcher_ = std::jthread([this, session, folder](std::stop_token stop) {
-        try {
+    watcher_.start(
+        [this, session, folder](std::stop_token stop, const WindowQueue& ui) {
             capture::HotFolderOptions options;
             options.countPages = app::countPagesInWorker(app::sharedWorkerPool());
             capture::HotFolder hot(folder, *session, options);
-            hot.run(stop, [this](const capture::HotFolderEvent& e) {
-                CallAfter([this, e] {
-                    if (e.outcome.ok() && !e.duplicate)
-                        grid_->appendPages(e.outcome.pages);
-                    showPageCount();
-                    const wxString name = wxString::FromUTF8(e.outcome.file.filename().string());
-                    if (!e.outcome.ok())
-                        SetStatusText(wxString::Format(_("%s could not be stored and was moved to failed/: %s"), name,
-                                                       wxString::FromUTF8(e.outcome.error)));
-                    else
-                        SetStatusText(wxString::Format(_("%s arrived in the watched folder"), name));
-                });
-            });
-        } catch (const std::exception& e) {
-            const std::string message = e.what();
-            CallAfter([this, message] {
-                wxMessageBox(wxString::FromUTF8(message), _("The folder cannot be watched"), wxOK | wxICON_ERROR, this);
-                stopWatching();
-            });
-        }
-    });
+            hot.run(stop, [this, &ui](const capture::HotFolderEvent& e) { ui.post([this, e] { onFileArrived(e); }); });
+        },
+        [this](TaskResult<void> result) {
+            if (!result.failure)
+                return;
+            wxMessageBox(wxString::FromUTF8(result.failure->summary), _("The folder cannot be watched"),
+                         wxOK | wxICON_ERROR, this);
+            stopWatching();
+        });
     SetStatusText(wxString::Format(_("Watching %s"), wxString::FromUTF8(folder.string())));
     GetMenuBar()->Check(ID_WATCH_FOLDER, true);
 }
 
+void MainFrame::onFileArrived(const capture::HotFolderEvent& e) {
+    if (e.outcome.ok() && !e.duplicate)
+        grid_->appendPages(e.outcome.pages);
+    showPageCount();
+    const wxString name = wxString::FromUTF8(e.outcome.file.filename().string());
+    if (!e.outcome.ok())
+        SetStatusText(wxString::Format(_("%s could not be stored and was moved to failed/: %s"), name,
+                                       wxString::FromUTF8(e.outcome.error)));
+    else
+        SetStatusText(wxString::Format(_("%s arrived in the watched folder"), name));
+}
+
 void MainFrame::stopWatching() {
-    if (watcher_.joinable()) {
-        watcher_.request_stop(); // the file being stored is finished first
-        watcher_.join();
+    if (watcher_.running()) {
+        watcher_.requestStop(); // the file being stored is finished first
+        watcher_.wait();
         SetStatusText(wxString::Format(_("Stopped watching %s"), wxString::FromUTF8(watchedFolder_.string())));
     }
     GetMenuBar()->Check(ID_WATCH_FOLDER, false);
@@ -474,8 +474,8 @@ void MainFrame::onQuit(wxCommandEvent&) { Close(); }
 void MainFrame::onClose(wxCloseEvent& event) {
     // Stopping between files keeps everything already stored; the rest can be added again.
     for (auto& t : importers_)
-        t.request_stop();
-    watcher_.request_stop();
+        t.requestStop();
+    watcher_.requestStop();
     event.Skip();
 }
 

@@ -1,18 +1,25 @@
 #pragma once
 // The main window: menu, page grid and status bar. Event handlers translate the event and
-// hand the work to core/capture on a background thread; results come back via CallAfter.
+// hand the work to core/capture on a background thread; results come back through
+// BackgroundTask.
 #include "app/common/PageEdits.h"
+#include "app/gui/BackgroundTask.h"
 #include "app/gui/LatencyProbe.h"
 #include "core/journal/Session.h"
 
 #include <filesystem>
 #include <memory>
-#include <thread>
+#include <optional>
 #include <vector>
 #include <wx/frame.h>
 
 class wxGauge;
 class wxNotebook;
+
+namespace docdesk::capture {
+struct HotFolderEvent;
+struct ImportOutcome;
+} // namespace docdesk::capture
 
 namespace docdesk::gui {
 
@@ -45,6 +52,9 @@ private:
     void onCamera(wxCommandEvent&);
     void onWatchFolder(wxCommandEvent&);
     void stopWatching();
+    void onFileArrived(const capture::HotFolderEvent& e); // from the watched folder
+    void onFileImported(const capture::ImportOutcome& o);
+    void onImportFinished(); // one import's end
     void onQuit(wxCommandEvent&);
     void onAbout(wxCommandEvent&);
     void onClose(wxCloseEvent&);
@@ -74,7 +84,7 @@ private:
     WelcomePanel* welcome_ = nullptr; // instead of the grid while the session has no pages
     PreviewPanel* preview_ = nullptr;
     std::string undoName_, redoName_; // what Undo and Redo would do; empty: nothing
-    int editGeneration_ = 0;          // reports of an earlier session's queue are ignored
+    std::optional<WindowQueue> editReports_; // the edit queue's reports; closed with the session
     bool followUpRefresh_ = false;    // a report crossed pages arriving: read the session again
     PlanPanel* plan_ = nullptr;
     OutboxPanel* outbox_ = nullptr;
@@ -83,9 +93,9 @@ private:
     size_t filesDone_ = 0;
     int importsRunning_ = 0;
     std::vector<std::string> importErrors_;
-    std::vector<std::jthread> importers_; // after session_: joined before the session closes
+    std::vector<BackgroundTask> importers_; // after session_: joined before the session closes
     std::filesystem::path watchedFolder_;
-    std::jthread watcher_; // the hot folder, while one is watched; after session_ as well
+    BackgroundTask watcher_{this}; // the hot folder, while one is watched; after session_ as well
 };
 
 } // namespace docdesk::gui

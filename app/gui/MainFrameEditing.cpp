@@ -95,12 +95,11 @@ void MainFrame::startEditing() {
     undoName_.clear();
     redoName_.clear();
     followUpRefresh_ = false;
-    edits_ = std::make_unique<app::PageEditQueue>(*session_, [this, generation = ++editGeneration_](
-                                                                 app::PageEditQueue::Outcome outcome) {
-        CallAfter([this, generation, outcome = std::move(outcome)]() mutable {
-            if (generation == editGeneration_) // not a report about the previous session
-                onPagesEdited(std::move(outcome));
-        });
+    if (editReports_)
+        editReports_->close(); // reports about the previous session are dropped
+    editReports_.emplace(this);
+    edits_ = std::make_unique<app::PageEditQueue>(*session_, [this, ui = *editReports_](app::PageEditQueue::Outcome outcome) {
+        ui.post([this, outcome = std::move(outcome)]() mutable { onPagesEdited(std::move(outcome)); });
     });
     grid_->onSelectionChanged = [this] {
         preview_->showPage(grid_->currentPage());
@@ -151,7 +150,7 @@ void MainFrame::onPagesEdited(app::PageEditQueue::Outcome outcome) {
     // was stored whose arrival the grid has shown already: read once more to show it again.
     if (followUpRefresh_)
         followUpRefresh_ = false;
-    else if (outcome.error.empty() && (importsRunning_ > 0 || watcher_.joinable())) {
+    else if (outcome.error.empty() && (importsRunning_ > 0 || watcher_.running())) {
         followUpRefresh_ = true;
         edits_->refresh();
     }

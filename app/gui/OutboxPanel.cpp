@@ -82,12 +82,7 @@ OutboxPanel::OutboxPanel(wxWindow* parent) : wxPanel(parent, wxID_ANY) {
     refresh();
 }
 
-OutboxPanel::~OutboxPanel() {
-    if (worker_.joinable()) {
-        worker_.request_stop(); // items in flight go back to the queue
-        worker_.join();
-    }
-}
+OutboxPanel::~OutboxPanel() = default; // the worker is stopped first: items in flight go back to the queue
 
 void OutboxPanel::updateButtons() {
     const bool busy = uploading();
@@ -152,7 +147,7 @@ void OutboxPanel::uploadAll() {
 
 void OutboxPanel::cancelUpload() {
     if (uploading()) {
-        worker_.request_stop();
+        worker_.requestStop();
         summary_->SetLabel(_("Stopping after the current transfers..."));
     }
 }
@@ -171,40 +166,19 @@ void OutboxPanel::upload(std::vector<std::int64_t> ids) {
     }
     if (!store)
         return; // the user cancelled the passphrase
-    struct Run {
-        vault::Profile profile;
-        std::optional<vault::Secret> password;
-        std::vector<std::int64_t> ids;
-    };
-    auto runs = std::make_shared<std::vector<Run>>();
+    auto runs = std::make_shared<std::vector<ProfileRun>>();
     const std::set<std::int64_t> wanted(ids.begin(), ids.end());
     for (const auto& item : items_) {
         if (!wanted.count(item.id))
             continue;
-        auto run = std::find_if(runs->begin(), runs->end(), [&](const Run& r) { return r.profile.name == item.profile; });
+        auto run = std::find_if(runs->begin(), runs->end(),
+                                [&](const ProfileRun& r) { return r.profile.name == item.profile; });
         if (run == runs->end()) {
             try {
-                const auto profile = store->find(item.profile);
-                if (!profile) {
-                    wxMessageBox(wxString::Format(_("The profile \"%s\" no longer exists. Add it again in Upload > "
-                                                    "Gateway Profiles to upload its documents."),
-                                                  wxString::FromUTF8(item.profile)),
-                                 _("Upload"), wxOK | wxICON_WARNING, this);
-                    continue;
-                }
-                Run fresh{*profile, store->password(profile->name), {}};
-                if (!fresh.password && profile->needsSecret()) {
-                    bool remember = false;
-                    fresh.password = askGatewayPassword(this, *profile, {}, remember);
-                    if (!fresh.password)
-                        continue; // this profile's documents stay queued
-                    if (remember) {
-                        vault::Profile remembered = *profile;
-                        remembered.rememberPassword = true;
-                        store->put(remembered, vault::Secret(fresh.password->view()));
-                    }
-                }
-                runs->push_back(std::move(fresh));
+                auto fresh = startRun(item.profile, *store);
+                if (!fresh)
+                    continue; // this profile's documents stay queued
+                runs->push_back(std::move(*fresh));
                 run = runs->end() - 1;
             } catch (const std::exception& e) {
                 wxMessageBox(wxString::FromUTF8(e.what()), _("Upload"), wxOK | wxICON_ERROR, this);
@@ -215,17 +189,11 @@ void OutboxPanel::upload(std::vector<std::int64_t> ids) {
     }
     if (runs->empty())
         return;
-    if (worker_.joinable())
-        worker_.join();
-    workDone_ = false;
-    updateButtons();
-    if (onProgress)
-        onProgress(0, 1, _("Uploading..."));
     // The store opened here answers a later 401 too, so the passphrase is asked once per Upload.
-    worker_ = std::jthread([this, runs, store](std::stop_token stop) {
-        app::UploadRunResult all;
-        std::string failure;
-        try {
+    // The work fills `all`; `then` reads it also after a failure (the runs before it count).
+    auto all = std::make_shared<app::UploadRunResult>();
+    worker_.start(
+        [this, runs, store, all](std::stop_token stop, const WindowQueue& ui) {
             auto outbox = app::openOutbox();
             for (auto& run : *runs) {
                 if (stop.stop_requested())
@@ -235,29 +203,56 @@ void OutboxPanel::upload(std::vector<std::int64_t> ids) {
                 const std::string profileName = run.profile.name;
                 auto result = app::runGatewayUpload(
                     *outbox, run.profile, std::move(run.password),
-                    [this, store, profileName, stop](const std::string& why) {
-                        return askPasswordFromWorker(store, profileName, why, stop);
+                    [this, store, profileName, stop, &ui](const std::string& why) {
+                        return askPasswordFromWorker(store, profileName, why, stop, ui);
                     },
-                    [this](const app::UploadProgress& p) { CallAfter([this, p] { onItemProgress(p); }); }, stop, options);
-                all.items.insert(all.items.end(), result.items.begin(), result.items.end());
-                all.paused = all.paused || result.paused;
-                all.cancelled = all.cancelled || result.cancelled;
+                    [this, &ui](const app::UploadProgress& p) { ui.post([this, p] { onItemProgress(p); }); }, stop,
+                    options);
+                all->items.insert(all->items.end(), result.items.begin(), result.items.end());
+                all->paused = all->paused || result.paused;
+                all->cancelled = all->cancelled || result.cancelled;
             }
-        } catch (const std::exception& e) {
-            failure = e.what();
+        },
+        [this, all](TaskResult<void> result) { finished(*all, result.failure ? result.failure->summary : std::string()); });
+    updateButtons();
+    if (onProgress)
+        onProgress(0, 1, _("Uploading..."));
+}
+
+// The run for one profile's documents, with its password (asked for now when none is stored);
+// nullopt when the profile is gone or the user gave no password.
+std::optional<OutboxPanel::ProfileRun> OutboxPanel::startRun(const std::string& profileName, vault::ProfileStore& store) {
+    const auto profile = store.find(profileName);
+    if (!profile) {
+        wxMessageBox(wxString::Format(_("The profile \"%s\" no longer exists. Add it again in Upload > "
+                                        "Gateway Profiles to upload its documents."),
+                                      wxString::FromUTF8(profileName)),
+                     _("Upload"), wxOK | wxICON_WARNING, this);
+        return std::nullopt;
+    }
+    ProfileRun fresh{*profile, store.password(profile->name), {}};
+    if (!fresh.password && profile->needsSecret()) {
+        bool remember = false;
+        fresh.password = askGatewayPassword(this, *profile, {}, remember);
+        if (!fresh.password)
+            return std::nullopt;
+        if (remember) {
+            vault::Profile remembered = *profile;
+            remembered.rememberPassword = true;
+            store.put(remembered, vault::Secret(fresh.password->view()));
         }
-        CallAfter([this, all = std::move(all), failure] { finished(all, failure); });
-    });
+    }
+    return fresh;
 }
 
 // On the upload thread after a 401: the question goes to the UI thread and the thread waits for
 // the answer (or for Stop).
 std::optional<vault::Secret> OutboxPanel::askPasswordFromWorker(const std::shared_ptr<vault::ProfileStore>& store,
                                                                 const std::string& profile, const std::string& why,
-                                                                std::stop_token stop) {
+                                                                std::stop_token stop, const WindowQueue& ui) {
     auto answer = std::make_shared<std::promise<std::optional<vault::Secret>>>();
     auto future = answer->get_future();
-    CallAfter([this, answer, store, profile, why] {
+    ui.post([this, answer, store, profile, why] {
         std::optional<vault::Secret> password;
         try {
             if (auto found = store->find(profile)) {
@@ -297,7 +292,6 @@ void OutboxPanel::onItemProgress(const app::UploadProgress& p) {
 }
 
 void OutboxPanel::finished(const app::UploadRunResult& result, const std::string& failure) {
-    workDone_ = true;
     size_t delivered = 0;
     wxString problems = wxString::FromUTF8(failure);
     for (const auto& item : result.items) {

@@ -5,12 +5,12 @@
 // opened and the network used only then. The upload runs on a background thread through the
 // same code as `docdesk-cli upload` (app/common/GatewayUpload).
 #include "app/common/GatewayUpload.h"
+#include "app/gui/BackgroundTask.h"
 #include "core/vault/ProfileStore.h"
 
 #include <functional>
 #include <map>
 #include <memory>
-#include <thread>
 #include <vector>
 #include <wx/panel.h>
 
@@ -31,18 +31,24 @@ public:
     void uploadAll();
     void cancelUpload();
     void showLedger();
-    bool uploading() const { return worker_.joinable() && !workDone_; }
+    bool uploading() const { return worker_.running(); }
 
     // Progress for the status bar: (done, total, text); total 0 = idle.
     std::function<void(size_t, size_t, const wxString&)> onProgress;
 
 private:
+    struct ProfileRun { // one profile's share of an Upload
+        vault::Profile profile;
+        std::optional<vault::Secret> password;
+        std::vector<std::int64_t> ids;
+    };
     void upload(std::vector<std::int64_t> ids);
+    std::optional<ProfileRun> startRun(const std::string& profileName, vault::ProfileStore& store);
     void onItemProgress(const app::UploadProgress& p);
     void finished(const app::UploadRunResult& result, const std::string& failure);
     std::optional<vault::Secret> askPasswordFromWorker(const std::shared_ptr<vault::ProfileStore>& store,
                                                        const std::string& profile, const std::string& why,
-                                                       std::stop_token stop);
+                                                       std::stop_token stop, const WindowQueue& ui);
     void updateButtons();
 
     wxDataViewListCtrl* list_ = nullptr;
@@ -52,8 +58,7 @@ private:
     wxButton* cancel_ = nullptr;
     std::vector<gateway::OutboxItem> items_; // rows, in order
     std::map<std::int64_t, unsigned> rowOf_;
-    bool workDone_ = true;
-    std::jthread worker_; // last: joined before the members it uses go
+    BackgroundTask worker_{this}; // last: joined before the members it uses go
 };
 
 } // namespace docdesk::gui

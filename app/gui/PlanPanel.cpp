@@ -75,12 +75,7 @@ void PlanPanel::setArchiveFolder(const wxString& folder) {
     wxConfigBase::Get()->Write("plan/archive", folder);
 }
 
-PlanPanel::~PlanPanel() {
-    if (worker_.joinable()) {
-        worker_.request_stop();
-        worker_.join();
-    }
-}
+PlanPanel::~PlanPanel() = default; // the worker is discarded first (the last member)
 
 void PlanPanel::buildControls() {
     wxConfigBase* config = wxConfigBase::Get();
@@ -131,6 +126,24 @@ void PlanPanel::buildControls() {
     target->Add(makeSearchableBox(), 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, 6);
     target->Add(fileButton_, 0, wxALIGN_CENTER_VERTICAL);
 
+    wxButton* add = nullptr;
+    wxButton* remove = nullptr;
+    wxWindow* planAndFields = buildPlanAndFields(add, remove);
+    describeControls({update, split, merge, add, remove});
+    auto* sizer = new wxBoxSizer(wxVERTICAL);
+    sizer->Add(actions, 0, wxALL | wxEXPAND, 6);
+    sizer->Add(target, 0, wxLEFT | wxRIGHT | wxBOTTOM | wxEXPAND, 6);
+    sizer->Add(planAndFields, 1, wxEXPAND);
+    SetSizer(sizer);
+
+    bindControls({update, split, merge, add, remove});
+    fillDestinations();
+    loadRulesProfiles();
+    showPlan();
+}
+
+// The plan on the left, the selected document's fields on the right.
+wxWindow* PlanPanel::buildPlanAndFields(wxButton*& add, wxButton*& remove) {
     auto* splitter = new wxSplitterWindow(this, wxID_ANY, wxDefaultPosition, wxDefaultSize, wxSP_LIVE_UPDATE | wxSP_3DSASH);
     view_ = new PlanView(splitter);
     auto* side = new wxPanel(splitter);
@@ -140,8 +153,8 @@ void PlanPanel::buildControls() {
     fields_->AppendTextColumn(_("Field"), wxDATAVIEW_CELL_INERT, 110);
     fields_->AppendTextColumn(_("Value"), wxDATAVIEW_CELL_EDITABLE, 150);
     fields_->AppendTextColumn(_("From"), wxDATAVIEW_CELL_INERT, 110);
-    auto* add = new wxButton(side, wxID_ANY, _("&Add Field..."));
-    auto* remove = new wxButton(side, wxID_ANY, _("&Remove Field"));
+    add = new wxButton(side, wxID_ANY, _("&Add Field..."));
+    remove = new wxButton(side, wxID_ANY, _("&Remove Field"));
     warnings_ = new wxStaticText(side, wxID_ANY, "");
     warnings_->SetForegroundColour(wxColour(190, 100, 0));
     auto* fieldButtons = new wxBoxSizer(wxHORIZONTAL);
@@ -154,17 +167,14 @@ void PlanPanel::buildControls() {
     sideSizer->Add(fieldButtons, 0, wxLEFT | wxRIGHT | wxBOTTOM, 6);
     sideSizer->Add(warnings_, 0, wxALL | wxEXPAND, 6);
     side->SetSizer(sideSizer);
-    describeControls({update, split, merge, add, remove});
     splitter->SetMinimumPaneSize(200);
     splitter->SetSashGravity(1.0);
     splitter->SplitVertically(view_, side, -380);
+    return splitter;
+}
 
-    auto* sizer = new wxBoxSizer(wxVERTICAL);
-    sizer->Add(actions, 0, wxALL | wxEXPAND, 6);
-    sizer->Add(target, 0, wxLEFT | wxRIGHT | wxBOTTOM | wxEXPAND, 6);
-    sizer->Add(splitter, 1, wxEXPAND);
-    SetSizer(sizer);
-
+void PlanPanel::bindControls(const std::array<wxButton*, 5>& buttons) {
+    const auto [update, split, merge, add, remove] = buttons;
     update->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { updatePlan(); });
     split->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { splitHere(); });
     merge->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { mergeWithNext(); });
@@ -188,9 +198,6 @@ void PlanPanel::buildControls() {
                    [this](wxFileDirPickerEvent&) { wxConfigBase::Get()->Write("plan/archive", archive_->GetPath()); });
     destination_->Bind(wxEVT_CHOICE, [this](wxCommandEvent&) { onDestinationChosen(); });
     view_->onSelectionChanged = [this] { showFields(); };
-    fillDestinations();
-    loadRulesProfiles();
-    showPlan();
 }
 
 // "Archive folder", "Outbox of NAME" for the profile chosen last time, "Outbox of another
@@ -352,11 +359,7 @@ void PlanPanel::setEditedRules(std::optional<rules::FilingRules> edited) {
 }
 
 void PlanPanel::setSession(journal::Session* session) {
-    if (worker_.joinable()) {
-        worker_.request_stop();
-        worker_.join();
-    }
-    workDone_ = true;
+    worker_.discard(); // a plan of the old session is not shown
     session_ = session;
     batch_ = {};
     plan_ = {};
@@ -366,19 +369,20 @@ void PlanPanel::setSession(journal::Session* session) {
     showPlan();
 }
 
-void PlanPanel::runInBackground(std::function<void(std::stop_token)> work) {
-    if (worker_.joinable())
-        worker_.join(); // the previous run has finished (busy() was false)
-    workDone_ = false;
-    worker_ = std::jthread([this, work = std::move(work)](std::stop_token stop) {
-        platform::runInBackground(); // analysis and rendering yield to the UI thread
-        work(stop);
-        CallAfter([this] {
-            workDone_ = true;
+// Runs `work` at background priority (analysis and rendering yield to the UI thread); the
+// status bar's progress ends after `then`.
+template <class Work, class Then>
+void PlanPanel::runInBackground(Work work, Then then) {
+    worker_.start(
+        [work = std::move(work)](std::stop_token stop, const WindowQueue& ui) mutable {
+            platform::runInBackground();
+            return work(stop, ui);
+        },
+        [this, then = std::move(then)](auto result) mutable {
+            then(std::move(result));
             if (onProgress)
                 onProgress(0, 0, {});
         });
-    });
 }
 
 void PlanPanel::updateIfStale(size_t pagesNow) {
@@ -400,56 +404,53 @@ void PlanPanel::updatePlan() {
     // (fsync) in another thread, and the UI thread must not wait for it.
     auto rulesWithLanguages = planner_->rules();
     rulesWithLanguages.output.ocrLanguages = ocrLanguagesFor(rulesWithLanguages.output.ocrLanguages); // Preferences
-    runInBackground([this, session, edits = planner_->rules().pageEdits, rules = rulesWithLanguages](std::stop_token stop) {
-        app::PreparedBatch batch;
-        std::string failure;
-        size_t count = 0;
-        std::vector<std::int64_t> editIds;
-        try {
+    runInBackground(
+        [this, session, edits = planner_->rules().pageEdits, rules = rulesWithLanguages](std::stop_token stop,
+                                                                                       const WindowQueue& ui) {
+            PreparedPlan prepared;
             for (const auto& [id, text] : session->planEdits())
-                editIds.push_back(id);
+                prepared.editIds.push_back(id);
             const auto pages = session->pages();
-            count = pages.size();
             app::AnalysisWorker worker;
-            batch = app::prepareBatch(*session, pages, worker, edits, 300, stop, [this](size_t done, size_t total) {
-                CallAfter([this, done, total] {
+            prepared.batch = app::prepareBatch(*session, pages, worker, edits, 300, stop, [this, &ui](size_t done, size_t total) {
+                ui.post([this, done, total] {
                     if (onProgress)
                         onProgress(done, total, wxString::Format(_("Analysing page %zu of %zu..."), done, total));
                 });
             });
-            count = size_t(session->pageCount()); // pages cut into several documents are several now
+            prepared.count = size_t(session->pageCount()); // pages cut into several documents are several now
             if (rules::needsText(rules) && !stop.stop_requested()) // text fields, receipt data
-                app::attachTexts(batch.planPages, batch.imagePages,
-                                 *app::recognisePages(batch.imagePages, worker, rules.output.ocrLanguages, 300, stop,
-                                                      batch.analysisErrors, textProgress()));
-        } catch (const std::exception& e) {
-            failure = e.what();
-        }
-        if (stop.stop_requested())
-            return;
-        CallAfter([this, batch = std::move(batch), failure, count, editIds = std::move(editIds)]() mutable {
-            if (!failure.empty()) {
-                wxMessageBox(wxString::FromUTF8(failure), _("The plan cannot be made"), wxOK | wxICON_ERROR, this);
-                return;
-            }
-            editIds_ = std::move(editIds);
-            batch_ = std::move(batch);
-            plan_ = planner_->plan(batch_.planPages);
-            try { // the user's corrections so far, kept in the session
-                plan_ = app::applyPlanEdits(*planner_, std::move(plan_), batch_, app::storedPlanEdits(*session_));
-            } catch (const std::exception& e) {
-                wxMessageBox(wxString::FromUTF8(e.what()), _("The plan cannot be made"), wxOK | wxICON_ERROR, this);
-            }
-            planned_ = true;
-            pagesWhenPlanned_ = count;
-            showPlan();
-            view_->SetFocus(); // arrows, Ctrl+B and Ctrl+M act on the plan from here
-            if (onProgress)
-                onProgress(0, 0, wxString::Format(wxPLURAL("Planned %zu page into %zu documents",
-                                                           "Planned %zu pages into %zu documents", count),
-                                                  count, plan_.documents.size()));
-        });
-    });
+                app::attachTexts(prepared.batch.planPages, prepared.batch.imagePages,
+                                 *app::recognisePages(prepared.batch.imagePages, worker, rules.output.ocrLanguages, 300,
+                                                      stop, prepared.batch.analysisErrors, textProgress(ui)));
+            return prepared;
+        },
+        [this](TaskResult<PreparedPlan> result) { showPreparedPlan(std::move(result)); });
+}
+
+// The plan from the pages the worker prepared, with the user's corrections kept in the session.
+void PlanPanel::showPreparedPlan(TaskResult<PreparedPlan> result) {
+    if (result.failure) {
+        wxMessageBox(wxString::FromUTF8(result.failure->summary), _("The plan cannot be made"), wxOK | wxICON_ERROR, this);
+        return;
+    }
+    auto& prepared = result.value;
+    editIds_ = std::move(prepared.editIds);
+    batch_ = std::move(prepared.batch);
+    plan_ = planner_->plan(batch_.planPages);
+    try { // the user's corrections so far, kept in the session
+        plan_ = app::applyPlanEdits(*planner_, std::move(plan_), batch_, app::storedPlanEdits(*session_));
+    } catch (const std::exception& e) {
+        wxMessageBox(wxString::FromUTF8(e.what()), _("The plan cannot be made"), wxOK | wxICON_ERROR, this);
+    }
+    planned_ = true;
+    pagesWhenPlanned_ = prepared.count;
+    showPlan();
+    view_->SetFocus(); // arrows, Ctrl+B and Ctrl+M act on the plan from here
+    if (onProgress)
+        onProgress(0, 0, wxString::Format(wxPLURAL("Planned %zu page into %zu documents",
+                                                   "Planned %zu pages into %zu documents", prepared.count),
+                                          prepared.count, plan_.documents.size()));
 }
 
 void PlanPanel::showPlan() {
@@ -583,14 +584,14 @@ void PlanPanel::mergeWithNext() {
 // in `failure` and filed without text). Runs on the background thread.
 pipeline::FilingOptions PlanPanel::filingOptions(const app::PreparedBatch& batch, bool searchable,
                                                  const rules::OutputRules& output, std::stop_token stop,
-                                                 std::string& failure) {
+                                                 std::string& failure, const WindowQueue& ui) {
     pipeline::FilingOptions options;
     options.pdfa = output.pdfa;
     if (searchable) {
         std::vector<std::string> errors;
         app::AnalysisWorker worker;
         options.pageTexts =
-            app::recognisePages(batch.imagePages, worker, output.ocrLanguages, 300, stop, errors, textProgress());
+            app::recognisePages(batch.imagePages, worker, output.ocrLanguages, 300, stop, errors, textProgress(ui));
         for (const auto& e : errors)
             failure += e + "\n";
     }
@@ -598,9 +599,9 @@ pipeline::FilingOptions PlanPanel::filingOptions(const app::PreparedBatch& batch
 }
 
 // OCR progress for the status bar, from a background thread.
-std::function<void(size_t, size_t)> PlanPanel::textProgress() {
-    return [this](size_t done, size_t total) {
-        CallAfter([this, done, total] {
+std::function<void(size_t, size_t)> PlanPanel::textProgress(const WindowQueue& ui) {
+    return [this, &ui](size_t done, size_t total) {
+        ui.post([this, done, total] {
             if (onProgress)
                 onProgress(done, total, wxString::Format(_("Reading the text of page %zu of %zu..."), done, total));
         });
@@ -638,18 +639,19 @@ void PlanPanel::fileDocuments() {
     output.ocrLanguages = ocrLanguagesFor(output.ocrLanguages); // the profile's, else Preferences
     if (onProgress)
         onProgress(0, total, _("Filing..."));
-    runInBackground([this, session, batch = std::move(batch), plan = std::move(plan), root, total, profile,
-                     sessionId, record, searchable, output](std::stop_token stop) {
-        app::EditedPlanFiling result;
-        std::string failure;
-        try {
+    // The work fills `filing`; `then` reads it also after a failure (documents filed before it).
+    auto filing = std::make_shared<FilingRun>();
+    runInBackground(
+        [this, filing, session, batch = std::move(batch), plan = std::move(plan), root, total, profile, sessionId,
+         record, searchable, output](std::stop_token stop, const WindowQueue& ui) {
             // For a profile the documents are rendered into staging, then moved into its outbox.
             const std::filesystem::path into = profile.empty() ? root : app::outboxStagingFolder(sessionId);
             std::filesystem::create_directories(into);
             output::LocalArchive archive(into, app::durableFiles());
-            const auto options = filingOptions(batch, searchable, output, stop, failure);
-            result = app::fileEditedPlan(*session, batch, plan, archive, options, stop, [this, total](const pipeline::FilingProgress& p) {
-                CallAfter([this, p, total] {
+            const auto options = filingOptions(batch, searchable, output, stop, filing->problems, ui);
+            filing->result = app::fileEditedPlan(*session, batch, plan, archive, options, stop,
+                                                 [this, total, &ui](const pipeline::FilingProgress& p) {
+                ui.post([this, p, total] {
                     if (onProgress)
                         onProgress(p.documentsDone, total,
                                    wxString::Format(_("Filing document %zu of %zu..."), p.documentsDone + 1, total));
@@ -657,33 +659,38 @@ void PlanPanel::fileDocuments() {
             }, record);
             if (!profile.empty()) {
                 auto outbox = app::openOutbox();
-                app::moveIntoOutbox(*outbox, *session, into, result.filingIds, result.filed, result.passThroughFiled);
+                app::moveIntoOutbox(*outbox, *session, into, filing->result.filingIds, filing->result.filed,
+                                    filing->result.passThroughFiled);
             }
-        } catch (const std::exception& e) {
-            failure = e.what();
-        }
-        CallAfter([this, result = std::move(result), failure, root, profile] {
-            wxString errors = wxString::FromUTF8(failure);
-            size_t filed = 0;
-            for (const auto* list : {&result.filed, &result.passThroughFiled})
-                for (const auto& d : *list) {
-                    if (d.ok() && !d.alreadyFiled)
-                        ++filed;
-                    else if (d.status == pipeline::FilingStatus::Failed)
-                        errors += wxString::FromUTF8(d.error) + "\n";
-                }
-            const wxString where = profile.empty() ? wxString::FromUTF8(root.string())
-                                                   : wxString::Format(_("the outbox of %s"), wxString::FromUTF8(profile));
-            if (!profile.empty() && onOutboxChanged)
-                onOutboxChanged();
-            if (onProgress)
-                onProgress(0, 0, wxString::Format(wxPLURAL("Filed %zu document into %s", "Filed %zu documents into %s", filed),
-                                                  filed, where));
-            if (!errors.empty())
-                wxMessageBox(errors + "\n" + _("The pages stay in the session; nothing was overwritten."),
-                             _("Some documents were not filed"), wxOK | wxICON_WARNING, this);
+        },
+        [this, filing, root, profile](TaskResult<void> result) {
+            if (result.failure)
+                filing->problems = result.failure->summary; // as before: the failure, not the pages' OCR errors
+            showFiled(*filing, root, profile);
         });
-    });
+}
+
+// What the filing did: a count in the status bar, and what failed in a message.
+void PlanPanel::showFiled(const FilingRun& filing, const std::filesystem::path& root, const std::string& profile) {
+    wxString errors = wxString::FromUTF8(filing.problems);
+    size_t filed = 0;
+    for (const auto* list : {&filing.result.filed, &filing.result.passThroughFiled})
+        for (const auto& d : *list) {
+            if (d.ok() && !d.alreadyFiled)
+                ++filed;
+            else if (d.status == pipeline::FilingStatus::Failed)
+                errors += wxString::FromUTF8(d.error) + "\n";
+        }
+    const wxString where = profile.empty() ? wxString::FromUTF8(root.string())
+                                           : wxString::Format(_("the outbox of %s"), wxString::FromUTF8(profile));
+    if (!profile.empty() && onOutboxChanged)
+        onOutboxChanged();
+    if (onProgress)
+        onProgress(0, 0, wxString::Format(wxPLURAL("Filed %zu document into %s", "Filed %zu documents into %s", filed),
+                                          filed, where));
+    if (!errors.empty())
+        wxMessageBox(errors + "\n" + _("The pages stay in the session; nothing was overwritten."),
+                     _("Some documents were not filed"), wxOK | wxICON_WARNING, this);
 }
 
 // Keeps a correction of the plan in the session, so a new plan (F5, a restart, new pages)

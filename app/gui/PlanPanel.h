@@ -6,6 +6,7 @@
 // tab is shown after pages were added, so the user's merges and splits are not thrown away.
 #include "app/common/PlanEdits.h"
 #include "app/common/PlanFiling.h"
+#include "app/gui/BackgroundTask.h"
 #include "core/journal/Session.h"
 #include "core/rules/FilingPlan.h"
 
@@ -13,7 +14,6 @@
 #include <functional>
 #include <memory>
 #include <optional>
-#include <thread>
 #include <wx/panel.h>
 
 class wxButton;
@@ -56,7 +56,7 @@ public:
     // The Rules dialog on the rules in effect; Apply uses the edited rules for this plan only,
     // Save As makes the saved file and profile the plan's rules. Plans again either way.
     void editRules();
-    bool busy() const { return worker_.joinable() && !workDone_; }
+    bool busy() const { return worker_.running(); }
 
     // Called after documents were put into a profile's outbox (the Outbox tab refreshes).
     std::function<void()> onOutboxChanged;
@@ -67,6 +67,8 @@ public:
 private:
     void buildControls();
     void describeControls(const std::array<wxButton*, 5>& buttons); // update, split, merge, add, remove
+    void bindControls(const std::array<wxButton*, 5>& buttons);
+    wxWindow* buildPlanAndFields(wxButton*& add, wxButton*& remove);
     std::optional<rules::FilingPlanner> makePlanner();
     void showPlan();
     void showFields();
@@ -74,7 +76,20 @@ private:
     void addField();
     void removeField();
     void setUserField(const std::string& name, const std::string& value);
-    void runInBackground(std::function<void(std::stop_token)> work);
+    // What the worker brings back from planning and filing.
+    struct PreparedPlan {
+        app::PreparedBatch batch;
+        size_t count = 0;                   // the session's pages
+        std::vector<std::int64_t> editIds; // the session's plan edits
+    };
+    struct FilingRun {
+        app::EditedPlanFiling result;
+        std::string problems; // pages whose text could not be read, or why the filing stopped
+    };
+    template <class Work, class Then>
+    void runInBackground(Work work, Then then);
+    void showPreparedPlan(TaskResult<PreparedPlan> result);
+    void showFiled(const FilingRun& filing, const std::filesystem::path& root, const std::string& profile);
     bool askFilingAgain(bool& again);
     void recordEdit(const app::PlanEdit& edit);
     void loadRulesProfiles();
@@ -85,9 +100,10 @@ private:
     wxCheckBox* makeSearchableBox();   // "Make searchable", remembered per rules profile
     wxString searchableKey() const;
     void loadSearchable();
-    std::function<void(size_t, size_t)> textProgress();
+    std::function<void(size_t, size_t)> textProgress(const WindowQueue& ui);
     pipeline::FilingOptions filingOptions(const app::PreparedBatch& batch, bool searchable,
-                                          const rules::OutputRules& output, std::stop_token stop, std::string& failure);
+                                          const rules::OutputRules& output, std::stop_token stop, std::string& failure,
+                                          const WindowQueue& ui);
 
     journal::Session* session_;
     PlanView* view_ = nullptr;
@@ -109,8 +125,7 @@ private:
     bool planned_ = false;
     std::vector<std::int64_t> editIds_; // the session's plan edits, in order (for Undo)
     size_t pagesWhenPlanned_ = 0;
-    bool workDone_ = true;
-    std::jthread worker_; // last: stopped and joined before the members it uses go
+    BackgroundTask worker_{this}; // last: discarded before the members it uses go
 };
 
 } // namespace docdesk::gui

@@ -1,5 +1,6 @@
 #include "app/gui/PreviewPanel.h"
 
+#include "app/gui/BackgroundTask.h"
 #include "app/gui/ImageBitmap.h"
 #include "core/model/PageTransforms.h"
 
@@ -71,6 +72,7 @@ private:
     int corner_ = -1;
     wxPoint last_;
     std::optional<Quad> dragged_; // the outline while a corner is dragged
+    WindowQueue ui_;              // the renderer's images to the UI thread
     PreviewRenderer renderer_;    // last: joined first
 };
 
@@ -94,10 +96,10 @@ std::optional<Quad> quadOf(const nlohmann::json& corners) {
 
 PreviewCanvas::PreviewCanvas(wxWindow* parent)
     : wxWindow(parent, wxID_ANY, wxDefaultPosition, wxDefaultSize, wxWANTS_CHARS | wxFULL_REPAINT_ON_RESIZE),
-      renderer_([this](PreviewImage img) {
-          // The canvas outlives the renderer (a member); wx drops calls queued for a window
+      ui_(this), renderer_([this](PreviewImage img) {
+          // The canvas outlives the renderer (a member); the queue drops calls for a window
           // that is gone.
-          CallAfter([this, img = std::move(img)]() mutable {
+          ui_.post([this, img = std::move(img)]() mutable {
               // An older image of the same page still helps while a newer one is made (panning).
               if (!page_ || img.pageId != page_->id || img.serial <= shownSerial_ ||
                   (img.error.empty() && img.version != PreviewRenderer::versionOf(*page_, result_)))

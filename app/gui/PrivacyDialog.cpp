@@ -2,6 +2,7 @@
 
 #include "app/common/CrashReportUpload.h"
 #include "app/common/LocalData.h"
+#include "app/gui/BackgroundTask.h"
 #include "app/gui/ProfilesDialog.h"
 #include "core/common/Translate.h"
 #include "core/vault/ProfileStore.h"
@@ -13,7 +14,6 @@
 #include <fstream>
 #include <sstream>
 #include <functional>
-#include <thread>
 #include <wx/button.h>
 #include <wx/config.h>
 #include <wx/dialog.h>
@@ -107,35 +107,26 @@ class PrivacyDialog : public wxDialog {
         refresh();
     }
 
-    ~PrivacyDialog() override {
-        if (lister_.joinable()) {
-            lister_.request_stop();
-            lister_.join();
-        }
-        if (sender_.joinable()) {
-            sender_.request_stop();
-            sender_.join();
-        }
-    }
+    ~PrivacyDialog() override = default; // the tasks are discarded first (the last members)
 
   private:
     // Lists again on a background thread (sizes of large sessions take a while to add up).
     // Lists on a background thread; `first` (a deletion, which can take long for gigabytes of
     // sessions) runs on that thread before the listing.
-    void refresh(const fs::path& select = {}, std::function<void()> first = {}) {
-        if (lister_.joinable()) {
-            lister_.request_stop();
-            lister_.join();
-        }
+    // A listing still going is discarded.
+    void refresh(const fs::path& select = {}, std::function<void(const WindowQueue&)> first = {}) {
         summary_->SetLabel(_("Adding up the sizes..."));
-        lister_ = std::jthread([this, dirs = dirs_, select, first = std::move(first)](std::stop_token stop) {
-            if (first)
-                first();
-            auto items = app::listLocalData(dirs, stop);
-            if (stop.stop_requested())
-                return;
-            CallAfter([this, items = std::move(items), select]() mutable { show(std::move(items), select); });
-        });
+        lister_.start(
+            [dirs = dirs_, first = std::move(first)](std::stop_token stop, const WindowQueue& ui) {
+                if (first)
+                    first(ui);
+                return app::listLocalData(dirs, stop);
+            },
+            [this, select](TaskResult<std::vector<app::LocalDataItem>> result) {
+                if (result.failure) // as before: the listing is left as it was
+                    return;
+                show(std::move(result.value), select);
+            });
     }
 
     void show(std::vector<app::LocalDataItem> items, const fs::path& select) {
@@ -180,7 +171,7 @@ class PrivacyDialog : public wxDialog {
         open_->Enable(item != nullptr);
         delete_->Enable(item != nullptr);
         view_->Enable(report);
-        send_->Enable(report && !sender_.joinable());
+        send_->Enable(report && !sender_.running());
     }
 
     void openFolder() {
@@ -237,11 +228,11 @@ class PrivacyDialog : public wxDialog {
             return;
         if (item.kind == app::LocalDataKind::Settings && wxConfigBase::Get(false))
             wxConfigBase::Get()->DeleteAll(); // else the settings in memory are written back at exit
-        refresh({}, [this, dirs = dirs_, item, keep = holdsOpenSession ? openSession_ : fs::path()] {
+        refresh({}, [this, dirs = dirs_, item, keep = holdsOpenSession ? openSession_ : fs::path()](const WindowQueue& ui) {
             try {
                 app::deleteLocalData(dirs, item, keep, &platform::osKeyring());
-            } catch (const std::exception& e) {
-                CallAfter([this, message = std::string(e.what())] {
+            } catch (const std::exception& e) { // the listing after it still runs
+                ui.post([this, message = std::string(e.what())] {
                     wxMessageBox(u8(message), _("Delete"), wxOK | wxICON_ERROR, this);
                 });
             }
@@ -264,7 +255,7 @@ class PrivacyDialog : public wxDialog {
 
     void sendReport() {
         const auto* item = selected();
-        if (!item || item->kind != app::LocalDataKind::CrashReport || sender_.joinable())
+        if (!item || item->kind != app::LocalDataKind::CrashReport || sender_.running())
             return;
         const fs::path report = item->path;
         std::unique_ptr<vault::ProfileStore> store;
@@ -309,32 +300,32 @@ class PrivacyDialog : public wxDialog {
             wxString::Format(_("Sending %s to %s..."), u8(report.filename()), u8(profile->name)));
         send_->Disable();
         auto secret = std::make_shared<std::optional<vault::Secret>>(std::move(password));
-        sender_ = std::jthread([this, report, profile = *profile, secret](std::stop_token stop) {
-            std::string message;
-            bool ok = false;
-            try {
+        sender_.start(
+            [report, profile = *profile, secret](std::stop_token stop, const WindowQueue&) {
                 const auto result = app::sendCrashReport(report, profile, std::move(*secret), stop);
-                ok = result.delivered;
-                message =
-                    ok ? trf("The crash report was sent to {} ({}).", profile.name,
-                             result.ledger ? result.ledger->location : profile.url)
-                       : trf("The crash report was not sent: {}\nIt waits in the outbox; Upload sends it "
-                             "later.",
-                             result.error);
-            } catch (const std::exception& e) {
-                message = trf("The crash report was not sent: {}", e.what());
-            }
-            CallAfter([this, message, ok] {
-                if (sender_.joinable())
-                    sender_.join();
-                summary_->SetLabel(u8(message));
+                return result.delivered
+                           ? Sent{true, trf("The crash report was sent to {} ({}).", profile.name,
+                                            result.ledger ? result.ledger->location : profile.url)}
+                           : Sent{false, trf("The crash report was not sent: {}\nIt waits in the outbox; Upload "
+                                             "sends it later.",
+                                             result.error)};
+            },
+            [this](TaskResult<Sent> result) {
+                sender_.wait(); // over: Send is offered again
+                if (result.failure)
+                    result.value = {false, trf("The crash report was not sent: {}", result.failure->summary)};
+                summary_->SetLabel(u8(result.value.message));
                 updateButtons();
-                wxMessageBox(u8(message), _("Send Crash Report"),
-                             wxOK | (ok ? wxICON_INFORMATION : wxICON_ERROR), this);
+                wxMessageBox(u8(result.value.message), _("Send Crash Report"),
+                             wxOK | (result.value.ok ? wxICON_INFORMATION : wxICON_ERROR), this);
                 refresh();
             });
-        });
     }
+
+    struct Sent {
+        bool ok = false;
+        std::string message;
+    };
 
     platform::AppDirs dirs_;
     fs::path openSession_;
@@ -345,8 +336,8 @@ class PrivacyDialog : public wxDialog {
     wxButton* view_ = nullptr;
     wxButton* send_ = nullptr;
     wxButton* delete_ = nullptr;
-    std::jthread lister_; // last: joined before the members they use go
-    std::jthread sender_;
+    BackgroundTask lister_{this}; // last: discarded before the members they use go
+    BackgroundTask sender_{this};
 };
 
 } // namespace

@@ -4,6 +4,7 @@
 
 #include "app/common/GatewayUpload.h"
 #include "app/common/ManagedPolicy.h"
+#include "app/gui/BackgroundTask.h"
 #include "core/common/Translate.h"
 
 #include "core/common/Error.h"
@@ -154,31 +155,22 @@ private:
         list_->Clear();
         status_->SetLabel(_("Loading..."));
         up_->Enable(!folder_.empty());
-        const int generation = ++generation_;
-        lister_ = std::jthread([this, generation, profile = profile_, password = password_,
-                                folder = folder_](std::stop_token stop) {
-            std::vector<std::string> names;
-            std::string error;
-            try {
-                names = app::listGatewayFolders(profile, *password, folder, stop);
-            } catch (const std::exception& e) {
-                error = e.what();
-            }
-            if (stop.stop_requested())
-                return;
-            CallAfter([this, generation, names = std::move(names), error] {
-                if (generation != generation_)
-                    return; // the user moved on to another folder meanwhile
+        // A listing still going is discarded: the user moved on to another folder meanwhile.
+        lister_.start(
+            [profile = profile_, password = password_, folder = folder_](std::stop_token stop, const WindowQueue&) {
+                return app::listGatewayFolders(profile, *password, folder, stop);
+            },
+            [this](TaskResult<std::vector<std::string>> result) {
+                const auto& names = result.value;
                 for (const auto& n : names)
                     list_->Append(wxString::FromUTF8(n));
                 if (!names.empty())
                     list_->SetSelection(0);
-                status_->SetLabel(!error.empty()     ? wxString::FromUTF8(error)
+                status_->SetLabel(result.failure ? wxString::FromUTF8(result.failure->summary)
                                   : names.empty() ? _("No folders inside this one.")
                                                   : wxString());
                 list_->SetFocus();
             });
-        });
     }
 
     void openSelected() {
@@ -201,12 +193,11 @@ private:
     vault::Profile profile_;
     std::shared_ptr<const vault::Secret> password_;
     std::string folder_;
-    int generation_ = 0;
     wxStaticText* path_ = nullptr;
     wxListBox* list_ = nullptr;
     wxStaticText* status_ = nullptr;
     wxButton* up_ = nullptr;
-    std::jthread lister_; // last: stopped and joined before the controls go
+    BackgroundTask lister_{this}; // last: discarded before the controls go
 };
 
 class ProfilesDialog : public wxDialog {
@@ -217,33 +208,7 @@ public:
           store_(std::move(store)) {
         list_ = new wxListBox(this, wxID_ANY, wxDefaultPosition, wxSize(180, 300), 0, nullptr, 0, wxDefaultValidator,
                               "profiles");
-        auto* grid = new wxFlexGridSizer(3, 6, 8);
-        grid->AddGrowableCol(1);
-        name_ = addText(grid, "name", _("Name:"));
-        grid->Add(new wxStaticText(this, wxID_ANY, _("Connector:")), 0, wxALIGN_CENTER_VERTICAL);
-        connector_ = new wxChoice(this, wxID_ANY);
-        connector_->Append(_("WebDAV"));
-        connector_->Append(_("CMIS (browser binding)"));
-        connector_->Append(_("HTTP form upload"));
-        grid->Add(connector_, 1, wxEXPAND);
-        addLockMark(grid, "connector");
-        fields_["url"] = addText(grid, "url", _("Gateway URL:"));
-        fields_["user"] = addText(grid, "user", _("User name:"));
-        fields_["role"] = addText(grid, "role", _("Role:"));
-        grid->Add(new wxStaticText(this, wxID_ANY, _("Password:")), 0, wxALIGN_CENTER_VERTICAL);
-        password_ = new wxTextCtrl(this, wxID_ANY, wxString(), wxDefaultPosition, wxDefaultSize, wxTE_PASSWORD);
-        password_->SetHint(_("asked for at upload unless remembered"));
-        grid->Add(password_, 1, wxEXPAND);
-        grid->AddSpacer(0);
-        grid->AddSpacer(0);
-        remember_ = new wxCheckBox(this, wxID_ANY, _("&Remember password (stored encrypted)"));
-        grid->Add(remember_);
-        addLockMark(grid, "rememberPassword");
-        fields_["caBundle"] = addText(grid, "caBundle", _("CA bundle (PEM file):"));
-        fields_["pinnedPublicKey"] = addText(grid, "pinnedPublicKey", _("Pinned public key:"));
-        fields_["proxy"] = addText(grid, "proxy", _("Proxy:"));
-        fields_["defaultFolder"] = addText(grid, "defaultFolder", _("Default target folder:"));
-        fields_["rules"] = addText(grid, "rules", _("Rules file:"));
+        wxSizer* grid = buildFields();
         operator_ = new wxStaticText(this, wxID_ANY, wxString(), wxDefaultPosition, wxDefaultSize, 0, "operator");
         status_ = new wxStaticText(this, wxID_ANY, wxString(), wxDefaultPosition, wxDefaultSize, 0, "status");
 
@@ -294,6 +259,38 @@ public:
     }
 
 private:
+    // The profile's settings, each with the mark a managed station shows on locked ones.
+    wxSizer* buildFields() {
+        auto* grid = new wxFlexGridSizer(3, 6, 8);
+        grid->AddGrowableCol(1);
+        name_ = addText(grid, "name", _("Name:"));
+        grid->Add(new wxStaticText(this, wxID_ANY, _("Connector:")), 0, wxALIGN_CENTER_VERTICAL);
+        connector_ = new wxChoice(this, wxID_ANY);
+        connector_->Append(_("WebDAV"));
+        connector_->Append(_("CMIS (browser binding)"));
+        connector_->Append(_("HTTP form upload"));
+        grid->Add(connector_, 1, wxEXPAND);
+        addLockMark(grid, "connector");
+        fields_["url"] = addText(grid, "url", _("Gateway URL:"));
+        fields_["user"] = addText(grid, "user", _("User name:"));
+        fields_["role"] = addText(grid, "role", _("Role:"));
+        grid->Add(new wxStaticText(this, wxID_ANY, _("Password:")), 0, wxALIGN_CENTER_VERTICAL);
+        password_ = new wxTextCtrl(this, wxID_ANY, wxString(), wxDefaultPosition, wxDefaultSize, wxTE_PASSWORD);
+        password_->SetHint(_("asked for at upload unless remembered"));
+        grid->Add(password_, 1, wxEXPAND);
+        grid->AddSpacer(0);
+        grid->AddSpacer(0);
+        remember_ = new wxCheckBox(this, wxID_ANY, _("&Remember password (stored encrypted)"));
+        grid->Add(remember_);
+        addLockMark(grid, "rememberPassword");
+        fields_["caBundle"] = addText(grid, "caBundle", _("CA bundle (PEM file):"));
+        fields_["pinnedPublicKey"] = addText(grid, "pinnedPublicKey", _("Pinned public key:"));
+        fields_["proxy"] = addText(grid, "proxy", _("Proxy:"));
+        fields_["defaultFolder"] = addText(grid, "defaultFolder", _("Default target folder:"));
+        fields_["rules"] = addText(grid, "rules", _("Rules file:"));
+        return grid;
+    }
+
     // The shown profile's saved password (or token), else the one the user types now (with
     // "remember" going to `remember`); null when the user cancelled.
     std::shared_ptr<vault::Secret> secretForConnecting(bool& remember) {
@@ -320,31 +317,23 @@ private:
             return;
         status_->SetLabel(_("Testing the connection..."));
         test_->Disable();
-        if (tester_.joinable())
-            tester_.join();
-        tester_ = std::jthread([this, profile = shown_, secret, remember](std::stop_token stop) {
-            std::string message;
-            bool ok = false;
-            try {
+        tester_.start(
+            [profile = shown_, secret](std::stop_token stop, const WindowQueue&) {
                 const int status = app::testGatewayConnection(profile, *secret, stop);
-                message = profile.user.empty()
-                              ? trf("The connection works: the gateway accepted the token (HTTP {}).", status)
-                              : trf("The connection works: logged in as '{}' (HTTP {}).", profile.user, status);
-                ok = true;
-            } catch (const std::exception& e) {
-                message = e.what();
-            }
-            CallAfter([this, message, ok, profile, secret, remember] {
-                status_->SetLabel(wxString::FromUTF8(message));
+                return profile.user.empty()
+                           ? trf("The connection works: the gateway accepted the token (HTTP {}).", status)
+                           : trf("The connection works: logged in as '{}' (HTTP {}).", profile.user, status);
+            },
+            [this, profile = shown_, secret, remember](TaskResult<std::string> result) {
+                status_->SetLabel(wxString::FromUTF8(result.failure ? result.failure->summary : result.value));
                 test_->Enable();
-                if (ok && remember)
+                if (!result.failure && remember)
                     run([&] {
                         vault::Profile remembered = profile;
                         remembered.rememberPassword = true;
                         store_->put(remembered, vault::Secret(secret->view()));
                     });
             });
-        });
     }
 
     // Only when pressed: browse the gateway's folders and put the chosen one into "Default
@@ -516,7 +505,7 @@ private:
 
     std::unique_ptr<vault::ProfileStore> store_;
     vault::Profile shown_;
-    std::jthread tester_; // Test connection; last, so it is joined before the controls go
+    BackgroundTask tester_{this}; // Test connection; discarded before the controls go
     std::vector<std::string> names_;
     wxListBox* list_ = nullptr;
     wxTextCtrl* name_ = nullptr;

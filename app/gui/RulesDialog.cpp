@@ -173,6 +173,14 @@ class RulesDialog : public wxDialog {
 
   private:
     void build(const wxString& source, const wxString& profile);
+    void buildSeparators(wxSizer* sizer);
+    void buildLabels(wxSizer* sizer);
+    void buildSplitting(wxSizer* sizer);
+    void buildNaming(wxSizer* sizer);
+    void buildPageEdits(wxSizer* sizer);
+    void buildFields(wxSizer* sizer);
+    void buildSaving(wxSizer* sizer, const wxString& profile); // profile name, Save As, Apply
+    void bindValidation();
     wxSizer* box(wxSizer* parent, const wxString& title);
     void fillFields();
     void validate();
@@ -214,13 +222,25 @@ wxSizer* RulesDialog::box(wxSizer* parent, const wxString& title) {
     return sizer;
 }
 
+// Controls are created in tab order, top to bottom.
 void RulesDialog::build(const wxString& source, const wxString& profile) {
     auto* sizer = new wxBoxSizer(wxVERTICAL);
     auto* heading = new wxStaticText(this, wxID_ANY, wxString::Format(_("Rules in effect: %s"), source));
     heading->SetName(_("Rules in effect"));
     sizer->Add(heading, 0, wxLEFT | wxRIGHT | wxTOP, 10);
+    buildSeparators(sizer);
+    buildLabels(sizer);
+    buildSplitting(sizer);
+    buildNaming(sizer);
+    buildPageEdits(sizer);
+    buildFields(sizer);
+    buildSaving(sizer, profile);
+    SetSizerAndFit(sizer);
+    bindValidation();
+    separators_->SetFocus();
+}
 
-    // Controls are created in tab order, top to bottom.
+void RulesDialog::buildSeparators(wxSizer* sizer) {
     auto* separatorBox = box(sizer, _("Separator sheets: a page with one of these barcodes ends the document"));
     auto* row = new wxBoxSizer(wxHORIZONTAL);
     row->Add(new wxStaticText(this, wxID_ANY, _("Separator &barcodes:")), 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, 6);
@@ -234,7 +254,9 @@ void RulesDialog::build(const wxString& source, const wxString& profile) {
     keepSeparator_->SetToolTip(_("Unticked: separator sheets are left out of the documents"));
     keepSeparator_->SetValue(rules_.separators.keepPage);
     separatorBox->Add(keepSeparator_, 0, wxALL, 4);
+}
 
+void RulesDialog::buildLabels(wxSizer* sizer) {
     auto* labelBox = box(sizer, _("Labels"));
     auto* labels = new wxFlexGridSizer(2, 4, 6);
     labels->AddGrowableCol(1);
@@ -258,7 +280,9 @@ void RulesDialog::build(const wxString& source, const wxString& profile) {
     labels->Add(tags_, 0, wxALIGN_CENTER_VERTICAL);
     labels->Add(tagPrefix_, 1, wxEXPAND);
     labelBox->Add(labels, 0, wxALL | wxEXPAND, 4);
+}
 
+void RulesDialog::buildSplitting(wxSizer* sizer) {
     auto* splitBox = box(sizer, _("More documents"));
     auto* split = new wxFlexGridSizer(2, 4, 6);
     split->Add(new wxStaticText(this, wxID_ANY, _("B&lank pages:")), 0, wxALIGN_CENTER_VERTICAL);
@@ -283,7 +307,9 @@ void RulesDialog::build(const wxString& source, const wxString& profile) {
     perFile_->SetToolTip(_("Every file that was opened or imported starts a new document"));
     perFile_->SetValue(rules_.perFile);
     splitBox->Add(perFile_, 0, wxALL, 4);
+}
 
+void RulesDialog::buildNaming(wxSizer* sizer) {
     auto* namingBox = box(sizer, _("Names: {field:NAME|fallback} {date:%Y-%m-%d} {counter:04} {source}"));
     auto* naming = new wxFlexGridSizer(2, 4, 6);
     naming->AddGrowableCol(1);
@@ -304,7 +330,9 @@ void RulesDialog::build(const wxString& source, const wxString& profile) {
     fileNameProblem_ = errorLabel(this, _("File name template problem"));
     naming->Add(fileNameProblem_, 1, wxEXPAND);
     namingBox->Add(naming, 0, wxALL | wxEXPAND, 4);
+}
 
+void RulesDialog::buildPageEdits(wxSizer* sizer) {
     // The rules keys crop, deskew and split_receipts: which changes analysis proposes. Edits
     // made in the window (a crop dragged or removed) always win over them.
     auto* pageBox = box(sizer, _("Pages: what analysis changes before filing"));
@@ -324,7 +352,9 @@ void RulesDialog::build(const wxString& source, const wxString& profile) {
     for (wxCheckBox* check : {autoCrop_, deskew_, splitReceipts_})
         pageBox->Add(check, 0, wxLEFT | wxRIGHT | wxTOP, 4);
     pageBox->AddSpacer(4);
+}
 
+void RulesDialog::buildFields(wxSizer* sizer) {
     auto* fieldBox = box(sizer, _("Fields read from barcodes"));
     fields_ = new wxListCtrl(this, wxID_ANY, wxDefaultPosition, wxSize(-1, 110), wxLC_REPORT | wxLC_SINGLE_SEL);
     fields_->SetName(_("Fields"));
@@ -345,7 +375,13 @@ void RulesDialog::build(const wxString& source, const wxString& profile) {
     fieldButtons->Add(remove);
     fieldBox->Add(fieldButtons, 0, wxALL, 4);
     fillFields();
+    add->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { addField(); });
+    edit->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { editSelectedField(); });
+    remove->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { removeSelectedField(); });
+    fields_->Bind(wxEVT_LIST_ITEM_ACTIVATED, [this](wxListEvent&) { editSelectedField(); });
+}
 
+void RulesDialog::buildSaving(wxSizer* sizer, const wxString& profile) {
     auto* profileRow = new wxBoxSizer(wxHORIZONTAL);
     profileRow->Add(new wxStaticText(this, wxID_ANY, _("&Profile name when saved:")), 0,
                     wxALIGN_CENTER_VERTICAL | wxRIGHT, 6);
@@ -368,8 +404,10 @@ void RulesDialog::build(const wxString& source, const wxString& profile) {
     buttons->AddButton(new wxButton(this, wxID_CANCEL));
     buttons->Realize();
     sizer->Add(buttons, 0, wxALL | wxEXPAND, 10);
-    SetSizerAndFit(sizer);
+}
 
+// Every change is checked at once; Apply ends the dialog only when nothing is wrong.
+void RulesDialog::bindValidation() {
     for (wxTextCtrl* text : {separators_, asnPrefix_, tagPrefix_, folder_, fileName_, profileName_})
         text->Bind(wxEVT_TEXT, [this](wxCommandEvent&) { validate(); });
     for (wxCheckBox* check : {keepSeparator_, asn_, tags_, perFile_, autoCrop_, deskew_, splitReceipts_})
@@ -377,17 +415,12 @@ void RulesDialog::build(const wxString& source, const wxString& profile) {
     blankPages_->Bind(wxEVT_CHOICE, [this](wxCommandEvent&) { validate(); });
     everyPages_->Bind(wxEVT_SPINCTRL, [this](wxCommandEvent&) { validate(); });
     everyPages_->Bind(wxEVT_TEXT, [this](wxCommandEvent&) { validate(); });
-    add->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { addField(); });
-    edit->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { editSelectedField(); });
-    remove->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { removeSelectedField(); });
-    fields_->Bind(wxEVT_LIST_ITEM_ACTIVATED, [this](wxListEvent&) { editSelectedField(); });
     saveAs_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { saveAs(); });
     Bind(wxEVT_BUTTON, [this](wxCommandEvent& event) {
         validate();
         if (problem_->GetLabel().empty() && folderProblem_->GetLabel().empty() && fileNameProblem_->GetLabel().empty())
             event.Skip(); // the default handler ends the dialog
     }, wxID_OK);
-    separators_->SetFocus();
 }
 
 void RulesDialog::fillFields() {

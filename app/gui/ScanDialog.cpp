@@ -4,6 +4,7 @@
 #include "capture/scanner/ScannerSources.h"
 
 #include <algorithm>
+#include <atomic>
 
 #include <wx/button.h>
 #include <wx/choice.h>
@@ -30,6 +31,64 @@ wxChoice* labelled(wxWindow* parent, wxFlexGridSizer* grid, const wxString& labe
 ScanDialog::ScanDialog(wxWindow* parent, journal::Session& session, std::function<void(const PageRecord&)> onStored)
     : wxDialog(parent, wxID_ANY, _("Scan"), wxDefaultPosition, wxDefaultSize, wxDEFAULT_DIALOG_STYLE | wxRESIZE_BORDER),
       session_(session), onStored_(std::move(onStored)), source_(capture::makeScannerSource()) {
+    wxSizer* settings = buildSettings();
+    gauge_ = new wxGauge(this, wxID_ANY, 100);
+    gauge_->SetName(_("Scan progress"));
+    gauge_->SetToolTip(_("How far the scan has come"));
+    status_ = new wxStaticText(this, wxID_ANY, _("Looking for scanners..."));
+    scan_ = new wxButton(this, wxID_ANY, _("&Scan"));
+    cancel_ = new wxButton(this, wxID_ANY, _("&Cancel Scan"));
+    searchNetwork_ = new wxButton(this, wxID_ANY, _("Search the &network"));
+    searchNetwork_->SetName("searchNetwork");
+    searchNetwork_->SetToolTip(_("Look for scanners on the local network too (sends discovery messages to the "
+                                 "network; never done without this button)"));
+    auto* close = new wxButton(this, wxID_CLOSE, _("&Done"));
+    scan_->SetToolTip(_("Scan with these settings; the pages appear in the session as they come"));
+    cancel_->SetToolTip(_("Stop after the page being scanned; the pages scanned so far are kept"));
+    scan_->Disable();
+    cancel_->Disable();
+    auto* buttons = new wxBoxSizer(wxHORIZONTAL);
+    buttons->Add(scan_, 0, wxRIGHT, 6);
+    buttons->Add(cancel_, 0, wxRIGHT, 6);
+    buttons->Add(searchNetwork_, 0, wxRIGHT, 6);
+    buttons->AddStretchSpacer();
+    buttons->Add(close);
+
+    auto* main = new wxBoxSizer(wxVERTICAL);
+    main->Add(settings, 0, wxEXPAND | wxALL, 12);
+    main->Add(gauge_, 0, wxEXPAND | wxLEFT | wxRIGHT, 12);
+    main->Add(status_, 0, wxEXPAND | wxALL, 12);
+    main->Add(buttons, 0, wxEXPAND | wxLEFT | wxRIGHT | wxBOTTOM, 12);
+    SetSizerAndFit(main);
+    SetSize(wxSize(std::max(GetSize().x, 520), GetSize().y));
+
+    Bind(wxEVT_CHAR_HOOK, [this](wxKeyEvent& e) {
+        if (e.GetKeyCode() == WXK_ESCAPE)
+            Close();
+        else
+            e.Skip();
+    });
+    scan_->Bind(wxEVT_BUTTON, &ScanDialog::onScan, this);
+    cancel_->Bind(wxEVT_BUTTON, &ScanDialog::onCancel, this);
+    searchNetwork_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
+        if (work_.running() && cancel_->IsEnabled())
+            return; // scanning
+        join();
+        listDevices(true);
+    });
+    close->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
+        join(); // a running scan is cancelled; its pages so far stay in the session
+        EndModal(wxID_OK);
+    });
+    Bind(wxEVT_CLOSE_WINDOW, [this](wxCloseEvent& e) {
+        join(); // a running scan is cancelled; its pages so far stay in the session
+        e.Skip();
+    });
+    listDevices(false);
+}
+
+// Scanner, paper, colour, resolution and page count, as they were set last time.
+wxSizer* ScanDialog::buildSettings() {
     auto* grid = new wxFlexGridSizer(2, 8, 8);
     grid->AddGrowableCol(1);
     devices_ = labelled(this, grid, _("Scanner:"));
@@ -63,70 +122,12 @@ ScanDialog::ScanDialog(wxWindow* parent, journal::Session& session, std::functio
     mode_->SetSelection(static_cast<int>(config->ReadLong("scan/mode", 1)));
     resolution_->SetSelection(static_cast<int>(config->ReadLong("scan/resolution", 2)));
     pageLimit_->SetValue(static_cast<int>(config->ReadLong("scan/pages", 0)));
-
-    gauge_ = new wxGauge(this, wxID_ANY, 100);
-    gauge_->SetName(_("Scan progress"));
-    gauge_->SetToolTip(_("How far the scan has come"));
-    status_ = new wxStaticText(this, wxID_ANY, _("Looking for scanners..."));
-    scan_ = new wxButton(this, wxID_ANY, _("&Scan"));
-    cancel_ = new wxButton(this, wxID_ANY, _("&Cancel Scan"));
-    searchNetwork_ = new wxButton(this, wxID_ANY, _("Search the &network"));
-    searchNetwork_->SetName("searchNetwork");
-    searchNetwork_->SetToolTip(_("Look for scanners on the local network too (sends discovery messages to the "
-                                 "network; never done without this button)"));
-    auto* close = new wxButton(this, wxID_CLOSE, _("&Done"));
-    scan_->SetToolTip(_("Scan with these settings; the pages appear in the session as they come"));
-    cancel_->SetToolTip(_("Stop after the page being scanned; the pages scanned so far are kept"));
-    scan_->Disable();
-    cancel_->Disable();
-    auto* buttons = new wxBoxSizer(wxHORIZONTAL);
-    buttons->Add(scan_, 0, wxRIGHT, 6);
-    buttons->Add(cancel_, 0, wxRIGHT, 6);
-    buttons->Add(searchNetwork_, 0, wxRIGHT, 6);
-    buttons->AddStretchSpacer();
-    buttons->Add(close);
-
-    auto* main = new wxBoxSizer(wxVERTICAL);
-    main->Add(grid, 0, wxEXPAND | wxALL, 12);
-    main->Add(gauge_, 0, wxEXPAND | wxLEFT | wxRIGHT, 12);
-    main->Add(status_, 0, wxEXPAND | wxALL, 12);
-    main->Add(buttons, 0, wxEXPAND | wxLEFT | wxRIGHT | wxBOTTOM, 12);
-    SetSizerAndFit(main);
-    SetSize(wxSize(std::max(GetSize().x, 520), GetSize().y));
-
-    Bind(wxEVT_CHAR_HOOK, [this](wxKeyEvent& e) {
-        if (e.GetKeyCode() == WXK_ESCAPE)
-            Close();
-        else
-            e.Skip();
-    });
-    scan_->Bind(wxEVT_BUTTON, &ScanDialog::onScan, this);
-    cancel_->Bind(wxEVT_BUTTON, &ScanDialog::onCancel, this);
-    searchNetwork_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
-        if (work_.joinable() && cancel_->IsEnabled())
-            return; // scanning
-        join();
-        listDevices(true);
-    });
-    close->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
-        join(); // a running scan is cancelled; its pages so far stay in the session
-        EndModal(wxID_OK);
-    });
-    Bind(wxEVT_CLOSE_WINDOW, [this](wxCloseEvent& e) {
-        join(); // a running scan is cancelled; its pages so far stay in the session
-        e.Skip();
-    });
-    listDevices(false);
+    return grid;
 }
 
 ScanDialog::~ScanDialog() { join(); }
 
-void ScanDialog::join() {
-    if (work_.joinable()) {
-        work_.request_stop();
-        work_.join();
-    }
-}
+void ScanDialog::join() { work_.discard(); }
 
 void ScanDialog::listDevices(bool network) {
     std::shared_ptr<capture::PageSource> source = source_;
@@ -137,18 +138,15 @@ void ScanDialog::listDevices(bool network) {
         searchNetwork_->Disable();
         status_->SetLabel(_("Searching the network for scanners..."));
     }
-    work_ = std::jthread([this, source, network](std::stop_token stop) {
-        try {
-            auto devices = source->devices(stop);
-            CallAfter([this, devices, network] { showDevices(devices, network); });
-        } catch (const std::exception& e) {
-            const std::string message = e.what();
-            CallAfter([this, message] {
-                status_->SetLabel(wxString::FromUTF8(message));
-                searchNetwork_->Enable();
-            });
-        }
-    });
+    work_.start([source](std::stop_token stop, const WindowQueue&) { return source->devices(stop); },
+                [this, network](TaskResult<std::vector<capture::DeviceInfo>> result) {
+                    if (!result.failure) {
+                        showDevices(result.value, network);
+                        return;
+                    }
+                    status_->SetLabel(wxString::FromUTF8(result.failure->summary));
+                    searchNetwork_->Enable();
+                });
 }
 
 void ScanDialog::showDevices(const std::vector<capture::DeviceInfo>& devices, bool network) {
@@ -211,49 +209,53 @@ void ScanDialog::onScan(wxCommandEvent&) {
     status_->SetLabel(_("Scanning..."));
     auto source = source_;
     journal::Session* session = &session_;
-    work_ = std::jthread([this, source, session, settings](std::stop_token stop) {
-        capture::JournalPageSink sink(
-            *session, {[this](const capture::AcquiredPage&, const PageRecord& page) {
-                           CallAfter([this, page] {
-                               ++pages_;
-                               onStored_(page);
-                           });
-                       },
-                       [this](const capture::AcquireProgress& p) {
-                           CallAfter([this, p] {
-                               if (p.fraction >= 0)
-                                   gauge_->SetValue(static_cast<int>(p.fraction * 100));
-                               else
-                                   gauge_->Pulse();
-                               status_->SetLabel(wxString::Format(_("Scanning page %d..."), p.page));
-                           });
-                       },
-                       {}});
-        try {
-            const auto summary = source->acquire(settings, stop, sink);
+    // The sink is the work's: `then` learns from it how many pages were kept after a failure.
+    auto stored = std::make_shared<std::atomic<int>>(0);
+    work_.start(
+        [this, source, session, settings, stored](std::stop_token stop, const WindowQueue& ui) {
+            capture::JournalPageSink sink(
+                *session, {[this, &ui, stored](const capture::AcquiredPage&, const PageRecord& page) {
+                               ++*stored;
+                               ui.post([this, page] {
+                                   ++pages_;
+                                   onStored_(page);
+                               });
+                           },
+                           [this, &ui](const capture::AcquireProgress& p) { ui.post([this, p] { showProgress(p); }); },
+                           {}});
+            return source->acquire(settings, stop, sink);
+        },
+        [this, stored](TaskResult<capture::AcquireSummary> result) {
+            if (result.failure) {
+                const int n = *stored;
+                finished(wxString::FromUTF8(result.failure->summary) + "\n" +
+                         wxString::Format(wxPLURAL("The %d page scanned before is kept.",
+                                                   "The %d pages scanned before are kept.", n),
+                                          n));
+                return;
+            }
+            const auto& summary = result.value;
             const wxString end = summary.end == capture::AcquireEnd::Cancelled
                                      ? wxString(_("Cancelled."))
                                      : summary.end == capture::AcquireEnd::FeederEmpty ? wxString(_("The feeder is empty."))
                                                                                        : wxString(_("Done."));
-            CallAfter([this, end, n = summary.pages] {
-                finished(wxString::Format(wxPLURAL("%d page scanned. ", "%d pages scanned. ", n), n) + end);
-            });
-        } catch (const std::exception& e) {
-            const std::string message = e.what();
-            CallAfter([this, message, n = static_cast<int>(sink.stored().size())] {
-                finished(wxString::FromUTF8(message) + "\n" +
-                         wxString::Format(wxPLURAL("The %d page scanned before is kept.",
-                                                   "The %d pages scanned before are kept.", n),
-                                          n));
-            });
-        }
-    });
+            finished(wxString::Format(wxPLURAL("%d page scanned. ", "%d pages scanned. ", summary.pages), summary.pages) +
+                     end);
+        });
+}
+
+void ScanDialog::showProgress(const capture::AcquireProgress& p) {
+    if (p.fraction >= 0)
+        gauge_->SetValue(static_cast<int>(p.fraction * 100));
+    else
+        gauge_->Pulse();
+    status_->SetLabel(wxString::Format(_("Scanning page %d..."), p.page));
 }
 
 void ScanDialog::onCancel(wxCommandEvent&) {
     cancel_->Disable();
     status_->SetLabel(_("Cancelling..."));
-    work_.request_stop(); // the scanner stops after the page it is reading; pages so far stay
+    work_.requestStop(); // the scanner stops after the page it is reading; pages so far stay
 }
 
 void ScanDialog::finished(const wxString& message) {

@@ -3,12 +3,12 @@
 // preselected), the settings users need, and a Scan button. Pages are stored in the session
 // one by one as they come off the scanner and appear in the main window at once; a progress
 // bar shows the page being read, and Cancel stops the batch keeping every page so far.
+#include "app/gui/BackgroundTask.h"
 #include "core/journal/Session.h"
 
 #include <functional>
 #include <memory>
 #include <string>
-#include <thread>
 #include <vector>
 #include <wx/dialog.h>
 #include <wx/spinctrl.h>
@@ -16,10 +16,12 @@
 class wxButton;
 class wxChoice;
 class wxGauge;
+class wxSizer;
 class wxStaticText;
 
 namespace docdesk::capture {
 class PageSource;
+struct AcquireProgress;
 struct DeviceInfo;
 }
 
@@ -34,9 +36,11 @@ private:
     // The scanners on this computer; with `network` (only on "Search the network") also those
     // the drivers find on the LAN, added to the list.
     void listDevices(bool network);
+    wxSizer* buildSettings();
     void showDevices(const std::vector<capture::DeviceInfo>& devices, bool network);
     void onScan(wxCommandEvent&);
     void onCancel(wxCommandEvent&);
+    void showProgress(const capture::AcquireProgress& p);
     void finished(const wxString& message);
     void join();
 
@@ -55,7 +59,7 @@ private:
     wxGauge* gauge_ = nullptr;
     wxStaticText* status_ = nullptr;
     int pages_ = 0;
-    std::jthread work_; // listing devices or scanning; joined before the dialog goes
+    BackgroundTask work_{this}; // listing devices or scanning; discarded before the dialog goes
 };
 
 } // namespace docdesk::gui

@@ -4,13 +4,13 @@
 
 namespace docdesk::gui {
 
-ThumbnailCache::ThumbnailCache(wxWindow* owner, int maxEdge) : owner_(owner) {
-    // The callback runs on a loader thread; CallAfter queues it for the UI thread. The cache is
-    // a member of its window, so the loader is joined before the window goes, and wx drops
-    // queued calls of a destroyed handler: no callback outlives the window.
+ThumbnailCache::ThumbnailCache(wxWindow* owner, int maxEdge) : owner_(owner), ui_(owner) {
+    // The callback runs on a loader thread; the window's queue takes it to the UI thread. The
+    // cache is a member of its window, so the loader is joined before the window goes, and the
+    // queue drops calls for a window that is gone: no callback outlives the window.
     loader_ = std::make_unique<ThumbnailLoader>(maxEdge, [this](std::int64_t id, std::string version, RgbImage img,
                                                                 std::string) {
-        owner_->CallAfter([this, id, version = std::move(version), img = std::move(img)]() mutable {
+        ui_.post([this, id, version = std::move(version), img = std::move(img)]() mutable {
             if (img.empty()) {
                 failures_[id] = std::move(version);
             } else {

@@ -2,6 +2,7 @@
 // The thumbnails a window shows: asked for on first sight, made on background threads
 // (ThumbnailLoader), kept as bitmaps, and the window repainted when one arrives. Used by the
 // page grid and the plan view.
+#include "app/gui/BackgroundTask.h"
 #include "app/gui/ThumbnailLoader.h"
 
 #include <map>
@@ -29,6 +30,7 @@ public:
 
 private:
     wxWindow* owner_;
+    WindowQueue ui_; // before loader_: in use while the loader runs
     struct Thumbnail {
         wxBitmap bitmap;
         std::string transformsJson; // the edits it shows

@@ -457,6 +457,31 @@ void writeFile(const fs::path& file, const std::vector<std::byte>& bytes) {
     fs::rename(part, file);
 }
 
+// The frames of one page, after sane_start: one for grey and colour scanners, three (red, green,
+// blue) for three-pass ones. Nullopt when the scan was cancelled.
+std::optional<std::vector<RawFrame>> readFrames(SANE_Handle h, const std::string& device, int page, ScanEvents& events,
+                                                int pagesBefore, bool feeder) {
+    std::vector<RawFrame> frames;
+    for (int frameIndex = 0;; ++frameIndex) {
+        SANE_Parameters p{};
+        SANE_Status status = sane_get_parameters(h, &p);
+        if (status != SANE_STATUS_GOOD)
+            throw statusError(status, pagesBefore, feeder, device);
+        const bool single = p.format == SANE_FRAME_GRAY || p.format == SANE_FRAME_RGB;
+        auto frame = readFrame(h, p, page, frameIndex, single ? 1 : 3, events, pagesBefore, feeder, device);
+        if (!frame)
+            return std::nullopt;
+        frames.push_back(std::move(*frame));
+        if (p.last_frame || frameIndex >= 2)
+            return frames;
+        status = sane_start(h); // the next band of a three-pass scan
+        if (status == SANE_STATUS_CANCELLED)
+            return std::nullopt;
+        if (status != SANE_STATUS_GOOD)
+            throw statusError(status, pagesBefore, feeder, device);
+    }
+}
+
 } // namespace
 
 SaneDriver::SaneDriver(bool network) : network_(network) {
@@ -580,37 +605,13 @@ capture::AcquireSummary SaneDriver::scan(const std::string& device, const captur
         if (status != SANE_STATUS_GOOD)
             throw statusError(status, summary.pages, feeder, dev.name());
 
-        std::vector<RawFrame> frames;
-        bool cancelled = false;
-        for (int frameIndex = 0;; ++frameIndex) {
-            SANE_Parameters p{};
-            status = sane_get_parameters(dev.handle(), &p);
-            if (status != SANE_STATUS_GOOD)
-                throw statusError(status, summary.pages, feeder, dev.name());
-            const bool single = p.format == SANE_FRAME_GRAY || p.format == SANE_FRAME_RGB;
-            auto frame = readFrame(dev.handle(), p, number, frameIndex, single ? 1 : 3, events, summary.pages,
-                                   feeder, dev.name());
-            if (!frame) {
-                cancelled = true;
-                break;
-            }
-            frames.push_back(std::move(*frame));
-            if (p.last_frame || frameIndex >= 2)
-                break;
-            status = sane_start(dev.handle()); // the next band of a three-pass scan
-            if (status == SANE_STATUS_CANCELLED) {
-                cancelled = true;
-                break;
-            }
-            if (status != SANE_STATUS_GOOD)
-                throw statusError(status, summary.pages, feeder, dev.name());
-        }
-        if (cancelled) {
+        const auto frames = readFrames(dev.handle(), dev.name(), number, events, summary.pages, feeder);
+        if (!frames) {
             summary.end = capture::AcquireEnd::Cancelled;
             break;
         }
         const double dpi = applied.resolution;
-        const auto encoded = encodePage(frames, settings.encoding, dpi);
+        const auto encoded = encodePage(*frames, settings.encoding, dpi);
         ScannedPage page;
         page.number = number;
         page.file = outDir / fmt::format("page-{:04}{}", number, encoded.mediaType == "image/jpeg" ? ".jpg" : ".png");
