@@ -137,94 +137,107 @@ Buffers& threadBuffers() {
     return buffers;
 }
 
-// One level of the analysis: `image` is the page reduced so that one of its pixels covers
-// `pagePx` page pixels; cells are kCell x kCell of its pixels.
-void proposeAtLevel(const cv::Mat& image, double pagePx, LevelBuffers& buffers,
-                    std::vector<RegionProposal>& proposals) {
-    if (image.cols < 2 * kCell || image.rows < 2 * kCell)
-        return;
+// One level's cells (kCell x kCell of its pixels): the share of edge and of ink pixels in each,
+// 0..255, and the cells that may belong to a code.
+struct LevelCells {
+    cv::Mat image; // the page reduced so that one of its pixels covers `pagePx` page pixels
+    double cellPx = 0; // page pixels per cell side
+    cv::Mat edgeShare, inkShare, mask;
+    cv::Mat regionMask; // scratch: one region's cells
+};
+
+LevelCells cellsOf(const cv::Mat& image, double pagePx, LevelBuffers& buffers) {
     // Morphological gradient (3 x 3 max - min), then edges = gradient > kEdgeContrast.
     const cv::Mat square = cv::getStructuringElement(cv::MORPH_RECT, cv::Size(3, 3));
     cv::dilate(image, buffers.dilated, square);
     cv::erode(image, buffers.eroded, square);
     cv::subtract(buffers.dilated, buffers.eroded, buffers.dilated);
     cv::threshold(buffers.dilated, buffers.dilated, kEdgeContrast, 255, cv::THRESH_BINARY);
-    const cv::Mat& edges = buffers.dilated;
     cv::compare(image, kDarkLevel, buffers.ink, cv::CMP_LT);
-    const cv::Mat& ink = buffers.ink;
-
-    // Share of edge and ink pixels per cell, 0..255.
-    const cv::Size cells(image.cols / kCell, image.rows / kCell);
-    cv::Mat edgeShare, inkShare;
-    shrink(edges, edgeShare, kCell, buffers.scratch);
-    shrink(ink, inkShare, kCell, buffers.scratch);
-
-    cv::Mat mask = (edgeShare >= kEdgyCell) | (inkShare >= kSolidDarkCell);
+    LevelCells c;
+    c.image = image;
+    c.cellPx = pagePx * kCell;
+    shrink(buffers.dilated, c.edgeShare, kCell, buffers.scratch);
+    shrink(buffers.ink, c.inkShare, kCell, buffers.scratch);
+    c.mask = (c.edgeShare >= kEdgyCell) | (c.inkShare >= kSolidDarkCell);
     // Bridge the white modules and spaces inside a code (up to two cells) without joining
     // codes that stand apart.
-    cv::morphologyEx(mask, mask, cv::MORPH_CLOSE, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(3, 3)));
+    cv::morphologyEx(c.mask, c.mask, cv::MORPH_CLOSE, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(3, 3)));
+    c.regionMask.create(c.edgeShare.size(), CV_8U);
+    return c;
+}
 
-    std::vector<std::vector<cv::Point>> contours;
-    cv::findContours(mask, contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_SIMPLE);
-
-    const double cellPx = pagePx * kCell;
-    cv::Mat regionMask(cells, CV_8U);
-    // Whether the cells inside `contour` look like a code; if so, it is proposed.
-    const auto consider = [&](const std::vector<cv::Point>& contour, double minInk) {
-        const cv::Rect bounds = cv::boundingRect(contour);
-        if (std::max(bounds.width, bounds.height) * cellPx < kMinLongSidePx)
-            return true; // too small to matter: nothing to look for inside either
-        regionMask(bounds).setTo(0);
-        cv::drawContours(regionMask, std::vector<std::vector<cv::Point>>{contour}, 0, cv::Scalar(255), cv::FILLED);
-        const double edgeMean = cv::mean(edgeShare(bounds), regionMask(bounds))[0] / 255.0;
-        const double inkMean = cv::mean(inkShare(bounds), regionMask(bounds))[0] / 255.0;
-        if (edgeMean < kMinEdgeShare || inkMean < kMinInkShare || inkMean > kMaxInkShare)
-            return false;
-        // The module grid's own direction is far more precise than the outline of a few
-        // cells; it matters for 2D codes with large modules, whose corners ZXing misplaces
-        // by half a module when they are read a few degrees off upright.
-        const cv::Rect pixels(bounds.x * kCell, bounds.y * kCell, bounds.width * kCell,
-                              bounds.height * kCell);
-        const GradientStructure structure = gradientStructure(image(pixels));
-        cv::RotatedRect box = structure.gridStrength >= kMinGridStrength
-                                  ? boxAt(contour, structure.gridDegrees)
-                                  : normalised(cv::minAreaRect(contour));
-        // Cell centres to page pixels; the box grows by one cell to cover the outer cells.
-        const auto scale = static_cast<float>(cellPx);
-        box.center = (box.center + cv::Point2f(0.5f, 0.5f)) * scale;
-        box.size = cv::Size2f((box.size.width + 1) * scale, (box.size.height + 1) * scale);
-        const float longSide = std::max(box.size.width, box.size.height);
-        const float shortSide = std::min(box.size.width, box.size.height);
-        if (longSide < kMinLongSidePx || shortSide < kMinShortSidePx)
-            return false;
-        const bool bars = structure.coherence >= kMinBarCoherence;
-        // What is left of dense text is not bars; a linear code with thin bars (a 2-pixel
-        // module is grey at this scale) is lighter than `minInk` may require.
-        if ((longSide > kElongated * shortSide || inkMean < minInk) && !bars)
-            return false;
-        proposals.push_back({normalised(box), bars, static_cast<float>(structure.acrossDegrees)});
+// Whether the cells inside `contour` look like a code; if so, it is proposed. True also for
+// regions too small to matter (nothing to look for inside them either).
+bool considerRegion(LevelCells& c, const std::vector<cv::Point>& contour, double minInk,
+                    std::vector<RegionProposal>& proposals) {
+    const cv::Rect bounds = cv::boundingRect(contour);
+    if (std::max(bounds.width, bounds.height) * c.cellPx < kMinLongSidePx)
         return true;
-    };
-    const cv::Mat core = cv::getStructuringElement(cv::MORPH_RECT, cv::Size(kCoreCells, kCoreCells));
+    c.regionMask(bounds).setTo(0);
+    cv::drawContours(c.regionMask, std::vector<std::vector<cv::Point>>{contour}, 0, cv::Scalar(255), cv::FILLED);
+    const double edgeMean = cv::mean(c.edgeShare(bounds), c.regionMask(bounds))[0] / 255.0;
+    const double inkMean = cv::mean(c.inkShare(bounds), c.regionMask(bounds))[0] / 255.0;
+    if (edgeMean < kMinEdgeShare || inkMean < kMinInkShare || inkMean > kMaxInkShare)
+        return false;
+    // The module grid's own direction is far more precise than the outline of a few cells; it
+    // matters for 2D codes with large modules, whose corners ZXing misplaces by half a module
+    // when they are read a few degrees off upright.
+    const cv::Rect pixels(bounds.x * kCell, bounds.y * kCell, bounds.width * kCell, bounds.height * kCell);
+    const GradientStructure structure = gradientStructure(c.image(pixels));
+    cv::RotatedRect box = structure.gridStrength >= kMinGridStrength ? boxAt(contour, structure.gridDegrees)
+                                                                      : normalised(cv::minAreaRect(contour));
+    // Cell centres to page pixels; the box grows by one cell to cover the outer cells.
+    const auto scale = static_cast<float>(c.cellPx);
+    box.center = (box.center + cv::Point2f(0.5f, 0.5f)) * scale;
+    box.size = cv::Size2f((box.size.width + 1) * scale, (box.size.height + 1) * scale);
+    const float longSide = std::max(box.size.width, box.size.height);
+    const float shortSide = std::min(box.size.width, box.size.height);
+    if (longSide < kMinLongSidePx || shortSide < kMinShortSidePx)
+        return false;
+    const bool bars = structure.coherence >= kMinBarCoherence;
+    // What is left of dense text is not bars; a linear code with thin bars (a 2-pixel module
+    // is grey at this scale) is lighter than `minInk` may require.
+    if ((longSide > kElongated * shortSide || inkMean < minInk) && !bars)
+        return false;
+    proposals.push_back({normalised(box), bars, static_cast<float>(structure.acrossDegrees)});
+    return true;
+}
+
+// A code printed close to text merges with it into one region that fails the tests; opening
+// the region's cells strips the thin lines of text and leaves the code. Empty when opening
+// removes nothing (same verdict) or the region is too thin to open.
+std::vector<std::vector<cv::Point>> regionCores(const LevelCells& c, const std::vector<cv::Point>& contour) {
+    const cv::Rect bounds = cv::boundingRect(contour);
+    if (std::min(bounds.width, bounds.height) < kCoreCells)
+        return {};
+    cv::Mat inside = cv::Mat::zeros(bounds.size(), CV_8U);
+    cv::drawContours(inside, std::vector<std::vector<cv::Point>>{contour}, 0, cv::Scalar(255), cv::FILLED,
+                     cv::LINE_8, cv::noArray(), 0, -bounds.tl());
+    inside &= c.mask(bounds);
+    cv::morphologyEx(inside, inside, cv::MORPH_OPEN,
+                     cv::getStructuringElement(cv::MORPH_RECT, cv::Size(kCoreCells, kCoreCells)));
+    std::vector<std::vector<cv::Point>> cores;
+    cv::findContours(inside, cores, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_SIMPLE, bounds.tl());
+    if (cores.size() == 1 && cv::boundingRect(cores.front()) == bounds)
+        return {};
+    return cores;
+}
+
+// One level of the analysis: `image` is the page reduced so that one of its pixels covers
+// `pagePx` page pixels; cells are kCell x kCell of its pixels.
+void proposeAtLevel(const cv::Mat& image, double pagePx, LevelBuffers& buffers,
+                    std::vector<RegionProposal>& proposals) {
+    if (image.cols < 2 * kCell || image.rows < 2 * kCell)
+        return;
+    LevelCells cells = cellsOf(image, pagePx, buffers);
+    std::vector<std::vector<cv::Point>> contours;
+    cv::findContours(cells.mask, contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_SIMPLE);
     for (const auto& contour : contours) {
-        if (consider(contour, kMinInkShare))
+        if (considerRegion(cells, contour, kMinInkShare, proposals))
             continue;
-        // A code printed close to text merges with it into one region that fails the tests;
-        // opening the region's cells strips the thin lines of text and leaves the code.
-        const cv::Rect bounds = cv::boundingRect(contour);
-        if (std::min(bounds.width, bounds.height) < kCoreCells)
-            continue;
-        cv::Mat inside = cv::Mat::zeros(bounds.size(), CV_8U);
-        cv::drawContours(inside, std::vector<std::vector<cv::Point>>{contour}, 0, cv::Scalar(255), cv::FILLED,
-                         cv::LINE_8, cv::noArray(), 0, -bounds.tl());
-        inside &= mask(bounds);
-        cv::morphologyEx(inside, inside, cv::MORPH_OPEN, core);
-        std::vector<std::vector<cv::Point>> cores;
-        cv::findContours(inside, cores, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_SIMPLE, bounds.tl());
-        if (cores.size() == 1 && cv::boundingRect(cores.front()) == bounds)
-            continue; // opening removed nothing: same verdict
-        for (const auto& part : cores)
-            consider(part, kMinCoreInkShare);
+        for (const auto& part : regionCores(cells, contour))
+            considerRegion(cells, part, kMinCoreInkShare, proposals);
     }
 }
 

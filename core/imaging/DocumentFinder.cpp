@@ -354,29 +354,47 @@ double interiorPaper(const Analysis& an, const QuadF& q) {
 
 // Edge support: share of points along each side where the inside and the outside differ
 // consistently (same sign all around), plus the inside's brightness and saturation.
-bool scoreQuad(const Analysis& an, const QuadF& q, double fill, Candidate& out) {
-    constexpr int kSamples = 24;
-    constexpr float kOffset = 3.f;
+cv::Point2f centreOf(const QuadF& q) {
     cv::Point2f centre(0, 0);
     for (const auto& p : q)
         centre += p * 0.25f;
+    return centre;
+}
+
+// The unit normal of side a->a+d pointing away from `centre`.
+cv::Point2f outwardNormal(cv::Point2f a, cv::Point2f d, cv::Point2f centre) {
+    const float len = std::hypot(d.x, d.y);
+    cv::Point2f n(d.y / len, -d.x / len);
+    return (centre - a).dot(n) > 0 ? -n : n;
+}
+
+// How well the quad's sides lie on luminance steps: the share of samples along each side
+// whose step (inside minus outside, 3 px off the side) has the dominant sign and at least
+// 7 levels, averaged and at its least over the sides in view; and how far the corners are
+// from right angles.
+struct SideEvidence {
+    int polarity = 1; // +1: brighter inside (paper on a desk), -1: darker (receipt on a white lid)
+    double support = 0;
+    double supportMin = 1;
+    double angleDev = 0; // mean deviation of the corners from 90 degrees
+};
+
+bool sideEvidence(const Analysis& an, const QuadF& q, SideEvidence& e) {
+    constexpr int kSamples = 24;
+    constexpr float kOffset = 3.f;
+    const cv::Point2f centre = centreOf(q);
     std::array<std::array<float, kSamples>, 4> diffs{};
     std::array<int, 4> valid{};
     std::vector<float> all;
     all.reserve(4 * kSamples);
-    double angleDev = 0;
     for (int i = 0; i < 4; ++i) {
         const cv::Point2f a = q[i], b = q[(i + 1) % 4];
         const cv::Point2f d = b - a;
-        const float len = std::hypot(d.x, d.y);
-        if (len < 8)
+        if (std::hypot(d.x, d.y) < 8)
             return false;
-        cv::Point2f n(d.y / len, -d.x / len);
-        if ((centre - a).dot(n) > 0)
-            n = -n; // n points outwards
+        const cv::Point2f n = outwardNormal(a, d, centre);
         for (int k = 0; k < kSamples; ++k) {
-            const float t = (k + 0.5f) / kSamples;
-            const cv::Point2f p = a + d * t;
+            const cv::Point2f p = a + d * ((k + 0.5f) / kSamples);
             bool ok1 = false, ok2 = false;
             const float in = sampleBilinear(an.grey, p.x - n.x * kOffset, p.y - n.y * kOffset, ok1);
             const float outV = sampleBilinear(an.grey, p.x + n.x * kOffset, p.y + n.y * kOffset, ok2);
@@ -390,33 +408,35 @@ bool scoreQuad(const Analysis& an, const QuadF& q, double fill, Candidate& out) 
         const double angle = std::acos(std::clamp(cosA, -1.0, 1.0)) * 180 / CV_PI;
         if (angle < 40 || angle > 140)
             return false;
-        angleDev += std::abs(angle - 90) / 4;
+        e.angleDev += std::abs(angle - 90) / 4;
     }
     if (all.size() < 2 * kSamples)
         return false;
     std::nth_element(all.begin(), all.begin() + std::ptrdiff_t(all.size() / 2), all.end());
-    const float median = all[all.size() / 2];
-    const int polarity = median >= 0 ? 1 : -1;
-    out.polarity = polarity;
+    e.polarity = all[all.size() / 2] >= 0 ? 1 : -1;
     constexpr float kMinStep = 7.f;
-    double supportSum = 0, supportMin = 1;
+    double supportSum = 0;
     int sidesInView = 0;
     for (int i = 0; i < 4; ++i) {
         if (valid[i] < kSamples / 3)
             continue; // side out of view: judged by the others
         int good = 0;
         for (int k = 0; k < valid[i]; ++k)
-            good += diffs[i][k] * float(polarity) >= kMinStep;
-        const double s = double(good) / valid[i];
-        supportSum += s;
-        supportMin = std::min(supportMin, s);
+            good += diffs[i][k] * float(e.polarity) >= kMinStep;
+        const double share = double(good) / valid[i];
+        supportSum += share;
+        e.supportMin = std::min(e.supportMin, share);
         ++sidesInView;
     }
     if (sidesInView < 3)
         return false;
-    const double support = supportSum / sidesInView;
+    e.support = supportSum / sidesInView;
+    return true;
+}
 
-    // Paper-likeness: bright (relative to the brightest part of the picture) and unsaturated.
+// Paper-likeness of the inside: bright (relative to the brightest part of the picture) and
+// unsaturated, sampled on a 9x9 grid.
+double insideLooksLikePaper(const Analysis& an, const QuadF& q, int polarity) {
     std::array<float, 81> brightSamples{};
     double sat = 0;
     int n = 0;
@@ -447,17 +467,19 @@ bool scoreQuad(const Analysis& an, const QuadF& q, double fill, Candidate& out) 
     if (polarity < 0)
         brightScore *= std::clamp((ratio - 0.75) / 0.1, 0.0, 1.0);
     const double satScore = 1 - std::clamp((sat - 0.2) / 0.3, 0.0, 1.0);
+    return brightScore * satScore;
+}
 
-    // Ring contrast: just inside vs just outside, away from the edge itself. A region cut out
-    // of a striped or textured desk has the same material on both sides; paper does not.
+// Ring contrast: just inside vs just outside, away from the edge itself. A region cut out of
+// a striped or textured desk has the same material on both sides; paper does not. Negative
+// when too little of the ring is in view.
+double ringContrastScore(const Analysis& an, const QuadF& q, int polarity) {
+    const cv::Point2f centre = centreOf(q);
     const float ringOffset = std::max(5.f, 0.05f * float(cv::norm(q[2] - q[0])) / 1.41f);
     std::vector<float> ringIn, ringOut;
     for (int i = 0; i < 4; ++i) {
         const cv::Point2f a = q[i], d = q[(i + 1) % 4] - q[i];
-        const float len = std::hypot(d.x, d.y);
-        cv::Point2f nrm(d.y / len, -d.x / len);
-        if ((centre - a).dot(nrm) > 0)
-            nrm = -nrm;
+        const cv::Point2f nrm = outwardNormal(a, d, centre);
         for (int k = 0; k < 16; ++k) {
             const cv::Point2f p = a + d * ((k + 0.5f) / 16);
             bool ok = false;
@@ -471,18 +493,27 @@ bool scoreQuad(const Analysis& an, const QuadF& q, double fill, Candidate& out) 
         }
     }
     if (ringIn.size() < 16 || ringOut.size() < 16)
-        return false;
+        return -1;
     auto p75 = [](std::vector<float>& v) {
         std::nth_element(v.begin(), v.begin() + std::ptrdiff_t(v.size() * 3 / 4), v.end());
         return v[v.size() * 3 / 4];
     };
     const double ringContrast = polarity * (p75(ringIn) - p75(ringOut));
-    const double ringScore = std::clamp((ringContrast - 4) / 12, 0.0, 1.0);
-    const double paper = brightScore * satScore * ringScore;
+    return std::clamp((ringContrast - 4) / 12, 0.0, 1.0);
+}
 
-    const double angleScore = 1 - std::clamp(angleDev / 45, 0.0, 1.0);
+bool scoreQuad(const Analysis& an, const QuadF& q, double fill, Candidate& out) {
+    SideEvidence sides;
+    if (!sideEvidence(an, q, sides))
+        return false;
+    out.polarity = sides.polarity;
+    const double ring = ringContrastScore(an, q, sides.polarity);
+    if (ring < 0)
+        return false;
+    const double paper = insideLooksLikePaper(an, q, sides.polarity) * ring;
+    const double angleScore = 1 - std::clamp(sides.angleDev / 45, 0.0, 1.0);
     const double fillScore = std::clamp((fill - 0.75) / 0.22, 0.0, 1.0);
-    const double base = 0.45 * support + 0.25 * supportMin + 0.15 * fillScore + 0.15 * angleScore;
+    const double base = 0.45 * sides.support + 0.25 * sides.supportMin + 0.15 * fillScore + 0.15 * angleScore;
     out.quad = q;
     out.score = std::clamp(base * (0.4 + 0.6 * paper), 0.0, 1.0);
     out.paper = interiorPaper(an, q);
@@ -972,13 +1003,14 @@ Candidate wholePicture(const Analysis& an) {
     return c;
 }
 
-} // namespace
+// The pictures the finder works on (see Analysis), from the page; sx, sy scale back to it.
+struct WorkPictures {
+    Analysis an;
+    double sx = 1, sy = 1;
+    int lo = 0, hi = 255; // 1st and 99th percentile of the work grey
+};
 
-std::vector<DocumentCandidate> findDocuments(const ImageView& image) {
-    const cv::Mat src = detail::asMat(image);
-    if (src.empty() || src.cols < 32 || src.rows < 32)
-        return {};
-
+WorkPictures workPictures(const cv::Mat& src) {
     // The work size for regions (straight from the page: their scores are tuned on it) and twice
     // the work size for the dark-line-preserving image the lines are found on.
     const double scale = std::max(1.0, double(std::max(src.cols, src.rows)) / kWorkEdge);
@@ -990,9 +1022,10 @@ std::vector<DocumentCandidate> findDocuments(const ImageView& image) {
     } else if (scale > 1) {
         cv::resize(src, small, work, 0, 0, cv::INTER_AREA);
     }
-    const double sx = double(src.cols) / small.cols, sy = double(src.rows) / small.rows;
-
-    Analysis an;
+    WorkPictures w;
+    w.sx = double(src.cols) / small.cols;
+    w.sy = double(src.rows) / small.rows;
+    Analysis& an = w.an;
     if (small.channels() == 3)
         an.colour = small;
     an.sharp = darkLinePreserving(detail::toGrey(twice), work); // for lines only: print is bolder here
@@ -1014,17 +1047,24 @@ std::vector<DocumentCandidate> findDocuments(const ImageView& image) {
         }
         return 255;
     };
-    const int lo = percentile(0.01), hi = percentile(0.99);
-    an.white = std::max(hi, 1);
+    w.lo = percentile(0.01);
+    w.hi = percentile(0.99);
+    an.white = std::max(w.hi, 1);
     an.paperish = paperMask(an);
+    return w;
+}
 
+// Candidates from the three maps: regions of 12 brightness thresholds, outlines of two edge
+// maps, and quads of long straight lines.
+std::vector<Candidate> allCandidates(const WorkPictures& w, const Gradients& grad) {
+    const Analysis& an = w.an;
     std::vector<Candidate> candidates;
     std::vector<std::vector<cv::Point>> contours;
     cv::Mat binary;
     constexpr int kLevels = 12;
-    if (hi - lo >= 6) {
+    if (w.hi - w.lo >= 6) {
         for (int l = 1; l <= kLevels; ++l) {
-            const double t = lo + (hi - lo) * double(l) / (kLevels + 1);
+            const double t = w.lo + (w.hi - w.lo) * double(l) / (kLevels + 1);
             cv::threshold(an.grey, binary, t, 255, cv::THRESH_BINARY);
             cv::findContours(binary, contours, cv::RETR_LIST, cv::CHAIN_APPROX_SIMPLE);
             collectFromContours(an, contours, candidates);
@@ -1038,10 +1078,12 @@ std::vector<DocumentCandidate> findDocuments(const ImageView& image) {
         cv::findContours(edges, contours, cv::RETR_LIST, cv::CHAIN_APPROX_SIMPLE);
         collectFromContours(an, contours, candidates);
     }
-    const Gradients grad = gradientsOf(an);
     collectFromLines(an, grad, candidates);
+    return candidates;
+}
 
-    // The same document comes from several maps: keep the best-scored of overlapping ones.
+// The same document comes from several maps: the best-scored of overlapping ones.
+std::vector<Candidate> distinctCandidates(std::vector<Candidate> candidates) {
     std::sort(candidates.begin(), candidates.end(),
               [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
     std::vector<Candidate> distinct;
@@ -1052,9 +1094,13 @@ std::vector<DocumentCandidate> findDocuments(const ImageView& image) {
         if (!duplicate)
             distinct.push_back(c);
     }
-    // Paper holds its content: a barcode, a logo or a text block inside a plausible sheet is
-    // part of that sheet, never a document of its own, however crisp its edges. A "sheet" that
-    // holds two or more sheets is a group of receipts on a lid, not a document.
+    return distinct;
+}
+
+// Paper holds its content: a barcode, a logo or a text block inside a plausible sheet is part
+// of that sheet, never a document of its own, however crisp its edges. A "sheet" that holds two
+// or more sheets is a group of receipts on a lid, not a document.
+std::vector<Candidate> withoutContent(const std::vector<Candidate>& distinct, const Gradients& grad) {
     auto contains = [](const Candidate& outer, const Candidate& inner) {
         return &outer != &inner && quadArea(outer.quad) > 1.2 * quadArea(inner.quad) &&
                overlapOfSmaller(inner.quad, outer.quad) > 0.85;
@@ -1077,14 +1123,13 @@ std::vector<DocumentCandidate> findDocuments(const ImageView& image) {
         if (!inside)
             kept.push_back(distinct[i]);
     }
+    return kept;
+}
 
-    if (hi - lo >= 6 && framePaper(an) >= kFramePaper) {
-        std::erase_if(kept, [&](const Candidate& c) { return !hasOwnEdges(an, grad, c); });
-        if (kept.empty())
-            kept.push_back(wholePicture(an));
-    }
-    // Back to full resolution, then the one the user most likely means first: confident,
-    // large, central and fully in view.
+// Back to full resolution, then the one the user most likely means first: confident, large,
+// central and fully in view.
+std::vector<DocumentCandidate> rankedAtFullResolution(const cv::Mat& src, const std::vector<Candidate>& kept,
+                                                      double sx, double sy) {
     const double imageArea = double(src.cols) * src.rows;
     const cv::Point2f imageCentre(float(src.cols) / 2, float(src.rows) / 2);
     const double halfDiag = std::hypot(src.cols, src.rows) / 2;
@@ -1109,14 +1154,11 @@ std::vector<DocumentCandidate> findDocuments(const ImageView& image) {
     }
     for (size_t i = 0; i < kept.size(); ++i) {
         const QuadF& q = fullQuads[i];
-        cv::Point2f c(0, 0);
         bool touches = false;
-        for (const auto& p : q) {
-            c += p * 0.25f;
+        for (const auto& p : q)
             touches |= p.x < 2 || p.y < 2 || p.x > float(src.cols - 3) || p.y > float(src.rows - 3);
-        }
         const double size = std::sqrt(quadArea(q) / std::max(largest, 1.0));
-        const double central = 1 - 0.5 * std::min(1.0, cv::norm(c - imageCentre) / halfDiag);
+        const double central = 1 - 0.5 * std::min(1.0, cv::norm(centreOf(q) - imageCentre) / halfDiag);
         Ranked r;
         for (int j = 0; j < 4; ++j)
             r.candidate.corners[size_t(j)] = PointF{q[j].x, q[j].y};
@@ -1132,6 +1174,25 @@ std::vector<DocumentCandidate> findDocuments(const ImageView& image) {
     for (const auto& r : ranked)
         result.push_back(r.candidate);
     return result;
+}
+
+} // namespace
+
+std::vector<DocumentCandidate> findDocuments(const ImageView& image) {
+    const cv::Mat src = detail::asMat(image);
+    if (src.empty() || src.cols < 32 || src.rows < 32)
+        return {};
+    const WorkPictures w = workPictures(src);
+    const Gradients grad = gradientsOf(w.an);
+    std::vector<Candidate> kept = withoutContent(distinctCandidates(allCandidates(w, grad)), grad);
+    // On a picture that is all paper, only sheets with edges of their own are documents; with
+    // none, the picture is the document.
+    if (w.hi - w.lo >= 6 && framePaper(w.an) >= kFramePaper) {
+        std::erase_if(kept, [&](const Candidate& c) { return !hasOwnEdges(w.an, grad, c); });
+        if (kept.empty())
+            kept.push_back(wholePicture(w.an));
+    }
+    return rankedAtFullResolution(src, kept, w.sx, w.sy);
 }
 
 } // namespace docdesk::imaging

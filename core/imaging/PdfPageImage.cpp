@@ -247,6 +247,94 @@ cv::Mat decodeCcitt(const Buffer& data, QPDFObjectHandle params, int width, int 
 
 } // namespace
 
+namespace {
+
+// What an image XObject must be for docdesk to decode it itself: no masks or alpha, 8 bits per
+// component (or 1-bit grey, possibly inverted), a colour space it knows, a size within limits.
+struct PlainImage {
+    long long width = 0, height = 0, bits = 0;
+    int components = 0;
+    bool inverted = false; // a bilevel image with /Decode [1 0]
+};
+
+std::optional<PlainImage> plainImage(QPDFObjectHandle dict, std::uint64_t maxPixels) {
+    // Masks, decode arrays (other than an inverted bilevel) and alpha need the renderer.
+    if (dict.getKey("/ImageMask").isBool() && dict.getKey("/ImageMask").getBoolValue())
+        return std::nullopt;
+    if (!dict.getKey("/SMask").isNull() || !dict.getKey("/Mask").isNull())
+        return std::nullopt;
+    auto widthKey = dict.getKey("/Width"), heightKey = dict.getKey("/Height");
+    auto bitsKey = dict.getKey("/BitsPerComponent");
+    if (!widthKey.isInteger() || !heightKey.isInteger() || !bitsKey.isInteger())
+        return std::nullopt;
+    PlainImage p;
+    p.width = widthKey.getIntValue();
+    p.height = heightKey.getIntValue();
+    p.bits = bitsKey.getIntValue();
+    if (p.width < 1 || p.height < 1 || p.width > 65535 || p.height > 65535 ||
+        double(p.width) * double(p.height) > double(maxPixels))
+        return std::nullopt;
+    p.components = componentsOf(dict.getKey("/ColorSpace"));
+    if (p.components == 0 || (p.bits != 8 && !(p.bits == 1 && p.components == 1)))
+        return std::nullopt;
+    if (auto decode = dict.getKey("/Decode"); !decode.isNull()) {
+        const bool invertedBilevel = p.bits == 1 && decode.isArray() && decode.getArrayNItems() == 2 &&
+                                     decode.getArrayItem(0).isNumber() && decode.getArrayItem(1).isNumber() &&
+                                     decode.getArrayItem(0).getNumericValue() == 1 &&
+                                     decode.getArrayItem(1).getNumericValue() == 0;
+        if (!invertedBilevel)
+            return std::nullopt;
+        p.inverted = true;
+    }
+    return p;
+}
+
+// The image's pixels, for the filters docdesk decodes itself; empty for the others (JBIG2,
+// JPEG 2000, chains of filters: poppler decodes those).
+cv::Mat decodeImageStream(QPDFObjectHandle image, const PlainImage& p) {
+    QPDFObjectHandle dict = image.getDict();
+    const std::string filter = filterOf(dict);
+    if (filter == "/DCTDecode") {
+        const auto data = image.getRawStreamData();
+        const cv::Mat encoded(1, int(data->getSize()), CV_8UC1, data->getBuffer());
+        return cv::imdecode(encoded, p.components == 1 ? cv::IMREAD_GRAYSCALE : cv::IMREAD_COLOR);
+    }
+    if (filter == "" || filter == "/FlateDecode" || filter == "/LZWDecode" || filter == "/RunLengthDecode") {
+        const auto data = image.getStreamData(qpdf_dl_generalized);
+        return rawPixels(*data, int(p.width), int(p.height), p.components, int(p.bits), p.inverted);
+    }
+    if (filter == "/CCITTFaxDecode" && p.bits == 1 && !p.inverted) {
+        const auto data = image.getRawStreamData();
+        return decodeCcitt(*data, dict.getKey("/DecodeParms"), int(p.width), int(p.height));
+    }
+    return {};
+}
+
+// To the resolution asked for, as rasterising would give (the CLI contract's page coordinates;
+// only exact-size images stay untouched), turned as the page says. False when that size is
+// over the limit.
+bool toPageGeometry(cv::Mat& pixels, QPDFPageObjectHelper& page, const QPDFObjectHandle::Rectangle& box,
+                    double dpi, std::uint64_t maxPixels) {
+    const cv::Size target(std::max(1, int(std::lround((box.urx - box.llx) / 72.0 * dpi))),
+                          std::max(1, int(std::lround((box.ury - box.lly) / 72.0 * dpi))));
+    if (std::abs(target.width - pixels.cols) > 2 || std::abs(target.height - pixels.rows) > 2) {
+        if (double(target.width) * target.height > double(maxPixels))
+            return false;
+        cv::resize(pixels, pixels, target, 0, 0, target.width < pixels.cols ? cv::INTER_AREA : cv::INTER_LINEAR);
+    }
+    auto rotate = page.getAttribute("/Rotate", false);
+    const long long turns = rotate.isInteger() ? ((rotate.getIntValue() % 360) + 360) % 360 / 90 : 0;
+    if (turns == 1)
+        cv::rotate(pixels, pixels, cv::ROTATE_90_CLOCKWISE);
+    else if (turns == 2)
+        cv::rotate(pixels, pixels, cv::ROTATE_180);
+    else if (turns == 3)
+        cv::rotate(pixels, pixels, cv::ROTATE_90_COUNTERCLOCKWISE);
+    return true;
+}
+
+} // namespace
+
 std::optional<cv::Mat> fullPageImage(const std::filesystem::path& file, int pageIndex, double dpi,
                                      std::uint64_t maxPixels, bool keepGrey) {
     try {
@@ -265,74 +353,17 @@ std::optional<cv::Mat> fullPageImage(const std::filesystem::path& file, int page
         const auto found = images.find(painting.image());
         if (found == images.end() || !found->second.isStream())
             return std::nullopt;
-        QPDFObjectHandle image = found->second;
-        QPDFObjectHandle dict = image.getDict();
         const auto box = page.getCropBox(false, true).getArrayAsRectangle();
         if (!coversBox(painting.imageMatrix(), box))
             return std::nullopt;
-        // Masks, decode arrays (other than an inverted bilevel) and alpha need the renderer.
-        if (dict.getKey("/ImageMask").isBool() && dict.getKey("/ImageMask").getBoolValue())
+        const auto plain = plainImage(found->second.getDict(), maxPixels);
+        if (!plain)
             return std::nullopt;
-        if (!dict.getKey("/SMask").isNull() || !dict.getKey("/Mask").isNull())
+        cv::Mat pixels = decodeImageStream(found->second, *plain);
+        if (pixels.empty() || pixels.cols != plain->width || pixels.rows != plain->height)
             return std::nullopt;
-        auto widthKey = dict.getKey("/Width"), heightKey = dict.getKey("/Height");
-        auto bitsKey = dict.getKey("/BitsPerComponent");
-        if (!widthKey.isInteger() || !heightKey.isInteger() || !bitsKey.isInteger())
+        if (!toPageGeometry(pixels, page, box, dpi, maxPixels))
             return std::nullopt;
-        const long long width = widthKey.getIntValue(), height = heightKey.getIntValue();
-        const long long bits = bitsKey.getIntValue();
-        if (width < 1 || height < 1 || width > 65535 || height > 65535 ||
-            double(width) * double(height) > double(maxPixels))
-            return std::nullopt;
-        const int components = componentsOf(dict.getKey("/ColorSpace"));
-        if (components == 0 || (bits != 8 && !(bits == 1 && components == 1)))
-            return std::nullopt;
-        bool inverted = false;
-        if (auto decode = dict.getKey("/Decode"); !decode.isNull()) {
-            const bool invertedBilevel = bits == 1 && decode.isArray() && decode.getArrayNItems() == 2 &&
-                                         decode.getArrayItem(0).isNumber() && decode.getArrayItem(1).isNumber() &&
-                                         decode.getArrayItem(0).getNumericValue() == 1 &&
-                                         decode.getArrayItem(1).getNumericValue() == 0;
-            if (!invertedBilevel)
-                return std::nullopt;
-            inverted = true;
-        }
-        cv::Mat pixels;
-        const std::string filter = filterOf(dict);
-        if (filter == "/DCTDecode") {
-            const auto data = image.getRawStreamData();
-            const cv::Mat encoded(1, int(data->getSize()), CV_8UC1, data->getBuffer());
-            pixels = cv::imdecode(encoded, components == 1 ? cv::IMREAD_GRAYSCALE : cv::IMREAD_COLOR);
-        } else if (filter == "" || filter == "/FlateDecode" || filter == "/LZWDecode" ||
-                   filter == "/RunLengthDecode") {
-            const auto data = image.getStreamData(qpdf_dl_generalized);
-            pixels = rawPixels(*data, int(width), int(height), components, int(bits), inverted);
-        } else if (filter == "/CCITTFaxDecode" && bits == 1 && !inverted) {
-            const auto data = image.getRawStreamData();
-            pixels = decodeCcitt(*data, dict.getKey("/DecodeParms"), int(width), int(height));
-        } else {
-            return std::nullopt; // JBIG2, JPEG 2000, chains of filters: poppler decodes those
-        }
-        if (pixels.empty() || pixels.cols != width || pixels.rows != height)
-            return std::nullopt;
-
-        // To the resolution asked for, as rasterising would give (the CLI contract's page
-        // coordinates); only exact-size images stay untouched.
-        const cv::Size target(std::max(1, int(std::lround((box.urx - box.llx) / 72.0 * dpi))),
-                              std::max(1, int(std::lround((box.ury - box.lly) / 72.0 * dpi))));
-        if (std::abs(target.width - pixels.cols) > 2 || std::abs(target.height - pixels.rows) > 2) {
-            if (double(target.width) * target.height > double(maxPixels))
-                return std::nullopt;
-            cv::resize(pixels, pixels, target, 0, 0, target.width < pixels.cols ? cv::INTER_AREA : cv::INTER_LINEAR);
-        }
-        auto rotate = page.getAttribute("/Rotate", false);
-        const long long turns = rotate.isInteger() ? ((rotate.getIntValue() % 360) + 360) % 360 / 90 : 0;
-        if (turns == 1)
-            cv::rotate(pixels, pixels, cv::ROTATE_90_CLOCKWISE);
-        else if (turns == 2)
-            cv::rotate(pixels, pixels, cv::ROTATE_180);
-        else if (turns == 3)
-            cv::rotate(pixels, pixels, cv::ROTATE_90_COUNTERCLOCKWISE);
         if (pixels.channels() == 1 && !keepGrey)
             cv::cvtColor(pixels, pixels, cv::COLOR_GRAY2BGR);
         return pixels;
