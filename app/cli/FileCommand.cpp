@@ -236,8 +236,26 @@ int runFile(const std::vector<std::string>& args) {
         std::cerr << "\n";
     for (const auto& e : result.analysisErrors)
         std::cerr << trf("warning: {}", e) << "\n";
+    // The original files of each document, so that one that cannot be filed names its file
+    // (a page refused only when rendered, e.g. a PDF page too large to render, was stored).
+    std::map<std::int64_t, std::string> sourceOfPage;
+    for (const auto& p : pages)
+        sourceOfPage[p.id] = p.source;
+    const auto sourcesOf = [&](size_t k) {
+        std::vector<std::string> out;
+        if (k < result.plan.documents.size()) {
+            for (const auto index : result.plan.documents[k].pages)
+                if (index < result.planPageIds.size())
+                    if (const auto it = sourceOfPage.find(result.planPageIds[index]); it != sourceOfPage.end())
+                        if (std::find(out.begin(), out.end(), it->second) == out.end())
+                            out.push_back(it->second);
+        } else if (k - result.plan.documents.size() < result.passThrough.size()) {
+            out.push_back(result.passThrough[k - result.plan.documents.size()].source);
+        }
+        return out;
+    };
     const auto report = [&](const pipeline::FiledDocument& d, size_t pageCount,
-                            const std::map<std::string, std::string>& fields) {
+                            const std::map<std::string, std::string>& fields, const std::vector<std::string>& sources) {
         if (d.alreadyFiled) {
             if (a.json)
                 std::cout << nlohmann::ordered_json{{"already_filed", d.path.string()}, {"pages", pageCount}}.dump()
@@ -249,11 +267,15 @@ int runFile(const std::vector<std::string>& args) {
             if (d.ok())
                 j = {{"file", d.path.string()}, {"pages", pageCount}, {"bytes", d.bytes}, {"sha256", d.sha256},
                      {"fields", fields}};
+            else if (sources.size() == 1)
+                j = {{"source", sources.front()}, {"error", d.error}};
             else
-                j = {{"error", d.error}};
+                j = {{"sources", sources}, {"error", d.error}};
             std::cout << j.dump() << std::endl;
         } else if (d.ok()) {
             std::cout << trnf("{} ({} page)", "{} ({} pages)", pageCount, d.path.string(), pageCount) << "\n";
+        } else if (sources.size() == 1) {
+            std::cout << trf("not filed: {}: {}", sources.front(), d.error) << "\n";
         } else {
             std::cout << trf("not filed: {}", d.error) << "\n";
         }
@@ -263,9 +285,10 @@ int runFile(const std::vector<std::string>& args) {
     if (outbox)
         app::moveIntoOutbox(*outbox, *session, staging, result.filingIds, filedDocs, passThroughDocs);
     for (size_t k = 0; k < filedDocs.size(); ++k)
-        report(filedDocs[k], result.plan.documents[k].pages.size(), result.plan.documents[k].fieldValues());
-    for (const auto& d : passThroughDocs)
-        report(d, 1, {});
+        report(filedDocs[k], result.plan.documents[k].pages.size(), result.plan.documents[k].fieldValues(),
+               sourcesOf(k));
+    for (size_t k = 0; k < passThroughDocs.size(); ++k)
+        report(passThroughDocs[k], 1, {}, sourcesOf(filedDocs.size() + k));
     const size_t filed = size_t(std::count_if(filedDocs.begin(), filedDocs.end(), [](auto& d) { return d.ok(); })) +
                          size_t(std::count_if(passThroughDocs.begin(), passThroughDocs.end(),
                                               [](auto& d) { return d.ok(); }));
