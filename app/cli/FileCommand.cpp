@@ -183,7 +183,7 @@ namespace {
 
 // What became of one document: a JSON line with --json, else a sentence.
 void printFiled(const pipeline::FiledDocument& d, size_t pageCount, const std::map<std::string, std::string>& fields,
-                bool json) {
+                const std::vector<std::string>& sources, bool json) {
     if (d.alreadyFiled) {
         if (json)
             std::cout << nlohmann::ordered_json{{"already_filed", d.path.string()}, {"pages", pageCount}}.dump()
@@ -195,15 +195,48 @@ void printFiled(const pipeline::FiledDocument& d, size_t pageCount, const std::m
         if (d.ok())
             j = {{"file", d.path.string()}, {"pages", pageCount}, {"bytes", d.bytes}, {"sha256", d.sha256},
                  {"fields", fields}};
+        else if (sources.size() == 1)
+            j = {{"source", sources.front()}, {"error", d.error}};
         else
-            j = {{"error", d.error}};
+            j = {{"sources", sources}, {"error", d.error}};
         std::cout << j.dump() << std::endl;
     } else if (d.ok()) {
         std::cout << trnf("{} ({} page)", "{} ({} pages)", pageCount, d.path.string(), pageCount) << "\n";
+    } else if (sources.size() == 1) {
+        std::cout << trf("not filed: {}: {}", sources.front(), d.error) << "\n";
     } else {
         std::cout << trf("not filed: {}", d.error) << "\n";
     }
 }
+
+// The original files of each document (the planned ones, then the pass-through ones), so that
+// one that cannot be filed names its file (a page refused only when rendered, e.g. a PDF page
+// too large to render, was stored).
+class DocumentSources {
+public:
+    DocumentSources(const app::BatchFilingResult& result, const std::vector<PageRecord>& pages) : result_(result) {
+        for (const auto& p : pages)
+            sourceOfPage_[p.id] = p.source;
+    }
+
+    std::vector<std::string> operator()(size_t k) const {
+        std::vector<std::string> out;
+        if (k < result_.plan.documents.size()) {
+            for (const auto index : result_.plan.documents[k].pages)
+                if (index < result_.planPageIds.size())
+                    if (const auto it = sourceOfPage_.find(result_.planPageIds[index]); it != sourceOfPage_.end())
+                        if (std::find(out.begin(), out.end(), it->second) == out.end())
+                            out.push_back(it->second);
+        } else if (k - result_.plan.documents.size() < result_.passThrough.size()) {
+            out.push_back(result_.passThrough[k - result_.plan.documents.size()].source);
+        }
+        return out;
+    }
+
+private:
+    const app::BatchFilingResult& result_;
+    std::map<std::int64_t, std::string> sourceOfPage_;
+};
 
 } // namespace
 
@@ -264,16 +297,20 @@ int runFile(const std::vector<std::string>& args) {
         std::cerr << "\n";
     for (const auto& e : result.analysisErrors)
         std::cerr << trf("warning: {}", e) << "\n";
+    const DocumentSources sourcesOf(result, pages);
     const auto report = [&](const pipeline::FiledDocument& d, size_t pageCount,
-                            const std::map<std::string, std::string>& fields) { printFiled(d, pageCount, fields, a.json); };
+                            const std::map<std::string, std::string>& fields, const std::vector<std::string>& sources) {
+        printFiled(d, pageCount, fields, sources, a.json);
+    };
     std::vector<pipeline::FiledDocument> filedDocs = result.filed;
     std::vector<pipeline::FiledDocument> passThroughDocs = result.passThroughFiled;
     if (outbox)
         app::moveIntoOutbox(*outbox, *session, staging, result.filingIds, filedDocs, passThroughDocs);
     for (size_t k = 0; k < filedDocs.size(); ++k)
-        report(filedDocs[k], result.plan.documents[k].pages.size(), result.plan.documents[k].fieldValues());
-    for (const auto& d : passThroughDocs)
-        report(d, 1, {});
+        report(filedDocs[k], result.plan.documents[k].pages.size(), result.plan.documents[k].fieldValues(),
+               sourcesOf(k));
+    for (size_t k = 0; k < passThroughDocs.size(); ++k)
+        report(passThroughDocs[k], 1, {}, sourcesOf(filedDocs.size() + k));
     const size_t filed = size_t(std::count_if(filedDocs.begin(), filedDocs.end(), [](auto& d) { return d.ok(); })) +
                          size_t(std::count_if(passThroughDocs.begin(), passThroughDocs.end(),
                                               [](auto& d) { return d.ok(); }));

@@ -1,9 +1,12 @@
 #include "app/common/OutboxFiling.h"
 
+#include "app/common/GatewayUpload.h"
 #include "core/common/Translate.h"
 #include "platform/AppDirs.h"
 
 #include <fmt/format.h>
+#include <algorithm>
+#include <set>
 #include <nlohmann/json.hpp>
 
 namespace docdesk::app {
@@ -127,11 +130,53 @@ std::map<std::int64_t, OutboxMove> moveRecords(gateway::Outbox& outbox, journal:
     return out;
 }
 
+// Removes the files below `staging` that no filing record of the session points to: the
+// half-written (".tmp-...") or unrecorded documents of a filing killed in the middle. Their
+// pages are in the session and, being unrecorded, they are filed again; left there, they would
+// stay forever. Only while nothing else files this session (it holds the session's lock).
+void removeUnrecorded(const fs::path& staging, const std::vector<journal::FilingRecord>& records) {
+    std::set<fs::path> recorded;
+    for (const auto& record : records)
+        for (const auto& f : stagedFiles(record))
+            recorded.insert(fs::absolute(f.path).lexically_normal());
+    std::error_code ec;
+    std::vector<fs::path> leftovers;
+    for (auto it = fs::recursive_directory_iterator(staging, ec); !ec && it != fs::recursive_directory_iterator();
+         it.increment(ec))
+        if (it->is_regular_file(ec) && !recorded.contains(fs::absolute(it->path()).lexically_normal()))
+            leftovers.push_back(it->path());
+    for (const auto& f : leftovers)
+        fs::remove(f, ec);
+}
+
 } // namespace
 
 std::map<std::int64_t, OutboxMove> settleOutboxFilings(gateway::Outbox& outbox, journal::Session& session,
                                                        const fs::path& staging) {
-    return moveRecords(outbox, session, staging, session.filings());
+    auto moves = moveRecords(outbox, session, staging, session.filings());
+    removeUnrecorded(staging, session.filings());
+    removeEmptyFolders(staging);
+    return moves;
+}
+
+OutboxSettlement settleSessionOutbox(journal::Session& session) {
+    OutboxSettlement out;
+    const auto filings = session.filings();
+    const bool waiting = std::any_of(filings.begin(), filings.end(), [](const journal::FilingRecord& r) {
+        return std::string_view(r.target).starts_with(kOutboxTarget) && !r.location.empty();
+    });
+    if (!waiting) // no outbox filing at all: the outbox is not even opened (nor created)
+        return out;
+    const auto outbox = openOutbox();
+    for (const auto& [id, move] : settleOutboxFilings(*outbox, session, outboxStagingFolder(session.summary().id))) {
+        if (move.forgotten)
+            ++out.forgotten;
+        else if (!move.error.empty())
+            out.errors.push_back(move.error);
+        else
+            ++out.moved;
+    }
+    return out;
 }
 
 void moveIntoOutbox(gateway::Outbox& outbox, journal::Session& session, const fs::path& staging,

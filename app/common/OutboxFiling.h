@@ -34,9 +34,23 @@ struct OutboxMove {
 // Moves every document of `session` recorded as filed for an outbox whose files are still
 // outside the outbox (records with target "outbox:PROFILE") into the outbox of that profile,
 // records where each went, and removes the emptied folders below `staging`. The plan's folder
-// below `staging` becomes each item's remote folder. Returns the outcome per record id.
+// below `staging` becomes each item's remote folder. Files below `staging` that no record
+// names (half-written or unrecorded documents of a killed filing, filed again anyway) are
+// removed. Call it only while nothing else files the session. Returns the outcome per record id.
 std::map<std::int64_t, OutboxMove> settleOutboxFilings(gateway::Outbox& outbox, journal::Session& session,
                                                        const std::filesystem::path& staging);
+
+// What settleSessionOutbox did.
+struct OutboxSettlement {
+    size_t moved = 0;                // documents that reached the outbox now
+    size_t forgotten = 0;            // documents whose files were gone: to be filed again
+    std::vector<std::string> errors; // translated, of documents whose files stay in staging
+};
+
+// settleOutboxFilings for `session` with this user's outbox and the session's staging folder,
+// for a program that starts on a session (the window): what a filing killed before its end
+// left in staging goes into the outbox. Opens nothing when the session has no such filing.
+OutboxSettlement settleSessionOutbox(journal::Session& session);
 
 // Moves the documents just filed into `staging` (`filed`, then `passThrough`; `ids` their
 // records, 0 for none) like settleOutboxFilings and points them at their outbox items; one that

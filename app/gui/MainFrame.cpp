@@ -133,6 +133,7 @@ MainFrame::MainFrame(std::unique_ptr<journal::Session> session)
     if (rec.finished || rec.discarded)
         SetStatusText(wxString::Format(_("Recovered the session after an interruption: %d pages completed, %d incomplete writes discarded."),
                                        rec.finished, rec.discarded));
+    plan_->settleInterruptedFiling(); // a filing into an outbox killed before its end (issue 19)
 }
 
 MainFrame::~MainFrame() {

@@ -647,6 +647,8 @@ void PlanPanel::fileDocuments() {
             // For a profile the documents are rendered into staging, then moved into its outbox.
             const std::filesystem::path into = profile.empty() ? root : app::outboxStagingFolder(sessionId);
             std::filesystem::create_directories(into);
+            if (!profile.empty()) // what an earlier filing could not move yet goes first, as in the CLI
+                app::settleOutboxFilings(*app::openOutbox(), *session, into);
             output::LocalArchive archive(into, app::durableFiles());
             const auto options = filingOptions(batch, searchable, output, stop, filing->problems, ui);
             filing->result = app::fileEditedPlan(*session, batch, plan, archive, options, stop,
@@ -691,6 +693,47 @@ void PlanPanel::showFiled(const FilingRun& filing, const std::filesystem::path& 
     if (!errors.empty())
         wxMessageBox(errors + "\n" + _("The pages stay in the session; nothing was overwritten."),
                      _("Some documents were not filed"), wxOK | wxICON_WARNING, this);
+}
+
+void PlanPanel::settleInterruptedFiling() {
+    if (busy() || session_ == nullptr)
+        return;
+    journal::Session* session = session_;
+    runInBackground([this, session](std::stop_token) {
+        app::OutboxSettlement settled;
+        std::string failure;
+        try {
+            settled = app::settleSessionOutbox(*session);
+        } catch (const std::exception& e) {
+            failure = e.what();
+        }
+        for (const auto& e : settled.errors)
+            failure += (failure.empty() ? "" : "; ") + e;
+        if (settled.moved == 0 && settled.forgotten == 0 && failure.empty())
+            return;
+        CallAfter([this, settled, failure] {
+            wxString text;
+            if (!failure.empty())
+                text = wxString::Format(_("Documents of an interrupted filing could not be moved into the outbox: %s"),
+                                        wxString::FromUTF8(failure));
+            else if (settled.forgotten > 0)
+                text = wxString::Format(wxPLURAL("%zu document of an interrupted filing never reached the outbox: "
+                                                 "file it again.",
+                                                 "%zu documents of an interrupted filing never reached the outbox: "
+                                                 "file them again.",
+                                                 settled.forgotten),
+                                        settled.forgotten);
+            else
+                text = wxString::Format(wxPLURAL("Moved %zu document of an interrupted filing into the outbox.",
+                                                 "Moved %zu documents of an interrupted filing into the outbox.",
+                                                 settled.moved),
+                                        settled.moved);
+            if (onOutboxChanged)
+                onOutboxChanged();
+            if (onProgress)
+                onProgress(0, 0, text);
+        });
+    });
 }
 
 // Keeps a correction of the plan in the session, so a new plan (F5, a restart, new pages)

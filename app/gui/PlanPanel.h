@@ -50,6 +50,9 @@ public:
     void undoLastEdit();
     bool canUndoEdit() const { return planned_ && !busy() && !editIds_.empty(); }
     void fileDocuments();
+    // Moves into the outbox what a filing into an outbox left in staging when it was killed
+    // (called at start; runs in the background like filing, and refreshes the Outbox tab).
+    void settleInterruptedFiling();
     // The archive folder documents are filed into (the welcome of an empty session shows it).
     wxString archiveFolder() const;
     void setArchiveFolder(const wxString& folder);

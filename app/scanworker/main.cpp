@@ -55,6 +55,14 @@ private:
     std::map<std::string, std::unique_ptr<scanworker::ScanDriver>> drivers_;
 };
 
+bool isCancel(const std::string& line) {
+    try {
+        return capture::parseScanRequest(line).op == "cancel";
+    } catch (const capture::ScanProtocolError&) {
+        return false;
+    }
+}
+
 // Streams a scan's events as protocol lines and takes "cancel" between reads.
 class ProtocolEvents final : public scanworker::ScanEvents {
 public:
@@ -76,8 +84,7 @@ public:
         if (g_terminate)
             cancelled_ = true;
         while (const auto line = io_.readLine(false)) {
-            const auto request = json::parse(*line, nullptr, false);
-            if (request.is_object() && request.value("op", "") == "cancel")
+            if (isCancel(*line))
                 cancelled_ = true;
             else
                 std::cerr << "docdesk-scan-worker: ignored while scanning: " << *line << "\n";
@@ -111,14 +118,23 @@ void serve(scanworker::ProtocolChannel& io, Drivers& drivers) {
                 return; // the client closed our input
             continue;   // a signal: the loop condition decides
         }
-        const auto request = json::parse(*line, nullptr, false);
-        const std::string op = request.is_object() ? request.value("op", "") : "";
-        if (op == "cancel" || (op.empty() && line->empty()))
+        if (line->empty())
+            continue;
+        capture::ScanRequest request;
+        try {
+            request = capture::parseScanRequest(*line);
+        } catch (const capture::ScanProtocolError& e) {
+            if (!io.writeLine(json{{"ok", false}, {"status", "error"}, {"error", e.what()}}.dump()))
+                return;
+            continue;
+        }
+        const std::string& op = request.op;
+        if (op == "cancel")
             continue; // a cancel that arrived after its scan ended has nothing to answer
         json answer;
         try {
-            auto& driver = drivers.get(request.value("driver", "sane"));
-            const std::string device = request.value("device", "");
+            auto& driver = drivers.get(request.driver);
+            const std::string& device = request.device;
             if (op == "list") {
                 answer = {{"ok", true}, {"devices", json::array()}};
                 for (const auto& d : driver.devices())
@@ -130,8 +146,7 @@ void serve(scanworker::ProtocolChannel& io, Drivers& drivers) {
                 ProtocolEvents events(io);
                 g_activeDriver.store(&driver);
                 try {
-                    const auto summary = driver.scan(device, capture::settingsFromJson(request.value("settings", json::object())),
-                                                     request.at("out_dir").get<std::string>(), events);
+                    const auto summary = driver.scan(device, request.settings, request.outDir, events);
                     g_activeDriver.store(nullptr);
                     answer = {{"event", "done"}, {"ok", true}, {"pages", summary.pages},
                               {"end", capture::acquireEndName(summary.end)}};

@@ -23,7 +23,9 @@
 #include "capture/PageSource.h"
 
 #include <nlohmann/json.hpp>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace docdesk::capture {
 
@@ -36,12 +38,65 @@ PaperSource paperSourceFromName(std::string_view name);
 ColourMode colourModeFromName(std::string_view name);
 DeviceFault faultFromCode(std::string_view code);
 std::string_view acquireEndName(AcquireEnd end);
+// Inverse of acquireEndName; an unknown name is a normal end (Completed).
+AcquireEnd acquireEndFromName(std::string_view name);
 
 nlohmann::json settingsToJson(const AcquireSettings& settings);
 AcquireSettings settingsFromJson(const nlohmann::json& json);
 nlohmann::json deviceToJson(const DeviceInfo& device);
 DeviceInfo deviceFromJson(const nlohmann::json& json);
+// The "devices" of a list answer.
+std::vector<DeviceInfo> devicesFromAnswer(const nlohmann::json& answer);
 nlohmann::json capabilitiesToJson(const DeviceCapabilities& capabilities);
 DeviceCapabilities capabilitiesFromJson(const nlohmann::json& json);
+
+// Both sides read what the other wrote as outside data: a driver may corrupt the worker, and a
+// line may be cut. Every *FromJson above and the two readers below check each field's type and
+// range and refuse a bad line with ScanProtocolError (its message says which field), never
+// with a JSON library exception or an out-of-range conversion.
+class ScanProtocolError : public Error {
+public:
+    using Error::Error;
+};
+
+// Bounds of the numbers either side accepts.
+inline constexpr int kScanMaxResolution = 19200;   // dpi asked for or reported
+inline constexpr int kScanMaxPageNumber = 1'000'000; // pages of one acquisition
+inline constexpr int kScanMaxPixels = 1 << 20;     // a page's width or height
+inline constexpr double kScanMaxMillimetres = 10'000; // a page size
+
+// A request line as the worker reads it.
+struct ScanRequest {
+    std::string op;              // "list", "options", "scan", "cancel"
+    std::string driver = "sane"; // never empty
+    std::string device;
+    AcquireSettings settings;    // "scan": its settings (device and maxPages are not sent)
+    std::string outDir;          // "scan": where the worker writes page files; never empty
+};
+ScanRequest parseScanRequest(std::string_view line);
+std::string scanRequestLine(const ScanRequest& request);
+
+// A line from the worker as ScanWorkerSource reads it.
+struct ScanWorkerLine {
+    enum class Kind {
+        Other,    // not for the client (a blank line, an unknown event): skipped
+        Started,  // `warnings`
+        Progress, // `progress`
+        Page,     // `page`, and `pageFile`: the page's file as sent (never empty, never ending in
+                  // "." or ".."; the client checks that it lies in its scratch folder)
+        Final,    // the last answer of a request: `ok`, and `fault` + `error` when not ok, `end`
+    };
+    Kind kind = Kind::Other;
+    std::vector<std::string> warnings;
+    AcquireProgress progress;
+    AcquiredPage page;      // without bytes; number 0 when the worker sent none
+    std::string pageFile;   // as sent
+    bool ok = false;
+    DeviceFault fault = DeviceFault::Other;
+    std::string error;      // never empty when !ok
+    AcquireEnd end = AcquireEnd::Completed;
+    nlohmann::json answer;  // a final answer as sent (devices, capabilities)
+};
+ScanWorkerLine parseScanWorkerLine(std::string_view line);
 
 } // namespace docdesk::capture

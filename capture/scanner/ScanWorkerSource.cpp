@@ -96,12 +96,12 @@ void ScanWorkerSource::startFor(bool network) {
         start(network);
 }
 
-void ScanWorkerSource::send(const json& request) {
+void ScanWorkerSource::send(const ScanRequest& request) {
     // Listing reaches the network only when asked; a device named explicitly is the user's choice.
-    const bool named = request.value("op", "") != "list" && !request.value("device", "").empty();
+    const bool named = request.op != "list" && !request.device.empty();
     startFor(options_.network || named);
     try {
-        child_->writeStdin(request.dump() + "\n");
+        child_->writeStdin(scanRequestLine(request) + "\n");
     } catch (const std::system_error&) {
         // The worker died just now; the reading side reports it.
     }
@@ -109,6 +109,12 @@ void ScanWorkerSource::send(const json& request) {
 
 void ScanWorkerSource::stopWorker() {
     child_.reset(); // SIGKILL and reap
+}
+
+void ScanWorkerSource::protocolBroken(const ScanProtocolError& e, int pagesDelivered) {
+    stopWorker(); // it says what it should not: a fresh one for the next request
+    ++restarts_;
+    throw DeviceError(DeviceFault::Other, e.what(), pagesDelivered);
 }
 
 void ScanWorkerSource::workerLost(int pagesDelivered) {
@@ -130,7 +136,7 @@ void ScanWorkerSource::workerLost(int pagesDelivered) {
     throw DeviceError(DeviceFault::DriverCrashed, message, pagesDelivered);
 }
 
-std::optional<json> ScanWorkerSource::simpleRequest(const json& request, std::stop_token stop) {
+std::optional<ScanWorkerLine> ScanWorkerSource::simpleRequest(const ScanRequest& request, std::stop_token stop) {
     send(request);
     const auto deadline = Clock::now() + options_.listTimeout;
     for (;;) {
@@ -139,8 +145,13 @@ std::optional<json> ScanWorkerSource::simpleRequest(const json& request, std::st
             return std::nullopt;
         }
         if (const auto line = child_->readLine(kPollInterval)) {
-            auto answer = json::parse(*line, nullptr, false);
-            if (answer.is_object() && answer.contains("ok"))
+            ScanWorkerLine answer;
+            try {
+                answer = parseScanWorkerLine(*line);
+            } catch (const ScanProtocolError& e) {
+                protocolBroken(e, 0);
+            }
+            if (answer.kind == ScanWorkerLine::Kind::Final)
                 return answer;
             continue; // an event line: not for this request
         }
@@ -159,41 +170,55 @@ std::optional<json> ScanWorkerSource::simpleRequest(const json& request, std::st
 
 namespace {
 
-[[noreturn]] void throwFailure(const json& answer, int pagesDelivered) {
-    throw DeviceError(faultFromCode(answer.value("status", "error")),
-                      answer.value("error", std::string(tr("The scanner reported an error."))), pagesDelivered);
+[[noreturn]] void throwFailure(const ScanWorkerLine& answer, int pagesDelivered) {
+    throw DeviceError(answer.fault, answer.error, pagesDelivered);
 }
 
 } // namespace
 
 std::vector<DeviceInfo> ScanWorkerSource::devices(std::stop_token stop) {
-    const auto answer = simpleRequest({{"op", "list"}, {"driver", driver_}}, stop);
-    std::vector<DeviceInfo> out;
+    ScanRequest request;
+    request.op = "list";
+    request.driver = driver_;
+    const auto answer = simpleRequest(request, stop);
     if (!answer)
-        return out;
-    if (!answer->value("ok", false))
+        return {};
+    if (!answer->ok)
         throwFailure(*answer, 0);
-    for (const auto& d : answer->value("devices", json::array()))
-        out.push_back(deviceFromJson(d));
-    return out;
+    try {
+        return devicesFromAnswer(answer->answer);
+    } catch (const ScanProtocolError& e) {
+        protocolBroken(e, 0);
+    }
 }
 
 DeviceCapabilities ScanWorkerSource::capabilities(const std::string& device, std::stop_token stop) {
-    const auto answer = simpleRequest({{"op", "options"}, {"driver", driver_}, {"device", device}}, stop);
+    ScanRequest request;
+    request.op = "options";
+    request.driver = driver_;
+    request.device = device;
+    const auto answer = simpleRequest(request, stop);
     if (!answer)
         return {};
-    if (!answer->value("ok", false))
+    if (!answer->ok)
         throwFailure(*answer, 0);
-    return capabilitiesFromJson(answer->value("capabilities", json::object()));
+    try {
+        const auto it = answer->answer.find("capabilities");
+        return capabilitiesFromJson(it != answer->answer.end() ? *it : json(nullptr));
+    } catch (const ScanProtocolError& e) {
+        protocolBroken(e, 0);
+    }
 }
 
 AcquireSummary ScanWorkerSource::acquire(const AcquireSettings& settings, std::stop_token stop, PageSink& sink) {
     const auto scratch = scanScratchFolder(options_.scratchDirectory);
-    send({{"op", "scan"},
-          {"driver", driver_},
-          {"device", settings.device},
-          {"settings", settingsToJson(settings)},
-          {"out_dir", scratch.path().string()}});
+    ScanRequest request;
+    request.op = "scan";
+    request.driver = driver_;
+    request.device = settings.device;
+    request.settings = settings;
+    request.outDir = scratch.path().string();
+    send(request);
 
     AcquireSummary summary;
     auto lastHeard = Clock::now();
@@ -205,57 +230,50 @@ AcquireSummary ScanWorkerSource::acquire(const AcquireSettings& settings, std::s
 
     // One line from the worker; returns true when it was the final one.
     const auto handle = [&](const std::string& line) -> bool {
-        const auto message = json::parse(line, nullptr, false);
-        if (!message.is_object())
+        ScanWorkerLine message = parseScanWorkerLine(line);
+        switch (message.kind) {
+        case ScanWorkerLine::Kind::Other:
             return false;
-        const std::string event = message.value("event", "");
-        if (event == "started") {
-            for (const auto& w : message.value("warnings", json::array()))
-                if (w.is_string()) {
-                    summary.warnings.push_back(w.get<std::string>());
-                    sink.notice(summary.warnings.back());
-                }
-        } else if (event == "progress") {
-            sink.progress({message.value("page", 0), message.value("fraction", -1.0)});
-        } else if (event == "page") {
-            const fs::path file = message.value("file", "");
-            if (file.parent_path() != scratch.path())
-                throw Error(tr("The scanner worker reported a page outside its folder."));
-            if (pageLimitReached) { // read before the cancel arrived: not asked for
-                std::error_code ec;
-                fs::remove(file, ec);
-                return false;
+        case ScanWorkerLine::Kind::Started:
+            for (auto& w : message.warnings) {
+                summary.warnings.push_back(std::move(w));
+                sink.notice(summary.warnings.back());
             }
-            AcquiredPage page;
-            page.number = message.value("page", summary.pages + 1);
-            page.bytes = readPageFile(file);
-            page.mediaType = message.value("media_type", "image/png");
-            page.source = message.value("source", "");
-            page.width = message.value("width", 0);
-            page.height = message.value("height", 0);
-            page.dpi = message.value("dpi", 0.0);
-            sink.page(std::move(page)); // stored before the next line is read
-            ++summary.pages;
+            return false;
+        case ScanWorkerLine::Kind::Progress:
+            sink.progress(message.progress);
+            return false;
+        case ScanWorkerLine::Kind::Page:
+            break;
+        case ScanWorkerLine::Kind::Final:
+            if (!message.ok)
+                throwFailure(message, summary.pages);
+            summary.end = cancelSent ? endOfCancel() : message.end;
+            return true;
+        }
+        const fs::path file = message.pageFile;
+        if (file.parent_path() != scratch.path())
+            throw Error(tr("The scanner worker reported a page outside its folder."));
+        if (pageLimitReached) { // read before the cancel arrived: not asked for
             std::error_code ec;
             fs::remove(file, ec);
-            if (settings.maxPages > 0 && summary.pages >= settings.maxPages && !cancelSent) {
-                pageLimitReached = true;
-                cancelSent = Clock::now();
-                try {
-                    child_->writeStdin("{\"op\":\"cancel\"}\n");
-                } catch (const std::system_error&) {
-                }
+            return false;
+        }
+        AcquiredPage page = std::move(message.page);
+        if (page.number == 0)
+            page.number = summary.pages + 1;
+        page.bytes = readPageFile(file);
+        sink.page(std::move(page)); // stored before the next line is read
+        ++summary.pages;
+        std::error_code ec;
+        fs::remove(file, ec);
+        if (settings.maxPages > 0 && summary.pages >= settings.maxPages && !cancelSent) {
+            pageLimitReached = true;
+            cancelSent = Clock::now();
+            try {
+                child_->writeStdin("{\"op\":\"cancel\"}\n");
+            } catch (const std::system_error&) {
             }
-        } else if (message.contains("ok")) {
-            if (!message.value("ok", false))
-                throwFailure(message, summary.pages);
-            const std::string end = message.value("end", "completed");
-            summary.end = end == "cancelled" ? AcquireEnd::Cancelled
-                          : end == "feeder_empty" ? AcquireEnd::FeederEmpty
-                                                  : AcquireEnd::Completed;
-            if (cancelSent)
-                summary.end = endOfCancel();
-            return true;
         }
         return false;
     };
@@ -312,6 +330,8 @@ AcquireSummary ScanWorkerSource::acquire(const AcquireSettings& settings, std::s
         }
     } catch (const DeviceError&) {
         throw;
+    } catch (const ScanProtocolError& e) {
+        protocolBroken(e, summary.pages);
     } catch (...) {
         // The sink could not store a page (disk full, ...) or the worker misbehaved: stop the
         // scanner now rather than feed paper that cannot be kept.

@@ -9,6 +9,7 @@
 // and reports it; acquire() reads it, hands it to the sink (which stores it in the journal),
 // and deletes it before taking the next report.
 #include "capture/PageSource.h"
+#include "capture/scanner/ScanProtocol.h"
 #include "platform/ChildProcess.h"
 
 #include <chrono>
@@ -57,10 +58,12 @@ private:
     void start(bool network);
     // Makes sure a worker with (or without) network access runs, replacing one of the other kind.
     void startFor(bool network);
-    void send(const nlohmann::json& request);
+    void send(const ScanRequest& request);
     // The final answer ("ok") to a list/options request; nullopt when stopped.
-    std::optional<nlohmann::json> simpleRequest(const nlohmann::json& request, std::stop_token stop);
+    std::optional<ScanWorkerLine> simpleRequest(const ScanRequest& request, std::stop_token stop);
     [[noreturn]] void workerLost(int pagesDelivered);
+    // The worker sent a line that breaks the protocol: it is replaced, and DeviceError thrown.
+    [[noreturn]] void protocolBroken(const ScanProtocolError& e, int pagesDelivered);
     void stopWorker();
 
     std::string driver_;

@@ -20,6 +20,7 @@
 namespace docdesk::imaging {
 namespace {
 
+// Called before every use of poppler.
 void silencePoppler() {
     // poppler prints parse errors of damaged files to stderr; docdesk reports them itself.
     static const bool done = [] {
@@ -27,6 +28,15 @@ void silencePoppler() {
         return true;
     }();
     (void)done;
+    // poppler-cpp builds its global tables (encodings, Unicode maps, font set-up) when the first
+    // document opens and drops them when the last one closes: every page of a worker (and every
+    // fuzz input) paid for them again. One small document kept open keeps them for the process.
+    static const std::unique_ptr<poppler::document> keepTables = [] {
+        static const char minimal[] = "%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+                                      "2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
+        return std::unique_ptr<poppler::document>(
+            poppler::document::load_from_raw_data(minimal, static_cast<int>(sizeof minimal - 1)));
+    }();
 }
 
 // Counts the IFDs of a TIFF by following the chain, with bounds and loop checks.
@@ -99,6 +109,16 @@ struct PdfPage {
     std::unique_ptr<poppler::page> page;
 };
 
+// Refuses a PDF page holding an image that declares more than `maxPixels` (before poppler
+// draws it: see detail::largestImage).
+void refuseHugePdfImage(const std::filesystem::path& file, int pageIndex, std::uint64_t maxPixels) {
+    const auto image = detail::largestImage(file, pageIndex);
+    if (image && double(image->first) * double(image->second) > double(maxPixels))
+        throw UnreadableFileError(
+            trf("The page holds an image too large to render ({} x {} pixels; the limit is {} megapixels).",
+                image->first, image->second, maxPixels / 1'000'000));
+}
+
 PdfPage openPdfPage(const std::filesystem::path& file, int pageIndex) {
     silencePoppler();
     PdfPage p;
@@ -128,6 +148,7 @@ cv::Mat renderPdfPage(const PdfPage& p, double dpi) {
 
 RgbImage renderPdfThumbnail(const std::filesystem::path& file, int pageIndex, int maxEdge) {
     const PdfPage p = openPdfPage(file, pageIndex);
+    refuseHugePdfImage(file, pageIndex, DecodeOptions{}.maxPixels);
     const poppler::rectf box = p.page->page_rect();
     const double longest = std::max({box.width(), box.height(), 1.0});
     const double dpi = std::clamp(maxEdge * 72.0 / longest, 1.0, 600.0);
@@ -334,6 +355,7 @@ DecodedPage decodePage(const std::filesystem::path& file, MediaKind kind, int pa
         if (pixels > double(options.maxPixels))
             throw UnreadableFileError(trf("The page is too large to analyse ({:.0f} megapixels; the limit is {}).",
                                           pixels / 1e6, options.maxPixels / 1'000'000));
+        refuseHugePdfImage(file, pageIndex, options.maxPixels);
         bgr = renderPdfPage(p, options.pdfDpi);
     } else {
         bgr = decodeImage(file, kind, pageIndex, options.maxPixels, options.keepGrey);
@@ -351,7 +373,14 @@ DecodedPage decodePage(const std::filesystem::path& file, MediaKind kind, int pa
     return out;
 }
 
-int countPages(std::span<const std::byte> bytes, MediaKind kind) {
+// Throws for an image declaring more than `maxPixels`.
+static void refuseBomb(const ImageSize& declared, std::uint64_t maxPixels) {
+    if (double(declared.width) * double(declared.height) > double(maxPixels))
+        throw UnreadableFileError(trf("The image is too large ({} x {} pixels; the limit is {} megapixels).",
+                                      declared.width, declared.height, maxPixels / 1'000'000));
+}
+
+int countPages(std::span<const std::byte> bytes, MediaKind kind, std::uint64_t maxPixels) {
     switch (kind) {
     case MediaKind::Pdf: {
         silencePoppler();
@@ -361,8 +390,14 @@ int countPages(std::span<const std::byte> bytes, MediaKind kind) {
             throw UnreadableFileError(tr("The PDF file contains no pages."));
         return doc->pages();
     }
-    case MediaKind::Tiff:
-        return countTiffPages(bytes);
+    case MediaKind::Tiff: {
+        const int pages = countTiffPages(bytes);
+        // The first pages' sizes (each look follows the page chain again: a few suffice).
+        for (int i = 0; i < std::min(pages, 64); ++i)
+            if (const auto declared = readDeclaredSize(bytes, kind, i))
+                refuseBomb(*declared, maxPixels);
+        return pages;
+    }
     case MediaKind::Jpeg:
     case MediaKind::Png:
     case MediaKind::Bmp:
@@ -370,9 +405,7 @@ int countPages(std::span<const std::byte> bytes, MediaKind kind) {
         const auto declared = readDeclaredSize(bytes, kind);
         if (!declared)
             throw UnreadableFileError(tr("The image is damaged or truncated."));
-        if (double(declared->width) * double(declared->height) > double(DecodeOptions{}.maxPixels))
-            throw UnreadableFileError(trf("The image is too large ({} x {} pixels; the limit is {} megapixels).",
-                                          declared->width, declared->height, DecodeOptions{}.maxPixels / 1'000'000));
+        refuseBomb(*declared, maxPixels);
         if (kind == MediaKind::Jpeg) {
             if (!jpegReachesScan(bytes))
                 throw UnreadableFileError(tr("The image is damaged or truncated."));

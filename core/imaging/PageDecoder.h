@@ -17,8 +17,10 @@
 namespace docdesk::imaging {
 
 // Number of pages in `bytes` (1 for single images). Throws UnreadableFileError when the
-// content is damaged or not a page source.
-int countPages(std::span<const std::byte> bytes, MediaKind kind);
+// content is damaged or not a page source, and for an image (or a TIFF page) declaring more
+// than `maxPixels` (a decompression bomb: refused as the file is taken in, not only when its
+// page is decoded). The default is DecodeOptions::maxPixels.
+int countPages(std::span<const std::byte> bytes, MediaKind kind, std::uint64_t maxPixels = 150'000'000);
 
 // Page `pageIndex` (0-based) of the file, scaled to fit in maxEdge x maxEdge pixels.
 RgbImage renderThumbnail(const std::filesystem::path& file, MediaKind kind, int pageIndex,

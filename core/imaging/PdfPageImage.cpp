@@ -374,4 +374,31 @@ std::optional<cv::Mat> fullPageImage(const std::filesystem::path& file, int page
     }
 }
 
+std::optional<std::pair<std::int64_t, std::int64_t>> largestImage(const std::filesystem::path& file, int pageIndex) {
+    try {
+        QPDF pdf;
+        pdf.setSuppressWarnings(true);
+        pdf.processFile(file.string().c_str());
+        auto pages = QPDFPageDocumentHelper(pdf).getAllPages();
+        if (pageIndex < 0 || size_t(pageIndex) >= pages.size())
+            return std::nullopt;
+        std::optional<std::pair<std::int64_t, std::int64_t>> largest;
+        pages[size_t(pageIndex)].forEachImage(true, [&](QPDFObjectHandle& image, QPDFObjectHandle&, const std::string&) {
+            auto dict = image.getDict();
+            auto width = dict.getKey("/Width"), height = dict.getKey("/Height");
+            if (!width.isInteger() || !height.isInteger())
+                return;
+            const std::int64_t w = std::max<long long>(0, width.getIntValue());
+            const std::int64_t h = std::max<long long>(0, height.getIntValue());
+            if (!largest || double(w) * double(h) > double(largest->first) * double(largest->second))
+                largest = std::pair{w, h};
+        });
+        return largest;
+    } catch (const std::bad_alloc&) {
+        throw;
+    } catch (const std::exception&) {
+        return std::nullopt; // damaged in a way qpdf does not take: poppler decides
+    }
+}
+
 } // namespace docdesk::imaging::detail

@@ -2,6 +2,7 @@
 // Scanned PDFs: most pages are one image drawn over the whole page. Rasterising such a page
 // with poppler (~0.5 s at 300 dpi) only resamples that image, so it is taken as it is instead
 // (private to core/imaging; qpdf stays inside the .cpp).
+#include <cstdint>
 #include <filesystem>
 #include <opencv2/core.hpp>
 #include <optional>
@@ -19,5 +20,11 @@ namespace docdesk::imaging::detail {
 // decoding) give nullopt: the caller rasterises them.
 std::optional<cv::Mat> fullPageImage(const std::filesystem::path& file, int pageIndex, double dpi,
                                      std::uint64_t maxPixels, bool keepGrey);
+
+// The image XObject of page `pageIndex` (also inside form XObjects) declaring the most pixels,
+// as {width, height}; nullopt when it has none or the file cannot be read here. poppler's
+// time to draw an image grows with its declared size, whatever its data: a few bytes declaring
+// 10^6 x 10^6 pixels keep it busy for hours, so such a page is refused before it is rendered.
+std::optional<std::pair<std::int64_t, std::int64_t>> largestImage(const std::filesystem::path& file, int pageIndex);
 
 } // namespace docdesk::imaging::detail

@@ -13,7 +13,9 @@ backslashes and "..", one given as a path through "../".
 Every command must end normally (exit 0 or 1, no signal, no sanitizer or terminate report),
 name every refused file with a message, go on with the rest of the batch, and file every good
 file (the pass-through zip byte for byte). Bombs must never be stored as pages or filed. The
-upload must send nothing outside the profile's folder. Prints its counts per command.
+upload must send nothing outside the profile's folder. Each command must end within its budget
+and the whole run within TOTAL_BUDGET_SECONDS (below): a file that keeps a decoder busy must
+not hold up the batch. Prints its counts and time per command.
 
 Usage: hostile_inputs.py --cli PATH
 """
@@ -28,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 import urllib.parse
 import zlib
 
@@ -35,6 +38,16 @@ GOOD = 'good'            # must be stored and filed
 PASS = 'pass-through'    # must be filed byte for byte, never opened
 BOMB = 'bomb'            # must be refused with a message, never stored as a page
 EITHER = 'either'        # damaged: filed if it can be read, else refused with a message
+
+# Budgets (hang detectors, not performance checks): each command of a case, and the watch
+# case, which takes the whole corpus through the hot folder with filing. Without a hang each
+# command takes a few seconds; one decoder stuck on a file would cost the worker's time limit
+# per page (60 s) and outrun these.
+COMMAND_BUDGET_SECONDS = 45
+WATCH_BUDGET_SECONDS = 45
+# ... and the whole run (about 75 s on the shared 2-core machine under load); ctest's TIMEOUT
+# in tests/CMakeLists.txt is above it.
+TOTAL_BUDGET_SECONDS = 150
 
 CRASH_MARKS = ('AddressSanitizer', 'UndefinedBehaviorSanitizer', 'runtime error:', 'terminate called',
                'Segmentation fault', 'Aborted', 'core dumped')
@@ -151,7 +164,9 @@ def make_corpus(folder, tmp):
     add('good-photo.jpg', good_jpeg, GOOD, 'a good JPEG')
     add('good-scan.png', png(300, 400, text_of=(250, 250, 245)), GOOD, 'a good PNG')
     add('name with\nnewline.png', png(300, 400, text_of=(200, 230, 250)), GOOD, 'a good PNG named with a newline')
-    add('..\\..\\backslashes..png', png(300, 400, text_of=(230, 250, 200)), GOOD, 'a good PNG named with backslashes')
+    # (Not starting with ".": a hidden name is one a writer has not finished, which a hot
+    # folder leaves alone by design.)
+    add('a..\\..\\backslashes..png', png(300, 400, text_of=(230, 250, 200)), GOOD, 'a good PNG named with backslashes')
     add('-looks-like-an-option.png', png(300, 400, text_of=(250, 200, 230)), GOOD, 'a good PNG named like an option')
     os.makedirs(os.path.join(folder, 'sub'), exist_ok=True)
 
@@ -331,10 +346,22 @@ class Run:
                         DBUS_SESSION_BUS_ADDRESS='unix:path=' + os.path.join(root, 'no-bus'),
                         DOCDESK_PASSPHRASE_FD='0', DOCDESK_PASSWORD_FD='0')
         self.problems = []
+        self.deadline = time.monotonic() + TOTAL_BUDGET_SECONDS
 
-    def cli_run(self, what, *argv, stdin='', timeout=600):
-        r = subprocess.run([self.cli, *argv], env=self.env, input=stdin, capture_output=True, text=True,
-                           errors='replace', timeout=timeout)
+    def cli_run(self, what, *argv, stdin='', timeout=COMMAND_BUDGET_SECONDS):
+        """Runs the CLI; None (and a problem) when it outran `timeout` seconds: a hostile file
+        that keeps a decoder busy must cost its own time limit at most, never the batch's."""
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            self.problems.append('%s: not run, the run is past its budget of %d s' % (what, TOTAL_BUDGET_SECONDS))
+            return None
+        timeout = min(timeout, left)
+        try:
+            r = subprocess.run([self.cli, *argv], env=self.env, input=stdin, capture_output=True, text=True,
+                               errors='replace', timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.problems.append('%s: still running after its budget of %.0f s' % (what, timeout))
+            return None
         if r.returncode not in (0, 1):
             self.problems.append('%s: exit %d (expected 0 or 1): %s' % (what, r.returncode, r.stderr[-2000:]))
         for mark in CRASH_MARKS:
@@ -395,8 +422,14 @@ def errors_by_file(run, what, lines, key, files):
     """The per-file error messages of JSON output lines; checks bombs are among them."""
     errors = {}
     for j in lines:
-        if 'error' in j and j.get(key):
-            errors.setdefault(os.path.realpath(j[key]), []).append(j['error'])
+        # A document made of pages of several files names them all ("sources").
+        if j.get(key):
+            named = [j[key]]
+        else:
+            named = j.get('sources', []) if key == 'source' else []
+        if 'error' in j:
+            for source in named:
+                errors.setdefault(os.path.realpath(source), []).append(j['error'])
     for p, e, description in files:
         msgs = errors.get(os.path.realpath(p), [])
         if e == BOMB:
@@ -410,6 +443,8 @@ def errors_by_file(run, what, lines, key, files):
 
 def import_case(run, files):
     r = run.cli_run('import', 'import', '--new-session', '--json', *[p for p, _, _ in files])
+    if r is None:
+        return
     lines = json_lines(r.stdout)
     run.check(len(lines) == len(files), 'import: %d answer lines for %d files' % (len(lines), len(files)))
     # Import only stores originals (a bomb's bytes are small); images declaring too many pixels
@@ -427,6 +462,8 @@ def import_case(run, files):
 def inspect_case(run, files):
     pages = [p for p, e, _ in files if e != PASS]
     r = run.cli_run('inspect', 'inspect', '--json', '--dpi', '72', *pages)
+    if r is None:
+        return
     lines = json_lines(r.stdout)
     errors = errors_by_file(run, 'inspect', lines, 'source', [f for f in files if f[1] != PASS])
     analysed = {os.path.realpath(j['source']) for j in lines if 'error' not in j and 'source' in j}
@@ -441,7 +478,12 @@ def inspect_case(run, files):
 
 def file_case(run, files):
     archive = os.path.join(run.root, 'archive-file')
-    r = run.cli_run('file', 'file', '--json', '--target', archive, *[p for p, _, _ in files])
+    # --per-file: unrelated files, each a document (by default the pages of PDF and TIFF files
+    # given together make one document, as a feeder batch delivered as files does, and a
+    # document with a refused page is not filed, naming all its files).
+    r = run.cli_run('file', 'file', '--json', '--per-file', '--target', archive, *[p for p, _, _ in files])
+    if r is None:
+        return
     lines = json_lines(r.stdout)
     errors = errors_by_file(run, 'file', lines, 'source', files)
     docs = check_filed(run, 'file', files, archive)
@@ -458,7 +500,12 @@ def watch_case(run, files):
     os.makedirs(hot)
     for p, _, _ in files:
         shutil.copyfile(p, os.path.join(hot, os.path.basename(p)))
-    r = run.cli_run('watch', 'watch', '--once', '--json', '--settle', '0.1', '--target', archive, hot)
+    # A session of its own: the last one (of the file case) holds these files filed already,
+    # and a watch does not file what was filed before.
+    r = run.cli_run('watch', 'watch', '--once', '--new-session', '--json', '--settle', '0.1', '--target', archive, hot,
+                    timeout=WATCH_BUDGET_SECONDS)
+    if r is None:
+        return
     done = os.listdir(os.path.join(hot, 'done')) if os.path.isdir(os.path.join(hot, 'done')) else []
     failed_dir = os.path.join(hot, 'failed')
     failed = [n for n in os.listdir(failed_dir) if not n.endswith('.error.txt')] if os.path.isdir(failed_dir) else []
@@ -487,11 +534,19 @@ def upload_case(run, files):
     try:
         added = run.cli_run('profile add', 'profile', 'add', 'fake', '--connector', 'webdav', '--url', server.url,
                             '--user', 'mailroom', stdin=passphrase)
+        if added is None:
+            return
         run.check(added.returncode == 0, 'upload: profile add failed: ' + added.stderr)
-        filed = run.cli_run('file --profile', 'file', '--json', '--profile', 'fake', *[p for p, _, _ in files])
+        filed = run.cli_run('file --profile', 'file', '--json', '--per-file', '--profile', 'fake',
+                            *[p for p, _, _ in files])
+        if filed is None:
+            return
         errors_by_file(run, 'file --profile', json_lines(filed.stdout), 'source', files)
-        listed = json_lines(run.cli_run('upload --list', 'upload', '--list', '--json').stdout)
+        listing = run.cli_run('upload --list', 'upload', '--list', '--json')
         up = run.cli_run('upload', 'upload', '--profile', 'fake', '--all', '--json', stdin=passphrase + 'secret\n')
+        if listing is None or up is None:
+            return
+        listed = json_lines(listing.stdout)
         results = json_lines(up.stdout)
         delivered = [j for j in results if j.get('status') == 'delivered']
         for j in results:
@@ -531,7 +586,9 @@ def main():
             sum(e == BOMB for _, e, _ in files), sum(e == EITHER for _, e, _ in files)), flush=True)
         for case in (import_case, inspect_case, file_case, watch_case, upload_case):
             before = len(run.problems)
+            started = time.monotonic()
             case(run, files)
+            print('  (%s: %.1f s)' % (case.__name__, time.monotonic() - started), flush=True)
             for p in run.problems[before:]:
                 print('  PROBLEM ' + p, flush=True)
         print('problems: %d' % len(run.problems))

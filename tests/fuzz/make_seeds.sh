@@ -6,6 +6,8 @@
 # Needs ImageMagick (convert), img2pdf and qpdf, which the test suite installs anyway.
 set -euo pipefail
 cd "$(dirname "$0")/corpus"
+# (A bash string cannot hold a NUL byte: a first byte that picks a target's mode is a printable
+# character of the right parity, e.g. "R" (even) and "A" (odd).)
 seed() { mkdir -p "$1"; printf '%s' "$3" > "$1/$2"; }
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 
@@ -19,12 +21,12 @@ seed rules_file asn.jsonc '{"default_profile": "m", "profiles": {"m": {"asn": {"
 seed rules_file fields.jsonc '{"profiles": {"f": {"split_on_change": {"pattern": "^INV-(\\d+)$", "field": "invoice"}, "fields": [{"name": "vendor", "pattern": "(?i)^vendor:(.+)$", "valid": {"pattern": "^[A-Z]+$", "min": 1, "max": 9}}], "folder": "{field:vendor|unsorted}/{date:%Y}", "file_name": "{field:asn|unknown}_{counter:04}", "crop": "off", "deskew": false, "split_receipts": false}}}'
 seed rules_file bad-regex.jsonc '{"profiles": {"p": {"separators": {"pattern": "(["}}}}'
 
-# --- profile bundles: first byte even = whole bundle, odd = payload to sign
-seed profile_bundle bundle-shape.txt $'\x00{"docdesk_bundle": 1, "signer": "1a2b-3c4d-5e6f-7a8b", "payload": "e30=", "signature": "AAAA"}'
-seed profile_bundle bundle-bad-version.txt $'\x00{"docdesk_bundle": 2, "payload": "", "signature": ""}'
-seed profile_bundle payload-webdav.txt $'\x01{"profiles": [{"name": "archive", "connector": "webdav", "url": "https://dms.example.org/dav/", "caBundle": "/etc/docdesk/ca.pem", "pinnedPublicKey": "sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", "defaultFolder": "/inbox", "lockedSettings": ["url", "caBundle"]}]}'
-seed profile_bundle payload-dates.txt $'\x01{"profiles": [{"name": "p", "connector": "cmis", "url": "https://c.example/browser", "user": "u", "rememberPassword": true}], "expires": "2099-01-01"}'
-seed profile_bundle payload-paperless.txt $'\x01{"profiles": [{"name": "pl", "connector": "paperless", "url": "https://p.example/api/", "rules": "{}"}], "issued": "2026-12-05T04:30:00Z"}'
+# --- profile bundles: first byte even ("B") = whole bundle, odd ("S") = payload to sign
+seed profile_bundle bundle-shape.txt $'B{"docdesk_bundle": 1, "signer": "1a2b-3c4d-5e6f-7a8b", "payload": "e30=", "signature": "AAAA"}'
+seed profile_bundle bundle-bad-version.txt $'B{"docdesk_bundle": 2, "payload": "", "signature": ""}'
+seed profile_bundle payload-webdav.txt $'S{"profiles": [{"name": "archive", "connector": "webdav", "url": "https://dms.example.org/dav/", "caBundle": "/etc/docdesk/ca.pem", "pinnedPublicKey": "sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", "defaultFolder": "/inbox", "lockedSettings": ["url", "caBundle"]}]}'
+seed profile_bundle payload-dates.txt $'S{"profiles": [{"name": "p", "connector": "cmis", "url": "https://c.example/browser", "user": "u", "rememberPassword": true}], "expires": "2099-01-01"}'
+seed profile_bundle payload-paperless.txt $'S{"profiles": [{"name": "pl", "connector": "paperless", "url": "https://p.example/api/", "rules": "{}"}], "issued": "2026-12-05T04:30:00Z"}'
 
 # --- vault header: magic, version 1, key source, limits, salt, nonce, ciphertext + tag
 mkdir -p vault_header
@@ -38,17 +40,37 @@ open("vault_header/huge-limits.bin", "wb").write(vault(2, 1 << 40, 1 << 62))
 open("vault_header/truncated.bin", "wb").write(vault(1, 0, 0)[:40])
 PY
 
-# --- worker protocol: first byte even = request, odd = answer (second byte: operation)
-seed worker_protocol req-analyse.txt $'\x00{"op": "analyse", "file": "/tmp/a.png", "media_type": "image/png", "page": 1, "dpi": 300}'
-seed worker_protocol req-ocr.txt $'\x00{"op": "ocr", "file": "/tmp/a.pdf", "media_type": "application/pdf", "page": 2, "dpi": 200, "transforms": "{\\"rotation\\": 90}", "languages": "deu+eng"}'
-seed worker_protocol req-crop.txt $'\x00{"op": "crop", "file": "/tmp/a.jpg", "page": 1, "dpi": 300, "mode": "bw", "out": "/tmp/out"}'
-seed worker_protocol req-count.txt $'\x00{"op": "count", "file": "/tmp/a.tif"}'
-seed worker_protocol req-bad-page.txt $'\x00{"op": "analyse", "file": "a", "page": -2147483648, "dpi": 1e308}'
-seed worker_protocol ans-analyse.txt $'\x01\x00{"ok": true, "analysis": {"width": 10, "height": 10, "barcodes": []}}'
-seed worker_protocol ans-count.txt $'\x01\x01{"ok": true, "pages": 3, "media_type": "application/pdf"}'
-seed worker_protocol ans-crop.txt $'\x01\x02{"ok": true, "documents": [{"file": "/tmp/1.jpg", "width": 5, "height": 6, "cropped": true}]}'
-seed worker_protocol ans-error.txt $'\x01\x03{"ok": false, "error": "analysis failed: the page needs more memory than allowed"}'
-seed worker_protocol ans-odd.txt $'\x01\x00{"ok": "yes", "error": 5}'
+# --- worker protocol: first byte even ("R") = request, odd ("A") = answer (second byte: operation,
+#     "0" analyse, "1" count, "2" crop, "3" ocr)
+seed worker_protocol req-analyse.txt $'R{"op": "analyse", "file": "/tmp/a.png", "media_type": "image/png", "page": 1, "dpi": 300}'
+seed worker_protocol req-ocr.txt $'R{"op": "ocr", "file": "/tmp/a.pdf", "media_type": "application/pdf", "page": 2, "dpi": 200, "transforms": "{\\"rotation\\": 90}", "languages": "deu+eng"}'
+seed worker_protocol req-crop.txt $'R{"op": "crop", "file": "/tmp/a.jpg", "page": 1, "dpi": 300, "mode": "bw", "out": "/tmp/out"}'
+seed worker_protocol req-count.txt $'R{"op": "count", "file": "/tmp/a.tif"}'
+seed worker_protocol req-bad-page.txt $'R{"op": "analyse", "file": "a", "page": -2147483648, "dpi": 1e308}'
+seed worker_protocol ans-analyse.txt $'A0{"ok": true, "analysis": {"width": 10, "height": 10, "barcodes": []}}'
+seed worker_protocol ans-count.txt $'A1{"ok": true, "pages": 3, "media_type": "application/pdf"}'
+seed worker_protocol ans-crop.txt $'A2{"ok": true, "documents": [{"file": "/tmp/1.jpg", "width": 5, "height": 6, "cropped": true}]}'
+seed worker_protocol ans-error.txt $'A3{"ok": false, "error": "analysis failed: the page needs more memory than allowed"}'
+seed worker_protocol ans-odd.txt $'A0{"ok": "yes", "error": 5}'
+
+# --- scan worker protocol: first byte even ("R") = a request as the worker reads it, odd ("A") =
+#     a line from the worker as docdesk reads it
+seed scan_protocol req-list.txt 'R{"op": "list", "driver": "sane"}'
+seed scan_protocol req-options.txt 'R{"op": "options", "driver": "sane", "device": "test:0"}'
+seed scan_protocol req-scan.txt 'R{"op": "scan", "driver": "sane", "device": "test:0", "settings": {"source": "adf", "mode": "gray", "resolution": 300, "encoding": "jpeg", "page_size": {"width_mm": 210, "height_mm": 297}, "brightness": -10, "contrast": 20}, "out_dir": "/tmp/docdesk-scan-1"}'
+seed scan_protocol req-scan-defaults.txt 'R{"op": "scan", "settings": {"source": "default", "mode": "default", "resolution": 0, "encoding": "png", "page_size": null, "brightness": null, "contrast": null}, "out_dir": "/tmp/s"}'
+seed scan_protocol req-cancel.txt 'R{"op":"cancel"}'
+seed scan_protocol req-bad-types.txt 'R{"op": "scan", "driver": 7, "settings": {"resolution": 1e300, "brightness": "x"}, "out_dir": ["a"]}'
+seed scan_protocol ans-devices.txt 'A{"ok": true, "devices": [{"name": "test:0", "vendor": "Noname", "model": "frontend-tester", "type": "virtual device"}, {"name": "test:1"}]}'
+seed scan_protocol ans-options.txt 'A{"ok": true, "device": "test:0", "capabilities": {"sources": [{"kind": "flatbed", "name": "Flatbed"}, {"kind": "adf", "name": "Automatic Document Feeder"}, {"kind": "duplex", "name": "ADF Duplex"}], "modes": [{"kind": "color", "name": "Color"}, {"kind": "gray", "name": "Gray"}, {"kind": "lineart", "name": "Lineart"}], "resolutions": [75, 150, 300, 600], "resolution_range": {"min": 1, "max": 1200, "step": 1}, "max_page_size": {"width_mm": 215.9, "height_mm": 355.6}, "brightness": {"min": -100, "max": 100, "step": 0.5}, "contrast": null}}'
+seed scan_protocol ans-started.txt 'A{"event": "started", "device": "test:0", "source": "Automatic Document Feeder", "mode": "Gray", "resolution": 300, "warnings": ["The scanner has no brightness setting; it was left out.", 5]}'
+seed scan_protocol ans-progress.txt 'A{"event": "progress", "page": 2, "fraction": 0.42}'
+seed scan_protocol ans-page.txt 'A{"event": "page", "page": 1, "file": "/tmp/docdesk-scan-1/page-0001.png", "media_type": "image/png", "width": 2480, "height": 3508, "dpi": 300, "source": "sane:test:0 (Flatbed)"}'
+seed scan_protocol ans-page-dots.txt 'A{"event": "page", "page": 1e10, "file": "/tmp/docdesk-scan-1/..", "media_type": "text/html", "width": -1, "dpi": 1e999}'
+seed scan_protocol ans-done.txt 'A{"event": "done", "ok": true, "pages": 3, "end": "feeder_empty"}'
+seed scan_protocol ans-jammed.txt 'A{"event": "error", "ok": false, "status": "jammed", "error": "Paper jam in the feeder.", "pages": 2}'
+seed scan_protocol ans-failure-bare.txt 'A{"ok": false}'
+seed scan_protocol ans-odd-types.txt 'A{"ok": "yes", "status": 3, "devices": {"name": 1}, "capabilities": {"sources": [{"kind": "tray"}], "resolutions": [3e9]}}'
 
 # --- gateway answers
 seed cmis_answer repository.json '{"-default-": {"repositoryId": "-default-", "rootFolderUrl": "http://127.0.0.1:8080/cmis/browser/root/", "repositoryUrl": "http://127.0.0.1:8080/cmis/browser"}}'

@@ -16,7 +16,7 @@ shift 2
 targets=("$@")
 if [[ ${#targets[@]} -eq 0 ]]; then
   targets=(rules_file profile_bundle vault_header worker_protocol media_type page_decoder
-           cmis_answer paperless_answer webdav_answer)
+           cmis_answer paperless_answer webdav_answer scan_protocol)
 fi
 mkdir -p "$build/fuzz-work" "$build/fuzz-artifacts" "$build/fuzz-logs"
 # Leaks count as bugs; the symbolizer names the lines of a report.
@@ -39,7 +39,10 @@ for t in "${targets[@]}"; do
   # -timeout: one input taking longer is a hang (DOCDESK_FUZZ_TIMEOUT s, default 20; a loaded
   # machine needs more); -rss_limit_mb: the decoders' bomb checks must
   # keep every input far below this; -max_len: larger inputs only slow the search down.
-  "$exe" -seed="${DOCDESK_FUZZ_SEED:-1}" -max_total_time="$seconds" -timeout="${DOCDESK_FUZZ_TIMEOUT:-20}" -rss_limit_mb=2560 -max_len=65536 -print_final_stats=1 \
+  # page_decoder: images and PDFs that make new paths are small; large ones only cost time.
+  max_len=65536
+  [[ $t == page_decoder ]] && max_len=16384
+  "$exe" -seed="${DOCDESK_FUZZ_SEED:-1}" -max_total_time="$seconds" -timeout="${DOCDESK_FUZZ_TIMEOUT:-20}" -rss_limit_mb=2560 -max_len="$max_len" -print_final_stats=1 \
          -artifact_prefix="$build/fuzz-artifacts/$t-" "$work" "tests/fuzz/corpus/$t" >"$log" 2>&1
   code=$?
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)

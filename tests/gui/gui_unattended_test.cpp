@@ -5,7 +5,10 @@
 // - the window is SIGKILLed while it files a plan the user corrected (Split Here): after the
 //   restart the correction is still there (also after F5), filing again files what was not
 //   filed and nothing twice, and Ctrl+Z on the plan takes the correction back, which is then
-//   filed as planned.
+//   filed as planned;
+// - the window is SIGKILLed twice while it files into the outbox of a gateway profile: each
+//   restart moves what the killed filing left in staging into the outbox, and in the end every
+//   document is in the outbox exactly once, with nothing left in staging.
 #include "app/common/RunningWatches.h"
 #include "core/journal/Session.h"
 #include "platform/ChildProcess.h"
@@ -70,6 +73,33 @@ std::unique_ptr<platform::ChildProcess> startWindow(const test::Xvfb& x, const f
 }
 
 size_t storedPlanEdits(const fs::path& home) { return newestSession(home)->planEdits().size(); }
+
+// The outbox as `upload --list --json` shows it: one object per item.
+std::vector<nlohmann::json> outboxItems(const fs::path& home) {
+    return test::jsonLines(test::runCli(home, {"upload", "--list", "--json"}).out);
+}
+
+// Files in the outbox folder and in staging: documents on their way, whatever their state.
+size_t filesOnTheirWay(const fs::path& home) {
+    size_t count = 0;
+    for (const auto* folder : {"outbox", "outbox-staging"}) {
+        std::error_code ec;
+        for (auto it = fs::recursive_directory_iterator(home / "data" / "docdesk" / folder, ec);
+             !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
+            count += it->is_regular_file() && it->path().extension() == ".pdf" ? 1 : 0;
+    }
+    return count;
+}
+
+std::vector<fs::path> filesInStaging(const fs::path& home) {
+    std::vector<fs::path> out;
+    std::error_code ec;
+    for (auto it = fs::recursive_directory_iterator(home / "data" / "docdesk" / "outbox-staging", ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
+        if (it->is_regular_file())
+            out.push_back(it->path());
+    return out;
+}
 
 } // namespace
 
@@ -209,6 +239,96 @@ BOOST_AUTO_TEST_CASE(plan_corrections_survive_a_kill_during_filing_and_are_undon
     test::pressKeys(x.display(), ask, "Return");
     BOOST_TEST(waitForPdfs(archive, 4, 60s) == 4u);
     BOOST_TEST(pdfPages(archive) == (std::vector<int>{1, 1, 2, 3}), boost::test_tools::per_element());
+
+    test::pressKeys(x.display(), id, "ctrl+q");
+    const auto status = window->waitFor(15s);
+    BOOST_REQUIRE_MESSAGE(status.has_value(), "docdesk did not close on Ctrl+Q");
+}
+
+BOOST_AUTO_TEST_CASE(kills_while_filing_into_an_outbox_lose_and_double_nothing) {
+    test::TempDir home;
+    // Six plain pages: six documents (an image file is a document of its own).
+    constexpr size_t kDocuments = 6;
+    std::vector<std::string> args{"--new-session"};
+    for (size_t n = 1; n <= kDocuments; ++n) {
+        const fs::path page = home / ("letter-" + std::to_string(n) + ".jpg");
+        test::writeBatchPage(page, int(n));
+        args.push_back(page.string());
+    }
+    // The Filing Plan files into the outbox of gateway profile "gw" (chosen there before).
+    fs::create_directories(home / "config" / "docdesk");
+    std::ofstream(home / "config" / "docdesk" / "docdesk.conf") << "[plan]\nprofile=gw\nto_outbox=1\n";
+
+    test::Xvfb x;
+    auto window = startWindow(x, home.path(), args, "gui_unattended_outbox-1.stderr.log");
+    std::string id = test::findWindow(x.display(), "^docdesk");
+    BOOST_REQUIRE(!id.empty());
+    for (int i = 0; i < 100 && test::sessionPageCount(home.path()) < kDocuments; ++i)
+        std::this_thread::sleep_for(200ms);
+    BOOST_REQUIRE_EQUAL(test::sessionPageCount(home.path()), kDocuments);
+
+    // Two kills, each as soon as one more document is on its way (staging or outbox); the
+    // restart after each must first move what the killed filing left in staging.
+    int kills = 0;
+    for (int round = 1; round <= 3; ++round) {
+        test::pressKeys(x.display(), id, "ctrl+2");
+        if (round == 1) {
+            bool analysed = false;
+            for (int i = 0; i < 120 && !(analysed = test::allPagesAnalysed(home.path(), kDocuments)); ++i)
+                std::this_thread::sleep_for(250ms);
+            BOOST_REQUIRE_MESSAGE(analysed, "the pages were not analysed within 30 s");
+        }
+        std::this_thread::sleep_for(1500ms);
+        test::pressKeys(x.display(), id, "F5");
+        std::this_thread::sleep_for(1500ms);
+        const size_t before = filesOnTheirWay(home.path());
+        const bool filedBefore = !newestSession(home.path())->filings().empty();
+        test::runOnDisplay({"xdotool", "windowfocus", "--sync", id}, x.display());
+        test::runOnDisplay({"xdotool", "key", "--clearmodifiers", "ctrl+shift+f"}, x.display());
+        if (filedBefore) { // asked about the documents filed before the kill: Return skips those
+            const std::string ask = test::findWindow(x.display(), "^File Documents$");
+            BOOST_REQUIRE_MESSAGE(!ask.empty(), "no question about the documents filed before the kill");
+            test::runOnDisplay({"xdotool", "windowfocus", "--sync", ask}, x.display());
+            test::runOnDisplay({"xdotool", "key", "--clearmodifiers", "Return"}, x.display());
+        }
+        if (round == 3)
+            break;
+        for (int i = 0; i < 5000 && filesOnTheirWay(home.path()) <= before; ++i)
+            std::this_thread::sleep_for(2ms);
+        window->signal(SIGKILL);
+        window->wait();
+        ++kills;
+        BOOST_TEST_MESSAGE("kill " << kills << ": " << filesOnTheirWay(home.path()) << " documents on their way, "
+                                   << filesInStaging(home.path()).size() << " files in staging");
+
+        // Restarted on the same session: what waited in staging reaches the outbox on its own.
+        window = startWindow(x, home.path(), {}, "gui_unattended_outbox-" + std::to_string(round + 1) + ".stderr.log");
+        id = test::findWindow(x.display(), "^docdesk");
+        BOOST_REQUIRE(!id.empty());
+        for (int i = 0; i < 50 && !filesInStaging(home.path()).empty(); ++i)
+            std::this_thread::sleep_for(200ms);
+        BOOST_TEST(filesInStaging(home.path()).empty(), "the restarted window left files in staging");
+    }
+
+    test::screenshot(x.display(), "gui-unattended-outbox-filed.png");
+    // Every document in the outbox exactly once.
+    std::vector<nlohmann::json> items;
+    for (int i = 0; i < 300 && (items = outboxItems(home.path())).size() < kDocuments; ++i)
+        std::this_thread::sleep_for(200ms);
+    std::this_thread::sleep_for(1s); // a late duplicate would show now
+    items = outboxItems(home.path());
+    std::set<std::string> documents;
+    for (const auto& item : items)
+        documents.insert(item.value("sha256", std::string()));
+    BOOST_TEST_MESSAGE("kills " << kills << ", documents " << kDocuments << ", outbox items " << items.size()
+                                << ", distinct " << documents.size());
+    BOOST_TEST(kills == 2);
+    BOOST_TEST(items.size() == kDocuments);
+    BOOST_TEST(documents.size() == kDocuments, "the same document is in the outbox twice");
+    BOOST_TEST(newestSession(home.path())->filings().size() == kDocuments);
+    BOOST_TEST(filesInStaging(home.path()).empty());
+    for (const auto& item : items)
+        BOOST_TEST(item.value("profile", std::string()) == "gw");
 
     test::pressKeys(x.display(), id, "ctrl+q");
     const auto status = window->waitFor(15s);
