@@ -699,41 +699,38 @@ void PlanPanel::settleInterruptedFiling() {
     if (busy() || session_ == nullptr)
         return;
     journal::Session* session = session_;
-    runInBackground([this, session](std::stop_token) {
-        app::OutboxSettlement settled;
-        std::string failure;
-        try {
-            settled = app::settleSessionOutbox(*session);
-        } catch (const std::exception& e) {
-            failure = e.what();
-        }
-        for (const auto& e : settled.errors)
-            failure += (failure.empty() ? "" : "; ") + e;
-        if (settled.moved == 0 && settled.forgotten == 0 && failure.empty())
-            return;
-        CallAfter([this, settled, failure] {
-            wxString text;
-            if (!failure.empty())
-                text = wxString::Format(_("Documents of an interrupted filing could not be moved into the outbox: %s"),
-                                        wxString::FromUTF8(failure));
-            else if (settled.forgotten > 0)
-                text = wxString::Format(wxPLURAL("%zu document of an interrupted filing never reached the outbox: "
-                                                 "file it again.",
-                                                 "%zu documents of an interrupted filing never reached the outbox: "
-                                                 "file them again.",
-                                                 settled.forgotten),
-                                        settled.forgotten);
-            else
-                text = wxString::Format(wxPLURAL("Moved %zu document of an interrupted filing into the outbox.",
-                                                 "Moved %zu documents of an interrupted filing into the outbox.",
-                                                 settled.moved),
-                                        settled.moved);
-            if (onOutboxChanged)
-                onOutboxChanged();
-            if (onProgress)
-                onProgress(0, 0, text);
-        });
-    });
+    runInBackground([session](std::stop_token, const WindowQueue&) { return app::settleSessionOutbox(*session); },
+                    [this](TaskResult<app::OutboxSettlement> result) { reportSettledFiling(result); });
+}
+
+// What settling an interrupted filing did, in the status bar (nothing when there was nothing).
+void PlanPanel::reportSettledFiling(const TaskResult<app::OutboxSettlement>& result) {
+    const app::OutboxSettlement& settled = result.value;
+    std::string failure = result.failure ? result.failure->summary : std::string();
+    for (const auto& e : settled.errors)
+        failure += (failure.empty() ? "" : "; ") + e;
+    if (settled.moved == 0 && settled.forgotten == 0 && failure.empty())
+        return;
+    wxString text;
+    if (!failure.empty())
+        text = wxString::Format(_("Documents of an interrupted filing could not be moved into the outbox: %s"),
+                                wxString::FromUTF8(failure));
+    else if (settled.forgotten > 0)
+        text = wxString::Format(wxPLURAL("%zu document of an interrupted filing never reached the outbox: "
+                                         "file it again.",
+                                         "%zu documents of an interrupted filing never reached the outbox: "
+                                         "file them again.",
+                                         settled.forgotten),
+                                settled.forgotten);
+    else
+        text = wxString::Format(wxPLURAL("Moved %zu document of an interrupted filing into the outbox.",
+                                         "Moved %zu documents of an interrupted filing into the outbox.",
+                                         settled.moved),
+                                settled.moved);
+    if (onOutboxChanged)
+        onOutboxChanged();
+    if (onProgress)
+        onProgress(0, 0, text);
 }
 
 // Keeps a correction of the plan in the session, so a new plan (F5, a restart, new pages)

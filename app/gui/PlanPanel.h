@@ -4,6 +4,7 @@
 // the plan: update, split here, merge with next, file into the archive folder. Analysis and
 // filing run on a background thread; the plan is recomputed only when asked (F5) or when the
 // tab is shown after pages were added, so the user's merges and splits are not thrown away.
+#include "app/common/OutboxFiling.h"
 #include "app/common/PlanEdits.h"
 #include "app/common/PlanFiling.h"
 #include "app/gui/BackgroundTask.h"
@@ -92,6 +93,7 @@ private:
     template <class Work, class Then>
     void runInBackground(Work work, Then then);
     void showPreparedPlan(TaskResult<PreparedPlan> result);
+    void reportSettledFiling(const TaskResult<app::OutboxSettlement>& result);
     void showFiled(const FilingRun& filing, const std::filesystem::path& root, const std::string& profile);
     bool askFilingAgain(bool& again);
     void recordEdit(const app::PlanEdit& edit);
