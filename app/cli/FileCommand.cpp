@@ -298,19 +298,15 @@ int runFile(const std::vector<std::string>& args) {
     for (const auto& e : result.analysisErrors)
         std::cerr << trf("warning: {}", e) << "\n";
     const DocumentSources sourcesOf(result, pages);
-    const auto report = [&](const pipeline::FiledDocument& d, size_t pageCount,
-                            const std::map<std::string, std::string>& fields, const std::vector<std::string>& sources) {
-        printFiled(d, pageCount, fields, sources, a.json);
-    };
     std::vector<pipeline::FiledDocument> filedDocs = result.filed;
     std::vector<pipeline::FiledDocument> passThroughDocs = result.passThroughFiled;
     if (outbox)
         app::moveIntoOutbox(*outbox, *session, staging, result.filingIds, filedDocs, passThroughDocs);
     for (size_t k = 0; k < filedDocs.size(); ++k)
-        report(filedDocs[k], result.plan.documents[k].pages.size(), result.plan.documents[k].fieldValues(),
-               sourcesOf(k));
+        printFiled(filedDocs[k], result.plan.documents[k].pages.size(), result.plan.documents[k].fieldValues(),
+                   sourcesOf(k), a.json);
     for (size_t k = 0; k < passThroughDocs.size(); ++k)
-        report(passThroughDocs[k], 1, {}, sourcesOf(filedDocs.size() + k));
+        printFiled(passThroughDocs[k], 1, {}, sourcesOf(filedDocs.size() + k), a.json);
     const size_t filed = size_t(std::count_if(filedDocs.begin(), filedDocs.end(), [](auto& d) { return d.ok(); })) +
                          size_t(std::count_if(passThroughDocs.begin(), passThroughDocs.end(),
                                               [](auto& d) { return d.ok(); }));

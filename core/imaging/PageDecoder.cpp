@@ -166,39 +166,17 @@ std::uint32_t le24(std::span<const std::byte> b, size_t off) {
 }
 std::uint32_t le32(std::span<const std::byte> b, size_t off) { return le24(b, off) | (std::uint32_t(b[off + 3]) << 24); }
 
-std::optional<ImageSize> jpegSize(std::span<const std::byte> b) {
-    size_t pos = 2;
-    while (pos + 9 < b.size()) {
-        if (unsigned(b[pos]) != 0xFF)
-            return std::nullopt;
-        const unsigned marker = unsigned(b[pos + 1]);
-        if (marker == 0xFF) { // fill byte
-            ++pos;
-            continue;
-        }
-        if (marker == 0xD8 || (marker >= 0xD0 && marker <= 0xD7) || marker == 0x01) {
-            pos += 2;
-            continue;
-        }
-        const unsigned length = be16(b, pos + 2);
-        const bool isSof = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
-        if (isSof)
-            return ImageSize{int(be16(b, pos + 7)), int(be16(b, pos + 5))};
-        if (length < 2)
-            return std::nullopt;
-        pos += 2 + length;
-    }
-    return std::nullopt;
-}
+// One segment of a JPEG's header: its marker, where it starts (at the 0xFF) and its length
+// field (which counts itself, not the marker).
+struct JpegSegment {
+    unsigned marker = 0;
+    size_t pos = 0;
+    size_t length = 0;
+};
 
-// True when the markers lead, through a frame header, to a scan with data after it: what
-// libjpeg's header reading demands before it decodes anything. Enough to count a JPEG as one
-// readable page without decoding it (a decode at 1/8 scale still Huffman-decodes every block:
-// as long as the whole analysis decode, 20 ms on a 300-dpi page); damage inside the scan
-// shows, as before, when the page is analysed.
-bool jpegReachesScan(std::span<const std::byte> b) {
-    bool frame = false;
-    size_t pos = 2;
+// The next segment from `pos` on, skipping fill bytes and the markers without a segment (SOI,
+// RSTn, TEM); false at bytes that are no marker or at the end of the data.
+bool nextJpegSegment(std::span<const std::byte> b, size_t& pos, JpegSegment& segment) {
     while (pos + 4 <= b.size()) {
         if (unsigned(b[pos]) != 0xFF)
             return false;
@@ -211,16 +189,49 @@ bool jpegReachesScan(std::span<const std::byte> b) {
             pos += 2;
             continue;
         }
-        if (marker == 0xD9)
+        segment = {marker, pos, be16(b, pos + 2)};
+        pos += 2 + segment.length;
+        return true;
+    }
+    return false;
+}
+
+bool isJpegFrame(unsigned marker) {
+    return marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
+}
+
+std::optional<ImageSize> jpegSize(std::span<const std::byte> b) {
+    size_t pos = 2;
+    JpegSegment s;
+    while (nextJpegSegment(b, pos, s)) {
+        if (isJpegFrame(s.marker)) {
+            if (s.pos + 9 > b.size())
+                return std::nullopt;
+            return ImageSize{int(be16(b, s.pos + 7)), int(be16(b, s.pos + 5))};
+        }
+        if (s.length < 2)
+            return std::nullopt;
+    }
+    return std::nullopt;
+}
+
+// True when the markers lead, through a frame header, to a scan with data after it: what
+// libjpeg's header reading demands before it decodes anything. Enough to count a JPEG as one
+// readable page without decoding it (a decode at 1/8 scale still Huffman-decodes every block:
+// as long as the whole analysis decode, 20 ms on a 300-dpi page); damage inside the scan
+// shows, as before, when the page is analysed.
+bool jpegReachesScan(std::span<const std::byte> b) {
+    bool frame = false;
+    size_t pos = 2;
+    JpegSegment s;
+    while (nextJpegSegment(b, pos, s)) {
+        if (s.marker == 0xD9)
             return false; // the image ends before any scan
-        const size_t length = be16(b, pos + 2);
-        if (length < 2 || pos + 2 + length > b.size())
+        if (s.length < 2 || s.pos + 2 + s.length > b.size())
             return false;
-        if (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC)
-            frame = true;
-        if (marker == 0xDA)
-            return frame && pos + 2 + length < b.size();
-        pos += 2 + length;
+        frame = frame || isJpegFrame(s.marker);
+        if (s.marker == 0xDA)
+            return frame && s.pos + 2 + s.length < b.size();
     }
     return false;
 }

@@ -333,18 +333,27 @@ bool toPageGeometry(cv::Mat& pixels, QPDFPageObjectHelper& page, const QPDFObjec
     return true;
 }
 
+// Page `pageIndex` of `file`, read into `pdf` (which must outlive it); empty when the file
+// has no such page. Throws what qpdf throws for files it cannot take.
+std::optional<QPDFPageObjectHelper> openQpdfPage(QPDF& pdf, const std::filesystem::path& file, int pageIndex) {
+    pdf.setSuppressWarnings(true);
+    pdf.processFile(file.string().c_str());
+    auto pages = QPDFPageDocumentHelper(pdf).getAllPages();
+    if (pageIndex < 0 || size_t(pageIndex) >= pages.size())
+        return std::nullopt;
+    return pages[size_t(pageIndex)];
+}
+
 } // namespace
 
 std::optional<cv::Mat> fullPageImage(const std::filesystem::path& file, int pageIndex, double dpi,
                                      std::uint64_t maxPixels, bool keepGrey) {
     try {
         QPDF pdf;
-        pdf.setSuppressWarnings(true);
-        pdf.processFile(file.string().c_str());
-        auto pages = QPDFPageDocumentHelper(pdf).getAllPages();
-        if (pageIndex < 0 || size_t(pageIndex) >= pages.size())
+        auto opened = openQpdfPage(pdf, file, pageIndex);
+        if (!opened)
             return std::nullopt;
-        QPDFPageObjectHelper& page = pages[size_t(pageIndex)];
+        QPDFPageObjectHelper& page = *opened;
         SingleImagePainting painting;
         page.parseContents(&painting);
         if (painting.image().empty())
@@ -377,13 +386,11 @@ std::optional<cv::Mat> fullPageImage(const std::filesystem::path& file, int page
 std::optional<std::pair<std::int64_t, std::int64_t>> largestImage(const std::filesystem::path& file, int pageIndex) {
     try {
         QPDF pdf;
-        pdf.setSuppressWarnings(true);
-        pdf.processFile(file.string().c_str());
-        auto pages = QPDFPageDocumentHelper(pdf).getAllPages();
-        if (pageIndex < 0 || size_t(pageIndex) >= pages.size())
+        auto page = openQpdfPage(pdf, file, pageIndex);
+        if (!page)
             return std::nullopt;
         std::optional<std::pair<std::int64_t, std::int64_t>> largest;
-        pages[size_t(pageIndex)].forEachImage(true, [&](QPDFObjectHandle& image, QPDFObjectHandle&, const std::string&) {
+        page->forEachImage(true, [&](QPDFObjectHandle& image, QPDFObjectHandle&, const std::string&) {
             auto dict = image.getDict();
             auto width = dict.getKey("/Width"), height = dict.getKey("/Height");
             if (!width.isInteger() || !height.isInteger())
