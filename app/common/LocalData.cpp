@@ -46,6 +46,21 @@ Size sizeOf(const fs::path& p, const std::stop_token& stop) {
     return s;
 }
 
+// An item of one file or folder (`path`), with its size.
+LocalDataItem sizedItem(LocalDataKind kind, std::string name, std::string lostWhenDeleted, const fs::path& path,
+                        const std::stop_token& stop) {
+    LocalDataItem item;
+    item.kind = kind;
+    item.name = std::move(name);
+    item.lostWhenDeleted = std::move(lostWhenDeleted);
+    item.path = path;
+    item.paths = {path};
+    const Size s = sizeOf(path, stop);
+    item.bytes = s.bytes;
+    item.files = s.files;
+    return item;
+}
+
 bool present(const fs::path& p) {
     std::error_code ec;
     return fs::exists(fs::symlink_status(p, ec));
@@ -112,17 +127,10 @@ std::vector<LocalDataItem> listCrashReports(const platform::AppDirs& dirs) {
         return std::pair(key(a), a.filename()) < std::pair(key(b), b.filename());
     });
     for (const auto& f : files) {
-        LocalDataItem item;
-        item.kind = LocalDataKind::CrashReport;
-        item.name = trf("Crash report {}", f.filename().string());
-        item.lostWhenDeleted = tr("The report of this crash (program, version, time, signal and where in the "
-                                  "program it happened).");
-        item.path = f;
-        item.paths = {f};
-        const Size s = sizeOf(f, {});
-        item.bytes = s.bytes;
-        item.files = s.files;
-        out.push_back(std::move(item));
+        out.push_back(sizedItem(LocalDataKind::CrashReport, trf("Crash report {}", f.filename().string()),
+                                tr("The report of this crash (program, version, time, signal and where in the "
+                                   "program it happened)."),
+                                f, {}));
     }
     return out;
 }
@@ -220,17 +228,10 @@ bool addKnownItems(const platform::AppDirs& dirs, std::stop_token stop, std::vec
 
 // A file or folder docdesk does not know by name.
 LocalDataItem otherItem(const fs::path& p, std::stop_token stop) {
-    LocalDataItem item;
-    item.kind = LocalDataKind::Other;
-    item.name = trf("Other: {}", p.filename().string());
-    item.lostWhenDeleted = tr("A file docdesk does not know by name; it may have been put there by hand "
-                              "or by an older or newer version.");
-    item.path = p;
-    item.paths = {p};
-    const Size s = sizeOf(p, stop);
-    item.bytes = s.bytes;
-    item.files = s.files;
-    return item;
+    return sizedItem(LocalDataKind::Other, trf("Other: {}", p.filename().string()),
+                     tr("A file docdesk does not know by name; it may have been put there by hand "
+                        "or by an older or newer version."),
+                     p, stop);
 }
 
 LocalDataItem cacheItem(const platform::AppDirs& dirs, std::stop_token stop) {
