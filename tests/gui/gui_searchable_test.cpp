@@ -111,16 +111,21 @@ struct Round {
     }
 };
 
+// A home whose settings file names `archive` as the archive folder, and a display.
+struct SearchableHome {
+    test::TempDir home;
+    fs::path archive = home / "archive";
+    fs::path conf = home / "config" / "docdesk" / "docdesk.conf";
+    test::Xvfb x;
+    SearchableHome() {
+        fs::create_directories(conf.parent_path());
+        std::ofstream(conf) << "[plan]\narchive=" << archive.string() << "\n";
+    }
+};
+
 } // namespace
 
-BOOST_AUTO_TEST_CASE(ticking_make_searchable_files_a_pdf_with_the_words_and_is_remembered) {
-    test::TempDir home;
-    const fs::path archive = home / "archive";
-    const fs::path conf = home / "config" / "docdesk" / "docdesk.conf";
-    fs::create_directories(conf.parent_path());
-    std::ofstream(conf) << "[plan]\narchive=" << archive.string() << "\n";
-    test::Xvfb x;
-
+BOOST_FIXTURE_TEST_CASE(ticking_make_searchable_files_a_pdf_with_the_words_and_is_remembered, SearchableHome) {
     const fs::path first = Round{x, home, archive, "1-ticked"}.file(true);
     BOOST_REQUIRE_MESSAGE(!first.empty(), "nothing was filed after ticking Make searchable");
     const std::string text = pdfText(first);
@@ -136,13 +141,7 @@ BOOST_AUTO_TEST_CASE(ticking_make_searchable_files_a_pdf_with_the_words_and_is_r
     BOOST_TEST(wordsFound(pdfText(second)) == kWords.size());
 }
 
-BOOST_AUTO_TEST_CASE(left_unticked_the_filed_pdf_has_no_text) {
-    test::TempDir home;
-    const fs::path archive = home / "archive";
-    const fs::path conf = home / "config" / "docdesk" / "docdesk.conf";
-    fs::create_directories(conf.parent_path());
-    std::ofstream(conf) << "[plan]\narchive=" << archive.string() << "\n";
-    test::Xvfb x;
+BOOST_FIXTURE_TEST_CASE(left_unticked_the_filed_pdf_has_no_text, SearchableHome) {
     const fs::path filed = Round{x, home, archive, "3-unticked"}.file(false);
     BOOST_REQUIRE_MESSAGE(!filed.empty(), "nothing was filed");
     BOOST_TEST(wordsFound(pdfText(filed)) == 0u);

@@ -123,14 +123,22 @@ BOOST_AUTO_TEST_CASE(crashes_and_hangs_cost_one_page_and_the_worker_restarts) {
     BOOST_TEST(worker.restarts() == 4);
 }
 
-BOOST_AUTO_TEST_CASE(a_page_beyond_the_memory_cap_fails_alone) {
+// large.png, which decodes to ~363 MB of BGR (11000 x 11000: over a 300 MB cap, under the
+// pixel limit), small.png beside it, and a worker capped at 300 MB.
+struct CappedWorker {
     test::TempDir dir;
-    // 11000 x 11000 decodes to ~363 MB of BGR: over a 300 MB cap, under the pixel limit.
-    cv::imwrite((dir / "large.png").string(), cv::Mat(11000, 11000, CV_8UC1, cv::Scalar(255)));
-    test::writeTestImage(dir / "small.png", 400, 500, 200, 200, 200);
-    app::WorkerLimits limits;
-    limits.memoryMegabytes = 300;
-    app::AnalysisWorker worker(limits, test::cliPath().parent_path() / "docdesk-worker");
+    app::AnalysisWorker worker{capped(dir), test::cliPath().parent_path() / "docdesk-worker"};
+
+    static app::WorkerLimits capped(const test::TempDir& dir) {
+        cv::imwrite((dir / "large.png").string(), cv::Mat(11000, 11000, CV_8UC1, cv::Scalar(255)));
+        test::writeTestImage(dir / "small.png", 400, 500, 200, 200, 200);
+        app::WorkerLimits limits;
+        limits.memoryMegabytes = 300;
+        return limits;
+    }
+};
+
+BOOST_FIXTURE_TEST_CASE(a_page_beyond_the_memory_cap_fails_alone, CappedWorker) {
     const auto large = worker.analyse(dir / "large.png", "image/png", 1);
     BOOST_TEST(!large.ok);
     BOOST_TEST_MESSAGE("large page: " << large.error);
@@ -180,13 +188,7 @@ BOOST_AUTO_TEST_CASE(decodes_in_the_worker_give_what_the_renderer_gives_in_proce
     BOOST_TEST(!output::passThroughPage(turned).has_value());
 }
 
-BOOST_AUTO_TEST_CASE(a_decode_beyond_the_memory_cap_or_crashing_is_could_not_be_read) {
-    test::TempDir dir;
-    cv::imwrite((dir / "large.png").string(), cv::Mat(11000, 11000, CV_8UC1, cv::Scalar(255)));
-    test::writeTestImage(dir / "small.png", 400, 500, 200, 200, 200);
-    app::WorkerLimits limits;
-    limits.memoryMegabytes = 300;
-    app::AnalysisWorker worker(limits, test::cliPath().parent_path() / "docdesk-worker");
+BOOST_FIXTURE_TEST_CASE(a_decode_beyond_the_memory_cap_or_crashing_is_could_not_be_read, CappedWorker) {
     const output::PageSource large{dir / "large.png", imaging::MediaKind::Png, 0, {}};
     const auto tooLarge = worker.raster(large, {});
     BOOST_TEST(!tooLarge.ok());
@@ -194,6 +196,8 @@ BOOST_AUTO_TEST_CASE(a_decode_beyond_the_memory_cap_or_crashing_is_could_not_be_
     const output::PageSource fine{dir / "small.png", imaging::MediaKind::Png, 0, {}};
     BOOST_TEST(worker.encode(fine, {}).ok());
 
+    app::WorkerLimits limits;
+    limits.memoryMegabytes = 300;
     limits.timePerPage = std::chrono::seconds(2);
     app::AnalysisWorker faulty(limits, DOCDESK_FAULT_WORKER);
     const auto crashed = faulty.raster({"segv.png", imaging::MediaKind::Png, 0, {}}, {});
