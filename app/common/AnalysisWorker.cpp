@@ -15,6 +15,9 @@
 namespace docdesk::app {
 namespace {
 
+// A decode whose worker answered out of protocol (or with a field of another type).
+std::string unreadableDecodeAnswer() { return tr("could not be read: the worker gave an unreadable answer"); }
+
 constexpr unsigned kMaxParallelism = 8;
 
 unsigned parallelismOf(const WorkerLimits& limits) {
@@ -134,7 +137,7 @@ AnalysisWorker::Exchange AnalysisWorker::exchange(const nlohmann::json& req, Pur
         // Out of step with the protocol: nothing more it says can be trusted to line up.
         child_.reset();
         ++restarts_;
-        return purpose == Purpose::Decoding ? tr("could not be read: the worker gave an unreadable answer")
+        return purpose == Purpose::Decoding ? unreadableDecodeAnswer()
                                             : tr("analysis failed: the worker gave an unreadable answer");
     };
     if (answer.is_discarded() || !answer.is_object() || !answer.contains("ok") || !answer["ok"].is_boolean() ||
@@ -292,11 +295,11 @@ std::string takeRaster(const nlohmann::ordered_json& answer, std::vector<std::ui
         raster.bilevel = answer.value("bilevel", false);
         raster.dpi = {answer.value("dpi_x", 0.0), answer.value("dpi_y", 0.0)};
     } catch (const nlohmann::json::exception&) {
-        return tr("could not be read: the worker gave an unreadable answer"); // a field of another type
+        return unreadableDecodeAnswer(); // a field of another type
     }
     if (raster.width <= 0 || raster.height <= 0 || (raster.channels != 1 && raster.channels != 3) ||
         std::uint64_t(raster.width) * std::uint64_t(raster.height) * std::uint64_t(raster.channels) != payload.size())
-        return tr("could not be read: the worker gave an unreadable answer");
+        return unreadableDecodeAnswer();
     raster.pixels = std::move(payload);
     return {};
 }
@@ -339,7 +342,7 @@ EncodedOutcome AnalysisWorker::encode(const output::PageSource& page, const outp
         p.dpi = {ex.answer.value("dpi_x", 0.0), ex.answer.value("dpi_y", 0.0)};
         p.passthrough = ex.answer.value("passthrough", false);
     } catch (const nlohmann::json::exception&) {
-        out.error = tr("could not be read: the worker gave an unreadable answer"); // a field of another type
+        out.error = unreadableDecodeAnswer(); // a field of another type
         return out;
     }
     const bool bilevel = p.encoding == output::PageEncoding::Bilevel;
@@ -347,7 +350,7 @@ EncodedOutcome AnalysisWorker::encode(const output::PageSource& page, const outp
         bilevel ? (std::uint64_t(std::max(p.width, 0)) + 7) / 8 * std::uint64_t(std::max(p.height, 0)) : ex.payload.size();
     if (p.width <= 0 || p.height <= 0 || (p.components != 1 && p.components != 3) || !(p.dpi.x > 0) ||
         !(p.dpi.y > 0) || ex.payload.empty() || ex.payload.size() != expected) {
-        out.error = tr("could not be read: the worker gave an unreadable answer");
+        out.error = unreadableDecodeAnswer();
         return out;
     }
     p.bytes.resize(ex.payload.size());

@@ -405,14 +405,13 @@ void PlanPanel::updatePlan() {
     auto rulesWithLanguages = planner_->rules();
     rulesWithLanguages.output.ocrLanguages = ocrLanguagesFor(rulesWithLanguages.output.ocrLanguages); // Preferences
     runInBackground(
-        [this, session, edits = planner_->rules().pageEdits, rules = rulesWithLanguages](std::stop_token stop,
-                                                                                       const WindowQueue& ui) {
+        [this, session, rules = rulesWithLanguages](std::stop_token stop, const WindowQueue& ui) {
             PreparedPlan prepared;
             for (const auto& [id, text] : session->planEdits())
                 prepared.editIds.push_back(id);
             const auto pages = session->pages();
             app::AnalysisWorker worker;
-            prepared.batch = app::prepareBatch(*session, pages, worker, edits, 300, stop, [this, &ui](size_t done, size_t total) {
+            prepared.batch = app::prepareBatch(*session, pages, worker, rules.pageEdits, 300, stop, [this, &ui](size_t done, size_t total) {
                 ui.post([this, done, total] {
                     if (onProgress)
                         onProgress(done, total, wxString::Format(_("Analysing page %zu of %zu..."), done, total));
@@ -647,8 +646,10 @@ void PlanPanel::fileDocuments() {
             // For a profile the documents are rendered into staging, then moved into its outbox.
             const std::filesystem::path into = profile.empty() ? root : app::outboxStagingFolder(sessionId);
             std::filesystem::create_directories(into);
-            if (!profile.empty()) // what an earlier filing could not move yet goes first, as in the CLI
-                app::settleOutboxFilings(*app::openOutbox(), *session, into);
+            // For a profile: what an earlier filing could not move yet goes first, as in the CLI.
+            const auto outbox = profile.empty() ? nullptr : app::openOutbox();
+            if (outbox)
+                app::settleOutboxFilings(*outbox, *session, into);
             output::LocalArchive archive(into, app::durableFiles());
             const auto options = filingOptions(batch, searchable, output, stop, filing->problems, ui);
             filing->result = app::fileEditedPlan(*session, batch, plan, archive, options, stop,
@@ -659,11 +660,9 @@ void PlanPanel::fileDocuments() {
                                    wxString::Format(_("Filing document %zu of %zu..."), p.documentsDone + 1, total));
                 });
             }, record);
-            if (!profile.empty()) {
-                auto outbox = app::openOutbox();
+            if (outbox)
                 app::moveIntoOutbox(*outbox, *session, into, filing->result.filingIds, filing->result.filed,
                                     filing->result.passThroughFiled);
-            }
         },
         [this, filing, root, profile](TaskResult<void> result) {
             if (result.failure)

@@ -217,8 +217,6 @@ nlohmann::ordered_json decodeForApplication(const std::string& op, const app::Wo
             {"bytes", payload.size()}};
 }
 
-bool isDecodeOp(const std::string& op) { return op == "thumbnail" || op == "raster" || op == "encode" || op == "count"; }
-
 nlohmann::ordered_json handle(const app::WorkerRequest& request, std::vector<std::uint8_t>& payload) {
     const std::string& op = request.op;
     const std::string& file = request.file;
@@ -299,8 +297,9 @@ int main(int argc, char** argv) {
         } catch (const std::bad_alloc&) {
             payload.clear();
             answer = {{"ok", false},
-                      {"error", isDecodeOp(op) ? tr("could not be read: the page needs more memory than allowed")
-                                               : tr("analysis failed: the page needs more memory than allowed")}};
+                      {"error", app::isDecodeOperation(op) || op == "count"
+                                    ? tr("could not be read: the page needs more memory than allowed")
+                                    : tr("analysis failed: the page needs more memory than allowed")}};
         } catch (const std::exception& e) {
             payload.clear();
             answer = {{"ok", false}, {"error", e.what()}};

@@ -980,12 +980,8 @@ bool hasOwnEdges(const Analysis& an, const Gradients& g, const Candidate& c) {
 // of a 300-dpi page by a fractional factor costs several times more), then one small step.
 cv::Mat areaShrink(const cv::Mat& src, cv::Size to) {
     cv::Mat current = src;
-    while (current.cols / 2 >= to.width && current.rows / 2 >= to.height) {
-        cv::Mat half;
-        cv::resize(current(cv::Rect(0, 0, current.cols & ~1, current.rows & ~1)), half,
-                   cv::Size(current.cols / 2, current.rows / 2), 0, 0, cv::INTER_AREA);
-        current = half;
-    }
+    while (current.cols / 2 >= to.width && current.rows / 2 >= to.height)
+        current = detail::halvedExactly(current);
     if (current.size() == to)
         return current;
     cv::Mat out;

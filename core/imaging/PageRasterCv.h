@@ -29,6 +29,16 @@ inline cv::Mat toGrey(const cv::Mat& src) {
     return grey;
 }
 
+// Area averaging by exactly two. OpenCV's INTER_AREA takes a fast path only for an exact factor
+// of two, so an odd last row or column is left out (a 2481-pixel-wide page otherwise costs
+// several times more). core/barcode, which may not use imaging, has its own copy.
+inline cv::Mat halvedExactly(const cv::Mat& src) {
+    cv::Mat half;
+    cv::resize(src(cv::Rect(0, 0, src.cols & ~1, src.rows & ~1)), half, cv::Size(src.cols / 2, src.rows / 2), 0, 0,
+               cv::INTER_AREA);
+    return half;
+}
+
 // Grey or BGR 8-bit to packed RGB.
 inline RgbImage toRgb(const cv::Mat& src) {
     RgbImage out;

@@ -20,6 +20,17 @@ std::string takeText(char* text) {
     return out;
 }
 
+// Tesseract's text without the line breaks and spaces it ends with.
+std::string withoutTrailingBreaks(std::string text) {
+    while (!text.empty() && (text.back() == '\n' || text.back() == ' '))
+        text.pop_back();
+    return text;
+}
+
+std::ptrdiff_t digitCount(const std::string& text) {
+    return std::count_if(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
 // Words of the recognised page, numbered by text line.
 std::vector<Word> collectWords(tesseract::TessBaseAPI& api) {
     std::vector<Word> words;
@@ -82,9 +93,7 @@ std::vector<TextLine> collectLines(tesseract::TessBaseAPI& api) {
         return lines;
     do {
         TextLine line;
-        line.text = takeText(it->GetUTF8Text(tesseract::RIL_TEXTLINE));
-        while (!line.text.empty() && (line.text.back() == '\n' || line.text.back() == ' '))
-            line.text.pop_back();
+        line.text = withoutTrailingBreaks(takeText(it->GetUTF8Text(tesseract::RIL_TEXTLINE)));
         int left = 0, top = 0, right = 0, bottom = 0;
         if (line.text.empty() || !it->BoundingBox(tesseract::RIL_TEXTLINE, &left, &top, &right, &bottom))
             continue;
@@ -102,7 +111,7 @@ void rereadDoubtfulLines(tesseract::TessBaseAPI& api, const cv::Mat& grey, int d
     constexpr float kDoubtful = 85;
     int reread = 0;
     for (auto& line : lines) {
-        const auto digits = std::count_if(line.text.begin(), line.text.end(), [](char c) { return c >= '0' && c <= '9'; });
+        const auto digits = digitCount(line.text);
         if (line.confidence >= kDoubtful || digits == 0 || ++reread > 60)
             continue;
         const int pad = std::max(4, line.box.height / 4);
@@ -116,13 +125,11 @@ void rereadDoubtfulLines(tesseract::TessBaseAPI& api, const cv::Mat& grey, int d
         api.SetPageSegMode(tesseract::PSM_SINGLE_LINE);
         if (api.Recognize(nullptr) != 0)
             continue;
-        std::string text = takeText(api.GetUTF8Text());
-        while (!text.empty() && (text.back() == '\n' || text.back() == ' '))
-            text.pop_back();
+        std::string text = withoutTrailingBreaks(takeText(api.GetUTF8Text()));
         const auto confidence = float(api.MeanTextConf());
         // A reading that lost digits lost what the line is read again for ("Total 1.95" is not
         // "Total bee", however sure Tesseract is of it).
-        const auto digitsNow = std::count_if(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+        const auto digitsNow = digitCount(text);
         if (!text.empty() && text.find('\n') == std::string::npos && confidence > line.confidence &&
             digitsNow >= digits) {
             line.text = std::move(text);

@@ -17,14 +17,11 @@ nlohmann::ordered_json cornersJson(const Quad& q) {
     return j;
 }
 
-// Area averaging by exactly two (OpenCV's fast path needs even sides); small pages stay.
+// Halved (imaging::detail::halvedExactly); small pages stay.
 cv::Mat halved(const cv::Mat& grey) {
     if (std::max(grey.cols, grey.rows) < 1800)
         return grey;
-    cv::Mat half;
-    cv::resize(grey(cv::Rect(0, 0, grey.cols & ~1, grey.rows & ~1)), half, cv::Size(grey.cols / 2, grey.rows / 2), 0, 0,
-               cv::INTER_AREA);
-    return half;
+    return imaging::detail::halvedExactly(grey);
 }
 
 } // namespace
