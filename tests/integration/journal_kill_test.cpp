@@ -1,9 +1,11 @@
 #define BOOST_TEST_MODULE journal_kill
 // Crash safety of the journal: the real docdesk-cli imports files into a session and is
-// killed with SIGKILL at random moments. After every kill the session is reopened (which
-// runs recovery) and must be consistent: every page the CLI reported as stored is there and
-// intact, every visible page matches one of the inputs byte for byte, and no partial or
-// temporary file is left.
+// killed with SIGKILL. Most kills come at random moments; every third waits (inotify) for a
+// temporary file to appear, and every third for a file to be renamed into place, so that
+// kills land inside the two windows recovery exists for on every machine, however fast.
+// After every kill the session is reopened (which runs recovery) and must be consistent:
+// every page the CLI reported as stored is there and intact, every visible page matches one
+// of the inputs byte for byte, and no partial or temporary file is left.
 #include "core/common/Sha256.h"
 #include "core/journal/Session.h"
 #include "platform/ChildProcess.h"
@@ -15,7 +17,10 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <poll.h>
 #include <set>
+#include <sys/inotify.h>
+#include <unistd.h>
 
 using namespace docdesk;
 namespace fs = std::filesystem;
@@ -37,6 +42,44 @@ std::string newSession(const test::TempDir& home) {
         id.pop_back();
     BOOST_REQUIRE(p.wait().success());
     return id;
+}
+
+// Where a targeted kill waits: a temporary file being written, or a file just renamed into
+// place (its record is still 'pending' until the index commits).
+enum class KillAt { Random, TemporaryFile, RenamedIntoPlace };
+
+// Blocks until the `nth` event of the kind `at` waits for in `folder`, or until `limit`.
+// Returns whether it came.
+bool awaitFileEvent(int inotifyFd, KillAt at, int nth, std::chrono::milliseconds limit) {
+    const auto deadline = Clock::now() + limit;
+    int seen = 0;
+    alignas(inotify_event) char buffer[4096];
+    while (Clock::now() < deadline) {
+        pollfd pfd{inotifyFd, POLLIN, 0};
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+        if (::poll(&pfd, 1, static_cast<int>(std::max<long>(1, left.count()))) <= 0)
+            continue;
+        const ssize_t n = ::read(inotifyFd, buffer, sizeof buffer);
+        for (ssize_t off = 0; off < n;) {
+            const auto* ev = reinterpret_cast<const inotify_event*>(buffer + off);
+            const std::string name = ev->len > 0 ? ev->name : "";
+            const bool temporary = name.starts_with(".tmp-");
+            if ((at == KillAt::TemporaryFile && (ev->mask & IN_CREATE) && temporary) ||
+                (at == KillAt::RenamedIntoPlace && (ev->mask & IN_MOVED_TO) && !temporary))
+                if (++seen == nth)
+                    return true;
+            off += static_cast<ssize_t>(sizeof(inotify_event) + ev->len);
+        }
+    }
+    return false;
+}
+
+int countTemporaryFiles(const fs::path& folder) {
+    int n = 0;
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(folder, ec))
+        n += entry.path().filename().string().starts_with(".tmp-") ? 1 : 0;
+    return n;
 }
 
 } // namespace
@@ -79,26 +122,47 @@ BOOST_AUTO_TEST_CASE(sigkill_during_import_never_loses_or_corrupts_a_page) {
     BOOST_TEST_MESSAGE("one uninterrupted import of 12 files: " << fullRun.count() << " ms");
 
     int kills = 0, finishedByRecovery = 0, discardedByRecovery = 0, iterations = 0;
+    int temporaryFilesLeft = 0, targetedKills = 0;
     std::map<std::int64_t, std::string> reported; // page id -> sha256, for the current session
+    auto collect = [&](const std::string& line) {
+        const auto j = json::parse(line);
+        if (j.contains("pages"))
+            for (const auto& page : j["pages"])
+                reported[page["id"].get<std::int64_t>()] = page["sha256"].get<std::string>();
+    };
+    const int inotifyFd = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    BOOST_REQUIRE(inotifyFd >= 0);
     while (kills < kKillsRequired && iterations < kMaxIterations) {
         ++iterations;
         if (iterations % 10 == 0) { // bound the disk use: a fresh session now and then
             session = newSession(home);
             reported.clear();
         }
+        const KillAt at = iterations % 3 == 1 ? KillAt::TemporaryFile
+                        : iterations % 3 == 2 ? KillAt::RenamedIntoPlace
+                                              : KillAt::Random;
+        alignas(inotify_event) char stale[4096];
+        while (::read(inotifyFd, stale, sizeof stale) > 0) {
+            // events of the previous run
+        }
+        const int watch = ::inotify_add_watch(inotifyFd, (sessionsRoot / session / "originals").c_str(),
+                                              IN_CREATE | IN_MOVED_TO);
+        BOOST_REQUIRE(watch >= 0);
         auto child = runImport(session);
-        const auto delay = std::chrono::milliseconds(
-            std::uniform_int_distribution<long>(0, std::max<long>(1, fullRun.count()))(rng));
-        const auto deadline = Clock::now() + delay;
-        while (Clock::now() < deadline) {
-            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-            const auto line = child.readLine(std::max(left, std::chrono::milliseconds(1)));
-            if (!line)
-                continue;
-            const auto j = json::parse(*line);
-            if (j.contains("pages"))
-                for (const auto& page : j["pages"])
-                    reported[page["id"].get<std::int64_t>()] = page["sha256"].get<std::string>();
+        if (at == KillAt::Random) {
+            const auto delay = std::chrono::milliseconds(
+                std::uniform_int_distribution<long>(0, std::max<long>(1, fullRun.count()))(rng));
+            const auto deadline = Clock::now() + delay;
+            while (Clock::now() < deadline) {
+                const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+                if (const auto line = child.readLine(std::max(left, std::chrono::milliseconds(1))))
+                    collect(*line);
+            }
+        } else {
+            // The stdout pipe holds far more than 12 report lines, so the child never blocks on
+            // it while the test watches the folder instead.
+            const int nth = std::uniform_int_distribution<int>(1, static_cast<int>(inputs.size()))(rng);
+            targetedKills += awaitFileEvent(inotifyFd, at, nth, fullRun * 3 + std::chrono::seconds(2)) ? 1 : 0;
         }
         child.signal(SIGKILL);
         const auto status = child.wait();
@@ -106,19 +170,16 @@ BOOST_AUTO_TEST_CASE(sigkill_during_import_never_loses_or_corrupts_a_page) {
             ++kills;
         // Lines written before the kill may still be in the pipe: they count as reported too.
         while (const auto line = child.readLine(std::chrono::milliseconds(0))) {
-            if (line->empty())
-                continue;
-            json j;
             try {
-                j = json::parse(*line);
+                if (!line->empty())
+                    collect(*line);
             } catch (const json::parse_error&) {
-                continue; // a line cut off by the kill was never a report
+                // a line cut off by the kill was never a report
             }
-            if (j.contains("pages"))
-                for (const auto& page : j["pages"])
-                    reported[page["id"].get<std::int64_t>()] = page["sha256"].get<std::string>();
         }
 
+        ::inotify_rm_watch(inotifyFd, watch);
+        temporaryFilesLeft += countTemporaryFiles(sessionsRoot / session / "originals");
         auto s = journal::Session::open(sessionsRoot / session, platform::durableFiles());
         finishedByRecovery += s->recovery().finished;
         discardedByRecovery += s->recovery().discarded;
@@ -142,10 +203,16 @@ BOOST_AUTO_TEST_CASE(sigkill_during_import_never_loses_or_corrupts_a_page) {
             BOOST_TEST(referenced.count(name) == 1u, "file without a page: " << name);
         }
     }
-    BOOST_TEST_MESSAGE(iterations << " runs, " << kills << " killed; recovery completed " << finishedByRecovery
-                                  << " and rolled back " << discardedByRecovery << " interrupted writes");
+    ::close(inotifyFd);
+    BOOST_TEST_MESSAGE(iterations << " runs, " << kills << " killed (" << targetedKills
+                                  << " at a file event); recovery completed " << finishedByRecovery
+                                  << " and rolled back " << discardedByRecovery << " interrupted writes and removed "
+                                  << temporaryFilesLeft << " temporary files");
     BOOST_TEST(kills >= kKillsRequired);
-    // The kills must actually land in the middle of writes some of the time.
+    BOOST_TEST(targetedKills > kKillsRequired / 4, "the file events the targeted kills wait for did not come");
+    // The kills must actually land in the middle of writes: inside a temporary file's writing,
+    // and between a file's placing and the index's commit.
+    BOOST_TEST(temporaryFilesLeft > 0);
     BOOST_TEST(finishedByRecovery + discardedByRecovery > 0);
 }
 
