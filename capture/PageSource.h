@@ -81,8 +81,7 @@ struct PageSize {
 };
 
 // One choice a device offers, with the device's own name for it (shown to the user as is).
-template <typename Kind>
-struct DeviceChoice {
+template <typename Kind> struct DeviceChoice {
     Kind kind{};
     std::string name;
 };
@@ -91,46 +90,46 @@ struct DeviceChoice {
 struct DeviceCapabilities {
     std::vector<DeviceChoice<PaperSource>> sources; // empty: one fixed source (a flatbed)
     std::vector<DeviceChoice<ColourMode>> modes;
-    std::vector<int> resolutions;                   // the discrete values offered, or
-    std::optional<ValueRange> resolutionRange;      // a range
-    std::optional<PageSize> maxPageSize;            // the largest scan area
-    std::optional<ValueRange> brightness;           // in the device's own unit
+    std::vector<int> resolutions;              // the discrete values offered, or
+    std::optional<ValueRange> resolutionRange; // a range
+    std::optional<PageSize> maxPageSize;       // the largest scan area
+    std::optional<ValueRange> brightness;      // in the device's own unit
     std::optional<ValueRange> contrast;
 };
 
 struct AcquireSettings {
-    std::string device;                  // DeviceInfo::name; empty = the first device found
+    std::string device; // DeviceInfo::name; empty = the first device found
     PaperSource source = PaperSource::Default;
     ColourMode mode = ColourMode::Default;
-    int resolution = 0;                  // dots per inch; 0 = the device's current value
-    std::optional<PageSize> pageSize;    // from the top-left corner; none = the device's current area
-    std::optional<int> brightness;       // -100..100, 0 = the device's middle value
-    std::optional<int> contrast;         // -100..100
+    int resolution = 0;               // dots per inch; 0 = the device's current value
+    std::optional<PageSize> pageSize; // from the top-left corner; none = the device's current area
+    std::optional<int> brightness;    // -100..100, 0 = the device's middle value
+    std::optional<int> contrast;      // -100..100
     PageEncoding encoding = PageEncoding::Png;
-    int maxPages = 0;                    // stop after this many pages (a feeder batch); 0 = no limit
+    int maxPages = 0; // stop after this many pages (a feeder batch); 0 = no limit
 };
 
 // A page as it comes from the device: the encoded image and where it came from.
 struct AcquiredPage {
-    int number = 0;                 // 1-based within this acquisition
-    std::vector<std::byte> bytes;   // the encoded image (PNG or JPEG)
-    std::string mediaType;          // "image/png", "image/jpeg"
-    std::string source;             // device and paper source, e.g. "sane:test:0 (Flatbed)"
-    int width = 0;                  // pixels
+    int number = 0;               // 1-based within this acquisition
+    std::vector<std::byte> bytes; // the encoded image (PNG or JPEG)
+    std::string mediaType;        // "image/png", "image/jpeg"
+    std::string source;           // device and paper source, e.g. "sane:test:0 (Flatbed)"
+    int width = 0;                // pixels
     int height = 0;
     double dpi = 0;
 };
 
 struct AcquireProgress {
-    int page = 0;          // 1-based page being read
-    double fraction = -1;  // of that page read so far, 0..1; negative when unknown
+    int page = 0;         // 1-based page being read
+    double fraction = -1; // of that page read so far, 0..1; negative when unknown
 };
 
 // Receives pages in order, each as soon as it is complete. page() returns only once the page
 // is safe (stored); throwing from it stops the acquisition (the device is cancelled) and the
 // exception propagates out of acquire().
 class PageSink {
-public:
+  public:
     virtual ~PageSink() = default;
     virtual void page(AcquiredPage&& page) = 0;
     // Rate-limited by the source (a few per second at most).
@@ -154,39 +153,53 @@ struct AcquireSummary {
 
 // What went wrong at a device (the same for every driver).
 enum class DeviceFault {
-    NotFound,        // no scanner, or not the one named (unplugged, switched off)
-    Busy,            // in use by another program
-    Jammed,          // paper jam in the feeder
+    NotFound, // no scanner, or not the one named (unplugged, switched off)
+    Busy,     // in use by another program
+    Jammed,   // paper jam in the feeder
     CoverOpen,
-    FeederEmpty,     // no paper in the feeder when the scan started
-    IoError,         // communication failed (cable, power, network)
-    AccessDenied,    // permissions
+    FeederEmpty,  // no paper in the feeder when the scan started
+    IoError,      // communication failed (cable, power, network)
+    AccessDenied, // permissions
     OutOfMemory,
     InvalidSettings, // the device refused the settings
     Unsupported,
-    DriverCrashed,   // the worker process died
-    DriverHung,      // no answer within the time limit; the worker was stopped
-    DriverMissing,   // docdesk-scan-worker could not be started
+    DriverCrashed, // the worker process died
+    DriverHung,    // no answer within the time limit; the worker was stopped
+    DriverMissing, // docdesk-scan-worker could not be started
     Other,
 };
 
 // Stable names for the JSON interface ("jammed", "cover_open", "crashed", ...).
 constexpr std::string_view faultCode(DeviceFault fault) {
     switch (fault) {
-    case DeviceFault::NotFound: return "not_found";
-    case DeviceFault::Busy: return "device_busy";
-    case DeviceFault::Jammed: return "jammed";
-    case DeviceFault::CoverOpen: return "cover_open";
-    case DeviceFault::FeederEmpty: return "no_docs";
-    case DeviceFault::IoError: return "io_error";
-    case DeviceFault::AccessDenied: return "access_denied";
-    case DeviceFault::OutOfMemory: return "no_mem";
-    case DeviceFault::InvalidSettings: return "invalid_settings";
-    case DeviceFault::Unsupported: return "unsupported";
-    case DeviceFault::DriverCrashed: return "crashed";
-    case DeviceFault::DriverHung: return "hung";
-    case DeviceFault::DriverMissing: return "worker_missing";
-    case DeviceFault::Other: break;
+    case DeviceFault::NotFound:
+        return "not_found";
+    case DeviceFault::Busy:
+        return "device_busy";
+    case DeviceFault::Jammed:
+        return "jammed";
+    case DeviceFault::CoverOpen:
+        return "cover_open";
+    case DeviceFault::FeederEmpty:
+        return "no_docs";
+    case DeviceFault::IoError:
+        return "io_error";
+    case DeviceFault::AccessDenied:
+        return "access_denied";
+    case DeviceFault::OutOfMemory:
+        return "no_mem";
+    case DeviceFault::InvalidSettings:
+        return "invalid_settings";
+    case DeviceFault::Unsupported:
+        return "unsupported";
+    case DeviceFault::DriverCrashed:
+        return "crashed";
+    case DeviceFault::DriverHung:
+        return "hung";
+    case DeviceFault::DriverMissing:
+        return "worker_missing";
+    case DeviceFault::Other:
+        break;
     }
     return "error";
 }
@@ -194,19 +207,19 @@ constexpr std::string_view faultCode(DeviceFault fault) {
 // A device failure. The message (translated) says what happened and what the user can do.
 // Pages delivered before it stay delivered; pagesDelivered() says how many.
 class DeviceError : public Error {
-public:
+  public:
     DeviceError(DeviceFault fault, const std::string& message, int pagesDelivered = 0)
         : Error(message), fault_(fault), pagesDelivered_(pagesDelivered) {}
     DeviceFault fault() const { return fault_; }
     int pagesDelivered() const { return pagesDelivered_; }
 
-private:
+  private:
     DeviceFault fault_;
     int pagesDelivered_;
 };
 
 class PageSource {
-public:
+  public:
     virtual ~PageSource() = default;
     // Short name of the source kind ("sane", "files", later "twain", "wia", "escl", "camera").
     virtual std::string_view kind() const = 0;
@@ -221,7 +234,7 @@ public:
 // The usual sink: each page's bytes become one stored original of one page in the session
 // journal (written durably before page() returns), like an imported file.
 class JournalPageSink final : public PageSink {
-public:
+  public:
     struct Callbacks {
         std::function<void(const AcquiredPage&, const PageRecord&)> stored; // after each page is durable
         std::function<void(const AcquireProgress&)> progress;
@@ -248,7 +261,7 @@ public:
     // The pages stored so far, in order.
     const std::vector<PageRecord>& stored() const { return stored_; }
 
-private:
+  private:
     journal::Session& session_;
     Callbacks callbacks_;
     std::vector<PageRecord> stored_;

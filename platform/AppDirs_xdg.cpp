@@ -26,8 +26,7 @@ std::filesystem::path xdgDir(const char* variable, const char* fallbackBelowHome
 
 AppDirs appDirs() {
     return {xdgDir("XDG_DATA_HOME", ".local/share"), xdgDir("XDG_CONFIG_HOME", ".config"),
-            xdgDir("XDG_CACHE_HOME", ".cache"),
-            xdgDir("XDG_STATE_HOME", ".local/state")};
+            xdgDir("XDG_CACHE_HOME", ".cache"), xdgDir("XDG_STATE_HOME", ".local/state")};
 }
 
 } // namespace docdesk::platform

@@ -23,8 +23,8 @@ struct ChildOptions {
 };
 
 struct ExitStatus {
-    int code = -1;   // exit code when exited normally
-    int signal = 0;  // terminating signal, 0 when exited normally
+    int code = -1;  // exit code when exited normally
+    int signal = 0; // terminating signal, 0 when exited normally
     // The child's peak resident memory in KiB over its life (its own children's included when
     // it waited for them); 0 when unknown. For memory benchmarks and bounds in tests.
     long peakResidentKiB = 0;
@@ -34,7 +34,7 @@ struct ExitStatus {
 };
 
 class ChildProcess {
-public:
+  public:
     // Starts argv[0] (looked up in PATH when it has no slash). Throws std::system_error.
     ChildProcess(const std::vector<std::string>& argv, const ChildOptions& options = {});
     ChildProcess(const ChildProcess&) = delete;
@@ -62,7 +62,7 @@ public:
     // Reads everything until end of file.
     std::string readAll();
 
-private:
+  private:
     void reset() noexcept;
     int pid_ = -1;
     int stdinFd_ = -1;

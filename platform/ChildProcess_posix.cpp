@@ -11,8 +11,8 @@
 #include <sys/wait.h>
 #include <system_error>
 #include <thread>
-#include <utility>
 #include <unistd.h>
+#include <utility>
 
 extern char** environ;
 
@@ -91,7 +91,8 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv, const ChildOpti
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
     }
     if (!options.stderrFile.empty())
-        posix_spawn_file_actions_addopen(&actions, 2, options.stderrFile.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+        posix_spawn_file_actions_addopen(&actions, 2, options.stderrFile.c_str(),
+                                         O_WRONLY | O_CREAT | O_APPEND, 0644);
     else if (options.discardStderr)
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
     if (!options.workingDirectory.empty())
@@ -132,7 +133,9 @@ ChildProcess& ChildProcess::operator=(ChildProcess&& other) noexcept {
     return *this;
 }
 
-ChildProcess::~ChildProcess() { reset(); }
+ChildProcess::~ChildProcess() {
+    reset();
+}
 
 void ChildProcess::reset() noexcept {
     if (stdinFd_ >= 0)
@@ -163,7 +166,7 @@ std::optional<ExitStatus> ChildProcess::waitFor(std::chrono::milliseconds timeou
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     for (;;) {
         int st = 0;
-        struct rusage usage{};
+        struct rusage usage {};
         const pid_t r = ::wait4(pid_, &st, WNOHANG, &usage);
         if (r == pid_) {
             status_ = decode(st, usage);
@@ -181,7 +184,7 @@ ExitStatus ChildProcess::wait() {
     if (status_)
         return *status_;
     int st = 0;
-    struct rusage usage{};
+    struct rusage usage {};
     while (::wait4(pid_, &st, 0, &usage) < 0) {
         if (errno != EINTR)
             throwErrno("waitpid");

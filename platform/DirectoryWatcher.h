@@ -8,7 +8,7 @@
 namespace docdesk::platform {
 
 class DirectoryWatcher {
-public:
+  public:
     // Starts watching `folder` (not its subfolders). Throws std::system_error when the
     // folder cannot be watched.
     explicit DirectoryWatcher(const std::filesystem::path& folder);
@@ -19,7 +19,7 @@ public:
     // Waits at most `timeout` for a change; true when there was one (the events are consumed).
     bool waitForChange(std::chrono::milliseconds timeout);
 
-private:
+  private:
     int fd_ = -1;
 };
 

@@ -12,7 +12,8 @@ DirectoryWatcher::DirectoryWatcher(const std::filesystem::path& folder) {
     fd_ = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
     if (fd_ < 0)
         throw std::system_error(errno, std::generic_category(), "inotify_init1");
-    constexpr std::uint32_t mask = IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_MODIFY | IN_DELETE | IN_MOVED_FROM;
+    constexpr std::uint32_t mask =
+        IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_MODIFY | IN_DELETE | IN_MOVED_FROM;
     if (::inotify_add_watch(fd_, folder.c_str(), mask) < 0) {
         const int error = errno;
         ::close(fd_);

@@ -6,7 +6,7 @@
 namespace docdesk::platform {
 
 class PosixDurableFiles final : public ports::DurableFiles {
-public:
+  public:
     using ports::DurableFiles::createNewDurably;
     using ports::DurableFiles::writeAtomically;
     void writeAtomically(const std::filesystem::path& target, const ByteSource& source,

@@ -1,5 +1,4 @@
 #include "platform/DurableFiles.h"
-
 #include "platform/PlaceFile.h"
 
 #include <algorithm>
@@ -24,7 +23,7 @@ namespace {
 }
 
 class Fd {
-public:
+  public:
     explicit Fd(int fd) : fd_(fd) {}
     Fd(const Fd&) = delete;
     Fd& operator=(const Fd&) = delete;
@@ -35,7 +34,7 @@ public:
     int get() const { return fd_; }
     int release() { return std::exchange(fd_, -1); }
 
-private:
+  private:
     int fd_;
 };
 
@@ -55,8 +54,8 @@ std::string uniqueSuffix() {
 }
 
 // Removes the temporary file `temp`, then throws for `error` at `p`.
-[[noreturn]] void removeAndThrow(const std::filesystem::path& temp, const char* what, const std::filesystem::path& p,
-                                 int error) {
+[[noreturn]] void removeAndThrow(const std::filesystem::path& temp, const char* what,
+                                 const std::filesystem::path& p, int error) {
     ::unlink(temp.c_str());
     errno = error;
     throwErrno(what, p);
@@ -73,7 +72,7 @@ std::filesystem::path folderOf(const std::filesystem::path& file) {
 void createFoldersDurably(const std::filesystem::path& dir) {
     std::vector<std::filesystem::path> missing;
     for (std::filesystem::path p = dir; !p.empty(); p = p.parent_path()) {
-        struct stat st{};
+        struct stat st {};
         if (::stat(p.c_str(), &st) == 0) {
             if (!S_ISDIR(st.st_mode)) {
                 errno = ENOTDIR;
@@ -123,8 +122,8 @@ int copyInto(int fd, const ports::DurableFiles::ByteSource& source) {
 
 // Writes the bytes of `source` to a new temporary file beside `target` and flushes it;
 // returns its path. On error (also one `source` throws) the temporary file is removed first.
-std::filesystem::path writeTempBeside(const std::filesystem::path& target, const ports::DurableFiles::ByteSource& source,
-                                      mode_t mode) {
+std::filesystem::path writeTempBeside(const std::filesystem::path& target,
+                                      const ports::DurableFiles::ByteSource& source, mode_t mode) {
     // The target's name is shortened so a long (but valid) name still leaves room for the
     // prefix and suffix within the file system's name limit.
     std::string name = target.filename().string();
@@ -153,13 +152,11 @@ std::filesystem::path writeTempBeside(const std::filesystem::path& target, const
 }
 
 class FlockLock final : public ports::ExclusiveLock {
-public:
+  public:
     explicit FlockLock(int fd) : fd_(fd) {}
-    ~FlockLock() override {
-        ::flock(fd_.get(), LOCK_UN);
-    }
+    ~FlockLock() override { ::flock(fd_.get(), LOCK_UN); }
 
-private:
+  private:
     Fd fd_;
 };
 

@@ -1,6 +1,5 @@
-#include "platform/HelperProgram.h"
-
 #include "platform/ChildProcess.h"
+#include "platform/HelperProgram.h"
 
 #include <unistd.h>
 

@@ -1,10 +1,9 @@
 // The OS keyring on Linux: the Secret Service API (org.freedesktop.secrets) through libsecret.
 #include "platform/Keyring.h"
 
-#include <libsecret/secret.h>
-
 #include <cstdlib>
 #include <filesystem>
+#include <libsecret/secret.h>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -29,7 +28,7 @@ struct ErrorHolder {
 
 // A schema naming exactly the attributes given, so entries match on all of them.
 class DynamicSchema {
-public:
+  public:
     explicit DynamicSchema(const ports::KeyringAttributes& attributes) {
         schema_.name = "org.docdesk.Secret";
         schema_.flags = SECRET_SCHEMA_NONE;
@@ -49,7 +48,7 @@ public:
     const SecretSchema* schema() const { return &schema_; }
     GHashTable* attributes() const { return table_; }
 
-private:
+  private:
     SecretSchema schema_{};
     GHashTable* table_ = nullptr;
 };
@@ -76,10 +75,9 @@ bool probeSecretService() {
         return false;
     const auto ask = [&](const char* method, GVariant* params) -> GVariant* {
         ErrorHolder callError;
-        GVariant* reply = g_dbus_connection_call_sync(bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                                      "org.freedesktop.DBus", method, params, nullptr,
-                                                      G_DBUS_CALL_FLAGS_NONE, kProbeTimeoutMs, nullptr,
-                                                      &callError.error);
+        GVariant* reply = g_dbus_connection_call_sync(
+            bus, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus", method, params,
+            nullptr, G_DBUS_CALL_FLAGS_NONE, kProbeTimeoutMs, nullptr, &callError.error);
         return reply;
     };
     bool found = false;
@@ -106,7 +104,7 @@ bool probeSecretService() {
 }
 
 class SecretServiceKeyring final : public ports::Keyring {
-public:
+  public:
     bool available() override {
         std::lock_guard lock(mutex_);
         if (!available_)
@@ -121,8 +119,8 @@ public:
                                               static_cast<gssize>(secret.size()), "application/octet-stream");
         ErrorHolder err;
         const gboolean ok = secret_password_storev_binary_sync(schema.schema(), schema.attributes(),
-                                                               SECRET_COLLECTION_DEFAULT, label.c_str(), value,
-                                                               nullptr, &err.error);
+                                                               SECRET_COLLECTION_DEFAULT, label.c_str(),
+                                                               value, nullptr, &err.error);
         secret_value_unref(value); // libsecret keeps values in its secure memory and wipes them
         if (!ok)
             err.raise("storing in the Secret Service failed");
@@ -160,7 +158,7 @@ public:
         return removed != FALSE;
     }
 
-private:
+  private:
     std::mutex mutex_;
     std::optional<bool> available_;
 };

@@ -8,7 +8,7 @@
 namespace docdesk::platform {
 
 class ScratchFolder {
-public:
+  public:
     // Creates PARENT/PREFIX-<random> (PARENT empty: the system's temporary folder). Throws
     // std::filesystem::filesystem_error when no folder could be made there.
     ScratchFolder(const std::filesystem::path& parent, const std::string& prefix);
@@ -17,7 +17,7 @@ public:
     ~ScratchFolder();
     const std::filesystem::path& path() const { return path_; }
 
-private:
+  private:
     std::filesystem::path path_;
 };
 

@@ -60,6 +60,8 @@ std::size_t readSecretFromTerminal(const std::string& prompt, std::span<unsigned
     return length;
 }
 
-std::size_t readSecretFromDescriptor(int fd, std::span<unsigned char> buffer) { return readLine(fd, buffer); }
+std::size_t readSecretFromDescriptor(int fd, std::span<unsigned char> buffer) {
+    return readLine(fd, buffer);
+}
 
 } // namespace docdesk::platform

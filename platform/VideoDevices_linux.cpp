@@ -24,7 +24,8 @@ std::vector<VideoDevice> listVideoDevices() {
         std::getline(std::ifstream(entry.path() / "name"), name);
         devices.push_back({"/dev/" + node, name.empty() ? node : name});
     }
-    std::sort(devices.begin(), devices.end(), [](const VideoDevice& a, const VideoDevice& b) { return a.path < b.path; });
+    std::sort(devices.begin(), devices.end(),
+              [](const VideoDevice& a, const VideoDevice& b) { return a.path < b.path; });
     return devices;
 }
 

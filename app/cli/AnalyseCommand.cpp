@@ -45,7 +45,8 @@ int runAnalyse(const std::vector<std::string>& args) {
     for (const auto& page : session->pages()) {
         if (page.isPassThrough())
             continue; // filed as it is: nothing to analyse
-        if (!again && page.analysisJson && nlohmann::json::parse(*page.analysisJson, nullptr, false).contains("width"))
+        if (!again && page.analysisJson &&
+            nlohmann::json::parse(*page.analysisJson, nullptr, false).contains("width"))
             continue;
         pages.push_back(page);
         requests.push_back({page.originalFile, page.mediaType, page.sourcePage});
@@ -61,12 +62,16 @@ int runAnalyse(const std::vector<std::string>& args) {
         } else {
             std::vector<std::string> errors;
             const auto records = app::storeAnalysisOutcome(*session, page, r, {}, errors);
-            stored = nlohmann::ordered_json::parse(records.front().analysisJson.value_or("{}"), nullptr, false);
+            stored =
+                nlohmann::ordered_json::parse(records.front().analysisJson.value_or("{}"), nullptr, false);
         }
         const bool ok = stored.is_object() && stored.contains("width");
         ++(ok ? analysed : failed);
         if (json)
-            std::cout << nlohmann::ordered_json{{"page_id", page.id}, {"position", page.position + 1}, {"analysis", stored}}.dump()
+            std::cout << nlohmann::ordered_json{{"page_id", page.id},
+                                                {"position", page.position + 1},
+                                                {"analysis", stored}}
+                             .dump()
                       << std::endl;
         else if (!ok)
             std::cerr << trf("page {}: {}", page.position + 1, stored.value("error", std::string())) << "\n";

@@ -30,17 +30,18 @@ int parseCount(const std::string& option, const std::string& value, int max) {
 int runCamera(const std::vector<std::string>& args) {
     if (std::find(args.begin(), args.end(), "--help") != args.end() ||
         std::find(args.begin(), args.end(), "-h") != args.end()) {
-        std::cout << tr("Usage: docdesk-cli camera [--list] [--device DEVICE|FILE] [--count N] [--seconds S]\n"
-                        "                          [--session ID | --new-session] [--json]\n"
-                        "\n"
-                        "Watches a webcam or document camera (or plays a video file) and stores each page\n"
-                        "that is held still under it, once, with the page's corners as its crop.\n"
-                        "\n"
-                        "  --list        list the cameras of this machine\n"
-                        "  --device D    a camera number (0), a device (/dev/video2) or a video file\n"
-                        "  --count N     stop after N pages (default: no limit)\n"
-                        "  --seconds S   stop after S seconds (default: no limit; Ctrl+C stops too)\n"
-                        "  --json        one JSON line per page\n");
+        std::cout << tr(
+            "Usage: docdesk-cli camera [--list] [--device DEVICE|FILE] [--count N] [--seconds S]\n"
+            "                          [--session ID | --new-session] [--json]\n"
+            "\n"
+            "Watches a webcam or document camera (or plays a video file) and stores each page\n"
+            "that is held still under it, once, with the page's corners as its crop.\n"
+            "\n"
+            "  --list        list the cameras of this machine\n"
+            "  --device D    a camera number (0), a device (/dev/video2) or a video file\n"
+            "  --count N     stop after N pages (default: no limit)\n"
+            "  --seconds S   stop after S seconds (default: no limit; Ctrl+C stops too)\n"
+            "  --json        one JSON line per page\n");
         return 0;
     }
     capture::CameraOptions options;
@@ -86,19 +87,23 @@ int runCamera(const std::vector<std::string>& args) {
     int stored = 0;
     {
         StopOnInterrupt interrupts; // Ctrl+C stops the camera; the pages stored so far stay
-        stored = capture::captureDocuments(*session, options, interrupts.token(),
-                                           [&](const PageRecord& p, const capture::CameraProgress& progress) {
-            if (json)
-                std::cout << nlohmann::ordered_json{{"page", progress.captures}, {"id", p.id},
-                                                    {"transforms", nlohmann::json::parse(p.transformsJson)}}.dump()
-                          << std::endl;
-            else
-                std::cout << trf("Page {} stored.", progress.captures) << std::endl;
-        });
+        stored = capture::captureDocuments(
+            *session, options, interrupts.token(),
+            [&](const PageRecord& p, const capture::CameraProgress& progress) {
+                if (json)
+                    std::cout << nlohmann::ordered_json{{"page", progress.captures},
+                                                        {"id", p.id},
+                                                        {"transforms",
+                                                         nlohmann::json::parse(p.transformsJson)}}
+                                     .dump()
+                              << std::endl;
+                else
+                    std::cout << trf("Page {} stored.", progress.captures) << std::endl;
+            });
     }
     if (!json)
-        std::cout << trnf("{} page stored in session {}.", "{} pages stored in session {}.", unsigned(stored), stored,
-                          session->summary().id)
+        std::cout << trnf("{} page stored in session {}.", "{} pages stored in session {}.", unsigned(stored),
+                          stored, session->summary().id)
                   << "\n";
     return 0;
 }

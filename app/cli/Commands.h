@@ -14,7 +14,7 @@ namespace docdesk::cli {
 
 // Wrong command-line usage (exit code 2).
 class UsageError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
@@ -34,7 +34,7 @@ std::unique_ptr<journal::Session> openSessionForWriting(const std::string& id, b
 // request on token(), which the command passes to its long calls. One at a time; the previous
 // handlers come back when it goes.
 class StopOnInterrupt {
-public:
+  public:
     // A second signal ends the program at once with exit code 130 when `secondEndsProgram`
     // (for a command that may wait on a driver); otherwise it only repeats the request.
     explicit StopOnInterrupt(bool secondEndsProgram = false);
@@ -44,7 +44,7 @@ public:
 
     std::stop_token token() const { return stop_.get_token(); }
 
-private:
+  private:
     std::stop_source stop_;
     void (*previousInt_)(int) = nullptr;
     void (*previousTerm_)(int) = nullptr;

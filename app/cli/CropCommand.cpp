@@ -58,7 +58,8 @@ bool cropPage(app::AnalysisWorker& worker, const std::string& file, const std::s
     const auto r = worker.crop(file, mediaType, page, dpi, mode, scratch.path());
     if (!r.ok) {
         if (json)
-            std::cout << nlohmann::ordered_json{{"source", file}, {"page", page}, {"error", r.error}}.dump() << std::endl;
+            std::cout << nlohmann::ordered_json{{"source", file}, {"page", page}, {"error", r.error}}.dump()
+                      << std::endl;
         else
             std::cerr << trf("{} page {}: {}", file, page, r.error) << "\n";
         return false;
@@ -67,11 +68,16 @@ bool cropPage(app::AnalysisWorker& worker, const std::string& file, const std::s
     int k = 0;
     for (const auto& d : r.analysis.value("documents", nlohmann::ordered_json::array())) {
         const fs::path written = d.value("file", "");
-        const fs::path out = placeNew(outDir, stem + std::to_string(++k), written.extension().string(), readBytes(written));
+        const fs::path out =
+            placeNew(outDir, stem + std::to_string(++k), written.extension().string(), readBytes(written));
         if (json)
-            std::cout << nlohmann::ordered_json{{"source", file}, {"page", page}, {"document", k},
-                                                {"output", out.string()}, {"width", d.value("width", 0)},
-                                                {"height", d.value("height", 0)}, {"cropped", d.value("cropped", false)}}
+            std::cout << nlohmann::ordered_json{{"source", file},
+                                                {"page", page},
+                                                {"document", k},
+                                                {"output", out.string()},
+                                                {"width", d.value("width", 0)},
+                                                {"height", d.value("height", 0)},
+                                                {"cropped", d.value("cropped", false)}}
                              .dump()
                       << std::endl;
         else
@@ -91,12 +97,13 @@ int runCrop(const std::vector<std::string>& args) {
     for (size_t i = 0; i < args.size(); ++i) {
         const auto& a = args[i];
         if (a == "-h" || a == "--help") {
-            std::cout << tr("Usage: docdesk-cli crop [--mode color|gray|bw] [--dpi N] [--json] --out DIR FILE...\n"
-                            "\n"
-                            "Cuts out every document or receipt on every page, corrects the perspective\n"
-                            "(or the skew of a page without one), applies the mode and writes NAME-pN-K.jpg\n"
-                            "(color, gray) or NAME-pN-K.png (bw) into DIR for document K of page N.\n"
-                            "Existing files are never replaced: a taken name gets ' (2)', ' (3)'...\n");
+            std::cout << tr(
+                "Usage: docdesk-cli crop [--mode color|gray|bw] [--dpi N] [--json] --out DIR FILE...\n"
+                "\n"
+                "Cuts out every document or receipt on every page, corrects the perspective\n"
+                "(or the skew of a page without one), applies the mode and writes NAME-pN-K.jpg\n"
+                "(color, gray) or NAME-pN-K.png (bw) into DIR for document K of page N.\n"
+                "Existing files are never replaced: a taken name gets ' (2)', ' (3)'...\n");
             return 0;
         }
         if (a == "--mode") {
@@ -131,7 +138,8 @@ int runCrop(const std::vector<std::string>& args) {
         if (!counted.ok) {
             failed = true;
             if (json)
-                std::cout << nlohmann::ordered_json{{"source", file}, {"error", counted.error}}.dump() << std::endl;
+                std::cout << nlohmann::ordered_json{{"source", file}, {"error", counted.error}}.dump()
+                          << std::endl;
             else
                 std::cerr << file << ": " << counted.error << "\n";
             continue;
@@ -139,7 +147,8 @@ int runCrop(const std::vector<std::string>& args) {
         const int pages = counted.analysis.value("pages", 0);
         for (int p = 1; p <= pages; ++p) {
             try {
-                if (!cropPage(worker, file, counted.analysis.value("media_type", ""), p, dpi, mode, outDir, json))
+                if (!cropPage(worker, file, counted.analysis.value("media_type", ""), p, dpi, mode, outDir,
+                              json))
                     failed = true;
             } catch (const std::exception& e) {
                 failed = true;

@@ -5,16 +5,16 @@
 #include "app/cli/RuleOptions.h"
 #include "app/common/AppEnvironment.h"
 #include "app/common/BatchFiling.h"
-#include "app/common/OutboxFiling.h"
 #include "app/common/GatewayUpload.h"
+#include "app/common/OutboxFiling.h"
 #include "app/common/WorkerPool.h"
-#include "platform/AppDirs.h"
 #include "capture/files/FileImporter.h"
-#include "core/common/Sha256.h"
 #include "core/common/Error.h"
+#include "core/common/Sha256.h"
 #include "core/common/Translate.h"
 #include "core/model/PageTransforms.h"
 #include "core/ocr/PageText.h"
+#include "platform/AppDirs.h"
 
 #include <algorithm>
 #include <charconv>
@@ -116,14 +116,17 @@ std::vector<PageRecord> importInputs(journal::Session& session, const FileArgs& 
             // unreadable: the import reports it
         }
         const capture::ImportOutcome o =
-            earlier.empty() ? capture::importFile(session, file, app::countPagesInWorker(app::sharedWorkerPool())) : capture::ImportOutcome{file, earlier, {}};
+            earlier.empty()
+                ? capture::importFile(session, file, app::countPagesInWorker(app::sharedWorkerPool()))
+                : capture::ImportOutcome{file, earlier, {}};
         if (o.ok()) {
             pages.insert(pages.end(), o.pages.begin(), o.pages.end());
             continue;
         }
         ++failures;
         if (a.json)
-            std::cout << nlohmann::ordered_json{{"source", o.file.string()}, {"error", o.error}}.dump() << std::endl;
+            std::cout << nlohmann::ordered_json{{"source", o.file.string()}, {"error", o.error}}.dump()
+                      << std::endl;
         else
             std::cerr << trf("{}: {}", o.file.string(), o.error) << std::endl;
     }
@@ -140,41 +143,42 @@ void requireOcrLanguages(const std::string& languages) {
 }
 
 void printUsage() {
-    std::cout << tr("Usage: docdesk-cli file --target DIR [OPTIONS] [RULE OPTIONS] FILE...\n"
-                    "       docdesk-cli file --target DIR --session ID [OPTIONS] [RULE OPTIONS]\n"
-                    "       docdesk-cli file --profile NAME [OPTIONS] [RULE OPTIONS] FILE...\n"
-                    "\n"
-                    "Files documents into the local archive folder DIR: the files are stored in a new\n"
-                    "session (or the pages of session ID are used), every page is analysed, the rules\n"
-                    "split them into documents and name them (as 'split' shows), and each document is\n"
-                    "written as one PDF (JPEG pages embedded as they are). Nothing in DIR is ever\n"
-                    "overwritten: a name that is taken gets ' (2)', ' (3)'... Files that are not images\n"
-                    "or PDFs are placed as they are.\n"
-                    "\n")
-              << tr(RuleOptions::help()) << "\n"
-              << tr(RuleOptions::outputHelp())
-              << tr("\n"
-                    "With --profile NAME the documents go into the outbox of gateway profile NAME\n"
-                    "instead of a folder (the plan's folder becomes the remote folder); nothing is sent\n"
-                    "until 'docdesk-cli upload --profile NAME' (or the GUI's Upload).\n"
-                    "\n"
-                    "Other options:\n"
-                    "  --format F            pdf (default), tiff (multi-page) or images (one per page)\n"
-                    "  --quality N           JPEG quality for pages that are encoded again (85)\n"
-                    "  --mode M              every page as original, color, gray or bw (black and white,\n"
-                    "                        1 bit per pixel)\n"
-                    "  --sidecar             a JSON file with the fields beside each document\n"
-                    "  --dpi N               resolution for PDF originals (300)\n"
-                    "  --json                one JSON line per document: {\"file\", \"pages\", \"bytes\",\n"
-                    "                        \"sha256\", \"fields\"} or {\"error\"}\n"
+    std::cout
+        << tr("Usage: docdesk-cli file --target DIR [OPTIONS] [RULE OPTIONS] FILE...\n"
+              "       docdesk-cli file --target DIR --session ID [OPTIONS] [RULE OPTIONS]\n"
+              "       docdesk-cli file --profile NAME [OPTIONS] [RULE OPTIONS] FILE...\n"
+              "\n"
+              "Files documents into the local archive folder DIR: the files are stored in a new\n"
+              "session (or the pages of session ID are used), every page is analysed, the rules\n"
+              "split them into documents and name them (as 'split' shows), and each document is\n"
+              "written as one PDF (JPEG pages embedded as they are). Nothing in DIR is ever\n"
+              "overwritten: a name that is taken gets ' (2)', ' (3)'... Files that are not images\n"
+              "or PDFs are placed as they are.\n"
+              "\n")
+        << tr(RuleOptions::help()) << "\n"
+        << tr(RuleOptions::outputHelp())
+        << tr("\n"
+              "With --profile NAME the documents go into the outbox of gateway profile NAME\n"
+              "instead of a folder (the plan's folder becomes the remote folder); nothing is sent\n"
+              "until 'docdesk-cli upload --profile NAME' (or the GUI's Upload).\n"
+              "\n"
+              "Other options:\n"
+              "  --format F            pdf (default), tiff (multi-page) or images (one per page)\n"
+              "  --quality N           JPEG quality for pages that are encoded again (85)\n"
+              "  --mode M              every page as original, color, gray or bw (black and white,\n"
+              "                        1 bit per pixel)\n"
+              "  --sidecar             a JSON file with the fields beside each document\n"
+              "  --dpi N               resolution for PDF originals (300)\n"
+              "  --json                one JSON line per document: {\"file\", \"pages\", \"bytes\",\n"
+              "                        \"sha256\", \"fields\"} or {\"error\"}\n"
 
-                    "\n"
-                    "Exit status 0 when every document was filed, 1 otherwise; the session keeps all pages.\n")
-              << tr("\n"
-                    "What was filed is recorded in the session: a run that was interrupted is simply run\n"
-                    "again (files the session holds already are not stored twice), and documents filed\n"
-                    "before are skipped, showing where they went.\n"
-                    "  --again               file documents that were filed before once more\n");
+              "\n"
+              "Exit status 0 when every document was filed, 1 otherwise; the session keeps all pages.\n")
+        << tr("\n"
+              "What was filed is recorded in the session: a run that was interrupted is simply run\n"
+              "again (files the session holds already are not stored twice), and documents filed\n"
+              "before are skipped, showing where they went.\n"
+              "  --again               file documents that were filed before once more\n");
 }
 
 } // namespace
@@ -182,18 +186,23 @@ void printUsage() {
 namespace {
 
 // What became of one document: a JSON line with --json, else a sentence.
-void printFiled(const pipeline::FiledDocument& d, size_t pageCount, const std::map<std::string, std::string>& fields,
-                const std::vector<std::string>& sources, bool json) {
+void printFiled(const pipeline::FiledDocument& d, size_t pageCount,
+                const std::map<std::string, std::string>& fields, const std::vector<std::string>& sources,
+                bool json) {
     if (d.alreadyFiled) {
         if (json)
-            std::cout << nlohmann::ordered_json{{"already_filed", d.path.string()}, {"pages", pageCount}}.dump()
-                      << std::endl;
+            std::cout
+                << nlohmann::ordered_json{{"already_filed", d.path.string()}, {"pages", pageCount}}.dump()
+                << std::endl;
         else
             std::cout << trf("filed before: {} (--again files it once more)", d.path.string()) << "\n";
     } else if (json) {
         nlohmann::ordered_json j;
         if (d.ok())
-            j = {{"file", d.path.string()}, {"pages", pageCount}, {"bytes", d.bytes}, {"sha256", d.sha256},
+            j = {{"file", d.path.string()},
+                 {"pages", pageCount},
+                 {"bytes", d.bytes},
+                 {"sha256", d.sha256},
                  {"fields", fields}};
         else if (sources.size() == 1)
             j = {{"source", sources.front()}, {"error", d.error}};
@@ -213,8 +222,9 @@ void printFiled(const pipeline::FiledDocument& d, size_t pageCount, const std::m
 // one that cannot be filed names its file (a page refused only when rendered, e.g. a PDF page
 // too large to render, was stored).
 class DocumentSources {
-public:
-    DocumentSources(const app::BatchFilingResult& result, const std::vector<PageRecord>& pages) : result_(result) {
+  public:
+    DocumentSources(const app::BatchFilingResult& result, const std::vector<PageRecord>& pages)
+        : result_(result) {
         for (const auto& p : pages)
             sourceOfPage_[p.id] = p.source;
     }
@@ -224,7 +234,8 @@ public:
         if (k < result_.plan.documents.size()) {
             for (const auto index : result_.plan.documents[k].pages)
                 if (index < result_.planPageIds.size())
-                    if (const auto it = sourceOfPage_.find(result_.planPageIds[index]); it != sourceOfPage_.end())
+                    if (const auto it = sourceOfPage_.find(result_.planPageIds[index]);
+                        it != sourceOfPage_.end())
                         if (std::find(out.begin(), out.end(), it->second) == out.end())
                             out.push_back(it->second);
         } else if (k - result_.plan.documents.size() < result_.passThrough.size()) {
@@ -233,7 +244,7 @@ public:
         return out;
     }
 
-private:
+  private:
     const app::BatchFilingResult& result_;
     std::map<std::int64_t, std::string> sourceOfPage_;
 };
@@ -259,7 +270,8 @@ int runFile(const std::vector<std::string>& args) {
         a.session.empty() ? journal::Session::create(app::sessionsRoot(), app::durableFiles())
                           : journal::Session::open(sessionDirectory(a.session), app::durableFiles());
     int importFailures = 0;
-    std::vector<PageRecord> pages = a.files.empty() ? session->pages() : importInputs(*session, a, importFailures);
+    std::vector<PageRecord> pages =
+        a.files.empty() ? session->pages() : importInputs(*session, a, importFailures);
 
     if (a.mode)
         setPageMode(*session, pages, *a.mode);
@@ -275,24 +287,24 @@ int runFile(const std::vector<std::string>& args) {
         // files are gone is forgotten there, so that it is filed again below.
         app::settleOutboxFilings(*outbox, *session, staging);
     }
-    output::LocalArchive archive(a.profile.empty() ? std::filesystem::path(a.target) : staging, app::durableFiles());
+    output::LocalArchive archive(a.profile.empty() ? std::filesystem::path(a.target) : staging,
+                                 app::durableFiles());
     app::AnalysisWorker worker;
     app::FilingRecordOptions record;
     record.again = a.again;
     if (outbox)
         record.target = "outbox:" + a.profile;
-    const auto result = app::fileBatch(*session, pages, planner, archive, a.options, worker, {},
-                                       [&](size_t done, size_t total) {
-                                           if (!a.json && (done == total || done % 10 == 0))
-                                               std::cerr << trf("Analysed {} of {} pages", done, total) << "\r"
-                                                         << std::flush;
-                                       },
-                                       [&](size_t done, size_t total) {
-                                           if (!a.json)
-                                               std::cerr << trf("Recognised the text of {} of {} pages", done, total)
-                                                         << "\r" << std::flush;
-                                       },
-                                       record);
+    const auto result = app::fileBatch(
+        *session, pages, planner, archive, a.options, worker, {},
+        [&](size_t done, size_t total) {
+            if (!a.json && (done == total || done % 10 == 0))
+                std::cerr << trf("Analysed {} of {} pages", done, total) << "\r" << std::flush;
+        },
+        [&](size_t done, size_t total) {
+            if (!a.json)
+                std::cerr << trf("Recognised the text of {} of {} pages", done, total) << "\r" << std::flush;
+        },
+        record);
     if (!a.json && !result.planPages.empty())
         std::cerr << "\n";
     for (const auto& e : result.analysisErrors)
@@ -303,17 +315,18 @@ int runFile(const std::vector<std::string>& args) {
     if (outbox)
         app::moveIntoOutbox(*outbox, *session, staging, result.filingIds, filedDocs, passThroughDocs);
     for (size_t k = 0; k < filedDocs.size(); ++k)
-        printFiled(filedDocs[k], result.plan.documents[k].pages.size(), result.plan.documents[k].fieldValues(),
-                   sourcesOf(k), a.json);
+        printFiled(filedDocs[k], result.plan.documents[k].pages.size(),
+                   result.plan.documents[k].fieldValues(), sourcesOf(k), a.json);
     for (size_t k = 0; k < passThroughDocs.size(); ++k)
         printFiled(passThroughDocs[k], 1, {}, sourcesOf(filedDocs.size() + k), a.json);
-    const size_t filed = size_t(std::count_if(filedDocs.begin(), filedDocs.end(), [](auto& d) { return d.ok(); })) +
-                         size_t(std::count_if(passThroughDocs.begin(), passThroughDocs.end(),
-                                              [](auto& d) { return d.ok(); }));
+    const size_t filed =
+        size_t(std::count_if(filedDocs.begin(), filedDocs.end(), [](auto& d) { return d.ok(); })) +
+        size_t(std::count_if(passThroughDocs.begin(), passThroughDocs.end(), [](auto& d) { return d.ok(); }));
     const size_t total = result.filed.size() + result.passThroughFiled.size();
     if (!a.json)
         std::cout << trf("{} of {} documents filed in {} (session {}).", filed, total,
-                         a.profile.empty() ? a.target : trf("the outbox of {}", a.profile), session->summary().id)
+                         a.profile.empty() ? a.target : trf("the outbox of {}", a.profile),
+                         session->summary().id)
                   << "\n";
     return filed == total && importFailures == 0 ? 0 : 1;
 }

@@ -61,9 +61,10 @@ void printHuman(const nlohmann::ordered_json& j) {
     for (const auto& b : j["barcodes"])
         std::cout << "  " << b["format"].get<std::string>() << ": " << b["text"].get<std::string>() << "\n";
     if (j.contains("receipt") && j["receipt"].is_object())
-        std::cout << "  " << trf("receipt: {} {} {} {}", j["receipt"]["merchant"].get<std::string>(),
-                                 j["receipt"]["date"].get<std::string>(), j["receipt"]["total"].get<std::string>(),
-                                 j["receipt"]["currency"].get<std::string>())
+        std::cout << "  "
+                  << trf("receipt: {} {} {} {}", j["receipt"]["merchant"].get<std::string>(),
+                         j["receipt"]["date"].get<std::string>(), j["receipt"]["total"].get<std::string>(),
+                         j["receipt"]["currency"].get<std::string>())
                   << "\n";
 }
 
@@ -79,8 +80,10 @@ void addText(app::AnalysisWorker& worker, nlohmann::ordered_json& j, const std::
     const auto text = ocr::pageTextFromJson(outcome.analysis);
     j["text"] = text.text;
     const auto receipt = ocr::parseReceipt(text.text);
-    j["receipt"] = receipt ? nlohmann::ordered_json{{"merchant", receipt->merchant}, {"date", receipt->date},
-                                                    {"total", receipt->total}, {"currency", receipt->currency}}
+    j["receipt"] = receipt ? nlohmann::ordered_json{{"merchant", receipt->merchant},
+                                                    {"date", receipt->date},
+                                                    {"total", receipt->total},
+                                                    {"currency", receipt->currency}}
                            : nlohmann::ordered_json(nullptr);
 }
 
@@ -89,19 +92,20 @@ void addText(app::AnalysisWorker& worker, nlohmann::ordered_json& j, const std::
 int runInspect(const std::vector<std::string>& args) {
     if (std::find(args.begin(), args.end(), "--help") != args.end() ||
         std::find(args.begin(), args.end(), "-h") != args.end()) {
-        std::cout << tr("Usage: docdesk-cli inspect [--json] [--dpi N] FILE...\n"
-                        "\n"
-                        "Analyses every page of each file: barcodes (format, text, corners), the\n"
-                        "documents or receipts on the page (corners clockwise from top-left, score),\n"
-                        "whether it is blank, and its skew. With --json one object per page per line:\n"
-                        "{\"source\", \"page\", \"width\", \"height\", \"barcodes\", \"document\", \"documents\",\n"
-                        " \"blank\", \"skew_degrees\"}; a file or page that cannot be read gives a line with\n"
-                        "\"error\" and the next one is analysed. PDF pages are rendered at --dpi (300).\n")
-                  << tr("\n"
-                        "  --ocr                 also read the page's text (Tesseract): \"text\", and \"receipt\"\n"
-                        "                        {\"merchant\", \"date\", \"total\", \"currency\"} or null\n"
-                        "  --ocr-languages L     OCR languages, e.g. deu+eng (default: the system language\n"
-                        "                        plus English); implies --ocr\n");
+        std::cout
+            << tr("Usage: docdesk-cli inspect [--json] [--dpi N] FILE...\n"
+                  "\n"
+                  "Analyses every page of each file: barcodes (format, text, corners), the\n"
+                  "documents or receipts on the page (corners clockwise from top-left, score),\n"
+                  "whether it is blank, and its skew. With --json one object per page per line:\n"
+                  "{\"source\", \"page\", \"width\", \"height\", \"barcodes\", \"document\", \"documents\",\n"
+                  " \"blank\", \"skew_degrees\"}; a file or page that cannot be read gives a line with\n"
+                  "\"error\" and the next one is analysed. PDF pages are rendered at --dpi (300).\n")
+            << tr("\n"
+                  "  --ocr                 also read the page's text (Tesseract): \"text\", and \"receipt\"\n"
+                  "                        {\"merchant\", \"date\", \"total\", \"currency\"} or null\n"
+                  "  --ocr-languages L     OCR languages, e.g. deu+eng (default: the system language\n"
+                  "                        plus English); implies --ocr\n");
         return 0;
     }
     auto a = parseInspect(args);

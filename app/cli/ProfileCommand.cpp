@@ -3,7 +3,6 @@
 #include "app/common/AppEnvironment.h"
 #include "app/common/GatewayUpload.h"
 #include "app/common/ProfileAccess.h"
-
 #include "core/common/Error.h"
 #include "core/common/Translate.h"
 #include "core/gateway/GatewayConnection.h"
@@ -81,9 +80,11 @@ struct Edits {
 
 const std::map<std::string, std::string>& optionToSetting() {
     static const std::map<std::string, std::string> m = {
-        {"--connector", "connector"}, {"--url", "url"},     {"--user", "user"},
-        {"--role", "role"},           {"--ca-bundle", "caBundle"}, {"--pin", "pinnedPublicKey"},
-        {"--proxy", "proxy"},         {"--folder", "defaultFolder"}, {"--rules", "rules"}};
+        {"--connector", "connector"}, {"--url", "url"},
+        {"--user", "user"},           {"--role", "role"},
+        {"--ca-bundle", "caBundle"},  {"--pin", "pinnedPublicKey"},
+        {"--proxy", "proxy"},         {"--folder", "defaultFolder"},
+        {"--rules", "rules"}};
     return m;
 }
 
@@ -121,7 +122,8 @@ std::pair<std::string, Edits> parseEdits(const std::vector<std::string>& args) {
 std::optional<vault::Secret> askPasswordFor(const vault::Profile& p) {
     if (p.user.empty() && p.connector == vault::Connector::HttpForm)
         return app::askSecretOnTerminal(trf("API token for {}: ", p.url));
-    return app::askSecretOnTerminal(trf("Password of {} at {}: ", p.user.empty() ? tr("the gateway") : p.user, p.url));
+    return app::askSecretOnTerminal(
+        trf("Password of {} at {}: ", p.user.empty() ? tr("the gateway") : p.user, p.url));
 }
 
 // The saved password of `p`, else the one typed now; Error when none is given.
@@ -155,9 +157,10 @@ int addOrEdit(const std::vector<std::string>& args, bool adding) {
     for (const auto& [setting, value] : e.settings) {
         // Checked before any password is asked for: the operator's settings stay as they are.
         if (p.isLocked(setting) && vault::settingValue(p, setting) != value)
-            throw Error(trf("The setting '{}' of profile '{}' is managed by the operator (key {}) and cannot be "
-                            "changed on this station.",
-                            setting, name, p.signedBy));
+            throw Error(
+                trf("The setting '{}' of profile '{}' is managed by the operator (key {}) and cannot be "
+                    "changed on this station.",
+                    setting, name, p.signedBy));
         vault::setSetting(p, setting, value);
     }
     if (e.remember)
@@ -250,12 +253,14 @@ int testProfile(const std::vector<std::string>& args) {
         std::make_shared<const vault::Secret>(passwordToConnect(*store, *profile));
 
     const gateway::DebugLogSink trace = [](const std::string& line) { std::cerr << line << "\n"; };
-    const int status = app::testGatewayConnection(*profile, *password, std::stop_token(), verbose ? trace : nullptr);
+    const int status =
+        app::testGatewayConnection(*profile, *password, std::stop_token(), verbose ? trace : nullptr);
     if (remember && asked) {
         profile->rememberPassword = true;
         store->put(*profile, vault::Secret(password->view()));
     }
-    std::cout << trf("Connection to {} works: logged in as '{}' (HTTP {}).", profile->url, profile->user, status)
+    std::cout << trf("Connection to {} works: logged in as '{}' (HTTP {}).", profile->url, profile->user,
+                     status)
               << "\n";
     return 0;
 }
@@ -391,8 +396,9 @@ int sign(const std::vector<std::string>& args) {
         std::cerr << trf("Note: this bundle expires {}, which is not in the future; stations will refuse it.",
                          vault::formatUtc(*dates.expires))
                   << "\n";
-    const std::string bundle = vault::signBundle(withCaCertificatesInline(readTextFile(input), fs::path(input).parent_path()),
-                                                 readSecretFile(keyFile), dates);
+    const std::string bundle =
+        vault::signBundle(withCaCertificatesInline(readTextFile(input), fs::path(input).parent_path()),
+                          readSecretFile(keyFile), dates);
     app::durableFiles().writeAtomically(output, std::as_bytes(std::span(bundle.data(), bundle.size())));
     std::cout << trf("Signed bundle written to {} (issued {}{}).", output, vault::formatUtc(dates.issued),
                      dates.expires ? trf(", expires {}", vault::formatUtc(*dates.expires)) : std::string())
@@ -400,7 +406,9 @@ int sign(const std::vector<std::string>& args) {
     return 0;
 }
 
-fs::path trustedKeyFile() { return platform::appDirs().config / "operator.pub"; }
+fs::path trustedKeyFile() {
+    return platform::appDirs().config / "operator.pub";
+}
 
 int trustOperator(const std::vector<std::string>& args) {
     std::string keyFile;
@@ -420,7 +428,8 @@ int trustOperator(const std::vector<std::string>& args) {
     if (fs::exists(trustedKeyFile()) && !replace &&
         vault::parsePublicKey(readTextFile(trustedKeyFile(), 4096)) != vault::parsePublicKey(text))
         throw Error(trf("Another operator key ({}) is trusted already; give --replace to trust {} instead.",
-                        vault::keyFingerprint(readTextFile(trustedKeyFile(), 4096)), vault::keyFingerprint(text)));
+                        vault::keyFingerprint(readTextFile(trustedKeyFile(), 4096)),
+                        vault::keyFingerprint(text)));
     fs::create_directories(trustedKeyFile().parent_path());
     app::durableFiles().writeAtomically(trustedKeyFile(), std::as_bytes(std::span(text.data(), text.size())));
     std::cout << trf("Operator key {} is now trusted on this station.", vault::keyFingerprint(text)) << "\n";
@@ -431,8 +440,9 @@ int importBundle(const std::vector<std::string>& args) {
     if (args.size() != 2)
         throw UsageError(tr("profile import takes one bundle file"));
     if (!fs::exists(trustedKeyFile()))
-        throw Error(tr("No operator key is trusted on this station, so no bundle can be imported. Install the "
-                       "operator's public key first: 'docdesk-cli profile trust-operator operator.pub'."));
+        throw Error(
+            tr("No operator key is trusted on this station, so no bundle can be imported. Install the "
+               "operator's public key first: 'docdesk-cli profile trust-operator operator.pub'."));
     const auto verified = vault::verifyBundle(readTextFile(args[1]), readTextFile(trustedKeyFile(), 4096));
     auto store = app::openProfileStoreForCli();
     const std::vector<std::string> forgotten = store->importBundle(verified);

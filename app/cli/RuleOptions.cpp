@@ -126,10 +126,9 @@ bool RuleOptions::parseFieldOption(const std::vector<std::string>& args, size_t&
         const auto eq = spec.find('=');
         const std::string name = spec.substr(0, eq);
         if (eq == std::string::npos || !rules::isValidFieldName(name))
-            throw UsageError(
-                trf("--field needs NAME=REGEX with a name of letters, digits, '_', '-' or '.' "
-                    "(not asn or tags), not '{}'",
-                    spec));
+            throw UsageError(trf("--field needs NAME=REGEX with a name of letters, digits, '_', '-' or '.' "
+                                 "(not asn or tags), not '{}'",
+                                 spec));
         edits_.push_back(
             [f = rules::FieldRule{name, patternOption(o, spec.substr(eq + 1)), {}, {}}](FilingRules& r) {
                 std::erase_if(r.fields, [&](const rules::FieldRule& x) { return x.name == f.name; });
@@ -140,13 +139,11 @@ bool RuleOptions::parseFieldOption(const std::vector<std::string>& args, size_t&
             r.splitOnChange = rules::ValueChangeRule{p, {}, {}};
         });
     } else if (o == "--folder") {
-        edits_.push_back(
-            [t = templateOption(o, optionValue(args, i), rules::NameTemplate::Kind::Folder)](
-                FilingRules& r) { r.folder = t; });
+        edits_.push_back([t = templateOption(o, optionValue(args, i), rules::NameTemplate::Kind::Folder)](
+                             FilingRules& r) { r.folder = t; });
     } else if (o == "--name") {
-        edits_.push_back(
-            [t = templateOption(o, optionValue(args, i), rules::NameTemplate::Kind::FileName)](
-                FilingRules& r) { r.fileName = t; });
+        edits_.push_back([t = templateOption(o, optionValue(args, i), rules::NameTemplate::Kind::FileName)](
+                             FilingRules& r) { r.fileName = t; });
     } else {
         return false;
     }
@@ -198,9 +195,10 @@ bool RuleOptions::parseOutputOption(const std::vector<std::string>& args, size_t
         const auto eq = spec.find('=');
         const std::string name = spec.substr(0, eq);
         if (eq == std::string::npos || !rules::isValidFieldName(name))
-            throw UsageError(trf("--text-field needs NAME=REGEX with a name of letters, digits, '_', '-' or '.' "
-                                 "(not asn or tags), not '{}'",
-                                 spec));
+            throw UsageError(
+                trf("--text-field needs NAME=REGEX with a name of letters, digits, '_', '-' or '.' "
+                    "(not asn or tags), not '{}'",
+                    spec));
         rules::FieldRule f{name, patternOption(o, spec.substr(eq + 1)), {}, {}, rules::FieldSource::Text};
         edits_.push_back([f](FilingRules& r) {
             std::erase_if(r.fields, [&](const rules::FieldRule& x) { return x.name == f.name; });
@@ -232,30 +230,29 @@ rules::NamingContext RuleOptions::naming() {
 }
 
 const char* RuleOptions::help() {
-    return DD_N(
-        "Rules:\n"
-        "  --rules FILE          read rules from FILE (JSON with comments; see\n"
-        "                        rules.example.jsonc); the options below change them\n"
-        "  --rules-profile NAME  the profile in FILE to use (default: the file's default)\n"
-        "  --separator VALUE     separator sheet barcode text (repeatable; replaces PATCHT)\n"
-        "  --separator-regex RE  barcodes whose text RE finds are separators too\n"
-        "  --keep-separators     keep separator sheets as the first page of the next document\n"
-        "  --asn-prefix P        ASN barcodes start with P (default ASN)\n"
-        "  --no-asn              no ASN barcodes\n"
-        "  --tag-prefix P        tag barcodes start with P (default TAG:)\n"
-        "  --split-on-tag        a page with a tag barcode starts a new document\n"
-        "  --no-tags             no tag barcodes\n"
-        "  --split-on-change RE  a new document whenever the value RE finds changes\n"
-        "  --split-on-blank      a blank page is left out and ends the document\n"
-        "  --drop-blank          blank pages are left out\n"
-        "  --every N             at most N pages per document\n"
-        "  --per-file            every file starts a new document\n"
-        "  --crop auto|off       cut photos and flatbed scans to the documents found (auto)\n"
-        "  --no-deskew           do not straighten scanned pages\n"
-        "  --no-split-receipts   several receipts on one scan stay one page\n"
-        "  --field NAME=REGEX    read field NAME from barcodes (group 1, else the match)\n"
-        "  --folder TEMPLATE     target folder, e.g. {field:vendor|unsorted}/{date:%Y}\n"
-        "  --name TEMPLATE       file name, e.g. {field:asn|unknown}_{counter:04}\n");
+    return DD_N("Rules:\n"
+                "  --rules FILE          read rules from FILE (JSON with comments; see\n"
+                "                        rules.example.jsonc); the options below change them\n"
+                "  --rules-profile NAME  the profile in FILE to use (default: the file's default)\n"
+                "  --separator VALUE     separator sheet barcode text (repeatable; replaces PATCHT)\n"
+                "  --separator-regex RE  barcodes whose text RE finds are separators too\n"
+                "  --keep-separators     keep separator sheets as the first page of the next document\n"
+                "  --asn-prefix P        ASN barcodes start with P (default ASN)\n"
+                "  --no-asn              no ASN barcodes\n"
+                "  --tag-prefix P        tag barcodes start with P (default TAG:)\n"
+                "  --split-on-tag        a page with a tag barcode starts a new document\n"
+                "  --no-tags             no tag barcodes\n"
+                "  --split-on-change RE  a new document whenever the value RE finds changes\n"
+                "  --split-on-blank      a blank page is left out and ends the document\n"
+                "  --drop-blank          blank pages are left out\n"
+                "  --every N             at most N pages per document\n"
+                "  --per-file            every file starts a new document\n"
+                "  --crop auto|off       cut photos and flatbed scans to the documents found (auto)\n"
+                "  --no-deskew           do not straighten scanned pages\n"
+                "  --no-split-receipts   several receipts on one scan stay one page\n"
+                "  --field NAME=REGEX    read field NAME from barcodes (group 1, else the match)\n"
+                "  --folder TEMPLATE     target folder, e.g. {field:vendor|unsorted}/{date:%Y}\n"
+                "  --name TEMPLATE       file name, e.g. {field:asn|unknown}_{counter:04}\n");
 }
 
 const char* RuleOptions::outputHelp() {

@@ -12,7 +12,7 @@
 namespace docdesk::cli {
 
 class RuleOptions {
-public:
+  public:
     // Consumes the rule option at args[i] (and its value; i is advanced). False when args[i]
     // is not a rule option. UsageError for a bad value.
     bool parse(const std::vector<std::string>& args, size_t& i);
@@ -29,7 +29,7 @@ public:
     std::string rulesFile;
     std::string profile;
 
-private:
+  private:
     bool parseSeparationOption(const std::vector<std::string>& args, size_t& i);
     bool parseLabelOption(const std::vector<std::string>& args, size_t& i);
     bool parseFieldOption(const std::vector<std::string>& args, size_t& i);

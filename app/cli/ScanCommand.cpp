@@ -170,7 +170,7 @@ void printHelp() {
 // SIGINT and SIGTERM become a stop request while a scan runs; a second one ends the program
 // at once (the journal keeps every page stored so far).
 class InterruptsStopScanning : public StopOnInterrupt {
-public:
+  public:
     InterruptsStopScanning() : StopOnInterrupt(/*secondEndsProgram=*/true) {}
 };
 
@@ -189,13 +189,14 @@ int listDevices(capture::PageSource& source, const ScanArgs& a) {
     if (devices.empty())
         std::cout << tr("No scanner was found.") << "\n";
     for (const auto& d : devices)
-        std::cout << d.name << "  " << d.vendor << " " << d.model << (d.type.empty() ? "" : "  (" + d.type + ")")
-                  << "\n";
+        std::cout << d.name << "  " << d.vendor << " " << d.model
+                  << (d.type.empty() ? "" : "  (" + d.type + ")") << "\n";
     return 0;
 }
 
 std::string describeRange(const capture::ValueRange& r) {
-    return r.step > 0 ? fmt::format("{}..{} (step {})", r.min, r.max, r.step) : fmt::format("{}..{}", r.min, r.max);
+    return r.step > 0 ? fmt::format("{}..{} (step {})", r.min, r.max, r.step)
+                      : fmt::format("{}..{}", r.min, r.max);
 }
 
 int showOptions(capture::PageSource& source, const ScanArgs& a) {
@@ -211,11 +212,13 @@ int showOptions(capture::PageSource& source, const ScanArgs& a) {
     }
     std::string line;
     for (const auto& s : caps.sources)
-        line += (line.empty() ? "" : ", ") + std::string(capture::paperSourceName(s.kind)) + " (" + s.name + ")";
+        line +=
+            (line.empty() ? "" : ", ") + std::string(capture::paperSourceName(s.kind)) + " (" + s.name + ")";
     std::cout << tr("Sources:") << " " << (line.empty() ? tr("one (flatbed)") : line) << "\n";
     line.clear();
     for (const auto& m : caps.modes)
-        line += (line.empty() ? "" : ", ") + std::string(capture::colourModeName(m.kind)) + " (" + m.name + ")";
+        line +=
+            (line.empty() ? "" : ", ") + std::string(capture::colourModeName(m.kind)) + " (" + m.name + ")";
     std::cout << tr("Modes:") << " " << line << "\n";
     line.clear();
     for (int r : caps.resolutions)
@@ -224,7 +227,8 @@ int showOptions(capture::PageSource& source, const ScanArgs& a) {
         line = describeRange(*caps.resolutionRange);
     std::cout << tr("Resolutions (dpi):") << " " << line << "\n";
     if (caps.maxPageSize)
-        std::cout << trf("Largest area: {:.0f} x {:.0f} mm", caps.maxPageSize->widthMm, caps.maxPageSize->heightMm)
+        std::cout << trf("Largest area: {:.0f} x {:.0f} mm", caps.maxPageSize->widthMm,
+                         caps.maxPageSize->heightMm)
                   << "\n";
     if (caps.brightness)
         std::cout << tr("Brightness:") << " " << describeRange(*caps.brightness) << "\n";
@@ -241,10 +245,14 @@ int scanIntoSession(capture::PageSource& source, const ScanArgs& a) {
     report.notice = [](const std::string& message) { std::cerr << "docdesk-cli: " << message << std::endl; };
     report.stored = [&](const capture::AcquiredPage& page, const PageRecord& record) {
         if (a.json)
-            std::cout << json{{"page", page.number},       {"id", record.id},
-                              {"position", record.position + 1}, {"source", record.source},
-                              {"media_type", record.mediaType}, {"width", page.width},
-                              {"height", page.height},     {"dpi", page.dpi},
+            std::cout << json{{"page", page.number},
+                              {"id", record.id},
+                              {"position", record.position + 1},
+                              {"source", record.source},
+                              {"media_type", record.mediaType},
+                              {"width", page.width},
+                              {"height", page.height},
+                              {"dpi", page.dpi},
                               {"sha256", record.sha256}}
                              .dump()
                       << std::endl; // flushed: a reader may act on each page at once
@@ -265,11 +273,13 @@ int scanIntoSession(capture::PageSource& source, const ScanArgs& a) {
             summaryLine["warnings"] = summary.warnings;
             if (summary.end == capture::AcquireEnd::Cancelled) {
                 exitCode = kExitCancelled;
-                std::cerr << trf("Scanning was cancelled. The {} pages scanned before are kept in session {}.",
-                                 sink.stored().size(), sessionId)
-                          << "\n";
+                std::cerr
+                    << trf("Scanning was cancelled. The {} pages scanned before are kept in session {}.",
+                           sink.stored().size(), sessionId)
+                    << "\n";
             } else if (!a.json) {
-                std::cout << trf("{} pages scanned into session {}.", sink.stored().size(), sessionId) << "\n";
+                std::cout << trf("{} pages scanned into session {}.", sink.stored().size(), sessionId)
+                          << "\n";
             }
         } catch (const capture::DeviceError& e) {
             exitCode = 1;
@@ -277,8 +287,8 @@ int scanIntoSession(capture::PageSource& source, const ScanArgs& a) {
             summaryLine["status"] = capture::faultCode(e.fault());
             summaryLine["error"] = e.what();
             std::cerr << "docdesk-cli: " << e.what() << "\n"
-                      << trf("{} pages scanned before the error are kept in session {}.", sink.stored().size(),
-                             sessionId)
+                      << trf("{} pages scanned before the error are kept in session {}.",
+                             sink.stored().size(), sessionId)
                       << "\n";
         }
     }
@@ -307,7 +317,8 @@ int runScan(const std::vector<std::string>& args) {
             return showOptions(*source, a);
     } catch (const capture::DeviceError& e) {
         if (a.json)
-            std::cout << json{{"error", e.what()}, {"status", capture::faultCode(e.fault())}}.dump() << std::endl;
+            std::cout << json{{"error", e.what()}, {"status", capture::faultCode(e.fault())}}.dump()
+                      << std::endl;
         throw;
     }
     return scanIntoSession(*source, a);

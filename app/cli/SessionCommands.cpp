@@ -49,10 +49,16 @@ ParsedArgs parse(const std::vector<std::string>& args, bool allowSessionOptions)
 }
 
 json pageJson(const PageRecord& p) {
-    json j = {{"id", p.id},           {"position", p.position + 1}, {"source", p.source},
-              {"page", p.sourcePage}, {"media_type", p.mediaType},  {"sha256", p.sha256},
-              {"bytes", p.byteSize},  {"original", p.originalFile.string()},
-              {"created_at", p.createdAt}, {"pass_through", p.isPassThrough()}};
+    json j = {{"id", p.id},
+              {"position", p.position + 1},
+              {"source", p.source},
+              {"page", p.sourcePage},
+              {"media_type", p.mediaType},
+              {"sha256", p.sha256},
+              {"bytes", p.byteSize},
+              {"original", p.originalFile.string()},
+              {"created_at", p.createdAt},
+              {"pass_through", p.isPassThrough()}};
     j["transforms"] = json::parse(p.transformsJson, nullptr, false);
     j["analysis"] = p.analysisJson ? json::parse(*p.analysisJson, nullptr, false) : json(nullptr);
     return j;
@@ -62,8 +68,13 @@ int sessionList(const ParsedArgs& a) {
     const auto all = journal::listSessions(app::sessionsRoot());
     if (a.json) {
         for (const auto& s : all)
-            std::cout << json{{"id", s.id}, {"name", s.name}, {"created_at", s.createdAt},
-                              {"pages", s.pageCount}, {"path", s.directory.string()}}.dump() << "\n";
+            std::cout << json{{"id", s.id},
+                              {"name", s.name},
+                              {"created_at", s.createdAt},
+                              {"pages", s.pageCount},
+                              {"path", s.directory.string()}}
+                             .dump()
+                      << "\n";
         return 0;
     }
     if (all.empty()) {
@@ -92,27 +103,37 @@ std::vector<journal::FilingRecord> filingsOf(const journal::Session& session) {
 int sessionShow(const ParsedArgs& a) {
     if (a.positional.size() > 1)
         throw UsageError(tr("session show takes at most one session id"));
-    auto session = journal::Session::openReadOnly(sessionDirectory(a.positional.empty() ? "" : a.positional[0]));
+    auto session =
+        journal::Session::openReadOnly(sessionDirectory(a.positional.empty() ? "" : a.positional[0]));
     const auto summary = session->summary();
     const auto pages = session->pages();
     if (a.json) {
-        json j = {{"id", summary.id}, {"name", summary.name}, {"created_at", summary.createdAt},
-                  {"path", summary.directory.string()}, {"pages", json::array()}};
+        json j = {{"id", summary.id},
+                  {"name", summary.name},
+                  {"created_at", summary.createdAt},
+                  {"path", summary.directory.string()},
+                  {"pages", json::array()}};
         for (const auto& p : pages)
             j["pages"].push_back(pageJson(p));
         j["filed"] = json::array();
         for (const auto& f : filingsOf(*session))
-            j["filed"].push_back({{"pages", f.pageIds}, {"title", f.title},
-                                  {"fields", json::parse(f.fieldsJson, nullptr, false)}, {"target", f.target},
-                                  {"location", f.location}, {"filed_at", f.filedAt}});
+            j["filed"].push_back({{"pages", f.pageIds},
+                                  {"title", f.title},
+                                  {"fields", json::parse(f.fieldsJson, nullptr, false)},
+                                  {"target", f.target},
+                                  {"location", f.location},
+                                  {"filed_at", f.filedAt}});
         std::cout << j.dump() << "\n";
         return 0;
     }
-    std::cout << trf("Session {} ({} pages, created {})", summary.id, pages.size(), summary.createdAt) << "\n";
+    std::cout << trf("Session {} ({} pages, created {})", summary.id, pages.size(), summary.createdAt)
+              << "\n";
     for (const auto& p : pages)
         std::cout << "  " << (p.position + 1) << ". " << fs::path(p.source).filename().string()
-                  << (p.sourcePage > 1 || p.mediaType == "application/pdf" ? trf(" (page {})", p.sourcePage) : "")
-                  << "  " << p.mediaType << (p.isPassThrough() ? std::string("  ") + tr("(filed as it is)") : std::string()) << "\n";
+                  << (p.sourcePage > 1 || p.mediaType == "application/pdf" ? trf(" (page {})", p.sourcePage)
+                                                                           : "")
+                  << "  " << p.mediaType
+                  << (p.isPassThrough() ? std::string("  ") + tr("(filed as it is)") : std::string()) << "\n";
     for (const auto& f : filingsOf(*session))
         std::cout << trf("  filed {}: {}", f.filedAt, f.location) << "\n";
     return 0;
@@ -125,7 +146,8 @@ int sessionNew(const ParsedArgs& a) {
 }
 
 int sessionVerify(const ParsedArgs& a) {
-    auto session = journal::Session::openReadOnly(sessionDirectory(a.positional.empty() ? "" : a.positional[0]));
+    auto session =
+        journal::Session::openReadOnly(sessionDirectory(a.positional.empty() ? "" : a.positional[0]));
     const auto bad = session->verify();
     for (const auto& f : bad)
         std::cerr << trf("damaged or missing original: {}", f) << "\n";
@@ -162,11 +184,12 @@ int runSession(const std::vector<std::string>& args) {
 int runImport(const std::vector<std::string>& args) {
     const auto a = parse(args, true);
     if (a.help) {
-        std::cout << tr("Usage: docdesk-cli import [--session ID | --new-session] [--json] FILE|FOLDER...\n"
-                        "\n"
-                        "Stores each file's exact bytes in the session and adds its pages (one per\n"
-                        "image, one per PDF or TIFF page). With --json, one line per file as soon as it\n"
-                        "is safely stored: {\"file\": ..., \"pages\": [...]} or {\"file\": ..., \"error\": ...}.\n");
+        std::cout << tr(
+            "Usage: docdesk-cli import [--session ID | --new-session] [--json] FILE|FOLDER...\n"
+            "\n"
+            "Stores each file's exact bytes in the session and adds its pages (one per\n"
+            "image, one per PDF or TIFF page). With --json, one line per file as soon as it\n"
+            "is safely stored: {\"file\": ..., \"pages\": [...]} or {\"file\": ..., \"error\": ...}.\n");
         return 0;
     }
     if (a.positional.empty())
@@ -178,26 +201,26 @@ int runImport(const std::vector<std::string>& args) {
     std::vector<fs::path> inputs(a.positional.begin(), a.positional.end());
     int failed = 0;
     size_t stored = 0;
-    capture::importFiles(*session, capture::expandInputs(inputs), app::countPagesInWorker(app::sharedWorkerPool()),
-                         std::stop_token{},
-                         [&](const capture::ImportOutcome& o, size_t, size_t) {
-        if (!o.ok())
-            ++failed;
-        stored += o.pages.size();
-        if (a.json) {
-            json j = {{"file", o.file.string()}};
-            if (o.ok()) {
-                j["pages"] = json::array();
-                for (const auto& p : o.pages)
-                    j["pages"].push_back(pageJson(p));
-            } else {
-                j["error"] = o.error;
+    capture::importFiles(
+        *session, capture::expandInputs(inputs), app::countPagesInWorker(app::sharedWorkerPool()),
+        std::stop_token{}, [&](const capture::ImportOutcome& o, size_t, size_t) {
+            if (!o.ok())
+                ++failed;
+            stored += o.pages.size();
+            if (a.json) {
+                json j = {{"file", o.file.string()}};
+                if (o.ok()) {
+                    j["pages"] = json::array();
+                    for (const auto& p : o.pages)
+                        j["pages"].push_back(pageJson(p));
+                } else {
+                    j["error"] = o.error;
+                }
+                std::cout << j.dump() << std::endl; // flushed: a reader may act on it at once
+            } else if (!o.ok()) {
+                std::cerr << o.error << "\n";
             }
-            std::cout << j.dump() << std::endl; // flushed: a reader may act on it at once
-        } else if (!o.ok()) {
-            std::cerr << o.error << "\n";
-        }
-    });
+        });
     if (!a.json)
         std::cout << trf("{} pages stored in session {}.", stored, session->summary().id) << "\n";
     return failed ? 1 : 0;

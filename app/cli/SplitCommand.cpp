@@ -51,26 +51,27 @@ SplitArgs parseSplit(const std::vector<std::string>& args) {
 }
 
 void printUsage() {
-    std::cout << tr(
-        "Usage: docdesk-cli split [--json] [--rules FILE [--rules-profile NAME]] [RULE OPTIONS] FILE...\n"
-        "\n"
-        "Analyses every page of the files (in the order given) and prints the filing plan:\n"
-        "the documents the pages make, why each one starts, the fields read from barcodes,\n"
-        "warnings, the name each document would get, and the pages left out. Nothing is\n"
-        "written. By default a page whose barcode reads PATCHT is a separator sheet and is\n"
-        "left out, a barcode ASN<number> starts a new document (and becomes field asn), and\n"
-        "TAG:<name> barcodes become field tags.\n"
-        "\n")
-              << tr(RuleOptions::help())
-              << tr("\n"
-        "Other options:\n"
-        "  --json                one JSON object: {\"documents\": [{\"pages\", \"fields\",\n"
-        "                        \"starts_because\", \"warnings\", \"name\"}], \"dropped\": [...],\n"
-        "                        \"errors\": [...]}\n"
-        "  --dpi N               render PDF pages at N dpi for analysis (300)\n"
-        "\n"
-        "A file or page that cannot be read is listed under errors (its pages stay in the\n"
-        "plan); the exit status is then 1.\n");
+    std::cout
+        << tr("Usage: docdesk-cli split [--json] [--rules FILE [--rules-profile NAME]] [RULE OPTIONS] "
+              "FILE...\n"
+              "\n"
+              "Analyses every page of the files (in the order given) and prints the filing plan:\n"
+              "the documents the pages make, why each one starts, the fields read from barcodes,\n"
+              "warnings, the name each document would get, and the pages left out. Nothing is\n"
+              "written. By default a page whose barcode reads PATCHT is a separator sheet and is\n"
+              "left out, a barcode ASN<number> starts a new document (and becomes field asn), and\n"
+              "TAG:<name> barcodes become field tags.\n"
+              "\n")
+        << tr(RuleOptions::help())
+        << tr("\n"
+              "Other options:\n"
+              "  --json                one JSON object: {\"documents\": [{\"pages\", \"fields\",\n"
+              "                        \"starts_because\", \"warnings\", \"name\"}], \"dropped\": [...],\n"
+              "                        \"errors\": [...]}\n"
+              "  --dpi N               render PDF pages at N dpi for analysis (300)\n"
+              "\n"
+              "A file or page that cannot be read is listed under errors (its pages stay in the\n"
+              "plan); the exit status is then 1.\n");
 }
 
 struct ReadPages {

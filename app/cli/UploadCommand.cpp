@@ -3,7 +3,6 @@
 #include "app/cli/Commands.h"
 #include "app/common/GatewayUpload.h"
 #include "app/common/ProfileAccess.h"
-
 #include "core/common/Error.h"
 #include "core/common/Translate.h"
 
@@ -95,9 +94,12 @@ int listOutbox(const UploadArgs& a) {
     const auto outbox = app::openOutbox();
     for (const auto& i : outbox->items(a.profile)) {
         if (a.json)
-            std::cout << nlohmann::ordered_json{{"id", i.id},          {"profile", i.profile},
-                                                {"document", i.fileName}, {"folder", i.remoteFolder},
-                                                {"bytes", i.bytes},     {"sha256", i.sha256},
+            std::cout << nlohmann::ordered_json{{"id", i.id},
+                                                {"profile", i.profile},
+                                                {"document", i.fileName},
+                                                {"folder", i.remoteFolder},
+                                                {"bytes", i.bytes},
+                                                {"sha256", i.sha256},
                                                 {"status", gateway::outboxStateName(i.state)},
                                                 {"reason", i.reason}}
                              .dump()
@@ -168,9 +170,9 @@ int runUpload(const std::vector<std::string>& args) {
     // The password typed last (here or after a refusal), kept for --remember-password.
     auto typed = std::make_shared<std::optional<vault::Secret>>();
     if (!password && profile->needsSecret()) {
-        password = app::askSecretOnTerminal(profile->user.empty()
-                                                ? trf("API token for {}: ", profile->url)
-                                                : trf("Password for {} at {}: ", profile->user, profile->url));
+        password = app::askSecretOnTerminal(
+            profile->user.empty() ? trf("API token for {}: ", profile->url)
+                                  : trf("Password for {} at {}: ", profile->user, profile->url));
         *typed = vault::Secret(password->view());
     }
 
@@ -203,7 +205,8 @@ int runUpload(const std::vector<std::string>& args) {
             printProgress(p);
     };
     const auto outbox = app::openOutbox();
-    const auto result = app::runGatewayUpload(*outbox, *profile, std::move(password), askAgain, progress, {}, options);
+    const auto result =
+        app::runGatewayUpload(*outbox, *profile, std::move(password), askAgain, progress, {}, options);
     if (!a.json)
         std::cerr << "\n";
     size_t delivered = 0;
@@ -219,7 +222,8 @@ int runUpload(const std::vector<std::string>& args) {
         store->put(remembered, vault::Secret((*typed)->view()));
     }
     if (!a.json) {
-        std::cout << trf("{} of {} documents delivered to {}.", delivered, result.items.size(), profile->name) << "\n";
+        std::cout << trf("{} of {} documents delivered to {}.", delivered, result.items.size(), profile->name)
+                  << "\n";
         if (result.paused)
             std::cout << tr("Uploading is paused: the gateway's storage is full.") << "\n";
     }
@@ -244,16 +248,20 @@ int runLedger(const std::vector<std::string>& args) {
     const auto outbox = app::openOutbox();
     for (const auto& e : outbox->ledger()) {
         if (json)
-            std::cout << nlohmann::ordered_json{{"id", e.id},         {"profile", e.profile},
-                                                {"document", e.document}, {"folder", e.remoteFolder},
-                                                {"bytes", e.bytes},   {"sha256", e.sha256},
-                                                {"location", e.location}, {"etag", e.etag},
+            std::cout << nlohmann::ordered_json{{"id", e.id},
+                                                {"profile", e.profile},
+                                                {"document", e.document},
+                                                {"folder", e.remoteFolder},
+                                                {"bytes", e.bytes},
+                                                {"sha256", e.sha256},
+                                                {"location", e.location},
+                                                {"etag", e.etag},
                                                 {"delivered_at", e.deliveredAt}}
                              .dump()
                       << std::endl;
         else
-            std::cout << trf("{}  {}  {} bytes  {}  sha256 {}", e.deliveredAt, e.document, e.bytes, e.location,
-                             e.sha256)
+            std::cout << trf("{}  {}  {} bytes  {}  sha256 {}", e.deliveredAt, e.document, e.bytes,
+                             e.location, e.sha256)
                       << "\n";
     }
     return 0;

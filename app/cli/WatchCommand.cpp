@@ -1,23 +1,23 @@
 // docdesk-cli watch — the hot folder for unattended stations: files dropped into a folder are
 // stored in a session as soon as they are complete and moved to done/ (or failed/).
 #include "app/cli/Commands.h"
-#include "app/common/AppEnvironment.h"
 #include "app/cli/RuleOptions.h"
+#include "app/common/AppEnvironment.h"
 #include "app/common/BatchFiling.h"
 #include "app/common/GatewayUpload.h"
 #include "app/common/OutboxFiling.h"
 #include "app/common/ProfileAccess.h"
 #include "app/common/RunningWatches.h"
 #include "app/common/WorkerPool.h"
-#include "platform/AppDirs.h"
-#include "core/vault/ProfileStore.h"
 #include "capture/hotfolder/HotFolder.h"
 #include "core/common/Translate.h"
+#include "core/vault/ProfileStore.h"
+#include "platform/AppDirs.h"
 
 #include <algorithm>
 #include <iostream>
-#include <optional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <thread>
 
 namespace docdesk::cli {
@@ -30,7 +30,7 @@ struct WatchArgs {
     bool json = false;
     bool once = false;
     double settleSeconds = 1.5;
-    std::string target; // file each arriving batch into this archive folder
+    std::string target;  // file each arriving batch into this archive folder
     std::string profile; // ... or into the outbox of this gateway profile
     bool upload = false; // and send the profile's outbox after each file (typed by the operator)
     RuleOptions rules;
@@ -88,36 +88,40 @@ WatchArgs parseWatch(const std::vector<std::string>& args) {
 // `watch --profile NAME --upload`: the profile's outbox is sent after each file. Unattended,
 // so the password must be stored in the profile (nobody is there to type it).
 class ProfileUpload {
-public:
+  public:
     explicit ProfileUpload(const std::string& name) : store_(app::openProfileStoreForCli()) {
         const auto profile = store_->find(name);
         if (!profile)
             throw Error(trf("There is no profile named {} ('docdesk-cli profile list' shows them).", name));
         profile_ = *profile;
         if (profile_.needsSecret() && !store_->password(name))
-            throw Error(trf("watch --upload needs the password of {} stored in the profile: nobody is there to "
-                            "type it.",
-                            name));
+            throw Error(
+                trf("watch --upload needs the password of {} stored in the profile: nobody is there to "
+                    "type it.",
+                    name));
     }
 
     // Sends what waits in the outbox for the profile; what fails stays queued there.
     void send(gateway::Outbox& outbox, bool json) const {
-        const auto result = app::runGatewayUpload(outbox, profile_, store_->password(profile_.name),
-                                                  [](const std::string&) { return std::optional<vault::Secret>(); },
-                                                  {}, {}, {});
+        const auto result = app::runGatewayUpload(
+            outbox, profile_, store_->password(profile_.name),
+            [](const std::string&) { return std::optional<vault::Secret>(); }, {}, {}, {});
         for (const auto& i : result.items) {
             if (json)
-                std::cout << nlohmann::ordered_json{{"uploaded", i.document}, {"delivered", i.delivered},
-                                                    {"error", i.error}}.dump()
+                std::cout << nlohmann::ordered_json{{"uploaded", i.document},
+                                                    {"delivered", i.delivered},
+                                                    {"error", i.error}}
+                                 .dump()
                           << std::endl;
             else if (i.delivered)
                 std::cout << trf("  delivered: {} -> {}", i.document, i.ledger->location) << std::endl;
             else
-                std::cout << trf("  not delivered (stays in the outbox): {}: {}", i.document, i.error) << std::endl;
+                std::cout << trf("  not delivered (stays in the outbox): {}: {}", i.document, i.error)
+                          << std::endl;
         }
     }
 
-private:
+  private:
     std::unique_ptr<vault::ProfileStore> store_;
     vault::Profile profile_;
 };
@@ -125,7 +129,7 @@ private:
 // Filing for `watch --target DIR` or `watch --profile NAME [--upload]`: each file's pages are
 // planned and filed (what was filed before is skipped), into the archive or the outbox.
 class WatchFiling {
-public:
+  public:
     WatchFiling(const WatchArgs& a, journal::Session& session)
         : a_(a), session_(session), planner_(a.rules.rules(), RuleOptions::naming()) {
         if (!a.profile.empty()) {
@@ -134,7 +138,8 @@ public:
             if (a.upload)
                 upload_.emplace(a.profile);
         }
-        archive_.emplace(outbox_ ? app::outboxStagingFolder(session.summary().id) : std::filesystem::path(a.target),
+        archive_.emplace(outbox_ ? app::outboxStagingFolder(session.summary().id)
+                                 : std::filesystem::path(a.target),
                          app::durableFiles());
         if (outbox_) // what an interrupted watch left in staging, before any file is taken
             app::settleOutboxFilings(*outbox_, session, archive_->root());
@@ -154,7 +159,8 @@ public:
 
     // Files the pages of `o`; returns what went wrong ("" when every document is filed).
     std::string file(const capture::ImportOutcome& o) {
-        auto result = app::fileBatch(session_, o.pages, planner_, *archive_, {}, worker_, {}, {}, {}, record_);
+        auto result =
+            app::fileBatch(session_, o.pages, planner_, *archive_, {}, worker_, {}, {}, {}, record_);
         if (outbox_) {
             std::filesystem::create_directories(archive_->root());
             app::moveIntoOutbox(*outbox_, session_, archive_->root(), result.filingIds, result.filed,
@@ -172,16 +178,19 @@ public:
         return problems;
     }
 
-private:
+  private:
     void report(const pipeline::FiledDocument& d, const std::filesystem::path& from) const {
         if (d.alreadyFiled && a_.json)
-            std::cout << nlohmann::ordered_json{{"already_filed", d.path.string()}, {"from", from.string()}}.dump()
-                      << std::endl;
+            std::cout
+                << nlohmann::ordered_json{{"already_filed", d.path.string()}, {"from", from.string()}}.dump()
+                << std::endl;
         else if (d.alreadyFiled)
             std::cout << trf("  filed before: {}", d.path.string()) << std::endl;
         else if (a_.json)
-            std::cout << nlohmann::ordered_json{{"filed", d.path.string()}, {"from", from.string()},
-                                                {"sha256", d.sha256}}.dump()
+            std::cout << nlohmann::ordered_json{{"filed", d.path.string()},
+                                                {"from", from.string()},
+                                                {"sha256", d.sha256}}
+                             .dump()
                       << std::endl;
         else
             std::cout << trf("  filed {}", d.path.string()) << std::endl;
@@ -198,36 +207,37 @@ private:
 };
 
 void printWatchHelp() {
-    std::cout << tr("Usage: docdesk-cli watch [--session ID | --new-session] [--once] [--settle SECONDS]\n"
-                    "                         [--target DIR [--rules FILE [--rules-profile NAME]] [RULE OPTIONS]]\n"
-                    "                         [--json] FOLDER\n"
-                    "\n"
-                    "Watches FOLDER (a hot folder) and stores every file that arrives there in the\n"
-                    "session, like import, as soon as it is complete: when its size has not changed\n"
-                    "for the settle time (default 1.5 s). Writers should use a temporary name\n"
-                    "(name.part, .tmp or a hidden name) and rename the file when done.\n"
-                    "Stored files are moved to FOLDER/done/, files that could not be read to\n"
-                    "FOLDER/failed/ with a NAME.error.txt beside them. Nothing is deleted. A file whose\n"
-                    "exact bytes the session already holds is not stored twice (also after a crash).\n"
-                    "\n"
-                    "  --once      take what is in the folder now, then exit\n"
-                    "  --target DIR\n"
-                    "              also file each arriving file's pages into the archive folder DIR,\n"
-                    "              split and named by the rules (--rules FILE --rules-profile NAME and the\n"
-                    "              rule options of 'docdesk-cli split'); the file moves to done/ only\n"
-                    "              once its documents are filed\n"
-                    "  --json      one JSON line per file: {\"file\", \"moved_to\", \"pages\"|\"error\"}\n"
-                    "\n"
-                    "Runs until interrupted (Ctrl+C). Exit code 0, or 1 when a file failed (with --once).\n")
-              << tr("\n"
-                    "What is filed is recorded in the session: a file stored before (put back from failed/,\n"
-                    "or left by a watch that was stopped) has its documents that are not filed yet filed\n"
-                    "before it moves to done/; documents filed before are not filed again.\n"
-                    "  --profile NAME\n"
-                    "              file like --target, but into the outbox of gateway profile NAME (the\n"
-                    "              rule options apply); nothing is sent unless --upload is given too\n"
-                    "  --upload    with --profile: after each file, send the profile's outbox (its\n"
-                    "              password must be stored in the profile)\n");
+    std::cout
+        << tr("Usage: docdesk-cli watch [--session ID | --new-session] [--once] [--settle SECONDS]\n"
+              "                         [--target DIR [--rules FILE [--rules-profile NAME]] [RULE OPTIONS]]\n"
+              "                         [--json] FOLDER\n"
+              "\n"
+              "Watches FOLDER (a hot folder) and stores every file that arrives there in the\n"
+              "session, like import, as soon as it is complete: when its size has not changed\n"
+              "for the settle time (default 1.5 s). Writers should use a temporary name\n"
+              "(name.part, .tmp or a hidden name) and rename the file when done.\n"
+              "Stored files are moved to FOLDER/done/, files that could not be read to\n"
+              "FOLDER/failed/ with a NAME.error.txt beside them. Nothing is deleted. A file whose\n"
+              "exact bytes the session already holds is not stored twice (also after a crash).\n"
+              "\n"
+              "  --once      take what is in the folder now, then exit\n"
+              "  --target DIR\n"
+              "              also file each arriving file's pages into the archive folder DIR,\n"
+              "              split and named by the rules (--rules FILE --rules-profile NAME and the\n"
+              "              rule options of 'docdesk-cli split'); the file moves to done/ only\n"
+              "              once its documents are filed\n"
+              "  --json      one JSON line per file: {\"file\", \"moved_to\", \"pages\"|\"error\"}\n"
+              "\n"
+              "Runs until interrupted (Ctrl+C). Exit code 0, or 1 when a file failed (with --once).\n")
+        << tr("\n"
+              "What is filed is recorded in the session: a file stored before (put back from failed/,\n"
+              "or left by a watch that was stopped) has its documents that are not filed yet filed\n"
+              "before it moves to done/; documents filed before are not filed again.\n"
+              "  --profile NAME\n"
+              "              file like --target, but into the outbox of gateway profile NAME (the\n"
+              "              rule options apply); nothing is sent unless --upload is given too\n"
+              "  --upload    with --profile: after each file, send the profile's outbox (its\n"
+              "              password must be stored in the profile)\n");
     std::cout << "\n" << tr(RuleOptions::outputHelp()); // --ocr, --pdfa... with --target
 }
 
@@ -272,9 +282,12 @@ std::unique_ptr<app::WatchAnnouncement> announceWatch(const WatchArgs& a, const 
     try {
         return std::make_unique<app::WatchAnnouncement>(
             platform::appDirs().data,
-            app::RunningWatch{std::filesystem::absolute(a.folder).string(), session.summary().id,
+            app::RunningWatch{std::filesystem::absolute(a.folder).string(),
+                              session.summary().id,
                               a.target.empty() ? std::string() : std::filesystem::absolute(a.target).string(),
-                              a.profile, a.upload, {}});
+                              a.profile,
+                              a.upload,
+                              {}});
     } catch (const std::exception& e) {
         std::cerr << trf("warning: the window will not show this watch: {}", e.what()) << std::endl;
         return nullptr;
@@ -307,7 +320,8 @@ int runWatch(const std::vector<std::string>& args) {
     const auto announced = announceWatch(a, *session);
 
     if (!a.json)
-        std::cout << trf("Watching {} for session {} (Ctrl+C to stop).", a.folder, session->summary().id) << std::endl;
+        std::cout << trf("Watching {} for session {} (Ctrl+C to stop).", a.folder, session->summary().id)
+                  << std::endl;
     int failed = 0, stored = 0;
     {
         StopOnInterrupt interrupts; // ends the watch between files; a file being stored is finished first
@@ -317,7 +331,8 @@ int runWatch(const std::vector<std::string>& args) {
         });
     }
     if (!a.json)
-        std::cout << trnf("{} file stored, {} failed.", "{} files stored, {} failed.", unsigned(stored), stored, failed)
+        std::cout << trnf("{} file stored, {} failed.", "{} files stored, {} failed.", unsigned(stored),
+                          stored, failed)
                   << std::endl;
     return failed > 0 && a.once ? 1 : 0;
 }

@@ -107,7 +107,8 @@ int main(int argc, char** argv) {
             return docdesk::cli::runUpload(args);
         if (command == "ledger")
             return docdesk::cli::runLedger(args);
-        std::cerr << docdesk::trf("docdesk-cli: unknown command '{}'. Try 'docdesk-cli --help'.", command) << "\n";
+        std::cerr << docdesk::trf("docdesk-cli: unknown command '{}'. Try 'docdesk-cli --help'.", command)
+                  << "\n";
         return 2;
     } catch (const docdesk::cli::UsageError& e) {
         std::cerr << "docdesk-cli: " << e.what() << "\n" << tr("Try 'docdesk-cli --help'.") << "\n";

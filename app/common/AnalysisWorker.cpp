@@ -16,12 +16,15 @@ namespace docdesk::app {
 namespace {
 
 // A decode whose worker answered out of protocol (or with a field of another type).
-std::string unreadableDecodeAnswer() { return tr("could not be read: the worker gave an unreadable answer"); }
+std::string unreadableDecodeAnswer() {
+    return tr("could not be read: the worker gave an unreadable answer");
+}
 
 constexpr unsigned kMaxParallelism = 8;
 
 unsigned parallelismOf(const WorkerLimits& limits) {
-    const unsigned wanted = limits.parallelism != 0 ? limits.parallelism : std::thread::hardware_concurrency();
+    const unsigned wanted =
+        limits.parallelism != 0 ? limits.parallelism : std::thread::hardware_concurrency();
     return std::clamp(wanted, 1u, kMaxParallelism);
 }
 
@@ -49,8 +52,8 @@ void deliverInOrder(Deliveries& d, const std::function<void(size_t, AnalysisOutc
     }
 }
 
-WorkerRequest pageRequest(std::string op, const std::filesystem::path& file, const std::string& mediaType, int page,
-                          double dpi) {
+WorkerRequest pageRequest(std::string op, const std::filesystem::path& file, const std::string& mediaType,
+                          int page, double dpi) {
     WorkerRequest r;
     r.op = std::move(op);
     r.file = file.string();
@@ -86,7 +89,9 @@ namespace {
 // (DecodeOptions::maxPixels) in RGB, and then some.
 constexpr std::uint64_t kMaxPayloadBytes = 600ull << 20;
 
-const char* failurePrefix(bool decoding) { return decoding ? tr("could not be read") : tr("analysis failed"); }
+const char* failurePrefix(bool decoding) {
+    return decoding ? tr("could not be read") : tr("analysis failed");
+}
 
 } // namespace
 
@@ -98,14 +103,18 @@ std::string AnalysisWorker::failureOf(Purpose purpose) {
     if (!status) {
         child_->signal(9);
         child_->wait();
-        error = decoding ? trf("could not be read: it took longer than {} seconds and was stopped", limits_.timePerPage.count())
-                         : trf("analysis failed: it took longer than {} seconds and was stopped", limits_.timePerPage.count());
+        error = decoding ? trf("could not be read: it took longer than {} seconds and was stopped",
+                               limits_.timePerPage.count())
+                         : trf("analysis failed: it took longer than {} seconds and was stopped",
+                               limits_.timePerPage.count());
     } else if (status->signal != 0) {
-        error = decoding ? trf("could not be read: the decoder crashed ({})", platform::signalName(status->signal))
-                         : trf("analysis failed: the decoder crashed ({})", platform::signalName(status->signal));
+        error = decoding
+                    ? trf("could not be read: the decoder crashed ({})", platform::signalName(status->signal))
+                    : trf("analysis failed: the decoder crashed ({})", platform::signalName(status->signal));
     } else {
-        error = decoding ? trf("could not be read: the worker ended unexpectedly (exit code {})", status->code)
-                         : trf("analysis failed: the worker ended unexpectedly (exit code {})", status->code);
+        error = decoding
+                    ? trf("could not be read: the worker ended unexpectedly (exit code {})", status->code)
+                    : trf("analysis failed: the worker ended unexpectedly (exit code {})", status->code);
     }
     child_.reset(); // the next request starts a fresh worker
     ++restarts_;
@@ -140,8 +149,8 @@ AnalysisWorker::Exchange AnalysisWorker::exchange(const nlohmann::json& req, Pur
         return purpose == Purpose::Decoding ? unreadableDecodeAnswer()
                                             : tr("analysis failed: the worker gave an unreadable answer");
     };
-    if (answer.is_discarded() || !answer.is_object() || !answer.contains("ok") || !answer["ok"].is_boolean() ||
-        (answer.contains("bytes") && !answer["bytes"].is_number_unsigned())) {
+    if (answer.is_discarded() || !answer.is_object() || !answer.contains("ok") ||
+        !answer["ok"].is_boolean() || (answer.contains("bytes") && !answer["bytes"].is_number_unsigned())) {
         out.error = unreadable();
         return out;
     }
@@ -162,7 +171,8 @@ AnalysisWorker::Exchange AnalysisWorker::exchange(const nlohmann::json& req, Pur
         }
     }
     if (!answer["ok"].get<bool>())
-        out.error = answer.contains("error") && answer["error"].is_string() && !answer["error"].get<std::string>().empty()
+        out.error = answer.contains("error") && answer["error"].is_string() &&
+                            !answer["error"].get<std::string>().empty()
                         ? answer["error"].get<std::string>()
                         : std::string(failurePrefix(purpose == Purpose::Decoding));
     else
@@ -171,7 +181,8 @@ AnalysisWorker::Exchange AnalysisWorker::exchange(const nlohmann::json& req, Pur
 }
 
 AnalysisOutcome AnalysisWorker::request(const WorkerRequest& req) {
-    auto ex = exchange(nlohmann::json::parse(workerRequestLine(req)), req.op == "count" ? Purpose::Decoding : Purpose::Analysis);
+    auto ex = exchange(nlohmann::json::parse(workerRequestLine(req)),
+                       req.op == "count" ? Purpose::Decoding : Purpose::Analysis);
     if (!ex.error.empty()) {
         AnalysisOutcome out;
         out.error = std::move(ex.error);
@@ -181,13 +192,14 @@ AnalysisOutcome AnalysisWorker::request(const WorkerRequest& req) {
     return parseWorkerAnswer(ex.answer.dump(), req.op);
 }
 
-AnalysisOutcome AnalysisWorker::analyse(const std::filesystem::path& file, const std::string& mediaType, int page,
-                                        double dpi) {
+AnalysisOutcome AnalysisWorker::analyse(const std::filesystem::path& file, const std::string& mediaType,
+                                        int page, double dpi) {
     return request(pageRequest("analyse", file, mediaType, page, dpi));
 }
 
-AnalysisOutcome AnalysisWorker::recognise(const std::filesystem::path& file, const std::string& mediaType, int page,
-                                          double dpi, const std::string& transforms, const std::string& languages) {
+AnalysisOutcome AnalysisWorker::recognise(const std::filesystem::path& file, const std::string& mediaType,
+                                          int page, double dpi, const std::string& transforms,
+                                          const std::string& languages) {
     auto r = pageRequest("ocr", file, mediaType, page, dpi);
     r.transforms = transforms;
     r.languages = languages;
@@ -208,7 +220,8 @@ int AnalysisWorker::restarts() const {
 }
 
 void AnalysisWorker::analyseMany(std::span<const AnalysisRequest> requests,
-                                 const std::function<void(size_t, AnalysisOutcome&)>& onDone, std::stop_token stop) {
+                                 const std::function<void(size_t, AnalysisOutcome&)>& onDone,
+                                 std::stop_token stop) {
     const size_t poolSize = std::min<size_t>(parallelismOf(limits_), requests.size());
     if (poolSize <= 1) {
         for (size_t i = 0; i < requests.size() && !stop.stop_requested(); ++i) {
@@ -258,8 +271,9 @@ void AnalysisWorker::analyseMany(std::span<const AnalysisRequest> requests,
     }
 }
 
-AnalysisOutcome AnalysisWorker::crop(const std::filesystem::path& file, const std::string& mediaType, int page,
-                                     double dpi, const std::string& mode, const std::filesystem::path& out) {
+AnalysisOutcome AnalysisWorker::crop(const std::filesystem::path& file, const std::string& mediaType,
+                                     int page, double dpi, const std::string& mode,
+                                     const std::filesystem::path& out) {
     auto r = pageRequest("crop", file, mediaType, page, dpi);
     r.mode = mode;
     r.out = out.string();
@@ -275,7 +289,8 @@ AnalysisOutcome AnalysisWorker::countPages(const std::filesystem::path& file) {
 namespace docdesk::app {
 namespace {
 
-nlohmann::json sourceRequest(const char* op, const output::PageSource& page, const output::RenderOptions& options) {
+nlohmann::json sourceRequest(const char* op, const output::PageSource& page,
+                             const output::RenderOptions& options) {
     return {{"op", op},
             {"file", page.file.string()},
             {"media_type", imaging::mimeType(page.kind)},
@@ -298,7 +313,8 @@ std::string takeRaster(const nlohmann::ordered_json& answer, std::vector<std::ui
         return unreadableDecodeAnswer(); // a field of another type
     }
     if (raster.width <= 0 || raster.height <= 0 || (raster.channels != 1 && raster.channels != 3) ||
-        std::uint64_t(raster.width) * std::uint64_t(raster.height) * std::uint64_t(raster.channels) != payload.size())
+        std::uint64_t(raster.width) * std::uint64_t(raster.height) * std::uint64_t(raster.channels) !=
+            payload.size())
         return unreadableDecodeAnswer();
     raster.pixels = std::move(payload);
     return {};
@@ -306,22 +322,28 @@ std::string takeRaster(const nlohmann::ordered_json& answer, std::vector<std::ui
 
 } // namespace
 
-RasterOutcome AnalysisWorker::thumbnail(const std::filesystem::path& file, const std::string& mediaType, int page,
-                                        int maxEdge) {
-    auto ex = exchange({{"op", "thumbnail"}, {"file", file.string()}, {"media_type", mediaType}, {"page", page},
+RasterOutcome AnalysisWorker::thumbnail(const std::filesystem::path& file, const std::string& mediaType,
+                                        int page, int maxEdge) {
+    auto ex = exchange({{"op", "thumbnail"},
+                        {"file", file.string()},
+                        {"media_type", mediaType},
+                        {"page", page},
                         {"max_edge", maxEdge}},
                        Purpose::Decoding);
     RasterOutcome out;
-    out.error = ex.error.empty() ? takeRaster(ex.answer, std::move(ex.payload), out.raster) : std::move(ex.error);
+    out.error =
+        ex.error.empty() ? takeRaster(ex.answer, std::move(ex.payload), out.raster) : std::move(ex.error);
     return out;
 }
 
-RasterOutcome AnalysisWorker::raster(const output::PageSource& page, const output::RenderOptions& options, int maxEdge) {
+RasterOutcome AnalysisWorker::raster(const output::PageSource& page, const output::RenderOptions& options,
+                                     int maxEdge) {
     auto req = sourceRequest("raster", page, options);
     req["max_edge"] = maxEdge;
     auto ex = exchange(req, Purpose::Decoding);
     RasterOutcome out;
-    out.error = ex.error.empty() ? takeRaster(ex.answer, std::move(ex.payload), out.raster) : std::move(ex.error);
+    out.error =
+        ex.error.empty() ? takeRaster(ex.answer, std::move(ex.payload), out.raster) : std::move(ex.error);
     return out;
 }
 
@@ -334,8 +356,8 @@ EncodedOutcome AnalysisWorker::encode(const output::PageSource& page, const outp
     }
     auto& p = out.page;
     try {
-        p.encoding =
-            ex.answer.value("encoding", "") == "bilevel" ? output::PageEncoding::Bilevel : output::PageEncoding::Jpeg;
+        p.encoding = ex.answer.value("encoding", "") == "bilevel" ? output::PageEncoding::Bilevel
+                                                                  : output::PageEncoding::Jpeg;
         p.width = ex.answer.value("width", 0);
         p.height = ex.answer.value("height", 0);
         p.components = ex.answer.value("components", 0);
@@ -347,7 +369,8 @@ EncodedOutcome AnalysisWorker::encode(const output::PageSource& page, const outp
     }
     const bool bilevel = p.encoding == output::PageEncoding::Bilevel;
     const std::uint64_t expected =
-        bilevel ? (std::uint64_t(std::max(p.width, 0)) + 7) / 8 * std::uint64_t(std::max(p.height, 0)) : ex.payload.size();
+        bilevel ? (std::uint64_t(std::max(p.width, 0)) + 7) / 8 * std::uint64_t(std::max(p.height, 0))
+                : ex.payload.size();
     if (p.width <= 0 || p.height <= 0 || (p.components != 1 && p.components != 3) || !(p.dpi.x > 0) ||
         !(p.dpi.y > 0) || ex.payload.empty() || ex.payload.size() != expected) {
         out.error = unreadableDecodeAnswer();

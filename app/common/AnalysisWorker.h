@@ -21,10 +21,10 @@
 namespace docdesk::app {
 
 struct WorkerLimits {
-    std::uint64_t memoryMegabytes = 2048;          // address-space cap of the worker
-    std::chrono::seconds timePerPage{60};          // wall-clock limit per request
-    unsigned threads = 0;     // threads of the worker's image library; 0: its default
-    unsigned parallelism = 0; // worker processes of analyseMany(); 0: one per core (at most 8)
+    std::uint64_t memoryMegabytes = 2048; // address-space cap of the worker
+    std::chrono::seconds timePerPage{60}; // wall-clock limit per request
+    unsigned threads = 0;                 // threads of the worker's image library; 0: its default
+    unsigned parallelism = 0;             // worker processes of analyseMany(); 0: one per core (at most 8)
 };
 
 struct AnalysisRequest {
@@ -36,7 +36,6 @@ struct AnalysisRequest {
     std::string ocrLanguages = {};
     std::string transforms = "{}"; // the page's edits, for text recognition
 };
-
 
 // A page decoded in the worker for the application, or why it could not be read ("could not
 // be read: the decoder crashed (SIGSEGV)", or the decoder's own message).
@@ -52,7 +51,7 @@ struct EncodedOutcome {
 };
 
 class AnalysisWorker {
-public:
+  public:
     explicit AnalysisWorker(WorkerLimits limits = {},
                             std::filesystem::path executable = {}); // default: beside this program
     // Analyses page `page` (1-based) of a file; PDF pages are rendered at `dpi`.
@@ -70,8 +69,8 @@ public:
     // Writes each document on page `page` cut out, straightened and enhanced (`mode`: color,
     // gray or bw) into the folder `out` (1.jpg, 2.jpg...; the page deskewed when none is found);
     // "analysis" then holds {"documents": [{"file", "width", "height", "cropped"}, ...]}.
-    AnalysisOutcome crop(const std::filesystem::path& file, const std::string& mediaType, int page, double dpi,
-                         const std::string& mode, const std::filesystem::path& out);
+    AnalysisOutcome crop(const std::filesystem::path& file, const std::string& mediaType, int page,
+                         double dpi, const std::string& mode, const std::filesystem::path& out);
     // The text of page `page` rendered with its edits (`transforms`, PageTransforms JSON), read
     // by Tesseract in `languages` ("deu+eng"); "analysis" then holds the ocr::PageText JSON.
     AnalysisOutcome recognise(const std::filesystem::path& file, const std::string& mediaType, int page,
@@ -81,16 +80,18 @@ public:
     // The decodes the application needs, each in the worker (see app/worker/main.cpp): a
     // thumbnail of the original (RGB, fits maxEdge), the page with its edits as pixels (scaled
     // to fit maxEdge when > 0), and the page encoded for filing (output::renderPage).
-    RasterOutcome thumbnail(const std::filesystem::path& file, const std::string& mediaType, int page, int maxEdge);
-    RasterOutcome raster(const output::PageSource& page, const output::RenderOptions& options, int maxEdge = 0);
+    RasterOutcome thumbnail(const std::filesystem::path& file, const std::string& mediaType, int page,
+                            int maxEdge);
+    RasterOutcome raster(const output::PageSource& page, const output::RenderOptions& options,
+                         int maxEdge = 0);
     EncodedOutcome encode(const output::PageSource& page, const output::RenderOptions& options);
     // How many workers were replaced after a crash, hang or unexpected exit.
     int restarts() const;
 
-private:
+  private:
     enum class Purpose { Analysis, Decoding }; // words a failure as "analysis failed" or "could not be read"
     struct Exchange {
-        nlohmann::ordered_json answer; // when the worker answered ok
+        nlohmann::ordered_json answer;     // when the worker answered ok
         std::vector<std::uint8_t> payload; // the binary data after the answer ("bytes")
         std::string error;
     };

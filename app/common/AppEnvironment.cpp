@@ -1,5 +1,4 @@
 #include "app/common/AppEnvironment.h"
-#include "platform/ProcessLimits.h"
 
 #include "core/common/Error.h"
 #include "core/common/Translate.h"
@@ -7,6 +6,7 @@
 #include "platform/ChildProcess.h"
 #include "platform/CrashHandler.h"
 #include "platform/DurableFiles.h"
+#include "platform/ProcessLimits.h"
 
 namespace docdesk::app {
 namespace fs = std::filesystem;
@@ -27,15 +27,21 @@ void initialise() {
 #endif
 }
 
-fs::path sessionsRoot() { return platform::appDirs().data / "sessions"; }
+fs::path sessionsRoot() {
+    return platform::appDirs().data / "sessions";
+}
 
-fs::path crashReportsFolder() { return platform::appDirs().state / "crash-reports"; }
+fs::path crashReportsFolder() {
+    return platform::appDirs().state / "crash-reports";
+}
 
 void installCrashReports(const char* program) {
     platform::installCrashHandler(crashReportsFolder(), program, DOCDESK_VERSION);
 }
 
-ports::DurableFiles& durableFiles() { return platform::durableFiles(); }
+ports::DurableFiles& durableFiles() {
+    return platform::durableFiles();
+}
 
 std::unique_ptr<journal::Session> openLastOrNewSession() {
     // Newest first; only the session that is opened is read (start-up stays fast with many).

@@ -1,7 +1,7 @@
 #include "app/common/BatchFiling.h"
+
 #include "app/common/PageRecognition.h"
 #include "app/common/PlanFiling.h"
-
 #include "core/common/Sha256.h"
 #include "core/common/Translate.h"
 #include "core/rules/PlanJson.h"
@@ -23,13 +23,14 @@ bool BatchFilingResult::ok() const {
 
 BatchFilingResult fileBatch(journal::Session& session, std::span<const PageRecord> pages,
                             const rules::FilingPlanner& planner, output::LocalArchive& archive,
-                            const pipeline::FilingOptions& options, AnalysisWorker& worker, std::stop_token stop,
-                            const std::function<void(size_t, size_t)>& onAnalysed,
+                            const pipeline::FilingOptions& options, AnalysisWorker& worker,
+                            std::stop_token stop, const std::function<void(size_t, size_t)>& onAnalysed,
                             const std::function<void(size_t, size_t)>& onRecognised,
                             const FilingRecordOptions& record) {
     // The window's two steps (prepare, then file the plan) without the user in between.
     BatchFilingResult r;
-    const PreparedBatch batch = prepareBatch(session, pages, worker, planner.rules().pageEdits, options.pdfDpi, stop, onAnalysed);
+    const PreparedBatch batch =
+        prepareBatch(session, pages, worker, planner.rules().pageEdits, options.pdfDpi, stop, onAnalysed);
     r.planPages = batch.planPages;
     for (const auto& p : batch.imagePages)
         r.planPageIds.push_back(p.id);
@@ -40,8 +41,8 @@ BatchFilingResult fileBatch(journal::Session& session, std::span<const PageRecor
     pipeline::FilingOptions withText = options;
     withText.pdfa = options.pdfa || planner.rules().output.pdfa;
     if (rules::needsText(planner.rules())) {
-        auto texts = recognisePages(batch.imagePages, worker, planner.rules().output.ocrLanguages, options.pdfDpi,
-                                    stop, r.analysisErrors, onRecognised);
+        auto texts = recognisePages(batch.imagePages, worker, planner.rules().output.ocrLanguages,
+                                    options.pdfDpi, stop, r.analysisErrors, onRecognised);
         if (stop.stop_requested())
             return r;
         attachTexts(r.planPages, batch.imagePages, *texts);

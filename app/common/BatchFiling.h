@@ -22,10 +22,10 @@ struct BatchFilingResult {
     std::vector<rules::PlanPage> planPages; // the pages planned, in order
     std::vector<std::int64_t> planPageIds;  // their journal ids
     rules::FilingPlan plan;
-    std::vector<pipeline::FiledDocument> filed; // one per plan document, in order
-    std::vector<PageRecord> passThrough;            // pass-through entries, in order
+    std::vector<pipeline::FiledDocument> filed;            // one per plan document, in order
+    std::vector<PageRecord> passThrough;                   // pass-through entries, in order
     std::vector<pipeline::FiledDocument> passThroughFiled; // one per entry
-    std::vector<std::string> analysisErrors;        // "source page N: reason" (pages stay planned)
+    std::vector<std::string> analysisErrors;               // "source page N: reason" (pages stay planned)
     std::vector<std::int64_t> filingIds; // the session's record of each document (filed, then pass-through)
     bool ok() const;
 };
@@ -37,7 +37,8 @@ struct BatchFilingResult {
 // (on the edited pages, before planning) when the rules ask for a searchable PDF.
 BatchFilingResult fileBatch(journal::Session& session, std::span<const PageRecord> pages,
                             const rules::FilingPlanner& planner, output::LocalArchive& archive,
-                            const pipeline::FilingOptions& options, AnalysisWorker& worker, std::stop_token stop,
+                            const pipeline::FilingOptions& options, AnalysisWorker& worker,
+                            std::stop_token stop,
                             const std::function<void(size_t done, size_t total)>& onAnalysed = {},
                             const std::function<void(size_t done, size_t total)>& onRecognised = {},
                             const FilingRecordOptions& record = {});

@@ -1,13 +1,13 @@
 #include "app/common/GatewayUpload.h"
 
 #include "app/common/AppEnvironment.h"
-#include "core/common/Translate.h"
 #include "core/common/Error.h"
+#include "core/common/Translate.h"
+#include "core/gateway/CmisConnector.h"
 #include "core/gateway/Connector.h"
 #include "core/gateway/GatewayConnection.h"
 #include "core/gateway/HttpFormConnector.h"
 #include "core/gateway/HttpTransport.h"
-#include "core/gateway/CmisConnector.h"
 #include "core/gateway/WebDavConnector.h"
 #include "core/ports/DurableFiles.h"
 #include "platform/AppDirs.h"
@@ -27,9 +27,10 @@ using Clock = std::chrono::steady_clock;
 
 // What the upload threads share: the queue, the password, the batch-wide stops, the progress.
 class UploadRun {
-public:
+  public:
     UploadRun(Outbox& outbox, const vault::Profile& profile, std::optional<vault::Secret> password,
-              const PasswordProvider& askPassword, const UploadProgressSink& sink, const UploadOptions& options)
+              const PasswordProvider& askPassword, const UploadProgressSink& sink,
+              const UploadOptions& options)
         : outbox_(outbox), profile_(profile), askPassword_(askPassword), sink_(sink), options_(options),
           random_(std::random_device{}()) {
         if (password)
@@ -55,7 +56,8 @@ public:
         for (auto& [id, item] : results_) {
             // Items the run never started keep their place in the queue; say why they were not sent.
             if (!item.delivered && item.error.empty())
-                item.error = paused_        ? tr("Not sent: uploading is paused because the gateway's storage is full.")
+                item.error = paused_
+                                 ? tr("Not sent: uploading is paused because the gateway's storage is full.")
                              : authGivenUp_ ? tr("Not sent: the gateway did not accept the password.")
                                             : tr("Not sent: the upload was cancelled.");
             r.items.push_back(item);
@@ -65,7 +67,7 @@ public:
         return r;
     }
 
-private:
+  private:
     std::optional<OutboxItem> next(std::stop_token stop) {
         std::lock_guard lock(mutex_);
         if (queue_.empty() || paused_ || authGivenUp_ || stop.stop_requested())
@@ -122,7 +124,8 @@ private:
             return false;
         }
         ++asks_;
-        auto fresh = askPassword_(trf("The gateway {} did not accept the password for {}.", profile_.url, profile_.user));
+        auto fresh = askPassword_(
+            trf("The gateway {} did not accept the password for {}.", profile_.url, profile_.user));
         std::lock_guard l(mutex_);
         if (!fresh) {
             authGivenUp_ = true;
@@ -150,7 +153,8 @@ private:
         const double seconds = std::chrono::duration<double>(now - started_).count();
         p.bytesPerSecond = seconds > 0 ? double(p.totalSent) / seconds : 0;
         if (p.bytesPerSecond > 0 && p.totalBytes >= p.totalSent)
-            p.timeLeft = std::chrono::seconds(std::int64_t(double(p.totalBytes - p.totalSent) / p.bytesPerSecond));
+            p.timeLeft =
+                std::chrono::seconds(std::int64_t(double(p.totalBytes - p.totalSent) / p.bytesPerSecond));
         sink_(p);
     }
 
@@ -282,13 +286,18 @@ private:
 } // namespace
 
 bool UploadRunResult::ok() const {
-    return !paused && !cancelled && std::all_of(items.begin(), items.end(), [](auto& i) { return i.delivered; });
+    return !paused && !cancelled &&
+           std::all_of(items.begin(), items.end(), [](auto& i) { return i.delivered; });
 }
 
-std::unique_ptr<gateway::Outbox> openOutbox() { return openOutbox(platform::appDirs().data); }
+std::unique_ptr<gateway::Outbox> openOutbox() {
+    return openOutbox(platform::appDirs().data);
+}
 
 namespace {
-std::filesystem::path runLockFile(const gateway::Outbox& outbox) { return outbox.folder().parent_path() / "outbox.lock"; }
+std::filesystem::path runLockFile(const gateway::Outbox& outbox) {
+    return outbox.folder().parent_path() / "outbox.lock";
+}
 } // namespace
 
 std::unique_ptr<gateway::Outbox> openOutbox(const std::filesystem::path& dataDir) {
@@ -312,9 +321,10 @@ UploadRunResult runGatewayUpload(gateway::Outbox& outbox, const vault::Profile& 
         lock = durableFiles().tryLockExclusive(runLockFile(outbox), holder);
     }
     if (!lock)
-        throw UploadInProgress(trf("Another upload from this outbox is running ({}). Wait until it has finished, "
-                                   "or cancel it, then upload again.",
-                                   holder));
+        throw UploadInProgress(
+            trf("Another upload from this outbox is running ({}). Wait until it has finished, "
+                "or cancel it, then upload again.",
+                holder));
     outbox.requeueInterrupted(); // left "uploading" by a run that was killed
     UploadRun run(outbox, profile, std::move(password), askPassword, progress, options);
     const auto items = outbox.items(profile.name);
@@ -337,8 +347,8 @@ namespace {
 // copy of `password` and the transport's trace (credentials redacted by the transport).
 gateway::GatewayConnection connectionWith(const vault::Profile& profile, const vault::Secret& password,
                                           const gateway::DebugLogSink& debugLog) {
-    gateway::GatewayConnection connection =
-        gateway::connectionFor(profile, std::make_shared<const vault::Secret>(vault::Secret(password.view())));
+    gateway::GatewayConnection connection = gateway::connectionFor(
+        profile, std::make_shared<const vault::Secret>(vault::Secret(password.view())));
     if (debugLog)
         connection.debugLog = debugLog;
     return connection;
@@ -363,7 +373,8 @@ int testGatewayConnection(const vault::Profile& profile, const vault::Secret& pa
     if (profile.connector == vault::Connector::WebDav) {
         request.method = "PROPFIND";
         request.headers = {"Depth: 0", "Content-Type: application/xml"};
-        request.body = "<?xml version=\"1.0\"?><propfind xmlns=\"DAV:\"><prop><resourcetype/></prop></propfind>";
+        request.body =
+            "<?xml version=\"1.0\"?><propfind xmlns=\"DAV:\"><prop><resourcetype/></prop></propfind>";
     }
     const gateway::HttpResponse response = transport.perform(request, stop);
     if (response.status == 401 || response.status == 403 || response.status == 407)
@@ -397,8 +408,9 @@ std::vector<std::string> listGatewayFolders(const vault::Profile& profile, const
         }
     } catch (const gateway::GatewayRejected& e) {
         if (e.status() == 401 || e.status() == 403)
-            throw Error(trf("The gateway refused the login of '{}' (HTTP {}). Check the user name and password.",
-                            profile.user, e.status()));
+            throw Error(
+                trf("The gateway refused the login of '{}' (HTTP {}). Check the user name and password.",
+                    profile.user, e.status()));
         throw;
     }
     std::sort(names.begin(), names.end());

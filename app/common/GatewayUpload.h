@@ -27,11 +27,11 @@
 namespace docdesk::app {
 
 struct UploadProgress {
-    std::int64_t itemId = 0;        // the item that moved (0 for a summary update)
+    std::int64_t itemId = 0; // the item that moved (0 for a summary update)
     std::string document;
     std::uint64_t itemSent = 0;
     std::uint64_t itemBytes = 0;
-    std::uint64_t totalSent = 0;    // over the whole run
+    std::uint64_t totalSent = 0; // over the whole run
     std::uint64_t totalBytes = 0;
     double bytesPerSecond = 0;
     std::optional<std::chrono::seconds> timeLeft;
@@ -50,7 +50,7 @@ struct UploadOptions {
     std::vector<std::int64_t> itemIds; // empty = every item of the profile
     int parallel = 2;                  // 1..4 transfers at a time
     gateway::RetryPolicy retry;
-    gateway::DebugLogSink debugLog;    // redacted header trace, or empty
+    gateway::DebugLogSink debugLog; // redacted header trace, or empty
     // Transport limits (tests shorten them to provoke low-speed aborts quickly).
     std::chrono::milliseconds connectTimeout{10'000};
     std::chrono::seconds lowSpeedTime{30};
@@ -69,7 +69,7 @@ struct UploadRunResult {
     std::vector<UploadItemResult> items; // every item the run was asked to send
     bool paused = false;                 // the server is full (507)
     bool cancelled = false;
-    bool ok() const;                     // every item delivered
+    bool ok() const; // every item delivered
 };
 
 // The outbox in the data folder (platform::appDirs().data), or in `dataDir`. Items a killed
@@ -81,7 +81,7 @@ std::unique_ptr<gateway::Outbox> openOutbox(const std::filesystem::path& dataDir
 // Another upload run (the window's or `docdesk-cli upload`, in any process) is sending from
 // the same outbox. One run at a time: two would send the same document twice at once.
 class UploadInProgress : public Error {
-public:
+  public:
     using Error::Error;
 };
 

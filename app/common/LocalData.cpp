@@ -47,8 +47,8 @@ Size sizeOf(const fs::path& p, const std::stop_token& stop) {
 }
 
 // An item of one file or folder (`path`), with its size.
-LocalDataItem sizedItem(LocalDataKind kind, std::string name, std::string lostWhenDeleted, const fs::path& path,
-                        const std::stop_token& stop) {
+LocalDataItem sizedItem(LocalDataKind kind, std::string name, std::string lostWhenDeleted,
+                        const fs::path& path, const std::stop_token& stop) {
     LocalDataItem item;
     item.kind = kind;
     item.name = std::move(name);
@@ -127,10 +127,11 @@ std::vector<LocalDataItem> listCrashReports(const platform::AppDirs& dirs) {
         return std::pair(key(a), a.filename()) < std::pair(key(b), b.filename());
     });
     for (const auto& f : files) {
-        out.push_back(sizedItem(LocalDataKind::CrashReport, trf("Crash report {}", f.filename().string()),
-                                tr("The report of this crash (program, version, time, signal and where in the "
-                                   "program it happened)."),
-                                f, {}));
+        out.push_back(
+            sizedItem(LocalDataKind::CrashReport, trf("Crash report {}", f.filename().string()),
+                      tr("The report of this crash (program, version, time, signal and where in the "
+                         "program it happened)."),
+                      f, {}));
     }
     return out;
 }
@@ -241,7 +242,8 @@ LocalDataItem cacheItem(const platform::AppDirs& dirs, std::stop_token stop) {
     item.lostWhenDeleted = tr("Nothing that cannot be made again; docdesk re-creates what it needs.");
     item.path = dirs.cache;
     std::error_code ec;
-    for (auto it = fs::directory_iterator(dirs.cache, ec); !ec && it != fs::directory_iterator(); it.increment(ec))
+    for (auto it = fs::directory_iterator(dirs.cache, ec); !ec && it != fs::directory_iterator();
+         it.increment(ec))
         item.paths.push_back(it->path());
     const Size s = sizeOf(dirs.cache, stop);
     item.bytes = s.bytes;

@@ -2,12 +2,11 @@
 
 #include "core/common/Translate.h"
 
-#include <sys/stat.h>
-
 #include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <mutex>
+#include <sys/stat.h>
 
 #ifndef DOCDESK_POLICY_DIR
 #define DOCDESK_POLICY_DIR "/etc/docdesk"
@@ -23,7 +22,7 @@ constexpr std::uintmax_t kMaxBundleBytes = 4u << 20;
 
 // Owned by root and writable by nobody else: only the administrator can have put it there.
 bool rootOwned(const fs::path& path, bool folder) {
-    struct stat st{};
+    struct stat st {};
     if (::lstat(path.c_str(), &st) != 0)
         return false;
     const bool rightType = folder ? S_ISDIR(st.st_mode) : S_ISREG(st.st_mode);
@@ -56,7 +55,9 @@ std::vector<fs::path> bundleFiles(const fs::path& folder) {
 
 } // namespace
 
-fs::path policyFolder() { return DOCDESK_POLICY_DIR; }
+fs::path policyFolder() {
+    return DOCDESK_POLICY_DIR;
+}
 
 ManagedPolicy loadManagedPolicy(const fs::path& folder) {
     ManagedPolicy policy;
@@ -65,9 +66,10 @@ ManagedPolicy loadManagedPolicy(const fs::path& folder) {
     if (!fs::exists(keyFile, ec))
         return policy;
     if (!rootOwned(folder, true) || !rootOwned(keyFile, false)) {
-        policy.problems.push_back(trf("The system policy folder {} is ignored: it and operator.pub must belong to "
-                                      "root and be writable by no one else.",
-                                      folder.string()));
+        policy.problems.push_back(
+            trf("The system policy folder {} is ignored: it and operator.pub must belong to "
+                "root and be writable by no one else.",
+                folder.string()));
         return policy;
     }
     auto bundles = std::make_shared<std::vector<vault::VerifiedBundle>>();
@@ -78,19 +80,22 @@ ManagedPolicy loadManagedPolicy(const fs::path& folder) {
             if (bundles->size() >= kMaxBundles)
                 break;
             if (!rootOwned(file, false)) {
-                policy.problems.push_back(trf("The policy bundle {} is ignored: it must belong to root and be "
-                                              "writable by no one else.",
-                                              file.string()));
+                policy.problems.push_back(
+                    trf("The policy bundle {} is ignored: it must belong to root and be "
+                        "writable by no one else.",
+                        file.string()));
                 continue;
             }
             try {
                 bundles->push_back(vault::verifyBundle(readSmallFile(file), key));
             } catch (const Error& e) {
-                policy.problems.push_back(trf("The policy bundle {} is ignored: {}", file.string(), e.what()));
+                policy.problems.push_back(
+                    trf("The policy bundle {} is ignored: {}", file.string(), e.what()));
             }
         }
     } catch (const Error& e) {
-        policy.problems.push_back(trf("The system policy's operator key {} is ignored: {}", keyFile.string(), e.what()));
+        policy.problems.push_back(
+            trf("The system policy's operator key {} is ignored: {}", keyFile.string(), e.what()));
         return policy;
     }
     policy.bundles = std::move(bundles);

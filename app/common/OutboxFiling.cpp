@@ -4,10 +4,10 @@
 #include "core/common/Translate.h"
 #include "platform/AppDirs.h"
 
-#include <fmt/format.h>
 #include <algorithm>
-#include <set>
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <set>
 
 namespace docdesk::app {
 namespace fs = std::filesystem;
@@ -34,7 +34,8 @@ std::vector<StagedFile> stagedFiles(const journal::FilingRecord& record) {
     if (files.is_array())
         for (const auto& f : files)
             if (f.is_object() && f.value("path", std::string()) != "")
-                out.push_back({f["path"].get<std::string>(), f.value("sha256", std::string()), f.value("sidecar", false)});
+                out.push_back({f["path"].get<std::string>(), f.value("sha256", std::string()),
+                               f.value("sidecar", false)});
     if (out.empty() && !record.location.empty())
         out.push_back({record.location, {}, false});
     return out;
@@ -91,7 +92,8 @@ OutboxMove moveRecord(gateway::Outbox& outbox, journal::Session& session, const 
         move.forgotten = true;
         move.location.clear();
     } else if (missing > 0) {
-        move.error = trf("{} of the files of {} are neither in staging nor in the outbox.", missing, record.title);
+        move.error =
+            trf("{} of the files of {} are neither in staging nor in the outbox.", missing, record.title);
         move.location.clear();
     } else {
         session.moveFiling(record.id, record.target, move.location.string());
@@ -141,8 +143,8 @@ void removeUnrecorded(const fs::path& staging, const std::vector<journal::Filing
             recorded.insert(fs::absolute(f.path).lexically_normal());
     std::error_code ec;
     std::vector<fs::path> leftovers;
-    for (auto it = fs::recursive_directory_iterator(staging, ec); !ec && it != fs::recursive_directory_iterator();
-         it.increment(ec))
+    for (auto it = fs::recursive_directory_iterator(staging, ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
         if (it->is_regular_file(ec) && !recorded.contains(fs::absolute(it->path()).lexically_normal()))
             leftovers.push_back(it->path());
     for (const auto& f : leftovers)
@@ -168,7 +170,8 @@ OutboxSettlement settleSessionOutbox(journal::Session& session) {
     if (!waiting) // no outbox filing at all: the outbox is not even opened (nor created)
         return out;
     const auto outbox = openOutbox();
-    for (const auto& [id, move] : settleOutboxFilings(*outbox, session, outboxStagingFolder(session.summary().id))) {
+    for (const auto& [id, move] :
+         settleOutboxFilings(*outbox, session, outboxStagingFolder(session.summary().id))) {
         if (move.forgotten)
             ++out.forgotten;
         else if (!move.error.empty())
@@ -198,9 +201,10 @@ void moveIntoOutbox(gateway::Outbox& outbox, journal::Session& session, const fs
             d.path = it->second.location;
         } else {
             d.status = pipeline::FilingStatus::Failed;
-            d.error = it->second.forgotten
-                          ? tr("The document's files were gone before they reached the outbox; file it again.")
-                          : trf("Could not put the document into the outbox: {}", it->second.error);
+            d.error =
+                it->second.forgotten
+                    ? tr("The document's files were gone before they reached the outbox; file it again.")
+                    : trf("Could not put the document into the outbox: {}", it->second.error);
         }
     }
 }

@@ -27,8 +27,8 @@ std::filesystem::path outboxStagingFolder(const std::string& sessionId);
 // What became of one filing record that was waiting in staging.
 struct OutboxMove {
     std::filesystem::path location; // its (first) file in the outbox, when it got there
-    std::string error;               // translated, when it could not be moved (its files stay)
-    bool forgotten = false;          // its files were nowhere: the record is dropped, to be filed again
+    std::string error;              // translated, when it could not be moved (its files stay)
+    bool forgotten = false;         // its files were nowhere: the record is dropped, to be filed again
 };
 
 // Moves every document of `session` recorded as filed for an outbox whose files are still

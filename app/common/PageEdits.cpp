@@ -20,7 +20,7 @@ std::vector<std::int64_t> orderOf(const journal::Session& session) {
 
 // Writes new transforms for some pages; the JSON before is kept for revert().
 class TransformsEdit : public PageEdit {
-public:
+  public:
     using Change = std::function<void(PageTransforms&)>;
     TransformsEdit(std::string name, std::vector<std::int64_t> ids, Change change)
         : name_(std::move(name)), ids_(std::move(ids)), change_(std::move(change)) {}
@@ -71,7 +71,7 @@ public:
             session.setTransforms(id, json);
     }
 
-private:
+  private:
     std::string name_;
     std::vector<std::int64_t> ids_;
     Change change_;
@@ -87,7 +87,7 @@ void restoreIndices(journal::Session& session, const std::vector<std::pair<int, 
 }
 
 class DeleteEdit : public PageEdit {
-public:
+  public:
     explicit DeleteEdit(std::vector<std::int64_t> ids) : ids_(std::move(ids)) {}
     std::string name() const override { return tr("Delete"); }
     std::vector<std::int64_t> touchedPages() const override { return {}; }
@@ -127,13 +127,13 @@ public:
             restoreIndices(session, removed_);
     }
 
-private:
+  private:
     std::vector<std::int64_t> ids_;
     std::vector<std::pair<int, std::int64_t>> removed_; // old index, id; ascending
 };
 
 class MoveEdit : public PageEdit {
-public:
+  public:
     // insertBefore >= 0: an index of the order; otherwise `step` places earlier or later.
     MoveEdit(std::vector<std::int64_t> ids, int insertBefore, int step)
         : ids_(std::move(ids)), insertBefore_(insertBefore), step_(step) {}
@@ -157,8 +157,9 @@ public:
         int target = 0;
         if (step_ == 0) {
             const int before = std::clamp(insertBefore_, 0, static_cast<int>(order.size()));
-            target = before - static_cast<int>(std::count_if(moved_.begin(), moved_.end(),
-                                                             [&](const auto& m) { return m.first < before; }));
+            target =
+                before - static_cast<int>(std::count_if(moved_.begin(), moved_.end(),
+                                                        [&](const auto& m) { return m.first < before; }));
         } else {
             target = moved_.front().first + step_;
         }
@@ -186,11 +187,12 @@ public:
     void revert(journal::Session& session) override {
         if (moved_.size() > 1)
             for (const auto& [index, id] : moved_)
-                session.movePage(id, std::numeric_limits<int>::max()); // to the end: the rest is in the old order
+                session.movePage(id,
+                                 std::numeric_limits<int>::max()); // to the end: the rest is in the old order
         restoreIndices(session, moved_);
     }
 
-private:
+  private:
     void place(journal::Session& session) {
         if (moved_.size() == 1) {
             session.movePage(moved_.front().second, target_);
@@ -293,10 +295,18 @@ PageEditQueue::~PageEditQueue() {
     thread_.join();
 }
 
-void PageEditQueue::perform(std::unique_ptr<PageEdit> edit) { push({Kind::Perform, std::move(edit)}); }
-void PageEditQueue::undo() { push({Kind::Undo, nullptr}); }
-void PageEditQueue::redo() { push({Kind::Redo, nullptr}); }
-void PageEditQueue::refresh() { push({Kind::Refresh, nullptr}); }
+void PageEditQueue::perform(std::unique_ptr<PageEdit> edit) {
+    push({Kind::Perform, std::move(edit)});
+}
+void PageEditQueue::undo() {
+    push({Kind::Undo, nullptr});
+}
+void PageEditQueue::redo() {
+    push({Kind::Redo, nullptr});
+}
+void PageEditQueue::refresh() {
+    push({Kind::Refresh, nullptr});
+}
 
 bool PageEditQueue::busy() const {
     std::lock_guard g(mutex_);

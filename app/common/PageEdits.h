@@ -22,7 +22,7 @@
 namespace docdesk::app {
 
 class PageEdit {
-public:
+  public:
     virtual ~PageEdit() = default;
     // The action as a menu names it ("Rotate", "Delete", ...), translated.
     virtual std::string name() const = 0;
@@ -54,7 +54,7 @@ std::unique_ptr<PageEdit> setPageMode(std::vector<std::int64_t> pageIds, PageMod
 
 // Undo and redo over one session. Not thread-safe: one thread uses it.
 class PageEditStack {
-public:
+  public:
     explicit PageEditStack(size_t limit = 500) : limit_(limit) {}
 
     // Applies `edit` and keeps it for undo (forgetting what could be redone). Returns false
@@ -73,7 +73,7 @@ public:
     const std::vector<std::int64_t>& lastTouched() const { return lastTouched_; }
     void clear();
 
-private:
+  private:
     size_t limit_;
     std::vector<std::int64_t> lastTouched_;
     std::deque<std::unique_ptr<PageEdit>> done_;
@@ -83,13 +83,13 @@ private:
 // Runs a PageEditStack on a thread of its own, one request after another, and reports each
 // outcome with the session's pages as they are afterwards. The callback runs on that thread.
 class PageEditQueue {
-public:
+  public:
     struct Outcome {
-        std::vector<PageRecord> pages;         // the session's pages after the request
-        std::vector<std::int64_t> touched;     // pages whose image changed
-        std::string undoName, redoName;        // for the Edit menu; empty: nothing
-        std::string done;                      // e.g. "Undo Rotate"; empty when nothing happened
-        std::string error;                     // why the request failed (the session is as before)
+        std::vector<PageRecord> pages;     // the session's pages after the request
+        std::vector<std::int64_t> touched; // pages whose image changed
+        std::string undoName, redoName;    // for the Edit menu; empty: nothing
+        std::string done;                  // e.g. "Undo Rotate"; empty when nothing happened
+        std::string error;                 // why the request failed (the session is as before)
     };
     using Callback = std::function<void(Outcome)>;
 
@@ -107,7 +107,7 @@ public:
     // True while requests are queued or running.
     bool busy() const;
 
-private:
+  private:
     enum class Kind { Perform, Undo, Redo, Refresh };
     struct Request {
         Kind kind;

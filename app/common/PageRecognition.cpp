@@ -7,8 +7,8 @@
 namespace docdesk::app {
 
 std::shared_ptr<const PageTexts> recognisePages(std::span<const PageRecord> pages, AnalysisWorker& worker,
-                                                const std::string& languages, double pdfDpi, std::stop_token stop,
-                                                std::vector<std::string>& errors,
+                                                const std::string& languages, double pdfDpi,
+                                                std::stop_token stop, std::vector<std::string>& errors,
                                                 const std::function<void(size_t, size_t)>& onDone) {
     const std::string chosen = languages.empty() ? ocr::defaultLanguages() : languages;
     ocr::requireLanguages(chosen); // a clear message before any page is sent

@@ -25,10 +25,10 @@ using PageTexts = std::map<std::int64_t, ocr::PageText>; // by PageRecord::id
 // page that fails is left out and reported in `errors` ("source page N: text recognition
 // failed: reason"); the others go on. `onDone(done, total)` reports progress. Throws
 // docdesk::Error before any work when a language is not installed.
-std::shared_ptr<const PageTexts> recognisePages(std::span<const PageRecord> pages, AnalysisWorker& worker,
-                                                const std::string& languages, double pdfDpi, std::stop_token stop,
-                                                std::vector<std::string>& errors,
-                                                const std::function<void(size_t done, size_t total)>& onDone = {});
+std::shared_ptr<const PageTexts>
+recognisePages(std::span<const PageRecord> pages, AnalysisWorker& worker, const std::string& languages,
+               double pdfDpi, std::stop_token stop, std::vector<std::string>& errors,
+               const std::function<void(size_t done, size_t total)>& onDone = {});
 
 // Gives each plan page its OCR text, for text fields and receipt data (plan pages and image pages
 // share their index, as in PreparedBatch).

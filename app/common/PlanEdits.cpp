@@ -7,9 +7,12 @@ namespace {
 
 const char* kindKey(PlanEdit::Kind kind) {
     switch (kind) {
-    case PlanEdit::Kind::SplitBefore: return "split_before";
-    case PlanEdit::Kind::MergeAfter: return "merge_after";
-    case PlanEdit::Kind::Fields: return "fields";
+    case PlanEdit::Kind::SplitBefore:
+        return "split_before";
+    case PlanEdit::Kind::MergeAfter:
+        return "merge_after";
+    case PlanEdit::Kind::Fields:
+        return "fields";
     }
     return "";
 }
@@ -64,7 +67,9 @@ PlanEdit splitEdit(const PreparedBatch& batch, const rules::FilingPlan& plan, si
 }
 
 PlanEdit mergeEdit(const PreparedBatch& batch, const rules::FilingPlan& plan, size_t first) {
-    return {PlanEdit::Kind::MergeAfter, pageIdAt(batch, plan, first, plan.documents.at(first).pages.size() - 1), {}};
+    return {PlanEdit::Kind::MergeAfter,
+            pageIdAt(batch, plan, first, plan.documents.at(first).pages.size() - 1),
+            {}};
 }
 
 PlanEdit fieldsEdit(const PreparedBatch& batch, const rules::FilingPlan& plan, size_t document,

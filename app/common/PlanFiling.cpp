@@ -1,6 +1,6 @@
 #include "app/common/PlanFiling.h"
-#include "app/common/WorkerPool.h"
 
+#include "app/common/WorkerPool.h"
 #include "core/common/Translate.h"
 #include "core/model/PageTransforms.h"
 #include "core/pipeline/ProposedEdits.h"
@@ -29,11 +29,12 @@ nlohmann::json storedAnalysis(const PageRecord& p) {
 rules::PlanPage planPageOf(const PageRecord& p, bool piece) {
     const auto analysis = storedAnalysis(p);
     const bool ok = hasAnalysis(analysis);
-    auto page = rules::planPageFromAnalysis(fs::path(p.source).filename().string(), p.sourcePage, p.originalId,
-                                            ok ? analysis : nlohmann::json());
+    auto page = rules::planPageFromAnalysis(fs::path(p.source).filename().string(), p.sourcePage,
+                                            p.originalId, ok ? analysis : nlohmann::json());
     page.analysed = ok;
     const bool imageFile = p.mediaType != "image/tiff" && p.mediaType.starts_with("image/") &&
-                           pipeline::captureKindOf(p) == pipeline::CaptureKind::Photo && !p.source.starts_with("camera:");
+                           pipeline::captureKindOf(p) == pipeline::CaptureKind::Photo &&
+                           !p.source.starts_with("camera:");
     if (imageFile)
         page.ownDocument = rules::StartReason::NewFile;
     if (!piece)
@@ -41,7 +42,8 @@ rules::PlanPage planPageOf(const PageRecord& p, bool piece) {
     page.ownDocument = rules::StartReason::Receipt;
     try {
         if (const auto crop = PageTransforms::parse(p.transformsJson).crop)
-            std::erase_if(page.barcodes, [&](const BarcodeHit& b) { return !pipeline::centreInside(b.corners, *crop); });
+            std::erase_if(page.barcodes,
+                          [&](const BarcodeHit& b) { return !pipeline::centreInside(b.corners, *crop); });
     } catch (const Error&) {
     }
     return page;
@@ -50,13 +52,15 @@ rules::PlanPage planPageOf(const PageRecord& p, bool piece) {
 } // namespace
 
 std::vector<PageRecord> storeAnalysisOutcome(journal::Session& session, const PageRecord& p,
-                                             const AnalysisOutcome& outcome, const rules::PageEditRules& edits,
+                                             const AnalysisOutcome& outcome,
+                                             const rules::PageEditRules& edits,
                                              std::vector<std::string>& errors) {
     if (!outcome.ok) {
         PageRecord failed = p;
         failed.analysisJson = nlohmann::json{{"error", outcome.error}}.dump();
         session.setAnalysis(p.id, *failed.analysisJson);
-        errors.push_back(trf("{} page {}: {}", fs::path(p.source).filename().string(), p.sourcePage, outcome.error));
+        errors.push_back(
+            trf("{} page {}: {}", fs::path(p.source).filename().string(), p.sourcePage, outcome.error));
         return {failed};
     }
     const nlohmann::json analysis(outcome.analysis);
@@ -75,18 +79,18 @@ std::vector<PageRecord> storeAnalysisOutcome(journal::Session& session, const Pa
     return session.storeAnalysis(p.id, analysis.dump(), transforms);
 }
 
-std::vector<PageRecord> analyseAndPropose(journal::Session& session, const PageRecord& p, AnalysisWorker& worker,
-                                          const rules::PageEditRules& edits, double pdfDpi,
-                                          std::vector<std::string>& errors) {
+std::vector<PageRecord> analyseAndPropose(journal::Session& session, const PageRecord& p,
+                                          AnalysisWorker& worker, const rules::PageEditRules& edits,
+                                          double pdfDpi, std::vector<std::string>& errors) {
     if (hasAnalysis(storedAnalysis(p)))
         return {p};
-    return storeAnalysisOutcome(session, p, worker.analyse(p.originalFile, p.mediaType, p.sourcePage, pdfDpi), edits,
-                                errors);
+    return storeAnalysisOutcome(session, p, worker.analyse(p.originalFile, p.mediaType, p.sourcePage, pdfDpi),
+                                edits, errors);
 }
 
-PreparedBatch prepareBatch(journal::Session& session, std::span<const PageRecord> pages, AnalysisWorker& worker,
-                           const rules::PageEditRules& edits, double pdfDpi, std::stop_token stop,
-                           const std::function<void(size_t, size_t)>& onAnalysed) {
+PreparedBatch prepareBatch(journal::Session& session, std::span<const PageRecord> pages,
+                           AnalysisWorker& worker, const rules::PageEditRules& edits, double pdfDpi,
+                           std::stop_token stop, const std::function<void(size_t, size_t)>& onAnalysed) {
     PreparedBatch batch;
     std::vector<PageRecord> imagePages;
     for (const auto& p : pages)
@@ -111,12 +115,15 @@ PreparedBatch prepareBatch(journal::Session& session, std::span<const PageRecord
     }
     if (onAnalysed && done > 0)
         onAnalysed(done, imagePages.size());
-    worker.analyseMany(requests, [&](size_t r, AnalysisOutcome& outcome) {
-        const size_t i = pageOf[r];
-        results[i] = storeAnalysisOutcome(session, imagePages[i], outcome, edits, batch.analysisErrors);
-        if (onAnalysed)
-            onAnalysed(++done, imagePages.size());
-    }, stop);
+    worker.analyseMany(
+        requests,
+        [&](size_t r, AnalysisOutcome& outcome) {
+            const size_t i = pageOf[r];
+            results[i] = storeAnalysisOutcome(session, imagePages[i], outcome, edits, batch.analysisErrors);
+            if (onAnalysed)
+                onAnalysed(++done, imagePages.size());
+        },
+        stop);
     for (auto& pieces : results) // pages not reached before a stop are left out
         for (auto& record : pieces)
             batch.imagePages.push_back(std::move(record));
@@ -128,7 +135,8 @@ PreparedBatch prepareBatch(journal::Session& session, std::span<const PageRecord
     return batch;
 }
 
-std::vector<pipeline::DocumentToFile> documentsToFile(const PreparedBatch& batch, const rules::FilingPlan& plan) {
+std::vector<pipeline::DocumentToFile> documentsToFile(const PreparedBatch& batch,
+                                                      const rules::FilingPlan& plan) {
     std::vector<pipeline::DocumentToFile> documents;
     for (const auto& d : plan.documents) {
         pipeline::DocumentToFile doc;
@@ -170,19 +178,25 @@ pipeline::FiledDocument placeAsItIs(const PageRecord& entry, output::LocalArchiv
 }
 
 size_t EditedPlanFiling::failures() const {
-    const auto failed = [](const pipeline::FiledDocument& d) { return d.status == pipeline::FilingStatus::Failed; };
+    const auto failed = [](const pipeline::FiledDocument& d) {
+        return d.status == pipeline::FilingStatus::Failed;
+    };
     return static_cast<size_t>(std::count_if(filed.begin(), filed.end(), failed) +
                                std::count_if(passThroughFiled.begin(), passThroughFiled.end(), failed));
 }
 
 namespace {
 
-nlohmann::json filesJson(const std::vector<output::PlacedFile>& files, const std::optional<output::PlacedFile>& sidecar) {
+nlohmann::json filesJson(const std::vector<output::PlacedFile>& files,
+                         const std::optional<output::PlacedFile>& sidecar) {
     auto j = nlohmann::json::array();
     for (const auto& f : files)
-        j.push_back({{"path", std::filesystem::absolute(f.path).string()}, {"bytes", f.bytes}, {"sha256", f.sha256}});
+        j.push_back(
+            {{"path", std::filesystem::absolute(f.path).string()}, {"bytes", f.bytes}, {"sha256", f.sha256}});
     if (sidecar)
-        j.push_back({{"path", std::filesystem::absolute(sidecar->path).string()}, {"bytes", sidecar->bytes}, {"sha256", sidecar->sha256},
+        j.push_back({{"path", std::filesystem::absolute(sidecar->path).string()},
+                     {"bytes", sidecar->bytes},
+                     {"sha256", sidecar->sha256},
                      {"sidecar", true}});
     return j;
 }
@@ -212,17 +226,18 @@ fileRecorded(journal::Session& session, std::span<const std::int64_t> pageIds, c
     std::int64_t id = 0;
     try {
         id = session.beginFiling(pageIds, title, nlohmann::json(fields).dump(),
-                                 record.target.empty() ? std::filesystem::absolute(archive.root()).string() : record.target);
+                                 record.target.empty() ? std::filesystem::absolute(archive.root()).string()
+                                                       : record.target);
     } catch (const std::exception& e) {
         return {failedWith(trf("Cannot record the filing in the session: {}", e.what())), 0};
     }
     std::optional<output::PlacedFile> plannedSidecar;
-    archive.setBeforeWriting([&](const std::vector<output::PlacedFile>& files,
-                                 const std::optional<output::PlacedFile>& sidecar) {
-        plannedSidecar = sidecar;
-        session.planFilingFiles(id, std::filesystem::absolute(files.front().path).string(),
-                                filesJson(files, sidecar).dump());
-    });
+    archive.setBeforeWriting(
+        [&](const std::vector<output::PlacedFile>& files, const std::optional<output::PlacedFile>& sidecar) {
+            plannedSidecar = sidecar;
+            session.planFilingFiles(id, std::filesystem::absolute(files.front().path).string(),
+                                    filesJson(files, sidecar).dump());
+        });
     auto d = place();
     archive.setBeforeWriting({});
     try {
@@ -230,7 +245,8 @@ fileRecorded(journal::Session& session, std::span<const std::int64_t> pageIds, c
             session.abandonFiling(id);
             return {d, 0};
         }
-        session.finishFiling(id, std::filesystem::absolute(d.path).string(), filesJson(d.files, d.sidecar ? plannedSidecar : std::nullopt).dump());
+        session.finishFiling(id, std::filesystem::absolute(d.path).string(),
+                             filesJson(d.files, d.sidecar ? plannedSidecar : std::nullopt).dump());
     } catch (const std::exception& e) {
         // In place but not recorded: the record stays "filing" and is completed on the next open.
         return {failedWith(trf("Cannot record the filing in the session: {}", e.what())), 0};
@@ -253,7 +269,8 @@ std::vector<size_t> alreadyFiledDocuments(const journal::Session& session, const
 EditedPlanFiling fileEditedPlan(journal::Session& session, const PreparedBatch& batch,
                                 const rules::FilingPlan& plan, output::LocalArchive& archive,
                                 const pipeline::FilingOptions& options, std::stop_token stop,
-                                const pipeline::FilingProgressSink& onProgress, const FilingRecordOptions& record) {
+                                const pipeline::FilingProgressSink& onProgress,
+                                const FilingRecordOptions& record) {
     EditedPlanFiling result;
     try {
         session.settleFilings(); // one whose record could not be finished earlier counts now
@@ -298,8 +315,9 @@ EditedPlanFiling fileEditedPlan(journal::Session& session, const PreparedBatch& 
         if (stop.stop_requested())
             break;
         const std::int64_t pageId = entry.id;
-        auto [filed, id] = fileRecorded(session, std::span(&pageId, 1), fs::path(entry.source).filename().string(), {},
-                                        archive, record, [&] { return placeAsItIs(entry, archive); });
+        auto [filed, id] =
+            fileRecorded(session, std::span(&pageId, 1), fs::path(entry.source).filename().string(), {},
+                         archive, record, [&] { return placeAsItIs(entry, archive); });
         result.passThroughFiled.push_back(std::move(filed));
         result.filingIds.push_back(id);
     }

@@ -20,9 +20,9 @@
 namespace docdesk::app {
 
 struct PreparedBatch {
-    std::vector<rules::PlanPage> planPages; // the image pages, in session order
-    std::vector<PageRecord> imagePages;     // the same pages' records (same index)
-    std::vector<PageRecord> passThrough;    // entries filed as they are, in order
+    std::vector<rules::PlanPage> planPages;  // the image pages, in session order
+    std::vector<PageRecord> imagePages;      // the same pages' records (same index)
+    std::vector<PageRecord> passThrough;     // entries filed as they are, in order
     std::vector<std::string> analysisErrors; // "source page N: reason" (the pages stay planned)
 };
 
@@ -32,13 +32,14 @@ struct PreparedBatch {
 // page, so the window, the CLI and later runs reuse it, and a proposal is made only once: what
 // the user does to it afterwards stands. A failed analysis is stored as {"error"} and reported
 // in `errors` ("source page N: reason").
-std::vector<PageRecord> analyseAndPropose(journal::Session& session, const PageRecord& p, AnalysisWorker& worker,
-                                          const rules::PageEditRules& edits, double pdfDpi,
-                                          std::vector<std::string>& errors);
+std::vector<PageRecord> analyseAndPropose(journal::Session& session, const PageRecord& p,
+                                          AnalysisWorker& worker, const rules::PageEditRules& edits,
+                                          double pdfDpi, std::vector<std::string>& errors);
 // The second half of analyseAndPropose, for an outcome that came from the worker pool
 // (AnalysisWorker::analyseMany): stores it on page `p` with the edits it proposes.
 std::vector<PageRecord> storeAnalysisOutcome(journal::Session& session, const PageRecord& p,
-                                             const AnalysisOutcome& outcome, const rules::PageEditRules& edits,
+                                             const AnalysisOutcome& outcome,
+                                             const rules::PageEditRules& edits,
                                              std::vector<std::string>& errors);
 
 // Analyses `pages` without a stored analysis in `worker` and stores the result on the page
@@ -46,12 +47,14 @@ std::vector<PageRecord> storeAnalysisOutcome(journal::Session& session, const Pa
 // several documents becomes several pages of the session, all in the batch. Then makes their
 // plan pages. `onAnalysed(done, total)` reports progress. When stopped, the result holds the
 // pages prepared so far.
-PreparedBatch prepareBatch(journal::Session& session, std::span<const PageRecord> pages, AnalysisWorker& worker,
-                           const rules::PageEditRules& edits, double pdfDpi, std::stop_token stop,
+PreparedBatch prepareBatch(journal::Session& session, std::span<const PageRecord> pages,
+                           AnalysisWorker& worker, const rules::PageEditRules& edits, double pdfDpi,
+                           std::stop_token stop,
                            const std::function<void(size_t done, size_t total)>& onAnalysed = {});
 
 // The documents of `plan` as the filing step takes them (pages by journal id, name, fields).
-std::vector<pipeline::DocumentToFile> documentsToFile(const PreparedBatch& batch, const rules::FilingPlan& plan);
+std::vector<pipeline::DocumentToFile> documentsToFile(const PreparedBatch& batch,
+                                                      const rules::FilingPlan& plan);
 
 // A pass-through entry placed in the archive root under its own name, bytes unchanged.
 pipeline::FiledDocument placeAsItIs(const PageRecord& entry, output::LocalArchive& archive);

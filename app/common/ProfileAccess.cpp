@@ -3,7 +3,6 @@
 #include "app/common/ProfileAccess.h"
 
 #include "app/common/ManagedPolicy.h"
-
 #include "core/common/Translate.h"
 #include "platform/AppDirs.h"
 #include "platform/DurableFiles.h"
@@ -41,9 +40,10 @@ vault::Secret readSecret(const std::string& prompt, const char* descriptorVariab
         else
             length = platform::readSecretFromTerminal(prompt, std::span(buffer.data(), buffer.size()));
     } catch (const std::runtime_error& e) {
-        throw Error(trf("Cannot ask for the secret ({}): run docdesk-cli in a terminal, or pass it on the file "
-                        "descriptor named in {}.",
-                        e.what(), descriptorVariable));
+        throw Error(
+            trf("Cannot ask for the secret ({}): run docdesk-cli in a terminal, or pass it on the file "
+                "descriptor named in {}.",
+                e.what(), descriptorVariable));
     }
     return vault::Secret(std::string_view(reinterpret_cast<const char*>(buffer.data()), length));
 }
@@ -73,6 +73,8 @@ std::unique_ptr<vault::ProfileStore> openProfileStoreForCli() {
     return std::make_unique<vault::ProfileStore>(platform::appDirs().config, std::move(unlock));
 }
 
-vault::Secret askSecretOnTerminal(const std::string& prompt) { return readSecret(prompt, "DOCDESK_PASSWORD_FD"); }
+vault::Secret askSecretOnTerminal(const std::string& prompt) {
+    return readSecret(prompt, "DOCDESK_PASSWORD_FD");
+}
 
 } // namespace docdesk::app

@@ -15,7 +15,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-fs::path watchesFolder(const fs::path& dataDir) { return dataDir / "watches"; }
+fs::path watchesFolder(const fs::path& dataDir) {
+    return dataDir / "watches";
+}
 
 // A watch's files share the stem "watch-<tag>": .json (its settings), .json.part (while it is
 // written) and .lock (held while the watch runs).
@@ -24,7 +26,9 @@ std::string stemOf(const fs::path& file) {
     return name.substr(0, name.find('.'));
 }
 
-fs::path lockFileOf(const fs::path& file) { return file.parent_path() / (stemOf(file) + ".lock"); }
+fs::path lockFileOf(const fs::path& file) {
+    return file.parent_path() / (stemOf(file) + ".lock");
+}
 
 std::string nowUtc() {
     return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}",
@@ -60,9 +64,10 @@ WatchAnnouncement::WatchAnnouncement(const fs::path& dataDir, const RunningWatch
     lock_ = durableFiles().tryLockExclusive(lockFileOf(file_), holder);
     if (!lock_)
         throw std::runtime_error("the watch's own lock file is held by " + holder);
-    const nlohmann::json j{{"folder", watch.folder},   {"session", watch.session}, {"target", watch.target},
-                           {"profile", watch.profile}, {"uploads", watch.uploads},
-                           {"started_at", watch.startedAt.empty() ? nowUtc() : watch.startedAt}};
+    const nlohmann::json j{
+        {"folder", watch.folder},   {"session", watch.session},
+        {"target", watch.target},   {"profile", watch.profile},
+        {"uploads", watch.uploads}, {"started_at", watch.startedAt.empty() ? nowUtc() : watch.startedAt}};
     const fs::path temp = folder / (name + ".json.part");
     std::ofstream(temp) << j.dump() << "\n";
     fs::rename(temp, file_);
@@ -80,7 +85,8 @@ std::vector<RunningWatch> runningWatches(const fs::path& dataDir) {
     std::error_code ec;
     std::vector<fs::path> announcements;
     for (const auto& e : fs::directory_iterator(watchesFolder(dataDir), ec))
-        if (const auto name = e.path().filename().string(); name.ends_with(".json") || name.ends_with(".json.part"))
+        if (const auto name = e.path().filename().string();
+            name.ends_with(".json") || name.ends_with(".json.part"))
             announcements.push_back(e.path());
     for (const auto& file : announcements) {
         std::string holder;

@@ -16,24 +16,24 @@
 namespace docdesk::app {
 
 struct RunningWatch {
-    std::string folder;  // the hot folder
-    std::string session; // the session it stores into
-    std::string target;  // the archive folder it files into, or empty
-    std::string profile; // the gateway profile whose outbox it files into, or empty
-    bool uploads = false; // --upload: it sends the outbox after each file
+    std::string folder;    // the hot folder
+    std::string session;   // the session it stores into
+    std::string target;    // the archive folder it files into, or empty
+    std::string profile;   // the gateway profile whose outbox it files into, or empty
+    bool uploads = false;  // --upload: it sends the outbox after each file
     std::string startedAt; // UTC, ISO 8601
 };
 
 // Announces `watch` in `dataDir`/watches/ for as long as it lives (the file goes with it; a
 // kill leaves the file with a free lock, which readers ignore and remove).
 class WatchAnnouncement {
-public:
+  public:
     WatchAnnouncement(const std::filesystem::path& dataDir, const RunningWatch& watch);
     ~WatchAnnouncement();
     WatchAnnouncement(const WatchAnnouncement&) = delete;
     WatchAnnouncement& operator=(const WatchAnnouncement&) = delete;
 
-private:
+  private:
     std::filesystem::path file_;
     std::unique_ptr<ports::ExclusiveLock> lock_;
 };

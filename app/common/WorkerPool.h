@@ -16,7 +16,7 @@
 namespace docdesk::app {
 
 class WorkerPool {
-public:
+  public:
     // `size` workers (0: one per core, at least 2, at most 4), each started on first use and
     // kept; one that crashed is started afresh for the next request.
     explicit WorkerPool(unsigned size = 0, WorkerLimits limits = {}, std::filesystem::path executable = {});
@@ -24,8 +24,7 @@ public:
     WorkerPool& operator=(const WorkerPool&) = delete;
 
     // Runs `use(AnalysisWorker&)` with a worker of its own, waiting while all are busy.
-    template <class Use>
-    auto withWorker(Use&& use) {
+    template <class Use> auto withWorker(Use&& use) {
         Lease lease(*this);
         return use(*lease.worker);
     }
@@ -33,7 +32,7 @@ public:
     // How many workers were replaced after a crash, hang or unexpected exit.
     int restarts() const;
 
-private:
+  private:
     struct Lease {
         explicit Lease(WorkerPool& from) : pool(from), worker(from.acquire()) {}
         ~Lease() { pool.release(worker); }

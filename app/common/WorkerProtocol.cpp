@@ -56,7 +56,8 @@ WorkerRequest parseWorkerRequest(std::string_view line) {
     r.mediaType = textField(request, "media_type", "");
     if (request.contains("page")) {
         const auto& page = request["page"];
-        if (!page.is_number_integer() || page.get<std::int64_t>() < 1 || page.get<std::int64_t>() > kWorkerMaxPage)
+        if (!page.is_number_integer() || page.get<std::int64_t>() < 1 ||
+            page.get<std::int64_t>() > kWorkerMaxPage)
             throw Error(trf("Worker request: \"page\" must be a whole number from 1 to {}.", kWorkerMaxPage));
         r.page = int(page.get<std::int64_t>());
     }
@@ -64,7 +65,8 @@ WorkerRequest parseWorkerRequest(std::string_view line) {
         const auto& dpi = request["dpi"];
         if (!dpi.is_number() || !std::isfinite(dpi.get<double>()) || dpi.get<double>() < kWorkerMinDpi ||
             dpi.get<double>() > kWorkerMaxDpi)
-            throw Error(trf("Worker request: \"dpi\" must be a number from {} to {}.", kWorkerMinDpi, kWorkerMaxDpi));
+            throw Error(
+                trf("Worker request: \"dpi\" must be a number from {} to {}.", kWorkerMinDpi, kWorkerMaxDpi));
         r.dpi = dpi.get<double>();
     }
     r.mode = textField(request, "mode", "color");
@@ -114,7 +116,8 @@ AnalysisOutcome parseWorkerAnswer(std::string_view line, std::string_view op) {
     if (answer.is_discarded() || !answer.is_object() || !answer.contains("ok") || !answer["ok"].is_boolean())
         return unreadable();
     if (!answer["ok"].get<bool>()) {
-        out.error = answer.contains("error") && answer["error"].is_string() ? answer["error"].get<std::string>() : "";
+        out.error =
+            answer.contains("error") && answer["error"].is_string() ? answer["error"].get<std::string>() : "";
         if (out.error.empty())
             out.error = tr("analysis failed");
         return out;
@@ -126,9 +129,9 @@ AnalysisOutcome parseWorkerAnswer(std::string_view line, std::string_view op) {
             return unreadable();
         out.analysis = answer[key];
     } else if (op == "count") {
-        if (!answer.contains("pages") || !answer["pages"].is_number_integer() || answer["pages"].get<std::int64_t>() < 1 ||
-            answer["pages"].get<std::int64_t>() > kWorkerMaxPage || !answer.contains("media_type") ||
-            !answer["media_type"].is_string())
+        if (!answer.contains("pages") || !answer["pages"].is_number_integer() ||
+            answer["pages"].get<std::int64_t>() < 1 || answer["pages"].get<std::int64_t>() > kWorkerMaxPage ||
+            !answer.contains("media_type") || !answer["media_type"].is_string())
             return unreadable();
         out.analysis = answer;
     } else if (op == "crop") {

@@ -6,7 +6,6 @@
 // JSON library, an out-of-range page or a non-finite resolution. Kept apart from the process
 // handling so that they are tested and fuzzed on their own (tests/fuzz/fuzz_worker_protocol.cpp).
 #include <nlohmann/json.hpp>
-
 #include <string>
 #include <string_view>
 
@@ -20,15 +19,15 @@ inline constexpr int kWorkerMaxEdge = 65535;
 struct WorkerRequest {
     std::string op; // analyse, count, crop, ocr; thumbnail, raster, encode (isDecodeOperation)
     std::string file;
-    std::string mediaType;   // may be empty: sniffed from the file
-    int page = 1;            // 1-based
+    std::string mediaType; // may be empty: sniffed from the file
+    int page = 1;          // 1-based
     double dpi = 300;
-    std::string mode = "color";     // crop: color, gray or bw
-    std::string out;                // crop: the folder the documents are written into
-    std::string transforms = "{}";  // ocr, raster, encode: the page's edits (PageTransforms JSON)
-    std::string languages = "eng";  // ocr: Tesseract languages ("deu+eng")
-    int maxEdge = 0;                // thumbnail, raster: fit into maxEdge x maxEdge (0: as is)
-    int jpegQuality = 85;           // encode
+    std::string mode = "color";    // crop: color, gray or bw
+    std::string out;               // crop: the folder the documents are written into
+    std::string transforms = "{}"; // ocr, raster, encode: the page's edits (PageTransforms JSON)
+    std::string languages = "eng"; // ocr: Tesseract languages ("deu+eng")
+    int maxEdge = 0;               // thumbnail, raster: fit into maxEdge x maxEdge (0: as is)
+    int jpegQuality = 85;          // encode
 };
 
 // The operations whose answer line is followed by binary data (its length in "bytes"): the

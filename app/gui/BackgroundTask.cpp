@@ -1,10 +1,9 @@
 #include "app/gui/BackgroundTask.h"
 
-#include <cxxabi.h>
 #include <cstdlib>
+#include <cxxabi.h>
 #include <exception>
 #include <typeinfo>
-
 #include <wx/app.h>
 #include <wx/intl.h>
 #include <wx/thread.h>
@@ -16,8 +15,8 @@ namespace {
 
 std::string typeName(const std::type_info& type) {
     int status = 0;
-    const std::unique_ptr<char, decltype(&std::free)> demangled(abi::__cxa_demangle(type.name(), nullptr, nullptr, &status),
-                                                                &std::free);
+    const std::unique_ptr<char, decltype(&std::free)> demangled(
+        abi::__cxa_demangle(type.name(), nullptr, nullptr, &status), &std::free);
     return status == 0 && demangled ? demangled.get() : type.name();
 }
 
@@ -82,7 +81,9 @@ void WindowQueue::close() const {
         target_->closed = true;
 }
 
-void BackgroundTask::requestStop() { thread_.request_stop(); }
+void BackgroundTask::requestStop() {
+    thread_.request_stop();
+}
 
 void BackgroundTask::wait() {
     if (thread_.joinable())

@@ -29,20 +29,16 @@ struct TaskFailure {
 
 // What a run of a task brought back: its value, or why there is none (`value` is then
 // default-made).
-template <class T>
-struct TaskResult {
+template <class T> struct TaskResult {
     T value{};
     std::optional<TaskFailure> failure;
 };
-template <>
-struct TaskResult<void> {
-    std::optional<TaskFailure> failure;
-};
+template <> struct TaskResult<void> { std::optional<TaskFailure> failure; };
 
 // Calls from any thread, run on the UI thread in the order posted while `window` exists.
 // Made on the UI thread; copies are cheap and may go to any thread.
 class WindowQueue {
-public:
+  public:
     explicit WindowQueue(wxWindow* window);
     // Any thread. `call` runs later on the UI thread, or never when the window is gone or the
     // queue was closed by then.
@@ -50,13 +46,13 @@ public:
     // UI thread: calls posted before or after are dropped.
     void close() const;
 
-private:
+  private:
     struct Target; // the weak reference to the window; touched on the UI thread only
     std::shared_ptr<Target> target_;
 };
 
 class BackgroundTask {
-public:
+  public:
     // `window` is the one whose lifetime bounds the follow-ups (usually the owner).
     explicit BackgroundTask(wxWindow* window) : window_(window) {}
     // Discards the run still going (see discard()).
@@ -72,8 +68,7 @@ public:
     // `then(TaskResult<R>)` runs on the UI thread (R: what the work returns), after
     // everything the work posted, unless the window is gone or the run was discarded by then.
     // `then` and R travel through the queue by copy: both must be copyable.
-    template <class Work, class Then>
-    void start(Work work, Then then);
+    template <class Work, class Then> void start(Work work, Then then);
 
     // Asks the work to stop (a cancellation: `then` still runs, with what the work made).
     void requestStop();
@@ -85,7 +80,7 @@ public:
     // A run was started, not waited for or discarded, and its `then` has not returned yet.
     bool running() const { return thread_.joinable() && run_ && !run_->finished; }
 
-private:
+  private:
     struct Run {
         bool finished = false; // `then` has returned (UI thread only)
     };
@@ -96,8 +91,7 @@ private:
     std::jthread thread_; // last: joined before the rest goes
 };
 
-template <class Work, class Then>
-void BackgroundTask::start(Work work, Then then) {
+template <class Work, class Then> void BackgroundTask::start(Work work, Then then) {
     using Value = std::invoke_result_t<Work&, std::stop_token, const WindowQueue&>;
     discard();
     queue_.emplace(window_);

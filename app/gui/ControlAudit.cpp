@@ -7,15 +7,15 @@
 #include <wx/anybutton.h>
 #include <wx/bookctrl.h>
 #include <wx/checkbox.h>
-#include <wx/radiobut.h>
-#include <wx/stockitem.h>
 #include <wx/control.h>
 #include <wx/pickerbase.h>
+#include <wx/radiobut.h>
 #include <wx/statbmp.h>
 #include <wx/statbox.h>
 #include <wx/statline.h>
 #include <wx/stattext.h>
 #include <wx/statusbr.h>
+#include <wx/stockitem.h>
 #include <wx/timer.h>
 #include <wx/toplevel.h>
 
@@ -24,18 +24,46 @@ namespace {
 
 // The names wx gives controls nobody named: a screen reader would announce these.
 bool isDefaultName(const wxWindow& w) {
-    static const std::set<wxString> defaults = {
-        "", "button", "check", "checkbox", "choice", "comboBox", "control", "dataviewCtrl", "dirpicker",
-        "filepicker", "gauge", "groupBox", "hyperlink", "listBox", "listCtrl", "notebook", "panel", "radioBox",
-        "radioButton", "scrollBar", "searchCtrl", "slider", "spinButton", "staticText", "statusBar", "text",
-        "toggle", "treeCtrl", "wxSpinButton", "wxSpinCtrl", "wxSpinCtrlDouble", "bitmapComboBox", "collapsiblePane"};
+    static const std::set<wxString> defaults = {"",
+                                                "button",
+                                                "check",
+                                                "checkbox",
+                                                "choice",
+                                                "comboBox",
+                                                "control",
+                                                "dataviewCtrl",
+                                                "dirpicker",
+                                                "filepicker",
+                                                "gauge",
+                                                "groupBox",
+                                                "hyperlink",
+                                                "listBox",
+                                                "listCtrl",
+                                                "notebook",
+                                                "panel",
+                                                "radioBox",
+                                                "radioButton",
+                                                "scrollBar",
+                                                "searchCtrl",
+                                                "slider",
+                                                "spinButton",
+                                                "staticText",
+                                                "statusBar",
+                                                "text",
+                                                "toggle",
+                                                "treeCtrl",
+                                                "wxSpinButton",
+                                                "wxSpinCtrl",
+                                                "wxSpinCtrlDouble",
+                                                "bitmapComboBox",
+                                                "collapsiblePane"};
     return defaults.count(w.GetName()) > 0 || w.GetName() == w.GetClassInfo()->GetClassName();
 }
 
 // Labels and decorations: read as the text next to a control, not controls themselves.
 bool isDecoration(const wxWindow& w) {
-    return wxDynamicCast(&w, wxStaticText) || wxDynamicCast(&w, wxStaticBox) || wxDynamicCast(&w, wxStaticLine) ||
-           wxDynamicCast(&w, wxStaticBitmap);
+    return wxDynamicCast(&w, wxStaticText) || wxDynamicCast(&w, wxStaticBox) ||
+           wxDynamicCast(&w, wxStaticLine) || wxDynamicCast(&w, wxStaticBitmap);
 }
 
 bool hasToolTip(wxWindow& w) {
@@ -47,8 +75,8 @@ bool hasToolTip(wxWindow& w) {
 // Buttons and check boxes are announced by their label (GTK's accessible name is the label):
 // a visible label is their accessible name. Other controls need a name of their own.
 bool hasAccessibleName(const wxWindow& w) {
-    const bool labelled = wxDynamicCast(&w, wxAnyButton) || wxDynamicCast(&w, wxCheckBox) ||
-                          wxDynamicCast(&w, wxRadioButton);
+    const bool labelled =
+        wxDynamicCast(&w, wxAnyButton) || wxDynamicCast(&w, wxCheckBox) || wxDynamicCast(&w, wxRadioButton);
     if (labelled && !wxStripMenuCodes(w.GetLabel()).Strip(wxString::both).empty())
         return true;
     return !isDefaultName(w);
@@ -63,13 +91,13 @@ bool needsToolTip(const wxWindow& w) {
 }
 
 class Auditor : public wxEvtHandler {
-public:
+  public:
     explicit Auditor(const std::filesystem::path& report) : out_(report, std::ios::app), timer_(this) {
         Bind(wxEVT_TIMER, [this](wxTimerEvent&) { tick(); });
         timer_.Start(400);
     }
 
-private:
+  private:
     void tick() {
         std::set<wxWindow*> open;
         for (wxWindow* top : wxTopLevelWindows) {
@@ -108,8 +136,9 @@ private:
     }
 
     void report(wxWindow& w, const std::string& title, const char* what) {
-        out_ << "missing\t" << title << '\t' << wxString(w.GetClassInfo()->GetClassName()).utf8_string() << '\t' << w.GetName().utf8_string()
-             << '\t' << wxStripMenuCodes(w.GetLabel()).utf8_string() << '\t' << what << std::endl;
+        out_ << "missing\t" << title << '\t' << wxString(w.GetClassInfo()->GetClassName()).utf8_string()
+             << '\t' << w.GetName().utf8_string() << '\t' << wxStripMenuCodes(w.GetLabel()).utf8_string()
+             << '\t' << what << std::endl;
     }
 
     std::ofstream out_;

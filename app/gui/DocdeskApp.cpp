@@ -17,10 +17,10 @@
 #include <wx/app.h>
 #include <wx/cmdline.h>
 #include <wx/fileconf.h>
-#include <wx/stdpaths.h>
 #include <wx/image.h>
 #include <wx/intl.h>
 #include <wx/msgdlg.h>
+#include <wx/stdpaths.h>
 #include <wx/translation.h>
 
 namespace docdesk::gui {
@@ -38,7 +38,7 @@ void describeCommandLine(wxCmdLineParser& parser) {
 }
 
 class DocdeskApp : public wxApp {
-public:
+  public:
     bool OnInit() override {
         // Settings first: they hold the language, which the translations below need.
         // In the config folder beside the profiles ($XDG_CONFIG_HOME/docdesk/docdesk.conf), not
@@ -47,20 +47,24 @@ public:
         const std::filesystem::path configDir = platform::appDirs().config;
         std::error_code ignored; // without the folder, settings are simply not saved
         std::filesystem::create_directories(configDir, ignored);
-        wxConfigBase::Set(new wxFileConfig("docdesk", "", wxString::FromUTF8((configDir / "docdesk.conf").string()), "",
+        wxConfigBase::Set(new wxFileConfig("docdesk", "",
+                                           wxString::FromUTF8((configDir / "docdesk.conf").string()), "",
                                            wxCONFIG_USE_LOCAL_FILE));
         const wxString language = preferredLanguage(); // "" = the system's
 
         app::initialise();
-        wxFileTranslationsLoader::AddCatalogLookupPathPrefix(wxString::FromUTF8(app::localeDirectory().string()));
-        locale_.Init(wxLANGUAGE_DEFAULT, language.empty() ? wxLOCALE_LOAD_DEFAULT : wxLOCALE_DONT_LOAD_DEFAULT);
+        wxFileTranslationsLoader::AddCatalogLookupPathPrefix(
+            wxString::FromUTF8(app::localeDirectory().string()));
+        locale_.Init(wxLANGUAGE_DEFAULT,
+                     language.empty() ? wxLOCALE_LOAD_DEFAULT : wxLOCALE_DONT_LOAD_DEFAULT);
         if (!language.empty()) {
             // wx reads its catalogs itself, so the chosen language needs no installed system locale.
             if (!wxTranslations::Get())
                 wxTranslations::Set(new wxTranslations);
             wxTranslations::Get()->SetLanguage(language);
             wxTranslations::Get()->AddStdCatalog();
-            app::applyLanguagePreference(language.utf8_string()); // core's tr(), after wxLocale set the locale
+            app::applyLanguagePreference(
+                language.utf8_string()); // core's tr(), after wxLocale set the locale
         }
         locale_.AddCatalog("docdesk");
         if (!wxApp::OnInit())
@@ -73,8 +77,9 @@ public:
             session = newSession_ ? journal::Session::create(app::sessionsRoot(), app::durableFiles())
                                   : app::openLastOrNewSession();
         } catch (const SessionLockedError& e) {
-            const int answer = wxMessageBox(wxString::FromUTF8(e.what()) + "\n\n" + _("Start a new session instead?"),
-                                            _("Session in use"), wxYES_NO | wxICON_QUESTION);
+            const int answer =
+                wxMessageBox(wxString::FromUTF8(e.what()) + "\n\n" + _("Start a new session instead?"),
+                             _("Session in use"), wxYES_NO | wxICON_QUESTION);
             if (answer != wxYES)
                 return false;
             session = journal::Session::create(app::sessionsRoot(), app::durableFiles());
@@ -143,7 +148,7 @@ public:
         LatencyProbe::noteHandler(started, handler, event);
     }
 
-private:
+  private:
     wxLocale locale_;
     bool newSession_ = false;
     std::string camera_;

@@ -46,8 +46,8 @@ void LatencyProbe::Notify() {
         last_ = now;
         return;
     }
-    const auto late =
-        std::chrono::duration_cast<std::chrono::milliseconds>(now - last_) - std::chrono::milliseconds(kIntervalMs);
+    const auto late = std::chrono::duration_cast<std::chrono::milliseconds>(now - last_) -
+                      std::chrono::milliseconds(kIntervalMs);
     last_ = now;
     if (late > maxStall_)
         maxStall_ = late;
@@ -72,12 +72,13 @@ void LatencyProbe::noteHandler(std::chrono::steady_clock::time_point started, co
     const wxClassInfo* eventClass = event.GetClassInfo();
     const char* mangled = handler != nullptr ? typeid(*handler).name() : "?";
     int status = 0;
-    const std::unique_ptr<char, decltype(&std::free)> demangled(abi::__cxa_demangle(mangled, nullptr, nullptr, &status),
-                                                                &std::free);
-    std::fprintf(log, "slow_event_ms %lld %s(%d) %s\n", static_cast<long long>(took.count()),
-                 eventClass != nullptr ? static_cast<const char*>(wxString(eventClass->GetClassName()).utf8_str())
-                                       : "event",
-                 static_cast<int>(event.GetEventType()), status == 0 && demangled ? demangled.get() : mangled);
+    const std::unique_ptr<char, decltype(&std::free)> demangled(
+        abi::__cxa_demangle(mangled, nullptr, nullptr, &status), &std::free);
+    std::fprintf(
+        log, "slow_event_ms %lld %s(%d) %s\n", static_cast<long long>(took.count()),
+        eventClass != nullptr ? static_cast<const char*>(wxString(eventClass->GetClassName()).utf8_str())
+                              : "event",
+        static_cast<int>(event.GetEventType()), status == 0 && demangled ? demangled.get() : mangled);
     std::fflush(log);
 }
 

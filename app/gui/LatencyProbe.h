@@ -15,7 +15,7 @@
 namespace docdesk::gui {
 
 class LatencyProbe : public wxTimer {
-public:
+  public:
     // Starts when the environment asks for it; otherwise does nothing.
     LatencyProbe();
     ~LatencyProbe() override;
@@ -28,7 +28,7 @@ public:
     static void noteHandler(std::chrono::steady_clock::time_point started, const wxEvtHandler* handler,
                             const wxEvent& event);
 
-private:
+  private:
     std::FILE* log_ = nullptr;
     std::chrono::steady_clock::time_point last_;
     std::chrono::milliseconds maxStall_{0};

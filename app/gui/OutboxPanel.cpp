@@ -19,7 +19,9 @@ namespace {
 
 enum Column { kDocument, kProfile, kSize, kState, kProgress, kReason };
 
-wxString sizeText(std::uint64_t bytes) { return wxFileName::GetHumanReadableSize(wxULongLong(bytes), "0 B"); }
+wxString sizeText(std::uint64_t bytes) {
+    return wxFileName::GetHumanReadableSize(wxULongLong(bytes), "0 B");
+}
 
 wxString stateText(gateway::OutboxState state) {
     switch (state) {
@@ -41,7 +43,8 @@ wxString stateText(gateway::OutboxState state) {
 
 OutboxPanel::OutboxPanel(wxWindow* parent) : wxPanel(parent, wxID_ANY) {
     SetName(_("Outbox"));
-    list_ = new wxDataViewListCtrl(this, wxID_ANY, wxDefaultPosition, wxDefaultSize, wxDV_ROW_LINES | wxDV_MULTIPLE);
+    list_ = new wxDataViewListCtrl(this, wxID_ANY, wxDefaultPosition, wxDefaultSize,
+                                   wxDV_ROW_LINES | wxDV_MULTIPLE);
     list_->SetName(_("Documents waiting for upload"));
     list_->SetToolTip(_("The documents waiting for upload, with their gateway profile, state and progress"));
     list_->AppendTextColumn(_("Document"), wxDATAVIEW_CELL_INERT, 260);
@@ -116,11 +119,12 @@ void OutboxPanel::refresh() {
         total += item.bytes;
     }
     if (!items_.empty() || summary_->GetLabel().empty())
-        summary_->SetLabel(items_.empty() ? _("The outbox is empty. Documents filed for a gateway profile wait here "
-                                              "until you press Upload.")
-                                          : wxString::Format(wxPLURAL("%zu document waiting, %s",
-                                                                      "%zu documents waiting, %s", items_.size()),
-                                                             items_.size(), sizeText(total)));
+        summary_->SetLabel(items_.empty()
+                               ? _("The outbox is empty. Documents filed for a gateway profile wait here "
+                                   "until you press Upload.")
+                               : wxString::Format(wxPLURAL("%zu document waiting, %s",
+                                                           "%zu documents waiting, %s", items_.size()),
+                                                  items_.size(), sizeText(total)));
     updateButtons();
 }
 
@@ -161,7 +165,8 @@ void OutboxPanel::upload(std::vector<std::int64_t> ids) {
     try {
         store = openProfileStoreInDialog(this);
     } catch (const std::exception& e) {
-        wxMessageBox(wxString::FromUTF8(e.what()), _("The profiles cannot be opened"), wxOK | wxICON_ERROR, this);
+        wxMessageBox(wxString::FromUTF8(e.what()), _("The profiles cannot be opened"), wxOK | wxICON_ERROR,
+                     this);
         return;
     }
     if (!store)
@@ -206,14 +211,16 @@ void OutboxPanel::upload(std::vector<std::int64_t> ids) {
                     [this, store, profileName, stop, &ui](const std::string& why) {
                         return askPasswordFromWorker(store, profileName, why, stop, ui);
                     },
-                    [this, &ui](const app::UploadProgress& p) { ui.post([this, p] { onItemProgress(p); }); }, stop,
-                    options);
+                    [this, &ui](const app::UploadProgress& p) { ui.post([this, p] { onItemProgress(p); }); },
+                    stop, options);
                 all->items.insert(all->items.end(), result.items.begin(), result.items.end());
                 all->paused = all->paused || result.paused;
                 all->cancelled = all->cancelled || result.cancelled;
             }
         },
-        [this, all](TaskResult<void> result) { finished(*all, result.failure ? result.failure->summary : std::string()); });
+        [this, all](TaskResult<void> result) {
+            finished(*all, result.failure ? result.failure->summary : std::string());
+        });
     updateButtons();
     if (onProgress)
         onProgress(0, 1, _("Uploading..."));
@@ -221,7 +228,8 @@ void OutboxPanel::upload(std::vector<std::int64_t> ids) {
 
 // The run for one profile's documents, with its password (asked for now when none is stored);
 // nullopt when the profile is gone or the user gave no password.
-std::optional<OutboxPanel::ProfileRun> OutboxPanel::startRun(const std::string& profileName, vault::ProfileStore& store) {
+std::optional<OutboxPanel::ProfileRun> OutboxPanel::startRun(const std::string& profileName,
+                                                             vault::ProfileStore& store) {
     const auto profile = store.find(profileName);
     if (!profile) {
         wxMessageBox(wxString::Format(_("The profile \"%s\" no longer exists. Add it again in Upload > "
@@ -247,9 +255,10 @@ std::optional<OutboxPanel::ProfileRun> OutboxPanel::startRun(const std::string& 
 
 // On the upload thread after a 401: the question goes to the UI thread and the thread waits for
 // the answer (or for Stop).
-std::optional<vault::Secret> OutboxPanel::askPasswordFromWorker(const std::shared_ptr<vault::ProfileStore>& store,
-                                                                const std::string& profile, const std::string& why,
-                                                                std::stop_token stop, const WindowQueue& ui) {
+std::optional<vault::Secret>
+OutboxPanel::askPasswordFromWorker(const std::shared_ptr<vault::ProfileStore>& store,
+                                   const std::string& profile, const std::string& why, std::stop_token stop,
+                                   const WindowQueue& ui) {
     auto answer = std::make_shared<std::promise<std::optional<vault::Secret>>>();
     auto future = answer->get_future();
     ui.post([this, answer, store, profile, why] {
@@ -276,7 +285,8 @@ std::optional<vault::Secret> OutboxPanel::askPasswordFromWorker(const std::share
 
 void OutboxPanel::onItemProgress(const app::UploadProgress& p) {
     if (auto it = rowOf_.find(p.itemId); it != rowOf_.end() && p.itemBytes > 0) {
-        const long percent = static_cast<long>(100.0 * static_cast<double>(p.itemSent) / static_cast<double>(p.itemBytes));
+        const long percent =
+            static_cast<long>(100.0 * static_cast<double>(p.itemSent) / static_cast<double>(p.itemBytes));
         list_->SetValue(wxVariant(percent), it->second, kProgress);
         list_->SetTextValue(percent >= 100 ? _("verifying") : _("uploading"), it->second, kState);
     }
@@ -287,7 +297,8 @@ void OutboxPanel::onItemProgress(const app::UploadProgress& p) {
         text += wxString::Format(_(", %lld s left"), static_cast<long long>(p.timeLeft->count()));
     summary_->SetLabel(text);
     if (onProgress && p.totalBytes > 0)
-        onProgress(static_cast<size_t>(p.totalSent / 1024), static_cast<size_t>(std::max<std::uint64_t>(1, p.totalBytes / 1024)),
+        onProgress(static_cast<size_t>(p.totalSent / 1024),
+                   static_cast<size_t>(std::max<std::uint64_t>(1, p.totalBytes / 1024)),
                    wxString::Format(_("Uploading: %zu of %zu documents done"), p.itemsDone, p.itemsTotal));
 }
 
@@ -301,9 +312,9 @@ void OutboxPanel::finished(const app::UploadRunResult& result, const std::string
             problems += wxString::FromUTF8(item.document + ": " + item.error) + "\n";
     }
     refresh();
-    const wxString text = wxString::Format(wxPLURAL("%zu document delivered and verified", "%zu documents delivered and verified",
-                                                    delivered),
-                                           delivered);
+    const wxString text = wxString::Format(
+        wxPLURAL("%zu document delivered and verified", "%zu documents delivered and verified", delivered),
+        delivered);
     summary_->SetLabel(text + (result.paused ? _("; paused: the server is full") : wxString()));
     if (onProgress)
         onProgress(0, 0, text);

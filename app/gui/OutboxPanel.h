@@ -21,7 +21,7 @@ class wxStaticText;
 namespace docdesk::gui {
 
 class OutboxPanel : public wxPanel {
-public:
+  public:
     explicit OutboxPanel(wxWindow* parent);
     ~OutboxPanel() override;
 
@@ -36,7 +36,7 @@ public:
     // Progress for the status bar: (done, total, text); total 0 = idle.
     std::function<void(size_t, size_t, const wxString&)> onProgress;
 
-private:
+  private:
     struct ProfileRun { // one profile's share of an Upload
         vault::Profile profile;
         std::optional<vault::Secret> password;

@@ -1,4 +1,5 @@
 #include "app/gui/PageGridPanel.h"
+
 #include "app/gui/ImageBitmap.h"
 
 #include <algorithm>
@@ -32,8 +33,14 @@ PageGridPanel::PageGridPanel(wxWindow* parent)
     Bind(wxEVT_MOTION, &PageGridPanel::onMotion, this);
     Bind(wxEVT_LEFT_UP, &PageGridPanel::onLeftUp, this);
     Bind(wxEVT_KEY_DOWN, &PageGridPanel::onKeyDown, this);
-    Bind(wxEVT_SET_FOCUS, [this](wxFocusEvent& e) { Refresh(); e.Skip(); });
-    Bind(wxEVT_KILL_FOCUS, [this](wxFocusEvent& e) { Refresh(); e.Skip(); });
+    Bind(wxEVT_SET_FOCUS, [this](wxFocusEvent& e) {
+        Refresh();
+        e.Skip();
+    });
+    Bind(wxEVT_KILL_FOCUS, [this](wxFocusEvent& e) {
+        Refresh();
+        e.Skip();
+    });
     Bind(wxEVT_MOUSE_CAPTURE_LOST, [this](wxMouseCaptureLostEvent&) {
         dragging_ = false;
         dropIndex_ = -1;
@@ -55,8 +62,9 @@ void PageGridPanel::setPages(std::vector<PageRecord> pages) {
 
 void PageGridPanel::updatePages(std::vector<PageRecord> pages) {
     const std::optional<std::int64_t> currentId =
-        current_ >= 0 && static_cast<size_t>(current_) < pages_.size() ? std::optional(pages_[size_t(current_)].id)
-                                                                        : std::nullopt;
+        current_ >= 0 && static_cast<size_t>(current_) < pages_.size()
+            ? std::optional(pages_[size_t(current_)].id)
+            : std::nullopt;
     const int oldCurrent = current_;
     pages_ = std::move(pages);
     std::set<std::int64_t> still;
@@ -158,7 +166,9 @@ void PageGridPanel::updateRowCount() {
     Refresh();
 }
 
-wxCoord PageGridPanel::OnGetRowHeight(size_t) const { return kCellHeight; }
+wxCoord PageGridPanel::OnGetRowHeight(size_t) const {
+    return kCellHeight;
+}
 
 void PageGridPanel::onSize(wxSizeEvent& event) {
     updateRowCount();
@@ -305,14 +315,30 @@ void PageGridPanel::onKeyDown(wxKeyEvent& event) {
     const int from = current_ < 0 ? 0 : current_;
     int to = -1;
     switch (event.GetKeyCode()) {
-    case WXK_LEFT: to = from - 1; break;
-    case WXK_RIGHT: to = from + 1; break;
-    case WXK_UP: to = from - cols; break;
-    case WXK_DOWN: to = from + cols; break;
-    case WXK_PAGEUP: to = from - cols * rowsInView; break;
-    case WXK_PAGEDOWN: to = from + cols * rowsInView; break;
-    case WXK_HOME: to = 0; break;
-    case WXK_END: to = last; break;
+    case WXK_LEFT:
+        to = from - 1;
+        break;
+    case WXK_RIGHT:
+        to = from + 1;
+        break;
+    case WXK_UP:
+        to = from - cols;
+        break;
+    case WXK_DOWN:
+        to = from + cols;
+        break;
+    case WXK_PAGEUP:
+        to = from - cols * rowsInView;
+        break;
+    case WXK_PAGEDOWN:
+        to = from + cols * rowsInView;
+        break;
+    case WXK_HOME:
+        to = 0;
+        break;
+    case WXK_END:
+        to = last;
+        break;
     case WXK_ESCAPE:
         if (dragging_) {
             endDrag();
@@ -359,7 +385,8 @@ void PageGridPanel::drawDocumentTile(wxDC& dc, const wxRect& box, const PageReco
     dc.SetTextForeground(wxSystemSettings::GetColour(wxSYS_COLOUR_WINDOWTEXT));
     dc.DrawLabel(extension, sheet, wxALIGN_CENTER);
     dc.SetTextForeground(wxSystemSettings::GetColour(wxSYS_COLOUR_GRAYTEXT));
-    dc.DrawLabel(_("filed as it is"), wxRect(sheet).Deflate(4, 8), wxALIGN_CENTER_HORIZONTAL | wxALIGN_BOTTOM);
+    dc.DrawLabel(_("filed as it is"), wxRect(sheet).Deflate(4, 8),
+                 wxALIGN_CENTER_HORIZONTAL | wxALIGN_BOTTOM);
 }
 
 void PageGridPanel::onPaint(wxPaintEvent&) {
@@ -385,7 +412,8 @@ void PageGridPanel::onPaint(wxPaintEvent&) {
             if (index >= pages_.size())
                 break;
             const PageRecord& page = pages_[index];
-            wxRect cell(col * kCellWidth, static_cast<int>(row - firstRow) * kCellHeight, kCellWidth, kCellHeight);
+            wxRect cell(col * kCellWidth, static_cast<int>(row - firstRow) * kCellHeight, kCellWidth,
+                        kCellHeight);
             const bool isSelected = selected_.count(page.id) > 0;
             if (isSelected) {
                 dc.SetPen(*wxTRANSPARENT_PEN);
@@ -415,7 +443,8 @@ void PageGridPanel::onPaint(wxPaintEvent&) {
                              wxString::FromUTF8(std::filesystem::path(page.source).filename().string());
             if (page.sourcePage > 1 || page.mediaType == "application/pdf")
                 label += wxString::Format(_(" p. %d"), page.sourcePage);
-            dc.SetTextForeground(wxSystemSettings::GetColour(isSelected ? wxSYS_COLOUR_HIGHLIGHTTEXT : wxSYS_COLOUR_WINDOWTEXT));
+            dc.SetTextForeground(wxSystemSettings::GetColour(isSelected ? wxSYS_COLOUR_HIGHLIGHTTEXT
+                                                                        : wxSYS_COLOUR_WINDOWTEXT));
             const wxRect labelBox(cell.x + 6, thumbBox.GetBottom() + 6, kCellWidth - 12, 20);
             dc.SetClippingRegion(labelBox);
             dc.DrawLabel(wxControl::Ellipsize(label, dc, wxELLIPSIZE_MIDDLE, labelBox.width), labelBox,
@@ -427,7 +456,8 @@ void PageGridPanel::onPaint(wxPaintEvent&) {
         const int row = dropIndex_ / cols - static_cast<int>(firstRow);
         int col = dropIndex_ % cols;
         int rowY = row * kCellHeight;
-        if (col == 0 && dropIndex_ > 0 && dropIndex_ == static_cast<int>(pages_.size()) && pages_.size() % size_t(cols) == 0) {
+        if (col == 0 && dropIndex_ > 0 && dropIndex_ == static_cast<int>(pages_.size()) &&
+            pages_.size() % size_t(cols) == 0) {
             col = cols; // after the last page of a full row
             rowY -= kCellHeight;
         }

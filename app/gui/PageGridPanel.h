@@ -19,7 +19,7 @@
 namespace docdesk::gui {
 
 class PageGridPanel : public wxVScrolledWindow {
-public:
+  public:
     explicit PageGridPanel(wxWindow* parent);
     ~PageGridPanel() override;
 
@@ -43,7 +43,7 @@ public:
     // Alt+Left/Right or Ctrl+Shift+Left/Right: the selection one place earlier (-1) or later (+1).
     std::function<void(int)> onShiftRequested;
 
-private:
+  private:
     wxCoord OnGetRowHeight(size_t row) const override;
     void onPaint(wxPaintEvent& event);
     void drawDocumentTile(wxDC& dc, const wxRect& box, const PageRecord& page);
@@ -63,9 +63,9 @@ private:
 
     std::vector<PageRecord> pages_;
     std::set<std::int64_t> selected_;
-    int current_ = -1;         // index with the keyboard focus
-    int anchor_ = -1;          // where Shift+click and Shift+arrows extend from
-    int pressed_ = -1;         // the page under a left click that may become a drag
+    int current_ = -1;          // index with the keyboard focus
+    int anchor_ = -1;           // where Shift+click and Shift+arrows extend from
+    int pressed_ = -1;          // the page under a left click that may become a drag
     bool clickSelects_ = false; // a plain click on a selected page selects it alone on release
     wxPoint pressPoint_;
     bool dragging_ = false;

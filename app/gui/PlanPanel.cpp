@@ -1,9 +1,5 @@
 #include "app/gui/PlanPanel.h"
 
-#include <array>
-
-#include "platform/ProcessLimits.h"
-
 #include "app/common/AppEnvironment.h"
 #include "app/common/GatewayUpload.h"
 #include "app/common/OutboxFiling.h"
@@ -12,13 +8,16 @@
 #include "app/gui/PreferencesDialog.h"
 #include "app/gui/ProfilesDialog.h"
 #include "app/gui/RulesDialog.h"
-#include "core/vault/ProfileStore.h"
 #include "core/rules/RulesFile.h"
+#include "core/vault/ProfileStore.h"
+#include "platform/ProcessLimits.h"
 
+#include <array>
 #include <ctime>
 #include <wx/button.h>
-#include <wx/choice.h>
 #include <wx/checkbox.h>
+#include <wx/choicdlg.h>
+#include <wx/choice.h>
 #include <wx/config.h>
 #include <wx/dataview.h>
 #include <wx/filepicker.h>
@@ -27,7 +26,6 @@
 #include <wx/splitter.h>
 #include <wx/stattext.h>
 #include <wx/stdpaths.h>
-#include <wx/choicdlg.h>
 #include <wx/textdlg.h>
 
 namespace docdesk::gui {
@@ -47,7 +45,8 @@ wxString fieldOrigin(const rules::FieldValue& value) {
 
 } // namespace
 
-PlanPanel::PlanPanel(wxWindow* parent, journal::Session* session) : wxPanel(parent, wxID_ANY), session_(session) {
+PlanPanel::PlanPanel(wxWindow* parent, journal::Session* session)
+    : wxPanel(parent, wxID_ANY), session_(session) {
     SetName(_("Filing plan"));
     buildControls();
 }
@@ -61,14 +60,17 @@ void PlanPanel::describeControls(const std::array<wxButton*, 5>& buttons) {
     fileButton_->SetName(_("File Documents"));
     rulesProfile_->SetToolTip(_("A saved set of rules to plan with"));
     archive_->SetToolTip(_("The folder on this computer the documents are filed into"));
-    fields_->SetToolTip(_("The fields of the selected document and where each comes from; values can be typed over"));
+    fields_->SetToolTip(
+        _("The fields of the selected document and where each comes from; values can be typed over"));
     add->SetName(_("Add Field"));
     add->SetToolTip(_("Add a field of your own to the selected document"));
     remove->SetName(_("Remove Field"));
     remove->SetToolTip(_("Remove the selected field from the selected document"));
 }
 
-wxString PlanPanel::archiveFolder() const { return archive_->GetPath(); }
+wxString PlanPanel::archiveFolder() const {
+    return archive_->GetPath();
+}
 
 void PlanPanel::setArchiveFolder(const wxString& folder) {
     archive_->SetPath(folder);
@@ -88,16 +90,18 @@ void PlanPanel::buildControls() {
     fileButton_ = new wxButton(this, wxID_ANY, _("F&ile Documents"));
     fileButton_->SetToolTip(_("Write the documents as PDF files into the archive folder (Ctrl+Shift+F)"));
 
-    rulesFile_ = new wxFilePickerCtrl(this, wxID_ANY, config->Read("plan/rules", ""), _("Choose a rules file"),
-                                      _("Rules files") + " (*.jsonc;*.json)|*.jsonc;*.json|" + _("All files") + "|*",
-                                      wxDefaultPosition, wxDefaultSize, wxFLP_OPEN | wxFLP_FILE_MUST_EXIST | wxFLP_USE_TEXTCTRL);
+    rulesFile_ = new wxFilePickerCtrl(
+        this, wxID_ANY, config->Read("plan/rules", ""), _("Choose a rules file"),
+        _("Rules files") + " (*.jsonc;*.json)|*.jsonc;*.json|" + _("All files") + "|*", wxDefaultPosition,
+        wxDefaultSize, wxFLP_OPEN | wxFLP_FILE_MUST_EXIST | wxFLP_USE_TEXTCTRL);
     rulesFile_->SetName(_("Rules file"));
     rulesFile_->SetToolTip(_("Empty: the standard rules (PATCHT separator sheets, ASN barcodes)"));
     rulesProfile_ = new wxChoice(this, wxID_ANY);
     rulesProfile_->SetName(_("Rules profile"));
     rulesButton_ = new wxButton(this, wxID_ANY, _("Ru&les..."));
     rulesButton_->SetName(_("Rules"));
-    rulesButton_->SetToolTip(_("See and change the rules in effect, or save them as a rules file (Ctrl+Shift+R)"));
+    rulesButton_->SetToolTip(
+        _("See and change the rules in effect, or save them as a rules file (Ctrl+Shift+R)"));
     archive_ = new wxDirPickerCtrl(this, wxID_ANY, config->Read("plan/archive", defaultArchiveFolder()),
                                    _("Choose the archive folder"), wxDefaultPosition, wxDefaultSize,
                                    wxDIRP_USE_TEXTCTRL);
@@ -117,8 +121,9 @@ void PlanPanel::buildControls() {
     actions->Add(rulesButton_, 0, wxALIGN_CENTER_VERTICAL);
     destination_ = new wxChoice(this, wxID_ANY);
     destination_->SetName(_("File into"));
-    destination_->SetToolTip(_("The archive folder on this computer, or a gateway profile's outbox (sent only when "
-                               "you press Upload)"));
+    destination_->SetToolTip(
+        _("The archive folder on this computer, or a gateway profile's outbox (sent only when "
+          "you press Upload)"));
     auto* target = new wxBoxSizer(wxHORIZONTAL);
     target->Add(new wxStaticText(this, wxID_ANY, _("File into:")), 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, 4);
     target->Add(destination_, 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, 6);
@@ -144,11 +149,13 @@ void PlanPanel::buildControls() {
 
 // The plan on the left, the selected document's fields on the right.
 wxWindow* PlanPanel::buildPlanAndFields(wxButton*& add, wxButton*& remove) {
-    auto* splitter = new wxSplitterWindow(this, wxID_ANY, wxDefaultPosition, wxDefaultSize, wxSP_LIVE_UPDATE | wxSP_3DSASH);
+    auto* splitter = new wxSplitterWindow(this, wxID_ANY, wxDefaultPosition, wxDefaultSize,
+                                          wxSP_LIVE_UPDATE | wxSP_3DSASH);
     view_ = new PlanView(splitter);
     auto* side = new wxPanel(splitter);
     summary_ = new wxStaticText(side, wxID_ANY, "");
-    fields_ = new wxDataViewListCtrl(side, wxID_ANY, wxDefaultPosition, wxDefaultSize, wxDV_ROW_LINES | wxDV_SINGLE);
+    fields_ = new wxDataViewListCtrl(side, wxID_ANY, wxDefaultPosition, wxDefaultSize,
+                                     wxDV_ROW_LINES | wxDV_SINGLE);
     fields_->SetName(_("Fields of the selected document"));
     fields_->AppendTextColumn(_("Field"), wxDATAVIEW_CELL_INERT, 110);
     fields_->AppendTextColumn(_("Value"), wxDATAVIEW_CELL_EDITABLE, 150);
@@ -162,7 +169,8 @@ wxWindow* PlanPanel::buildPlanAndFields(wxButton*& add, wxButton*& remove) {
     fieldButtons->Add(remove);
     auto* sideSizer = new wxBoxSizer(wxVERTICAL);
     sideSizer->Add(summary_, 0, wxALL | wxEXPAND, 6);
-    sideSizer->Add(new wxStaticText(side, wxID_ANY, _("Fields of the selected document:")), 0, wxLEFT | wxRIGHT, 6);
+    sideSizer->Add(new wxStaticText(side, wxID_ANY, _("Fields of the selected document:")), 0,
+                   wxLEFT | wxRIGHT, 6);
     sideSizer->Add(fields_, 1, wxALL | wxEXPAND, 6);
     sideSizer->Add(fieldButtons, 0, wxLEFT | wxRIGHT | wxBOTTOM, 6);
     sideSizer->Add(warnings_, 0, wxALL | wxEXPAND, 6);
@@ -194,8 +202,9 @@ void PlanPanel::bindControls(const std::array<wxButton*, 5>& buttons) {
         setEditedRules(std::nullopt);
         updatePlan();
     });
-    archive_->Bind(wxEVT_DIRPICKER_CHANGED,
-                   [this](wxFileDirPickerEvent&) { wxConfigBase::Get()->Write("plan/archive", archive_->GetPath()); });
+    archive_->Bind(wxEVT_DIRPICKER_CHANGED, [this](wxFileDirPickerEvent&) {
+        wxConfigBase::Get()->Write("plan/archive", archive_->GetPath());
+    });
     destination_->Bind(wxEVT_CHOICE, [this](wxCommandEvent&) { onDestinationChosen(); });
     view_->onSelectionChanged = [this] { showFields(); };
 }
@@ -208,8 +217,10 @@ void PlanPanel::fillDestinations() {
     destination_->Append(_("Archive folder"));
     if (!profile.empty())
         destination_->Append(wxString::Format(_("Outbox of %s"), profile));
-    destination_->Append(profile.empty() ? _("Outbox of a gateway profile...") : _("Outbox of another profile..."));
-    destination_->SetSelection(!profile.empty() && wxConfigBase::Get()->ReadBool("plan/to_outbox", false) ? 1 : 0);
+    destination_->Append(profile.empty() ? _("Outbox of a gateway profile...")
+                                         : _("Outbox of another profile..."));
+    destination_->SetSelection(
+        !profile.empty() && wxConfigBase::Get()->ReadBool("plan/to_outbox", false) ? 1 : 0);
     archive_->Enable(destination_->GetSelection() == 0);
 }
 
@@ -227,14 +238,16 @@ void PlanPanel::onDestinationChosen() {
             for (const auto& p : store->list())
                 names.Add(wxString::FromUTF8(p.name));
         } catch (const std::exception& e) {
-            wxMessageBox(wxString::FromUTF8(e.what()), _("The profiles cannot be opened"), wxOK | wxICON_ERROR, this);
+            wxMessageBox(wxString::FromUTF8(e.what()), _("The profiles cannot be opened"),
+                         wxOK | wxICON_ERROR, this);
         }
         if (names.empty()) {
             if (chosen > 0)
                 wxMessageBox(_("There are no gateway profiles yet. Add one in Upload > Gateway Profiles."),
                              _("File into"), wxOK | wxICON_INFORMATION, this);
         } else {
-            wxSingleChoiceDialog pick(this, _("File the documents into the outbox of:"), _("Gateway profile"), names);
+            wxSingleChoiceDialog pick(this, _("File the documents into the outbox of:"), _("Gateway profile"),
+                                      names);
             if (pick.ShowModal() == wxID_OK) {
                 wxConfigBase::Get()->Write("plan/profile", pick.GetStringSelection());
                 wxConfigBase::Get()->Write("plan/to_outbox", true);
@@ -251,10 +264,12 @@ void PlanPanel::onDestinationChosen() {
 
 wxCheckBox* PlanPanel::makeSearchableBox() {
     searchable_ = new wxCheckBox(this, wxID_ANY, _("Ma&ke searchable"));
-    searchable_->SetToolTip(_("Lay the text read by OCR invisibly under each page of the PDFs, so they can be "
-                              "searched and copied from (about a second per page and core)"));
-    searchable_->Bind(wxEVT_CHECKBOX,
-                      [this](wxCommandEvent&) { wxConfigBase::Get()->Write(searchableKey(), searchable_->GetValue()); });
+    searchable_->SetToolTip(
+        _("Lay the text read by OCR invisibly under each page of the PDFs, so they can be "
+          "searched and copied from (about a second per page and core)"));
+    searchable_->Bind(wxEVT_CHECKBOX, [this](wxCommandEvent&) {
+        wxConfigBase::Get()->Write(searchableKey(), searchable_->GetValue());
+    });
     return searchable_;
 }
 
@@ -305,7 +320,8 @@ std::optional<rules::FilingPlanner> PlanPanel::makePlanner() {
             const auto file = rules::loadRulesFile(std::filesystem::path(path.utf8_string()));
             filingRules = file.profile(rulesProfile_->GetStringSelection().utf8_string()).rules;
         } catch (const std::exception& e) {
-            wxMessageBox(wxString::FromUTF8(e.what()), _("The rules cannot be used"), wxOK | wxICON_ERROR, this);
+            wxMessageBox(wxString::FromUTF8(e.what()), _("The rules cannot be used"), wxOK | wxICON_ERROR,
+                         this);
             return std::nullopt;
         }
     }
@@ -326,10 +342,13 @@ void PlanPanel::editRules() {
         source = _("rules changed in this window (not saved)");
     } else if (!path.empty()) {
         try {
-            current = rules::loadRulesFile(std::filesystem::path(path.utf8_string())).profile(profile.utf8_string()).rules;
+            current = rules::loadRulesFile(std::filesystem::path(path.utf8_string()))
+                          .profile(profile.utf8_string())
+                          .rules;
             source = wxString::Format(_("profile \"%s\" of %s"), profile, path);
         } catch (const std::exception& e) {
-            wxMessageBox(wxString::FromUTF8(e.what()) + "\n\n" + _("The dialog starts from the standard rules."),
+            wxMessageBox(wxString::FromUTF8(e.what()) + "\n\n" +
+                             _("The dialog starts from the standard rules."),
                          _("The rules cannot be used"), wxOK | wxICON_WARNING, this);
         }
     }
@@ -371,8 +390,7 @@ void PlanPanel::setSession(journal::Session* session) {
 
 // Runs `work` at background priority (analysis and rendering yield to the UI thread); the
 // status bar's progress ends after `then`.
-template <class Work, class Then>
-void PlanPanel::runInBackground(Work work, Then then) {
+template <class Work, class Then> void PlanPanel::runInBackground(Work work, Then then) {
     worker_.start(
         [work = std::move(work)](std::stop_token stop, const WindowQueue& ui) mutable {
             platform::runInBackground();
@@ -403,7 +421,8 @@ void PlanPanel::updatePlan() {
     // The pages are read on the worker thread too: the session's lock may be held by a write
     // (fsync) in another thread, and the UI thread must not wait for it.
     auto rulesWithLanguages = planner_->rules();
-    rulesWithLanguages.output.ocrLanguages = ocrLanguagesFor(rulesWithLanguages.output.ocrLanguages); // Preferences
+    rulesWithLanguages.output.ocrLanguages =
+        ocrLanguagesFor(rulesWithLanguages.output.ocrLanguages); // Preferences
     runInBackground(
         [this, session, rules = rulesWithLanguages](std::stop_token stop, const WindowQueue& ui) {
             PreparedPlan prepared;
@@ -411,17 +430,20 @@ void PlanPanel::updatePlan() {
                 prepared.editIds.push_back(id);
             const auto pages = session->pages();
             app::AnalysisWorker worker;
-            prepared.batch = app::prepareBatch(*session, pages, worker, rules.pageEdits, 300, stop, [this, &ui](size_t done, size_t total) {
-                ui.post([this, done, total] {
-                    if (onProgress)
-                        onProgress(done, total, wxString::Format(_("Analysing page %zu of %zu..."), done, total));
+            prepared.batch = app::prepareBatch(
+                *session, pages, worker, rules.pageEdits, 300, stop, [this, &ui](size_t done, size_t total) {
+                    ui.post([this, done, total] {
+                        if (onProgress)
+                            onProgress(done, total,
+                                       wxString::Format(_("Analysing page %zu of %zu..."), done, total));
+                    });
                 });
-            });
             prepared.count = size_t(session->pageCount()); // pages cut into several documents are several now
             if (rules::needsText(rules) && !stop.stop_requested()) // text fields, receipt data
                 app::attachTexts(prepared.batch.planPages, prepared.batch.imagePages,
-                                 *app::recognisePages(prepared.batch.imagePages, worker, rules.output.ocrLanguages, 300,
-                                                      stop, prepared.batch.analysisErrors, textProgress(ui)));
+                                 *app::recognisePages(prepared.batch.imagePages, worker,
+                                                      rules.output.ocrLanguages, 300, stop,
+                                                      prepared.batch.analysisErrors, textProgress(ui)));
             return prepared;
         },
         [this](TaskResult<PreparedPlan> result) { showPreparedPlan(std::move(result)); });
@@ -430,7 +452,8 @@ void PlanPanel::updatePlan() {
 // The plan from the pages the worker prepared, with the user's corrections kept in the session.
 void PlanPanel::showPreparedPlan(TaskResult<PreparedPlan> result) {
     if (result.failure) {
-        wxMessageBox(wxString::FromUTF8(result.failure->summary), _("The plan cannot be made"), wxOK | wxICON_ERROR, this);
+        wxMessageBox(wxString::FromUTF8(result.failure->summary), _("The plan cannot be made"),
+                     wxOK | wxICON_ERROR, this);
         return;
     }
     auto& prepared = result.value;
@@ -447,9 +470,10 @@ void PlanPanel::showPreparedPlan(TaskResult<PreparedPlan> result) {
     showPlan();
     view_->SetFocus(); // arrows, Ctrl+B and Ctrl+M act on the plan from here
     if (onProgress)
-        onProgress(0, 0, wxString::Format(wxPLURAL("Planned %zu page into %zu documents",
-                                                   "Planned %zu pages into %zu documents", prepared.count),
-                                          prepared.count, plan_.documents.size()));
+        onProgress(0, 0,
+                   wxString::Format(wxPLURAL("Planned %zu page into %zu documents",
+                                             "Planned %zu pages into %zu documents", prepared.count),
+                                    prepared.count, plan_.documents.size()));
 }
 
 void PlanPanel::showPlan() {
@@ -463,16 +487,18 @@ void PlanPanel::showPlan() {
     wxString text = wxString::Format(wxPLURAL("%zu document", "%zu documents", plan_.documents.size()),
                                      plan_.documents.size());
     if (!plan_.dropped.empty())
-        text += ", " + wxString::Format(wxPLURAL("%zu page left out", "%zu pages left out", plan_.dropped.size()),
-                                        plan_.dropped.size());
+        text +=
+            ", " + wxString::Format(wxPLURAL("%zu page left out", "%zu pages left out", plan_.dropped.size()),
+                                    plan_.dropped.size());
     if (!batch_.passThrough.empty())
         text += ", " + wxString::Format(wxPLURAL("%zu file filed as it is", "%zu files filed as they are",
                                                  batch_.passThrough.size()),
                                         batch_.passThrough.size());
     if (!batch_.analysisErrors.empty())
-        text += "\n" + wxString::Format(wxPLURAL("%zu page could not be analysed", "%zu pages could not be analysed",
-                                                 batch_.analysisErrors.size()),
-                                        batch_.analysisErrors.size());
+        text +=
+            "\n" + wxString::Format(wxPLURAL("%zu page could not be analysed",
+                                             "%zu pages could not be analysed", batch_.analysisErrors.size()),
+                                    batch_.analysisErrors.size());
     summary_->SetLabel(text);
     showFields();
     Layout();
@@ -526,16 +552,19 @@ void PlanPanel::onFieldEdited(wxDataViewEvent& event) {
 void PlanPanel::addField() {
     if (!view_->selectedDocument())
         return;
-    const wxString name = wxGetTextFromUser(_("Name of the field (letters, digits, _ and -):"), _("Add Field"), "", this);
+    const wxString name =
+        wxGetTextFromUser(_("Name of the field (letters, digits, _ and -):"), _("Add Field"), "", this);
     if (name.empty())
         return;
-    if (!name.IsAscii() || name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") !=
-                               wxString::npos) {
-        wxMessageBox(_("A field name may only contain letters, digits, _ and -."), _("Add Field"), wxOK | wxICON_WARNING,
-                     this);
+    if (!name.IsAscii() ||
+        name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") !=
+            wxString::npos) {
+        wxMessageBox(_("A field name may only contain letters, digits, _ and -."), _("Add Field"),
+                     wxOK | wxICON_WARNING, this);
         return;
     }
-    const wxString value = wxGetTextFromUser(wxString::Format(_("Value of %s:"), name), _("Add Field"), "", this);
+    const wxString value =
+        wxGetTextFromUser(wxString::Format(_("Value of %s:"), name), _("Add Field"), "", this);
     if (!value.empty())
         setUserField(name.utf8_string(), value.utf8_string());
 }
@@ -589,8 +618,8 @@ pipeline::FilingOptions PlanPanel::filingOptions(const app::PreparedBatch& batch
     if (searchable) {
         std::vector<std::string> errors;
         app::AnalysisWorker worker;
-        options.pageTexts =
-            app::recognisePages(batch.imagePages, worker, output.ocrLanguages, 300, stop, errors, textProgress(ui));
+        options.pageTexts = app::recognisePages(batch.imagePages, worker, output.ocrLanguages, 300, stop,
+                                                errors, textProgress(ui));
         for (const auto& e : errors)
             failure += e + "\n";
     }
@@ -602,7 +631,8 @@ std::function<void(size_t, size_t)> PlanPanel::textProgress(const WindowQueue& u
     return [this, &ui](size_t done, size_t total) {
         ui.post([this, done, total] {
             if (onProgress)
-                onProgress(done, total, wxString::Format(_("Reading the text of page %zu of %zu..."), done, total));
+                onProgress(done, total,
+                           wxString::Format(_("Reading the text of page %zu of %zu..."), done, total));
         });
     };
 }
@@ -618,7 +648,8 @@ void PlanPanel::fileDocuments() {
     const std::string profile = outboxProfile();
     const wxString folder = archive_->GetPath();
     if (profile.empty() && folder.empty()) {
-        wxMessageBox(_("Choose the archive folder first."), _("File Documents"), wxOK | wxICON_INFORMATION, this);
+        wxMessageBox(_("Choose the archive folder first."), _("File Documents"), wxOK | wxICON_INFORMATION,
+                     this);
         return;
     }
     wxConfigBase::Get()->Write("plan/archive", folder);
@@ -641,8 +672,8 @@ void PlanPanel::fileDocuments() {
     // The work fills `filing`; `then` reads it also after a failure (documents filed before it).
     auto filing = std::make_shared<FilingRun>();
     runInBackground(
-        [this, filing, session, batch = std::move(batch), plan = std::move(plan), root, total, profile, sessionId,
-         record, searchable, output](std::stop_token stop, const WindowQueue& ui) {
+        [this, filing, session, batch = std::move(batch), plan = std::move(plan), root, total, profile,
+         sessionId, record, searchable, output](std::stop_token stop, const WindowQueue& ui) {
             // For a profile the documents are rendered into staging, then moved into its outbox.
             const std::filesystem::path into = profile.empty() ? root : app::outboxStagingFolder(sessionId);
             std::filesystem::create_directories(into);
@@ -652,27 +683,32 @@ void PlanPanel::fileDocuments() {
                 app::settleOutboxFilings(*outbox, *session, into);
             output::LocalArchive archive(into, app::durableFiles());
             const auto options = filingOptions(batch, searchable, output, stop, filing->problems, ui);
-            filing->result = app::fileEditedPlan(*session, batch, plan, archive, options, stop,
-                                                 [this, total, &ui](const pipeline::FilingProgress& p) {
-                ui.post([this, p, total] {
-                    if (onProgress)
-                        onProgress(p.documentsDone, total,
-                                   wxString::Format(_("Filing document %zu of %zu..."), p.documentsDone + 1, total));
-                });
-            }, record);
+            filing->result = app::fileEditedPlan(
+                *session, batch, plan, archive, options, stop,
+                [this, total, &ui](const pipeline::FilingProgress& p) {
+                    ui.post([this, p, total] {
+                        if (onProgress)
+                            onProgress(p.documentsDone, total,
+                                       wxString::Format(_("Filing document %zu of %zu..."),
+                                                        p.documentsDone + 1, total));
+                    });
+                },
+                record);
             if (outbox)
                 app::moveIntoOutbox(*outbox, *session, into, filing->result.filingIds, filing->result.filed,
                                     filing->result.passThroughFiled);
         },
         [this, filing, root, profile](TaskResult<void> result) {
             if (result.failure)
-                filing->problems = result.failure->summary; // as before: the failure, not the pages' OCR errors
+                filing->problems =
+                    result.failure->summary; // as before: the failure, not the pages' OCR errors
             showFiled(*filing, root, profile);
         });
 }
 
 // What the filing did: a count in the status bar, and what failed in a message.
-void PlanPanel::showFiled(const FilingRun& filing, const std::filesystem::path& root, const std::string& profile) {
+void PlanPanel::showFiled(const FilingRun& filing, const std::filesystem::path& root,
+                          const std::string& profile) {
     wxString errors = wxString::FromUTF8(filing.problems);
     size_t filed = 0;
     for (const auto* list : {&filing.result.filed, &filing.result.passThroughFiled})
@@ -682,13 +718,16 @@ void PlanPanel::showFiled(const FilingRun& filing, const std::filesystem::path& 
             else if (d.status == pipeline::FilingStatus::Failed)
                 errors += wxString::FromUTF8(d.error) + "\n";
         }
-    const wxString where = profile.empty() ? wxString::FromUTF8(root.string())
-                                           : wxString::Format(_("the outbox of %s"), wxString::FromUTF8(profile));
+    const wxString where = profile.empty()
+                               ? wxString::FromUTF8(root.string())
+                               : wxString::Format(_("the outbox of %s"), wxString::FromUTF8(profile));
     if (!profile.empty() && onOutboxChanged)
         onOutboxChanged();
     if (onProgress)
-        onProgress(0, 0, wxString::Format(wxPLURAL("Filed %zu document into %s", "Filed %zu documents into %s", filed),
-                                          filed, where));
+        onProgress(
+            0, 0,
+            wxString::Format(wxPLURAL("Filed %zu document into %s", "Filed %zu documents into %s", filed),
+                             filed, where));
     if (!errors.empty())
         wxMessageBox(errors + "\n" + _("The pages stay in the session; nothing was overwritten."),
                      _("Some documents were not filed"), wxOK | wxICON_WARNING, this);
@@ -698,8 +737,9 @@ void PlanPanel::settleInterruptedFiling() {
     if (busy() || session_ == nullptr)
         return;
     journal::Session* session = session_;
-    runInBackground([session](std::stop_token, const WindowQueue&) { return app::settleSessionOutbox(*session); },
-                    [this](TaskResult<app::OutboxSettlement> result) { reportSettledFiling(result); });
+    runInBackground(
+        [session](std::stop_token, const WindowQueue&) { return app::settleSessionOutbox(*session); },
+        [this](TaskResult<app::OutboxSettlement> result) { reportSettledFiling(result); });
 }
 
 // What settling an interrupted filing did, in the status bar (nothing when there was nothing).
@@ -712,8 +752,9 @@ void PlanPanel::reportSettledFiling(const TaskResult<app::OutboxSettlement>& res
         return;
     wxString text;
     if (!failure.empty())
-        text = wxString::Format(_("Documents of an interrupted filing could not be moved into the outbox: %s"),
-                                wxString::FromUTF8(failure));
+        text =
+            wxString::Format(_("Documents of an interrupted filing could not be moved into the outbox: %s"),
+                             wxString::FromUTF8(failure));
     else if (settled.forgotten > 0)
         text = wxString::Format(wxPLURAL("%zu document of an interrupted filing never reached the outbox: "
                                          "file it again.",
@@ -739,8 +780,9 @@ void PlanPanel::recordEdit(const app::PlanEdit& edit) {
         editIds_.push_back(session_->addPlanEdit(edit.toJson()));
     } catch (const std::exception& e) {
         if (onProgress)
-            onProgress(0, 0, wxString::Format(_("The correction is not kept in the session: %s"),
-                                              wxString::FromUTF8(e.what())));
+            onProgress(0, 0,
+                       wxString::Format(_("The correction is not kept in the session: %s"),
+                                        wxString::FromUTF8(e.what())));
     }
 }
 
@@ -755,12 +797,12 @@ bool PlanPanel::askFilingAgain(bool& again) {
     }
     if (earlier == 0)
         return true;
-    wxMessageDialog ask(this,
-                        wxString::Format(wxPLURAL("%zu document of this plan was filed before. File it again?",
-                                                  "%zu documents of this plan were filed before. File them again?",
-                                                  earlier),
-                                         earlier),
-                        _("File Documents"), wxYES_NO | wxCANCEL | wxNO_DEFAULT | wxICON_QUESTION);
+    wxMessageDialog ask(
+        this,
+        wxString::Format(wxPLURAL("%zu document of this plan was filed before. File it again?",
+                                  "%zu documents of this plan were filed before. File them again?", earlier),
+                         earlier),
+        _("File Documents"), wxYES_NO | wxCANCEL | wxNO_DEFAULT | wxICON_QUESTION);
     ask.SetYesNoCancelLabels(_("&File Again"), _("&Skip Those"), _("Cancel"));
     const int answer = ask.ShowModal();
     again = answer == wxID_YES;
@@ -779,9 +821,11 @@ void PlanPanel::undoLastEdit() {
     try {
         session_->removePlanEdit(editIds_.back());
         editIds_.pop_back();
-        plan_ = app::applyPlanEdits(*planner_, planner_->plan(batch_.planPages), batch_, app::storedPlanEdits(*session_));
+        plan_ = app::applyPlanEdits(*planner_, planner_->plan(batch_.planPages), batch_,
+                                    app::storedPlanEdits(*session_));
     } catch (const std::exception& e) {
-        wxMessageBox(wxString::FromUTF8(e.what()), _("The correction cannot be taken back"), wxOK | wxICON_ERROR, this);
+        wxMessageBox(wxString::FromUTF8(e.what()), _("The correction cannot be taken back"),
+                     wxOK | wxICON_ERROR, this);
         return;
     }
     const auto selected = view_->selectedDocument();

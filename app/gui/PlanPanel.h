@@ -31,7 +31,7 @@ namespace docdesk::gui {
 class PlanView;
 
 class PlanPanel : public wxPanel {
-public:
+  public:
     PlanPanel(wxWindow* parent, journal::Session* session);
     ~PlanPanel() override;
 
@@ -68,7 +68,7 @@ public:
     // Progress of analysis and filing for the status bar: (done, total, text); total 0 = idle.
     std::function<void(size_t, size_t, const wxString&)> onProgress;
 
-private:
+  private:
     void buildControls();
     void describeControls(const std::array<wxButton*, 5>& buttons); // update, split, merge, add, remove
     void bindControls(const std::array<wxButton*, 5>& buttons);
@@ -83,15 +83,14 @@ private:
     // What the worker brings back from planning and filing.
     struct PreparedPlan {
         app::PreparedBatch batch;
-        size_t count = 0;                   // the session's pages
+        size_t count = 0;                  // the session's pages
         std::vector<std::int64_t> editIds; // the session's plan edits
     };
     struct FilingRun {
         app::EditedPlanFiling result;
         std::string problems; // pages whose text could not be read, or why the filing stopped
     };
-    template <class Work, class Then>
-    void runInBackground(Work work, Then then);
+    template <class Work, class Then> void runInBackground(Work work, Then then);
     void showPreparedPlan(TaskResult<PreparedPlan> result);
     void reportSettledFiling(const TaskResult<app::OutboxSettlement>& result);
     void showFiled(const FilingRun& filing, const std::filesystem::path& root, const std::string& profile);
@@ -107,8 +106,8 @@ private:
     void loadSearchable();
     std::function<void(size_t, size_t)> textProgress(const WindowQueue& ui);
     pipeline::FilingOptions filingOptions(const app::PreparedBatch& batch, bool searchable,
-                                          const rules::OutputRules& output, std::stop_token stop, std::string& failure,
-                                          const WindowQueue& ui);
+                                          const rules::OutputRules& output, std::stop_token stop,
+                                          std::string& failure, const WindowQueue& ui);
 
     journal::Session* session_;
     PlanView* view_ = nullptr;

@@ -1,11 +1,12 @@
 #include "app/gui/PlanView.h"
+
 #include "app/gui/ImageBitmap.h"
 
 #include <algorithm>
 #include <cstring>
+#include <wx/control.h>
 #include <wx/dcbuffer.h>
 #include <wx/image.h>
-#include <wx/control.h>
 #include <wx/settings.h>
 
 namespace docdesk::gui {
@@ -24,7 +25,8 @@ wxBitmap greyed(const wxBitmap& bitmap) {
 wxString droppedNote(const rules::DroppedPage& d) {
     if (d.reason == rules::DropReason::Blank)
         return _("blank page");
-    return d.value.empty() ? _("separator") : wxString::Format(_("separator %s"), wxString::FromUTF8(d.value));
+    return d.value.empty() ? _("separator")
+                           : wxString::Format(_("separator %s"), wxString::FromUTF8(d.value));
 }
 
 } // namespace
@@ -71,7 +73,8 @@ void PlanView::setPlan(const rules::FilingPlan& plan, const std::vector<rules::P
         Tile tile{dropped.page, true, 0, droppedNote(dropped)};
         auto& row = tiles_[target];
         if (before) {
-            const auto firstKept = std::find_if(row.begin(), row.end(), [](const Tile& t) { return !t.dropped; });
+            const auto firstKept =
+                std::find_if(row.begin(), row.end(), [](const Tile& t) { return !t.dropped; });
             // Keep several dropped pages before one document in batch order.
             auto at = row.begin();
             while (at != firstKept && at->planPage < dropped.page)
@@ -166,10 +169,10 @@ void PlanView::drawTile(wxDC& dc, const wxRect& box, const Tile& tile, bool sele
     }
     const rules::PlanPage& pp = planPages_.at(tile.planPage);
     const wxRect labelBox(box.x + 2, thumbBox.GetBottom() + 4, box.width - 4, 18);
-    const wxString full = tile.dropped ? tile.note
-                                       : wxString::Format(_("p. %d · %s"), pp.page, wxString::FromUTF8(pp.source));
+    const wxString full =
+        tile.dropped ? tile.note : wxString::Format(_("p. %d · %s"), pp.page, wxString::FromUTF8(pp.source));
     const wxString label = wxControl::Ellipsize(full, dc, wxELLIPSIZE_END, labelBox.width);
-    dc.SetTextForeground(wxSystemSettings::GetColour(selected ? wxSYS_COLOUR_HIGHLIGHTTEXT
+    dc.SetTextForeground(wxSystemSettings::GetColour(selected       ? wxSYS_COLOUR_HIGHLIGHTTEXT
                                                      : tile.dropped ? wxSYS_COLOUR_GRAYTEXT
                                                                     : wxSYS_COLOUR_WINDOWTEXT));
     dc.SetClippingRegion(labelBox);
@@ -185,7 +188,8 @@ void PlanView::onPaint(wxPaintEvent&) {
     const wxSize client = GetClientSize();
     if (tiles_.empty()) {
         dc.SetTextForeground(wxSystemSettings::GetColour(wxSYS_COLOUR_GRAYTEXT));
-        const wxString hint = _("No documents yet. Capture pages, then press F5 to plan them into documents.");
+        const wxString hint =
+            _("No documents yet. Capture pages, then press F5 to plan them into documents.");
         const wxSize ext = dc.GetTextExtent(hint);
         dc.DrawText(hint, std::max(kMargin, (client.x - ext.x) / 2), (client.y - ext.y) / 2);
         return;
@@ -198,19 +202,21 @@ void PlanView::onPaint(wxPaintEvent&) {
         const auto& doc = plan_.documents[d];
         const int height = OnGetRowHeight(d);
         const wxRect band(kMargin / 2, y + 2, client.x - kMargin, height - 4);
-        dc.SetPen(wxPen(wxSystemSettings::GetColour(d == document_ ? wxSYS_COLOUR_HIGHLIGHT : wxSYS_COLOUR_BTNSHADOW),
-                        d == document_ ? 2 : 1));
+        dc.SetPen(wxPen(
+            wxSystemSettings::GetColour(d == document_ ? wxSYS_COLOUR_HIGHLIGHT : wxSYS_COLOUR_BTNSHADOW),
+            d == document_ ? 2 : 1));
         dc.SetBrush(wxBrush(wxSystemSettings::GetColour(wxSYS_COLOUR_WINDOW)));
         dc.DrawRoundedRectangle(band, 5);
 
         dc.SetFont(bold);
         dc.SetTextForeground(wxSystemSettings::GetColour(wxSYS_COLOUR_WINDOWTEXT));
-        const wxString title =
-            wxString::Format(wxPLURAL("Document %zu · %zu page → %s", "Document %zu · %zu pages → %s", doc.pages.size()),
-                             d + 1, doc.pages.size(), wxString::FromUTF8(doc.relativePath()));
+        const wxString title = wxString::Format(
+            wxPLURAL("Document %zu · %zu page → %s", "Document %zu · %zu pages → %s", doc.pages.size()),
+            d + 1, doc.pages.size(), wxString::FromUTF8(doc.relativePath()));
         dc.DrawText(title, band.x + kMargin, band.y + 6);
         dc.SetFont(GetFont());
-        wxString reason = wxString::Format(_("Starts: %s"), wxString::FromUTF8(rules::describe(doc.startsBecause)));
+        wxString reason =
+            wxString::Format(_("Starts: %s"), wxString::FromUTF8(rules::describe(doc.startsBecause)));
         dc.SetTextForeground(wxSystemSettings::GetColour(wxSYS_COLOUR_GRAYTEXT));
         dc.DrawText(reason, band.x + kMargin, band.y + 26);
         if (!doc.warnings.empty()) {
@@ -225,7 +231,8 @@ void PlanView::onPaint(wxPaintEvent&) {
         for (size_t t = 0; t < tiles.size(); ++t) {
             const int col = static_cast<int>(t % static_cast<size_t>(perRow));
             const int line = static_cast<int>(t / static_cast<size_t>(perRow));
-            const wxRect box(kMargin + col * kTileWidth, y + kHeaderHeight + line * kTileHeight, kTileWidth, kTileHeight);
+            const wxRect box(kMargin + col * kTileWidth, y + kHeaderHeight + line * kTileHeight, kTileWidth,
+                             kTileHeight);
             const bool selected = d == document_ && !tiles[t].dropped && tiles[t].position == position_;
             drawTile(dc, box, tiles[t], selected);
         }
@@ -275,7 +282,8 @@ void PlanView::moveSelection(int documentStep, int pageStep) {
             ++d;
             pos = 0;
         }
-        pos = std::clamp(pos, 0L, static_cast<long>(plan_.documents[static_cast<size_t>(d)].pages.size()) - 1);
+        pos =
+            std::clamp(pos, 0L, static_cast<long>(plan_.documents[static_cast<size_t>(d)].pages.size()) - 1);
     }
     select(static_cast<size_t>(d), static_cast<size_t>(pos));
 }

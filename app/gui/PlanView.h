@@ -18,7 +18,7 @@
 namespace docdesk::gui {
 
 class PlanView : public wxVScrolledWindow {
-public:
+  public:
     explicit PlanView(wxWindow* parent);
     ~PlanView() override;
 
@@ -36,7 +36,7 @@ public:
     // Called after the user changed the selection.
     std::function<void()> onSelectionChanged;
 
-private:
+  private:
     struct Tile {
         size_t planPage = 0;
         bool dropped = false;

@@ -37,10 +37,12 @@ wxTextCtrl* addOcrLanguages(wxDialog& dialog, wxSizer* sizer) {
     sizer->Add(new wxStaticText(&dialog, wxID_ANY, _("Languages of text recognition (OCR):")), 0,
                wxLEFT | wxRIGHT | wxTOP, 10);
     const std::string stored = ocrLanguagesFor("");
-    auto* field = new wxTextCtrl(&dialog, wxID_ANY, wxString::FromUTF8(stored.empty() ? ocr::defaultLanguages() : stored));
+    auto* field = new wxTextCtrl(&dialog, wxID_ANY,
+                                 wxString::FromUTF8(stored.empty() ? ocr::defaultLanguages() : stored));
     field->SetName("ocrLanguages");
-    field->SetToolTip(_("Tesseract language codes joined by '+', e.g. deu+eng; used where the rules profile names "
-                        "none"));
+    field->SetToolTip(
+        _("Tesseract language codes joined by '+', e.g. deu+eng; used where the rules profile names "
+          "none"));
     sizer->Add(field, 0, wxALL | wxEXPAND, 10);
     std::string installed;
     for (const auto& code : ocr::installedLanguages())

@@ -2,8 +2,8 @@
 // Preferences (Edit > Preferences, Ctrl+,): the language of the window and the messages —
 // the system's, English or German — stored in docdesk.conf and applied at the next start; and
 // the languages text recognition reads (default: the system language plus English), used
-// where the rules profile names none. Other choices (archive folder, scanner settings, rules file) are remembered where they are
-// made, in the filing plan and the scan dialog.
+// where the rules profile names none. Other choices (archive folder, scanner settings, rules file) are
+// remembered where they are made, in the filing plan and the scan dialog.
 #include <string>
 #include <wx/string.h>
 

@@ -19,7 +19,7 @@ namespace docdesk::gui {
 
 // The drawing surface: image, overlays, zoom and pan, corner dragging.
 class PreviewCanvas : public wxWindow {
-public:
+  public:
     explicit PreviewCanvas(wxWindow* parent);
     ~PreviewCanvas() override = default;
 
@@ -34,7 +34,7 @@ public:
     std::function<void(std::int64_t, std::optional<Quad>)> onCropChanged;
     std::function<void()> onZoomChanged;
 
-private:
+  private:
     enum class Drag { None, Pan, Corner };
 
     void requestRender();
@@ -85,7 +85,8 @@ std::optional<Quad> quadOf(const nlohmann::json& corners) {
         return std::nullopt;
     Quad q;
     for (size_t i = 0; i < 4; ++i) {
-        if (!corners[i].is_array() || corners[i].size() != 2 || !corners[i][0].is_number() || !corners[i][1].is_number())
+        if (!corners[i].is_array() || corners[i].size() != 2 || !corners[i][0].is_number() ||
+            !corners[i][1].is_number())
             return std::nullopt;
         q[i] = {corners[i][0].get<double>(), corners[i][1].get<double>()};
     }
@@ -141,7 +142,9 @@ PreviewCanvas::PreviewCanvas(wxWindow* parent)
     Bind(wxEVT_PAINT, &PreviewCanvas::onPaint, this);
     Bind(wxEVT_SIZE, [this](wxSizeEvent& e) {
         if (fit_)
-            scale_ = imageW_ > 0 ? PreviewRenderer::fitScale(imageW_, imageH_, GetClientSize().x, GetClientSize().y) : 0;
+            scale_ = imageW_ > 0
+                         ? PreviewRenderer::fitScale(imageW_, imageH_, GetClientSize().x, GetClientSize().y)
+                         : 0;
         clampOrigin();
         requestRender();
         e.Skip();
@@ -303,20 +306,28 @@ PointF PreviewCanvas::origSize() const {
 PointF PreviewCanvas::toDisplay(PointF p) const {
     const PointF s = origSize();
     switch (transforms_.rotation) {
-    case 90: return {s.y - p.y, p.x};
-    case 180: return {s.x - p.x, s.y - p.y};
-    case 270: return {p.y, s.x - p.x};
-    default: return p;
+    case 90:
+        return {s.y - p.y, p.x};
+    case 180:
+        return {s.x - p.x, s.y - p.y};
+    case 270:
+        return {p.y, s.x - p.x};
+    default:
+        return p;
     }
 }
 
 PointF PreviewCanvas::fromDisplay(PointF p) const {
     const PointF s = origSize();
     switch (transforms_.rotation) {
-    case 90: return {p.y, s.y - p.x};
-    case 180: return {s.x - p.x, s.y - p.y};
-    case 270: return {s.x - p.y, p.x};
-    default: return p;
+    case 90:
+        return {p.y, s.y - p.x};
+    case 180:
+        return {s.x - p.x, s.y - p.y};
+    case 270:
+        return {s.x - p.y, p.x};
+    default:
+        return p;
     }
 }
 
@@ -440,12 +451,21 @@ void PreviewCanvas::onKey(wxKeyEvent& e) {
     switch (e.GetKeyCode()) {
     case '+':
     case '=':
-    case WXK_NUMPAD_ADD: zoomBy(1.25); return;
+    case WXK_NUMPAD_ADD:
+        zoomBy(1.25);
+        return;
     case '-':
-    case WXK_NUMPAD_SUBTRACT: zoomBy(0.8); return;
-    case '0': fit(); return;
-    case '1': zoomTo(1.0); return;
-    default: e.Skip();
+    case WXK_NUMPAD_SUBTRACT:
+        zoomBy(0.8);
+        return;
+    case '0':
+        fit();
+        return;
+    case '1':
+        zoomTo(1.0);
+        return;
+    default:
+        e.Skip();
     }
 }
 
@@ -460,7 +480,8 @@ void PreviewCanvas::onPaint(wxPaintEvent&) {
         return;
     }
     if (page_->isPassThrough()) {
-        dc.DrawLabel(_("This file is filed as it is; it has no page image to show."), wxRect(size), wxALIGN_CENTER);
+        dc.DrawLabel(_("This file is filed as it is; it has no page image to show."), wxRect(size),
+                     wxALIGN_CENTER);
         return;
     }
     if (!error_.empty()) {
@@ -498,7 +519,8 @@ void PreviewCanvas::onPaint(wxPaintEvent&) {
         dc.DrawPolygon(4, pts);
         const wxString label = wxString::FromUTF8(b.text) + " (" + wxString::FromUTF8(b.format) + ")";
         const wxSize ext = dc.GetTextExtent(label);
-        const int lx = std::max(0, std::min(std::min({pts[0].x, pts[1].x, pts[2].x, pts[3].x}), size.x - ext.x - 6));
+        const int lx =
+            std::max(0, std::min(std::min({pts[0].x, pts[1].x, pts[2].x, pts[3].x}), size.x - ext.x - 6));
         const int ly = std::max({pts[0].y, pts[1].y, pts[2].y, pts[3].y}) + 3;
         dc.SetPen(*wxTRANSPARENT_PEN);
         dc.SetBrush(wxBrush(wxColour(0, 120, 40)));
@@ -567,7 +589,8 @@ PreviewPanel::PreviewPanel(wxWindow* parent) : wxPanel(parent, wxID_ANY) {
     zoomIn->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { canvas_->zoomBy(1.25); });
     fit->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { canvas_->fit(); });
     actual->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { canvas_->zoomTo(1.0); });
-    result_->Bind(wxEVT_TOGGLEBUTTON, [this](wxCommandEvent&) { canvas_->setShowResult(result_->GetValue()); });
+    result_->Bind(wxEVT_TOGGLEBUTTON,
+                  [this](wxCommandEvent&) { canvas_->setShowResult(result_->GetValue()); });
     removeCrop_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
         if (onCropChanged && page_)
             onCropChanged(page_->id, std::nullopt);
@@ -589,7 +612,8 @@ void PreviewPanel::showPage(const std::optional<PageRecord>& page) {
 }
 
 void PreviewPanel::updateZoomLabel() {
-    zoomLabel_->SetLabel(canvas_->scale() > 0 ? wxString::Format("%d%%", int(std::lround(canvas_->scale() * 100))) : "");
+    zoomLabel_->SetLabel(
+        canvas_->scale() > 0 ? wxString::Format("%d%%", int(std::lround(canvas_->scale() * 100))) : "");
 }
 
 } // namespace docdesk::gui

@@ -24,7 +24,7 @@ namespace docdesk::gui {
 class PreviewCanvas;
 
 class PreviewPanel : public wxPanel {
-public:
+  public:
     explicit PreviewPanel(wxWindow* parent);
     ~PreviewPanel() override;
 
@@ -36,7 +36,7 @@ public:
     // decoded original; nullopt: no crop).
     std::function<void(std::int64_t, std::optional<Quad>)> onCropChanged;
 
-private:
+  private:
     void updateZoomLabel();
 
     std::optional<PageRecord> page_;

@@ -15,7 +15,7 @@ namespace docdesk::gui {
 struct PreviewRenderer::Decoded {
     std::int64_t pageId = 0;
     std::string version;
-    cv::Mat rgb; // the whole image as shown
+    cv::Mat rgb;       // the whole image as shown
     std::string error; // why it could not be read (kept: zooming does not decode it again)
 };
 
@@ -92,7 +92,9 @@ RgbImage renderView(const cv::Mat& image, double scale, double ox, double oy, in
         const int dh = std::max(1, int(std::lround((y1 - y0) * scale)));
         cv::Mat scaled;
         cv::resize(roi, scaled, cv::Size(dw, dh), 0, 0,
-                   scale < 1 ? cv::INTER_AREA : scale < 2 ? cv::INTER_LINEAR : cv::INTER_NEAREST);
+                   scale < 1   ? cv::INTER_AREA
+                   : scale < 2 ? cv::INTER_LINEAR
+                               : cv::INTER_NEAREST);
         const int dx = int(std::lround(x0 * scale - ox));
         const int dy = int(std::lround(y0 * scale - oy));
         const cv::Rect target = cv::Rect(dx, dy, dw, dh) & cv::Rect(0, 0, vw, vh);
@@ -151,7 +153,8 @@ void PreviewRenderer::run(std::stop_token stop) {
                 out.originY = -(req.viewHeight - img.rows * out.scale) / 2;
             }
             if (req.viewWidth > 0 && req.viewHeight > 0)
-                out.view = renderView(img, out.scale, out.originX, out.originY, req.viewWidth, req.viewHeight);
+                out.view =
+                    renderView(img, out.scale, out.originX, out.originY, req.viewWidth, req.viewHeight);
         } catch (const std::exception& e) {
             out.error = e.what();
         }

@@ -20,9 +20,9 @@ namespace docdesk::gui {
 struct PreviewRequest {
     std::uint64_t serial = 0;
     PageRecord page;
-    bool result = false;  // the page as filed (every edit) instead of the turned original
-    double scale = 0;     // screen pixels per image pixel; 0: fit the view
-    double originX = 0;   // the view's top-left in scaled image pixels (negative: margin)
+    bool result = false; // the page as filed (every edit) instead of the turned original
+    double scale = 0;    // screen pixels per image pixel; 0: fit the view
+    double originX = 0;  // the view's top-left in scaled image pixels (negative: margin)
     double originY = 0;
     int viewWidth = 0;
     int viewHeight = 0;
@@ -31,18 +31,18 @@ struct PreviewRequest {
 struct PreviewImage {
     std::uint64_t serial = 0;
     std::int64_t pageId = 0;
-    std::string version;     // what the image shows (see PreviewRenderer::versionOf)
-    int imageWidth = 0;      // the whole image, as shown (turned)
+    std::string version; // what the image shows (see PreviewRenderer::versionOf)
+    int imageWidth = 0;  // the whole image, as shown (turned)
     int imageHeight = 0;
-    double scale = 0;        // as used (the fit when 0 was asked for)
+    double scale = 0; // as used (the fit when 0 was asked for)
     double originX = 0;
     double originY = 0;
-    RgbImage view;           // viewWidth x viewHeight
-    std::string error;       // when the page cannot be shown
+    RgbImage view;     // viewWidth x viewHeight
+    std::string error; // when the page cannot be shown
 };
 
 class PreviewRenderer {
-public:
+  public:
     using Callback = std::function<void(PreviewImage)>;
     explicit PreviewRenderer(Callback onReady);
     // Joins the thread: no callback runs after this.
@@ -57,7 +57,7 @@ public:
     // The scale and centring margin that fit an image into a view.
     static double fitScale(int imageWidth, int imageHeight, int viewWidth, int viewHeight);
 
-private:
+  private:
     struct Decoded;
     void run(std::stop_token stop);
 

@@ -12,8 +12,8 @@
 #include <atomic>
 #include <cstdio>
 #include <fstream>
-#include <sstream>
 #include <functional>
+#include <sstream>
 #include <wx/button.h>
 #include <wx/config.h>
 #include <wx/dialog.h>
@@ -228,7 +228,8 @@ class PrivacyDialog : public wxDialog {
             return;
         if (item.kind == app::LocalDataKind::Settings && wxConfigBase::Get(false))
             wxConfigBase::Get()->DeleteAll(); // else the settings in memory are written back at exit
-        refresh({}, [this, dirs = dirs_, item, keep = holdsOpenSession ? openSession_ : fs::path()](const WindowQueue& ui) {
+        refresh({}, [this, dirs = dirs_, item,
+                     keep = holdsOpenSession ? openSession_ : fs::path()](const WindowQueue& ui) {
             try {
                 app::deleteLocalData(dirs, item, keep, &platform::osKeyring());
             } catch (const std::exception& e) { // the listing after it still runs
@@ -306,9 +307,10 @@ class PrivacyDialog : public wxDialog {
                 return result.delivered
                            ? Sent{true, trf("The crash report was sent to {} ({}).", profile.name,
                                             result.ledger ? result.ledger->location : profile.url)}
-                           : Sent{false, trf("The crash report was not sent: {}\nIt waits in the outbox; Upload "
-                                             "sends it later.",
-                                             result.error)};
+                           : Sent{false,
+                                  trf("The crash report was not sent: {}\nIt waits in the outbox; Upload "
+                                      "sends it later.",
+                                      result.error)};
             },
             [this](TaskResult<Sent> result) {
                 sender_.wait(); // over: Send is offered again

@@ -5,15 +5,24 @@
 #include "app/common/GatewayUpload.h"
 #include "app/common/ManagedPolicy.h"
 #include "app/gui/BackgroundTask.h"
-#include "core/common/Translate.h"
-
 #include "core/common/Error.h"
+#include "core/common/Translate.h"
 #include "core/vault/ProfileJson.h"
 #include "core/vault/ProfileStore.h"
 #include "platform/AppDirs.h"
 #include "platform/DurableFiles.h"
 #include "platform/Keyring.h"
 
+#include <atomic>
+#include <chrono>
+#include <exception>
+#include <functional>
+#include <future>
+#include <map>
+#include <memory>
+#include <sodium.h>
+#include <thread>
+#include <wx/app.h>
 #include <wx/button.h>
 #include <wx/checkbox.h>
 #include <wx/choice.h>
@@ -24,19 +33,8 @@
 #include <wx/stattext.h>
 #include <wx/textctrl.h>
 #include <wx/textdlg.h>
-#include <wx/app.h>
 #include <wx/thread.h>
 #include <wx/utils.h>
-#include <thread>
-#include <atomic>
-#include <chrono>
-#include <exception>
-#include <functional>
-#include <future>
-
-#include <map>
-#include <sodium.h>
-#include <memory>
 
 namespace docdesk::gui {
 namespace {
@@ -62,11 +60,12 @@ vault::Secret takeSecret(wxTextCtrl* field) {
 }
 
 vault::Secret askPassphraseInDialog(wxWindow* parent, bool newVault) {
-    wxPasswordEntryDialog dialog(parent,
-                                 newVault ? _("There is no desktop keyring to keep the vault key in. Choose a master\n"
-                                              "passphrase for your profile vault (at least 8 characters):")
-                                          : _("Master passphrase of the profile vault:"),
-                                 _("Profile vault"));
+    wxPasswordEntryDialog dialog(
+        parent,
+        newVault ? _("There is no desktop keyring to keep the vault key in. Choose a master\n"
+                     "passphrase for your profile vault (at least 8 characters):")
+                 : _("Master passphrase of the profile vault:"),
+        _("Profile vault"));
     if (dialog.ShowModal() != wxID_OK)
         throw vault::VaultError(_("The vault was not unlocked.").utf8_string());
     vault::Secret passphrase = secretOf(dialog.GetValue());
@@ -103,9 +102,9 @@ vault::Secret askOnWindowThread(const std::function<vault::Secret()>& ask) {
 // one request on a background thread, made only because the user opened this dialog or a
 // folder in it; the list shows "Loading..." meanwhile and the error when there is one.
 class RemoteFolderDialog : public wxDialog {
-public:
-    RemoteFolderDialog(wxWindow* parent, vault::Profile profile, std::shared_ptr<const vault::Secret> password,
-                       const std::string& start)
+  public:
+    RemoteFolderDialog(wxWindow* parent, vault::Profile profile,
+                       std::shared_ptr<const vault::Secret> password, const std::string& start)
         : wxDialog(parent, wxID_ANY, _("Choose a folder on the gateway"), wxDefaultPosition, wxDefaultSize,
                    wxDEFAULT_DIALOG_STYLE | wxRESIZE_BORDER),
           profile_(std::move(profile)), password_(std::move(password)), folder_(start) {
@@ -149,15 +148,17 @@ public:
     // The chosen folder (slash-separated below the gateway's base; empty = the top).
     const std::string& folder() const { return folder_; }
 
-private:
+  private:
     void load() {
-        path_->SetLabel(wxString::Format(_("Folder: %s"), wxString::FromUTF8(folder_.empty() ? "/" : folder_)));
+        path_->SetLabel(
+            wxString::Format(_("Folder: %s"), wxString::FromUTF8(folder_.empty() ? "/" : folder_)));
         list_->Clear();
         status_->SetLabel(_("Loading..."));
         up_->Enable(!folder_.empty());
         // A listing still going is discarded: the user moved on to another folder meanwhile.
         lister_.start(
-            [profile = profile_, password = password_, folder = folder_](std::stop_token stop, const WindowQueue&) {
+            [profile = profile_, password = password_, folder = folder_](std::stop_token stop,
+                                                                         const WindowQueue&) {
                 return app::listGatewayFolders(profile, *password, folder, stop);
             },
             [this](TaskResult<std::vector<std::string>> result) {
@@ -166,7 +167,7 @@ private:
                     list_->Append(wxString::FromUTF8(n));
                 if (!names.empty())
                     list_->SetSelection(0);
-                status_->SetLabel(result.failure ? wxString::FromUTF8(result.failure->summary)
+                status_->SetLabel(result.failure  ? wxString::FromUTF8(result.failure->summary)
                                   : names.empty() ? _("No folders inside this one.")
                                                   : wxString());
                 list_->SetFocus();
@@ -201,21 +202,22 @@ private:
 };
 
 class ProfilesDialog : public wxDialog {
-public:
+  public:
     ProfilesDialog(wxWindow* parent, std::unique_ptr<vault::ProfileStore> store)
         : wxDialog(parent, wxID_ANY, _("Gateway profiles"), wxDefaultPosition, wxDefaultSize,
                    wxDEFAULT_DIALOG_STYLE | wxRESIZE_BORDER),
           store_(std::move(store)) {
-        list_ = new wxListBox(this, wxID_ANY, wxDefaultPosition, wxSize(180, 300), 0, nullptr, 0, wxDefaultValidator,
-                              "profiles");
+        list_ = new wxListBox(this, wxID_ANY, wxDefaultPosition, wxSize(180, 300), 0, nullptr, 0,
+                              wxDefaultValidator, "profiles");
         wxSizer* grid = buildFields();
-        operator_ = new wxStaticText(this, wxID_ANY, wxString(), wxDefaultPosition, wxDefaultSize, 0, "operator");
+        operator_ =
+            new wxStaticText(this, wxID_ANY, wxString(), wxDefaultPosition, wxDefaultSize, 0, "operator");
         status_ = new wxStaticText(this, wxID_ANY, wxString(), wxDefaultPosition, wxDefaultSize, 0, "status");
 
         auto* add = new wxButton(this, wxID_ANY, _("&New"));
         save_ = new wxButton(this, wxID_SAVE, _("&Save"), wxDefaultPosition, wxDefaultSize, 0, {}, "save");
-        delete_ = new wxButton(this, wxID_ANY, _("&Delete"), wxDefaultPosition, wxDefaultSize, 0, wxDefaultValidator,
-                               "delete");
+        delete_ = new wxButton(this, wxID_ANY, _("&Delete"), wxDefaultPosition, wxDefaultSize, 0,
+                               wxDefaultValidator, "delete");
         default_ = new wxButton(this, wxID_ANY, _("Set as &default"));
         test_ = new wxButton(this, wxID_ANY, _("&Test connection"));
         browse_ = new wxButton(this, wxID_ANY, _("&Browse folders..."), wxDefaultPosition, wxDefaultSize, 0,
@@ -258,7 +260,7 @@ public:
         reload(std::string());
     }
 
-private:
+  private:
     // The profile's settings, each with the mark a managed station shows on locked ones.
     wxSizer* buildFields() {
         auto* grid = new wxFlexGridSizer(3, 6, 8);
@@ -275,7 +277,8 @@ private:
         fields_["user"] = addText(grid, "user", _("User name:"));
         fields_["role"] = addText(grid, "role", _("Role:"));
         grid->Add(new wxStaticText(this, wxID_ANY, _("Password:")), 0, wxALIGN_CENTER_VERTICAL);
-        password_ = new wxTextCtrl(this, wxID_ANY, wxString(), wxDefaultPosition, wxDefaultSize, wxTE_PASSWORD);
+        password_ =
+            new wxTextCtrl(this, wxID_ANY, wxString(), wxDefaultPosition, wxDefaultSize, wxTE_PASSWORD);
         password_->SetHint(_("asked for at upload unless remembered"));
         grid->Add(password_, 1, wxEXPAND);
         grid->AddSpacer(0);
@@ -325,7 +328,8 @@ private:
                            : trf("The connection works: logged in as '{}' (HTTP {}).", profile.user, status);
             },
             [this, profile = shown_, secret, remember](TaskResult<std::string> result) {
-                status_->SetLabel(wxString::FromUTF8(result.failure ? result.failure->summary : result.value));
+                status_->SetLabel(
+                    wxString::FromUTF8(result.failure ? result.failure->summary : result.value));
                 test_->Enable();
                 if (!result.failure && remember)
                     run([&] {
@@ -351,7 +355,8 @@ private:
         if (dialog.ShowModal() != wxID_OK)
             return;
         if (shown_.isLocked("defaultFolder")) {
-            status_->SetLabel(_("The default target folder is set by the operator and cannot be changed here."));
+            status_->SetLabel(
+                _("The default target folder is set by the operator and cannot be changed here."));
             return;
         }
         fields_["defaultFolder"]->ChangeValue(wxString::FromUTF8(dialog.folder()));
@@ -370,14 +375,16 @@ private:
         save_->SetToolTip(_("Save the profile's settings"));
         delete_->SetToolTip(_("Delete the selected profile"));
         default_->SetToolTip(_("Use the selected profile when none is chosen"));
-        test_->SetToolTip(_("Connect to the gateway once to check the settings (connects only when pressed)"));
+        test_->SetToolTip(
+            _("Connect to the gateway once to check the settings (connects only when pressed)"));
     }
 
     wxTextCtrl* addText(wxFlexGridSizer* grid, const std::string& setting, const wxString& label) {
         grid->Add(new wxStaticText(this, wxID_ANY, label), 0, wxALIGN_CENTER_VERTICAL);
         auto* field = new wxTextCtrl(this, wxID_ANY);
         field->SetName(setting);
-        field->SetToolTip(wxStripMenuCodes(label).BeforeLast(':')); // the label, for screen readers and narrow windows
+        field->SetToolTip(
+            wxStripMenuCodes(label).BeforeLast(':')); // the label, for screen readers and narrow windows
         grid->Add(field, 1, wxEXPAND);
         addLockMark(grid, setting);
         return field;
@@ -393,8 +400,7 @@ private:
     }
 
     // Runs a store action; a failure is shown, and the form keeps what the user typed.
-    template <typename F>
-    void run(F action) {
+    template <typename F> void run(F action) {
         try {
             wxBusyCursor busy; // unlocking with a passphrase takes a few hundred milliseconds
             action();
@@ -451,16 +457,18 @@ private:
         remember_->Enable(!p.isLocked("rememberPassword"));
         const bool managed = !p.name.empty() && store_->isManaged(p.name);
         if (managed)
-            operator_->SetLabel(wxString::Format(_("Set up by the administrator of this computer (operator key %s): "
-                                                   "it cannot be deleted, and settings with a lock cannot be "
-                                                   "changed here."),
-                                                 wxString::FromUTF8(p.signedBy)));
+            operator_->SetLabel(
+                wxString::Format(_("Set up by the administrator of this computer (operator key %s): "
+                                   "it cannot be deleted, and settings with a lock cannot be "
+                                   "changed here."),
+                                 wxString::FromUTF8(p.signedBy)));
         else
-            operator_->SetLabel(p.lockedSettings.empty()
-                                    ? wxString()
-                                    : wxString::Format(_("Managed by the operator (key %s): settings with a lock "
-                                                         "cannot be changed here."),
-                                                       wxString::FromUTF8(p.signedBy)));
+            operator_->SetLabel(
+                p.lockedSettings.empty()
+                    ? wxString()
+                    : wxString::Format(_("Managed by the operator (key %s): settings with a lock "
+                                         "cannot be changed here."),
+                                       wxString::FromUTF8(p.signedBy)));
         delete_->Enable(!p.name.empty() && !managed);
         default_->Enable(!p.name.empty());
         test_->Enable(!p.name.empty());
@@ -487,11 +495,12 @@ private:
         bool forgotten = false;
         runOffWindowThread([&] { forgotten = store_->put(p, password); });
         reload(p.name);
-        status_->SetLabel(forgotten ? wxString::Format(_("Saved. The saved password was forgotten: the profile now "
-                                                         "points to another server (%s) or trusts another "
-                                                         "certificate. It will be asked for at the next upload."),
-                                                       wxString::FromUTF8(vault::originOf(p.url)))
-                                    : _("Saved."));
+        status_->SetLabel(forgotten
+                              ? wxString::Format(_("Saved. The saved password was forgotten: the profile now "
+                                                   "points to another server (%s) or trusts another "
+                                                   "certificate. It will be asked for at the next upload."),
+                                                 wxString::FromUTF8(vault::originOf(p.url)))
+                              : _("Saved."));
     }
 
     void removeSelected() {
@@ -526,22 +535,24 @@ private:
 } // namespace
 
 // The gateway password for `profile`, typed by the user, with the choice to remember it.
-std::optional<vault::Secret> askGatewayPassword(wxWindow* parent, const vault::Profile& profile, const wxString& why,
-                                         bool& remember) {
+std::optional<vault::Secret> askGatewayPassword(wxWindow* parent, const vault::Profile& profile,
+                                                const wxString& why, bool& remember) {
     wxDialog dialog(parent, wxID_ANY, _("Gateway password"));
     auto* sizer = new wxBoxSizer(wxVERTICAL);
     if (!why.empty())
         sizer->Add(new wxStaticText(&dialog, wxID_ANY, why), 0, wxALL, 10);
-    sizer->Add(new wxStaticText(&dialog, wxID_ANY,
-                                profile.user.empty()
-                                    ? wxString::Format(_("API token for %s:"), wxString::FromUTF8(profile.url))
-                                    : wxString::Format(_("Password of %s at %s:"), wxString::FromUTF8(profile.user),
-                                                       wxString::FromUTF8(profile.url))),
-               0, wxLEFT | wxRIGHT | wxTOP, 10);
+    sizer->Add(
+        new wxStaticText(&dialog, wxID_ANY,
+                         profile.user.empty()
+                             ? wxString::Format(_("API token for %s:"), wxString::FromUTF8(profile.url))
+                             : wxString::Format(_("Password of %s at %s:"), wxString::FromUTF8(profile.user),
+                                                wxString::FromUTF8(profile.url))),
+        0, wxLEFT | wxRIGHT | wxTOP, 10);
     auto* text = new wxTextCtrl(&dialog, wxID_ANY, "", wxDefaultPosition, wxSize(320, -1), wxTE_PASSWORD);
     text->SetName(_("Password"));
     sizer->Add(text, 0, wxALL | wxEXPAND, 10);
-    auto* keep = new wxCheckBox(&dialog, wxID_ANY, _("&Remember the password (stored encrypted in the profile vault)"));
+    auto* keep = new wxCheckBox(&dialog, wxID_ANY,
+                                _("&Remember the password (stored encrypted in the profile vault)"));
     keep->SetValue(profile.rememberPassword);
     sizer->Add(keep, 0, wxLEFT | wxRIGHT | wxBOTTOM, 10);
     sizer->Add(dialog.CreateSeparatedButtonSizer(wxOK | wxCANCEL), 0, wxALL | wxEXPAND, 10);
@@ -556,7 +567,6 @@ std::optional<vault::Secret> askGatewayPassword(wxWindow* parent, const vault::P
     remember = keep->GetValue();
     return secret;
 }
-
 
 void runOffWindowThread(const std::function<void()>& work) {
     wxBusyCursor busy;
@@ -602,7 +612,8 @@ void showProfilesDialog(wxWindow* parent) {
     try {
         store = openProfileStoreInDialog(parent);
     } catch (const Error& e) {
-        wxMessageBox(wxString::FromUTF8(e.what()), _("The profiles cannot be opened"), wxOK | wxICON_ERROR, parent);
+        wxMessageBox(wxString::FromUTF8(e.what()), _("The profiles cannot be opened"), wxOK | wxICON_ERROR,
+                     parent);
         return;
     }
     std::unique_ptr<wxDialog> dialog(createProfilesDialog(parent, std::move(store)));

@@ -2,13 +2,13 @@
 // The gateway profiles dialog: the user's profiles on the left, the chosen one's settings on
 // the right; Add, Save, Delete, Set as default, and Test connection (which runs only when
 // pressed). Settings an operator bundle locked are shown disabled with a lock beside them.
+#include "core/vault/Profile.h"
+#include "core/vault/Secret.h"
+
 #include <functional>
 #include <memory>
 #include <optional>
 #include <wx/string.h>
-
-#include "core/vault/Profile.h"
-#include "core/vault/Secret.h"
 
 class wxDialog;
 class wxWindow;
@@ -25,8 +25,8 @@ wxDialog* createProfilesDialog(wxWindow* parent, std::unique_ptr<vault::ProfileS
 
 // Asks for the gateway password of `profile` (`why`: what happened, or empty), with a
 // "remember" check box whose answer goes to `remember`. nullopt when cancelled.
-std::optional<vault::Secret> askGatewayPassword(wxWindow* parent, const vault::Profile& profile, const wxString& why,
-                                                bool& remember);
+std::optional<vault::Secret> askGatewayPassword(wxWindow* parent, const vault::Profile& profile,
+                                                const wxString& why, bool& remember);
 
 // The user's profile store, unlocked with the keyring or with the master passphrase asked for
 // in a dialog (the Outbox's Upload uses it too). The unlocking itself (keyring call, Argon2id)

@@ -25,7 +25,7 @@ struct EditedRules {
 
 // Shows the dialog on `rules` (`source` says where they come from; `profile` is the name
 // suggested for saving). nullopt when cancelled.
-std::optional<EditedRules> showRulesDialog(wxWindow* parent, const rules::FilingRules& rules, const wxString& source,
-                                           const wxString& profile);
+std::optional<EditedRules> showRulesDialog(wxWindow* parent, const rules::FilingRules& rules,
+                                           const wxString& source, const wxString& profile);
 
 } // namespace docdesk::gui

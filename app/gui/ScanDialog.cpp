@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <atomic>
-
 #include <wx/button.h>
 #include <wx/choice.h>
 #include <wx/config.h>
@@ -28,8 +27,10 @@ wxChoice* labelled(wxWindow* parent, wxFlexGridSizer* grid, const wxString& labe
 
 } // namespace
 
-ScanDialog::ScanDialog(wxWindow* parent, journal::Session& session, std::function<void(const PageRecord&)> onStored)
-    : wxDialog(parent, wxID_ANY, _("Scan"), wxDefaultPosition, wxDefaultSize, wxDEFAULT_DIALOG_STYLE | wxRESIZE_BORDER),
+ScanDialog::ScanDialog(wxWindow* parent, journal::Session& session,
+                       std::function<void(const PageRecord&)> onStored)
+    : wxDialog(parent, wxID_ANY, _("Scan"), wxDefaultPosition, wxDefaultSize,
+               wxDEFAULT_DIALOG_STYLE | wxRESIZE_BORDER),
       session_(session), onStored_(std::move(onStored)), source_(capture::makeScannerSource()) {
     wxSizer* settings = buildSettings();
     gauge_ = new wxGauge(this, wxID_ANY, 100);
@@ -40,8 +41,9 @@ ScanDialog::ScanDialog(wxWindow* parent, journal::Session& session, std::functio
     cancel_ = new wxButton(this, wxID_ANY, _("&Cancel Scan"));
     searchNetwork_ = new wxButton(this, wxID_ANY, _("Search the &network"));
     searchNetwork_->SetName("searchNetwork");
-    searchNetwork_->SetToolTip(_("Look for scanners on the local network too (sends discovery messages to the "
-                                 "network; never done without this button)"));
+    searchNetwork_->SetToolTip(
+        _("Look for scanners on the local network too (sends discovery messages to the "
+          "network; never done without this button)"));
     auto* close = new wxButton(this, wxID_CLOSE, _("&Done"));
     scan_->SetToolTip(_("Scan with these settings; the pages appear in the session as they come"));
     cancel_->SetToolTip(_("Stop after the page being scanned; the pages scanned so far are kept"));
@@ -112,7 +114,8 @@ wxSizer* ScanDialog::buildSettings() {
     for (int dpi : kResolutions)
         resolution_->Append(wxString::Format(_("%d dpi"), dpi));
     grid->Add(new wxStaticText(this, wxID_ANY, _("Pages:")), 0, wxALIGN_CENTER_VERTICAL);
-    pageLimit_ = new wxSpinCtrl(this, wxID_ANY, "", wxDefaultPosition, wxDefaultSize, wxSP_ARROW_KEYS, 0, 9999, 0);
+    pageLimit_ =
+        new wxSpinCtrl(this, wxID_ANY, "", wxDefaultPosition, wxDefaultSize, wxSP_ARROW_KEYS, 0, 9999, 0);
     pageLimit_->SetName(_("Pages to scan"));
     pageLimit_->SetToolTip(_("Stop after this many pages; 0 scans until the feeder is empty"));
     grid->Add(pageLimit_, 1, wxEXPAND);
@@ -125,9 +128,13 @@ wxSizer* ScanDialog::buildSettings() {
     return grid;
 }
 
-ScanDialog::~ScanDialog() { join(); }
+ScanDialog::~ScanDialog() {
+    join();
+}
 
-void ScanDialog::join() { work_.discard(); }
+void ScanDialog::join() {
+    work_.discard();
+}
 
 void ScanDialog::listDevices(bool network) {
     std::shared_ptr<capture::PageSource> source = source_;
@@ -164,9 +171,10 @@ void ScanDialog::showDevices(const std::vector<capture::DeviceInfo>& devices, bo
     }
     searchNetwork_->Enable();
     if (deviceNames_.empty()) {
-        status_->SetLabel(network ? _("No scanner found, neither on this computer nor on the network.")
-                                  : _("No scanner found. Is it connected and switched on? A network scanner is "
-                                      "listed after \"Search the network\"."));
+        status_->SetLabel(network
+                              ? _("No scanner found, neither on this computer nor on the network.")
+                              : _("No scanner found. Is it connected and switched on? A network scanner is "
+                                  "listed after \"Search the network\"."));
         return;
     }
     if (devices_->GetSelection() == wxNOT_FOUND)
@@ -214,15 +222,16 @@ void ScanDialog::onScan(wxCommandEvent&) {
     work_.start(
         [this, source, session, settings, stored](std::stop_token stop, const WindowQueue& ui) {
             capture::JournalPageSink sink(
-                *session, {[this, &ui, stored](const capture::AcquiredPage&, const PageRecord& page) {
-                               ++*stored;
-                               ui.post([this, page] {
-                                   ++pages_;
-                                   onStored_(page);
-                               });
-                           },
-                           [this, &ui](const capture::AcquireProgress& p) { ui.post([this, p] { showProgress(p); }); },
-                           {}});
+                *session,
+                {[this, &ui, stored](const capture::AcquiredPage&, const PageRecord& page) {
+                     ++*stored;
+                     ui.post([this, page] {
+                         ++pages_;
+                         onStored_(page);
+                     });
+                 },
+                 [this, &ui](const capture::AcquireProgress& p) { ui.post([this, p] { showProgress(p); }); },
+                 {}});
             return source->acquire(settings, stop, sink);
         },
         [this, stored](TaskResult<capture::AcquireSummary> result) {
@@ -235,11 +244,12 @@ void ScanDialog::onScan(wxCommandEvent&) {
                 return;
             }
             const auto& summary = result.value;
-            const wxString end = summary.end == capture::AcquireEnd::Cancelled
-                                     ? wxString(_("Cancelled."))
-                                     : summary.end == capture::AcquireEnd::FeederEmpty ? wxString(_("The feeder is empty."))
-                                                                                       : wxString(_("Done."));
-            finished(wxString::Format(wxPLURAL("%d page scanned. ", "%d pages scanned. ", summary.pages), summary.pages) +
+            const wxString end = summary.end == capture::AcquireEnd::Cancelled ? wxString(_("Cancelled."))
+                                 : summary.end == capture::AcquireEnd::FeederEmpty
+                                     ? wxString(_("The feeder is empty."))
+                                     : wxString(_("Done."));
+            finished(wxString::Format(wxPLURAL("%d page scanned. ", "%d pages scanned. ", summary.pages),
+                                      summary.pages) +
                      end);
         });
 }

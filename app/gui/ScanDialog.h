@@ -23,16 +23,16 @@ namespace docdesk::capture {
 class PageSource;
 struct AcquireProgress;
 struct DeviceInfo;
-}
+} // namespace docdesk::capture
 
 namespace docdesk::gui {
 
 class ScanDialog : public wxDialog {
-public:
+  public:
     ScanDialog(wxWindow* parent, journal::Session& session, std::function<void(const PageRecord&)> onStored);
     ~ScanDialog() override;
 
-private:
+  private:
     // The scanners on this computer; with `network` (only on "Search the network") also those
     // the drivers find on the LAN, added to the list.
     void listDevices(bool network);

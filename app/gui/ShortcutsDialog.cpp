@@ -65,8 +65,8 @@ void showShortcutsDialog(wxFrame* frame) {
     wxDialog dialog(frame, wxID_ANY, _("Keyboard Shortcuts"), wxDefaultPosition, wxDefaultSize,
                     wxDEFAULT_DIALOG_STYLE | wxRESIZE_BORDER);
     dialog.SetName(_("Keyboard Shortcuts"));
-    const std::vector<Shortcut> shortcuts = frame->GetMenuBar() ? menuShortcuts(*frame->GetMenuBar())
-                                                                : std::vector<Shortcut>{};
+    const std::vector<Shortcut> shortcuts =
+        frame->GetMenuBar() ? menuShortcuts(*frame->GetMenuBar()) : std::vector<Shortcut>{};
     // Tall enough for every row without scrolling, as far as the screen allows.
     const int height = std::min(dialog.FromDIP(30 + 24 * static_cast<int>(shortcuts.size())),
                                 wxGetDisplaySize().GetHeight() - dialog.FromDIP(120));

@@ -14,7 +14,7 @@
 namespace docdesk::gui {
 
 class ThumbnailCache {
-public:
+  public:
     ThumbnailCache(wxWindow* owner, int maxEdge);
     // Joins the loader's threads: no result arrives after this.
     ~ThumbnailCache();
@@ -28,7 +28,7 @@ public:
     // Forgets everything and drops queued requests (the pages were replaced).
     void clear();
 
-private:
+  private:
     wxWindow* owner_;
     WindowQueue ui_; // before loader_: in use while the loader runs
     struct Thumbnail {

@@ -1,11 +1,10 @@
 #include "app/gui/ThumbnailLoader.h"
 
-#include "platform/ProcessLimits.h"
-
 #include "app/common/WorkerPool.h"
 #include "core/common/Error.h"
 #include "core/export/PageRenderer.h"
 #include "core/model/PageTransforms.h"
+#include "platform/ProcessLimits.h"
 
 #include <algorithm>
 
@@ -48,7 +47,8 @@ RgbImage withEdits(RgbImage image, const std::string& transformsJson) {
     }
     if (t.mode == PageMode::Gray || t.mode == PageMode::BlackWhite) {
         for (size_t i = 0; i + 2 < image.pixels.size(); i += 3) {
-            const auto luma = static_cast<std::uint8_t>((image.pixels[i] * 77 + image.pixels[i + 1] * 150 + image.pixels[i + 2] * 29) >> 8);
+            const auto luma = static_cast<std::uint8_t>(
+                (image.pixels[i] * 77 + image.pixels[i + 1] * 150 + image.pixels[i + 2] * 29) >> 8);
             image.pixels[i] = image.pixels[i + 1] = image.pixels[i + 2] = luma;
         }
     }

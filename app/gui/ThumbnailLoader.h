@@ -20,7 +20,7 @@
 namespace docdesk::gui {
 
 class ThumbnailLoader {
-public:
+  public:
     // `onReady(pageId, transformsJson, image, error)` runs on a worker thread; image is empty
     // on error.
     using Callback = std::function<void(std::int64_t, std::string, RgbImage, std::string)>;
@@ -35,7 +35,7 @@ public:
     // Drops queued requests (e.g. when the session is replaced).
     void clear();
 
-private:
+  private:
     void run(std::stop_token stop);
 
     const int maxEdge_;

@@ -3,7 +3,6 @@
 #include "app/common/RunningWatches.h"
 
 #include <algorithm>
-
 #include <wx/intl.h>
 #include <wx/sizer.h>
 #include <wx/stattext.h>
@@ -35,23 +34,25 @@ void WatchBanner::refresh() {
     if (look_.running())
         return; // the last look is still reading the folder
     // Listing and lock tries touch the disk (a slow or network home folder): off the UI thread.
-    look_.start([dataDir = dataDir_](std::stop_token, const WindowQueue&) { return app::runningWatches(dataDir); },
-                [this](TaskResult<std::vector<app::RunningWatch>> result) {
-                    if (!result.failure) // unreadable now: the next look tries again
-                        show(result.value);
-                });
+    look_.start(
+        [dataDir = dataDir_](std::stop_token, const WindowQueue&) { return app::runningWatches(dataDir); },
+        [this](TaskResult<std::vector<app::RunningWatch>> result) {
+            if (!result.failure) // unreadable now: the next look tries again
+                show(result.value);
+        });
 }
 
 void WatchBanner::show(const std::vector<app::RunningWatch>& watches) {
     wxString lines;
     for (const auto& w : watches)
         if (w.uploads)
-            lines += (lines.empty() ? "" : "\n") +
-                     wxString::Format(_("This station sends: a watch of %s files into the outbox of %s and "
-                                        "uploads it to the gateway without asking (docdesk-cli watch --upload, "
-                                        "session %s)."),
-                                      wxString::FromUTF8(w.folder), wxString::FromUTF8(w.profile),
-                                      wxString::FromUTF8(w.session));
+            lines +=
+                (lines.empty() ? "" : "\n") +
+                wxString::Format(_("This station sends: a watch of %s files into the outbox of %s and "
+                                   "uploads it to the gateway without asking (docdesk-cli watch --upload, "
+                                   "session %s)."),
+                                 wxString::FromUTF8(w.folder), wxString::FromUTF8(w.profile),
+                                 wxString::FromUTF8(w.session));
     if (lines == text_->GetLabel() && IsShown() == !lines.empty())
         return;
     text_->SetLabel(lines);

@@ -7,23 +7,22 @@
 #include "app/common/RunningWatches.h"
 #include "app/gui/BackgroundTask.h"
 
-#include <wx/panel.h>
-#include <wx/timer.h>
-
 #include <filesystem>
 #include <vector>
+#include <wx/panel.h>
+#include <wx/timer.h>
 
 class wxStaticText;
 
 namespace docdesk::gui {
 
 class WatchBanner : public wxPanel {
-public:
+  public:
     WatchBanner(wxWindow* parent, std::filesystem::path dataDir);
     // Looks again now (also called by the timer); the banner changes when the look is done.
     void refresh();
 
-private:
+  private:
     void show(const std::vector<app::RunningWatch>& watches);
 
     std::filesystem::path dataDir_;

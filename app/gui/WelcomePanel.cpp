@@ -13,8 +13,8 @@ wxString withShortcut(const wxString& label, const wxString& shortcut) {
     return shortcut.empty() ? label : wxString::Format("%s  (%s)", label, shortcut);
 }
 
-wxButton* actionButton(wxWindow* parent, const wxString& label, const wxString& shortcut, const wxString& name,
-                       const wxString& tip, std::function<void()> action) {
+wxButton* actionButton(wxWindow* parent, const wxString& label, const wxString& shortcut,
+                       const wxString& name, const wxString& tip, std::function<void()> action) {
     auto* button = new wxButton(parent, wxID_ANY, withShortcut(label, shortcut));
     button->SetName(name);
     button->SetToolTip(tip);
@@ -35,7 +35,8 @@ wxStaticText* line(wxWindow* parent, const wxString& text, bool heading = false)
 
 } // namespace
 
-WelcomePanel::WelcomePanel(wxWindow* parent, Actions actions, const Shortcuts& keys) : wxPanel(parent, wxID_ANY) {
+WelcomePanel::WelcomePanel(wxWindow* parent, Actions actions, const Shortcuts& keys)
+    : wxPanel(parent, wxID_ANY) {
     SetName(_("Welcome"));
     auto* buttons = new wxBoxSizer(wxHORIZONTAL);
     buttons->Add(actionButton(this, _("Scan..."), keys.scan, _("Scan"),
@@ -44,15 +45,16 @@ WelcomePanel::WelcomePanel(wxWindow* parent, Actions actions, const Shortcuts& k
     buttons->Add(actionButton(this, _("Camera..."), keys.camera, _("Camera"),
                               _("Take pages with a webcam or document camera"), std::move(actions.camera)),
                  0, wxRIGHT, FromDIP(8));
-    buttons->Add(actionButton(this, _("Open..."), keys.open, _("Open"), _("Add image and PDF files to the session"),
-                              std::move(actions.open)));
+    buttons->Add(actionButton(this, _("Open..."), keys.open, _("Open"),
+                              _("Add image and PDF files to the session"), std::move(actions.open)));
 
     folder_ = line(this, "");
     folder_->SetName(_("Archive folder"));
     auto* filing = new wxBoxSizer(wxHORIZONTAL);
     filing->Add(folder_, 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, FromDIP(8));
     filing->Add(actionButton(this, _("Change..."), "", _("Change the archive folder"),
-                             _("Choose the folder the documents are filed into"), std::move(actions.changeFolder)),
+                             _("Choose the folder the documents are filed into"),
+                             std::move(actions.changeFolder)),
                 0, wxALIGN_CENTER_VERTICAL);
 
     auto* column = new wxBoxSizer(wxVERTICAL);

@@ -10,7 +10,7 @@ class wxStaticText;
 namespace docdesk::gui {
 
 class WelcomePanel : public wxPanel {
-public:
+  public:
     struct Actions {
         std::function<void()> scan, camera, open, changeFolder;
     };
@@ -22,7 +22,7 @@ public:
 
     void setArchiveFolder(const wxString& folder);
 
-private:
+  private:
     wxStaticText* folder_ = nullptr;
 };
 

@@ -26,7 +26,8 @@ cv::Mat toMat(const RawFrame& f, int channels, bool oneIsBlack) {
     if (f.depth == 8 || f.depth == 16) {
         const int type = CV_MAKETYPE(f.depth == 8 ? CV_8U : CV_16U, channels);
         // The matrix borrows the frame's rows; clone() packs them.
-        return cv::Mat(f.height, f.width, type, const_cast<std::uint8_t*>(f.data.data()), std::size_t(f.bytesPerLine))
+        return cv::Mat(f.height, f.width, type, const_cast<std::uint8_t*>(f.data.data()),
+                       std::size_t(f.bytesPerLine))
             .clone();
     }
     if (f.depth != 1)
@@ -60,8 +61,10 @@ EncodedPage encodePage(const std::vector<RawFrame>& frames, capture::PageEncodin
         // Three passes, one band each, in whatever order the scanner sends them.
         cv::Mat bands[3];
         for (const auto& f : frames) {
-            const int index = f.kind == RawFrame::Kind::Blue ? 0 : f.kind == RawFrame::Kind::Green ? 1
-                              : f.kind == RawFrame::Kind::Red  ? 2 : -1;
+            const int index = f.kind == RawFrame::Kind::Blue    ? 0
+                              : f.kind == RawFrame::Kind::Green ? 1
+                              : f.kind == RawFrame::Kind::Red   ? 2
+                                                                : -1;
             if (index < 0 || f.width != first.width || f.height != first.height || f.depth != first.depth)
                 throw Error(tr("The scanner delivered colour bands that do not fit together."));
             bands[index] = toMat(f, 1, false);

@@ -26,11 +26,14 @@ namespace {
 
 std::string lower(std::string_view s) {
     std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return char(std::tolower(c)); });
     return out;
 }
 
-bool contains(const std::string& haystack, std::string_view needle) { return haystack.find(needle) != std::string::npos; }
+bool contains(const std::string& haystack, std::string_view needle) {
+    return haystack.find(needle) != std::string::npos;
+}
 
 // What a device's own source name means; nullopt for sources docdesk does not use (film, TPU).
 std::optional<PaperSource> classifySource(std::string_view name) {
@@ -46,8 +49,8 @@ std::optional<PaperSource> classifySource(std::string_view name) {
 
 std::optional<ColourMode> classifyMode(std::string_view name) {
     const auto n = lower(name);
-    if (contains(n, "lineart") || contains(n, "line art") || contains(n, "binary") || contains(n, "black & white") ||
-        contains(n, "black and white"))
+    if (contains(n, "lineart") || contains(n, "line art") || contains(n, "binary") ||
+        contains(n, "black & white") || contains(n, "black and white"))
         return ColourMode::Lineart;
     if (contains(n, "halftone") || contains(n, "dither"))
         return std::nullopt;
@@ -62,49 +65,59 @@ std::optional<ColourMode> classifyMode(std::string_view name) {
 DeviceError statusError(SANE_Status status, int pages, bool feeder, const std::string& device) {
     switch (int(status)) {
     case SANE_STATUS_JAMMED:
-        return {DeviceFault::Jammed,
-                tr("The paper is jammed in the scanner. Open the feeder, remove the jammed sheet, then put the "
-                   "pages that were not scanned back in and scan again."),
-                pages};
+        return {
+            DeviceFault::Jammed,
+            tr("The paper is jammed in the scanner. Open the feeder, remove the jammed sheet, then put the "
+               "pages that were not scanned back in and scan again."),
+            pages};
     case SANE_STATUS_COVER_OPEN:
         return {DeviceFault::CoverOpen, tr("The scanner's cover is open. Close it and scan again."), pages};
     case SANE_STATUS_NO_DOCS:
-        return {DeviceFault::FeederEmpty,
-                feeder ? tr("There is no paper in the document feeder. Put the pages in the feeder and scan again.")
-                       : tr("The scanner found no document. Place the page on the glass and scan again."),
-                pages};
+        return {
+            DeviceFault::FeederEmpty,
+            feeder
+                ? tr("There is no paper in the document feeder. Put the pages in the feeder and scan again.")
+                : tr("The scanner found no document. Place the page on the glass and scan again."),
+            pages};
     case SANE_STATUS_DEVICE_BUSY:
-        return {DeviceFault::Busy,
-                tr("The scanner is busy: another program may be using it. Wait until it is done (or close that "
-                   "program) and try again."),
-                pages};
+        return {
+            DeviceFault::Busy,
+            tr("The scanner is busy: another program may be using it. Wait until it is done (or close that "
+               "program) and try again."),
+            pages};
     case SANE_STATUS_IO_ERROR:
-        return {DeviceFault::IoError,
-                tr("The scanner stopped responding (input/output error). Check that it is switched on and its "
-                   "cable or network is connected, then try again."),
-                pages};
+        return {
+            DeviceFault::IoError,
+            tr("The scanner stopped responding (input/output error). Check that it is switched on and its "
+               "cable or network is connected, then try again."),
+            pages};
     case SANE_STATUS_ACCESS_DENIED:
-        return {DeviceFault::AccessDenied,
-                tr("Access to the scanner was denied. Check that your user account may use scanners (on Linux, "
-                   "membership of the 'scanner' or 'lp' group), then try again."),
-                pages};
+        return {
+            DeviceFault::AccessDenied,
+            tr("Access to the scanner was denied. Check that your user account may use scanners (on Linux, "
+               "membership of the 'scanner' or 'lp' group), then try again."),
+            pages};
     case SANE_STATUS_NO_MEM:
         return {DeviceFault::OutOfMemory,
-                tr("The scanner driver ran out of memory. Try a lower resolution or a smaller page size."), pages};
-    case SANE_STATUS_INVAL:
-        return {DeviceFault::InvalidSettings,
-                trf("The scanner '{}' refused the settings. Try another resolution, mode or page size.", device),
+                tr("The scanner driver ran out of memory. Try a lower resolution or a smaller page size."),
                 pages};
+    case SANE_STATUS_INVAL:
+        return {
+            DeviceFault::InvalidSettings,
+            trf("The scanner '{}' refused the settings. Try another resolution, mode or page size.", device),
+            pages};
     case SANE_STATUS_UNSUPPORTED:
         return {DeviceFault::Unsupported, tr("The scanner does not support this operation."), pages};
 #ifdef SANE_STATUS_WARMING_UP
     case SANE_STATUS_WARMING_UP:
-        return {DeviceFault::Busy, tr("The scanner's lamp is warming up. Wait a moment and scan again."), pages};
+        return {DeviceFault::Busy, tr("The scanner's lamp is warming up. Wait a moment and scan again."),
+                pages};
 #endif
 #ifdef SANE_STATUS_HW_LOCKED
     case SANE_STATUS_HW_LOCKED:
         return {DeviceFault::Unsupported,
-                tr("The scanner's transport lock is closed. Unlock it (see the scanner's manual) and scan again."),
+                tr("The scanner's transport lock is closed. Unlock it (see the scanner's manual) and scan "
+                   "again."),
                 pages};
 #endif
     default:
@@ -115,14 +128,15 @@ DeviceError statusError(SANE_Status status, int pages, bool feeder, const std::s
 
 // An open device; closed (and any scan cancelled) on destruction.
 class Device {
-public:
+  public:
     explicit Device(const std::string& name) : name_(name) {
         const SANE_Status status = sane_open(name.c_str(), &handle_);
         if (status == SANE_STATUS_INVAL || (status == SANE_STATUS_GOOD && !handle_))
-            throw DeviceError(DeviceFault::NotFound,
-                              trf("The scanner '{}' was not found. It may be unplugged or switched off: check its "
-                                  "cable and power, or choose another scanner (docdesk-cli scan --list).",
-                                  name));
+            throw DeviceError(
+                DeviceFault::NotFound,
+                trf("The scanner '{}' was not found. It may be unplugged or switched off: check its "
+                    "cable and power, or choose another scanner (docdesk-cli scan --list).",
+                    name));
         if (status != SANE_STATUS_GOOD)
             throw statusError(status, 0, false, name);
     }
@@ -167,7 +181,8 @@ public:
         if (!o || o->d->type != SANE_TYPE_STRING || o->d->size <= 0)
             return std::nullopt;
         std::vector<char> buf(std::size_t(o->d->size) + 1, '\0');
-        if (sane_control_option(handle_, o->index, SANE_ACTION_GET_VALUE, buf.data(), nullptr) != SANE_STATUS_GOOD)
+        if (sane_control_option(handle_, o->index, SANE_ACTION_GET_VALUE, buf.data(), nullptr) !=
+            SANE_STATUS_GOOD)
             return std::nullopt;
         return std::string(buf.data());
     }
@@ -184,7 +199,9 @@ public:
     bool isNumber(const Option& o) const {
         return (o.d->type == SANE_TYPE_INT || o.d->type == SANE_TYPE_FIXED) && o.d->size == sizeof(SANE_Word);
     }
-    double toDouble(const Option& o, SANE_Word w) const { return o.d->type == SANE_TYPE_FIXED ? SANE_UNFIX(w) : w; }
+    double toDouble(const Option& o, SANE_Word w) const {
+        return o.d->type == SANE_TYPE_FIXED ? SANE_UNFIX(w) : w;
+    }
 
     std::optional<double> getNumber(std::string_view name) const {
         const auto o = find(name);
@@ -221,8 +238,9 @@ public:
         }
         const auto list = wordList(o);
         if (!list.empty())
-            return *std::min_element(list.begin(), list.end(),
-                                     [&](double a, double b) { return std::abs(a - wanted) < std::abs(b - wanted); });
+            return *std::min_element(list.begin(), list.end(), [&](double a, double b) {
+                return std::abs(a - wanted) < std::abs(b - wanted);
+            });
         return wanted;
     }
 
@@ -237,7 +255,7 @@ public:
         return getNumber(name);
     }
 
-private:
+  private:
     void check(SANE_Status status) const {
         if (status != SANE_STATUS_GOOD)
             throw statusError(status, 0, false, name_);
@@ -248,13 +266,13 @@ private:
 
 // Clears the handle the signal handler may cancel when the scan ends, however it ends.
 class ScanningMark {
-public:
+  public:
     ScanningMark(std::atomic<void*>& slot, SANE_Handle h) : slot_(slot) { slot_.store(h); }
     ScanningMark(const ScanningMark&) = delete;
     ScanningMark& operator=(const ScanningMark&) = delete;
     ~ScanningMark() { slot_.store(nullptr); }
 
-private:
+  private:
     std::atomic<void*>& slot_;
 };
 
@@ -270,9 +288,10 @@ std::string chooseSource(Device& dev, PaperSource wanted, PaperSource& actual) {
     if (names.empty()) {
         // No source option: a plain flatbed (or a sheet-fed scanner that says nothing).
         if (wanted != PaperSource::Flatbed)
-            throw DeviceError(DeviceFault::InvalidSettings,
-                              trf("The scanner '{}' has no document feeder. Scan from the glass (--source flatbed).",
-                                  dev.name()));
+            throw DeviceError(
+                DeviceFault::InvalidSettings,
+                trf("The scanner '{}' has no document feeder. Scan from the glass (--source flatbed).",
+                    dev.name()));
         actual = PaperSource::Flatbed;
         return {};
     }
@@ -286,8 +305,9 @@ std::string chooseSource(Device& dev, PaperSource wanted, PaperSource& actual) {
     std::string offered;
     for (const auto& n : names)
         offered += (offered.empty() ? "" : ", ") + n;
-    throw DeviceError(DeviceFault::InvalidSettings, trf("The scanner '{}' has no '{}' source; it offers: {}.",
-                                                        dev.name(), capture::paperSourceName(wanted), offered));
+    throw DeviceError(DeviceFault::InvalidSettings,
+                      trf("The scanner '{}' has no '{}' source; it offers: {}.", dev.name(),
+                          capture::paperSourceName(wanted), offered));
 }
 
 void chooseMode(Device& dev, ColourMode wanted, AppliedSettings& applied) {
@@ -295,7 +315,9 @@ void chooseMode(Device& dev, ColourMode wanted, AppliedSettings& applied) {
     const auto names = option ? dev.strings(*option) : std::vector<std::string>{};
     const auto depthOption = dev.find(SANE_NAME_BIT_DEPTH);
     const auto depths = depthOption ? dev.wordList(*depthOption) : std::vector<double>{};
-    const auto offersDepth = [&](double d) { return std::find(depths.begin(), depths.end(), d) != depths.end(); };
+    const auto offersDepth = [&](double d) {
+        return std::find(depths.begin(), depths.end(), d) != depths.end();
+    };
     if (wanted != ColourMode::Default) {
         std::optional<std::string> pick;
         for (const auto& n : names)
@@ -351,11 +373,13 @@ void choosePageSize(Device& dev, const capture::PageSize& size, AppliedSettings&
     const auto brX = dev.find(SANE_NAME_SCAN_BR_X);
     const auto brY = dev.find(SANE_NAME_SCAN_BR_Y);
     if (!brX || !brY || !brX->settable() || !brY->settable()) {
-        applied.warnings.push_back(tr("The scanner has no adjustable scan area; the page size was left as is."));
+        applied.warnings.push_back(
+            tr("The scanner has no adjustable scan area; the page size was left as is."));
         return;
     }
     // Millimetres, or pixels at the chosen resolution.
-    const double scale = brX->d->unit == SANE_UNIT_PIXEL ? (applied.resolution > 0 ? applied.resolution : 300) / 25.4 : 1.0;
+    const double scale =
+        brX->d->unit == SANE_UNIT_PIXEL ? (applied.resolution > 0 ? applied.resolution : 300) / 25.4 : 1.0;
     const double left = dev.setNumber(SANE_NAME_SCAN_TL_X, 0).value_or(0);
     const double top = dev.setNumber(SANE_NAME_SCAN_TL_Y, 0).value_or(0);
     const double x = dev.setNumber(SANE_NAME_SCAN_BR_X, left + size.widthMm * scale).value_or(0);
@@ -363,9 +387,10 @@ void choosePageSize(Device& dev, const capture::PageSize& size, AppliedSettings&
     const double gotW = (x - left) / scale;
     const double gotH = (y - top) / scale;
     if (gotW + 1 < size.widthMm || gotH + 1 < size.heightMm)
-        applied.warnings.push_back(trf("The page ({:.0f} x {:.0f} mm) is larger than the scanner's area; it scans "
-                                       "{:.0f} x {:.0f} mm.",
-                                       size.widthMm, size.heightMm, gotW, gotH));
+        applied.warnings.push_back(
+            trf("The page ({:.0f} x {:.0f} mm) is larger than the scanner's area; it scans "
+                "{:.0f} x {:.0f} mm.",
+                size.widthMm, size.heightMm, gotW, gotH));
 }
 
 // -100..100 onto the device's range, 0 being its middle.
@@ -386,21 +411,33 @@ void chooseLevel(Device& dev, const char* name, std::optional<int> wanted, Appli
 
 // Reads one frame (until EOF), reporting progress and polling for a cancel between reads.
 // Returns the frame, or nullopt when the scan was cancelled.
-std::optional<RawFrame> readFrame(SANE_Handle h, const SANE_Parameters& p, int page, int frameIndex, int frames,
-                                  ScanEvents& events, int pagesBefore, bool feeder, const std::string& device) {
+std::optional<RawFrame> readFrame(SANE_Handle h, const SANE_Parameters& p, int page, int frameIndex,
+                                  int frames, ScanEvents& events, int pagesBefore, bool feeder,
+                                  const std::string& device) {
     RawFrame f;
     switch (p.format) {
-    case SANE_FRAME_GRAY: f.kind = RawFrame::Kind::Gray; break;
-    case SANE_FRAME_RGB: f.kind = RawFrame::Kind::Rgb; break;
-    case SANE_FRAME_RED: f.kind = RawFrame::Kind::Red; break;
-    case SANE_FRAME_GREEN: f.kind = RawFrame::Kind::Green; break;
-    case SANE_FRAME_BLUE: f.kind = RawFrame::Kind::Blue; break;
+    case SANE_FRAME_GRAY:
+        f.kind = RawFrame::Kind::Gray;
+        break;
+    case SANE_FRAME_RGB:
+        f.kind = RawFrame::Kind::Rgb;
+        break;
+    case SANE_FRAME_RED:
+        f.kind = RawFrame::Kind::Red;
+        break;
+    case SANE_FRAME_GREEN:
+        f.kind = RawFrame::Kind::Green;
+        break;
+    case SANE_FRAME_BLUE:
+        f.kind = RawFrame::Kind::Blue;
+        break;
     default:
-        throw DeviceError(DeviceFault::Unsupported,
-                          trf("The scanner '{}' sends images in a format docdesk cannot read (SANE frame {}). "
-                              "Choose another mode.",
-                              device, int(p.format)),
-                          pagesBefore);
+        throw DeviceError(
+            DeviceFault::Unsupported,
+            trf("The scanner '{}' sends images in a format docdesk cannot read (SANE frame {}). "
+                "Choose another mode.",
+                device, int(p.format)),
+            pagesBefore);
     }
     f.depth = p.depth;
     f.width = p.pixels_per_line;
@@ -438,8 +475,8 @@ std::optional<RawFrame> readFrame(SANE_Handle h, const SANE_Parameters& p, int p
     if (p.lines > 0)
         f.height = std::min(f.height, p.lines);
     if (f.height <= 0)
-        throw DeviceError(DeviceFault::IoError, tr("The scanner ended the page before sending any image data."),
-                          pagesBefore);
+        throw DeviceError(DeviceFault::IoError,
+                          tr("The scanner ended the page before sending any image data."), pagesBefore);
     f.data.resize(std::size_t(f.height) * std::size_t(f.bytesPerLine));
     return f;
 }
@@ -459,8 +496,8 @@ void writeFile(const fs::path& file, const std::vector<std::byte>& bytes) {
 
 // The frames of one page, after sane_start: one for grey and colour scanners, three (red, green,
 // blue) for three-pass ones. Nullopt when the scan was cancelled.
-std::optional<std::vector<RawFrame>> readFrames(SANE_Handle h, const std::string& device, int page, ScanEvents& events,
-                                                int pagesBefore, bool feeder) {
+std::optional<std::vector<RawFrame>> readFrames(SANE_Handle h, const std::string& device, int page,
+                                                ScanEvents& events, int pagesBefore, bool feeder) {
     std::vector<RawFrame> frames;
     for (int frameIndex = 0;; ++frameIndex) {
         SANE_Parameters p{};
@@ -489,7 +526,9 @@ SaneDriver::SaneDriver(bool network) : network_(network) {
     sane_init(&version, nullptr);
 }
 
-SaneDriver::~SaneDriver() { sane_exit(); }
+SaneDriver::~SaneDriver() {
+    sane_exit();
+}
 
 void SaneDriver::cancelFromSignal() noexcept {
     if (void* h = scanning_.load())
@@ -504,7 +543,8 @@ std::vector<capture::DeviceInfo> SaneDriver::devices() {
     std::vector<capture::DeviceInfo> out;
     for (auto p = list; p && *p; ++p) {
         const auto& d = **p;
-        out.push_back({d.name ? d.name : "", d.vendor ? d.vendor : "", d.model ? d.model : "", d.type ? d.type : ""});
+        out.push_back(
+            {d.name ? d.name : "", d.vendor ? d.vendor : "", d.model ? d.model : "", d.type ? d.type : ""});
     }
     return out;
 }
@@ -614,7 +654,8 @@ capture::AcquireSummary SaneDriver::scan(const std::string& device, const captur
         const auto encoded = encodePage(*frames, settings.encoding, dpi);
         ScannedPage page;
         page.number = number;
-        page.file = outDir / fmt::format("page-{:04}{}", number, encoded.mediaType == "image/jpeg" ? ".jpg" : ".png");
+        page.file =
+            outDir / fmt::format("page-{:04}{}", number, encoded.mediaType == "image/jpeg" ? ".jpg" : ".png");
         page.mediaType = encoded.mediaType;
         page.source = description;
         page.width = encoded.width;

@@ -8,10 +8,10 @@
 namespace docdesk::scanworker {
 
 class SaneDriver final : public ScanDriver {
-public:
+  public:
     // `network`: list network scanners too (SANE's local_only off); without it only local ones.
-    explicit SaneDriver(bool network = false);  // sane_init
-    ~SaneDriver() override; // sane_exit
+    explicit SaneDriver(bool network = false); // sane_init
+    ~SaneDriver() override;                    // sane_exit
     SaneDriver(const SaneDriver&) = delete;
     SaneDriver& operator=(const SaneDriver&) = delete;
 
@@ -21,7 +21,7 @@ public:
                                  const std::filesystem::path& outDir, ScanEvents& events) override;
     void cancelFromSignal() noexcept override;
 
-private:
+  private:
     std::string resolveDevice(const std::string& device);
     bool network_ = false;
     std::atomic<void*> scanning_{nullptr}; // the SANE handle being read, for cancelFromSignal

@@ -32,7 +32,7 @@ struct AppliedSettings {
 
 // The driver's link back to the protocol while a scan runs.
 class ScanEvents {
-public:
+  public:
     virtual ~ScanEvents() = default;
     virtual void started(const AppliedSettings& settings) = 0;
     virtual void progress(int page, double fraction) = 0;
@@ -42,7 +42,7 @@ public:
 };
 
 class ScanDriver {
-public:
+  public:
     virtual ~ScanDriver() = default;
     virtual std::vector<capture::DeviceInfo> devices() = 0;
     virtual capture::DeviceCapabilities capabilities(const std::string& device) = 0;

@@ -8,7 +8,7 @@
 namespace docdesk::scanworker {
 
 class ProtocolChannel {
-public:
+  public:
     ProtocolChannel(); // takes over stdin and stdout
     ProtocolChannel(const ProtocolChannel&) = delete;
     ProtocolChannel& operator=(const ProtocolChannel&) = delete;
@@ -22,7 +22,7 @@ public:
     // Writes one line; false when the client is gone.
     bool writeLine(const std::string& line);
 
-private:
+  private:
     bool fill(bool wait);
     int in_ = 0;
     int out_ = -1;

@@ -36,21 +36,22 @@ void onTerminate() noexcept {
 
 // Drivers by the name requests give; created on first use (sane_init may take a moment).
 class Drivers {
-public:
+  public:
     explicit Drivers(bool network) : network_(network) {}
     scanworker::ScanDriver& get(const std::string& name) {
         const std::string key = name.empty() ? "sane" : name;
         auto& slot = drivers_[key];
         if (!slot) {
             if (key != "sane")
-                throw capture::DeviceError(capture::DeviceFault::Unsupported,
-                                           trf("The scanner driver '{}' is not available on this system.", key));
+                throw capture::DeviceError(
+                    capture::DeviceFault::Unsupported,
+                    trf("The scanner driver '{}' is not available on this system.", key));
             slot = std::make_unique<scanworker::SaneDriver>(network_);
         }
         return *slot;
     }
 
-private:
+  private:
     bool network_;
     std::map<std::string, std::unique_ptr<scanworker::ScanDriver>> drivers_;
 };
@@ -65,20 +66,30 @@ bool isCancel(const std::string& line) {
 
 // Streams a scan's events as protocol lines and takes "cancel" between reads.
 class ProtocolEvents final : public scanworker::ScanEvents {
-public:
+  public:
     explicit ProtocolEvents(scanworker::ProtocolChannel& io) : io_(io) {}
 
     void started(const scanworker::AppliedSettings& s) override {
-        send({{"event", "started"}, {"device", s.device}, {"source", s.source}, {"mode", s.mode},
-              {"resolution", s.resolution}, {"warnings", s.warnings}});
+        send({{"event", "started"},
+              {"device", s.device},
+              {"source", s.source},
+              {"mode", s.mode},
+              {"resolution", s.resolution},
+              {"warnings", s.warnings}});
     }
     void progress(int page, double fraction) override {
         send({{"event", "progress"}, {"page", page}, {"fraction", std::round(fraction * 1000) / 1000}});
     }
     void page(const scanworker::ScannedPage& p) override {
         ++pages_;
-        send({{"event", "page"}, {"page", p.number}, {"file", p.file.string()}, {"media_type", p.mediaType},
-              {"width", p.width}, {"height", p.height}, {"dpi", p.dpi}, {"source", p.source}});
+        send({{"event", "page"},
+              {"page", p.number},
+              {"file", p.file.string()},
+              {"media_type", p.mediaType},
+              {"width", p.width},
+              {"height", p.height},
+              {"dpi", p.dpi},
+              {"source", p.source}});
     }
     bool cancelRequested() override {
         if (g_terminate)
@@ -99,7 +110,7 @@ public:
             clientGone_ = true;
     }
 
-private:
+  private:
     scanworker::ProtocolChannel& io_;
     bool cancelled_ = false;
     bool clientGone_ = false;
@@ -140,7 +151,8 @@ void serve(scanworker::ProtocolChannel& io, Drivers& drivers) {
                 for (const auto& d : driver.devices())
                     answer["devices"].push_back(capture::deviceToJson(d));
             } else if (op == "options") {
-                answer = {{"ok", true}, {"device", device},
+                answer = {{"ok", true},
+                          {"device", device},
                           {"capabilities", capture::capabilitiesToJson(driver.capabilities(device))}};
             } else if (op == "scan") {
                 ProtocolEvents events(io);
@@ -148,7 +160,9 @@ void serve(scanworker::ProtocolChannel& io, Drivers& drivers) {
                 try {
                     const auto summary = driver.scan(device, request.settings, request.outDir, events);
                     g_activeDriver.store(nullptr);
-                    answer = {{"event", "done"}, {"ok", true}, {"pages", summary.pages},
+                    answer = {{"event", "done"},
+                              {"ok", true},
+                              {"pages", summary.pages},
                               {"end", capture::acquireEndName(summary.end)}};
                 } catch (const capture::DeviceError& e) {
                     g_activeDriver.store(nullptr);
@@ -157,7 +171,10 @@ void serve(scanworker::ProtocolChannel& io, Drivers& drivers) {
                     answer["pages"] = events.pagesSent(); // reported before the failure: they stay valid
                 } catch (const std::exception& e) {
                     g_activeDriver.store(nullptr);
-                    answer = {{"event", "error"}, {"ok", false}, {"status", "error"}, {"error", e.what()},
+                    answer = {{"event", "error"},
+                              {"ok", false},
+                              {"status", "error"},
+                              {"error", e.what()},
                               {"pages", events.pagesSent()}};
                 }
             } else {
@@ -179,7 +196,8 @@ void serve(scanworker::ProtocolChannel& io, Drivers& drivers) {
 void stayOffTheNetwork() {
     ::setenv("DBUS_SYSTEM_BUS_ADDRESS", "unix:path=/nonexistent/docdesk-scan-worker-stays-local", 1);
     if (!platform::denyNetworkSockets())
-        std::cerr << "docdesk-scan-worker: could not block network sockets here; listing local scanners only\n";
+        std::cerr
+            << "docdesk-scan-worker: could not block network sockets here; listing local scanners only\n";
 }
 
 } // namespace
@@ -203,7 +221,8 @@ int main(int argc, char** argv) {
             memoryMb = std::strtoull(argv[++i], nullptr, 10);
     }
     if (!serveRequests) {
-        std::cerr << tr("docdesk-scan-worker is started by docdesk and docdesk-cli (--serve); it is not run by hand.")
+        std::cerr << tr("docdesk-scan-worker is started by docdesk and docdesk-cli (--serve); it is not run "
+                        "by hand.")
                   << "\n";
         return 2;
     }

@@ -31,12 +31,12 @@
 #include "app/common/WorkerProtocol.h"
 #include "core/common/Error.h"
 #include "core/common/Translate.h"
+#include "core/export/PageRenderer.h"
 #include "core/imaging/Enhance.h"
 #include "core/imaging/ImageWriter.h"
 #include "core/imaging/MediaType.h"
-#include "core/imaging/PageMetrics.h"
 #include "core/imaging/PageDecoder.h"
-#include "core/export/PageRenderer.h"
+#include "core/imaging/PageMetrics.h"
 #include "core/ocr/TesseractEngine.h"
 #include "core/pipeline/PageAnalysis.h"
 #include "core/pipeline/ProposedEdits.h"
@@ -91,7 +91,8 @@ imaging::EnhanceMode modeFromName(const std::string& name) {
 }
 
 // `straight` (RGB) enhanced in `mode` and written to `out`; {"width", "height"} of the result.
-nlohmann::ordered_json writeEnhanced(const RgbImage& straight, const std::string& mode, const std::filesystem::path& out) {
+nlohmann::ordered_json writeEnhanced(const RgbImage& straight, const std::string& mode,
+                                     const std::filesystem::path& out) {
     if (straight.empty())
         throw Error(tr("The page could not be straightened."));
     // warpToRectangle() and deskew() return RGB; enhance() takes BGR.
@@ -101,9 +102,11 @@ nlohmann::ordered_json writeEnhanced(const RgbImage& straight, const std::string
         bgr[i + 1] = straight.pixels[i + 1];
         bgr[i + 2] = straight.pixels[i];
     }
-    const ImageView bgrView{bgr.data(), straight.width, straight.height, std::ptrdiff_t(straight.width) * 3, 3};
+    const ImageView bgrView{bgr.data(), straight.width, straight.height, std::ptrdiff_t(straight.width) * 3,
+                            3};
     const RgbImage result = imaging::enhance(bgrView, modeFromName(mode));
-    const auto bytes = imaging::encodeImage(result, mode == "bw" ? imaging::ImageFormat::Png : imaging::ImageFormat::Jpeg);
+    const auto bytes =
+        imaging::encodeImage(result, mode == "bw" ? imaging::ImageFormat::Png : imaging::ImageFormat::Jpeg);
     platform::durableFiles().writeAtomically(out, bytes);
     return {{"width", result.width}, {"height", result.height}};
 }
@@ -171,10 +174,12 @@ output::PageRaster scaledToFit(output::PageRaster raster, int maxEdge) {
     const double scale = std::min(1.0, double(maxEdge) / std::max(raster.width, raster.height));
     if (maxEdge <= 0 || scale >= 1.0)
         return raster;
-    const cv::Mat packed(raster.height, raster.width, raster.channels == 3 ? CV_8UC3 : CV_8UC1, raster.pixels.data());
+    const cv::Mat packed(raster.height, raster.width, raster.channels == 3 ? CV_8UC3 : CV_8UC1,
+                         raster.pixels.data());
     cv::Mat small;
-    cv::resize(packed, small, cv::Size(std::max(1, int(raster.width * scale)), std::max(1, int(raster.height * scale))),
-               0, 0, cv::INTER_AREA);
+    cv::resize(packed, small,
+               cv::Size(std::max(1, int(raster.width * scale)), std::max(1, int(raster.height * scale))), 0,
+               0, cv::INTER_AREA);
     raster.width = small.cols;
     raster.height = small.rows;
     raster.bilevel = false; // scaling leaves grey edges
@@ -187,10 +192,15 @@ nlohmann::ordered_json decodeForApplication(const std::string& op, const app::Wo
                                             std::vector<std::uint8_t>& payload) {
     const output::PageSource source = sourceOf(request);
     if (op == "thumbnail") {
-        RgbImage thumb = imaging::renderThumbnail(source.file, source.kind, source.pageIndex,
-                                                  std::clamp(request.maxEdge > 0 ? request.maxEdge : 160, 16, 4096));
+        RgbImage thumb =
+            imaging::renderThumbnail(source.file, source.kind, source.pageIndex,
+                                     std::clamp(request.maxEdge > 0 ? request.maxEdge : 160, 16, 4096));
         payload = std::move(thumb.pixels);
-        return {{"ok", true}, {"width", thumb.width}, {"height", thumb.height}, {"channels", 3}, {"bytes", payload.size()}};
+        return {{"ok", true},
+                {"width", thumb.width},
+                {"height", thumb.height},
+                {"channels", 3},
+                {"bytes", payload.size()}};
     }
     output::RenderOptions options;
     options.pdfDpi = request.dpi;
@@ -198,9 +208,14 @@ nlohmann::ordered_json decodeForApplication(const std::string& op, const app::Wo
     if (op == "raster") {
         output::PageRaster raster = scaledToFit(output::renderRaster(source, options), request.maxEdge);
         payload = std::move(raster.pixels);
-        return {{"ok", true},           {"width", raster.width},   {"height", raster.height},
-                {"channels", raster.channels}, {"bilevel", raster.bilevel}, {"dpi_x", raster.dpi.x},
-                {"dpi_y", raster.dpi.y}, {"bytes", payload.size()}};
+        return {{"ok", true},
+                {"width", raster.width},
+                {"height", raster.height},
+                {"channels", raster.channels},
+                {"bilevel", raster.bilevel},
+                {"dpi_x", raster.dpi.x},
+                {"dpi_y", raster.dpi.y},
+                {"bytes", payload.size()}};
     }
     output::EncodedPage page = output::renderPage(source, options);
     payload.resize(page.bytes.size());
@@ -234,7 +249,9 @@ nlohmann::ordered_json handle(const app::WorkerRequest& request, std::vector<std
         if (!imaging::isPageSource(kind))
             throw UnreadableFileError(tr("This file is not an image or PDF docdesk can read."));
         const auto bytes = readAll(file);
-        return {{"ok", true}, {"pages", imaging::countPages(bytes, kind)}, {"media_type", imaging::mimeType(kind)}};
+        return {{"ok", true},
+                {"pages", imaging::countPages(bytes, kind)},
+                {"media_type", imaging::mimeType(kind)}};
     }
     if (op == "analyse" || op == "crop") {
         imaging::DecodeOptions options;
@@ -274,7 +291,8 @@ int main(int argc, char** argv) {
             cv::setNumThreads(std::atoi(argv[++i])); // 1 in a pool of one worker per core
     }
     if (!serve) {
-        std::cerr << "docdesk-worker is started by docdesk and docdesk-cli (--serve); it is not run by hand.\n";
+        std::cerr
+            << "docdesk-worker is started by docdesk and docdesk-cli (--serve); it is not run by hand.\n";
         return 2;
     }
     platform::disableCoreDumps();

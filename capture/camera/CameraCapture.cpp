@@ -1,6 +1,6 @@
 #include "capture/camera/CameraCapture.h"
-#include "capture/camera/VideoPlugin.h"
 
+#include "capture/camera/VideoPlugin.h"
 #include "core/common/Error.h"
 #include "core/common/Translate.h"
 #include "core/imaging/DocumentFinder.h"
@@ -23,7 +23,8 @@ constexpr double kMinScore = 0.6;
 constexpr double kMinAreaShare = 0.08;
 
 bool isNumber(const std::string& s) {
-    return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c) != 0; });
+    return !s.empty() &&
+           std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c) != 0; });
 }
 
 std::unique_ptr<VideoStream> openDevice(const CameraOptions& options) {
@@ -31,8 +32,8 @@ std::unique_ptr<VideoStream> openDevice(const CameraOptions& options) {
     if (!isNumber(options.device) && !std::filesystem::exists(options.device, ec))
         throw Error(trf("The camera or video {} does not exist.", options.device));
     const bool askSize = isNumber(options.device) || options.device.starts_with("/dev/");
-    return std::make_unique<VideoStream>(options.device, isNumber(options.device), options.width, options.height,
-                                         askSize);
+    return std::make_unique<VideoStream>(options.device, isNumber(options.device), options.width,
+                                         options.height, askSize);
 }
 
 // The main document of a frame reduced for detection, in its pixels.

@@ -8,21 +8,20 @@
 #include "core/model/Image.h"
 
 #include <atomic>
-#include <memory>
-#include <optional>
-
 #include <chrono>
 #include <functional>
+#include <memory>
+#include <optional>
 #include <stop_token>
 #include <string>
 
 namespace docdesk::capture {
 
 struct CameraOptions {
-    std::string device = "0";  // a camera index ("0"), a device path (/dev/video2) or a video file
-    int width = 1920;          // asked of cameras; they pick the nearest mode they have
+    std::string device = "0"; // a camera index ("0"), a device path (/dev/video2) or a video file
+    int width = 1920;         // asked of cameras; they pick the nearest mode they have
     int height = 1080;
-    int maxCaptures = 0;       // stop after this many pages; 0 = no limit
+    int maxCaptures = 0;                  // stop after this many pages; 0 = no limit
     std::chrono::milliseconds timeout{0}; // stop after this long; 0 = no limit
     int jpegQuality = 92;
     SteadinessOptions steadiness;
@@ -35,15 +34,15 @@ struct CameraProgress {
 
 // One frame as the live view shows it.
 struct CameraFrame {
-    RgbImage preview;              // the frame reduced for display (at most 800 px wide)
-    std::optional<Quad> document;  // the main document in preview pixels, when one is seen
+    RgbImage preview;                 // the frame reduced for display (at most 800 px wide)
+    std::optional<Quad> document;     // the main document in preview pixels, when one is seen
     std::optional<PageRecord> stored; // the page stored from this frame, if it was taken
 };
 
 // A camera (or video file) opened for capture, frame by frame: what the GUI's live view runs
 // on a background thread. Not thread-safe except for requestCapture().
 class DocumentCamera {
-public:
+  public:
     // Opens the device; throws docdesk::Error when it cannot be opened.
     explicit DocumentCamera(const CameraOptions& options);
     DocumentCamera(const DocumentCamera&) = delete;
@@ -58,7 +57,7 @@ public:
     void setHoldStill(std::chrono::milliseconds holdStill);
     const CameraProgress& progress() const { return progress_; }
 
-private:
+  private:
     struct Device;
     std::unique_ptr<Device> device_;
     CameraOptions options_;

@@ -12,7 +12,8 @@ double DocumentSteadiness::maxCornerDistance(const Quad& a, const Quad& b) {
     return worst;
 }
 
-bool DocumentSteadiness::update(Clock::time_point time, const std::optional<Quad>& document, double frameDiagonal) {
+bool DocumentSteadiness::update(Clock::time_point time, const std::optional<Quad>& document,
+                                double frameDiagonal) {
     if (!document) {
         // A few frames without a document (a hand passing, a missed detection) are tolerated;
         // after that the page is gone, and the same place may be captured again.

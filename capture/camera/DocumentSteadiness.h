@@ -11,13 +11,13 @@ namespace docdesk::capture {
 
 struct SteadinessOptions {
     std::chrono::milliseconds holdStill{700}; // the document must stay put this long
-    double tolerance = 0.015;  // corner movement allowed while "still", share of the frame diagonal
-    double newPlace = 0.08;    // a document this far from the last capture is a new one
-    int missingFrames = 3;     // frames without a document after which it counts as removed
+    double tolerance = 0.015; // corner movement allowed while "still", share of the frame diagonal
+    double newPlace = 0.08;   // a document this far from the last capture is a new one
+    int missingFrames = 3;    // frames without a document after which it counts as removed
 };
 
 class DocumentSteadiness {
-public:
+  public:
     using Clock = std::chrono::steady_clock;
     explicit DocumentSteadiness(SteadinessOptions options = {}) : options_(options) {}
 
@@ -29,13 +29,13 @@ public:
     // again" from the user).
     void forgetLastCapture() { lastCaptured_.reset(); }
 
-private:
+  private:
     static double maxCornerDistance(const Quad& a, const Quad& b);
 
     SteadinessOptions options_;
-    std::optional<Quad> anchor_;          // where the document has been holding still
+    std::optional<Quad> anchor_; // where the document has been holding still
     Clock::time_point anchorSince_{};
-    std::optional<Quad> lastCaptured_;    // the document captured last, until it goes away
+    std::optional<Quad> lastCaptured_; // the document captured last, until it goes away
     int missing_ = 0;
 };
 

@@ -46,6 +46,7 @@ const docdesk::capture::VideoPluginApi kApi{docdesk::capture::VideoPluginApi::kV
 
 } // namespace
 
-extern "C" __attribute__((visibility("default"))) const docdesk::capture::VideoPluginApi* docdesk_video_plugin() {
+extern "C" __attribute__((visibility("default"))) const docdesk::capture::VideoPluginApi*
+docdesk_video_plugin() {
     return &kApi;
 }

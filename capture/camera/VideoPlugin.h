@@ -4,9 +4,8 @@
 // videoio pulls in FFmpeg, GStreamer and some 150 further libraries, whose loading would cost
 // every start of docdesk-cli a third of its time. The plugin is found like the helper programs
 // (beside the executable, else ../libexec/docdesk), and in the build tree.
-#include <opencv2/core/mat.hpp>
-
 #include <memory>
+#include <opencv2/core/mat.hpp>
 #include <string>
 
 namespace docdesk::capture {
@@ -24,7 +23,7 @@ struct VideoPluginApi {
 
 // An opened camera or video file.
 class VideoStream {
-public:
+  public:
     // Throws docdesk::Error when the plugin cannot be loaded or the device not opened.
     VideoStream(const std::string& device, bool isIndex, int width, int height, bool askSize);
     VideoStream(const VideoStream&) = delete;
@@ -34,7 +33,7 @@ public:
     bool read(cv::Mat& frame) { return api_->read(video_, &frame); }
     double fps() const { return api_->fps(video_); }
 
-private:
+  private:
     const VideoPluginApi* api_ = nullptr;
     void* video_ = nullptr;
 };

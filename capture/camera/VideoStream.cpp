@@ -1,5 +1,4 @@
 #include "capture/camera/VideoPlugin.h"
-
 #include "core/common/Error.h"
 #include "core/common/Translate.h"
 #include "platform/HelperProgram.h"

@@ -62,15 +62,16 @@ ports::DurableFiles::ByteSource piecesOf(FileChunkReader& reader, std::uintmax_t
             throw UnreadableFileError(trf("Cannot read {}: {}", reader.file().string(), e.code().message()));
         }
         if (reader.bytesRead() > size || (n == 0 && reader.bytesRead() != size))
-            throw UnreadableFileError(trf("Cannot read {}: it changed while being read.", reader.file().string()));
+            throw UnreadableFileError(
+                trf("Cannot read {}: it changed while being read.", reader.file().string()));
         return n;
     };
 }
 
 // A file that is not an image or PDF, filed as it is: copied into the journal in pieces, so
 // memory stays flat whatever its size.
-std::vector<PageRecord> importPassThrough(journal::Session& session, const fs::path& file, std::uintmax_t size,
-                                          std::span<const std::byte> head) {
+std::vector<PageRecord> importPassThrough(journal::Session& session, const fs::path& file,
+                                          std::uintmax_t size, std::span<const std::byte> head) {
     const std::string mime = imaging::detectMimeType(head, file.filename().string());
     std::optional<FileChunkReader> reader;
     try {
@@ -89,7 +90,8 @@ std::vector<fs::path> expandInputs(const std::vector<fs::path>& inputs) {
         std::error_code ec;
         if (fs::is_directory(in, ec)) {
             std::vector<fs::path> found;
-            for (auto it = fs::recursive_directory_iterator(in, fs::directory_options::skip_permission_denied, ec);
+            for (auto it =
+                     fs::recursive_directory_iterator(in, fs::directory_options::skip_permission_denied, ec);
                  it != fs::recursive_directory_iterator(); it.increment(ec)) {
                 if (ec)
                     break;
@@ -132,7 +134,8 @@ ImportOutcome importFile(journal::Session& session, const fs::path& file, const 
         // pass-through document: the user expects its pages.
         const auto bytes = readWholeFile(file, size);
         const int pages = countPages(file); // in a worker: the parsers see untrusted bytes
-        outcome.pages = session.addOriginal(bytes, fs::absolute(file).string(), imaging::mimeType(kind), pages);
+        outcome.pages =
+            session.addOriginal(bytes, fs::absolute(file).string(), imaging::mimeType(kind), pages);
     } catch (const UnreadableFileError& e) {
         outcome.error = e.what();
     }
@@ -140,7 +143,8 @@ ImportOutcome importFile(journal::Session& session, const fs::path& file, const 
 }
 
 void importFiles(journal::Session& session, const std::vector<fs::path>& files, const PageCounter& countPages,
-                 std::stop_token stop, const std::function<void(const ImportOutcome&, size_t, size_t)>& onEach) {
+                 std::stop_token stop,
+                 const std::function<void(const ImportOutcome&, size_t, size_t)>& onEach) {
     for (size_t i = 0; i < files.size(); ++i) {
         if (stop.stop_requested())
             return;

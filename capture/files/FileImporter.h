@@ -1,7 +1,8 @@
 #pragma once
 // Brings files into a session: each file's exact bytes become one stored original and its
 // pages (one per image, one per PDF or TIFF page). Files that are not images or PDFs (Office
-// documents, e-mails, archives, text) become one pass-through entry each, kept byte for byte. Folders are walked recursively in name order.
+// documents, e-mails, archives, text) become one pass-through entry each, kept byte for byte. Folders are
+// walked recursively in name order.
 #include "core/journal/Session.h"
 
 #include <filesystem>
@@ -32,7 +33,8 @@ int countPagesInThisProcess(const std::filesystem::path& file);
 
 // Imports one file, its pages counted by `countPages`. Never throws for a bad file: the
 // outcome carries the error. JournalError (the session cannot be written) does propagate.
-ImportOutcome importFile(journal::Session& session, const std::filesystem::path& file, const PageCounter& countPages);
+ImportOutcome importFile(journal::Session& session, const std::filesystem::path& file,
+                         const PageCounter& countPages);
 
 // Imports files one after another, reporting each outcome as soon as it is stored.
 // Stops between files when `stop` is requested.

@@ -43,10 +43,12 @@ HotFolder::HotFolder(fs::path folder, journal::Session& session, HotFolderOption
 }
 
 bool HotFolder::isIgnoredName(const std::string& name) {
-    if (name.empty() || name.starts_with(".") || name.starts_with("~$") || name == kDoneDir || name == kFailedDir)
+    if (name.empty() || name.starts_with(".") || name.starts_with("~$") || name == kDoneDir ||
+        name == kFailedDir)
         return true;
     std::string lower = name;
-    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](unsigned char c) { return char(std::tolower(c)); });
     for (const char* suffix : {".part", ".partial", ".tmp", ".crdownload", ".download", "~", ".error.txt"})
         if (lower.ends_with(suffix))
             return true;
@@ -61,7 +63,8 @@ HotFolderEvent HotFolder::take(const fs::path& file) {
     } catch (const std::exception&) {
         // unreadable: the import below reports it
     }
-    if (auto earlier = hash.empty() ? std::vector<PageRecord>{} : session_.pagesWithOriginalHash(hash); !earlier.empty()) {
+    if (auto earlier = hash.empty() ? std::vector<PageRecord>{} : session_.pagesWithOriginalHash(hash);
+        !earlier.empty()) {
         // Stored before (just before a kill, or put back from failed/): stored is not filed,
         // so its pages go through afterStored again, which files what is not filed yet.
         event.outcome = {file, std::move(earlier), {}};
@@ -91,7 +94,8 @@ size_t HotFolder::takeSettledFiles(const std::function<void(const HotFolderEvent
     const auto now = Clock::now();
     std::vector<fs::path> present, ready;
     std::error_code ec;
-    for (auto it = fs::directory_iterator(folder_, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    for (auto it = fs::directory_iterator(folder_, ec); !ec && it != fs::directory_iterator();
+         it.increment(ec)) {
         const fs::path& path = it->path();
         if (isIgnoredName(path.filename().string()) || !it->is_regular_file(ec))
             continue;
@@ -112,7 +116,9 @@ size_t HotFolder::takeSettledFiles(const std::function<void(const HotFolderEvent
             ready.push_back(path);
     }
     // Forget files that went away by themselves.
-    std::erase_if(seen_, [&](const auto& e) { return std::find(present.begin(), present.end(), e.first) == present.end(); });
+    std::erase_if(seen_, [&](const auto& e) {
+        return std::find(present.begin(), present.end(), e.first) == present.end();
+    });
     std::sort(ready.begin(), ready.end()); // scanners number their files: keep their order
     for (const auto& file : ready) {
         const Seen state = seen_[file];

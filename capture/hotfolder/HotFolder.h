@@ -37,15 +37,15 @@ struct HotFolderOptions {
 };
 
 struct HotFolderEvent {
-    ImportOutcome outcome;          // what the import gave (pages, or the error)
-    std::filesystem::path movedTo;  // where the file is now; empty when it could not be moved
-    std::string moveError;          // why it could not be moved (it is then not taken again)
-    std::string processError;       // what afterStored reported (the file went to failed/)
-    bool duplicate = false;         // the session had these bytes already: nothing was stored
+    ImportOutcome outcome;         // what the import gave (pages, or the error)
+    std::filesystem::path movedTo; // where the file is now; empty when it could not be moved
+    std::string moveError;         // why it could not be moved (it is then not taken again)
+    std::string processError;      // what afterStored reported (the file went to failed/)
+    bool duplicate = false;        // the session had these bytes already: nothing was stored
 };
 
 class HotFolder {
-public:
+  public:
     static constexpr const char* kDoneDir = "done";
     static constexpr const char* kFailedDir = "failed";
 
@@ -60,7 +60,7 @@ public:
     // written under a temporary name (.part, .tmp, .crdownload, ~$...), its own folders.
     static bool isIgnoredName(const std::string& name);
 
-private:
+  private:
     struct Seen {
         std::uintmax_t size = 0;
         std::filesystem::file_time_type modified;

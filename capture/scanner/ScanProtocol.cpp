@@ -130,8 +130,7 @@ std::optional<PageSize> pageSizeFromJson(const json& j, const char* key) {
                     number(*v, "height_mm", 0.0, 0.0, kScanMaxMillimetres)};
 }
 
-template <typename Kind>
-Kind kindFromName(const json& j, Kind (*fromName)(std::string_view)) {
+template <typename Kind> Kind kindFromName(const json& j, Kind (*fromName)(std::string_view)) {
     try {
         return fromName(text(j, "kind"));
     } catch (const std::invalid_argument&) {
@@ -143,20 +142,28 @@ Kind kindFromName(const json& j, Kind (*fromName)(std::string_view)) {
 
 std::string_view paperSourceName(PaperSource source) {
     switch (source) {
-    case PaperSource::Flatbed: return "flatbed";
-    case PaperSource::Feeder: return "adf";
-    case PaperSource::Duplex: return "duplex";
-    case PaperSource::Default: break;
+    case PaperSource::Flatbed:
+        return "flatbed";
+    case PaperSource::Feeder:
+        return "adf";
+    case PaperSource::Duplex:
+        return "duplex";
+    case PaperSource::Default:
+        break;
     }
     return "default";
 }
 
 std::string_view colourModeName(ColourMode mode) {
     switch (mode) {
-    case ColourMode::Color: return "color";
-    case ColourMode::Gray: return "gray";
-    case ColourMode::Lineart: return "lineart";
-    case ColourMode::Default: break;
+    case ColourMode::Color:
+        return "color";
+    case ColourMode::Gray:
+        return "gray";
+    case ColourMode::Lineart:
+        return "lineart";
+    case ColourMode::Default:
+        break;
     }
     return "default";
 }
@@ -196,9 +203,12 @@ DeviceFault faultFromCode(std::string_view code) {
 
 std::string_view acquireEndName(AcquireEnd end) {
     switch (end) {
-    case AcquireEnd::FeederEmpty: return "feeder_empty";
-    case AcquireEnd::Cancelled: return "cancelled";
-    case AcquireEnd::Completed: break;
+    case AcquireEnd::FeederEmpty:
+        return "feeder_empty";
+    case AcquireEnd::Cancelled:
+        return "cancelled";
+    case AcquireEnd::Completed:
+        break;
     }
     return "completed";
 }

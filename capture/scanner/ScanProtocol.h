@@ -55,14 +55,14 @@ DeviceCapabilities capabilitiesFromJson(const nlohmann::json& json);
 // range and refuse a bad line with ScanProtocolError (its message says which field), never
 // with a JSON library exception or an out-of-range conversion.
 class ScanProtocolError : public Error {
-public:
+  public:
     using Error::Error;
 };
 
 // Bounds of the numbers either side accepts.
-inline constexpr int kScanMaxResolution = 19200;   // dpi asked for or reported
-inline constexpr int kScanMaxPageNumber = 1'000'000; // pages of one acquisition
-inline constexpr int kScanMaxPixels = 1 << 20;     // a page's width or height
+inline constexpr int kScanMaxResolution = 19200;      // dpi asked for or reported
+inline constexpr int kScanMaxPageNumber = 1'000'000;  // pages of one acquisition
+inline constexpr int kScanMaxPixels = 1 << 20;        // a page's width or height
 inline constexpr double kScanMaxMillimetres = 10'000; // a page size
 
 // A request line as the worker reads it.
@@ -70,8 +70,8 @@ struct ScanRequest {
     std::string op;              // "list", "options", "scan", "cancel"
     std::string driver = "sane"; // never empty
     std::string device;
-    AcquireSettings settings;    // "scan": its settings (device and maxPages are not sent)
-    std::string outDir;          // "scan": where the worker writes page files; never empty
+    AcquireSettings settings; // "scan": its settings (device and maxPages are not sent)
+    std::string outDir;       // "scan": where the worker writes page files; never empty
 };
 ScanRequest parseScanRequest(std::string_view line);
 std::string scanRequestLine(const ScanRequest& request);
@@ -89,13 +89,13 @@ struct ScanWorkerLine {
     Kind kind = Kind::Other;
     std::vector<std::string> warnings;
     AcquireProgress progress;
-    AcquiredPage page;      // without bytes; number 0 when the worker sent none
-    std::string pageFile;   // as sent
+    AcquiredPage page;    // without bytes; number 0 when the worker sent none
+    std::string pageFile; // as sent
     bool ok = false;
     DeviceFault fault = DeviceFault::Other;
-    std::string error;      // never empty when !ok
+    std::string error; // never empty when !ok
     AcquireEnd end = AcquireEnd::Completed;
-    nlohmann::json answer;  // a final answer as sent (devices, capabilities)
+    nlohmann::json answer; // a final answer as sent (devices, capabilities)
 };
 ScanWorkerLine parseScanWorkerLine(std::string_view line);
 

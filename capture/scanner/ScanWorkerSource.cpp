@@ -25,7 +25,8 @@ platform::ScratchFolder scanScratchFolder(const fs::path& parent) {
     try {
         return platform::ScratchFolder(parent, "docdesk-scan");
     } catch (const fs::filesystem_error& e) {
-        throw Error(trf("Cannot create a folder for scanned pages in {}: {}", e.path1().string(), e.code().message()));
+        throw Error(trf("Cannot create a folder for scanned pages in {}: {}", e.path1().string(),
+                        e.code().message()));
     }
 }
 
@@ -121,22 +122,26 @@ void ScanWorkerSource::workerLost(int pagesDelivered) {
     std::string message;
     const auto status = child_->waitFor(std::chrono::milliseconds(500));
     if (!status)
-        message = tr("The scanner driver stopped answering and was stopped. Switch the scanner off and on, then "
-                     "try again.");
+        message =
+            tr("The scanner driver stopped answering and was stopped. Switch the scanner off and on, then "
+               "try again.");
     else if (status->signal != 0)
-        message = trf("The scanner driver crashed ({}). Switch the scanner off and on, then scan the remaining "
-                      "pages again.",
-                      platform::signalName(status->signal));
+        message =
+            trf("The scanner driver crashed ({}). Switch the scanner off and on, then scan the remaining "
+                "pages again.",
+                platform::signalName(status->signal));
     else
-        message = trf("The scanner driver ended unexpectedly (exit code {}). Switch the scanner off and on, then "
-                      "scan the remaining pages again.",
-                      status->code);
+        message =
+            trf("The scanner driver ended unexpectedly (exit code {}). Switch the scanner off and on, then "
+                "scan the remaining pages again.",
+                status->code);
     stopWorker();
     ++restarts_;
     throw DeviceError(DeviceFault::DriverCrashed, message, pagesDelivered);
 }
 
-std::optional<ScanWorkerLine> ScanWorkerSource::simpleRequest(const ScanRequest& request, std::stop_token stop) {
+std::optional<ScanWorkerLine> ScanWorkerSource::simpleRequest(const ScanRequest& request,
+                                                              std::stop_token stop) {
     send(request);
     const auto deadline = Clock::now() + options_.listTimeout;
     for (;;) {
@@ -160,10 +165,11 @@ std::optional<ScanWorkerLine> ScanWorkerSource::simpleRequest(const ScanRequest&
         if (Clock::now() >= deadline) {
             stopWorker();
             ++restarts_;
-            throw DeviceError(DeviceFault::DriverHung,
-                              trf("The scanner driver did not answer within {} seconds and was stopped. A scanner "
-                                  "may be hanging: switch it off and on, then try again.",
-                                  std::chrono::duration_cast<std::chrono::seconds>(options_.listTimeout).count()));
+            throw DeviceError(
+                DeviceFault::DriverHung,
+                trf("The scanner driver did not answer within {} seconds and was stopped. A scanner "
+                    "may be hanging: switch it off and on, then try again.",
+                    std::chrono::duration_cast<std::chrono::seconds>(options_.listTimeout).count()));
         }
     }
 }
@@ -210,7 +216,8 @@ DeviceCapabilities ScanWorkerSource::capabilities(const std::string& device, std
     }
 }
 
-AcquireSummary ScanWorkerSource::acquire(const AcquireSettings& settings, std::stop_token stop, PageSink& sink) {
+AcquireSummary ScanWorkerSource::acquire(const AcquireSettings& settings, std::stop_token stop,
+                                         PageSink& sink) {
     const auto scratch = scanScratchFolder(options_.scratchDirectory);
     ScanRequest request;
     request.op = "scan";
@@ -322,7 +329,8 @@ AcquireSummary ScanWorkerSource::acquire(const AcquireSettings& settings, std::s
                 ++restarts_;
                 throw DeviceError(
                     DeviceFault::DriverHung,
-                    trf("The scanner driver sent nothing for {} seconds and was stopped. Check the scanner (paper, "
+                    trf("The scanner driver sent nothing for {} seconds and was stopped. Check the scanner "
+                        "(paper, "
                         "cover, cable), switch it off and on, then scan the remaining pages again.",
                         std::chrono::duration_cast<std::chrono::seconds>(options_.pageTimeout).count()),
                     summary.pages);

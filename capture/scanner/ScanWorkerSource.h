@@ -22,14 +22,14 @@
 namespace docdesk::capture {
 
 struct ScanWorkerOptions {
-    std::filesystem::path executable;          // default: docdesk-scan-worker beside this program
+    std::filesystem::path executable;              // default: docdesk-scan-worker beside this program
     std::chrono::milliseconds listTimeout{30'000}; // finding devices, reading a device's options
     // The driver counts as hung when it sends nothing (no page, no progress) for this long while
     // scanning. Generous: a scanner may warm up its lamp or wait for the feeder.
     std::chrono::milliseconds pageTimeout{120'000};
     std::chrono::milliseconds cancelGrace{10'000}; // after asking to cancel, before stopping the worker
-    std::uint64_t memoryMegabytes = 4096;      // address-space cap of the worker
-    std::filesystem::path scratchDirectory;    // where page files pass through; default: the temp folder
+    std::uint64_t memoryMegabytes = 4096;          // address-space cap of the worker
+    std::filesystem::path scratchDirectory;        // where page files pass through; default: the temp folder
     // Listing searches the network too (the user asked: "Search the network", scan --list
     // --network). Without it the worker cannot open network sockets and lists local scanners
     // only; a device the user names explicitly is reached however it is connected.
@@ -37,7 +37,7 @@ struct ScanWorkerOptions {
 };
 
 class ScanWorkerSource final : public PageSource {
-public:
+  public:
     // `driver` names the worker's driver: "sane" (later "twain", "wia", "escl").
     explicit ScanWorkerSource(std::string driver = "sane", ScanWorkerOptions options = {});
     ScanWorkerSource(const ScanWorkerSource&) = delete;
@@ -54,7 +54,7 @@ public:
     // The running worker's process id, 0 when none (for diagnostics and tests).
     int workerPid() const { return child_ ? child_->pid() : 0; }
 
-private:
+  private:
     void start(bool network);
     // Makes sure a worker with (or without) network access runs, replacing one of the other kind.
     void startFor(bool network);

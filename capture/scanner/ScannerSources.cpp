@@ -8,10 +8,14 @@ namespace docdesk::capture {
 
 std::string_view scannerDriverName(ScannerDriver driver) {
     switch (driver) {
-    case ScannerDriver::Twain: return "twain";
-    case ScannerDriver::Wia: return "wia";
-    case ScannerDriver::Escl: return "escl";
-    case ScannerDriver::Sane: break;
+    case ScannerDriver::Twain:
+        return "twain";
+    case ScannerDriver::Wia:
+        return "wia";
+    case ScannerDriver::Escl:
+        return "escl";
+    case ScannerDriver::Sane:
+        break;
     }
     return "sane";
 }

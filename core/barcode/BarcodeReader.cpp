@@ -221,7 +221,8 @@ bool decodeInto(const Crop& crop, Formats formats, std::vector<Read>& reads, Loo
 // vertical) with its scan lines across the bars: linear formats first, PDF417 (stacked rows)
 // when they find nothing; bars long enough to be wide are also read at a quarter of the size,
 // and bars turned exactly upright also slightly tilted (one bad edge then defeats every line).
-void readBars(const cv::Mat& grey, const RegionProposal& proposal, Formats formats, std::vector<Read>& reads) {
+void readBars(const cv::Mat& grey, const RegionProposal& proposal, Formats formats,
+              std::vector<Read>& reads) {
     const Formats linear = formats & Format::LinearCodes;
     const Formats stacked = formats & Format::PDF417;
     const float pad = paddingFor(proposal.box);
@@ -243,19 +244,22 @@ void readBars(const cv::Mat& grey, const RegionProposal& proposal, Formats forma
 // A region without one dominant gradient direction holds a 2D code, or a small PDF417 whose
 // rows break up its bars: it is read turned upright (ZXing misses or misplaces skewed Aztec
 // codes) with 2D formats, large symbols also at half size; an elongated one then as PDF417.
-void readMatrix(const cv::Mat& grey, const RegionProposal& proposal, Formats formats, std::vector<Read>& reads) {
+void readMatrix(const cv::Mat& grey, const RegionProposal& proposal, Formats formats,
+                std::vector<Read>& reads) {
     const Formats matrix = formats & kMatrixFormats;
     const Crop upright = cropUpright(grey, proposal.box, paddingFor(proposal.box));
     const float longSide = std::max(proposal.box.size.width, proposal.box.size.height);
     const float shortSide = std::min(proposal.box.size.width, proposal.box.size.height);
     // Modules large enough to need the halved copy only come in large symbols.
-    if (decodeInto(upright, matrix, reads) || (shortSide >= kLargeSymbolPx && decodeInto(halved(upright), matrix, reads)))
+    if (decodeInto(upright, matrix, reads) ||
+        (shortSide >= kLargeSymbolPx && decodeInto(halved(upright), matrix, reads)))
         return;
     if (longSide >= kMinStackedAspect * shortSide)
         decodeInto(upright, formats & Format::PDF417, reads);
 }
 
-void readRegion(const cv::Mat& grey, const RegionProposal& proposal, Formats formats, std::vector<Read>& reads) {
+void readRegion(const cv::Mat& grey, const RegionProposal& proposal, Formats formats,
+                std::vector<Read>& reads) {
     if (proposal.barsLike)
         readBars(grey, proposal, formats, reads);
     else

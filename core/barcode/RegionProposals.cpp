@@ -40,9 +40,9 @@ constexpr int kCoreCells = 7;
 constexpr double kMinCoreInkShare = 0.4;
 
 struct GradientStructure {
-    double coherence = 0;    // 0..1: how much the gradients agree in direction (1 = bars)
-    double gridDegrees = 0;  // the direction of the module grid (or bars), modulo 90 degrees
-    double gridStrength = 0; // 0..1: how well the gradients agree with that grid
+    double coherence = 0;     // 0..1: how much the gradients agree in direction (1 = bars)
+    double gridDegrees = 0;   // the direction of the module grid (or bars), modulo 90 degrees
+    double gridStrength = 0;  // 0..1: how well the gradients agree with that grid
     double acrossDegrees = 0; // the dominant gradient direction, modulo 180 degrees
 };
 
@@ -71,8 +71,7 @@ GradientStructure gradientStructure(const cv::Mat& image) {
 }
 
 // The smallest box at `degrees` holding the points (cell units for contours, pixels for corners).
-template <typename Point>
-cv::RotatedRect boxAt(const std::vector<Point>& contour, double degrees) {
+template <typename Point> cv::RotatedRect boxAt(const std::vector<Point>& contour, double degrees) {
     const double radians = degrees * CV_PI / 180;
     const double c = std::cos(radians), s = std::sin(radians);
     double minU = std::numeric_limits<double>::max(), minV = minU;
@@ -140,7 +139,7 @@ Buffers& threadBuffers() {
 // One level's cells (kCell x kCell of its pixels): the share of edge and of ink pixels in each,
 // 0..255, and the cells that may belong to a code.
 struct LevelCells {
-    cv::Mat image; // the page reduced so that one of its pixels covers `pagePx` page pixels
+    cv::Mat image;     // the page reduced so that one of its pixels covers `pagePx` page pixels
     double cellPx = 0; // page pixels per cell side
     cv::Mat edgeShare, inkShare, mask;
     cv::Mat regionMask; // scratch: one region's cells
@@ -162,7 +161,8 @@ LevelCells cellsOf(const cv::Mat& image, double pagePx, LevelBuffers& buffers) {
     c.mask = (c.edgeShare >= kEdgyCell) | (c.inkShare >= kSolidDarkCell);
     // Bridge the white modules and spaces inside a code (up to two cells) without joining
     // codes that stand apart.
-    cv::morphologyEx(c.mask, c.mask, cv::MORPH_CLOSE, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(3, 3)));
+    cv::morphologyEx(c.mask, c.mask, cv::MORPH_CLOSE,
+                     cv::getStructuringElement(cv::MORPH_RECT, cv::Size(3, 3)));
     c.regionMask.create(c.edgeShare.size(), CV_8U);
     return c;
 }
@@ -175,7 +175,8 @@ bool considerRegion(LevelCells& c, const std::vector<cv::Point>& contour, double
     if (std::max(bounds.width, bounds.height) * c.cellPx < kMinLongSidePx)
         return true;
     c.regionMask(bounds).setTo(0);
-    cv::drawContours(c.regionMask, std::vector<std::vector<cv::Point>>{contour}, 0, cv::Scalar(255), cv::FILLED);
+    cv::drawContours(c.regionMask, std::vector<std::vector<cv::Point>>{contour}, 0, cv::Scalar(255),
+                     cv::FILLED);
     const double edgeMean = cv::mean(c.edgeShare(bounds), c.regionMask(bounds))[0] / 255.0;
     const double inkMean = cv::mean(c.inkShare(bounds), c.regionMask(bounds))[0] / 255.0;
     if (edgeMean < kMinEdgeShare || inkMean < kMinInkShare || inkMean > kMaxInkShare)
@@ -186,7 +187,7 @@ bool considerRegion(LevelCells& c, const std::vector<cv::Point>& contour, double
     const cv::Rect pixels(bounds.x * kCell, bounds.y * kCell, bounds.width * kCell, bounds.height * kCell);
     const GradientStructure structure = gradientStructure(c.image(pixels));
     cv::RotatedRect box = structure.gridStrength >= kMinGridStrength ? boxAt(contour, structure.gridDegrees)
-                                                                      : normalised(cv::minAreaRect(contour));
+                                                                     : normalised(cv::minAreaRect(contour));
     // Cell centres to page pixels; the box grows by one cell to cover the outer cells.
     const auto scale = static_cast<float>(c.cellPx);
     box.center = (box.center + cv::Point2f(0.5f, 0.5f)) * scale;

@@ -11,7 +11,7 @@ namespace docdesk::barcode {
 // [-45, 45); the code inside may additionally be turned by a multiple of 90 degrees.
 struct RegionProposal {
     cv::RotatedRect box;
-    bool barsLike = false; // gradients mostly one way: a linear code or PDF417, not a 2D matrix
+    bool barsLike = false;   // gradients mostly one way: a linear code or PDF417, not a 2D matrix
     float acrossDegrees = 0; // the dominant gradient direction (across bars), modulo 180 degrees
 };
 

@@ -8,25 +8,25 @@
 namespace docdesk {
 
 class Error : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
 // The session is open in another docdesk instance.
 class SessionLockedError : public Error {
-public:
+  public:
     using Error::Error;
 };
 
 // The session's files or index cannot be read or written (disk full, permissions, damage).
 class JournalError : public Error {
-public:
+  public:
     using Error::Error;
 };
 
 // A file is not something docdesk can read as pages (or it is damaged).
 class UnreadableFileError : public Error {
-public:
+  public:
     using Error::Error;
 };
 

@@ -15,7 +15,7 @@ namespace docdesk {
 inline constexpr std::size_t kCopyChunkBytes = std::size_t(1) << 20;
 
 class FileChunkReader {
-public:
+  public:
     // Throws std::filesystem::filesystem_error (naming the file and the reason) when the file
     // cannot be opened.
     explicit FileChunkReader(const std::filesystem::path& file);
@@ -27,7 +27,7 @@ public:
     std::uint64_t bytesRead() const { return bytesRead_; }
     const std::filesystem::path& file() const { return file_; }
 
-private:
+  private:
     std::filesystem::path file_;
     std::ifstream in_;
     std::uint64_t bytesRead_ = 0;

@@ -10,7 +10,7 @@ namespace docdesk {
 namespace {
 
 class Md5 {
-public:
+  public:
     void update(const unsigned char* data, size_t n) {
         bytes_ += n;
         while (n > 0) {
@@ -48,7 +48,7 @@ public:
         return out;
     }
 
-private:
+  private:
     static std::uint32_t rotl(std::uint32_t x, int c) { return (x << c) | (x >> (32 - c)); }
 
     void transform(const unsigned char* block) {

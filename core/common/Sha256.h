@@ -11,7 +11,7 @@ namespace docdesk {
 // SHA-256 computed piece by piece, for bytes that pass through in chunks (a copy, an upload):
 // the hash costs no second read and no memory beyond its state.
 class Sha256 {
-public:
+  public:
     Sha256();
     ~Sha256();
     Sha256(const Sha256&) = delete;
@@ -20,7 +20,7 @@ public:
     // The digest as lower-case hex; the object is spent afterwards.
     std::string hexDigest();
 
-private:
+  private:
     struct State; // OpenSSL's, kept out of this header
     std::unique_ptr<State> state_;
 };

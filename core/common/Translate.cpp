@@ -5,7 +5,9 @@
 
 namespace docdesk {
 
-const char* tr(const char* msgid) { return ::dgettext("docdesk", msgid); }
+const char* tr(const char* msgid) {
+    return ::dgettext("docdesk", msgid);
+}
 
 const char* trn(const char* singular, const char* plural, unsigned long n) {
     return ::dngettext("docdesk", singular, plural, n);

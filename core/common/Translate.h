@@ -13,8 +13,7 @@ namespace docdesk {
 const char* tr(const char* msgid);
 
 // Translates `msgid`, then fills its {} placeholders (fmt syntax) with `args`.
-template <typename... Args>
-std::string trf(const char* msgid, Args&&... args) {
+template <typename... Args> std::string trf(const char* msgid, Args&&... args) {
     return fmt::format(fmt::runtime(tr(msgid)), std::forward<Args>(args)...);
 }
 

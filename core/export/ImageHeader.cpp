@@ -7,12 +7,18 @@
 namespace docdesk::output {
 namespace {
 
-unsigned u8(std::span<const std::byte> b, size_t off) { return unsigned(b[off]); }
-unsigned be16(std::span<const std::byte> b, size_t off) { return (u8(b, off) << 8) | u8(b, off + 1); }
+unsigned u8(std::span<const std::byte> b, size_t off) {
+    return unsigned(b[off]);
+}
+unsigned be16(std::span<const std::byte> b, size_t off) {
+    return (u8(b, off) << 8) | u8(b, off + 1);
+}
 std::uint32_t be32(std::span<const std::byte> b, size_t off) {
     return (std::uint32_t(be16(b, off)) << 16) | be16(b, off + 2);
 }
-unsigned le16(std::span<const std::byte> b, size_t off) { return u8(b, off) | (u8(b, off + 1) << 8); }
+unsigned le16(std::span<const std::byte> b, size_t off) {
+    return u8(b, off) | (u8(b, off + 1) << 8);
+}
 std::uint32_t le32(std::span<const std::byte> b, size_t off) {
     return std::uint32_t(le16(b, off)) | (std::uint32_t(le16(b, off + 2)) << 16);
 }
@@ -28,7 +34,7 @@ Resolution plausible(Resolution r) {
 
 // A TIFF structure (whole file, or the body of an EXIF block) with its byte order.
 class TiffReader {
-public:
+  public:
     explicit TiffReader(std::span<const std::byte> b) : b_(b) {
         little_ = b.size() >= 8 && startsWith(b, 0, "II", 2);
         valid_ = b.size() >= 8 && (little_ || startsWith(b, 0, "MM", 2));
@@ -56,8 +62,7 @@ public:
     }
 
     // Calls f(tag, type, entryOffset) for every entry of the IFD at `off`.
-    template <typename F>
-    void forEachEntry(size_t off, F&& f) const {
+    template <typename F> void forEachEntry(size_t off, F&& f) const {
         const unsigned n = u16(off);
         for (unsigned e = 0; e < n; ++e) {
             const size_t entry = off + 2 + size_t(e) * 12;
@@ -74,7 +79,7 @@ public:
         return double(u32(at)) / double(u32(at + 4));
     }
 
-private:
+  private:
     std::span<const std::byte> b_;
     bool little_ = false;
     bool valid_ = false;
@@ -132,7 +137,8 @@ Resolution pngResolution(std::span<const std::byte> b) {
 Resolution bmpResolution(std::span<const std::byte> b) {
     if (b.size() < 46)
         return {};
-    return plausible({double(std::int32_t(le32(b, 38))) * 0.0254, double(std::int32_t(le32(b, 42))) * 0.0254});
+    return plausible(
+        {double(std::int32_t(le32(b, 38))) * 0.0254, double(std::int32_t(le32(b, 42))) * 0.0254});
 }
 
 } // namespace

@@ -20,11 +20,11 @@ struct Resolution {
 struct JpegHeader {
     int width = 0;
     int height = 0;
-    int components = 0;     // 1 grey, 3 YCbCr/RGB, 4 CMYK
-    int precision = 0;      // bits per sample
+    int components = 0;                          // 1 grey, 3 YCbCr/RGB, 4 CMYK
+    int precision = 0;                           // bits per sample
     bool sequentialOrProgressiveHuffman = false; // SOF0, SOF1 or SOF2: what PDF's DCTDecode reads
-    int exifOrientation = 1; // 1 = upright (also when there is no EXIF block)
-    Resolution density;     // from the JFIF header when it states units (inch or cm)
+    int exifOrientation = 1;                     // 1 = upright (also when there is no EXIF block)
+    Resolution density;                          // from the JFIF header when it states units (inch or cm)
 
     // Embeddable in a PDF as it is and shown exactly as docdesk decodes it.
     bool passesThroughUnchanged() const {
@@ -38,6 +38,7 @@ std::optional<JpegHeader> readJpegHeader(std::span<const std::byte> bytes);
 
 // The resolution an image declares (JPEG JFIF density, PNG pHYs, TIFF X/YResolution of page
 // `pageIndex`, BMP pixels per metre); unknown when absent or implausible (outside 10..10000).
-Resolution readDeclaredResolution(std::span<const std::byte> bytes, imaging::MediaKind kind, int pageIndex = 0);
+Resolution readDeclaredResolution(std::span<const std::byte> bytes, imaging::MediaKind kind,
+                                  int pageIndex = 0);
 
 } // namespace docdesk::output

@@ -18,7 +18,9 @@ namespace {
 constexpr int kMaxNumber = 9999;
 constexpr size_t kMaxNameBytes = 255; // NAME_MAX of common file systems
 
-std::span<const std::byte> bytesOf(const std::string& s) { return std::as_bytes(std::span(s)); }
+std::span<const std::byte> bytesOf(const std::string& s) {
+    return std::as_bytes(std::span(s));
+}
 
 ArchiveError writeFailure(const std::system_error& e, const fs::path& target) {
     const auto* fsError = dynamic_cast<const fs::filesystem_error*>(&e);
@@ -41,7 +43,8 @@ std::vector<PlacedFile> describe(std::span<const ArchiveFile> files) {
         }
         try {
             const auto size = fs::file_size(f.sourceFile);
-            out.push_back({{}, size, f.sourceSha256.empty() ? sha256HexOfFile(f.sourceFile) : f.sourceSha256});
+            out.push_back(
+                {{}, size, f.sourceSha256.empty() ? sha256HexOfFile(f.sourceFile) : f.sourceSha256});
         } catch (const fs::filesystem_error& e) {
             throw ArchiveError(trf("Cannot read {}: {}", f.sourceFile.string(), e.code().message()));
         }
@@ -60,9 +63,10 @@ ports::DurableFiles::ByteSource contentOf(const ArchiveFile& f, const PlacedFile
         const size_t n = reader->read(buffer);
         hash->update(std::span(buffer).first(n));
         if (n == 0 && (reader->bytesRead() != expected.bytes || hash->hexDigest() != expected.sha256))
-            throw ArchiveError(trf("{} is not what was recorded (it changed or is damaged; its size or SHA-256 "
-                                   "differs), so it was not filed.",
-                                   reader->file().string()));
+            throw ArchiveError(
+                trf("{} is not what was recorded (it changed or is damaged; its size or SHA-256 "
+                    "differs), so it was not filed.",
+                    reader->file().string()));
         return n;
     };
 }
@@ -84,14 +88,15 @@ void checkArchiveFileName(const std::string& name) {
                                kMaxNameBytes));
     for (const char c : name)
         if (c == '/' || c == '\\' || static_cast<unsigned char>(c) < 0x20 || c == 0x7F)
-            throw ArchiveError(
-                trf("The file name \"{}\" contains a slash or a control character, which file names cannot hold.",
-                    name));
+            throw ArchiveError(trf(
+                "The file name \"{}\" contains a slash or a control character, which file names cannot hold.",
+                name));
 }
 
 void checkArchiveFolder(const fs::path& folder) {
     if (folder.has_root_name() || folder.has_root_directory())
-        throw ArchiveError(trf("The archive folder \"{}\" must be relative to the archive.", folder.string()));
+        throw ArchiveError(
+            trf("The archive folder \"{}\" must be relative to the archive.", folder.string()));
     for (const fs::path& part : folder) {
         const std::string s = part.string();
         if (s.empty() || s == ".")
@@ -102,9 +107,11 @@ void checkArchiveFolder(const fs::path& folder) {
     }
 }
 
-LocalArchive::LocalArchive(fs::path root, ports::DurableFiles& files) : root_(std::move(root)), files_(files) {}
+LocalArchive::LocalArchive(fs::path root, ports::DurableFiles& files)
+    : root_(std::move(root)), files_(files) {}
 
-Placement LocalArchive::place(const fs::path& folder, const std::string& baseName, std::span<const ArchiveFile> files,
+Placement LocalArchive::place(const fs::path& folder, const std::string& baseName,
+                              std::span<const ArchiveFile> files,
                               const std::optional<nlohmann::json>& sidecar) {
     checkArchiveFolder(folder);
     checkArchiveFileName(baseName);
@@ -119,8 +126,9 @@ Placement LocalArchive::place(const fs::path& folder, const std::string& baseNam
         if (auto placement = tryPlace(dir, base, files, contents, sidecar))
             return *placement;
     }
-    throw ArchiveError(trf("{} and its numbered variants up to ({}) already exist in {}; choose another name.",
-                           baseName, kMaxNumber, dir.string()));
+    throw ArchiveError(
+        trf("{} and its numbered variants up to ({}) already exist in {}; choose another name.", baseName,
+            kMaxNumber, dir.string()));
 }
 
 std::optional<Placement> LocalArchive::tryPlace(const fs::path& dir, const std::string& base,
@@ -135,14 +143,16 @@ std::optional<Placement> LocalArchive::tryPlace(const fs::path& dir, const std::
         j["files"] = nlohmann::json::array();
         for (size_t i = 0; i < files.size(); ++i)
             j["files"].push_back({{"name", base + files[i].suffix + files[i].extension},
-                                  {"bytes", contents[i].bytes}, {"sha256", contents[i].sha256}});
+                                  {"bytes", contents[i].bytes},
+                                  {"sha256", contents[i].sha256}});
         sidecarText = j.dump(2) + "\n";
         const fs::path at = dir / (files.size() == 1 ? base + files[0].suffix + files[0].extension + ".json"
                                                      : base + ".json");
         planned.push_back({at, sidecarText.size(), sha256Hex(bytesOf(sidecarText))});
     }
     for (size_t i = 0; i < files.size(); ++i)
-        planned.push_back({dir / (base + files[i].suffix + files[i].extension), contents[i].bytes, contents[i].sha256});
+        planned.push_back(
+            {dir / (base + files[i].suffix + files[i].extension), contents[i].bytes, contents[i].sha256});
     std::error_code ec;
     for (const auto& f : planned)
         if (fs::exists(f.path, ec))
@@ -159,8 +169,9 @@ std::optional<Placement> LocalArchive::tryPlace(const fs::path& dir, const std::
             current = planned[k].path;
             const bool isSidecar = sidecar && k == 0;
             const size_t i = sidecar ? k - 1 : k;
-            const bool created = isSidecar ? files_.createNewDurably(current, bytesOf(sidecarText))
-                                           : files_.createNewDurably(current, contentOf(files[i], contents[i]));
+            const bool created = isSidecar
+                                     ? files_.createNewDurably(current, bytesOf(sidecarText))
+                                     : files_.createNewDurably(current, contentOf(files[i], contents[i]));
             if (!created)
                 break; // taken meanwhile (another writer): undone below, next number
             written.push_back(current);

@@ -27,7 +27,7 @@ namespace docdesk::output {
 // A document could not be placed: the message names the path and the operating system's
 // reason (no permission, disk full, a file where a folder should be…).
 class ArchiveError : public Error {
-public:
+  public:
     using Error::Error;
 };
 
@@ -55,7 +55,7 @@ struct Placement {
 };
 
 class LocalArchive {
-public:
+  public:
     LocalArchive(std::filesystem::path root, ports::DurableFiles& files);
 
     const std::filesystem::path& root() const { return root_; }
@@ -73,11 +73,13 @@ public:
     // Throws ArchiveError for an unusable folder or name (absolute, "..", separators) and when
     // writing fails; then nothing of this document is left in the archive.
     Placement place(const std::filesystem::path& folder, const std::string& baseName,
-                    std::span<const ArchiveFile> files, const std::optional<nlohmann::json>& sidecar = std::nullopt);
+                    std::span<const ArchiveFile> files,
+                    const std::optional<nlohmann::json>& sidecar = std::nullopt);
 
-private:
+  private:
     std::optional<Placement> tryPlace(const std::filesystem::path& dir, const std::string& base,
-                                      std::span<const ArchiveFile> files, std::span<const PlacedFile> contents,
+                                      std::span<const ArchiveFile> files,
+                                      std::span<const PlacedFile> contents,
                                       const std::optional<nlohmann::json>& sidecar);
 
     std::filesystem::path root_;

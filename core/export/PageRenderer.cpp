@@ -130,7 +130,8 @@ cv::Mat decodePlainJpeg(const Original& original, const RenderOptions& options) 
         return {};
     cv::Mat decoded;
     try {
-        const cv::Mat raw(1, int(original.bytes.size()), CV_8UC1, const_cast<std::byte*>(original.bytes.data()));
+        const cv::Mat raw(1, int(original.bytes.size()), CV_8UC1,
+                          const_cast<std::byte*>(original.bytes.data()));
         decoded = cv::imdecode(raw, cv::IMREAD_UNCHANGED);
     } catch (const cv::Exception&) {
         return {};
@@ -146,7 +147,8 @@ Pixels decodeAndTransform(const PageSource& page, const RenderOptions& options, 
     std::optional<imaging::DecodedPage> decoded;
     cv::Mat source = decodePlainJpeg(original, options); // grey or BGR
     if (source.empty()) {
-        decoded = imaging::decodePage(page.file, page.kind, page.pageIndex, {options.pdfDpi, options.maxPixels});
+        decoded =
+            imaging::decodePage(page.file, page.kind, page.pageIndex, {options.pdfDpi, options.maxPixels});
         source = cv::Mat(decoded->height, decoded->width, CV_8UC3, decoded->bgr.data());
     }
     const PageTransforms& t = page.transforms;
@@ -212,7 +214,8 @@ std::vector<std::byte> packBits(const cv::Mat& grey) {
 
 // libjpeg writes a JFIF header with an aspect ratio only; state the real resolution instead.
 void setJfifDensity(std::vector<std::uint8_t>& jpeg, Resolution dpi) {
-    if (jpeg.size() < 18 || jpeg[2] != 0xFF || jpeg[3] != 0xE0 || std::memcmp(jpeg.data() + 6, "JFIF", 5) != 0)
+    if (jpeg.size() < 18 || jpeg[2] != 0xFF || jpeg[3] != 0xE0 ||
+        std::memcmp(jpeg.data() + 6, "JFIF", 5) != 0)
         return;
     const auto x = unsigned(std::clamp(std::lround(dpi.x), 1L, 65535L));
     const auto y = unsigned(std::clamp(std::lround(dpi.y), 1L, 65535L));
@@ -252,11 +255,12 @@ EncodedPage encode(const Pixels& px, int jpegQuality) {
 }
 
 // The original JPEG as it is, when nothing about the page asks for other pixels.
-std::optional<EncodedPage> passthrough(const PageSource& page, const RenderOptions& options, Original& original) {
+std::optional<EncodedPage> passthrough(const PageSource& page, const RenderOptions& options,
+                                       Original& original) {
     const PageTransforms& t = page.transforms;
     const auto& header = original.jpeg;
-    if (!header || !header->passesThroughUnchanged() || t.changesGeometry() || t.mode == PageMode::BlackWhite ||
-        t.mode == PageMode::ShadowRemoval)
+    if (!header || !header->passesThroughUnchanged() || t.changesGeometry() ||
+        t.mode == PageMode::BlackWhite || t.mode == PageMode::ShadowRemoval)
         return std::nullopt;
     if (t.mode == PageMode::Gray && header->components != 1)
         return std::nullopt;

@@ -32,9 +32,9 @@ struct PageSource {
 PageSource pageSource(const PageRecord& page);
 
 struct RenderOptions {
-    int jpegQuality = 85;         // 1..100, for pages that are encoded again
-    double pdfDpi = 300;          // PDF originals are rendered at this resolution
-    double fallbackDpi = 300;     // for images that declare no resolution
+    int jpegQuality = 85;                  // 1..100, for pages that are encoded again
+    double pdfDpi = 300;                   // PDF originals are rendered at this resolution
+    double fallbackDpi = 300;              // for images that declare no resolution
     std::uint64_t maxPixels = 150'000'000; // larger originals are refused before decoding
 };
 
@@ -47,9 +47,9 @@ struct EncodedPage {
     PageEncoding encoding = PageEncoding::Jpeg;
     int width = 0;
     int height = 0;
-    int components = 1;        // 1 grey or bilevel, 3 colour
-    Resolution dpi;            // always known (declared, render dpi or fallback)
-    bool passthrough = false;  // `bytes` are the original file, untouched
+    int components = 1;       // 1 grey or bilevel, 3 colour
+    Resolution dpi;           // always known (declared, render dpi or fallback)
+    bool passthrough = false; // `bytes` are the original file, untouched
     std::vector<std::byte> bytes;
 
     double widthPoints() const { return width * 72.0 / dpi.x; }

@@ -5,6 +5,8 @@
 
 // qpdf 11: use std::shared_ptr, not its old PointerHolder (else its headers warn).
 #define POINTERHOLDER_TRANSITION 4
+#include <algorithm>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <qpdf/Buffer.hh>
@@ -13,8 +15,6 @@
 #include <qpdf/QPDFWriter.hh>
 #include <qpdf/QUtil.hh>
 #include <set>
-#include <algorithm>
-#include <cstring>
 #include <sstream>
 
 namespace docdesk::output {
@@ -24,10 +24,18 @@ std::string xmlEscape(const std::string& s) {
     std::string out;
     for (const char c : s) {
         switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
+        case '&':
+            out += "&amp;";
+            break;
+        case '<':
+            out += "&lt;";
+            break;
+        case '>':
+            out += "&gt;";
+            break;
+        case '"':
+            out += "&quot;";
+            break;
         default:
             if (static_cast<unsigned char>(c) >= 0x20 || c == '\t')
                 out += c;
@@ -158,7 +166,8 @@ void repairToUnicode(QPDF& pdf) {
         const auto data = map.getStreamData(qpdf_dl_generalized);
         const std::string text(reinterpret_cast<const char*>(data->getBuffer()), data->getSize());
         if (text.find("begincidrange") != std::string::npos)
-            map.replaceStreamData(unicodeToUnicodeCMap(), QPDFObjectHandle::newNull(), QPDFObjectHandle::newNull());
+            map.replaceStreamData(unicodeToUnicodeCMap(), QPDFObjectHandle::newNull(),
+                                  QPDFObjectHandle::newNull());
     }
 }
 

@@ -21,7 +21,11 @@ std::string cleanUtf8(const std::string& in, size_t maxBytes) {
     size_t i = 0;
     while (i < in.size() && out.size() < maxBytes) {
         const auto c = static_cast<unsigned char>(in[i]);
-        const size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+        const size_t len = c < 0x80           ? 1
+                           : (c >> 5) == 0x6  ? 2
+                           : (c >> 4) == 0xE  ? 3
+                           : (c >> 3) == 0x1E ? 4
+                                              : 0;
         bool complete = len > 0 && i + len <= in.size();
         for (size_t k = 1; complete && k < len; ++k)
             complete = (static_cast<unsigned char>(in[i + k]) & 0xC0) == 0x80;
@@ -129,7 +133,8 @@ void drawTextLayer(HPDF_Page p, HPDF_Font font, const ocr::PageText& text, doubl
         HPDF_Page_SetHorizontalScalling(p, 100);
         const double natural = HPDF_Page_TextWidth(p, s.c_str());
         if (natural > 0)
-            HPDF_Page_SetHorizontalScalling(p, HPDF_REAL(std::clamp(100 * word.width * sx / natural, 1.0, 1000.0)));
+            HPDF_Page_SetHorizontalScalling(
+                p, HPDF_REAL(std::clamp(100 * word.width * sx / natural, 1.0, 1000.0)));
         const double baseline = h - bottom * sy + 0.2 * size; // most lines have some descenders
         HPDF_Page_SetTextMatrix(p, 1, 0, 0, 1, HPDF_REAL(word.x * sx), HPDF_REAL(baseline));
         // A real space after each word but a line's last, so text extraction keeps words apart.
@@ -143,13 +148,15 @@ void drawTextLayer(HPDF_Page p, HPDF_Font font, const ocr::PageText& text, doubl
 } // namespace
 
 std::string textLayerFontFile() {
-    for (const char* file : {"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/dejavu/DejaVuSans.ttf",
-                             "/usr/share/fonts/TTF/DejaVuSans.ttf"}) {
+    for (const char* file :
+         {"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/dejavu/DejaVuSans.ttf",
+          "/usr/share/fonts/TTF/DejaVuSans.ttf"}) {
         std::error_code ec;
         if (std::filesystem::is_regular_file(file, ec))
             return file;
     }
-    throw Error(tr("The searchable text layer needs the font DejaVu Sans (Debian package fonts-dejavu-core)."));
+    throw Error(
+        tr("The searchable text layer needs the font DejaVu Sans (Debian package fonts-dejavu-core)."));
 }
 
 struct PdfWriter::Impl {
@@ -210,7 +217,8 @@ struct PdfWriter::Impl {
                             "(libharu error {}).",
                             page, hex));
         default:
-            throw Error(trf("The PDF could not be written (libharu error {}, detail {}).", hex, unsigned(detail)));
+            throw Error(
+                trf("The PDF could not be written (libharu error {}, detail {}).", hex, unsigned(detail)));
         }
     }
 };
@@ -240,7 +248,9 @@ PdfWriter::PdfWriter(const DocumentInfo& info, bool pdfa) : impl_(std::make_uniq
 
 PdfWriter::~PdfWriter() = default;
 
-int PdfWriter::pageCount() const { return impl_->pages; }
+int PdfWriter::pageCount() const {
+    return impl_->pages;
+}
 
 void PdfWriter::addPage(const EncodedPage& page, const ocr::PageText* text) {
     Impl& d = *impl_;
@@ -260,9 +270,9 @@ void PdfWriter::addPage(const EncodedPage& page, const ocr::PageText* text) {
         // libharu's `black_is1` is the /BlackIs1 decode parameter, not the input's meaning: its
         // CCITT encoder always takes 1 = black. With /BlackIs1 true a DeviceGray image shows
         // inverted, so it stays false (checked by export_test's rendering of a bw page).
-        image = HPDF_Image_LoadRaw1BitImageFromMem(d.doc, reinterpret_cast<const HPDF_BYTE*>(page.bytes.data()),
-                                                   HPDF_UINT(page.width), HPDF_UINT(page.height),
-                                                   HPDF_UINT(stride), HPDF_FALSE, HPDF_TRUE);
+        image = HPDF_Image_LoadRaw1BitImageFromMem(
+            d.doc, reinterpret_cast<const HPDF_BYTE*>(page.bytes.data()), HPDF_UINT(page.width),
+            HPDF_UINT(page.height), HPDF_UINT(stride), HPDF_FALSE, HPDF_TRUE);
     }
     d.check(image ? HPDF_OK : HPDF_INVALID_IMAGE, number);
     double w = page.widthPoints(), h = page.heightPoints();

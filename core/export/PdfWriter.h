@@ -19,7 +19,7 @@
 namespace docdesk::output {
 
 class PdfWriter {
-public:
+  public:
     explicit PdfWriter(const DocumentInfo& info, bool pdfa = false);
     PdfWriter(const PdfWriter&) = delete;
     PdfWriter& operator=(const PdfWriter&) = delete;
@@ -33,7 +33,7 @@ public:
     // The finished file. The writer cannot be used afterwards.
     std::vector<std::byte> finish();
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

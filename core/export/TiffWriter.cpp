@@ -51,9 +51,15 @@ toff_t seekProc(thandle_t h, toff_t offset, int whence) {
     return f->position;
 }
 
-int closeProc(thandle_t) { return 0; }
-toff_t sizeProc(thandle_t h) { return static_cast<MemoryFile*>(h)->data.size(); }
-int mapProc(thandle_t, void**, toff_t*) { return 0; }
+int closeProc(thandle_t) {
+    return 0;
+}
+toff_t sizeProc(thandle_t h) {
+    return static_cast<MemoryFile*>(h)->data.size();
+}
+int mapProc(thandle_t, void**, toff_t*) {
+    return 0;
+}
 void unmapProc(thandle_t, void*, toff_t) {}
 
 std::string tiffDate(std::chrono::system_clock::time_point t) {
@@ -62,7 +68,8 @@ std::string tiffDate(std::chrono::system_clock::time_point t) {
     const year_month_day ymd{day};
     const hh_mm_ss hms{floor<seconds>(t - day)};
     return fmt::format("{:04}:{:02}:{:02} {:02}:{:02}:{:02}", int(ymd.year()), unsigned(ymd.month()),
-                       unsigned(ymd.day()), hms.hours().count(), hms.minutes().count(), hms.seconds().count());
+                       unsigned(ymd.day()), hms.hours().count(), hms.minutes().count(),
+                       hms.seconds().count());
 }
 
 } // namespace
@@ -120,7 +127,9 @@ TiffWriter::TiffWriter(const DocumentInfo& info, int jpegQuality) : impl_(std::m
 
 TiffWriter::~TiffWriter() = default;
 
-int TiffWriter::pageCount() const { return impl_->pages; }
+int TiffWriter::pageCount() const {
+    return impl_->pages;
+}
 
 void TiffWriter::addPage(const PageRaster& page) {
     Impl& d = *impl_;
@@ -132,7 +141,8 @@ void TiffWriter::addPage(const PageRaster& page) {
         throw Error(trf("Page {} cannot be put into the TIFF file: it has no image.", number));
     TIFF* t = d.tif;
     const bool bilevel = page.bilevel && page.channels == 1;
-    bool ok = TIFFSetField(t, TIFFTAG_SUBFILETYPE, FILETYPE_PAGE) && TIFFSetField(t, TIFFTAG_IMAGEWIDTH, page.width) &&
+    bool ok = TIFFSetField(t, TIFFTAG_SUBFILETYPE, FILETYPE_PAGE) &&
+              TIFFSetField(t, TIFFTAG_IMAGEWIDTH, page.width) &&
               TIFFSetField(t, TIFFTAG_IMAGELENGTH, page.height) &&
               TIFFSetField(t, TIFFTAG_ORIENTATION, ORIENTATION_TOPLEFT) &&
               TIFFSetField(t, TIFFTAG_PLANARCONFIG, PLANARCONFIG_CONTIG) &&
@@ -140,19 +150,23 @@ void TiffWriter::addPage(const PageRaster& page) {
               TIFFSetField(t, TIFFTAG_RESOLUTIONUNIT, RESUNIT_INCH) &&
               TIFFSetField(t, TIFFTAG_XRESOLUTION, float(page.dpi.known() ? page.dpi.x : 300)) &&
               TIFFSetField(t, TIFFTAG_YRESOLUTION, float(page.dpi.known() ? page.dpi.y : 300)) &&
-              TIFFSetField(t, TIFFTAG_SOFTWARE, "docdesk") && TIFFSetField(t, TIFFTAG_DATETIME, d.date.c_str());
+              TIFFSetField(t, TIFFTAG_SOFTWARE, "docdesk") &&
+              TIFFSetField(t, TIFFTAG_DATETIME, d.date.c_str());
     if (ok && !d.title.empty())
         ok = TIFFSetField(t, TIFFTAG_DOCUMENTNAME, d.title.c_str());
     if (ok && !d.description.empty())
         ok = TIFFSetField(t, TIFFTAG_IMAGEDESCRIPTION, d.description.c_str());
     if (ok && bilevel) {
-        ok = TIFFSetField(t, TIFFTAG_BITSPERSAMPLE, 1) && TIFFSetField(t, TIFFTAG_COMPRESSION, COMPRESSION_CCITTFAX4) &&
+        ok = TIFFSetField(t, TIFFTAG_BITSPERSAMPLE, 1) &&
+             TIFFSetField(t, TIFFTAG_COMPRESSION, COMPRESSION_CCITTFAX4) &&
              TIFFSetField(t, TIFFTAG_PHOTOMETRIC, PHOTOMETRIC_MINISWHITE) &&
              TIFFSetField(t, TIFFTAG_ROWSPERSTRIP, page.height);
     } else if (ok) {
         // JPEG strips must hold whole MCU rows: 16 covers 2x2 chroma subsampling.
-        ok = TIFFSetField(t, TIFFTAG_BITSPERSAMPLE, 8) && TIFFSetField(t, TIFFTAG_COMPRESSION, COMPRESSION_JPEG) &&
-             TIFFSetField(t, TIFFTAG_JPEGQUALITY, d.jpegQuality) && TIFFSetField(t, TIFFTAG_ROWSPERSTRIP, 256);
+        ok = TIFFSetField(t, TIFFTAG_BITSPERSAMPLE, 8) &&
+             TIFFSetField(t, TIFFTAG_COMPRESSION, COMPRESSION_JPEG) &&
+             TIFFSetField(t, TIFFTAG_JPEGQUALITY, d.jpegQuality) &&
+             TIFFSetField(t, TIFFTAG_ROWSPERSTRIP, 256);
         if (ok && page.channels == 3)
             ok = TIFFSetField(t, TIFFTAG_PHOTOMETRIC, PHOTOMETRIC_YCBCR) &&
                  TIFFSetField(t, TIFFTAG_JPEGCOLORMODE, JPEGCOLORMODE_RGB);
@@ -195,7 +209,8 @@ std::vector<std::byte> TiffWriter::finish() {
     return std::move(d.file.data);
 }
 
-std::vector<std::byte> writeTiff(std::span<const PageRaster> pages, const DocumentInfo& info, int jpegQuality) {
+std::vector<std::byte> writeTiff(std::span<const PageRaster> pages, const DocumentInfo& info,
+                                 int jpegQuality) {
     TiffWriter writer(info, jpegQuality);
     for (const PageRaster& page : pages)
         writer.addPage(page);

@@ -14,7 +14,7 @@
 namespace docdesk::output {
 
 class TiffWriter {
-public:
+  public:
     explicit TiffWriter(const DocumentInfo& info, int jpegQuality = 85);
     TiffWriter(const TiffWriter&) = delete;
     TiffWriter& operator=(const TiffWriter&) = delete;
@@ -26,11 +26,12 @@ public:
     // The finished file. The writer cannot be used afterwards.
     std::vector<std::byte> finish();
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };
 
-std::vector<std::byte> writeTiff(std::span<const PageRaster> pages, const DocumentInfo& info, int jpegQuality = 85);
+std::vector<std::byte> writeTiff(std::span<const PageRaster> pages, const DocumentInfo& info,
+                                 int jpegQuality = 85);
 
 } // namespace docdesk::output

@@ -34,7 +34,7 @@ struct CmisObject {
 };
 
 class CmisConnector : public Connector {
-public:
+  public:
     explicit CmisConnector(GatewayConnection connection, int pageSize = 100);
 
     Delivery deliver(const DocumentToDeliver& document, std::stop_token stop,
@@ -50,7 +50,7 @@ public:
     // Creates `folder` and any missing parents; existing folders are fine.
     void ensureFolder(const std::string& folder, std::stop_token stop);
 
-private:
+  private:
     std::string urlOf(const std::string& path, std::stop_token stop); // root + encoded segments
     Delivery verify(const std::string& path, const DocumentToDeliver& document, std::stop_token stop);
 

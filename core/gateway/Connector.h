@@ -14,23 +14,23 @@
 namespace docdesk::gateway {
 
 struct DocumentToDeliver {
-    std::filesystem::path file;      // the local file, streamed
-    std::string remoteFolder;        // below the gateway's base ("Invoices/2026"), may be empty
-    std::string fileName;            // wanted name on the server
+    std::filesystem::path file; // the local file, streamed
+    std::string remoteFolder;   // below the gateway's base ("Invoices/2026"), may be empty
+    std::string fileName;       // wanted name on the server
     std::uint64_t bytes = 0;
-    std::string sha256;              // of the local file, lower-case hex
+    std::string sha256; // of the local file, lower-case hex
     std::string title;
     std::map<std::string, std::string> fields;
 };
 
 struct Delivery {
-    std::string location;  // the document's URL or server id
-    std::string etag;      // server version tag when there is one
+    std::string location;    // the document's URL or server id
+    std::string etag;        // server version tag when there is one
     std::uint64_t bytes = 0; // as the server reports it (verified equal to the local size)
 };
 
 class Connector {
-public:
+  public:
     virtual ~Connector() = default;
     // Uploads and verifies. Throws TransportError / GatewayRejected / TransferCancelled.
     virtual Delivery deliver(const DocumentToDeliver& document, std::stop_token stop,

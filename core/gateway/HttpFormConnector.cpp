@@ -5,10 +5,9 @@
 #include "core/gateway/RetryPolicy.h"
 #include "core/gateway/WebDavConnector.h"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <cctype>
+#include <nlohmann/json.hpp>
 
 namespace docdesk::gateway {
 namespace {
@@ -30,7 +29,8 @@ std::string trimmed(std::string_view s) {
 }
 
 bool isId(const std::string& s) {
-    return !s.empty() && s.size() < 19 && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
+    return !s.empty() && s.size() < 19 &&
+           std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
 }
 
 // A field that paperless takes as an object id: checked here, so the user learns which field
@@ -55,28 +55,32 @@ std::string idText(const json& v) {
 // The text member `name` of `j`; empty when absent or not text (paperless' answers are not
 // trusted to have the documented types).
 std::string textMember(const json& j, const char* name) {
-    return j.is_object() && j.contains(name) && j[name].is_string() ? j[name].get<std::string>() : std::string();
+    return j.is_object() && j.contains(name) && j[name].is_string() ? j[name].get<std::string>()
+                                                                    : std::string();
 }
 
 // A short excerpt of an error answer for the message (paperless explains 400s in JSON).
 std::string excerpt(const std::string& body) {
     std::string s = body.substr(0, 300);
-    std::replace_if(s.begin(), s.end(), [](unsigned char c) { return c < 0x20; }, ' ');
+    std::replace_if(
+        s.begin(), s.end(), [](unsigned char c) { return c < 0x20; }, ' ');
     return s;
 }
 
 // Like throwForStatus, but a refused login names the token (paperless has no password here).
 [[noreturn]] void throwForPaperlessStatus(const HttpResponse& r, const std::string& what) {
     if (r.status == 401)
-        throw GatewayRejected(trf("{}: paperless did not accept the API token (401). Put a valid token (paperless: "
-                                  "My Profile, API Auth Token) in the profile's password.",
-                                  what),
-                              401);
+        throw GatewayRejected(
+            trf("{}: paperless did not accept the API token (401). Put a valid token (paperless: "
+                "My Profile, API Auth Token) in the profile's password.",
+                what),
+            401);
     if (r.status == 403)
-        throw GatewayRejected(trf("{}: the token's paperless user may not do this (403). Ask the operator for the "
-                                  "permission to add documents.",
-                                  what),
-                              403);
+        throw GatewayRejected(
+            trf("{}: the token's paperless user may not do this (403). Ask the operator for the "
+                "permission to add documents.",
+                what),
+            403);
     throwForStatus(r, what);
 }
 
@@ -143,7 +147,9 @@ HttpFormConnector::HttpFormConnector(GatewayConnection connection, TaskPolling p
         base_.resize(base_.size() - 4);
 }
 
-std::string HttpFormConnector::apiUrl(const std::string& path) const { return base_ + "api/" + path; }
+std::string HttpFormConnector::apiUrl(const std::string& path) const {
+    return base_ + "api/" + path;
+}
 
 HttpRequest HttpFormConnector::request(const std::string& path) const {
     HttpRequest r;
@@ -171,10 +177,11 @@ std::optional<HttpFormConnector::StoredOriginal> HttpFormConnector::metadataOf(c
         throwForPaperlessStatus(r, trf("Reading the metadata of paperless document {}", id));
     const auto stored = parsePaperlessMetadata(r.body);
     if (!stored)
-        throw GatewayRejected(trf("Reading the metadata of paperless document {}: the answer is not paperless' "
-                                  "document metadata. Check the profile's URL.",
-                                  id),
-                              502);
+        throw GatewayRejected(
+            trf("Reading the metadata of paperless document {}: the answer is not paperless' "
+                "document metadata. Check the profile's URL.",
+                id),
+            502);
     return stored;
 }
 
@@ -184,9 +191,10 @@ std::optional<std::string> HttpFormConnector::findByChecksum(const std::string& 
         throwForPaperlessStatus(r, tr("Looking for an earlier copy on paperless"));
     const auto ids = parsePaperlessDocumentIds(r.body);
     if (!ids)
-        throw GatewayRejected(tr("Looking for an earlier copy on paperless: the answer is not a document list. Check "
-                                 "the profile's URL."),
-                              502);
+        throw GatewayRejected(
+            tr("Looking for an earlier copy on paperless: the answer is not a document list. Check "
+               "the profile's URL."),
+            502);
     // Confirm each candidate by its stored checksum: a server that ignored the filter would
     // otherwise hand back somebody else's document.
     for (const auto& id : *ids) {
@@ -197,24 +205,26 @@ std::optional<std::string> HttpFormConnector::findByChecksum(const std::string& 
     return std::nullopt;
 }
 
-Delivery HttpFormConnector::verify(const std::string& id, const DocumentToDeliver& document, const std::string& md5,
-                                   std::stop_token stop) {
+Delivery HttpFormConnector::verify(const std::string& id, const DocumentToDeliver& document,
+                                   const std::string& md5, std::stop_token stop) {
     const auto meta = metadataOf(id, stop);
     if (!meta)
         throw GatewayRejected(trf("Verifying {}: paperless reported document {}, but it cannot be found.",
                                   document.fileName, id),
                               502);
     if (meta->bytes != document.bytes || meta->md5 != md5)
-        throw GatewayRejected(trf("Verifying {}: paperless holds {} bytes (MD5 {}), {} bytes (MD5 {}) were sent.",
-                                  document.fileName, meta->bytes, meta->md5, document.bytes, md5),
-                              502);
+        throw GatewayRejected(
+            trf("Verifying {}: paperless holds {} bytes (MD5 {}), {} bytes (MD5 {}) were sent.",
+                document.fileName, meta->bytes, meta->md5, document.bytes, md5),
+            502);
     Delivery d;
     d.location = "documents/" + id;
     d.bytes = meta->bytes;
     return d;
 }
 
-std::optional<std::string> HttpFormConnector::waitForTask(const std::string& taskId, const DocumentToDeliver& document,
+std::optional<std::string> HttpFormConnector::waitForTask(const std::string& taskId,
+                                                          const DocumentToDeliver& document,
                                                           std::stop_token stop) {
     const auto started = Clock::now();
     auto delay = polling_.firstDelay;
@@ -228,9 +238,10 @@ std::optional<std::string> HttpFormConnector::waitForTask(const std::string& tas
             if (status == "SUCCESS") {
                 const auto& id = task->relatedDocument;
                 if (!isId(id))
-                    throw GatewayRejected(trf("Paperless processed {} but did not say which document it created.",
-                                              document.fileName),
-                                          502);
+                    throw GatewayRejected(
+                        trf("Paperless processed {} but did not say which document it created.",
+                            document.fileName),
+                        502);
                 return id;
             }
             if (status == "FAILURE" || status == "REVOKED") {
@@ -251,10 +262,11 @@ std::optional<std::string> HttpFormConnector::waitForTask(const std::string& tas
     }
     // Still queued or consuming: the document may yet appear. A retry looks for it by checksum
     // and polls this task again before it would post anything.
-    throw GatewayRejected(trf("Paperless has not finished processing {} after {} seconds; it will be checked again.",
-                              document.fileName,
-                              std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - started).count()),
-                          504);
+    throw GatewayRejected(
+        trf("Paperless has not finished processing {} after {} seconds; it will be checked again.",
+            document.fileName,
+            std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - started).count()),
+        504);
 }
 
 Delivery HttpFormConnector::deliver(const DocumentToDeliver& document, std::stop_token stop,
@@ -273,15 +285,16 @@ Delivery HttpFormConnector::deliver(const DocumentToDeliver& document, std::stop
     HttpRequest post = request("documents/post_document/");
     post.method = "POST";
     post.form.push_back({"document", {}, document.file, document.fileName, {}});
-    const auto title = document.title.empty() ? std::filesystem::path(document.fileName).stem().string() : document.title;
+    const auto title =
+        document.title.empty() ? std::filesystem::path(document.fileName).stem().string() : document.title;
     post.form.push_back({"title", title, {}, {}, {}});
     if (const auto created = trimmed(fieldOr(document, "created")); !created.empty())
         post.form.push_back({"created", created, {}, {}, {}});
     const auto tags = fieldOr(document, "tags");
     for (size_t start = 0; start < tags.size();) {
         const auto comma = tags.find(',', start);
-        const auto tag = trimmed(std::string_view(tags).substr(start, comma == std::string::npos ? std::string::npos
-                                                                                                  : comma - start));
+        const auto tag = trimmed(std::string_view(tags).substr(
+            start, comma == std::string::npos ? std::string::npos : comma - start));
         if (!tag.empty()) {
             if (!isId(tag))
                 throw GatewayRejected(
@@ -302,16 +315,17 @@ Delivery HttpFormConnector::deliver(const DocumentToDeliver& document, std::stop
 
     const auto r = transport_.perform(post, stop, progressOfDocument(progress, document.bytes));
     if (r.status == 400)
-        throw GatewayRejected(trf("Uploading {}: paperless refused the request (400): {}", document.fileName,
-                                  excerpt(r.body)),
-                              400);
+        throw GatewayRejected(
+            trf("Uploading {}: paperless refused the request (400): {}", document.fileName, excerpt(r.body)),
+            400);
     if (r.status != 200 && r.status != 201 && r.status != 202)
         throwForPaperlessStatus(r, trf("Uploading {}", document.fileName));
     const std::string taskId = parsePaperlessTaskId(r.body);
     if (taskId.empty())
-        throw GatewayRejected(trf("Uploading {}: the answer is not a paperless task id. Check the profile's URL.",
-                                  document.fileName),
-                              502);
+        throw GatewayRejected(
+            trf("Uploading {}: the answer is not a paperless task id. Check the profile's URL.",
+                document.fileName),
+            502);
     pendingTasks_[document.sha256] = taskId;
     const auto id = waitForTask(taskId, document, stop);
     pendingTasks_.erase(document.sha256);
@@ -320,10 +334,11 @@ Delivery HttpFormConnector::deliver(const DocumentToDeliver& document, std::stop
     // Refused as a duplicate: ours when paperless holds a document with our checksum.
     if (const auto earlier = findByChecksum(md5, stop))
         return verify(*earlier, document, md5, stop);
-    throw GatewayRejected(trf("Paperless refused {} as a duplicate, but no document with its checksum can be found "
-                              "(it may be in the trash or not visible to this token).",
-                              document.fileName),
-                          409);
+    throw GatewayRejected(
+        trf("Paperless refused {} as a duplicate, but no document with its checksum can be found "
+            "(it may be in the trash or not visible to this token).",
+            document.fileName),
+        409);
 }
 
 } // namespace docdesk::gateway

@@ -51,7 +51,7 @@ std::optional<PaperlessTask> parsePaperlessTask(const std::string& body, const s
 std::string parsePaperlessTaskId(const std::string& body);
 
 class HttpFormConnector : public Connector {
-public:
+  public:
     explicit HttpFormConnector(GatewayConnection connection, TaskPolling polling = {});
 
     Delivery deliver(const DocumentToDeliver& document, std::stop_token stop,
@@ -65,7 +65,7 @@ public:
     long checkLogin(std::stop_token stop);
     std::string apiUrl(const std::string& path) const; // base + "api/" + path
 
-private:
+  private:
     using StoredOriginal = PaperlessOriginal;
     HttpRequest request(const std::string& path) const;
     std::optional<StoredOriginal> metadataOf(const std::string& id, std::stop_token stop);

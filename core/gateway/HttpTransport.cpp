@@ -2,17 +2,16 @@
 
 #include "core/common/Translate.h"
 
-#include <curl/curl.h>
-#include <sodium.h>
-
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <curl/curl.h>
 #include <memory>
 #include <mutex>
+#include <sodium.h>
 
 namespace docdesk::gateway {
 namespace {
@@ -25,7 +24,8 @@ void initCurlOnce() {
 
 std::string lower(std::string_view s) {
     std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return char(std::tolower(c)); });
     return out;
 }
 
@@ -43,8 +43,8 @@ struct TransferState {
     const HttpRequest* request = nullptr;
     HttpResponse* response = nullptr;
     std::FILE* bodyFile = nullptr;
-    std::uint64_t fileStart = 0;     // where the sent range of bodyFile begins
-    std::uint64_t fileLength = 0;    // and how long it is
+    std::uint64_t fileStart = 0;  // where the sent range of bodyFile begins
+    std::uint64_t fileLength = 0; // and how long it is
     std::uint64_t fileRemaining = 0;
     std::size_t bodyOffset = 0;
     std::stop_token stop;
@@ -56,7 +56,8 @@ size_t readBody(char* buffer, size_t size, size_t count, void* user) {
     auto& s = *static_cast<TransferState*>(user);
     const size_t want = size * count;
     if (s.bodyFile) {
-        const size_t got = std::fread(buffer, 1, size_t(std::min<std::uint64_t>(want, s.fileRemaining)), s.bodyFile);
+        const size_t got =
+            std::fread(buffer, 1, size_t(std::min<std::uint64_t>(want, s.fileRemaining)), s.bodyFile);
         if (got == 0 && std::ferror(s.bodyFile))
             return CURL_READFUNC_ABORT;
         s.fileRemaining -= got;
@@ -143,7 +144,8 @@ int onDebug(CURL*, curl_infotype type, char* data, size_t size, void* user) {
                 const auto close = line.rfind(']');
                 if (open != std::string_view::npos && close != std::string_view::npos && close > open)
                     shown = std::string(line.substr(0, open + 1)) +
-                            redactHeaderLine(line.substr(open + 1, close - open - 1)) + std::string(line.substr(close));
+                            redactHeaderLine(line.substr(open + 1, close - open - 1)) +
+                            std::string(line.substr(close));
             }
             (*s.debugLog)(prefix + shown);
         }
@@ -172,9 +174,10 @@ bool retryableCurlCode(CURLcode code) {
 std::string curlFailureMessage(CURLcode code, const char* detail, const std::string& url) {
     switch (code) {
     case CURLE_PEER_FAILED_VERIFICATION:
-        return trf("The gateway {} could not prove its identity (certificate not trusted or issued for another "
-                   "name): {}. Check the profile's URL and CA bundle.",
-                   url, detail);
+        return trf(
+            "The gateway {} could not prove its identity (certificate not trusted or issued for another "
+            "name): {}. Check the profile's URL and CA bundle.",
+            url, detail);
     case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
         return trf("The gateway {} presented a different key than the one pinned in the profile. Nothing was "
                    "sent. Ask the operator whether the server's key changed.",
@@ -259,7 +262,8 @@ void setConnectionOptions(CURL* curl, const GatewayConnection& connection, const
     // A profile from an operator bundle carries the CA certificates themselves (PEM text);
     // one made on the station names a file.
     if (connection.caBundle.starts_with("-----BEGIN")) {
-        curl_blob blob{const_cast<char*>(connection.caBundle.data()), connection.caBundle.size(), CURL_BLOB_COPY};
+        curl_blob blob{const_cast<char*>(connection.caBundle.data()), connection.caBundle.size(),
+                       CURL_BLOB_COPY};
         curl_easy_setopt(curl, CURLOPT_CAINFO_BLOB, &blob);
     } else if (!connection.caBundle.empty()) {
         curl_easy_setopt(curl, CURLOPT_CAINFO, connection.caBundle.c_str());
@@ -340,7 +344,8 @@ MimeBody formBodyFor(CURL* curl, const HttpRequest& request) {
 // `state` (a small body or a file range). Returns the form body curl reads from, if any.
 MimeBody setMethodAndBody(CURL* curl, const HttpRequest& request, TransferState& state, curl_off_t bodySize) {
     const bool isForm = !request.form.empty();
-    const bool hasBody = !isForm && (!request.bodyFile.empty() || !request.body.empty() || request.method == "PUT");
+    const bool hasBody =
+        !isForm && (!request.bodyFile.empty() || !request.body.empty() || request.method == "PUT");
     MimeBody mime;
     if (isForm) {
         mime = formBodyFor(curl, request);
@@ -414,7 +419,8 @@ std::string HttpResponse::header(const std::string& lowerName) const {
     return it == headers.end() ? std::string() : it->second;
 }
 
-GatewayConnection connectionFor(const vault::Profile& profile, std::shared_ptr<const vault::Secret> password) {
+GatewayConnection connectionFor(const vault::Profile& profile,
+                                std::shared_ptr<const vault::Secret> password) {
     GatewayConnection c;
     c.baseUrl = profile.url;
     c.user = profile.user;
@@ -430,9 +436,12 @@ HttpTransport::HttpTransport(GatewayConnection connection)
 
 HttpTransport::~HttpTransport() = default;
 
-void HttpTransport::setPassword(std::shared_ptr<const vault::Secret> password) { connection_.password = std::move(password); }
+void HttpTransport::setPassword(std::shared_ptr<const vault::Secret> password) {
+    connection_.password = std::move(password);
+}
 
-HttpResponse HttpTransport::perform(const HttpRequest& request, std::stop_token stop, const TransferProgress& progress) {
+HttpResponse HttpTransport::perform(const HttpRequest& request, std::stop_token stop,
+                                    const TransferProgress& progress) {
     if (stop.stop_requested())
         throw TransferCancelled(tr("Upload cancelled."));
     CURL* curl = handle_->curl;
@@ -476,8 +485,9 @@ std::string redactHeaderLine(std::string_view line) {
     if (colon == std::string_view::npos)
         return std::string(line);
     const auto name = lower(trim(line.substr(0, colon)));
-    static const char* const secretHeaders[] = {"authorization", "proxy-authorization", "cookie", "set-cookie",
-                                                "x-auth-token", "x-api-key", "x-csrftoken", "x-requesttoken"};
+    static const char* const secretHeaders[] = {"authorization", "proxy-authorization", "cookie",
+                                                "set-cookie",    "x-auth-token",        "x-api-key",
+                                                "x-csrftoken",   "x-requesttoken"};
     for (const char* s : secretHeaders)
         if (name == s)
             return std::string(line.substr(0, colon)) + ": [redacted]";

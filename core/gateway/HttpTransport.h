@@ -23,10 +23,10 @@ namespace docdesk::gateway {
 // One part of a multipart/form-data body: a text value, or a file streamed from disk.
 struct FormPart {
     std::string name;
-    std::string value;              // the text, or
-    std::filesystem::path file;     // a file sent as the part's content (takes precedence)
-    std::string fileName;           // the part's filename (file parts; empty = the file's name)
-    std::string contentType;        // empty = text/plain for values, application/octet-stream for files
+    std::string value;          // the text, or
+    std::filesystem::path file; // a file sent as the part's content (takes precedence)
+    std::string fileName;       // the part's filename (file parts; empty = the file's name)
+    std::string contentType;    // empty = text/plain for values, application/octet-stream for files
 };
 
 struct HttpRequest {
@@ -36,9 +36,9 @@ struct HttpRequest {
     // Sends "Authorization: Token <the connection's password>" (paperless-ngx API tokens); the
     // header line is built in guarded memory and wiped after the transfer.
     bool tokenAuthorization = false;
-    std::string body;                 // a small body (XML, JSON), or
-    std::filesystem::path bodyFile;   // a file streamed as the body (takes precedence), or
-    std::vector<FormPart> form;       // a multipart/form-data body (takes precedence over both)
+    std::string body;               // a small body (XML, JSON), or
+    std::filesystem::path bodyFile; // a file streamed as the body (takes precedence), or
+    std::vector<FormPart> form;     // a multipart/form-data body (takes precedence over both)
     // The part of bodyFile to send (a chunk of a chunked upload); bodyLength 0 = to the end.
     std::uint64_t bodyOffset = 0;
     std::uint64_t bodyLength = 0;
@@ -58,7 +58,7 @@ struct HttpResponse {
 using TransferProgress = std::function<void(std::uint64_t sent, std::uint64_t total)>;
 
 class HttpTransport {
-public:
+  public:
     explicit HttpTransport(GatewayConnection connection);
     ~HttpTransport();
     HttpTransport(const HttpTransport&) = delete;
@@ -70,9 +70,10 @@ public:
 
     // Performs `request` and returns whatever status the server answered. Throws
     // TransportError when no complete answer came, TransferCancelled when `stop` was requested.
-    HttpResponse perform(const HttpRequest& request, std::stop_token stop, const TransferProgress& progress = {});
+    HttpResponse perform(const HttpRequest& request, std::stop_token stop,
+                         const TransferProgress& progress = {});
 
-private:
+  private:
     struct Handle;
     GatewayConnection connection_;
     std::unique_ptr<Handle> handle_;

@@ -3,10 +3,9 @@
 #include "core/common/Sha256.h"
 #include "core/common/Translate.h"
 
-#include <nlohmann/json.hpp>
-
 #include <chrono>
 #include <fmt/chrono.h>
+#include <nlohmann/json.hpp>
 #include <random>
 
 namespace docdesk::gateway {
@@ -34,8 +33,8 @@ std::string randomTag() {
     return fmt::format("{:08x}{:08x}", rd(), rd());
 }
 
-const char* const kItemColumns =
-    "id, profile, file, remote_folder, file_name, title, fields, bytes, sha256, state, reason, attempts, created_at";
+const char* const kItemColumns = "id, profile, file, remote_folder, file_name, title, fields, bytes, sha256, "
+                                 "state, reason, attempts, created_at";
 
 OutboxItem readItem(SqliteDatabase::Statement& q, const fs::path& folder) {
     OutboxItem i;
@@ -61,25 +60,30 @@ OutboxItem readItem(SqliteDatabase::Statement& q, const fs::path& folder) {
 
 } // namespace
 
-std::string outboxStateName(OutboxState state) { return kStateNames[int(state)]; }
+std::string outboxStateName(OutboxState state) {
+    return kStateNames[int(state)];
+}
 
 Outbox::Outbox(const fs::path& dataDir)
-    : folder_(dataDir / "outbox"),
-      db_((fs::create_directories(dataDir), dataDir / "outbox.sqlite"), SqliteDatabase::Mode::ReadWriteCreate) {
+    : folder_(dataDir / "outbox"), db_((fs::create_directories(dataDir), dataDir / "outbox.sqlite"),
+                                       SqliteDatabase::Mode::ReadWriteCreate) {
     fs::create_directories(folder_);
     db_.exec("PRAGMA journal_mode=WAL");
     db_.exec("PRAGMA synchronous=FULL");
-    db_.exec("CREATE TABLE IF NOT EXISTS items ("
-             " id INTEGER PRIMARY KEY AUTOINCREMENT, profile TEXT NOT NULL, file TEXT NOT NULL,"
-             " remote_folder TEXT NOT NULL, file_name TEXT NOT NULL, title TEXT NOT NULL, fields TEXT NOT NULL,"
-             " bytes INTEGER NOT NULL, sha256 TEXT NOT NULL, state TEXT NOT NULL, reason TEXT NOT NULL,"
-             " attempts INTEGER NOT NULL, created_at TEXT NOT NULL)");
-    db_.exec("CREATE TABLE IF NOT EXISTS ledger ("
-             " id INTEGER PRIMARY KEY AUTOINCREMENT, item_id INTEGER NOT NULL, profile TEXT NOT NULL,"
-             " document TEXT NOT NULL, remote_folder TEXT NOT NULL, bytes INTEGER NOT NULL, sha256 TEXT NOT NULL,"
-             " location TEXT NOT NULL, etag TEXT NOT NULL, delivered_at TEXT NOT NULL, local_file TEXT NOT NULL)");
+    db_.exec(
+        "CREATE TABLE IF NOT EXISTS items ("
+        " id INTEGER PRIMARY KEY AUTOINCREMENT, profile TEXT NOT NULL, file TEXT NOT NULL,"
+        " remote_folder TEXT NOT NULL, file_name TEXT NOT NULL, title TEXT NOT NULL, fields TEXT NOT NULL,"
+        " bytes INTEGER NOT NULL, sha256 TEXT NOT NULL, state TEXT NOT NULL, reason TEXT NOT NULL,"
+        " attempts INTEGER NOT NULL, created_at TEXT NOT NULL)");
+    db_.exec(
+        "CREATE TABLE IF NOT EXISTS ledger ("
+        " id INTEGER PRIMARY KEY AUTOINCREMENT, item_id INTEGER NOT NULL, profile TEXT NOT NULL,"
+        " document TEXT NOT NULL, remote_folder TEXT NOT NULL, bytes INTEGER NOT NULL, sha256 TEXT NOT NULL,"
+        " location TEXT NOT NULL, etag TEXT NOT NULL, delivered_at TEXT NOT NULL, local_file TEXT NOT NULL)");
     // Files of delivered items whose removal a crash interrupted.
-    SqliteDatabase::Statement q(db_, "SELECT local_file FROM ledger WHERE local_file NOT IN (SELECT file FROM items)");
+    SqliteDatabase::Statement q(
+        db_, "SELECT local_file FROM ledger WHERE local_file NOT IN (SELECT file FROM items)");
     while (q.step()) {
         std::error_code ec;
         if (!q.text(0).empty())
@@ -123,7 +127,7 @@ TakenItem Outbox::takeOnce(const fs::path& file, const NewOutboxItem& item, cons
     }
     const fs::path target = folder_ / storedName;
     const fs::path temp = folder_ / (storedName + ".part");
-    fs::remove(temp, ec); // left by a copy that was killed; the name is ours alone
+    fs::remove(temp, ec);                    // left by a copy that was killed; the name is ours alone
     const bool inPlace = fs::exists(target); // moved before a kill, not yet recorded
     if (!inPlace && !fs::exists(file))
         return {TakeOutcome::Missing, std::nullopt};
@@ -173,10 +177,15 @@ OutboxItem Outbox::insertItem(const std::string& storedName, const NewOutboxItem
     nlohmann::json fields = nlohmann::json::object();
     for (const auto& [k, v] : item.fields)
         fields[k] = v;
-    SqliteDatabase::Statement ins(db_, "INSERT INTO items (profile, file, remote_folder, file_name, title, fields, "
-                                       "bytes, sha256, state, reason, attempts, created_at) "
-                                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', '', 0, ?)");
-    ins.bind(1, item.profile).bind(2, storedName).bind(3, item.remoteFolder).bind(4, item.fileName).bind(5, item.title);
+    SqliteDatabase::Statement ins(
+        db_, "INSERT INTO items (profile, file, remote_folder, file_name, title, fields, "
+             "bytes, sha256, state, reason, attempts, created_at) "
+             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', '', 0, ?)");
+    ins.bind(1, item.profile)
+        .bind(2, storedName)
+        .bind(3, item.remoteFolder)
+        .bind(4, item.fileName)
+        .bind(5, item.title);
     ins.bind(6, fields.dump()).bind(7, std::int64_t(bytes)).bind(8, sha256).bind(9, nowUtc());
     ins.run();
     const auto id = db_.lastInsertId();
@@ -188,7 +197,8 @@ OutboxItem Outbox::insertItem(const std::string& storedName, const NewOutboxItem
 
 std::vector<OutboxItem> Outbox::items(const std::string& profile) {
     std::lock_guard lock(mutex_);
-    const auto sql = fmt::format("SELECT {} FROM items WHERE ? = '' OR profile = ? ORDER BY id", kItemColumns);
+    const auto sql =
+        fmt::format("SELECT {} FROM items WHERE ? = '' OR profile = ? ORDER BY id", kItemColumns);
     SqliteDatabase::Statement q(db_, sql.c_str());
     q.bind(1, profile).bind(2, profile);
     std::vector<OutboxItem> out;
@@ -221,7 +231,9 @@ void Outbox::countAttempt(std::int64_t id) {
     q.run();
 }
 
-void Outbox::requeue(std::int64_t id) { setState(id, OutboxState::Queued); }
+void Outbox::requeue(std::int64_t id) {
+    setState(id, OutboxState::Queued);
+}
 
 LedgerEntry Outbox::recordDelivery(std::int64_t id, const Delivery& delivery) {
     const auto it = item(id);
@@ -240,10 +252,15 @@ LedgerEntry Outbox::recordDelivery(std::int64_t id, const Delivery& delivery) {
     {
         std::lock_guard lock(mutex_);
         SqliteDatabase::Transaction tx(db_);
-        SqliteDatabase::Statement ins(db_, "INSERT INTO ledger (item_id, profile, document, remote_folder, bytes, "
-                                           "sha256, location, etag, delivered_at, local_file) "
-                                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-        ins.bind(1, id).bind(2, e.profile).bind(3, e.document).bind(4, e.remoteFolder).bind(5, std::int64_t(e.bytes));
+        SqliteDatabase::Statement ins(db_,
+                                      "INSERT INTO ledger (item_id, profile, document, remote_folder, bytes, "
+                                      "sha256, location, etag, delivered_at, local_file) "
+                                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        ins.bind(1, id)
+            .bind(2, e.profile)
+            .bind(3, e.document)
+            .bind(4, e.remoteFolder)
+            .bind(5, std::int64_t(e.bytes));
         ins.bind(6, e.sha256).bind(7, e.location).bind(8, e.etag).bind(9, e.deliveredAt);
         ins.bind(10, it->file.filename().string());
         ins.run();
@@ -260,8 +277,9 @@ LedgerEntry Outbox::recordDelivery(std::int64_t id, const Delivery& delivery) {
 
 std::vector<LedgerEntry> Outbox::ledger() {
     std::lock_guard lock(mutex_);
-    SqliteDatabase::Statement q(db_, "SELECT id, item_id, profile, document, remote_folder, bytes, sha256, location, "
-                                     "etag, delivered_at FROM ledger ORDER BY id");
+    SqliteDatabase::Statement q(
+        db_, "SELECT id, item_id, profile, document, remote_folder, bytes, sha256, location, "
+             "etag, delivered_at FROM ledger ORDER BY id");
     std::vector<LedgerEntry> out;
     while (q.step()) {
         LedgerEntry e;

@@ -29,7 +29,7 @@ std::string outboxStateName(OutboxState state); // "queued", "uploading"...
 struct OutboxItem {
     std::int64_t id = 0;
     std::string profile;
-    std::filesystem::path file;   // inside the outbox folder
+    std::filesystem::path file; // inside the outbox folder
     std::string remoteFolder;
     std::string fileName;
     std::string title;
@@ -37,22 +37,22 @@ struct OutboxItem {
     std::uint64_t bytes = 0;
     std::string sha256;
     OutboxState state = OutboxState::Queued;
-    std::string reason;           // why it failed or is paused (translated), empty otherwise
+    std::string reason; // why it failed or is paused (translated), empty otherwise
     int attempts = 0;
-    std::string createdAt;        // UTC, ISO 8601
+    std::string createdAt; // UTC, ISO 8601
 };
 
 struct LedgerEntry {
     std::int64_t id = 0;
     std::int64_t itemId = 0;
     std::string profile;
-    std::string document;         // file name as delivered
+    std::string document; // file name as delivered
     std::string remoteFolder;
     std::uint64_t bytes = 0;
     std::string sha256;
-    std::string location;         // URL or server id
+    std::string location; // URL or server id
     std::string etag;
-    std::string deliveredAt;      // UTC, ISO 8601
+    std::string deliveredAt; // UTC, ISO 8601
 };
 
 struct NewOutboxItem {
@@ -79,7 +79,7 @@ struct TakenItem {
 };
 
 class Outbox {
-public:
+  public:
     // Opens (creating when missing) `dataDir`/outbox.sqlite and `dataDir`/outbox/.
     explicit Outbox(const std::filesystem::path& dataDir);
 
@@ -95,7 +95,8 @@ public:
     // temporary name and then removed when the outbox is on another file system). Throws
     // docdesk::Error naming the outbox folder when it cannot be written (e.g. it is full);
     // then nothing is left in the outbox and `file` stays where it was.
-    TakenItem takeOnce(const std::filesystem::path& file, const NewOutboxItem& item, const std::string& storedName);
+    TakenItem takeOnce(const std::filesystem::path& file, const NewOutboxItem& item,
+                       const std::string& storedName);
 
     // Items not yet delivered, oldest first; only `profile`'s when given.
     std::vector<OutboxItem> items(const std::string& profile = {});
@@ -118,7 +119,7 @@ public:
 
     const std::filesystem::path& folder() const { return folder_; }
 
-private:
+  private:
     std::optional<OutboxItem> itemStoredAs(const std::string& storedName);
     bool deliveredAs(const std::string& storedName);
     OutboxItem insertItem(const std::string& storedName, const NewOutboxItem& item, std::uint64_t bytes,

@@ -9,7 +9,8 @@ namespace docdesk::gateway {
 std::chrono::milliseconds backoffDelay(const RetryPolicy& policy, int retry,
                                        std::optional<std::chrono::seconds> retryAfter, std::mt19937& random) {
     const int shift = std::clamp(retry - 1, 0, 20);
-    const auto exponential = std::min<std::chrono::milliseconds>(policy.initialDelay * (1LL << shift), policy.maxDelay);
+    const auto exponential =
+        std::min<std::chrono::milliseconds>(policy.initialDelay * (1LL << shift), policy.maxDelay);
     std::uniform_real_distribution<double> jitter(0.5, 1.0);
     auto delay = std::chrono::milliseconds(std::int64_t(double(exponential.count()) * jitter(random)));
     if (retryAfter)

@@ -10,10 +10,10 @@
 namespace docdesk::gateway {
 
 struct RetryPolicy {
-    int maxAttempts = 5;                              // including the first
+    int maxAttempts = 5; // including the first
     std::chrono::milliseconds initialDelay{500};
     std::chrono::milliseconds maxDelay{30'000};
-    std::chrono::seconds maxRetryAfter{300};          // a longer Retry-After fails the item instead
+    std::chrono::seconds maxRetryAfter{300}; // a longer Retry-After fails the item instead
 };
 
 // The wait before retry number `retry` (1 = the first retry): initialDelay * 2^(retry-1),

@@ -24,11 +24,20 @@ std::string xmlEscape(std::string_view s) {
             continue;
         }
         switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        default: out += c;
+        case '&':
+            out += "&amp;";
+            break;
+        case '<':
+            out += "&lt;";
+            break;
+        case '>':
+            out += "&gt;";
+            break;
+        case '"':
+            out += "&quot;";
+            break;
+        default:
+            out += c;
         }
     }
     return out;
@@ -62,12 +71,18 @@ std::string xmlUnescape(std::string_view s) {
             break;
         }
         const auto entity = s.substr(i + 1, end - i - 1);
-        if (entity == "amp") out += '&';
-        else if (entity == "lt") out += '<';
-        else if (entity == "gt") out += '>';
-        else if (entity == "quot") out += '"';
-        else if (entity == "apos") out += '\'';
-        else out += s.substr(i, end - i + 1);
+        if (entity == "amp")
+            out += '&';
+        else if (entity == "lt")
+            out += '<';
+        else if (entity == "gt")
+            out += '>';
+        else if (entity == "quot")
+            out += '"';
+        else if (entity == "apos")
+            out += '\'';
+        else
+            out += s.substr(i, end - i + 1);
         i = end;
     }
     return out;
@@ -179,8 +194,9 @@ void throwForStatus(const HttpResponse& r, const std::string& what) {
         message = trf("{}: the document is larger than the gateway accepts (413).", what);
         break;
     case 507:
-        message = trf("{}: the gateway's storage is full (507). Uploading is paused until the operator makes room.",
-                      what);
+        message =
+            trf("{}: the gateway's storage is full (507). Uploading is paused until the operator makes room.",
+                what);
         break;
     default:
         if (r.status >= 300 && r.status < 400)
@@ -277,7 +293,8 @@ std::vector<RemoteEntry> WebDavConnector::listUrl(const std::string& url, const 
     const auto r = transport_.perform(propfind, stop);
     if (r.status != 207)
         throwForStatus(r, what);
-    const auto selfPath = percentDecode(propfind.url.substr(propfind.url.find('/', propfind.url.find("//") + 2)));
+    const auto selfPath =
+        percentDecode(propfind.url.substr(propfind.url.find('/', propfind.url.find("//") + 2)));
     return parseFolderListing(r.body, selfPath);
 }
 
@@ -320,7 +337,8 @@ std::vector<std::string> failedPropertyStatuses(std::string_view multistatus) {
     return failed;
 }
 
-bool WebDavConnector::sameContent(const std::string& url, const DocumentToDeliver& document, std::stop_token stop) {
+bool WebDavConnector::sameContent(const std::string& url, const DocumentToDeliver& document,
+                                  std::stop_token stop) {
     // Read back and hash: the only proof that the file under our name is ours (an earlier,
     // interrupted run of this delivery) and not someone else's document.
     Sha256 hash;
@@ -337,7 +355,8 @@ bool WebDavConnector::sameContent(const std::string& url, const DocumentToDelive
     return received == document.bytes && hash.hexDigest() == document.sha256;
 }
 
-void WebDavConnector::storeFields(const std::string& url, const DocumentToDeliver& document, std::stop_token stop) {
+void WebDavConnector::storeFields(const std::string& url, const DocumentToDeliver& document,
+                                  std::stop_token stop) {
     std::string props;
     const auto add = [&](const std::string& name, const std::string& value) {
         const auto p = propertyName(name);
@@ -352,15 +371,16 @@ void WebDavConnector::storeFields(const std::string& url, const DocumentToDelive
     patch.method = "PROPPATCH";
     patch.url = url;
     patch.headers = {"Content-Type: application/xml; charset=utf-8"};
-    patch.body = std::string(R"(<?xml version="1.0" encoding="utf-8"?><D:propertyupdate xmlns:D="DAV:" xmlns:d=")") +
-                 kDocdeskPropertyNamespace + R"("><D:set><D:prop>)" + props + "</D:prop></D:set></D:propertyupdate>";
+    patch.body =
+        std::string(R"(<?xml version="1.0" encoding="utf-8"?><D:propertyupdate xmlns:D="DAV:" xmlns:d=")") +
+        kDocdeskPropertyNamespace + R"("><D:set><D:prop>)" + props + "</D:prop></D:set></D:propertyupdate>";
     const auto r = transport_.perform(patch, stop);
     if (r.status != 207 && r.status != 200 && r.status != 204)
         throwForStatus(r, trf("Storing the fields of {}", document.fileName));
     // A 207 can still carry a failed property (e.g. the server refuses dead properties).
     for (const auto& status : failedPropertyStatuses(r.body))
-        throw GatewayRejected(trf("Storing the fields of {}: the gateway answered {}.", document.fileName, status),
-                              422);
+        throw GatewayRejected(
+            trf("Storing the fields of {}: the gateway answered {}.", document.fileName, status), 422);
 }
 
 std::map<std::string, std::string> WebDavConnector::fieldsOf(const std::string& url, std::stop_token stop) {
@@ -368,7 +388,8 @@ std::map<std::string, std::string> WebDavConnector::fieldsOf(const std::string& 
     propfind.method = "PROPFIND";
     propfind.url = url;
     propfind.headers = {"Depth: 0", "Content-Type: application/xml; charset=utf-8"};
-    propfind.body = R"(<?xml version="1.0" encoding="utf-8"?><D:propfind xmlns:D="DAV:"><D:allprop/></D:propfind>)";
+    propfind.body =
+        R"(<?xml version="1.0" encoding="utf-8"?><D:propfind xmlns:D="DAV:"><D:allprop/></D:propfind>)";
     const auto r = transport_.perform(propfind, stop);
     if (r.status != 207)
         throwForStatus(r, trf("Reading the fields of {}", url));
@@ -408,7 +429,8 @@ std::map<std::string, std::string> parseDocdeskProperties(const std::string& mul
     return out;
 }
 
-Delivery WebDavConnector::verify(const std::string& url, const DocumentToDeliver& document, std::stop_token stop) {
+Delivery WebDavConnector::verify(const std::string& url, const DocumentToDeliver& document,
+                                 std::stop_token stop) {
     HttpRequest propfind;
     propfind.method = "PROPFIND";
     propfind.url = url;
@@ -424,14 +446,14 @@ Delivery WebDavConnector::verify(const std::string& url, const DocumentToDeliver
     d.bytes = stored.bytes;
     d.etag = stored.etag;
     if (d.bytes != document.bytes)
-        throw GatewayRejected(trf("Verifying {}: the gateway holds {} bytes, {} were sent.", document.fileName, d.bytes,
-                                  document.bytes),
+        throw GatewayRejected(trf("Verifying {}: the gateway holds {} bytes, {} were sent.",
+                                  document.fileName, d.bytes, document.bytes),
                               502);
     return d;
 }
 
-long WebDavConnector::putChunked(const std::string& url, const DocumentToDeliver& document, std::stop_token stop,
-                                 const TransferProgress& progress) {
+long WebDavConnector::putChunked(const std::string& url, const DocumentToDeliver& document,
+                                 std::stop_token stop, const TransferProgress& progress) {
     // Nextcloud cannot refuse an existing target the way "If-None-Match: *" does for a PUT until
     // the MOVE ("Overwrite: F"), so look first and spare sending the chunks.
     if (const auto r = transport_.perform(resourceTypeRequest(url), stop); r.status == 207)
@@ -457,9 +479,10 @@ long WebDavConnector::putChunked(const std::string& url, const DocumentToDeliver
 
     const std::uint64_t chunks = (document.bytes + chunked_.chunkSize - 1) / chunked_.chunkSize;
     if (chunks > 10'000)
-        throw GatewayRejected(trf("Uploading {}: the file needs more than 10000 chunks; raise the chunk size.",
-                                  document.fileName),
-                              413);
+        throw GatewayRejected(
+            trf("Uploading {}: the file needs more than 10000 chunks; raise the chunk size.",
+                document.fileName),
+            413);
     for (std::uint64_t i = 0; i < chunks; ++i) {
         const std::uint64_t offset = i * chunked_.chunkSize;
         const std::uint64_t length = std::min(chunked_.chunkSize, document.bytes - offset);
@@ -490,7 +513,8 @@ long WebDavConnector::putChunked(const std::string& url, const DocumentToDeliver
     HttpRequest move;
     move.method = "MOVE";
     move.url = uploadUrl + ".file";
-    move.headers = {"Destination: " + url, "Overwrite: F", "OC-Total-Length: " + std::to_string(document.bytes)};
+    move.headers = {"Destination: " + url, "Overwrite: F",
+                    "OC-Total-Length: " + std::to_string(document.bytes)};
     const auto r = transport_.perform(move, stop);
     if (r.status == 412)
         return 412;
@@ -527,8 +551,8 @@ Delivery WebDavConnector::deliver(const DocumentToDeliver& document, std::stop_t
         storeFields(url, document, stop);
         return verify(url, document, stop);
     }
-    throw GatewayRejected(trf("Uploading {}: {} names in a row are taken on the gateway.", document.fileName, kMaxNames),
-                          412);
+    throw GatewayRejected(
+        trf("Uploading {}: {} names in a row are taken on the gateway.", document.fileName, kMaxNames), 412);
 }
 
 } // namespace docdesk::gateway

@@ -36,7 +36,7 @@ struct ChunkedUploadOptions {
 };
 
 class WebDavConnector : public Connector {
-public:
+  public:
     explicit WebDavConnector(GatewayConnection connection, ChunkedUploadOptions chunked = {});
 
     Delivery deliver(const DocumentToDeliver& document, std::stop_token stop,
@@ -58,7 +58,7 @@ public:
     // empty when the base is not a Nextcloud files URL.
     const std::string& chunkedUploadsUrl() const { return uploadsUrl_; }
 
-private:
+  private:
     std::vector<RemoteEntry> listUrl(const std::string& url, const std::string& what, std::stop_token stop);
     // Sends the document in chunks and moves it to `url`. Returns the MOVE's status.
     long putChunked(const std::string& url, const DocumentToDeliver& document, std::stop_token stop,

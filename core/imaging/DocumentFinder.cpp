@@ -31,7 +31,7 @@ constexpr double kMinAreaFraction = 0.008; // smaller regions are not documents 
 constexpr double kMinScore = 0.35;
 constexpr double kMinLineSupport = 0.55; // share of each side of a line quad that must be an edge
 constexpr double kContainerScore = 0.45; // a sheet this plausible absorbs what lies on it
-constexpr double kSheetPaper = 0.6;       // share of a sheet's inside that looks like paper (print aside)
+constexpr double kSheetPaper = 0.6;      // share of a sheet's inside that looks like paper (print aside)
 constexpr double kFramePaper = 0.9;      // a picture this paper-like all along its border may be all paper
 
 double cross(cv::Point2f o, cv::Point2f a, cv::Point2f b) {
@@ -302,10 +302,10 @@ float sampleBilinear(const cv::Mat& grey, float x, float y, bool& ok) {
 }
 
 struct Candidate {
-    QuadF quad;       // ordered, work coordinates
-    double score = 0; // confidence 0..1
-    int polarity = 1; // +1 when the inside is brighter than the outside
-    double paper = 0; // share of the inside that is paper-like
+    QuadF quad;             // ordered, work coordinates
+    double score = 0;       // confidence 0..1
+    int polarity = 1;       // +1 when the inside is brighter than the outside
+    double paper = 0;       // share of the inside that is paper-like
     bool fromLines = false; // made of long straight edges, not of a region
     bool frame = false;     // the whole picture: it is all paper
 };
@@ -322,7 +322,8 @@ struct Analysis {
 // the picture and unsaturated. Wood, fabric, a dark lid and a mug are not.
 cv::Mat paperMask(const Analysis& an, double brightness = 0.78) {
     cv::Mat closed, mask;
-    cv::morphologyEx(an.grey, closed, cv::MORPH_CLOSE, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(7, 7)));
+    cv::morphologyEx(an.grey, closed, cv::MORPH_CLOSE,
+                     cv::getStructuringElement(cv::MORPH_RECT, cv::Size(7, 7)));
     cv::compare(closed, brightness * an.white, mask, cv::CMP_GE);
     if (!an.colour.empty()) {
         cv::Mat hsv, sat;
@@ -656,9 +657,9 @@ QuadF refineAtFullResolution(const cv::Mat& src, const QuadF& q, int polarity, d
 // has its cut side there.
 
 struct EdgeLine {
-    cv::Point2d p, d;    // a point and the unit direction
+    cv::Point2d p, d;      // a point and the unit direction
     double lo = 0, hi = 0; // extent along d
-    double cover = 0;    // length of the segments joined into it
+    double cover = 0;      // length of the segments joined into it
     bool border = false;
 };
 
@@ -679,7 +680,8 @@ std::vector<EdgeLine> joinCollinear(std::vector<cv::Vec4f> segs, double minLen) 
             if (std::abs(d.dot(l.d)) < 0.9985 || da > 2.5 || db > 2.5)
                 continue;
             const double ta = (a - l.p).dot(l.d), tb = (b - l.p).dot(l.d);
-            const double overlap = std::max(0.0, std::min(l.hi, std::max(ta, tb)) - std::max(l.lo, std::min(ta, tb)));
+            const double overlap =
+                std::max(0.0, std::min(l.hi, std::max(ta, tb)) - std::max(l.lo, std::min(ta, tb)));
             l.lo = std::min({l.lo, ta, tb});
             l.hi = std::max({l.hi, ta, tb});
             l.cover += len - overlap; // both edges of a thin bar are one line, not twice as long
@@ -690,7 +692,8 @@ std::vector<EdgeLine> joinCollinear(std::vector<cv::Vec4f> segs, double minLen) 
             lines.push_back({a, d, 0, len, len, false});
     }
     std::erase_if(lines, [&](const EdgeLine& l) { return l.cover < minLen; });
-    std::sort(lines.begin(), lines.end(), [](const EdgeLine& a, const EdgeLine& b) { return a.cover > b.cover; });
+    std::sort(lines.begin(), lines.end(),
+              [](const EdgeLine& a, const EdgeLine& b) { return a.cover > b.cover; });
     if (lines.size() > 36)
         lines.resize(36);
     return lines;
@@ -716,10 +719,13 @@ cv::Mat minPooled(const cv::Mat& grey) {
 // they merged with, so the edge of a receipt printed close to its border stays in the picture.
 cv::Mat printFlattened(const cv::Mat& grey) {
     cv::Mat gradient, blocks;
-    cv::morphologyEx(grey, gradient, cv::MORPH_GRADIENT, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(3, 3)));
+    cv::morphologyEx(grey, gradient, cv::MORPH_GRADIENT,
+                     cv::getStructuringElement(cv::MORPH_RECT, cv::Size(3, 3)));
     cv::compare(gradient, 20, blocks, cv::CMP_GE);
-    cv::morphologyEx(blocks, blocks, cv::MORPH_CLOSE, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(9, 9)));
-    cv::morphologyEx(blocks, blocks, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(15, 15)));
+    cv::morphologyEx(blocks, blocks, cv::MORPH_CLOSE,
+                     cv::getStructuringElement(cv::MORPH_RECT, cv::Size(9, 9)));
+    cv::morphologyEx(blocks, blocks, cv::MORPH_OPEN,
+                     cv::getStructuringElement(cv::MORPH_RECT, cv::Size(15, 15)));
     cv::erode(blocks, blocks, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(15, 15)));
     if (cv::countNonZero(blocks) == 0)
         return grey;
@@ -744,8 +750,8 @@ std::vector<EdgeLine> longEdgeLines(const cv::Mat& grey) {
 }
 
 struct Gradients {
-    cv::Mat gx, gy;   // float, of the line-preserving work image
-    cv::Mat busy;     // 8-bit: 255 where the blurred work image has an edge (text, texture)
+    cv::Mat gx, gy; // float, of the line-preserving work image
+    cv::Mat busy;   // 8-bit: 255 where the blurred work image has an edge (text, texture)
 };
 
 // Share of a side's length where the gradient across it is an edge (within a pixel).
@@ -813,7 +819,8 @@ double borderPaper(const Analysis& an, const Gradients& g, cv::Point2f a, cv::Po
         cv::Point2f p = a + (b - a) * (k / 24.f);
         const cv::Point2f towards = centre - p;
         p += towards * (3.f / std::max(1.f, float(cv::norm(towards))));
-        const int x = std::clamp(int(p.x), 0, an.paperish.cols - 1), y = std::clamp(int(p.y), 0, an.paperish.rows - 1);
+        const int x = std::clamp(int(p.x), 0, an.paperish.cols - 1),
+                  y = std::clamp(int(p.y), 0, an.paperish.rows - 1);
         ++total;
         paper += an.paperish.at<uchar>(y, x) != 0 || g.busy.at<uchar>(y, x) != 0;
     }
@@ -828,7 +835,8 @@ bool onImageBorder(cv::Point2f a, cv::Point2f b, int w, int h, float tol) {
 
 bool lineQuad(const EdgeLine& a, const EdgeLine& b, const EdgeLine& c, const EdgeLine& d, QuadF& q) {
     const Line la{a.p, a.d}, lb{b.p, b.d}, lc{c.p, c.d}, ld{d.p, d.d};
-    return intersect(la, lc, q[0]) && intersect(lc, lb, q[1]) && intersect(lb, ld, q[2]) && intersect(ld, la, q[3]);
+    return intersect(la, lc, q[0]) && intersect(lc, lb, q[1]) && intersect(lb, ld, q[2]) &&
+           intersect(ld, la, q[3]);
 }
 
 // Scores one hypothesis; false when it is not a sheet.
@@ -872,8 +880,10 @@ bool scoreLineQuad(const Analysis& an, const Gradients& g, QuadF q, float thresh
     out.fromLines = true;
     out.polarity = regionLike ? scored.polarity : 1;
     const double calm = 1 - std::clamp(busy / 0.06, 0.0, 1.0);
-    out.score = std::clamp(0.5 * support + 0.3 * least + 0.2 * std::max(calm, regionLike ? scored.score : 0.0), 0.0, 1.0) *
-                (regionLike ? 1.0 : 0.9);
+    out.score =
+        std::clamp(0.5 * support + 0.3 * least + 0.2 * std::max(calm, regionLike ? scored.score : 0.0), 0.0,
+                   1.0) *
+        (regionLike ? 1.0 : 0.9);
     return true;
 }
 
@@ -1010,7 +1020,8 @@ WorkPictures workPictures(const cv::Mat& src) {
     // The work size for regions (straight from the page: their scores are tuned on it) and twice
     // the work size for the dark-line-preserving image the lines are found on.
     const double scale = std::max(1.0, double(std::max(src.cols, src.rows)) / kWorkEdge);
-    const cv::Size work(std::max(1, int(std::lround(src.cols / scale))), std::max(1, int(std::lround(src.rows / scale))));
+    const cv::Size work(std::max(1, int(std::lround(src.cols / scale))),
+                        std::max(1, int(std::lround(src.rows / scale))));
     cv::Mat twice = src, small = src;
     if (scale >= 2) {
         twice = areaShrink(src, cv::Size(2 * work.width, 2 * work.height));
@@ -1141,8 +1152,8 @@ std::vector<DocumentCandidate> rankedAtFullResolution(const cv::Mat& src, const 
         for (int i = 0; i < 4; ++i)
             q[i] = cv::Point2f(float((k.quad[i].x + 0.5) * sx - 0.5), float((k.quad[i].y + 0.5) * sy - 0.5));
         if (k.frame)
-            q = {cv::Point2f(0, 0), cv::Point2f(float(src.cols - 1), 0), cv::Point2f(float(src.cols - 1), float(src.rows - 1)),
-                 cv::Point2f(0, float(src.rows - 1))};
+            q = {cv::Point2f(0, 0), cv::Point2f(float(src.cols - 1), 0),
+                 cv::Point2f(float(src.cols - 1), float(src.rows - 1)), cv::Point2f(0, float(src.rows - 1))};
         else
             q = refineAtFullResolution(src, q, k.polarity, 2 * std::max(sx, sy) + 3);
         fullQuads.push_back(q);

@@ -10,8 +10,8 @@
 namespace docdesk::imaging {
 
 struct DocumentCandidate {
-    Quad corners;       // clockwise from the document's top-left
-    double score = 0;   // 0..1 confidence
+    Quad corners;     // clockwise from the document's top-left
+    double score = 0; // 0..1 confidence
 };
 
 // Every document found, the one the user most likely means first (fully in view, central,

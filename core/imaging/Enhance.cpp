@@ -63,7 +63,8 @@ cv::Mat thresholded(const cv::Mat& grey) {
     } else {
         cv::Mat small;
         cv::resize(grey, small, cv::Size(grey.cols / kFactor, grey.rows / kFactor), 0, 0, cv::INTER_AREA);
-        cv::GaussianBlur(small, small, cv::Size(0, 0), sigma / kFactor, sigma / kFactor, cv::BORDER_REPLICATE);
+        cv::GaussianBlur(small, small, cv::Size(0, 0), sigma / kFactor, sigma / kFactor,
+                         cv::BORDER_REPLICATE);
         cv::resize(small, mean, grey.size(), 0, 0, cv::INTER_LINEAR);
     }
     cv::Mat difference, bw;

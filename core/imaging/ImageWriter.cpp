@@ -18,10 +18,12 @@ std::vector<std::byte> encodeImage(const RgbImage& image, ImageFormat format, in
     // Pages that are grey or black-and-white are written with one channel (smaller files).
     cv::Mat channels[3];
     cv::split(bgr, channels);
-    const bool grey = cv::countNonZero(channels[0] != channels[1]) == 0 && cv::countNonZero(channels[1] != channels[2]) == 0;
+    const bool grey = cv::countNonZero(channels[0] != channels[1]) == 0 &&
+                      cv::countNonZero(channels[1] != channels[2]) == 0;
     std::vector<uchar> out;
-    const std::vector<int> params =
-        format == ImageFormat::Jpeg ? std::vector<int>{cv::IMWRITE_JPEG_QUALITY, jpegQuality} : std::vector<int>{};
+    const std::vector<int> params = format == ImageFormat::Jpeg
+                                        ? std::vector<int>{cv::IMWRITE_JPEG_QUALITY, jpegQuality}
+                                        : std::vector<int>{};
     if (!cv::imencode(format == ImageFormat::Jpeg ? ".jpg" : ".png", grey ? channels[0] : bgr, out, params))
         throw Error(tr("The image could not be encoded."));
     std::vector<std::byte> bytes(out.size());

@@ -19,7 +19,8 @@ std::string_view asText(std::span<const std::byte> b, size_t limit) {
 
 std::string lowerExtension(const std::string& fileName) {
     std::string ext = std::filesystem::path(fileName).extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    std::transform(ext.begin(), ext.end(), ext.begin(),
+                   [](unsigned char c) { return char(std::tolower(c)); });
     return ext;
 }
 
@@ -34,7 +35,8 @@ std::string zipMimeType(std::span<const std::byte> b) {
             return std::string(head.substr(start, end - start));
     }
     const std::string_view head = asText(b, 64 * 1024);
-    if (head.find("[Content_Types].xml") != std::string_view::npos || head.find("_rels/.rels") != std::string_view::npos) {
+    if (head.find("[Content_Types].xml") != std::string_view::npos ||
+        head.find("_rels/.rels") != std::string_view::npos) {
         if (head.find("word/") != std::string_view::npos)
             return "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
         if (head.find("xl/") != std::string_view::npos)
@@ -47,16 +49,17 @@ std::string zipMimeType(std::span<const std::byte> b) {
 
 // RFC 5322 messages start with header fields; these are the ones mail programs always write.
 bool looksLikeEmail(std::string_view head) {
-    static constexpr std::string_view fields[] = {"Received:", "Return-Path:", "From:", "Message-ID:",
-                                                  "MIME-Version:", "Delivered-To:", "Date:", "Subject:", "To:"};
+    static constexpr std::string_view fields[] = {
+        "Received:",     "Return-Path:", "From:",    "Message-ID:", "MIME-Version:",
+        "Delivered-To:", "Date:",        "Subject:", "To:"};
     int seen = 0;
     for (auto field : fields) {
         const size_t at = head.find(field);
         if (at != std::string_view::npos && (at == 0 || head[at - 1] == '\n'))
             ++seen;
     }
-    const bool startsWithField =
-        std::any_of(std::begin(fields), std::end(fields), [&](std::string_view f) { return head.starts_with(f); });
+    const bool startsWithField = std::any_of(std::begin(fields), std::end(fields),
+                                             [&](std::string_view f) { return head.starts_with(f); });
     return startsWithField && seen >= 2;
 }
 
@@ -67,7 +70,11 @@ bool isUtf8Text(std::span<const std::byte> b) {
         const auto c = static_cast<unsigned char>(b[i]);
         if (c == 0 || (c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f'))
             return false;
-        int follow = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : -1;
+        int follow = c < 0x80             ? 0
+                     : (c & 0xE0) == 0xC0 ? 1
+                     : (c & 0xF0) == 0xE0 ? 2
+                     : (c & 0xF8) == 0xF0 ? 3
+                                          : -1;
         if (follow < 0)
             return false;
         for (int k = 1; k <= follow; ++k) {
@@ -120,7 +127,8 @@ std::string detectMimeType(std::span<const std::byte> b, const std::string& file
     const auto firstNonSpace = head.find_first_not_of(" \t\r\n");
     const std::string_view body = firstNonSpace == std::string_view::npos ? "" : head.substr(firstNonSpace);
     std::string lower(body.substr(0, std::min<size_t>(body.size(), 64)));
-    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](unsigned char c) { return char(std::tolower(c)); });
     if (lower.starts_with("<!doctype html") || lower.starts_with("<html"))
         return "text/html";
     if (lower.starts_with("<?xml"))
@@ -151,20 +159,27 @@ MediaKind sniffMediaKind(std::span<const std::byte> b) {
 
 std::string mimeType(MediaKind kind) {
     switch (kind) {
-    case MediaKind::Jpeg: return "image/jpeg";
-    case MediaKind::Png: return "image/png";
-    case MediaKind::Tiff: return "image/tiff";
-    case MediaKind::Bmp: return "image/bmp";
-    case MediaKind::Webp: return "image/webp";
-    case MediaKind::Pdf: return "application/pdf";
-    case MediaKind::Unknown: break;
+    case MediaKind::Jpeg:
+        return "image/jpeg";
+    case MediaKind::Png:
+        return "image/png";
+    case MediaKind::Tiff:
+        return "image/tiff";
+    case MediaKind::Bmp:
+        return "image/bmp";
+    case MediaKind::Webp:
+        return "image/webp";
+    case MediaKind::Pdf:
+        return "application/pdf";
+    case MediaKind::Unknown:
+        break;
     }
     return "application/octet-stream";
 }
 
 MediaKind kindFromMimeType(const std::string& mime) {
-    for (auto k : {MediaKind::Jpeg, MediaKind::Png, MediaKind::Tiff, MediaKind::Bmp,
-                   MediaKind::Webp, MediaKind::Pdf})
+    for (auto k :
+         {MediaKind::Jpeg, MediaKind::Png, MediaKind::Tiff, MediaKind::Bmp, MediaKind::Webp, MediaKind::Pdf})
         if (mimeType(k) == mime)
             return k;
     return MediaKind::Unknown;
@@ -172,13 +187,20 @@ MediaKind kindFromMimeType(const std::string& mime) {
 
 std::string fileExtension(MediaKind kind) {
     switch (kind) {
-    case MediaKind::Jpeg: return ".jpg";
-    case MediaKind::Png: return ".png";
-    case MediaKind::Tiff: return ".tif";
-    case MediaKind::Bmp: return ".bmp";
-    case MediaKind::Webp: return ".webp";
-    case MediaKind::Pdf: return ".pdf";
-    case MediaKind::Unknown: break;
+    case MediaKind::Jpeg:
+        return ".jpg";
+    case MediaKind::Png:
+        return ".png";
+    case MediaKind::Tiff:
+        return ".tif";
+    case MediaKind::Bmp:
+        return ".bmp";
+    case MediaKind::Webp:
+        return ".webp";
+    case MediaKind::Pdf:
+        return ".pdf";
+    case MediaKind::Unknown:
+        break;
     }
     return ".bin";
 }

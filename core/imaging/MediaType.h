@@ -13,7 +13,9 @@ std::string mimeType(MediaKind kind);
 MediaKind kindFromMimeType(const std::string& mime);
 // Extension (with dot) used for the stored original.
 std::string fileExtension(MediaKind kind);
-inline bool isPageSource(MediaKind k) { return k != MediaKind::Unknown; }
+inline bool isPageSource(MediaKind k) {
+    return k != MediaKind::Unknown;
+}
 
 // The MIME type of any file, for files that are not page sources and are kept as they are
 // (pass-through documents: Office files, e-mails, archives, text). Judged by content first

@@ -1,8 +1,8 @@
 #include "core/imaging/PageDecoder.h"
-#include "core/imaging/PdfPageImage.h"
 
 #include "core/common/Error.h"
 #include "core/common/Translate.h"
+#include "core/imaging/PdfPageImage.h"
 
 #include <algorithm>
 #include <cstring>
@@ -32,8 +32,9 @@ void silencePoppler() {
     // document opens and drops them when the last one closes: every page of a worker (and every
     // fuzz input) paid for them again. One small document kept open keeps them for the process.
     static const std::unique_ptr<poppler::document> keepTables = [] {
-        static const char minimal[] = "%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-                                      "2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
+        static const char minimal[] =
+            "%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+            "2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
         return std::unique_ptr<poppler::document>(
             poppler::document::load_from_raw_data(minimal, static_cast<int>(sizeof minimal - 1)));
     }();
@@ -51,8 +52,7 @@ int countTiffPages(std::span<const std::byte> b) {
     auto u32 = [&](size_t off) -> size_t {
         if (off + 4 > b.size())
             throw UnreadableFileError(tr("The TIFF file is truncated."));
-        return little ? (u16(off) | (size_t(u16(off + 2)) << 16))
-                      : ((size_t(u16(off)) << 16) | u16(off + 2));
+        return little ? (u16(off) | (size_t(u16(off + 2)) << 16)) : ((size_t(u16(off)) << 16) | u16(off + 2));
     };
     size_t ifd = u32(4);
     std::set<size_t> seen;
@@ -86,8 +86,7 @@ RgbImage toRgbImage(const cv::Mat& bgr) {
     out.height = rgb.rows;
     out.pixels.resize(size_t(rgb.cols) * size_t(rgb.rows) * 3);
     for (int y = 0; y < rgb.rows; ++y)
-        std::memcpy(out.pixels.data() + size_t(y) * size_t(rgb.cols) * 3, rgb.ptr(y),
-                    size_t(rgb.cols) * 3);
+        std::memcpy(out.pixels.data() + size_t(y) * size_t(rgb.cols) * 3, rgb.ptr(y), size_t(rgb.cols) * 3);
     return out;
 }
 
@@ -97,8 +96,7 @@ cv::Mat fitInto(const cv::Mat& src, int maxEdge) {
         return src;
     cv::Mat dst;
     cv::resize(src, dst,
-               cv::Size(std::max(1, int(src.cols * scale + 0.5)),
-                        std::max(1, int(src.rows * scale + 0.5))),
+               cv::Size(std::max(1, int(src.cols * scale + 0.5)), std::max(1, int(src.rows * scale + 0.5))),
                0, 0, cv::INTER_AREA);
     return dst;
 }
@@ -122,7 +120,8 @@ void refuseHugePdfImage(const std::filesystem::path& file, int pageIndex, std::u
 PdfPage openPdfPage(const std::filesystem::path& file, int pageIndex) {
     silencePoppler();
     PdfPage p;
-    p.document = loadPdf(std::unique_ptr<poppler::document>(poppler::document::load_from_file(file.string())));
+    p.document =
+        loadPdf(std::unique_ptr<poppler::document>(poppler::document::load_from_file(file.string())));
     if (pageIndex < 0 || pageIndex >= p.document->pages())
         throw UnreadableFileError(tr("The PDF file has fewer pages than expected."));
     p.page.reset(p.document->create_page(pageIndex));
@@ -134,7 +133,8 @@ PdfPage openPdfPage(const std::filesystem::path& file, int pageIndex) {
 // Renders a PDF page at `dpi` into 8-bit BGR.
 cv::Mat renderPdfPage(const PdfPage& p, double dpi) {
     poppler::page_renderer renderer;
-    renderer.set_render_hints(poppler::page_renderer::antialiasing | poppler::page_renderer::text_antialiasing);
+    renderer.set_render_hints(poppler::page_renderer::antialiasing |
+                              poppler::page_renderer::text_antialiasing);
     renderer.set_image_format(poppler::image::format_argb32);
     poppler::image img = renderer.render_page(p.page.get(), dpi, dpi);
     if (!img.is_valid())
@@ -156,15 +156,21 @@ RgbImage renderPdfThumbnail(const std::filesystem::path& file, int pageIndex, in
 }
 
 std::uint32_t be32(std::span<const std::byte> b, size_t off) {
-    return (std::uint32_t(b[off]) << 24) | (std::uint32_t(b[off + 1]) << 16) | (std::uint32_t(b[off + 2]) << 8) |
-           std::uint32_t(b[off + 3]);
+    return (std::uint32_t(b[off]) << 24) | (std::uint32_t(b[off + 1]) << 16) |
+           (std::uint32_t(b[off + 2]) << 8) | std::uint32_t(b[off + 3]);
 }
-unsigned be16(std::span<const std::byte> b, size_t off) { return (unsigned(b[off]) << 8) | unsigned(b[off + 1]); }
-unsigned le16(std::span<const std::byte> b, size_t off) { return unsigned(b[off]) | (unsigned(b[off + 1]) << 8); }
+unsigned be16(std::span<const std::byte> b, size_t off) {
+    return (unsigned(b[off]) << 8) | unsigned(b[off + 1]);
+}
+unsigned le16(std::span<const std::byte> b, size_t off) {
+    return unsigned(b[off]) | (unsigned(b[off + 1]) << 8);
+}
 std::uint32_t le24(std::span<const std::byte> b, size_t off) {
     return std::uint32_t(b[off]) | (std::uint32_t(b[off + 1]) << 8) | (std::uint32_t(b[off + 2]) << 16);
 }
-std::uint32_t le32(std::span<const std::byte> b, size_t off) { return le24(b, off) | (std::uint32_t(b[off + 3]) << 24); }
+std::uint32_t le32(std::span<const std::byte> b, size_t off) {
+    return le24(b, off) | (std::uint32_t(b[off + 3]) << 24);
+}
 
 // One segment of a JPEG's header: its marker, where it starts (at the 0xFF) and its length
 // field (which counts itself, not the marker).
@@ -311,8 +317,8 @@ std::optional<ImageSize> readDeclaredSize(std::span<const std::byte> b, MediaKin
 
 // Reads and decodes page `pageIndex` of an image file into 8-bit BGR (EXIF orientation applied),
 // refusing images that declare more than `maxPixels` before any pixel memory is allocated.
-static cv::Mat decodeImage(const std::filesystem::path& file, MediaKind kind, int pageIndex, std::uint64_t maxPixels,
-                           bool keepGrey = false) {
+static cv::Mat decodeImage(const std::filesystem::path& file, MediaKind kind, int pageIndex,
+                           std::uint64_t maxPixels, bool keepGrey = false) {
     // IMREAD_ANYCOLOR keeps grey sources at one channel; both apply EXIF orientation.
     const int flags = keepGrey ? cv::IMREAD_ANYCOLOR : cv::IMREAD_COLOR;
     cv::Mat bgr;
@@ -331,8 +337,9 @@ static cv::Mat decodeImage(const std::filesystem::path& file, MediaKind kind, in
         throw UnreadableFileError(tr("The image is damaged or truncated."));
     const double pixels = double(declared->width) * double(declared->height);
     if (pixels > double(maxPixels))
-        throw UnreadableFileError(trf("The image is too large to analyse ({} x {} pixels; the limit is {} megapixels).",
-                                      declared->width, declared->height, maxPixels / 1'000'000));
+        throw UnreadableFileError(
+            trf("The image is too large to analyse ({} x {} pixels; the limit is {} megapixels).",
+                declared->width, declared->height, maxPixels / 1'000'000));
     try {
         if (kind == MediaKind::Tiff && pageIndex > 0) {
             std::vector<cv::Mat> pages;
@@ -354,7 +361,8 @@ DecodedPage decodePage(const std::filesystem::path& file, MediaKind kind, int pa
                        const DecodeOptions& options) {
     cv::Mat bgr;
     if (kind == MediaKind::Pdf) {
-        if (auto image = detail::fullPageImage(file, pageIndex, options.pdfDpi, options.maxPixels, options.keepGrey))
+        if (auto image =
+                detail::fullPageImage(file, pageIndex, options.pdfDpi, options.maxPixels, options.keepGrey))
             bgr = std::move(*image);
     }
     if (!bgr.empty()) {
@@ -364,8 +372,9 @@ DecodedPage decodePage(const std::filesystem::path& file, MediaKind kind, int pa
         const poppler::rectf box = p.page->page_rect();
         const double pixels = box.width() * options.pdfDpi / 72.0 * box.height() * options.pdfDpi / 72.0;
         if (pixels > double(options.maxPixels))
-            throw UnreadableFileError(trf("The page is too large to analyse ({:.0f} megapixels; the limit is {}).",
-                                          pixels / 1e6, options.maxPixels / 1'000'000));
+            throw UnreadableFileError(
+                trf("The page is too large to analyse ({:.0f} megapixels; the limit is {}).", pixels / 1e6,
+                    options.maxPixels / 1'000'000));
         refuseHugePdfImage(file, pageIndex, options.maxPixels);
         bgr = renderPdfPage(p, options.pdfDpi);
     } else {
@@ -422,8 +431,7 @@ int countPages(std::span<const std::byte> bytes, MediaKind kind, std::uint64_t m
                 throw UnreadableFileError(tr("The image is damaged or truncated."));
             return 1;
         }
-        const cv::Mat raw(1, static_cast<int>(bytes.size()), CV_8UC1,
-                          const_cast<std::byte*>(bytes.data()));
+        const cv::Mat raw(1, static_cast<int>(bytes.size()), CV_8UC1, const_cast<std::byte*>(bytes.data()));
         const int flags = cv::IMREAD_UNCHANGED;
         cv::Mat img;
         try {
@@ -440,8 +448,7 @@ int countPages(std::span<const std::byte> bytes, MediaKind kind, std::uint64_t m
     throw UnreadableFileError(tr("This file is not an image or PDF docdesk can read."));
 }
 
-RgbImage renderThumbnail(const std::filesystem::path& file, MediaKind kind, int pageIndex,
-                         int maxEdge) {
+RgbImage renderThumbnail(const std::filesystem::path& file, MediaKind kind, int pageIndex, int maxEdge) {
     if (kind == MediaKind::Pdf)
         return renderPdfThumbnail(file, pageIndex, maxEdge);
     return toRgbImage(fitInto(decodeImage(file, kind, pageIndex, DecodeOptions{}.maxPixels), maxEdge));

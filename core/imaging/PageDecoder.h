@@ -6,13 +6,12 @@
 #include "core/model/Image.h"
 #include "core/model/ImageView.h"
 
-#include <cstdint>
-#include <optional>
-#include <vector>
-
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <span>
+#include <vector>
 
 namespace docdesk::imaging {
 
@@ -23,8 +22,7 @@ namespace docdesk::imaging {
 int countPages(std::span<const std::byte> bytes, MediaKind kind, std::uint64_t maxPixels = 150'000'000);
 
 // Page `pageIndex` (0-based) of the file, scaled to fit in maxEdge x maxEdge pixels.
-RgbImage renderThumbnail(const std::filesystem::path& file, MediaKind kind, int pageIndex,
-                         int maxEdge);
+RgbImage renderThumbnail(const std::filesystem::path& file, MediaKind kind, int pageIndex, int maxEdge);
 
 struct ImageSize {
     int width = 0;
@@ -33,12 +31,13 @@ struct ImageSize {
 
 // Dimensions declared in an image's header (JPEG, PNG, TIFF page `pageIndex`, BMP, WebP),
 // read without decoding; empty when the header cannot be read.
-std::optional<ImageSize> readDeclaredSize(std::span<const std::byte> bytes, MediaKind kind, int pageIndex = 0);
+std::optional<ImageSize> readDeclaredSize(std::span<const std::byte> bytes, MediaKind kind,
+                                          int pageIndex = 0);
 
 struct DecodeOptions {
-    double pdfDpi = 300;                       // PDF pages are rendered at this resolution
-    std::uint64_t maxPixels = 150'000'000;     // larger images are refused before decoding
-    bool keepGrey = false; // grey sources stay one channel (analysis: a third of the memory)
+    double pdfDpi = 300;                   // PDF pages are rendered at this resolution
+    std::uint64_t maxPixels = 150'000'000; // larger images are refused before decoding
+    bool keepGrey = false;                 // grey sources stay one channel (analysis: a third of the memory)
 };
 
 // A page decoded for analysis: 8-bit BGR (or grey, see DecodeOptions::keepGrey), EXIF

@@ -22,8 +22,8 @@
 namespace docdesk::imaging {
 namespace {
 
-constexpr double kInkContrast = 0.62;      // ink is darker than 62 % of the local paper
-constexpr double kBlankInkFraction = 2e-4; // content below this share of the page is blank
+constexpr double kInkContrast = 0.62;                      // ink is darker than 62 % of the local paper
+constexpr double kBlankInkFraction = 2e-4;                 // content below this share of the page is blank
 constexpr double kClearlyContent = 20 * kBlankInkFraction; // at 75 dpi: certainly not blank
 
 // Downscales by a whole factor so that the longest edge is at most maxEdge (INTER_AREA is
@@ -33,7 +33,8 @@ cv::Mat downscale(const cv::Mat& grey, int maxEdge) {
     const int divisor = (std::max(grey.cols, grey.rows) + maxEdge - 1) / maxEdge;
     if (divisor <= 1 || grey.cols < divisor || grey.rows < divisor)
         return grey;
-    const cv::Mat whole = grey(cv::Rect(0, 0, grey.cols - grey.cols % divisor, grey.rows - grey.rows % divisor));
+    const cv::Mat whole =
+        grey(cv::Rect(0, 0, grey.cols - grey.cols % divisor, grey.rows - grey.rows % divisor));
     cv::Mat out;
     cv::resize(whole, out, cv::Size(whole.cols / divisor, whole.rows / divisor), 0, 0, cv::INTER_AREA);
     return out;

@@ -34,8 +34,8 @@ inline cv::Mat toGrey(const cv::Mat& src) {
 // several times more). core/barcode, which may not use imaging, has its own copy.
 inline cv::Mat halvedExactly(const cv::Mat& src) {
     cv::Mat half;
-    cv::resize(src(cv::Rect(0, 0, src.cols & ~1, src.rows & ~1)), half, cv::Size(src.cols / 2, src.rows / 2), 0, 0,
-               cv::INTER_AREA);
+    cv::resize(src(cv::Rect(0, 0, src.cols & ~1, src.rows & ~1)), half, cv::Size(src.cols / 2, src.rows / 2),
+               0, 0, cv::INTER_AREA);
     return half;
 }
 

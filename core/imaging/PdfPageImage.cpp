@@ -2,20 +2,19 @@
 
 // qpdf 11: use std::shared_ptr, not its old PointerHolder (else its headers warn).
 #define POINTERHOLDER_TRANSITION 4
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <new>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 #include <qpdf/Buffer.hh>
 #include <qpdf/QPDF.hh>
 #include <qpdf/QPDFObjectHandle.hh>
 #include <qpdf/QPDFPageDocumentHelper.hh>
 #include <qpdf/QPDFPageObjectHelper.hh>
-
-#include <algorithm>
-#include <array>
-#include <cmath>
-#include <new>
 #include <set>
 #include <string>
-#include <opencv2/imgcodecs.hpp>
-#include <opencv2/imgproc.hpp>
 #include <vector>
 
 namespace docdesk::imaging::detail {
@@ -27,16 +26,15 @@ constexpr PdfMatrix kIdentity{1, 0, 0, 1, 0, 0};
 
 // m applied first, then n (PDF's "m x n").
 PdfMatrix times(const PdfMatrix& m, const PdfMatrix& n) {
-    return {m[0] * n[0] + m[1] * n[2],        m[0] * n[1] + m[1] * n[3],
-            m[2] * n[0] + m[3] * n[2],        m[2] * n[1] + m[3] * n[3],
-            m[4] * n[0] + m[5] * n[2] + n[4], m[4] * n[1] + m[5] * n[3] + n[5]};
+    return {m[0] * n[0] + m[1] * n[2], m[0] * n[1] + m[1] * n[3],        m[2] * n[0] + m[3] * n[2],
+            m[2] * n[1] + m[3] * n[3], m[4] * n[0] + m[5] * n[2] + n[4], m[4] * n[1] + m[5] * n[3] + n[5]};
 }
 
 // Follows a page's content stream and accepts only "draw one image XObject", with graphics
 // state, clipping, transformations, marked content and invisible text (an OCR layer) around
 // it. Visible text, paths that paint, shadings and inline images mean the page is more.
 class SingleImagePainting : public QPDFObjectHandle::ParserCallbacks {
-public:
+  public:
     void handleObject(QPDFObjectHandle object) override {
         if (failed_)
             return;
@@ -76,11 +74,12 @@ public:
                 imageCtm_ = ctm_;
             }
         } else if (op == "Tr") {
-            textMode_ = operands_.size() == 1 && operands_[0].isInteger() ? int(operands_[0].getIntValue()) : 0;
+            textMode_ =
+                operands_.size() == 1 && operands_[0].isInteger() ? int(operands_[0].getIntValue()) : 0;
         } else if (op == "Tj" || op == "TJ" || op == "'" || op == "\"") {
             failed_ = failed_ || textMode_ != 3; // only the invisible text of an OCR layer
         } else if (kHarmless.count(op) == 0) { // C++17 here: see the clang note in tests/fuzz/CMakeLists.txt
-            failed_ = true; // anything that paints besides the image
+            failed_ = true;                    // anything that paints besides the image
         }
         operands_.clear();
     }
@@ -90,7 +89,7 @@ public:
     const std::string& image() const { return failed_ ? empty_ : image_; }
     const PdfMatrix& imageMatrix() const { return imageCtm_; }
 
-private:
+  private:
     std::vector<QPDFObjectHandle> operands_;
     std::vector<PdfMatrix> saved_;
     PdfMatrix ctm_ = kIdentity;
@@ -101,16 +100,18 @@ private:
     int textMode_ = 0;
     // Operators that set state, clip, or mark content, but paint nothing.
     inline static const std::set<std::string> kHarmless{
-        "gs", "w",  "J",  "j",  "M",  "d",  "ri", "i",  "re", "W",  "W*", "n",  "BDC", "BMC", "EMC", "MP", "DP",
-        "BT", "ET", "Tf", "Td", "TD", "Tm", "T*", "Tc", "Tw", "Tz", "TL", "Ts", "g",  "G",  "rg",  "RG",  "k",
-        "K",  "cs", "CS", "sc", "SC", "scn", "SCN"};
+        "gs",  "w",  "J",  "j",  "M",  "d",  "ri", "i",  "re", "W",  "W*", "n",   "BDC", "BMC",
+        "EMC", "MP", "DP", "BT", "ET", "Tf", "Td", "TD", "Tm", "T*", "Tc", "Tw",  "Tz",  "TL",
+        "Ts",  "g",  "G",  "rg", "RG", "k",  "K",  "cs", "CS", "sc", "SC", "scn", "SCN"};
 };
 
 // Grey or RGB, from the image's /ColorSpace: 1 or 3 components, 0 for anything else.
 int componentsOf(QPDFObjectHandle colourSpace) {
     if (colourSpace.isName()) {
         const std::string name = colourSpace.getName();
-        return name == "/DeviceGray" || name == "/CalGray" ? 1 : name == "/DeviceRGB" || name == "/CalRGB" ? 3 : 0;
+        return name == "/DeviceGray" || name == "/CalGray" ? 1
+               : name == "/DeviceRGB" || name == "/CalRGB" ? 3
+                                                           : 0;
     }
     if (colourSpace.isArray() && colourSpace.getArrayNItems() >= 1 && colourSpace.getArrayItem(0).isName()) {
         const std::string family = colourSpace.getArrayItem(0).getName();
@@ -118,7 +119,8 @@ int componentsOf(QPDFObjectHandle colourSpace) {
             return 1;
         if (family == "/CalRGB")
             return 3;
-        if (family == "/ICCBased" && colourSpace.getArrayNItems() == 2 && colourSpace.getArrayItem(1).isStream()) {
+        if (family == "/ICCBased" && colourSpace.getArrayNItems() == 2 &&
+            colourSpace.getArrayItem(1).isStream()) {
             auto n = colourSpace.getArrayItem(1).getDict().getKey("/N");
             if (n.isInteger() && (n.getIntValue() == 1 || n.getIntValue() == 3))
                 return int(n.getIntValue());
@@ -156,7 +158,8 @@ cv::Mat rawPixels(const Buffer& data, int width, int height, int components, int
         return {};
     const unsigned char* bytes = data.getBuffer();
     if (bits == 8) {
-        cv::Mat wrapped(height, width, components == 1 ? CV_8UC1 : CV_8UC3, const_cast<unsigned char*>(bytes), rowBytes);
+        cv::Mat wrapped(height, width, components == 1 ? CV_8UC1 : CV_8UC3, const_cast<unsigned char*>(bytes),
+                        rowBytes);
         cv::Mat out;
         if (components == 3)
             cv::cvtColor(wrapped, out, cv::COLOR_RGB2BGR);
@@ -213,9 +216,9 @@ cv::Mat decodeCcitt(const Buffer& data, QPDFObjectHandle params, int width, int 
         {256, kLong, std::uint32_t(width)},
         {257, kLong, std::uint32_t(height)},
         {258, kShort, 1},
-        {259, kShort, k < 0 ? 4u : 3u},     // CCITT group 4 / group 3
+        {259, kShort, k < 0 ? 4u : 3u},    // CCITT group 4 / group 3
         {262, kShort, blackIs1 ? 1u : 0u}, // PDF: 0 bits are black unless /BlackIs1
-        {273, kLong, 0},                    // strip offset, set below
+        {273, kLong, 0},                   // strip offset, set below
         {277, kShort, 1},
         {278, kLong, std::uint32_t(height)},
         {279, kLong, std::uint32_t(data.getSize())},
@@ -320,7 +323,8 @@ bool toPageGeometry(cv::Mat& pixels, QPDFPageObjectHelper& page, const QPDFObjec
     if (std::abs(target.width - pixels.cols) > 2 || std::abs(target.height - pixels.rows) > 2) {
         if (double(target.width) * target.height > double(maxPixels))
             return false;
-        cv::resize(pixels, pixels, target, 0, 0, target.width < pixels.cols ? cv::INTER_AREA : cv::INTER_LINEAR);
+        cv::resize(pixels, pixels, target, 0, 0,
+                   target.width < pixels.cols ? cv::INTER_AREA : cv::INTER_LINEAR);
     }
     auto rotate = page.getAttribute("/Rotate", false);
     const long long turns = rotate.isInteger() ? ((rotate.getIntValue() % 360) + 360) % 360 / 90 : 0;
@@ -335,7 +339,8 @@ bool toPageGeometry(cv::Mat& pixels, QPDFPageObjectHelper& page, const QPDFObjec
 
 // Page `pageIndex` of `file`, read into `pdf` (which must outlive it); empty when the file
 // has no such page. Throws what qpdf throws for files it cannot take.
-std::optional<QPDFPageObjectHelper> openQpdfPage(QPDF& pdf, const std::filesystem::path& file, int pageIndex) {
+std::optional<QPDFPageObjectHelper> openQpdfPage(QPDF& pdf, const std::filesystem::path& file,
+                                                 int pageIndex) {
     pdf.setSuppressWarnings(true);
     pdf.processFile(file.string().c_str());
     auto pages = QPDFPageDocumentHelper(pdf).getAllPages();
@@ -383,7 +388,8 @@ std::optional<cv::Mat> fullPageImage(const std::filesystem::path& file, int page
     }
 }
 
-std::optional<std::pair<std::int64_t, std::int64_t>> largestImage(const std::filesystem::path& file, int pageIndex) {
+std::optional<std::pair<std::int64_t, std::int64_t>> largestImage(const std::filesystem::path& file,
+                                                                  int pageIndex) {
     try {
         QPDF pdf;
         auto page = openQpdfPage(pdf, file, pageIndex);

@@ -25,6 +25,7 @@ std::optional<cv::Mat> fullPageImage(const std::filesystem::path& file, int page
 // as {width, height}; nullopt when it has none or the file cannot be read here. poppler's
 // time to draw an image grows with its declared size, whatever its data: a few bytes declaring
 // 10^6 x 10^6 pixels keep it busy for hours, so such a page is refused before it is rendered.
-std::optional<std::pair<std::int64_t, std::int64_t>> largestImage(const std::filesystem::path& file, int pageIndex);
+std::optional<std::pair<std::int64_t, std::int64_t>> largestImage(const std::filesystem::path& file,
+                                                                  int pageIndex);
 
 } // namespace docdesk::imaging::detail

@@ -50,7 +50,8 @@ void setPngResolution(std::vector<std::uint8_t>& png, double dpiX, double dpiY) 
 }
 
 void setJpegResolution(std::vector<std::uint8_t>& jpeg, double dpi) {
-    if (dpi <= 0 || jpeg.size() < 18 || jpeg[2] != 0xFF || jpeg[3] != 0xE0 || std::memcmp(&jpeg[6], "JFIF", 5) != 0)
+    if (dpi <= 0 || jpeg.size() < 18 || jpeg[2] != 0xFF || jpeg[3] != 0xE0 ||
+        std::memcmp(&jpeg[6], "JFIF", 5) != 0)
         return;
     const auto d = std::uint16_t(std::clamp(std::lround(dpi), 1l, 65535l));
     jpeg[13] = 1; // unit: dots per inch

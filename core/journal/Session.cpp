@@ -5,11 +5,10 @@
 #include "core/common/Translate.h"
 #include "core/journal/SqliteDatabase.h"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <system_error>
 
@@ -107,19 +106,26 @@ std::string newSessionId() {
 // The stored original's extension: from the media type for page sources; for pass-through
 // documents the source's own extension when it is a plain one (so ".docx" stays ".docx").
 std::string extensionForMime(const std::string& mime, const std::string& source) {
-    if (mime == "image/jpeg") return ".jpg";
-    if (mime == "image/png") return ".png";
-    if (mime == "image/tiff") return ".tif";
-    if (mime == "image/bmp") return ".bmp";
-    if (mime == "image/webp") return ".webp";
-    if (mime == "application/pdf") return ".pdf";
+    if (mime == "image/jpeg")
+        return ".jpg";
+    if (mime == "image/png")
+        return ".png";
+    if (mime == "image/tiff")
+        return ".tif";
+    if (mime == "image/bmp")
+        return ".bmp";
+    if (mime == "image/webp")
+        return ".webp";
+    if (mime == "application/pdf")
+        return ".pdf";
     std::string ext = fs::path(source).extension().string();
-    const bool plain = ext.size() >= 2 && ext.size() <= 9 && std::all_of(ext.begin() + 1, ext.end(), [](unsigned char c) {
-                           return std::isalnum(c) != 0;
-                       });
+    const bool plain =
+        ext.size() >= 2 && ext.size() <= 9 &&
+        std::all_of(ext.begin() + 1, ext.end(), [](unsigned char c) { return std::isalnum(c) != 0; });
     if (!plain)
         return ".bin";
-    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    std::transform(ext.begin(), ext.end(), ext.begin(),
+                   [](unsigned char c) { return char(std::tolower(c)); });
     return ext;
 }
 
@@ -144,8 +150,8 @@ void insertPages(SqliteDatabase& db, std::int64_t originalId, int pageCount) {
     SqliteDatabase::Statement next(db, "SELECT COALESCE(MAX(position) + 1, 0) FROM pages");
     next.step();
     std::int64_t position = next.int64(0);
-    SqliteDatabase::Statement ins(
-        db, "INSERT INTO pages(original_id, source_page, position) VALUES(?, ?, ?)");
+    SqliteDatabase::Statement ins(db,
+                                  "INSERT INTO pages(original_id, source_page, position) VALUES(?, ?, ?)");
     for (int i = 1; i <= pageCount; ++i) {
         ins.bind(1, originalId).bind(2, std::int64_t{i}).bind(3, position++);
         ins.run();
@@ -163,7 +169,6 @@ bool fileMatches(const fs::path& file, std::uint64_t size, const std::string& sh
         return false;
     }
 }
-
 
 // The temporary files DurableFiles writes beside `target` start with this (the name is
 // shortened the same way; see platform/DurableFiles_posix.cpp).
@@ -213,15 +218,14 @@ Session::Session(fs::path directory, std::unique_ptr<SqliteDatabase> db,
 
 Session::~Session() = default;
 
-std::unique_ptr<ports::ExclusiveLock> Session::lock(const fs::path& directory,
-                                                    ports::DurableFiles& files) {
+std::unique_ptr<ports::ExclusiveLock> Session::lock(const fs::path& directory, ports::DurableFiles& files) {
     std::string holder;
     auto lock = files.tryLockExclusive(directory / kLockFile, holder);
     if (!lock)
-        throw SessionLockedError(trf(
-            "The session {} is open in another docdesk window ({}). Close it there first, or "
-            "start a new session.",
-            directory.filename().string(), holder));
+        throw SessionLockedError(
+            trf("The session {} is open in another docdesk window ({}). Close it there first, or "
+                "start a new session.",
+                directory.filename().string(), holder));
     return lock;
 }
 
@@ -246,9 +250,10 @@ std::unique_ptr<Session> Session::create(const fs::path& sessionsRoot, ports::Du
     s->createSchema();
     SqliteDatabase::Transaction tx(*s->db_);
     SqliteDatabase::Statement meta(*s->db_, "INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)");
-    for (const auto& [k, v] : {std::pair<std::string, std::string>{"schema_version", std::to_string(kSchemaVersion)},
-                               {"created_at", nowIso8601()},
-                               {"name", name}}) {
+    for (const auto& [k, v] :
+         {std::pair<std::string, std::string>{"schema_version", std::to_string(kSchemaVersion)},
+          {"created_at", nowIso8601()},
+          {"name", name}}) {
         meta.bind(1, k).bind(2, v);
         meta.run();
         meta.reset();
@@ -259,7 +264,8 @@ std::unique_ptr<Session> Session::create(const fs::path& sessionsRoot, ports::Du
 
 std::unique_ptr<Session> Session::open(const fs::path& directory, ports::DurableFiles& files) {
     if (!fs::exists(directory / kIndexFile))
-        throw JournalError(trf("{} is not a docdesk session (it has no {}).", directory.string(), kIndexFile));
+        throw JournalError(
+            trf("{} is not a docdesk session (it has no {}).", directory.string(), kIndexFile));
     auto l = lock(directory, files);
     auto db = std::make_unique<SqliteDatabase>(directory / kIndexFile, SqliteDatabase::Mode::ReadWrite);
     std::unique_ptr<Session> s(new Session(directory, std::move(db), std::move(l), &files));
@@ -270,7 +276,8 @@ std::unique_ptr<Session> Session::open(const fs::path& directory, ports::Durable
 
 std::unique_ptr<Session> Session::openReadOnly(const fs::path& directory) {
     if (!fs::exists(directory / kIndexFile))
-        throw JournalError(trf("{} is not a docdesk session (it has no {}).", directory.string(), kIndexFile));
+        throw JournalError(
+            trf("{} is not a docdesk session (it has no {}).", directory.string(), kIndexFile));
     auto db = std::make_unique<SqliteDatabase>(directory / kIndexFile, SqliteDatabase::Mode::ReadOnly);
     return std::unique_ptr<Session>(new Session(directory, std::move(db), nullptr, nullptr));
 }
@@ -287,14 +294,16 @@ void Session::createSchema() {
             version = std::stoi(v.text(0));
     }
     if (version > kSchemaVersion)
-        throw JournalError(trf("The session {} was written by a newer docdesk (format {}); update docdesk to open it.",
-                               directory_.filename().string(), version));
+        throw JournalError(
+            trf("The session {} was written by a newer docdesk (format {}); update docdesk to open it.",
+                directory_.filename().string(), version));
     SqliteDatabase::Transaction tx(*db_);
     if (version < 2) // format 1 created the document tables but never wrote to them
         db_->exec("DROP TABLE IF EXISTS document_pages; DROP TABLE IF EXISTS documents;");
     db_->exec(kSchema);
     if (version < kSchemaVersion)
-        db_->exec(fmt::format("UPDATE meta SET value = '{}' WHERE key = 'schema_version'", kSchemaVersion).c_str());
+        db_->exec(
+            fmt::format("UPDATE meta SET value = '{}' WHERE key = 'schema_version'", kSchemaVersion).c_str());
     tx.commit();
 }
 
@@ -310,10 +319,11 @@ void Session::recover() {
     std::vector<Pending> pending;
     {
         SqliteDatabase::Statement st(
-            *db_, "SELECT id, file_name, byte_size, sha256, page_count FROM originals WHERE state = 'pending'");
+            *db_,
+            "SELECT id, file_name, byte_size, sha256, page_count FROM originals WHERE state = 'pending'");
         while (st.step())
-            pending.push_back({st.int64(0), st.text(1), static_cast<std::uint64_t>(st.int64(2)),
-                               st.text(3), static_cast<int>(st.int64(4))});
+            pending.push_back({st.int64(0), st.text(1), static_cast<std::uint64_t>(st.int64(2)), st.text(3),
+                               static_cast<int>(st.int64(4))});
     }
     for (const auto& p : pending) {
         SqliteDatabase::Transaction tx(*db_);
@@ -367,22 +377,29 @@ std::vector<PageRecord> Session::addOriginal(std::span<const std::byte> bytes, c
     return addOriginal(ports::DurableFiles::sourceOf(bytes), source, mediaType, pageCount);
 }
 
-std::int64_t Session::recordPending(const std::string& fileName, const std::string& mediaType, std::uint64_t size,
-                                    const std::string& sha256, const std::string& source, int pageCount) {
+std::int64_t Session::recordPending(const std::string& fileName, const std::string& mediaType,
+                                    std::uint64_t size, const std::string& sha256, const std::string& source,
+                                    int pageCount) {
     SqliteDatabase::Transaction tx(*db_);
-    SqliteDatabase::Statement ins(*db_,
-        "INSERT INTO originals(file_name, media_type, byte_size, sha256, source, page_count, state, created_at) "
-        "VALUES(?, ?, ?, ?, ?, ?, 'pending', ?)");
-    ins.bind(1, fileName).bind(2, mediaType).bind(3, static_cast<std::int64_t>(size))
-        .bind(4, sha256).bind(5, source).bind(6, std::int64_t{pageCount}).bind(7, nowIso8601());
+    SqliteDatabase::Statement ins(*db_, "INSERT INTO originals(file_name, media_type, byte_size, sha256, "
+                                        "source, page_count, state, created_at) "
+                                        "VALUES(?, ?, ?, ?, ?, ?, 'pending', ?)");
+    ins.bind(1, fileName)
+        .bind(2, mediaType)
+        .bind(3, static_cast<std::int64_t>(size))
+        .bind(4, sha256)
+        .bind(5, source)
+        .bind(6, std::int64_t{pageCount})
+        .bind(7, nowIso8601());
     ins.run();
     const std::int64_t id = db_->lastInsertId();
     tx.commit();
     return id;
 }
 
-std::vector<PageRecord> Session::addOriginal(const ports::DurableFiles::ByteSource& bytes, const std::string& source,
-                                             const std::string& mediaType, int pageCount) {
+std::vector<PageRecord> Session::addOriginal(const ports::DurableFiles::ByteSource& bytes,
+                                             const std::string& source, const std::string& mediaType,
+                                             int pageCount) {
     requireWritable();
     if (pageCount <= 0)
         throw std::invalid_argument("addOriginal: pageCount must be positive");
@@ -431,8 +448,9 @@ std::vector<PageRecord> Session::addOriginal(const ports::DurableFiles::ByteSour
 // session) instead of the index by original / by hash: a few pages, sorted afterwards.
 std::vector<PageRecord> Session::pagesOfOriginal(std::int64_t originalId) const {
     std::vector<PageRecord> out;
-    SqliteDatabase::Statement st(*db_, (std::string(kPageColumns) +
-        "WHERE p.original_id = ? AND +p.deleted = 0 ORDER BY p.position").c_str());
+    SqliteDatabase::Statement st(
+        *db_, (std::string(kPageColumns) + "WHERE p.original_id = ? AND +p.deleted = 0 ORDER BY p.position")
+                  .c_str());
     st.bind(1, originalId);
     while (st.step())
         out.push_back(readPage(st, directory_ / kOriginalsDir));
@@ -442,8 +460,10 @@ std::vector<PageRecord> Session::pagesOfOriginal(std::int64_t originalId) const 
 std::vector<PageRecord> Session::pagesWithOriginalHash(const std::string& sha256) const {
     std::lock_guard g(mutex_);
     std::vector<PageRecord> out;
-    SqliteDatabase::Statement st(*db_, (std::string(kPageColumns) +
-        "WHERE o.state = 'stored' AND o.sha256 = ? AND +p.deleted = 0 ORDER BY p.position").c_str());
+    SqliteDatabase::Statement st(
+        *db_, (std::string(kPageColumns) +
+               "WHERE o.state = 'stored' AND o.sha256 = ? AND +p.deleted = 0 ORDER BY p.position")
+                  .c_str());
     st.bind(1, sha256);
     while (st.step())
         out.push_back(readPage(st, directory_ / kOriginalsDir));
@@ -453,8 +473,9 @@ std::vector<PageRecord> Session::pagesWithOriginalHash(const std::string& sha256
 std::vector<PageRecord> Session::pages() const {
     std::lock_guard g(mutex_);
     std::vector<PageRecord> out;
-    SqliteDatabase::Statement st(*db_, (std::string(kPageColumns) +
-        "WHERE o.state = 'stored' AND p.deleted = 0 ORDER BY p.position").c_str());
+    SqliteDatabase::Statement st(
+        *db_, (std::string(kPageColumns) + "WHERE o.state = 'stored' AND p.deleted = 0 ORDER BY p.position")
+                  .c_str());
     int index = 0;
     while (st.step()) {
         out.push_back(readPage(st, directory_ / kOriginalsDir));
@@ -470,23 +491,24 @@ std::vector<PageRecord> Session::pagesWithIds(std::span<const std::int64_t> page
     std::lock_guard g(mutex_);
     std::vector<PageRecord> out;
     out.reserve(ids.size());
-    SqliteDatabase::Statement st(*db_, (std::string(kPageColumns) +
-        "WHERE p.id = ? AND o.state = 'stored' AND p.deleted = 0").c_str());
+    SqliteDatabase::Statement st(
+        *db_,
+        (std::string(kPageColumns) + "WHERE p.id = ? AND o.state = 'stored' AND p.deleted = 0").c_str());
     for (const auto id : ids) {
         st.bind(1, id);
         if (st.step())
             out.push_back(readPage(st, directory_ / kOriginalsDir));
         st.reset();
     }
-    std::sort(out.begin(), out.end(), [](const PageRecord& a, const PageRecord& b) { return a.position < b.position; });
+    std::sort(out.begin(), out.end(),
+              [](const PageRecord& a, const PageRecord& b) { return a.position < b.position; });
     return out;
 }
 
 int Session::pageCount() const {
     std::lock_guard g(mutex_);
-    SqliteDatabase::Statement n(*db_,
-        "SELECT COUNT(*) FROM pages p JOIN originals o ON o.id = p.original_id "
-        "WHERE o.state = 'stored' AND p.deleted = 0");
+    SqliteDatabase::Statement n(*db_, "SELECT COUNT(*) FROM pages p JOIN originals o ON o.id = p.original_id "
+                                      "WHERE o.state = 'stored' AND p.deleted = 0");
     n.step();
     return static_cast<int>(n.int64(0));
 }
@@ -525,8 +547,9 @@ std::vector<PageRecord> Session::storeAnalysis(std::int64_t pageId, const std::s
     if (extra > 0) {
         SqliteDatabase::Statement shift(*db_, "UPDATE pages SET position = position + ? WHERE position > ?");
         shift.bind(1, extra).bind(2, position).run();
-        SqliteDatabase::Statement ins(*db_, "INSERT INTO pages(original_id, source_page, position, transforms, analysis) "
-                                            "VALUES(?, ?, ?, ?, ?)");
+        SqliteDatabase::Statement ins(
+            *db_, "INSERT INTO pages(original_id, source_page, position, transforms, analysis) "
+                  "VALUES(?, ?, ?, ?, ?)");
         for (std::int64_t k = 1; k <= extra; ++k) {
             ins.bind(1, originalId).bind(2, sourcePage).bind(3, position + k).bind(4, transforms[size_t(k)]);
             ins.bind(5, analysisJson).run();
@@ -584,11 +607,11 @@ void Session::movePage(std::int64_t pageId, int newPosition) {
 std::vector<std::string> Session::verify() const {
     std::lock_guard g(mutex_);
     std::vector<std::string> bad;
-    SqliteDatabase::Statement st(*db_,
-        "SELECT file_name, byte_size, sha256 FROM originals WHERE state = 'stored' ORDER BY id");
+    SqliteDatabase::Statement st(
+        *db_, "SELECT file_name, byte_size, sha256 FROM originals WHERE state = 'stored' ORDER BY id");
     while (st.step()) {
-        if (!fileMatches(directory_ / kOriginalsDir / st.text(0),
-                         static_cast<std::uint64_t>(st.int64(1)), st.text(2)))
+        if (!fileMatches(directory_ / kOriginalsDir / st.text(0), static_cast<std::uint64_t>(st.int64(1)),
+                         st.text(2)))
             bad.push_back(st.text(0));
     }
     return bad;
@@ -605,7 +628,8 @@ std::int64_t Session::beginFiling(std::span<const std::int64_t> pageIds, const s
                                         "VALUES('filing', ?, ?, ?, ?)");
     ins.bind(1, title).bind(2, fieldsJson).bind(3, target).bind(4, nowIso8601()).run();
     const std::int64_t id = db_->lastInsertId();
-    SqliteDatabase::Statement page(*db_, "INSERT INTO document_pages(document_id, page_id, position) VALUES(?, ?, ?)");
+    SqliteDatabase::Statement page(
+        *db_, "INSERT INTO document_pages(document_id, page_id, position) VALUES(?, ?, ?)");
     for (size_t i = 0; i < pageIds.size(); ++i) {
         page.bind(1, id).bind(2, pageIds[i]).bind(3, static_cast<std::int64_t>(i)).run();
         page.reset();
@@ -614,18 +638,22 @@ std::int64_t Session::beginFiling(std::span<const std::int64_t> pageIds, const s
     return id;
 }
 
-void Session::planFilingFiles(std::int64_t documentId, const std::string& location, const std::string& filesJson) {
+void Session::planFilingFiles(std::int64_t documentId, const std::string& location,
+                              const std::string& filesJson) {
     requireWritable();
     std::lock_guard g(mutex_);
-    SqliteDatabase::Statement st(*db_, "UPDATE documents SET files = ?, location = ? WHERE id = ? AND state = 'filing'");
+    SqliteDatabase::Statement st(
+        *db_, "UPDATE documents SET files = ?, location = ? WHERE id = ? AND state = 'filing'");
     st.bind(1, filesJson).bind(2, location).bind(3, documentId).run();
 }
 
-void Session::finishFiling(std::int64_t documentId, const std::string& location, const std::string& filesJson) {
+void Session::finishFiling(std::int64_t documentId, const std::string& location,
+                           const std::string& filesJson) {
     requireWritable();
     std::lock_guard g(mutex_);
-    SqliteDatabase::Statement st(*db_, "UPDATE documents SET state = 'filed', files = ?, location = ?, filed_at = ? "
-                                       "WHERE id = ?");
+    SqliteDatabase::Statement st(
+        *db_, "UPDATE documents SET state = 'filed', files = ?, location = ?, filed_at = ? "
+              "WHERE id = ?");
     st.bind(1, filesJson).bind(2, location).bind(3, nowIso8601()).bind(4, documentId).run();
 }
 
@@ -680,7 +708,8 @@ void Session::reconcileFilings() {
         }
         SqliteDatabase::Transaction tx(*db_);
         if (!files.empty() && present == files.size()) {
-            SqliteDatabase::Statement up(*db_, "UPDATE documents SET state = 'filed', filed_at = ? WHERE id = ?");
+            SqliteDatabase::Statement up(*db_,
+                                         "UPDATE documents SET state = 'filed', filed_at = ? WHERE id = ?");
             up.bind(1, nowIso8601()).bind(2, d.id).run();
             ++recovery_.filingsFinished;
         } else {
@@ -729,8 +758,8 @@ FilingRecord readFiling(const SqliteDatabase::Statement& st) {
 std::vector<FilingRecord> Session::filings() const {
     std::lock_guard g(mutex_);
     std::vector<FilingRecord> out;
-    SqliteDatabase::Statement st(*db_, (std::string(kFilingColumns) +
-                                        "WHERE d.state = 'filed' ORDER BY d.filed_at, d.id").c_str());
+    SqliteDatabase::Statement st(
+        *db_, (std::string(kFilingColumns) + "WHERE d.state = 'filed' ORDER BY d.filed_at, d.id").c_str());
     while (st.step())
         out.push_back(readFiling(st));
     return out;
@@ -738,7 +767,8 @@ std::vector<FilingRecord> Session::filings() const {
 
 std::optional<FilingRecord> Session::filing(std::int64_t documentId) const {
     std::lock_guard g(mutex_);
-    SqliteDatabase::Statement st(*db_, (std::string(kFilingColumns) + "WHERE d.state = 'filed' AND d.id = ?").c_str());
+    SqliteDatabase::Statement st(
+        *db_, (std::string(kFilingColumns) + "WHERE d.state = 'filed' AND d.id = ?").c_str());
     st.bind(1, documentId);
     if (!st.step())
         return std::nullopt;
@@ -751,9 +781,12 @@ std::optional<FilingRecord> Session::filingOf(std::span<const std::int64_t> page
     std::vector<std::int64_t> wanted(pageIds.begin(), pageIds.end());
     std::sort(wanted.begin(), wanted.end());
     std::lock_guard g(mutex_);
-    SqliteDatabase::Statement st(*db_, (std::string(kFilingColumns) +
-        "WHERE d.state = 'filed' AND d.id IN (SELECT document_id FROM document_pages WHERE page_id = ?) "
-        "ORDER BY d.id DESC").c_str());
+    SqliteDatabase::Statement st(
+        *db_,
+        (std::string(kFilingColumns) +
+         "WHERE d.state = 'filed' AND d.id IN (SELECT document_id FROM document_pages WHERE page_id = ?) "
+         "ORDER BY d.id DESC")
+            .c_str());
     st.bind(1, wanted.front());
     while (st.step()) {
         auto r = readFiling(st);
@@ -768,8 +801,9 @@ std::optional<FilingRecord> Session::filingOf(std::span<const std::int64_t> page
 std::vector<std::int64_t> Session::filedPageIds() const {
     std::lock_guard g(mutex_);
     std::vector<std::int64_t> out;
-    SqliteDatabase::Statement st(*db_, "SELECT DISTINCT dp.page_id FROM document_pages dp JOIN documents d "
-                                       "ON d.id = dp.document_id WHERE d.state = 'filed' ORDER BY dp.page_id");
+    SqliteDatabase::Statement st(*db_,
+                                 "SELECT DISTINCT dp.page_id FROM document_pages dp JOIN documents d "
+                                 "ON d.id = dp.document_id WHERE d.state = 'filed' ORDER BY dp.page_id");
     while (st.step())
         out.push_back(st.int64(0));
     return out;

@@ -17,9 +17,9 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <utility>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace docdesk::journal {
@@ -35,8 +35,8 @@ struct SessionSummary {
 };
 
 struct RecoveryReport {
-    int finished = 0;   // pending originals that were complete and are now stored
-    int discarded = 0;  // incomplete writes that were rolled back
+    int finished = 0;        // pending originals that were complete and are now stored
+    int discarded = 0;       // incomplete writes that were rolled back
     int filingsFinished = 0; // documents whose files were all in place: now recorded as filed
     int filingsUndone = 0;   // documents interrupted while being placed: their files removed
 };
@@ -55,14 +55,13 @@ struct FilingRecord {
 };
 
 class Session {
-public:
+  public:
     // Creates a new, empty session in a fresh folder below `sessionsRoot`.
     static std::unique_ptr<Session> create(const std::filesystem::path& sessionsRoot,
                                            ports::DurableFiles& files, const std::string& name = {});
     // Opens an existing session for writing: takes the lock (SessionLockedError when another
     // process holds it) and recovers from an earlier crash.
-    static std::unique_ptr<Session> open(const std::filesystem::path& directory,
-                                         ports::DurableFiles& files);
+    static std::unique_ptr<Session> open(const std::filesystem::path& directory, ports::DurableFiles& files);
     // Opens for reading only, without the lock and without recovery (e.g. the CLI while the
     // GUI has the session open). Write calls throw.
     static std::unique_ptr<Session> openReadOnly(const std::filesystem::path& directory);
@@ -81,8 +80,9 @@ public:
                                         const std::string& mediaType, int pageCount);
     // The same for bytes handed over in pieces by `bytes` (a file copied in chunks): read once,
     // hashed while they are written. What `bytes` throws goes on to the caller; nothing is stored.
-    std::vector<PageRecord> addOriginal(const ports::DurableFiles::ByteSource& bytes, const std::string& source,
-                                        const std::string& mediaType, int pageCount);
+    std::vector<PageRecord> addOriginal(const ports::DurableFiles::ByteSource& bytes,
+                                        const std::string& source, const std::string& mediaType,
+                                        int pageCount);
 
     // Pages in session order (deleted pages excluded).
     std::vector<PageRecord> pages() const;
@@ -157,7 +157,7 @@ public:
     static constexpr const char* kOriginalsDir = "originals";
     static constexpr const char* kLockFile = "lock";
 
-private:
+  private:
     Session(std::filesystem::path directory, std::unique_ptr<SqliteDatabase> db,
             std::unique_ptr<ports::ExclusiveLock> lock, ports::DurableFiles* files);
     static std::unique_ptr<ports::ExclusiveLock> lock(const std::filesystem::path& directory,

@@ -12,7 +12,8 @@ std::vector<std::filesystem::path> sessionDirectories(const std::filesystem::pat
         if (entry.is_directory() && std::filesystem::exists(entry.path() / Session::kIndexFile))
             out.push_back(entry.path());
     // Ids start with the creation time, so this sorts newest first.
-    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.filename() > b.filename(); });
+    std::sort(out.begin(), out.end(),
+              [](const auto& a, const auto& b) { return a.filename() > b.filename(); });
     return out;
 }
 

@@ -10,9 +10,15 @@ namespace docdesk::journal {
 SqliteDatabase::SqliteDatabase(const std::filesystem::path& file, Mode mode) : file_(file) {
     int flags = SQLITE_OPEN_FULLMUTEX;
     switch (mode) {
-    case Mode::ReadWriteCreate: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE; break;
-    case Mode::ReadWrite: flags |= SQLITE_OPEN_READWRITE; break;
-    case Mode::ReadOnly: flags |= SQLITE_OPEN_READONLY; break;
+    case Mode::ReadWriteCreate:
+        flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+        break;
+    case Mode::ReadWrite:
+        flags |= SQLITE_OPEN_READWRITE;
+        break;
+    case Mode::ReadOnly:
+        flags |= SQLITE_OPEN_READONLY;
+        break;
     }
     if (sqlite3_open_v2(file.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
         const std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
@@ -25,7 +31,9 @@ SqliteDatabase::SqliteDatabase(const std::filesystem::path& file, Mode mode) : f
     sqlite3_extended_result_codes(db_, 1);
 }
 
-SqliteDatabase::~SqliteDatabase() { sqlite3_close_v2(db_); }
+SqliteDatabase::~SqliteDatabase() {
+    sqlite3_close_v2(db_);
+}
 
 void SqliteDatabase::fail(const std::string& what) const {
     throw JournalError(trf("Session index {}: {} ({})", file_.string(), what, sqlite3_errmsg(db_)));
@@ -40,14 +48,18 @@ void SqliteDatabase::exec(const char* sql) {
     }
 }
 
-std::int64_t SqliteDatabase::lastInsertId() const { return sqlite3_last_insert_rowid(db_); }
+std::int64_t SqliteDatabase::lastInsertId() const {
+    return sqlite3_last_insert_rowid(db_);
+}
 
 SqliteDatabase::Statement::Statement(SqliteDatabase& db, const char* sql) : db_(db) {
     if (sqlite3_prepare_v2(db.db_, sql, -1, &stmt_, nullptr) != SQLITE_OK)
         db.fail("cannot prepare statement");
 }
 
-SqliteDatabase::Statement::~Statement() { sqlite3_finalize(stmt_); }
+SqliteDatabase::Statement::~Statement() {
+    sqlite3_finalize(stmt_);
+}
 
 SqliteDatabase::Statement& SqliteDatabase::Statement::bind(int index, std::int64_t value) {
     if (sqlite3_bind_int64(stmt_, index, value) != SQLITE_OK)
@@ -56,8 +68,8 @@ SqliteDatabase::Statement& SqliteDatabase::Statement::bind(int index, std::int64
 }
 
 SqliteDatabase::Statement& SqliteDatabase::Statement::bind(int index, const std::string& value) {
-    if (sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()),
-                          SQLITE_TRANSIENT) != SQLITE_OK)
+    if (sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT) !=
+        SQLITE_OK)
         db_.fail("cannot bind value");
     return *this;
 }

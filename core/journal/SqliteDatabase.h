@@ -12,7 +12,7 @@ struct sqlite3_stmt;
 namespace docdesk::journal {
 
 class SqliteDatabase {
-public:
+  public:
     enum class Mode { ReadWriteCreate, ReadWrite, ReadOnly };
     SqliteDatabase(const std::filesystem::path& file, Mode mode);
     SqliteDatabase(const SqliteDatabase&) = delete;
@@ -22,7 +22,7 @@ public:
     void exec(const char* sql);
 
     class Statement {
-    public:
+      public:
         Statement(SqliteDatabase& db, const char* sql);
         Statement(const Statement&) = delete;
         Statement& operator=(const Statement&) = delete;
@@ -32,27 +32,30 @@ public:
         Statement& bindNull(int index);
         // True when a row is available; false when done.
         bool step();
-        void run() { while (step()) {} }
+        void run() {
+            while (step()) {
+            }
+        }
         std::int64_t int64(int column) const;
         std::string text(int column) const;
         std::optional<std::string> optionalText(int column) const;
         void reset();
 
-    private:
+      private:
         SqliteDatabase& db_;
         sqlite3_stmt* stmt_ = nullptr;
     };
 
     // Rolls back unless committed.
     class Transaction {
-    public:
+      public:
         explicit Transaction(SqliteDatabase& db);
         Transaction(const Transaction&) = delete;
         Transaction& operator=(const Transaction&) = delete;
         ~Transaction();
         void commit();
 
-    private:
+      private:
         SqliteDatabase& db_;
         bool done_ = false;
     };
@@ -60,7 +63,7 @@ public:
     std::int64_t lastInsertId() const;
     [[noreturn]] void fail(const std::string& what) const;
 
-private:
+  private:
     sqlite3* db_ = nullptr;
     std::filesystem::path file_;
 };

@@ -18,7 +18,8 @@ double finiteNumber(const json& value, const char* message) {
     return value.get<double>();
 }
 
-constexpr const char* kBadCorner = DD_N("The page's edits are damaged: a crop corner is not a pair of numbers.");
+constexpr const char* kBadCorner =
+    DD_N("The page's edits are damaged: a crop corner is not a pair of numbers.");
 
 PointF parsePoint(const json& p) {
     if (p.is_array() && p.size() == 2)
@@ -29,7 +30,8 @@ PointF parsePoint(const json& p) {
 }
 
 int parseRotation(const json& value) {
-    const double degrees = finiteNumber(value, tr("The page's edits are damaged: the rotation is not a number."));
+    const double degrees =
+        finiteNumber(value, tr("The page's edits are damaged: the rotation is not a number."));
     if (degrees != std::floor(degrees) || std::fmod(degrees, 90.0) != 0 || std::abs(degrees) > 3600)
         throw Error(trf("The page's rotation must be a multiple of 90 degrees (it is {}).", degrees));
     return ((int(degrees) % 360) + 360) % 360;
@@ -95,12 +97,14 @@ PageTransforms PageTransforms::parse(std::string_view text) {
     if (const auto it = j.find("mode"); it != j.end() && !it->is_null()) {
         const auto mode = it->is_string() ? pageModeFromName(it->get<std::string>()) : std::nullopt;
         if (!mode)
-            throw Error(trf("The page's edits are damaged: unknown mode {} (expected original, color, gray, bw or shadow).",
+            throw Error(trf("The page's edits are damaged: unknown mode {} (expected original, color, gray, "
+                            "bw or shadow).",
                             it->dump()));
         t.mode = *mode;
     }
     if (const auto it = j.find("deskew"); it != j.end() && !it->is_null()) {
-        t.deskewDegrees = finiteNumber(*it, tr("The page's edits are damaged: the deskew angle is not a number."));
+        t.deskewDegrees =
+            finiteNumber(*it, tr("The page's edits are damaged: the deskew angle is not a number."));
         // Beyond 45 degrees a page is turned, not skewed; that is what rotation is for.
         if (std::abs(t.deskewDegrees) > 45)
             throw Error(trf("The page's deskew angle must be between -45 and 45 degrees (it is {}).",

@@ -20,10 +20,10 @@
 namespace docdesk {
 
 enum class PageMode {
-    Original,   // as captured
-    Color,      // kept in colour (a grey original stays grey)
-    Gray,       // converted to grey
-    BlackWhite, // thresholded to black and white (stored as 1 bit per pixel)
+    Original,      // as captured
+    Color,         // kept in colour (a grey original stays grey)
+    Gray,          // converted to grey
+    BlackWhite,    // thresholded to black and white (stored as 1 bit per pixel)
     ShadowRemoval, // photos: shadows and uneven light divided out, colour kept
 };
 
@@ -32,10 +32,10 @@ const char* pageModeName(PageMode mode);
 std::optional<PageMode> pageModeFromName(std::string_view name);
 
 struct PageTransforms {
-    int rotation = 0;          // clockwise degrees: 0, 90, 180 or 270
-    std::optional<Quad> crop;  // the document's corners in the decoded original
+    int rotation = 0;         // clockwise degrees: 0, 90, 180 or 270
+    std::optional<Quad> crop; // the document's corners in the decoded original
     PageMode mode = PageMode::Original;
-    double deskewDegrees = 0;  // 0 = no deskew
+    double deskewDegrees = 0; // 0 = no deskew
 
     // No edit at all: the page renders exactly as the original.
     bool isIdentity() const;

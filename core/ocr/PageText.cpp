@@ -25,7 +25,8 @@ PageText pageTextFromJson(const nlohmann::json& j) {
     page.text = j.at("text").get<std::string>();
     for (const auto& w : j.at("words"))
         page.words.push_back({w.at(0).get<std::string>(), w.at(1).get<int>(), w.at(2).get<int>(),
-                              w.at(3).get<int>(), w.at(4).get<int>(), w.at(5).get<int>(), w.at(6).get<int>()});
+                              w.at(3).get<int>(), w.at(4).get<int>(), w.at(5).get<int>(),
+                              w.at(6).get<int>()});
     return page;
 }
 
@@ -91,13 +92,16 @@ std::string defaultLanguages() {
 void requireLanguages(const std::string& languages) {
     if (languages.empty() || languages.size() > 100 || languages.front() == '+' || languages.back() == '+' ||
         languages.find("++") != std::string::npos ||
-        !std::all_of(languages.begin(), languages.end(),
-                     [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '+'; }))
-        throw Error(trf("'{}' is no OCR language choice; use Tesseract codes joined by '+', e.g. deu+eng.", languages));
+        !std::all_of(languages.begin(), languages.end(), [](char c) {
+            return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '+';
+        }))
+        throw Error(trf("'{}' is no OCR language choice; use Tesseract codes joined by '+', e.g. deu+eng.",
+                        languages));
     if (tessdataFolder().empty())
-        throw Error(tr("Text recognition needs Tesseract, whose language data was not found (Debian packages "
-                       "tesseract-ocr, tesseract-ocr-eng and tesseract-ocr-deu; or set TESSDATA_PREFIX to its "
-                       "tessdata folder). Documents can still be filed without text recognition."));
+        throw Error(
+            tr("Text recognition needs Tesseract, whose language data was not found (Debian packages "
+               "tesseract-ocr, tesseract-ocr-eng and tesseract-ocr-deu; or set TESSDATA_PREFIX to its "
+               "tessdata folder). Documents can still be filed without text recognition."));
     size_t start = 0;
     while (start < languages.size()) {
         const size_t end = std::min(languages.find('+', start), languages.size());

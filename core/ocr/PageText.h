@@ -22,7 +22,7 @@ struct Word {
 };
 
 struct PageText {
-    int width = 0;  // pixels of the image the boxes refer to
+    int width = 0; // pixels of the image the boxes refer to
     int height = 0;
     std::string text; // the page's text in reading order, lines separated by '\n'
     std::vector<Word> words;

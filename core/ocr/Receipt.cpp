@@ -19,7 +19,8 @@ std::string lower(std::string_view s) {
 }
 
 bool containsAny(const std::string& lowered, std::initializer_list<const char*> words) {
-    return std::any_of(words.begin(), words.end(), [&](const char* w) { return lowered.find(w) != std::string::npos; });
+    return std::any_of(words.begin(), words.end(),
+                       [&](const char* w) { return lowered.find(w) != std::string::npos; });
 }
 
 std::vector<std::string> linesOf(std::string_view text) {
@@ -39,7 +40,8 @@ std::vector<std::string> linesOf(std::string_view text) {
 std::vector<long> amountsIn(const std::string& line) {
     static const std::regex amount(R"((^|[^\d])(\d{1,3}(?:[.,' ]\d{3})*|\d+)\s?[.,]\s?(\d{2})(?!\d))");
     std::vector<long> out;
-    for (auto it = std::sregex_iterator(line.begin(), line.end(), amount); it != std::sregex_iterator(); ++it) {
+    for (auto it = std::sregex_iterator(line.begin(), line.end(), amount); it != std::sregex_iterator();
+         ++it) {
         std::string whole = (*it)[2];
         std::erase_if(whole, [](char c) { return !std::isdigit(static_cast<unsigned char>(c)); });
         if (whole.size() > 7)
@@ -51,8 +53,8 @@ std::vector<long> amountsIn(const std::string& line) {
 
 bool isChangeLine(const std::string& l) {
     // OCR reads Rückgeld's ü as u, o or ii.
-    return containsAny(l, {"rückgeld", "ruckgeld", "rockgeld", "riickgeld", "rueckgeld", "zurück", "zuruck",
-                           "change"});
+    return containsAny(
+        l, {"rückgeld", "ruckgeld", "rockgeld", "riickgeld", "rueckgeld", "zurück", "zuruck", "change"});
 }
 
 bool namesACard(const std::string& lowered) {
@@ -63,8 +65,8 @@ bool namesACard(const std::string& lowered) {
 // 0 none. Subtotals, VAT, net, cash given and change lines are 0 whatever else they say; an
 // amount "given" by card ("GEGEBEN Mastercard 48.77") is exactly what was paid.
 int totalStrength(const std::string& l) {
-    if (isChangeLine(l) || containsAny(l, {"zwischen", "subtotal", "sub total", "sub-total", "mwst", "mw st", "ust",
-                                           "vat", "tax", "netto", "net ", "brutto ", "steuer", "%"}))
+    if (isChangeLine(l) || containsAny(l, {"zwischen", "subtotal", "sub total", "sub-total", "mwst", "mw st",
+                                           "ust", "vat", "tax", "netto", "net ", "brutto ", "steuer", "%"}))
         return 0;
     if (containsAny(l, {"gegeben", "tendered"}) && !namesACard(l))
         return 0;
@@ -72,9 +74,9 @@ int totalStrength(const std::string& l) {
                         "endbetrag", "zahlbetrag"}))
         return 2;
     // Whole words only: SALATBAR is a product, DeutschlandCard a loyalty card.
-    static const std::regex payment(
-        "(^|[^a-z\\x80-\\xff])(bar|ec-cash|ec cash|eccash|girocard|kreditkarte|ec-karte|karte|kartenzahlung|visa|"
-        "mastercard|maestro|cash|card)([^a-z\\x80-\\xff]|$)");
+    static const std::regex payment("(^|[^a-z\\x80-\\xff])(bar|ec-cash|ec "
+                                    "cash|eccash|girocard|kreditkarte|ec-karte|karte|kartenzahlung|visa|"
+                                    "mastercard|maestro|cash|card)([^a-z\\x80-\\xff]|$)");
     return std::regex_search(l, payment) ? 1 : 0;
 }
 
@@ -90,18 +92,22 @@ bool onlyAnAmount(const std::string& line) {
     for (const char* currency : {"eur", "\xE2\x82\xAC", "usd", "gbp", "\xC2\xA3", "chf"})
         if (const auto at = rest.find(currency); at != std::string::npos)
             rest.erase(at, std::strlen(currency));
-    return amountsIn(line).size() == 1 &&
-           std::none_of(rest.begin(), rest.end(), [](unsigned char c) { return std::isalpha(c) || c >= 0x80; });
+    return amountsIn(line).size() == 1 && std::none_of(rest.begin(), rest.end(), [](unsigned char c) {
+               return std::isalpha(c) || c >= 0x80;
+           });
 }
 
 // A card payment is the total itself (cash given may be more).
-bool isCardPayment(const std::string& line) { return namesACard(lower(line)) && amountsIn(line).size() == 1; }
+bool isCardPayment(const std::string& line) {
+    return namesACard(lower(line)) && amountsIn(line).size() == 1;
+}
 
 // The amounts of line i, or that of the line under it when the line holds only its label (or its
 // amount is unreadable) and that line is a bare amount or a card payment.
 std::vector<long> lineAmounts(const std::vector<std::string>& lines, size_t i) {
     auto amounts = amountsIn(lines[i]);
-    if (amounts.empty() && i + 1 < lines.size() && (onlyAnAmount(lines[i + 1]) || isCardPayment(lines[i + 1])))
+    if (amounts.empty() && i + 1 < lines.size() &&
+        (onlyAnAmount(lines[i + 1]) || isCardPayment(lines[i + 1])))
         amounts = amountsIn(lines[i + 1]);
     return amounts;
 }
@@ -184,8 +190,9 @@ std::string dateOf(const std::string& day, const std::string& month, const std::
 // The dates of a line, each with whether a time (hh:mm) follows it, as on a till's date line.
 std::vector<std::pair<std::string, bool>> datesIn(const std::string& line) {
     static const std::string n = R"([\dOoQDClI|S])";
-    static const std::regex dmy("(?:^|[^\\dA-Za-z])(" + n + "{1,2})\\s?[./,-]{1,2}\\s?(" + n + "{1,2})\\s?[./,-]{1,2}\\s?(" + n +
-                                "{4}|" + n + "{2})(?![\\dA-Za-z])(\\s+\\d{1,2}\\s?[:.]\\s?\\d{2})?");
+    static const std::regex dmy("(?:^|[^\\dA-Za-z])(" + n + "{1,2})\\s?[./,-]{1,2}\\s?(" + n +
+                                "{1,2})\\s?[./,-]{1,2}\\s?(" + n + "{4}|" + n +
+                                "{2})(?![\\dA-Za-z])(\\s+\\d{1,2}\\s?[:.]\\s?\\d{2})?");
     static const std::regex ymd(R"((?:^|[^\d])(\d{4})-(\d{2})-(\d{2})(?!\d)(\s+\d{1,2}:\d{2})?)");
     std::vector<std::pair<std::string, bool>> out;
     for (auto it = std::sregex_iterator(line.begin(), line.end(), ymd); it != std::sregex_iterator(); ++it)
@@ -198,7 +205,8 @@ std::vector<std::pair<std::string, bool>> datesIn(const std::string& line) {
 }
 
 // The date of a "Datum"/"Date" line (or of the line under such a heading) first (a printed
-// best-before or card expiry date stays out), then one followed by a time (the till's date line), else the first date on the receipt.
+// best-before or card expiry date stays out), then one followed by a time (the till's date line), else the
+// first date on the receipt.
 std::string findDate(const std::vector<std::string>& lines) {
     std::string withTime, any;
     bool headingAbove = false; // "Datum Uhrzeit Filiale Bon" over the values
@@ -221,11 +229,11 @@ std::string findDate(const std::vector<std::string>& lines) {
 // receipt (an address line, the footer): the largest German, Austrian, Swiss, British and US ones.
 const std::vector<std::string>& chainNames() {
     static const std::vector<std::string> names{
-        "Aldi",     "Lidl",    "Rewe",      "Edeka",     "Penny",    "Kaufland", "Real",    "Marktkauf",
-        "Globus",   "Norma",   "Tegut",     "Rossmann",  "Budni",    "Hornbach", "Obi",     "Toom",
-        "Bauhaus",  "Hagebau", "Hellweg",   "Ikea",      "Roller",   "Poco",     "MediaMarkt", "Saturn",
-        "Tchibo",   "Deichmann", "Migros",  "Coop",      "Spar",     "Billa",    "Hofer",   "Tesco",
-        "Sainsbury's", "Asda", "Morrisons", "Waitrose",  "Walmart",  "Target",   "Costco"};
+        "Aldi",        "Lidl",      "Rewe",      "Edeka",    "Penny",   "Kaufland", "Real",       "Marktkauf",
+        "Globus",      "Norma",     "Tegut",     "Rossmann", "Budni",   "Hornbach", "Obi",        "Toom",
+        "Bauhaus",     "Hagebau",   "Hellweg",   "Ikea",     "Roller",  "Poco",     "MediaMarkt", "Saturn",
+        "Tchibo",      "Deichmann", "Migros",    "Coop",     "Spar",    "Billa",    "Hofer",      "Tesco",
+        "Sainsbury's", "Asda",      "Morrisons", "Waitrose", "Walmart", "Target",   "Costco"};
     return names;
 }
 
@@ -295,9 +303,9 @@ std::string knownChain(const std::vector<std::string>& lines) {
 
 // A street or town line ("Warburger Straße 130", "33100 Paderborn"): where the shop is, not its name.
 bool isAddressLine(const std::string& lowered) {
-    static const std::regex postcodeOrStreet(
-        "(^|[^\\d])\\d{4,5}\\s+[a-z\\x80-\\xff]|(stra(ss|\xc3\x9f|b)e|str\\.|weg|platz|allee|gasse|street|road|avenue)"
-        "\\s*\\d");
+    static const std::regex postcodeOrStreet("(^|[^\\d])\\d{4,5}\\s+[a-z\\x80-\\xff]|(stra(ss|\xc3\x9f|b)e|"
+                                             "str\\.|weg|platz|allee|gasse|street|road|avenue)"
+                                             "\\s*\\d");
     return std::regex_search(lowered, postcodeOrStreet);
 }
 
@@ -308,8 +316,8 @@ bool readsLikeAName(const std::string& line) {
     if (!amountsIn(line).empty())
         return false;
     const std::string l = lower(line);
-    if (containsAny(l, {"willkommen", "welcome", "kassenbon", "beleg", "rechnung", "receipt", "invoice", "quittung",
-                        "kasse", "tel", "www", "http", "@"}) ||
+    if (containsAny(l, {"willkommen", "welcome", "kassenbon", "beleg", "rechnung", "receipt", "invoice",
+                        "quittung", "kasse", "tel", "www", "http", "@"}) ||
         isAddressLine(l) || l == "eur" || l == "euro" || l == "usd" || l == "gbp" || l == "chf")
         return false;
     size_t letters = 0;

@@ -107,7 +107,8 @@ std::vector<TextLine> collectLines(tesseract::TessBaseAPI& api) {
 // Lines of a receipt that Tesseract read with doubt and that hold digits (dates, amounts) are
 // read once more, alone and at twice the size: thermal print's thin, broken strokes are read
 // better larger. The more confident reading is kept. At most 60 lines a page.
-void rereadDoubtfulLines(tesseract::TessBaseAPI& api, const cv::Mat& grey, int dpi, std::vector<TextLine>& lines) {
+void rereadDoubtfulLines(tesseract::TessBaseAPI& api, const cv::Mat& grey, int dpi,
+                         std::vector<TextLine>& lines) {
     constexpr float kDoubtful = 85;
     int reread = 0;
     for (auto& line : lines) {
@@ -115,7 +116,8 @@ void rereadDoubtfulLines(tesseract::TessBaseAPI& api, const cv::Mat& grey, int d
         if (line.confidence >= kDoubtful || digits == 0 || ++reread > 60)
             continue;
         const int pad = std::max(4, line.box.height / 4);
-        const cv::Rect around = (line.box + cv::Size(2 * pad, 2 * pad) - cv::Point(pad, pad)) & cv::Rect(0, 0, grey.cols, grey.rows);
+        const cv::Rect around = (line.box + cv::Size(2 * pad, 2 * pad) - cv::Point(pad, pad)) &
+                                cv::Rect(0, 0, grey.cols, grey.rows);
         if (around.area() <= 0)
             continue;
         cv::Mat larger;

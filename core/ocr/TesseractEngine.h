@@ -16,7 +16,7 @@ class TessBaseAPI;
 namespace docdesk::ocr {
 
 class TesseractEngine {
-public:
+  public:
     // Loads the languages ("deu+eng"); throws docdesk::Error when one is not installed or
     // Tesseract cannot start.
     explicit TesseractEngine(const std::string& languages);
@@ -29,7 +29,7 @@ public:
     // Tesseract fails on it.
     PageText recognise(const ImageView& page, int dpi);
 
-private:
+  private:
     std::string languages_;
     std::unique_ptr<tesseract::TessBaseAPI> api_;
 };

@@ -60,7 +60,8 @@ std::pair<std::string, std::string> splitFileName(const std::string& fileName, O
     }
     for (const std::string& ext : known)
         if (endsWithIgnoringCase(fileName, ext))
-            return {fileName.substr(0, fileName.size() - ext.size()), fileName.substr(fileName.size() - ext.size())};
+            return {fileName.substr(0, fileName.size() - ext.size()),
+                    fileName.substr(fileName.size() - ext.size())};
     return {fileName, format == OutputFormat::Pdf ? ".pdf" : format == OutputFormat::Tiff ? ".tif" : ""};
 }
 
@@ -70,7 +71,8 @@ std::string isoUtc(std::chrono::system_clock::time_point t) {
     const year_month_day ymd{day};
     const hh_mm_ss hms{floor<seconds>(t - day)};
     return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", int(ymd.year()), unsigned(ymd.month()),
-                       unsigned(ymd.day()), hms.hours().count(), hms.minutes().count(), hms.seconds().count());
+                       unsigned(ymd.day()), hms.hours().count(), hms.minutes().count(),
+                       hms.seconds().count());
 }
 
 std::string describePage(const PageRecord& page, size_t indexInDocument) {
@@ -94,8 +96,9 @@ struct PageJob {
 // Renders the jobs in order on `threads` workers, at most `window` pages ahead of what the
 // caller has taken, so memory stays bounded however long the batch is.
 class PageRenderQueue {
-public:
-    PageRenderQueue(std::vector<PageJob> jobs, size_t documents, const FilingOptions& options, std::stop_token stop)
+  public:
+    PageRenderQueue(std::vector<PageJob> jobs, size_t documents, const FilingOptions& options,
+                    std::stop_token stop)
         : jobs_(std::move(jobs)), results_(jobs_.size()), documentFailed_(new std::atomic<bool>[documents]),
           options_(options), stop_(std::move(stop)) {
         for (size_t i = 0; i < documents; ++i)
@@ -129,13 +132,14 @@ public:
         return out;
     }
 
-private:
+  private:
     void work() {
         for (;;) {
             size_t j = 0;
             {
                 std::unique_lock lock(mutex_);
-                workAvailable_.wait(lock, stop_, [&] { return quit_ || next_ >= jobs_.size() || next_ < taken_ + window_; });
+                workAvailable_.wait(
+                    lock, stop_, [&] { return quit_ || next_ >= jobs_.size() || next_ < taken_ + window_; });
                 if (quit_ || stop_.stop_requested() || next_ >= jobs_.size())
                     return;
                 j = next_++;
@@ -201,7 +205,7 @@ private:
 
 // Collects one document's pages into its output format.
 class DocumentAssembler {
-public:
+  public:
     DocumentAssembler(const DocumentToFile& doc, const FilingOptions& options, size_t pageCount)
         : options_(options), pageCount_(pageCount) {
         info_.title = doc.title;
@@ -246,7 +250,7 @@ public:
                 {"created", isoUtc(info_.created)}};
     }
 
-private:
+  private:
     const FilingOptions& options_;
     size_t pageCount_;
     output::DocumentInfo info_;
@@ -280,8 +284,8 @@ std::vector<PageJob> checkDocuments(const PagesById& byId, std::span<const Docum
             for (size_t k = 0; k < doc.pageIds.size(); ++k) {
                 const auto it = byId.find(doc.pageIds[k]);
                 if (it == byId.end())
-                    throw Error(trf("Page {} of the document is not in the session (it may have been removed).",
-                                    k + 1));
+                    throw Error(trf(
+                        "Page {} of the document is not in the session (it may have been removed).", k + 1));
                 docJobs.push_back({d, k, it->second});
             }
             jobs.insert(jobs.end(), docJobs.begin(), docJobs.end());
@@ -298,8 +302,8 @@ std::vector<PageJob> checkDocuments(const PagesById& byId, std::span<const Docum
 // the document failed, so the next document starts at its own pages. Returns false when
 // filing was stopped (or the queue ended) before the last page.
 bool assemblePages(PageRenderQueue& queue, const DocumentToFile& doc, const PagesById& byId,
-                   std::optional<DocumentAssembler>& assembler, FiledDocument& result, FilingProgress& progress,
-                   const FilingProgressSink& onProgress, std::stop_token stop) {
+                   std::optional<DocumentAssembler>& assembler, FiledDocument& result,
+                   FilingProgress& progress, const FilingProgressSink& onProgress, std::stop_token stop) {
     for (size_t k = 0; k < doc.pageIds.size(); ++k) {
         auto outcome = queue.take();
         if (!outcome || stop.stop_requested())
@@ -351,7 +355,8 @@ void placeDocument(DocumentAssembler& assembler, const DocumentToFile& doc, cons
 
 } // namespace
 
-std::vector<FiledDocument> fileDocuments(std::span<const PageRecord> pages, std::span<const DocumentToFile> documents,
+std::vector<FiledDocument> fileDocuments(std::span<const PageRecord> pages,
+                                         std::span<const DocumentToFile> documents,
                                          output::LocalArchive& archive, const FilingOptions& options,
                                          std::stop_token stop, const FilingProgressSink& onProgress) {
     PagesById byId;
@@ -365,8 +370,8 @@ std::vector<FiledDocument> fileDocuments(std::span<const PageRecord> pages, std:
         progress.pagesTotal += d.pageIds.size();
 
     std::vector<bool> checked(documents.size(), false);
-    PageRenderQueue queue(checkDocuments(byId, documents, options, results, checked), documents.size(), options,
-                          stop);
+    PageRenderQueue queue(checkDocuments(byId, documents, options, results, checked), documents.size(),
+                          options, stop);
     bool cancelled = false;
     for (size_t d = 0; d < documents.size(); ++d) {
         FiledDocument& result = results[d];
@@ -406,7 +411,8 @@ std::vector<FiledDocument> fileDocuments(std::span<const PageRecord> pages, std:
     return results;
 }
 
-std::vector<FiledDocument> fileDocuments(const journal::Session& session, std::span<const DocumentToFile> documents,
+std::vector<FiledDocument> fileDocuments(const journal::Session& session,
+                                         std::span<const DocumentToFile> documents,
                                          output::LocalArchive& archive, const FilingOptions& options,
                                          std::stop_token stop, const FilingProgressSink& onProgress) {
     const std::vector<PageRecord> pages = session.pages();

@@ -50,11 +50,11 @@ using PageRenderFunction = std::function<std::variant<output::EncodedPage, outpu
 
 struct FilingOptions {
     OutputFormat format = OutputFormat::Pdf;
-    int jpegQuality = 85;  // for pages that are encoded again
-    bool sidecar = false;  // a JSON file with title and fields beside each document
-    int threads = 2;       // pages rendered in parallel
-    double pdfDpi = 300;   // resolution at which PDF originals are rendered
-    bool pdfa = false;     // PDFs are written as PDF/A-2b
+    int jpegQuality = 85; // for pages that are encoded again
+    bool sidecar = false; // a JSON file with title and fields beside each document
+    int threads = 2;      // pages rendered in parallel
+    double pdfDpi = 300;  // resolution at which PDF originals are rendered
+    bool pdfa = false;    // PDFs are written as PDF/A-2b
     // The text OCR found on pages (by PageRecord::id), laid under them in PDFs as an invisible,
     // searchable text layer. Read from the threads that render.
     std::shared_ptr<const std::map<std::int64_t, ocr::PageText>> pageTexts;
@@ -74,13 +74,13 @@ enum class FilingStatus { Filed, Failed, Cancelled };
 
 struct FiledDocument {
     FilingStatus status = FilingStatus::Cancelled;
-    std::filesystem::path path;               // the document's file (the first page's for Images)
-    std::vector<output::PlacedFile> files;    // every file written, with size and SHA-256
+    std::filesystem::path path;            // the document's file (the first page's for Images)
+    std::vector<output::PlacedFile> files; // every file written, with size and SHA-256
     std::optional<std::filesystem::path> sidecar;
-    std::uint64_t bytes = 0;                  // of `path`
-    std::string sha256;                       // of `path`
-    std::string error;                        // translated message when Failed
-    bool alreadyFiled = false;                // Filed earlier (path: where); nothing written now
+    std::uint64_t bytes = 0;   // of `path`
+    std::string sha256;        // of `path`
+    std::string error;         // translated message when Failed
+    bool alreadyFiled = false; // Filed earlier (path: where); nothing written now
     bool ok() const { return status == FilingStatus::Filed; }
 };
 
@@ -90,12 +90,14 @@ using FilingProgressSink = std::function<void(const FilingProgress&)>;
 // result per document, in order. `onProgress` is called on the calling thread after each
 // page and each document. Throws only for programming errors; every failure of a document
 // is reported in its result.
-std::vector<FiledDocument> fileDocuments(std::span<const PageRecord> pages, std::span<const DocumentToFile> documents,
+std::vector<FiledDocument> fileDocuments(std::span<const PageRecord> pages,
+                                         std::span<const DocumentToFile> documents,
                                          output::LocalArchive& archive, const FilingOptions& options,
                                          std::stop_token stop, const FilingProgressSink& onProgress = {});
 
 // The same with the pages of a session (removed pages cannot be filed).
-std::vector<FiledDocument> fileDocuments(const journal::Session& session, std::span<const DocumentToFile> documents,
+std::vector<FiledDocument> fileDocuments(const journal::Session& session,
+                                         std::span<const DocumentToFile> documents,
                                          output::LocalArchive& archive, const FilingOptions& options,
                                          std::stop_token stop, const FilingProgressSink& onProgress = {});
 

@@ -50,10 +50,12 @@ nlohmann::ordered_json toJson(const PageAnalysis& a) {
     j["height"] = a.height;
     j["barcodes"] = nlohmann::ordered_json::array();
     for (const auto& b : a.barcodes)
-        j["barcodes"].push_back({{"format", b.format}, {"text", b.text}, {"corners", cornersJson(b.corners)}});
+        j["barcodes"].push_back(
+            {{"format", b.format}, {"text", b.text}, {"corners", cornersJson(b.corners)}});
     auto documents = nlohmann::ordered_json::array();
     for (const auto& d : a.documents)
-        documents.push_back({{"corners", cornersJson(d.corners)}, {"score", std::round(d.score * 100) / 100}});
+        documents.push_back(
+            {{"corners", cornersJson(d.corners)}, {"score", std::round(d.score * 100) / 100}});
     j["document"] = documents.empty() ? nlohmann::ordered_json(nullptr) : documents.front();
     j["documents"] = documents;
     j["blank"] = a.blank;

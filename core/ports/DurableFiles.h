@@ -14,12 +14,12 @@ namespace docdesk::ports {
 
 // Held while a session is open; releasing it (destruction) unlocks.
 class ExclusiveLock {
-public:
+  public:
     virtual ~ExclusiveLock() = default;
 };
 
 class DurableFiles {
-public:
+  public:
     virtual ~DurableFiles() = default;
 
     // The bytes to write, handed over in pieces: fills `buffer` (fewer bytes only at the end)

@@ -15,14 +15,14 @@ namespace docdesk::ports {
 // The keyring service answered with an error (locked and cannot be unlocked, refused, ...).
 // The message is technical (from the OS); core wraps it in a message for the user.
 class KeyringError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
 using KeyringAttributes = std::map<std::string, std::string>;
 
 class Keyring {
-public:
+  public:
     virtual ~Keyring() = default;
 
     // Whether a keyring service is reachable at all (false, quickly, when there is no session

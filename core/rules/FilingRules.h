@@ -101,8 +101,8 @@ struct PageEditRules {
 struct OutputRules {
     bool ocr = false;
     bool pdfa = false;
-    std::string ocrLanguages; // Tesseract codes joined by '+' ("deu+eng"); empty: the system
-                              // language plus English (ocr::defaultLanguages)
+    std::string ocrLanguages;   // Tesseract codes joined by '+' ("deu+eng"); empty: the system
+                                // language plus English (ocr::defaultLanguages)
     bool receiptFields = false; // fields merchant, date, total, currency from a receipt's text
 };
 

@@ -142,7 +142,7 @@ std::string sanitizeComponent(std::string_view value) {
 }
 
 NameTemplate::Part NameTemplate::parsePlaceholder(const std::string& inner, const std::string& text,
-                                                 const std::string& where) {
+                                                  const std::string& where) {
     const auto colon = inner.find(':');
     const std::string name = inner.substr(0, colon);
     const std::string arg = colon == std::string::npos ? std::string() : inner.substr(colon + 1);
@@ -174,8 +174,7 @@ NameTemplate::Part NameTemplate::parsePlaceholder(const std::string& inner, cons
     } else {
         throw RulesError(
             whereOf(where) +
-            trf("unknown placeholder '{{{}}}' in '{}' (known: field, date, counter, source)", inner,
-                text));
+            trf("unknown placeholder '{{{}}}' in '{}' (known: field, date, counter, source)", inner, text));
     }
     return p;
 }
@@ -302,7 +301,8 @@ NameTemplate::Rendered NameTemplate::render(const NamingInput& input, const Nami
 
 std::filesystem::path uniquePath(const std::filesystem::path& candidate,
                                  const std::function<bool(const std::filesystem::path&)>& exists) {
-    if (auto free = placeUnderFreeName(candidate, 9999, [&](const std::filesystem::path& p) { return !exists(p); }))
+    if (auto free =
+            placeUnderFreeName(candidate, 9999, [&](const std::filesystem::path& p) { return !exists(p); }))
         return *free;
     throw Error(trf("There is no free file name for '{}' in its folder.", candidate.string()));
 }

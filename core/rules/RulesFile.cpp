@@ -322,7 +322,9 @@ void writeFilter(const BarcodeFilter& f, Json& out) {
     if (!f.symbologies.empty())
         out["symbologies"] = f.symbologies;
     if (f.zone)
-        out["zone"] = Json{{"left", f.zone->left}, {"top", f.zone->top}, {"right", f.zone->right},
+        out["zone"] = Json{{"left", f.zone->left},
+                           {"top", f.zone->top},
+                           {"right", f.zone->right},
                            {"bottom", f.zone->bottom}};
 }
 
@@ -335,8 +337,11 @@ Json profileJson(const FilingRules& r, const std::string& description) {
         separators["pattern"] = r.separators.pattern->text();
     separators["keep_page"] = r.separators.keepPage;
     p["separators"] = separators;
-    Json asn{{"enabled", r.asn.enabled}, {"prefix", r.asn.prefix}, {"split", r.asn.split},
-             {"min", r.asn.min},         {"max", r.asn.max}};
+    Json asn{{"enabled", r.asn.enabled},
+             {"prefix", r.asn.prefix},
+             {"split", r.asn.split},
+             {"min", r.asn.min},
+             {"max", r.asn.max}};
     writeFilter(r.asn.filter, asn);
     p["asn"] = asn;
     Json tags{{"enabled", r.tags.enabled}, {"prefix", r.tags.prefix}, {"split", r.tags.split}};
@@ -393,8 +398,8 @@ Json profileJson(const FilingRules& r, const std::string& description) {
 
 } // namespace
 
-std::string rulesFileText(const FilingRules& rules, const std::string& profile, const std::string& description,
-                          const std::string& origin) {
+std::string rulesFileText(const FilingRules& rules, const std::string& profile,
+                          const std::string& description, const std::string& origin) {
     Json root{{"version", 1}, {"default_profile", profile}};
     root["profiles"] = Json::object();
     root["profiles"][profile] = profileJson(rules, description);

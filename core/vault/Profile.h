@@ -18,7 +18,7 @@ std::string connectorName(Connector connector);
 Connector parseConnector(const std::string& name);
 
 struct Profile {
-    std::string name;              // unique, shown to the user
+    std::string name; // unique, shown to the user
     Connector connector = Connector::WebDav;
     std::string url;               // gateway base URL (https:// expected; http:// only on loopback)
     std::string user;              // user name, or empty for token-only connectors

@@ -3,13 +3,12 @@
 #include "core/common/Translate.h"
 #include "core/vault/ProfileJson.h"
 
-#include <nlohmann/json.hpp>
-#include <sodium.h>
-
 #include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <new>
+#include <nlohmann/json.hpp>
+#include <sodium.h>
 
 namespace docdesk::vault {
 namespace {
@@ -61,7 +60,8 @@ BundleDates parseDates(const nlohmann::json& json) {
         if (json.contains("expires"))
             dates.expires = parseUtc(json["expires"].get<std::string>());
     } catch (const nlohmann::json::exception&) {
-        throw BundleError(tr("The bundle's \"issued\" and \"expires\" must be texts like 2026-12-05T04:30:00Z."));
+        throw BundleError(
+            tr("The bundle's \"issued\" and \"expires\" must be texts like 2026-12-05T04:30:00Z."));
     }
     return dates;
 }
@@ -130,7 +130,8 @@ std::string parsePublicKey(const std::string& publicKeyText) {
 std::string keyFingerprint(const std::string& publicKeyText) {
     const std::string pk = parsePublicKey(publicKeyText);
     unsigned char hash[8];
-    crypto_generichash(hash, sizeof hash, reinterpret_cast<const unsigned char*>(pk.data()), pk.size(), nullptr, 0);
+    crypto_generichash(hash, sizeof hash, reinterpret_cast<const unsigned char*>(pk.data()), pk.size(),
+                       nullptr, 0);
     std::string out;
     for (std::size_t i = 0; i < sizeof hash; ++i) {
         if (i > 0 && i % 2 == 0)
@@ -155,16 +156,17 @@ std::string formatUtc(std::int64_t seconds) {
 std::int64_t parseUtc(const std::string& text) {
     std::tm tm{};
     int consumed = 0;
-    const bool full = std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2dZ%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-                                  &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &consumed) == 6 &&
+    const bool full = std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2dZ%n", &tm.tm_year, &tm.tm_mon,
+                                  &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &consumed) == 6 &&
                       static_cast<std::size_t>(consumed) == text.size();
     if (!full) {
         tm = std::tm{};
         consumed = 0;
-        if (std::sscanf(text.c_str(), "%4d-%2d-%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &consumed) != 3 ||
+        if (std::sscanf(text.c_str(), "%4d-%2d-%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &consumed) !=
+                3 ||
             static_cast<std::size_t>(consumed) != text.size())
-            throw BundleError(trf("'{}' is not a UTC time like 2026-12-05T04:30:00Z or a date like 2027-06-30.",
-                                  text));
+            throw BundleError(
+                trf("'{}' is not a UTC time like 2026-12-05T04:30:00Z or a date like 2027-06-30.", text));
     }
     if (tm.tm_year < 1970 || tm.tm_year > 9999 || tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 ||
         tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60)
@@ -174,7 +176,9 @@ std::int64_t parseUtc(const std::string& text) {
     return static_cast<std::int64_t>(timegm(&tm));
 }
 
-std::int64_t nowUtc() { return static_cast<std::int64_t>(std::time(nullptr)); }
+std::int64_t nowUtc() {
+    return static_cast<std::int64_t>(std::time(nullptr));
+}
 
 std::string signBundle(const std::string& profilesText, const Secret& secretKeyText,
                        std::optional<BundleDates> dates) {
@@ -231,22 +235,26 @@ VerifiedBundle verifyBundle(const std::string& bundleText, const std::string& tr
     std::string payload(payloadB64.size(), '\0');
     std::size_t payloadSize = 0;
     if (!fromBase64(signatureB64, sig, sizeof sig) ||
-        !fromBase64(payloadB64, reinterpret_cast<unsigned char*>(payload.data()), payload.size(), &payloadSize))
+        !fromBase64(payloadB64, reinterpret_cast<unsigned char*>(payload.data()), payload.size(),
+                    &payloadSize))
         throw BundleError(tr("The bundle is damaged (its payload or signature is not valid base64)."));
     payload.resize(payloadSize);
-    if (crypto_sign_verify_detached(sig, reinterpret_cast<const unsigned char*>(payload.data()), payload.size(),
+    if (crypto_sign_verify_detached(sig, reinterpret_cast<const unsigned char*>(payload.data()),
+                                    payload.size(),
                                     reinterpret_cast<const unsigned char*>(trusted.data())) != 0)
-        throw BundleError(trf("The bundle's signature does not match the operator key trusted on this station "
-                              "({}): it was signed with another key or changed after signing. Nothing was "
-                              "imported.",
-                              keyFingerprint(trustedPublicKeyText)));
+        throw BundleError(
+            trf("The bundle's signature does not match the operator key trusted on this station "
+                "({}): it was signed with another key or changed after signing. Nothing was "
+                "imported.",
+                keyFingerprint(trustedPublicKeyText)));
     VerifiedBundle verified;
     verified.signer_ = keyFingerprint(trustedPublicKeyText);
     Payload parsed = parsePayload(payload);
     if (parsed.dates.expires && *parsed.dates.expires < now)
-        throw BundleError(trf("The bundle expired on {} (it was issued {}). Nothing was imported; ask the operator "
-                              "for a current bundle.",
-                              formatUtc(*parsed.dates.expires), formatUtc(parsed.dates.issued)));
+        throw BundleError(
+            trf("The bundle expired on {} (it was issued {}). Nothing was imported; ask the operator "
+                "for a current bundle.",
+                formatUtc(*parsed.dates.expires), formatUtc(parsed.dates.issued)));
     verified.profiles_ = std::move(parsed.profiles);
     verified.dates_ = parsed.dates;
     for (auto& p : verified.profiles_)

@@ -9,10 +9,9 @@
 // A bundle is JSON: {"docdesk_bundle": 1, "signer": FINGERPRINT, "payload": BASE64,
 // "signature": BASE64}, where payload is the operator's profiles file byte for byte:
 // {"profiles": [ {profile JSON with "lockedSettings": [...]}, ... ]}.
+#include "core/common/Error.h"
 #include "core/vault/Profile.h"
 #include "core/vault/Secret.h"
-
-#include "core/common/Error.h"
 
 #include <cstdint>
 #include <optional>
@@ -23,7 +22,7 @@ namespace docdesk::vault {
 
 // A bundle that is not signed by the pinned key, was changed after signing, or is malformed.
 class BundleError : public Error {
-public:
+  public:
     using Error::Error;
 };
 
@@ -58,14 +57,14 @@ std::string signBundle(const std::string& payload, const Secret& secretKeyText,
                        std::optional<BundleDates> dates = std::nullopt);
 
 class VerifiedBundle {
-public:
+  public:
     [[nodiscard]] const std::vector<Profile>& profiles() const { return profiles_; }
     [[nodiscard]] const std::string& signer() const { return signer_; }
     // 0 for a bundle from before bundles carried dates.
     [[nodiscard]] std::int64_t issued() const { return dates_.issued; }
     [[nodiscard]] std::optional<std::int64_t> expires() const { return dates_.expires; }
 
-private:
+  private:
     friend VerifiedBundle verifyBundle(const std::string& bundleText, const std::string& trustedPublicKeyText,
                                        std::int64_t now);
     VerifiedBundle() = default;

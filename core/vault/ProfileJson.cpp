@@ -10,8 +10,8 @@ namespace docdesk::vault {
 
 const std::vector<std::string>& profileSettingNames() {
     static const std::vector<std::string> names = {
-        "connector", "url",          "user",       "role",          "rememberPassword",
-        "caBundle",  "pinnedPublicKey", "proxy",   "defaultFolder", "rules"};
+        "connector",       "url",   "user",          "role", "rememberPassword", "caBundle",
+        "pinnedPublicKey", "proxy", "defaultFolder", "rules"};
     return names;
 }
 
@@ -127,16 +127,18 @@ bool isLoopbackUrl(const std::string& url) {
 void validateProfile(const Profile& p) {
     if (p.name.empty() || p.name.size() > 100)
         throw Error(tr("A profile needs a name of 1 to 100 characters."));
-    if (std::any_of(p.name.begin(), p.name.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; }))
+    if (std::any_of(p.name.begin(), p.name.end(),
+                    [](char c) { return static_cast<unsigned char>(c) < 0x20; }))
         throw Error(tr("A profile name cannot contain control characters."));
     // These go into request lines, headers or curl options, where CR/LF would start a new one.
     for (const char* setting : {"url", "proxy", "user", "role", "pinnedPublicKey", "defaultFolder"}) {
         const std::string value = settingValue(p, setting);
         if (std::any_of(value.begin(), value.end(),
                         [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }))
-            throw Error(trf("The setting '{}' contains a line break or another control character; enter it on "
-                            "one line without them.",
-                            setting));
+            throw Error(
+                trf("The setting '{}' contains a line break or another control character; enter it on "
+                    "one line without them.",
+                    setting));
     }
     if (!p.url.starts_with("https://") && !isLoopbackUrl(p.url))
         throw Error(trf("The gateway URL '{}' must start with https:// (http:// only for this machine: "
@@ -157,9 +159,9 @@ std::string originOf(const std::string& url) {
     std::string scheme = url.substr(0, schemeEnd);
     const auto authorityStart = schemeEnd + 3;
     const auto authorityEnd = url.find_first_of("/?#", authorityStart);
-    std::string authority = url.substr(authorityStart, authorityEnd == std::string::npos
-                                                           ? std::string::npos
-                                                           : authorityEnd - authorityStart);
+    std::string authority =
+        url.substr(authorityStart,
+                   authorityEnd == std::string::npos ? std::string::npos : authorityEnd - authorityStart);
     if (const auto at = authority.rfind('@'); at != std::string::npos)
         authority.erase(0, at + 1);
     const auto lower = [](std::string& text) {

@@ -4,7 +4,6 @@
 #include "core/vault/Profile.h"
 
 #include <nlohmann/json.hpp>
-
 #include <string>
 #include <vector>
 

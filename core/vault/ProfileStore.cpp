@@ -7,14 +7,13 @@
 #include "core/vault/ProfileJson.h"
 #include "core/vault/VaultFile.h"
 
-#include <sodium.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <fstream>
 #include <map>
 #include <set>
+#include <sodium.h>
 #include <thread>
 #include <vector>
 
@@ -29,10 +28,11 @@ constexpr std::size_t kMinPassphrase = 8;
 
 // Without the platform's durable writes (tests, tools): temp file and rename, no fsync.
 class PortableFiles final : public ports::DurableFiles {
-public:
+  public:
     using ports::DurableFiles::createNewDurably;
     using ports::DurableFiles::writeAtomically;
-    void writeAtomically(const fs::path& target, const ByteSource& source, const BeforePlacing& beforePlacing) override {
+    void writeAtomically(const fs::path& target, const ByteSource& source,
+                         const BeforePlacing& beforePlacing) override {
         const fs::path temp = target.string() + ".tmp";
         {
             std::ofstream out(temp, std::ios::binary | std::ios::trunc);
@@ -53,7 +53,9 @@ public:
     }
 };
 
-std::span<const std::byte> asBytes(std::span<const unsigned char> s) { return std::as_bytes(s); }
+std::span<const std::byte> asBytes(std::span<const unsigned char> s) {
+    return std::as_bytes(s);
+}
 
 void putU32(unsigned char*& p, std::uint32_t v) {
     for (int i = 0; i < 4; ++i)
@@ -67,8 +69,8 @@ struct Contents {
     std::vector<Profile> profiles;
     std::string defaultName;
     std::map<std::string, Secret> passwords;
-    std::map<std::string, std::string> secretOrigins;   // profile name -> secretBinding() at saving
-    std::map<std::string, std::int64_t> bundleIssued;   // operator fingerprint -> newest "issued"
+    std::map<std::string, std::string> secretOrigins; // profile name -> secretBinding() at saving
+    std::map<std::string, std::int64_t> bundleIssued; // operator fingerprint -> newest "issued"
 };
 
 // What a saved password is bound to: the server's origin, and for operator profiles the
@@ -93,7 +95,7 @@ void parseBindings(const nlohmann::json& json, Contents& c) {
 }
 
 class PlainReader {
-public:
+  public:
     explicit PlainReader(const Secret& plain) : data_(plain.data()), size_(plain.size()) {}
     std::uint32_t u32() {
         need(4);
@@ -111,7 +113,7 @@ public:
     }
     bool atEnd() const { return pos_ == size_; }
 
-private:
+  private:
     void need(std::size_t n) {
         if (size_ - pos_ < n)
             throw VaultError(tr("The profile vault's contents are damaged. It was left as it is."));
@@ -135,7 +137,8 @@ Contents parseContents(const Secret& plain) {
     } catch (const VaultError&) {
         throw;
     } catch (const Error& e) {
-        throw VaultError(trf("The profile vault's contents are damaged ({}). It was left as it is.", e.what()));
+        throw VaultError(
+            trf("The profile vault's contents are damaged ({}). It was left as it is.", e.what()));
     }
     const std::uint32_t count = r.u32();
     for (std::uint32_t i = 0; i < count; ++i) {
@@ -205,13 +208,14 @@ std::optional<std::vector<unsigned char>> readVaultBytes(const fs::path& file) {
     if (ec)
         throw VaultError(trf("The profile vault {} cannot be read: {}.", file.string(), ec.message()));
     if (size > kMaxVaultBytes)
-        throw VaultError(trf("The profile vault {} is far too large to be a vault; it was left as it is.",
-                             file.string()));
+        throw VaultError(
+            trf("The profile vault {} is far too large to be a vault; it was left as it is.", file.string()));
     std::ifstream in(file, std::ios::binary);
     std::vector<unsigned char> bytes(static_cast<std::size_t>(size));
     in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
     if (!in || in.peek() != std::char_traits<char>::eof())
-        throw VaultError(trf("The profile vault {} cannot be read (it changed while being read).", file.string()));
+        throw VaultError(
+            trf("The profile vault {} cannot be read (it changed while being read).", file.string()));
     return bytes;
 }
 
@@ -236,9 +240,7 @@ struct ProfileStore::State {
     fs::path file() const { return dir / kVaultName; }
     ports::DurableFiles& files() { return unlock.files ? *unlock.files : portableFiles; }
 
-    ports::KeyringAttributes keyringAttributes() const {
-        return keyringAttributesOf(header);
-    }
+    ports::KeyringAttributes keyringAttributes() const { return keyringAttributesOf(header); }
 
     void ensureLoaded() {
         if (loaded)
@@ -269,9 +271,10 @@ struct ProfileStore::State {
     Secret unlockKey() {
         if (header.keySource == KeySource::Keyring) {
             if (unlock.keyring == nullptr || !unlock.keyring->available())
-                throw VaultError(tr("The profile vault is locked with the OS keyring, which cannot be reached in "
-                                    "this session (no Secret Service). Nothing was changed; open docdesk in "
-                                    "your desktop session."));
+                throw VaultError(
+                    tr("The profile vault is locked with the OS keyring, which cannot be reached in "
+                       "this session (no Secret Service). Nothing was changed; open docdesk in "
+                       "your desktop session."));
             std::optional<Secret> found;
             try {
                 unlock.keyring->lookup(keyringAttributes(), [&](std::span<const unsigned char> bytes) {
@@ -286,10 +289,11 @@ struct ProfileStore::State {
                                      e.what()));
             }
             if (!found)
-                throw VaultError(tr("The key of the profile vault is missing from the OS keyring (the entry "
-                                    "\"docdesk profile vault\" was deleted, or this is another user account). "
-                                    "The vault cannot be opened without it and was left as it is; remove "
-                                    "profiles.vault to start anew."));
+                throw VaultError(
+                    tr("The key of the profile vault is missing from the OS keyring (the entry "
+                       "\"docdesk profile vault\" was deleted, or this is another user account). "
+                       "The vault cannot be opened without it and was left as it is; remove "
+                       "profiles.vault to start anew."));
             return std::move(*found);
         }
         if (!unlock.askPassphrase)
@@ -372,8 +376,9 @@ struct ProfileStore::State {
                     }
                 }
             }
-            throw VaultError(trf("The profile vault could not be saved: {}. The previous version is unchanged.",
-                                 e.code().message()));
+            throw VaultError(
+                trf("The profile vault could not be saved: {}. The previous version is unchanged.",
+                    e.code().message()));
         }
         onDisk = std::move(sealed);
     }
@@ -400,7 +405,8 @@ struct ProfileStore::State {
     }
 
     const Profile* findProfile(const std::string& name) const {
-        const auto it = std::find_if(profiles.begin(), profiles.end(), [&](const Profile& p) { return p.name == name; });
+        const auto it =
+            std::find_if(profiles.begin(), profiles.end(), [&](const Profile& p) { return p.name == name; });
         return it == profiles.end() ? nullptr : &*it;
     }
 
@@ -411,7 +417,8 @@ struct ProfileStore::State {
 namespace {
 
 Profile* findIn(std::vector<Profile>& profiles, const std::string& name) {
-    const auto it = std::find_if(profiles.begin(), profiles.end(), [&](const Profile& p) { return p.name == name; });
+    const auto it =
+        std::find_if(profiles.begin(), profiles.end(), [&](const Profile& p) { return p.name == name; });
     return it == profiles.end() ? nullptr : &*it;
 }
 
@@ -430,7 +437,8 @@ bool forgetIfRebound(Draft& d, const Profile& p) {
 } // namespace
 
 // Adds or replaces the bundle's profiles in the draft; true when anything changed.
-bool ProfileStore::State::mergeBundle(Draft& d, const VerifiedBundle& bundle, std::vector<std::string>& forgotten) const {
+bool ProfileStore::State::mergeBundle(Draft& d, const VerifiedBundle& bundle,
+                                      std::vector<std::string>& forgotten) const {
     bool changed = false;
     for (const Profile& incoming : bundle.profiles()) {
         Profile merged = incoming;
@@ -498,9 +506,11 @@ bool ProfileStore::put(const Profile& profile, const std::optional<Secret>& pass
     const Profile* existing = state_->findProfile(profile.name);
     const std::vector<std::string> noLocks;
     const auto& locks = existing ? existing->lockedSettings : noLocks;
-    if (profile.lockedSettings != locks || profile.signedBy != (existing ? existing->signedBy : std::string()))
-        throw VaultError(tr("Locked settings come only from an operator bundle ('docdesk-cli profile import'); "
-                            "they cannot be set or lifted by hand."));
+    if (profile.lockedSettings != locks ||
+        profile.signedBy != (existing ? existing->signedBy : std::string()))
+        throw VaultError(
+            tr("Locked settings come only from an operator bundle ('docdesk-cli profile import'); "
+               "they cannot be set or lifted by hand."));
     for (const auto& setting : locks)
         if (settingValue(profile, setting) != settingValue(*existing, setting))
             throw VaultError(trf("The setting '{}' of profile '{}' is managed by the operator (key {}) and "
@@ -531,9 +541,10 @@ void ProfileStore::remove(const std::string& name) {
     if (!state_->findProfile(name))
         throw Error(trf("There is no profile named '{}'.", name));
     if (state_->managed.contains(name))
-        throw VaultError(trf("The profile '{}' is set up by the administrator of this computer (system policy) "
-                             "and cannot be removed here.",
-                             name));
+        throw VaultError(
+            trf("The profile '{}' is set up by the administrator of this computer (system policy) "
+                "and cannot be removed here.",
+                name));
     Draft d = state_->draft();
     std::erase_if(d.profiles, [&](const Profile& p) { return p.name == name; });
     d.passwords.erase(name);
@@ -556,7 +567,9 @@ std::optional<Secret> ProfileStore::password(const std::string& name) const {
     return Secret(it->second.view());
 }
 
-bool ProfileStore::isManaged(const std::string& name) const { return state_->managed.contains(name); }
+bool ProfileStore::isManaged(const std::string& name) const {
+    return state_->managed.contains(name);
+}
 
 std::vector<std::string> ProfileStore::importBundle(const VerifiedBundle& bundle) {
     state_->ensureLoaded();
@@ -567,14 +580,16 @@ std::vector<std::string> ProfileStore::importBundle(const VerifiedBundle& bundle
                                  incoming.name));
     const auto held = state_->bundleIssued.find(bundle.signer());
     if (held != state_->bundleIssued.end() && bundle.issued() < held->second)
-        throw VaultError(trf("This bundle was issued {}, before the bundle of the same operator (key {}) this "
-                             "station already holds (issued {}). An older bundle could bring back an old server "
-                             "or certificate, so nothing was imported; ask the operator for the current one.",
-                             formatUtc(bundle.issued()), bundle.signer(), formatUtc(held->second)));
+        throw VaultError(
+            trf("This bundle was issued {}, before the bundle of the same operator (key {}) this "
+                "station already holds (issued {}). An older bundle could bring back an old server "
+                "or certificate, so nothing was imported; ask the operator for the current one.",
+                formatUtc(bundle.issued()), bundle.signer(), formatUtc(held->second)));
     Draft d = state_->draft();
     std::vector<std::string> forgotten;
     state_->mergeBundle(d, bundle, forgotten);
-    d.bundleIssued[bundle.signer()] = std::max(bundle.issued(), held == state_->bundleIssued.end() ? 0 : held->second);
+    d.bundleIssued[bundle.signer()] =
+        std::max(bundle.issued(), held == state_->bundleIssued.end() ? 0 : held->second);
     state_->persist(d);
     state_->commit(std::move(d));
     return forgotten;
@@ -605,7 +620,9 @@ std::vector<std::string> ProfileStore::State::applyPolicy(const std::vector<Veri
     return forgotten;
 }
 
-fs::path ProfileStore::vaultFile() const { return state_->file(); }
+fs::path ProfileStore::vaultFile() const {
+    return state_->file();
+}
 
 std::string ProfileStore::keySource() const {
     if (state_->onDisk || state_->loaded) {

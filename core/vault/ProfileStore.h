@@ -7,10 +7,9 @@
 //
 // The password of a profile is stored only when the user ticked "remember password"; otherwise
 // password() is empty and the caller asks for it at upload time.
+#include "core/common/Error.h"
 #include "core/vault/Profile.h"
 #include "core/vault/Secret.h"
-
-#include "core/common/Error.h"
 
 #include <cstdint>
 #include <filesystem>
@@ -23,14 +22,14 @@
 namespace docdesk::ports {
 class Keyring;      // core/ports/Keyring.h: the OS keyring, implemented in platform/
 class DurableFiles; // core/ports/DurableFiles.h: atomic writes and locks, implemented in platform/
-}
+} // namespace docdesk::ports
 
 namespace docdesk::vault {
 
 // The vault cannot be opened or written: wrong passphrase, keyring entry missing, damaged or
 // truncated file, unknown version. The message says which, and what the user can do.
 class VaultError : public Error {
-public:
+  public:
     using Error::Error;
 };
 
@@ -58,7 +57,7 @@ struct VaultUnlock {
 };
 
 class ProfileStore {
-public:
+  public:
     // Opens (or, on the first put(), creates) `configDir`/profiles.vault.
     ProfileStore(std::filesystem::path configDir, VaultUnlock unlock);
     ~ProfileStore();
@@ -106,7 +105,7 @@ public:
     [[nodiscard]] std::filesystem::path vaultFile() const;
     [[nodiscard]] std::string keySource() const;
 
-private:
+  private:
     struct State;
     std::unique_ptr<State> state_;
 };

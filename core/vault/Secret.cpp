@@ -1,9 +1,8 @@
 #include "core/vault/Secret.h"
 
-#include <sodium.h>
-
 #include <cstring>
 #include <new>
+#include <sodium.h>
 #include <utility>
 
 namespace docdesk::vault {
@@ -52,7 +51,8 @@ Secret& Secret::operator=(Secret&& other) noexcept {
 }
 
 std::string_view Secret::view() const noexcept {
-    return data_ == nullptr ? std::string_view() : std::string_view(reinterpret_cast<const char*>(data_), size_);
+    return data_ == nullptr ? std::string_view()
+                            : std::string_view(reinterpret_cast<const char*>(data_), size_);
 }
 
 bool Secret::equals(const Secret& other) const noexcept {

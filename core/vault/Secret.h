@@ -9,7 +9,7 @@
 namespace docdesk::vault {
 
 class Secret {
-public:
+  public:
     Secret() = default;
     // Copies `bytes` into guarded memory. The caller wipes its own copy.
     explicit Secret(std::string_view bytes);
@@ -30,7 +30,7 @@ public:
     // Constant-time comparison.
     [[nodiscard]] bool equals(const Secret& other) const noexcept;
 
-private:
+  private:
     unsigned char* data_ = nullptr;
     std::size_t size_ = 0;
 };

@@ -2,10 +2,9 @@
 
 #include "core/common/Translate.h"
 
-#include <sodium.h>
-
 #include <cstring>
 #include <new>
+#include <sodium.h>
 
 namespace docdesk::vault {
 namespace {
@@ -76,27 +75,28 @@ VaultHeader decodeHeader(std::span<const unsigned char> file) {
                              "reads version {}). It was left as it is; update docdesk to open it.",
                              h.version, kVaultVersion));
     if (h.version < kVaultVersion)
-        throw VaultError(trf("The profile vault has an old format version ({}) that this docdesk cannot read. "
-                             "It was left as it is; open it with the docdesk that wrote it, or remove it "
-                             "and add the profiles again.",
-                             h.version));
+        throw VaultError(
+            trf("The profile vault has an old format version ({}) that this docdesk cannot read. "
+                "It was left as it is; open it with the docdesk that wrote it, or remove it "
+                "and add the profiles again.",
+                h.version));
     const unsigned source = file[9];
     if (source != static_cast<unsigned>(KeySource::Keyring) &&
         source != static_cast<unsigned>(KeySource::Passphrase))
-        throw VaultError(trf("The profile vault names an unknown key source ({}); the file is damaged. It was "
-                             "left as it is.",
-                             source));
+        throw VaultError(
+            trf("The profile vault names an unknown key source ({}); the file is damaged. It was "
+                "left as it is.",
+                source));
     h.keySource = static_cast<KeySource>(source);
     h.opsLimit = getU64(file.data() + 12);
     h.memLimit = getU64(file.data() + 20);
     std::memcpy(h.salt.data(), file.data() + 28, h.salt.size());
     std::memcpy(h.nonce.data(), file.data() + 44, h.nonce.size());
     const bool reservedClear = file[10] == 0 && file[11] == 0;
-    const bool limitsOk =
-        h.keySource == KeySource::Keyring
-            ? (h.opsLimit == 0 && h.memLimit == 0)
-            : (h.opsLimit >= crypto_pwhash_OPSLIMIT_MIN && h.opsLimit <= kMaxOpsLimit &&
-               h.memLimit >= crypto_pwhash_MEMLIMIT_MIN && h.memLimit <= kMaxMemLimit);
+    const bool limitsOk = h.keySource == KeySource::Keyring
+                              ? (h.opsLimit == 0 && h.memLimit == 0)
+                              : (h.opsLimit >= crypto_pwhash_OPSLIMIT_MIN && h.opsLimit <= kMaxOpsLimit &&
+                                 h.memLimit >= crypto_pwhash_MEMLIMIT_MIN && h.memLimit <= kMaxMemLimit);
     if (!reservedClear || !limitsOk)
         throw VaultError(tr("The profile vault's header is damaged (its key-derivation settings are out of "
                             "range). It was left as it is; restore profiles.vault.bak or remove the file."));
@@ -111,9 +111,9 @@ void randomize(std::span<unsigned char> bytes) {
 Secret deriveKey(const Secret& passphrase, const VaultHeader& header) {
     ensureSodium();
     Secret key = Secret::ofSize(kVaultKeySize);
-    if (crypto_pwhash(key.data(), key.size(), reinterpret_cast<const char*>(passphrase.data()), passphrase.size(),
-                      header.salt.data(), header.opsLimit, static_cast<std::size_t>(header.memLimit),
-                      crypto_pwhash_ALG_ARGON2ID13) != 0)
+    if (crypto_pwhash(key.data(), key.size(), reinterpret_cast<const char*>(passphrase.data()),
+                      passphrase.size(), header.salt.data(), header.opsLimit,
+                      static_cast<std::size_t>(header.memLimit), crypto_pwhash_ALG_ARGON2ID13) != 0)
         throw VaultError(tr("Not enough memory to derive the vault key from the passphrase."));
     return key;
 }
@@ -138,16 +138,18 @@ Secret openVault(std::span<const unsigned char> file, const Secret& key) {
     const auto cipher = file.subspan(kVaultHeaderSize);
     Secret plain = Secret::ofSize(cipher.size() - kTagSize);
     unsigned long long length = 0;
-    if (crypto_aead_xchacha20poly1305_ietf_decrypt(plain.data(), &length, nullptr, cipher.data(), cipher.size(),
-                                                   file.data(), kVaultHeaderSize, header.nonce.data(),
-                                                   key.data()) != 0) {
+    if (crypto_aead_xchacha20poly1305_ietf_decrypt(plain.data(), &length, nullptr, cipher.data(),
+                                                   cipher.size(), file.data(), kVaultHeaderSize,
+                                                   header.nonce.data(), key.data()) != 0) {
         if (header.keySource == KeySource::Passphrase)
-            throw VaultError(tr("The profile vault cannot be opened: the passphrase is wrong, or the file was "
-                                "changed or truncated. Nothing was changed; try again, or restore "
-                                "profiles.vault.bak."));
-        throw VaultError(tr("The profile vault cannot be opened with the key in the keyring: the file was "
-                            "changed or truncated, or the keyring entry belongs to another vault. Nothing was "
-                            "changed; restore profiles.vault.bak."));
+            throw VaultError(
+                tr("The profile vault cannot be opened: the passphrase is wrong, or the file was "
+                   "changed or truncated. Nothing was changed; try again, or restore "
+                   "profiles.vault.bak."));
+        throw VaultError(
+            tr("The profile vault cannot be opened with the key in the keyring: the file was "
+               "changed or truncated, or the keyring entry belongs to another vault. Nothing was "
+               "changed; restore profiles.vault.bak."));
     }
     return plain;
 }

@@ -34,7 +34,9 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-double ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+double ms(Clock::duration d) {
+    return std::chrono::duration<double, std::milli>(d).count();
+}
 
 double median(std::vector<double> v) {
     std::sort(v.begin(), v.end());
@@ -50,7 +52,8 @@ long peakKilobytes(int pid) {
 }
 
 // docdesk's barcode reading (decode + read) against the zbarimg program on the same files.
-void compareWithZbar(const char* what, const std::vector<fs::path>& files, imaging::MediaKind kind, int repeats) {
+void compareWithZbar(const char* what, const std::vector<fs::path>& files, imaging::MediaKind kind,
+                     int repeats) {
     std::vector<double> ours, zbar;
     size_t oursFound = 0, zbarFound = 0;
     for (int r = 0; r < repeats; ++r)
@@ -74,16 +77,17 @@ void compareWithZbar(const char* what, const std::vector<fs::path>& files, imagi
             zbar.push_back(ms(Clock::now() - t0));
             zbarFound += size_t(std::count(out.begin(), out.end(), '\n'));
         }
-    std::printf("barcodes, %s: docdesk median %.1f ms/page (%zu codes), zbarimg median %.1f ms/page (%zu codes); "
-                "docdesk %.1fx faster\n",
-                what, median(ours), oursFound, median(zbar), zbarFound, median(zbar) / std::max(median(ours), 0.001));
+    std::printf(
+        "barcodes, %s: docdesk median %.1f ms/page (%zu codes), zbarimg median %.1f ms/page (%zu codes); "
+        "docdesk %.1fx faster\n",
+        what, median(ours), oursFound, median(zbar), zbarFound, median(zbar) / std::max(median(ours), 0.001));
 }
 
 } // namespace
 
 int main(int argc, char** argv) {
     std::setvbuf(stdout, nullptr, _IOLBF, 0); // figures appear as they are measured
-    platform::keepLargeBuffersOnHeap();            // as docdesk-worker does
+    platform::keepLargeBuffersOnHeap();       // as docdesk-worker does
     const int pageCount = argc > 1 ? std::atoi(argv[1]) : 12;
     const int repeats = argc > 2 ? std::atoi(argv[2]) : 3;
     const fs::path dir = fs::temp_directory_path() / ("docdesk-bench-" + std::to_string(::getpid()));
@@ -98,10 +102,12 @@ int main(int argc, char** argv) {
         pages.push_back(cv::imread(files.back().string(), cv::IMREAD_GRAYSCALE)); // with JPEG's artefacts
         printed += page.codes.size();
     }
-    std::printf("analysis_bench: %d office pages, 300-dpi A4 grey JPEG (2480x3508), %zu codes printed, %d repeats\n",
-                pageCount, printed, repeats);
+    std::printf(
+        "analysis_bench: %d office pages, 300-dpi A4 grey JPEG (2480x3508), %zu codes printed, %d repeats\n",
+        pageCount, printed, repeats);
     const auto corpus = test::corpusBarcodePages(dir / "corpus");
-    std::printf("corpus: %zu pages of paperless-barcodes%s\n", corpus.size(), corpus.empty() ? " (absent: skipped)" : "");
+    std::printf("corpus: %zu pages of paperless-barcodes%s\n", corpus.size(),
+                corpus.empty() ? " (absent: skipped)" : "");
 
     // 1. One thread, full analysis on the decoded page.
     std::vector<double> perPage;
@@ -115,8 +121,9 @@ int main(int argc, char** argv) {
             if (r == 0)
                 codesFound += a.barcodes.size();
         }
-    std::printf("full analysis, one thread: median %.1f ms/page (target <= 80 ms); barcodes found %zu of %zu\n",
-                median(perPage), codesFound, printed);
+    std::printf(
+        "full analysis, one thread: median %.1f ms/page (target <= 80 ms); barcodes found %zu of %zu\n",
+        median(perPage), codesFound, printed);
 
     // 1b. Where the time goes: each stage alone on the same pages.
     {
@@ -178,10 +185,13 @@ int main(int argc, char** argv) {
     {
         cv::Mat colour;
         cv::cvtColor(test::makeOfficePage(0, 2.0).grey, colour, cv::COLOR_GRAY2BGR);
-        cv::rectangle(colour, cv::Rect(480, 320, 300, 300), cv::Scalar(180, 90, 20), cv::FILLED); // a blue logo
+        cv::rectangle(colour, cv::Rect(480, 320, 300, 300), cv::Scalar(180, 90, 20),
+                      cv::FILLED); // a blue logo
         cv::imwrite(big.string(), colour);
     }
-    const fs::path worker = argc > 3 ? fs::path(argv[3]) : platform::executableDirectory().parent_path() / "app" / "docdesk-worker";
+    const fs::path worker = argc > 3
+                                ? fs::path(argv[3])
+                                : platform::executableDirectory().parent_path() / "app" / "docdesk-worker";
     {
         platform::ChildOptions opts;
         opts.pipeStdin = true;
@@ -189,11 +199,14 @@ int main(int argc, char** argv) {
         platform::ChildProcess w({worker.string(), "--serve"}, opts);
         std::this_thread::sleep_for(std::chrono::milliseconds(300));
         const long idle = peakKilobytes(w.pid());
-        w.writeStdin(R"({"op":"analyse","file":")" + big.string() + R"(","media_type":"image/png","page":1})" + "\n");
+        w.writeStdin(R"({"op":"analyse","file":")" + big.string() +
+                     R"(","media_type":"image/png","page":1})" + "\n");
         const auto answer = w.readLine(std::chrono::seconds(120));
         const long peak = peakKilobytes(w.pid());
-        std::printf("docdesk-worker on a 600-dpi colour A4 page (4960x7016): peak %.0f MB (idle %.0f MB; target <= 300 MB)%s\n",
-                    peak / 1024.0, idle / 1024.0, answer && answer->find("\"ok\":true") != std::string::npos ? "" : " [analysis failed]");
+        std::printf("docdesk-worker on a 600-dpi colour A4 page (4960x7016): peak %.0f MB (idle %.0f MB; "
+                    "target <= 300 MB)%s\n",
+                    peak / 1024.0, idle / 1024.0,
+                    answer && answer->find("\"ok\":true") != std::string::npos ? "" : " [analysis failed]");
         w.closeStdin();
         w.waitFor(std::chrono::seconds(10));
     }

@@ -34,7 +34,8 @@ int main(int argc, char** argv) {
     std::vector<double> live, plain;
     int frames = 0, captures = 0;
     for (int r = 0; r < repeats; ++r) {
-        auto session = journal::Session::create(dir / ("sessions" + std::to_string(r)), platform::durableFiles());
+        auto session =
+            journal::Session::create(dir / ("sessions" + std::to_string(r)), platform::durableFiles());
         capture::CameraOptions options;
         options.device = video.string();
         capture::DocumentCamera camera(options);
@@ -56,7 +57,7 @@ int main(int argc, char** argv) {
     std::printf("live view (decode + document search + preview frame): median %.1f frames/s (target >= 15); "
                 "%d pages auto-captured per run\n",
                 median(live), captures);
-    std::printf("reference, OpenCV reading the frames alone: median %.1f frames/s; ratio %.2f\n", median(plain),
-                median(live) / std::max(median(plain), 0.001));
+    std::printf("reference, OpenCV reading the frames alone: median %.1f frames/s; ratio %.2f\n",
+                median(plain), median(live) / std::max(median(plain), 0.001));
     return 0;
 }

@@ -2,12 +2,12 @@
 // asserts nothing.
 //   crop_eval [cases per category=36] [--save DIR] [--only CATEGORY] [--first SEED]
 // 1. For each category (photos by background, flatbed white/grey/dark lid, several receipts,
-//    out of frame, full frame: the paper is the whole picture): mean IoU and the share of cases with IoU >= 0.9, over generated scenes
-//    made from real paper: the 25 real receipts of ../shared/corpus/receipts-cropped and the
-//    first pages of ../shared/corpus/paperless-barcodes rendered at 100 dpi (generated paper
-//    when the corpus is absent). A main document that is a barcode, a logo or a text block
-//    scores its (near-zero) IoU. With several receipts, each receipt is matched to its best
-//    detection, each detection used once.
+//    out of frame, full frame: the paper is the whole picture): mean IoU and the share of cases with IoU >=
+//    0.9, over generated scenes made from real paper: the 25 real receipts of
+//    ../shared/corpus/receipts-cropped and the first pages of ../shared/corpus/paperless-barcodes rendered at
+//    100 dpi (generated paper when the corpus is absent). A main document that is a barcode, a logo or a text
+//    block scores its (near-zero) IoU. With several receipts, each receipt is matched to its best detection,
+//    each detection used once.
 // 2. Each real photo of ../shared/corpus/documents with its IoU.
 // 3. The finder's time on one thread: median per 300-dpi flatbed scan and per photo.
 // --first SEED starts the seeds there (default 1000).
@@ -70,7 +70,9 @@ double scoreScene(const std::vector<QuadF>& truth, const std::vector<imaging::Do
     return sum / double(truth.size());
 }
 
-ImageView viewOf(const cv::Mat& m) { return {m.data, m.cols, m.rows, std::ptrdiff_t(m.step), m.channels()}; }
+ImageView viewOf(const cv::Mat& m) {
+    return {m.data, m.cols, m.rows, std::ptrdiff_t(m.step), m.channels()};
+}
 
 void drawQuad(cv::Mat& img, const QuadF& q, cv::Scalar colour, int thick) {
     std::vector<cv::Point> p;
@@ -79,14 +81,15 @@ void drawQuad(cv::Mat& img, const QuadF& q, cv::Scalar colour, int thick) {
     cv::polylines(img, p, true, colour, thick, cv::LINE_AA);
 }
 
-void saveCase(const fs::path& dir, const std::string& name, const cv::Mat& image, const std::vector<QuadF>& truth,
-              const std::vector<imaging::DocumentCandidate>& found) {
+void saveCase(const fs::path& dir, const std::string& name, const cv::Mat& image,
+              const std::vector<QuadF>& truth, const std::vector<imaging::DocumentCandidate>& found) {
     cv::Mat out = image.clone();
     const int thick = std::max(2, image.cols / 400);
     for (const auto& t : truth)
         drawQuad(out, t, {0, 200, 0}, thick);
     for (size_t i = 0; i < found.size(); ++i)
-        drawQuad(out, toQuad(found[i].corners), i == 0 ? cv::Scalar(0, 0, 255) : cv::Scalar(255, 0, 200), thick);
+        drawQuad(out, toQuad(found[i].corners), i == 0 ? cv::Scalar(0, 0, 255) : cv::Scalar(255, 0, 200),
+                 thick);
     cv::Mat small;
     const double k = 1000.0 / std::max(out.cols, out.rows);
     cv::resize(out, small, cv::Size(), k, k, cv::INTER_AREA);
@@ -96,7 +99,8 @@ void saveCase(const fs::path& dir, const std::string& name, const cv::Mat& image
 fs::path corpusDir() {
     if (const char* env = std::getenv("DOCDESK_CORPUS"))
         return env;
-    for (fs::path p : {fs::path("../shared/corpus"), fs::path("../../shared/corpus"), fs::path("../../../shared/corpus")})
+    for (fs::path p :
+         {fs::path("../shared/corpus"), fs::path("../../shared/corpus"), fs::path("../../../shared/corpus")})
         if (fs::is_directory(p))
             return fs::canonical(p);
     return {};
@@ -118,7 +122,8 @@ std::vector<test::Paper> corpusPages(const fs::path& corpus) {
     std::sort(files.begin(), files.end());
     for (const auto& f : files) {
         const std::string out = (tmp / ("p" + std::to_string(n++))).string();
-        const std::string cmd = "pdftoppm -r 100 -f 1 -l 1 -png '" + f.string() + "' '" + out + "' 2>/dev/null";
+        const std::string cmd =
+            "pdftoppm -r 100 -f 1 -l 1 -png '" + f.string() + "' '" + out + "' 2>/dev/null";
         if (std::system(cmd.c_str()) != 0)
             continue;
     }
@@ -142,9 +147,10 @@ void printTally(const std::string& name, const Tally& t) {
         good += v >= 0.9;
     }
     const double n = double(std::max<size_t>(1, t.ious.size()));
-    std::cout << std::left << std::setw(18) << name << std::right << std::setw(5) << t.ious.size() << std::fixed
-              << std::setprecision(3) << std::setw(10) << sum / n << std::setw(9) << std::setprecision(1)
-              << 100.0 * good / n << "%" << std::setw(10) << median(t.millis) << " ms\n";
+    std::cout << std::left << std::setw(18) << name << std::right << std::setw(5) << t.ious.size()
+              << std::fixed << std::setprecision(3) << std::setw(10) << sum / n << std::setw(9)
+              << std::setprecision(1) << 100.0 * good / n << "%" << std::setw(10) << median(t.millis)
+              << " ms\n";
 }
 
 } // namespace
@@ -169,7 +175,8 @@ int main(int argc, char** argv) {
     if (!saveDir.empty())
         fs::create_directories(saveDir);
     const fs::path corpus = corpusDir();
-    const auto receipts = corpus.empty() ? std::vector<test::Paper>{} : test::loadReceipts(corpus / "receipts-cropped");
+    const auto receipts =
+        corpus.empty() ? std::vector<test::Paper>{} : test::loadReceipts(corpus / "receipts-cropped");
     const auto pages = corpusPages(corpus);
     std::cout << "paper: " << receipts.size() << " real receipts, " << pages.size() << " real pages"
               << (corpus.empty() ? " (no corpus: generated paper)" : " from " + corpus.string()) << "\n\n";
@@ -206,7 +213,8 @@ int main(int argc, char** argv) {
     }
     printTally("all generated", all);
 
-    if ((only.empty() || only == "real") && !corpus.empty() && fs::exists(corpus / "documents" / "expected.json")) {
+    if ((only.empty() || only == "real") && !corpus.empty() &&
+        fs::exists(corpus / "documents" / "expected.json")) {
         std::cout << "\nreal photos (corpus/documents)\n";
         const auto expected = nlohmann::json::parse(std::ifstream(corpus / "documents" / "expected.json"));
         for (const auto& [path, entry] : expected.at("images").items()) {
@@ -224,14 +232,14 @@ int main(int argc, char** argv) {
             const auto found = imaging::findDocuments(viewOf(image));
             const double ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
             const double iou = scoreScene(truth, found, image.cols, image.rows);
-            std::cout << "  " << std::left << std::setw(58) << path << std::right << std::fixed << std::setprecision(3)
-                      << iou << std::setprecision(1) << std::setw(8) << ms << " ms\n";
+            std::cout << "  " << std::left << std::setw(58) << path << std::right << std::fixed
+                      << std::setprecision(3) << iou << std::setprecision(1) << std::setw(8) << ms << " ms\n";
             if (!saveDir.empty())
                 saveCase(saveDir, "real-" + fs::path(path).stem().string(), image, truth, found);
         }
     }
     std::cout << "\nfinder time, one thread: median " << std::setprecision(1) << median(flatbed300.millis)
-              << " ms per 300-dpi flatbed scan (" << flatbed300.millis.size() << " scans), " << median(all.millis)
-              << " ms over all generated cases\n";
+              << " ms per 300-dpi flatbed scan (" << flatbed300.millis.size() << " scans), "
+              << median(all.millis) << " ms over all generated cases\n";
     return 0;
 }

@@ -41,7 +41,9 @@ namespace {
 
 constexpr int kPagesPerDocument = 10;
 
-double seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
+double seconds(Clock::duration d) {
+    return std::chrono::duration<double>(d).count();
+}
 
 double median(std::vector<double> v) {
     std::sort(v.begin(), v.end());
@@ -101,9 +103,7 @@ std::vector<std::vector<std::byte>> makeVariants(int count) {
             out[size_t(i)] = encode300(page);
         }
     };
-    {
-        std::jthread a(work), b(work);
-    } // joined
+    { std::jthread a(work), b(work); } // joined
     return out;
 }
 
@@ -145,7 +145,8 @@ RunFigures fileOnce(const std::vector<PageRecord>& pages, const std::vector<pipe
     }
     if (f.failed)
         std::cerr << "  " << f.failed << " documents failed, first: "
-                  << std::find_if(results.begin(), results.end(), [](auto& r) { return !r.ok(); })->error << "\n";
+                  << std::find_if(results.begin(), results.end(), [](auto& r) { return !r.ok(); })->error
+                  << "\n";
     return f;
 }
 
@@ -178,9 +179,7 @@ double img2pdfOnce(const std::vector<PageRecord>& pages, const fs::path& out, st
             p.wait();
         }
     };
-    {
-        std::jthread a(work), b(work);
-    }
+    { std::jthread a(work), b(work); }
     const double s = seconds(Clock::now() - start);
     bytes = 0;
     for (const auto& e : fs::directory_iterator(out))
@@ -192,17 +191,19 @@ double img2pdfOnce(const std::vector<PageRecord>& pages, const fs::path& out, st
 
 int main(int argc, char** argv) {
     std::setvbuf(stdout, nullptr, _IOLBF, 0); // figures appear as they are measured
-    const int pageCount = std::max(kPagesPerDocument, argc > 1 ? std::atoi(argv[1]) : 500) / kPagesPerDocument *
-                          kPagesPerDocument;
+    const int pageCount = std::max(kPagesPerDocument, argc > 1 ? std::atoi(argv[1]) : 500) /
+                          kPagesPerDocument * kPagesPerDocument;
     const int runs = std::max(1, argc > 2 ? std::atoi(argv[2]) : 3);
     const fs::path root = fs::temp_directory_path() / ("docdesk-filing-bench-" + std::to_string(::getpid()));
     fs::create_directories(root);
-    std::printf("filing_bench: %d pages (300-dpi grey A4 JPEG), documents of %d pages, PDF, 2 threads, %d runs\n",
-                pageCount, kPagesPerDocument, runs);
+    std::printf(
+        "filing_bench: %d pages (300-dpi grey A4 JPEG), documents of %d pages, PDF, 2 threads, %d runs\n",
+        pageCount, kPagesPerDocument, runs);
 
     auto t0 = Clock::now();
     const auto variants = makeVariants(std::min(pageCount, 50));
-    std::printf("generated %zu distinct page images in %.1f s\n", variants.size(), seconds(Clock::now() - t0));
+    std::printf("generated %zu distinct page images in %.1f s\n", variants.size(),
+                seconds(Clock::now() - t0));
 
     t0 = Clock::now();
     std::vector<PageRecord> pages;
@@ -239,31 +240,33 @@ int main(int argc, char** argv) {
         {"in this process", {}}, {"in docdesk-worker", app::renderPagesInWorker(workers)}};
     int scenarioIndex = 0;
     for (const Scenario& sc : scenarios)
-    for (const auto& [where, renderer] : renderers) {
-        const size_t used = size_t(std::min(pageCount, sc.maxPages));
-        std::vector<PageRecord> edited(pages.begin(), pages.begin() + std::ptrdiff_t(used));
-        for (auto& p : edited)
-            p.transformsJson = sc.transforms;
-        const std::vector<pipeline::DocumentToFile> usedDocs(docs.begin(),
-                                                             docs.begin() + std::ptrdiff_t(used / kPagesPerDocument));
-        std::uint64_t usedImageBytes = 0;
-        for (size_t i = 0; i < used; ++i)
-            usedImageBytes += variants[i % variants.size()].size();
-        std::vector<double> rates, sizes;
-        for (int r = 0; r < runs; ++r) {
-            const fs::path archive = root / ("archive-" + std::to_string(scenarioIndex) + "-" + std::to_string(r));
-            const RunFigures f = fileOnce(edited, usedDocs, archive, renderer);
-            rates.push_back(f.pagesPerSecond);
-            sizes.push_back(double(f.pdfBytes));
-            fs::remove_all(archive);
+        for (const auto& [where, renderer] : renderers) {
+            const size_t used = size_t(std::min(pageCount, sc.maxPages));
+            std::vector<PageRecord> edited(pages.begin(), pages.begin() + std::ptrdiff_t(used));
+            for (auto& p : edited)
+                p.transformsJson = sc.transforms;
+            const std::vector<pipeline::DocumentToFile> usedDocs(
+                docs.begin(), docs.begin() + std::ptrdiff_t(used / kPagesPerDocument));
+            std::uint64_t usedImageBytes = 0;
+            for (size_t i = 0; i < used; ++i)
+                usedImageBytes += variants[i % variants.size()].size();
+            std::vector<double> rates, sizes;
+            for (int r = 0; r < runs; ++r) {
+                const fs::path archive =
+                    root / ("archive-" + std::to_string(scenarioIndex) + "-" + std::to_string(r));
+                const RunFigures f = fileOnce(edited, usedDocs, archive, renderer);
+                rates.push_back(f.pagesPerSecond);
+                sizes.push_back(double(f.pdfBytes));
+                fs::remove_all(archive);
+            }
+            const double pdf = median(sizes);
+            std::printf("%-32s %-18s %4zu pages %7.1f pages/s (min %.1f, max %.1f)   PDFs %.1f MB = %+.3f %% "
+                        "vs the page images\n",
+                        sc.name, where, used, median(rates), *std::min_element(rates.begin(), rates.end()),
+                        *std::max_element(rates.begin(), rates.end()), pdf / 1e6,
+                        (pdf - double(usedImageBytes)) / double(usedImageBytes) * 100);
+            ++scenarioIndex;
         }
-        const double pdf = median(sizes);
-        std::printf("%-32s %-18s %4zu pages %7.1f pages/s (min %.1f, max %.1f)   PDFs %.1f MB = %+.3f %% vs the page images\n",
-                    sc.name, where, used, median(rates), *std::min_element(rates.begin(), rates.end()),
-                    *std::max_element(rates.begin(), rates.end()), pdf / 1e6,
-                    (pdf - double(usedImageBytes)) / double(usedImageBytes) * 100);
-        ++scenarioIndex;
-    }
     std::printf("(for the untouched pages the percentage is the PDF overhead; for the others the PDFs hold\n"
                 " re-encoded or 1-bit images, so it is their size relative to the original JPEGs)\n");
 
@@ -274,8 +277,10 @@ int main(int argc, char** argv) {
             rates.push_back(img2pdfOnce(pages, root / ("img2pdf-" + std::to_string(r)), bytes));
             fs::remove_all(root / ("img2pdf-" + std::to_string(r)));
         }
-        std::printf("%-32s %4d pages %7.1f pages/s (min %.1f, max %.1f)   PDFs %.1f MB = %+.3f %% vs the page images\n",
-                    "reference: img2pdf (2 at a time)", pageCount, median(rates), *std::min_element(rates.begin(), rates.end()),
+        std::printf("%-32s %4d pages %7.1f pages/s (min %.1f, max %.1f)   PDFs %.1f MB = %+.3f %% vs the "
+                    "page images\n",
+                    "reference: img2pdf (2 at a time)", pageCount, median(rates),
+                    *std::min_element(rates.begin(), rates.end()),
                     *std::max_element(rates.begin(), rates.end()), double(bytes) / 1e6,
                     (double(bytes) - double(imageBytes)) / double(imageBytes) * 100);
     } else {

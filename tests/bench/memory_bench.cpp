@@ -51,7 +51,7 @@ void writeRandomFile(const fs::path& file, std::uint64_t bytes) {
 // docdesk-cli with its own data and config folders below `home`, the vault's key in `keyring`,
 // and `input` on stdin (where the password is read from).
 class Cli {
-public:
+  public:
     Cli(fs::path home, const test::KeyringSession& keyring) : home_(std::move(home)), keyring_(keyring) {}
 
     Run operator()(const std::vector<std::string>& args, const std::string& input = {}) const {
@@ -80,7 +80,7 @@ public:
         return r;
     }
 
-private:
+  private:
     fs::path home_;
     const test::KeyringSession& keyring_;
 };
@@ -111,11 +111,13 @@ Peaks measure(const Cli& cli, const test::ApacheServer& server, const fs::path& 
     Peaks p;
     p.import = mustSucceed(cli({"import", "--new-session", input.string()}), "import").peakMb;
     const fs::path archive = home / ("archive-" + name);
-    p.fileTarget = mustSucceed(cli({"file", "--target", archive.string(), input.string()}), "file --target").peakMb;
+    p.fileTarget =
+        mustSucceed(cli({"file", "--target", archive.string(), input.string()}), "file --target").peakMb;
     checkSame(archive / name, sha, "file --target");
     p.fileProfile = mustSucceed(cli({"file", "--profile", "gw", input.string()}), "file --profile").peakMb;
-    p.upload = mustSucceed(cli({"upload", "--profile", "gw", "--all"}, server.options().password + "\n"), "upload")
-                   .peakMb;
+    p.upload =
+        mustSucceed(cli({"upload", "--profile", "gw", "--all"}, server.options().password + "\n"), "upload")
+            .peakMb;
     checkSame(server.davRoot() / "Bench" / name, sha, "upload");
     fs::remove(server.davRoot() / "Bench" / name);
     return p;
@@ -123,7 +125,8 @@ Peaks measure(const Cli& cli, const test::ApacheServer& server, const fs::path& 
 
 Run uploadRun(const Cli& cli, const test::ApacheServer& server, const fs::path& file) {
     mustSucceed(cli({"file", "--profile", "gw", file.string()}), "file --profile");
-    const auto r = mustSucceed(cli({"upload", "--profile", "gw", "--all"}, server.options().password + "\n"), "upload");
+    const auto r =
+        mustSucceed(cli({"upload", "--profile", "gw", "--all"}, server.options().password + "\n"), "upload");
     fs::remove(server.davRoot() / "Bench" / file.filename());
     return r;
 }
@@ -154,8 +157,8 @@ double curlSeconds(const test::ApacheServer& s, const fs::path& file) {
     o.discardStdout = true;
     const auto t0 = Clock::now();
     platform::ChildProcess p({"curl", "-sS", "-o", "/dev/null", "-T", file.string(), "-u",
-                              s.options().user + ":" + s.options().password, "--cacert", s.certificate().string(),
-                              s.httpsUrl() + "curl-" + file.filename().string()},
+                              s.options().user + ":" + s.options().password, "--cacert",
+                              s.certificate().string(), s.httpsUrl() + "curl-" + file.filename().string()},
                              o);
     p.wait();
     const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
@@ -179,9 +182,9 @@ void reportSpeed(const Cli& cli, const test::ApacheServer& server, const fs::pat
             oursSmall.push_back(uploadSeconds(cli, server, small));
             oursBig.push_back(uploadSeconds(cli, server, big));
         }
-        std::printf("  run %d: upload 1 KB %.2f s, %llu MB %.2f s; curl -T 1 KB %.2f s, %llu MB %.2f s\n", run + 1,
-                    oursSmall.back(), static_cast<unsigned long long>(mb), oursBig.back(), curlSmall.back(),
-                    static_cast<unsigned long long>(mb), curlBig.back());
+        std::printf("  run %d: upload 1 KB %.2f s, %llu MB %.2f s; curl -T 1 KB %.2f s, %llu MB %.2f s\n",
+                    run + 1, oursSmall.back(), static_cast<unsigned long long>(mb), oursBig.back(),
+                    curlSmall.back(), static_cast<unsigned long long>(mb), curlBig.back());
     }
     const double ours = median(oursBig) - median(oursSmall), theirs = median(curlBig) - median(curlSmall);
     std::printf("upload run of 1 KB (the fixed cost: process, vault unlock via keyring, connection): %.2f s "
@@ -193,8 +196,8 @@ void reportSpeed(const Cli& cli, const test::ApacheServer& server, const fs::pat
                 theirs / ours, runs);
 }
 
-void reportMemory(const Cli& cli, const test::ApacheServer& server, const fs::path& home, const fs::path& small,
-                  std::uint64_t mb) {
+void reportMemory(const Cli& cli, const test::ApacheServer& server, const fs::path& home,
+                  const fs::path& small, std::uint64_t mb) {
     const fs::path big = home / ("clip-" + std::to_string(mb) + "m.mp4");
     writeRandomFile(big, mb << 20);
     const Peaks a = measure(cli, server, home, small);

@@ -23,7 +23,9 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-double seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
+double seconds(Clock::duration d) {
+    return std::chrono::duration<double>(d).count();
+}
 
 double median(std::vector<double> v) {
     std::sort(v.begin(), v.end());
@@ -37,9 +39,9 @@ void runTesseract(const fs::path& page, const fs::path& out, const std::string& 
     opts.environment["OMP_THREAD_LIMIT"] = "1";
     // At the nice value docdesk-worker gives itself (platform::runInBackground), so other load on
     // the machine slows both alike.
-    platform::ChildProcess p({"nice", "-n", "10", "tesseract", page.string(), out.string(), "-l", languages, "--dpi",
-                              "300"},
-                             opts);
+    platform::ChildProcess p(
+        {"nice", "-n", "10", "tesseract", page.string(), out.string(), "-l", languages, "--dpi", "300"},
+        opts);
     if (!p.wait().success())
         throw std::runtime_error("tesseract failed on " + page.string());
 }
@@ -54,14 +56,16 @@ double tesseractBatch(const std::vector<fs::path>& pages, const fs::path& dir, c
         for (unsigned t = 0; t < processes; ++t)
             threads.emplace_back([&, t] {
                 for (size_t i = next++; i < pages.size(); i = next++)
-                    runTesseract(pages[i], dir / ("out-" + std::to_string(t) + "-" + std::to_string(i)), languages);
+                    runTesseract(pages[i], dir / ("out-" + std::to_string(t) + "-" + std::to_string(i)),
+                                 languages);
             });
     }
     return seconds(Clock::now() - start);
 }
 
 // Seconds for all pages through docdesk's worker pool of `processes` workers (started beforehand).
-double docdeskBatch(app::AnalysisWorker& pool, const std::vector<fs::path>& pages, const std::string& languages) {
+double docdeskBatch(app::AnalysisWorker& pool, const std::vector<fs::path>& pages,
+                    const std::string& languages) {
     std::vector<app::AnalysisRequest> requests;
     for (const auto& p : pages)
         requests.push_back({p, "image/jpeg", 1, 300, languages, "{}"});
@@ -86,7 +90,8 @@ int main(int argc, char** argv) {
         pages.push_back(dir / ("page-" + std::to_string(i) + ".jpg"));
         test::writeOfficeJpeg(test::makeOfficePage(i), pages.back());
     }
-    const fs::path worker = fs::canonical("/proc/self/exe").parent_path().parent_path() / "app" / "docdesk-worker";
+    const fs::path worker =
+        fs::canonical("/proc/self/exe").parent_path().parent_path() / "app" / "docdesk-worker";
     app::WorkerLimits one;
     one.parallelism = 1;
     one.timePerPage = std::chrono::seconds(600); // a loaded machine must not end the run
@@ -104,14 +109,14 @@ int main(int argc, char** argv) {
         oursTwo.push_back(count / docdeskBatch(pool, pages, languages));
         theirsTwo.push_back(count / tesseractBatch(pages, dir, languages, 2));
     }
-    std::cout << "OCR of " << count << " office pages (300 dpi A4, " << languages << "), median of " << repeats
-              << " runs\n"
+    std::cout << "OCR of " << count << " office pages (300 dpi A4, " << languages << "), median of "
+              << repeats << " runs\n"
               << "  one core:  docdesk-worker " << median(oursOne) << " s/page, tesseract command "
-              << median(theirsOne) << " s/page, ratio (their time / ours) " << median(theirsOne) / median(oursOne)
-              << "\n"
+              << median(theirsOne) << " s/page, ratio (their time / ours) "
+              << median(theirsOne) / median(oursOne) << "\n"
               << "  two cores: docdesk pool " << median(oursTwo) << " pages/s, 2 tesseract processes "
-              << median(theirsTwo) << " pages/s, ratio (ours / theirs) " << median(oursTwo) / median(theirsTwo)
-              << "\n";
+              << median(theirsTwo) << " pages/s, ratio (ours / theirs) "
+              << median(oursTwo) / median(theirsTwo) << "\n";
     fs::remove_all(dir);
     return 0;
 }

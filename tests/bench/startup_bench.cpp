@@ -15,8 +15,8 @@
 #include "tests/support/TestSupport.h"
 
 #include <algorithm>
-#include <csignal>
 #include <atomic>
+#include <csignal>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -144,10 +144,11 @@ int main(int argc, char** argv) {
         return 1;
     }
     const double dd = median(docdeskMs), ref = median(referenceMs);
-    std::printf("start-up to a usable window, empty session, median of %d: docdesk %.0f ms (min %.0f, max %.0f), "
-                "wxWidgets reference %.0f ms, ratio %.2f\n",
-                runs, dd, *std::min_element(docdeskMs.begin(), docdeskMs.end()),
-                *std::max_element(docdeskMs.begin(), docdeskMs.end()), ref, dd / ref);
+    std::printf(
+        "start-up to a usable window, empty session, median of %d: docdesk %.0f ms (min %.0f, max %.0f), "
+        "wxWidgets reference %.0f ms, ratio %.2f\n",
+        runs, dd, *std::min_element(docdeskMs.begin(), docdeskMs.end()),
+        *std::max_element(docdeskMs.begin(), docdeskMs.end()), ref, dd / ref);
     std::vector<double> emptyRssD(emptyRss.begin(), emptyRss.end());
     const double emptyMiB = median(emptyRssD) / 1024.0;
     std::printf("resident memory with an empty session: %.1f MiB\n", emptyMiB);
@@ -168,14 +169,16 @@ int main(int argc, char** argv) {
             });
         writers.clear();
         const auto t1 = Clock::now();
-        const auto imported = test::runCli(bigHome.path(), {"import", "--new-session", scans.path().string()});
+        const auto imported =
+            test::runCli(bigHome.path(), {"import", "--new-session", scans.path().string()});
         const auto t2 = Clock::now();
         if (!imported.status.success()) {
             std::cerr << "import failed\n";
             return 1;
         }
-        std::printf("made %d pages in %.1f s; docdesk-cli import stored them in %.1f s (%.0f pages/s)\n", pages,
-                    std::chrono::duration<double>(t1 - t0).count(), std::chrono::duration<double>(t2 - t1).count(),
+        std::printf("made %d pages in %.1f s; docdesk-cli import stored them in %.1f s (%.0f pages/s)\n",
+                    pages, std::chrono::duration<double>(t1 - t0).count(),
+                    std::chrono::duration<double>(t2 - t1).count(),
                     pages / std::chrono::duration<double>(t2 - t1).count());
     }
     std::vector<double> bigMs;
@@ -208,11 +211,13 @@ int main(int argc, char** argv) {
         const long long stall = longestStallAfter(readText(log), before);
         test::screenshot(x.display(), "startup-bench-scrolled-to-end.png");
         stop(s, x.display(), true);
-        std::printf("start-up with %d pages in the session, median of %d: %.0f ms\n", pages, bigRuns, median(bigMs));
-        std::printf("resident memory with %d pages: %.1f MiB after start-up, %.1f MiB after scrolling through all "
-                    "(%.1f s of wheel scrolling), peak %.1f MiB; %.1f MiB above the empty session\n",
-                    pages, started.rssKiB / 1024.0, scrolled.rssKiB / 1024.0, scrollS, scrolled.peakKiB / 1024.0,
-                    scrolled.rssKiB / 1024.0 - emptyMiB);
+        std::printf("start-up with %d pages in the session, median of %d: %.0f ms\n", pages, bigRuns,
+                    median(bigMs));
+        std::printf(
+            "resident memory with %d pages: %.1f MiB after start-up, %.1f MiB after scrolling through all "
+            "(%.1f s of wheel scrolling), peak %.1f MiB; %.1f MiB above the empty session\n",
+            pages, started.rssKiB / 1024.0, scrolled.rssKiB / 1024.0, scrollS, scrolled.peakKiB / 1024.0,
+            scrolled.rssKiB / 1024.0 - emptyMiB);
         std::printf("longest UI stall while scrolling: %lld ms (stalls under 50 ms are not logged)\n", stall);
     }
     return 0;

@@ -10,9 +10,10 @@
 namespace {
 
 class ReferenceApp : public wxApp {
-public:
+  public:
     bool OnInit() override {
-        auto* frame = new wxFrame(nullptr, wxID_ANY, "startup reference", wxDefaultPosition, wxSize(1000, 700));
+        auto* frame =
+            new wxFrame(nullptr, wxID_ANY, "startup reference", wxDefaultPosition, wxSize(1000, 700));
         frame->Show();
         frame->CallAfter([] {
             if (const char* path = std::getenv("DOCDESK_UI_LATENCY_LOG"); path != nullptr && *path != '\0') {

@@ -51,7 +51,8 @@ gateway::GatewayConnection connectionTo(const test::ApacheServer& s, bool https)
     return c;
 }
 
-double docdeskSeconds(const test::ApacheServer& s, bool https, const fs::path& file, const std::string& name) {
+double docdeskSeconds(const test::ApacheServer& s, bool https, const fs::path& file,
+                      const std::string& name) {
     gateway::WebDavConnector dav(connectionTo(s, https));
     gateway::DocumentToDeliver d;
     d.file = file;
@@ -66,7 +67,13 @@ double docdeskSeconds(const test::ApacheServer& s, bool https, const fs::path& f
 }
 
 double curlSeconds(const test::ApacheServer& s, bool https, const fs::path& file, const std::string& name) {
-    std::vector<std::string> argv{"curl", "-sS", "-o", "/dev/null", "-T", file.string(), "-u",
+    std::vector<std::string> argv{"curl",
+                                  "-sS",
+                                  "-o",
+                                  "/dev/null",
+                                  "-T",
+                                  file.string(),
+                                  "-u",
                                   s.options().user + ":" + s.options().password,
                                   (https ? s.httpsUrl() : s.httpUrl()) + name};
     if (https) {
@@ -118,7 +125,8 @@ int main(int argc, char** argv) {
     const double secs = docdeskSeconds(server, true, big, "big.bin");
     done = true;
     sampler.join();
-    std::printf("HTTPS %zu MB upload: %.1f s, resident memory idle %.1f MB, peak %.1f MB, +%.1f MB while uploading\n",
-                bigMb, secs, double(idle) / 1024, double(peak) / 1024, double(peak - idle) / 1024);
+    std::printf(
+        "HTTPS %zu MB upload: %.1f s, resident memory idle %.1f MB, peak %.1f MB, +%.1f MB while uploading\n",
+        bigMb, secs, double(idle) / 1024, double(peak) / 1024, double(peak - idle) / 1024);
     return 0;
 }

@@ -5,14 +5,13 @@
 #include "core/vault/VaultFile.h"
 #include "platform/DurableFiles.h"
 
-#include <sodium.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <unistd.h>
 #include <filesystem>
+#include <sodium.h>
+#include <unistd.h>
 #include <vector>
 
 using namespace docdesk::vault;
@@ -45,17 +44,19 @@ std::vector<double> unlockTimes(const fs::path& dir, KdfLimits limits, int runs)
         auto store = open();
         const auto start = std::chrono::steady_clock::now();
         (void)store->password("bench");
-        times.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+        times.push_back(
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
     }
     return times;
 }
 
 void report(const char* name, KdfLimits limits, const fs::path& dir, int runs) {
     const auto t = unlockTimes(dir, limits, runs);
-    std::printf("%-12s opslimit %2llu  memlimit %4llu MiB  unlock median %7.1f ms  (min %.1f, max %.1f, %d runs)\n",
-                name, static_cast<unsigned long long>(limits.opsLimit),
-                static_cast<unsigned long long>(limits.memLimit >> 20), medianMs(t),
-                *std::min_element(t.begin(), t.end()), *std::max_element(t.begin(), t.end()), runs);
+    std::printf(
+        "%-12s opslimit %2llu  memlimit %4llu MiB  unlock median %7.1f ms  (min %.1f, max %.1f, %d runs)\n",
+        name, static_cast<unsigned long long>(limits.opsLimit),
+        static_cast<unsigned long long>(limits.memLimit >> 20), medianMs(t),
+        *std::min_element(t.begin(), t.end()), *std::max_element(t.begin(), t.end()), runs);
 }
 
 } // namespace
@@ -67,8 +68,10 @@ int main(int argc, char** argv) {
     const fs::path dir = fs::temp_directory_path() / ("docdesk-vault-bench-" + std::to_string(::getpid()));
     std::printf("Argon2id (crypto_pwhash_ALG_ARGON2ID13), XChaCha20-Poly1305; unlock = KDF + decrypt\n");
     report("default", defaultKdfLimits(), dir, runs);
-    report("interactive", {crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE}, dir, runs);
-    report("moderate", {crypto_pwhash_OPSLIMIT_MODERATE, crypto_pwhash_MEMLIMIT_MODERATE}, dir, std::min(runs, 3));
+    report("interactive", {crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE}, dir,
+           runs);
+    report("moderate", {crypto_pwhash_OPSLIMIT_MODERATE, crypto_pwhash_MEMLIMIT_MODERATE}, dir,
+           std::min(runs, 3));
     fs::remove_all(dir);
     return 0;
 }

@@ -2,7 +2,6 @@
 // object, a page of children, and an error answer, all from the same bytes. Only
 // GatewayRejected may come out, with a message.
 #include "FuzzInput.h"
-
 #include "core/gateway/CmisConnector.h"
 
 using namespace docdesk;

@@ -3,7 +3,6 @@
 // bomb check). The last byte of the input picks the file name the sniffer may use to refine
 // its answer, so the extension paths are reached too.
 #include "FuzzInput.h"
-
 #include "core/imaging/MediaType.h"
 #include "core/imaging/PageDecoder.h"
 
@@ -13,7 +12,7 @@
 using namespace docdesk;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    static const std::array<const char*, 8> names = {"scan.pdf", "mail.eml", "sheet.xls", "notes.txt",
+    static const std::array<const char*, 8> names = {"scan.pdf",  "mail.eml", "sheet.xls", "notes.txt",
                                                      "table.csv", "x",        "doc.DOC",   ".hidden"};
     const std::span<const std::byte> bytes(reinterpret_cast<const std::byte*>(data), size);
     const auto kind = imaging::sniffMediaKind(bytes);
@@ -24,7 +23,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (imaging::isPageSource(kind)) {
         for (int page = 0; page < 2; ++page)
             if (const auto declared = imaging::readDeclaredSize(bytes, kind, page))
-                fuzz::require(declared->width >= 0 && declared->height >= 0, "declared sizes are not negative");
+                fuzz::require(declared->width >= 0 && declared->height >= 0,
+                              "declared sizes are not negative");
     }
     return 0;
 }

@@ -8,7 +8,6 @@
 // is decoded once; and poppler's global tables stay built between inputs (silencePoppler in
 // PageDecoder.cpp, as in the worker). run-fuzzers.sh gives this target a smaller -max_len.
 #include "FuzzInput.h"
-
 #include "core/imaging/MediaType.h"
 #include "core/imaging/PageDecoder.h"
 
@@ -57,10 +56,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         try {
             const auto decoded = imaging::decodePage(scratchFile(), kind, page, options);
             fuzz::require(decoded.width > 0 && decoded.height > 0, "a decoded page has pixels");
-            fuzz::require(std::uint64_t(decoded.width) * std::uint64_t(decoded.height) <= options.maxPixels * 4,
+            fuzz::require(std::uint64_t(decoded.width) * std::uint64_t(decoded.height) <=
+                              options.maxPixels * 4,
                           "a decoded page respects the pixel limit");
-            fuzz::require(decoded.bgr.size() ==
-                              std::size_t(decoded.width) * std::size_t(decoded.height) * std::size_t(decoded.channels),
+            fuzz::require(decoded.bgr.size() == std::size_t(decoded.width) * std::size_t(decoded.height) *
+                                                    std::size_t(decoded.channels),
                           "a decoded page holds width x height x channels bytes");
         } catch (const Error& e) {
             fuzz::expectMessage(e);

@@ -1,7 +1,6 @@
 // paperless-ngx answers (JSON) as HttpFormConnector reads them: a post_document answer (the
 // task id), the task list, a document list and a document's metadata, all from the same bytes.
 #include "FuzzInput.h"
-
 #include "core/gateway/HttpFormConnector.h"
 
 using namespace docdesk;

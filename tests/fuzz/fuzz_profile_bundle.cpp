@@ -4,7 +4,6 @@
 //         signs it, and the bundle it makes must verify against the matching key, which is
 //         what parses the profiles, dates and locked settings on the station.
 #include "FuzzInput.h"
-
 #include "core/vault/ProfileBundle.h"
 
 using namespace docdesk;

@@ -2,7 +2,6 @@
 // parseRulesFile on any text, and for what it accepts, the file text written back for each
 // profile must load again (rulesFileText promises that).
 #include "FuzzInput.h"
-
 #include "core/rules/BarcodeMatch.h"
 #include "core/rules/RulesFile.h"
 

@@ -8,7 +8,6 @@
 // Refusals must be ScanProtocolError (a docdesk::Error) with a message; anything else escaping,
 // or a sanitizer report (an out-of-range number cast to int), is a crash.
 #include "FuzzInput.h"
-
 #include "capture/scanner/ScanProtocol.h"
 
 #include <filesystem>
@@ -20,10 +19,12 @@ namespace {
 
 bool sameSettings(const AcquireSettings& a, const AcquireSettings& b) {
     const auto sameSize = [](const std::optional<PageSize>& x, const std::optional<PageSize>& y) {
-        return x.has_value() == y.has_value() && (!x || (x->widthMm == y->widthMm && x->heightMm == y->heightMm));
+        return x.has_value() == y.has_value() &&
+               (!x || (x->widthMm == y->widthMm && x->heightMm == y->heightMm));
     };
-    return a.source == b.source && a.mode == b.mode && a.resolution == b.resolution && a.encoding == b.encoding &&
-           sameSize(a.pageSize, b.pageSize) && a.brightness == b.brightness && a.contrast == b.contrast;
+    return a.source == b.source && a.mode == b.mode && a.resolution == b.resolution &&
+           a.encoding == b.encoding && sameSize(a.pageSize, b.pageSize) && a.brightness == b.brightness &&
+           a.contrast == b.contrast;
 }
 
 void checkRequest(std::string_view line) {
@@ -39,8 +40,8 @@ void checkRequest(std::string_view line) {
     fuzz::require(request.settings.resolution >= 0 && request.settings.resolution <= kScanMaxResolution,
                   "the resolution is in range");
     const auto again = parseScanRequest(scanRequestLine(request)); // must not throw
-    fuzz::require(again.op == request.op && again.driver == request.driver && again.device == request.device &&
-                      again.outDir == request.outDir,
+    fuzz::require(again.op == request.op && again.driver == request.driver &&
+                      again.device == request.device && again.outDir == request.outDir,
                   "a request reads back as it was written");
     fuzz::require(request.op != "scan" || sameSettings(again.settings, request.settings),
                   "scan settings read back as they were written");

@@ -3,7 +3,6 @@
 // with a key that is not the file's, which must fail with VaultError (a tag that verified
 // would mean the header or the cipher were not checked).
 #include "FuzzInput.h"
-
 #include "core/vault/VaultFile.h"
 
 #include <algorithm>
@@ -27,7 +26,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                       "an accepted header keeps the Argon2id limits");
     (void)vault::keyringAttributesOf(header);
     const auto encoded = vault::encodeHeader(header);
-    fuzz::require(std::equal(encoded.begin(), encoded.end(), data), "an accepted header is written back byte for byte");
+    fuzz::require(std::equal(encoded.begin(), encoded.end(), data),
+                  "an accepted header is written back byte for byte");
     static const vault::Secret wrongKey(std::string(vault::kVaultKeySize, '\x5a'));
     try {
         (void)vault::openVault(file, wrongKey);

@@ -2,7 +2,6 @@
 // depth 1), a resource's properties (depth 0), a PROPPATCH result and the docdesk dead
 // properties, all from the same bytes.
 #include "FuzzInput.h"
-
 #include "core/gateway/WebDavConnector.h"
 
 using namespace docdesk;

@@ -5,7 +5,6 @@
 //   odd:  the rest is an answer line as AnalysisWorker reads it, for the operation named by the
 //         second byte; a failed outcome must say why.
 #include "FuzzInput.h"
-
 #include "app/common/WorkerProtocol.h"
 #include "core/model/PageTransforms.h"
 
@@ -25,8 +24,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             return 0;
         }
         const auto again = app::parseWorkerRequest(app::workerRequestLine(request)); // must not throw
-        fuzz::require(again.op == request.op && again.file == request.file && again.mediaType == request.mediaType &&
-                          again.page == request.page && again.dpi == request.dpi,
+        fuzz::require(again.op == request.op && again.file == request.file &&
+                          again.mediaType == request.mediaType && again.page == request.page &&
+                          again.dpi == request.dpi,
                       "a request reads back as it was written");
         fuzz::require(request.page >= 1 && request.page <= app::kWorkerMaxPage, "the page is in range");
         if (request.op == "ocr") {

@@ -2,12 +2,11 @@
 // thread after everything the work posted, an exception arrives as a TaskFailure, and nothing
 // reaches a window that is gone or a run that was discarded.
 #define BOOST_TEST_MODULE gui_background_task
-#include <boost/test/unit_test.hpp>
-
 #include "app/gui/BackgroundTask.h"
 #include "tests/support/GuiSupport.h"
 
 #include <atomic>
+#include <boost/test/unit_test.hpp>
 #include <chrono>
 #include <cstdlib>
 #include <exception>

@@ -91,7 +91,8 @@ BOOST_AUTO_TEST_CASE(opened_files_that_crash_the_decoder_are_marked_and_the_good
     BOOST_REQUIRE_MESSAGE(!dialog.empty(), "no message about the file that could not be imported");
     std::this_thread::sleep_for(1s);
     const auto dialogShot = test::screenshot(x.display(), "gui-decode-faults-import-message.png");
-    const std::string said = test::readScreenText(dialogShot, cv::Rect(0, 0, 4000, 4000), "gui-decode-faults-import-ocr.png");
+    const std::string said =
+        test::readScreenText(dialogShot, cv::Rect(0, 0, 4000, 4000), "gui-decode-faults-import-ocr.png");
     BOOST_TEST_MESSAGE("the import message reads: " << said);
     BOOST_TEST(said.find("segv-count") != std::string::npos); // the file is named
     BOOST_TEST(said.find("crashed") != std::string::npos);    // with the reason
@@ -99,11 +100,12 @@ BOOST_AUTO_TEST_CASE(opened_files_that_crash_the_decoder_are_marked_and_the_good
 
     const cv::Mat shot = app.waitForRedThumbnail("gui-decode-faults-window.png", 60s);
     BOOST_REQUIRE(!shot.empty());
-    BOOST_TEST(test::countColour(shot, kRed) > 4000);   // the good page is shown
-    BOOST_TEST(test::countColour(shot, kGreen) < 500);  // the poisoned one never was
+    BOOST_TEST(test::countColour(shot, kRed) > 4000);  // the good page is shown
+    BOOST_TEST(test::countColour(shot, kGreen) < 500); // the poisoned one never was
     BOOST_REQUIRE_MESSAGE(app.process.running(), "the window went down with the decoder");
     const auto marked = test::screenshot(x.display(), "gui-decode-faults-marked.png");
-    const std::string text = test::readScreenText(marked, cv::Rect(0, 0, 4000, 4000), "gui-decode-faults-marked-ocr.png");
+    const std::string text =
+        test::readScreenText(marked, cv::Rect(0, 0, 4000, 4000), "gui-decode-faults-marked-ocr.png");
     BOOST_TEST_MESSAGE("the window reads: " << text);
     BOOST_TEST(text.find("not be read") != std::string::npos); // "Could not be read" on the page
     app.closeWithCtrlQ();

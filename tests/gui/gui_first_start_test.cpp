@@ -123,7 +123,8 @@ std::optional<cv::Point> findWord(const fs::path& shot, const std::string& word)
 }
 
 void click(const std::string& display, cv::Point at) {
-    test::runOnDisplay({"xdotool", "mousemove", "--sync", std::to_string(at.x), std::to_string(at.y)}, display);
+    test::runOnDisplay({"xdotool", "mousemove", "--sync", std::to_string(at.x), std::to_string(at.y)},
+                       display);
     test::runOnDisplay({"xdotool", "click", "1"}, display);
     std::this_thread::sleep_for(500ms);
 }
@@ -144,9 +145,10 @@ BOOST_AUTO_TEST_CASE(an_empty_session_shows_the_welcome_and_its_open_button_open
     App app(x, home);
 
     const std::string welcome = app.screenText("gui-first-start-welcome");
-    for (const std::string part : {"Welcome to docdesk", "Drop image and PDF files here", "Scan", "Ctrl+Shift+S",
-                                   "Camera", "Ctrl+K", "Open", "Ctrl+O", "Documents will be filed in", "Change",
-                                   "Nothing leaves this computer unless you press Upload"})
+    for (const std::string part :
+         {"Welcome to docdesk", "Drop image and PDF files here", "Scan", "Ctrl+Shift+S", "Camera", "Ctrl+K",
+          "Open", "Ctrl+O", "Documents will be filed in", "Change",
+          "Nothing leaves this computer unless you press Upload"})
         BOOST_TEST(contains(welcome, part), "the welcome lacks \"" << part << "\"");
     // Where the documents go: the archive folder's default below the documents folder.
     BOOST_TEST(contains(welcome, "docdesk"));
@@ -165,7 +167,8 @@ BOOST_AUTO_TEST_CASE(an_empty_session_shows_the_welcome_and_its_open_button_open
     bool pageShown = false;
     for (int i = 0; i < 40 && !pageShown; ++i) {
         std::this_thread::sleep_for(500ms);
-        const cv::Mat img = cv::imread(test::screenshot(x.display(), "gui-first-start-first-page.png").string());
+        const cv::Mat img =
+            cv::imread(test::screenshot(x.display(), "gui-first-start-first-page.png").string());
         pageShown = !img.empty() && test::countColour(img, {30, 30, 220}) > 4000;
     }
     BOOST_TEST(pageShown, "the chosen file's page did not appear");
@@ -190,9 +193,9 @@ BOOST_AUTO_TEST_CASE(the_about_box_names_the_licence_and_help_lists_the_shortcut
     const std::string listed = app.screenText("gui-first-start-shortcuts");
     // Taken from the menus: shortcuts of every menu, an extra accelerator (Redo) included; none
     // of these is on the welcome behind the dialog. wxWidgets writes Ctrl+Alt+U as Alt+Ctrl+U.
-    for (const std::string part : {"New Session", "Ctrl+Shift+N", "Ctrl+Q", "Ctrl+Shift+Z", "Filing Plan", "Ctrl+2",
-                                   "Split Here", "Ctrl+B", "Upload All", "Alt+Ctrl+U", "Privacy", "Ctrl+Shift+P",
-                                   "Keyboard Shortcuts"})
+    for (const std::string part :
+         {"New Session", "Ctrl+Shift+N", "Ctrl+Q", "Ctrl+Shift+Z", "Filing Plan", "Ctrl+2", "Split Here",
+          "Ctrl+B", "Upload All", "Alt+Ctrl+U", "Privacy", "Ctrl+Shift+P", "Keyboard Shortcuts"})
         BOOST_TEST(contains(listed, part), "the shortcut list lacks \"" << part << "\"");
     app.closeDialog(shortcuts);
 
@@ -214,8 +217,8 @@ BOOST_AUTO_TEST_CASE(every_control_of_every_window_has_a_tooltip_and_an_accessib
     App app(x, home, {"--audit-controls=" + report.string()});
     // Each dialog the main window opens by a key; the audit walks each after a moment.
     const std::vector<std::pair<std::string, std::string>> dialogs = {
-        {"F1", "^Keyboard Shortcuts$"},   {"ctrl+comma", "^Preferences$"}, {"ctrl+shift+p", "^Privacy"},
-        {"ctrl+shift+r", "^Rules$"},      {"ctrl+shift+s", "^Scan$"},      {"ctrl+k", "^Camera$"},
+        {"F1", "^Keyboard Shortcuts$"}, {"ctrl+comma", "^Preferences$"}, {"ctrl+shift+p", "^Privacy"},
+        {"ctrl+shift+r", "^Rules$"},    {"ctrl+shift+s", "^Scan$"},      {"ctrl+k", "^Camera$"},
     };
     for (const auto& [keys, title] : dialogs) {
         const std::string dialog = app.openDialog(keys, title);
@@ -246,15 +249,16 @@ BOOST_AUTO_TEST_CASE(every_control_of_every_window_has_a_tooltip_and_an_accessib
         if (dialog.empty())
             continue;
         std::this_thread::sleep_for(1500ms);
-        app.closeDialog(dialog, title.find("profiles") != std::string::npos ? "alt+c" : "Escape"); // its Close button
+        app.closeDialog(dialog,
+                        title.find("profiles") != std::string::npos ? "alt+c" : "Escape"); // its Close button
     }
     app.quit();
 
     const std::string audit = readFile(report);
     BOOST_TEST_MESSAGE("control audit:\n" << audit);
-    for (const std::string title : {"window\tdocdesk", "window\tKeyboard Shortcuts", "window\tPreferences",
-                                    "window\tPrivacy", "window\tRules", "window\tScan", "window\tCamera",
-                                    "window\tGateway profiles", "window\tLedger"})
+    for (const std::string title :
+         {"window\tdocdesk", "window\tKeyboard Shortcuts", "window\tPreferences", "window\tPrivacy",
+          "window\tRules", "window\tScan", "window\tCamera", "window\tGateway profiles", "window\tLedger"})
         BOOST_TEST(contains(audit, title), "the audit did not walk " << title.substr(7));
     std::istringstream lines(audit);
     int missing = 0;
@@ -263,5 +267,6 @@ BOOST_AUTO_TEST_CASE(every_control_of_every_window_has_a_tooltip_and_an_accessib
             ++missing;
             BOOST_TEST_MESSAGE(line);
         }
-    BOOST_TEST(missing == 0, missing << " controls lack a tooltip or an accessible name (see the lines above)");
+    BOOST_TEST(missing == 0,
+               missing << " controls lack a tooltip or an accessible name (see the lines above)");
 }

@@ -21,7 +21,8 @@ BOOST_AUTO_TEST_CASE(start_up_import_analysis_and_filing_in_the_window_connect_t
     test::writeBatchPage(home / "page.jpg", 1, "ASN000009");
     const fs::path archive = home / "archive";
     fs::create_directories(home / "config" / "docdesk");
-    std::ofstream(home / "config" / "docdesk" / "docdesk.conf") << "[plan]\narchive=" << archive.string() << "\n";
+    std::ofstream(home / "config" / "docdesk" / "docdesk.conf")
+        << "[plan]\narchive=" << archive.string() << "\n";
     const fs::path log = test::artifactsDir() / "gui_no_network.strace.log";
     fs::remove(log);
 

@@ -7,9 +7,9 @@
 // green one is set to grey with Edit > Page Mode (undone and redone; filed as a grey image).
 // After each step the session is read through docdesk-cli; the thumbnails on screenshots
 // must show the turn. Finally the pages are planned and filed (Ctrl+2, Ctrl+Shift+F), each
-// image file a document of its own, and the PDFs' page sizes must show the turn and the crop. Back on the Pages tab, the preview of a
-// fifth page with a QR code outlines the code and shows its value (the analysis the plan
-// stored). Screenshots are kept as test artefacts.
+// image file a document of its own, and the PDFs' page sizes must show the turn and the crop. Back on the
+// Pages tab, the preview of a fifth page with a QR code outlines the code and shows its value (the analysis
+// the plan stored). Screenshots are kept as test artefacts.
 #include "platform/ChildProcess.h"
 #include "tests/support/GuiSupport.h"
 #include "tests/support/TestSupport.h"
@@ -71,7 +71,8 @@ std::vector<cv::Rect> regionsOf(const cv::Mat& img, cv::Vec3b bgr, int minArea =
         return out;
     cv::Mat mask;
     const int t = 30;
-    cv::inRange(img, cv::Scalar(bgr[0] - t, bgr[1] - t, bgr[2] - t), cv::Scalar(bgr[0] + t, bgr[1] + t, bgr[2] + t), mask);
+    cv::inRange(img, cv::Scalar(bgr[0] - t, bgr[1] - t, bgr[2] - t),
+                cv::Scalar(bgr[0] + t, bgr[1] + t, bgr[2] + t), mask);
     cv::Mat labels, stats, centroids;
     const int n = cv::connectedComponentsWithStats(mask, labels, stats, centroids);
     for (int i = 1; i < n; ++i) {
@@ -82,7 +83,8 @@ std::vector<cv::Rect> regionsOf(const cv::Mat& img, cv::Vec3b bgr, int minArea =
         if (pixels >= minArea && pixels > box.area() / 2)
             out.push_back(box);
     }
-    std::sort(out.begin(), out.end(), [](const cv::Rect& a, const cv::Rect& b) { return a.area() > b.area(); });
+    std::sort(out.begin(), out.end(),
+              [](const cv::Rect& a, const cv::Rect& b) { return a.area() > b.area(); });
     return out;
 }
 
@@ -94,7 +96,9 @@ std::optional<cv::Rect> thumbnailOf(const cv::Mat& img, cv::Vec3b bgr) {
     return std::nullopt;
 }
 
-cv::Point centre(const cv::Rect& r) { return {r.x + r.width / 2, r.y + r.height / 2}; }
+cv::Point centre(const cv::Rect& r) {
+    return {r.x + r.width / 2, r.y + r.height / 2};
+}
 
 json sessionPages(const fs::path& home) {
     const auto j = json::parse(test::runCli(home, {"session", "show", "--json"}).out, nullptr, false);
@@ -117,7 +121,8 @@ json pageNamed(const json& pages, const std::string& stem) {
 }
 
 // Polls the session until `ok` holds (at most `limit`); the last state read.
-json waitForSession(const fs::path& home, const std::function<bool(const json&)>& ok, std::chrono::seconds limit = 15s) {
+json waitForSession(const fs::path& home, const std::function<bool(const json&)>& ok,
+                    std::chrono::seconds limit = 15s) {
     const auto deadline = std::chrono::steady_clock::now() + limit;
     json pages;
     for (int i = 0; i < 200 && std::chrono::steady_clock::now() < deadline; ++i) {
@@ -130,7 +135,8 @@ json waitForSession(const fs::path& home, const std::function<bool(const json&)>
 }
 
 // Screenshots until the thumbnail of this colour has the wanted shape (landscape or not).
-std::optional<cv::Rect> waitForThumbnail(const Ui& ui, cv::Vec3b colour, bool landscape, const std::string& name) {
+std::optional<cv::Rect> waitForThumbnail(const Ui& ui, cv::Vec3b colour, bool landscape,
+                                         const std::string& name) {
     std::optional<cv::Rect> r;
     for (int i = 0; i < 30; ++i) {
         r = thumbnailOf(ui.shot(name), colour);
@@ -199,15 +205,17 @@ BOOST_AUTO_TEST_CASE(pages_are_turned_deleted_restored_moved_and_cropped_in_the_
     opts.environment["DOCDESK_UI_LATENCY_LOG"] = latencyLog.string();
     // One file at a time, so the session order is the command line's.
     platform::ChildProcess app({test::guiPath().string(), "--new-session", (home / "red.png").string(),
-                                (home / "green.png").string(), (home / "blue.png").string(), (home / "purple.png").string(),
-                                (home / "code.jpg").string()},
+                                (home / "green.png").string(), (home / "blue.png").string(),
+                                (home / "purple.png").string(), (home / "code.jpg").string()},
                                opts);
     Ui ui{x.display(), test::findWindow(x.display(), "^docdesk")};
     BOOST_REQUIRE(!ui.window.empty());
-    auto pages = waitForSession(home.path(), [](const json& p) { return p.size() == 5; }, 30s);
+    auto pages = waitForSession(
+        home.path(), [](const json& p) { return p.size() == 5; }, 30s);
     BOOST_REQUIRE_EQUAL(pages.size(), 5u);
     const auto firstOrder = order(pages);
-    BOOST_TEST_MESSAGE("order: " << firstOrder[0] << " " << firstOrder[1] << " " << firstOrder[2] << " " << firstOrder[3]);
+    BOOST_TEST_MESSAGE("order: " << firstOrder[0] << " " << firstOrder[1] << " " << firstOrder[2] << " "
+                                 << firstOrder[3]);
 
     // 1. Select the red page with a click and turn it right; its thumbnail turns too.
     const auto red = waitForThumbnail(ui, kRed, false, "gui-page-edit-0-start.png");
@@ -242,15 +250,16 @@ BOOST_AUTO_TEST_CASE(pages_are_turned_deleted_restored_moved_and_cropped_in_the_
     BOOST_REQUIRE(redNow.has_value());
     ui.click(centre(*purple));
     ui.drag(centre(*purple), {redNow->x + 4, redNow->y + redNow->height / 2});
-    pages = waitForSession(home.path(), [](const json& p) { return order(p).size() == 5 && order(p)[0] == "purple"; });
+    pages = waitForSession(home.path(),
+                           [](const json& p) { return order(p).size() == 5 && order(p)[0] == "purple"; });
     BOOST_TEST((order(pages) == std::vector<std::string>{"purple", "red", "green", "blue", "code"}));
     ui.shot("gui-page-edit-5-dragged.png");
 
     // 4. The blue page in the preview: drag the top-left and bottom-right corners inwards.
     const auto blueThumb = thumbnailOf(ui.shot("gui-page-edit-6-before-crop.png"), kBlue);
     BOOST_REQUIRE(blueThumb.has_value());
-    BOOST_TEST_MESSAGE("blue thumbnail at " << blueThumb->x << "," << blueThumb->y << " " << blueThumb->width << "x"
-                                            << blueThumb->height);
+    BOOST_TEST_MESSAGE("blue thumbnail at " << blueThumb->x << "," << blueThumb->y << " " << blueThumb->width
+                                            << "x" << blueThumb->height);
     ui.click(centre(*blueThumb));
     std::optional<cv::Rect> preview;
     for (int i = 0; i < 30; ++i) {
@@ -263,9 +272,11 @@ BOOST_AUTO_TEST_CASE(pages_are_turned_deleted_restored_moved_and_cropped_in_the_
     }
     BOOST_REQUIRE_MESSAGE(preview.has_value(), "the blue page is not shown in the preview");
     const cv::Rect p = *preview;
-    BOOST_TEST_MESSAGE("preview of the blue page at " << p.x << "," << p.y << " " << p.width << "x" << p.height);
+    BOOST_TEST_MESSAGE("preview of the blue page at " << p.x << "," << p.y << " " << p.width << "x"
+                                                      << p.height);
     ui.drag({p.x + 1, p.y + 1}, {p.x + p.width / 4, p.y + p.height / 4});
-    pages = waitForSession(home.path(), [](const json& j) { return pageNamed(j, "blue")["transforms"].contains("crop"); });
+    pages = waitForSession(home.path(),
+                           [](const json& j) { return pageNamed(j, "blue")["transforms"].contains("crop"); });
     ui.drag({p.x + p.width - 2, p.y + p.height - 2}, {p.x + p.width * 3 / 4, p.y + p.height * 3 / 4});
     pages = waitForSession(home.path(), [&](const json& j) {
         const auto t = pageNamed(j, "blue")["transforms"];
@@ -302,9 +313,12 @@ BOOST_AUTO_TEST_CASE(pages_are_turned_deleted_restored_moved_and_cropped_in_the_
     const auto greenAgain = thumbnailOf(ui.shot("gui-page-edit-8b-before-mode.png"), kGreen);
     BOOST_REQUIRE(greenAgain.has_value());
     ui.click(centre(*greenAgain));
-    const auto pageMode = [&](const json& j) { return pageNamed(j, "green")["transforms"].value("mode", std::string()); };
+    const auto pageMode = [&](const json& j) {
+        return pageNamed(j, "green")["transforms"].value("mode", std::string());
+    };
     test::runOnDisplay({"xdotool", "windowfocus", "--sync", ui.window}, ui.display);
-    test::runOnDisplay({"xdotool", "key", "--clearmodifiers", "--delay", "400", "alt+e", "m", "g"}, ui.display);
+    test::runOnDisplay({"xdotool", "key", "--clearmodifiers", "--delay", "400", "alt+e", "m", "g"},
+                       ui.display);
     pages = waitForSession(home.path(), [&](const json& j) { return pageMode(j) == "gray"; });
     BOOST_TEST(pageMode(pages) == "gray");
     // Screenshots until a green thumbnail is shown (or not); whether it came to that.
@@ -316,11 +330,13 @@ BOOST_AUTO_TEST_CASE(pages_are_turned_deleted_restored_moved_and_cropped_in_the_
         }
         return false;
     };
-    BOOST_TEST(greenThumbnailShown(false, "gui-page-edit-8c-grey.png"), "the green thumbnail did not turn grey");
+    BOOST_TEST(greenThumbnailShown(false, "gui-page-edit-8c-grey.png"),
+               "the green thumbnail did not turn grey");
     ui.keys("ctrl+z");
     pages = waitForSession(home.path(), [&](const json& j) { return pageMode(j).empty(); });
     BOOST_TEST(pageMode(pages).empty());
-    BOOST_TEST(greenThumbnailShown(true, "gui-page-edit-8d-mode-undone.png"), "undo did not bring the green thumbnail back");
+    BOOST_TEST(greenThumbnailShown(true, "gui-page-edit-8d-mode-undone.png"),
+               "undo did not bring the green thumbnail back");
     ui.keys("ctrl+y");
     pages = waitForSession(home.path(), [&](const json& j) { return pageMode(j) == "gray"; });
     BOOST_TEST(pageMode(pages) == "gray");
@@ -356,14 +372,16 @@ BOOST_AUTO_TEST_CASE(pages_are_turned_deleted_restored_moved_and_cropped_in_the_
     BOOST_REQUIRE_EQUAL(sizes.size(), 4u);
     const PdfPage plain = sizes[0]; // purple, untouched
     BOOST_TEST(plain.height > plain.width);
-    BOOST_TEST(std::abs(sizes[1].width - plain.height) < 2, "the turned page is " << sizes[1].width << " wide");
+    BOOST_TEST(std::abs(sizes[1].width - plain.height) < 2,
+               "the turned page is " << sizes[1].width << " wide");
     BOOST_TEST(std::abs(sizes[1].height - plain.width) < 2);
     BOOST_TEST(sizes[3].width < plain.width * 0.92, "the cropped page is " << sizes[3].width << " wide");
     BOOST_TEST(sizes[3].height < plain.height * 0.92, "the cropped page is " << sizes[3].height << " high");
     BOOST_TEST(sizes[3].width > plain.width * 0.5);
     for (const auto& pdf : pdfs)
         if (pdf.filename().string().starts_with("green"))
-            BOOST_TEST(pdfImageColour(pdf) == "gray", pdf.filename() << " holds a " << pdfImageColour(pdf) << " image");
+            BOOST_TEST(pdfImageColour(pdf) == "gray", pdf.filename()
+                                                          << " holds a " << pdfImageColour(pdf) << " image");
         else if (pdf.filename().string().starts_with("red"))
             BOOST_TEST(pdfImageColour(pdf) == "rgb");
 
@@ -388,7 +406,8 @@ BOOST_AUTO_TEST_CASE(pages_are_turned_deleted_restored_moved_and_cropped_in_the_
         if (img.empty())
             continue;
         const cv::Mat previewSide = img(cv::Rect(img.cols / 2, 0, img.cols / 2, img.rows));
-        outline = test::countColour(previewSide, {60, 170, 0}, 25) + test::countColour(previewSide, {40, 120, 0}, 25);
+        outline = test::countColour(previewSide, {60, 170, 0}, 25) +
+                  test::countColour(previewSide, {40, 120, 0}, 25);
     }
     BOOST_TEST_MESSAGE("barcode outline and label pixels: " << outline);
     BOOST_TEST(outline >= 150, "no barcode outline in the preview of the code page");
@@ -398,5 +417,6 @@ BOOST_AUTO_TEST_CASE(pages_are_turned_deleted_restored_moved_and_cropped_in_the_
     BOOST_REQUIRE_MESSAGE(status.has_value(), "docdesk did not close on Ctrl+Q");
     BOOST_TEST(status->success());
     const auto stalls = test::readUiStalls(latencyLog);
-    BOOST_TEST_MESSAGE("longest UI stall: " << stalls.longestMs << " ms; stalls over 50 ms: " << stalls.over50ms);
+    BOOST_TEST_MESSAGE("longest UI stall: " << stalls.longestMs
+                                            << " ms; stalls over 50 ms: " << stalls.over50ms);
 }

@@ -22,7 +22,9 @@ using namespace std::chrono_literals;
 
 namespace {
 
-std::set<fs::path> pdfsIn(const fs::path& folder) { return test::filesBelow(folder, ".pdf"); }
+std::set<fs::path> pdfsIn(const fs::path& folder) {
+    return test::filesBelow(folder, ".pdf");
+}
 
 // Waits until `count` PDFs more than `before` are in the archive (and a moment for the last
 // rename); returns the page counts of the new ones in name order.
@@ -48,7 +50,9 @@ void key(const std::string& display, const std::string& window, const std::strin
     test::pressKeys(display, window, keys);
 }
 
-void screenshot(const std::string& display, const std::string& name) { test::screenshot(display, name); }
+void screenshot(const std::string& display, const std::string& name) {
+    test::screenshot(display, name);
+}
 
 } // namespace
 
@@ -62,7 +66,8 @@ BOOST_AUTO_TEST_CASE(the_plan_is_shown_split_merged_and_filed_from_the_keyboard)
     }
     const fs::path archive = home / "archive";
     fs::create_directories(home / "config" / "docdesk");
-    std::ofstream(home / "config" / "docdesk" / "docdesk.conf") << "[plan]\narchive=" << archive.string() << "\n";
+    std::ofstream(home / "config" / "docdesk" / "docdesk.conf")
+        << "[plan]\narchive=" << archive.string() << "\n";
 
     test::Xvfb x;
     platform::ChildOptions opts;
@@ -136,5 +141,6 @@ BOOST_AUTO_TEST_CASE(the_plan_is_shown_split_merged_and_filed_from_the_keyboard)
     // inside the app; reported, not asserted (a loaded CI machine is not a user's desktop).
     const auto stalls = test::readUiStalls(latencyLog);
     BOOST_TEST(stalls.longestMs >= 0, "the latency probe wrote no summary");
-    BOOST_TEST_MESSAGE("longest UI stall: " << stalls.longestMs << " ms; stalls over 50 ms: " << stalls.over50ms);
+    BOOST_TEST_MESSAGE("longest UI stall: " << stalls.longestMs
+                                            << " ms; stalls over 50 ms: " << stalls.over50ms);
 }

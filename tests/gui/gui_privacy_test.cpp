@@ -140,7 +140,8 @@ BOOST_AUTO_TEST_CASE(list_delete_send_and_delete_everything) {
     BOOST_TEST(textEnd.find("Gateway profiles (profile vault)") != std::string::npos);
     BOOST_TEST(text.find("Backup of the profile vault") != std::string::npos);
     BOOST_TEST(text.find("Capture sessions") != std::string::npos);
-    BOOST_TEST(text.find("utbox list and delivery ledger") != std::string::npos); // tesseract reads "O" as "Q" at times
+    BOOST_TEST(text.find("utbox list and delivery ledger") !=
+               std::string::npos); // tesseract reads "O" as "Q" at times
     BOOST_TEST(text.find("Caches") != std::string::npos);
     BOOST_TEST(text.find("5.0 KB") != std::string::npos); // the cache's size
     BOOST_TEST(text.find("Other:") == std::string::npos); // every file docdesk made is known by name

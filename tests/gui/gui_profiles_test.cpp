@@ -2,8 +2,6 @@
 // fields are disabled with their lock mark shown, unlocked ones stay editable, and Save keeps
 // the operator's values even when a locked field's text was changed behind the user's back.
 #define BOOST_TEST_MODULE gui_profiles
-#include <boost/test/unit_test.hpp>
-
 #include "app/gui/ProfilesDialog.h"
 #include "core/vault/ProfileBundle.h"
 #include "core/vault/ProfileStore.h"
@@ -11,6 +9,8 @@
 #include "tests/support/ProfilesDialogTesting.h"
 #include "tests/support/TestSupport.h"
 
+#include <boost/test/unit_test.hpp>
+#include <cstdlib>
 #include <wx/app.h>
 #include <wx/button.h>
 #include <wx/dialog.h>
@@ -18,17 +18,16 @@
 #include <wx/stattext.h>
 #include <wx/textctrl.h>
 
-#include <cstdlib>
-
 using namespace docdesk;
 using namespace docdesk::vault;
 
 namespace {
 
-std::unique_ptr<ProfileStore> openStore(const std::filesystem::path& dir) { return test::openTestStore(dir); }
+std::unique_ptr<ProfileStore> openStore(const std::filesystem::path& dir) {
+    return test::openTestStore(dir);
+}
 
-template <typename T>
-T* child(wxWindow* dialog, const std::string& name) {
+template <typename T> T* child(wxWindow* dialog, const std::string& name) {
     return test::namedChild<T>(dialog, name);
 }
 
@@ -41,7 +40,8 @@ BOOST_AUTO_TEST_CASE(locked_settings_are_disabled_marked_and_kept) {
     const auto key = generateOperatorKey();
     const std::string payload = R"({"profiles": [{"name": "mailroom", "url": "https://dms.example.org/dav/",
         "user": "scanner", "lockedSettings": ["url", "caBundle"]}]})";
-    openStore(dir.path())->importBundle(verifyBundle(signBundle(payload, key.secretKeyText), key.publicKeyText));
+    openStore(dir.path())
+        ->importBundle(verifyBundle(signBundle(payload, key.secretKeyText), key.publicKeyText));
 
     int argc = 1;
     char name[] = "gui_profiles_test";

@@ -35,7 +35,8 @@ BOOST_AUTO_TEST_CASE(rules_changed_and_saved_in_the_dialog_are_used_by_the_plan)
     const fs::path archive = home / "archive";
     const fs::path rulesFile = home / "my-rules.jsonc";
     fs::create_directories(home / "config" / "docdesk");
-    std::ofstream(home / "config" / "docdesk" / "docdesk.conf") << "[plan]\narchive=" << archive.string() << "\n";
+    std::ofstream(home / "config" / "docdesk" / "docdesk.conf")
+        << "[plan]\narchive=" << archive.string() << "\n";
 
     test::Xvfb x;
     platform::ChildOptions opts;
@@ -72,7 +73,8 @@ BOOST_AUTO_TEST_CASE(rules_changed_and_saved_in_the_dialog_are_used_by_the_plan)
     test::screenshot(x.display(), "gui-rules-3-invalid-template.png");
     // Enter while the template is invalid: Apply is disabled, the dialog stays.
     test::pressKeys(x.display(), dialog, "Return");
-    BOOST_TEST(!test::findWindow(x.display(), "^Rules$").empty(), "the dialog closed with an invalid template");
+    BOOST_TEST(!test::findWindow(x.display(), "^Rules$").empty(),
+               "the dialog closed with an invalid template");
     test::pressKeys(x.display(), dialog, "ctrl+a");
     test::typeText(x.display(), dialog, "rules-test_{counter:02}");
     // A field: Add Field (Alt+D), name, pattern, valid values; Enter = OK.

@@ -8,7 +8,6 @@
 #include "tests/support/TestSupport.h"
 
 #include <boost/test/unit_test.hpp>
-
 #include <fstream>
 #include <thread>
 
@@ -74,7 +73,8 @@ BOOST_AUTO_TEST_CASE(the_scan_dialog_searches_the_network_only_on_request) {
     }
     const Trace opened = openScanDialog(false);
     BOOST_TEST(opened.networkSocketsOpened == 0);
-    BOOST_TEST(opened.networkUse.empty(), (opened.networkUse.empty() ? std::string() : opened.networkUse.front()));
+    BOOST_TEST(opened.networkUse.empty(),
+               (opened.networkUse.empty() ? std::string() : opened.networkUse.front()));
     const Trace searched = openScanDialog(true);
     BOOST_TEST(searched.networkSocketsOpened > 0, "the control: Search the network lets the drivers search");
     BOOST_TEST_MESSAGE("after Search the network: " << searched.networkSocketsOpened << " network sockets, "

@@ -37,7 +37,8 @@ BOOST_AUTO_TEST_CASE(a_page_scanned_in_the_dialog_lands_in_the_session) {
         pages = test::sessionPageCount(home.path());
     }
     BOOST_TEST(pages == 1u);
-    test::runOnDisplay({"import", "-window", "root", (test::artifactsDir() / "gui-scan.png").string()}, x.display());
+    test::runOnDisplay({"import", "-window", "root", (test::artifactsDir() / "gui-scan.png").string()},
+                       x.display());
     // Done (Alt+D) closes the dialog.
     test::runOnDisplay({"xdotool", "windowfocus", "--sync", dialog}, x.display());
     test::runOnDisplay({"xdotool", "key", "--clearmodifiers", "alt+d"}, x.display());

@@ -63,7 +63,8 @@ struct Home {
     std::vector<std::string> prefix; // the command entering the namespace (empty: none)
 
     Home() : real(dir / "anna"), shown(real) {
-        for (const char* folder : {".config/docdesk", ".local/share", ".local/state", ".cache", "Documents", "Pictures"})
+        for (const char* folder :
+             {".config/docdesk", ".local/share", ".local/state", ".cache", "Documents", "Pictures"})
             fs::create_directories(real / folder);
         // The folders of a desktop session (xdg-user-dirs): the default archive folder is
         // below Documents.
@@ -79,7 +80,8 @@ struct Home {
             BOOST_TEST_MESSAGE("not root: the pictures show the temporary home " << real);
             return;
         }
-        const std::vector<std::string> enter{"unshare", "-m", "sh", (dir / "enter-home.sh").string(), real.string()};
+        const std::vector<std::string> enter{"unshare", "-m", "sh", (dir / "enter-home.sh").string(),
+                                             real.string()};
         std::vector<std::string> probe = enter;
         probe.insert(probe.end(), {"test", "-d", (kShownHome / "Documents").string()});
         platform::ChildOptions opts;
@@ -95,7 +97,8 @@ struct Home {
     }
 
     void setLanguage(const std::string& lang) const {
-        std::ofstream(real / ".config" / "docdesk" / "docdesk.conf") << "[preferences]\nlanguage=" << lang << "\n";
+        std::ofstream(real / ".config" / "docdesk" / "docdesk.conf")
+            << "[preferences]\nlanguage=" << lang << "\n";
     }
 
     std::map<std::string, std::string> environment(const std::string& display) const {
@@ -119,14 +122,17 @@ struct Material {
     std::string realReceipt;
 
     explicit Material(const Home& home) {
-        const auto photo = [&](const std::string& name, test::SceneKind kind, const std::vector<test::Paper>& receipts,
+        const auto photo = [&](const std::string& name, test::SceneKind kind,
+                               const std::vector<test::Paper>& receipts,
                                const std::vector<test::Paper>& pages, std::uint32_t seed) {
             const test::Scene scene = test::makeScene(kind, receipts, pages, seed);
-            cv::imwrite((home.real / "Pictures" / name).string(), scene.image, {cv::IMWRITE_JPEG_QUALITY, 90});
+            cv::imwrite((home.real / "Pictures" / name).string(), scene.image,
+                        {cv::IMWRITE_JPEG_QUALITY, 90});
             photos.push_back((home.shown / "Pictures" / name).string());
             return (home.real / "Pictures" / name).string();
         };
-        realReceipt = photo("receipt-photo.jpg", test::SceneKind::PhotoWood, {test::syntheticReceipt(11)}, {}, 11);
+        realReceipt =
+            photo("receipt-photo.jpg", test::SceneKind::PhotoWood, {test::syntheticReceipt(11)}, {}, 11);
         photo("parking-receipt.jpg", test::SceneKind::PhotoDark, {test::syntheticReceipt(12)}, {}, 12);
         photo("letter-photo.jpg", test::SceneKind::PhotoWood, {}, {test::syntheticPage(13)}, 13);
         fs::create_directories(home.real / "Documents" / "Scans");
@@ -175,7 +181,9 @@ struct App {
     }
 };
 
-void parkPointer(const std::string& display) { test::runOnDisplay({"xdotool", "mousemove", "1279", "899"}, display); }
+void parkPointer(const std::string& display) {
+    test::runOnDisplay({"xdotool", "mousemove", "1279", "899"}, display);
+}
 
 // Uploads Apache finished (PUT answered 2xx), from its access log.
 int finishedPuts(const test::ApacheServer& server) {
@@ -212,7 +220,8 @@ void takeScreenshots(const std::string& lang) {
     test::ApacheServer::Options serverOptions;
     serverOptions.name = "apache-gui-screenshots-" + lang;
     test::ApacheServer server(serverOptions);
-    test::FaultProxy proxy(server.httpPort(), [](const std::string&, const std::string&, int) { return test::Fault::none(); });
+    test::FaultProxy proxy(server.httpPort(),
+                           [](const std::string&, const std::string&, int) { return test::Fault::none(); });
     proxy.throttle(250'000); // a few seconds per document on loopback
     test::KeyringSession keyring;
     std::map<std::string, std::string> keyringAccess;
@@ -224,7 +233,8 @@ void takeScreenshots(const std::string& lang) {
                                            {{}, {server.options().password}}, keyringAccess);
     BOOST_REQUIRE_MESSAGE(added.status.success(), added.err);
     // Three documents waiting in the outbox: the receipt, and the batch's two letters.
-    for (std::vector<std::string> files : {std::vector<std::string>{material.realReceipt}, material.realBatch}) {
+    for (std::vector<std::string> files :
+         {std::vector<std::string>{material.realReceipt}, material.realBatch}) {
         std::vector<std::string> args{"file", "--profile", kProfile};
         args.insert(args.end(), files.begin(), files.end());
         const auto filed = test::runProfileCli(home.real, args, {}, keyringAccess);
@@ -238,7 +248,8 @@ void takeScreenshots(const std::string& lang) {
         std::this_thread::sleep_for(2s);
         parkPointer(x.display());
         const fs::path shot = test::screenshot(x.display(), "gui-shot-" + lang + "-welcome.png");
-        const std::string text = test::readScreenText(shot, cv::Rect(0, 0, 620, 750), "gui-shot-" + lang + "-welcome-ocr.png");
+        const std::string text =
+            test::readScreenText(shot, cv::Rect(0, 0, 620, 750), "gui-shot-" + lang + "-welcome-ocr.png");
         BOOST_TEST_MESSAGE(lang << " welcome reads: " << text);
         BOOST_TEST(text.find(german ? "Willkommen" : "Welcome") != std::string::npos);
         BOOST_TEST(text.find((home.shown / "Documents" / "docdesk").string()) != std::string::npos,
@@ -249,19 +260,22 @@ void takeScreenshots(const std::string& lang) {
     // Phone photos: analysed (the plan asks for it), their documents found and cut out; the
     // Pages tab shows the receipt (the first page) in the preview with its crop.
     {
-        App app(x, home, keyringAccess, material.photos, "gui_screenshots_test." + lang + ".photos.stderr.log");
+        App app(x, home, keyringAccess, material.photos,
+                "gui_screenshots_test." + lang + ".photos.stderr.log");
         waitForAnalysis(x, app, home, material.photos.size());
         test::pressKeys(x.display(), app.window, "ctrl+1");
         std::this_thread::sleep_for(2s);
         parkPointer(x.display());
         const fs::path receipt = test::screenshot(x.display(), "gui-shot-" + lang + "-receipt.png");
         // The preview's buttons, whole (German labels are longer: they wrap, never cut).
-        const std::string previewBar =
-            test::readScreenText(receipt, cv::Rect(600, 60, 680, 90), "gui-shot-" + lang + "-receipt-bar-ocr.png");
+        const std::string previewBar = test::readScreenText(receipt, cv::Rect(600, 60, 680, 90),
+                                                            "gui-shot-" + lang + "-receipt-bar-ocr.png");
         BOOST_TEST_MESSAGE(lang << " preview bar reads: " << previewBar);
-        for (const std::string& label : german ? std::vector<std::string>{"Einpassen", "Zuschnitt entfernen", "Ergebnis anzeigen"}
-                                              : std::vector<std::string>{"Fit", "Remove Crop", "Show Result"})
-            BOOST_TEST(previewBar.find(label) != std::string::npos, "the preview bar lacks \"" << label << "\"");
+        for (const std::string& label :
+             german ? std::vector<std::string>{"Einpassen", "Zuschnitt entfernen", "Ergebnis anzeigen"}
+                    : std::vector<std::string>{"Fit", "Remove Crop", "Show Result"})
+            BOOST_TEST(previewBar.find(label) != std::string::npos,
+                       "the preview bar lacks \"" << label << "\"");
         app.quit();
     }
 
@@ -271,12 +285,14 @@ void takeScreenshots(const std::string& lang) {
     std::this_thread::sleep_for(2s);
     parkPointer(x.display());
     const fs::path plan = test::screenshot(x.display(), "gui-shot-" + lang + "-plan.png");
-    const std::string planText = test::readScreenText(plan, cv::Rect(0, 140, 720, 590), "gui-shot-" + lang + "-plan-ocr.png");
+    const std::string planText =
+        test::readScreenText(plan, cv::Rect(0, 140, 720, 590), "gui-shot-" + lang + "-plan-ocr.png");
     BOOST_TEST_MESSAGE(lang << " plan reads: " << planText);
     // The separator sheet is left out and the ASN label starts a document; both are named.
     BOOST_TEST(planText.find("PATCHT") != std::string::npos, "the plan does not show the separator sheet");
     BOOST_TEST(planText.find("ASN") != std::string::npos, "the plan does not show the ASN reason");
-    const std::string planTop = test::readScreenText(plan, cv::Rect(0, 60, 1100, 90), "gui-shot-" + lang + "-plan-top-ocr.png");
+    const std::string planTop =
+        test::readScreenText(plan, cv::Rect(0, 60, 1100, 90), "gui-shot-" + lang + "-plan-top-ocr.png");
     BOOST_TEST_MESSAGE(lang << " plan's top reads: " << planTop);
     BOOST_TEST(planTop.find(german ? "Durchsuchen" : "Browse") != std::string::npos);
     BOOST_TEST(planTop.find((home.shown / "Documents" / "docdesk").string()) != std::string::npos);
@@ -307,7 +323,8 @@ void takeScreenshots(const std::string& lang) {
     parkPointer(x.display());
     const fs::path outbox = test::screenshot(x.display(), "gui-shot-" + lang + "-outbox.png");
     const int arrivedAtShot = finishedPuts(server);
-    const std::string outboxText = test::readScreenText(outbox, cv::Rect(0, 60, 1100, 690), "gui-shot-" + lang + "-outbox-ocr.png");
+    const std::string outboxText =
+        test::readScreenText(outbox, cv::Rect(0, 60, 1100, 690), "gui-shot-" + lang + "-outbox-ocr.png");
     BOOST_TEST_MESSAGE(lang << " outbox reads: " << outboxText);
     BOOST_TEST(arrivedAtShot < 3, "every document had arrived before the picture was taken");
     BOOST_TEST(outboxText.find(german ? "hochgeladen" : "Uploaded") != std::string::npos,
@@ -322,6 +339,10 @@ void takeScreenshots(const std::string& lang) {
 
 } // namespace
 
-BOOST_AUTO_TEST_CASE(screenshots_in_english) { takeScreenshots("en"); }
+BOOST_AUTO_TEST_CASE(screenshots_in_english) {
+    takeScreenshots("en");
+}
 
-BOOST_AUTO_TEST_CASE(screenshots_in_german) { takeScreenshots("de"); }
+BOOST_AUTO_TEST_CASE(screenshots_in_german) {
+    takeScreenshots("de");
+}

@@ -33,8 +33,8 @@ void writeLetter(const fs::path& file, const std::string& footer) {
     font->loadFontData("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 0);
     int y = 260;
     for (size_t i = 0; i < kWords.size(); i += 2, y += 120)
-        font->putText(page, kWords[i] + " " + kWords[i + 1], {160, y}, 56, cv::Scalar::all(20), -1, cv::LINE_AA,
-                      false);
+        font->putText(page, kWords[i] + " " + kWords[i + 1], {160, y}, 56, cv::Scalar::all(20), -1,
+                      cv::LINE_AA, false);
     font->putText(page, footer, {160, 1500}, 40, cv::Scalar::all(20), -1, cv::LINE_AA, false);
     BOOST_REQUIRE(cv::imwrite(file.string(), page));
 }
@@ -125,7 +125,8 @@ struct SearchableHome {
 
 } // namespace
 
-BOOST_FIXTURE_TEST_CASE(ticking_make_searchable_files_a_pdf_with_the_words_and_is_remembered, SearchableHome) {
+BOOST_FIXTURE_TEST_CASE(ticking_make_searchable_files_a_pdf_with_the_words_and_is_remembered,
+                        SearchableHome) {
     const fs::path first = Round{x, home, archive, "1-ticked"}.file(true);
     BOOST_REQUIRE_MESSAGE(!first.empty(), "nothing was filed after ticking Make searchable");
     const std::string text = pdfText(first);

@@ -62,9 +62,9 @@ BOOST_AUTO_TEST_CASE(thumbnails_are_drawn_and_the_session_comes_back) {
     const fs::path firstShot = test::artifactsDir() / "gui-thumbnails-first-start.png";
     const fs::path secondShot = test::artifactsDir() / "gui-thumbnails-second-start.png";
     {
-        platform::ChildProcess app({test::guiPath().string(), (home / "red-page.png").string(),
-                                    (home / "green-page.jpg").string()},
-                                   opts);
+        platform::ChildProcess app(
+            {test::guiPath().string(), (home / "red-page.png").string(), (home / "green-page.jpg").string()},
+            opts);
         const auto seen = waitForThumbnails(x.display(), firstShot, 30s);
         BOOST_TEST_MESSAGE("first start: red pixels " << seen.red << ", green pixels " << seen.green);
         BOOST_TEST(seen.red > 4000);

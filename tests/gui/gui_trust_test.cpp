@@ -3,8 +3,6 @@
 // system policy (managed station) cannot be deleted (Delete disabled, the reason shown, and
 // the store refuses too).
 #define BOOST_TEST_MODULE gui_trust
-#include <boost/test/unit_test.hpp>
-
 #include "app/gui/ProfilesDialog.h"
 #include "core/vault/ProfileBundle.h"
 #include "core/vault/ProfileStore.h"
@@ -12,6 +10,8 @@
 #include "tests/support/ProfilesDialogTesting.h"
 #include "tests/support/TestSupport.h"
 
+#include <boost/test/unit_test.hpp>
+#include <cstdlib>
 #include <wx/app.h>
 #include <wx/button.h>
 #include <wx/dialog.h>
@@ -21,8 +21,6 @@
 #include <wx/textctrl.h>
 #include <wx/textdlg.h>
 #include <wx/timer.h>
-
-#include <cstdlib>
 
 using namespace docdesk;
 using namespace docdesk::vault;
@@ -34,8 +32,7 @@ std::unique_ptr<ProfileStore> openStore(const std::filesystem::path& dir,
     return test::openTestStore(dir, std::move(policy));
 }
 
-template <typename T>
-T* child(wxWindow* dialog, const std::string& name) {
+template <typename T> T* child(wxWindow* dialog, const std::string& name) {
     return test::namedChild<T>(dialog, name);
 }
 
@@ -79,7 +76,8 @@ void policyProfilesCannotBeDeleted(const std::filesystem::path& dir) {
     const auto key = generateOperatorKey();
     auto policy = std::make_shared<std::vector<VerifiedBundle>>();
     policy->push_back(verifyBundle(signBundle(R"({"profiles": [{"name": "aaa-managed",
-        "url": "https://dms.example.org/dav/", "lockedSettings": ["url"]}]})", key.secretKeyText),
+        "url": "https://dms.example.org/dav/", "lockedSettings": ["url"]}]})",
+                                              key.secretKeyText),
                                    key.publicKeyText));
     std::unique_ptr<wxDialog> dialog(gui::createProfilesDialog(nullptr, openStore(dir, policy)));
     dialog->Show();

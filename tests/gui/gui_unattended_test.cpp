@@ -63,7 +63,8 @@ size_t waitForPdfs(const fs::path& archive, size_t count, std::chrono::seconds l
 }
 
 std::unique_ptr<platform::ChildProcess> startWindow(const test::Xvfb& x, const fs::path& home,
-                                                    const std::vector<std::string>& args, const std::string& log) {
+                                                    const std::vector<std::string>& args,
+                                                    const std::string& log) {
     std::vector<std::string> argv{test::guiPath().string()};
     argv.insert(argv.end(), args.begin(), args.end());
     platform::ChildOptions opts;
@@ -72,7 +73,9 @@ std::unique_ptr<platform::ChildProcess> startWindow(const test::Xvfb& x, const f
     return std::make_unique<platform::ChildProcess>(argv, opts);
 }
 
-size_t storedPlanEdits(const fs::path& home) { return newestSession(home)->planEdits().size(); }
+size_t storedPlanEdits(const fs::path& home) {
+    return newestSession(home)->planEdits().size();
+}
 
 // The outbox as `upload --list --json` shows it: one object per item.
 std::vector<nlohmann::json> outboxItems(const fs::path& home) {
@@ -107,10 +110,10 @@ BOOST_AUTO_TEST_CASE(a_watch_that_uploads_is_shown_with_a_banner_until_it_ends) 
     test::TempDir home;
     // A profile with its password stored, as `watch --upload` needs (nothing is ever sent here:
     // no file arrives, and the URL is a closed port on this machine).
-    const auto added = test::runProfileCli(home.path(),
-                                           {"profile", "add", "gw", "--url", "http://127.0.0.1:9/dav/", "--user", "u",
-                                            "--remember-password"},
-                                           {{kPassphrase}, {"secret-password"}});
+    const auto added = test::runProfileCli(
+        home.path(),
+        {"profile", "add", "gw", "--url", "http://127.0.0.1:9/dav/", "--user", "u", "--remember-password"},
+        {{kPassphrase}, {"secret-password"}});
     BOOST_REQUIRE_MESSAGE(added.status.success(), added.out + added.err);
     const fs::path hot = home / "hot";
     fs::create_directories(hot);
@@ -123,16 +126,19 @@ BOOST_AUTO_TEST_CASE(a_watch_that_uploads_is_shown_with_a_banner_until_it_ends) 
     BOOST_TEST(bannerPixels(x.display(), "gui-unattended-1-no-watch.png") < 100);
 
     platform::ChildOptions opts;
-    opts.environment = {{"XDG_DATA_HOME", (home / "data").string()},   {"XDG_CONFIG_HOME", (home / "config").string()},
-                        {"HOME", home.path().string()},                {"LC_ALL", "C"},
-                        {"LANGUAGE", "C"},                             {"DOCDESK_NO_KEYRING", "1"},
+    opts.environment = {{"XDG_DATA_HOME", (home / "data").string()},
+                        {"XDG_CONFIG_HOME", (home / "config").string()},
+                        {"HOME", home.path().string()},
+                        {"LC_ALL", "C"},
+                        {"LANGUAGE", "C"},
+                        {"DOCDESK_NO_KEYRING", "1"},
                         {"DOCDESK_PASSPHRASE_FD", "0"}};
     opts.pipeStdin = true;
     opts.discardStdout = true;
     opts.stderrFile = test::artifactsDir() / "gui_unattended_watch.stderr.log";
-    platform::ChildProcess watch({test::cliPath().string(), "watch", "--new-session", "--profile", "gw", "--upload",
-                                  hot.string()},
-                                 opts);
+    platform::ChildProcess watch(
+        {test::cliPath().string(), "watch", "--new-session", "--profile", "gw", "--upload", hot.string()},
+        opts);
     watch.writeStdin(kPassphrase + "\n");
     watch.closeStdin();
     for (int i = 0; i < 100 && app::runningWatches(home / "data" / "docdesk").empty(); ++i)
@@ -149,8 +155,10 @@ BOOST_AUTO_TEST_CASE(a_watch_that_uploads_is_shown_with_a_banner_until_it_ends) 
     BOOST_TEST(shown >= 5000, "no banner for the uploading watch (" << shown << " banner pixels)");
     const auto screen = test::artifactsDir() / "gui-unattended-2-banner.png";
     auto text = test::readScreenText(screen, cv::Rect(0, 0, 1100, 140), "gui-unattended-2-banner-text.png");
-    std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return char(std::tolower(c)); });
-    BOOST_TEST((text.find("station sends") != std::string::npos || text.find("upload") != std::string::npos), text);
+    std::transform(text.begin(), text.end(), text.begin(),
+                   [](unsigned char c) { return char(std::tolower(c)); });
+    BOOST_TEST((text.find("station sends") != std::string::npos || text.find("upload") != std::string::npos),
+               text);
 
     // Killed (no chance to clean up): the banner goes all the same.
     watch.signal(SIGKILL);
@@ -174,7 +182,8 @@ BOOST_AUTO_TEST_CASE(plan_corrections_survive_a_kill_during_filing_and_are_undon
     }
     const fs::path archive = home / "archive";
     fs::create_directories(home / "config" / "docdesk");
-    std::ofstream(home / "config" / "docdesk" / "docdesk.conf") << "[plan]\narchive=" << archive.string() << "\n";
+    std::ofstream(home / "config" / "docdesk" / "docdesk.conf")
+        << "[plan]\narchive=" << archive.string() << "\n";
 
     test::Xvfb x;
     auto window = startWindow(x, home.path(), args, "gui_unattended_plan-1.stderr.log");
@@ -298,11 +307,13 @@ BOOST_AUTO_TEST_CASE(kills_while_filing_into_an_outbox_lose_and_double_nothing) 
         window->signal(SIGKILL);
         window->wait();
         ++kills;
-        BOOST_TEST_MESSAGE("kill " << kills << ": " << filesOnTheirWay(home.path()) << " documents on their way, "
-                                   << filesInStaging(home.path()).size() << " files in staging");
+        BOOST_TEST_MESSAGE("kill " << kills << ": " << filesOnTheirWay(home.path())
+                                   << " documents on their way, " << filesInStaging(home.path()).size()
+                                   << " files in staging");
 
         // Restarted on the same session: what waited in staging reaches the outbox on its own.
-        window = startWindow(x, home.path(), {}, "gui_unattended_outbox-" + std::to_string(round + 1) + ".stderr.log");
+        window = startWindow(x, home.path(), {},
+                             "gui_unattended_outbox-" + std::to_string(round + 1) + ".stderr.log");
         id = test::findWindow(x.display(), "^docdesk");
         BOOST_REQUIRE(!id.empty());
         for (int i = 0; i < 50 && !filesInStaging(home.path()).empty(); ++i)

@@ -64,10 +64,10 @@ std::string unlockInWindow(const test::Xvfb& x, const fs::path& home, const std:
 
 BOOST_AUTO_TEST_CASE(a_passphrase_typed_in_the_window_opens_the_vault_the_cli_made) {
     test::TempDir home;
-    const auto made = test::runProfileCli(home.path(),
-                                          {"profile", "add", "mailroom-archive", "--url",
-                                           "https://127.0.0.1:9/dav/", "--user", "clerk"},
-                                          {{kPassphrase}, {}});
+    const auto made = test::runProfileCli(
+        home.path(),
+        {"profile", "add", "mailroom-archive", "--url", "https://127.0.0.1:9/dav/", "--user", "clerk"},
+        {{kPassphrase}, {}});
     BOOST_REQUIRE_MESSAGE(made.status.success(), made.err);
     test::Xvfb x;
 
@@ -79,7 +79,8 @@ BOOST_AUTO_TEST_CASE(a_passphrase_typed_in_the_window_opens_the_vault_the_cli_ma
     BOOST_TEST(opened.find("clerk") != std::string::npos, opened);
     BOOST_TEST(opened.find("cannot be opened") == std::string::npos, opened);
 
-    const std::string refused = unlockInWindow(x, home.path(), kPassphrase + "!", "gui-vault-passphrase-wrong");
+    const std::string refused =
+        unlockInWindow(x, home.path(), kPassphrase + "!", "gui-vault-passphrase-wrong");
     BOOST_TEST_MESSAGE("screen after a wrong passphrase:\n" << refused);
     BOOST_TEST(refused.find("cannot be opened") != std::string::npos, refused);
     BOOST_TEST(refused.find("clerk") == std::string::npos, refused);

@@ -67,7 +67,9 @@ struct Step {
         if (where)
             *where = file;
     }
-    void keys(const std::string& window, const std::string& keys) const { test::pressKeys(display, window, keys); }
+    void keys(const std::string& window, const std::string& keys) const {
+        test::pressKeys(display, window, keys);
+    }
 };
 
 void runWorkflow(const std::string& lang) {
@@ -180,6 +182,10 @@ void runWorkflow(const std::string& lang) {
 
 } // namespace
 
-BOOST_AUTO_TEST_CASE(scan_five_pages_split_and_file_them_in_english) { runWorkflow("C.UTF-8"); }
+BOOST_AUTO_TEST_CASE(scan_five_pages_split_and_file_them_in_english) {
+    runWorkflow("C.UTF-8");
+}
 
-BOOST_AUTO_TEST_CASE(the_same_in_german_shows_german_menus) { runWorkflow("de_DE.UTF-8"); }
+BOOST_AUTO_TEST_CASE(the_same_in_german_shows_german_menus) {
+    runWorkflow("de_DE.UTF-8");
+}

@@ -67,12 +67,12 @@ BOOST_AUTO_TEST_CASE(bad_inputs_give_clear_per_file_errors_and_the_rest_is_analy
     writeLyingPng(dir / "bomb.png", 50000, 50000);
     test::writeFile(dir / "notes.txt", "not an image at all");
     // An encrypted PDF, made with qpdf from a generated one.
-    platform::ChildProcess qpdf({"qpdf", "--encrypt", "user-pw", "owner-pw", "256", "--", (dir / "three.pdf").string(),
-                                 (dir / "encrypted.pdf").string()});
+    platform::ChildProcess qpdf({"qpdf", "--encrypt", "user-pw", "owner-pw", "256", "--",
+                                 (dir / "three.pdf").string(), (dir / "encrypted.pdf").string()});
     BOOST_REQUIRE(qpdf.wait().success());
 
-    const std::vector<std::string> files = {"zero.jpg", "good.png", "truncated.jpg", "corrupt.tif", "encrypted.pdf",
-                                            "bomb.png", "notes.txt", "three.pdf"};
+    const std::vector<std::string> files = {"zero.jpg",      "good.png", "truncated.jpg", "corrupt.tif",
+                                            "encrypted.pdf", "bomb.png", "notes.txt",     "three.pdf"};
     std::vector<std::string> args = {"inspect", "--json", "--dpi", "100"};
     for (const auto& f : files)
         args.push_back((dir / f).string());
@@ -85,12 +85,14 @@ BOOST_AUTO_TEST_CASE(bad_inputs_give_clear_per_file_errors_and_the_rest_is_analy
         const auto j = json::parse(line);
         bySource[fs::path(j["source"].get<std::string>()).filename().string()].push_back(j);
     }
-    for (const auto& bad : {"zero.jpg", "truncated.jpg", "corrupt.tif", "encrypted.pdf", "bomb.png", "notes.txt"}) {
+    for (const auto& bad :
+         {"zero.jpg", "truncated.jpg", "corrupt.tif", "encrypted.pdf", "bomb.png", "notes.txt"}) {
         BOOST_REQUIRE_MESSAGE(bySource[bad].size() == 1u, bad);
         BOOST_TEST(bySource[bad][0].contains("error"), bad);
         BOOST_TEST_MESSAGE(bad << ": " << bySource[bad][0]["error"]);
     }
-    BOOST_TEST(bySource["encrypted.pdf"][0]["error"].get<std::string>().find("password") != std::string::npos);
+    BOOST_TEST(bySource["encrypted.pdf"][0]["error"].get<std::string>().find("password") !=
+               std::string::npos);
     BOOST_TEST(bySource["bomb.png"][0]["error"].get<std::string>().find("too large") != std::string::npos);
     BOOST_REQUIRE(bySource["good.png"].size() == 1u);
     const auto& good = bySource["good.png"][0];
@@ -153,7 +155,8 @@ BOOST_AUTO_TEST_CASE(decodes_in_the_worker_give_what_the_renderer_gives_in_proce
     test::writeTestImage(dir / "page.png", 600, 800, 40, 190, 40);
     test::writeTestImage(dir / "photo.jpg", 640, 480, 200, 60, 30);
     app::AnalysisWorker worker(app::WorkerLimits{}, test::cliPath().parent_path() / "docdesk-worker");
-    output::PageSource turned{dir / "page.png", imaging::MediaKind::Png, 0, PageTransforms::parse(R"({"rotation":90})")};
+    output::PageSource turned{dir / "page.png", imaging::MediaKind::Png, 0,
+                              PageTransforms::parse(R"({"rotation":90})")};
 
     const auto encoded = worker.encode(turned, {});
     BOOST_REQUIRE_MESSAGE(encoded.ok(), encoded.error);

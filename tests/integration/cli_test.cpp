@@ -5,10 +5,10 @@
 #include "tests/support/TestSupport.h"
 
 #include <boost/test/unit_test.hpp>
+#include <csignal>
+#include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
-#include <nlohmann/json.hpp>
-#include <csignal>
 #include <set>
 #include <sstream>
 
@@ -48,8 +48,8 @@ BOOST_AUTO_TEST_CASE(import_then_list_show_and_verify) {
     test::writeTestImage(home / "a.png", 200, 280, 0, 0, 255);
     test::writeFile(home / "b.pdf", test::minimalPdf(3));
     test::writeFile(home / "broken.jpg", std::string("\xFF\xD8\xFF\xE0 truncated", 14));
-    const auto imported = cli(home, {"import", "--json", (home / "a.png").string(), (home / "broken.jpg").string(),
-                                     (home / "b.pdf").string()});
+    const auto imported = cli(home, {"import", "--json", (home / "a.png").string(),
+                                     (home / "broken.jpg").string(), (home / "b.pdf").string()});
     BOOST_TEST(imported.status.code == 1); // one file failed
     const auto lines = jsonLines(imported.out);
     BOOST_REQUIRE(lines.size() == 3u);
@@ -87,7 +87,8 @@ BOOST_AUTO_TEST_CASE(analyse_stores_results_on_the_pages) {
     test::TempDir home;
     test::writeTestImage(home / "a.png", 620, 877, 240, 240, 240);
     test::writeFile(home / "b.pdf", test::minimalPdf(2));
-    BOOST_REQUIRE(cli(home, {"import", (home / "a.png").string(), (home / "b.pdf").string()}).status.success());
+    BOOST_REQUIRE(
+        cli(home, {"import", (home / "a.png").string(), (home / "b.pdf").string()}).status.success());
     const auto first = cli(home, {"analyse", "--json"});
     BOOST_TEST(first.status.success());
     BOOST_TEST(jsonLines(first.out).size() == 3u);
@@ -111,8 +112,8 @@ BOOST_AUTO_TEST_CASE(crop_cuts_out_a_photographed_page_and_never_overwrites) {
     const cv::Point2f dst[4] = {{520, 140}, {1110, 190}, {1180, 1040}, {430, 1010}};
     cv::Mat warped, mask;
     cv::warpPerspective(page, warped, cv::getPerspectiveTransform(src, dst), desk.size());
-    cv::warpPerspective(cv::Mat(page.size(), CV_8UC1, cv::Scalar(255)), mask, cv::getPerspectiveTransform(src, dst),
-                        desk.size());
+    cv::warpPerspective(cv::Mat(page.size(), CV_8UC1, cv::Scalar(255)), mask,
+                        cv::getPerspectiveTransform(src, dst), desk.size());
     warped.copyTo(desk, mask);
     cv::imwrite((home / "photo.jpg").string(), desk, {cv::IMWRITE_JPEG_QUALITY, 85});
 
@@ -128,12 +129,14 @@ BOOST_AUTO_TEST_CASE(crop_cuts_out_a_photographed_page_and_never_overwrites) {
     BOOST_TEST(std::abs(ratio - 1.414) < 0.07, "aspect ratio " << ratio);
     BOOST_TEST(cv::mean(out)[0] > 170.0); // paper, not desk
     // A second run writes beside the first, never over it.
-    const auto again = jsonLines(cli(home, {"crop", "--json", "--mode", "bw", "--out", (home / "out").string(),
-                                            (home / "photo.jpg").string()}).out);
+    const auto again = jsonLines(cli(home, {"crop", "--json", "--mode", "bw", "--out",
+                                            (home / "out").string(), (home / "photo.jpg").string()})
+                                     .out);
     BOOST_REQUIRE(again.size() == 1u);
     BOOST_TEST(again[0]["output"].get<std::string>().ends_with(".png"));
     BOOST_TEST(cli(home, {"crop", "--json", "--mode", "gray", "--out", (home / "out").string(),
-                          (home / "photo.jpg").string()}).status.success());
+                          (home / "photo.jpg").string()})
+                   .status.success());
     int files = 0;
     for ([[maybe_unused]] const auto& e : fs::directory_iterator(home / "out"))
         ++files;
@@ -147,7 +150,8 @@ BOOST_AUTO_TEST_CASE(watch_once_files_a_hot_folder_and_moves_files_aside) {
     test::writeTestImage(hot / "scan-001.png", 200, 280, 0, 0, 255);
     test::writeFile(hot / "scan-002.jpg", std::string("\xFF\xD8\xFF\xE0 truncated", 14));
     test::writeFile(hot / "memo.txt", "kept as it is\n");
-    const auto run = cli(home, {"watch", "--once", "--settle", "0.2", "--json", "--new-session", hot.string()});
+    const auto run =
+        cli(home, {"watch", "--once", "--settle", "0.2", "--json", "--new-session", hot.string()});
     BOOST_TEST(run.status.code == 1); // one file failed
     const auto lines = jsonLines(run.out);
     BOOST_REQUIRE(lines.size() == 3u);
@@ -170,7 +174,8 @@ BOOST_AUTO_TEST_CASE(watch_runs_until_interrupted_and_takes_files_as_they_arrive
     opts.pipeStdout = true;
     opts.discardStderr = true;
     opts.environment["XDG_DATA_HOME"] = (home / "data").string();
-    platform::ChildProcess watch({test::cliPath().string(), "watch", "--settle", "0.3", "--json", hot.string()}, opts);
+    platform::ChildProcess watch(
+        {test::cliPath().string(), "watch", "--settle", "0.3", "--json", hot.string()}, opts);
     test::writeTestImage(home / "late.png", 120, 160, 0, 200, 0);
     fs::rename(home / "late.png", hot / "late.png"); // arrives complete, while watching
     const auto line = watch.readLine(std::chrono::seconds(20));
@@ -202,9 +207,9 @@ BOOST_AUTO_TEST_CASE(watch_killed_and_restarted_loses_nothing_and_stores_nothing
     opts.environment["XDG_DATA_HOME"] = (home / "data").string();
     std::vector<std::string> hashes;
     {
-        platform::ChildProcess watch({test::cliPath().string(), "watch", "--settle", "0.2", "--json", "--new-session",
-                                      hot.string()},
-                                     opts);
+        platform::ChildProcess watch(
+            {test::cliPath().string(), "watch", "--settle", "0.2", "--json", "--new-session", hot.string()},
+            opts);
         for (int i = 0; i < 6; ++i) {
             const fs::path made = home / ("page" + std::to_string(i) + ".png");
             test::writeTestImage(made, 300, 400, 40 * i, 0, 255 - 40 * i);
@@ -238,8 +243,9 @@ BOOST_AUTO_TEST_CASE(file_records_what_it_filed_and_files_it_again_only_with_aga
     test::writeTestImage(home / "b.png", 200, 260, 0, 255, 0);
     const std::string made = cli(home, {"session", "new"}).out;
     const std::string session = made.substr(0, made.find('\n'));
-    const auto first = jsonLines(cli(home, {"file", "--json", "--target", archive.string(), "--session", session,
-                                           (home / "a.png").string(), (home / "b.png").string()}).out);
+    const auto first = jsonLines(cli(home, {"file", "--json", "--target", archive.string(), "--session",
+                                            session, (home / "a.png").string(), (home / "b.png").string()})
+                                     .out);
     BOOST_REQUIRE(first.size() == 2u);
     // Interrupted runs are simply run again: nothing filed twice, nothing stored twice.
     const auto second = cli(home, {"file", "--json", "--target", archive.string(), "--session", session,
@@ -247,12 +253,14 @@ BOOST_AUTO_TEST_CASE(file_records_what_it_filed_and_files_it_again_only_with_aga
     BOOST_TEST(second.status.success());
     const auto lines = jsonLines(second.out);
     BOOST_REQUIRE(lines.size() == 2u);
-    BOOST_TEST(lines[0]["already_filed"].get<std::string>() == fs::absolute(first[0]["file"].get<std::string>()).string());
+    BOOST_TEST(lines[0]["already_filed"].get<std::string>() ==
+               fs::absolute(first[0]["file"].get<std::string>()).string());
     const auto plain = cli(home, {"file", "--target", archive.string(), "--session", session}, "C");
     BOOST_TEST(plain.out.find("--again") != std::string::npos);
     BOOST_TEST(std::distance(fs::directory_iterator(archive), fs::directory_iterator()) == 2);
-    const auto again = jsonLines(cli(home, {"file", "--json", "--again", "--target", archive.string(), "--session",
-                                           session, (home / "a.png").string()}).out);
+    const auto again = jsonLines(cli(home, {"file", "--json", "--again", "--target", archive.string(),
+                                            "--session", session, (home / "a.png").string()})
+                                     .out);
     BOOST_REQUIRE(again.size() == 1u);
     BOOST_TEST(again[0].contains("file"));
     BOOST_TEST(std::distance(fs::directory_iterator(archive), fs::directory_iterator()) == 3);
@@ -267,14 +275,15 @@ BOOST_AUTO_TEST_CASE(watch_files_a_file_put_back_from_failed_once_the_target_wor
     fs::create_directories(hot);
     test::writeFile(home / "archive", "a file where the archive folder should be");
     test::writeTestImage(hot / "scan.png", 200, 260, 255, 0, 0);
-    const std::vector<std::string> watch{"watch", "--once", "--settle", "0.2", "--new-session", "--target",
-                                         (home / "archive").string(), hot.string()};
+    const std::vector<std::string> watch{
+        "watch",     "--once", "--settle", "0.2", "--new-session", "--target", (home / "archive").string(),
+        hot.string()};
     BOOST_TEST(cli(home, watch).status.code == 1);
     BOOST_REQUIRE(fs::exists(hot / "failed" / "scan.png"));
     fs::remove(home / "archive");
     fs::rename(hot / "failed" / "scan.png", hot / "scan.png");
-    std::vector<std::string> rerun{"watch", "--once", "--settle", "0.2", "--target", (home / "archive").string(),
-                                   hot.string()};
+    std::vector<std::string> rerun{
+        "watch", "--once", "--settle", "0.2", "--target", (home / "archive").string(), hot.string()};
     const auto second = cli(home, rerun);
     BOOST_TEST(second.status.code == 0);
     BOOST_TEST(fs::exists(hot / "done" / "scan.png"));
@@ -291,7 +300,8 @@ BOOST_AUTO_TEST_CASE(watch_with_a_profile_files_into_its_outbox_and_sends_nothin
     fs::create_directories(hot);
     test::writeTestImage(hot / "a.png", 200, 260, 0, 0, 255);
     test::writeTestImage(hot / "b.png", 200, 260, 0, 255, 0);
-    const auto run = cli(home, {"watch", "--once", "--settle", "0.2", "--new-session", "--profile", "gw", hot.string()});
+    const auto run =
+        cli(home, {"watch", "--once", "--settle", "0.2", "--new-session", "--profile", "gw", hot.string()});
     BOOST_TEST(run.status.code == 0, run.out);
     const auto list = cli(home, {"upload", "--list", "--profile", "gw"});
     BOOST_TEST(list.status.success());
@@ -300,7 +310,8 @@ BOOST_AUTO_TEST_CASE(watch_with_a_profile_files_into_its_outbox_and_sends_nothin
     BOOST_TEST(fs::exists(hot / "done" / "a.png"));
     // Put back: filed before, so no second outbox item.
     fs::rename(hot / "done" / "a.png", hot / "a.png");
-    BOOST_TEST(cli(home, {"watch", "--once", "--settle", "0.2", "--profile", "gw", hot.string()}).status.code == 0);
+    BOOST_TEST(
+        cli(home, {"watch", "--once", "--settle", "0.2", "--profile", "gw", hot.string()}).status.code == 0);
     const auto again = cli(home, {"upload", "--list", "--profile", "gw"});
     BOOST_TEST(std::count(again.out.begin(), again.out.end(), '\n') == 2, again.out);
     BOOST_TEST(cli(home, {"watch", "--upload", hot.string()}).status.code == 2);

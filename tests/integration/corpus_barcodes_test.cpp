@@ -58,12 +58,14 @@ const std::map<std::string, PageTexts>& corpus() {
                 if (r.ok) {
                     for (const auto& b : r.analysis["barcodes"]) {
                         texts.push_back(b["text"].get<std::string>());
-                        line += " [" + b["format"].get<std::string>() + " " + b["text"].get<std::string>() + "]";
+                        line +=
+                            " [" + b["format"].get<std::string>() + " " + b["text"].get<std::string>() + "]";
                     }
                 } else {
                     line = " error: " + r.error;
                 }
-                BOOST_TEST_MESSAGE(file.filename().string() << " page " << p << ":" << (line.empty() ? " -" : line));
+                BOOST_TEST_MESSAGE(file.filename().string()
+                                   << " page " << p << ":" << (line.empty() ? " -" : line));
                 pages.push_back(texts);
             }
             out[file.filename().string()] = pages;
@@ -74,8 +76,7 @@ const std::map<std::string, PageTexts>& corpus() {
 }
 
 // 0-based pages on which some barcode satisfies `match`.
-template <typename Match>
-std::set<int> pagesWhere(const std::string& file, Match match) {
+template <typename Match> std::set<int> pagesWhere(const std::string& file, Match match) {
     std::set<int> pages;
     const auto it = corpus().find(file);
     BOOST_REQUIRE_MESSAGE(it != corpus().end(), "missing corpus file " << file);
@@ -92,7 +93,8 @@ std::set<int> pagesWithText(const std::string& file, const std::string& text) {
 
 } // namespace
 
-BOOST_AUTO_TEST_CASE(patch_t_separators_are_found_where_paperless_expects_them, *utf::precondition(CorpusPresent())) {
+BOOST_AUTO_TEST_CASE(patch_t_separators_are_found_where_paperless_expects_them,
+                     *utf::precondition(CorpusPresent())) {
     const std::map<std::string, std::set<int>> expected = {
         {"patch-code-t.pdf", {0}},
         {"patch-code-t-middle.pdf", {1}},
@@ -129,5 +131,6 @@ BOOST_AUTO_TEST_CASE(asn_barcodes_are_found_on_the_expected_pages, *utf::precond
     // whitespace before parsing ASN 123. zbarimg finds this small QR code at neither 300 nor 600 dpi.
     BOOST_TEST((pagesWithText("barcode-qr-asn-000123-upscale-dpi.pdf", "ASN 000123") == std::set<int>{0}));
     BOOST_TEST((pagesWithText("barcode-39-asn-invalid.pdf", "ASNXYZXYZ") == std::set<int>{0}));
-    BOOST_TEST((pagesWithText("barcode-39-asn-custom-prefix.pdf", "CUSTOM-PREFIX-00123") == std::set<int>{0}));
+    BOOST_TEST(
+        (pagesWithText("barcode-39-asn-custom-prefix.pdf", "CUSTOM-PREFIX-00123") == std::set<int>{0}));
 }

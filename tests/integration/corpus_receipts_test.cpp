@@ -47,7 +47,8 @@ Expected expectedFrom(const fs::path& file) {
     BOOST_REQUIRE(parts.size() == 4u);
     const std::string& d = parts[1];
     const long cents = std::stol(parts[3]);
-    const std::string total = std::to_string(cents / 100) + "." + (cents % 100 < 10 ? "0" : "") + std::to_string(cents % 100);
+    const std::string total =
+        std::to_string(cents / 100) + "." + (cents % 100 < 10 ? "0" : "") + std::to_string(cents % 100);
     return {parts[0], d.substr(4, 4) + "-" + d.substr(2, 2) + "-" + d.substr(0, 2), total};
 }
 
@@ -71,18 +72,20 @@ struct HitCount {
 
     void add(const ocr::ReceiptData& got, const Expected& want, std::ostream& out) {
         const bool date = got.date == want.date, total = got.total == want.total;
-        const bool merchant = !got.merchant.empty() && lower(got.merchant).find(want.merchant) != std::string::npos;
+        const bool merchant =
+            !got.merchant.empty() && lower(got.merchant).find(want.merchant) != std::string::npos;
         dates += date;
         totals += total;
         merchants += merchant;
         ++n;
         out << "merchant '" << got.merchant << "'" << (merchant ? "" : " (wrong)") << ", date " << got.date
-            << (date ? "" : " (wrong)") << ", total " << got.total << " " << got.currency << (total ? "" : " (wrong)");
+            << (date ? "" : " (wrong)") << ", total " << got.total << " " << got.currency
+            << (total ? "" : " (wrong)");
     }
     void print(const std::string& what) const {
         std::cout << what << ": " << n << ", date right " << dates << " (" << dates * 100 / std::max(n, 1)
-                  << "%), total right " << totals << " (" << totals * 100 / std::max(n, 1) << "%), merchant right "
-                  << merchants << " (" << merchants * 100 / std::max(n, 1) << "%)\n";
+                  << "%), total right " << totals << " (" << totals * 100 / std::max(n, 1)
+                  << "%), merchant right " << merchants << " (" << merchants * 100 / std::max(n, 1) << "%)\n";
     }
 };
 
@@ -152,7 +155,8 @@ BOOST_AUTO_TEST_CASE(receipts_give_their_merchant_date_and_total_cropped_and_who
     worker.analyseMany(analyses, [&](size_t i, app::AnalysisOutcome& outcome) {
         BOOST_REQUIRE_MESSAGE(outcome.ok, outcome.error);
         // Filing's choice for an image file: the main document cut out and straightened.
-        const auto edits = pipeline::proposeEdits({}, nlohmann::json(outcome.analysis), pipeline::CaptureKind::Photo, {});
+        const auto edits =
+            pipeline::proposeEdits({}, nlohmann::json(outcome.analysis), pipeline::CaptureKind::Photo, {});
         BOOST_REQUIRE(!edits.empty());
         recognitions.push_back({analyses[i].file, "image/jpeg", 1, 300, kLanguages, edits.front().toJson()});
     });
@@ -161,7 +165,8 @@ BOOST_AUTO_TEST_CASE(receipts_give_their_merchant_date_and_total_cropped_and_who
     worker.analyseMany(recognitions, [&](size_t i, app::AnalysisOutcome& outcome) {
         const auto got = receiptOf(outcome);
         const auto& before = readings[i];
-        const bool alike = got.merchant == before.merchant && got.date == before.date && got.total == before.total;
+        const bool alike =
+            got.merchant == before.merchant && got.date == before.date && got.total == before.total;
         same += alike;
         std::cout << files[i].filename().string() << " on " << kinds[i] << ": ";
         whole.add(got, expectedFrom(files[i]), std::cout);

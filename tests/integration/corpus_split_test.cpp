@@ -399,8 +399,8 @@ BOOST_AUTO_TEST_CASE(wrong_usage_and_bad_rules) {
     BOOST_TEST(count("--rules-profile NAME  the profile in FILE") == 1u, fileText);
     BOOST_TEST(count("With --profile NAME the documents go into the outbox") == 1u, fileText);
     const auto archive = dir / "archive";
-    const auto filed = test::runCli(home.path(), {"file", "--target", archive.string(), "--rules", example.string(),
-                                                  "--rules-profile", "receipts", file});
+    const auto filed = test::runCli(home.path(), {"file", "--target", archive.string(), "--rules",
+                                                  example.string(), "--rules-profile", "receipts", file});
     BOOST_TEST(filed.status.code == 0, filed.out);
     BOOST_TEST(fs::exists(archive / "receipts"));
 }

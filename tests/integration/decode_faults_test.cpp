@@ -57,7 +57,8 @@ bool contains(const json& value, const std::string& part) {
 size_t filesIn(const fs::path& folder) {
     std::error_code ec;
     size_t n = 0;
-    for (auto it = fs::directory_iterator(folder, ec); !ec && it != fs::directory_iterator(); it.increment(ec))
+    for (auto it = fs::directory_iterator(folder, ec); !ec && it != fs::directory_iterator();
+         it.increment(ec))
         n += it->is_regular_file() ? 1 : 0;
     return n;
 }
@@ -73,7 +74,8 @@ BOOST_FIXTURE_TEST_CASE(import_marks_a_file_whose_probe_crashes_and_stores_the_o
     BOOST_TEST(imported.status.code == 1); // some files failed
     const auto lines = test::jsonLines(imported.out);
     BOOST_REQUIRE(lines.size() == 3u);
-    BOOST_TEST(contains(lines[0]["error"], "could not be read: the decoder crashed (SIGSEGV)"), lines[0].dump());
+    BOOST_TEST(contains(lines[0]["error"], "could not be read: the decoder crashed (SIGSEGV)"),
+               lines[0].dump());
     BOOST_TEST(lines[1]["pages"].size() == 1u);
     BOOST_TEST(contains(lines[2]["error"], "could not be read: the worker ended unexpectedly (exit code 7)"),
                lines[2].dump());
@@ -86,8 +88,9 @@ BOOST_FIXTURE_TEST_CASE(the_reason_is_translated, Fixture) {
     BOOST_TEST(imported.status.code == 1);
     const auto lines = test::jsonLines(imported.out);
     BOOST_REQUIRE(lines.size() == 1u);
-    BOOST_TEST(contains(lines[0]["error"], "konnte nicht gelesen werden: der Decoder ist abgestürzt (SIGABRT)"),
-               lines[0].dump());
+    BOOST_TEST(
+        contains(lines[0]["error"], "konnte nicht gelesen werden: der Decoder ist abgestürzt (SIGABRT)"),
+        lines[0].dump());
 }
 
 BOOST_FIXTURE_TEST_CASE(inspect_reports_each_failing_page_and_goes_on, Fixture) {
@@ -98,7 +101,8 @@ BOOST_FIXTURE_TEST_CASE(inspect_reports_each_failing_page_and_goes_on, Fixture) 
     BOOST_TEST(inspected.status.code == 1);
     const auto lines = test::jsonLines(inspected.out);
     BOOST_REQUIRE(lines.size() == 3u);
-    BOOST_TEST(contains(lines[0]["error"], "could not be read: the decoder crashed (SIGABRT)"), lines[0].dump());
+    BOOST_TEST(contains(lines[0]["error"], "could not be read: the decoder crashed (SIGABRT)"),
+               lines[0].dump());
     BOOST_TEST(contains(lines[1]["error"], "the decoder crashed (SIGSEGV)"), lines[1].dump());
     BOOST_TEST(lines[2]["width"] == 600);
 }
@@ -114,7 +118,8 @@ BOOST_FIXTURE_TEST_CASE(file_fails_the_document_whose_render_crashes_and_files_t
     BOOST_REQUIRE(lines.size() == 2u);
     BOOST_TEST(lines[0].contains("file"), lines[0].dump());
     BOOST_TEST(contains(lines[1]["error"], "fault-abort-encode.png"), lines[1].dump());
-    BOOST_TEST(contains(lines[1]["error"], "could not be read: the decoder crashed (SIGABRT)"), lines[1].dump());
+    BOOST_TEST(contains(lines[1]["error"], "could not be read: the decoder crashed (SIGABRT)"),
+               lines[1].dump());
     BOOST_TEST(filesIn(archive) == 1u);
     BOOST_TEST(test::pdfPageCount(lines[0]["file"].get<std::string>()) == 1);
 }
@@ -123,12 +128,13 @@ BOOST_FIXTURE_TEST_CASE(file_as_tiff_renders_pixels_in_the_worker_too, Fixture) 
     const fs::path archive = home / "archive";
     const auto good = page("good.png");
     const auto crashes = page("fault-segv-raster.png");
-    const auto filed = run({"file", "--json", "--format", "tiff", "--target", archive.string(),
-                            crashes, good});
+    const auto filed =
+        run({"file", "--json", "--format", "tiff", "--target", archive.string(), crashes, good});
     BOOST_TEST(filed.status.code == 1);
     const auto lines = test::jsonLines(filed.out);
     BOOST_REQUIRE(lines.size() == 2u);
-    BOOST_TEST(contains(lines[0]["error"], "could not be read: the decoder crashed (SIGSEGV)"), lines[0].dump());
+    BOOST_TEST(contains(lines[0]["error"], "could not be read: the decoder crashed (SIGSEGV)"),
+               lines[0].dump());
     BOOST_TEST(lines[1].contains("file"), lines[1].dump());
     BOOST_TEST(filesIn(archive) == 1u);
 }
@@ -141,8 +147,8 @@ BOOST_FIXTURE_TEST_CASE(watch_moves_what_crashes_to_failed_with_the_reason_and_n
     writePage(hot / "b-fault-segv-count.png", 1);
     writePage(hot / "c-fault-abort-encode.png", 2);
     writePage(hot / "d-fault-hang-encode.png", 3);
-    const std::vector<std::string> watch{"watch", "--once", "--settle", "0.2", "--json", "--new-session",
-                                         "--target", archive.string(), hot.string()};
+    const std::vector<std::string> watch{"watch",         "--once",   "--settle",       "0.2",       "--json",
+                                         "--new-session", "--target", archive.string(), hot.string()};
     const auto first = run(watch);
     BOOST_TEST(first.status.exitedNormally());
     BOOST_TEST(first.status.code == 1);
@@ -164,7 +170,8 @@ BOOST_FIXTURE_TEST_CASE(watch_moves_what_crashes_to_failed_with_the_reason_and_n
         BOOST_TEST(text.find(reason) != std::string::npos, name << ": " << text);
     }
     // Started again (as a station does after a restart): nothing is taken again.
-    const auto second = run({"watch", "--once", "--settle", "0.2", "--json", "--target", archive.string(), hot.string()});
+    const auto second =
+        run({"watch", "--once", "--settle", "0.2", "--json", "--target", archive.string(), hot.string()});
     BOOST_TEST(second.status.code == 0);
     BOOST_TEST(second.out.empty(), second.out);
     BOOST_TEST(filesIn(hot / "failed") == 6u); // three files and their notes

@@ -21,13 +21,18 @@ namespace {
 
 using test::jsonLines;
 
-test::CliRun cli(const fs::path& home, const std::vector<std::string>& args) { return test::runCli(home, args); }
+test::CliRun cli(const fs::path& home, const std::vector<std::string>& args) {
+    return test::runCli(home, args);
+}
 
-void writePage(const fs::path& file, int number, const std::string& code = {}, const std::string& format = "QRCode") {
+void writePage(const fs::path& file, int number, const std::string& code = {},
+               const std::string& format = "QRCode") {
     test::writeBatchPage(file, number, code, format);
 }
 
-int pdfPages(const fs::path& pdf) { return test::pdfPageCount(pdf); }
+int pdfPages(const fs::path& pdf) {
+    return test::pdfPageCount(pdf);
+}
 
 } // namespace
 
@@ -68,8 +73,8 @@ BOOST_AUTO_TEST_CASE(a_batch_is_split_named_and_filed_and_filing_again_overwrite
     platform::ChildOptions quiet;
     quiet.discardStdout = true;
     quiet.discardStderr = true;
-    platform::ChildProcess images({"pdfimages", "-all", (archive / "42.pdf").string(), (extracted / "img").string()},
-                                  quiet);
+    platform::ChildProcess images(
+        {"pdfimages", "-all", (archive / "42.pdf").string(), (extracted / "img").string()}, quiet);
     BOOST_REQUIRE(images.wait().success());
     BOOST_TEST(sha256HexOfFile(extracted / "img-000.jpg") == sha256HexOfFile(in / "03.jpg"));
     BOOST_TEST(sha256HexOfFile(extracted / "img-001.jpg") == sha256HexOfFile(in / "04.jpg"));
@@ -102,8 +107,8 @@ BOOST_AUTO_TEST_CASE(an_unusable_target_is_a_clear_error_and_the_session_keeps_t
     // The page is in the session, and can be filed from there once the target is fixed.
     const auto show = json::parse(cli(home.path(), {"session", "show", "--json"}).out);
     BOOST_REQUIRE(show["pages"].size() == 1u);
-    const auto again = cli(home.path(), {"file", "--json", "--target", (home / "archive").string(), "--session",
-                                         show["id"].get<std::string>()});
+    const auto again = cli(home.path(), {"file", "--json", "--target", (home / "archive").string(),
+                                         "--session", show["id"].get<std::string>()});
     BOOST_TEST(again.status.code == 0);
     BOOST_TEST(jsonLines(again.out).size() == 1u);
     BOOST_TEST(cli(home.path(), {"file", "--target", (home / "archive").string()}).status.code == 2);
@@ -124,8 +129,8 @@ BOOST_AUTO_TEST_CASE(a_hot_folder_with_a_target_files_each_batch_before_moving_i
         tiff.push_back(cv::imread((pages / name).string(), cv::IMREAD_GRAYSCALE));
     BOOST_REQUIRE(cv::imwritemulti((home.path() / "batch.tif").string(), tiff));
     fs::rename(home.path() / "batch.tif", hot / "batch.tif");
-    const auto run = cli(home.path(), {"watch", "--once", "--settle", "0.2", "--json", "--target", archive.string(),
-                                       "--name", "letter", hot.string()});
+    const auto run = cli(home.path(), {"watch", "--once", "--settle", "0.2", "--json", "--target",
+                                       archive.string(), "--name", "letter", hot.string()});
     BOOST_TEST(run.status.code == 0);
     BOOST_TEST(fs::exists(hot / "done" / "batch.tif"));
     BOOST_TEST(fs::exists(archive / "letter.pdf"));

@@ -6,12 +6,11 @@
 #include "app/common/GatewayUpload.h"
 #include "core/common/Sha256.h"
 #include "core/gateway/CmisConnector.h"
-#include "tests/support/GatewayFixtures.h"
 #include "tests/support/FakeCmisServer.h"
+#include "tests/support/GatewayFixtures.h"
 #include "tests/support/TestSupport.h"
 
 #include <boost/test/unit_test.hpp>
-
 #include <random>
 
 using namespace docdesk;
@@ -20,8 +19,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-using test::randomFile;
 using test::documentFrom;
+using test::randomFile;
 using test::sha256Of;
 
 GatewayConnection connectionTo(const test::FakeCmisServer& server, const std::string& password = "pa55word") {
@@ -49,9 +48,11 @@ BOOST_AUTO_TEST_CASE(creates_the_folders_and_a_document_with_properties_and_veri
     test::FakeCmisServer server;
     test::TempDir tmp;
     CmisConnector cmis(connectionTo(server));
-    auto doc = documentFrom(randomFile(tmp.path(), "a.pdf", 300'000, 1), "Invoices/2026 Q1", "Invoice 17 & co.pdf");
+    auto doc =
+        documentFrom(randomFile(tmp.path(), "a.pdf", 300'000, 1), "Invoices/2026 Q1", "Invoice 17 & co.pdf");
     doc.title = "Invoice 17";
-    doc.fields = {{"cmis:secondaryObjectTypeIds", "P:cm:titled"}, {"cm:title", "Invoice 17"}, {"amount", "12.50"}};
+    doc.fields = {
+        {"cmis:secondaryObjectTypeIds", "P:cm:titled"}, {"cm:title", "Invoice 17"}, {"amount", "12.50"}};
     const auto d = cmis.deliver(doc, {}, {});
     BOOST_TEST(d.bytes == doc.bytes);
 
@@ -133,16 +134,16 @@ BOOST_AUTO_TEST_CASE(a_wrong_password_is_refused_with_401_and_not_retried) {
 
     test::TempDir data;
     Outbox outbox(data.path());
-    outbox.enqueue(randomFile(tmp.path(), "b.pdf", 1000, 5), NewOutboxItem{"gw", "In", "b.pdf", "B", {}}, false);
+    outbox.enqueue(randomFile(tmp.path(), "b.pdf", 1000, 5), NewOutboxItem{"gw", "In", "b.pdf", "B", {}},
+                   false);
     int asked = 0;
     const auto before = server.http().requestCount();
-    const auto r = app::runGatewayUpload(
-        outbox, profileFor(server), vault::Secret(std::string("wrong")),
-        [&](const std::string&) -> std::optional<vault::Secret> {
-            ++asked;
-            return std::nullopt;
-        },
-        {}, {});
+    const auto r = app::runGatewayUpload(outbox, profileFor(server), vault::Secret(std::string("wrong")),
+                                         [&](const std::string&) -> std::optional<vault::Secret> {
+                                             ++asked;
+                                             return std::nullopt;
+                                         },
+                                         {}, {});
     BOOST_TEST(!r.ok());
     BOOST_REQUIRE(r.items.size() == 1u);
     BOOST_TEST(!r.items[0].delivered);
@@ -183,8 +184,8 @@ BOOST_AUTO_TEST_CASE(the_outbox_is_delivered_through_the_upload_run_and_a_busy_s
     o.retry.maxAttempts = 3;
     o.parallel = 2; // two connectors racing to create In/2026
     const auto started = std::chrono::steady_clock::now();
-    const auto r = app::runGatewayUpload(outbox, profileFor(server), vault::Secret(std::string("pa55word")), {}, {},
-                                         {}, o);
+    const auto r = app::runGatewayUpload(outbox, profileFor(server), vault::Secret(std::string("pa55word")),
+                                         {}, {}, {}, o);
     BOOST_TEST(r.ok());
     for (const auto& i : r.items)
         BOOST_TEST(i.delivered, i.document << ": " << i.error);
@@ -198,8 +199,10 @@ BOOST_AUTO_TEST_CASE(the_outbox_is_delivered_through_the_upload_run_and_a_busy_s
     BOOST_TEST(outbox.items().empty());
 
     // Test connection reads the service document with the login.
-    BOOST_TEST(app::testGatewayConnection(profileFor(server), vault::Secret(std::string("pa55word")), {}) == 200);
-    BOOST_CHECK_THROW(app::testGatewayConnection(profileFor(server), vault::Secret(std::string("nope")), {}), Error);
+    BOOST_TEST(app::testGatewayConnection(profileFor(server), vault::Secret(std::string("pa55word")), {}) ==
+               200);
+    BOOST_CHECK_THROW(app::testGatewayConnection(profileFor(server), vault::Secret(std::string("nope")), {}),
+                      Error);
 
     // Browse folders (the profiles dialog's button): folders only, sorted, documents left out.
     server.addFolder("In", "2025");
@@ -210,7 +213,8 @@ BOOST_AUTO_TEST_CASE(the_outbox_is_delivered_through_the_upload_run_and_a_busy_s
     BOOST_TEST(app::listGatewayFolders(profileFor(server), password, "In", {}) ==
                (std::vector<std::string>{"2025", "2026"}));
     BOOST_TEST(app::listGatewayFolders(profileFor(server), password, "In/2026", {}).empty()); // 4 documents
-    BOOST_CHECK_THROW(app::listGatewayFolders(profileFor(server), vault::Secret(std::string("nope")), "", {}), Error);
+    BOOST_CHECK_THROW(app::listGatewayFolders(profileFor(server), vault::Secret(std::string("nope")), "", {}),
+                      Error);
 }
 
 BOOST_AUTO_TEST_CASE(a_50_mb_document_is_streamed_and_arrives_byte_for_byte) {

@@ -8,12 +8,11 @@
 #include "core/common/Sha256.h"
 #include "core/gateway/Connector.h"
 #include "core/gateway/HttpFormConnector.h"
-#include "tests/support/GatewayFixtures.h"
 #include "tests/support/FakePaperlessServer.h"
+#include "tests/support/GatewayFixtures.h"
 #include "tests/support/TestSupport.h"
 
 #include <boost/test/unit_test.hpp>
-
 #include <random>
 
 using namespace docdesk;
@@ -48,7 +47,9 @@ DocumentToDeliver documentFrom(const fs::path& file, const std::string& name) {
     return test::documentFrom(file, "", name);
 }
 
-std::span<const std::byte> bytesOf(const std::string& s) { return std::as_bytes(std::span(s)); }
+std::span<const std::byte> bytesOf(const std::string& s) {
+    return std::as_bytes(std::span(s));
+}
 
 } // namespace
 
@@ -56,8 +57,9 @@ BOOST_AUTO_TEST_CASE(md5_matches_the_rfc_1321_test_suite) {
     BOOST_TEST(md5Hex(bytesOf("")) == "d41d8cd98f00b204e9800998ecf8427e");
     BOOST_TEST(md5Hex(bytesOf("abc")) == "900150983cd24fb0d6963f7d28e17f72");
     BOOST_TEST(md5Hex(bytesOf("message digest")) == "f96b697d7cb7938d525a2f31aaf161d0");
-    BOOST_TEST(md5Hex(bytesOf("12345678901234567890123456789012345678901234567890123456789012345678901234567890")) ==
-               "57edf4a22be3c955ac49da2e2107b67a");
+    BOOST_TEST(
+        md5Hex(bytesOf("12345678901234567890123456789012345678901234567890123456789012345678901234567890")) ==
+        "57edf4a22be3c955ac49da2e2107b67a");
 }
 
 BOOST_AUTO_TEST_CASE(delivers_with_fields_waits_for_the_task_and_verifies_by_checksum) {
@@ -70,7 +72,7 @@ BOOST_AUTO_TEST_CASE(delivers_with_fields_waits_for_the_task_and_verifies_by_che
     HttpFormConnector form(c, quickPolling());
     auto doc = documentFrom(randomFile(tmp.path(), "a.pdf", 200'000, 1), "Invoice 17.pdf");
     doc.title = "Invoice 17";
-    doc.fields = {{"created", "2026-01-02"}, {"tags", "3, 7"}, {"asn", "42"},
+    doc.fields = {{"created", "2026-01-02"}, {"tags", "3, 7"},       {"asn", "42"},
                   {"correspondent", "5"},    {"document_type", "2"}, {"amount", "12.50"}};
     const auto d = form.deliver(doc, {}, {});
     BOOST_TEST(d.location == "documents/1");
@@ -138,20 +140,20 @@ BOOST_AUTO_TEST_CASE(a_wrong_token_is_refused_with_401_and_not_retried) {
     // ends, and the server saw only a handful of requests.
     test::TempDir data;
     Outbox outbox(data.path());
-    outbox.enqueue(randomFile(tmp.path(), "b.pdf", 1000, 4), NewOutboxItem{"gw", "", "b.pdf", "B", {}}, false);
+    outbox.enqueue(randomFile(tmp.path(), "b.pdf", 1000, 4), NewOutboxItem{"gw", "", "b.pdf", "B", {}},
+                   false);
     vault::Profile p;
     p.name = "gw";
     p.connector = vault::Connector::HttpForm;
     p.url = server.url();
     int asked = 0;
     const auto before = server.http().requestCount();
-    const auto r = app::runGatewayUpload(
-        outbox, p, vault::Secret(std::string("wrong")),
-        [&](const std::string&) -> std::optional<vault::Secret> {
-            ++asked;
-            return std::nullopt;
-        },
-        {}, {});
+    const auto r = app::runGatewayUpload(outbox, p, vault::Secret(std::string("wrong")),
+                                         [&](const std::string&) -> std::optional<vault::Secret> {
+                                             ++asked;
+                                             return std::nullopt;
+                                         },
+                                         {}, {});
     BOOST_TEST(!r.ok());
     BOOST_REQUIRE(r.items.size() == 1u);
     BOOST_TEST(!r.items[0].delivered);
@@ -221,7 +223,8 @@ BOOST_AUTO_TEST_CASE(the_reason_of_a_failed_task_reaches_the_user) {
         form.deliver(doc, {}, {});
         BOOST_FAIL("a failed task was taken as delivered");
     } catch (const GatewayRejected& e) {
-        BOOST_TEST(std::string(e.what()).find("Unsupported mime type application/x-docdesk-test") != std::string::npos,
+        BOOST_TEST(std::string(e.what()).find("Unsupported mime type application/x-docdesk-test") !=
+                       std::string::npos,
                    e.what());
         BOOST_TEST(!e.retryable());
     }
@@ -233,7 +236,8 @@ BOOST_AUTO_TEST_CASE(a_busy_server_is_retried_after_its_retry_after_through_the_
     test::TempDir tmp, data;
     Outbox outbox(data.path());
     for (int i = 1; i <= 3; ++i) {
-        NewOutboxItem n{"gw", "", "doc" + std::to_string(i) + ".pdf", "Doc " + std::to_string(i), {{"tags", "1"}}};
+        NewOutboxItem n{
+            "gw", "", "doc" + std::to_string(i) + ".pdf", "Doc " + std::to_string(i), {{"tags", "1"}}};
         outbox.enqueue(randomFile(tmp.path(), n.fileName, 20'000 + size_t(i), unsigned(10 + i)), n, false);
     }
     vault::Profile p;

@@ -5,12 +5,11 @@
 #define BOOST_TEST_MODULE gateway_nextcloud
 #include "core/common/Sha256.h"
 #include "core/gateway/WebDavConnector.h"
-#include "tests/support/GatewayFixtures.h"
 #include "tests/support/FakeNextcloudServer.h"
+#include "tests/support/GatewayFixtures.h"
 #include "tests/support/TestSupport.h"
 
 #include <boost/test/unit_test.hpp>
-
 #include <random>
 
 using namespace docdesk;
@@ -19,8 +18,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-using test::randomFile;
 using test::documentFrom;
+using test::randomFile;
 using test::sha256Of;
 
 GatewayConnection connectionTo(const test::FakeNextcloudServer& server) {
@@ -56,7 +55,8 @@ BOOST_AUTO_TEST_CASE(a_large_file_goes_in_chunks_and_a_small_one_in_one_put) {
     test::TempDir tmp;
     WebDavConnector dav(connectionTo(server), smallChunks());
     BOOST_TEST(dav.chunkedUploadsUrl() == server.http().url() + "remote.php/dav/uploads/alice/");
-    const auto big = documentFrom(randomFile(tmp.path(), "big.pdf", 1'100'000, 1), "Scans/2026", "big scan.pdf");
+    const auto big =
+        documentFrom(randomFile(tmp.path(), "big.pdf", 1'100'000, 1), "Scans/2026", "big scan.pdf");
     std::uint64_t lastSent = 0, lastTotal = 0;
     const auto d = dav.deliver(big, {}, [&](std::uint64_t sent, std::uint64_t total) {
         BOOST_TEST(sent >= lastSent); // progress over the whole file, never backwards
@@ -76,7 +76,8 @@ BOOST_AUTO_TEST_CASE(a_large_file_goes_in_chunks_and_a_small_one_in_one_put) {
         if (r.method == "MOVE")
             BOOST_TEST(r.header("oc-total-length") == std::to_string(big.bytes));
 
-    const auto small = documentFrom(randomFile(tmp.path(), "small.pdf", 100'000, 2), "Scans/2026", "small.pdf");
+    const auto small =
+        documentFrom(randomFile(tmp.path(), "small.pdf", 100'000, 2), "Scans/2026", "small.pdf");
     dav.deliver(small, {}, {});
     BOOST_TEST(chunkPuts(server) == 5u);
     BOOST_TEST(server.http().countOf("PUT", "/remote.php/dav/files/alice/Scans/2026/small.pdf") == 1u);

@@ -4,12 +4,11 @@
 #include "core/common/Sha256.h"
 #include "core/gateway/RetryPolicy.h"
 #include "core/gateway/WebDavConnector.h"
-#include "tests/support/GatewayFixtures.h"
 #include "tests/support/ApacheServer.h"
-
-#include <boost/test/unit_test.hpp>
+#include "tests/support/GatewayFixtures.h"
 
 #include <algorithm>
+#include <boost/test/unit_test.hpp>
 #include <fstream>
 #include <random>
 
@@ -19,8 +18,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-using test::writeRandomFile;
 using test::documentFrom;
+using test::writeRandomFile;
 
 GatewayConnection connectionTo(const test::ApacheServer& server, bool https) {
     GatewayConnection c;
@@ -51,7 +50,8 @@ BOOST_AUTO_TEST_CASE(uploads_verifies_and_stores_fields_over_http_and_https) {
         const auto d = dav.deliver(doc, {}, {});
         BOOST_TEST(d.bytes == doc.bytes);
         BOOST_TEST(!d.etag.empty());
-        const fs::path stored = server.davRoot() / (https ? "Invoices/2026 Q1" : "Plain") / "Invoice 17 & co.pdf";
+        const fs::path stored =
+            server.davRoot() / (https ? "Invoices/2026 Q1" : "Plain") / "Invoice 17 & co.pdf";
         BOOST_REQUIRE(fs::exists(stored));
         BOOST_TEST(sha256HexOfFile(stored) == doc.sha256);
 
@@ -82,7 +82,7 @@ BOOST_AUTO_TEST_CASE(uploads_verifies_and_stores_fields_over_http_and_https) {
         BOOST_TEST(sawAuthorization);
     }
     BOOST_TEST(server.storedFiles() == (std::vector<std::string>{"Invoices/2026 Q1/Invoice 17 & co.pdf",
-                                                                  "Plain/Invoice 17 & co.pdf"}));
+                                                                 "Plain/Invoice 17 & co.pdf"}));
     // Streaming PUT with If-None-Match: the server logged the body size.
     BOOST_TEST(server.accessLog().find("PUT /dav/Plain/Invoice%2017%20%26%20co.pdf HTTP/1.1\" 201") !=
                std::string::npos);
@@ -114,7 +114,8 @@ BOOST_AUTO_TEST_CASE(tls_failures_fail_closed_before_any_request) {
 
     auto pinned = connectionTo(server, true);
     pinned.pinnedPublicKey = server.publicKeyPin();
-    BOOST_CHECK_NO_THROW(WebDavConnector(pinned).deliver(documentFrom(tmp / "a.pdf", "", "pinned.pdf"), {}, {}));
+    BOOST_CHECK_NO_THROW(
+        WebDavConnector(pinned).deliver(documentFrom(tmp / "a.pdf", "", "pinned.pdf"), {}, {}));
 
     auto wrongPin = connectionTo(server, true);
     wrongPin.pinnedPublicKey = "sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
@@ -159,7 +160,8 @@ BOOST_AUTO_TEST_CASE(statuses_become_typed_errors) {
     BOOST_TEST(statusOf(connectionTo(server, false), "full.pdf") == 507);
     BOOST_TEST(statusOf(connectionTo(server, false), "moved.pdf") == 302); // never followed
     try {
-        WebDavConnector(connectionTo(server, false)).deliver(documentFrom(tmp / "a.pdf", "", "busy.pdf"), {}, {});
+        WebDavConnector(connectionTo(server, false))
+            .deliver(documentFrom(tmp / "a.pdf", "", "busy.pdf"), {}, {});
         BOOST_FAIL("no 503");
     } catch (const GatewayRejected& e) {
         BOOST_TEST(e.status() == 503);
@@ -182,7 +184,8 @@ BOOST_AUTO_TEST_CASE(redaction_retry_after_and_backoff) {
     std::mt19937 rng(1);
     for (int retry = 1; retry <= 10; ++retry) {
         const auto d = backoffDelay(p, retry, std::nullopt, rng);
-        const auto full = std::min<std::chrono::milliseconds>(p.initialDelay * (1 << (retry - 1)), p.maxDelay);
+        const auto full =
+            std::min<std::chrono::milliseconds>(p.initialDelay * (1 << (retry - 1)), p.maxDelay);
         BOOST_TEST(d.count() >= full.count() / 2);
         BOOST_TEST(d.count() <= full.count());
     }

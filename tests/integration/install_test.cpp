@@ -69,8 +69,8 @@ struct Package {
 
     Package() {
         const fs::path out = dir / "cpack";
-        const auto cpack = run({DOCDESK_CPACK, "-G", "DEB", "--config", DOCDESK_BUILD_DIR "/CPackConfig.cmake", "-B",
-                                out.string()},
+        const auto cpack = run({DOCDESK_CPACK, "-G", "DEB", "--config",
+                                DOCDESK_BUILD_DIR "/CPackConfig.cmake", "-B", out.string()},
                                dir.path(), 180);
         BOOST_TEST_MESSAGE("cpack: " << cpack.out);
         BOOST_REQUIRE_MESSAGE(cpack.status.success(), "cpack failed: " << cpack.out << cpack.err);
@@ -104,7 +104,8 @@ Package& package() {
 
 // The roff source of an installed (gzip-compressed) man page.
 std::string manSource(const Package& pkg, const std::string& page) {
-    const auto unzip = run({"gzip", "-dc", (pkg.root / "usr/share/man/man1" / (page + ".gz")).string()}, pkg.dir.path());
+    const auto unzip =
+        run({"gzip", "-dc", (pkg.root / "usr/share/man/man1" / (page + ".gz")).string()}, pkg.dir.path());
     BOOST_REQUIRE_MESSAGE(unzip.status.success(), page << ": " << unzip.err);
     return unzip.out;
 }
@@ -136,8 +137,8 @@ BOOST_AUTO_TEST_CASE(the_package_declares_its_runtime_dependencies) {
     BOOST_TEST(!controlField(info.out, "Architecture").empty());
     // From dpkg-shlibdeps: the shared libraries the programs actually link, with versions.
     const std::string depends = controlField(info.out, "Depends");
-    for (const std::string lib : {"libc6 (", "libwxgtk3", "libopencv-core", "libsane1 (", "libzxing", "libsodium",
-                                  "libsqlite3", "libpoppler-cpp", "libhpdf"})
+    for (const std::string lib : {"libc6 (", "libwxgtk3", "libopencv-core", "libsane1 (", "libzxing",
+                                  "libsodium", "libsqlite3", "libpoppler-cpp", "libhpdf"})
         BOOST_TEST(depends.find(lib) != std::string::npos, "Depends lacks " << lib << ": " << depends);
     // Development packages are never runtime dependencies.
     BOOST_TEST(depends.find("-dev") == std::string::npos, depends);
@@ -187,8 +188,9 @@ BOOST_AUTO_TEST_CASE(the_package_holds_the_programs_and_desktop_files_in_fhs_pla
     // The PNG icons are what their folder says (rendered from the SVG at build time).
     for (const int size : {16, 48, 256}) {
         const std::string dim = std::to_string(size) + "x" + std::to_string(size);
-        const cv::Mat icon = cv::imread((pkg.root / "usr/share/icons/hicolor" / dim / "apps" / (appId + ".png")).string(),
-                                        cv::IMREAD_UNCHANGED);
+        const cv::Mat icon =
+            cv::imread((pkg.root / "usr/share/icons/hicolor" / dim / "apps" / (appId + ".png")).string(),
+                       cv::IMREAD_UNCHANGED);
         BOOST_TEST(icon.cols == size);
         BOOST_TEST(icon.rows == size);
     }
@@ -198,10 +200,12 @@ BOOST_AUTO_TEST_CASE(the_installed_cli_analyses_a_page_with_its_installed_worker
     auto& pkg = package();
     const fs::path cli = pkg.root / "usr/bin/docdesk-cli";
     test::TempDir home;
-    const std::map<std::string, std::string> env = {
-        {"HOME", home.path().string()},           {"XDG_DATA_HOME", (home / "data").string()},
-        {"XDG_CONFIG_HOME", (home / "config").string()}, {"XDG_CACHE_HOME", (home / "cache").string()},
-        {"LANG", "C.UTF-8"},                      {"LANGUAGE", ""}};
+    const std::map<std::string, std::string> env = {{"HOME", home.path().string()},
+                                                    {"XDG_DATA_HOME", (home / "data").string()},
+                                                    {"XDG_CONFIG_HOME", (home / "config").string()},
+                                                    {"XDG_CACHE_HOME", (home / "cache").string()},
+                                                    {"LANG", "C.UTF-8"},
+                                                    {"LANGUAGE", ""}};
     const auto version = run({cli.string(), "--version"}, home.path(), 30, env);
     BOOST_TEST(version.status.success());
     BOOST_TEST(version.out.starts_with("docdesk-cli " DOCDESK_VERSION), version.out);
@@ -210,7 +214,8 @@ BOOST_AUTO_TEST_CASE(the_installed_cli_analyses_a_page_with_its_installed_worker
     // (nothing sits beside it in the temporary root's usr/bin).
     BOOST_REQUIRE(!fs::exists(cli.parent_path() / "docdesk-worker"));
     test::writeTestImage(home / "page.png", 1240, 1754, 230, 230, 230);
-    const auto inspect = run({cli.string(), "inspect", "--json", (home / "page.png").string()}, home.path(), 60, env);
+    const auto inspect =
+        run({cli.string(), "inspect", "--json", (home / "page.png").string()}, home.path(), 60, env);
     BOOST_TEST(inspect.status.success(), "inspect failed: " << inspect.out << inspect.err);
     const auto pages = test::jsonLines(inspect.out);
     BOOST_REQUIRE_EQUAL(pages.size(), 1u);
@@ -229,7 +234,8 @@ BOOST_AUTO_TEST_CASE(the_desktop_entry_and_appstream_metadata_validate) {
     BOOST_TEST(entry.status.success());
     // Hints count too: a clean entry prints nothing.
     BOOST_TEST(entry.out.empty(), entry.out);
-    const auto appstream = run({"appstreamcli", "validate", "--no-net", "--strict", metainfo.string()}, pkg.dir.path());
+    const auto appstream =
+        run({"appstreamcli", "validate", "--no-net", "--strict", metainfo.string()}, pkg.dir.path());
     BOOST_TEST(appstream.status.success(), appstream.out << appstream.err);
 
     // "Open with docdesk" needs the MIME types; the icon name must be one the package installs.
@@ -267,9 +273,12 @@ BOOST_AUTO_TEST_CASE(the_package_and_the_metadata_name_the_licence) {
 
     // Debian's machine-readable copyright file (DEP-5) with the SPDX identifier.
     const std::string copyright = readText(pkg.root / "usr/share/doc/docdesk/copyright");
-    BOOST_TEST(copyright.starts_with("Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/"),
-               copyright);
-    BOOST_TEST(std::regex_search(copyright, std::regex("\\nFiles: \\*\\n(.*\\n)*License: GPL-3\\.0-or-later\\n")), copyright);
+    BOOST_TEST(
+        copyright.starts_with("Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/"),
+        copyright);
+    BOOST_TEST(
+        std::regex_search(copyright, std::regex("\\nFiles: \\*\\n(.*\\n)*License: GPL-3\\.0-or-later\\n")),
+        copyright);
     BOOST_TEST(copyright.find("LicenseRef") == std::string::npos, copyright);
 
     const std::string xml = readText(pkg.root / "usr/share/metainfo" / (appId + ".metainfo.xml"));
@@ -304,7 +313,8 @@ BOOST_AUTO_TEST_CASE(the_man_pages_render_and_cover_every_command) {
         commands.insert((*it)[1].str());
     BOOST_TEST(commands.size() >= 10u, help.out);
     for (const auto& name : commands)
-        BOOST_TEST(manText.find("\n.SS " + name) != std::string::npos, "docdesk-cli.1 does not describe '" << name << "'");
+        BOOST_TEST(manText.find("\n.SS " + name) != std::string::npos,
+                   "docdesk-cli.1 does not describe '" << name << "'");
 }
 
 BOOST_AUTO_TEST_CASE(the_installed_gui_opens_a_file_the_way_the_desktop_entry_starts_it) {
@@ -316,7 +326,8 @@ BOOST_AUTO_TEST_CASE(the_installed_gui_opens_a_file_the_way_the_desktop_entry_st
 
     // The command line the desktop entry gives, with the program from the temporary root and
     // %F replaced by the file a file manager would pass.
-    const std::string exec = desktopKey(readText(pkg.root / "usr/share/applications" / (appId + ".desktop")), "Exec");
+    const std::string exec =
+        desktopKey(readText(pkg.root / "usr/share/applications" / (appId + ".desktop")), "Exec");
     std::vector<std::string> argv;
     std::istringstream words(exec);
     for (std::string word; words >> word;) {
@@ -354,10 +365,11 @@ BOOST_AUTO_TEST_CASE(the_installed_gui_opens_a_file_the_way_the_desktop_entry_st
     const std::string window = test::findWindow(x.display(), "^docdesk");
     BOOST_REQUIRE_MESSAGE(!window.empty(), "the installed docdesk shows no window");
     // Docks match windows to the entry by StartupWMClass: it must be the window's WM_CLASS.
-    const std::string wmClass = desktopKey(readText(pkg.root / "usr/share/applications" / (appId + ".desktop")),
-                                           "StartupWMClass");
+    const std::string wmClass =
+        desktopKey(readText(pkg.root / "usr/share/applications" / (appId + ".desktop")), "StartupWMClass");
     std::string byClass;
-    test::runOnDisplay({"xdotool", "search", "--onlyvisible", "--classname", "^" + wmClass + "$"}, x.display(), &byClass);
+    test::runOnDisplay({"xdotool", "search", "--onlyvisible", "--classname", "^" + wmClass + "$"},
+                       x.display(), &byClass);
     BOOST_TEST(byClass.substr(0, byClass.find('\n')) == window, "no window of class '" << wmClass << "'");
 
     // The page's thumbnail appears: the file argument reached the installed program, and its

@@ -16,8 +16,8 @@
 #include <csignal>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <random>
 #include <poll.h>
+#include <random>
 #include <set>
 #include <sys/inotify.h>
 #include <unistd.h>
@@ -92,8 +92,8 @@ BOOST_AUTO_TEST_CASE(sigkill_during_import_never_loses_or_corrupts_a_page) {
     for (int i = 0; i < 12; ++i) {
         const bool large = i % 3 == 0;
         const fs::path f = home / "in" / ("page" + std::to_string(i) + ".png");
-        test::writeTestImage(f, large ? 1200 : 300, large ? 1200 : 400, static_cast<unsigned char>(i * 20), 80, 160,
-                             large, static_cast<unsigned>(i));
+        test::writeTestImage(f, large ? 1200 : 300, large ? 1200 : 400, static_cast<unsigned char>(i * 20),
+                             80, 160, large, static_cast<unsigned>(i));
         inputs.push_back(f.string());
         inputHashes.insert(sha256HexOfFile(f));
     }
@@ -138,9 +138,9 @@ BOOST_AUTO_TEST_CASE(sigkill_during_import_never_loses_or_corrupts_a_page) {
             session = newSession(home);
             reported.clear();
         }
-        const KillAt at = iterations % 3 == 1 ? KillAt::TemporaryFile
-                        : iterations % 3 == 2 ? KillAt::RenamedIntoPlace
-                                              : KillAt::Random;
+        const KillAt at = iterations % 3 == 1   ? KillAt::TemporaryFile
+                          : iterations % 3 == 2 ? KillAt::RenamedIntoPlace
+                                                : KillAt::Random;
         alignas(inotify_event) char stale[4096];
         while (::read(inotifyFd, stale, sizeof stale) > 0) {
             // events of the previous run
@@ -154,7 +154,8 @@ BOOST_AUTO_TEST_CASE(sigkill_during_import_never_loses_or_corrupts_a_page) {
                 std::uniform_int_distribution<long>(0, std::max<long>(1, fullRun.count()))(rng));
             const auto deadline = Clock::now() + delay;
             while (Clock::now() < deadline) {
-                const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+                const auto left =
+                    std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
                 if (const auto line = child.readLine(std::max(left, std::chrono::milliseconds(1))))
                     collect(*line);
             }
@@ -162,7 +163,8 @@ BOOST_AUTO_TEST_CASE(sigkill_during_import_never_loses_or_corrupts_a_page) {
             // The stdout pipe holds far more than 12 report lines, so the child never blocks on
             // it while the test watches the folder instead.
             const int nth = std::uniform_int_distribution<int>(1, static_cast<int>(inputs.size()))(rng);
-            targetedKills += awaitFileEvent(inotifyFd, at, nth, fullRun * 3 + std::chrono::seconds(2)) ? 1 : 0;
+            targetedKills +=
+                awaitFileEvent(inotifyFd, at, nth, fullRun * 3 + std::chrono::seconds(2)) ? 1 : 0;
         }
         child.signal(SIGKILL);
         const auto status = child.wait();
@@ -206,10 +208,12 @@ BOOST_AUTO_TEST_CASE(sigkill_during_import_never_loses_or_corrupts_a_page) {
     ::close(inotifyFd);
     BOOST_TEST_MESSAGE(iterations << " runs, " << kills << " killed (" << targetedKills
                                   << " at a file event); recovery completed " << finishedByRecovery
-                                  << " and rolled back " << discardedByRecovery << " interrupted writes and removed "
-                                  << temporaryFilesLeft << " temporary files");
+                                  << " and rolled back " << discardedByRecovery
+                                  << " interrupted writes and removed " << temporaryFilesLeft
+                                  << " temporary files");
     BOOST_TEST(kills >= kKillsRequired);
-    BOOST_TEST(targetedKills > kKillsRequired / 4, "the file events the targeted kills wait for did not come");
+    BOOST_TEST(targetedKills > kKillsRequired / 4,
+               "the file events the targeted kills wait for did not come");
     // The kills must actually land in the middle of writes: inside a temporary file's writing,
     // and between a file's placing and the index's commit.
     BOOST_TEST(temporaryFilesLeft > 0);
@@ -226,8 +230,8 @@ BOOST_AUTO_TEST_CASE(a_second_writer_gets_a_clear_message_and_changes_nothing) {
     opts.environment["XDG_DATA_HOME"] = (home / "data").string();
     opts.environment["LANGUAGE"] = "";
     opts.environment["LANG"] = "C.UTF-8";
-    platform::ChildProcess p({"sh", "-c", "\"$0\" import --session \"$1\" \"$2\" 2>&1", test::cliPath().string(), id,
-                              (home / "a.png").string()},
+    platform::ChildProcess p({"sh", "-c", "\"$0\" import --session \"$1\" \"$2\" 2>&1",
+                              test::cliPath().string(), id, (home / "a.png").string()},
                              opts);
     const std::string out = p.readAll();
     BOOST_TEST(p.wait().code == 1);

@@ -9,7 +9,6 @@
 #include "tests/support/TestSupport.h"
 
 #include <boost/test/unit_test.hpp>
-
 #include <fstream>
 #include <random>
 
@@ -74,7 +73,8 @@ struct LargeFile {
 } // namespace
 
 BOOST_FIXTURE_TEST_CASE(import_stores_a_large_file_with_flat_memory, LargeFile) {
-    const auto run = runMeasured(test::cliPath(), home.path(), {"import", "--new-session", "--json", input.string()});
+    const auto run =
+        runMeasured(test::cliPath(), home.path(), {"import", "--new-session", "--json", input.string()});
     BOOST_REQUIRE_MESSAGE(run.status.success(), run.out);
     const auto lines = test::jsonLines(run.out);
     BOOST_REQUIRE(lines.size() == 1u);
@@ -93,8 +93,8 @@ BOOST_FIXTURE_TEST_CASE(import_stores_a_large_file_with_flat_memory, LargeFile) 
 
 BOOST_FIXTURE_TEST_CASE(file_target_files_a_large_file_with_flat_memory, LargeFile) {
     const fs::path archive = home / "archive";
-    const auto run = runMeasured(test::cliPath(), home.path(), {"file", "--json", "--target", archive.string(),
-                                                                input.string()});
+    const auto run = runMeasured(test::cliPath(), home.path(),
+                                 {"file", "--json", "--target", archive.string(), input.string()});
     BOOST_REQUIRE_MESSAGE(run.status.success(), run.out);
     const auto lines = test::jsonLines(run.out);
     BOOST_REQUIRE(lines.size() == 1u);

@@ -6,14 +6,12 @@
 // without the namespace show the folder was what made the difference. Skips when no mount
 // namespace can be made here.
 #define BOOST_TEST_MODULE managed_station
-#include <boost/test/unit_test.hpp>
-
 #include "tests/support/ProfileCli.h"
 #include "tests/support/TestSupport.h"
 
-#include <unistd.h>
-
+#include <boost/test/unit_test.hpp>
 #include <fstream>
+#include <unistd.h>
 
 using namespace docdesk;
 using test::ProfileCliSecrets;
@@ -24,7 +22,9 @@ namespace {
 
 const std::string kPassphrase = "mail room passphrase 2026";
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+bool contains(const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+}
 
 // Enters a mount namespace, shows $1 at $2 (overlaying the parent when $2 is missing, the
 // overlay's scratch under $3), then runs the rest.
@@ -48,12 +48,20 @@ struct ManagedStation {
 
     ManagedStation() {
         test::writeFile(op / "enter.sh", kEnterScript);
-        managed.prefix = {"unshare", ::geteuid() == 0 ? "-m" : "-rm", "sh", (op / "enter.sh").string(),
-                          policy.path().string(), DOCDESK_TEST_POLICY_DIR, scratch.path().string()};
-        BOOST_REQUIRE(runProfileCli(op.path(), {"profile", "keygen", "--out", (op / "admin").string()}).status.success());
-        BOOST_REQUIRE(runProfileCli(op.path(), {"profile", "keygen", "--out", (op / "self").string()}).status.success());
+        managed.prefix = {"unshare",
+                          ::geteuid() == 0 ? "-m" : "-rm",
+                          "sh",
+                          (op / "enter.sh").string(),
+                          policy.path().string(),
+                          DOCDESK_TEST_POLICY_DIR,
+                          scratch.path().string()};
+        BOOST_REQUIRE(runProfileCli(op.path(), {"profile", "keygen", "--out", (op / "admin").string()})
+                          .status.success());
+        BOOST_REQUIRE(runProfileCli(op.path(), {"profile", "keygen", "--out", (op / "self").string()})
+                          .status.success());
         fs::copy_file(op / "admin.pub", policy / "operator.pub");
-        test::writeFile(op / "p.json", R"({"profiles": [{"name": "mailroom", "url": "https://dms.example.org/dav/",
+        test::writeFile(op / "p.json",
+                        R"({"profiles": [{"name": "mailroom", "url": "https://dms.example.org/dav/",
             "user": "clerk", "lockedSettings": ["url", "caBundle"]}]})");
         BOOST_REQUIRE(runProfileCli(op.path(), {"profile", "sign", "--key", (op / "admin.key").string(),
                                                 (op / "p.json").string(), "--out",
@@ -62,8 +70,8 @@ struct ManagedStation {
         fs::permissions(policy.path(), fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
                                            fs::perms::others_read | fs::perms::others_exec);
         for (const char* file : {"operator.pub", "mailroom.docdesk-bundle"})
-            fs::permissions(policy / file, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
-                                               fs::perms::others_read);
+            fs::permissions(policy / file, fs::perms::owner_read | fs::perms::owner_write |
+                                               fs::perms::group_read | fs::perms::others_read);
     }
     bool namespaceWorks() {
         const auto r = runProfileCli(station.path(), {"--help"}, {}, {}, managed);
@@ -96,10 +104,12 @@ BOOST_AUTO_TEST_CASE(policy_profiles_stay_whatever_the_user_does) {
     BOOST_TEST(r.status.code == 1);
     BOOST_TEST(contains(r.err, "managed by the operator"), r.err);
     // The user trusts their own key instead and signs a bundle without locks: refused.
-    test::writeFile(s.op / "mine.json", R"({"profiles": [{"name": "mailroom", "url": "https://evil.example.org/"}]})");
-    BOOST_REQUIRE(runProfileCli(s.op.path(), {"profile", "sign", "--key", (s.op / "self.key").string(),
-                                              (s.op / "mine.json").string(), "--out", (s.op / "mine.bundle").string()})
-                      .status.success());
+    test::writeFile(s.op / "mine.json",
+                    R"({"profiles": [{"name": "mailroom", "url": "https://evil.example.org/"}]})");
+    BOOST_REQUIRE(
+        runProfileCli(s.op.path(), {"profile", "sign", "--key", (s.op / "self.key").string(),
+                                    (s.op / "mine.json").string(), "--out", (s.op / "mine.bundle").string()})
+            .status.success());
     r = s.run({"profile", "trust-operator", (s.op / "self.pub").string(), "--replace"});
     BOOST_TEST(r.status.success(), r.err);
     r = s.run({"profile", "import", (s.op / "mine.bundle").string()});

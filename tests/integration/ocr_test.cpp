@@ -85,7 +85,8 @@ const json& dictionaryOf(const json& objects, const std::string& ref) {
 
 // The PDF/A-2b points checked on the written file (see README: no validator is run).
 void checkPdfA(const fs::path& pdf) {
-    BOOST_TEST(run({"qpdf", "--check", pdf.string()}).find("No syntax or stream encoding errors") != std::string::npos);
+    BOOST_TEST(run({"qpdf", "--check", pdf.string()}).find("No syntax or stream encoding errors") !=
+               std::string::npos);
     const json all = json::parse(run({"qpdf", "--json", pdf.string()}));
     const json& objects = all.at("qpdf").at(1);
     const json& trailer = objects.at("trailer").at("value");
@@ -97,7 +98,8 @@ void checkPdfA(const fs::path& pdf) {
                                  "--filtered-stream-data", pdf.string()});
     BOOST_TEST(xmp.find("<pdfaid:part>2</pdfaid:part>") != std::string::npos);
     BOOST_TEST(xmp.find("<pdfaid:conformance>B</pdfaid:conformance>") != std::string::npos);
-    BOOST_TEST(xmp.find("<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">letter</rdf:li>") != std::string::npos);
+    BOOST_TEST(xmp.find("<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">letter</rdf:li>") !=
+               std::string::npos);
     BOOST_TEST(!dictionaryOf(objects, metadataRef).contains("/Filter")); // readable without decoding
     const json& intent = dictionaryOf(objects, root.at("/OutputIntents").at(0).get<std::string>());
     BOOST_TEST(intent.at("/S") == "/GTS_PDFA1");
@@ -106,18 +108,20 @@ void checkPdfA(const fs::path& pdf) {
     BOOST_TEST(info.at("/Title") == "u:letter");
     size_t fonts = 0;
     for (const auto& [key, value] : objects.items()) {
-        const json* d = value.contains("value") ? &value.at("value")
-                        : value.contains("stream") ? &value.at("stream").at("dict") : nullptr;
+        const json* d = value.contains("value")    ? &value.at("value")
+                        : value.contains("stream") ? &value.at("stream").at("dict")
+                                                   : nullptr;
         if (!d || !d->is_object())
             continue;
-        BOOST_TEST(!d->contains("/SMask"), key);     // no transparency
+        BOOST_TEST(!d->contains("/SMask"), key); // no transparency
         BOOST_TEST(!d->contains("/Group"), key);
-        BOOST_TEST(!d->contains("/URI"), key);       // no external content
+        BOOST_TEST(!d->contains("/URI"), key); // no external content
         BOOST_TEST(!d->contains("/Launch"), key);
         BOOST_TEST(!d->contains("/EmbeddedFiles"), key);
         if (d->value("/Type", "") == "/FontDescriptor") {
             ++fonts;
-            BOOST_TEST((d->contains("/FontFile2") || d->contains("/FontFile") || d->contains("/FontFile3")), key);
+            BOOST_TEST((d->contains("/FontFile2") || d->contains("/FontFile") || d->contains("/FontFile3")),
+                       key);
         }
     }
     BOOST_TEST(fonts >= 1u); // the text layer's font, embedded
@@ -140,10 +144,12 @@ struct FoundWord {
 
 std::vector<FoundWord> wordsWithBoxes(const fs::path& pdf) {
     const std::string xml = run({"pdftotext", "-bbox", pdf.string(), "-"});
-    const std::regex word(R"re(<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>)re");
+    const std::regex word(
+        R"re(<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>)re");
     std::vector<FoundWord> out;
     for (auto it = std::sregex_iterator(xml.begin(), xml.end(), word); it != std::sregex_iterator(); ++it)
-        out.push_back({(*it)[5], std::stod((*it)[1]), std::stod((*it)[2]), std::stod((*it)[3]), std::stod((*it)[4])});
+        out.push_back(
+            {(*it)[5], std::stod((*it)[1]), std::stod((*it)[2]), std::stod((*it)[3]), std::stod((*it)[4])});
     return out;
 }
 
@@ -163,8 +169,9 @@ BOOST_AUTO_TEST_CASE(a_letter_filed_with_ocr_and_pdfa_is_searchable_where_the_wo
     const fs::path letter = home / "letter.jpg";
     const auto drawn = writeLetter(letter);
     const fs::path archive = home / "archive";
-    const auto filed = test::runCli(home.path(), {"file", "--json", "--ocr", "--ocr-languages", "deu+eng", "--pdfa",
-                                                  "--target", archive.string(), "--name", "letter", letter.string()});
+    const auto filed =
+        test::runCli(home.path(), {"file", "--json", "--ocr", "--ocr-languages", "deu+eng", "--pdfa",
+                                   "--target", archive.string(), "--name", "letter", letter.string()});
     BOOST_REQUIRE(filed.status.code == 0);
     const fs::path pdf = archive / "letter.pdf";
     BOOST_REQUIRE(fs::exists(pdf));
@@ -181,10 +188,12 @@ BOOST_AUTO_TEST_CASE(a_letter_filed_with_ocr_and_pdfa_is_searchable_where_the_wo
             continue;
         }
         ++hits;
-        const double cx = (d.box.x + d.box.width / 2.0) * 72 / 300, cy = (d.box.y + d.box.height / 2.0) * 72 / 300;
+        const double cx = (d.box.x + d.box.width / 2.0) * 72 / 300,
+                     cy = (d.box.y + d.box.height / 2.0) * 72 / 300;
         for (const auto& f : found) {
             if (unescapeXml(f.text) == d.text && std::abs((f.xMin + f.xMax) / 2 - cx) < 4 &&
-                std::abs((f.yMin + f.yMax) / 2 - cy) < 4 && std::abs((f.xMax - f.xMin) - d.box.width * 72.0 / 300) < 4) {
+                std::abs((f.yMin + f.yMax) / 2 - cy) < 4 &&
+                std::abs((f.xMax - f.xMin) - d.box.width * 72.0 / 300) < 4) {
                 ++placed;
                 break;
             }
@@ -209,7 +218,8 @@ BOOST_AUTO_TEST_CASE(without_ocr_there_is_no_text_and_a_missing_language_is_a_cl
     const fs::path letter = home / "letter.jpg";
     writeLetter(letter);
     const fs::path archive = home / "archive";
-    const auto plain = test::runCli(home.path(), {"file", "--target", archive.string(), "--name", "plain", letter.string()});
+    const auto plain =
+        test::runCli(home.path(), {"file", "--target", archive.string(), "--name", "plain", letter.string()});
     BOOST_REQUIRE(plain.status.code == 0);
     std::string text = run({"pdftotext", (archive / "plain.pdf").string(), "-"});
     std::erase_if(text, [](char c) { return std::isspace(static_cast<unsigned char>(c)) || c == '\f'; });
@@ -232,7 +242,6 @@ BOOST_AUTO_TEST_CASE(without_ocr_there_is_no_text_and_a_missing_language_is_a_cl
     for ([[maybe_unused]] const auto& entry : fs::directory_iterator(archive))
         ++files;
     BOOST_TEST(files == 1u); // plain.pdf only: nothing was imported or filed
-
 }
 
 // Tesseract's data missing altogether (TESSDATA_PREFIX names no folder): `file --ocr` says what
@@ -249,14 +258,16 @@ BOOST_AUTO_TEST_CASE(without_tesseract_filing_without_ocr_still_works) {
         opts.environment["XDG_DATA_HOME"] = (home / "data").string();
         opts.environment["LANG"] = "C.UTF-8";
         opts.environment["TESSDATA_PREFIX"] = (home / "no-tessdata").string();
-        std::vector<std::string> args{test::cliPath().string(), "file", "--target", archive.string(), "--name", name};
+        std::vector<std::string> args{test::cliPath().string(), "file",   "--target",
+                                      archive.string(),         "--name", name};
         args.insert(args.end(), extra.begin(), extra.end());
         args.push_back(letter.string());
         platform::ChildProcess cli(args, opts);
         cli.readAll();
         const int code = cli.wait().code;
         std::ifstream err(home / (name + ".err"));
-        return std::pair{code, std::string((std::istreambuf_iterator<char>(err)), std::istreambuf_iterator<char>())};
+        return std::pair{
+            code, std::string((std::istreambuf_iterator<char>(err)), std::istreambuf_iterator<char>())};
     };
     const auto [ocrCode, ocrMessage] = fileWithout({"--ocr"}, "searchable");
     BOOST_TEST(ocrCode == 2);
@@ -273,9 +284,10 @@ BOOST_AUTO_TEST_CASE(a_text_field_and_a_receipts_data_name_the_documents) {
     const fs::path letter = home / "letter.jpg";
     writeLetter(letter);
     const fs::path archive = home / "archive";
-    const auto byText = test::runCli(home.path(), {"file", "--json", "--target", archive.string(), "--text-field",
-                                                   "invoice=Rechnung Nr\\.? *(\\d+)", "--name",
-                                                   "invoice-{field:invoice|none}", letter.string()});
+    const auto byText =
+        test::runCli(home.path(), {"file", "--json", "--target", archive.string(), "--text-field",
+                                   "invoice=Rechnung Nr\\.? *(\\d+)", "--name",
+                                   "invoice-{field:invoice|none}", letter.string()});
     BOOST_REQUIRE(byText.status.code == 0);
     BOOST_TEST(fs::exists(archive / "invoice-12345.pdf"));
     // Text fields alone read the text but make no text layer.
@@ -290,10 +302,10 @@ BOOST_AUTO_TEST_CASE(a_text_field_and_a_receipts_data_name_the_documents) {
                  "Rückgeld BAR EUR 4,53", "Steuer % Netto Steuer Brutto", "A= 19,0% 10,92 2,07 12,99",
                  "Datum: 14.03.2024 18:02"},
                 {900, 1800});
-    const auto byReceipt =
-        test::runCli(home.path(), {"file", "--json", "--target", archive.string(), "--receipt-fields", "--crop", "off",
-                                   "--name", "{field:merchant}_{field:date}_{field:total}_{field:currency}",
-                                   receipt.string()});
+    const auto byReceipt = test::runCli(
+        home.path(),
+        {"file", "--json", "--target", archive.string(), "--receipt-fields", "--crop", "off", "--name",
+         "{field:merchant}_{field:date}_{field:total}_{field:currency}", receipt.string()});
     BOOST_REQUIRE(byReceipt.status.code == 0);
     const auto docs = test::jsonLines(byReceipt.out);
     BOOST_REQUIRE(docs.size() == 1u);
@@ -309,7 +321,8 @@ BOOST_AUTO_TEST_CASE(a_text_field_and_a_receipts_data_name_the_documents) {
     BOOST_TEST(lines[0]["receipt"]["merchant"] == "Rewe");
     BOOST_TEST(lines[0]["receipt"]["date"] == "2024-03-14");
     BOOST_TEST(lines[0]["receipt"]["total"] == "15.47");
-    const auto letterLine = test::jsonLines(test::runCli(home.path(), {"inspect", "--json", "--ocr", letter.string()}).out);
+    const auto letterLine =
+        test::jsonLines(test::runCli(home.path(), {"inspect", "--json", "--ocr", letter.string()}).out);
     BOOST_REQUIRE(letterLine.size() == 1u);
     BOOST_TEST(letterLine[0]["receipt"].is_null());
 }
@@ -326,13 +339,16 @@ BOOST_AUTO_TEST_CASE(a_receipt_strip_keeps_each_label_with_its_amount_despite_co
     font->loadFontData("/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf", 0);
     // The advert: large light-blue words over the whole strip.
     for (int y = 300; y < 2500; y += 160)
-        font->putText(page, "Sparen Sie mit uns", {40, y}, 90, cv::Scalar(235, 190, 150), -1, cv::LINE_AA, false);
+        font->putText(page, "Sparen Sie mit uns", {40, y}, 90, cv::Scalar(235, 190, 150), -1, cv::LINE_AA,
+                      false);
     const std::vector<std::pair<std::string, std::string>> rows{
-        {"FERTIGGERICHTE", "1,79 C"}, {"KIWI VORGEREIFT", "1,49 C"}, {"DOPPELBROETCHEN", "0,25 C"},
-        {"JOGHURT PUR", "0,35 C"},    {"STOLZENFELS SEKT", "0,89 D"}, {"ZU ZAHLEN EURO", "4,77"},
-        {"BARGELD", "20,03"},         {"ZURUECK", "15,26"}};
+        {"FERTIGGERICHTE", "1,79 C"},   {"KIWI VORGEREIFT", "1,49 C"},
+        {"DOPPELBROETCHEN", "0,25 C"},  {"JOGHURT PUR", "0,35 C"},
+        {"STOLZENFELS SEKT", "0,89 D"}, {"ZU ZAHLEN EURO", "4,77"},
+        {"BARGELD", "20,03"},           {"ZURUECK", "15,26"}};
     int y = 420;
-    font->putText(page, "Pohlweg 110  33100 Paderborn", {60, 260}, 40, cv::Scalar::all(25), -1, cv::LINE_AA, false);
+    font->putText(page, "Pohlweg 110  33100 Paderborn", {60, 260}, 40, cv::Scalar::all(25), -1, cv::LINE_AA,
+                  false);
     for (const auto& [label, amount] : rows) {
         font->putText(page, label, {60, y}, 40, cv::Scalar::all(25), -1, cv::LINE_AA, false);
         int baseline = 0;
@@ -340,11 +356,11 @@ BOOST_AUTO_TEST_CASE(a_receipt_strip_keeps_each_label_with_its_amount_despite_co
         font->putText(page, amount, {885 - width, y}, 40, cv::Scalar::all(25), -1, cv::LINE_AA, false);
         y += 75;
     }
-    font->putText(page, "10(38107 3571)  09:51 18.04.2020", {60, y + 200}, 40, cv::Scalar::all(25), -1, cv::LINE_AA,
-                  false);
+    font->putText(page, "10(38107 3571)  09:51 18.04.2020", {60, y + 200}, 40, cv::Scalar::all(25), -1,
+                  cv::LINE_AA, false);
     BOOST_REQUIRE(cv::imwrite(receipt.string(), page, {cv::IMWRITE_JPEG_QUALITY, 90}));
-    const auto inspected = test::runCli(home.path(), {"inspect", "--json", "--ocr", "--ocr-languages", "deu+eng",
-                                                      receipt.string()});
+    const auto inspected = test::runCli(
+        home.path(), {"inspect", "--json", "--ocr", "--ocr-languages", "deu+eng", receipt.string()});
     BOOST_REQUIRE(inspected.status.code == 0);
     const auto lines = test::jsonLines(inspected.out);
     BOOST_REQUIRE(lines.size() == 1u);

@@ -4,16 +4,14 @@
 // or changed bundle is refused with the vault unchanged, a good one imports and its locked
 // settings cannot be changed from the command line.
 #define BOOST_TEST_MODULE profile_cli
-#include <boost/test/unit_test.hpp>
-
 #include "tests/support/ApacheServer.h"
 #include "tests/support/ProfileCli.h"
 #include "tests/support/TestSupport.h"
 
+#include <boost/test/unit_test.hpp>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <sodium.h>
-
-#include <fstream>
 
 using namespace docdesk;
 using test::ProfileCliSecrets;
@@ -87,7 +85,8 @@ BOOST_AUTO_TEST_CASE(no_secret_appears_in_any_output) {
                  unlock);
     BOOST_TEST(r.status.success(), r.err);
     // A failed login (wrong password typed at the prompt), with the HTTP trace on.
-    r = run({"profile", "test", "archive", "--verbose", "--remember-password"}, {{kPassphrase}, {kPassword + "x"}});
+    r = run({"profile", "test", "archive", "--verbose", "--remember-password"},
+            {{kPassphrase}, {kPassword + "x"}});
     BOOST_TEST(r.status.code == 1);
     BOOST_TEST(r.err.find("refused the login") != std::string::npos, r.err);
     // A good login, remembered because the user chose so.
@@ -100,7 +99,8 @@ BOOST_AUTO_TEST_CASE(no_secret_appears_in_any_output) {
     BOOST_TEST(r.status.success(), r.err);
     r = run({"profile", "list"}, unlock);
     BOOST_TEST(r.status.success(), r.err);
-    BOOST_TEST(r.out.find("* archive  webdav  " + url + "  mailroom  (password saved)") != std::string::npos, r.out);
+    BOOST_TEST(r.out.find("* archive  webdav  " + url + "  mailroom  (password saved)") != std::string::npos,
+               r.out);
     r = run({"profile", "list", "--json"}, unlock);
     BOOST_TEST(r.status.success(), r.err);
     const auto lines = test::jsonLines(r.out);
@@ -163,16 +163,20 @@ BOOST_AUTO_TEST_CASE(operator_bundles_and_locked_settings) {
     test::TempDir op;      // the operator's desk
     test::TempDir station; // a scanning station
     const ProfileCliSecrets unlock{{kPassphrase}, {}};
-    BOOST_REQUIRE(runProfileCli(op.path(), {"profile", "keygen", "--out", (op / "operator").string()}).status.success());
-    BOOST_REQUIRE(runProfileCli(op.path(), {"profile", "keygen", "--out", (op / "intruder").string()}).status.success());
+    BOOST_REQUIRE(runProfileCli(op.path(), {"profile", "keygen", "--out", (op / "operator").string()})
+                      .status.success());
+    BOOST_REQUIRE(runProfileCli(op.path(), {"profile", "keygen", "--out", (op / "intruder").string()})
+                      .status.success());
     test::writeFile(op / "profiles.json", R"({"profiles": [{"name": "mailroom", "connector": "webdav",
         "url": "https://dms.example.org/dav/", "pinnedPublicKey": "sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
         "defaultFolder": "/inbox", "lockedSettings": ["url", "pinnedPublicKey"]}]})");
-    auto r = runProfileCli(op.path(), {"profile", "sign", "--key", (op / "operator.key").string(),
-                                       (op / "profiles.json").string(), "--out", (op / "good.bundle").string()});
+    auto r =
+        runProfileCli(op.path(), {"profile", "sign", "--key", (op / "operator.key").string(),
+                                  (op / "profiles.json").string(), "--out", (op / "good.bundle").string()});
     BOOST_REQUIRE_MESSAGE(r.status.success(), r.err);
-    r = runProfileCli(op.path(), {"profile", "sign", "--key", (op / "intruder.key").string(),
-                                  (op / "profiles.json").string(), "--out", (op / "foreign.bundle").string()});
+    r = runProfileCli(op.path(),
+                      {"profile", "sign", "--key", (op / "intruder.key").string(),
+                       (op / "profiles.json").string(), "--out", (op / "foreign.bundle").string()});
     BOOST_REQUIRE_MESSAGE(r.status.success(), r.err);
     BOOST_TEST(((fs::status(op / "operator.key").permissions() & fs::perms::group_read) == fs::perms::none));
 
@@ -191,8 +195,9 @@ BOOST_AUTO_TEST_CASE(operator_bundles_and_locked_settings) {
     BOOST_TEST(r.status.code == 1);
     BOOST_TEST(r.err.find("signed with another key") != std::string::npos, r.err);
     // Changed after signing: another URL in the payload, the signature kept.
-    auto bundle = nlohmann::json::parse(std::string(reinterpret_cast<const char*>(test::readFile(op / "good.bundle").data()),
-                                                    test::readFile(op / "good.bundle").size()));
+    auto bundle = nlohmann::json::parse(
+        std::string(reinterpret_cast<const char*>(test::readFile(op / "good.bundle").data()),
+                    test::readFile(op / "good.bundle").size()));
     std::string payload = R"({"profiles": [{"name": "mailroom", "url": "https://evil.example.org/"}]})";
     bundle["payload"] = base64(payload);
     test::writeFile(op / "changed.bundle", bundle.dump());
@@ -210,7 +215,8 @@ BOOST_AUTO_TEST_CASE(operator_bundles_and_locked_settings) {
     BOOST_TEST(r.out.find("locked by the operator") != std::string::npos, r.out);
 
     const std::string imported = vaultBytes(station.path());
-    r = runProfileCli(station.path(), {"profile", "edit", "mailroom", "--url", "https://evil.example.org/"}, unlock);
+    r = runProfileCli(station.path(), {"profile", "edit", "mailroom", "--url", "https://evil.example.org/"},
+                      unlock);
     BOOST_TEST(r.status.code == 1);
     BOOST_TEST(r.err.find("managed by the operator") != std::string::npos, r.err);
     r = runProfileCli(station.path(), {"profile", "edit", "mailroom", "--pin", "sha256//BBBB"}, unlock);
@@ -234,14 +240,17 @@ BOOST_AUTO_TEST_CASE(a_bundle_carries_its_ca_certificate_so_the_station_needs_no
     test::ApacheServer apache(options);
     test::TempDir op, station;
     const ProfileCliSecrets unlock{{kPassphrase}, {}};
-    BOOST_REQUIRE(runProfileCli(op.path(), {"profile", "keygen", "--out", (op / "operator").string()}).status.success());
+    BOOST_REQUIRE(runProfileCli(op.path(), {"profile", "keygen", "--out", (op / "operator").string()})
+                      .status.success());
     // The operator's CA file sits beside the profiles file and is named relative to it.
     fs::copy_file(apache.certificate(), op / "company-ca.pem");
-    test::writeFile(op / "profiles.json", R"({"profiles": [{"name": "mailroom", "connector": "webdav", "url": ")" +
-                                              apache.httpsUrl() + R"(", "user": "mailroom", "caBundle": "company-ca.pem",
+    test::writeFile(op / "profiles.json",
+                    R"({"profiles": [{"name": "mailroom", "connector": "webdav", "url": ")" +
+                        apache.httpsUrl() + R"(", "user": "mailroom", "caBundle": "company-ca.pem",
         "lockedSettings": ["url", "caBundle"]}]})");
-    auto r = runProfileCli(op.path(), {"profile", "sign", "--key", (op / "operator.key").string(),
-                                       (op / "profiles.json").string(), "--out", (op / "ca.bundle").string()});
+    auto r =
+        runProfileCli(op.path(), {"profile", "sign", "--key", (op / "operator.key").string(),
+                                  (op / "profiles.json").string(), "--out", (op / "ca.bundle").string()});
     BOOST_REQUIRE_MESSAGE(r.status.success(), r.err);
     fs::remove(op / "company-ca.pem"); // the station never sees the file
 

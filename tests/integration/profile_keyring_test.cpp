@@ -3,8 +3,6 @@
 // the file's bytes unchanged when the keyring entry is missing, the keyring is unreachable,
 // or the file was changed or truncated.
 #define BOOST_TEST_MODULE profile_keyring
-#include <boost/test/unit_test.hpp>
-
 #include "core/vault/ProfileStore.h"
 #include "core/vault/VaultFile.h"
 #include "platform/DurableFiles.h"
@@ -12,9 +10,9 @@
 #include "tests/support/KeyringSession.h"
 #include "tests/support/ProfileCli.h"
 
-#include <sodium.h>
-
+#include <boost/test/unit_test.hpp>
 #include <fstream>
+#include <sodium.h>
 
 using namespace docdesk;
 using namespace docdesk::vault;
@@ -99,7 +97,8 @@ BOOST_AUTO_TEST_CASE(round_trip_with_the_key_in_the_keyring) {
     // The key is in gnome-keyring's own file, not beside the vault.
     BOOST_TEST(fs::exists(SessionFixture::session->keyringFolder() / "login.keyring"));
     for (const auto& entry : fs::directory_iterator(v.dir.path()))
-        BOOST_TEST((entry.path().filename() == "profiles.vault" || entry.path().filename() == "profiles.vault.lock"));
+        BOOST_TEST((entry.path().filename() == "profiles.vault" ||
+                    entry.path().filename() == "profiles.vault.lock"));
 }
 
 BOOST_AUTO_TEST_CASE(missing_keyring_entry_fails_closed) {
@@ -121,7 +120,8 @@ BOOST_AUTO_TEST_CASE(changed_or_truncated_file_fails_closed) {
     KeyringVault v;
     v.open()->put(sampleProfile(), Secret(kPassword));
     const auto good = v.bytes();
-    for (std::size_t i : {std::size_t{9}, std::size_t{30}, std::size_t{50}, kVaultHeaderSize + 3, good.size() - 1}) {
+    for (std::size_t i :
+         {std::size_t{9}, std::size_t{30}, std::size_t{50}, kVaultHeaderSize + 3, good.size() - 1}) {
         auto bad = good;
         bad[i] ^= std::byte{0x80};
         writeBytes(v.file(), bad);
@@ -143,8 +143,8 @@ BOOST_AUTO_TEST_CASE(cli_uses_the_keyring_without_asking_for_a_passphrase) {
     environment["DOCDESK_NO_KEYRING"] = "";
     // No passphrase descriptor and no terminal: this only works through the keyring.
     auto r = test::runProfileCli(home.path(),
-                                 {"profile", "add", "archive", "--url", "https://dms.example.org/dav/", "--user",
-                                  "mailroom", "--remember-password"},
+                                 {"profile", "add", "archive", "--url", "https://dms.example.org/dav/",
+                                  "--user", "mailroom", "--remember-password"},
                                  {{}, {kPassword}}, environment);
     BOOST_TEST(r.status.success(), r.err);
     r = test::runProfileCli(home.path(), {"profile", "list"}, {}, environment);

@@ -19,10 +19,10 @@
 #include <csignal>
 #include <fstream>
 #include <map>
-#include <set>
-#include <signal.h>
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
+#include <set>
+#include <signal.h>
 #include <sstream>
 
 using namespace docdesk;
@@ -43,7 +43,7 @@ struct Run {
 
 // A SANE configuration, data folder and temp folder of its own.
 class ScanBench {
-public:
+  public:
     explicit ScanBench(std::map<std::string, std::string> settings = {}, bool withTestBackend = true) {
         fs::create_directories(home_ / "sane");
         fs::create_directories(home_ / "tmp");
@@ -53,13 +53,21 @@ public:
 
     // Rewrites test.conf: the defaults below, changed by `settings` (test.conf keys).
     void configure(std::map<std::string, std::string> settings) {
-        std::map<std::string, std::string> conf = {
-            {"number_of_devices", "2"},   {"mode", "Gray"},          {"depth", "8"},
-            {"resolution", "50"},         {"test-picture", "\"Color pattern\""},
-            {"read-delay", "false"},      {"read-delay-duration", "1000"},
-            {"read-status-code", "\"Default\""},
-            {"geometry_min", "0.0"},      {"geometry_max", "300.0"}, {"geometry_quant", "1.0"},
-            {"tl_x", "0.0"},              {"tl_y", "0.0"},           {"br_x", "80.0"}, {"br_y", "100.0"}};
+        std::map<std::string, std::string> conf = {{"number_of_devices", "2"},
+                                                   {"mode", "Gray"},
+                                                   {"depth", "8"},
+                                                   {"resolution", "50"},
+                                                   {"test-picture", "\"Color pattern\""},
+                                                   {"read-delay", "false"},
+                                                   {"read-delay-duration", "1000"},
+                                                   {"read-status-code", "\"Default\""},
+                                                   {"geometry_min", "0.0"},
+                                                   {"geometry_max", "300.0"},
+                                                   {"geometry_quant", "1.0"},
+                                                   {"tl_x", "0.0"},
+                                                   {"tl_y", "0.0"},
+                                                   {"br_x", "80.0"},
+                                                   {"br_y", "100.0"}};
         for (auto& [k, v] : settings)
             conf[k] = v;
         std::ostringstream text;
@@ -124,7 +132,7 @@ public:
 
     const fs::path& home() const { return home_.path(); }
 
-private:
+  private:
     test::TempDir home_;
 };
 
@@ -153,9 +161,13 @@ json summaryOf(const std::vector<json>& lines) {
 }
 
 // What the test backend delivers: floor(mm / 25.4 * dpi) pixels.
-int pixels(double mm, int dpi) { return int(mm / 25.4 * dpi); }
+int pixels(double mm, int dpi) {
+    return int(mm / 25.4 * dpi);
+}
 
-bool near(int actual, int expected) { return std::abs(actual - expected) <= 1; }
+bool near(int actual, int expected) {
+    return std::abs(actual - expected) <= 1;
+}
 
 // The pid of the child process `parent` started with the given name (at most 15 characters,
 // as the kernel keeps it); 0 when there is none.
@@ -181,14 +193,16 @@ int childNamed(int parent, const std::string& name) {
     return 0;
 }
 
-bool processGone(int pid) { return pid <= 0 || !fs::exists("/proc/" + std::to_string(pid) + "/stat"); }
+bool processGone(int pid) {
+    return pid <= 0 || !fs::exists("/proc/" + std::to_string(pid) + "/stat");
+}
 
 // Reading that takes long enough to act between two sheets: 100 dpi over 200 x 200 mm is
 // about 10 buffers, each delayed by 0.2 s — about 2 s a sheet.
-const Conf kSlowReading = {{"test-picture", "Grid"}, {"read-delay", "true"},
-                                                          {"read-delay-duration", "200000"}};
-const std::vector<std::string> kSlowBatch = {"scan",         "--new-session", "--json",     "--source", "adf",
-                                             "--resolution", "100",           "--page-size", "200x200mm"};
+const Conf kSlowReading = {
+    {"test-picture", "Grid"}, {"read-delay", "true"}, {"read-delay-duration", "200000"}};
+const std::vector<std::string> kSlowBatch = {
+    "scan", "--new-session", "--json", "--source", "adf", "--resolution", "100", "--page-size", "200x200mm"};
 
 // Starts a slow feeder batch and waits for its first stored page; returns that line.
 json firstPageOf(platform::ChildProcess& p) {
@@ -275,10 +289,16 @@ BOOST_AUTO_TEST_CASE(flatbed_pages_in_gray_color_and_lineart_have_the_expected_s
     };
     const std::vector<Case> cases = {
         {{"--mode", "gray", "--resolution", "100"}, pixels(80, 100), pixels(100, 100), 1, "image/png"},
-        {{"--mode", "color", "--resolution", "150", "--page-size", "50x60mm"}, pixels(50, 150), pixels(60, 150), 3,
+        {{"--mode", "color", "--resolution", "150", "--page-size", "50x60mm"},
+         pixels(50, 150),
+         pixels(60, 150),
+         3,
          "image/png"},
         {{"--mode", "lineart", "--resolution", "200"}, pixels(80, 200), pixels(100, 200), 1, "image/png"},
-        {{"--mode", "color", "--resolution", "120", "--format", "jpeg"}, pixels(80, 120), pixels(100, 120), 3,
+        {{"--mode", "color", "--resolution", "120", "--format", "jpeg"},
+         pixels(80, 120),
+         pixels(100, 120),
+         3,
          "image/jpeg"},
     };
     std::string session;
@@ -323,8 +343,8 @@ BOOST_AUTO_TEST_CASE(flatbed_pages_in_gray_color_and_lineart_have_the_expected_s
     }
 
     // What the device cannot do is said up front, and the scan goes on with what it can.
-    const auto limited = bench.cli({"scan", "--json", "--session", session, "--resolution", "50", "--brightness",
-                                    "10", "--page-size", "400x400mm"});
+    const auto limited = bench.cli({"scan", "--json", "--session", session, "--resolution", "50",
+                                    "--brightness", "10", "--page-size", "400x400mm"});
     BOOST_TEST_REQUIRE(limited.status.success(), limited.err);
     const auto lines = jsonLines(limited.out);
     BOOST_TEST(summaryOf(lines)["warnings"].size() == 2u);
@@ -381,18 +401,20 @@ BOOST_AUTO_TEST_CASE(pages_n_stops_a_feeder_batch_after_n_pages_as_a_complete_ba
 
 BOOST_AUTO_TEST_CASE(a_jam_and_other_device_errors_exit_1_with_a_clear_message_and_keep_earlier_pages) {
     ScanBench bench;
-    const auto first = bench.cli({"scan", "--new-session", "--json", "--source", "flatbed", "--resolution", "75"});
+    const auto first =
+        bench.cli({"scan", "--new-session", "--json", "--source", "flatbed", "--resolution", "75"});
     BOOST_TEST_REQUIRE(first.status.success(), first.err);
     const std::string session = summaryOf(jsonLines(first.out))["session"];
 
     // The backend fails every sane_read(): the first sheet of the batch never completes.
     const std::vector<std::pair<std::string, std::string>> faults = {
-        {"SANE_STATUS_JAMMED", "jammed"},        {"SANE_STATUS_COVER_OPEN", "cover_open"},
-        {"SANE_STATUS_NO_DOCS", "no_docs"},      {"SANE_STATUS_DEVICE_BUSY", "device_busy"},
-        {"SANE_STATUS_IO_ERROR", "io_error"},    {"SANE_STATUS_ACCESS_DENIED", "access_denied"}};
+        {"SANE_STATUS_JAMMED", "jammed"},     {"SANE_STATUS_COVER_OPEN", "cover_open"},
+        {"SANE_STATUS_NO_DOCS", "no_docs"},   {"SANE_STATUS_DEVICE_BUSY", "device_busy"},
+        {"SANE_STATUS_IO_ERROR", "io_error"}, {"SANE_STATUS_ACCESS_DENIED", "access_denied"}};
     for (const auto& [status, code] : faults) {
         bench.configure({{"read-status-code", "\"" + status + "\""}});
-        const auto run = bench.cli({"scan", "--session", session, "--json", "--source", "adf", "--resolution", "75"});
+        const auto run =
+            bench.cli({"scan", "--session", session, "--json", "--source", "adf", "--resolution", "75"});
         BOOST_TEST_MESSAGE(status << ": exit " << run.status.code << " after " << run.seconds << " s");
         BOOST_TEST(run.status.code == 1, status);
         const auto lines = jsonLines(run.out);
@@ -401,7 +423,8 @@ BOOST_AUTO_TEST_CASE(a_jam_and_other_device_errors_exit_1_with_a_clear_message_a
         BOOST_TEST(summary["end"] == "error");
         BOOST_TEST(summary["status"] == code);
         BOOST_TEST(summary["pages"] == 0);
-        BOOST_TEST(run.err.find("0 pages scanned before the error are kept in session " + session) != std::string::npos,
+        BOOST_TEST(run.err.find("0 pages scanned before the error are kept in session " + session) !=
+                       std::string::npos,
                    run.err);
         if (code == "jammed") {
             BOOST_TEST(run.err.find("jammed") != std::string::npos, run.err);
@@ -422,7 +445,8 @@ BOOST_AUTO_TEST_CASE(a_jam_and_other_device_errors_exit_1_with_a_clear_message_a
     const auto duplex = bench.cli({"scan", "--session", session, "--json", "--source", "duplex"});
     BOOST_TEST(duplex.status.code == 1);
     BOOST_TEST(summaryOf(jsonLines(duplex.out))["status"] == "invalid_settings");
-    BOOST_TEST(duplex.err.find("Automatic Document Feeder") != std::string::npos, duplex.err); // what it offers
+    BOOST_TEST(duplex.err.find("Automatic Document Feeder") != std::string::npos,
+               duplex.err); // what it offers
     const auto missing = bench.cli({"scan", "--session", session, "--json", "--device", "test:7"});
     BOOST_TEST(missing.status.code == 1);
     BOOST_TEST(summaryOf(jsonLines(missing.out))["status"] == "not_found");
@@ -524,14 +548,15 @@ BOOST_AUTO_TEST_CASE(no_scanner_and_wrong_usage) {
     const auto help = none.cli({"scan", "--help"});
     BOOST_TEST(help.status.success());
     BOOST_TEST(help.out.find("--source flatbed|adf|duplex") != std::string::npos);
-    for (const auto& wrong : std::vector<std::vector<std::string>>{{"scan", "--mode", "purple"},
-                                                                   {"scan", "--source", "tray"},
-                                                                   {"scan", "--resolution", "fine"},
-                                                                   {"scan", "--resolution", "5"},
-                                                                   {"scan", "--page-size", "huge"},
-                                                                   {"scan", "--brightness", "500"},
-                                                                   {"scan", "--session", "x", "--new-session"},
-                                                                   {"scan", "--bogus"},
-                                                                   {"scan", "--device"}})
+    for (const auto& wrong :
+         std::vector<std::vector<std::string>>{{"scan", "--mode", "purple"},
+                                               {"scan", "--source", "tray"},
+                                               {"scan", "--resolution", "fine"},
+                                               {"scan", "--resolution", "5"},
+                                               {"scan", "--page-size", "huge"},
+                                               {"scan", "--brightness", "500"},
+                                               {"scan", "--session", "x", "--new-session"},
+                                               {"scan", "--bogus"},
+                                               {"scan", "--device"}})
         BOOST_TEST(none.cli(wrong).status.code == 2, wrong.back());
 }

@@ -8,7 +8,6 @@
 #include "tests/support/TestSupport.h"
 
 #include <boost/test/unit_test.hpp>
-
 #include <fstream>
 
 using namespace docdesk;
@@ -17,17 +16,23 @@ namespace fs = std::filesystem;
 namespace {
 
 struct Trace {
-    std::vector<std::string> networkUse;  // connect/sendto/sendmsg/bind with an IPv4/IPv6 address
-    int networkSocketsOpened = 0;         // socket(AF_INET*) calls that succeeded
-    int networkSocketsRefused = 0;        // ... that failed
+    std::vector<std::string> networkUse; // connect/sendto/sendmsg/bind with an IPv4/IPv6 address
+    int networkSocketsOpened = 0;        // socket(AF_INET*) calls that succeeded
+    int networkSocketsRefused = 0;       // ... that failed
     int exitCode = -1;
 };
 
 Trace traceCli(const fs::path& home, const std::vector<std::string>& args) {
     const fs::path log = home / "strace.log";
     fs::remove(log);
-    std::vector<std::string> argv{"strace", "-f", "-qq", "-e", "trace=socket,connect,sendto,sendmsg,bind",
-                                  "-o", log.string(), test::cliPath().string()};
+    std::vector<std::string> argv{"strace",
+                                  "-f",
+                                  "-qq",
+                                  "-e",
+                                  "trace=socket,connect,sendto,sendmsg,bind",
+                                  "-o",
+                                  log.string(),
+                                  test::cliPath().string()};
     argv.insert(argv.end(), args.begin(), args.end());
     platform::ChildOptions o;
     o.discardStdout = true;
@@ -62,7 +67,8 @@ BOOST_AUTO_TEST_CASE(scan_list_searches_the_network_only_when_asked) {
     const Trace local = traceCli(home.path(), {"scan", "--list"});
     BOOST_TEST(local.exitCode == 0);
     BOOST_TEST(local.networkSocketsOpened == 0);
-    BOOST_TEST(local.networkUse.empty(), (local.networkUse.empty() ? std::string() : local.networkUse.front()));
+    BOOST_TEST(local.networkUse.empty(),
+               (local.networkUse.empty() ? std::string() : local.networkUse.front()));
     BOOST_TEST_MESSAGE("scan --list: " << local.networkSocketsRefused << " network sockets refused");
 
     const Trace network = traceCli(home.path(), {"scan", "--list", "--network"});

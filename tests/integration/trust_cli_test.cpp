@@ -3,17 +3,15 @@
 // bundles, keygen/sign take bare file names, and managed stations (the system policy folder,
 // put in place with a private mount namespace) keep their profiles whatever the user does.
 #define BOOST_TEST_MODULE trust_cli
-#include <boost/test/unit_test.hpp>
-
 #include "platform/ChildProcess.h"
 #include "tests/support/ApacheServer.h"
 #include "tests/support/ProfileCli.h"
 #include "tests/support/TestSupport.h"
 
-#include <unistd.h>
-
+#include <boost/test/unit_test.hpp>
 #include <chrono>
 #include <thread>
+#include <unistd.h>
 
 using namespace docdesk;
 using test::ProfileCliSecrets;
@@ -25,7 +23,9 @@ namespace {
 const std::string kPassphrase = "mail room passphrase 2026";
 const std::string kPassword = "Gh7/q+Zx w%9=&?";
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+bool contains(const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+}
 
 std::string jsonProfiles(const fs::path& home) {
     return runProfileCli(home, {"profile", "list", "--json"}, {{kPassphrase}, {}}).out;
@@ -41,16 +41,19 @@ BOOST_AUTO_TEST_CASE(editing_the_url_to_another_origin_forgets_the_password) {
     test::ApacheServer apache(options);
     test::TempDir home;
     const ProfileCliSecrets unlock{{kPassphrase}, {}};
-    auto r = runProfileCli(home.path(), {"profile", "add", "archive", "--url", apache.httpsUrl(), "--user", "mailroom",
-                                         "--ca-bundle", apache.certificate().string()},
+    auto r = runProfileCli(home.path(),
+                           {"profile", "add", "archive", "--url", apache.httpsUrl(), "--user", "mailroom",
+                            "--ca-bundle", apache.certificate().string()},
                            unlock);
     BOOST_REQUIRE_MESSAGE(r.status.success(), r.err);
-    r = runProfileCli(home.path(), {"profile", "test", "archive", "--remember-password"}, {{kPassphrase}, {kPassword}});
+    r = runProfileCli(home.path(), {"profile", "test", "archive", "--remember-password"},
+                      {{kPassphrase}, {kPassword}});
     BOOST_REQUIRE_MESSAGE(r.status.success(), r.err);
     BOOST_TEST(contains(jsonProfiles(home.path()), "\"passwordSaved\":true"));
 
     // Same origin, other path: the password stays, and no message.
-    r = runProfileCli(home.path(), {"profile", "edit", "archive", "--url", apache.httpsUrl() + "sub/"}, unlock);
+    r = runProfileCli(home.path(), {"profile", "edit", "archive", "--url", apache.httpsUrl() + "sub/"},
+                      unlock);
     BOOST_TEST(r.status.success(), r.err);
     BOOST_TEST(!contains(r.out, "forgotten"), r.out);
     BOOST_TEST(contains(jsonProfiles(home.path()), "\"passwordSaved\":true"));
@@ -87,8 +90,10 @@ BOOST_AUTO_TEST_CASE(keygen_and_sign_take_bare_file_names) {
     r = runProfileCli(op.path(), {"profile", "keygen"}, {}, {}, here); // default name "operator"
     BOOST_REQUIRE_MESSAGE(r.status.success(), r.err);
     BOOST_TEST(fs::exists(op / "operator.key"));
-    test::writeFile(op / "profiles.json", R"({"profiles": [{"name": "m", "url": "https://dms.example.org/"}]})");
-    r = runProfileCli(op.path(), {"profile", "sign", "--key", "desk.key", "profiles.json", "--out", "m.bundle"}, {}, {},
+    test::writeFile(op / "profiles.json",
+                    R"({"profiles": [{"name": "m", "url": "https://dms.example.org/"}]})");
+    r = runProfileCli(op.path(),
+                      {"profile", "sign", "--key", "desk.key", "profiles.json", "--out", "m.bundle"}, {}, {},
                       here);
     BOOST_REQUIRE_MESSAGE(r.status.success(), r.err);
     BOOST_TEST(fs::exists(op / "m.bundle"));
@@ -106,16 +111,24 @@ struct OperatorAndStation {
     OperatorAndStation() {
         BOOST_REQUIRE(runProfileCli(op.path(), {"profile", "keygen", "--out", (op / "operator").string()})
                           .status.success());
-        BOOST_REQUIRE(runProfileCli(station.path(), {"profile", "trust-operator", (op / "operator.pub").string()})
-                          .status.success());
+        BOOST_REQUIRE(
+            runProfileCli(station.path(), {"profile", "trust-operator", (op / "operator.pub").string()})
+                .status.success());
     }
-    test::ProfileCliRun sign(const std::string& url, const std::string& bundle, const std::vector<std::string>& extra = {},
+    test::ProfileCliRun sign(const std::string& url, const std::string& bundle,
+                             const std::vector<std::string>& extra = {},
                              const std::string& lockedExtra = "") {
-        test::writeFile(op / "p.json", R"({"profiles": [{"name": "mailroom", "url": ")" + url +
-                                           R"(", "user": "clerk", "rememberPassword": true, "lockedSettings": ["url")" +
-                                           lockedExtra + "]}]}");
-        std::vector<std::string> args{"profile", "sign", "--key", (op / "operator.key").string(), (op / "p.json").string(),
-                                      "--out", (op / bundle).string()};
+        test::writeFile(op / "p.json",
+                        R"({"profiles": [{"name": "mailroom", "url": ")" + url +
+                            R"(", "user": "clerk", "rememberPassword": true, "lockedSettings": ["url")" +
+                            lockedExtra + "]}]}");
+        std::vector<std::string> args{"profile",
+                                      "sign",
+                                      "--key",
+                                      (op / "operator.key").string(),
+                                      (op / "p.json").string(),
+                                      "--out",
+                                      (op / bundle).string()};
         args.insert(args.end(), extra.begin(), extra.end());
         return runProfileCli(op.path(), args);
     }
@@ -177,12 +190,14 @@ BOOST_AUTO_TEST_CASE(an_expired_bundle_is_refused) {
 BOOST_AUTO_TEST_CASE(proxy_and_url_with_line_breaks_are_refused) {
     test::TempDir home;
     const ProfileCliSecrets unlock{{kPassphrase}, {}};
-    auto r = runProfileCli(home.path(), {"profile", "add", "a", "--url", "https://x.example.org/\r\nHost: evil"}, unlock);
+    auto r = runProfileCli(home.path(),
+                           {"profile", "add", "a", "--url", "https://x.example.org/\r\nHost: evil"}, unlock);
     BOOST_TEST(r.status.code == 1);
     BOOST_TEST(contains(r.err, "'url' contains a line break"), r.err);
-    r = runProfileCli(home.path(), {"profile", "add", "a", "--url", "https://x.example.org/", "--proxy",
-                                    "http://proxy:3128\nX: y"},
-                      unlock);
+    r = runProfileCli(
+        home.path(),
+        {"profile", "add", "a", "--url", "https://x.example.org/", "--proxy", "http://proxy:3128\nX: y"},
+        unlock);
     BOOST_TEST(r.status.code == 1);
     BOOST_TEST(contains(r.err, "'proxy' contains a line break"), r.err);
     BOOST_TEST(!fs::exists(home / "config" / "docdesk" / "profiles.vault"));

@@ -29,9 +29,9 @@ BOOST_AUTO_TEST_CASE(file_into_the_outbox_upload_and_ledger_through_the_cli) {
     test::TempDir home;
     const std::string passphrase = "test passphrase 123\n";
     const auto added = cli(home.path(),
-                           {"profile", "add", "gw", "--url", server.httpsUrl(), "--user", server.options().user,
-                            "--ca-bundle", server.certificate().string(), "--pin", server.publicKeyPin(), "--folder",
-                            "Mailroom"},
+                           {"profile", "add", "gw", "--url", server.httpsUrl(), "--user",
+                            server.options().user, "--ca-bundle", server.certificate().string(), "--pin",
+                            server.publicKeyPin(), "--folder", "Mailroom"},
                            passphrase);
     const auto errors = [&] {
         const auto bytes = test::readFile(home / "stderr.log");
@@ -44,14 +44,16 @@ BOOST_AUTO_TEST_CASE(file_into_the_outbox_upload_and_ledger_through_the_cli) {
     test::writeBatchPage(in / "01.jpg", 1, "ASN000042");
     test::writeBatchPage(in / "02.jpg", 2, "ASN000043");
     test::writeFile(in / "03-notes.txt", "filed as it is\n");
-    const auto filed = cli(home.path(), {"file", "--profile", "gw", "--name", "{field:asn|no-asn}", in.string()});
+    const auto filed =
+        cli(home.path(), {"file", "--profile", "gw", "--name", "{field:asn|no-asn}", in.string()});
     BOOST_TEST(filed.code == 0, filed.out);
     auto listed = test::jsonLines(cli(home.path(), {"upload", "--list", "--json"}).out);
     BOOST_REQUIRE(listed.size() == 3u);
     BOOST_TEST(server.storedFiles().empty()); // filing sent nothing
 
     // A wrong password, and no second one on offer: nothing is lost, the reason is kept.
-    const auto refused = cli(home.path(), {"upload", "--profile", "gw", "--all", "--json"}, passphrase + "wrong\n");
+    const auto refused =
+        cli(home.path(), {"upload", "--profile", "gw", "--all", "--json"}, passphrase + "wrong\n");
     BOOST_TEST(refused.code == 1);
     listed = test::jsonLines(cli(home.path(), {"upload", "--list", "--json"}).out);
     BOOST_REQUIRE(listed.size() == 3u);
@@ -62,8 +64,9 @@ BOOST_AUTO_TEST_CASE(file_into_the_outbox_upload_and_ledger_through_the_cli) {
     BOOST_TEST(server.storedFiles().empty());
 
     // The right password, with the explicit choice to remember it once it worked.
-    const auto uploaded = cli(home.path(), {"upload", "--profile", "gw", "--all", "--json", "--remember-password"},
-                              passphrase + server.options().password + "\n");
+    const auto uploaded =
+        cli(home.path(), {"upload", "--profile", "gw", "--all", "--json", "--remember-password"},
+            passphrase + server.options().password + "\n");
     BOOST_TEST(uploaded.code == 0, uploaded.out << errors());
     const auto results = test::jsonLines(uploaded.out);
     BOOST_REQUIRE(results.size() == 3u);
@@ -75,7 +78,8 @@ BOOST_AUTO_TEST_CASE(file_into_the_outbox_upload_and_ledger_through_the_cli) {
 
     // Remembered: the next upload needs only the vault's passphrase, no password line.
     test::writeBatchPage(in / "04.jpg", 4, "ASN000044");
-    BOOST_TEST(cli(home.path(), {"file", "--profile", "gw", "--name", "{field:asn|no-asn}", (in / "04.jpg").string()})
+    BOOST_TEST(cli(home.path(),
+                   {"file", "--profile", "gw", "--name", "{field:asn|no-asn}", (in / "04.jpg").string()})
                    .code == 0);
     const auto again = cli(home.path(), {"upload", "--profile", "gw", "--all", "--json"}, passphrase);
     BOOST_TEST(again.code == 0, again.out << errors());

@@ -22,7 +22,9 @@ Run cli(const fs::path& home, const std::vector<std::string>& args, const std::s
     return test::runCliWithInput(home, args, input);
 }
 
-std::string errorsOf(const fs::path& home) { return test::cliErrors(home); }
+std::string errorsOf(const fs::path& home) {
+    return test::cliErrors(home);
+}
 
 const std::string kPassphrase = "test passphrase 123\n";
 
@@ -44,7 +46,8 @@ BOOST_AUTO_TEST_CASE(paperless_profile_test_file_upload_and_ledger) {
     test::FakePaperlessServer server(token);
     test::TempDir home;
     const auto added =
-        cli(home.path(), {"profile", "add", "pl", "--connector", "http-form", "--url", server.url()}, kPassphrase);
+        cli(home.path(), {"profile", "add", "pl", "--connector", "http-form", "--url", server.url()},
+            kPassphrase);
     BOOST_REQUIRE_MESSAGE(added.code == 0, "profile add failed: " + errorsOf(home.path()));
     const auto tested = cli(home.path(), {"profile", "test", "pl"}, kPassphrase + token + "\n");
     BOOST_TEST(tested.code == 0, tested.out << errorsOf(home.path()));
@@ -54,7 +57,8 @@ BOOST_AUTO_TEST_CASE(paperless_profile_test_file_upload_and_ledger) {
 
     fileTwoDocuments(home.path(), "pl");
     BOOST_TEST(server.postCount() == 0); // filing sent nothing
-    const auto uploaded = cli(home.path(), {"upload", "--profile", "pl", "--all", "--json"}, kPassphrase + token + "\n");
+    const auto uploaded =
+        cli(home.path(), {"upload", "--profile", "pl", "--all", "--json"}, kPassphrase + token + "\n");
     BOOST_TEST(uploaded.code == 0, uploaded.out << errorsOf(home.path()));
     const auto results = test::jsonLines(uploaded.out);
     BOOST_REQUIRE(results.size() == 2u);
@@ -68,7 +72,8 @@ BOOST_AUTO_TEST_CASE(paperless_profile_test_file_upload_and_ledger) {
     for (const auto& e : ledger) {
         BOOST_TEST(e["location"].get<std::string>().starts_with("documents/"), e.dump());
         const auto docs = server.documents();
-        BOOST_TEST(std::any_of(docs.begin(), docs.end(), [&](auto& d) { return d.sha256 == e["sha256"]; }), e.dump());
+        BOOST_TEST(std::any_of(docs.begin(), docs.end(), [&](auto& d) { return d.sha256 == e["sha256"]; }),
+                   e.dump());
     }
 }
 
@@ -76,15 +81,16 @@ BOOST_AUTO_TEST_CASE(cmis_profile_test_file_upload_and_ledger) {
     test::FakeCmisServer server("alice", "pa55word");
     test::TempDir home;
     const auto added = cli(home.path(),
-                           {"profile", "add", "cm", "--connector", "cmis", "--url", server.url(), "--user", "alice",
-                            "--folder", "Mailroom/2026"},
+                           {"profile", "add", "cm", "--connector", "cmis", "--url", server.url(), "--user",
+                            "alice", "--folder", "Mailroom/2026"},
                            kPassphrase);
     BOOST_REQUIRE_MESSAGE(added.code == 0, "profile add failed: " + errorsOf(home.path()));
     const auto tested = cli(home.path(), {"profile", "test", "cm"}, kPassphrase + "pa55word\n");
     BOOST_TEST(tested.code == 0, tested.out << errorsOf(home.path()));
 
     fileTwoDocuments(home.path(), "cm");
-    const auto uploaded = cli(home.path(), {"upload", "--profile", "cm", "--all", "--json"}, kPassphrase + "pa55word\n");
+    const auto uploaded =
+        cli(home.path(), {"upload", "--profile", "cm", "--all", "--json"}, kPassphrase + "pa55word\n");
     BOOST_TEST(uploaded.code == 0, uploaded.out << errorsOf(home.path()));
     const auto results = test::jsonLines(uploaded.out);
     BOOST_REQUIRE(results.size() == 2u);

@@ -8,7 +8,6 @@
 #include "tests/support/FaultProxy.h"
 
 #include <boost/test/unit_test.hpp>
-
 #include <random>
 
 using namespace docdesk;
@@ -63,7 +62,9 @@ struct Scenario {
     }
 };
 
-bool isPut(const std::string& method) { return method == "PUT"; }
+bool isPut(const std::string& method) {
+    return method == "PUT";
+}
 
 } // namespace
 
@@ -86,7 +87,8 @@ BOOST_AUTO_TEST_CASE(a_server_that_hangs_after_the_headers_is_given_up_and_retri
     const auto started = std::chrono::steady_clock::now();
     const auto r = s.upload(proxy);
     BOOST_TEST(r.ok());
-    BOOST_CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(30)); // low-speed, not forever
+    BOOST_CHECK(std::chrono::steady_clock::now() - started <
+                std::chrono::seconds(30)); // low-speed, not forever
     s.checkAllDeliveredOnce();
 }
 

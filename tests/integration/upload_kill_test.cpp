@@ -2,14 +2,13 @@
 // document is on the server exactly once, byte for byte, the outbox is empty and the ledger
 // has one entry per document.
 #define BOOST_TEST_MODULE upload_kill
-#include "core/common/Sha256.h"
 #include "app/common/GatewayUpload.h"
+#include "core/common/Sha256.h"
 #include "core/gateway/Outbox.h"
 #include "tests/support/ApacheServer.h"
 #include "tests/support/FaultProxy.h"
 
 #include <boost/test/unit_test.hpp>
-
 #include <csignal>
 #include <random>
 #include <set>
@@ -24,9 +23,8 @@ BOOST_AUTO_TEST_CASE(killed_twenty_times_and_resumed_delivers_each_document_exac
     test::ApacheServer server(options);
     // Loopback is so fast that a run would be over before most kills; the proxy slows each
     // transfer to a few MB/s so the kills land mid-body, between requests and mid-ledger.
-    test::FaultProxy proxy(server.httpPort(), [](const std::string&, const std::string&, int) {
-        return test::Fault::none();
-    });
+    test::FaultProxy proxy(server.httpPort(),
+                           [](const std::string&, const std::string&, int) { return test::Fault::none(); });
     proxy.throttle(4'000'000);
     test::TempDir data, src;
     std::vector<gateway::OutboxItem> items;
@@ -39,7 +37,8 @@ BOOST_AUTO_TEST_CASE(killed_twenty_times_and_resumed_delivers_each_document_exac
                 c = char(rng());
             const auto name = "doc" + std::to_string(i) + ".pdf";
             test::writeFile(src / name, content);
-            items.push_back(outbox.enqueue(src / name, gateway::NewOutboxItem{"gw", "Kill", name, "", {}}, false));
+            items.push_back(
+                outbox.enqueue(src / name, gateway::NewOutboxItem{"gw", "Kill", name, "", {}}, false));
         }
     }
     const std::vector<std::string> argv{DOCDESK_UPLOAD_CHILD, data.path().string(), proxy.url(),
@@ -97,9 +96,8 @@ BOOST_AUTO_TEST_CASE(a_second_upload_run_is_refused_while_one_is_running) {
     test::ApacheServer::Options options;
     options.name = "apache-second-run";
     test::ApacheServer server(options);
-    test::FaultProxy proxy(server.httpPort(), [](const std::string&, const std::string&, int) {
-        return test::Fault::none();
-    });
+    test::FaultProxy proxy(server.httpPort(),
+                           [](const std::string&, const std::string&, int) { return test::Fault::none(); });
     proxy.throttle(2'000'000); // 12 MB over 3 connections: about 2 s of uploading
     test::TempDir data, src;
     std::vector<gateway::OutboxItem> items;
@@ -108,13 +106,15 @@ BOOST_AUTO_TEST_CASE(a_second_upload_run_is_refused_while_one_is_running) {
         for (int i = 1; i <= 6; ++i) {
             const auto name = "run" + std::to_string(i) + ".pdf";
             test::writeFile(src / name, std::string(2'000'000, char('a' + i)));
-            items.push_back(outbox.enqueue(src / name, gateway::NewOutboxItem{"gw", "Runs", name, "", {}}, false));
+            items.push_back(
+                outbox.enqueue(src / name, gateway::NewOutboxItem{"gw", "Runs", name, "", {}}, false));
         }
     }
     platform::ChildOptions o;
     o.pipeStdin = true;
     o.discardStdout = true;
-    platform::ChildProcess first({DOCDESK_UPLOAD_CHILD, data.path().string(), proxy.url(), server.options().user}, o);
+    platform::ChildProcess first(
+        {DOCDESK_UPLOAD_CHILD, data.path().string(), proxy.url(), server.options().user}, o);
     first.writeStdin(server.options().password + "\n");
     first.closeStdin();
 
@@ -129,7 +129,8 @@ BOOST_AUTO_TEST_CASE(a_second_upload_run_is_refused_while_one_is_running) {
     // Opening the outbox while the run goes on does not put its items back in the queue.
     size_t inFlight = 0;
     for (const auto& item : app::openOutbox(data.path())->items())
-        inFlight += item.state == gateway::OutboxState::Uploading || item.state == gateway::OutboxState::Verifying;
+        inFlight +=
+            item.state == gateway::OutboxState::Uploading || item.state == gateway::OutboxState::Verifying;
     BOOST_TEST(inFlight >= 1u);
 
     vault::Profile profile;
@@ -156,6 +157,7 @@ BOOST_AUTO_TEST_CASE(a_second_upload_run_is_refused_while_one_is_running) {
     std::sort(expected.begin(), expected.end());
     BOOST_TEST(server.storedFiles() == expected);
     // With the first run over, the lock is free again: a new run starts (nothing left to send).
-    const auto again = app::runGatewayUpload(*outbox, profile, vault::Secret(server.options().password), {}, {}, {});
+    const auto again =
+        app::runGatewayUpload(*outbox, profile, vault::Secret(server.options().password), {}, {}, {});
     BOOST_TEST(again.items.empty());
 }

@@ -6,7 +6,6 @@
 #include "tests/support/TestSupport.h"
 
 #include <boost/test/unit_test.hpp>
-
 #include <fstream>
 #include <sstream>
 
@@ -43,7 +42,8 @@ BOOST_AUTO_TEST_CASE(the_trace_does_see_a_network_connection) {
     test::TempDir home;
     size_t lines = 0;
     int code = -1;
-    const auto bad = networkConnects(home.path(), {"-s", "-o", "/dev/null", "http://127.0.0.1:9/"}, code, lines, "curl");
+    const auto bad =
+        networkConnects(home.path(), {"-s", "-o", "/dev/null", "http://127.0.0.1:9/"}, code, lines, "curl");
     BOOST_TEST(!bad.empty());
 }
 
@@ -68,7 +68,8 @@ BOOST_AUTO_TEST_CASE(start_up_import_analysis_and_filing_connect_to_nothing) {
     for (const auto& args : runs) {
         const auto bad = networkConnects(home.path(), args, code, lines);
         BOOST_TEST(bad.empty(), args.front() << ": " << (bad.empty() ? "" : bad.front()));
-        BOOST_TEST_MESSAGE(args.front() << ": exit " << code << ", " << lines << " connect() calls, all local");
+        BOOST_TEST_MESSAGE(args.front()
+                           << ": exit " << code << ", " << lines << " connect() calls, all local");
     }
     // The filing really happened (so the trace covered the work, not an early error).
     BOOST_TEST(fs::exists(home / "archive" / "03.txt"));

@@ -4,12 +4,11 @@
 #define BOOST_TEST_MODULE upload_run
 #include "app/common/GatewayUpload.h"
 #include "core/common/Sha256.h"
-#include "tests/support/GatewayFixtures.h"
 #include "tests/support/ApacheServer.h"
 #include "tests/support/FaultProxy.h"
+#include "tests/support/GatewayFixtures.h"
 
 #include <boost/test/unit_test.hpp>
-
 #include <random>
 
 using namespace docdesk;
@@ -33,10 +32,13 @@ vault::Profile profileFor(const test::ApacheServer& server, bool https, const st
     return p;
 }
 
-vault::Secret passwordOf(const test::ApacheServer& server) { return vault::Secret(server.options().password); }
+vault::Secret passwordOf(const test::ApacheServer& server) {
+    return vault::Secret(server.options().password);
+}
 
 // `count` documents doc1.pdf... queued for profile "gw".
-std::vector<OutboxItem> queueDocuments(Outbox& outbox, const fs::path& dir, int count, size_t bytes = 40'000) {
+std::vector<OutboxItem> queueDocuments(Outbox& outbox, const fs::path& dir, int count,
+                                       size_t bytes = 40'000) {
     std::vector<OutboxItem> out;
     for (int i = 1; i <= count; ++i) {
         NewOutboxItem n;
@@ -73,12 +75,13 @@ BOOST_AUTO_TEST_CASE(the_outbox_is_delivered_verified_and_recorded_over_https) {
     std::mutex m;
     auto options = quickOptions();
     options.parallel = 3;
-    const auto r = app::runGatewayUpload(outbox, profileFor(server, true), passwordOf(server), {},
-                                         [&](const app::UploadProgress& p) {
-                                             std::lock_guard l(m);
-                                             progress.push_back(p);
-                                         },
-                                         {}, options);
+    const auto r = app::runGatewayUpload(
+        outbox, profileFor(server, true), passwordOf(server), {},
+        [&](const app::UploadProgress& p) {
+            std::lock_guard l(m);
+            progress.push_back(p);
+        },
+        {}, options);
     BOOST_TEST(r.ok());
     for (const auto& i : r.items)
         BOOST_TEST(i.delivered, i.document << ": " << i.error);
@@ -88,7 +91,8 @@ BOOST_AUTO_TEST_CASE(the_outbox_is_delivered_verified_and_recorded_over_https) {
     const auto ledger = outbox.ledger();
     BOOST_REQUIRE(ledger.size() == 6u);
     for (const auto& item : items) {
-        const auto e = std::find_if(ledger.begin(), ledger.end(), [&](auto& l) { return l.itemId == item.id; });
+        const auto e =
+            std::find_if(ledger.begin(), ledger.end(), [&](auto& l) { return l.itemId == item.id; });
         BOOST_REQUIRE(e != ledger.end());
         BOOST_TEST(e->sha256 == item.sha256);
         BOOST_TEST(e->bytes == item.bytes);
@@ -119,7 +123,8 @@ BOOST_AUTO_TEST_CASE(a_full_server_pauses_the_batch_and_a_busy_one_is_retried_af
     options.parallel = 1;
 
     // 507 on document 2 of 5: document 1 arrives, 2 is paused with the reason, 3–5 wait.
-    auto r = app::runGatewayUpload(outbox, profileFor(server, false), passwordOf(server), {}, {}, {}, options);
+    auto r =
+        app::runGatewayUpload(outbox, profileFor(server, false), passwordOf(server), {}, {}, {}, options);
     BOOST_TEST(r.paused);
     BOOST_TEST(!r.ok());
     BOOST_TEST(server.storedFiles() == std::vector<std::string>{"In/doc1.pdf"});
@@ -141,7 +146,8 @@ BOOST_AUTO_TEST_CASE(a_full_server_pauses_the_batch_and_a_busy_one_is_retried_af
     const auto elapsed = std::chrono::steady_clock::now() - started;
     BOOST_TEST(!r.paused);
     BOOST_TEST(elapsed >= std::chrono::seconds(2)); // two waits of Retry-After: 1
-    BOOST_TEST(server.storedFiles() == (std::vector<std::string>{"In/doc1.pdf", "In/doc3.pdf", "In/doc5.pdf"}));
+    BOOST_TEST(server.storedFiles() ==
+               (std::vector<std::string>{"In/doc1.pdf", "In/doc3.pdf", "In/doc5.pdf"}));
     left = outbox.items("gw");
     BOOST_REQUIRE(left.size() == 2u);
     BOOST_TEST(left[1].fileName == "doc4.pdf");
@@ -190,9 +196,8 @@ BOOST_AUTO_TEST_CASE(cancelling_puts_the_document_back_and_a_later_run_delivers_
     test::ApacheServer server;
     // Loopback would finish 30 MB before the stop is seen: the proxy slows the body to 4 MB/s,
     // so the stop always lands mid-transfer.
-    test::FaultProxy proxy(server.httpPort(), [](const std::string&, const std::string&, int) {
-        return test::Fault::none();
-    });
+    test::FaultProxy proxy(server.httpPort(),
+                           [](const std::string&, const std::string&, int) { return test::Fault::none(); });
     proxy.throttle(4'000'000);
     vault::Profile slow = profileFor(server, false);
     slow.url = proxy.url();
@@ -202,27 +207,30 @@ BOOST_AUTO_TEST_CASE(cancelling_puts_the_document_back_and_a_later_run_delivers_
     const auto item = outbox.enqueue(randomFile(src.path(), "large.pdf", 30'000'000, 11), n, false);
     std::stop_source stop;
     auto options = quickOptions();
-    const auto r = app::runGatewayUpload(outbox, slow, passwordOf(server), {},
-                                         [&](const app::UploadProgress& p) {
-                                             if (p.itemSent > 0)
-                                                 stop.request_stop();
-                                         },
-                                         stop.get_token(), options);
+    const auto r = app::runGatewayUpload(
+        outbox, slow, passwordOf(server), {},
+        [&](const app::UploadProgress& p) {
+            if (p.itemSent > 0)
+                stop.request_stop();
+        },
+        stop.get_token(), options);
     BOOST_TEST(r.cancelled);
     const auto left = outbox.item(item.id);
     BOOST_REQUIRE(left.has_value());
     BOOST_TEST(int(left->state) == int(OutboxState::Queued));
     BOOST_TEST(outbox.ledger().empty());
 
-    const auto again = app::runGatewayUpload(outbox, profileFor(server, false), passwordOf(server), {}, {}, {}, options);
+    const auto again =
+        app::runGatewayUpload(outbox, profileFor(server, false), passwordOf(server), {}, {}, {}, options);
     BOOST_TEST(again.ok());
     const auto stored = server.storedFiles();
-    BOOST_TEST(stored == std::vector<std::string>{"large.pdf"}, "on the server: " << [&] {
-        std::string all;
-        for (const auto& f : stored)
-            all += f + " ";
-        return all;
-    }());
+    BOOST_TEST(
+        stored == std::vector<std::string>{"large.pdf"}, "on the server: " << [&] {
+            std::string all;
+            for (const auto& f : stored)
+                all += f + " ";
+            return all;
+        }());
     BOOST_TEST(sha256HexOfFile(server.davRoot() / "large.pdf") == item.sha256);
 }
 
@@ -234,8 +242,8 @@ BOOST_AUTO_TEST_CASE(cli_files_into_the_outbox_and_lists_the_ledger) {
     test::writeBatchPage(in / "01.jpg", 1, "ASN000042");
     test::writeBatchPage(in / "02.jpg", 2);
     test::writeFile(in / "03-notes.txt", "filed as it is\n");
-    const auto filed = test::runCli(home.path(), {"file", "--json", "--profile", "gw", "--name", "{field:asn|no-asn}",
-                                                  in.string()});
+    const auto filed = test::runCli(
+        home.path(), {"file", "--json", "--profile", "gw", "--name", "{field:asn|no-asn}", in.string()});
     BOOST_TEST(filed.status.code == 0, filed.out);
     BOOST_TEST(test::jsonLines(filed.out).size() == 2u);
 
@@ -277,8 +285,9 @@ BOOST_AUTO_TEST_CASE(the_outbox_survives_interruptions_and_cleans_up_after_a_cra
         interrupted = items[0];
         delivered = items[2];
         // Unreadable input is refused and queues nothing.
-        BOOST_CHECK_THROW(outbox.enqueue(src / "missing.pdf", NewOutboxItem{"gw", "", "m.pdf", "", {}}, false),
-                          std::exception);
+        BOOST_CHECK_THROW(
+            outbox.enqueue(src / "missing.pdf", NewOutboxItem{"gw", "", "m.pdf", "", {}}, false),
+            std::exception);
         BOOST_TEST(outbox.items().size() == 3u);
         outbox.recordDelivery(delivered.id, Delivery{"http://x/doc3.pdf", "\"e\"", delivered.bytes});
         BOOST_TEST(!fs::exists(delivered.file));

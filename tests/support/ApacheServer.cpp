@@ -1,16 +1,15 @@
 #include "tests/support/ApacheServer.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <algorithm>
+#include <arpa/inet.h>
 #include <csignal>
 #include <fstream>
+#include <netinet/in.h>
 #include <sstream>
 #include <stdexcept>
+#include <sys/socket.h>
 #include <thread>
+#include <unistd.h>
 
 namespace docdesk::test {
 namespace fs = std::filesystem;
@@ -90,8 +89,8 @@ ApacheServer::ApacheServer(Options options) : options_(std::move(options)) {
     fs::create_directories(root / "run");
     cert_ = root / "server.pem";
     const fs::path key = root / "server.key";
-    run({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key.string(), "-out", cert_.string(),
-         "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"});
+    run({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key.string(), "-out",
+         cert_.string(), "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"});
     pin_ = "sha256//" + runForOutput("openssl x509 -in '" + cert_.string() +
                                      "' -pubkey -noout | openssl pkey -pubin -outform der | "
                                      "openssl dgst -sha256 -binary | openssl base64 -A");
@@ -108,8 +107,8 @@ ApacheServer::ApacheServer(Options options) : options_(std::move(options)) {
          << "PidFile \"" << (root / "run/httpd.pid").string() << "\"\n"
          << "DefaultRuntimeDir \"" << (root / "run").string() << "\"\n"
          << "Mutex file:" << (root / "run").string() << " default\n";
-    for (const char* m : {"mpm_event", "authn_core", "authn_file", "authz_core", "authz_user", "auth_basic", "dav",
-                          "dav_fs", "ssl", "http2", "headers", "alias", "socache_shmcb"})
+    for (const char* m : {"mpm_event", "authn_core", "authn_file", "authz_core", "authz_user", "auth_basic",
+                          "dav", "dav_fs", "ssl", "http2", "headers", "alias", "socache_shmcb"})
         conf << "LoadModule " << m << "_module " << mods << "mod_" << m << ".so\n";
     conf << "Listen 127.0.0.1:" << httpPort_ << "\n"
          << "Listen 127.0.0.1:" << httpsPort_ << "\n"
@@ -138,7 +137,8 @@ ApacheServer::ApacheServer(Options options) : options_(std::move(options)) {
     o.stderrFile = root / "stderr.log";
     process_ = std::make_unique<platform::ChildProcess>(
         std::vector<std::string>{"apache2", "-f", (root / "httpd.conf").string(), "-DFOREGROUND"}, o);
-    if (!waitForPort(httpPort_, std::chrono::seconds(15)) || !waitForPort(httpsPort_, std::chrono::seconds(5)))
+    if (!waitForPort(httpPort_, std::chrono::seconds(15)) ||
+        !waitForPort(httpsPort_, std::chrono::seconds(5)))
         throw std::runtime_error("Apache did not start: " + readText(root / "stderr.log") + errorLog());
 }
 
@@ -156,10 +156,18 @@ ApacheServer::~ApacheServer() {
         fs::copy_file(dir_.path() / f, keep / f, fs::copy_options::overwrite_existing, ec);
 }
 
-std::string ApacheServer::httpUrl() const { return "http://127.0.0.1:" + std::to_string(httpPort_) + "/dav/"; }
-std::string ApacheServer::httpsUrl() const { return "https://127.0.0.1:" + std::to_string(httpsPort_) + "/dav/"; }
-std::string ApacheServer::accessLog() const { return readText(dir_.path() / "access.log"); }
-std::string ApacheServer::errorLog() const { return readText(dir_.path() / "error.log"); }
+std::string ApacheServer::httpUrl() const {
+    return "http://127.0.0.1:" + std::to_string(httpPort_) + "/dav/";
+}
+std::string ApacheServer::httpsUrl() const {
+    return "https://127.0.0.1:" + std::to_string(httpsPort_) + "/dav/";
+}
+std::string ApacheServer::accessLog() const {
+    return readText(dir_.path() / "access.log");
+}
+std::string ApacheServer::errorLog() const {
+    return readText(dir_.path() / "error.log");
+}
 
 std::vector<std::string> ApacheServer::storedFiles() const {
     std::vector<std::string> out;
@@ -170,7 +178,8 @@ std::vector<std::string> ApacheServer::storedFiles() const {
             // PUT into ".davfs.tmp*" first (left behind when a client aborts mid-body; WebDAV
             // listings never show it): neither is a document.
             const auto name = e.path().filename().string();
-            if (!rel.starts_with(".DAV/") && rel.find("/.DAV/") == std::string::npos && !name.starts_with(".davfs.tmp"))
+            if (!rel.starts_with(".DAV/") && rel.find("/.DAV/") == std::string::npos &&
+                !name.starts_with(".davfs.tmp"))
                 out.push_back(rel);
         }
     std::sort(out.begin(), out.end());

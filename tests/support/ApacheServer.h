@@ -18,7 +18,7 @@ int freeLoopbackPort();
 bool waitForPort(int port, std::chrono::milliseconds timeout);
 
 class ApacheServer {
-public:
+  public:
     struct Options {
         std::string user = "alice";
         std::string password = "s3cret-Pass";
@@ -46,7 +46,7 @@ public:
     // Every regular file below davRoot, relative, sorted.
     std::vector<std::string> storedFiles() const;
 
-private:
+  private:
     Options options_;
     TempDir dir_;
     std::filesystem::path davRoot_, cert_;

@@ -1,9 +1,8 @@
 #include "tests/support/FakeCmisServer.h"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <mutex>
+#include <nlohmann/json.hpp>
 
 namespace docdesk::test {
 
@@ -130,13 +129,16 @@ FakeCmisServer::FakeCmisServer(std::string user, std::string password) : state_(
                     if (o.parentId == object->id)
                         kids.push_back(&o);
                 std::sort(kids.begin(), kids.end(), [](auto* a, auto* b) { return a->name < b->name; });
-                const size_t maxItems = r.queryValue("maxItems").empty() ? 100 : std::stoul(r.queryValue("maxItems"));
-                const size_t skip = r.queryValue("skipCount").empty() ? 0 : std::stoul(r.queryValue("skipCount"));
+                const size_t maxItems =
+                    r.queryValue("maxItems").empty() ? 100 : std::stoul(r.queryValue("maxItems"));
+                const size_t skip =
+                    r.queryValue("skipCount").empty() ? 0 : std::stoul(r.queryValue("skipCount"));
                 json objects = json::array();
                 for (size_t i = skip; i < kids.size() && i < skip + maxItems; ++i)
                     objects.push_back({{"object", s.toJson(*kids[i])}});
-                const json page = {
-                    {"objects", objects}, {"hasMoreItems", skip + maxItems < kids.size()}, {"numItems", kids.size()}};
+                const json page = {{"objects", objects},
+                                   {"hasMoreItems", skip + maxItems < kids.size()},
+                                   {"numItems", kids.size()}};
                 return FakeHttpResponse::json(200, page.dump());
             }
             return cmisError(400, "notSupported", "Selector not supported by the fake: " + selector);
@@ -185,10 +187,12 @@ FakeCmisServer::FakeCmisServer(std::string user, std::string password) : state_(
         for (const auto& [k, v] : properties) {
             if (k.starts_with("cmis:"))
                 continue;
-            const bool defined = k == "cm:title" && std::find(created.secondaryTypes.begin(), created.secondaryTypes.end(),
-                                                              "P:cm:titled") != created.secondaryTypes.end();
+            const bool defined =
+                k == "cm:title" && std::find(created.secondaryTypes.begin(), created.secondaryTypes.end(),
+                                             "P:cm:titled") != created.secondaryTypes.end();
             if (!defined)
-                return cmisError(400, "constraint", "Property " + k + " is not defined by the object's types");
+                return cmisError(400, "constraint",
+                                 "Property " + k + " is not defined by the object's types");
             created.properties[k] = v.empty() ? "" : v[0];
         }
         if (!created.isFolder) {
@@ -207,7 +211,8 @@ FakeCmisServer::FakeCmisServer(std::string user, std::string password) : state_(
         }
         for (const auto& o : s.objects)
             if (o.parentId == object->id && o.name == name)
-                return cmisError(409, "nameConstraintViolation", "An object named " + name + " already exists");
+                return cmisError(409, "nameConstraintViolation",
+                                 "An object named " + name + " already exists");
         const auto& stored = s.add(*object, std::move(created));
         if (!stored.isFolder && s.dropCreates > 0) {
             --s.dropCreates;
@@ -220,7 +225,9 @@ FakeCmisServer::FakeCmisServer(std::string user, std::string password) : state_(
 
 FakeCmisServer::~FakeCmisServer() = default;
 
-std::string FakeCmisServer::url() const { return http_->url() + "cmis/browser"; }
+std::string FakeCmisServer::url() const {
+    return http_->url() + "cmis/browser";
+}
 
 std::optional<FakeCmisObject> FakeCmisServer::objectAt(const std::string& path) const {
     std::lock_guard lock(state_->mutex);
@@ -237,7 +244,8 @@ std::vector<FakeCmisObject> FakeCmisServer::documents() const {
     return out;
 }
 
-void FakeCmisServer::addDocument(const std::string& folderPath, const std::string& name, const std::string& content) {
+void FakeCmisServer::addDocument(const std::string& folderPath, const std::string& name,
+                                 const std::string& content) {
     std::lock_guard lock(state_->mutex);
     const auto* parent = state_->find(folderPath);
     if (!parent)

@@ -30,7 +30,7 @@ struct FakeCmisObject {
 };
 
 class FakeCmisServer {
-public:
+  public:
     FakeCmisServer(std::string user = "alice", std::string password = "pa55word");
     ~FakeCmisServer();
 
@@ -48,7 +48,7 @@ public:
     void answerNextCreates(int count, int status, std::string retryAfter = {}); // without storing
     int createDocumentCount() const;
 
-private:
+  private:
     struct State;
     std::shared_ptr<State> state_;
     std::unique_ptr<FakeHttpServer> http_;

@@ -1,16 +1,15 @@
 #include "tests/support/FakeHttpServer.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <algorithm>
+#include <arpa/inet.h>
 #include <cctype>
 #include <charconv>
 #include <chrono>
+#include <netinet/in.h>
+#include <poll.h>
 #include <stdexcept>
+#include <sys/socket.h>
+#include <unistd.h>
 
 namespace docdesk::test {
 namespace {
@@ -46,19 +45,32 @@ std::string trim(const std::string& s) {
 
 const char* reasonOf(int status) {
     switch (status) {
-    case 100: return "Continue";
-    case 200: return "OK";
-    case 201: return "Created";
-    case 204: return "No Content";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 409: return "Conflict";
-    case 500: return "Internal Server Error";
-    case 503: return "Service Unavailable";
-    default: return "Fake";
+    case 100:
+        return "Continue";
+    case 200:
+        return "OK";
+    case 201:
+        return "Created";
+    case 204:
+        return "No Content";
+    case 400:
+        return "Bad Request";
+    case 401:
+        return "Unauthorized";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 409:
+        return "Conflict";
+    case 500:
+        return "Internal Server Error";
+    case 503:
+        return "Service Unavailable";
+    default:
+        return "Fake";
     }
 }
 
@@ -90,7 +102,7 @@ std::vector<FakeHttpPart> parseMultipart(const std::string& body, const std::str
         pos += delimiter.size();
         if (body.compare(pos, 2, "--") == 0)
             break; // the closing delimiter
-        pos += 2; // CRLF
+        pos += 2;  // CRLF
         const auto headEnd = body.find("\r\n\r\n", pos);
         if (headEnd == std::string::npos)
             break;
@@ -228,7 +240,9 @@ FakeHttpServer::~FakeHttpServer() {
     ::close(listenFd_);
 }
 
-std::string FakeHttpServer::url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/"; }
+std::string FakeHttpServer::url() const {
+    return "http://127.0.0.1:" + std::to_string(port_) + "/";
+}
 
 std::vector<FakeHttpRequest> FakeHttpServer::requests() const {
     std::lock_guard lock(mutex_);
@@ -242,8 +256,9 @@ size_t FakeHttpServer::requestCount() const {
 
 size_t FakeHttpServer::countOf(const std::string& method, const std::string& pathPrefix) const {
     std::lock_guard lock(mutex_);
-    return size_t(std::count_if(records_.begin(), records_.end(),
-                                [&](auto& r) { return r.method == method && r.path.starts_with(pathPrefix); }));
+    return size_t(std::count_if(records_.begin(), records_.end(), [&](auto& r) {
+        return r.method == method && r.path.starts_with(pathPrefix);
+    }));
 }
 
 void FakeHttpServer::acceptLoop() {
@@ -255,7 +270,8 @@ void FakeHttpServer::acceptLoop() {
         if (client < 0)
             continue;
         if (active_ >= maxConnections_) {
-            sendAll(client, "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+            sendAll(client,
+                    "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
             ::close(client);
             continue;
         }
@@ -328,7 +344,8 @@ void FakeHttpServer::serve(int fd) {
                     const auto eq = pair.find('=');
                     if (!pair.empty())
                         req.query[fakePercentDecode(pair.substr(0, eq), true)] =
-                            eq == std::string::npos ? std::string() : fakePercentDecode(pair.substr(eq + 1), true);
+                            eq == std::string::npos ? std::string()
+                                                    : fakePercentDecode(pair.substr(eq + 1), true);
                     if (amp == std::string::npos)
                         break;
                     p = amp + 1;
@@ -344,7 +361,8 @@ void FakeHttpServer::serve(int fd) {
             }
             if (lower(req.header("connection")) == "close")
                 keepAlive = false;
-            if (lower(req.header("expect")) == "100-continue" && !sendAll(fd, "HTTP/1.1 100 Continue\r\n\r\n"))
+            if (lower(req.header("expect")) == "100-continue" &&
+                !sendAll(fd, "HTTP/1.1 100 Continue\r\n\r\n"))
                 break;
             // The body: Content-Length or chunked.
             if (lower(req.header("transfer-encoding")).find("chunked") != std::string::npos) {
@@ -402,7 +420,8 @@ void FakeHttpServer::serve(int fd) {
             }
             if (response.dropConnection)
                 break;
-            std::string out = "HTTP/1.1 " + std::to_string(response.status) + " " + reasonOf(response.status) + "\r\n";
+            std::string out =
+                "HTTP/1.1 " + std::to_string(response.status) + " " + reasonOf(response.status) + "\r\n";
             for (const auto& [name, value] : response.headers)
                 out += name + ": " + value + "\r\n";
             out += "Content-Length: " + std::to_string(response.body.size()) + "\r\n";
@@ -415,11 +434,10 @@ void FakeHttpServer::serve(int fd) {
                 break;
         }
     }
-done:
-    {
-        std::lock_guard lock(mutex_);
-        openFds_.erase(std::remove(openFds_.begin(), openFds_.end(), fd), openFds_.end());
-    }
+done : {
+    std::lock_guard lock(mutex_);
+    openFds_.erase(std::remove(openFds_.begin(), openFds_.end(), fd), openFds_.end());
+}
     ::close(fd);
     --active_;
 }

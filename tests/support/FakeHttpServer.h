@@ -20,20 +20,20 @@ namespace docdesk::test {
 
 struct FakeHttpPart {
     std::string name;
-    std::string fileName;    // empty for plain fields
+    std::string fileName; // empty for plain fields
     std::string contentType;
     std::string data;
 };
 
 struct FakeHttpRequest {
     std::string method;
-    std::string target;                          // as sent: path?query
-    std::string path;                            // percent-decoded, without the query
-    std::map<std::string, std::string> query;    // decoded; a repeated name keeps the last value
-    std::map<std::string, std::string> headers;  // names in lower case
-    std::string body;                            // cleared in the record when over 1 MB
+    std::string target;                         // as sent: path?query
+    std::string path;                           // percent-decoded, without the query
+    std::map<std::string, std::string> query;   // decoded; a repeated name keeps the last value
+    std::map<std::string, std::string> headers; // names in lower case
+    std::string body;                           // cleared in the record when over 1 MB
     std::uint64_t bodyBytes = 0;
-    std::vector<FakeHttpPart> parts;             // multipart/form-data (large data cleared in the record)
+    std::vector<FakeHttpPart> parts; // multipart/form-data (large data cleared in the record)
 
     std::string header(const std::string& lowerName) const;
     std::string queryValue(const std::string& name) const;
@@ -57,7 +57,7 @@ struct FakeHttpResponse {
 using FakeHttpHandler = std::function<FakeHttpResponse(const FakeHttpRequest&)>;
 
 class FakeHttpServer {
-public:
+  public:
     explicit FakeHttpServer(FakeHttpHandler handler, int maxConnections = 16);
     ~FakeHttpServer();
     FakeHttpServer(const FakeHttpServer&) = delete;
@@ -69,7 +69,7 @@ public:
     size_t requestCount() const;
     size_t countOf(const std::string& method, const std::string& pathPrefix) const;
 
-private:
+  private:
     void acceptLoop();
     void serve(int fd);
 

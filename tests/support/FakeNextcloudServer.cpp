@@ -34,7 +34,9 @@ std::string encodeHref(const std::string& path) {
     return out;
 }
 
-FakeHttpResponse status(int code) { return FakeHttpResponse::text(code, ""); }
+FakeHttpResponse status(int code) {
+    return FakeHttpResponse::text(code, "");
+}
 
 } // namespace
 
@@ -57,7 +59,8 @@ struct FakeNextcloudServer::State {
     }
 };
 
-FakeNextcloudServer::FakeNextcloudServer(std::string user, std::string password) : state_(std::make_shared<State>()) {
+FakeNextcloudServer::FakeNextcloudServer(std::string user, std::string password)
+    : state_(std::make_shared<State>()) {
     state_->user = user;
     state_->password = std::move(password);
     state_->entries[kDav + "files/" + user] = Entry{true, {}, 1};
@@ -96,8 +99,9 @@ FakeNextcloudServer::FakeNextcloudServer(std::string user, std::string password)
                 return status(409);
             if (inUploads) {
                 const auto name = path.substr(path.rfind('/') + 1);
-                if (r.header("destination").empty() || name.find_first_not_of("0123456789") != std::string::npos ||
-                    std::stoi(name) < 1 || std::stoi(name) > 10000)
+                if (r.header("destination").empty() ||
+                    name.find_first_not_of("0123456789") != std::string::npos || std::stoi(name) < 1 ||
+                    std::stoi(name) > 10000)
                     return status(400);
                 if (s.dropChunk == std::stoi(name)) {
                     s.dropChunk = 0;
@@ -117,7 +121,8 @@ FakeNextcloudServer::FakeNextcloudServer(std::string user, std::string password)
         if (r.method == "PROPFIND") {
             if (!exists)
                 return status(404);
-            std::string xml = R"(<?xml version="1.0"?><d:multistatus xmlns:d="DAV:">)" + s.propEntry(path, it->second);
+            std::string xml =
+                R"(<?xml version="1.0"?><d:multistatus xmlns:d="DAV:">)" + s.propEntry(path, it->second);
             if (it->second.folder && r.header("depth") == "1")
                 for (const auto& [p, e] : s.entries)
                     if (parentOf(p) == path)
@@ -131,7 +136,8 @@ FakeNextcloudServer::FakeNextcloudServer(std::string user, std::string password)
             if (!exists)
                 return status(404);
             auto response = FakeHttpResponse::text(
-                207, R"(<?xml version="1.0"?><d:multistatus xmlns:d="DAV:"><d:response><d:href>)" + encodeHref(path) +
+                207, R"(<?xml version="1.0"?><d:multistatus xmlns:d="DAV:"><d:response><d:href>)" +
+                         encodeHref(path) +
                          R"(</d:href><d:propstat><d:prop/><d:status>HTTP/1.1 200 OK</d:status></d:propstat>)"
                          R"(</d:response></d:multistatus>)");
             return response;

@@ -14,19 +14,19 @@
 namespace docdesk::test {
 
 class FakeNextcloudServer {
-public:
+  public:
     FakeNextcloudServer(std::string user = "alice", std::string password = "pa55word");
     ~FakeNextcloudServer();
 
     std::string filesUrl() const; // http://127.0.0.1:P/remote.php/dav/files/alice/
     const FakeHttpServer& http() const { return *http_; }
     std::optional<std::string> file(const std::string& path) const; // below files/<user>/
-    size_t uploadFolders() const; // upload folders still on the server
+    size_t uploadFolders() const;                                   // upload folders still on the server
 
-    void dropChunkPut(int chunkNumber);      // the next PUT of that chunk is dropped unstored
-    void dropNextMoveAnswers(int count);     // assemble, then close without answering
+    void dropChunkPut(int chunkNumber);  // the next PUT of that chunk is dropped unstored
+    void dropNextMoveAnswers(int count); // assemble, then close without answering
 
-private:
+  private:
     struct State;
     std::shared_ptr<State> state_;
     std::unique_ptr<FakeHttpServer> http_;

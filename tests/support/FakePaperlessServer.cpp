@@ -3,9 +3,8 @@
 #include "core/common/Md5.h"
 #include "core/common/Sha256.h"
 
-#include <nlohmann/json.hpp>
-
 #include <mutex>
+#include <nlohmann/json.hpp>
 
 namespace docdesk::test {
 
@@ -90,7 +89,8 @@ FakeHttpResponse FakePaperlessServer::handle(const FakeHttpRequest& request) {
         const auto* document = request.part("document");
         if (!document || document->fileName.empty())
             return FakeHttpResponse::json(400, R"({"document":["No file was submitted."]})");
-        for (const char* idField : {"correspondent", "document_type", "storage_path", "archive_serial_number"})
+        for (const char* idField :
+             {"correspondent", "document_type", "storage_path", "archive_serial_number"})
             if (const auto* p = request.part(idField);
                 p && (p->data.empty() || p->data.find_first_not_of("0123456789") != std::string::npos))
                 return FakeHttpResponse::json(400, json{{idField, {"A valid integer is required."}}}.dump());
@@ -99,15 +99,16 @@ FakeHttpResponse FakePaperlessServer::handle(const FakeHttpRequest& request) {
         task.fileName = document->fileName;
         task.pollsLeft = s.pollsUntilDone;
         const auto md5 = md5Hex(std::as_bytes(std::span(document->data)));
-        const auto duplicate = std::find_if(s.documents.begin(), s.documents.end(), [&](auto& d) { return d.md5 == md5; });
+        const auto duplicate =
+            std::find_if(s.documents.begin(), s.documents.end(), [&](auto& d) { return d.md5 == md5; });
         if (s.failTasks > 0) {
             --s.failTasks;
             task.status = "FAILURE";
             task.result = s.failReason;
         } else if (duplicate != s.documents.end()) {
             task.status = "FAILURE";
-            task.result = "Not consuming " + document->fileName + ": It is a duplicate of " + duplicate->title + " (#" +
-                          std::to_string(duplicate->id) + ").";
+            task.result = "Not consuming " + document->fileName + ": It is a duplicate of " +
+                          duplicate->title + " (#" + std::to_string(duplicate->id) + ").";
         } else {
             // Consumed right away here; the task still reports STARTED for `pollsLeft` polls.
             FakePaperlessDocument d;
@@ -172,9 +173,12 @@ FakeHttpResponse FakePaperlessServer::handle(const FakeHttpRequest& request) {
             --s.hideLookups;
         for (const auto& d : s.documents)
             if (!hide && (checksum.empty() || d.md5 == checksum))
-                results.push_back({{"id", d.id}, {"title", d.title}, {"original_file_name", d.originalFileName}});
+                results.push_back(
+                    {{"id", d.id}, {"title", d.title}, {"original_file_name", d.originalFileName}});
         return FakeHttpResponse::json(
-            200, json{{"count", results.size()}, {"next", nullptr}, {"previous", nullptr}, {"results", results}}.dump());
+            200,
+            json{{"count", results.size()}, {"next", nullptr}, {"previous", nullptr}, {"results", results}}
+                .dump());
     }
 
     const std::string prefix = "/api/documents/";

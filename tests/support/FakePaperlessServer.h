@@ -34,7 +34,7 @@ struct FakePaperlessDocument {
 };
 
 class FakePaperlessServer {
-public:
+  public:
     explicit FakePaperlessServer(std::string token = "s3cr3t-token");
 
     std::string url() const { return http_->url(); }
@@ -43,14 +43,14 @@ public:
 
     // How the next tasks behave (set before the upload).
     void setPollsUntilDone(int polls);                 // polls a task stays STARTED
-    void failNextTasks(int count, std::string reason);  // FAILURE with `reason`
+    void failNextTasks(int count, std::string reason); // FAILURE with `reason`
     void dropNextPostAnswers(int count);               // store, then close without answering
     void answerNextPosts(int count, int status, std::string extraHeader = {}); // e.g. 503 + Retry-After
     // The next `count` checksum lookups find nothing, as while paperless is still consuming.
     void hideFromChecksumLookups(int count);
     int postCount() const;
 
-private:
+  private:
     FakeHttpResponse handle(const FakeHttpRequest& request);
 
     struct Task {

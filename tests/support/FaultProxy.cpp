@@ -2,16 +2,15 @@
 
 #include "tests/support/ApacheServer.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <algorithm>
+#include <arpa/inet.h>
 #include <chrono>
 #include <cstdint>
+#include <netinet/in.h>
+#include <poll.h>
 #include <stdexcept>
+#include <sys/socket.h>
+#include <unistd.h>
 
 namespace docdesk::test {
 namespace {
@@ -28,7 +27,9 @@ bool sendAll(int fd, const char* data, size_t n) {
     }
     return true;
 }
-bool sendAll(int fd, const std::string& s) { return sendAll(fd, s.data(), s.size()); }
+bool sendAll(int fd, const std::string& s) {
+    return sendAll(fd, s.data(), s.size());
+}
 
 // Reads what is available within `timeoutMs`; 0 at end of file or timeout, -1 on error.
 ssize_t readSome(int fd, char* buf, size_t n, int timeoutMs) {
@@ -59,7 +60,8 @@ std::string lower(std::string s) {
 
 } // namespace
 
-FaultProxy::FaultProxy(int upstreamPort, FaultRule rule) : upstreamPort_(upstreamPort), rule_(std::move(rule)) {
+FaultProxy::FaultProxy(int upstreamPort, FaultRule rule)
+    : upstreamPort_(upstreamPort), rule_(std::move(rule)) {
     listenFd_ = ::socket(AF_INET, SOCK_STREAM, 0);
     const int one = 1;
     ::setsockopt(listenFd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
@@ -88,7 +90,9 @@ FaultProxy::~FaultProxy() {
     ::close(listenFd_);
 }
 
-std::string FaultProxy::url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/dav/"; }
+std::string FaultProxy::url() const {
+    return "http://127.0.0.1:" + std::to_string(port_) + "/dav/";
+}
 
 void FaultProxy::acceptLoop() {
     while (!stopping_) {
@@ -162,7 +166,8 @@ void FaultProxy::serve(int client) {
     int nth = 0;
     {
         std::lock_guard lock(mutex_);
-        auto it = std::find_if(perMethod_.begin(), perMethod_.end(), [&](auto& p) { return p.first == method; });
+        auto it =
+            std::find_if(perMethod_.begin(), perMethod_.end(), [&](auto& p) { return p.first == method; });
         if (it == perMethod_.end())
             perMethod_.emplace_back(method, 1);
         else
@@ -186,7 +191,8 @@ void FaultProxy::serve(int client) {
             if (forwardTo >= 0 && n > 0 && !sendAll(forwardTo, buf, size_t(n)))
                 return false;
             if (const std::size_t rate = bytesPerSecond_; rate > 0 && n > 0)
-                std::this_thread::sleep_for(std::chrono::microseconds(std::int64_t(n) * 1'000'000 / std::int64_t(rate)));
+                std::this_thread::sleep_for(
+                    std::chrono::microseconds(std::int64_t(n) * 1'000'000 / std::int64_t(rate)));
             have += size_t(n);
         }
         return have >= upTo;

@@ -15,19 +15,21 @@ namespace docdesk::test {
 
 struct Fault {
     enum class Kind { None, DropMidBody, HangAfterHeaders, Status } kind = Kind::None;
-    int status = 0;            // for Status
-    std::string extraHeaders;  // for Status: "Retry-After: 1\r\n"
+    int status = 0;           // for Status
+    std::string extraHeaders; // for Status: "Retry-After: 1\r\n"
     static Fault none() { return {}; }
     static Fault dropMidBody() { return {Kind::DropMidBody, 0, {}}; }
     static Fault hangAfterHeaders() { return {Kind::HangAfterHeaders, 0, {}}; }
-    static Fault answer(int status, std::string headers = {}) { return {Kind::Status, status, std::move(headers)}; }
+    static Fault answer(int status, std::string headers = {}) {
+        return {Kind::Status, status, std::move(headers)};
+    }
 };
 
 // Decides per request: method, path, and how many requests with this method came before (0-based).
 using FaultRule = std::function<Fault(const std::string& method, const std::string& path, int nthOfMethod)>;
 
 class FaultProxy {
-public:
+  public:
     FaultProxy(int upstreamPort, FaultRule rule);
     ~FaultProxy();
     FaultProxy(const FaultProxy&) = delete;
@@ -39,7 +41,7 @@ public:
     // a test can make an upload last long enough to be interrupted.
     void throttle(std::size_t bytesPerSecond) { bytesPerSecond_ = bytesPerSecond; }
 
-private:
+  private:
     void acceptLoop();
     void serve(int client);
 

@@ -28,6 +28,8 @@ gateway::DocumentToDeliver documentFrom(const std::filesystem::path& file, const
     return d;
 }
 
-std::string sha256Of(const std::string& text) { return sha256Hex(std::as_bytes(std::span(text))); }
+std::string sha256Of(const std::string& text) {
+    return sha256Hex(std::as_bytes(std::span(text)));
+}
 
 } // namespace docdesk::test

@@ -11,8 +11,8 @@ namespace docdesk::test {
 // `bytes` random bytes (the same for the same `seed`) written to `file`; returns `file`.
 std::filesystem::path writeRandomFile(const std::filesystem::path& file, size_t bytes, unsigned seed);
 // The same, as `dir`/`name`.
-inline std::filesystem::path randomFile(const std::filesystem::path& dir, const std::string& name, size_t bytes,
-                                        unsigned seed) {
+inline std::filesystem::path randomFile(const std::filesystem::path& dir, const std::string& name,
+                                        size_t bytes, unsigned seed) {
     return writeRandomFile(dir / name, bytes, seed);
 }
 // `file` to be delivered as `name` into `folder` (may be empty).

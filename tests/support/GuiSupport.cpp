@@ -1,12 +1,13 @@
 #include "tests/support/GuiSupport.h"
+
 #include "tests/support/TestSupport.h"
+
+#include <boost/test/unit_test.hpp>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <thread>
-#include <fstream>
-
-#include <boost/test/unit_test.hpp>
 
 namespace docdesk::test {
 using namespace std::chrono_literals;
@@ -15,7 +16,8 @@ Xvfb::Xvfb() {
     platform::ChildOptions opts;
     opts.pipeStdout = true;
     opts.discardStderr = true;
-    server_.emplace(std::vector<std::string>{"Xvfb", "-displayfd", "1", "-screen", "0", "1280x900x24", "-nolisten", "tcp"},
+    server_.emplace(std::vector<std::string>{"Xvfb", "-displayfd", "1", "-screen", "0", "1280x900x24",
+                                             "-nolisten", "tcp"},
                     opts);
     const auto number = server_->readLine(20s);
     BOOST_REQUIRE_MESSAGE(number && !number->empty(), "Xvfb did not start");
@@ -50,7 +52,8 @@ int countColour(const cv::Mat& img, cv::Vec3b bgr, int tolerance) {
     return n;
 }
 
-std::map<std::string, std::string> appEnvironment(const std::string& display, const std::filesystem::path& home) {
+std::map<std::string, std::string> appEnvironment(const std::string& display,
+                                                  const std::filesystem::path& home) {
     return {{"DISPLAY", display},
             {"XDG_DATA_HOME", (home / "data").string()},
             {"XDG_CONFIG_HOME", (home / "config").string()},
@@ -64,7 +67,8 @@ std::map<std::string, std::string> appEnvironment(const std::string& display, co
 
 std::string findWindow(const std::string& display, const std::string& titleRegex) {
     std::string windows;
-    if (runOnDisplay({"xdotool", "search", "--sync", "--onlyvisible", "--name", titleRegex}, display, &windows) != 0)
+    if (runOnDisplay({"xdotool", "search", "--sync", "--onlyvisible", "--name", titleRegex}, display,
+                     &windows) != 0)
         return {};
     return windows.substr(0, windows.find('\n'));
 }
@@ -105,7 +109,8 @@ void typeText(const std::string& display, const std::string& window, const std::
     std::this_thread::sleep_for(300ms);
 }
 
-std::set<std::filesystem::path> filesBelow(const std::filesystem::path& folder, const std::string& extension) {
+std::set<std::filesystem::path> filesBelow(const std::filesystem::path& folder,
+                                           const std::string& extension) {
     std::set<std::filesystem::path> found;
     if (std::filesystem::exists(folder))
         for (const auto& e : std::filesystem::recursive_directory_iterator(folder))
@@ -115,7 +120,8 @@ std::set<std::filesystem::path> filesBelow(const std::filesystem::path& folder, 
 }
 
 bool allPagesAnalysed(const std::filesystem::path& home, size_t pages) {
-    const auto session = nlohmann::json::parse(runCli(home, {"session", "show", "--json"}).out, nullptr, false);
+    const auto session =
+        nlohmann::json::parse(runCli(home, {"session", "show", "--json"}).out, nullptr, false);
     if (!session.is_object() || !session.contains("pages"))
         return false;
     size_t analysed = 0;

@@ -1,9 +1,8 @@
 #include "tests/support/KeyringSession.h"
 
-#include <gio/gio.h>
-
 #include <csignal>
 #include <cstdlib>
+#include <gio/gio.h>
 #include <stdexcept>
 #include <thread>
 
@@ -19,8 +18,8 @@ bool secretServiceOnBus(const std::map<std::string, std::string>& environment) {
     options.environment = environment;
     options.pipeStdout = true;
     options.discardStderr = true;
-    platform::ChildProcess query({"dbus-send", "--session", "--print-reply", "--dest=org.freedesktop.DBus", "/",
-                                  "org.freedesktop.DBus.NameHasOwner", "string:org.freedesktop.secrets"},
+    platform::ChildProcess query({"dbus-send", "--session", "--print-reply", "--dest=org.freedesktop.DBus",
+                                  "/", "org.freedesktop.DBus.NameHasOwner", "string:org.freedesktop.secrets"},
                                  options);
     const std::string reply = query.readAll();
     query.wait();

@@ -13,7 +13,7 @@
 namespace docdesk::test {
 
 class KeyringSession {
-public:
+  public:
     // Starts both daemons and waits (at most 10 s) until org.freedesktop.secrets is on the
     // bus. Throws std::runtime_error when either cannot be started.
     KeyringSession();
@@ -26,7 +26,7 @@ public:
     const std::map<std::string, std::string>& environment() const { return environment_; }
     const std::filesystem::path& keyringFolder() const { return keyrings_; }
 
-private:
+  private:
     TempDir dir_;
     std::filesystem::path keyrings_;
     std::map<std::string, std::string> environment_;

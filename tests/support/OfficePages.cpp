@@ -20,16 +20,16 @@ namespace docdesk::test {
 namespace {
 
 constexpr std::array kWords = {
-    "the",        "invoice",   "payment",  "according", "to",        "our",       "contract",  "of",
-    "March",      "delivery",  "Rechnung", "Betrag",    "Kunde",     "please",    "transfer",  "amount",
-    "within",     "days",      "account",  "reference", "and",       "with",      "regards",   "for",
-    "services",   "rendered",  "period",   "order",     "number",    "Zahlung",   "bis",       "zum",
-    "Vertrag",    "insurance", "policy",   "premium",   "adjusted",  "notice",    "we",        "hereby",
-    "confirm",    "receipt",   "your",     "letter",    "dated",     "concerning", "customer", "2026",
-    "EUR",        "1.284,50",  "VAT",      "19%",       "net",       "gross",     "Steuer",    "Finanzamt",
-    "Aktenzeichen", "is",      "a",        "not",       "be",        "may",       "questions", "contact",
-    "department", "office",    "Monday",   "Friday",    "between",   "hours",     "statement", "balance",
-    "(see",       "below)",    "attached", "documents", "signature", "required",  "GmbH",      "Ltd.",
+    "the",          "invoice",   "payment",  "according", "to",        "our",        "contract",  "of",
+    "March",        "delivery",  "Rechnung", "Betrag",    "Kunde",     "please",     "transfer",  "amount",
+    "within",       "days",      "account",  "reference", "and",       "with",       "regards",   "for",
+    "services",     "rendered",  "period",   "order",     "number",    "Zahlung",    "bis",       "zum",
+    "Vertrag",      "insurance", "policy",   "premium",   "adjusted",  "notice",     "we",        "hereby",
+    "confirm",      "receipt",   "your",     "letter",    "dated",     "concerning", "customer",  "2026",
+    "EUR",          "1.284,50",  "VAT",      "19%",       "net",       "gross",      "Steuer",    "Finanzamt",
+    "Aktenzeichen", "is",        "a",        "not",       "be",        "may",        "questions", "contact",
+    "department",   "office",    "Monday",   "Friday",    "between",   "hours",      "statement", "balance",
+    "(see",         "below)",    "attached", "documents", "signature", "required",   "GmbH",      "Ltd.",
 };
 
 constexpr int kPageW = 2480, kPageH = 3508;
@@ -57,7 +57,8 @@ Fonts& fonts() {
     static std::once_flag loaded;
     std::call_once(loaded, [] {
         const std::string dir = "/usr/share/fonts/truetype/dejavu/";
-        f.regular = loadFont({dir + "DejaVuSans.ttf", "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf"});
+        f.regular = loadFont(
+            {dir + "DejaVuSans.ttf", "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf"});
         f.bold = loadFont({dir + "DejaVuSans-Bold.ttf", dir + "DejaVuSans.ttf"});
         f.serif = loadFont({dir + "DejaVuSerif.ttf", dir + "DejaVuSans.ttf"});
     });
@@ -80,7 +81,8 @@ int textWidth(cv::freetype::FreeType2& font, const std::string& text, int height
 }
 
 // `at` is the top-left of the text (cv::freetype without bottomLeftOrigin).
-void text(Canvas& c, cv::freetype::FreeType2& font, const std::string& s, cv::Point at, int height, int ink = 25) {
+void text(Canvas& c, cv::freetype::FreeType2& font, const std::string& s, cv::Point at, int height,
+          int ink = 25) {
     font.putText(c.page, s, at, height, cv::Scalar::all(ink), -1, cv::LINE_AA, false);
 }
 
@@ -141,7 +143,8 @@ void letterhead(Canvas& c, int index) {
     const std::array names = {"Stadtwerke Nordhafen", "Allianz Versicherung", "Kanzlei Berger & Partner",
                               "Techno Supplies Ltd.", "Finanzamt Mitte"};
     text(c, *f.bold, names[std::size_t(index) % names.size()], {430, 170}, 72);
-    text(c, *f.regular, "Hauptstrasse 12 - 20095 Hamburg - Tel. 040 123456-0 - www.example.com", {430, 275}, 30, 70);
+    text(c, *f.regular, "Hauptstrasse 12 - 20095 Hamburg - Tel. 040 123456-0 - www.example.com", {430, 275},
+         30, 70);
     cv::line(c.page, {240, 350}, {2240, 350}, cv::Scalar::all(40), 4);
 }
 
@@ -161,7 +164,8 @@ void table(Canvas& c, int y, int rows) {
     const std::array cols = {240, 420, 1500, 1800, 2240};
     const int rowH = 62;
     for (int r = 0; r <= rows; ++r)
-        cv::line(c.page, {cols.front(), y + r * rowH}, {cols.back(), y + r * rowH}, cv::Scalar::all(40), r == 1 ? 4 : 2);
+        cv::line(c.page, {cols.front(), y + r * rowH}, {cols.back(), y + r * rowH}, cv::Scalar::all(40),
+                 r == 1 ? 4 : 2);
     for (const int x : cols)
         cv::line(c.page, {x, y}, {x, y + rows * rowH}, cv::Scalar::all(40), 2);
     std::uniform_int_distribution<int> money(100, 99999);
@@ -172,7 +176,8 @@ void table(Canvas& c, int y, int rows) {
         text(c, font, r == 0 ? "Beschreibung" : line(c, 1040, 36), {cols[1] + 20, base}, 36);
         text(c, font, r == 0 ? "Menge" : std::to_string(1 + money(c.rng) % 20), {cols[2] + 20, base}, 36);
         const int cents = money(c.rng);
-        text(c, font, r == 0 ? "Betrag" : std::to_string(cents / 100) + "," + std::to_string(10 + cents % 90) + " EUR",
+        text(c, font,
+             r == 0 ? "Betrag" : std::to_string(cents / 100) + "," + std::to_string(10 + cents % 90) + " EUR",
              {cols[3] + 20, base}, 36);
     }
 }
@@ -186,8 +191,8 @@ void photo(Canvas& c, cv::Rect where) {
     cv::repeat(grad, where.height, 1, patch);
     std::uniform_int_distribution<int> px(0, where.width), py(0, where.height), r(30, 160), g(20, 230);
     for (int i = 0; i < 14; ++i)
-        cv::ellipse(patch, {px(c.rng), py(c.rng)}, {r(c.rng), r(c.rng)}, g(c.rng), 0, 360, cv::Scalar(g(c.rng)),
-                    cv::FILLED);
+        cv::ellipse(patch, {px(c.rng), py(c.rng)}, {r(c.rng), r(c.rng)}, g(c.rng), 0, 360,
+                    cv::Scalar(g(c.rng)), cv::FILLED);
     cv::GaussianBlur(patch, patch, cv::Size(0, 0), 6);
     cv::Mat grain(patch.size(), CV_8SC1);
     cv::randn(grain, 0, 12);
@@ -201,8 +206,8 @@ void stamp(Canvas& c, int index, cv::Point centre) {
     cv::Mat s(260, 620, CV_8UC3, cv::Scalar::all(255));
     cv::rectangle(s, cv::Rect(10, 10, 600, 240), cv::Scalar::all(110), 8);
     fonts().bold->putText(s, "EINGEGANGEN", {50, 40}, 70, cv::Scalar::all(110), -1, cv::LINE_AA, false);
-    fonts().bold->putText(s, std::to_string(10 + index % 18) + ". MRZ 2026", {120, 140}, 64, cv::Scalar::all(110), -1,
-                          cv::LINE_AA, false);
+    fonts().bold->putText(s, std::to_string(10 + index % 18) + ". MRZ 2026", {120, 140}, 64,
+                          cv::Scalar::all(110), -1, cv::LINE_AA, false);
     const cv::Mat turn = cv::getRotationMatrix2D({310, 130}, 8 + index % 17, 1.0);
     cv::warpAffine(s, s, turn, s.size(), cv::INTER_LINEAR, cv::BORDER_CONSTANT, cv::Scalar::all(255));
     const cv::Rect where = cv::Rect(centre - cv::Point(310, 130), s.size()) & cv::Rect(0, 0, kPageW, kPageH);
@@ -265,7 +270,8 @@ void bodyOf(Canvas& c, int index) {
     paragraph(c, y, bottom, 240, 2240);
     stamp(c, index, {1700, 1400 + (index % 5) * 300});
     auto& f = fonts();
-    text(c, *f.regular, "Seite 1 von 1 - Geschaeftsfuehrer: M. Muster - HRB 12345 - IBAN DE12 3456 7890 1234 5678 90",
+    text(c, *f.regular,
+         "Seite 1 von 1 - Geschaeftsfuehrer: M. Muster - HRB 12345 - IBAN DE12 3456 7890 1234 5678 90",
          {240, 3410}, 28, 70);
 }
 
@@ -281,7 +287,8 @@ void scan(OfficePage& p, int index) {
     }
     if (p.skewDegrees != 0) {
         const cv::Mat turn = cv::getRotationMatrix2D({kPageW / 2.f, kPageH / 2.f}, p.skewDegrees, 1.0);
-        cv::warpAffine(p.grey, p.grey, turn, p.grey.size(), cv::INTER_LINEAR, cv::BORDER_CONSTANT, cv::Scalar::all(238));
+        cv::warpAffine(p.grey, p.grey, turn, p.grey.size(), cv::INTER_LINEAR, cv::BORDER_CONSTANT,
+                       cv::Scalar::all(238));
     }
     cv::Mat noise(p.grey.size(), CV_8SC1);
     cv::theRNG().state = std::uint64_t(77 + index);
@@ -297,8 +304,8 @@ OfficePage makeOfficePage(int index, double scale) {
     {
         const std::lock_guard guard(f.lock);
         cv::theRNG().state = std::uint64_t(31 + index); // the photo's grain
-        Canvas c{cv::Mat(kPageH, kPageW, CV_8UC3, cv::Scalar::all(246)), std::mt19937(std::uint32_t(index * 7919 + 1)),
-                 index % 3 == 2 ? f.serif : f.regular};
+        Canvas c{cv::Mat(kPageH, kPageW, CV_8UC3, cv::Scalar::all(246)),
+                 std::mt19937(std::uint32_t(index * 7919 + 1)), index % 3 == 2 ? f.serif : f.regular};
         letterhead(c, index);
         addressBlock(c, index);
         codes(c, index, page.codes);
@@ -338,8 +345,8 @@ std::vector<fs::path> corpusBarcodePages(const fs::path& dir, int maxPages) {
     fs::create_directories(dir);
     for (const auto& pdf : pdfs) {
         const fs::path prefix = dir / pdf.stem();
-        const std::string cmd = "pdftoppm -r 300 -gray -png -l 4 '" + pdf.string() + "' '" + prefix.string() +
-                                "' 2>/dev/null";
+        const std::string cmd =
+            "pdftoppm -r 300 -gray -png -l 4 '" + pdf.string() + "' '" + prefix.string() + "' 2>/dev/null";
         if (std::system(cmd.c_str()) != 0)
             continue;
     }

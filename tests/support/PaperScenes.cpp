@@ -18,9 +18,15 @@ namespace {
 
 using Rng = std::mt19937;
 
-double uni(Rng& rng, double a, double b) { return std::uniform_real_distribution<double>(a, b)(rng); }
-int pick(Rng& rng, int n) { return std::uniform_int_distribution<int>(0, n - 1)(rng); }
-bool chance(Rng& rng, double p) { return uni(rng, 0, 1) < p; }
+double uni(Rng& rng, double a, double b) {
+    return std::uniform_real_distribution<double>(a, b)(rng);
+}
+int pick(Rng& rng, int n) {
+    return std::uniform_int_distribution<int>(0, n - 1)(rng);
+}
+bool chance(Rng& rng, double p) {
+    return uni(rng, 0, 1) < p;
+}
 
 cv::Mat noiseField(Rng& rng, cv::Size size, double sigma, double blur) {
     cv::Mat n(size, CV_32F);
@@ -43,7 +49,8 @@ cv::Mat tinted(cv::Size size, cv::Scalar base, const cv::Mat& texture) {
 }
 
 cv::Mat woodBackground(Rng& rng, cv::Size size) {
-    const cv::Scalar tones[] = {{60, 110, 170}, {90, 140, 190}, {40, 75, 120}, {120, 165, 205}, {70, 120, 160}};
+    const cv::Scalar tones[] = {
+        {60, 110, 170}, {90, 140, 190}, {40, 75, 120}, {120, 165, 205}, {70, 120, 160}};
     const cv::Scalar base = tones[pick(rng, 5)];
     cv::Mat grain(size, CV_32F);
     const double freq = uni(rng, 0.02, 0.06), wobble = uni(rng, 10, 40);
@@ -74,7 +81,8 @@ cv::Mat darkBackground(Rng& rng, cv::Size size) {
 }
 
 cv::Mat lightBackground(Rng& rng, cv::Size size) {
-    const cv::Scalar tones[] = {{200, 205, 210}, {180, 195, 205}, {205, 205, 200}, {170, 185, 200}, {215, 215, 215}};
+    const cv::Scalar tones[] = {
+        {200, 205, 210}, {180, 195, 205}, {205, 205, 200}, {170, 185, 200}, {215, 215, 215}};
     cv::Mat t = noiseField(rng, size, 4, 1.5) + noiseField(rng, size, 6, 40.0) * 4;
     return tinted(size, tones[pick(rng, 5)], t);
 }
@@ -114,8 +122,10 @@ void drawClutter(Rng& rng, cv::Mat& bg, bool onTop) {
         for (int k = 0; k <= 40; ++k) {
             const double t = k / 40.0;
             const double along = t * (vertical ? s.height : s.width);
-            const double across = y0 * (vertical ? double(s.width) / s.height : 1) + amp * std::sin(f * 6.28 * t);
-            pts.emplace_back(vertical ? cv::Point(int(across), int(along)) : cv::Point(int(along), int(across)));
+            const double across =
+                y0 * (vertical ? double(s.width) / s.height : 1) + amp * std::sin(f * 6.28 * t);
+            pts.emplace_back(vertical ? cv::Point(int(across), int(along))
+                                      : cv::Point(int(along), int(across)));
         }
         const cv::Scalar colour = chance(rng, 0.5) ? cv::Scalar(25, 25, 25) : cv::Scalar(235, 235, 235);
         cv::polylines(bg, pts, false, colour, int(uni(rng, 5, 10) * scale), cv::LINE_AA);
@@ -124,12 +134,14 @@ void drawClutter(Rng& rng, cv::Mat& bg, bool onTop) {
         if (chance(rng, 0.7)) { // a mug seen from above
             const cv::Point c(int(uni(rng, 0, s.width)), int(uni(rng, 0, s.height)));
             const int r = int(uni(rng, 90, 140) * scale);
-            cv::circle(bg, c, r, cv::Scalar(uni(rng, 0, 255), uni(rng, 0, 255), uni(rng, 0, 255)), -1, cv::LINE_AA);
+            cv::circle(bg, c, r, cv::Scalar(uni(rng, 0, 255), uni(rng, 0, 255), uni(rng, 0, 255)), -1,
+                       cv::LINE_AA);
             cv::circle(bg, c, int(r * 0.8), cv::Scalar(20, 40, 60), -1, cv::LINE_AA);
         }
         if (chance(rng, 0.6)) { // a sticky note
             const cv::RotatedRect note(cv::Point2f(float(uni(rng, 0, s.width)), float(uni(rng, 0, s.height))),
-                                       cv::Size2f(float(150 * scale), float(150 * scale)), float(uni(rng, 0, 90)));
+                                       cv::Size2f(float(150 * scale), float(150 * scale)),
+                                       float(uni(rng, 0, 90)));
             cv::Point2f v[4];
             note.points(v);
             std::vector<cv::Point> pv(v, v + 4);
@@ -172,7 +184,7 @@ void paste(cv::Mat& bg, const Paper& paper, const QuadF& quad, bool desk, bool l
         const int firstSide = pick(rng, 4);
         for (int k = 0; k < 4; ++k) {
             const float strength = (k == firstSide || k == (firstSide + 2) % 4) ? float(uni(rng, 0.25, 0.6))
-                                                                                 : float(uni(rng, 0.05, 0.3));
+                                                                                : float(uni(rng, 0.05, 0.3));
             cv::line(line, quad[size_t(k)], quad[size_t((k + 1) % 4)], cv::Scalar(strength),
                      std::max(1, int(std::lround(thick))), cv::LINE_AA);
         }
@@ -229,7 +241,8 @@ cv::Mat finish(cv::Mat bgF, Rng& rng, bool photo) {
     cv::Mat out;
     bgF.convertTo(out, CV_8UC3);
     std::vector<uchar> jpeg;
-    cv::imencode(".jpg", out, jpeg, {cv::IMWRITE_JPEG_QUALITY, photo ? int(uni(rng, 60, 92)) : int(uni(rng, 75, 95))});
+    cv::imencode(".jpg", out, jpeg,
+                 {cv::IMWRITE_JPEG_QUALITY, photo ? int(uni(rng, 60, 92)) : int(uni(rng, 75, 95))});
     return cv::imdecode(jpeg, cv::IMREAD_COLOR);
 }
 
@@ -262,7 +275,8 @@ const Paper& choose(Rng& rng, const std::vector<Paper>& list, const std::vector<
 Scene photoScene(SceneKind kind, const Paper& paper, Rng& rng, bool outOfFrame) {
     const bool landscape = chance(rng, 0.2);
     const int longEdge = int(uni(rng, 1400, 2200));
-    const cv::Size s = landscape ? cv::Size(longEdge, longEdge * 3 / 4) : cv::Size(longEdge * 3 / 4, longEdge);
+    const cv::Size s =
+        landscape ? cv::Size(longEdge, longEdge * 3 / 4) : cv::Size(longEdge * 3 / 4, longEdge);
     cv::Mat bg = kind == SceneKind::PhotoDark    ? darkBackground(rng, s)
                  : kind == SceneKind::PhotoLight ? lightBackground(rng, s)
                                                  : woodBackground(rng, s);
@@ -290,8 +304,8 @@ Scene photoScene(SceneKind kind, const Paper& paper, Rng& rng, bool outOfFrame) 
     return sc;
 }
 
-Scene flatbedScene(SceneKind lid, const std::vector<Paper>& receipts,
-                   const std::vector<Paper>& fallback, Rng& rng, int count, bool outOfFrame) {
+Scene flatbedScene(SceneKind lid, const std::vector<Paper>& receipts, const std::vector<Paper>& fallback,
+                   Rng& rng, int count, bool outOfFrame) {
     const double dpi = std::vector<double>{150, 200, 300}[size_t(pick(rng, 3))];
     const cv::Size s(int(8.27 * dpi), int(11.69 * dpi));
     cv::Mat bg = lidBackground(rng, s, lid);
@@ -320,7 +334,8 @@ Scene flatbedScene(SceneKind lid, const std::vector<Paper>& receipts,
             const double lo = h / 2 + 10 + slack * 0.3, hi = s.height - h / 2 - 10 - slack * 0.3;
             centre.y = float(hi > lo ? uni(rng, lo, hi) : s.height / 2.0);
         }
-        const cv::Rect2f box(centre.x - float(w / 2) - 20, centre.y - float(h / 2) - 20, float(w) + 40, float(h) + 40);
+        const cv::Rect2f box(centre.x - float(w / 2) - 20, centre.y - float(h / 2) - 20, float(w) + 40,
+                             float(h) + 40);
         bool overlaps = false;
         for (const auto& t : taken)
             overlaps |= (t & box).area() > 0;
@@ -366,31 +381,44 @@ std::vector<Paper> loadImages(const fs::path& folder, bool receipt) {
 
 const std::vector<SceneKind>& allSceneKinds() {
     static const std::vector<SceneKind> kinds = {
-        SceneKind::PhotoWood,    SceneKind::PhotoDark,   SceneKind::PhotoLight,
-        SceneKind::PhotoClutter, SceneKind::FlatbedWhite, SceneKind::FlatbedGrey,
-        SceneKind::FlatbedDark,  SceneKind::SeveralReceipts, SceneKind::OutOfFrame,
-        SceneKind::FullFrame};
+        SceneKind::PhotoWood,    SceneKind::PhotoDark,   SceneKind::PhotoLight,  SceneKind::PhotoClutter,
+        SceneKind::FlatbedWhite, SceneKind::FlatbedGrey, SceneKind::FlatbedDark, SceneKind::SeveralReceipts,
+        SceneKind::OutOfFrame,   SceneKind::FullFrame};
     return kinds;
 }
 
 std::string sceneName(SceneKind kind) {
     switch (kind) {
-    case SceneKind::PhotoWood: return "photo-wood";
-    case SceneKind::PhotoDark: return "photo-dark";
-    case SceneKind::PhotoLight: return "photo-light";
-    case SceneKind::PhotoClutter: return "photo-clutter";
-    case SceneKind::FlatbedWhite: return "flatbed-white";
-    case SceneKind::FlatbedGrey: return "flatbed-grey";
-    case SceneKind::FlatbedDark: return "flatbed-dark";
-    case SceneKind::SeveralReceipts: return "several-receipts";
-    case SceneKind::OutOfFrame: return "out-of-frame";
-    case SceneKind::FullFrame: return "full-frame";
+    case SceneKind::PhotoWood:
+        return "photo-wood";
+    case SceneKind::PhotoDark:
+        return "photo-dark";
+    case SceneKind::PhotoLight:
+        return "photo-light";
+    case SceneKind::PhotoClutter:
+        return "photo-clutter";
+    case SceneKind::FlatbedWhite:
+        return "flatbed-white";
+    case SceneKind::FlatbedGrey:
+        return "flatbed-grey";
+    case SceneKind::FlatbedDark:
+        return "flatbed-dark";
+    case SceneKind::SeveralReceipts:
+        return "several-receipts";
+    case SceneKind::OutOfFrame:
+        return "out-of-frame";
+    case SceneKind::FullFrame:
+        return "full-frame";
     }
     return "?";
 }
 
-std::vector<Paper> loadReceipts(const fs::path& folder) { return loadImages(folder, true); }
-std::vector<Paper> loadPages(const fs::path& folder) { return loadImages(folder, false); }
+std::vector<Paper> loadReceipts(const fs::path& folder) {
+    return loadImages(folder, true);
+}
+std::vector<Paper> loadPages(const fs::path& folder) {
+    return loadImages(folder, false);
+}
 
 Paper syntheticReceipt(std::uint32_t seed) {
     Rng rng(seed);
@@ -399,13 +427,14 @@ Paper syntheticReceipt(std::uint32_t seed) {
     p.bgr = cv::Mat(h, w, CV_8UC3, cv::Scalar::all(uni(rng, 238, 250)));
     p.receipt = true;
     p.name = "synthetic-receipt-" + std::to_string(seed);
-    cv::putText(p.bgr, "SHOP " + std::to_string(seed % 97), cv::Point(w / 5, 120), cv::FONT_HERSHEY_DUPLEX, 2.2,
-                cv::Scalar::all(20), 4, cv::LINE_AA);
+    cv::putText(p.bgr, "SHOP " + std::to_string(seed % 97), cv::Point(w / 5, 120), cv::FONT_HERSHEY_DUPLEX,
+                2.2, cv::Scalar::all(20), 4, cv::LINE_AA);
     for (int y = 220; y < h - 80; y += 52) {
         std::string line;
         for (int k = int(uni(rng, 8, 22)); k > 0; --k)
             line += char(chance(rng, 0.15) ? ' ' : 'A' + pick(rng, 26));
-        cv::putText(p.bgr, line, cv::Point(40, y), cv::FONT_HERSHEY_PLAIN, 2.4, cv::Scalar::all(30), 2, cv::LINE_AA);
+        cv::putText(p.bgr, line, cv::Point(40, y), cv::FONT_HERSHEY_PLAIN, 2.4, cv::Scalar::all(30), 2,
+                    cv::LINE_AA);
     }
     return p;
 }
@@ -422,7 +451,8 @@ Paper syntheticPage(std::uint32_t seed) {
         std::string line;
         for (int k = int(uni(rng, 30, 60)); k > 0; --k)
             line += char(chance(rng, 0.18) ? ' ' : 'a' + pick(rng, 26));
-        cv::putText(p.bgr, line, cv::Point(120, y), cv::FONT_HERSHEY_SIMPLEX, 0.9, cv::Scalar::all(35), 2, cv::LINE_AA);
+        cv::putText(p.bgr, line, cv::Point(120, y), cv::FONT_HERSHEY_SIMPLEX, 0.9, cv::Scalar::all(35), 2,
+                    cv::LINE_AA);
     }
     return p;
 }
@@ -466,7 +496,8 @@ Scene makeScene(SceneKind kind, const std::vector<Paper>& receipts, const std::v
     case SceneKind::PhotoLight:
     case SceneKind::PhotoClutter: {
         const bool receipt = chance(rng, 0.4);
-        const Paper& paper = receipt ? choose(rng, receipts, fallbackReceipts) : choose(rng, anyPapers, fallback);
+        const Paper& paper =
+            receipt ? choose(rng, receipts, fallbackReceipts) : choose(rng, anyPapers, fallback);
         sc = photoScene(kind, paper, rng, false);
         break;
     }
@@ -481,14 +512,16 @@ Scene makeScene(SceneKind kind, const std::vector<Paper>& receipts, const std::v
         break;
     case SceneKind::OutOfFrame:
         if (chance(rng, 0.6)) {
-            const SceneKind lids[] = {SceneKind::FlatbedGrey, SceneKind::FlatbedDark, SceneKind::FlatbedWhite};
+            const SceneKind lids[] = {SceneKind::FlatbedGrey, SceneKind::FlatbedDark,
+                                      SceneKind::FlatbedWhite};
             sc = flatbedScene(lids[pick(rng, 3)], receipts, fallbackReceipts, rng, 1, true);
         } else {
             sc = photoScene(SceneKind::PhotoWood, choose(rng, receipts, fallbackReceipts), rng, true);
         }
         break;
     case SceneKind::FullFrame:
-        sc = fullFrameScene(chance(rng, 0.5) ? choose(rng, receipts, fallbackReceipts) : choose(rng, anyPapers, fallback),
+        sc = fullFrameScene(chance(rng, 0.5) ? choose(rng, receipts, fallbackReceipts)
+                                             : choose(rng, anyPapers, fallback),
                             rng);
         break;
     }

@@ -17,31 +17,31 @@ namespace docdesk::test {
 using QuadF = std::array<cv::Point2f, 4>; // clockwise from the document's top-left
 
 struct Paper {
-    cv::Mat bgr;        // the sheet, cut to its edges
+    cv::Mat bgr; // the sheet, cut to its edges
     bool receipt = false;
     std::string name;
 };
 
 enum class SceneKind {
-    PhotoWood,      // phone photo, page or receipt on a wooden desk
-    PhotoDark,      // on a dark desk or fabric
-    PhotoLight,     // on a light desk: low contrast
-    PhotoClutter,   // on a desk with pens and cables across the edges, a mug, a note
-    FlatbedWhite,   // 300/200/150-dpi scan, receipt on the white lid (paper-edge shadow)
-    FlatbedGrey,    // receipt on a grey card
-    FlatbedDark,    // receipt on a dark lid (or an open lid)
-    SeveralReceipts,// two or three receipts on one glass (white or grey lid)
-    OutOfFrame,     // the paper leaves the frame (receipt longer than the glass, photo cut off)
-    FullFrame,      // the paper is the whole picture: a page scanned edge to edge, a receipt
-                    // photo already cropped, a feeder page; nothing is to be cut out of it
+    PhotoWood,       // phone photo, page or receipt on a wooden desk
+    PhotoDark,       // on a dark desk or fabric
+    PhotoLight,      // on a light desk: low contrast
+    PhotoClutter,    // on a desk with pens and cables across the edges, a mug, a note
+    FlatbedWhite,    // 300/200/150-dpi scan, receipt on the white lid (paper-edge shadow)
+    FlatbedGrey,     // receipt on a grey card
+    FlatbedDark,     // receipt on a dark lid (or an open lid)
+    SeveralReceipts, // two or three receipts on one glass (white or grey lid)
+    OutOfFrame,      // the paper leaves the frame (receipt longer than the glass, photo cut off)
+    FullFrame,       // the paper is the whole picture: a page scanned edge to edge, a receipt
+                     // photo already cropped, a feeder page; nothing is to be cut out of it
 };
 
 const std::vector<SceneKind>& allSceneKinds();
 std::string sceneName(SceneKind kind);
 
 struct Scene {
-    cv::Mat image;              // BGR
-    std::vector<QuadF> truth;   // every document, the main one first (may leave the frame)
+    cv::Mat image;            // BGR
+    std::vector<QuadF> truth; // every document, the main one first (may leave the frame)
     SceneKind kind = SceneKind::PhotoWood;
     std::string paperName;
 };

@@ -15,7 +15,7 @@ namespace {
 
 // The read end of a pipe holding `lines` (inherited by the child: no close-on-exec).
 class SecretPipe {
-public:
+  public:
     explicit SecretPipe(const std::vector<std::string>& lines) {
         int fds[2];
         if (::pipe2(fds, 0) != 0)
@@ -33,7 +33,7 @@ public:
     ~SecretPipe() { ::close(readFd_); }
     int fd() const { return readFd_; }
 
-private:
+  private:
     int readFd_ = -1;
 };
 
@@ -47,7 +47,8 @@ std::string readText(const fs::path& file) {
 } // namespace
 
 ProfileCliRun runProfileCli(const fs::path& home, const std::vector<std::string>& args,
-                            const ProfileCliSecrets& secrets, const std::map<std::string, std::string>& environment,
+                            const ProfileCliSecrets& secrets,
+                            const std::map<std::string, std::string>& environment,
                             const ProfileCliLaunch& launch) {
     static std::atomic<int> counter{0};
     platform::ChildOptions options;

@@ -5,12 +5,11 @@
 #include "core/vault/ProfileStore.h"
 
 #include <boost/test/unit_test.hpp>
-#include <wx/window.h>
-
 #include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
+#include <wx/window.h>
 
 namespace docdesk::test {
 
@@ -24,8 +23,7 @@ openTestStore(const std::filesystem::path& dir,
     return std::make_unique<vault::ProfileStore>(dir, std::move(unlock));
 }
 
-template <typename T>
-T* namedChild(wxWindow* dialog, const std::string& name) {
+template <typename T> T* namedChild(wxWindow* dialog, const std::string& name) {
     auto* w = dynamic_cast<T*>(wxWindow::FindWindowByName(wxString::FromUTF8(name), dialog));
     BOOST_REQUIRE_MESSAGE(w != nullptr, "no control named " << name);
     return w;

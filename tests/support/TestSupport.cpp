@@ -60,9 +60,9 @@ void writeTestImage(const fs::path& file, int width, int height, unsigned char b
         std::mt19937 rng(seed);
         for (int y = height / 2; y < height; ++y)
             for (int x = 0; x < width; ++x)
-                img.at<cv::Vec3b>(y, x) = cv::Vec3b(static_cast<unsigned char>(rng()),
-                                                    static_cast<unsigned char>(rng()),
-                                                    static_cast<unsigned char>(rng()));
+                img.at<cv::Vec3b>(y, x) =
+                    cv::Vec3b(static_cast<unsigned char>(rng()), static_cast<unsigned char>(rng()),
+                              static_cast<unsigned char>(rng()));
     }
     if (!cv::imwrite(file.string(), img))
         throw std::runtime_error("cannot write " + file.string());
@@ -90,7 +90,8 @@ std::string minimalPdf(int pages) {
         std::snprintf(line, sizeof line, "%010zu 00000 n \n", off);
         pdf << line;
     }
-    pdf << "trailer\n<< /Size " << offsets.size() + 1 << " /Root 1 0 R >>\nstartxref\n" << xref << "\n%%EOF\n";
+    pdf << "trailer\n<< /Size " << offsets.size() + 1 << " /Root 1 0 R >>\nstartxref\n"
+        << xref << "\n%%EOF\n";
     return pdf.str();
 }
 
@@ -110,14 +111,15 @@ cv::Mat desk(std::mt19937& rng) {
 cv::Mat pageImage(int seed) {
     cv::Mat page(840, 600, CV_8UC3, cv::Scalar(238, 240, 242));
     for (int line = 0; line < 24; ++line)
-        cv::putText(page, "Invoice " + std::to_string(seed) + " item " + std::to_string(line), {50, 90 + 30 * line},
-                    cv::FONT_HERSHEY_SIMPLEX, 0.7, cv::Scalar(40, 40, 40), 2);
+        cv::putText(page, "Invoice " + std::to_string(seed) + " item " + std::to_string(line),
+                    {50, 90 + 30 * line}, cv::FONT_HERSHEY_SIMPLEX, 0.7, cv::Scalar(40, 40, 40), 2);
     return page;
 }
 
 // The page drawn onto the frame at `quad` (perspective).
 void lay(cv::Mat& frame, const cv::Mat& page, const Quad& quad) {
-    const std::vector<cv::Point2f> from{{0, 0}, {float(page.cols), 0}, {float(page.cols), float(page.rows)}, {0, float(page.rows)}};
+    const std::vector<cv::Point2f> from{
+        {0, 0}, {float(page.cols), 0}, {float(page.cols), float(page.rows)}, {0, float(page.rows)}};
     std::vector<cv::Point2f> to;
     for (const auto& p : quad)
         to.emplace_back(float(p.x), float(p.y));
@@ -129,7 +131,8 @@ void lay(cv::Mat& frame, const cv::Mat& page, const Quad& quad) {
 }
 
 Quad perspectiveQuad(double cx, double cy) {
-    return {PointF{cx - 190, cy - 270}, PointF{cx + 200, cy - 260}, PointF{cx + 215, cy + 275}, PointF{cx - 205, cy + 265}};
+    return {PointF{cx - 190, cy - 270}, PointF{cx + 200, cy - 260}, PointF{cx + 215, cy + 275},
+            PointF{cx - 205, cy + 265}};
 }
 
 // A receipt as printed: paper, a shop name, item lines with prices, a total.
@@ -148,7 +151,8 @@ cv::Mat receiptPaper(int width, int height, unsigned seed, cv::Scalar colour = c
             cv::rectangle(paper, {x, y, length, line / 3}, cv::Scalar(50, 50, 50), cv::FILLED);
             x += length + width / 25;
         }
-        cv::rectangle(paper, {width - margin - width / 7, y, width / 7, line / 3}, cv::Scalar(50, 50, 50), cv::FILLED);
+        cv::rectangle(paper, {width - margin - width / 7, y, width / 7, line / 3}, cv::Scalar(50, 50, 50),
+                      cv::FILLED);
     }
     cv::putText(paper, "TOTAL 24.23", {margin, height - line}, cv::FONT_HERSHEY_SIMPLEX, width / 320.0,
                 cv::Scalar(20, 20, 20), 2);
@@ -157,7 +161,9 @@ cv::Mat receiptPaper(int width, int height, unsigned seed, cv::Scalar colour = c
 
 // `paper` laid onto `background` with its corners at `corners` (clockwise from top-left).
 void layOnto(cv::Mat& background, const cv::Mat& paper, const std::vector<cv::Point2f>& corners) {
-    const cv::Point2f src[4] = {{0, 0}, {float(paper.cols - 1), 0}, {float(paper.cols - 1), float(paper.rows - 1)},
+    const cv::Point2f src[4] = {{0, 0},
+                                {float(paper.cols - 1), 0},
+                                {float(paper.cols - 1), float(paper.rows - 1)},
                                 {0, float(paper.rows - 1)}};
     const cv::Mat m = cv::getPerspectiveTransform(src, corners.data());
     cv::Mat warped, mask;
@@ -172,9 +178,10 @@ std::vector<cv::Point2f> placed(float cx, float cy, float w, float h, float degr
     const float a = degrees * float(CV_PI) / 180;
     std::vector<cv::Point2f> out;
     const float top = w / 2 * (1 - keystone);
-    for (const cv::Point2f p : {cv::Point2f(-top, -h / 2), cv::Point2f(top, -h / 2), cv::Point2f(w / 2, h / 2),
-                                cv::Point2f(-w / 2, h / 2)})
-        out.push_back({cx + p.x * std::cos(a) - p.y * std::sin(a), cy + p.x * std::sin(a) + p.y * std::cos(a)});
+    for (const cv::Point2f p : {cv::Point2f(-top, -h / 2), cv::Point2f(top, -h / 2),
+                                cv::Point2f(w / 2, h / 2), cv::Point2f(-w / 2, h / 2)})
+        out.push_back(
+            {cx + p.x * std::cos(a) - p.y * std::sin(a), cy + p.x * std::sin(a) + p.y * std::cos(a)});
     return out;
 }
 
@@ -220,9 +227,12 @@ std::vector<Quad> writeDeskVideo(const fs::path& file) {
     return {firstRest, secondRest};
 }
 
-fs::path cliPath() { return DOCDESK_TEST_CLI; }
+fs::path cliPath() {
+    return DOCDESK_TEST_CLI;
+}
 
-CliRun runCliAt(const fs::path& program, const fs::path& home, std::vector<std::string> args, const std::string& language) {
+CliRun runCliAt(const fs::path& program, const fs::path& home, std::vector<std::string> args,
+                const std::string& language) {
     args.insert(args.begin(), program.string());
     platform::ChildOptions opts;
     opts.pipeStdout = true;
@@ -285,14 +295,17 @@ size_t sessionPageCount(const fs::path& home) {
     const auto j = nlohmann::json::parse(runCli(home, {"session", "show", "--json"}).out, nullptr, false);
     return j.is_object() ? j["pages"].size() : 0;
 }
-fs::path guiPath() { return DOCDESK_TEST_GUI; }
+fs::path guiPath() {
+    return DOCDESK_TEST_GUI;
+}
 fs::path artifactsDir() {
     fs::path dir = DOCDESK_TEST_ARTIFACTS;
     fs::create_directories(dir);
     return dir;
 }
 
-void writeBatchPage(const std::filesystem::path& file, int number, const std::string& code, const std::string& format) {
+void writeBatchPage(const std::filesystem::path& file, int number, const std::string& code,
+                    const std::string& format) {
     cv::Mat page(2339, 1654, CV_8UC1, cv::Scalar(245));
     for (int y = 500; y < 2100; y += 60)
         cv::putText(page, "Page " + std::to_string(number) + " of the batch, some words here", {150, y},
@@ -300,8 +313,8 @@ void writeBatchPage(const std::filesystem::path& file, int number, const std::st
     if (!code.empty()) {
         const auto zxFormat = ZXing::BarcodeFormatFromString(format);
         const bool linear = zxFormat != ZXing::BarcodeFormat::QRCode;
-        const auto bits =
-            ZXing::MultiFormatWriter(zxFormat).setMargin(10).encode(code, linear ? 700 : 260, linear ? 200 : 260);
+        const auto bits = ZXing::MultiFormatWriter(zxFormat).setMargin(10).encode(code, linear ? 700 : 260,
+                                                                                  linear ? 200 : 260);
         cv::Mat symbol(bits.height(), bits.width(), CV_8UC1);
         for (int y = 0; y < bits.height(); ++y)
             for (int x = 0; x < bits.width(); ++x)

@@ -14,7 +14,7 @@ namespace docdesk::test {
 // A fresh folder below the system temp dir, removed at destruction (kept when
 // DOCDESK_KEEP_TEST_FILES is set, for inspecting a failure).
 class TempDir {
-public:
+  public:
     TempDir();
     TempDir(const TempDir&) = delete;
     TempDir& operator=(const TempDir&) = delete;
@@ -22,7 +22,7 @@ public:
     const std::filesystem::path& path() const { return path_; }
     std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
 
-private:
+  private:
     std::filesystem::path path_;
 };
 
@@ -31,9 +31,8 @@ void writeFile(const std::filesystem::path& file, const std::string& bytes);
 
 // A page image filled with `bgr` and a contrasting block, written as PNG or JPEG by extension.
 // `noise` adds random pixels, which makes PNGs large (useful to catch writes in the middle).
-void writeTestImage(const std::filesystem::path& file, int width, int height,
-                    unsigned char b, unsigned char g, unsigned char r, bool noise = false,
-                    unsigned seed = 1);
+void writeTestImage(const std::filesystem::path& file, int width, int height, unsigned char b,
+                    unsigned char g, unsigned char r, bool noise = false, unsigned seed = 1);
 
 // A minimal valid PDF with `pages` empty A4 pages, written by hand (no PDF library needed).
 std::string minimalPdf(int pages);
@@ -70,10 +69,11 @@ struct CliRun {
     std::string out;
     platform::ExitStatus status;
 };
-CliRun runCli(const std::filesystem::path& home, std::vector<std::string> args, const std::string& language = "");
+CliRun runCli(const std::filesystem::path& home, std::vector<std::string> args,
+              const std::string& language = "");
 // The same with another build of the CLI (see programWithFaultInjectingWorker).
-CliRun runCliAt(const std::filesystem::path& program, const std::filesystem::path& home, std::vector<std::string> args,
-                const std::string& language = "");
+CliRun runCliAt(const std::filesystem::path& program, const std::filesystem::path& home,
+                std::vector<std::string> args, const std::string& language = "");
 // `program` (docdesk-cli or docdesk) placed in `folder` (hard-linked, or copied when that
 // fails) with tests/support/fault_injecting_worker beside it as its docdesk-worker: run from
 // there, the program decodes through that worker, which crashes or hangs on files named so.

@@ -71,9 +71,8 @@ BOOST_AUTO_TEST_CASE(two_pages_under_a_document_camera_give_two_cropped_pages) {
     capture::CameraOptions options;
     options.device = video.string();
     std::vector<PageRecord> pages;
-    const int captured = capture::captureDocuments(*session, options, {}, [&](const PageRecord& p, const auto&) {
-        pages.push_back(p);
-    });
+    const int captured = capture::captureDocuments(
+        *session, options, {}, [&](const PageRecord& p, const auto&) { pages.push_back(p); });
     BOOST_TEST(captured == 2);
     BOOST_REQUIRE(session->pages().size() == 2u);
     BOOST_REQUIRE(truths.size() == 2u);
@@ -83,8 +82,10 @@ BOOST_AUTO_TEST_CASE(two_pages_under_a_document_camera_give_two_cropped_pages) {
         const auto crop = nlohmann::json::parse(page.transformsJson)["crop"];
         BOOST_REQUIRE(crop.size() == 4u);
         for (size_t k = 0; k < 4; ++k) {
-            const double dx = crop[k][0].get<double>() - truths[i][k].x, dy = crop[k][1].get<double>() - truths[i][k].y;
-            BOOST_TEST(std::hypot(dx, dy) < 12.0, "page " << i << " corner " << k << " off by " << std::hypot(dx, dy));
+            const double dx = crop[k][0].get<double>() - truths[i][k].x,
+                         dy = crop[k][1].get<double>() - truths[i][k].y;
+            BOOST_TEST(std::hypot(dx, dy) < 12.0,
+                       "page " << i << " corner " << k << " off by " << std::hypot(dx, dy));
         }
         const cv::Mat stored = cv::imread(page.originalFile.string());
         BOOST_TEST(stored.cols == 1280);
@@ -97,5 +98,6 @@ BOOST_AUTO_TEST_CASE(a_camera_that_cannot_be_opened_is_a_clear_error) {
     auto session = journal::Session::create(dir / "sessions", platform::durableFiles());
     capture::CameraOptions options;
     options.device = (dir / "no-such-video.avi").string();
-    BOOST_CHECK_THROW(capture::captureDocuments(*session, options, {}, [](const PageRecord&, const auto&) {}), Error);
+    BOOST_CHECK_THROW(capture::captureDocuments(*session, options, {}, [](const PageRecord&, const auto&) {}),
+                      Error);
 }

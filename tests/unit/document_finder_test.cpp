@@ -505,7 +505,8 @@ BOOST_AUTO_TEST_CASE(realistic_scenes_from_generated_paper) {
                     QuadF q;
                     for (size_t i = 0; i < 4; ++i)
                         q[i] = cv::Point2f(float(f.corners[i].x), float(f.corners[i].y));
-                    best = std::max(best, docdesk::test::clippedIoU(truth, q, scene.image.cols, scene.image.rows));
+                    best = std::max(best,
+                                    docdesk::test::clippedIoU(truth, q, scene.image.cols, scene.image.rows));
                 }
                 sum += best;
                 ++n;
@@ -540,7 +541,8 @@ BOOST_AUTO_TEST_CASE(a_full_page_scan_is_not_cut_to_its_table) {
                     cv::FONT_HERSHEY_SIMPLEX, 1.6, cv::Scalar::all(30), 3, cv::LINE_AA);
     const auto found = findDocuments(viewOf(page));
     for (const auto& f : found) {
-        const QuadF tableQuad{cv::Point2f(float(table.x), float(table.y)), cv::Point2f(float(table.br().x), float(table.y)),
+        const QuadF tableQuad{cv::Point2f(float(table.x), float(table.y)),
+                              cv::Point2f(float(table.br().x), float(table.y)),
                               cv::Point2f(float(table.br().x), float(table.br().y)),
                               cv::Point2f(float(table.x), float(table.br().y))};
         BOOST_TEST(iou(tableQuad, f.corners) < 0.5);

@@ -223,8 +223,8 @@ BOOST_AUTO_TEST_CASE(headers_give_resolution_and_jpeg_facts_without_decoding) {
     BOOST_TEST(!readJpegHeader(truncated).has_value());
 
     test::TempDir dir;
-    cv::imwrite((dir / "p.tif").string(), grey, {cv::IMWRITE_TIFF_XDPI, 200, cv::IMWRITE_TIFF_YDPI, 200,
-                                                cv::IMWRITE_TIFF_RESUNIT, 2});
+    cv::imwrite((dir / "p.tif").string(), grey,
+                {cv::IMWRITE_TIFF_XDPI, 200, cv::IMWRITE_TIFF_YDPI, 200, cv::IMWRITE_TIFF_RESUNIT, 2});
     BOOST_TEST(readDeclaredResolution(test::readFile(dir / "p.tif"), imaging::MediaKind::Tiff).x == 200);
     cv::imwrite((dir / "p.png").string(), grey);
     BOOST_TEST(!readDeclaredResolution(test::readFile(dir / "p.png"), imaging::MediaKind::Png).known());
@@ -262,8 +262,9 @@ BOOST_AUTO_TEST_CASE(untouched_jpeg_goes_into_the_pdf_byte_for_byte_at_its_physi
 
     // The image streams, extracted as stored, are the original files.
     fs::create_directories(dir / "images");
-    BOOST_REQUIRE(runTool({"pdfimages", "-all", (dir / "out.pdf").string(), (dir / "images" / "img").string()})
-                      .exitCode == 0);
+    BOOST_REQUIRE(
+        runTool({"pdfimages", "-all", (dir / "out.pdf").string(), (dir / "images" / "img").string()})
+            .exitCode == 0);
     BOOST_TEST((test::readFile(dir / "images" / "img-000.jpg") == original));
     BOOST_TEST((test::readFile(dir / "images" / "img-001.jpg") == colourJpeg));
 
@@ -291,7 +292,8 @@ BOOST_AUTO_TEST_CASE(jpeg_with_exif_rotation_or_without_density_is_handled) {
     // EXIF orientation 6 ("rotate 90° clockwise"): passing it through would show it sideways in
     // PDF viewers, so it is decoded (orientation applied) and encoded again.
     auto jpeg = jpegBytes(textPage(600, 300, 3), 300);
-    const std::string tiff = std::string("MM\0\x2A\0\0\0\x08\0\x01\x01\x12\0\x03\0\0\0\x01\0\x06\0\0\0\0\0\0", 26);
+    const std::string tiff =
+        std::string("MM\0\x2A\0\0\0\x08\0\x01\x01\x12\0\x03\0\0\0\x01\0\x06\0\0\0\0\0\0", 26);
     const std::string app1 = std::string("Exif\0\0", 6) + tiff;
     std::string segment = "\xFF\xE1";
     segment += char((app1.size() + 2) >> 8);
@@ -370,7 +372,8 @@ BOOST_AUTO_TEST_CASE(crop_warps_the_quad_to_a_rectangle) {
     BOOST_TEST(int(right[2]) < 60);
     for (const cv::Point corner : {cv::Point(3, 3), cv::Point(out.cols - 4, out.rows - 4)}) {
         const cv::Vec3b c = out.at<cv::Vec3b>(corner);
-        BOOST_TEST(!(std::abs(int(c[0]) - 90) < 20 && std::abs(int(c[1]) - 90) < 20), "desk in corner " << corner);
+        BOOST_TEST(!(std::abs(int(c[0]) - 90) < 20 && std::abs(int(c[1]) - 90) < 20),
+                   "desk in corner " << corner);
     }
 
     src.transforms = PageTransforms::parse(R"({"crop": [[1,1],[2,1],[2,2],[1,2]]})");
@@ -407,13 +410,16 @@ BOOST_AUTO_TEST_CASE(black_and_white_page_is_embedded_at_one_bit_and_renders_fai
 
     // The embedded image decodes (poppler's CCITT decoder, no scaling) to exactly our bits.
     fs::create_directories(dir / "images");
-    BOOST_REQUIRE(runTool({"pdfimages", (dir / "bw.pdf").string(), (dir / "images" / "img").string()}).exitCode == 0);
+    BOOST_REQUIRE(
+        runTool({"pdfimages", (dir / "bw.pdf").string(), (dir / "images" / "img").string()}).exitCode == 0);
     const cv::Mat extracted = cv::imread((dir / "images" / "img-000.pbm").string(), cv::IMREAD_GRAYSCALE);
     BOOST_REQUIRE(extracted.cols == 1001);
     BOOST_REQUIRE(extracted.rows == 1403);
     const size_t stride = 126;
     auto bit = [&](int x, int y) {
-        return ((std::to_integer<unsigned>(page.bytes[size_t(y) * stride + size_t(x >> 3)]) >> (7 - (x & 7))) & 1u) != 0;
+        return ((std::to_integer<unsigned>(page.bytes[size_t(y) * stride + size_t(x >> 3)]) >>
+                 (7 - (x & 7))) &
+                1u) != 0;
     };
     size_t differ = 0, black = 0;
     for (int y = 0; y < 1403; ++y)
@@ -463,7 +469,8 @@ BOOST_AUTO_TEST_CASE(pdf_metadata_is_readable_by_poppler) {
     info.fields = {{"invoice", "4711"}, {"customer", "Müller"}, {"emoji", "ok \xF0\x9F\x98\x80"}};
     info.created = std::chrono::sys_days{std::chrono::year{2024} / 5 / 17} + std::chrono::hours{9} +
                    std::chrono::minutes{30};
-    writeBytes(dir / "meta.pdf", writePdf(std::vector<EncodedPage>{renderPage(jpegSource(dir / "p.jpg"))}, info));
+    writeBytes(dir / "meta.pdf",
+               writePdf(std::vector<EncodedPage>{renderPage(jpegSource(dir / "p.jpg"))}, info));
     checkWithQpdf(dir / "meta.pdf");
     const auto doc = openPdf(dir / "meta.pdf");
     BOOST_TEST(doc->get_title().to_utf8().data() == std::string("Rechnung Müller — 4711"));
@@ -514,7 +521,8 @@ BOOST_AUTO_TEST_CASE(shadow_removal_flattens_a_shadow_over_a_photo_and_keeps_its
     BOOST_REQUIRE(after.channels == 3);
     const int gapBefore = paperBrightness(before, 200) - paperBrightness(before, 600);
     const int gapAfter = std::abs(paperBrightness(after, 200) - paperBrightness(after, 600));
-    BOOST_TEST_MESSAGE("paper in and out of the shadow: " << gapBefore << " apart before, " << gapAfter << " after");
+    BOOST_TEST_MESSAGE("paper in and out of the shadow: " << gapBefore << " apart before, " << gapAfter
+                                                          << " after");
     BOOST_TEST(gapBefore > 70);
     BOOST_TEST(gapAfter < 20);
     // The red line stays red.
@@ -532,7 +540,8 @@ BOOST_AUTO_TEST_CASE(multipage_tiff_is_readable_by_opencv) {
     writeBytes(dir / "c.jpg", jpegBytes(colour, 300, 95));
     writeBytes(dir / "g.jpg", jpegBytes(textPage(640, 900, 7), 200));
 
-    std::vector<PageRaster> pages{renderRaster(jpegSource(dir / "c.jpg")), renderRaster(jpegSource(dir / "g.jpg")),
+    std::vector<PageRaster> pages{renderRaster(jpegSource(dir / "c.jpg")),
+                                  renderRaster(jpegSource(dir / "g.jpg")),
                                   renderRaster(jpegSource(dir / "g.jpg", R"({"mode":"bw","rotation":90})"))};
     BOOST_TEST(pages[0].channels == 3);
     BOOST_TEST(pages[1].channels == 1);
@@ -651,7 +660,8 @@ BOOST_AUTO_TEST_CASE(archive_numbering_is_race_free) {
     for (int t = 0; t < 3; ++t)
         threads.emplace_back([&, t] {
             for (int i = 0; i < kPerThread; ++i) {
-                const std::vector<ArchiveFile> f{{"", ".pdf", bytesOf(std::to_string(t) + "-" + std::to_string(i))}};
+                const std::vector<ArchiveFile> f{
+                    {"", ".pdf", bytesOf(std::to_string(t) + "-" + std::to_string(i))}};
                 archive.place("same", "Same", f, nlohmann::json::object());
             }
         });
@@ -767,7 +777,8 @@ struct FilingFixture {
         pages = session->pages();
     }
 
-    void add(const std::vector<std::byte>& bytes, const std::string& source, const std::string& mime, int count = 1) {
+    void add(const std::vector<std::byte>& bytes, const std::string& source, const std::string& mime,
+             int count = 1) {
         session->addOriginal(bytes, source, mime, count);
     }
     std::int64_t id(size_t index) const { return pages.at(index).id; }
@@ -794,8 +805,9 @@ BOOST_FIXTURE_TEST_CASE(filing_writes_good_documents_and_reports_the_failing_one
     pipeline::FilingOptions options;
     options.sidecar = true;
     std::vector<pipeline::FilingProgress> seen;
-    const auto results = pipeline::fileDocuments(*session, docs, archive, options, std::stop_token{},
-                                                 [&](const pipeline::FilingProgress& p) { seen.push_back(p); });
+    const auto results =
+        pipeline::fileDocuments(*session, docs, archive, options, std::stop_token{},
+                                [&](const pipeline::FilingProgress& p) { seen.push_back(p); });
     BOOST_REQUIRE(results.size() == 5u);
     BOOST_TEST(results[0].ok(), results[0].error);
     BOOST_TEST(results[2].ok(), results[2].error);
@@ -821,7 +833,8 @@ BOOST_FIXTURE_TEST_CASE(filing_writes_good_documents_and_reports_the_failing_one
     // Page 1 of "Mixed" is the bw, turned page: landscape at 75 dpi, 1 bit.
     std::unique_ptr<poppler::page> p1(mixed->create_page(0));
     BOOST_TEST(std::abs(p1->page_rect().width() - 877 * 72.0 / 75) < 0.5);
-    BOOST_TEST(runTool({"pdfimages", "-list", results[2].path.string()}).output.find("ccitt") != std::string::npos);
+    BOOST_TEST(runTool({"pdfimages", "-list", results[2].path.string()}).output.find("ccitt") !=
+               std::string::npos);
     // The PDF original's pages were rendered at 300 dpi: A4.
     std::unique_ptr<poppler::page> p3(mixed->create_page(2));
     BOOST_TEST(std::abs(p3->page_rect().width() - 595) < 1);
@@ -900,7 +913,8 @@ BOOST_FIXTURE_TEST_CASE(filing_honours_the_stop_token, FilingFixture) {
     BOOST_TEST(filesIn(root / "archive").size() == 1u);
 
     // Stopped in the middle of a document: that document is not written either.
-    const std::vector<pipeline::DocumentToFile> longDoc{{{id(0), id(1), id(2), id(3)}, "", "Long", "Long", {}}};
+    const std::vector<pipeline::DocumentToFile> longDoc{
+        {{id(0), id(1), id(2), id(3)}, "", "Long", "Long", {}}};
     std::stop_source midway;
     results = pipeline::fileDocuments(pages, longDoc, archive, {}, midway.get_token(),
                                       [&](const pipeline::FilingProgress& p) {

@@ -26,10 +26,11 @@ BOOST_AUTO_TEST_CASE(images_and_pdfs_become_pages_bad_files_become_errors) {
     const auto files = capture::expandInputs({dir / "in"});
     BOOST_REQUIRE(files.size() == 5u); // hidden folder skipped
     std::vector<capture::ImportOutcome> outcomes;
-    capture::importFiles(*session, files, capture::countPagesInThisProcess, {}, [&](const capture::ImportOutcome& o, size_t done, size_t total) {
-        BOOST_TEST(done <= total);
-        outcomes.push_back(o);
-    });
+    capture::importFiles(*session, files, capture::countPagesInThisProcess, {},
+                         [&](const capture::ImportOutcome& o, size_t done, size_t total) {
+                             BOOST_TEST(done <= total);
+                             outcomes.push_back(o);
+                         });
     BOOST_REQUIRE(outcomes.size() == 5u);
     int failed = 0;
     for (const auto& o : outcomes)
@@ -88,7 +89,8 @@ BOOST_AUTO_TEST_CASE(other_files_are_kept_byte_for_byte_with_their_type_from_con
     auto session = journal::Session::create(dir / "sessions", platform::durableFiles());
     for (size_t i = 0; i < files.size(); ++i) {
         test::writeFile(dir / files[i].first, files[i].second);
-        const auto outcome = capture::importFile(*session, dir / files[i].first, capture::countPagesInThisProcess);
+        const auto outcome =
+            capture::importFile(*session, dir / files[i].first, capture::countPagesInThisProcess);
         BOOST_REQUIRE(outcome.ok());
         BOOST_REQUIRE(outcome.pages.size() == 1u);
         const auto& page = outcome.pages.front();
@@ -112,11 +114,12 @@ BOOST_AUTO_TEST_CASE(a_stop_request_ends_the_import_between_files) {
     auto session = journal::Session::create(dir / "sessions", platform::durableFiles());
     std::stop_source stop;
     int seen = 0;
-    capture::importFiles(*session, files, capture::countPagesInThisProcess, stop.get_token(), [&](const capture::ImportOutcome&, size_t done, size_t) {
-        ++seen;
-        if (done == 2)
-            stop.request_stop();
-    });
+    capture::importFiles(*session, files, capture::countPagesInThisProcess, stop.get_token(),
+                         [&](const capture::ImportOutcome&, size_t done, size_t) {
+                             ++seen;
+                             if (done == 2)
+                                 stop.request_stop();
+                         });
     BOOST_TEST(seen == 2);
     BOOST_TEST(session->pageCount() == 2);
 }
@@ -135,16 +138,22 @@ BOOST_AUTO_TEST_CASE(twenty_kinds_of_files_each_become_the_right_kind_of_entry) 
     test::writeFile(in / "f.pdf", test::minimalPdf(3));
     // Pass-through documents, typed from content.
     const std::map<std::string, std::pair<std::string, std::string>> documents = {
-        {"g.docx", {zipStartingWith("[Content_Types].xml", "PK word/document.xml"),
-                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}},
-        {"h.xlsx", {zipStartingWith("[Content_Types].xml", "PK xl/workbook.xml"),
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}},
-        {"i.pptx", {zipStartingWith("[Content_Types].xml", "PK ppt/presentation.xml"),
-                    "application/vnd.openxmlformats-officedocument.presentationml.presentation"}},
-        {"j.ods", {zipStartingWith("mimetype", "application/vnd.oasis.opendocument.spreadsheetPK"),
-                   "application/vnd.oasis.opendocument.spreadsheet"}},
+        {"g.docx",
+         {zipStartingWith("[Content_Types].xml", "PK word/document.xml"),
+          "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}},
+        {"h.xlsx",
+         {zipStartingWith("[Content_Types].xml", "PK xl/workbook.xml"),
+          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}},
+        {"i.pptx",
+         {zipStartingWith("[Content_Types].xml", "PK ppt/presentation.xml"),
+          "application/vnd.openxmlformats-officedocument.presentationml.presentation"}},
+        {"j.ods",
+         {zipStartingWith("mimetype", "application/vnd.oasis.opendocument.spreadsheetPK"),
+          "application/vnd.oasis.opendocument.spreadsheet"}},
         {"k.zip", {zipStartingWith("photos/1.txt"), "application/zip"}},
-        {"l.msg", {std::string("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) + std::string(64, '\0'), "application/vnd.ms-outlook"}},
+        {"l.msg",
+         {std::string("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) + std::string(64, '\0'),
+          "application/vnd.ms-outlook"}},
         {"m.eml", {"From: a@example.org\r\nTo: b@example.org\r\nSubject: hi\r\n\r\nbody", "message/rfc822"}},
         {"n.rtf", {"{\\rtf1\\ansi hello}", "application/rtf"}},
         {"o.xml", {"<?xml version=\"1.0\"?><invoice/>", "application/xml"}},
@@ -160,9 +169,10 @@ BOOST_AUTO_TEST_CASE(twenty_kinds_of_files_each_become_the_right_kind_of_entry) 
     auto session = journal::Session::create(dir / "sessions", platform::durableFiles());
     const auto files = capture::expandInputs({in}); // dropped as one folder
     BOOST_REQUIRE(files.size() == 20u);
-    capture::importFiles(*session, files, capture::countPagesInThisProcess, {}, [](const capture::ImportOutcome& o, size_t, size_t) {
-        BOOST_TEST(o.ok(), o.file << ": " << o.error);
-    });
+    capture::importFiles(*session, files, capture::countPagesInThisProcess, {},
+                         [](const capture::ImportOutcome& o, size_t, size_t) {
+                             BOOST_TEST(o.ok(), o.file << ": " << o.error);
+                         });
     std::map<std::string, std::vector<PageRecord>> byName;
     for (const auto& p : session->pages()) {
         byName[fs::path(p.source).filename().string()].push_back(p);
@@ -178,6 +188,7 @@ BOOST_AUTO_TEST_CASE(twenty_kinds_of_files_each_become_the_right_kind_of_entry) 
     for (const auto& [name, content] : documents) {
         BOOST_REQUIRE(byName[name].size() == 1u);
         BOOST_TEST(byName[name].front().isPassThrough(), name);
-        BOOST_TEST(byName[name].front().mediaType == content.second, name << ": " << byName[name].front().mediaType);
+        BOOST_TEST(byName[name].front().mediaType == content.second,
+                   name << ": " << byName[name].front().mediaType);
     }
 }

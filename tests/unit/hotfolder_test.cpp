@@ -22,7 +22,8 @@ BOOST_AUTO_TEST_CASE(once_takes_what_is_there_and_leaves_temporary_and_hidden_fi
     fs::create_directories(hot / capture::HotFolder::kDoneDir);
     test::writeTestImage(hot / "001.png", 120, 160, 0, 0, 255);
     test::writeTestImage(hot / "002.jpg", 120, 160, 0, 255, 0);
-    test::writeTestImage(hot / capture::HotFolder::kDoneDir / "001.png", 10, 10, 0, 0, 0); // an earlier 001.png
+    test::writeTestImage(hot / capture::HotFolder::kDoneDir / "001.png", 10, 10, 0, 0,
+                         0); // an earlier 001.png
     test::writeFile(hot / "003.jpg", std::string("\xFF\xD8\xFF\xE0 truncated", 14));
     test::writeFile(hot / "scan.pdf.part", "%PDF-1.4 still being written");
     test::writeFile(hot / ".hidden.png", "not yet");
@@ -132,7 +133,9 @@ BOOST_AUTO_TEST_CASE(a_file_stored_before_a_crash_or_dropped_twice_is_not_stored
     auto session = journal::Session::create(dir / "sessions", platform::durableFiles());
     // The watcher stored this file, then died before moving it away.
     test::writeTestImage(hot / "stored-then-crashed.png", 120, 160, 0, 0, 255);
-    BOOST_REQUIRE(capture::importFile(*session, hot / "stored-then-crashed.png", capture::countPagesInThisProcess).ok());
+    BOOST_REQUIRE(
+        capture::importFile(*session, hot / "stored-then-crashed.png", capture::countPagesInThisProcess)
+            .ok());
     // The same scan dropped again under another name.
     test::writeTestImage(hot / "first.png", 120, 160, 255, 0, 0);
     fs::copy_file(hot / "first.png", hot / "first-again.png");

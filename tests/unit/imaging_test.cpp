@@ -7,9 +7,9 @@
 
 #include <boost/test/unit_test.hpp>
 #include <cstdlib>
-#include <sstream>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+#include <sstream>
 
 using namespace docdesk;
 using namespace docdesk::imaging;
@@ -66,7 +66,7 @@ BOOST_AUTO_TEST_CASE(thumbnails_keep_aspect_ratio_and_colour) {
     const auto pdfThumb = renderThumbnail(dir / "four.pdf", MediaKind::Pdf, 3, 100);
     BOOST_TEST(pdfThumb.height == 100);
     BOOST_TEST(std::abs(pdfThumb.width - 71) <= 1); // A4 aspect ratio
-    BOOST_TEST(int(pdfThumb.pixels[0]) == 255);      // a blank page renders white
+    BOOST_TEST(int(pdfThumb.pixels[0]) == 255);     // a blank page renders white
     BOOST_CHECK_THROW(renderThumbnail(dir / "four.pdf", MediaKind::Pdf, 4, 100), UnreadableFileError);
 }
 
@@ -77,7 +77,8 @@ BOOST_AUTO_TEST_CASE(decoding_honours_exif_orientation_and_refuses_bombs_before_
     cv::rectangle(img, cv::Rect(0, 0, 100, 200), cv::Scalar(0, 0, 0), cv::FILLED);
     std::vector<uchar> jpeg;
     cv::imencode(".jpg", img, jpeg);
-    const std::string tiff = std::string("II*\0\x08\0\0\0\x01\0\x12\x01\x03\0\x01\0\0\0\x06\0\0\0\0\0\0\0", 26);
+    const std::string tiff =
+        std::string("II*\0\x08\0\0\0\x01\0\x12\x01\x03\0\x01\0\0\0\x06\0\0\0\0\0\0\0", 26);
     const std::string app1 = std::string("Exif\0\0", 6) + tiff;
     std::string segment = "\xFF\xE1";
     segment += char((app1.size() + 2) >> 8);
@@ -100,7 +101,8 @@ BOOST_AUTO_TEST_CASE(decoding_honours_exif_orientation_and_refuses_bombs_before_
     small.maxPixels = 50'000;
     BOOST_CHECK_THROW(decodePage(dir / "rotated.jpg", MediaKind::Jpeg, 0, small), UnreadableFileError);
     // Multi-page TIFF: the requested page, not the first.
-    std::vector<cv::Mat> pages = {cv::Mat(60, 40, CV_8UC1, cv::Scalar(10)), cv::Mat(80, 50, CV_8UC1, cv::Scalar(200))};
+    std::vector<cv::Mat> pages = {cv::Mat(60, 40, CV_8UC1, cv::Scalar(10)),
+                                  cv::Mat(80, 50, CV_8UC1, cv::Scalar(200))};
     BOOST_REQUIRE(cv::imwritemulti((dir / "two.tif").string(), pages));
     const auto second = decodePage(dir / "two.tif", MediaKind::Tiff, 1);
     BOOST_TEST(second.width == 50);
@@ -112,8 +114,9 @@ namespace {
 
 // A one-page PDF whose page draws `content` with one image XObject /Im0 (dictionary entries
 // `imageDict`, stream bytes `imageData`) and a Helvetica font /F1 in its resources.
-std::string imagePagePdf(const std::string& imageDict, const std::string& imageData, const std::string& content,
-                         const std::string& pageExtra = "", double widthPt = 144, double heightPt = 216) {
+std::string imagePagePdf(const std::string& imageDict, const std::string& imageData,
+                         const std::string& content, const std::string& pageExtra = "", double widthPt = 144,
+                         double heightPt = 216) {
     std::ostringstream pdf;
     std::vector<size_t> offsets;
     pdf << "%PDF-1.4\n";
@@ -123,8 +126,10 @@ std::string imagePagePdf(const std::string& imageDict, const std::string& imageD
     };
     object("<< /Type /Catalog /Pages 2 0 R >>");
     object("<< /Type /Pages /Kids [3 0 R] /Count 1 >>");
-    object("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 " + std::to_string(widthPt) + " " + std::to_string(heightPt) +
-           "] /Resources << /XObject << /Im0 4 0 R >> /Font << /F1 6 0 R >> >> /Contents 5 0 R " + pageExtra + " >>");
+    object("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 " + std::to_string(widthPt) + " " +
+           std::to_string(heightPt) +
+           "] /Resources << /XObject << /Im0 4 0 R >> /Font << /F1 6 0 R >> >> /Contents 5 0 R " + pageExtra +
+           " >>");
     object("<< /Type /XObject /Subtype /Image " + imageDict + " /Length " + std::to_string(imageData.size()) +
            " >>\nstream\n" + imageData + "\nendstream");
     object("<< /Length " + std::to_string(content.size()) + " >>\nstream\n" + content + "\nendstream");
@@ -136,7 +141,8 @@ std::string imagePagePdf(const std::string& imageDict, const std::string& imageD
         std::snprintf(line, sizeof line, "%010zu 00000 n \n", off);
         pdf << line;
     }
-    pdf << "trailer\n<< /Size " << offsets.size() + 1 << " /Root 1 0 R >>\nstartxref\n" << xref << "\n%%EOF\n";
+    pdf << "trailer\n<< /Size " << offsets.size() + 1 << " /Root 1 0 R >>\nstartxref\n"
+        << xref << "\n%%EOF\n";
     return pdf.str();
 }
 
@@ -148,7 +154,9 @@ cv::Mat scanPixels(int dpi) {
     return page;
 }
 
-std::string bytesOf(const cv::Mat& m) { return std::string(reinterpret_cast<const char*>(m.data), m.total() * m.elemSize()); }
+std::string bytesOf(const cv::Mat& m) {
+    return std::string(reinterpret_cast<const char*>(m.data), m.total() * m.elemSize());
+}
 
 const std::string kDrawImage = "q 144 0 0 216 0 0 cm /Im0 Do Q";
 
@@ -162,7 +170,8 @@ BOOST_AUTO_TEST_CASE(scanned_pdf_pages_are_taken_as_their_image_not_rasterised) 
     const cv::Mat pixels = scanPixels(300);
     std::vector<uchar> jpeg;
     cv::imencode(".jpg", pixels, jpeg, {cv::IMWRITE_JPEG_QUALITY, 90});
-    const std::string jpegDict = "/Width 600 /Height 900 /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /DCTDecode";
+    const std::string jpegDict =
+        "/Width 600 /Height 900 /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /DCTDecode";
     test::writeFile(dir / "jpeg.pdf", imagePagePdf(jpegDict, std::string(jpeg.begin(), jpeg.end()),
                                                    "/Part <</MCID 0>> BDC " + kDrawImage + " EMC"));
     const auto direct = detail::fullPageImage(dir / "jpeg.pdf", 0, 300, 150'000'000, true);
@@ -180,8 +189,8 @@ BOOST_AUTO_TEST_CASE(scanned_pdf_pages_are_taken_as_their_image_not_rasterised) 
     // so the dark third is at the top.
     const cv::Mat coarse = scanPixels(150);
     test::writeFile(dir / "raw.pdf",
-                    imagePagePdf("/Width 300 /Height 450 /ColorSpace /DeviceGray /BitsPerComponent 8", bytesOf(coarse),
-                                 kDrawImage, "/Rotate 90"));
+                    imagePagePdf("/Width 300 /Height 450 /ColorSpace /DeviceGray /BitsPerComponent 8",
+                                 bytesOf(coarse), kDrawImage, "/Rotate 90"));
     const auto turned = detail::fullPageImage(dir / "raw.pdf", 0, 300, 150'000'000, true);
     BOOST_REQUIRE(turned.has_value());
     BOOST_TEST(turned->cols == 900);
@@ -192,9 +201,10 @@ BOOST_AUTO_TEST_CASE(scanned_pdf_pages_are_taken_as_their_image_not_rasterised) 
     // Bilevel with an inverted /Decode (1 = black): unpacked to black and white.
     cv::Mat bits(900, 75, CV_8UC1, cv::Scalar(0)); // 600 px per row, 1 bit each
     bits(cv::Rect(0, 0, 25, 900)).setTo(255);      // the left third black
-    test::writeFile(dir / "bilevel.pdf",
-                    imagePagePdf("/Width 600 /Height 900 /ColorSpace /DeviceGray /BitsPerComponent 1 /Decode [1 0]",
-                                 bytesOf(bits), kDrawImage));
+    test::writeFile(
+        dir / "bilevel.pdf",
+        imagePagePdf("/Width 600 /Height 900 /ColorSpace /DeviceGray /BitsPerComponent 1 /Decode [1 0]",
+                     bytesOf(bits), kDrawImage));
     const auto bilevel = detail::fullPageImage(dir / "bilevel.pdf", 0, 300, 150'000'000, true);
     BOOST_REQUIRE(bilevel.has_value());
     BOOST_TEST(int(bilevel->at<uchar>(450, 100)) == 0);
@@ -202,19 +212,22 @@ BOOST_AUTO_TEST_CASE(scanned_pdf_pages_are_taken_as_their_image_not_rasterised) 
 
     // An OCR layer (invisible text) does not count; visible text does.
     const std::string rawDict = "/Width 300 /Height 450 /ColorSpace /DeviceGray /BitsPerComponent 8";
-    test::writeFile(dir / "ocr.pdf", imagePagePdf(rawDict, bytesOf(coarse),
-                                                  kDrawImage + " BT 3 Tr /F1 12 Tf 10 10 Td (invoice) Tj ET"));
+    test::writeFile(
+        dir / "ocr.pdf",
+        imagePagePdf(rawDict, bytesOf(coarse), kDrawImage + " BT 3 Tr /F1 12 Tf 10 10 Td (invoice) Tj ET"));
     BOOST_TEST(detail::fullPageImage(dir / "ocr.pdf", 0, 300, 150'000'000, true).has_value());
-    test::writeFile(dir / "text.pdf",
-                    imagePagePdf(rawDict, bytesOf(coarse), kDrawImage + " BT /F1 12 Tf 10 10 Td (invoice) Tj ET"));
+    test::writeFile(dir / "text.pdf", imagePagePdf(rawDict, bytesOf(coarse),
+                                                   kDrawImage + " BT /F1 12 Tf 10 10 Td (invoice) Tj ET"));
     BOOST_TEST(!detail::fullPageImage(dir / "text.pdf", 0, 300, 150'000'000, true).has_value());
     // Rasterised instead: the text page still decodes, at 300 dpi.
     const auto rendered = decodePage(dir / "text.pdf", MediaKind::Pdf, 0, grey);
     BOOST_TEST(rendered.width == 600);
     // An image that covers only part of the page, drawings, a page that is too large.
-    test::writeFile(dir / "half.pdf", imagePagePdf(rawDict, bytesOf(coarse), "q 72 0 0 108 0 0 cm /Im0 Do Q"));
+    test::writeFile(dir / "half.pdf",
+                    imagePagePdf(rawDict, bytesOf(coarse), "q 72 0 0 108 0 0 cm /Im0 Do Q"));
     BOOST_TEST(!detail::fullPageImage(dir / "half.pdf", 0, 300, 150'000'000, true).has_value());
-    test::writeFile(dir / "drawn.pdf", imagePagePdf(rawDict, bytesOf(coarse), kDrawImage + " 0 0 10 10 re f"));
+    test::writeFile(dir / "drawn.pdf",
+                    imagePagePdf(rawDict, bytesOf(coarse), kDrawImage + " 0 0 10 10 re f"));
     BOOST_TEST(!detail::fullPageImage(dir / "drawn.pdf", 0, 300, 150'000'000, true).has_value());
     BOOST_TEST(!detail::fullPageImage(dir / "jpeg.pdf", 0, 300, 100'000, true).has_value());
     // Damaged data inside a well-formed page: no image, and the renderer has the last word.
@@ -260,10 +273,11 @@ BOOST_AUTO_TEST_CASE(ccitt_group4_pages_of_bilevel_scans_are_decoded_directly) {
     BOOST_TEST(int(page->at<uchar>(450, 100)) == 0);   // the dark third
     BOOST_TEST(int(page->at<uchar>(100, 400)) == 255); // paper
     // /BlackIs1 true with the default /Decode shows the runs inverted (PDF 32000, 8.9.5.2).
-    test::writeFile(dir / "inverted.pdf",
-                    imagePagePdf("/Width 600 /Height 900 /ColorSpace /DeviceGray /BitsPerComponent 1 "
-                                 "/Filter /CCITTFaxDecode /DecodeParms << /K -1 /Columns 600 /BlackIs1 true >>",
-                                 g4, kDrawImage));
+    test::writeFile(
+        dir / "inverted.pdf",
+        imagePagePdf("/Width 600 /Height 900 /ColorSpace /DeviceGray /BitsPerComponent 1 "
+                     "/Filter /CCITTFaxDecode /DecodeParms << /K -1 /Columns 600 /BlackIs1 true >>",
+                     g4, kDrawImage));
     const auto inverted = detail::fullPageImage(dir / "inverted.pdf", 0, 300, 150'000'000, true);
     BOOST_REQUIRE(inverted.has_value());
     BOOST_TEST(int(inverted->at<uchar>(450, 100)) == 255);

@@ -5,8 +5,8 @@
 #include "platform/DurableFiles.h"
 #include "tests/support/TestSupport.h"
 
-#include <boost/test/unit_test.hpp>
 #include <algorithm>
+#include <boost/test/unit_test.hpp>
 #include <fstream>
 #include <sqlite3.h>
 
@@ -90,12 +90,16 @@ BOOST_FIXTURE_TEST_CASE(recovery_finishes_complete_writes_and_discards_incomplet
     test::writeFile(dir / "originals" / "aaaa.pdf", complete);
     test::writeFile(dir / "originals" / "bbbb.png", "half of it"); // hash will not match
     test::writeFile(dir / "originals" / ".tmp-cccc.png-1-2-3", "interrupted temp file");
-    sql(dir / "session.sqlite",
-        "INSERT INTO originals(file_name, media_type, byte_size, sha256, source, page_count, state, created_at) VALUES"
-        "('aaaa.pdf', 'application/pdf', " + std::to_string(complete.size()) + ", '" + completeSha +
-        "', 'c.pdf', 2, 'pending', 'now'),"
-        "('bbbb.png', 'image/png', 100, '" + completeSha + "', 'd.png', 1, 'pending', 'now'),"
-        "('dddd.png', 'image/png', 5, '" + completeSha + "', 'e.png', 1, 'pending', 'now');");
+    sql(dir / "session.sqlite", "INSERT INTO originals(file_name, media_type, byte_size, sha256, source, "
+                                "page_count, state, created_at) VALUES"
+                                "('aaaa.pdf', 'application/pdf', " +
+                                    std::to_string(complete.size()) + ", '" + completeSha +
+                                    "', 'c.pdf', 2, 'pending', 'now'),"
+                                    "('bbbb.png', 'image/png', 100, '" +
+                                    completeSha +
+                                    "', 'd.png', 1, 'pending', 'now'),"
+                                    "('dddd.png', 'image/png', 5, '" +
+                                    completeSha + "', 'e.png', 1, 'pending', 'now');");
     // Pending originals are invisible to readers.
     BOOST_TEST(Session::openReadOnly(dir)->pageCount() == 1);
 
@@ -166,7 +170,8 @@ BOOST_FIXTURE_TEST_CASE(sessions_are_listed_newest_first_and_damaged_ones_flagge
     auto second = Session::create(root.path(), files);
     second.reset();
     fs::create_directories(root / "00000000-broken");
-    test::writeFile(root / "00000000-broken" / "session.sqlite", "this is not sqlite at all, just text......");
+    test::writeFile(root / "00000000-broken" / "session.sqlite",
+                    "this is not sqlite at all, just text......");
     const auto all = journal::listSessions(root.path());
     BOOST_REQUIRE(all.size() == 3u);
     BOOST_TEST(all[0].id > all[1].id);
@@ -220,7 +225,8 @@ BOOST_FIXTURE_TEST_CASE(original_from_pieces_is_stored_exactly_or_not_at_all, Fi
         std::fill(buffer.begin(), buffer.end(), std::byte{'x'});
         return buffer.size();
     };
-    BOOST_CHECK_THROW(s->addOriginal(failing, "/in/gone.bin", "application/octet-stream", 1), UnreadableFileError);
+    BOOST_CHECK_THROW(s->addOriginal(failing, "/in/gone.bin", "application/octet-stream", 1),
+                      UnreadableFileError);
     BOOST_TEST(s->pageCount() == 1);
     size_t stored = 0;
     for (const auto& e : fs::directory_iterator(s->directory() / Session::kOriginalsDir)) {
@@ -238,7 +244,8 @@ BOOST_FIXTURE_TEST_CASE(stored_analysis_cuts_a_page_into_pages_of_the_same_origi
         s->addOriginal(bytesOf("before"), "/in/a.png", "image/png", 1);
         const auto scan = s->addOriginal(bytesOf("three receipts"), "/in/scan.png", "image/png", 1);
         s->addOriginal(bytesOf("after"), "/in/c.png", "image/png", 1);
-        const std::vector<std::string> pieces{R"({"crop":[[0,0],[9,0],[9,9],[0,9]]})", R"({"crop":[[20,0],[29,0],[29,9],[20,9]]})",
+        const std::vector<std::string> pieces{R"({"crop":[[0,0],[9,0],[9,9],[0,9]]})",
+                                              R"({"crop":[[20,0],[29,0],[29,9],[20,9]]})",
                                               R"({"crop":[[40,0],[49,0],[49,9],[40,9]]})"};
         const auto cut = s->storeAnalysis(scan[0].id, R"({"width":50})", pieces);
         BOOST_REQUIRE(cut.size() == 3u);
@@ -250,7 +257,8 @@ BOOST_FIXTURE_TEST_CASE(stored_analysis_cuts_a_page_into_pages_of_the_same_origi
             BOOST_TEST(cut[k].analysisJson.value_or("") == R"({"width":50})");
         }
         // A page that stays one page only gets its analysis and edits.
-        const auto one = s->storeAnalysis(s->pages()[0].id, R"({"width":1})", std::vector<std::string>{R"({"deskew":1.5})"});
+        const auto one = s->storeAnalysis(s->pages()[0].id, R"({"width":1})",
+                                          std::vector<std::string>{R"({"deskew":1.5})"});
         BOOST_REQUIRE(one.size() == 1u);
         BOOST_TEST(one[0].transformsJson == R"({"deskew":1.5})");
         dir = s->directory();
@@ -273,8 +281,8 @@ std::string plannedJson(const std::vector<std::pair<fs::path, std::string>>& fil
     for (const auto& [path, content] : files) {
         if (j.size() > 1)
             j += ",";
-        j += "{\"path\":\"" + path.string() + "\",\"bytes\":" + std::to_string(content.size()) + ",\"sha256\":\"" +
-             sha256Hex(bytesOf(content)) + "\"}";
+        j += "{\"path\":\"" + path.string() + "\",\"bytes\":" + std::to_string(content.size()) +
+             ",\"sha256\":\"" + sha256Hex(bytesOf(content)) + "\"}";
     }
     return j + "]";
 }
@@ -348,12 +356,14 @@ BOOST_FIXTURE_TEST_CASE(filing_killed_while_placing_is_undone_on_open, Fixture) 
         doc = {s->addOriginal(bytesOf("page"), "/in/a.png", "image/png", 1).front().id};
         const auto id = s->beginFiling(doc, "B", "{}", archive.string());
         s->planFilingFiles(id, (archive / "B-001.jpg").string(),
-                           plannedJson({{archive / "B-001.jpg", "one"}, {archive / "B-002.jpg", "two"},
+                           plannedJson({{archive / "B-001.jpg", "one"},
+                                        {archive / "B-002.jpg", "two"},
                                         {archive / "Other.pdf", "ours"}}));
         writeFile(archive / "B-001.jpg", "one");                  // placed
         writeFile(archive / ".tmp-B-002.jpg-4f2a", "half of tw"); // being written
         // killed here
-        const std::vector<std::int64_t> nothing{s->addOriginal(bytesOf("p2"), "/in/b.png", "image/png", 1).front().id};
+        const std::vector<std::int64_t> nothing{
+            s->addOriginal(bytesOf("p2"), "/in/b.png", "image/png", 1).front().id};
         s->beginFiling(nothing, "C", "{}", archive.string()); // killed before any file was planned
     }
     auto s = Session::open(dir, files);
@@ -390,7 +400,8 @@ BOOST_FIXTURE_TEST_CASE(a_filing_whose_record_could_not_be_finished_is_settled_w
     const fs::path archive = root / "archive";
     fs::create_directories(archive);
     auto s = Session::create(root.path() / "sessions", files);
-    const std::vector<std::int64_t> doc{s->addOriginal(bytesOf("page"), "/in/a.png", "image/png", 1).front().id};
+    const std::vector<std::int64_t> doc{
+        s->addOriginal(bytesOf("page"), "/in/a.png", "image/png", 1).front().id};
     const auto id = s->beginFiling(doc, "A", "{}", archive.string());
     s->planFilingFiles(id, (archive / "A.pdf").string(), plannedJson({{archive / "A.pdf", "the pdf"}}));
     writeFile(archive / "A.pdf", "the pdf"); // placed; finishing the record failed (say, a full disk)
@@ -413,7 +424,8 @@ BOOST_FIXTURE_TEST_CASE(pages_with_ids_reads_only_those_pages_as_pages_does, Fix
     BOOST_TEST(some[0].id == first[0].id); // session order
     BOOST_TEST(some[1].id == second[2].id);
     for (const auto& p : some) {
-        const auto same = std::find_if(all.begin(), all.end(), [&](const PageRecord& q) { return q.id == p.id; });
+        const auto same =
+            std::find_if(all.begin(), all.end(), [&](const PageRecord& q) { return q.id == p.id; });
         BOOST_REQUIRE(same != all.end());
         BOOST_TEST(p.originalFile == same->originalFile);
         BOOST_TEST(p.sha256 == same->sha256);

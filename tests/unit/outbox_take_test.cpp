@@ -55,8 +55,8 @@ BOOST_AUTO_TEST_CASE(taking_the_same_document_again_finds_its_item_or_its_delive
 BOOST_AUTO_TEST_CASE(a_file_moved_before_a_kill_but_not_recorded_is_queued_as_it_is) {
     test::TempDir home;
     Outbox outbox(home / "data");
-    test::writeFile(outbox.folder() / "s-2-0.pdf", "document b");       // moved, then killed
-    test::writeFile(outbox.folder() / "s-2-0.pdf.part", "docu");        // and a copy that was cut off
+    test::writeFile(outbox.folder() / "s-2-0.pdf", "document b"); // moved, then killed
+    test::writeFile(outbox.folder() / "s-2-0.pdf.part", "docu");  // and a copy that was cut off
     const auto taken = outbox.takeOnce(home / "staging" / "b.pdf", itemNamed("b.pdf"), "s-2-0.pdf");
     BOOST_TEST(int(taken.outcome) == int(TakeOutcome::Queued));
     BOOST_REQUIRE(taken.item);

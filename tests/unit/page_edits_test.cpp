@@ -35,8 +35,9 @@ struct Fixture {
 
     Fixture() {
         for (const char* name : {"a", "b", "c", "d", "e"})
-            ids.push_back(session->addOriginal(bytesOf(std::string("page ") + name), std::string(name) + ".png",
-                                               "image/png", 1)
+            ids.push_back(session
+                              ->addOriginal(bytesOf(std::string("page ") + name), std::string(name) + ".png",
+                                            "image/png", 1)
                               .front()
                               .id);
     }
@@ -228,7 +229,8 @@ BOOST_AUTO_TEST_CASE(a_failed_write_leaves_the_stack_as_it_was) {
     BOOST_TEST(!stack.canUndo());
 }
 
-BOOST_FIXTURE_TEST_CASE(remove_crop_takes_a_proposed_crop_off_several_pages_and_undo_brings_it_back, Fixture) {
+BOOST_FIXTURE_TEST_CASE(remove_crop_takes_a_proposed_crop_off_several_pages_and_undo_brings_it_back,
+                        Fixture) {
     // The crops the analysis proposed (stored with it), on pages A and C.
     const std::string cropped = R"({"crop":[[10,10],[90,12],[88,300],[12,298]],"rotation":90})";
     session->storeAnalysis(ids[0], R"({"width":100})", std::vector<std::string>{cropped});

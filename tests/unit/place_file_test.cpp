@@ -30,7 +30,9 @@ std::string slurp(const fs::path& p) {
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-std::span<const std::byte> asBytes(const std::string& s) { return std::as_bytes(std::span(s)); }
+std::span<const std::byte> asBytes(const std::string& s) {
+    return std::as_bytes(std::span(s));
+}
 
 void movesOnlyToFreeNames(const Move& move) {
     test::TempDir dir;
@@ -38,7 +40,7 @@ void movesOnlyToFreeNames(const Move& move) {
     writeFile(dir / "taken.txt", "precious");
     BOOST_TEST(!move(dir / "new.txt", dir / "taken.txt"));
     BOOST_TEST(slurp(dir / "taken.txt") == "precious"); // not replaced
-    BOOST_TEST(slurp(dir / "new.txt") == "new");         // and the file to place is still there
+    BOOST_TEST(slurp(dir / "new.txt") == "new");        // and the file to place is still there
     BOOST_TEST(move(dir / "new.txt", dir / "free.txt"));
     BOOST_TEST(slurp(dir / "free.txt") == "new");
     BOOST_TEST(!fs::exists(dir / "new.txt"));
@@ -55,7 +57,8 @@ void racingPlacementsKeepEveryFile(const Move& move) {
     fs::create_directories(dir / "out");
     for (int t = 0; t < 2; ++t)
         for (int i = 0; i < kFiles; ++i)
-            writeFile(dir / "in" / std::to_string(t) / std::to_string(i), std::to_string(t) + "-" + std::to_string(i));
+            writeFile(dir / "in" / std::to_string(t) / std::to_string(i),
+                      std::to_string(t) + "-" + std::to_string(i));
 
     std::latch start(2);
     std::vector<fs::path> placed[2];
@@ -65,8 +68,9 @@ void racingPlacementsKeepEveryFile(const Move& move) {
         try {
             for (int i = 0; i < kFiles; ++i) {
                 const fs::path from = dir / "in" / std::to_string(t) / std::to_string(i);
-                auto at = placeUnderFreeName(dir / "out" / "doc.txt", 2 * kFiles,
-                                             [&](const fs::path& candidate) { return move(from, candidate); });
+                auto at =
+                    placeUnderFreeName(dir / "out" / "doc.txt", 2 * kFiles,
+                                       [&](const fs::path& candidate) { return move(from, candidate); });
                 if (!at)
                     throw std::runtime_error("no free name");
                 placed[t].push_back(*at);

@@ -66,7 +66,8 @@ BOOST_AUTO_TEST_CASE(split_and_fields_survive_a_restart_and_new_pages) {
     }
     auto session = journal::Session::open(dir, platform::durableFiles()); // restart
     auto batch = batchOf(*session, false);
-    auto plan = app::applyPlanEdits(planner, planner.plan(batch.planPages), batch, app::storedPlanEdits(*session));
+    auto plan =
+        app::applyPlanEdits(planner, planner.plan(batch.planPages), batch, app::storedPlanEdits(*session));
     BOOST_TEST((documentPages(plan) == Pages{{0, 1}, {2, 3}}));
     BOOST_TEST(plan.documents[1].fieldValues().at("vendor") == "ACME");
     // A page arrives: the plan is made again with it, and the corrections still hold.

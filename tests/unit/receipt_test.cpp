@@ -77,8 +77,9 @@ BOOST_AUTO_TEST_CASE(an_english_receipt_gives_the_total_not_subtotal_vat_or_chan
 }
 
 BOOST_AUTO_TEST_CASE(thousands_and_a_total_under_its_label_are_read) {
-    const auto r = parseReceipt("Möbelhaus Beispiel\nSofa 1.199,00\nGesamtbetrag\n1.249,90\nKartenzahlung 1.249,90\n"
-                                "Datum 02.12.2025\n");
+    const auto r =
+        parseReceipt("Möbelhaus Beispiel\nSofa 1.199,00\nGesamtbetrag\n1.249,90\nKartenzahlung 1.249,90\n"
+                     "Datum 02.12.2025\n");
     BOOST_REQUIRE(r.has_value());
     BOOST_TEST(r->total == "1249.90");
     BOOST_TEST(r->date == "2025-12-02");
@@ -97,7 +98,8 @@ BOOST_AUTO_TEST_CASE(page_text_survives_its_json_form) {
     t.width = 2480;
     t.height = 3508;
     t.text = "Grüße aus Köln\n";
-    t.words = {{"Grüße", 10, 20, 100, 30, 96, 0}, {"aus", 120, 20, 50, 30, 91, 0}, {"Köln", 180, 21, 80, 29, 88, 0}};
+    t.words = {
+        {"Grüße", 10, 20, 100, 30, 96, 0}, {"aus", 120, 20, 50, 30, 91, 0}, {"Köln", 180, 21, 80, 29, 88, 0}};
     const auto back = pageTextFromJson(toJson(t));
     BOOST_TEST(back.width == 2480);
     BOOST_TEST(back.text == t.text);
@@ -122,7 +124,8 @@ BOOST_AUTO_TEST_CASE(the_default_languages_are_the_system_language_and_english) 
 // wins over the till's line, which wins over a date printed in an advert; a word with a dot
 // and an amount ("Il. 1,69") is no date.
 BOOST_AUTO_TEST_CASE(dates_survive_ocr_confusions_and_the_labelled_or_timed_date_wins) {
-    auto r = parseReceipt("Laden\nALBI APFELSAFT Il. 1,69 C\nSUMME EUR 1,69\nDatum: '15.04.202C\n16.04.20 16:15 8665111\n");
+    auto r = parseReceipt(
+        "Laden\nALBI APFELSAFT Il. 1,69 C\nSUMME EUR 1,69\nDatum: '15.04.202C\n16.04.20 16:15 8665111\n");
     BOOST_REQUIRE(r.has_value());
     BOOST_TEST(r->date == "2020-04-15");
     r = parseReceipt("Laden\nOSTERAKTION BIS 30.03.20\nSUMME EUR 5,47\n2S.O2.20 14:52 8665105 0263\n");
@@ -140,10 +143,12 @@ BOOST_AUTO_TEST_CASE(dates_survive_ocr_confusions_and_the_labelled_or_timed_date
 // a short name is not ("Normal" is no Norma); addresses, currency headings and item lines are
 // never the merchant.
 BOOST_AUTO_TEST_CASE(chain_names_tolerate_misread_letters_and_addresses_are_no_merchant) {
-    auto r = parseReceipt("TH\nKASE 1,15 B\nSUMME EUR 28,81\nMerktkaut Lahr\nDetmolder Str. 4\n03.04.20 09:53\n");
+    auto r =
+        parseReceipt("TH\nKASE 1,15 B\nSUMME EUR 28,81\nMerktkaut Lahr\nDetmolder Str. 4\n03.04.20 09:53\n");
     BOOST_REQUIRE(r.has_value());
     BOOST_TEST(r->merchant == "Marktkauf");
-    r = parseReceipt("Warburger Straße 130\n33100 Paderborn\nEUR\nEmmentaler 1,99 A\nNormal Brot 1,20\nzu zahlen 3,19\n");
+    r = parseReceipt(
+        "Warburger Straße 130\n33100 Paderborn\nEUR\nEmmentaler 1,99 A\nNormal Brot 1,20\nzu zahlen 3,19\n");
     BOOST_REQUIRE(r.has_value());
     BOOST_TEST(r->merchant.empty());
     BOOST_TEST(r->total == "3.19");
@@ -164,8 +169,9 @@ BOOST_AUTO_TEST_CASE(a_one_word_name_goes_on_in_the_next_line) {
 // cash given stays out. A date under a "Datum Uhrzeit Bon" heading counts as labelled, and a
 // doubled dot ("15.04..2020") is still a date.
 BOOST_AUTO_TEST_CASE(a_card_given_is_the_total_and_a_date_under_its_heading_is_labelled) {
-    auto r = parseReceipt("toom Baumarkt\nBlumenrechen 11,99\nSUMM ME f UR AB, ne *\nGEGEBEN Mastercard 48.77\n"
-                          "Aktion bis 30.04.20 09:00\nDatum Uhrzeit BonNr\n04.04.20 13:43 2875\n");
+    auto r =
+        parseReceipt("toom Baumarkt\nBlumenrechen 11,99\nSUMM ME f UR AB, ne *\nGEGEBEN Mastercard 48.77\n"
+                     "Aktion bis 30.04.20 09:00\nDatum Uhrzeit BonNr\n04.04.20 13:43 2875\n");
     BOOST_REQUIRE(r.has_value());
     BOOST_TEST(r->total == "48.77");
     BOOST_TEST(r->date == "2020-04-04");
@@ -178,8 +184,9 @@ BOOST_AUTO_TEST_CASE(a_card_given_is_the_total_and_a_date_under_its_heading_is_l
 // Cash paid less the change when the sum is unreadable, the change line misread ("Riickgeld");
 // a "MwSt Total" line of the VAT table is no total.
 BOOST_AUTO_TEST_CASE(cash_less_a_misread_change_line_is_the_total) {
-    const auto r = parseReceipt("ROSSMANN\nTaschentuecher 1,95 A\nTotal bee\nBar €2,00\nRiickgeld (Bar) €0,05\n"
-                                "MwSt Total 1,64 0,31 1,95\n27.02.2020 15:56\n");
+    const auto r =
+        parseReceipt("ROSSMANN\nTaschentuecher 1,95 A\nTotal bee\nBar €2,00\nRiickgeld (Bar) €0,05\n"
+                     "MwSt Total 1,64 0,31 1,95\n27.02.2020 15:56\n");
     BOOST_REQUIRE(r.has_value());
     BOOST_TEST(r->total == "1.95");
 }

@@ -21,7 +21,8 @@ PlanPage pageWith(const char* barcode, int number) {
     p.width = 2480;
     p.height = 3508;
     if (barcode)
-        p.barcodes.push_back({"Code128", barcode, Quad{{{1190, 1734}, {1290, 1734}, {1290, 1774}, {1190, 1774}}}});
+        p.barcodes.push_back(
+            {"Code128", barcode, Quad{{{1190, 1734}, {1290, 1734}, {1290, 1774}, {1190, 1774}}}});
     return p;
 }
 
@@ -38,7 +39,8 @@ int main() {
     const std::string json = toJson(plan, pages).dump();
     std::printf("%s\n", json.c_str());
     if (!ok) {
-        std::fprintf(stderr, "rules_alone: unexpected plan (expected pages [0] and [2, 3], page 1 dropped)\n");
+        std::fprintf(stderr,
+                     "rules_alone: unexpected plan (expected pages [0] and [2, 3], page 1 dropped)\n");
         return 1;
     }
     return 0;

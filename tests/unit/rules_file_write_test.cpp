@@ -27,7 +27,9 @@ void checkSameFilter(const BarcodeFilter& a, const BarcodeFilter& b) {
         BOOST_TEST((*a.zone == *b.zone));
 }
 
-std::string patternText(const std::optional<Pattern>& p) { return p ? p->text() : "(none)"; }
+std::string patternText(const std::optional<Pattern>& p) {
+    return p ? p->text() : "(none)";
+}
 
 // Every member of FilingRules, one by one (the rules have no operator==: Pattern holds a regex).
 void checkSameRules(const FilingRules& a, const FilingRules& b) {
@@ -61,7 +63,8 @@ void checkSameRules(const FilingRules& a, const FilingRules& b) {
         BOOST_TEST(a.fields[i].name == b.fields[i].name);
         BOOST_TEST(a.fields[i].pattern.text() == b.fields[i].pattern.text());
         checkSameFilter(a.fields[i].filter, b.fields[i].filter);
-        BOOST_TEST(patternText(a.fields[i].validation.pattern) == patternText(b.fields[i].validation.pattern));
+        BOOST_TEST(patternText(a.fields[i].validation.pattern) ==
+                   patternText(b.fields[i].validation.pattern));
         BOOST_TEST((a.fields[i].validation.min == b.fields[i].validation.min));
         BOOST_TEST((a.fields[i].validation.max == b.fields[i].validation.max));
     }

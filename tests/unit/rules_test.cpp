@@ -692,7 +692,8 @@ BOOST_AUTO_TEST_CASE(bad_rules_files_name_the_key_path) {
     BOOST_TEST(parseError(R"({"profiles": {"a": {"split_receipts": 1}}})")
                    .starts_with("test.jsonc: profiles.a.split_receipts: expected true or false"));
     {
-        const auto off = parseRulesFile(R"({"profiles": {"a": {"crop": "off", "deskew": false, "split_receipts": false}}})");
+        const auto off = parseRulesFile(
+            R"({"profiles": {"a": {"crop": "off", "deskew": false, "split_receipts": false}}})");
         const auto& edits = off.profile().rules.pageEdits;
         BOOST_TEST((edits.crop == AutoCrop::Off));
         BOOST_TEST(!edits.deskew);

@@ -47,8 +47,9 @@ BOOST_AUTO_TEST_CASE(a_text_field_reads_the_page_text_and_a_zone_keeps_other_tex
                     "zone": {"left": 0, "top": 0.25, "right": 1, "bottom": 1}}],
         "file_name": "{field:invoice|none}_{field:ref|none}"}}})json");
     const FilingPlanner planner(file.profile().rules);
-    const std::vector<PlanPage> pages{textPage({"Rechnung Nr. 12345", "Sehr geehrte Damen", "Kunde", "Kunden Nr. 777"}),
-                                      textPage({"Brief ohne Nummer"}, 1)};
+    const std::vector<PlanPage> pages{
+        textPage({"Rechnung Nr. 12345", "Sehr geehrte Damen", "Kunde", "Kunden Nr. 777"}),
+        textPage({"Brief ohne Nummer"}, 1)};
     const auto plan = planner.plan(pages);
     BOOST_REQUIRE(plan.documents.size() == 2u);
     BOOST_TEST(plan.documents[0].fileName == "12345_777"); // the zone skips the invoice line
@@ -62,16 +63,19 @@ BOOST_AUTO_TEST_CASE(a_text_field_reads_the_page_text_and_a_zone_keeps_other_tex
 BOOST_AUTO_TEST_CASE(receipt_fields_name_a_receipt) {
     FilingRules rules;
     rules.output.receiptFields = true;
-    rules.fileName = NameTemplate::parse("{field:merchant}_{field:date}_{field:total}", NameTemplate::Kind::FileName);
+    rules.fileName =
+        NameTemplate::parse("{field:merchant}_{field:date}_{field:total}", NameTemplate::Kind::FileName);
     const FilingPlanner planner(rules);
-    const auto plan = planner.plan({textPage({"LIDL", "Butter 1,99", "SUMME 1,99", "Karte 1,99", "Datum 03.04.2020"})});
+    const auto plan =
+        planner.plan({textPage({"LIDL", "Butter 1,99", "SUMME 1,99", "Karte 1,99", "Datum 03.04.2020"})});
     BOOST_REQUIRE(plan.documents.size() == 1u);
     BOOST_TEST(plan.documents[0].fileName == "Lidl_2020-04-03_1.99");
     BOOST_TEST(plan.documents[0].fields.at("currency").value == "EUR");
 }
 
 BOOST_AUTO_TEST_CASE(the_output_keys_and_text_fields_survive_writing_the_rules_file) {
-    const auto file = parseRulesFile(R"json({"profiles": {"p": {"ocr": true, "pdfa": true, "ocr_languages": "deu+eng",
+    const auto file =
+        parseRulesFile(R"json({"profiles": {"p": {"ocr": true, "pdfa": true, "ocr_languages": "deu+eng",
         "receipt_fields": true, "fields": [{"name": "n", "pattern": "(\\d+)", "source": "text"}]}}})json");
     const auto& r = file.profile().rules;
     BOOST_TEST(r.output.ocr);
@@ -87,7 +91,9 @@ BOOST_AUTO_TEST_CASE(the_output_keys_and_text_fields_survive_writing_the_rules_f
     BOOST_REQUIRE(back.fields.size() == 1u);
     BOOST_TEST((back.fields[0].source == FieldSource::Text));
     BOOST_TEST(!needsText(FilingRules{}));
-    BOOST_CHECK_THROW(parseRulesFile(R"({"profiles": {"p": {"fields": [{"name": "n", "pattern": "x", "source": "ocr"}]}}})"),
-                      RulesError);
+    BOOST_CHECK_THROW(
+        parseRulesFile(
+            R"({"profiles": {"p": {"fields": [{"name": "n", "pattern": "x", "source": "ocr"}]}}})"),
+        RulesError);
     BOOST_CHECK_THROW(parseRulesFile(R"({"profiles": {"p": {"ocr_languages": "deu eng"}}})"), RulesError);
 }

@@ -3,8 +3,6 @@
 // closed with the file's bytes unchanged. The keyring path runs against a real Secret Service
 // in integration/profile_keyring_test.cpp.
 #define BOOST_TEST_MODULE vault
-#include <boost/test/unit_test.hpp>
-
 #include "core/vault/ProfileBundle.h"
 #include "core/vault/ProfileJson.h"
 #include "core/vault/ProfileStore.h"
@@ -13,6 +11,7 @@
 #include "tests/support/TestSupport.h"
 
 #include <algorithm>
+#include <boost/test/unit_test.hpp>
 #include <fstream>
 #include <functional>
 
@@ -68,7 +67,9 @@ std::vector<std::byte> readBytes(const fs::path& file) {
     return out;
 }
 
-std::vector<std::byte> PassphraseVault::bytes() const { return readBytes(file()); }
+std::vector<std::byte> PassphraseVault::bytes() const {
+    return readBytes(file());
+}
 
 void writeBytes(const fs::path& file, const std::vector<std::byte>& bytes) {
     std::ofstream out(file, std::ios::binary | std::ios::trunc);
@@ -143,7 +144,8 @@ BOOST_AUTO_TEST_CASE(default_argon2id_limits_round_trip) {
     PassphraseVault v;
     v.open(std::nullopt)->put(sampleProfile(), Secret(kPassword));
     const auto bytes = v.bytes();
-    const VaultHeader h = decodeHeader(std::span(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size()));
+    const VaultHeader h =
+        decodeHeader(std::span(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size()));
     BOOST_TEST(h.opsLimit == defaultKdfLimits().opsLimit);
     BOOST_TEST(h.memLimit == defaultKdfLimits().memLimit);
     BOOST_TEST(v.open(std::nullopt)->password("archive")->view() == kPassword);
@@ -179,8 +181,9 @@ BOOST_AUTO_TEST_CASE(truncation_fails_closed) {
     PassphraseVault v;
     v.open()->put(sampleProfile(), Secret(kPassword));
     const auto good = v.bytes();
-    for (std::size_t length : {std::size_t{0}, std::size_t{7}, std::size_t{8}, kVaultHeaderSize - 1, kVaultHeaderSize,
-                               kVaultHeaderSize + 15, kVaultHeaderSize + 16, good.size() / 2, good.size() - 1}) {
+    for (std::size_t length :
+         {std::size_t{0}, std::size_t{7}, std::size_t{8}, kVaultHeaderSize - 1, kVaultHeaderSize,
+          kVaultHeaderSize + 15, kVaultHeaderSize + 16, good.size() / 2, good.size() - 1}) {
         writeBytes(v.file(), std::vector<std::byte>(good.begin(), good.begin() + static_cast<long>(length)));
         expectFailsClosed(v, "truncated to " + std::to_string(length));
     }
@@ -313,7 +316,8 @@ BOOST_AUTO_TEST_CASE(foreign_or_changed_bundles_are_refused) {
         bad[i] = bad[i] == 'A' ? 'B' : 'A';
         try {
             const auto v = verifyBundle(bad, operatorKey.publicKeyText);
-            BOOST_TEST(v.profiles()[0].url == "https://dms.example.org/dav/"); // only whitespace/format changed
+            BOOST_TEST(v.profiles()[0].url ==
+                       "https://dms.example.org/dav/"); // only whitespace/format changed
         } catch (const BundleError&) {
         }
     }
@@ -386,15 +390,20 @@ BOOST_AUTO_TEST_CASE(a_bundle_changing_only_the_ca_forgets_the_password) {
     PassphraseVault v;
     auto store = v.open();
     const auto bundle = [&](const std::string& ca) {
-        return verifyBundle(signBundle(R"({"profiles": [{"name": "archive", "url": "https://dms.example.org/dav/",
-            "user": "mailroom", "rememberPassword": true, "caBundle": ")" + ca + R"(",
-            "lockedSettings": ["url", "caBundle"]}]})", key.secretKeyText), key.publicKeyText);
+        return verifyBundle(
+            signBundle(R"({"profiles": [{"name": "archive", "url": "https://dms.example.org/dav/",
+            "user": "mailroom", "rememberPassword": true, "caBundle": ")" +
+                           ca + R"(",
+            "lockedSettings": ["url", "caBundle"]}]})",
+                       key.secretKeyText),
+            key.publicKeyText);
     };
     store->importBundle(bundle("/etc/ssl/company-ca.pem"));
     store->put(*store->find("archive"), Secret(kPassword));
     BOOST_TEST(store->importBundle(bundle("/etc/ssl/company-ca.pem")).empty());
     BOOST_TEST(store->password("archive").has_value());
-    BOOST_TEST(store->importBundle(bundle("/etc/ssl/attacker-ca.pem")) == std::vector<std::string>{"archive"});
+    BOOST_TEST(store->importBundle(bundle("/etc/ssl/attacker-ca.pem")) ==
+               std::vector<std::string>{"archive"});
     BOOST_TEST(!store->password("archive"));
 }
 
@@ -420,12 +429,13 @@ BOOST_AUTO_TEST_CASE(bundle_dates_refuse_replays_and_expired_bundles) {
         (void)verifyBundle(newBundle, key.publicKeyText, t0 + 86401);
         BOOST_FAIL("an expired bundle verified");
     } catch (const BundleError& e) {
-        BOOST_TEST(std::string(e.what()).find("expired on 2026-12-02T08:00:00Z") != std::string::npos, e.what());
+        BOOST_TEST(std::string(e.what()).find("expired on 2026-12-02T08:00:00Z") != std::string::npos,
+                   e.what());
     }
     // The dates are signed: changing them breaks the signature.
     auto json = nlohmann::json::parse(newBundle);
-    std::string payload = nlohmann::json::parse(signBundle(newer, key.secretKeyText,
-                                                           BundleDates{t0 + 3600, t0 + 99 * 86400}))["payload"];
+    std::string payload = nlohmann::json::parse(
+        signBundle(newer, key.secretKeyText, BundleDates{t0 + 3600, t0 + 99 * 86400}))["payload"];
     json["payload"] = payload;
     BOOST_CHECK_THROW(verifyBundle(json.dump(), key.publicKeyText, t0), BundleError);
 
@@ -473,8 +483,9 @@ BOOST_AUTO_TEST_CASE(policy_profiles_cannot_be_removed_or_replaced_and_come_back
     BOOST_CHECK_THROW(store->remove("mailroom"), VaultError);
     // A self-signed bundle (the user trusted their own key) cannot replace it.
     const std::string evil = R"({"profiles": [{"name": "mailroom", "url": "https://evil.example.org/"}]})";
-    BOOST_CHECK_THROW(store->importBundle(verifyBundle(signBundle(evil, self.secretKeyText), self.publicKeyText)),
-                      VaultError);
+    BOOST_CHECK_THROW(
+        store->importBundle(verifyBundle(signBundle(evil, self.secretKeyText), self.publicKeyText)),
+        VaultError);
     Profile p = *store->find("mailroom");
     p.url = "https://evil.example.org/";
     BOOST_CHECK_THROW(store->put(p), VaultError);
@@ -500,7 +511,8 @@ BOOST_AUTO_TEST_CASE(settings_with_line_breaks_are_refused) {
             validateProfile(p);
             BOOST_FAIL("accepted a line break in " << setting);
         } catch (const Error& e) {
-            BOOST_TEST(std::string(e.what()).find("'" + setting + "' contains a line break") != std::string::npos,
+            BOOST_TEST(std::string(e.what()).find("'" + setting + "' contains a line break") !=
+                           std::string::npos,
                        e.what());
         }
     }

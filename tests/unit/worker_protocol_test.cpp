@@ -55,15 +55,21 @@ BOOST_AUTO_TEST_CASE(requests_out_of_range_or_of_the_wrong_type_are_refused_with
     BOOST_TEST(refusal(R"({"op": "count", "file": ["a"]})").find("\"file\"") != std::string::npos);
     // The worker used to compute page - 1 on any integer (signed overflow at INT_MIN) and to
     // hand any double to the PDF renderer as its resolution.
-    BOOST_TEST(refusal(R"({"op": "analyse", "file": "a", "page": -2147483648})").find("\"page\"") != std::string::npos);
+    BOOST_TEST(refusal(R"({"op": "analyse", "file": "a", "page": -2147483648})").find("\"page\"") !=
+               std::string::npos);
     BOOST_TEST(refusal(R"({"op": "analyse", "file": "a", "page": 0})").find("\"page\"") != std::string::npos);
-    BOOST_TEST(refusal(R"({"op": "analyse", "file": "a", "page": 1.5})").find("\"page\"") != std::string::npos);
-    BOOST_TEST(refusal(R"({"op": "analyse", "file": "a", "dpi": 1e308})").find("\"dpi\"") != std::string::npos);
-    BOOST_TEST(refusal(R"({"op": "analyse", "file": "a", "dpi": "300"})").find("\"dpi\"") != std::string::npos);
-    BOOST_TEST(refusal(R"({"op": "crop", "file": "a", "mode": "color"})").find("\"out\"") != std::string::npos);
+    BOOST_TEST(refusal(R"({"op": "analyse", "file": "a", "page": 1.5})").find("\"page\"") !=
+               std::string::npos);
+    BOOST_TEST(refusal(R"({"op": "analyse", "file": "a", "dpi": 1e308})").find("\"dpi\"") !=
+               std::string::npos);
+    BOOST_TEST(refusal(R"({"op": "analyse", "file": "a", "dpi": "300"})").find("\"dpi\"") !=
+               std::string::npos);
+    BOOST_TEST(refusal(R"({"op": "crop", "file": "a", "mode": "color"})").find("\"out\"") !=
+               std::string::npos);
     BOOST_TEST(refusal(R"({"op": "crop", "file": "a", "out": "o", "mode": "sepia"})").find("\"mode\"") !=
                std::string::npos);
-    BOOST_TEST(refusal(R"({"op": "ocr", "file": "a", "languages": ""})").find("\"languages\"") != std::string::npos);
+    BOOST_TEST(refusal(R"({"op": "ocr", "file": "a", "languages": ""})").find("\"languages\"") !=
+               std::string::npos);
     BOOST_TEST(refusal(R"({"op": "analyse", "file": "a", "page": 3, "dpi": 72})").empty());
 }
 
@@ -71,7 +77,8 @@ BOOST_AUTO_TEST_CASE(answers_that_are_not_what_the_operation_answers_are_failure
     const auto analysed = parseWorkerAnswer(R"({"ok": true, "analysis": {"width": 3}})", "analyse");
     BOOST_TEST(analysed.ok);
     BOOST_TEST(analysed.analysis["width"] == 3);
-    const auto counted = parseWorkerAnswer(R"({"ok": true, "pages": 2, "media_type": "image/tiff"})", "count");
+    const auto counted =
+        parseWorkerAnswer(R"({"ok": true, "pages": 2, "media_type": "image/tiff"})", "count");
     BOOST_TEST(counted.ok);
     BOOST_TEST(counted.analysis["pages"] == 2);
     const auto failed = parseWorkerAnswer(R"({"ok": false, "error": "the file is damaged"})", "analyse");
