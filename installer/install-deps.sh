@@ -21,6 +21,8 @@ test_pkgs=(
   clang-14 libclang-rt-14-dev
   # branch modules: tests/tools/target_layering.py (the CMake target graph against the layering)
   python3
+  # issue 21: tests/tools/check_format.sh checks every C++ file against .clang-format
+  clang-format-14
 )
 
 want=("${build_pkgs[@]}")

@@ -1,7 +1,6 @@
 #include "app/gui/CameraDialog.h"
 
 #include "app/gui/ImageBitmap.h"
-
 #include "capture/camera/CameraCapture.h"
 #include "platform/VideoDevices.h"
 
@@ -21,30 +20,7 @@ CameraDialog::CameraDialog(wxWindow* parent, journal::Session& session, const st
     : wxDialog(parent, wxID_ANY, _("Camera"), wxDefaultPosition, wxSize(900, 680),
                wxDEFAULT_DIALOG_STYLE | wxRESIZE_BORDER),
       session_(session), onStored_(std::move(onStored)) {
-    auto* top = new wxBoxSizer(wxHORIZONTAL);
-    devices_ = new wxChoice(this, wxID_ANY);
-    devices_->SetName(_("Camera"));
-    devices_->SetToolTip(_("The webcam, document camera or video to take pages from"));
-    for (const auto& d : platform::listVideoDevices()) {
-        devicePaths_.push_back(d.path);
-        devices_->Append(wxString::FromUTF8(d.name + " (" + d.path + ")"));
-    }
-    if (!device.empty() && std::find(devicePaths_.begin(), devicePaths_.end(), device) == devicePaths_.end()) {
-        devicePaths_.push_back(device); // a video file or stream given by the caller
-        devices_->Append(wxString::FromUTF8(device));
-    }
-    top->Add(new wxStaticText(this, wxID_ANY, _("Camera:")), 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, 6);
-    top->Add(devices_, 1, wxALIGN_CENTER_VERTICAL);
-    autoCapture_ = new wxCheckBox(this, wxID_ANY, _("&Auto-capture when still for"));
-    autoCapture_->SetValue(true);
-    autoCapture_->SetToolTip(_("Take the page by itself once it has been held still this long"));
-    top->Add(autoCapture_, 0, wxALIGN_CENTER_VERTICAL | wxLEFT, 12);
-    holdStill_ = new wxSpinCtrlDouble(this, wxID_ANY, "", wxDefaultPosition, wxSize(80, -1), wxSP_ARROW_KEYS, 0.3, 5.0,
-                                      1.0, 0.1);
-    holdStill_->SetName(_("Seconds held still"));
-    holdStill_->SetToolTip(_("How long a page must be held still before it is taken (seconds)"));
-    top->Add(holdStill_, 0, wxALIGN_CENTER_VERTICAL | wxLEFT, 4);
-    top->Add(new wxStaticText(this, wxID_ANY, _("s")), 0, wxALIGN_CENTER_VERTICAL | wxLEFT, 4);
+    auto* top = buildTopRow(device);
 
     preview_ = new wxWindow(this, wxID_ANY, wxDefaultPosition, wxSize(800, 450));
     preview_->SetBackgroundStyle(wxBG_STYLE_PAINT);
@@ -65,7 +41,50 @@ CameraDialog::CameraDialog(wxWindow* parent, journal::Session& session, const st
     SetSizer(main);
 
     capture->Bind(wxEVT_BUTTON, &CameraDialog::onCapture, this);
-    Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { Close(); }, wxID_CLOSE);
+    bindEvents();
+    if (!devicePaths_.empty()) {
+        const auto chosen = device.empty() ? devicePaths_.front() : device;
+        devices_->SetSelection(static_cast<int>(std::find(devicePaths_.begin(), devicePaths_.end(), chosen) -
+                                                devicePaths_.begin()));
+        start(chosen);
+    } else {
+        status_->SetLabel(_("No camera found. Connect a webcam or document camera."));
+    }
+}
+
+// The device choice and the auto-capture settings above the preview.
+wxBoxSizer* CameraDialog::buildTopRow(const std::string& device) {
+    auto* top = new wxBoxSizer(wxHORIZONTAL);
+    devices_ = new wxChoice(this, wxID_ANY);
+    devices_->SetName(_("Camera"));
+    devices_->SetToolTip(_("The webcam, document camera or video to take pages from"));
+    for (const auto& d : platform::listVideoDevices()) {
+        devicePaths_.push_back(d.path);
+        devices_->Append(wxString::FromUTF8(d.name + " (" + d.path + ")"));
+    }
+    if (!device.empty() &&
+        std::find(devicePaths_.begin(), devicePaths_.end(), device) == devicePaths_.end()) {
+        devicePaths_.push_back(device); // a video file or stream given by the caller
+        devices_->Append(wxString::FromUTF8(device));
+    }
+    top->Add(new wxStaticText(this, wxID_ANY, _("Camera:")), 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, 6);
+    top->Add(devices_, 1, wxALIGN_CENTER_VERTICAL);
+    autoCapture_ = new wxCheckBox(this, wxID_ANY, _("&Auto-capture when still for"));
+    autoCapture_->SetValue(true);
+    autoCapture_->SetToolTip(_("Take the page by itself once it has been held still this long"));
+    top->Add(autoCapture_, 0, wxALIGN_CENTER_VERTICAL | wxLEFT, 12);
+    holdStill_ = new wxSpinCtrlDouble(this, wxID_ANY, "", wxDefaultPosition, wxSize(80, -1), wxSP_ARROW_KEYS,
+                                      0.3, 5.0, 1.0, 0.1);
+    holdStill_->SetName(_("Seconds held still"));
+    holdStill_->SetToolTip(_("How long a page must be held still before it is taken (seconds)"));
+    top->Add(holdStill_, 0, wxALIGN_CENTER_VERTICAL | wxLEFT, 4);
+    top->Add(new wxStaticText(this, wxID_ANY, _("s")), 0, wxALIGN_CENTER_VERTICAL | wxLEFT, 4);
+    return top;
+}
+
+void CameraDialog::bindEvents() {
+    Bind(
+        wxEVT_BUTTON, [this](wxCommandEvent&) { Close(); }, wxID_CLOSE);
     Bind(wxEVT_CLOSE_WINDOW, &CameraDialog::onClose, this);
     Bind(wxEVT_CHAR_HOOK, [this](wxKeyEvent& e) {
         if (e.GetKeyCode() == WXK_SPACE) {
@@ -77,28 +96,26 @@ CameraDialog::CameraDialog(wxWindow* parent, journal::Session& session, const st
             e.Skip();
         }
     });
-    autoCapture_->Bind(wxEVT_CHECKBOX, [this](wxCommandEvent&) { autoCaptureOn_ = autoCapture_->GetValue(); });
-    holdStill_->Bind(wxEVT_SPINCTRLDOUBLE,
-                     [this](wxSpinDoubleEvent&) { holdStillMs_ = static_cast<int>(holdStill_->GetValue() * 1000); });
+    autoCapture_->Bind(wxEVT_CHECKBOX,
+                       [this](wxCommandEvent&) { autoCaptureOn_ = autoCapture_->GetValue(); });
+    holdStill_->Bind(wxEVT_SPINCTRLDOUBLE, [this](wxSpinDoubleEvent&) {
+        holdStillMs_ = static_cast<int>(holdStill_->GetValue() * 1000);
+    });
     holdStillMs_ = static_cast<int>(holdStill_->GetValue() * 1000);
     devices_->Bind(wxEVT_CHOICE, [this](wxCommandEvent&) {
         const int i = devices_->GetSelection();
         if (i >= 0)
             start(devicePaths_[static_cast<size_t>(i)]);
     });
-    if (!devicePaths_.empty()) {
-        const auto chosen = device.empty() ? devicePaths_.front() : device;
-        devices_->SetSelection(static_cast<int>(std::find(devicePaths_.begin(), devicePaths_.end(), chosen) -
-                                                devicePaths_.begin()));
-        start(chosen);
-    } else {
-        status_->SetLabel(_("No camera found. Connect a webcam or document camera."));
-    }
 }
 
-CameraDialog::~CameraDialog() { stop(); }
+CameraDialog::~CameraDialog() {
+    stop();
+}
 
-void CameraDialog::stop() { reader_.discard(); }
+void CameraDialog::stop() {
+    reader_.discard();
+}
 
 void CameraDialog::start(const std::string& device) {
     stop();
@@ -151,7 +168,8 @@ void CameraDialog::onFrame(wxBitmap frame, std::optional<Quad> outline, int fram
     frame_ = std::move(frame);
     outline_ = std::move(outline);
     const wxString seen = outline_ ? _("Page found — hold it still.") : _("Looking for a page...");
-    status_->SetLabel(wxString::Format(wxPLURAL("%d page taken. ", "%d pages taken. ", captures), captures) + seen);
+    status_->SetLabel(wxString::Format(wxPLURAL("%d page taken. ", "%d pages taken. ", captures), captures) +
+                      seen);
     (void)frames;
     preview_->Refresh(false);
 }
@@ -165,7 +183,8 @@ void CameraDialog::onPaintPreview(wxPaintEvent&) {
     // Fit the frame into the view, keeping its aspect ratio.
     const wxSize area = preview_->GetClientSize();
     const double scale = std::min(double(area.x) / frame_.GetWidth(), double(area.y) / frame_.GetHeight());
-    const int w = static_cast<int>(frame_.GetWidth() * scale), h = static_cast<int>(frame_.GetHeight() * scale);
+    const int w = static_cast<int>(frame_.GetWidth() * scale),
+              h = static_cast<int>(frame_.GetHeight() * scale);
     const int x0 = (area.x - w) / 2, y0 = (area.y - h) / 2;
     dc.SetUserScale(scale, scale);
     dc.DrawBitmap(frame_, static_cast<int>(x0 / scale), static_cast<int>(y0 / scale));
@@ -174,13 +193,16 @@ void CameraDialog::onPaintPreview(wxPaintEvent&) {
         return;
     wxPoint points[4];
     for (size_t i = 0; i < 4; ++i)
-        points[i] = wxPoint(x0 + static_cast<int>((*outline_)[i].x * scale), y0 + static_cast<int>((*outline_)[i].y * scale));
+        points[i] = wxPoint(x0 + static_cast<int>((*outline_)[i].x * scale),
+                            y0 + static_cast<int>((*outline_)[i].y * scale));
     dc.SetPen(wxPen(wxColour(0, 220, 0), 3));
     dc.SetBrush(*wxTRANSPARENT_BRUSH);
     dc.DrawPolygon(4, points);
 }
 
-void CameraDialog::onCapture(wxCommandEvent&) { captureRequested_ = true; }
+void CameraDialog::onCapture(wxCommandEvent&) {
+    captureRequested_ = true;
+}
 
 void CameraDialog::onClose(wxCloseEvent& event) {
     stop(); // no frame is posted after this; pages stored so far stay

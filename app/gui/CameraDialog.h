@@ -22,14 +22,16 @@ class wxStaticText;
 namespace docdesk::gui {
 
 class CameraDialog : public wxDialog {
-public:
+  public:
     // `onStored` runs on the UI thread for each page stored. `device` preselects a camera or
     // names a video file or stream URL.
     CameraDialog(wxWindow* parent, journal::Session& session, const std::string& device,
                  std::function<void(const PageRecord&)> onStored);
     ~CameraDialog() override;
 
-private:
+  private:
+    wxBoxSizer* buildTopRow(const std::string& device);
+    void bindEvents();
     void start(const std::string& device);
     void stop();
     void onPaintPreview(wxPaintEvent&);

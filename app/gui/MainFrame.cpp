@@ -1,29 +1,29 @@
 #include "app/gui/MainFrame.h"
-#include "app/gui/CameraDialog.h"
-#include "app/gui/ScanDialog.h"
-#include "capture/hotfolder/HotFolder.h"
 
 #include "app/common/AppEnvironment.h"
 #include "app/common/WorkerPool.h"
-#include "app/gui/PageGridPanel.h"
+#include "app/gui/CameraDialog.h"
 #include "app/gui/OutboxPanel.h"
+#include "app/gui/PageGridPanel.h"
 #include "app/gui/PlanPanel.h"
 #include "app/gui/PreferencesDialog.h"
-#include "app/gui/PrivacyDialog.h"
 #include "app/gui/PreviewPanel.h"
+#include "app/gui/PrivacyDialog.h"
 #include "app/gui/ProfilesDialog.h"
+#include "app/gui/ScanDialog.h"
 #include "app/gui/ShortcutsDialog.h"
-#include "app/gui/WelcomePanel.h"
 #include "app/gui/WatchBanner.h"
-#include "platform/AppDirs.h"
+#include "app/gui/WelcomePanel.h"
 #include "capture/files/FileImporter.h"
+#include "capture/hotfolder/HotFolder.h"
 #include "core/common/Error.h"
+#include "platform/AppDirs.h"
 
 #include <wx/aboutdlg.h>
+#include <wx/dirdlg.h>
 #include <wx/dnd.h>
 #include <wx/filedlg.h>
 #include <wx/gauge.h>
-#include <wx/dirdlg.h>
 #include <wx/menu.h>
 #include <wx/msgdlg.h>
 #include <wx/notebook.h>
@@ -36,7 +36,7 @@ namespace docdesk::gui {
 namespace {
 
 class FileDropTarget : public wxFileDropTarget {
-public:
+  public:
     explicit FileDropTarget(MainFrame* frame) : frame_(frame) {}
     bool OnDropFiles(wxCoord, wxCoord, const wxArrayString& names) override {
         std::vector<std::filesystem::path> paths;
@@ -46,7 +46,7 @@ public:
         return true;
     }
 
-private:
+  private:
     MainFrame* frame_;
 };
 
@@ -83,7 +83,8 @@ MainFrame::MainFrame(std::unique_ptr<journal::Session> session)
     buildMenus();
     tabs_ = new wxNotebook(this, wxID_ANY);
     tabs_->SetName(_("Pages, filing plan and outbox"));
-    auto* pagesSplit = new wxSplitterWindow(tabs_, wxID_ANY, wxDefaultPosition, wxDefaultSize, wxSP_LIVE_UPDATE | wxSP_3DSASH);
+    auto* pagesSplit = new wxSplitterWindow(tabs_, wxID_ANY, wxDefaultPosition, wxDefaultSize,
+                                            wxSP_LIVE_UPDATE | wxSP_3DSASH);
     pagesSplit->SetName(_("Pages and preview"));
     wxWindow* pagesArea = buildPagesArea(pagesSplit);
     preview_ = new PreviewPanel(pagesSplit);
@@ -95,8 +96,12 @@ MainFrame::MainFrame(std::unique_ptr<journal::Session> session)
     outbox_ = new OutboxPanel(tabs_);
     tabs_->AddPage(plan_, _("Filing Plan"));
     tabs_->AddPage(outbox_, _("Outbox"));
-    plan_->onProgress = [this](size_t done, size_t total, const wxString& text) { onPlanProgress(done, total, text); };
-    outbox_->onProgress = [this](size_t done, size_t total, const wxString& text) { onPlanProgress(done, total, text); };
+    plan_->onProgress = [this](size_t done, size_t total, const wxString& text) {
+        onPlanProgress(done, total, text);
+    };
+    outbox_->onProgress = [this](size_t done, size_t total, const wxString& text) {
+        onPlanProgress(done, total, text);
+    };
     plan_->onOutboxChanged = [this] { outbox_->refresh(); };
     tabs_->Bind(wxEVT_NOTEBOOK_PAGE_CHANGED, [this](wxBookCtrlEvent& e) {
         if (static_cast<size_t>(e.GetSelection()) == kPlanTab)
@@ -115,7 +120,8 @@ MainFrame::MainFrame(std::unique_ptr<journal::Session> session)
     CreateStatusBar(3);
     const int widths[] = {-1, 200, 140};
     GetStatusBar()->SetStatusWidths(3, widths);
-    gauge_ = new wxGauge(GetStatusBar(), wxID_ANY, 100, wxDefaultPosition, wxDefaultSize, wxGA_HORIZONTAL | wxGA_SMOOTH);
+    gauge_ = new wxGauge(GetStatusBar(), wxID_ANY, 100, wxDefaultPosition, wxDefaultSize,
+                         wxGA_HORIZONTAL | wxGA_SMOOTH);
     gauge_->SetName(_("Import progress"));
     gauge_->SetToolTip(_("How much of the work in progress is done"));
     gauge_->Hide();
@@ -131,7 +137,8 @@ MainFrame::MainFrame(std::unique_ptr<journal::Session> session)
     showPageCount();
     const auto& rec = session_->recovery();
     if (rec.finished || rec.discarded)
-        SetStatusText(wxString::Format(_("Recovered the session after an interruption: %d pages completed, %d incomplete writes discarded."),
+        SetStatusText(wxString::Format(_("Recovered the session after an interruption: %d pages completed, "
+                                         "%d incomplete writes discarded."),
                                        rec.finished, rec.discarded));
     plan_->settleInterruptedFiling(); // a filing into an outbox killed before its end (issue 19)
 }
@@ -154,8 +161,9 @@ wxWindow* MainFrame::buildPagesArea(wxWindow* parent) {
     };
     actions.changeFolder = [this] { changeArchiveFolder(); };
     wxMenuBar* bar = GetMenuBar(); // the buttons show the menus' shortcuts
-    welcome_ = new WelcomePanel(area, std::move(actions),
-                                {shortcutOf(bar, ID_SCAN), shortcutOf(bar, ID_CAMERA), shortcutOf(bar, wxID_OPEN)});
+    welcome_ =
+        new WelcomePanel(area, std::move(actions),
+                         {shortcutOf(bar, ID_SCAN), shortcutOf(bar, ID_CAMERA), shortcutOf(bar, wxID_OPEN)});
     welcome_->SetDropTarget(new FileDropTarget(this));
     auto* sizer = new wxBoxSizer(wxVERTICAL);
     sizer->Add(welcome_, 1, wxEXPAND);
@@ -194,22 +202,27 @@ void MainFrame::buildMenus() {
     auto* capture = new wxMenu;
     capture->Append(ID_SCAN, _("&Scan...\tCtrl+Shift+S"), _("Scan pages from a scanner, flatbed or feeder"));
     capture->Append(ID_CAMERA, _("&Camera...\tCtrl+K"), _("Take pages with a webcam or document camera"));
-    capture->AppendCheckItem(ID_WATCH_FOLDER, _("&Watch a Folder..."),
-                             _("Store every file that arrives in a folder (a hot folder), then move it to done/"));
+    capture->AppendCheckItem(
+        ID_WATCH_FOLDER, _("&Watch a Folder..."),
+        _("Store every file that arrives in a folder (a hot folder), then move it to done/"));
     auto* view = new wxMenu;
     view->Append(ID_SHOW_PAGES, _("&Pages\tCtrl+1"), _("Show the session's pages"));
     view->Append(ID_SHOW_PLAN, _("&Filing Plan\tCtrl+2"), _("Show the pages grouped into documents"));
     view->Append(ID_SHOW_OUTBOX, _("&Outbox\tCtrl+3"), _("Show the documents waiting for upload"));
     auto* upload = new wxMenu;
-    upload->Append(ID_UPLOAD, _("&Upload Selected\tCtrl+U"), _("Send the selected outbox documents to their gateway"));
+    upload->Append(ID_UPLOAD, _("&Upload Selected\tCtrl+U"),
+                   _("Send the selected outbox documents to their gateway"));
     upload->Append(ID_UPLOAD_ALL, _("Upload &All\tCtrl+Alt+U"), _("Send every document in the outbox"));
     upload->AppendSeparator();
     upload->Append(ID_LEDGER, _("&Ledger..."), _("Every delivery made: what, where, when, SHA-256"));
     upload->Append(ID_PROFILES, _("Gateway &Profiles..."), _("Add, change or remove gateway profiles"));
     auto* documents = new wxMenu;
-    documents->Append(ID_UPDATE_PLAN, _("&Update Plan\tF5"), _("Plan the session's pages into documents again"));
-    documents->Append(ID_SPLIT_HERE, _("&Split Here\tCtrl+B"), _("Start a new document at the selected page"));
-    documents->Append(ID_MERGE_NEXT, _("&Merge with Next\tCtrl+M"), _("Join the selected document and the next one"));
+    documents->Append(ID_UPDATE_PLAN, _("&Update Plan\tF5"),
+                      _("Plan the session's pages into documents again"));
+    documents->Append(ID_SPLIT_HERE, _("&Split Here\tCtrl+B"),
+                      _("Start a new document at the selected page"));
+    documents->Append(ID_MERGE_NEXT, _("&Merge with Next\tCtrl+M"),
+                      _("Join the selected document and the next one"));
     documents->Append(ID_RULES, _("&Rules...\tCtrl+Shift+R"),
                       _("See and change the rules that group the pages into documents and name them"));
     documents->AppendSeparator();
@@ -218,13 +231,18 @@ void MainFrame::buildMenus() {
     // The Privacy page (PrivacyDialog); Preferences goes to the end of the Edit menu below.
     const int privacyId = help->Append(wxID_ANY, _("&Privacy...\tCtrl+Shift+P"),
                                        _("What docdesk keeps on this computer: see it, delete it, send crash "
-                                         "reports (Ctrl+Shift+P)"))->GetId();
+                                         "reports (Ctrl+Shift+P)"))
+                              ->GetId();
     help->AppendSeparator();
-    Bind(wxEVT_MENU, [this](wxCommandEvent&) { showPreferencesDialog(this); }, wxID_PREFERENCES);
-    Bind(wxEVT_MENU, [this](wxCommandEvent&) {
-        if (showPrivacyDialog(this, session_->directory()))
-            Close(true); // Delete Everything: main() deletes once the session is closed
-    }, privacyId);
+    Bind(
+        wxEVT_MENU, [this](wxCommandEvent&) { showPreferencesDialog(this); }, wxID_PREFERENCES);
+    Bind(
+        wxEVT_MENU,
+        [this](wxCommandEvent&) {
+            if (showPrivacyDialog(this, session_->directory()))
+                Close(true); // Delete Everything: main() deletes once the session is closed
+        },
+        privacyId);
     help->Append(ID_SHORTCUTS, _("&Keyboard Shortcuts\tF1"), _("Every keyboard shortcut of docdesk (F1)"));
     help->Append(wxID_ABOUT, _("&About docdesk"));
     auto* bar = new wxMenuBar;
@@ -238,26 +256,41 @@ void MainFrame::buildMenus() {
     bar->Append(upload, _("&Upload"));
     bar->Append(help, _("&Help"));
     SetMenuBar(bar);
+    bindMenuCommands();
+}
+
+void MainFrame::bindMenuCommands() {
+    const auto onMenu = [this](int id, std::function<void()> action) {
+        Bind(
+            wxEVT_MENU, [action = std::move(action)](wxCommandEvent&) { action(); }, id);
+    };
+    // A command of the Plan or Outbox tab shows its tab first, so the user sees what it did.
+    const auto inTab = [this, &onMenu](int id, int tab, std::function<void()> action) {
+        onMenu(id, [this, tab, action = std::move(action)] {
+            tabs_->SetSelection(tab);
+            action();
+        });
+    };
     Bind(wxEVT_MENU, &MainFrame::onOpen, this, wxID_OPEN);
     Bind(wxEVT_MENU, &MainFrame::onNewSession, this, ID_NEW_SESSION);
     Bind(wxEVT_MENU, &MainFrame::onCamera, this, ID_CAMERA);
-    Bind(wxEVT_MENU, [this](wxCommandEvent&) { openScanner(); }, ID_SCAN);
     Bind(wxEVT_MENU, &MainFrame::onWatchFolder, this, ID_WATCH_FOLDER);
-    Bind(wxEVT_MENU, [this](wxCommandEvent&) { tabs_->SetSelection(kPagesTab); }, ID_SHOW_PAGES);
-    Bind(wxEVT_MENU, [this](wxCommandEvent&) { tabs_->SetSelection(kPlanTab); }, ID_SHOW_PLAN);
-    Bind(wxEVT_MENU, [this](wxCommandEvent&) { showPlan(); }, ID_UPDATE_PLAN);
-    Bind(wxEVT_MENU, [this](wxCommandEvent&) { tabs_->SetSelection(kPlanTab); plan_->splitHere(); }, ID_SPLIT_HERE);
-    Bind(wxEVT_MENU, [this](wxCommandEvent&) { tabs_->SetSelection(kPlanTab); plan_->mergeWithNext(); }, ID_MERGE_NEXT);
-    Bind(wxEVT_MENU, [this](wxCommandEvent&) { tabs_->SetSelection(kPlanTab); plan_->fileDocuments(); }, ID_FILE_DOCUMENTS);
-    Bind(wxEVT_MENU, [this](wxCommandEvent&) { tabs_->SetSelection(kPlanTab); plan_->editRules(); }, ID_RULES);
-    Bind(wxEVT_MENU, [this](wxCommandEvent&) { tabs_->SetSelection(kOutboxTab); }, ID_SHOW_OUTBOX);
-    Bind(wxEVT_MENU, [this](wxCommandEvent&) { tabs_->SetSelection(kOutboxTab); outbox_->uploadSelected(); }, ID_UPLOAD);
-    Bind(wxEVT_MENU, [this](wxCommandEvent&) { tabs_->SetSelection(kOutboxTab); outbox_->uploadAll(); }, ID_UPLOAD_ALL);
-    Bind(wxEVT_MENU, [this](wxCommandEvent&) { outbox_->showLedger(); }, ID_LEDGER);
-    Bind(wxEVT_MENU, [this](wxCommandEvent&) { showProfilesDialog(this); }, ID_PROFILES);
     Bind(wxEVT_MENU, &MainFrame::onQuit, this, wxID_EXIT);
     Bind(wxEVT_MENU, &MainFrame::onAbout, this, wxID_ABOUT);
-    Bind(wxEVT_MENU, [this](wxCommandEvent&) { showShortcutsDialog(this); }, ID_SHORTCUTS);
+    onMenu(ID_SCAN, [this] { openScanner(); });
+    onMenu(ID_SHOW_PAGES, [this] { tabs_->SetSelection(kPagesTab); });
+    onMenu(ID_SHOW_PLAN, [this] { tabs_->SetSelection(kPlanTab); });
+    onMenu(ID_SHOW_OUTBOX, [this] { tabs_->SetSelection(kOutboxTab); });
+    onMenu(ID_UPDATE_PLAN, [this] { showPlan(); });
+    inTab(ID_SPLIT_HERE, kPlanTab, [this] { plan_->splitHere(); });
+    inTab(ID_MERGE_NEXT, kPlanTab, [this] { plan_->mergeWithNext(); });
+    inTab(ID_FILE_DOCUMENTS, kPlanTab, [this] { plan_->fileDocuments(); });
+    inTab(ID_RULES, kPlanTab, [this] { plan_->editRules(); });
+    inTab(ID_UPLOAD, kOutboxTab, [this] { outbox_->uploadSelected(); });
+    inTab(ID_UPLOAD_ALL, kOutboxTab, [this] { outbox_->uploadAll(); });
+    onMenu(ID_LEDGER, [this] { outbox_->showLedger(); });
+    onMenu(ID_PROFILES, [this] { showProfilesDialog(this); });
+    onMenu(ID_SHORTCUTS, [this] { showShortcutsDialog(this); });
 }
 
 void MainFrame::updateTitle() {
@@ -265,7 +298,8 @@ void MainFrame::updateTitle() {
 }
 
 void MainFrame::showPageCount() {
-    SetStatusText(wxString::Format(wxPLURAL("%zu page", "%zu pages", grid_->pageCount()), grid_->pageCount()), 2);
+    SetStatusText(wxString::Format(wxPLURAL("%zu page", "%zu pages", grid_->pageCount()), grid_->pageCount()),
+                  2);
     updateWelcome();
 }
 
@@ -345,8 +379,9 @@ void MainFrame::onImportFinished() {
         wxString text;
         for (const auto& e : importErrors_)
             text += wxString::FromUTF8(e) + "\n";
-        SetStatusText(wxString::Format(wxPLURAL("%zu file could not be imported", "%zu files could not be imported",
-                                                importErrors_.size()), importErrors_.size()));
+        SetStatusText(wxString::Format(wxPLURAL("%zu file could not be imported",
+                                                "%zu files could not be imported", importErrors_.size()),
+                                       importErrors_.size()));
         importErrors_.clear();
         wxMessageBox(text, _("Some files were not imported"), wxOK | wxICON_WARNING, this);
     } else {
@@ -355,10 +390,12 @@ void MainFrame::onImportFinished() {
 }
 
 void MainFrame::onOpen(wxCommandEvent&) {
-    wxFileDialog dialog(this, _("Add files to the session"), "", "",
-                        _("Images and PDF files") + "|*.jpg;*.jpeg;*.png;*.tif;*.tiff;*.bmp;*.webp;*.pdf;*.JPG;*.JPEG;*.PNG;*.TIF;*.TIFF;*.PDF|" +
-                            _("All files") + "|*",
-                        wxFD_OPEN | wxFD_MULTIPLE | wxFD_FILE_MUST_EXIST);
+    wxFileDialog dialog(
+        this, _("Add files to the session"), "", "",
+        _("Images and PDF files") +
+            "|*.jpg;*.jpeg;*.png;*.tif;*.tiff;*.bmp;*.webp;*.pdf;*.JPG;*.JPEG;*.PNG;*.TIF;*.TIFF;*.PDF|" +
+            _("All files") + "|*",
+        wxFD_OPEN | wxFD_MULTIPLE | wxFD_FILE_MUST_EXIST);
     if (dialog.ShowModal() != wxID_OK)
         return;
     wxArrayString names;
@@ -371,7 +408,8 @@ void MainFrame::onOpen(wxCommandEvent&) {
 
 void MainFrame::onNewSession(wxCommandEvent&) {
     if (importsRunning_ > 0) {
-        wxMessageBox(_("Wait until the import has finished."), _("New Session"), wxOK | wxICON_INFORMATION, this);
+        wxMessageBox(_("Wait until the import has finished."), _("New Session"), wxOK | wxICON_INFORMATION,
+                     this);
         return;
     }
     try {
@@ -390,11 +428,14 @@ void MainFrame::onNewSession(wxCommandEvent&) {
         if (watching)
             startWatching(watchedFolder_);
     } catch (const Error& e) {
-        wxMessageBox(wxString::FromUTF8(e.what()), _("Cannot start a new session"), wxOK | wxICON_ERROR, this);
+        wxMessageBox(wxString::FromUTF8(e.what()), _("Cannot start a new session"), wxOK | wxICON_ERROR,
+                     this);
     }
 }
 
-void MainFrame::onCamera(wxCommandEvent&) { openCamera(); }
+void MainFrame::onCamera(wxCommandEvent&) {
+    openCamera();
+}
 
 void MainFrame::openScanner() {
     ScanDialog dialog(this, *session_, [this](const PageRecord& page) {
@@ -436,7 +477,9 @@ void MainFrame::startWatching(const std::filesystem::path& folder) {
             capture::HotFolderOptions options;
             options.countPages = app::countPagesInWorker(app::sharedWorkerPool());
             capture::HotFolder hot(folder, *session, options);
-            hot.run(stop, [this, &ui](const capture::HotFolderEvent& e) { ui.post([this, e] { onFileArrived(e); }); });
+            hot.run(stop, [this, &ui](const capture::HotFolderEvent& e) {
+                ui.post([this, e] { onFileArrived(e); });
+            });
         },
         [this](TaskResult<void> result) {
             if (!result.failure)
@@ -465,12 +508,15 @@ void MainFrame::stopWatching() {
     if (watcher_.running()) {
         watcher_.requestStop(); // the file being stored is finished first
         watcher_.wait();
-        SetStatusText(wxString::Format(_("Stopped watching %s"), wxString::FromUTF8(watchedFolder_.string())));
+        SetStatusText(
+            wxString::Format(_("Stopped watching %s"), wxString::FromUTF8(watchedFolder_.string())));
     }
     GetMenuBar()->Check(ID_WATCH_FOLDER, false);
 }
 
-void MainFrame::onQuit(wxCommandEvent&) { Close(); }
+void MainFrame::onQuit(wxCommandEvent&) {
+    Close();
+}
 
 void MainFrame::onClose(wxCloseEvent& event) {
     // Stopping between files keeps everything already stored; the rest can be added again.
@@ -484,21 +530,25 @@ void MainFrame::onAbout(wxCommandEvent&) {
     wxAboutDialogInfo info;
     info.SetName("docdesk");
     info.SetVersion(DOCDESK_VERSION);
-    info.SetDescription(_("Capture, check, split and file documents from scanners, cameras and files.\n"
-                          "Nothing leaves this computer unless you press Upload.") +
-                        "\n\n" + wxString::Format(_("Licence: %s (GNU General Public License, version 3 or later)"),
-                                                  DOCDESK_LICENSE));
+    info.SetDescription(
+        _("Capture, check, split and file documents from scanners, cameras and files.\n"
+          "Nothing leaves this computer unless you press Upload.") +
+        "\n\n" +
+        wxString::Format(_("Licence: %s (GNU General Public License, version 3 or later)"), DOCDESK_LICENSE));
     info.SetCopyright(_("Copyright © The docdesk developers"));
-    info.SetLicence(_("docdesk is free software: you can redistribute it and/or modify it under the terms of the GNU "
-                      "General Public License as published by the Free Software Foundation, either version 3 of the "
-                      "License, or (at your option) any later version.\n\n"
-                      "docdesk is distributed in the hope that it will be useful, but WITHOUT ANY WARRANTY; without "
-                      "even the implied warranty of MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE. See the GNU "
-                      "General Public License for more details: https://www.gnu.org/licenses/gpl-3.0.html\n\n"
-                      "The licences of the libraries docdesk uses are listed in THIRD-PARTY.md."));
+    info.SetLicence(
+        _("docdesk is free software: you can redistribute it and/or modify it under the terms of the GNU "
+          "General Public License as published by the Free Software Foundation, either version 3 of the "
+          "License, or (at your option) any later version.\n\n"
+          "docdesk is distributed in the hope that it will be useful, but WITHOUT ANY WARRANTY; without "
+          "even the implied warranty of MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE. See the GNU "
+          "General Public License for more details: https://www.gnu.org/licenses/gpl-3.0.html\n\n"
+          "The licences of the libraries docdesk uses are listed in THIRD-PARTY.md."));
     wxAboutBox(info, this);
 }
 
-bool MainFrame::onPlanTab() const { return tabs_ && static_cast<size_t>(tabs_->GetSelection()) == kPlanTab; }
+bool MainFrame::onPlanTab() const {
+    return tabs_ && static_cast<size_t>(tabs_->GetSelection()) == kPlanTab;
+}
 
 } // namespace docdesk::gui

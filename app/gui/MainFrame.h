@@ -30,7 +30,7 @@ class PlanPanel;
 class WelcomePanel;
 
 class MainFrame : public wxFrame {
-public:
+  public:
     explicit MainFrame(std::unique_ptr<journal::Session> session);
     ~MainFrame() override;
 
@@ -45,8 +45,9 @@ public:
     // Watches a hot folder: files arriving there are stored in the session (Capture menu).
     void startWatching(const std::filesystem::path& folder);
 
-private:
+  private:
     void buildMenus();
+    void bindMenuCommands();
     void onOpen(wxCommandEvent&);
     void onNewSession(wxCommandEvent&);
     void onCamera(wxCommandEvent&);
@@ -83,9 +84,9 @@ private:
     PageGridPanel* grid_ = nullptr;
     WelcomePanel* welcome_ = nullptr; // instead of the grid while the session has no pages
     PreviewPanel* preview_ = nullptr;
-    std::string undoName_, redoName_; // what Undo and Redo would do; empty: nothing
+    std::string undoName_, redoName_;        // what Undo and Redo would do; empty: nothing
     std::optional<WindowQueue> editReports_; // the edit queue's reports; closed with the session
-    bool followUpRefresh_ = false;    // a report crossed pages arriving: read the session again
+    bool followUpRefresh_ = false;           // a report crossed pages arriving: read the session again
     PlanPanel* plan_ = nullptr;
     OutboxPanel* outbox_ = nullptr;
     wxGauge* gauge_ = nullptr; // in the status bar while an import runs

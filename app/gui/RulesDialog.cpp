@@ -24,8 +24,12 @@ namespace {
 
 const wxColour kErrorColour(190, 0, 0);
 
-wxString fromUtf8(const std::string& s) { return wxString::FromUTF8(s); }
-std::string utf8(const wxString& s) { return s.utf8_string(); }
+wxString fromUtf8(const std::string& s) {
+    return wxString::FromUTF8(s);
+}
+std::string utf8(const wxString& s) {
+    return s.utf8_string();
+}
 
 // The reason core gives for `check` failing, or "" when it passes.
 template <typename Check> wxString problemWith(Check&& check) {
@@ -62,7 +66,9 @@ wxString joinList(const std::vector<std::string>& items) {
     return out;
 }
 
-wxString numberText(const std::optional<double>& n) { return n ? wxString::FromCDouble(*n) : wxString(); }
+wxString numberText(const std::optional<double>& n) {
+    return n ? wxString::FromCDouble(*n) : wxString();
+}
 
 // The field's checks in a few words for the list.
 wxString checksText(const rules::FieldValidation& v) {
@@ -70,20 +76,65 @@ wxString checksText(const rules::FieldValidation& v) {
     if (v.pattern)
         out += wxString::Format(_("matches %s"), fromUtf8(v.pattern->text()));
     if (v.min || v.max)
-        out += (out.empty() ? "" : "; ") +
-               wxString::Format(_("number %s to %s"), v.min ? numberText(v.min) : wxString("..."),
-                                v.max ? numberText(v.max) : wxString("..."));
+        out += (out.empty() ? "" : "; ") + wxString::Format(_("number %s to %s"),
+                                                            v.min ? numberText(v.min) : wxString("..."),
+                                                            v.max ? numberText(v.max) : wxString("..."));
     return out;
 }
 
 // One field: name, pattern and its checks. Keeps the field's barcode filter as it was.
+// The field dialog's inputs, read into `result`; the problem to show, or empty when they are valid.
+struct FieldInputs {
+    wxTextCtrl* name;
+    wxTextCtrl* pattern;
+    wxTextCtrl* validPattern;
+    wxTextCtrl* minimum;
+    wxTextCtrl* maximum;
+};
+
+wxString readFieldInputs(const FieldInputs& in, const std::set<std::string>& takenNames,
+                         rules::FieldRule& result) {
+    const std::string n = utf8(in.name->GetValue());
+    if (!rules::isValidFieldName(n))
+        return _("The name needs 1 to 64 letters, digits, '_', '-' or '.', and cannot be 'asn' or 'tags'.");
+    if (takenNames.count(n))
+        return wxString::Format(_("There is a field called '%s' already."), fromUtf8(n));
+    result.name = n;
+    wxString why = problemWith(
+        [&] { result.pattern = rules::Pattern::compile(utf8(in.pattern->GetValue()), utf8(_("Pattern"))); });
+    if (!why.empty())
+        return why;
+    result.validation = {};
+    if (!in.validPattern->GetValue().empty()) {
+        why = problemWith([&] {
+            result.validation.pattern =
+                rules::Pattern::compile(utf8(in.validPattern->GetValue()), utf8(_("Valid values")));
+        });
+        if (!why.empty())
+            return why;
+    }
+    for (auto [text, target] :
+         {std::pair{in.minimum, &result.validation.min}, std::pair{in.maximum, &result.validation.max}}) {
+        double value = 0;
+        if (text->GetValue().empty())
+            continue;
+        if (!text->GetValue().ToCDouble(&value))
+            return wxString::Format(_("'%s' is not a number (write it like 12.5)."), text->GetValue());
+        *target = value;
+    }
+    if (result.validation.min && result.validation.max && *result.validation.min > *result.validation.max)
+        return _("The minimum is larger than the maximum.");
+    return {};
+}
+
 std::optional<rules::FieldRule> editField(wxWindow* parent, const rules::FieldRule& field,
                                           const std::set<std::string>& takenNames) {
     wxDialog dialog(parent, wxID_ANY, _("Field"));
     dialog.SetName("ruleField");
     auto* grid = new wxFlexGridSizer(2, 4, 8);
     grid->AddGrowableCol(1);
-    auto addRow = [&](const wxString& label, const wxString& value, const wxString& name, const wxString& tip) {
+    auto addRow = [&](const wxString& label, const wxString& value, const wxString& name,
+                      const wxString& tip) {
         grid->Add(new wxStaticText(&dialog, wxID_ANY, label), 0, wxALIGN_CENTER_VERTICAL);
         auto* text = new wxTextCtrl(&dialog, wxID_ANY, value, wxDefaultPosition, wxSize(320, -1));
         text->SetName(name);
@@ -93,12 +144,13 @@ std::optional<rules::FieldRule> editField(wxWindow* parent, const rules::FieldRu
     };
     auto* name = addRow(_("&Name:"), fromUtf8(field.name), _("Field name"),
                         _("Letters, digits, '_', '-' and '.'; used as {field:NAME} in the templates"));
-    auto* pattern = addRow(_("&Pattern:"), fromUtf8(field.pattern.text()), _("Field pattern"),
-                           _("A regular expression the barcode text is searched with; group 1 is the value if "
-                             "there is one. Start with (?i) to ignore case."));
-    auto* validPattern =
-        addRow(_("&Valid values:"), field.validation.pattern ? fromUtf8(field.validation.pattern->text()) : "",
-               _("Valid values pattern"), _("Optional: a regular expression the whole value must match"));
+    auto* pattern =
+        addRow(_("&Pattern:"), fromUtf8(field.pattern.text()), _("Field pattern"),
+               _("A regular expression the barcode text is searched with; group 1 is the value if "
+                 "there is one. Start with (?i) to ignore case."));
+    auto* validPattern = addRow(
+        _("&Valid values:"), field.validation.pattern ? fromUtf8(field.validation.pattern->text()) : "",
+        _("Valid values pattern"), _("Optional: a regular expression the whole value must match"));
     auto* minimum = addRow(_("M&inimum:"), numberText(field.validation.min), _("Smallest value"),
                            _("Optional: the value must be a number at least this large"));
     auto* maximum = addRow(_("M&aximum:"), numberText(field.validation.max), _("Largest value"),
@@ -111,36 +163,8 @@ std::optional<rules::FieldRule> editField(wxWindow* parent, const rules::FieldRu
     dialog.SetSizerAndFit(sizer);
 
     rules::FieldRule result = field;
-    auto check = [&]() -> wxString {
-        const std::string n = utf8(name->GetValue());
-        if (!rules::isValidFieldName(n))
-            return _("The name needs 1 to 64 letters, digits, '_', '-' or '.', and cannot be 'asn' or 'tags'.");
-        if (takenNames.count(n))
-            return wxString::Format(_("There is a field called '%s' already."), fromUtf8(n));
-        result.name = n;
-        wxString why = problemWith([&] { result.pattern = rules::Pattern::compile(utf8(pattern->GetValue()), utf8(_("Pattern"))); });
-        if (!why.empty())
-            return why;
-        result.validation = {};
-        if (!validPattern->GetValue().empty()) {
-            why = problemWith([&] {
-                result.validation.pattern = rules::Pattern::compile(utf8(validPattern->GetValue()), utf8(_("Valid values")));
-            });
-            if (!why.empty())
-                return why;
-        }
-        for (auto [text, target] : {std::pair{minimum, &result.validation.min}, std::pair{maximum, &result.validation.max}}) {
-            double value = 0;
-            if (text->GetValue().empty())
-                continue;
-            if (!text->GetValue().ToCDouble(&value))
-                return wxString::Format(_("'%s' is not a number (write it like 12.5)."), text->GetValue());
-            *target = value;
-        }
-        if (result.validation.min && result.validation.max && *result.validation.min > *result.validation.max)
-            return _("The minimum is larger than the maximum.");
-        return {};
-    };
+    const FieldInputs inputs{name, pattern, validPattern, minimum, maximum};
+    auto check = [&] { return readFieldInputs(inputs, takenNames, result); };
     auto update = [&] {
         const wxString why = check();
         problem->SetLabel(why);
@@ -160,7 +184,8 @@ std::optional<rules::FieldRule> editField(wxWindow* parent, const rules::FieldRu
 
 class RulesDialog : public wxDialog {
   public:
-    RulesDialog(wxWindow* parent, const rules::FilingRules& rules, const wxString& source, const wxString& profile)
+    RulesDialog(wxWindow* parent, const rules::FilingRules& rules, const wxString& source,
+                const wxString& profile)
         : wxDialog(parent, wxID_ANY, _("Rules"), wxDefaultPosition, wxDefaultSize,
                    wxDEFAULT_DIALOG_STYLE | wxRESIZE_BORDER),
           rules_(rules) {
@@ -241,15 +266,19 @@ void RulesDialog::build(const wxString& source, const wxString& profile) {
 }
 
 void RulesDialog::buildSeparators(wxSizer* sizer) {
-    auto* separatorBox = box(sizer, _("Separator sheets: a page with one of these barcodes ends the document"));
+    auto* separatorBox =
+        box(sizer, _("Separator sheets: a page with one of these barcodes ends the document"));
     auto* row = new wxBoxSizer(wxHORIZONTAL);
-    row->Add(new wxStaticText(this, wxID_ANY, _("Separator &barcodes:")), 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, 6);
+    row->Add(new wxStaticText(this, wxID_ANY, _("Separator &barcodes:")), 0,
+             wxALIGN_CENTER_VERTICAL | wxRIGHT, 6);
     separators_ = new wxTextCtrl(this, wxID_ANY, joinList(rules_.separators.values));
     separators_->SetName(_("Separator barcodes"));
-    separators_->SetToolTip(_("The exact barcode texts of separator sheets, separated by commas; empty for none"));
+    separators_->SetToolTip(
+        _("The exact barcode texts of separator sheets, separated by commas; empty for none"));
     row->Add(separators_, 1, wxEXPAND);
     separatorBox->Add(row, 0, wxALL | wxEXPAND, 4);
-    keepSeparator_ = new wxCheckBox(this, wxID_ANY, _("&Keep the separator sheet as the first page of the next document"));
+    keepSeparator_ =
+        new wxCheckBox(this, wxID_ANY, _("&Keep the separator sheet as the first page of the next document"));
     keepSeparator_->SetName(_("Keep separator sheets"));
     keepSeparator_->SetToolTip(_("Unticked: separator sheets are left out of the documents"));
     keepSeparator_->SetValue(rules_.separators.keepPage);
@@ -262,8 +291,9 @@ void RulesDialog::buildLabels(wxSizer* sizer) {
     labels->AddGrowableCol(1);
     asn_ = new wxCheckBox(this, wxID_ANY, _("Read A&SN labels with the prefix:"));
     asn_->SetName(_("Read ASN labels"));
-    asn_->SetToolTip(_("An archive serial number label (e.g. ASN00123) starts a new document; the number becomes "
-                       "the field 'asn'"));
+    asn_->SetToolTip(
+        _("An archive serial number label (e.g. ASN00123) starts a new document; the number becomes "
+          "the field 'asn'"));
     asn_->SetValue(rules_.asn.enabled);
     asnPrefix_ = new wxTextCtrl(this, wxID_ANY, fromUtf8(rules_.asn.prefix));
     asnPrefix_->SetName(_("ASN prefix"));
@@ -296,8 +326,8 @@ void RulesDialog::buildSplitting(wxSizer* sizer) {
     split->Add(blankPages_);
     split->Add(new wxStaticText(this, wxID_ANY, _("Split &every this many pages (0: never):")), 0,
                wxALIGN_CENTER_VERTICAL);
-    everyPages_ = new wxSpinCtrl(this, wxID_ANY, "", wxDefaultPosition, wxDefaultSize, wxSP_ARROW_KEYS, 0, 100000,
-                                 rules_.everyPages);
+    everyPages_ = new wxSpinCtrl(this, wxID_ANY, "", wxDefaultPosition, wxDefaultSize, wxSP_ARROW_KEYS, 0,
+                                 100000, rules_.everyPages);
     everyPages_->SetName(_("Split every this many pages"));
     everyPages_->SetToolTip(_("A document has at most this many pages; 0 for no limit"));
     split->Add(everyPages_);
@@ -316,7 +346,8 @@ void RulesDialog::buildNaming(wxSizer* sizer) {
     naming->Add(new wxStaticText(this, wxID_ANY, _("F&older:")), 0, wxALIGN_CENTER_VERTICAL);
     folder_ = new wxTextCtrl(this, wxID_ANY, fromUtf8(rules_.folder.text()));
     folder_->SetName(_("Folder template"));
-    folder_->SetToolTip(_("The folder below the archive folder; '/' separates folders; empty: the archive folder"));
+    folder_->SetToolTip(
+        _("The folder below the archive folder; '/' separates folders; empty: the archive folder"));
     naming->Add(folder_, 1, wxEXPAND);
     naming->AddSpacer(0);
     folderProblem_ = errorLabel(this, _("Folder template problem"));
@@ -346,8 +377,9 @@ void RulesDialog::buildPageEdits(wxSizer* sizer) {
     deskew_->SetValue(rules_.pageEdits.deskew);
     splitReceipts_ = new wxCheckBox(this, wxID_ANY, _("One page and document for eac&h receipt on a scan"));
     splitReceipts_->SetName(_("Split receipts"));
-    splitReceipts_->SetToolTip(_("Several receipts on one photo or scan become one page each, each its own document "
-                                 "(rules key split_receipts)"));
+    splitReceipts_->SetToolTip(
+        _("Several receipts on one photo or scan become one page each, each its own document "
+          "(rules key split_receipts)"));
     splitReceipts_->SetValue(rules_.pageEdits.splitReceipts);
     for (wxCheckBox* check : {autoCrop_, deskew_, splitReceipts_})
         pageBox->Add(check, 0, wxLEFT | wxRIGHT | wxTOP, 4);
@@ -356,9 +388,11 @@ void RulesDialog::buildPageEdits(wxSizer* sizer) {
 
 void RulesDialog::buildFields(wxSizer* sizer) {
     auto* fieldBox = box(sizer, _("Fields read from barcodes"));
-    fields_ = new wxListCtrl(this, wxID_ANY, wxDefaultPosition, wxSize(-1, 110), wxLC_REPORT | wxLC_SINGLE_SEL);
+    fields_ =
+        new wxListCtrl(this, wxID_ANY, wxDefaultPosition, wxSize(-1, 110), wxLC_REPORT | wxLC_SINGLE_SEL);
     fields_->SetName(_("Fields"));
-    fields_->SetToolTip(_("Each field takes the first barcode its pattern finds (Enter or double-click to edit)"));
+    fields_->SetToolTip(
+        _("Each field takes the first barcode its pattern finds (Enter or double-click to edit)"));
     fields_->AppendColumn(_("Field"), wxLIST_FORMAT_LEFT, 120);
     fields_->AppendColumn(_("Pattern"), wxLIST_FORMAT_LEFT, 200);
     fields_->AppendColumn(_("Checks"), wxLIST_FORMAT_LEFT, 200);
@@ -416,11 +450,15 @@ void RulesDialog::bindValidation() {
     everyPages_->Bind(wxEVT_SPINCTRL, [this](wxCommandEvent&) { validate(); });
     everyPages_->Bind(wxEVT_TEXT, [this](wxCommandEvent&) { validate(); });
     saveAs_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { saveAs(); });
-    Bind(wxEVT_BUTTON, [this](wxCommandEvent& event) {
-        validate();
-        if (problem_->GetLabel().empty() && folderProblem_->GetLabel().empty() && fileNameProblem_->GetLabel().empty())
-            event.Skip(); // the default handler ends the dialog
-    }, wxID_OK);
+    Bind(
+        wxEVT_BUTTON,
+        [this](wxCommandEvent& event) {
+            validate();
+            if (problem_->GetLabel().empty() && folderProblem_->GetLabel().empty() &&
+                fileNameProblem_->GetLabel().empty())
+                event.Skip(); // the default handler ends the dialog
+        },
+        wxID_OK);
 }
 
 void RulesDialog::fillFields() {
@@ -450,16 +488,19 @@ void RulesDialog::validate() {
     rules_.pageEdits.deskew = deskew_->GetValue();
     rules_.pageEdits.splitReceipts = splitReceipts_->GetValue();
     const wxString folderWhy = problemWith([&] {
-        rules_.folder = rules::NameTemplate::parse(utf8(folder_->GetValue()), rules::NameTemplate::Kind::Folder);
+        rules_.folder =
+            rules::NameTemplate::parse(utf8(folder_->GetValue()), rules::NameTemplate::Kind::Folder);
     });
     const wxString fileNameWhy = problemWith([&] {
-        rules_.fileName = rules::NameTemplate::parse(utf8(fileName_->GetValue()), rules::NameTemplate::Kind::FileName);
+        rules_.fileName =
+            rules::NameTemplate::parse(utf8(fileName_->GetValue()), rules::NameTemplate::Kind::FileName);
     });
     profile_ = utf8(profileName_->GetValue().Strip(wxString::both));
     // Everything else the way a rules file is checked (prefixes, names), with the key path.
-    const wxString why = folderWhy.empty() && fileNameWhy.empty()
-                             ? problemWith([&] { rules::rulesFileText(rules_, profile_, {}, utf8(_("rules"))); })
-                             : wxString();
+    const wxString why =
+        folderWhy.empty() && fileNameWhy.empty()
+            ? problemWith([&] { rules::rulesFileText(rules_, profile_, {}, utf8(_("rules"))); })
+            : wxString();
     bool changed = false;
     for (auto [label, text, width] : {std::tuple{folderProblem_, folderWhy, folder_->GetSize().x},
                                       std::tuple{fileNameProblem_, fileNameWhy, fileName_->GetSize().x},
@@ -544,8 +585,8 @@ void RulesDialog::saveAs() {
 
 } // namespace
 
-std::optional<EditedRules> showRulesDialog(wxWindow* parent, const rules::FilingRules& rules, const wxString& source,
-                                           const wxString& profile) {
+std::optional<EditedRules> showRulesDialog(wxWindow* parent, const rules::FilingRules& rules,
+                                           const wxString& source, const wxString& profile) {
     RulesDialog dialog(parent, rules, source, profile);
     if (dialog.ShowModal() != wxID_OK)
         return std::nullopt;

@@ -3,12 +3,11 @@
 #include "core/common/Translate.h"
 #include "core/gateway/WebDavConnector.h"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <iterator>
+#include <nlohmann/json.hpp>
 
 namespace docdesk::gateway {
 namespace {
@@ -60,18 +59,22 @@ CmisObject objectFrom(const json& j) {
 json parseJson(const std::string& body, const std::string& what) {
     auto j = json::parse(body, nullptr, false);
     if (j.is_discarded() || !j.is_object())
-        throw GatewayRejected(trf("{}: the answer is not CMIS Browser Binding JSON. Check that the profile's URL is "
-                                  "the repository's browser binding (…/cmis/versions/1.1/browser).",
-                                  what),
-                              502);
+        throw GatewayRejected(
+            trf("{}: the answer is not CMIS Browser Binding JSON. Check that the profile's URL is "
+                "the repository's browser binding (…/cmis/versions/1.1/browser).",
+                what),
+            502);
     return j;
 }
 
-FormPart field(std::string name, std::string value) { return {std::move(name), std::move(value), {}, {}, {}}; }
+FormPart field(std::string name, std::string value) {
+    return {std::move(name), std::move(value), {}, {}, {}};
+}
 
 std::string mediaTypeOf(const std::string& fileName) {
     auto ext = std::filesystem::path(fileName).extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    std::transform(ext.begin(), ext.end(), ext.begin(),
+                   [](unsigned char c) { return char(std::tolower(c)); });
     if (ext == ".pdf")
         return "application/pdf";
     if (ext == ".png")
@@ -96,9 +99,10 @@ std::string parseCmisRootFolderUrl(const std::string& body) {
         }
     }
     if (root.empty())
-        throw GatewayRejected(tr("Reading the CMIS repository information: the gateway names no repository root "
-                                 "folder. Check the profile's URL."),
-                              502);
+        throw GatewayRejected(
+            tr("Reading the CMIS repository information: the gateway names no repository root "
+               "folder. Check the profile's URL."),
+            502);
     while (root.size() > 1 && root.back() == '/')
         root.pop_back();
     return root;
@@ -118,10 +122,11 @@ CmisChildrenPage parseCmisChildren(const std::string& body, const std::string& w
     if (j.contains("hasMoreItems")) {
         // Anything but a boolean would make docdesk guess whether the listing is complete.
         if (!j["hasMoreItems"].is_boolean())
-            throw GatewayRejected(trf("{}: the answer is not CMIS Browser Binding JSON (hasMoreItems is not true or "
-                                      "false).",
-                                      what),
-                                  502);
+            throw GatewayRejected(
+                trf("{}: the answer is not CMIS Browser Binding JSON (hasMoreItems is not true or "
+                    "false).",
+                    what),
+                502);
         page.hasMoreItems = j["hasMoreItems"].get<bool>();
     }
     return page;
@@ -130,7 +135,8 @@ CmisChildrenPage parseCmisChildren(const std::string& body, const std::string& w
 void throwForCmisAnswer(const HttpResponse& r, const std::string& what) {
     const auto j = json::parse(r.body, nullptr, false);
     if (r.status != 401 && j.is_object() && j.contains("exception") && j["exception"].is_string()) {
-        const auto message = j.contains("message") && j["message"].is_string() ? j["message"].get<std::string>() : "";
+        const auto message =
+            j.contains("message") && j["message"].is_string() ? j["message"].get<std::string>() : "";
         throw GatewayRejected(trf("{}: the gateway answered {} ({}: {}).", what, r.status,
                                   j["exception"].get<std::string>(), message.substr(0, 300)),
                               r.status, r.retryAfter);
@@ -138,8 +144,9 @@ void throwForCmisAnswer(const HttpResponse& r, const std::string& what) {
     throwForStatus(r, what);
 }
 
-
-std::string cmisContentMarker(const std::string& sha256) { return "docdesk-sha256:" + sha256; }
+std::string cmisContentMarker(const std::string& sha256) {
+    return "docdesk-sha256:" + sha256;
+}
 
 CmisConnector::CmisConnector(GatewayConnection connection, int pageSize)
     : transport_(std::move(connection)), pageSize_(std::clamp(pageSize, 1, 1000)) {
@@ -181,7 +188,8 @@ std::vector<CmisObject> CmisConnector::children(const std::string& folder, std::
     constexpr int kMaxPages = 10'000; // a folder of a million entries; beyond that, something is wrong
     for (int page = 0; page < kMaxPages; ++page) {
         HttpRequest get;
-        get.url = urlOf(folder, stop) + "?cmisselector=children&succinct=true&maxItems=" + std::to_string(pageSize_) +
+        get.url = urlOf(folder, stop) +
+                  "?cmisselector=children&succinct=true&maxItems=" + std::to_string(pageSize_) +
                   "&skipCount=" + std::to_string(out.size());
         const auto r = transport_.perform(get, stop);
         if (r.status != 200)
@@ -192,7 +200,8 @@ std::vector<CmisObject> CmisConnector::children(const std::string& folder, std::
         if (!listed.hasMoreItems)
             return out;
         if (got == 0) // claims more but sends nothing: stop instead of asking forever
-            throw GatewayRejected(trf("Listing {}: the gateway announced more entries but sent none.", folder), 502);
+            throw GatewayRejected(
+                trf("Listing {}: the gateway announced more entries but sent none.", folder), 502);
     }
     throw GatewayRejected(trf("Listing {}: the folder has too many entries.", folder), 502);
 }
@@ -207,9 +216,10 @@ void CmisConnector::ensureFolder(const std::string& folder, std::stop_token stop
                 HttpRequest create;
                 create.method = "POST";
                 create.url = urlOf(parent, stop);
-                create.form = {field("cmisaction", "createFolder"),       field("propertyId[0]", "cmis:name"),
-                               field("propertyValue[0]", seg),            field("propertyId[1]", "cmis:objectTypeId"),
-                               field("propertyValue[1]", "cmis:folder"), field("succinct", "true")};
+                create.form = {
+                    field("cmisaction", "createFolder"),      field("propertyId[0]", "cmis:name"),
+                    field("propertyValue[0]", seg),           field("propertyId[1]", "cmis:objectTypeId"),
+                    field("propertyValue[1]", "cmis:folder"), field("succinct", "true")};
                 const auto r = transport_.perform(create, stop);
                 // 409: created by a parallel upload in the meantime; whether it exists now counts.
                 if (r.status != 201 && r.status != 200) {
@@ -219,22 +229,25 @@ void CmisConnector::ensureFolder(const std::string& folder, std::stop_token stop
                 }
             }
             if (existing && existing->baseTypeId != "cmis:folder")
-                throw GatewayRejected(trf("Creating folder {}: a document of that name is in the way.", path), 409);
+                throw GatewayRejected(trf("Creating folder {}: a document of that name is in the way.", path),
+                                      409);
             knownFolders_.insert(path);
         }
         parent = path + "/";
     }
 }
 
-Delivery CmisConnector::verify(const std::string& path, const DocumentToDeliver& document, std::stop_token stop) {
+Delivery CmisConnector::verify(const std::string& path, const DocumentToDeliver& document,
+                               std::stop_token stop) {
     const auto object = objectAt(path, stop);
     if (!object)
-        throw GatewayRejected(trf("Verifying {}: the document cannot be found on the gateway after creating it.",
-                                  document.fileName),
-                              502);
+        throw GatewayRejected(
+            trf("Verifying {}: the document cannot be found on the gateway after creating it.",
+                document.fileName),
+            502);
     if (object->contentStreamLength != document.bytes)
-        throw GatewayRejected(trf("Verifying {}: the gateway holds {} bytes, {} were sent.", document.fileName,
-                                  object->contentStreamLength, document.bytes),
+        throw GatewayRejected(trf("Verifying {}: the gateway holds {} bytes, {} were sent.",
+                                  document.fileName, object->contentStreamLength, document.bytes),
                               502);
     Delivery d;
     d.location = object->objectId;
@@ -242,6 +255,48 @@ Delivery CmisConnector::verify(const std::string& path, const DocumentToDeliver&
     d.bytes = object->contentStreamLength;
     return d;
 }
+
+namespace {
+
+// "a, b ,c" -> {"a", "b", "c"}: the secondary types a rules field lists.
+std::vector<std::string> commaSeparated(const std::string& value) {
+    std::vector<std::string> values;
+    for (size_t start = 0; start <= value.size();) {
+        const auto comma = value.find(',', start);
+        auto v = value.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        v.erase(0, v.find_first_not_of(' '));
+        v.erase(v.find_last_not_of(' ') + 1);
+        if (!v.empty())
+            values.push_back(v);
+        if (comma == std::string::npos)
+            break;
+        start = comma + 1;
+    }
+    return values;
+}
+
+// The CMIS properties of a new document: its name, type and description (which carries our
+// content marker), then every rules field whose name is a CMIS property id ("prefix:name").
+std::vector<std::pair<std::string, std::vector<std::string>>>
+cmisPropertiesOf(const DocumentToDeliver& document, const std::string& name, const std::string& marker) {
+    std::vector<std::pair<std::string, std::vector<std::string>>> properties = {
+        {"cmis:name", {name}},
+        {"cmis:objectTypeId", {"cmis:document"}},
+        {"cmis:description", {document.title.empty() ? marker : document.title + " (" + marker + ")"}}};
+    for (const auto& [key, value] : document.fields) {
+        if (key.find(':') == std::string::npos || key == "cmis:name" || key == "cmis:description")
+            continue;
+        if (key == "cmis:objectTypeId")
+            properties[1].second = {value};
+        else if (key == "cmis:secondaryObjectTypeIds")
+            properties.emplace_back(key, commaSeparated(value));
+        else
+            properties.emplace_back(key, std::vector<std::string>{value});
+    }
+    return properties;
+}
+
+} // namespace
 
 Delivery CmisConnector::deliver(const DocumentToDeliver& document, std::stop_token stop,
                                 const TransferProgress& progress) {
@@ -255,7 +310,8 @@ Delivery CmisConnector::deliver(const DocumentToDeliver& document, std::stop_tok
     for (int n = 1; n <= kMaxNames; ++n) {
         const std::string name = numberedName(document.fileName, n);
         const std::string path = joinPath(document.remoteFolder, name);
-        const auto taken = std::find_if(existing.begin(), existing.end(), [&](auto& o) { return o.name == name; });
+        const auto taken =
+            std::find_if(existing.begin(), existing.end(), [&](auto& o) { return o.name == name; });
         if (taken != existing.end()) {
             if (isOurs(*taken))
                 return verify(path, document, stop); // an earlier run's copy
@@ -265,35 +321,7 @@ Delivery CmisConnector::deliver(const DocumentToDeliver& document, std::stop_tok
         HttpRequest create;
         create.method = "POST";
         create.url = urlOf(document.remoteFolder, stop);
-        std::vector<std::pair<std::string, std::vector<std::string>>> properties = {
-            {"cmis:name", {name}},
-            {"cmis:objectTypeId", {"cmis:document"}},
-            {"cmis:description", {document.title.empty() ? marker : document.title + " (" + marker + ")"}}};
-        for (const auto& [key, value] : document.fields) {
-            if (key.find(':') == std::string::npos || key == "cmis:name" || key == "cmis:description")
-                continue;
-            if (key == "cmis:objectTypeId") {
-                properties[1].second = {value};
-                continue;
-            }
-            std::vector<std::string> values;
-            if (key == "cmis:secondaryObjectTypeIds") {
-                for (size_t start = 0; start <= value.size();) {
-                    const auto comma = value.find(',', start);
-                    auto v = value.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-                    v.erase(0, v.find_first_not_of(' '));
-                    v.erase(v.find_last_not_of(' ') + 1);
-                    if (!v.empty())
-                        values.push_back(v);
-                    if (comma == std::string::npos)
-                        break;
-                    start = comma + 1;
-                }
-            } else {
-                values = {value};
-            }
-            properties.emplace_back(key, std::move(values));
-        }
+        const auto properties = cmisPropertiesOf(document, name, marker);
         create.form = {field("cmisaction", "createDocument")};
         for (size_t i = 0; i < properties.size(); ++i) {
             const auto index = std::to_string(i);
@@ -301,7 +329,8 @@ Delivery CmisConnector::deliver(const DocumentToDeliver& document, std::stop_tok
             const auto& values = properties[i].second;
             if (properties[i].first == "cmis:secondaryObjectTypeIds")
                 for (size_t v = 0; v < values.size(); ++v)
-                    create.form.push_back(field("propertyValue[" + index + "][" + std::to_string(v) + "]", values[v]));
+                    create.form.push_back(
+                        field("propertyValue[" + index + "][" + std::to_string(v) + "]", values[v]));
             else
                 create.form.push_back(field("propertyValue[" + index + "]", values.empty() ? "" : values[0]));
         }
@@ -319,8 +348,8 @@ Delivery CmisConnector::deliver(const DocumentToDeliver& document, std::stop_tok
             throwForCmisAnswer(r, trf("Uploading {}", document.fileName));
         return verify(path, document, stop);
     }
-    throw GatewayRejected(trf("Uploading {}: {} names in a row are taken on the gateway.", document.fileName, kMaxNames),
-                          409);
+    throw GatewayRejected(
+        trf("Uploading {}: {} names in a row are taken on the gateway.", document.fileName, kMaxNames), 409);
 }
 
 } // namespace docdesk::gateway

@@ -126,7 +126,8 @@ std::vector<std::optional<StartReason>> ownDocumentStarts(const std::vector<Plan
         if (i > 0 && rules.perFile && p.file != pages[i - 1].file)
             out.push_back(StartReason::NewFile);
         else
-            out.push_back(p.ownDocument == StartReason::NewFile && separatedOtherwise ? std::nullopt : p.ownDocument);
+            out.push_back(p.ownDocument == StartReason::NewFile && separatedOtherwise ? std::nullopt
+                                                                                      : p.ownDocument);
     }
     return out;
 }
@@ -188,7 +189,8 @@ std::string textIn(const ocr::PageText& text, const std::optional<Zone>& zone) {
 }
 
 // Fields from the page's OCR text: text field rules and, when asked for, the receipt's data.
-void readPageText(const PlanPage& page, std::size_t index, const FilingRules& rules, FieldCollector& collect) {
+void readPageText(const PlanPage& page, std::size_t index, const FilingRules& rules,
+                  FieldCollector& collect) {
     if (!page.text)
         return;
     for (const auto& rule : rules.fields)
@@ -198,10 +200,11 @@ void readPageText(const PlanPage& page, std::size_t index, const FilingRules& ru
     if (!rules.output.receiptFields)
         return;
     if (const auto receipt = ocr::parseReceipt(page.text->text)) {
-        for (const auto& [name, value] : {std::pair<const char*, const std::string&>{"merchant", receipt->merchant},
-                                          {"date", receipt->date},
-                                          {"total", receipt->total},
-                                          {"currency", receipt->currency}})
+        for (const auto& [name, value] :
+             {std::pair<const char*, const std::string&>{"merchant", receipt->merchant},
+              {"date", receipt->date},
+              {"total", receipt->total},
+              {"currency", receipt->currency}})
             if (!value.empty())
                 collect.offer(name, value, index);
     }
@@ -312,6 +315,19 @@ std::map<std::string, std::string> PlannedDocument::fieldValues() const {
 FilingPlanner::FilingPlanner(FilingRules rules, NamingContext naming)
     : rules_(std::move(rules)), naming_(naming) {}
 
+namespace {
+
+// Why a page with an ASN or tag label starts a document (such a sheet is kept), if it has one.
+std::optional<DocumentStart> keptSheetStart(const PageSignals& s) {
+    if (s.asn)
+        return DocumentStart{StartReason::Asn, *s.asn};
+    if (s.tag)
+        return DocumentStart{StartReason::Tag, *s.tag};
+    return std::nullopt;
+}
+
+} // namespace
+
 FilingPlan
 FilingPlanner::plan(const std::vector<PlanPage>& pages,
                     const std::map<std::size_t, std::map<std::string, std::string>>& userFields) const {
@@ -350,8 +366,8 @@ FilingPlanner::plan(const std::vector<PlanPage>& pages,
         }
         // Pages that start a document and are kept. An ASN or tag label on a separator sheet
         // keeps the sheet, as in paperless-ngx.
-        if (s.asn || s.tag) {
-            start(i, s.asn ? DocumentStart{StartReason::Asn, *s.asn} : DocumentStart{StartReason::Tag, *s.tag}, s);
+        if (const auto kept = keptSheetStart(s)) {
+            start(i, *kept, s);
             continue;
         }
         if (s.separator) {
@@ -446,8 +462,8 @@ void FilingPlanner::refreshFields(PlannedDocument& d, const std::vector<PlanPage
     auto readPage = [&](std::size_t index, bool separatorSheet) {
         const PlanPage& page = pages.at(index);
         if (!page.analysed)
-            d.warnings.push_back(trf("{}: the page could not be analysed, so its barcodes were not read.",
-                                     pageLabel(page)));
+            d.warnings.push_back(
+                trf("{}: the page could not be analysed, so its barcodes were not read.", pageLabel(page)));
         for (const auto& b : page.barcodes) {
             if (separatorSheet && rules_.separators.separatorOn({b}))
                 continue;
