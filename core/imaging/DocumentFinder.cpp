@@ -32,7 +32,10 @@ constexpr double kMinScore = 0.35;
 constexpr double kMinLineSupport = 0.55; // share of each side of a line quad that must be an edge
 constexpr double kContainerScore = 0.45; // a sheet this plausible absorbs what lies on it
 constexpr double kSheetPaper = 0.6;      // share of a sheet's inside that looks like paper (print aside)
-constexpr double kFramePaper = 0.9;      // a picture this paper-like all along its border may be all paper
+constexpr double kFramePaper = 0.9;
+constexpr double kOutOfViewCorner = 0.2; // how far out of view (of the longer edge) a sheet's corner may lie
+constexpr double kMinInView = 0.6; // share of a sheet that must be in view      // a picture this paper-like
+                                   // all along its border may be all paper
 
 double cross(cv::Point2f o, cv::Point2f a, cv::Point2f b) {
     return double(a.x - o.x) * double(b.y - o.y) - double(a.y - o.y) * double(b.x - o.x);
@@ -827,6 +830,14 @@ double borderPaper(const Analysis& an, const Gradients& g, cv::Point2f a, cv::Po
     return double(paper) / total;
 }
 
+// The part of a quad inside the picture.
+double inViewArea(const QuadF& q, int w, int h) {
+    const std::vector<cv::Point2f> view = {
+        {0, 0}, {float(w - 1), 0}, {float(w - 1), float(h - 1)}, {0, float(h - 1)}};
+    std::vector<cv::Point2f> pq(q.begin(), q.end()), inter;
+    return cv::intersectConvexConvex(pq, view, inter, true);
+}
+
 // A side lying along the image border (within `tol` pixels): where paper leaves the frame.
 bool onImageBorder(cv::Point2f a, cv::Point2f b, int w, int h, float tol) {
     return (std::abs(a.x - b.x) < tol && (a.x < tol || a.x > float(w) - 1 - tol)) ||
@@ -842,11 +853,14 @@ bool lineQuad(const EdgeLine& a, const EdgeLine& b, const EdgeLine& c, const Edg
 // Scores one hypothesis; false when it is not a sheet.
 bool scoreLineQuad(const Analysis& an, const Gradients& g, QuadF q, float threshold, Candidate& out) {
     const int w = an.grey.cols, h = an.grey.rows;
+    // Paper that leaves the frame across a corner of the picture has a corner out of view.
+    const float margin = kOutOfViewCorner * float(std::max(w, h));
     for (const auto& p : q)
-        if (p.x < -2 || p.y < -2 || p.x > float(w + 1) || p.y > float(h + 1))
+        if (p.x < -margin || p.y < -margin || p.x > float(w - 1) + margin || p.y > float(h - 1) + margin)
             return false;
     q = orderCorners(q);
-    if (!isConvex(q) || quadArea(q) < kMinAreaFraction * w * h || quadArea(q) > 0.97 * w * h)
+    if (!isConvex(q) || quadArea(q) < kMinAreaFraction * w * h || inViewArea(q, w, h) > 0.97 * w * h ||
+        inViewArea(q, w, h) < kMinInView * quadArea(q))
         return false;
     double sum = 0, least = 1;
     int real = 0;

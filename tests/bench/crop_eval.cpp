@@ -94,6 +94,8 @@ void saveCase(const fs::path& dir, const std::string& name, const cv::Mat& image
     const double k = 1000.0 / std::max(out.cols, out.rows);
     cv::resize(out, small, cv::Size(), k, k, cv::INTER_AREA);
     cv::imwrite((dir / (name + ".jpg")).string(), small);
+    if (std::getenv("CROP_EVAL_SAVE_SCENE")) // the scene itself, for a closer look at one case
+        cv::imwrite((dir / (name + "-scene.png")).string(), image);
 }
 
 fs::path corpusDir() {
