@@ -47,7 +47,7 @@ bool RuleOptions::parse(const std::vector<std::string>& args, size_t& i) {
         rulesFile = optionValue(args, i);
     else if (o == "--rules-profile")
         profile = optionValue(args, i);
-    else // --crop, --no-deskew, --no-split-receipts; --ocr, --ocr-languages, --pdfa
+    else // --crop, --no-deskew, --no-split-receipts, --page-mode; --ocr, --ocr-languages, --pdfa
         return parseSeparationOption(args, i) || parseLabelOption(args, i) || parseFieldOption(args, i) ||
                parsePageEditOption(args, i) || parseOutputOption(args, i);
     return true;
@@ -163,6 +163,12 @@ bool RuleOptions::parsePageEditOption(const std::vector<std::string>& args, size
         edits_.push_back([](FilingRules& r) { r.pageEdits.deskew = false; });
     } else if (o == "--no-split-receipts") {
         edits_.push_back([](FilingRules& r) { r.pageEdits.splitReceipts = false; });
+    } else if (o == "--page-mode") {
+        const auto name = optionValue(args, i);
+        const auto mode = pageModeFromName(name);
+        if (!mode)
+            throw UsageError(trf("--page-mode must be original, color, gray, bw or shadow, not {}", name));
+        edits_.push_back([m = *mode](FilingRules& r) { r.pageEdits.mode = m; });
     } else {
         return false;
     }
@@ -250,6 +256,8 @@ const char* RuleOptions::help() {
                 "  --crop auto|off       cut photos and flatbed scans to the documents found (auto)\n"
                 "  --no-deskew           do not straighten scanned pages\n"
                 "  --no-split-receipts   several receipts on one scan stay one page\n"
+                "  --page-mode M         pages left as captured are filed as M: original, color,\n"
+                "                        gray, bw or shadow (shadow removal, photos only)\n"
                 "  --field NAME=REGEX    read field NAME from barcodes (group 1, else the match)\n"
                 "  --folder TEMPLATE     target folder, e.g. {field:vendor|unsorted}/{date:%Y}\n"
                 "  --name TEMPLATE       file name, e.g. {field:asn|unknown}_{counter:04}\n");

@@ -235,6 +235,7 @@ class RulesDialog : public wxDialog {
     wxCheckBox* autoCrop_ = nullptr;
     wxCheckBox* deskew_ = nullptr;
     wxCheckBox* splitReceipts_ = nullptr;
+    wxChoice* pageMode_ = nullptr;
     wxListCtrl* fields_ = nullptr;
     wxTextCtrl* profileName_ = nullptr;
     wxStaticText* problem_ = nullptr;
@@ -383,6 +384,22 @@ void RulesDialog::buildPageEdits(wxSizer* sizer) {
     splitReceipts_->SetValue(rules_.pageEdits.splitReceipts);
     for (wxCheckBox* check : {autoCrop_, deskew_, splitReceipts_})
         pageBox->Add(check, 0, wxLEFT | wxRIGHT | wxTOP, 4);
+    // In PageMode's order: the selection is the mode.
+    auto* modeRow = new wxBoxSizer(wxHORIZONTAL);
+    modeRow->Add(new wxStaticText(this, wxID_ANY, _("File pages in &colour mode:")), 0,
+                 wxALIGN_CENTER_VERTICAL | wxRIGHT, 6);
+    pageMode_ = new wxChoice(this, wxID_ANY);
+    pageMode_->Append(_("As captured"));
+    pageMode_->Append(_("Colour"));
+    pageMode_->Append(_("Grey"));
+    pageMode_->Append(_("Black and white"));
+    pageMode_->Append(_("Shadow removal (photos)"));
+    pageMode_->SetSelection(int(rules_.pageEdits.mode));
+    pageMode_->SetName(_("Page mode"));
+    pageMode_->SetToolTip(_("How pages you left as captured are filed (rules key page_mode); a mode "
+                            "chosen for a page in the window wins"));
+    modeRow->Add(pageMode_);
+    pageBox->Add(modeRow, 0, wxLEFT | wxRIGHT | wxTOP, 4);
     pageBox->AddSpacer(4);
 }
 
@@ -446,7 +463,8 @@ void RulesDialog::bindValidation() {
         text->Bind(wxEVT_TEXT, [this](wxCommandEvent&) { validate(); });
     for (wxCheckBox* check : {keepSeparator_, asn_, tags_, perFile_, autoCrop_, deskew_, splitReceipts_})
         check->Bind(wxEVT_CHECKBOX, [this](wxCommandEvent&) { validate(); });
-    blankPages_->Bind(wxEVT_CHOICE, [this](wxCommandEvent&) { validate(); });
+    for (wxChoice* choice : {blankPages_, pageMode_})
+        choice->Bind(wxEVT_CHOICE, [this](wxCommandEvent&) { validate(); });
     everyPages_->Bind(wxEVT_SPINCTRL, [this](wxCommandEvent&) { validate(); });
     everyPages_->Bind(wxEVT_TEXT, [this](wxCommandEvent&) { validate(); });
     saveAs_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { saveAs(); });
@@ -487,6 +505,7 @@ void RulesDialog::validate() {
     rules_.pageEdits.crop = autoCrop_->GetValue() ? rules::AutoCrop::Auto : rules::AutoCrop::Off;
     rules_.pageEdits.deskew = deskew_->GetValue();
     rules_.pageEdits.splitReceipts = splitReceipts_->GetValue();
+    rules_.pageEdits.mode = PageMode(std::max(0, pageMode_->GetSelection()));
     const wxString folderWhy = problemWith([&] {
         rules_.folder =
             rules::NameTemplate::parse(utf8(folder_->GetValue()), rules::NameTemplate::Kind::Folder);

@@ -97,8 +97,19 @@ CaptureKind captureKindOf(const PageRecord& page) {
     return CaptureKind::Photo;
 }
 
-std::vector<PageTransforms> proposeEdits(const PageTransforms& current, const nlohmann::json& analysis,
-                                         CaptureKind kind, const rules::PageEditRules& rules) {
+namespace {
+
+// The rules' page mode, on a page the user left as captured. Shadow removal is for photos:
+// a scanner lights the page evenly, and dividing its "shadows" out would only grey the paper.
+PageTransforms withRulesMode(PageTransforms t, CaptureKind kind, const rules::PageEditRules& rules) {
+    if (t.mode == PageMode::Original && (rules.mode != PageMode::ShadowRemoval || kind == CaptureKind::Photo))
+        t.mode = rules.mode;
+    return t;
+}
+
+// The crops (and, without one, the deskew) analysis proposes for the page.
+std::vector<PageTransforms> proposeGeometry(const PageTransforms& current, const nlohmann::json& analysis,
+                                            CaptureKind kind, const rules::PageEditRules& rules) {
     if (current.crop || !analysis.is_object() || !analysis.contains("width"))
         return {current};
     const bool mayCrop = rules.crop == rules::AutoCrop::Auto &&
@@ -123,6 +134,16 @@ std::vector<PageTransforms> proposeEdits(const PageTransforms& current, const nl
         std::abs(skew) <= 45)
         t.deskewDegrees = skew;
     return {t};
+}
+
+} // namespace
+
+std::vector<PageTransforms> proposeEdits(const PageTransforms& current, const nlohmann::json& analysis,
+                                         CaptureKind kind, const rules::PageEditRules& rules) {
+    auto pieces = proposeGeometry(current, analysis, kind, rules);
+    for (auto& t : pieces)
+        t = withRulesMode(t, kind, rules);
+    return pieces;
 }
 
 } // namespace docdesk::pipeline

@@ -3,6 +3,7 @@
 // fields are read from barcodes, and where each document goes. The defaults are what mail rooms
 // already print (DESIGN.md): PATCHT separator sheets dropped, ASN labels start a document.
 // RulesFile.h reads them from a file; the CLI and GUI may change them afterwards.
+#include "core/model/PageTransforms.h"
 #include "core/rules/BarcodeMatch.h"
 #include "core/rules/NameTemplate.h"
 
@@ -94,6 +95,9 @@ struct PageEditRules {
     AutoCrop crop = AutoCrop::Auto;
     bool deskew = true;        // scanned pages are straightened by their measured skew
     bool splitReceipts = true; // several documents on one photo or scan: one page (and document) each
+    // How pages are filed where the user chose nothing (PageMode::Original): colour, grey, black
+    // and white, or shadow removal (which only photos get: scans are evenly lit).
+    PageMode mode = PageMode::Original;
 };
 
 // What filed PDFs get beyond the pages: a searchable text layer (OCR, about a second per page

@@ -213,7 +213,7 @@ FieldRule readField(const Node& n) {
     return f;
 }
 
-// "crop", "deskew" and "split_receipts" of a profile already checked with expectObject.
+// "crop", "deskew", "split_receipts" and "page_mode" of a profile already checked with expectObject.
 void readPageEdits(const Node& n, PageEditRules& r) {
     if (n.has("crop")) {
         const auto c = n.child("crop");
@@ -229,6 +229,15 @@ void readPageEdits(const Node& n, PageEditRules& r) {
         r.deskew = n.child("deskew").boolean();
     if (n.has("split_receipts"))
         r.splitReceipts = n.child("split_receipts").boolean();
+    if (n.has("page_mode")) {
+        const auto c = n.child("page_mode");
+        const auto name = c.string();
+        const auto mode = pageModeFromName(name);
+        if (!mode)
+            c.fail(trf("'{}' is not one of \"original\", \"color\", \"gray\", \"bw\", \"shadow\"", name));
+        else
+            r.mode = *mode;
+    }
 }
 
 void readOutput(const Node& n, OutputRules& r) {
@@ -252,7 +261,7 @@ void readOutput(const Node& n, OutputRules& r) {
 FilingRules readProfile(const Node& n, std::string& description) {
     n.expectObject({"description", "separators", "asn", "tags", "split_on_change", "blank_pages",
                     "every_pages", "per_file", "fields", "folder", "file_name", "crop", "deskew",
-                    "split_receipts", "ocr", "pdfa", "ocr_languages", "receipt_fields"});
+                    "split_receipts", "page_mode", "ocr", "pdfa", "ocr_languages", "receipt_fields"});
     FilingRules r;
     if (n.has("description"))
         description = n.child("description").string();
@@ -368,6 +377,7 @@ Json profileJson(const FilingRules& r, const std::string& description) {
     p["crop"] = r.pageEdits.crop == AutoCrop::Off ? "off" : "auto";
     p["deskew"] = r.pageEdits.deskew;
     p["split_receipts"] = r.pageEdits.splitReceipts;
+    p["page_mode"] = pageModeName(r.pageEdits.mode);
     p["ocr"] = r.output.ocr;
     p["pdfa"] = r.output.pdfa;
     if (!r.output.ocrLanguages.empty())

@@ -84,6 +84,47 @@ BOOST_AUTO_TEST_CASE(rules_with_crop_off_file_the_whole_photo) {
     BOOST_TEST(std::abs(again[0].second / again[0].first - 0.75) < 0.01);
 }
 
+// The colour space of the first image in a PDF, as pdfimages -list names it ("rgb", "gray").
+std::string firstImageColour(const fs::path& pdf) {
+    platform::ChildOptions opts;
+    opts.pipeStdout = true;
+    opts.discardStderr = true;
+    platform::ChildProcess p({"pdfimages", "-list", pdf.string()}, opts);
+    std::istringstream in(p.readAll());
+    p.wait();
+    std::string line, page, num, type, width, height, colour;
+    for (int n = 0; std::getline(in, line); ++n)
+        if (n == 2 && std::istringstream(line) >> page >> num >> type >> width >> height >> colour)
+            return colour;
+    return {};
+}
+
+BOOST_AUTO_TEST_CASE(the_rules_page_mode_files_a_colour_photo_in_grey_and_a_page_mode_wins) {
+    test::TempDir home;
+    test::writeReceiptPhoto(home / "receipt.jpg");
+    const auto colour = fileInto(home, home / "colour", {}, home / "receipt.jpg");
+    BOOST_REQUIRE(colour.size() == 1u);
+    BOOST_TEST(firstImageColour(colour[0]["file"].get<std::string>()) == "rgb");
+    test::writeFile(home / "rules.jsonc", R"({"profiles": {"grey": {"page_mode": "gray"}}})");
+    const auto grey =
+        fileInto(home, home / "grey", {"--rules", (home / "rules.jsonc").string()}, home / "receipt.jpg");
+    BOOST_REQUIRE(grey.size() == 1u);
+    BOOST_TEST(firstImageColour(grey[0]["file"].get<std::string>()) == "gray");
+    // Still cut out: the mode comes on top of the crop.
+    const auto sizes = pdfPageSizes(grey[0]["file"].get<std::string>());
+    BOOST_REQUIRE(sizes.size() == 1u);
+    BOOST_TEST(std::abs(sizes[0].second / sizes[0].first / 2.5 - 1) < 0.05);
+    // The option says the same; --mode, set on every page, wins over the rules.
+    const auto viaOption = fileInto(home, home / "option", {"--page-mode", "gray"}, home / "receipt.jpg");
+    BOOST_REQUIRE(viaOption.size() == 1u);
+    BOOST_TEST(firstImageColour(viaOption[0]["file"].get<std::string>()) == "gray");
+    const auto chosen =
+        fileInto(home, home / "chosen", {"--rules", (home / "rules.jsonc").string(), "--mode", "color"},
+                 home / "receipt.jpg");
+    BOOST_REQUIRE(chosen.size() == 1u);
+    BOOST_TEST(firstImageColour(chosen[0]["file"].get<std::string>()) == "rgb");
+}
+
 BOOST_AUTO_TEST_CASE(a_scan_with_three_receipts_files_three_documents_of_their_shapes) {
     test::TempDir home;
     test::writeThreeReceiptScan(home / "scan.png");

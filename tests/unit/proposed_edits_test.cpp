@@ -105,3 +105,30 @@ BOOST_AUTO_TEST_CASE(pages_not_cut_are_deskewed_and_the_users_edits_win) {
                                       CaptureKind::Photo, defaults))
         BOOST_TEST(t.rotation == 90);
 }
+
+BOOST_AUTO_TEST_CASE(the_rules_page_mode_goes_to_pages_left_as_captured) {
+    rules::PageEditRules grey;
+    grey.mode = PageMode::Gray;
+    // Every piece of a split page gets it, and a page analysis could not read too.
+    const auto pieces = proposeEdits({}, analysis({box(50, 50, 300, 900), box(350, 50, 600, 800)}),
+                                     CaptureKind::FlatbedScan, grey);
+    BOOST_REQUIRE(pieces.size() == 2u);
+    for (const auto& t : pieces)
+        BOOST_TEST((t.mode == PageMode::Gray));
+    BOOST_TEST(
+        (proposeEdits({}, json::object(), CaptureKind::FeederScan, grey).at(0).mode == PageMode::Gray));
+    // A mode the user chose wins.
+    PageTransforms chosen;
+    chosen.mode = PageMode::BlackWhite;
+    BOOST_TEST(
+        (proposeEdits(chosen, analysis({}), CaptureKind::Photo, grey).at(0).mode == PageMode::BlackWhite));
+    // Shadow removal is for photos: a scanner lights the page evenly.
+    rules::PageEditRules shadow;
+    shadow.mode = PageMode::ShadowRemoval;
+    BOOST_TEST(
+        (proposeEdits({}, analysis({}), CaptureKind::Photo, shadow).at(0).mode == PageMode::ShadowRemoval));
+    BOOST_TEST(
+        (proposeEdits({}, analysis({}), CaptureKind::FlatbedScan, shadow).at(0).mode == PageMode::Original));
+    BOOST_TEST(
+        (proposeEdits({}, analysis({}), CaptureKind::PdfPage, shadow).at(0).mode == PageMode::Original));
+}

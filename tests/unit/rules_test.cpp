@@ -698,6 +698,16 @@ BOOST_AUTO_TEST_CASE(bad_rules_files_name_the_key_path) {
         BOOST_TEST((edits.crop == AutoCrop::Off));
         BOOST_TEST(!edits.deskew);
         BOOST_TEST(!edits.splitReceipts);
+        BOOST_TEST((edits.mode == PageMode::Original));
+    }
+    BOOST_TEST(parseError(R"({"profiles": {"a": {"page_mode": "sepia"}}})")
+                   .starts_with("test.jsonc: profiles.a.page_mode: 'sepia' is not one of \"original\""));
+    {
+        const auto bw = parseRulesFile(R"({"profiles": {"a": {"page_mode": "bw"}}})");
+        BOOST_TEST((bw.profile().rules.pageEdits.mode == PageMode::BlackWhite));
+        // Written back, it reads the same.
+        const auto again = parseRulesFile(rulesFileText(bw.profile().rules, "a"));
+        BOOST_TEST((again.profile().rules.pageEdits.mode == PageMode::BlackWhite));
     }
     BOOST_TEST(parseError(R"({"profiles": {"a": {"per_file": "yes"}}})")
                    .starts_with("test.jsonc: profiles.a.per_file: expected true or false"));
