@@ -3,9 +3,8 @@
 // scanned until then stay in the session.
 #include "app/cli/Commands.h"
 #include "app/common/AppEnvironment.h"
-#include "capture/PageSource.h"
+#include "capture/PageSources.h"
 #include "capture/scanner/ScanProtocol.h"
-#include "capture/scanner/ScannerSources.h"
 #include "core/common/Error.h"
 #include "core/common/Translate.h"
 #include "core/journal/Session.h"
@@ -306,10 +305,10 @@ int runScan(const std::vector<std::string>& args) {
         printHelp();
         return 0;
     }
-    capture::ScanWorkerOptions options;
-    options.pageTimeout = std::chrono::seconds(a.timeoutSeconds);
-    options.network = a.network;
-    const auto source = capture::makeScannerSource(options);
+    capture::PageSourceOptions options;
+    options.scanner.pageTimeout = std::chrono::seconds(a.timeoutSeconds);
+    options.scanner.network = a.network;
+    const auto source = capture::makePageSource(capture::SourceKind::Scanner, options);
     try {
         if (a.list)
             return listDevices(*source, a);
