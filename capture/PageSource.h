@@ -296,13 +296,13 @@ class JournalPageSink final : public PageSink {
         if (callbacks_.notice)
             callbacks_.notice(message);
     }
-    // The pages stored so far, in order.
-    const std::vector<PageRecord>& stored() const { return stored_; }
+    // How many pages were stored so far (a count, not the records: a watch may run for weeks).
+    size_t storedPages() const { return storedPages_; }
 
   private:
     journal::Session& session_;
     Callbacks callbacks_;
-    std::vector<PageRecord> stored_;
+    size_t storedPages_ = 0;
 };
 
 } // namespace docdesk::capture

@@ -35,7 +35,7 @@ std::vector<PageRecord> JournalPageSink::page(AcquiredPage&& page) {
             session_.setTransforms(record.id, page.transformsJson);
             record.transformsJson = page.transformsJson;
         }
-    stored_.insert(stored_.end(), records.begin(), records.end());
+    storedPages_ += records.size();
     if (callbacks_.stored && !records.empty())
         callbacks_.stored(page, records.front());
     return records;

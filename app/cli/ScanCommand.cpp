@@ -274,11 +274,10 @@ int scanIntoSession(capture::PageSource& source, const ScanArgs& a) {
                 exitCode = kExitCancelled;
                 std::cerr
                     << trf("Scanning was cancelled. The {} pages scanned before are kept in session {}.",
-                           sink.stored().size(), sessionId)
+                           sink.storedPages(), sessionId)
                     << "\n";
             } else if (!a.json) {
-                std::cout << trf("{} pages scanned into session {}.", sink.stored().size(), sessionId)
-                          << "\n";
+                std::cout << trf("{} pages scanned into session {}.", sink.storedPages(), sessionId) << "\n";
             }
         } catch (const capture::DeviceError& e) {
             exitCode = 1;
@@ -286,12 +285,12 @@ int scanIntoSession(capture::PageSource& source, const ScanArgs& a) {
             summaryLine["status"] = capture::faultCode(e.fault());
             summaryLine["error"] = e.what();
             std::cerr << "docdesk-cli: " << e.what() << "\n"
-                      << trf("{} pages scanned before the error are kept in session {}.",
-                             sink.stored().size(), sessionId)
+                      << trf("{} pages scanned before the error are kept in session {}.", sink.storedPages(),
+                             sessionId)
                       << "\n";
         }
     }
-    summaryLine["pages"] = sink.stored().size();
+    summaryLine["pages"] = sink.storedPages();
     if (a.json)
         std::cout << summaryLine.dump() << std::endl;
     return exitCode;

@@ -44,7 +44,7 @@ BOOST_AUTO_TEST_CASE(once_takes_what_is_there_and_leaves_temporary_and_hidden_fi
     capture::JournalPageSink sink(*session);
     const auto summary = source->acquire(settings, {}, sink);
     BOOST_TEST(summary.pages == 2);
-    BOOST_TEST(sink.stored().size() == 2u);
+    BOOST_TEST(sink.storedPages() == 2u);
 
     BOOST_REQUIRE(events.size() == 3u);
     BOOST_TEST(events[0].outcome.ok());
