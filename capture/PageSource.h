@@ -1,10 +1,31 @@
 #pragma once
-// The one capture interface. Every source of pages — files, SANE scanners, and later cameras,
-// the hot folder, TWAIN, WIA and eSCL (AirScan) scanners — implements PageSource: enumerate
-// devices, describe what a device can do, and acquire pages. acquire() hands each page to a
-// PageSink the moment it is complete (never a finished batch), so the normal sink, the
-// JournalPageSink below, stores it in the session before the next sheet is read: a crash or a
-// kill in the middle of a feeder batch loses at most the sheet in the scanner.
+// The one capture interface. Every source of pages — files (opened, dropped, named on the
+// command line), the hot folder, webcams and document cameras, SANE scanners, and later TWAIN,
+// WIA and eSCL (AirScan) scanners — implements PageSource: enumerate devices, describe what a
+// device can do, and acquire pages. acquire() hands each page to a PageSink the moment it is
+// complete (never a finished batch), so the normal sink, the JournalPageSink below, stores it
+// in the session before the next sheet, file or frame is read: a crash or a kill in the middle
+// of a feeder batch or a hot folder loses at most the page in flight. One sink for every
+// source is also where the analysis of stored pages will be started from, whatever they came
+// from. makePageSource() (capture/PageSources.h) makes every kind of source, for the window and
+// the CLI alike (NAPS2's ScanDriverFactory).
+//
+// What a "device" is differs by kind, the rest of the interface does not: for files, each file
+// below the paths the user chose (devices() walks the folders, so a caller can show the count
+// before the first file is read); for the hot folder, its folder; for the camera, the video
+// devices of the machine (a video file may be named too). What one kind needs and the scanner
+// does not — which file to reuse, settle time and filing before done/, the camera's live
+// switches — travels in the request as its own typed part (AcquireSettings::files, hotFolder,
+// camera), as NAPS2's ScanOptions carries TwainOptions and WiaOptions, rather than as strings
+// every source would have to parse. Their per-file reports (a file that could not be read, where
+// the hot folder moved it) are results of that kind, so they come back through the callbacks of
+// that part; pages come through the sink.
+//
+// An original is what the sink stores, and it may hold several pages: a scanned sheet or a
+// camera frame is one page, a PDF or TIFF file its page count, any other file one pass-through
+// entry copied in pieces (AcquiredPage::pieces), so a file of several GB never sits in memory.
+// A source may propose an edit with it (the camera: the document's corners as the crop); the
+// sink records it with the page, non-destructively.
 //
 // Scanners: drivers run in the worker process docdesk-scan-worker (as NAPS2 runs them in its
 // worker "for added stability"), so a crashing or hanging driver costs the worker, never the
@@ -21,17 +42,22 @@
 //   - eSCL / AirScan (network scanners, every OS): an EsclDriver in the worker speaking HTTP
 //     (ScannerCapabilities, ScanJobs, NextDocument until 404 = feeder empty); device discovery
 //     through mDNS (_uscan._tcp).
-// makeScannerSource() in capture/scanner/ScannerSources.h is the factory (NAPS2's
-// ScanBridgeFactory): it returns a source for the driver chosen (or the platform's default),
-// all behind PageSource, so the GUI and the CLI never see which driver scanned a page.
+// makeScannerSource() in capture/scanner/ScannerSources.h picks the scanner driver (NAPS2's
+// ScanBridgeFactory) for makePageSource(), so the GUI and the CLI never see which driver
+// scanned a page.
 //
 // Threading: calls are synchronous and may take long; run them off the UI thread. One call at
 // a time per PageSource object. Cancellation (the stop token) is a result, not an error: pages
 // delivered until then stay delivered. Device failures (paper jam, cover open, feeder empty,
 // scanner busy or gone, driver crashed or hung) throw DeviceError after the pages scanned
-// before the failure were delivered.
+// before the failure were delivered; a file that cannot be read is a per-file result, not a
+// failure of the source.
+#include "capture/camera/CameraCapture.h"
+#include "capture/files/FileImporter.h"
+#include "capture/hotfolder/HotFolder.h"
 #include "core/common/Error.h"
 #include "core/journal/Session.h"
+#include "core/ports/DurableFiles.h"
 
 #include <cstddef>
 #include <functional>
@@ -106,18 +132,28 @@ struct AcquireSettings {
     std::optional<int> brightness;    // -100..100, 0 = the device's middle value
     std::optional<int> contrast;      // -100..100
     PageEncoding encoding = PageEncoding::Png;
-    int maxPages = 0; // stop after this many pages (a feeder batch); 0 = no limit
+    int maxPages = 0; // stop after this many pages (a feeder batch, camera captures); 0 = no limit
+    // The parts of the request only one kind of source reads (see the top of this file).
+    FileSettings files;          // files: how pages are counted, reuse, each file's outcome
+    HotFolderSettings hotFolder; // the hot folder: settle time, once, filing before done/
+    CameraSettings camera;       // the camera: frame size, time limit, live switches and view
 };
 
-// A page as it comes from the device: the encoded image and where it came from.
+// An original as it comes from the source: its bytes and where it came from.
 struct AcquiredPage {
     int number = 0;               // 1-based within this acquisition
-    std::vector<std::byte> bytes; // the encoded image (PNG or JPEG)
-    std::string mediaType;        // "image/png", "image/jpeg"
-    std::string source;           // device and paper source, e.g. "sane:test:0 (Flatbed)"
-    int width = 0;                // pixels
+    std::vector<std::byte> bytes; // the encoded image (PNG or JPEG), or a file's bytes
+    // Instead of `bytes`: the bytes handed over in pieces (a file of any size, copied in chunks).
+    ports::DurableFiles::ByteSource pieces;
+    std::string mediaType; // "image/png", "image/jpeg", "application/pdf", ...
+    std::string source;    // device and paper source, e.g. "sane:test:0 (Flatbed)", or the file
+    int width = 0;         // pixels; 0 when not known (files)
     int height = 0;
     double dpi = 0;
+    int pageCount = 1; // pages in these bytes: a PDF or multi-page TIFF file has several
+    // An edit the source proposes for its pages (PageTransforms JSON, e.g. the crop the camera
+    // saw); empty for none.
+    std::string transformsJson;
 };
 
 struct AcquireProgress {
@@ -131,7 +167,11 @@ struct AcquireProgress {
 class PageSink {
   public:
     virtual ~PageSink() = default;
-    virtual void page(AcquiredPage&& page) = 0;
+    // Returns the pages the original became (empty for a sink that keeps no records).
+    virtual std::vector<PageRecord> page(AcquiredPage&& page) = 0;
+    // The pages kept already for an original with these exact bytes (SHA-256, hex): how the hot
+    // folder and `file` take a file once, also across a crash. Empty when the sink keeps none.
+    virtual std::vector<PageRecord> pagesWithOriginalHash(const std::string&) const { return {}; }
     // Rate-limited by the source (a few per second at most).
     virtual void progress(const AcquireProgress&) {}
     // A remark about the settings as soon as it is known (translated), e.g. that the device has
@@ -221,7 +261,7 @@ class DeviceError : public Error {
 class PageSource {
   public:
     virtual ~PageSource() = default;
-    // Short name of the source kind ("sane", "files", later "twain", "wia", "escl", "camera").
+    // Short name of the source kind ("sane", "files", "hotfolder", "camera", later "twain", ...).
     virtual std::string_view kind() const = 0;
     // The devices this source can reach now. DeviceError when the search fails or takes too long.
     virtual std::vector<DeviceInfo> devices(std::stop_token stop) = 0;
@@ -231,8 +271,8 @@ class PageSource {
     virtual AcquireSummary acquire(const AcquireSettings& settings, std::stop_token stop, PageSink& sink) = 0;
 };
 
-// The usual sink: each page's bytes become one stored original of one page in the session
-// journal (written durably before page() returns), like an imported file.
+// The usual sink, for every source: each original becomes one stored original with its pages
+// in the session journal (written durably before page() returns).
 class JournalPageSink final : public PageSink {
   public:
     struct Callbacks {
@@ -244,11 +284,9 @@ class JournalPageSink final : public PageSink {
     explicit JournalPageSink(journal::Session& session, Callbacks callbacks = {})
         : session_(session), callbacks_(std::move(callbacks)) {}
 
-    void page(AcquiredPage&& page) override {
-        const auto records = session_.addOriginal(page.bytes, page.source, page.mediaType, 1);
-        stored_.insert(stored_.end(), records.begin(), records.end());
-        if (callbacks_.stored && !records.empty())
-            callbacks_.stored(page, records.front());
+    std::vector<PageRecord> page(AcquiredPage&& page) override;
+    std::vector<PageRecord> pagesWithOriginalHash(const std::string& sha256) const override {
+        return session_.pagesWithOriginalHash(sha256);
     }
     void progress(const AcquireProgress& p) override {
         if (callbacks_.progress)
@@ -258,13 +296,13 @@ class JournalPageSink final : public PageSink {
         if (callbacks_.notice)
             callbacks_.notice(message);
     }
-    // The pages stored so far, in order.
-    const std::vector<PageRecord>& stored() const { return stored_; }
+    // How many pages were stored so far (a count, not the records: a watch may run for weeks).
+    size_t storedPages() const { return storedPages_; }
 
   private:
     journal::Session& session_;
     Callbacks callbacks_;
-    std::vector<PageRecord> stored_;
+    size_t storedPages_ = 0;
 };
 
 } // namespace docdesk::capture

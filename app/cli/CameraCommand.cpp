@@ -2,9 +2,8 @@
 // held still under the camera is stored once, with its document corners as the crop.
 #include "app/cli/Commands.h"
 #include "app/common/AppEnvironment.h"
-#include "capture/camera/CameraCapture.h"
+#include "capture/PageSources.h"
 #include "core/common/Translate.h"
-#include "platform/VideoDevices.h"
 
 #include <algorithm>
 #include <iostream>
@@ -23,6 +22,33 @@ int parseCount(const std::string& option, const std::string& value, int max) {
     if (n < 0 || n > max)
         throw UsageError(trf("{} needs a number from 0 to {}, not {}", option, max, value));
     return n;
+}
+
+void listCameras(capture::PageSource& cameras, bool json) {
+    const auto devices = cameras.devices({});
+    if (json) {
+        auto list = nlohmann::ordered_json::array();
+        for (const auto& d : devices)
+            list.push_back({{"device", d.name}, {"name", d.model}});
+        std::cout << list.dump() << "\n";
+    } else if (devices.empty()) {
+        std::cout << tr("No cameras found.") << "\n";
+    } else {
+        for (const auto& d : devices)
+            std::cout << d.name << "  " << d.model << "\n";
+    }
+}
+
+// One line per page as soon as it is stored.
+void printStored(const capture::AcquiredPage& page, const PageRecord& record, bool json) {
+    if (json)
+        std::cout << nlohmann::ordered_json{{"page", page.number},
+                                            {"id", record.id},
+                                            {"transforms", nlohmann::json::parse(record.transformsJson)}}
+                         .dump()
+                  << std::endl;
+    else
+        std::cout << trf("Page {} stored.", page.number) << std::endl;
 }
 
 } // namespace
@@ -44,30 +70,21 @@ int runCamera(const std::vector<std::string>& args) {
             "  --json        one JSON line per page\n");
         return 0;
     }
-    capture::CameraOptions options;
+    const auto camera = capture::makePageSource(capture::SourceKind::Camera);
+    capture::AcquireSettings settings;
     std::string sessionId;
     bool newSession = false, json = false;
     for (size_t i = 0; i < args.size(); ++i) {
         if (args[i] == "--list") {
-            const auto devices = platform::listVideoDevices();
-            if (json || std::find(args.begin(), args.end(), "--json") != args.end()) {
-                auto list = nlohmann::ordered_json::array();
-                for (const auto& d : devices)
-                    list.push_back({{"device", d.path}, {"name", d.name}});
-                std::cout << list.dump() << "\n";
-            } else if (devices.empty()) {
-                std::cout << tr("No cameras found.") << "\n";
-            } else {
-                for (const auto& d : devices)
-                    std::cout << d.path << "  " << d.name << "\n";
-            }
+            listCameras(*camera, json || std::find(args.begin(), args.end(), "--json") != args.end());
             return 0;
         } else if (args[i] == "--device") {
-            options.device = optionValue(args, i);
+            settings.device = optionValue(args, i);
         } else if (args[i] == "--count") {
-            options.maxCaptures = parseCount("--count", optionValue(args, i), 100000);
+            settings.maxPages = parseCount("--count", optionValue(args, i), 100000);
         } else if (args[i] == "--seconds") {
-            options.timeout = std::chrono::seconds(parseCount("--seconds", optionValue(args, i), 86400));
+            settings.camera.options.timeout =
+                std::chrono::seconds(parseCount("--seconds", optionValue(args, i), 86400));
         } else if (args[i] == "--session") {
             sessionId = optionValue(args, i);
         } else if (args[i] == "--new-session") {
@@ -87,19 +104,11 @@ int runCamera(const std::vector<std::string>& args) {
     int stored = 0;
     {
         StopOnInterrupt interrupts; // Ctrl+C stops the camera; the pages stored so far stay
-        stored = capture::captureDocuments(
-            *session, options, interrupts.token(),
-            [&](const PageRecord& p, const capture::CameraProgress& progress) {
-                if (json)
-                    std::cout << nlohmann::ordered_json{{"page", progress.captures},
-                                                        {"id", p.id},
-                                                        {"transforms",
-                                                         nlohmann::json::parse(p.transformsJson)}}
-                                     .dump()
-                              << std::endl;
-                else
-                    std::cout << trf("Page {} stored.", progress.captures) << std::endl;
-            });
+        capture::JournalPageSink sink(*session, {[json](const capture::AcquiredPage& page,
+                                                        const PageRecord& p) { printStored(page, p, json); },
+                                                 {},
+                                                 {}});
+        stored = camera->acquire(settings, interrupts.token(), sink).pages;
     }
     if (!json)
         std::cout << trnf("{} page stored in session {}.", "{} pages stored in session {}.", unsigned(stored),

@@ -8,9 +8,8 @@
 #include "app/common/GatewayUpload.h"
 #include "app/common/OutboxFiling.h"
 #include "app/common/WorkerPool.h"
-#include "capture/files/FileImporter.h"
+#include "capture/PageSources.h"
 #include "core/common/Error.h"
-#include "core/common/Sha256.h"
 #include "core/common/Translate.h"
 #include "core/model/PageTransforms.h"
 #include "core/ocr/PageText.h"
@@ -107,21 +106,13 @@ void setPageMode(journal::Session& session, std::vector<PageRecord>& pages, Page
 // used, so what was filed of it is recognised.
 std::vector<PageRecord> importInputs(journal::Session& session, const FileArgs& a, int& failures) {
     std::vector<PageRecord> pages;
-    std::vector<std::filesystem::path> inputs(a.files.begin(), a.files.end());
-    for (const auto& file : capture::expandInputs(inputs)) {
-        std::vector<PageRecord> earlier;
-        try {
-            earlier = session.pagesWithOriginalHash(sha256HexOfFile(file));
-        } catch (const std::exception&) {
-            // unreadable: the import reports it
-        }
-        const capture::ImportOutcome o =
-            earlier.empty()
-                ? capture::importFile(session, file, app::countPagesInWorker(app::sharedWorkerPool()))
-                : capture::ImportOutcome{file, earlier, {}};
+    capture::AcquireSettings settings;
+    settings.files.countPages = app::countPagesInWorker(app::sharedWorkerPool());
+    settings.files.reuseStored = true;
+    settings.files.onFile = [&](const capture::ImportOutcome& o, size_t, size_t) {
         if (o.ok()) {
             pages.insert(pages.end(), o.pages.begin(), o.pages.end());
-            continue;
+            return;
         }
         ++failures;
         if (a.json)
@@ -129,7 +120,11 @@ std::vector<PageRecord> importInputs(journal::Session& session, const FileArgs& 
                       << std::endl;
         else
             std::cerr << trf("{}: {}", o.file.string(), o.error) << std::endl;
-    }
+    };
+    capture::PageSourceOptions files;
+    files.paths.assign(a.files.begin(), a.files.end());
+    capture::JournalPageSink sink(session);
+    capture::makePageSource(capture::SourceKind::Files, files)->acquire(settings, {}, sink);
     return pages;
 }
 

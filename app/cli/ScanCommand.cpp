@@ -3,9 +3,8 @@
 // scanned until then stay in the session.
 #include "app/cli/Commands.h"
 #include "app/common/AppEnvironment.h"
-#include "capture/PageSource.h"
+#include "capture/PageSources.h"
 #include "capture/scanner/ScanProtocol.h"
-#include "capture/scanner/ScannerSources.h"
 #include "core/common/Error.h"
 #include "core/common/Translate.h"
 #include "core/journal/Session.h"
@@ -275,11 +274,10 @@ int scanIntoSession(capture::PageSource& source, const ScanArgs& a) {
                 exitCode = kExitCancelled;
                 std::cerr
                     << trf("Scanning was cancelled. The {} pages scanned before are kept in session {}.",
-                           sink.stored().size(), sessionId)
+                           sink.storedPages(), sessionId)
                     << "\n";
             } else if (!a.json) {
-                std::cout << trf("{} pages scanned into session {}.", sink.stored().size(), sessionId)
-                          << "\n";
+                std::cout << trf("{} pages scanned into session {}.", sink.storedPages(), sessionId) << "\n";
             }
         } catch (const capture::DeviceError& e) {
             exitCode = 1;
@@ -287,12 +285,12 @@ int scanIntoSession(capture::PageSource& source, const ScanArgs& a) {
             summaryLine["status"] = capture::faultCode(e.fault());
             summaryLine["error"] = e.what();
             std::cerr << "docdesk-cli: " << e.what() << "\n"
-                      << trf("{} pages scanned before the error are kept in session {}.",
-                             sink.stored().size(), sessionId)
+                      << trf("{} pages scanned before the error are kept in session {}.", sink.storedPages(),
+                             sessionId)
                       << "\n";
         }
     }
-    summaryLine["pages"] = sink.stored().size();
+    summaryLine["pages"] = sink.storedPages();
     if (a.json)
         std::cout << summaryLine.dump() << std::endl;
     return exitCode;
@@ -306,10 +304,10 @@ int runScan(const std::vector<std::string>& args) {
         printHelp();
         return 0;
     }
-    capture::ScanWorkerOptions options;
-    options.pageTimeout = std::chrono::seconds(a.timeoutSeconds);
-    options.network = a.network;
-    const auto source = capture::makeScannerSource(options);
+    capture::PageSourceOptions options;
+    options.scanner.pageTimeout = std::chrono::seconds(a.timeoutSeconds);
+    options.scanner.network = a.network;
+    const auto source = capture::makePageSource(capture::SourceKind::Scanner, options);
     try {
         if (a.list)
             return listDevices(*source, a);

@@ -1,7 +1,7 @@
 #include "app/cli/Commands.h"
 #include "app/common/AppEnvironment.h"
 #include "app/common/WorkerPool.h"
-#include "capture/files/FileImporter.h"
+#include "capture/PageSources.h"
 #include "core/common/Error.h"
 #include "core/common/Translate.h"
 #include "core/journal/Session.h"
@@ -201,26 +201,28 @@ int runImport(const std::vector<std::string>& args) {
     std::vector<fs::path> inputs(a.positional.begin(), a.positional.end());
     int failed = 0;
     size_t stored = 0;
-    capture::importFiles(
-        *session, capture::expandInputs(inputs), app::countPagesInWorker(app::sharedWorkerPool()),
-        std::stop_token{}, [&](const capture::ImportOutcome& o, size_t, size_t) {
-            if (!o.ok())
-                ++failed;
-            stored += o.pages.size();
-            if (a.json) {
-                json j = {{"file", o.file.string()}};
-                if (o.ok()) {
-                    j["pages"] = json::array();
-                    for (const auto& p : o.pages)
-                        j["pages"].push_back(pageJson(p));
-                } else {
-                    j["error"] = o.error;
-                }
-                std::cout << j.dump() << std::endl; // flushed: a reader may act on it at once
-            } else if (!o.ok()) {
-                std::cerr << o.error << "\n";
+    capture::AcquireSettings settings;
+    settings.files.countPages = app::countPagesInWorker(app::sharedWorkerPool());
+    settings.files.onFile = [&](const capture::ImportOutcome& o, size_t, size_t) {
+        if (!o.ok())
+            ++failed;
+        stored += o.pages.size();
+        if (a.json) {
+            json j = {{"file", o.file.string()}};
+            if (o.ok()) {
+                j["pages"] = json::array();
+                for (const auto& p : o.pages)
+                    j["pages"].push_back(pageJson(p));
+            } else {
+                j["error"] = o.error;
             }
-        });
+            std::cout << j.dump() << std::endl; // flushed: a reader may act on it at once
+        } else if (!o.ok()) {
+            std::cerr << o.error << "\n";
+        }
+    };
+    capture::JournalPageSink sink(*session);
+    capture::makePageSource(capture::SourceKind::Files, {inputs, {}})->acquire(settings, {}, sink);
     if (!a.json)
         std::cout << trf("{} pages stored in session {}.", stored, session->summary().id) << "\n";
     return failed ? 1 : 0;

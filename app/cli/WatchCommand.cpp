@@ -9,7 +9,7 @@
 #include "app/common/ProfileAccess.h"
 #include "app/common/RunningWatches.h"
 #include "app/common/WorkerPool.h"
-#include "capture/hotfolder/HotFolder.h"
+#include "capture/PageSources.h"
 #include "core/common/Translate.h"
 #include "core/vault/ProfileStore.h"
 #include "platform/AppDirs.h"
@@ -305,7 +305,8 @@ int runWatch(const std::vector<std::string>& args) {
     const WatchArgs a = parseWatch(args);
     std::unique_ptr<journal::Session> session = openSessionForWriting(a.session, a.newSession);
 
-    capture::HotFolderOptions options;
+    capture::AcquireSettings settings;
+    capture::HotFolderOptions& options = settings.hotFolder.options;
     options.countPages = app::countPagesInWorker(app::sharedWorkerPool());
     options.once = a.once;
     options.settle = std::chrono::milliseconds(static_cast<long>(a.settleSeconds * 1000));
@@ -316,19 +317,21 @@ int runWatch(const std::vector<std::string>& args) {
         options.afterStored = [&](const capture::ImportOutcome& o) { return filing->file(o); };
         filing->sendWaiting();
     }
-    capture::HotFolder folder(a.folder, *session, options);
+    const auto folder = capture::makePageSource(capture::SourceKind::HotFolder, {{a.folder}, {}});
     const auto announced = announceWatch(a, *session);
 
     if (!a.json)
         std::cout << trf("Watching {} for session {} (Ctrl+C to stop).", a.folder, session->summary().id)
                   << std::endl;
     int failed = 0, stored = 0;
+    settings.hotFolder.onFile = [&](const capture::HotFolderEvent& e) {
+        e.outcome.ok() && e.processError.empty() ? ++stored : ++failed;
+        printEvent(e, a.json);
+    };
     {
         StopOnInterrupt interrupts; // ends the watch between files; a file being stored is finished first
-        folder.run(interrupts.token(), [&](const capture::HotFolderEvent& e) {
-            e.outcome.ok() && e.processError.empty() ? ++stored : ++failed;
-            printEvent(e, a.json);
-        });
+        capture::JournalPageSink sink(*session);
+        folder->acquire(settings, interrupts.token(), sink);
     }
     if (!a.json)
         std::cout << trnf("{} file stored, {} failed.", "{} files stored, {} failed.", unsigned(stored),

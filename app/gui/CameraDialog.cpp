@@ -1,8 +1,7 @@
 #include "app/gui/CameraDialog.h"
 
 #include "app/gui/ImageBitmap.h"
-#include "capture/camera/CameraCapture.h"
-#include "platform/VideoDevices.h"
+#include "capture/PageSources.h"
 
 #include <wx/button.h>
 #include <wx/checkbox.h>
@@ -19,7 +18,9 @@ CameraDialog::CameraDialog(wxWindow* parent, journal::Session& session, const st
                            std::function<void(const PageRecord&)> onStored)
     : wxDialog(parent, wxID_ANY, _("Camera"), wxDefaultPosition, wxSize(900, 680),
                wxDEFAULT_DIALOG_STYLE | wxRESIZE_BORDER),
-      session_(session), onStored_(std::move(onStored)) {
+      session_(session), onStored_(std::move(onStored)),
+      camera_(capture::makePageSource(capture::SourceKind::Camera)),
+      control_(std::make_shared<capture::CameraControl>()) {
     auto* top = buildTopRow(device);
 
     preview_ = new wxWindow(this, wxID_ANY, wxDefaultPosition, wxSize(800, 450));
@@ -58,9 +59,9 @@ wxBoxSizer* CameraDialog::buildTopRow(const std::string& device) {
     devices_ = new wxChoice(this, wxID_ANY);
     devices_->SetName(_("Camera"));
     devices_->SetToolTip(_("The webcam, document camera or video to take pages from"));
-    for (const auto& d : platform::listVideoDevices()) {
-        devicePaths_.push_back(d.path);
-        devices_->Append(wxString::FromUTF8(d.name + " (" + d.path + ")"));
+    for (const auto& d : camera_->devices({})) {
+        devicePaths_.push_back(d.name);
+        devices_->Append(wxString::FromUTF8(d.model + " (" + d.name + ")"));
     }
     if (!device.empty() &&
         std::find(devicePaths_.begin(), devicePaths_.end(), device) == devicePaths_.end()) {
@@ -97,11 +98,11 @@ void CameraDialog::bindEvents() {
         }
     });
     autoCapture_->Bind(wxEVT_CHECKBOX,
-                       [this](wxCommandEvent&) { autoCaptureOn_ = autoCapture_->GetValue(); });
+                       [this](wxCommandEvent&) { control_->autoCapture = autoCapture_->GetValue(); });
     holdStill_->Bind(wxEVT_SPINCTRLDOUBLE, [this](wxSpinDoubleEvent&) {
-        holdStillMs_ = static_cast<int>(holdStill_->GetValue() * 1000);
+        control_->holdStillMs = static_cast<int>(holdStill_->GetValue() * 1000);
     });
-    holdStillMs_ = static_cast<int>(holdStill_->GetValue() * 1000);
+    control_->holdStillMs = static_cast<int>(holdStill_->GetValue() * 1000);
     devices_->Bind(wxEVT_CHOICE, [this](wxCommandEvent&) {
         const int i = devices_->GetSelection();
         if (i >= 0)
@@ -123,43 +124,36 @@ void CameraDialog::start(const std::string& device) {
     outline_.reset();
     *framePending_ = false;
     journal::Session* session = &session_;
-    auto pending = framePending_;
+    capture::AcquireSettings settings;
+    settings.device = device;
+    settings.camera.control = control_;
+    settings.camera.playAtPace = true; // a video file plays at its own pace, like a camera would
     reader_.start(
-        [this, session, device, pending](std::stop_token stopToken, const WindowQueue& ui) {
-            capture::CameraOptions options;
-            options.device = device;
-            capture::DocumentCamera camera(options);
-            int holdStill = -1;
-            const bool isFile = !device.starts_with("/dev/");
-            while (!stopToken.stop_requested()) {
-                if (holdStillMs_ != holdStill) {
-                    holdStill = holdStillMs_;
-                    camera.setHoldStill(std::chrono::milliseconds(holdStill));
-                }
-                if (captureRequested_.exchange(false))
-                    camera.requestCapture();
-                const auto started = std::chrono::steady_clock::now();
-                auto frame = camera.next(*session, autoCaptureOn_);
-                if (!frame) {
-                    ui.post([this] { status_->SetLabel(_("The camera stopped sending pictures.")); });
-                    return;
-                }
-                if (frame->stored)
-                    ui.post([this, page = *frame->stored] { onStored_(page); });
-                // Only the newest frame is shown: the UI never queues up behind the camera.
-                // The bitmap is made on the UI thread: wx objects are not shared across threads.
+        [this, session, settings, source = camera_, pending = framePending_](std::stop_token stopToken,
+                                                                             const WindowQueue& ui) mutable {
+            // Only the newest frame is shown: the UI never queues up behind the camera.
+            // The bitmap is made on the UI thread: wx objects are not shared across threads.
+            settings.camera.onFrame = [this, &ui, pending](capture::CameraFrame&& frame,
+                                                           const capture::CameraProgress& progress) {
                 if (!pending->exchange(true))
-                    ui.post([this, preview = std::make_shared<const RgbImage>(std::move(frame->preview)),
-                             outline = frame->document, progress = camera.progress()] {
+                    ui.post([this, preview = std::make_shared<const RgbImage>(std::move(frame.preview)),
+                             outline = frame.document, progress] {
                         onFrame(toBitmap(*preview), outline, progress.frames, progress.captures);
                     });
-                if (isFile) // a video file plays at its own pace, like a camera would
-                    std::this_thread::sleep_until(started + std::chrono::milliseconds(66));
-            }
+            };
+            capture::JournalPageSink sink(*session,
+                                          {[this, &ui](const capture::AcquiredPage&, const PageRecord& page) {
+                                               ui.post([this, page] { onStored_(page); });
+                                           },
+                                           {},
+                                           {}});
+            return source->acquire(settings, stopToken, sink);
         },
-        [this](TaskResult<void> result) {
+        [this](TaskResult<capture::AcquireSummary> result) {
             if (result.failure)
                 status_->SetLabel(wxString::FromUTF8(result.failure->summary));
+            else if (result.value.end != capture::AcquireEnd::Cancelled)
+                status_->SetLabel(_("The camera stopped sending pictures."));
         });
 }
 
@@ -201,7 +195,7 @@ void CameraDialog::onPaintPreview(wxPaintEvent&) {
 }
 
 void CameraDialog::onCapture(wxCommandEvent&) {
-    captureRequested_ = true;
+    control_->captureRequested = true;
 }
 
 void CameraDialog::onClose(wxCloseEvent& event) {

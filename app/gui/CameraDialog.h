@@ -14,6 +14,11 @@
 #include <wx/bitmap.h>
 #include <wx/dialog.h>
 
+namespace docdesk::capture {
+class PageSource;
+struct CameraControl;
+} // namespace docdesk::capture
+
 class wxCheckBox;
 class wxChoice;
 class wxSpinCtrlDouble;
@@ -49,9 +54,9 @@ class CameraDialog : public wxDialog {
     std::vector<std::string> devicePaths_;
     wxBitmap frame_;
     std::optional<Quad> outline_;
-    std::atomic<bool> captureRequested_{false};
-    std::atomic<bool> autoCaptureOn_{true};
-    std::atomic<int> holdStillMs_{700};
+    std::shared_ptr<capture::PageSource> camera_;
+    // The switches the camera source reads on its thread while it runs.
+    std::shared_ptr<capture::CameraControl> control_;
     // Frames the UI has not painted yet; the reader skips posting while one is pending.
     std::shared_ptr<std::atomic<bool>> framePending_ = std::make_shared<std::atomic<bool>>(false);
     BackgroundTask reader_{this}; // last: discarded before the members it reads go

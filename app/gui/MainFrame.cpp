@@ -14,8 +14,7 @@
 #include "app/gui/ShortcutsDialog.h"
 #include "app/gui/WatchBanner.h"
 #include "app/gui/WelcomePanel.h"
-#include "capture/files/FileImporter.h"
-#include "capture/hotfolder/HotFolder.h"
+#include "capture/PageSources.h"
 #include "core/common/Error.h"
 #include "platform/AppDirs.h"
 
@@ -341,15 +340,18 @@ void MainFrame::importPaths(const std::vector<std::filesystem::path>& paths) {
     journal::Session* session = session_.get();
     importers_.emplace_back(this).start(
         [this, session, paths](std::stop_token stop, const WindowQueue& ui) {
-            const auto files = capture::expandInputs(paths);
-            ui.post([this, count = files.size()] {
+            const auto source = capture::makePageSource(capture::SourceKind::Files, {paths, {}});
+            ui.post([this, count = source->devices(stop).size()] {
                 filesQueued_ += count;
                 showProgress(filesDone_, filesQueued_);
             });
-            capture::importFiles(*session, files, app::countPagesInWorker(app::sharedWorkerPool()), stop,
-                                 [this, &ui](const capture::ImportOutcome& o, size_t, size_t) {
-                                     ui.post([this, o] { onFileImported(o); });
-                                 });
+            capture::AcquireSettings settings;
+            settings.files.countPages = app::countPagesInWorker(app::sharedWorkerPool());
+            settings.files.onFile = [this, &ui](const capture::ImportOutcome& o, size_t, size_t) {
+                ui.post([this, o] { onFileImported(o); });
+            };
+            capture::JournalPageSink sink(*session);
+            source->acquire(settings, stop, sink);
         },
         [this](TaskResult<void> result) {
             // The session itself could not be written (disk full, permissions): say so.
@@ -474,12 +476,14 @@ void MainFrame::startWatching(const std::filesystem::path& folder) {
     watchedFolder_ = folder;
     watcher_.start(
         [this, session, folder](std::stop_token stop, const WindowQueue& ui) {
-            capture::HotFolderOptions options;
-            options.countPages = app::countPagesInWorker(app::sharedWorkerPool());
-            capture::HotFolder hot(folder, *session, options);
-            hot.run(stop, [this, &ui](const capture::HotFolderEvent& e) {
+            const auto source = capture::makePageSource(capture::SourceKind::HotFolder, {{folder}, {}});
+            capture::AcquireSettings settings;
+            settings.hotFolder.options.countPages = app::countPagesInWorker(app::sharedWorkerPool());
+            settings.hotFolder.onFile = [this, &ui](const capture::HotFolderEvent& e) {
                 ui.post([this, e] { onFileArrived(e); });
-            });
+            };
+            capture::JournalPageSink sink(*session);
+            source->acquire(settings, stop, sink);
         },
         [this](TaskResult<void> result) {
             if (!result.failure)

@@ -1,7 +1,6 @@
 #include "app/gui/ScanDialog.h"
 
-#include "capture/PageSource.h"
-#include "capture/scanner/ScannerSources.h"
+#include "capture/PageSources.h"
 
 #include <algorithm>
 #include <atomic>
@@ -31,7 +30,8 @@ ScanDialog::ScanDialog(wxWindow* parent, journal::Session& session,
                        std::function<void(const PageRecord&)> onStored)
     : wxDialog(parent, wxID_ANY, _("Scan"), wxDefaultPosition, wxDefaultSize,
                wxDEFAULT_DIALOG_STYLE | wxRESIZE_BORDER),
-      session_(session), onStored_(std::move(onStored)), source_(capture::makeScannerSource()) {
+      session_(session), onStored_(std::move(onStored)),
+      source_(capture::makePageSource(capture::SourceKind::Scanner)) {
     wxSizer* settings = buildSettings();
     gauge_ = new wxGauge(this, wxID_ANY, 100);
     gauge_->SetName(_("Scan progress"));
@@ -139,9 +139,9 @@ void ScanDialog::join() {
 void ScanDialog::listDevices(bool network) {
     std::shared_ptr<capture::PageSource> source = source_;
     if (network) {
-        capture::ScanWorkerOptions options;
-        options.network = true;
-        source = capture::makeScannerSource(options);
+        capture::PageSourceOptions options;
+        options.scanner.network = true;
+        source = capture::makePageSource(capture::SourceKind::Scanner, options);
         searchNetwork_->Disable();
         status_->SetLabel(_("Searching the network for scanners..."));
     }

@@ -1,5 +1,6 @@
 #include "capture/camera/CameraCapture.h"
 
+#include "capture/PageSource.h"
 #include "capture/camera/VideoPlugin.h"
 #include "core/common/Error.h"
 #include "core/common/Translate.h"
@@ -48,6 +49,14 @@ std::optional<Quad> mainDocument(const cv::Mat& small) {
     return found.front().corners;
 }
 
+// The page edit that crops a frame to `corners` (in frame pixels, to a tenth).
+std::string cropTransforms(const Quad& corners) {
+    nlohmann::json crop = nlohmann::json::array();
+    for (const auto& p : corners)
+        crop.push_back({std::round(p.x * 10) / 10, std::round(p.y * 10) / 10});
+    return nlohmann::json{{"crop", crop}}.dump();
+}
+
 } // namespace
 
 struct DocumentCamera::Device {
@@ -73,7 +82,7 @@ void DocumentCamera::setHoldStill(std::chrono::milliseconds holdStill) {
     steadiness_ = DocumentSteadiness(options_.steadiness);
 }
 
-std::optional<CameraFrame> DocumentCamera::next(journal::Session& session, bool autoCapture) {
+std::optional<CameraFrame> DocumentCamera::next(PageSink& sink, bool autoCapture) {
     cv::Mat& frame = device_->frame;
     if (!device_->video->read(frame) || frame.empty())
         return std::nullopt; // end of the file, or the camera went away
@@ -103,18 +112,20 @@ std::optional<CameraFrame> DocumentCamera::next(journal::Session& session, bool 
         std::vector<uchar> jpeg;
         cv::imencode(".jpg", frame, jpeg, {cv::IMWRITE_JPEG_QUALITY, options_.jpegQuality});
         const auto bytes = std::as_bytes(std::span(jpeg.data(), jpeg.size()));
-        auto pages = session.addOriginal(bytes, "camera:" + options_.device, "image/jpeg", 1);
+        AcquiredPage page;
+        page.number = progress_.captures + 1;
+        page.bytes.assign(bytes.begin(), bytes.end());
+        page.mediaType = "image/jpeg";
+        page.source = "camera:" + options_.device;
+        page.width = frame.cols;
+        page.height = frame.rows;
         // The frame stays as it was taken; the document's corners become the page's crop.
-        if (inFrame) {
-            nlohmann::json crop = nlohmann::json::array();
-            for (const auto& p : *inFrame)
-                crop.push_back({std::round(p.x * 10) / 10, std::round(p.y * 10) / 10});
-            const std::string transforms = nlohmann::json{{"crop", crop}}.dump();
-            session.setTransforms(pages.front().id, transforms);
-            pages.front().transformsJson = transforms;
-        }
+        if (inFrame)
+            page.transformsJson = cropTransforms(*inFrame);
+        const auto pages = sink.page(std::move(page));
+        if (!pages.empty())
+            out.stored = pages.front();
         ++progress_.captures;
-        out.stored = pages.front();
     }
     cv::Mat rgb;
     cv::cvtColor(small, rgb, small.channels() == 1 ? cv::COLOR_GRAY2RGB : cv::COLOR_BGR2RGB);
@@ -122,24 +133,6 @@ std::optional<CameraFrame> DocumentCamera::next(journal::Session& session, bool 
     out.preview.height = rgb.rows;
     out.preview.pixels.assign(rgb.data, rgb.data + rgb.total() * 3);
     return out;
-}
-
-int captureDocuments(journal::Session& session, const CameraOptions& options, std::stop_token stop,
-                     const std::function<void(const PageRecord&, const CameraProgress&)>& onCapture) {
-    DocumentCamera camera(options);
-    const auto started = DocumentSteadiness::Clock::now();
-    while (!stop.stop_requested()) {
-        if (options.maxCaptures > 0 && camera.progress().captures >= options.maxCaptures)
-            break;
-        if (options.timeout.count() > 0 && DocumentSteadiness::Clock::now() - started > options.timeout)
-            break;
-        const auto frame = camera.next(session, true);
-        if (!frame)
-            break;
-        if (frame->stored)
-            onCapture(*frame->stored, camera.progress());
-    }
-    return camera.progress().captures;
 }
 
 } // namespace docdesk::capture

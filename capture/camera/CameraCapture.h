@@ -3,6 +3,8 @@
 // frames are watched for a document; each time a page is held still under the camera, the
 // full frame is stored in the session as a JPEG original, with the document's corners as the
 // page's crop (non-destructive: the frame itself is kept). OpenCV's videoio stays in the .cpp.
+// Frames taken go to a PageSink as JPEG originals with the crop proposed; the camera source
+// (CameraSource.h) runs this for the window and the CLI.
 #include "capture/camera/DocumentSteadiness.h"
 #include "core/journal/Session.h"
 #include "core/model/Image.h"
@@ -17,11 +19,12 @@
 
 namespace docdesk::capture {
 
+class PageSink;
+
 struct CameraOptions {
     std::string device = "0"; // a camera index ("0"), a device path (/dev/video2) or a video file
     int width = 1920;         // asked of cameras; they pick the nearest mode they have
     int height = 1080;
-    int maxCaptures = 0;                  // stop after this many pages; 0 = no limit
     std::chrono::milliseconds timeout{0}; // stop after this long; 0 = no limit
     int jpegQuality = 92;
     SteadinessOptions steadiness;
@@ -39,6 +42,26 @@ struct CameraFrame {
     std::optional<PageRecord> stored; // the page stored from this frame, if it was taken
 };
 
+// What the window changes while the camera runs (any thread): the live view's switches.
+struct CameraControl {
+    std::atomic<bool> autoCapture{true};
+    std::atomic<int> holdStillMs{0};           // 0 = the steadiness options' own
+    std::atomic<bool> captureRequested{false}; // the Capture button: take the next frame
+};
+
+// The camera source's part of a request (AcquireSettings::camera). The device and the page
+// limit are the request's own (AcquireSettings::device and maxPages).
+struct CameraSettings {
+    CameraOptions options;
+    // The window's switches; none = auto-capture as the steadiness options say.
+    std::shared_ptr<CameraControl> control;
+    // Each frame looked at, for a live view (on the acquiring thread).
+    std::function<void(CameraFrame&&, const CameraProgress&)> onFrame;
+    // A video file plays at its own pace, like a camera would (the live view); otherwise as
+    // fast as it can be read.
+    bool playAtPace = false;
+};
+
 // A camera (or video file) opened for capture, frame by frame: what the GUI's live view runs
 // on a background thread. Not thread-safe except for requestCapture().
 class DocumentCamera {
@@ -49,9 +72,9 @@ class DocumentCamera {
     DocumentCamera& operator=(const DocumentCamera&) = delete;
     ~DocumentCamera();
 
-    // Reads and looks at the next frame, storing it in `session` when auto-capture decides so
+    // Reads and looks at the next frame, handing it to `sink` when auto-capture decides so
     // (`autoCapture`) or a capture was requested. nullopt at the end of the stream.
-    std::optional<CameraFrame> next(journal::Session& session, bool autoCapture);
+    std::optional<CameraFrame> next(PageSink& sink, bool autoCapture);
     // Takes the next frame whatever the steadiness says (the Capture button); thread-safe.
     void requestCapture() { captureRequested_ = true; }
     void setHoldStill(std::chrono::milliseconds holdStill);
@@ -65,11 +88,5 @@ class DocumentCamera {
     CameraProgress progress_;
     std::atomic<bool> captureRequested_{false};
 };
-
-// Opens the camera or file and captures until the stream ends, maxCaptures or the timeout is
-// reached, or `stop` is requested. `onCapture` gets each stored page at once. Throws
-// docdesk::Error when the device cannot be opened. Returns the pages stored.
-int captureDocuments(journal::Session& session, const CameraOptions& options, std::stop_token stop,
-                     const std::function<void(const PageRecord&, const CameraProgress&)>& onCapture);
 
 } // namespace docdesk::capture

@@ -1,7 +1,9 @@
 #include "capture/files/FileImporter.h"
 
+#include "capture/PageSource.h"
 #include "core/common/Error.h"
 #include "core/common/FileChunks.h"
+#include "core/common/Sha256.h"
 #include "core/common/Translate.h"
 #include "core/imaging/MediaType.h"
 #include "core/imaging/PageDecoder.h"
@@ -70,8 +72,8 @@ ports::DurableFiles::ByteSource piecesOf(FileChunkReader& reader, std::uintmax_t
 
 // A file that is not an image or PDF, filed as it is: copied into the journal in pieces, so
 // memory stays flat whatever its size.
-std::vector<PageRecord> importPassThrough(journal::Session& session, const fs::path& file,
-                                          std::uintmax_t size, std::span<const std::byte> head) {
+std::vector<PageRecord> importPassThrough(PageSink& sink, const fs::path& file, std::uintmax_t size,
+                                          std::span<const std::byte> head) {
     const std::string mime = imaging::detectMimeType(head, file.filename().string());
     std::optional<FileChunkReader> reader;
     try {
@@ -79,7 +81,11 @@ std::vector<PageRecord> importPassThrough(journal::Session& session, const fs::p
     } catch (const fs::filesystem_error& e) {
         throw UnreadableFileError(trf("Cannot read {}: {}", file.string(), e.code().message()));
     }
-    return session.addOriginal(piecesOf(*reader, size), fs::absolute(file).string(), mime, 1);
+    AcquiredPage original;
+    original.pieces = piecesOf(*reader, size);
+    original.source = fs::absolute(file).string();
+    original.mediaType = mime;
+    return sink.page(std::move(original));
 }
 
 } // namespace
@@ -119,7 +125,7 @@ int countPagesInThisProcess(const fs::path& file) {
     return imaging::countPages(bytes, imaging::sniffMediaKind(bytes));
 }
 
-ImportOutcome importFile(journal::Session& session, const fs::path& file, const PageCounter& countPages) {
+ImportOutcome importFile(PageSink& sink, const fs::path& file, const PageCounter& countPages) {
     ImportOutcome outcome{file, {}, {}};
     try {
         const auto size = sizeOf(file);
@@ -127,29 +133,31 @@ ImportOutcome importFile(journal::Session& session, const fs::path& file, const 
         const auto kind = imaging::sniffMediaKind(head);
         if (!imaging::isPageSource(kind)) {
             // Anything else is filed as it is: one pass-through entry with the exact bytes.
-            outcome.pages = importPassThrough(session, file, size, head);
+            outcome.pages = importPassThrough(sink, file, size, head);
             return outcome;
         }
         // A file that claims to be an image or PDF but cannot be read is an error, not a
         // pass-through document: the user expects its pages.
-        const auto bytes = readWholeFile(file, size);
-        const int pages = countPages(file); // in a worker: the parsers see untrusted bytes
-        outcome.pages =
-            session.addOriginal(bytes, fs::absolute(file).string(), imaging::mimeType(kind), pages);
+        AcquiredPage original;
+        original.bytes = readWholeFile(file, size);
+        original.pageCount = countPages(file); // in a worker: the parsers see untrusted bytes
+        original.source = fs::absolute(file).string();
+        original.mediaType = imaging::mimeType(kind);
+        outcome.pages = sink.page(std::move(original));
     } catch (const UnreadableFileError& e) {
         outcome.error = e.what();
     }
     return outcome;
 }
 
-void importFiles(journal::Session& session, const std::vector<fs::path>& files, const PageCounter& countPages,
-                 std::stop_token stop,
-                 const std::function<void(const ImportOutcome&, size_t, size_t)>& onEach) {
-    for (size_t i = 0; i < files.size(); ++i) {
-        if (stop.stop_requested())
-            return;
-        onEach(importFile(session, files[i], countPages), i + 1, files.size());
+std::vector<PageRecord> pagesHeldFor(const PageSink& sink, const fs::path& file) {
+    std::string hash;
+    try {
+        hash = sha256HexOfFile(file);
+    } catch (const std::exception&) {
+        return {}; // unreadable: the import reports it
     }
+    return sink.pagesWithOriginalHash(hash);
 }
 
 } // namespace docdesk::capture

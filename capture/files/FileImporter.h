@@ -2,7 +2,8 @@
 // Brings files into a session: each file's exact bytes become one stored original and its
 // pages (one per image, one per PDF or TIFF page). Files that are not images or PDFs (Office
 // documents, e-mails, archives, text) become one pass-through entry each, kept byte for byte. Folders are
-// walked recursively in name order.
+// walked recursively in name order. Each file goes to a PageSink as one original (the files
+// source, capture/files/FileSource.h, and the hot folder deliver through it).
 #include "core/journal/Session.h"
 
 #include <filesystem>
@@ -12,6 +13,8 @@
 #include <vector>
 
 namespace docdesk::capture {
+
+class PageSink;
 
 struct ImportOutcome {
     std::filesystem::path file;
@@ -31,15 +34,23 @@ using PageCounter = std::function<int(const std::filesystem::path& file)>;
 // Counts in this process: only for tests of the importer itself.
 int countPagesInThisProcess(const std::filesystem::path& file);
 
-// Imports one file, its pages counted by `countPages`. Never throws for a bad file: the
-// outcome carries the error. JournalError (the session cannot be written) does propagate.
-ImportOutcome importFile(journal::Session& session, const std::filesystem::path& file,
-                         const PageCounter& countPages);
+// Imports one file into `sink`, its pages counted by `countPages`. Never throws for a bad file:
+// the outcome carries the error. What the sink throws (JournalError: the session cannot be
+// written) does propagate.
+ImportOutcome importFile(PageSink& sink, const std::filesystem::path& file, const PageCounter& countPages);
 
-// Imports files one after another, reporting each outcome as soon as it is stored.
-// Stops between files when `stop` is requested.
-void importFiles(journal::Session& session, const std::vector<std::filesystem::path>& files,
-                 const PageCounter& countPages, std::stop_token stop,
-                 const std::function<void(const ImportOutcome&, size_t done, size_t total)>& onEach);
+// The pages `sink` holds already for a file with the same bytes; empty when none, or when the
+// file cannot be read (importing it says why).
+std::vector<PageRecord> pagesHeldFor(const PageSink& sink, const std::filesystem::path& file);
+
+// The files source's part of a request (AcquireSettings::files).
+struct FileSettings {
+    PageCounter countPages; // required
+    // A file whose exact bytes the sink holds already (an earlier run that was interrupted) is
+    // not stored again: its earlier pages stand for it, so what was filed of it is recognised.
+    bool reuseStored = false;
+    // Each file's outcome as soon as it is stored (or failed), with how far the import is.
+    std::function<void(const ImportOutcome&, size_t done, size_t total)> onFile;
+};
 
 } // namespace docdesk::capture

@@ -1,8 +1,8 @@
 #include "capture/hotfolder/HotFolder.h"
 
+#include "capture/PageSource.h"
 #include "core/common/Error.h"
 #include "core/common/FreeName.h"
-#include "core/common/Sha256.h"
 #include "core/common/Translate.h"
 #include "platform/DirectoryWatcher.h"
 #include "platform/PlaceFile.h"
@@ -33,8 +33,8 @@ fs::path moveInto(const fs::path& file, const fs::path& dir) {
 
 } // namespace
 
-HotFolder::HotFolder(fs::path folder, journal::Session& session, HotFolderOptions options)
-    : folder_(std::move(folder)), session_(session), options_(options) {
+HotFolder::HotFolder(fs::path folder, PageSink& sink, HotFolderOptions options)
+    : folder_(std::move(folder)), sink_(sink), options_(options) {
     std::error_code ec;
     if (!fs::is_directory(folder_, ec))
         throw Error(trf("The hot folder {} does not exist or is not a folder.", folder_.string()));
@@ -57,14 +57,7 @@ bool HotFolder::isIgnoredName(const std::string& name) {
 
 HotFolderEvent HotFolder::take(const fs::path& file) {
     HotFolderEvent event;
-    std::string hash;
-    try {
-        hash = sha256HexOfFile(file);
-    } catch (const std::exception&) {
-        // unreadable: the import below reports it
-    }
-    if (auto earlier = hash.empty() ? std::vector<PageRecord>{} : session_.pagesWithOriginalHash(hash);
-        !earlier.empty()) {
+    if (auto earlier = pagesHeldFor(sink_, file); !earlier.empty()) {
         // Stored before (just before a kill, or put back from failed/): stored is not filed,
         // so its pages go through afterStored again, which files what is not filed yet.
         event.outcome = {file, std::move(earlier), {}};
@@ -72,7 +65,7 @@ HotFolderEvent HotFolder::take(const fs::path& file) {
         if (options_.afterStored)
             event.processError = options_.afterStored(event.outcome);
     } else {
-        event.outcome = importFile(session_, file, options_.countPages);
+        event.outcome = importFile(sink_, file, options_.countPages);
         if (event.outcome.ok() && options_.afterStored)
             event.processError = options_.afterStored(event.outcome);
     }

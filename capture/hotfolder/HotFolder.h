@@ -7,7 +7,9 @@
 // again; its pages still go through afterStored (which files what is not filed yet) before
 // it moves to done/. A file counts as complete when its size and modification time
 // have not changed for the settle time; writers that can should write `name.part` (or a
-// hidden name) and rename it when done, which is taken at once.
+// hidden name) and rename it when done, which is taken at once. Files go into a PageSink (the
+// session's JournalPageSink), which also says which bytes it holds already. The hot folder
+// source (HotFolderSource.h) runs this for the window and the CLI.
 #include "capture/files/FileImporter.h"
 #include "core/journal/Session.h"
 
@@ -36,6 +38,8 @@ struct HotFolderOptions {
     PageCounter countPages;
 };
 
+class PageSink;
+
 struct HotFolderEvent {
     ImportOutcome outcome;         // what the import gave (pages, or the error)
     std::filesystem::path movedTo; // where the file is now; empty when it could not be moved
@@ -44,13 +48,19 @@ struct HotFolderEvent {
     bool duplicate = false;        // the session had these bytes already: nothing was stored
 };
 
+// The hot folder source's part of a request (AcquireSettings::hotFolder).
+struct HotFolderSettings {
+    HotFolderOptions options;
+    std::function<void(const HotFolderEvent&)> onFile; // each file as it is taken
+};
+
 class HotFolder {
   public:
     static constexpr const char* kDoneDir = "done";
     static constexpr const char* kFailedDir = "failed";
 
     // Throws docdesk::Error when `folder` is not a folder.
-    HotFolder(std::filesystem::path folder, journal::Session& session, HotFolderOptions options = {});
+    HotFolder(std::filesystem::path folder, PageSink& sink, HotFolderOptions options = {});
 
     // Watches until `stop` is requested (or, in `once` mode, until the folder is done),
     // reporting each file as it is taken.
@@ -71,7 +81,7 @@ class HotFolder {
     HotFolderEvent take(const std::filesystem::path& file);
 
     std::filesystem::path folder_;
-    journal::Session& session_;
+    PageSink& sink_;
     HotFolderOptions options_;
     std::map<std::filesystem::path, Seen> seen_;
     std::map<std::filesystem::path, Seen> stuck_; // taken but could not be moved away

@@ -2,7 +2,7 @@
 // with the document search on every frame (what the GUI's live view shows), against reading
 // the same frames alone with OpenCV in this process. Prints figures, asserts nothing.
 //   camera_bench [repeats=5]
-#include "capture/camera/CameraCapture.h"
+#include "capture/PageSource.h"
 #include "platform/DurableFiles.h"
 #include "platform/ProcessLimits.h"
 #include "tests/support/TestSupport.h"
@@ -39,9 +39,10 @@ int main(int argc, char** argv) {
         capture::CameraOptions options;
         options.device = video.string();
         capture::DocumentCamera camera(options);
+        capture::JournalPageSink sink(*session);
         auto t0 = Clock::now();
         frames = 0;
-        while (auto frame = camera.next(*session, true))
+        while (auto frame = camera.next(sink, true))
             ++frames;
         live.push_back(frames / std::chrono::duration<double>(Clock::now() - t0).count());
         captures = camera.progress().captures;

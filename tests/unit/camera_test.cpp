@@ -3,7 +3,7 @@
 // generated video (OpenCV reads files and cameras through the same interface): a desk, a page
 // slid in and held still, taken away, a second page laid down and held. Exactly two pages
 // must be stored, each with its document corners as the crop.
-#include "capture/camera/CameraCapture.h"
+#include "capture/PageSources.h"
 #include "capture/camera/DocumentSteadiness.h"
 #include "core/common/Error.h"
 #include "platform/DurableFiles.h"
@@ -68,12 +68,16 @@ BOOST_AUTO_TEST_CASE(two_pages_under_a_document_camera_give_two_cropped_pages) {
     const auto truths = test::writeDeskVideo(video);
     fs::copy_file(video, test::artifactsDir() / "camera-desk.avi", fs::copy_options::overwrite_existing);
     auto session = journal::Session::create(dir / "sessions", platform::durableFiles());
-    capture::CameraOptions options;
-    options.device = video.string();
+    // As the window and `docdesk-cli camera` run it: the factory's source, into the session's sink.
+    capture::AcquireSettings settings;
+    settings.device = video.string();
     std::vector<PageRecord> pages;
-    const int captured = capture::captureDocuments(
-        *session, options, {}, [&](const PageRecord& p, const auto&) { pages.push_back(p); });
+    capture::JournalPageSink sink(
+        *session, {[&](const capture::AcquiredPage&, const PageRecord& p) { pages.push_back(p); }, {}, {}});
+    const int captured =
+        capture::makePageSource(capture::SourceKind::Camera)->acquire(settings, {}, sink).pages;
     BOOST_TEST(captured == 2);
+    BOOST_TEST(pages.size() == 2u);
     BOOST_REQUIRE(session->pages().size() == 2u);
     BOOST_REQUIRE(truths.size() == 2u);
     for (size_t i = 0; i < 2; ++i) {
@@ -96,8 +100,9 @@ BOOST_AUTO_TEST_CASE(two_pages_under_a_document_camera_give_two_cropped_pages) {
 BOOST_AUTO_TEST_CASE(a_camera_that_cannot_be_opened_is_a_clear_error) {
     test::TempDir dir;
     auto session = journal::Session::create(dir / "sessions", platform::durableFiles());
-    capture::CameraOptions options;
-    options.device = (dir / "no-such-video.avi").string();
-    BOOST_CHECK_THROW(capture::captureDocuments(*session, options, {}, [](const PageRecord&, const auto&) {}),
+    capture::AcquireSettings settings;
+    settings.device = (dir / "no-such-video.avi").string();
+    capture::JournalPageSink sink(*session);
+    BOOST_CHECK_THROW(capture::makePageSource(capture::SourceKind::Camera)->acquire(settings, {}, sink),
                       Error);
 }

@@ -1,5 +1,5 @@
 #define BOOST_TEST_MODULE file_import
-#include "capture/files/FileImporter.h"
+#include "capture/PageSources.h"
 #include "core/common/Sha256.h"
 #include "platform/DurableFiles.h"
 #include "tests/support/TestSupport.h"
@@ -10,6 +10,23 @@
 
 using namespace docdesk;
 namespace fs = std::filesystem;
+
+namespace {
+
+// Imports `paths` as the window and `docdesk-cli import` do: the factory's files source, into
+// the session's sink. Returns how many pages the source says it stored.
+int importThroughSource(journal::Session& session, const std::vector<fs::path>& paths, std::stop_token stop,
+                        std::function<void(const capture::ImportOutcome&, size_t, size_t)> onFile) {
+    capture::AcquireSettings settings;
+    settings.files.countPages = capture::countPagesInThisProcess;
+    settings.files.onFile = std::move(onFile);
+    capture::JournalPageSink sink(session);
+    return capture::makePageSource(capture::SourceKind::Files, {paths, {}})
+        ->acquire(settings, stop, sink)
+        .pages;
+}
+
+} // namespace
 
 BOOST_AUTO_TEST_CASE(images_and_pdfs_become_pages_bad_files_become_errors) {
     test::TempDir dir;
@@ -26,11 +43,11 @@ BOOST_AUTO_TEST_CASE(images_and_pdfs_become_pages_bad_files_become_errors) {
     const auto files = capture::expandInputs({dir / "in"});
     BOOST_REQUIRE(files.size() == 5u); // hidden folder skipped
     std::vector<capture::ImportOutcome> outcomes;
-    capture::importFiles(*session, files, capture::countPagesInThisProcess, {},
-                         [&](const capture::ImportOutcome& o, size_t done, size_t total) {
-                             BOOST_TEST(done <= total);
-                             outcomes.push_back(o);
-                         });
+    const int stored = importThroughSource(*session, {dir / "in"}, {},
+                                           [&](const capture::ImportOutcome& o, size_t done, size_t total) {
+                                               BOOST_TEST(done <= total);
+                                               outcomes.push_back(o);
+                                           });
     BOOST_REQUIRE(outcomes.size() == 5u);
     int failed = 0;
     for (const auto& o : outcomes)
@@ -38,6 +55,7 @@ BOOST_AUTO_TEST_CASE(images_and_pdfs_become_pages_bad_files_become_errors) {
     BOOST_TEST(failed == 1); // the empty file
     const auto pages = session->pages();
     BOOST_REQUIRE(pages.size() == 5u); // a.png, c.pdf (2), notes.txt (as it is), b.jpg
+    BOOST_TEST(stored == 5);
     for (const auto& p : pages)
         BOOST_TEST(sha256HexOfFile(p.originalFile) == sha256HexOfFile(p.source));
     BOOST_TEST(pages[3].isPassThrough());
@@ -87,10 +105,11 @@ BOOST_AUTO_TEST_CASE(other_files_are_kept_byte_for_byte_with_their_type_from_con
         "application/octet-stream",
     };
     auto session = journal::Session::create(dir / "sessions", platform::durableFiles());
+    capture::JournalPageSink sink(*session);
     for (size_t i = 0; i < files.size(); ++i) {
         test::writeFile(dir / files[i].first, files[i].second);
         const auto outcome =
-            capture::importFile(*session, dir / files[i].first, capture::countPagesInThisProcess);
+            capture::importFile(sink, dir / files[i].first, capture::countPagesInThisProcess);
         BOOST_REQUIRE(outcome.ok());
         BOOST_REQUIRE(outcome.pages.size() == 1u);
         const auto& page = outcome.pages.front();
@@ -100,7 +119,7 @@ BOOST_AUTO_TEST_CASE(other_files_are_kept_byte_for_byte_with_their_type_from_con
     }
     // A file that claims to be an image but is damaged stays an error: its pages are expected.
     test::writeFile(dir / "broken.jpg", std::string("\xFF\xD8\xFF\xE0 truncated", 14));
-    BOOST_TEST(!capture::importFile(*session, dir / "broken.jpg", capture::countPagesInThisProcess).ok());
+    BOOST_TEST(!capture::importFile(sink, dir / "broken.jpg", capture::countPagesInThisProcess).ok());
     BOOST_TEST(session->verify().empty());
 }
 
@@ -114,12 +133,12 @@ BOOST_AUTO_TEST_CASE(a_stop_request_ends_the_import_between_files) {
     auto session = journal::Session::create(dir / "sessions", platform::durableFiles());
     std::stop_source stop;
     int seen = 0;
-    capture::importFiles(*session, files, capture::countPagesInThisProcess, stop.get_token(),
-                         [&](const capture::ImportOutcome&, size_t done, size_t) {
-                             ++seen;
-                             if (done == 2)
-                                 stop.request_stop();
-                         });
+    importThroughSource(*session, files, stop.get_token(),
+                        [&](const capture::ImportOutcome&, size_t done, size_t) {
+                            ++seen;
+                            if (done == 2)
+                                stop.request_stop();
+                        });
     BOOST_TEST(seen == 2);
     BOOST_TEST(session->pageCount() == 2);
 }
@@ -169,10 +188,9 @@ BOOST_AUTO_TEST_CASE(twenty_kinds_of_files_each_become_the_right_kind_of_entry) 
     auto session = journal::Session::create(dir / "sessions", platform::durableFiles());
     const auto files = capture::expandInputs({in}); // dropped as one folder
     BOOST_REQUIRE(files.size() == 20u);
-    capture::importFiles(*session, files, capture::countPagesInThisProcess, {},
-                         [](const capture::ImportOutcome& o, size_t, size_t) {
-                             BOOST_TEST(o.ok(), o.file << ": " << o.error);
-                         });
+    importThroughSource(*session, {in}, {}, [](const capture::ImportOutcome& o, size_t, size_t) {
+        BOOST_TEST(o.ok(), o.file << ": " << o.error);
+    });
     std::map<std::string, std::vector<PageRecord>> byName;
     for (const auto& p : session->pages()) {
         byName[fs::path(p.source).filename().string()].push_back(p);
@@ -191,4 +209,26 @@ BOOST_AUTO_TEST_CASE(twenty_kinds_of_files_each_become_the_right_kind_of_entry) 
         BOOST_TEST(byName[name].front().mediaType == content.second,
                    name << ": " << byName[name].front().mediaType);
     }
+}
+
+BOOST_AUTO_TEST_CASE(with_reuse_a_file_the_session_holds_brings_its_earlier_pages) {
+    // `docdesk-cli file` run again after an interruption: what is stored is not stored twice.
+    test::TempDir dir;
+    test::writeFile(dir / "two.pdf", test::minimalPdf(2));
+    auto session = journal::Session::create(dir / "sessions", platform::durableFiles());
+    capture::AcquireSettings settings;
+    settings.files.countPages = capture::countPagesInThisProcess;
+    settings.files.reuseStored = true;
+    std::vector<capture::ImportOutcome> outcomes;
+    settings.files.onFile = [&](const capture::ImportOutcome& o, size_t, size_t) { outcomes.push_back(o); };
+    capture::JournalPageSink sink(*session);
+    const auto source = capture::makePageSource(capture::SourceKind::Files, {{dir / "two.pdf"}, {}});
+    BOOST_TEST(source->acquire(settings, {}, sink).pages == 2);
+    BOOST_TEST(source->acquire(settings, {}, sink).pages == 0); // nothing stored again
+    BOOST_REQUIRE(outcomes.size() == 2u);
+    BOOST_REQUIRE(outcomes[1].pages.size() == 2u);
+    BOOST_TEST(outcomes[1].pages[0].id == outcomes[0].pages[0].id);
+    BOOST_TEST(outcomes[1].pages[1].id == outcomes[0].pages[1].id);
+    BOOST_TEST(session->pageCount() == 2);
+    BOOST_TEST(sink.storedPages() == 2u); // the second run stored nothing
 }

@@ -1,7 +1,7 @@
 #define BOOST_TEST_MODULE hotfolder
 // The hot folder against the real file system and inotify: files are taken only when
 // complete, moved aside afterwards, and nothing is lost or deleted.
-#include "capture/hotfolder/HotFolder.h"
+#include "capture/PageSources.h"
 #include "core/common/Error.h"
 #include "core/common/Sha256.h"
 #include "platform/DurableFiles.h"
@@ -30,14 +30,21 @@ BOOST_AUTO_TEST_CASE(once_takes_what_is_there_and_leaves_temporary_and_hidden_fi
     const std::string firstHash = sha256HexOfFile(hot / "001.png");
 
     auto session = journal::Session::create(dir / "sessions", platform::durableFiles());
-    capture::HotFolderOptions options;
+    // As the window and `docdesk-cli watch` run it: the factory's source, into the session's sink.
+    capture::AcquireSettings settings;
+    capture::HotFolderOptions& options = settings.hotFolder.options;
     options.countPages = capture::countPagesInThisProcess;
     options.once = true;
     options.settle = 200ms;
     options.poll = 100ms;
-    capture::HotFolder folder(hot, *session, options);
     std::vector<capture::HotFolderEvent> events;
-    folder.run({}, [&](const capture::HotFolderEvent& e) { events.push_back(e); });
+    settings.hotFolder.onFile = [&](const capture::HotFolderEvent& e) { events.push_back(e); };
+    const auto source = capture::makePageSource(capture::SourceKind::HotFolder, {{hot}, {}});
+    BOOST_TEST(source->devices({}).front().name == hot.string());
+    capture::JournalPageSink sink(*session);
+    const auto summary = source->acquire(settings, {}, sink);
+    BOOST_TEST(summary.pages == 2);
+    BOOST_TEST(sink.storedPages() == 2u);
 
     BOOST_REQUIRE(events.size() == 3u);
     BOOST_TEST(events[0].outcome.ok());
@@ -65,7 +72,8 @@ BOOST_AUTO_TEST_CASE(a_file_being_written_is_taken_only_when_complete) {
     options.countPages = capture::countPagesInThisProcess;
     options.settle = 600ms;
     options.poll = 200ms;
-    capture::HotFolder folder(hot, *session, options);
+    capture::JournalPageSink sink(*session);
+    capture::HotFolder folder(hot, sink, options);
     std::mutex m;
     std::vector<capture::HotFolderEvent> events;
     std::jthread watcher([&](std::stop_token stop) {
@@ -123,7 +131,8 @@ BOOST_AUTO_TEST_CASE(names_left_alone_and_a_missing_folder) {
         BOOST_TEST(!capture::HotFolder::isIgnoredName(name), name);
     test::TempDir dir;
     auto session = journal::Session::create(dir / "sessions", platform::durableFiles());
-    BOOST_CHECK_THROW(capture::HotFolder(dir / "nowhere", *session), Error);
+    BOOST_CHECK_THROW(capture::makePageSource(capture::SourceKind::HotFolder, {{dir / "nowhere"}, {}}),
+                      Error);
 }
 
 BOOST_AUTO_TEST_CASE(a_file_stored_before_a_crash_or_dropped_twice_is_not_stored_again) {
@@ -133,9 +142,9 @@ BOOST_AUTO_TEST_CASE(a_file_stored_before_a_crash_or_dropped_twice_is_not_stored
     auto session = journal::Session::create(dir / "sessions", platform::durableFiles());
     // The watcher stored this file, then died before moving it away.
     test::writeTestImage(hot / "stored-then-crashed.png", 120, 160, 0, 0, 255);
+    capture::JournalPageSink sink(*session);
     BOOST_REQUIRE(
-        capture::importFile(*session, hot / "stored-then-crashed.png", capture::countPagesInThisProcess)
-            .ok());
+        capture::importFile(sink, hot / "stored-then-crashed.png", capture::countPagesInThisProcess).ok());
     // The same scan dropped again under another name.
     test::writeTestImage(hot / "first.png", 120, 160, 255, 0, 0);
     fs::copy_file(hot / "first.png", hot / "first-again.png");
@@ -143,7 +152,7 @@ BOOST_AUTO_TEST_CASE(a_file_stored_before_a_crash_or_dropped_twice_is_not_stored
     options.countPages = capture::countPagesInThisProcess;
     options.once = true;
     options.settle = 100ms;
-    capture::HotFolder folder(hot, *session, options);
+    capture::HotFolder folder(hot, sink, options);
     std::vector<capture::HotFolderEvent> events;
     folder.run({}, [&](const capture::HotFolderEvent& e) { events.push_back(e); });
     BOOST_REQUIRE(events.size() == 3u);
@@ -178,14 +187,15 @@ BOOST_AUTO_TEST_CASE(a_file_stored_but_not_processed_goes_through_after_stored_a
     };
     std::vector<capture::HotFolderEvent> events;
     const auto collect = [&](const capture::HotFolderEvent& e) { events.push_back(e); };
-    capture::HotFolder(hot, *session, options).run({}, collect);
+    capture::JournalPageSink sink(*session);
+    capture::HotFolder(hot, sink, options).run({}, collect);
     BOOST_REQUIRE(events.size() == 1u);
     BOOST_TEST(events[0].processError == failWith);
     BOOST_TEST(fs::exists(hot / "failed" / "scan.png"));
     // The user fixes the target and puts the file back.
     fs::rename(hot / "failed" / "scan.png", hot / "scan.png");
     failWith.clear();
-    capture::HotFolder(hot, *session, options).run({}, collect);
+    capture::HotFolder(hot, sink, options).run({}, collect);
     BOOST_REQUIRE(events.size() == 2u);
     BOOST_TEST(events[1].duplicate);
     BOOST_TEST(events[1].processError.empty());
