@@ -4,12 +4,12 @@
 #include "core/common/Error.h"
 #include "core/common/Translate.h"
 #include "core/imaging/DocumentFinder.h"
+#include "core/imaging/ImageCodecs.h"
 
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <nlohmann/json.hpp>
-#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 namespace docdesk::capture {
@@ -100,8 +100,8 @@ std::optional<CameraFrame> DocumentCamera::next(journal::Session& session, bool 
         }
     const bool steady = steadiness_.update(frameTime, inFrame, std::hypot(frame.cols, frame.rows));
     if ((autoCapture && steady) || captureRequested_.exchange(false)) {
-        std::vector<uchar> jpeg;
-        cv::imencode(".jpg", frame, jpeg, {cv::IMWRITE_JPEG_QUALITY, options_.jpegQuality});
+        std::vector<std::uint8_t> jpeg;
+        imaging::codecs::encodeJpeg(frame, options_.jpegQuality, jpeg);
         const auto bytes = std::as_bytes(std::span(jpeg.data(), jpeg.size()));
         auto pages = session.addOriginal(bytes, "camera:" + options_.device, "image/jpeg", 1);
         // The frame stays as it was taken; the document's corners become the page's crop.
