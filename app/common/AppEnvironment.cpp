@@ -2,7 +2,7 @@
 
 #include "core/common/Error.h"
 #include "core/common/Translate.h"
-#include "core/imaging/ImageCodecs.h"
+#include "core/imaging/CodecPlugin.h"
 #include "core/journal/Session.h"
 #include "platform/ChildProcess.h"
 #include "platform/CrashHandler.h"

@@ -1,7 +1,7 @@
 // docdesk-imgcodecs.so: OpenCV's imgcodecs behind the C entry point docdesk_codec_plugin(), for
 // the image formats docdesk does not decode itself (BMP, WebP; see ImageCodecs.h for why this
 // is a plugin). Loaded by the programs on the first such page only.
-#include "core/imaging/ImageCodecs.h"
+#include "core/imaging/CodecPlugin.h"
 
 #include <opencv2/imgcodecs.hpp>
 

@@ -3,12 +3,14 @@
 // encoded here, directly. OpenCV's imgcodecs would do the same, but it pulls in GDAL, GDCM and
 // some 130 further shared libraries whose loading costs every docdesk process about 170 ms of
 // its start. The rarer formats a page may come in (BMP, WebP) still go through imgcodecs, in a
-// plugin loaded on first use (see CodecPluginApi below).
+// plugin loaded on first use (see CodecPlugin.h).
 //
 // The results are those of cv::imdecode / cv::imencode with the flags docdesk used, pixel for
 // pixel (tests/unit/image_codecs_test.cpp compares both): the same libjpeg/libpng/libtiff calls
 // and conversions, EXIF orientation applied as OpenCV applies it. Damaged or truncated input
 // gives an empty matrix, never a crash, an abort or a message on stderr.
+#include "core/imaging/CodecPlugin.h"
+
 #include <cstddef>
 #include <cstdint>
 #include <opencv2/core/mat.hpp>
@@ -19,14 +21,6 @@
 #include <vector>
 
 namespace docdesk::imaging::codecs {
-
-// Which pixels a decode yields, as OpenCV's IMREAD_* flags of the same names.
-enum class ReadMode {
-    Unchanged, // the file's own channels and depth (alpha, 16 bits kept); no EXIF orientation
-    Colour,    // 8-bit BGR
-    Grey,      // 8-bit grey
-    AnyColour, // 8-bit, grey when the file is grey, else BGR
-};
 
 // Decodes page `pageIndex` (TIFF) of an image in memory. Empty when the data is damaged, not an
 // image docdesk reads, or (BMP, WebP) when the plugin cannot be loaded. Throws std::bad_alloc
@@ -49,21 +43,4 @@ struct PngOptions {
 // PNG of a grey, BGR or BGRA image of 8 or 16 bits.
 bool encodePng(const cv::Mat& image, const PngOptions& options, std::vector<std::uint8_t>& out);
 
-// The plugin (docdesk-imgcodecs.so) that decodes the formats above through OpenCV's imgcodecs.
-// kVersion changes whenever this table does.
-struct CodecPluginApi {
-    static constexpr int kVersion = 1;
-    int version;
-    // cv::imdecode with `mode`; false (and `out` empty) when the data cannot be decoded.
-    bool (*decode)(const std::byte* data, std::size_t size, ReadMode mode, cv::Mat* out);
-};
-
-// How the plugin is found: set once at start-up by the programs (the loading of shared
-// libraries is an OS service, outside core; see app::initialise). The loader returns nullptr
-// with `error` set when the plugin cannot be loaded; it is called at most once.
-using CodecPluginLoader = const CodecPluginApi* (*)(std::string& error);
-void setCodecPluginLoader(CodecPluginLoader loader);
-
 } // namespace docdesk::imaging::codecs
-
-extern "C" const docdesk::imaging::codecs::CodecPluginApi* docdesk_codec_plugin();

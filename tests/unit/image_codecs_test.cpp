@@ -5,7 +5,7 @@
 #define BOOST_TEST_MODULE image_codecs
 #include "app/common/AppEnvironment.h"
 #include "core/imaging/ImageCodecs.h"
-#include "support/OfficePages.h"
+#include "tests/support/OfficePages.h"
 
 #include <boost/test/unit_test.hpp>
 #include <cstring>
