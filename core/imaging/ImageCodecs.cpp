@@ -524,13 +524,13 @@ std::mutex pluginMutex;
 CodecPluginLoader pluginLoader = nullptr;
 const CodecPluginApi* loadedPlugin = nullptr;
 bool pluginTried = false;
+std::string pluginError = "no plugin loader set";
 
 const CodecPluginApi* plugin() {
     const std::lock_guard lock(pluginMutex);
     if (!pluginTried && pluginLoader != nullptr) {
         pluginTried = true;
-        std::string error;
-        loadedPlugin = pluginLoader(error);
+        loadedPlugin = pluginLoader(pluginError);
     }
     return loadedPlugin;
 }
@@ -636,6 +636,15 @@ void setCodecPluginLoader(CodecPluginLoader loader) {
     pluginLoader = loader;
     pluginTried = false;
     loadedPlugin = nullptr;
+    pluginError = loader != nullptr ? "" : "no plugin loader set";
+}
+
+bool pluginAvailable(std::string& error) {
+    if (plugin() != nullptr)
+        return true;
+    const std::lock_guard lock(pluginMutex);
+    error = pluginError;
+    return false;
 }
 
 cv::Mat decode(const std::byte* data, std::size_t size, ReadMode mode, int pageIndex) {

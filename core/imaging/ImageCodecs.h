@@ -32,6 +32,9 @@ inline cv::Mat decode(std::span<const std::byte> bytes, ReadMode mode, int pageI
 }
 #endif
 
+// Whether the plugin for BMP and WebP can be loaded; when not, `error` says why.
+bool pluginAvailable(std::string& error);
+
 // JPEG at `quality` (clamped to 0..100); a one-channel image stays grey, BGR(A) becomes colour.
 // False when the image cannot be encoded (empty, not 8-bit).
 bool encodeJpeg(const cv::Mat& image, int quality, std::vector<std::uint8_t>& out);

@@ -277,6 +277,15 @@ std::optional<ImageSize> tiffSize(std::span<const std::byte> b, int pageIndex) {
     return size;
 }
 
+// BMP and WebP are decoded by the plugin (ImageCodecs.h): a missing plugin is an installation
+// problem, not a damaged file.
+void requireCodecPlugin(MediaKind kind) {
+    std::string error;
+    if ((kind == MediaKind::Bmp || kind == MediaKind::Webp) && !codecs::pluginAvailable(error))
+        throw UnreadableFileError(
+            trf("Support for BMP and WebP images could not be loaded ({}). Reinstall docdesk.", error));
+}
+
 } // namespace
 
 std::optional<ImageSize> readDeclaredSize(std::span<const std::byte> b, MediaKind kind, int pageIndex) {
@@ -340,6 +349,7 @@ static cv::Mat decodeImage(const std::filesystem::path& file, MediaKind kind, in
         throw UnreadableFileError(
             trf("The image is too large to analyse ({} x {} pixels; the limit is {} megapixels).",
                 declared->width, declared->height, maxPixels / 1'000'000));
+    requireCodecPlugin(kind);
     bgr = codecs::decode(bytes, mode, kind == MediaKind::Tiff ? pageIndex : 0);
     if (bgr.empty())
         throw UnreadableFileError(tr("The image is damaged or truncated."));
@@ -420,6 +430,7 @@ int countPages(std::span<const std::byte> bytes, MediaKind kind, std::uint64_t m
                 throw UnreadableFileError(tr("The image is damaged or truncated."));
             return 1;
         }
+        requireCodecPlugin(kind);
         const cv::Mat img = codecs::decode(bytes, codecs::ReadMode::Unchanged);
         if (img.empty())
             throw UnreadableFileError(tr("The image is damaged or truncated."));
