@@ -520,19 +520,27 @@ cv::Mat decodeTiff(std::span<const std::byte> bytes, ReadMode mode, int pageInde
 
 // ---- the plugin for the other formats ----
 
-std::mutex pluginMutex;
-CodecPluginLoader pluginLoader = nullptr;
-const CodecPluginApi* loadedPlugin = nullptr;
-bool pluginTried = false;
-std::string pluginError = "no plugin loader set";
+// Function-local, so that a loader set from a static initialiser (the fuzz target) finds it built.
+struct PluginState {
+    std::mutex mutex;
+    CodecPluginLoader loader = nullptr;
+    const CodecPluginApi* loaded = nullptr;
+    bool tried = false;
+    std::string error = "no plugin loader set";
+};
+PluginState& pluginState() {
+    static PluginState state;
+    return state;
+}
 
 const CodecPluginApi* plugin() {
-    const std::lock_guard lock(pluginMutex);
-    if (!pluginTried && pluginLoader != nullptr) {
-        pluginTried = true;
-        loadedPlugin = pluginLoader(pluginError);
+    PluginState& p = pluginState();
+    const std::lock_guard lock(p.mutex);
+    if (!p.tried && p.loader != nullptr) {
+        p.tried = true;
+        p.loaded = p.loader(p.error);
     }
-    return loadedPlugin;
+    return p.loaded;
 }
 
 bool startsWith(std::span<const std::byte> bytes, const char* magic, std::size_t size) {
@@ -632,18 +640,20 @@ cv::Mat decodeAny(std::span<const std::byte> bytes, ReadMode mode, int pageIndex
 } // namespace
 
 void setCodecPluginLoader(CodecPluginLoader loader) {
-    const std::lock_guard lock(pluginMutex);
-    pluginLoader = loader;
-    pluginTried = false;
-    loadedPlugin = nullptr;
-    pluginError = loader != nullptr ? "" : "no plugin loader set";
+    PluginState& p = pluginState();
+    const std::lock_guard lock(p.mutex);
+    p.loader = loader;
+    p.tried = false;
+    p.loaded = nullptr;
+    p.error = loader != nullptr ? "" : "no plugin loader set";
 }
 
 bool pluginAvailable(std::string& error) {
     if (plugin() != nullptr)
         return true;
-    const std::lock_guard lock(pluginMutex);
-    error = pluginError;
+    PluginState& p = pluginState();
+    const std::lock_guard lock(p.mutex);
+    error = p.error;
     return false;
 }
 
