@@ -6,6 +6,10 @@ find_package(Threads REQUIRED)
 find_package(SQLite3 REQUIRED)
 find_package(OpenCV REQUIRED COMPONENTS core imgproc imgcodecs videoio)
 find_package(TIFF REQUIRED)
+# JPEG and PNG decoded and encoded directly (core/imaging/ImageCodecs.h); OpenCV's imgcodecs
+# only in the plugin for the rarer formats.
+find_package(JPEG REQUIRED)
+find_package(PNG REQUIRED)
 find_package(nlohmann_json 3.10 REQUIRED)
 find_package(fmt 9 REQUIRED)
 find_package(ZXing REQUIRED)

@@ -12,6 +12,8 @@ build_pkgs=(
   libboost-test-dev libsane-dev sane-utils libhpdf-dev libpoppler-cpp-dev libsqlite3-dev nlohmann-json3-dev libfmt-dev libqpdf-dev libtiff-dev
   libsecret-1-dev librsvg2-bin
   libtesseract-dev tesseract-ocr-eng tesseract-ocr-deu fonts-dejavu-core icc-profiles-free
+  # branch codecs (issue 16): JPEG and PNG decoded and encoded directly (core/imaging/ImageCodecs.h)
+  libjpeg62-turbo-dev libpng-dev
 )
 test_pkgs=(
   xvfb xauth xdotool imagemagick apache2 strace zbar-tools poppler-utils qpdf img2pdf

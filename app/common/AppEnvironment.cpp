@@ -2,14 +2,47 @@
 
 #include "core/common/Error.h"
 #include "core/common/Translate.h"
+#include "core/imaging/CodecPlugin.h"
 #include "core/journal/Session.h"
 #include "platform/ChildProcess.h"
 #include "platform/CrashHandler.h"
 #include "platform/DurableFiles.h"
+#include "platform/HelperProgram.h"
 #include "platform/ProcessLimits.h"
+#include "platform/SharedLibrary.h"
+
+#include <cstring>
 
 namespace docdesk::app {
 namespace fs = std::filesystem;
+
+namespace {
+
+const imaging::codecs::CodecPluginApi* loadCodecPlugin(std::string& error) {
+    using Api = imaging::codecs::CodecPluginApi;
+    constexpr const char* kPluginFile = "docdesk-imgcodecs.so";
+    // Test programs run from other folders of the build tree than the plugin.
+    for (const fs::path& place :
+         {platform::helperProgram(kPluginFile), fs::path(DOCDESK_BUILD_PLUGIN_DIR) / kPluginFile}) {
+        void* entry = platform::pluginSymbol(place, "docdesk_codec_plugin", error);
+        if (entry == nullptr)
+            continue;
+        const Api* (*function)() = nullptr;
+        static_assert(sizeof(function) == sizeof(entry));
+        std::memcpy(&function, &entry, sizeof(entry)); // dlsym's object pointer to a function
+        const Api* api = function();
+        if (api != nullptr && api->version == Api::kVersion)
+            return api;
+        error = place.string() + ": another version of docdesk";
+    }
+    return nullptr;
+}
+
+} // namespace
+
+void useImageCodecPlugin() {
+    imaging::codecs::setCodecPluginLoader(loadCodecPlugin);
+}
 
 fs::path localeDirectory() {
     const fs::path installed = platform::executableDirectory().parent_path() / "share" / "locale";
@@ -21,6 +54,7 @@ fs::path localeDirectory() {
 
 void initialise() {
     initTranslations(localeDirectory().string());
+    useImageCodecPlugin();
     platform::keepLargeBuffersOnHeap(); // page images are decoded in every executable
 #ifdef NDEBUG
     platform::disableCoreDumps(); // a core file could hold the unlocked vault's passwords

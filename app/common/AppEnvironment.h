@@ -19,6 +19,11 @@ namespace docdesk::app {
 // Binds the gettext catalog (installed share/locale, or the build tree's) and the user's locale.
 void initialise();
 
+// Lets core decode the image formats it leaves to OpenCV's imgcodecs (BMP, WebP) through the
+// plugin docdesk-imgcodecs.so, loaded on the first such page: found beside the program, else in
+// ../libexec/docdesk, and in the build tree. Part of initialise(); tests call it themselves.
+void useImageCodecPlugin();
+
 // The folder with the compiled catalogs, for wx's translations.
 std::filesystem::path localeDirectory();
 

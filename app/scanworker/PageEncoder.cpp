@@ -2,6 +2,7 @@
 
 #include "core/common/Error.h"
 #include "core/common/Translate.h"
+#include "core/imaging/ImageCodecs.h"
 #include "core/imaging/ResolutionTags.h"
 
 #include <algorithm>
@@ -9,7 +10,6 @@
 #include <cmath>
 #include <cstring>
 #include <opencv2/core.hpp>
-#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 namespace docdesk::scanworker {
@@ -78,13 +78,9 @@ EncodedPage encodePage(const std::vector<RawFrame>& frames, capture::PageEncodin
     const bool jpeg = encoding == capture::PageEncoding::Jpeg && !bilevel;
     if (jpeg && image.depth() == CV_16U)
         image.convertTo(image, CV_8U, 1.0 / 257.0);
-    std::vector<int> params;
-    if (jpeg)
-        params = {cv::IMWRITE_JPEG_QUALITY, 90};
-    else if (bilevel)
-        params = {cv::IMWRITE_PNG_BILEVEL, 1};
     std::vector<std::uint8_t> out;
-    if (!cv::imencode(jpeg ? ".jpg" : ".png", image, out, params))
+    if (!(jpeg ? imaging::codecs::encodeJpeg(image, 90, out)
+               : imaging::codecs::encodePng(image, imaging::codecs::PngOptions{.bilevel = bilevel}, out)))
         throw Error(tr("The scanned page could not be encoded."));
     if (jpeg)
         imaging::setJpegResolution(out, dpi);

@@ -5,12 +5,12 @@
 #include "core/common/Error.h"
 #include "core/common/Translate.h"
 #include "core/imaging/DocumentFinder.h"
+#include "core/imaging/ImageCodecs.h"
 
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <nlohmann/json.hpp>
-#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 namespace docdesk::capture {
@@ -109,8 +109,8 @@ std::optional<CameraFrame> DocumentCamera::next(PageSink& sink, bool autoCapture
         }
     const bool steady = steadiness_.update(frameTime, inFrame, std::hypot(frame.cols, frame.rows));
     if ((autoCapture && steady) || captureRequested_.exchange(false)) {
-        std::vector<uchar> jpeg;
-        cv::imencode(".jpg", frame, jpeg, {cv::IMWRITE_JPEG_QUALITY, options_.jpegQuality});
+        std::vector<std::uint8_t> jpeg;
+        imaging::codecs::encodeJpeg(frame, options_.jpegQuality, jpeg);
         const auto bytes = std::as_bytes(std::span(jpeg.data(), jpeg.size()));
         AcquiredPage page;
         page.number = progress_.captures + 1;

@@ -2,13 +2,13 @@
 
 #include "core/common/Error.h"
 #include "core/common/Translate.h"
+#include "core/imaging/ImageCodecs.h"
 #include "core/imaging/ResolutionTags.h"
 
 #include <array>
 #include <cmath>
 #include <cstring>
 #include <opencv2/core.hpp>
-#include <opencv2/imgcodecs.hpp>
 
 namespace docdesk::output {
 PageImageFile pageImageFile(const EncodedPage& page) {
@@ -25,12 +25,8 @@ PageImageFile pageImageFile(const EncodedPage& page) {
             out[x] = (std::to_integer<unsigned>(in[x >> 3]) & (0x80u >> (x & 7))) ? 0 : 255;
     }
     std::vector<std::uint8_t> png;
-    bool ok = false;
-    try {
-        ok = cv::imencode(".png", grey, png, {cv::IMWRITE_PNG_BILEVEL, 1, cv::IMWRITE_PNG_COMPRESSION, 9});
-    } catch (const cv::Exception&) {
-    }
-    if (!ok)
+    if (!imaging::codecs::encodePng(grey, imaging::codecs::PngOptions{.bilevel = true, .compression = 9},
+                                    png))
         throw Error(tr("The page could not be encoded as PNG."));
     imaging::setPngResolution(png, page.dpi.x, page.dpi.y);
     PageImageFile file{".png", std::vector<std::byte>(png.size())};

@@ -3,6 +3,7 @@
 #include "core/common/Error.h"
 #include "core/common/Translate.h"
 #include "core/imaging/Enhance.h"
+#include "core/imaging/ImageCodecs.h"
 #include "core/imaging/PageDecoder.h"
 
 #include <algorithm>
@@ -10,7 +11,6 @@
 #include <cstring>
 #include <fstream>
 #include <opencv2/core.hpp>
-#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 namespace docdesk::output {
@@ -128,14 +128,7 @@ cv::Mat decodePlainJpeg(const Original& original, const RenderOptions& options) 
     if (!original.jpeg || !original.jpeg->passesThroughUnchanged() ||
         double(original.jpeg->width) * double(original.jpeg->height) > double(options.maxPixels))
         return {};
-    cv::Mat decoded;
-    try {
-        const cv::Mat raw(1, int(original.bytes.size()), CV_8UC1,
-                          const_cast<std::byte*>(original.bytes.data()));
-        decoded = cv::imdecode(raw, cv::IMREAD_UNCHANGED);
-    } catch (const cv::Exception&) {
-        return {};
-    }
+    const cv::Mat decoded = imaging::codecs::decode(original.bytes, imaging::codecs::ReadMode::Unchanged);
     if (decoded.empty() || decoded.depth() != CV_8U || (decoded.channels() != 1 && decoded.channels() != 3) ||
         decoded.cols != original.jpeg->width || decoded.rows != original.jpeg->height)
         return {};
@@ -238,13 +231,7 @@ EncodedPage encode(const Pixels& px, int jpegQuality) {
         return out;
     }
     std::vector<std::uint8_t> jpeg;
-    const std::vector<int> params{cv::IMWRITE_JPEG_QUALITY, std::clamp(jpegQuality, 1, 100)};
-    bool ok = false;
-    try {
-        ok = cv::imencode(".jpg", px.image, jpeg, params);
-    } catch (const cv::Exception&) {
-    }
-    if (!ok)
+    if (!imaging::codecs::encodeJpeg(px.image, std::clamp(jpegQuality, 1, 100), jpeg))
         throw Error(tr("The page could not be encoded as JPEG."));
     setJfifDensity(jpeg, px.dpi);
     out.encoding = PageEncoding::Jpeg;

@@ -2,9 +2,9 @@
 
 #include "core/common/Error.h"
 #include "core/common/Translate.h"
+#include "core/imaging/ImageCodecs.h"
 
 #include <cstring>
-#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 namespace docdesk::imaging {
@@ -20,11 +20,10 @@ std::vector<std::byte> encodeImage(const RgbImage& image, ImageFormat format, in
     cv::split(bgr, channels);
     const bool grey = cv::countNonZero(channels[0] != channels[1]) == 0 &&
                       cv::countNonZero(channels[1] != channels[2]) == 0;
-    std::vector<uchar> out;
-    const std::vector<int> params = format == ImageFormat::Jpeg
-                                        ? std::vector<int>{cv::IMWRITE_JPEG_QUALITY, jpegQuality}
-                                        : std::vector<int>{};
-    if (!cv::imencode(format == ImageFormat::Jpeg ? ".jpg" : ".png", grey ? channels[0] : bgr, out, params))
+    std::vector<std::uint8_t> out;
+    const cv::Mat& pixels = grey ? channels[0] : bgr;
+    if (!(format == ImageFormat::Jpeg ? codecs::encodeJpeg(pixels, jpegQuality, out)
+                                      : codecs::encodePng(pixels, codecs::PngOptions{}, out)))
         throw Error(tr("The image could not be encoded."));
     std::vector<std::byte> bytes(out.size());
     std::memcpy(bytes.data(), out.data(), out.size());

@@ -2,6 +2,7 @@
 
 #include "core/common/Error.h"
 #include "core/common/Translate.h"
+#include "core/imaging/ImageCodecs.h"
 #include "core/imaging/PdfPageImage.h"
 
 #include <algorithm>
@@ -9,7 +10,6 @@
 #include <fstream>
 #include <iterator>
 #include <memory>
-#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <poppler-document.h>
 #include <poppler-global.h>
@@ -277,6 +277,15 @@ std::optional<ImageSize> tiffSize(std::span<const std::byte> b, int pageIndex) {
     return size;
 }
 
+// BMP and WebP are decoded by the plugin (ImageCodecs.h): a missing plugin is an installation
+// problem, not a damaged file.
+void requireCodecPlugin(MediaKind kind) {
+    std::string error;
+    if ((kind == MediaKind::Bmp || kind == MediaKind::Webp) && !codecs::pluginAvailable(error))
+        throw UnreadableFileError(
+            trf("Support for BMP and WebP images could not be loaded ({}). Reinstall docdesk.", error));
+}
+
 } // namespace
 
 std::optional<ImageSize> readDeclaredSize(std::span<const std::byte> b, MediaKind kind, int pageIndex) {
@@ -319,8 +328,8 @@ std::optional<ImageSize> readDeclaredSize(std::span<const std::byte> b, MediaKin
 // refusing images that declare more than `maxPixels` before any pixel memory is allocated.
 static cv::Mat decodeImage(const std::filesystem::path& file, MediaKind kind, int pageIndex,
                            std::uint64_t maxPixels, bool keepGrey = false) {
-    // IMREAD_ANYCOLOR keeps grey sources at one channel; both apply EXIF orientation.
-    const int flags = keepGrey ? cv::IMREAD_ANYCOLOR : cv::IMREAD_COLOR;
+    // AnyColour keeps grey sources at one channel; both apply EXIF orientation.
+    const auto mode = keepGrey ? codecs::ReadMode::AnyColour : codecs::ReadMode::Colour;
     cv::Mat bgr;
     std::ifstream in(file, std::ios::binary | std::ios::ate);
     if (!in)
@@ -340,18 +349,8 @@ static cv::Mat decodeImage(const std::filesystem::path& file, MediaKind kind, in
         throw UnreadableFileError(
             trf("The image is too large to analyse ({} x {} pixels; the limit is {} megapixels).",
                 declared->width, declared->height, maxPixels / 1'000'000));
-    try {
-        if (kind == MediaKind::Tiff && pageIndex > 0) {
-            std::vector<cv::Mat> pages;
-            if (cv::imreadmulti(file.string(), pages, pageIndex, 1, flags) && !pages.empty())
-                bgr = pages.front();
-        } else {
-            bgr = cv::imdecode(cv::Mat(1, int(data.size()), CV_8UC1, data.data()), flags);
-        }
-    } catch (const cv::Exception& e) {
-        if (e.code == cv::Error::StsNoMem)
-            throw std::bad_alloc();
-    }
+    requireCodecPlugin(kind);
+    bgr = codecs::decode(bytes, mode, kind == MediaKind::Tiff ? pageIndex : 0);
     if (bgr.empty())
         throw UnreadableFileError(tr("The image is damaged or truncated."));
     return bgr;
@@ -380,7 +379,7 @@ DecodedPage decodePage(const std::filesystem::path& file, MediaKind kind, int pa
     } else {
         bgr = decodeImage(file, kind, pageIndex, options.maxPixels, options.keepGrey);
     }
-    if (bgr.channels() != 1 && bgr.channels() != 3) // defensive: ANYCOLOR never yields others
+    if (bgr.channels() != 1 && bgr.channels() != 3) // defensive: AnyColour never yields others
         cv::cvtColor(bgr, bgr, bgr.channels() == 4 ? cv::COLOR_BGRA2BGR : cv::COLOR_GRAY2BGR);
     DecodedPage out;
     out.width = bgr.cols;
@@ -431,13 +430,8 @@ int countPages(std::span<const std::byte> bytes, MediaKind kind, std::uint64_t m
                 throw UnreadableFileError(tr("The image is damaged or truncated."));
             return 1;
         }
-        const cv::Mat raw(1, static_cast<int>(bytes.size()), CV_8UC1, const_cast<std::byte*>(bytes.data()));
-        const int flags = cv::IMREAD_UNCHANGED;
-        cv::Mat img;
-        try {
-            img = cv::imdecode(raw, flags);
-        } catch (const cv::Exception&) {
-        }
+        requireCodecPlugin(kind);
+        const cv::Mat img = codecs::decode(bytes, codecs::ReadMode::Unchanged);
         if (img.empty())
             throw UnreadableFileError(tr("The image is damaged or truncated."));
         return 1;

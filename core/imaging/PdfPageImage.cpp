@@ -1,12 +1,13 @@
 #include "core/imaging/PdfPageImage.h"
 
+#include "core/imaging/ImageCodecs.h"
+
 // qpdf 11: use std::shared_ptr, not its old PointerHolder (else its headers warn).
 #define POINTERHOLDER_TRANSITION 4
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <new>
-#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <qpdf/Buffer.hh>
 #include <qpdf/QPDF.hh>
@@ -245,7 +246,8 @@ cv::Mat decodeCcitt(const Buffer& data, QPDFObjectHandle params, int width, int 
     }
     put32(0);
     tiff.insert(tiff.end(), data.getBuffer(), data.getBuffer() + data.getSize());
-    return cv::imdecode(cv::Mat(1, int(tiff.size()), CV_8UC1, tiff.data()), cv::IMREAD_GRAYSCALE);
+    return codecs::decode(reinterpret_cast<const std::byte*>(tiff.data()), tiff.size(),
+                          codecs::ReadMode::Grey);
 }
 
 } // namespace
@@ -299,8 +301,8 @@ cv::Mat decodeImageStream(QPDFObjectHandle image, const PlainImage& p) {
     const std::string filter = filterOf(dict);
     if (filter == "/DCTDecode") {
         const auto data = image.getRawStreamData();
-        const cv::Mat encoded(1, int(data->getSize()), CV_8UC1, data->getBuffer());
-        return cv::imdecode(encoded, p.components == 1 ? cv::IMREAD_GRAYSCALE : cv::IMREAD_COLOR);
+        return codecs::decode(reinterpret_cast<const std::byte*>(data->getBuffer()), data->getSize(),
+                              p.components == 1 ? codecs::ReadMode::Grey : codecs::ReadMode::Colour);
     }
     if (filter == "" || filter == "/FlateDecode" || filter == "/LZWDecode" || filter == "/RunLengthDecode") {
         const auto data = image.getStreamData(qpdf_dl_generalized);

@@ -49,6 +49,7 @@ LAYER_OF = {
     "docdesk_platform": "platform",
     "docdesk_capture": "capture",
     "docdesk-videoio": "capture",
+    "docdesk-imgcodecs": "core",
     "docdesk_app_common": "app",
     "docdesk": "app",
     "docdesk-cli": "app",
@@ -131,18 +132,21 @@ MAY_REACH = {
     "docdesk_rules": NO_HEAVY,
     "docdesk_vault": NO_HEAVY,
     "docdesk_journal": {"SQLite"},
-    "docdesk_imaging": {"OpenCV", "poppler", "qpdf"},
+    # libtiff (with libjpeg-turbo and libpng) decodes pages directly: core/imaging/ImageCodecs.h
+    "docdesk_imaging": {"OpenCV", "poppler", "qpdf", "libtiff"},
     "docdesk_barcode": {"OpenCV", "ZXing"},
     "docdesk_export": {"OpenCV", "poppler", "qpdf", "libharu", "libtiff"},
     "docdesk_gateway": {"SQLite", "libcurl"},
     "docdesk_pipeline": {"OpenCV", "poppler", "qpdf", "libharu", "libtiff", "ZXing", "SQLite", "libcurl"},
     # Tesseract's pkg-config file lists libcurl (Tesseract can fetch images by URL; docdesk
     # never asks it to, and the engine runs in docdesk-worker only).
-    "docdesk_ocr": {"OpenCV", "poppler", "qpdf", "Tesseract", "libcurl"},
+    "docdesk_ocr": {"OpenCV", "poppler", "qpdf", "libtiff", "Tesseract", "libcurl"},
     "docdesk_core": {"OpenCV", "poppler", "qpdf", "libharu", "libtiff", "ZXing", "SQLite", "libcurl"},
     "docdesk_platform": NO_HEAVY,
     # OpenCV's camera I/O in a plugin of its own, loaded only when a camera is opened.
     "docdesk-videoio": {"OpenCV"},
+    # OpenCV's imgcodecs for BMP and WebP in a plugin, loaded on the first such page.
+    "docdesk-imgcodecs": {"OpenCV"},
     "docdesk_capture": {"OpenCV", "poppler", "qpdf", "libharu", "libtiff", "ZXing", "SQLite", "libcurl",
                         "SANE"},
 }

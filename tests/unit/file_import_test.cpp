@@ -1,5 +1,7 @@
 #define BOOST_TEST_MODULE file_import
+#include "app/common/AppEnvironment.h"
 #include "capture/PageSources.h"
+#include "capture/files/FileImporter.h"
 #include "core/common/Sha256.h"
 #include "platform/DurableFiles.h"
 #include "tests/support/TestSupport.h"
@@ -150,6 +152,7 @@ BOOST_AUTO_TEST_CASE(twenty_kinds_of_files_each_become_the_right_kind_of_entry) 
     // Pages: the image formats and PDF.
     test::writeTestImage(in / "a.jpg", 80, 100, 10, 20, 30);
     test::writeTestImage(in / "b.png", 80, 100, 10, 20, 30);
+    docdesk::app::useImageCodecPlugin(); // BMP and WebP come through the plugin, as in the programs
     test::writeTestImage(in / "c.bmp", 80, 100, 10, 20, 30);
     test::writeTestImage(in / "d.webp", 80, 100, 10, 20, 30);
     std::vector<cv::Mat> two(2, cv::Mat(60, 40, CV_8UC1, cv::Scalar(90)));
