@@ -406,3 +406,40 @@ BOOST_AUTO_TEST_CASE(words_far_wider_or_narrower_than_their_text_still_give_a_se
         if (f.text == "1,59") // at the start of its box (x 20 px = 4.8 pt), over its first part
             BOOST_TEST((std::abs(f.xMin - 4.8) < 1 && f.xMax - f.xMin > 20), f.xMin << " " << f.xMax);
 }
+
+// What Tesseract and Leptonica print stays off the user's terminal: the resolution is always
+// given (no "Invalid resolution 0 dpi" / "Estimating resolution"), and Leptonica's messages go to
+// $XDG_STATE_HOME/docdesk/worker.log. A page without a resolution of its own (PNG) is read with a
+// clean stderr; the corpus' book photo, whose layout makes Leptonica complain ("Error in
+// boxClipToRectangle"), when the corpus is there, puts its complaint in the log.
+BOOST_AUTO_TEST_CASE(tesseract_and_leptonica_messages_go_to_the_log_not_the_terminal) {
+    test::TempDir home;
+    const fs::path png = home / "letter.png";
+    writeLetter(home / "letter.jpg");
+    BOOST_REQUIRE(
+        cv::imwrite(png.string(), cv::imread((home / "letter.jpg").string(), cv::IMREAD_GRAYSCALE)));
+    std::vector<std::string> files{png.string()};
+    const fs::path book = "/work/shared/corpus/documents/images/document-scanning-dataset/book.webp";
+    if (fs::exists(book))
+        files.push_back(book.string());
+    else
+        BOOST_TEST_MESSAGE("corpus book photo absent: only the generated page is read");
+    for (const auto& file : files) {
+        platform::ChildOptions opts;
+        opts.discardStdout = true;
+        opts.stderrFile = home / "err.txt";
+        opts.environment["XDG_DATA_HOME"] = (home / "data").string();
+        opts.environment["XDG_STATE_HOME"] = (home / "state").string();
+        opts.environment["LANG"] = "C.UTF-8";
+        platform::ChildProcess cli({test::cliPath().string(), "inspect", "--ocr", file}, opts);
+        BOOST_TEST(cli.wait().code == 0, file);
+    }
+    std::ifstream err(home / "err.txt");
+    const std::string terminal((std::istreambuf_iterator<char>(err)), std::istreambuf_iterator<char>());
+    BOOST_TEST(terminal.empty(), terminal);
+    if (files.size() > 1) {
+        std::ifstream logIn(home / "state" / "docdesk" / "worker.log");
+        const std::string log((std::istreambuf_iterator<char>(logIn)), std::istreambuf_iterator<char>());
+        BOOST_TEST(log.find("leptonica: Error in") != std::string::npos, log);
+    }
+}
