@@ -11,6 +11,7 @@
 
 #include <boost/test/unit_test.hpp>
 #include <cmath>
+#include <csignal>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <opencv2/freetype.hpp>
@@ -442,4 +443,32 @@ BOOST_AUTO_TEST_CASE(tesseract_and_leptonica_messages_go_to_the_log_not_the_term
         const std::string log((std::istreambuf_iterator<char>(logIn)), std::istreambuf_iterator<char>());
         BOOST_TEST(log.find("leptonica: Error in") != std::string::npos, log);
     }
+}
+
+// `watch` with rules whose OCR language is not installed refuses to start, naming the package,
+// as `file` does (before, it watched and every arriving file failed).
+BOOST_AUTO_TEST_CASE(watch_refuses_rules_whose_ocr_language_is_missing) {
+    test::TempDir home;
+    const fs::path rules = home / "rules.jsonc";
+    std::ofstream(rules) << R"({"profiles": {"p": {"ocr": true, "ocr_languages": "xyz+eng"}}})";
+    fs::create_directories(home / "in");
+    platform::ChildOptions opts;
+    opts.discardStdout = true;
+    opts.stderrFile = home / "err.txt";
+    opts.environment["XDG_DATA_HOME"] = (home / "data").string();
+    opts.environment["LANG"] = "C.UTF-8";
+    platform::ChildProcess cli({test::cliPath().string(), "watch", "--rules", rules.string(),
+                                "--rules-profile", "p", "--target", (home / "archive").string(),
+                                (home / "in").string()},
+                               opts);
+    // Bounded: a watcher that started would run until stopped.
+    auto status = cli.waitFor(std::chrono::seconds(60));
+    if (!status) {
+        cli.signal(SIGTERM);
+        status = cli.wait();
+    }
+    BOOST_TEST(status->code == 2);
+    std::ifstream err(home / "err.txt");
+    const std::string message((std::istreambuf_iterator<char>(err)), std::istreambuf_iterator<char>());
+    BOOST_TEST(message.find("tesseract-ocr-xyz") != std::string::npos, message);
 }
