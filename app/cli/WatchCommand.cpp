@@ -11,6 +11,7 @@
 #include "app/common/WorkerPool.h"
 #include "capture/PageSources.h"
 #include "core/common/Translate.h"
+#include "core/ocr/PageText.h"
 #include "core/vault/ProfileStore.h"
 #include "platform/AppDirs.h"
 
@@ -36,6 +37,19 @@ struct WatchArgs {
     RuleOptions rules;
 };
 
+// A language of the rules' OCR that is not installed is said before watching starts (as `file`
+// does), not on every file that arrives.
+void requireOcrLanguagesOf(const RuleOptions& options) {
+    const auto rules = options.rules();
+    if (!rules::needsText(rules))
+        return;
+    try {
+        ocr::requireLanguages(rules.output.ocrLanguages.empty() ? ocr::defaultLanguages()
+                                                                : rules.output.ocrLanguages);
+    } catch (const Error& e) {
+        throw UsageError(e.what());
+    }
+}
 WatchArgs parseWatch(const std::vector<std::string>& args) {
     WatchArgs a;
     for (size_t i = 0; i < args.size(); ++i) {
@@ -82,6 +96,7 @@ WatchArgs parseWatch(const std::vector<std::string>& args) {
         throw UsageError(tr("--rules applies to filing: give --target DIR as well"));
     if (a.upload && a.profile.empty())
         throw UsageError(tr("--upload sends the outbox of a profile: give --profile NAME as well"));
+    requireOcrLanguagesOf(a.rules);
     return a;
 }
 

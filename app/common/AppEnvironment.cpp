@@ -69,6 +69,10 @@ fs::path crashReportsFolder() {
     return platform::appDirs().state / "crash-reports";
 }
 
+fs::path workerLogFile() {
+    return platform::appDirs().state / "worker.log";
+}
+
 void installCrashReports(const char* program) {
     platform::installCrashHandler(crashReportsFolder(), program, DOCDESK_VERSION);
 }

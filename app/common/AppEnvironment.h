@@ -31,6 +31,8 @@ std::filesystem::path sessionsRoot();
 
 // Where crash reports go: $XDG_STATE_HOME/docdesk/crash-reports.
 std::filesystem::path crashReportsFolder();
+// The log of docdesk-worker's libraries (Leptonica's messages): $XDG_STATE_HOME/docdesk/worker.log.
+std::filesystem::path workerLogFile();
 // Writes a crash report for this process (named `program`) when it crashes; call first in main.
 void installCrashReports(const char* program);
 ports::DurableFiles& durableFiles();

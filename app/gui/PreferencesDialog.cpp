@@ -1,6 +1,6 @@
 #include "app/gui/PreferencesDialog.h"
 
-#include "core/common/Error.h"
+#include "app/gui/OcrLanguageList.h"
 #include "core/ocr/PageText.h"
 
 #include <vector>
@@ -12,7 +12,6 @@
 #include <wx/radiobut.h>
 #include <wx/sizer.h>
 #include <wx/stattext.h>
-#include <wx/textctrl.h>
 
 namespace docdesk::gui {
 
@@ -31,45 +30,40 @@ std::string ocrLanguagesFor(const std::string& profileChoice) {
 
 namespace {
 
-// The OCR languages row: a text field holding the stored choice or the default, and the
-// languages installed, so the user sees what can be chosen.
-wxTextCtrl* addOcrLanguages(wxDialog& dialog, wxSizer* sizer) {
+// The OCR languages row: the installed languages (listed once, here), the stored choice or
+// the default ticked, and what to install when Tesseract's data is missing.
+OcrLanguageList* addOcrLanguages(wxDialog& dialog, wxSizer* sizer) {
     sizer->Add(new wxStaticText(&dialog, wxID_ANY, _("Languages of text recognition (OCR):")), 0,
                wxLEFT | wxRIGHT | wxTOP, 10);
+    auto installed = ocr::installedLanguages();
     const std::string stored = ocrLanguagesFor("");
-    auto* field = new wxTextCtrl(&dialog, wxID_ANY,
-                                 wxString::FromUTF8(stored.empty() ? ocr::defaultLanguages() : stored));
-    field->SetName("ocrLanguages");
-    field->SetToolTip(
-        _("Tesseract language codes joined by '+', e.g. deu+eng; used where the rules profile names "
-          "none"));
-    sizer->Add(field, 0, wxALL | wxEXPAND, 10);
-    std::string installed;
-    for (const auto& code : ocr::installedLanguages())
-        installed += (installed.empty() ? "" : ", ") + code;
-    auto* note = new wxStaticText(
-        &dialog, wxID_ANY,
-        installed.empty() ? _("Tesseract is not installed: documents are filed without text recognition.")
-                          : wxString::Format(_("Installed: %s"), wxString::FromUTF8(installed)));
-    note->SetName("ocrInstalled");
-    sizer->Add(note, 0, wxLEFT | wxRIGHT | wxBOTTOM, 10);
-    return field;
+    const std::string chosen = stored.empty() ? ocr::defaultLanguages(installed) : stored;
+    const bool none = installed.empty();
+    auto* list = new OcrLanguageList(&dialog, std::move(installed), chosen);
+    list->SetName("ocrLanguages");
+    list->SetToolTip(_("The languages text recognition reads where the rules profile names none; the "
+                       "first ticked is tried first"));
+    sizer->Add(list, 0, wxALL | wxEXPAND, 10);
+    if (none) {
+        auto* note =
+            new wxStaticText(&dialog, wxID_ANY,
+                             _("Tesseract is not installed: documents are filed without text recognition."));
+        note->SetName("ocrInstalled");
+        sizer->Add(note, 0, wxLEFT | wxRIGHT | wxBOTTOM, 10);
+    }
+    return list;
 }
 
-// Stores the OCR languages, "" when they are the default; false (with a message naming what to
-// install) when they cannot be used.
-bool saveOcrLanguages(wxWindow* parent, const wxString& typed) {
-    std::string chosen = typed.Strip(wxString::both).utf8_string();
-    if (chosen == ocr::defaultLanguages())
-        chosen.clear();
-    if (!chosen.empty()) {
-        try {
-            ocr::requireLanguages(chosen);
-        } catch (const docdesk::Error& e) {
-            wxMessageBox(wxString::FromUTF8(e.what()), _("Preferences"), wxOK | wxICON_ERROR, parent);
-            return false;
-        }
+// Stores the ticked OCR languages, "" when they are the default; false (with a message naming
+// what to install) when they cannot be used.
+bool saveOcrLanguages(wxWindow* parent, const OcrLanguageList& list) {
+    if (const wxString why = list.problem(); !why.empty()) {
+        wxMessageBox(why, _("Preferences"), wxOK | wxICON_ERROR, parent);
+        return false;
     }
+    std::string chosen = list.chosen();
+    if (chosen == ocr::defaultLanguages(list.installed()))
+        chosen.clear();
     wxConfigBase* config = wxConfigBase::Get();
     config->Write(kOcrLanguagesSetting, wxString::FromUTF8(chosen));
     config->Flush();
@@ -111,7 +105,7 @@ void showPreferencesDialog(wxWindow* parent) {
         new wxStaticText(&dialog, wxID_ANY, _("The new language is used the next time docdesk starts."));
     note->SetName("restartNote");
     sizer->Add(note, 0, wxALL, 10);
-    wxTextCtrl* ocrLanguages = addOcrLanguages(dialog, sizer);
+    OcrLanguageList* ocrLanguages = addOcrLanguages(dialog, sizer);
     sizer->Add(dialog.CreateSeparatedButtonSizer(wxOK | wxCANCEL), 0, wxALL | wxEXPAND, 10);
     dialog.SetSizerAndFit(sizer);
     for (auto& [b, code] : buttons)
@@ -121,7 +115,7 @@ void showPreferencesDialog(wxWindow* parent) {
     do {
         if (dialog.ShowModal() != wxID_OK)
             return;
-    } while (!saveOcrLanguages(&dialog, ocrLanguages->GetValue()));
+    } while (!saveOcrLanguages(&dialog, *ocrLanguages));
     for (auto& [b, code] : buttons)
         if (b->GetValue()) {
             wxConfigBase* config = wxConfigBase::Get();

@@ -1,6 +1,9 @@
 #include "app/gui/RulesDialog.h"
 
 #include "app/common/AppEnvironment.h"
+#include "app/gui/OcrLanguageList.h"
+#include "app/gui/PreferencesDialog.h"
+#include "core/ocr/PageText.h"
 #include "core/rules/RulesFile.h"
 
 #include <algorithm>
@@ -203,12 +206,14 @@ class RulesDialog : public wxDialog {
     void buildSplitting(wxSizer* sizer);
     void buildNaming(wxSizer* sizer);
     void buildPageEdits(wxSizer* sizer);
+    void buildOcr(wxSizer* sizer);
     void buildFields(wxSizer* sizer);
     void buildSaving(wxSizer* sizer, const wxString& profile); // profile name, Save As, Apply
     void bindValidation();
     wxSizer* box(wxSizer* parent, const wxString& title);
     void fillFields();
     void validate();
+    wxString validateOcr();
     void addField();
     void editSelectedField();
     void removeSelectedField();
@@ -236,6 +241,9 @@ class RulesDialog : public wxDialog {
     wxCheckBox* deskew_ = nullptr;
     wxCheckBox* splitReceipts_ = nullptr;
     wxChoice* pageMode_ = nullptr;
+    wxCheckBox* ownOcrLanguages_ = nullptr;
+    OcrLanguageList* ocrLanguages_ = nullptr;
+    std::string preferredOcrLanguages_; // Preferences' choice (or the default), shown when not own
     wxListCtrl* fields_ = nullptr;
     wxTextCtrl* profileName_ = nullptr;
     wxStaticText* problem_ = nullptr;
@@ -258,7 +266,11 @@ void RulesDialog::build(const wxString& source, const wxString& profile) {
     buildLabels(sizer);
     buildSplitting(sizer);
     buildNaming(sizer);
-    buildPageEdits(sizer);
+    // Side by side, so that the dialog still fits a 900-pixel-high screen.
+    auto* pagesAndText = new wxBoxSizer(wxHORIZONTAL);
+    sizer->Add(pagesAndText, 0, wxEXPAND);
+    buildPageEdits(pagesAndText);
+    buildOcr(pagesAndText);
     buildFields(sizer);
     buildSaving(sizer, profile);
     SetSizerAndFit(sizer);
@@ -386,7 +398,7 @@ void RulesDialog::buildPageEdits(wxSizer* sizer) {
         pageBox->Add(check, 0, wxLEFT | wxRIGHT | wxTOP, 4);
     // In PageMode's order: the selection is the mode.
     auto* modeRow = new wxBoxSizer(wxHORIZONTAL);
-    modeRow->Add(new wxStaticText(this, wxID_ANY, _("File pages in &colour mode:")), 0,
+    modeRow->Add(new wxStaticText(this, wxID_ANY, _("File pages in colour &mode:")), 0,
                  wxALIGN_CENTER_VERTICAL | wxRIGHT, 6);
     pageMode_ = new wxChoice(this, wxID_ANY);
     pageMode_->Append(_("As captured"));
@@ -401,6 +413,31 @@ void RulesDialog::buildPageEdits(wxSizer* sizer) {
     modeRow->Add(pageMode_);
     pageBox->Add(modeRow, 0, wxLEFT | wxRIGHT | wxTOP, 4);
     pageBox->AddSpacer(4);
+}
+
+// The rules key ocr_languages: the profile's own OCR languages, or (unticked) those of
+// Preferences, shown greyed. Tesseract's languages are listed once, here.
+void RulesDialog::buildOcr(wxSizer* sizer) {
+    auto* ocrBox = box(sizer, _("Text recognition (OCR)"));
+    ownOcrLanguages_ = new wxCheckBox(this, wxID_ANY, _("O&wn OCR languages for this profile:"));
+    ownOcrLanguages_->SetName(_("Own OCR languages"));
+    ownOcrLanguages_->SetToolTip(
+        _("Unticked, the profile reads text in the languages chosen in Preferences (rules key "
+          "ocr_languages)"));
+    ownOcrLanguages_->SetValue(!rules_.output.ocrLanguages.empty());
+    auto installed = ocr::installedLanguages();
+    preferredOcrLanguages_ = ocrLanguagesFor("");
+    if (preferredOcrLanguages_.empty())
+        preferredOcrLanguages_ = ocr::defaultLanguages(installed);
+    ocrLanguages_ = new OcrLanguageList(this, std::move(installed),
+                                        rules_.output.ocrLanguages.empty() ? preferredOcrLanguages_
+                                                                           : rules_.output.ocrLanguages);
+    ocrLanguages_->SetName(_("OCR languages"));
+    ocrLanguages_->SetToolTip(
+        _("The languages of this profile's documents; the first ticked is tried first"));
+    ocrLanguages_->SetMinSize(wxSize(-1, 56));
+    ocrBox->Add(ownOcrLanguages_, 0, wxLEFT | wxRIGHT | wxTOP, 4);
+    ocrBox->Add(ocrLanguages_, 1, wxALL | wxEXPAND, 4);
 }
 
 void RulesDialog::buildFields(wxSizer* sizer) {
@@ -461,8 +498,10 @@ void RulesDialog::buildSaving(wxSizer* sizer, const wxString& profile) {
 void RulesDialog::bindValidation() {
     for (wxTextCtrl* text : {separators_, asnPrefix_, tagPrefix_, folder_, fileName_, profileName_})
         text->Bind(wxEVT_TEXT, [this](wxCommandEvent&) { validate(); });
-    for (wxCheckBox* check : {keepSeparator_, asn_, tags_, perFile_, autoCrop_, deskew_, splitReceipts_})
+    for (wxCheckBox* check :
+         {keepSeparator_, asn_, tags_, perFile_, autoCrop_, deskew_, splitReceipts_, ownOcrLanguages_})
         check->Bind(wxEVT_CHECKBOX, [this](wxCommandEvent&) { validate(); });
+    ocrLanguages_->Bind(wxEVT_CHECKLISTBOX, [this](wxCommandEvent&) { validate(); });
     for (wxChoice* choice : {blankPages_, pageMode_})
         choice->Bind(wxEVT_CHOICE, [this](wxCommandEvent&) { validate(); });
     everyPages_->Bind(wxEVT_SPINCTRL, [this](wxCommandEvent&) { validate(); });
@@ -516,10 +555,11 @@ void RulesDialog::validate() {
     });
     profile_ = utf8(profileName_->GetValue().Strip(wxString::both));
     // Everything else the way a rules file is checked (prefixes, names), with the key path.
-    const wxString why =
-        folderWhy.empty() && fileNameWhy.empty()
-            ? problemWith([&] { rules::rulesFileText(rules_, profile_, {}, utf8(_("rules"))); })
-            : wxString();
+    wxString why = folderWhy.empty() && fileNameWhy.empty()
+                       ? problemWith([&] { rules::rulesFileText(rules_, profile_, {}, utf8(_("rules"))); })
+                       : wxString();
+    if (why.empty())
+        why = validateOcr();
     bool changed = false;
     for (auto [label, text, width] : {std::tuple{folderProblem_, folderWhy, folder_->GetSize().x},
                                       std::tuple{fileNameProblem_, fileNameWhy, fileName_->GetSize().x},
@@ -540,6 +580,17 @@ void RulesDialog::validate() {
             SetSize(wxSize(GetSize().x, best.y));
         Layout();
     }
+}
+
+// Reads the OCR languages into rules_; why they cannot be used (one not installed: the package
+// to install), or empty.
+wxString RulesDialog::validateOcr() {
+    const bool own = ownOcrLanguages_->GetValue();
+    if (!own && ocrLanguages_->IsEnabled())
+        ocrLanguages_->choose(preferredOcrLanguages_); // what the profile falls back to
+    ocrLanguages_->Enable(own);
+    rules_.output.ocrLanguages = own ? ocrLanguages_->chosen() : std::string();
+    return own ? ocrLanguages_->problem() : wxString();
 }
 
 void RulesDialog::addField() {

@@ -298,6 +298,8 @@ int main(int argc, char** argv) {
     platform::disableCoreDumps();
     platform::keepLargeBuffersOnHeap();
     platform::runInBackground(); // analysis yields to the window's thread on a busy machine
+    // Leptonica's complaints about odd pages are for the log, not the terminal of `docdesk-cli`.
+    ocr::routeLibraryMessages(app::workerLogFile());
 #if defined(__SANITIZE_ADDRESS__)
     (void)memoryMb; // AddressSanitizer reserves terabytes of address space: no cap there
 #else

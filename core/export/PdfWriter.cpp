@@ -112,6 +112,26 @@ std::map<int, std::pair<int, int>> lineExtents(const ocr::PageText& text) {
     return lines;
 }
 
+// Sets the font at `size` (or smaller) and stretches the next text to `width` points. libharu
+// refuses a horizontal scaling outside 10-300% and then the whole PDF ("libharu error 0x1056"):
+// a word far narrower than its text gets a smaller font; one far wider (a receipt's widely
+// spaced "1,59   A" read as one word) covers the start of its box, whole, so that searching
+// still finds it (spacing its letters apart would make viewers read them as separate words).
+void fitWord(HPDF_Page p, HPDF_Font font, double size, const std::string& text, double width) {
+    HPDF_Page_SetFontAndSize(p, font, HPDF_REAL(size));
+    HPDF_Page_SetHorizontalScalling(p, 100);
+    const double natural = HPDF_Page_TextWidth(p, text.c_str());
+    if (natural <= 0)
+        return;
+    double scaling = 100 * width / natural;
+    if (scaling < HPDF_MIN_HORIZONTALSCALING) {
+        HPDF_Page_SetFontAndSize(p, font,
+                                 HPDF_REAL(std::max(0.01, size * scaling / HPDF_MIN_HORIZONTALSCALING)));
+        scaling = HPDF_MIN_HORIZONTALSCALING;
+    }
+    HPDF_Page_SetHorizontalScalling(p, HPDF_REAL(std::min(scaling, double(HPDF_MAX_HORIZONTALSCALING))));
+}
+
 // The words as invisible text over a page of w x h points: each word sized by its line's
 // height, its baseline at the line's bottom less the font's descent, stretched to its box.
 void drawTextLayer(HPDF_Page p, HPDF_Font font, const ocr::PageText& text, double w, double h) {
@@ -129,12 +149,7 @@ void drawTextLayer(HPDF_Page p, HPDF_Font font, const ocr::PageText& text, doubl
         const double size = std::clamp((bottom - top) * sy / 1.1, 1.0, 500.0);
         if (s.empty() || word.width <= 0)
             continue;
-        HPDF_Page_SetFontAndSize(p, font, HPDF_REAL(size));
-        HPDF_Page_SetHorizontalScalling(p, 100);
-        const double natural = HPDF_Page_TextWidth(p, s.c_str());
-        if (natural > 0)
-            HPDF_Page_SetHorizontalScalling(
-                p, HPDF_REAL(std::clamp(100 * word.width * sx / natural, 1.0, 1000.0)));
+        fitWord(p, font, size, s, word.width * sx);
         const double baseline = h - bottom * sy + 0.2 * size; // most lines have some descenders
         HPDF_Page_SetTextMatrix(p, 1, 0, 0, 1, HPDF_REAL(word.x * sx), HPDF_REAL(baseline));
         // A real space after each word but a line's last, so text extraction keeps words apart.

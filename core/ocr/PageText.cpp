@@ -68,28 +68,52 @@ std::string tesseractCode(std::string_view iso639_1) {
     return it == codes.end() ? std::string() : it->second;
 }
 
-bool installed(const std::string& code) {
-    const auto all = installedLanguages();
-    return std::find(all.begin(), all.end(), code) != all.end();
+bool contains(const std::vector<std::string>& installed, const std::string& code) {
+    return std::find(installed.begin(), installed.end(), code) != installed.end();
+}
+
+// The locale a process runs in (LC_ALL, LC_MESSAGES, LANG); "C" when none is set.
+std::string processLocale() {
+    for (const char* name : {"LC_ALL", "LC_MESSAGES", "LANG"})
+        if (const char* v = std::getenv(name); v && *v)
+            return v;
+    return "C";
 }
 
 } // namespace
 
-std::string defaultLanguages(std::string_view locale) {
+std::string defaultLanguages(std::string_view locale, const std::vector<std::string>& installed) {
     const std::string system = tesseractCode(locale.substr(0, std::min<size_t>(2, locale.size())));
-    if (system.empty() || system == "eng" || !installed(system))
+    if (system.empty() || system == "eng" || !contains(installed, system))
         return "eng";
     return system + "+eng";
 }
 
-std::string defaultLanguages() {
-    for (const char* name : {"LC_ALL", "LC_MESSAGES", "LANG"})
-        if (const char* v = std::getenv(name); v && *v)
-            return defaultLanguages(v);
-    return "eng";
+std::string defaultLanguages(std::string_view locale) {
+    return defaultLanguages(locale, installedLanguages());
 }
 
-void requireLanguages(const std::string& languages) {
+std::string defaultLanguages(const std::vector<std::string>& installed) {
+    return defaultLanguages(processLocale(), installed);
+}
+
+std::string defaultLanguages() {
+    return defaultLanguages(processLocale());
+}
+
+std::vector<std::string> languageCodes(const std::string& languages) {
+    std::vector<std::string> codes;
+    size_t start = 0;
+    while (start < languages.size()) {
+        const size_t end = std::min(languages.find('+', start), languages.size());
+        if (end > start)
+            codes.push_back(languages.substr(start, end - start));
+        start = end + 1;
+    }
+    return codes;
+}
+
+void requireLanguages(const std::string& languages, const std::vector<std::string>& installed) {
     if (languages.empty() || languages.size() > 100 || languages.front() == '+' || languages.back() == '+' ||
         languages.find("++") != std::string::npos ||
         !std::all_of(languages.begin(), languages.end(), [](char c) {
@@ -97,21 +121,20 @@ void requireLanguages(const std::string& languages) {
         }))
         throw Error(trf("'{}' is no OCR language choice; use Tesseract codes joined by '+', e.g. deu+eng.",
                         languages));
-    if (tessdataFolder().empty())
+    if (installed.empty())
         throw Error(
             tr("Text recognition needs Tesseract, whose language data was not found (Debian packages "
                "tesseract-ocr, tesseract-ocr-eng and tesseract-ocr-deu; or set TESSDATA_PREFIX to its "
                "tessdata folder). Documents can still be filed without text recognition."));
-    size_t start = 0;
-    while (start < languages.size()) {
-        const size_t end = std::min(languages.find('+', start), languages.size());
-        const std::string code = languages.substr(start, end - start);
-        if (!installed(code))
+    for (const std::string& code : languageCodes(languages))
+        if (!contains(installed, code))
             throw Error(trf("Text recognition needs the Tesseract language data '{}', which is not installed "
                             "(Debian package tesseract-ocr-{}).",
                             code, code));
-        start = end + 1;
-    }
+}
+
+void requireLanguages(const std::string& languages) {
+    requireLanguages(languages, installedLanguages());
 }
 
 } // namespace docdesk::ocr

@@ -40,10 +40,18 @@ std::vector<std::string> installedLanguages();
 // The languages of a locale name ("de_DE.UTF-8" -> "deu+eng", "C" -> "eng"); only the system
 // language's data is left out when not installed.
 std::string defaultLanguages(std::string_view locale);
+// The same against a listing of installedLanguages() made beforehand (a dialog lists once).
+std::string defaultLanguages(std::string_view locale, const std::vector<std::string>& installed);
 // The default for this process's locale (LC_ALL, LC_MESSAGES, LANG).
 std::string defaultLanguages();
+std::string defaultLanguages(const std::vector<std::string>& installed);
 // Checks a language choice like "deu+eng": throws docdesk::Error naming the Debian package of
 // a language whose data is missing, or for a malformed choice.
 void requireLanguages(const std::string& languages);
+// The same against a listing of installedLanguages() made beforehand (empty: Tesseract's data
+// was not found at all).
+void requireLanguages(const std::string& languages, const std::vector<std::string>& installed);
+// The codes of a choice: "deu+eng" -> {"deu", "eng"} (empty parts left out).
+std::vector<std::string> languageCodes(const std::string& languages);
 
 } // namespace docdesk::ocr

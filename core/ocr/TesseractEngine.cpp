@@ -5,6 +5,8 @@
 #include "core/imaging/PageRasterCv.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <leptonica/allheaders.h>
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
 #include <tesseract/baseapi.h>
@@ -140,15 +142,43 @@ void rereadDoubtfulLines(tesseract::TessBaseAPI& api, const cv::Mat& grey, int d
     }
 }
 
+std::filesystem::path& messageLog() {
+    static std::filesystem::path file;
+    return file;
+}
+
+// Leptonica's messages, appended to the log (opened per message: they are rare, and several
+// worker processes share the file).
+void logLibraryMessage(const char* message) {
+    const auto& file = messageLog();
+    std::error_code ec;
+    if (std::filesystem::file_size(file, ec) > (1u << 20) && !ec)
+        std::filesystem::rename(file, std::filesystem::path(file) += ".1", ec);
+    if (std::FILE* log = std::fopen(file.c_str(), "a")) {
+        std::fprintf(log, "leptonica: %s", message);
+        std::fclose(log);
+    }
+}
+
 } // namespace
+
+void routeLibraryMessages(const std::filesystem::path& logFile) {
+    std::error_code ec;
+    std::filesystem::create_directories(logFile.parent_path(), ec);
+    messageLog() = logFile;
+    leptSetStderrHandler(logLibraryMessage);
+}
 
 TesseractEngine::TesseractEngine(const std::string& languages)
     : languages_(languages), api_(std::make_unique<tesseract::TessBaseAPI>()) {
     requireLanguages(languages);
     const std::string data = tessdataFolder();
-    if (api_->Init(data.c_str(), languages.c_str(), tesseract::OEM_LSTM_ONLY) != 0)
+    // Tesseract's chatter ("Estimating resolution as ...") goes nowhere, from the start: the page's
+    // resolution is always set, so what it would say is noise (Leptonica's: routeLibraryMessages).
+    std::vector<std::string> names{"debug_file"}, values{"/dev/null"};
+    if (api_->Init(data.c_str(), languages.c_str(), tesseract::OEM_LSTM_ONLY, nullptr, 0, &names, &values,
+                   false) != 0)
         throw Error(trf("Tesseract could not load the languages {} from {}.", languages, data));
-    api_->SetVariable("debug_file", "/dev/null"); // no "Estimating resolution" chatter on stderr
 }
 
 TesseractEngine::~TesseractEngine() {

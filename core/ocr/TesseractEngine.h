@@ -6,6 +6,7 @@
 #include "core/model/ImageView.h"
 #include "core/ocr/PageText.h"
 
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -14,6 +15,12 @@ class TessBaseAPI;
 }
 
 namespace docdesk::ocr {
+
+// Sends what Leptonica (Tesseract's image library) prints ("Error in boxClipToRectangle: box
+// outside rectangle", "Warning: ... resolution") to `logFile` instead of the user's terminal,
+// each line marked "leptonica:"; the file is started afresh (the old one kept as NAME.1) when it
+// passes 1 MiB. Tesseract's own chatter is switched off in each engine. Call once, first.
+void routeLibraryMessages(const std::filesystem::path& logFile);
 
 class TesseractEngine {
   public:

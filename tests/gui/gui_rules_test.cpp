@@ -5,7 +5,8 @@
 // the separator text becomes SPLITHERE and the file name template "rules-test_{counter:02}"
 // (after an invalid template was typed and shown), a field is added, and Save As writes a
 // rules file, with "Straighten scanned pages" and "One page and document for each receipt"
-// (rules keys deskew, split_receipts) unticked. The test
+// (rules keys deskew, split_receipts) unticked and the profile's own OCR languages ticked
+// (ocr_languages: the default's English). The test
 // checks that the file loads with those values and that the plan now uses them: filing gives
 // two documents of two pages (the separator sheet left out) named by the new template. Then a
 // template applied without saving (Enter) names the next filing, and the file stays as saved.
@@ -92,6 +93,9 @@ BOOST_AUTO_TEST_CASE(rules_changed_and_saved_in_the_dialog_are_used_by_the_plan)
     // The page edits: deskew and split receipts off by their mnemonics, auto-crop left on.
     test::pressKeys(x.display(), dialog, "alt+g");
     test::pressKeys(x.display(), dialog, "alt+h");
+    // Own OCR languages (Alt+W) for this profile: the list of installed languages starts with
+    // the Preferences' default in a C locale (eng) ticked, now the profile's own.
+    test::pressKeys(x.display(), dialog, "alt+w");
     test::screenshot(x.display(), "gui-rules-4-edited.png");
 
     // Save As: the file name typed as a full path in the save dialog.
@@ -117,6 +121,7 @@ BOOST_AUTO_TEST_CASE(rules_changed_and_saved_in_the_dialog_are_used_by_the_plan)
     BOOST_TEST(!saved.rules.pageEdits.deskew);
     BOOST_TEST(!saved.rules.pageEdits.splitReceipts);
     BOOST_TEST(int(saved.rules.pageEdits.crop) == int(rules::AutoCrop::Auto));
+    BOOST_TEST(saved.rules.output.ocrLanguages == "eng");
     BOOST_REQUIRE_EQUAL(saved.rules.fields.size(), 1u);
     BOOST_TEST(saved.rules.fields[0].name == "vendor");
     BOOST_TEST(saved.rules.fields[0].pattern.text() == "^VENDOR:(.+)$");

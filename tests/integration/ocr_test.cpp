@@ -5,11 +5,13 @@
 // are checked on the written file with qpdf (no PDF/A validator ships in Debian). Without --ocr
 // the PDF has no text; a language that is not installed is a clear error and files nothing.
 #include "core/common/Sha256.h"
+#include "core/export/PdfWriter.h"
 #include "platform/ChildProcess.h"
 #include "tests/support/TestSupport.h"
 
 #include <boost/test/unit_test.hpp>
 #include <cmath>
+#include <csignal>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <opencv2/freetype.hpp>
@@ -370,4 +372,103 @@ BOOST_AUTO_TEST_CASE(a_receipt_strip_keeps_each_label_with_its_amount_despite_co
     BOOST_TEST(lines[0]["receipt"]["total"] == "4.77");
     BOOST_TEST(lines[0]["receipt"]["date"] == "2020-04-18");
     BOOST_TEST(text.find("Sparen") == std::string::npos, text); // the advert is not read as text
+}
+
+// libharu stretches text by 10-300% only and refused the whole PDF beyond that ("libharu error
+// 0x1056"): OCR that reads a receipt's widely spaced "1,59   A" as one word made `file --ocr`
+// fail on 2 of the 25 corpus receipts. A word far wider, and one far narrower, than its text
+// must still give a PDF in which both are found whole.
+BOOST_AUTO_TEST_CASE(words_far_wider_or_narrower_than_their_text_still_give_a_searchable_pdf) {
+    test::TempDir home;
+    const fs::path jpeg = home / "strip.jpg";
+    BOOST_REQUIRE(cv::imwrite(jpeg.string(), cv::Mat(1200, 900, CV_8UC1, cv::Scalar(255))));
+    output::EncodedPage page;
+    page.width = 900;
+    page.height = 1200;
+    page.dpi = {300, 300};
+    page.bytes = test::readFile(jpeg);
+    ocr::PageText text;
+    text.width = 900;
+    text.height = 1200;
+    text.words = {{"1,59", 20, 100, 860, 40, 90, 0}, {"Rueckgeld", 20, 300, 12, 40, 90, 1}};
+    output::PdfWriter writer({});
+    writer.addPage(page, &text);
+    const auto bytes = writer.finish();
+    const fs::path pdf = home / "strip.pdf";
+    std::ofstream(pdf, std::ios::binary)
+        .write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
+    const auto found = wordsWithBoxes(pdf);
+    std::set<std::string> texts;
+    for (const auto& f : found)
+        texts.insert(f.text);
+    BOOST_TEST(texts.contains("1,59"));
+    BOOST_TEST(texts.contains("Rueckgeld"));
+    for (const auto& f : found)
+        if (f.text == "1,59") // at the start of its box (x 20 px = 4.8 pt), over its first part
+            BOOST_TEST((std::abs(f.xMin - 4.8) < 1 && f.xMax - f.xMin > 20), f.xMin << " " << f.xMax);
+}
+
+// What Tesseract and Leptonica print stays off the user's terminal: the resolution is always
+// given (no "Invalid resolution 0 dpi" / "Estimating resolution"), and Leptonica's messages go to
+// $XDG_STATE_HOME/docdesk/worker.log. A page without a resolution of its own (PNG) is read with a
+// clean stderr; the corpus' book photo, whose layout makes Leptonica complain ("Error in
+// boxClipToRectangle"), when the corpus is there, puts its complaint in the log.
+BOOST_AUTO_TEST_CASE(tesseract_and_leptonica_messages_go_to_the_log_not_the_terminal) {
+    test::TempDir home;
+    const fs::path png = home / "letter.png";
+    writeLetter(home / "letter.jpg");
+    BOOST_REQUIRE(
+        cv::imwrite(png.string(), cv::imread((home / "letter.jpg").string(), cv::IMREAD_GRAYSCALE)));
+    std::vector<std::string> files{png.string()};
+    const fs::path book = "/work/shared/corpus/documents/images/document-scanning-dataset/book.webp";
+    if (fs::exists(book))
+        files.push_back(book.string());
+    else
+        BOOST_TEST_MESSAGE("corpus book photo absent: only the generated page is read");
+    for (const auto& file : files) {
+        platform::ChildOptions opts;
+        opts.discardStdout = true;
+        opts.stderrFile = home / "err.txt";
+        opts.environment["XDG_DATA_HOME"] = (home / "data").string();
+        opts.environment["XDG_STATE_HOME"] = (home / "state").string();
+        opts.environment["LANG"] = "C.UTF-8";
+        platform::ChildProcess cli({test::cliPath().string(), "inspect", "--ocr", file}, opts);
+        BOOST_TEST(cli.wait().code == 0, file);
+    }
+    std::ifstream err(home / "err.txt");
+    const std::string terminal((std::istreambuf_iterator<char>(err)), std::istreambuf_iterator<char>());
+    BOOST_TEST(terminal.empty(), terminal);
+    if (files.size() > 1) {
+        std::ifstream logIn(home / "state" / "docdesk" / "worker.log");
+        const std::string log((std::istreambuf_iterator<char>(logIn)), std::istreambuf_iterator<char>());
+        BOOST_TEST(log.find("leptonica: Error in") != std::string::npos, log);
+    }
+}
+
+// `watch` with rules whose OCR language is not installed refuses to start, naming the package,
+// as `file` does (before, it watched and every arriving file failed).
+BOOST_AUTO_TEST_CASE(watch_refuses_rules_whose_ocr_language_is_missing) {
+    test::TempDir home;
+    const fs::path rules = home / "rules.jsonc";
+    std::ofstream(rules) << R"({"profiles": {"p": {"ocr": true, "ocr_languages": "xyz+eng"}}})";
+    fs::create_directories(home / "in");
+    platform::ChildOptions opts;
+    opts.discardStdout = true;
+    opts.stderrFile = home / "err.txt";
+    opts.environment["XDG_DATA_HOME"] = (home / "data").string();
+    opts.environment["LANG"] = "C.UTF-8";
+    platform::ChildProcess cli({test::cliPath().string(), "watch", "--rules", rules.string(),
+                                "--rules-profile", "p", "--target", (home / "archive").string(),
+                                (home / "in").string()},
+                               opts);
+    // Bounded: a watcher that started would run until stopped.
+    auto status = cli.waitFor(std::chrono::seconds(60));
+    if (!status) {
+        cli.signal(SIGTERM);
+        status = cli.wait();
+    }
+    BOOST_TEST(status->code == 2);
+    std::ifstream err(home / "err.txt");
+    const std::string message((std::istreambuf_iterator<char>(err)), std::istreambuf_iterator<char>());
+    BOOST_TEST(message.find("tesseract-ocr-xyz") != std::string::npos, message);
 }
