@@ -5,8 +5,10 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <functional>
 #include <numeric>
 #include <opencv2/imgproc.hpp>
+#include <optional>
 
 // How documents are found: the page is analysed on a copy whose longest edge is ~640 px.
 // Candidate regions come from two families of maps, because neither alone covers every case:
@@ -32,10 +34,11 @@ constexpr double kMinScore = 0.35;
 constexpr double kMinLineSupport = 0.55; // share of each side of a line quad that must be an edge
 constexpr double kContainerScore = 0.45; // a sheet this plausible absorbs what lies on it
 constexpr double kSheetPaper = 0.6;      // share of a sheet's inside that looks like paper (print aside)
-constexpr double kFramePaper = 0.9;
+constexpr double kFramePaper = 0.9;      // a picture this paper-like all along its border may be all paper
 constexpr double kOutOfViewCorner = 0.2; // how far out of view (of the longer edge) a sheet's corner may lie
-constexpr double kMinInView = 0.6; // share of a sheet that must be in view      // a picture this paper-like
-                                   // all along its border may be all paper
+constexpr double kMinInView = 0.6;       // share of a sheet that must be in view
+constexpr float kFaintEdge = 2.f;        // gradient of a side too faint for the line detector
+constexpr double kFaintSupport = 0.7;    // share of such a side that must have it
 
 double cross(cv::Point2f o, cv::Point2f a, cv::Point2f b) {
     return double(a.x - o.x) * double(b.y - o.y) - double(a.y - o.y) * double(b.x - o.x);
@@ -758,13 +761,13 @@ struct Gradients {
 };
 
 // Share of a side's length where the gradient across it is an edge (within a pixel).
-double sideSupport(const Gradients& g, cv::Point2f a, cv::Point2f b, float threshold) {
+double sideSupport(const Gradients& g, cv::Point2f a, cv::Point2f b, float threshold, int maxSamples = 64) {
     const cv::Point2f d = b - a;
     const float len = std::hypot(d.x, d.y);
     if (len < 8)
         return 0;
     const cv::Point2f n(-d.y / len, d.x / len);
-    const int samples = std::clamp(int(len / 3), 12, 64);
+    const int samples = std::clamp(int(len / 3), std::min(12, maxSamples), maxSamples);
     int good = 0, total = 0;
     for (int k = 0; k < samples; ++k) {
         const cv::Point2f p = a + d * ((k + 0.5f) / float(samples));
@@ -783,13 +786,13 @@ double sideSupport(const Gradients& g, cv::Point2f a, cv::Point2f b, float thres
     return total > 0 ? double(good) / total : 0;
 }
 
-// Edge density just outside each side (4..10 px out): a lid or a desk is calm; the text
-// beside a table on a page, or beside a column inside a receipt, is not. The busiest side.
-double outsideBusyness(const Gradients& g, const QuadF& q) {
+// Edge density just outside each side (4..10 px out), busiest side first: a lid or a desk is
+// calm; the text beside a table on a page, or beside a column inside a receipt, is not.
+std::array<double, 4> outsideBusynessBySide(const Gradients& g, const QuadF& q) {
     cv::Point2f c(0, 0);
     for (const auto& p : q)
         c += p * 0.25f;
-    double busiest = 0;
+    std::array<double, 4> sides{};
     for (int i = 0; i < 4; ++i) {
         const cv::Point2f a = q[i], d = q[(i + 1) % 4] - q[i];
         const float len = std::hypot(d.x, d.y);
@@ -807,10 +810,14 @@ double outsideBusyness(const Gradients& g, const QuadF& q) {
                 busy += g.busy.at<uchar>(y, x) != 0;
             }
         }
-        if (total >= 15)
-            busiest = std::max(busiest, double(busy) / total);
+        sides[size_t(i)] = total >= 15 ? double(busy) / total : 0;
     }
-    return busiest;
+    std::sort(sides.begin(), sides.end(), std::greater<>());
+    return sides;
+}
+
+double outsideBusyness(const Gradients& g, const QuadF& q) {
+    return outsideBusynessBySide(g, q)[0];
 }
 
 // Share of a side on the image border along which the picture just inside is paper or print
@@ -844,6 +851,11 @@ bool onImageBorder(cv::Point2f a, cv::Point2f b, int w, int h, float tol) {
            (std::abs(a.y - b.y) < tol && (a.y < tol || a.y > float(h) - 1 - tol));
 }
 
+// Within a pixel of the line.
+bool liesOn(cv::Point2f p, const EdgeLine& l) {
+    return std::abs((cv::Point2d(p) - l.p).cross(l.d)) <= 1.0;
+}
+
 bool lineQuad(const EdgeLine& a, const EdgeLine& b, const EdgeLine& c, const EdgeLine& d, QuadF& q) {
     const Line la{a.p, a.d}, lb{b.p, b.d}, lc{c.p, c.d}, ld{d.p, d.d};
     return intersect(la, lc, q[0]) && intersect(lc, lb, q[1]) && intersect(lb, ld, q[2]) &&
@@ -851,7 +863,8 @@ bool lineQuad(const EdgeLine& a, const EdgeLine& b, const EdgeLine& c, const Edg
 }
 
 // Scores one hypothesis; false when it is not a sheet.
-bool scoreLineQuad(const Analysis& an, const Gradients& g, QuadF q, float threshold, Candidate& out) {
+bool scoreLineQuad(const Analysis& an, const Gradients& g, QuadF q, float threshold, Candidate& out,
+                   const EdgeLine* faint = nullptr) {
     const int w = an.grey.cols, h = an.grey.rows;
     // Paper that leaves the frame across a corner of the picture has a corner out of view.
     const float margin = kOutOfViewCorner * float(std::max(w, h));
@@ -871,8 +884,9 @@ bool scoreLineQuad(const Analysis& an, const Gradients& g, QuadF q, float thresh
                 return false; // paper leaves the frame along the whole cut side, or it is no side
             continue;
         }
-        const double support = sideSupport(g, a, b, threshold);
-        if (support < kMinLineSupport)
+        const bool isFaint = faint && liesOn(a, *faint) && liesOn(b, *faint);
+        const double support = sideSupport(g, a, b, isFaint ? kFaintEdge : threshold);
+        if (support < (isFaint ? kFaintSupport : kMinLineSupport))
             return false;
         sum += support;
         least = std::min(least, support);
@@ -897,7 +911,7 @@ bool scoreLineQuad(const Analysis& an, const Gradients& g, QuadF q, float thresh
     out.score =
         std::clamp(0.5 * support + 0.3 * least + 0.2 * std::max(calm, regionLike ? scored.score : 0.0), 0.0,
                    1.0) *
-        (regionLike ? 1.0 : 0.9);
+        (regionLike ? 1.0 : 0.9) * (faint ? 0.9 : 1.0);
     return true;
 }
 
@@ -913,6 +927,90 @@ Gradients gradientsOf(const Analysis& an) {
     cv::magnitude(bx, by, bx);
     cv::compare(bx, 10.0, g.busy, cv::CMP_GE);
     return g;
+}
+
+// Where a sheet whose fourth side is too faint for the line detector (a receipt's curled bottom
+// edge on a light desk) ends: parallel to its found side `c`, between its found sides `a` and
+// `b`, beyond the ends of both, at the position with the most faint edge along it.
+std::optional<EdgeLine> faintFourthSide(const Gradients& g, const EdgeLine& a, const EdgeLine& b,
+                                        const EdgeLine& c) {
+    const cv::Point2d n(-c.d.y, c.d.x);
+    auto reach = [&](const EdgeLine& l) { // signed distances of l's ends from c
+        return std::pair{(l.p + l.d * l.lo - c.p).dot(n), (l.p + l.d * l.hi - c.p).dot(n)};
+    };
+    const auto [a0, a1] = reach(a);
+    const auto [b0, b1] = reach(b);
+    const double farA = std::abs(a0) > std::abs(a1) ? a0 : a1, farB = std::abs(b0) > std::abs(b1) ? b0 : b1;
+    const double width = std::abs((b.p - a.p).cross(a.d));
+    if (farA * farB <= 0 || std::min(std::abs(farA), std::abs(farB)) < 0.3 * width)
+        return std::nullopt; // the sides do not both leave c on one side
+    // c must join a and b: its extent covers a good part of the way between them.
+    if (c.hi - c.lo < 0.25 * width)
+        return std::nullopt;
+    const double sign = farA > 0 ? 1 : -1;
+    // A side's edge cannot run on beyond the paper: the fourth side lies past both of their ends.
+    const double from = std::max(std::abs(farA), std::abs(farB)) - 3;
+    const double to = 1.4 * std::max(std::abs(farA), std::abs(farB));
+    // The side at distance `at`, turned by `degrees` (not quite parallel either: a curled edge, a
+    // photo's perspective): its support, or -1 where it leaves the picture.
+    auto supportAt = [&](double at, double degrees, int samples, EdgeLine& side) {
+        const double t = degrees * CV_PI / 180;
+        const cv::Point2d d(c.d.x * std::cos(t) - c.d.y * std::sin(t),
+                            c.d.x * std::sin(t) + c.d.y * std::cos(t));
+        side = {c.p + n * (sign * at), d, 0, 0, 0, false};
+        cv::Point2f p, q;
+        if (!intersect({a.p, a.d}, {side.p, side.d}, p) || !intersect({b.p, b.d}, {side.p, side.d}, q) ||
+            p.x < 0 || p.y < 0 || q.x < 0 || q.y < 0 || p.x >= float(g.gx.cols) || q.x >= float(g.gx.cols) ||
+            p.y >= float(g.gx.rows) || q.y >= float(g.gx.rows))
+            return -1.0; // out of view: the border is a hypothesis of its own
+        return sideSupport(g, p, q, kFaintEdge, samples);
+    };
+    // Coarse: parallel, every other pixel, few samples; then every angle around the best place.
+    double coarseBest = 0, coarseAt = 0;
+    EdgeLine side, bestSide;
+    for (double at = from; at <= to; at += 2.0) {
+        const double support = supportAt(at, 0, 16, side);
+        if (support < 0)
+            break;
+        if (support > coarseBest) {
+            coarseBest = support;
+            coarseAt = at;
+        }
+    }
+    if (coarseBest < kFaintSupport - 0.2)
+        return std::nullopt;
+    double best = 0;
+    for (const double degrees : {0.0, -1.5, 1.5, -3.0, 3.0})
+        for (double at = coarseAt - 3; at <= coarseAt + 3; at += 1.0)
+            if (const double support = supportAt(at, degrees, 64, side); support > best) {
+                best = support;
+                bestSide = side;
+            }
+    if (best < kFaintSupport)
+        return std::nullopt;
+    return bestSide;
+}
+
+// Sheets with one side too faint to be found as a line: two parallel found sides joined by a
+// third, the fourth searched for (faintFourthSide).
+void collectWithFaintSide(const Analysis& an, const Gradients& g, const std::vector<EdgeLine>& lines,
+                          const std::vector<std::pair<size_t, size_t>>& pairs,
+                          std::vector<Candidate>& found) {
+    constexpr float kEdge = 4.f;
+    for (const auto& [a, b] : pairs) {
+        if (lines[a].border || lines[b].border)
+            continue;
+        for (size_t c = 0; c < lines.size(); ++c) {
+            if (lines[c].border || std::abs(lines[a].d.dot(lines[c].d)) > 0.26)
+                continue; // not a third side at roughly right angles
+            const auto fourth = faintFourthSide(g, lines[a], lines[b], lines[c]);
+            QuadF q;
+            Candidate cand;
+            if (fourth && lineQuad(lines[a], lines[b], lines[c], *fourth, q) &&
+                scoreLineQuad(an, g, q, kEdge, cand, &*fourth))
+                found.push_back(cand);
+        }
+    }
 }
 
 void collectFromLines(const Analysis& an, const Gradients& g, std::vector<Candidate>& out) {
@@ -938,6 +1036,7 @@ void collectFromLines(const Analysis& an, const Gradients& g, std::vector<Candid
                 found.push_back(cand);
         }
     }
+    collectWithFaintSide(an, g, lines, pairs, found);
     for (auto& c : found)
         if (c.score >= kMinScore)
             out.push_back(c);
@@ -983,8 +1082,10 @@ bool hasOwnEdges(const Analysis& an, const Gradients& g, const Candidate& c) {
         return false;
     if (!c.fromLines && c.polarity > 0)
         return true; // brighter than what is around it: print never is
-    // A lid is bare all round a sheet on it; print has print beside it.
-    if (outsideBusyness(g, c.quad) > 0.04)
+    // A lid is bare all round a sheet on it; print has print beside it. A desk beside a photographed
+    // sheet may show the sheet's shadow along one side.
+    const auto busy = outsideBusynessBySide(g, c.quad);
+    if (busy[0] > 0.04 && (busy[0] > 0.12 || busy[1] > 0.02))
         return false;
     if (c.fromLines)
         return true; // scoreLineQuad demanded long straight sides
