@@ -37,6 +37,7 @@ constexpr double kSheetPaper = 0.6;      // share of a sheet's inside that looks
 constexpr double kFramePaper = 0.9;      // a picture this paper-like all along its border may be all paper
 constexpr double kOutOfViewCorner = 0.2; // how far out of view (of the longer edge) a sheet's corner may lie
 constexpr double kMinInView = 0.6;       // share of a sheet that must be in view
+constexpr float kLineEdge = 4.f;         // gradient across a side that makes it an edge (line quads)
 constexpr float kFaintEdge = 2.f;        // gradient of a side too faint for the line detector
 constexpr double kFaintSupport = 0.7;    // share of such a side that must have it
 
@@ -872,8 +873,9 @@ bool scoreLineQuad(const Analysis& an, const Gradients& g, QuadF q, float thresh
         if (p.x < -margin || p.y < -margin || p.x > float(w - 1) + margin || p.y > float(h - 1) + margin)
             return false;
     q = orderCorners(q);
-    if (!isConvex(q) || quadArea(q) < kMinAreaFraction * w * h || inViewArea(q, w, h) > 0.97 * w * h ||
-        inViewArea(q, w, h) < kMinInView * quadArea(q))
+    if (!isConvex(q) || quadArea(q) < kMinAreaFraction * w * h)
+        return false;
+    if (const double inView = inViewArea(q, w, h); inView > 0.97 * w * h || inView < kMinInView * quadArea(q))
         return false;
     double sum = 0, least = 1;
     int real = 0;
@@ -958,10 +960,10 @@ std::optional<EdgeLine> faintFourthSide(const Gradients& g, const EdgeLine& a, c
         const cv::Point2d d(c.d.x * std::cos(t) - c.d.y * std::sin(t),
                             c.d.x * std::sin(t) + c.d.y * std::cos(t));
         side = {c.p + n * (sign * at), d, 0, 0, 0, false};
+        const cv::Rect2f view(0, 0, float(g.gx.cols), float(g.gx.rows));
         cv::Point2f p, q;
         if (!intersect({a.p, a.d}, {side.p, side.d}, p) || !intersect({b.p, b.d}, {side.p, side.d}, q) ||
-            p.x < 0 || p.y < 0 || q.x < 0 || q.y < 0 || p.x >= float(g.gx.cols) || q.x >= float(g.gx.cols) ||
-            p.y >= float(g.gx.rows) || q.y >= float(g.gx.rows))
+            !view.contains(p) || !view.contains(q))
             return -1.0; // out of view: the border is a hypothesis of its own
         return sideSupport(g, p, q, kFaintEdge, samples);
     };
@@ -996,7 +998,6 @@ std::optional<EdgeLine> faintFourthSide(const Gradients& g, const EdgeLine& a, c
 void collectWithFaintSide(const Analysis& an, const Gradients& g, const std::vector<EdgeLine>& lines,
                           const std::vector<std::pair<size_t, size_t>>& pairs,
                           std::vector<Candidate>& found) {
-    constexpr float kEdge = 4.f;
     for (const auto& [a, b] : pairs) {
         if (lines[a].border || lines[b].border)
             continue;
@@ -1007,7 +1008,7 @@ void collectWithFaintSide(const Analysis& an, const Gradients& g, const std::vec
             QuadF q;
             Candidate cand;
             if (fourth && lineQuad(lines[a], lines[b], lines[c], *fourth, q) &&
-                scoreLineQuad(an, g, q, kEdge, cand, &*fourth))
+                scoreLineQuad(an, g, q, kLineEdge, cand, &*fourth))
                 found.push_back(cand);
         }
     }
@@ -1015,7 +1016,6 @@ void collectWithFaintSide(const Analysis& an, const Gradients& g, const std::vec
 
 void collectFromLines(const Analysis& an, const Gradients& g, std::vector<Candidate>& out) {
     const auto lines = longEdgeLines(an.sharp);
-    constexpr float kEdge = 4.f;
     const double minSide = 0.05 * std::max(an.grey.cols, an.grey.rows);
     std::vector<std::pair<size_t, size_t>> pairs;
     for (size_t i = 0; i < lines.size(); ++i)
@@ -1032,7 +1032,8 @@ void collectFromLines(const Analysis& an, const Gradients& g, std::vector<Candid
                 continue; // not roughly perpendicular
             QuadF q;
             Candidate cand;
-            if (lineQuad(lines[a], lines[b], lines[c], lines[d], q) && scoreLineQuad(an, g, q, kEdge, cand))
+            if (lineQuad(lines[a], lines[b], lines[c], lines[d], q) &&
+                scoreLineQuad(an, g, q, kLineEdge, cand))
                 found.push_back(cand);
         }
     }
