@@ -11,31 +11,17 @@
 #include "platform/ProcessLimits.h"
 #include "platform/SharedLibrary.h"
 
-#include <cstring>
-
 namespace docdesk::app {
 namespace fs = std::filesystem;
 
 namespace {
 
 const imaging::codecs::CodecPluginApi* loadCodecPlugin(std::string& error) {
-    using Api = imaging::codecs::CodecPluginApi;
     constexpr const char* kPluginFile = "docdesk-imgcodecs.so";
     // Test programs run from other folders of the build tree than the plugin.
-    for (const fs::path& place :
-         {platform::helperProgram(kPluginFile), fs::path(DOCDESK_BUILD_PLUGIN_DIR) / kPluginFile}) {
-        void* entry = platform::pluginSymbol(place, "docdesk_codec_plugin", error);
-        if (entry == nullptr)
-            continue;
-        const Api* (*function)() = nullptr;
-        static_assert(sizeof(function) == sizeof(entry));
-        std::memcpy(&function, &entry, sizeof(entry)); // dlsym's object pointer to a function
-        const Api* api = function();
-        if (api != nullptr && api->version == Api::kVersion)
-            return api;
-        error = place.string() + ": another version of docdesk";
-    }
-    return nullptr;
+    return platform::loadPluginApi<imaging::codecs::CodecPluginApi>(
+        {platform::helperProgram(kPluginFile), fs::path(DOCDESK_BUILD_PLUGIN_DIR) / kPluginFile},
+        "docdesk_codec_plugin", error);
 }
 
 } // namespace

@@ -4,7 +4,6 @@
 #include "platform/HelperProgram.h"
 #include "platform/SharedLibrary.h"
 
-#include <cstring>
 #include <filesystem>
 #include <mutex>
 #include <vector>
@@ -26,20 +25,7 @@ LoadedPlugin loadPlugin() {
     places.push_back(std::filesystem::path(DOCDESK_BUILD_PLUGIN_DIR) / kPluginFile);
 #endif
     LoadedPlugin loaded;
-    for (const auto& place : places) {
-        void* entry = platform::pluginSymbol(place, "docdesk_video_plugin", loaded.error);
-        if (entry == nullptr)
-            continue;
-        const VideoPluginApi* (*function)() = nullptr;
-        static_assert(sizeof(function) == sizeof(entry));
-        std::memcpy(&function, &entry, sizeof(entry)); // dlsym's object pointer to a function
-        const VideoPluginApi* api = function();
-        if (api != nullptr && api->version == VideoPluginApi::kVersion) {
-            loaded.api = api;
-            return loaded;
-        }
-        loaded.error = place.string() + ": another version of docdesk";
-    }
+    loaded.api = platform::loadPluginApi<VideoPluginApi>(places, "docdesk_video_plugin", loaded.error);
     return loaded;
 }
 
