@@ -571,12 +571,10 @@ void jpegOutEnd(j_compress_ptr info) {
 void writeJpegRows(jpeg_compress_struct& info, const cv::Mat& image, int quality) {
     info.image_width = JDIMENSION(image.cols);
     info.image_height = JDIMENSION(image.rows);
-    info.input_components = image.channels() > 1 ? 3 : 1;
+    info.input_components = image.channels(); // 1, 3 or 4 (BGRX)
     info.in_color_space = image.channels() == 1   ? JCS_GRAYSCALE
                           : image.channels() == 3 ? JCS_EXT_BGR
                                                   : JCS_EXT_BGRX;
-    if (image.channels() == 4)
-        info.input_components = 4;
     jpeg_set_defaults(&info);
     jpeg_set_quality(&info, std::clamp(quality, 0, 100), TRUE);
     jpeg_start_compress(&info, TRUE);
