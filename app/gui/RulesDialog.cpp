@@ -85,7 +85,6 @@ wxString checksText(const rules::FieldValidation& v) {
     return out;
 }
 
-// One field: name, pattern and its checks. Keeps the field's barcode filter as it was.
 // The field dialog's inputs, read into `result`; the problem to show, or empty when they are valid.
 struct FieldInputs {
     wxTextCtrl* name;
@@ -130,6 +129,7 @@ wxString readFieldInputs(const FieldInputs& in, const std::set<std::string>& tak
     return {};
 }
 
+// One field: name, pattern and its checks. Keeps the field's barcode filter as it was.
 std::optional<rules::FieldRule> editField(wxWindow* parent, const rules::FieldRule& field,
                                           const std::set<std::string>& takenNames) {
     wxDialog dialog(parent, wxID_ANY, _("Field"));

@@ -16,7 +16,11 @@ std::vector<DeviceInfo> FileSource::devices(std::stop_token) {
 }
 
 AcquireSummary FileSource::acquire(const AcquireSettings& settings, std::stop_token stop, PageSink& sink) {
-    const auto& chosen = settings.device.empty() ? files() : expandInputs({settings.device});
+    // The cached list is used where it is, not copied: one named device is expanded on its own.
+    std::vector<std::filesystem::path> named;
+    if (!settings.device.empty())
+        named = expandInputs({settings.device});
+    const auto& chosen = settings.device.empty() ? files() : named;
     const FileSettings& how = settings.files;
     AcquireSummary summary;
     for (size_t i = 0; i < chosen.size(); ++i) {
