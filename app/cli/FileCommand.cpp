@@ -12,7 +12,6 @@
 #include "core/common/Error.h"
 #include "core/common/Translate.h"
 #include "core/model/PageTransforms.h"
-#include "core/ocr/PageText.h"
 #include "platform/AppDirs.h"
 
 #include <algorithm>
@@ -126,15 +125,6 @@ std::vector<PageRecord> importInputs(journal::Session& session, const FileArgs& 
     capture::JournalPageSink sink(session);
     capture::makePageSource(capture::SourceKind::Files, files)->acquire(settings, {}, sink);
     return pages;
-}
-
-// UsageError when an OCR language is not installed ("" = the default choice).
-void requireOcrLanguages(const std::string& languages) {
-    try {
-        ocr::requireLanguages(languages.empty() ? ocr::defaultLanguages() : languages);
-    } catch (const Error& e) {
-        throw UsageError(e.what());
-    }
 }
 
 void printUsage() {

@@ -2,6 +2,7 @@
 // CLI contract (DESIGN.md). Decoding and analysis run in docdesk-worker, so a file that crashes
 // a decoder costs that page only.
 #include "app/cli/Commands.h"
+#include "app/cli/RuleOptions.h"
 #include "app/common/AnalysisWorker.h"
 #include "core/common/Error.h"
 #include "core/common/Translate.h"
@@ -110,12 +111,7 @@ int runInspect(const std::vector<std::string>& args) {
     }
     auto a = parseInspect(args);
     if (a.ocr) {
-        a.languages = a.languages.empty() ? ocr::defaultLanguages() : a.languages;
-        try {
-            ocr::requireLanguages(a.languages);
-        } catch (const Error& e) {
-            throw UsageError(e.what());
-        }
+        a.languages = requireOcrLanguages(a.languages);
     }
     if (a.files.empty())
         throw UsageError(tr("inspect needs at least one file"));

@@ -10,6 +10,14 @@
 #include <ctime>
 
 namespace docdesk::cli {
+
+std::string requireOcrLanguages(const std::string& languages) {
+    try {
+        return ocr::requireLanguagesOrDefault(languages);
+    } catch (const Error& e) {
+        throw UsageError(e.what());
+    }
+}
 namespace {
 
 using rules::FilingRules;
@@ -183,11 +191,7 @@ bool RuleOptions::parseOutputOption(const std::vector<std::string>& args, size_t
         edits_.push_back([](FilingRules& r) { r.output.ocr = false; });
     } else if (o == "--ocr-languages") {
         const auto languages = optionValue(args, i);
-        try {
-            ocr::requireLanguages(languages);
-        } catch (const Error& e) {
-            throw UsageError(e.what());
-        }
+        requireOcrLanguages(languages);
         edits_.push_back([languages](FilingRules& r) {
             r.output.ocr = true;
             r.output.ocrLanguages = languages;

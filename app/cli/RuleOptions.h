@@ -11,6 +11,10 @@
 
 namespace docdesk::cli {
 
+// `languages` (empty: the default choice) checked as OCR languages: UsageError naming the
+// package to install when one is missing. The languages to read with.
+std::string requireOcrLanguages(const std::string& languages);
+
 class RuleOptions {
   public:
     // Consumes the rule option at args[i] (and its value; i is advanced). False when args[i]

@@ -11,7 +11,6 @@
 #include "app/common/WorkerPool.h"
 #include "capture/PageSources.h"
 #include "core/common/Translate.h"
-#include "core/ocr/PageText.h"
 #include "core/vault/ProfileStore.h"
 #include "platform/AppDirs.h"
 
@@ -43,12 +42,7 @@ void requireOcrLanguagesOf(const RuleOptions& options) {
     const auto rules = options.rules();
     if (!rules::needsText(rules))
         return;
-    try {
-        ocr::requireLanguages(rules.output.ocrLanguages.empty() ? ocr::defaultLanguages()
-                                                                : rules.output.ocrLanguages);
-    } catch (const Error& e) {
-        throw UsageError(e.what());
-    }
+    requireOcrLanguages(rules.output.ocrLanguages);
 }
 WatchArgs parseWatch(const std::vector<std::string>& args) {
     WatchArgs a;

@@ -10,8 +10,8 @@ std::shared_ptr<const PageTexts> recognisePages(std::span<const PageRecord> page
                                                 const std::string& languages, double pdfDpi,
                                                 std::stop_token stop, std::vector<std::string>& errors,
                                                 const std::function<void(size_t, size_t)>& onDone) {
-    const std::string chosen = languages.empty() ? ocr::defaultLanguages() : languages;
-    ocr::requireLanguages(chosen); // a clear message before any page is sent
+    // A clear message before any page is sent.
+    const std::string chosen = ocr::requireLanguagesOrDefault(languages);
     std::vector<AnalysisRequest> requests;
     std::vector<const PageRecord*> recorded;
     for (const PageRecord& p : pages) {

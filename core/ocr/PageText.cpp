@@ -137,4 +137,11 @@ void requireLanguages(const std::string& languages) {
     requireLanguages(languages, installedLanguages());
 }
 
+std::string requireLanguagesOrDefault(const std::string& languages) {
+    const auto installed = installedLanguages();
+    const std::string chosen = languages.empty() ? defaultLanguages(installed) : languages;
+    requireLanguages(chosen, installed);
+    return chosen;
+}
+
 } // namespace docdesk::ocr

@@ -51,6 +51,9 @@ void requireLanguages(const std::string& languages);
 // The same against a listing of installedLanguages() made beforehand (empty: Tesseract's data
 // was not found at all).
 void requireLanguages(const std::string& languages, const std::vector<std::string>& installed);
+// The languages to read with: `languages`, or the default when it is empty; checked as
+// requireLanguages does, against one listing of the installed ones.
+std::string requireLanguagesOrDefault(const std::string& languages);
 // The codes of a choice: "deu+eng" -> {"deu", "eng"} (empty parts left out).
 std::vector<std::string> languageCodes(const std::string& languages);
 
