@@ -31,10 +31,13 @@ using QuadF = std::array<cv::Point2f, 4>;
 constexpr int kWorkEdge = 640;
 constexpr double kMinAreaFraction = 0.008; // smaller regions are not documents at this scale
 constexpr double kMinScore = 0.35;
-constexpr double kMinLineSupport = 0.55; // share of each side of a line quad that must be an edge
-constexpr double kContainerScore = 0.45; // a sheet this plausible absorbs what lies on it
-constexpr double kSheetPaper = 0.6;      // share of a sheet's inside that looks like paper (print aside)
-constexpr double kFramePaper = 0.9;      // a picture this paper-like all along its border may be all paper
+constexpr double kMinLineSupport = 0.55;  // share of each side of a line quad that must be an edge
+constexpr double kContainerScore = 0.45;  // a sheet this plausible absorbs what lies on it
+constexpr double kSheetPaper = 0.6;       // share of a sheet's inside that looks like paper (print aside)
+constexpr double kFramePaper = 0.9;       // a picture this paper-like all along its border may be all paper
+constexpr double kMostlyPaperFrame = 0.5; // ... or mostly, lit unevenly
+constexpr double kStrayPrint = 0.3;  // share of a page's print outside the sheets found that makes them print
+constexpr double kStrayExtent = 0.6; // ... when it spreads over this share of the picture
 constexpr double kOutOfViewCorner = 0.2; // how far out of view (of the longer edge) a sheet's corner may lie
 constexpr double kMinInView = 0.6;       // share of a sheet that must be in view
 constexpr float kLineEdge = 4.f;         // gradient across a side that makes it an edge (line quads)
@@ -1102,6 +1105,53 @@ bool hasOwnEdges(const Analysis& an, const Gradients& g, const Candidate& c) {
     return real >= 3 && least >= kMinLineSupport;
 }
 
+// The picture's print (its edge pixels) outside `sheets`: its share of all print, and the share
+// of the picture its extent spans (1st to 99th percentile across and down). Near 0 for receipts
+// on a bare lid; for a page whose printed boxes and logos were taken for sheets, most of the
+// print, spread over the whole page; for a receipt missed beside found ones, a part of the
+// picture.
+struct StrayPrint {
+    double share = 0, extent = 0;
+};
+
+StrayPrint strayPrint(const Gradients& g, const std::vector<Candidate>& sheets) {
+    cv::Mat covered = cv::Mat::zeros(g.busy.size(), CV_8U);
+    for (const auto& c : sheets) {
+        std::vector<cv::Point> corners;
+        for (const auto& p : c.quad)
+            corners.emplace_back(cvRound(p.x), cvRound(p.y));
+        cv::fillConvexPoly(covered, corners, 255);
+    }
+    // A sheet's own edge and shadow belong to it.
+    cv::dilate(covered, covered, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(7, 7)));
+    const int all = cv::countNonZero(g.busy);
+    cv::Mat outside;
+    cv::bitwise_and(g.busy, ~covered, outside);
+    const int stray = cv::countNonZero(outside);
+    if (all == 0 || stray == 0)
+        return {};
+    cv::Mat columns, rows;
+    cv::reduce(outside, columns, 0, cv::REDUCE_SUM, CV_32S);
+    cv::reduce(outside, rows, 1, cv::REDUCE_SUM, CV_32S);
+    auto spread = [&](const cv::Mat& counts) { // 1st to 99th percentile of the stray print
+        const int n = int(counts.total());
+        const double total = double(stray) * 255;
+        double seen = 0;
+        int first = -1, last = n - 1;
+        for (int i = 0; i < n; ++i) {
+            seen += counts.at<int>(i);
+            if (first < 0 && seen >= 0.01 * total)
+                first = i;
+            if (seen >= 0.99 * total) {
+                last = i;
+                break;
+            }
+        }
+        return double(last - std::max(first, 0) + 1) / n;
+    };
+    return {double(stray) / all, spread(columns) * spread(rows)};
+}
+
 // Area averaging down to `to`: exact halvings first (OpenCV's fast path; a direct reduction
 // of a 300-dpi page by a fractional factor costs several times more), then one small step.
 cv::Mat areaShrink(const cv::Mat& src, cv::Size to) {
@@ -1309,9 +1359,17 @@ std::vector<DocumentCandidate> findDocuments(const ImageView& image) {
     const Gradients grad = gradientsOf(w.an);
     std::vector<Candidate> kept = withoutContent(distinctCandidates(allCandidates(w, grad)), grad);
     // On a picture that is all paper, only sheets with edges of their own are documents; with
-    // none, the picture is the document.
-    if (w.hi - w.lo >= 6 && framePaper(w.an) >= kFramePaper) {
-        std::erase_if(kept, [&](const Candidate& c) { return !hasOwnEdges(w.an, grad, c); });
+    // none, the picture is the document. So it is when most of the print lies outside every
+    // sheet found on a mostly paper-like picture: those were boxes and logos printed on it.
+    const double frame = w.hi - w.lo >= 6 ? framePaper(w.an) : 0;
+    if (frame >= kFramePaper || (frame >= kMostlyPaperFrame && !kept.empty())) {
+        if (frame >= kFramePaper)
+            std::erase_if(kept, [&](const Candidate& c) { return !hasOwnEdges(w.an, grad, c); });
+        if (!kept.empty()) {
+            const StrayPrint stray = strayPrint(grad, kept);
+            if (stray.share > kStrayPrint && stray.extent > kStrayExtent)
+                kept.clear();
+        }
         if (kept.empty())
             kept.push_back(wholePicture(w.an));
     }
