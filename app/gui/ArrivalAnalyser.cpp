@@ -1,5 +1,6 @@
 #include "app/gui/ArrivalAnalyser.h"
 
+#include "app/gui/LatencyProbe.h"
 #include "platform/ProcessLimits.h"
 
 #include <cstdlib>
@@ -68,6 +69,8 @@ void ArrivalAnalyser::analysed() {
     if (onProgress)
         onProgress(progress.done < progress.total ? progress.done : 0,
                    progress.done < progress.total ? progress.total : 0);
+    if (progress.done >= progress.total)
+        LatencyProbe::mark("analysis_idle");
     if (!refresh_.IsRunning())
         refresh_.StartOnce(kRefreshIntervalMs);
 }

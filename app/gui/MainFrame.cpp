@@ -409,6 +409,7 @@ void MainFrame::onImportFinished() {
         return;
     filesQueued_ = filesDone_ = 0;
     showProgress(0, 0);
+    LatencyProbe::mark("import_finished");
     if (!importErrors_.empty()) {
         wxString text;
         for (const auto& e : importErrors_)

@@ -121,10 +121,14 @@ BOOST_AUTO_TEST_CASE(the_window_stays_responsive_while_hundreds_of_pages_are_ana
     const auto started = Clock::now();
     App app(x, home.path(), args, "gui_arrival_test.responsive");
     BOOST_REQUIRE(!app.window.empty());
-    // The user looks through the pages meanwhile: the grid scrolls and the preview follows.
+    // The user looks through the pages meanwhile: a click on the first thumbnail, then the
+    // selection moves down the grid (the preview follows) and the wheel scrolls it.
+    test::runOnDisplay({"xdotool", "mousemove", "--window", app.window, "100", "130", "click", "1"},
+                       x.display());
     for (int i = 0; i < 6; ++i) {
         test::pressKeys(x.display(), app.window, "Page_Down");
         test::pressKeys(x.display(), app.window, "Right");
+        test::runOnDisplay({"xdotool", "click", "--repeat", "3", "5"}, x.display());
     }
     const json pages = waitForAnalysed(home.path(), kPages, 180s);
     const auto seconds = std::chrono::duration<double>(Clock::now() - started).count();
