@@ -14,13 +14,24 @@ unsigned ArrivalAnalysis::defaultServers() {
     return std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
 }
 
+namespace {
+
+// Whether the page seems analysed, without parsing its analysis: add() runs on the window's
+// thread, also for every page of a large session at start. A failed analysis is stored as
+// {"error": ...} and is tried again; serve() reads the page again and checks exactly.
+bool seemsAnalysed(const PageRecord& p) {
+    return p.analysisJson && !p.analysisJson->empty() && !p.analysisJson->starts_with("{\"error\"");
+}
+
+} // namespace
+
 void ArrivalAnalysis::add(std::span<const PageRecord> pages, const rules::PageEditRules& edits) {
     {
         const std::lock_guard lock(mutex_);
         if (open_.empty()) // a new run of arrivals: the progress counts from here
             progress_ = {};
         for (const auto& p : pages) {
-            if (p.isPassThrough() || hasStoredAnalysis(p) || !known_.insert(p.id).second)
+            if (p.isPassThrough() || seemsAnalysed(p) || !known_.insert(p.id).second)
                 continue;
             const std::uint64_t ticket = nextTicket_++;
             queue_.push_back({ticket, p, edits});
