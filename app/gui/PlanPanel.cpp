@@ -447,6 +447,9 @@ void PlanPanel::updatePlan() {
                 arrivals->waitForQueued(stop);
             for (const auto& [id, text] : session->planEdits())
                 prepared.editIds.push_back(id);
+            // Read here, not on the UI thread: background analysis may hold the session's
+            // lock for a write (fsync) when the plan arrives.
+            prepared.edits = app::storedPlanEdits(*session);
             const auto pages = session->pages();
             app::AnalysisWorker worker;
             prepared.batch = app::prepareBatch(
@@ -480,7 +483,7 @@ void PlanPanel::showPreparedPlan(TaskResult<PreparedPlan> result) {
     batch_ = std::move(prepared.batch);
     plan_ = planner_->plan(batch_.planPages);
     try { // the user's corrections so far, kept in the session
-        plan_ = app::applyPlanEdits(*planner_, std::move(plan_), batch_, app::storedPlanEdits(*session_));
+        plan_ = app::applyPlanEdits(*planner_, std::move(plan_), batch_, prepared.edits);
     } catch (const std::exception& e) {
         wxMessageBox(wxString::FromUTF8(e.what()), _("The plan cannot be made"), wxOK | wxICON_ERROR, this);
     }

@@ -92,6 +92,7 @@ class PlanPanel : public wxPanel {
         app::PreparedBatch batch;
         size_t count = 0;                  // the session's pages
         std::vector<std::int64_t> editIds; // the session's plan edits
+        std::vector<app::PlanEdit> edits;  // the same, read on the worker thread too
     };
     struct FilingRun {
         app::EditedPlanFiling result;

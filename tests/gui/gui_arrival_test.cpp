@@ -1,7 +1,8 @@
 #define BOOST_TEST_MODULE gui_arrival
 // Analysis as pages arrive (issue 16) in the real window under Xvfb: pages opened (as a drop
 // or File > Open hands them over) are analysed in the background without anything pressed,
-// their analysis and proposed edits stored in the session (a receipt photo comes out cut);
+// their analysis and proposed edits stored in the session (a receipt photo comes out cut, and
+// its thumbnail shows it so);
 // the window's longest stall while hundreds of pages are analysed is measured by its latency
 // probe and reported; a window closed mid-analysis ends promptly and cleanly, and the next
 // start analyses the pages left, again without anything pressed.
@@ -12,6 +13,8 @@
 #include <boost/test/unit_test.hpp>
 #include <chrono>
 #include <nlohmann/json.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 #include <thread>
 
 using namespace docdesk;
@@ -21,6 +24,29 @@ using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
 namespace {
+
+const cv::Vec3b kPaper{150, 225, 245}; // the receipt's pale yellow, BGR
+
+// Whether the grid (left half of the screen) shows a thumbnail-sized region of the receipt's
+// colour: the receipt cut out (uncut, the receipt is too small in the photo's thumbnail).
+// As gui_auto_crop_test looks for it.
+bool receiptThumbnailShown(const cv::Mat& img) {
+    if (img.empty())
+        return false;
+    cv::Mat mask;
+    const int t = 30;
+    cv::inRange(img, cv::Scalar(kPaper[0] - t, kPaper[1] - t, kPaper[2] - t),
+                cv::Scalar(kPaper[0] + t, kPaper[1] + t, kPaper[2] + t), mask);
+    cv::morphologyEx(mask, mask, cv::MORPH_CLOSE, cv::getStructuringElement(cv::MORPH_RECT, {5, 5}));
+    cv::Mat labels, stats, centroids;
+    const int n = cv::connectedComponentsWithStats(mask, labels, stats, centroids);
+    for (int i = 1; i < n; ++i)
+        if (stats.at<int>(i, cv::CC_STAT_LEFT) < img.cols / 2 &&
+            stats.at<int>(i, cv::CC_STAT_HEIGHT) >= 130 && stats.at<int>(i, cv::CC_STAT_HEIGHT) <= 170 &&
+            stats.at<int>(i, cv::CC_STAT_WIDTH) >= 30)
+            return true;
+    return false;
+}
 
 // The pages of the newest session below `home`, read through the CLI.
 json sessionPages(const fs::path& home) {
@@ -78,20 +104,18 @@ struct App {
 
 BOOST_AUTO_TEST_CASE(opened_pages_are_analysed_and_cut_without_anything_pressed) {
     test::TempDir home;
-    std::vector<std::string> args{"--new-session"};
+    test::writeReceiptPhoto(home / "receipt.jpg", kPaper[0], kPaper[1], kPaper[2]);
+    std::vector<std::string> args{"--new-session", (home / "receipt.jpg").string()}; // the first thumbnail
     for (int n = 1; n <= 6; ++n) {
         const fs::path page = home / ("page-" + std::to_string(n) + ".jpg");
         test::writeBatchPage(page, n, n == 4 ? "ARRIVED-4" : "", "Code128");
         args.push_back(page.string());
     }
-    test::writeReceiptPhoto(home / "receipt.jpg");
-    args.push_back((home / "receipt.jpg").string());
 
     test::Xvfb x;
     App app(x, home.path(), args, "gui_arrival_test");
     BOOST_REQUIRE(!app.window.empty());
     const json pages = waitForAnalysed(home.path(), 7, 60s);
-    test::screenshot(x.display(), "gui-arrival-1-analysed.png");
     BOOST_REQUIRE_MESSAGE(analysedIn(pages) == 7u,
                           "analysed without asking: " << analysedIn(pages) << " of 7");
     bool barcode = false, receiptCut = false;
@@ -102,6 +126,15 @@ BOOST_AUTO_TEST_CASE(opened_pages_are_analysed_and_cut_without_anything_pressed)
     }
     BOOST_TEST(barcode, "the barcode is not in the stored analysis");
     BOOST_TEST(receiptCut, "the receipt photo's proposed crop was not stored with its analysis");
+    // The grid reads the session again as results come in: the thumbnail shows the cut-out receipt.
+    bool shown = false;
+    for (int i = 0; i < 30 && !shown; ++i) {
+        shown = receiptThumbnailShown(
+            cv::imread(test::screenshot(x.display(), "gui-arrival-1-cut.png").string()));
+        if (!shown)
+            std::this_thread::sleep_for(300ms);
+    }
+    BOOST_TEST(shown, "the receipt's thumbnail does not show it cut out");
     BOOST_TEST(app.quit(x, 20s), "docdesk did not close cleanly on Ctrl+Q");
 }
 
