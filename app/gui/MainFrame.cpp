@@ -119,7 +119,7 @@ MainFrame::MainFrame(std::unique_ptr<journal::Session> session)
     sizer->Add(tabs_, 1, wxEXPAND);
     SetSizer(sizer);
     CreateStatusBar(4);
-    const int widths[] = {-1, 200, 140, 260};
+    const int widths[] = {-1, 200, 140, 220};
     GetStatusBar()->SetStatusWidths(4, widths);
     gauge_ = new wxGauge(GetStatusBar(), wxID_ANY, 100, wxDefaultPosition, wxDefaultSize,
                          wxGA_HORIZONTAL | wxGA_SMOOTH);
@@ -341,6 +341,7 @@ void MainFrame::onPlanProgress(size_t done, size_t total, const wxString& text) 
 void MainFrame::startAnalysing(const std::vector<PageRecord>& pages) {
     arrivals_.reset();
     plan_->waitForAnalysis(nullptr);
+    showAnalysisProgress(0, 0); // a count of the previous session's pages goes
     if (!ArrivalAnalyser::enabled())
         return;
     arrivals_ = std::make_unique<ArrivalAnalyser>(this, *session_);
