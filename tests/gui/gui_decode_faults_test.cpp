@@ -24,7 +24,7 @@ const cv::Vec3b kRed{30, 30, 220}; // BGR of the good page
 // The good page has a rectangle of the inverse colour inside (test::writeTestImage), which
 // auto-crop cuts out once the page is analysed as it arrives: its thumbnail is then this colour.
 const cv::Vec3b kRedCutOut{225, 225, 35}; // BGR
-const cv::Vec3b kGreen{40, 190, 40}; // BGR of the page whose decoding crashes
+const cv::Vec3b kGreen{40, 190, 40};      // BGR of the page whose decoding crashes
 
 struct Window {
     const test::Xvfb& x;
