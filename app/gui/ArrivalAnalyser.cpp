@@ -3,6 +3,7 @@
 #include "app/gui/LatencyProbe.h"
 #include "platform/ProcessLimits.h"
 
+#include <chrono>
 #include <cstdlib>
 #include <string_view>
 
@@ -12,6 +13,7 @@ namespace {
 // How often the grid reads the session again while results come in: often enough that
 // thumbnails follow the analysis, rarely enough that 500 pages cost the UI thread nothing.
 constexpr int kRefreshIntervalMs = 400;
+constexpr int kProgressIntervalMs = 250;
 
 } // namespace
 
@@ -23,6 +25,7 @@ bool ArrivalAnalyser::enabled() {
 ArrivalAnalyser::ArrivalAnalyser(wxWindow* window, journal::Session& session)
     : analysis_(std::make_shared<app::ArrivalAnalysis>(session)) {
     refresh_.Bind(wxEVT_TIMER, [this](wxTimerEvent&) {
+        reportProgress(true);
         if (onPagesChanged)
             onPagesChanged();
     });
@@ -58,21 +61,33 @@ void ArrivalAnalyser::requestStop() {
 
 void ArrivalAnalyser::add(const std::vector<PageRecord>& pages, const rules::PageEditRules& edits) {
     analysis_->add(pages, edits);
-    const auto progress = analysis_->progress();
-    if (onProgress && progress.done < progress.total)
-        onProgress(progress.done, progress.total);
+    reportProgress(false);
 }
 
 void ArrivalAnalyser::analysed() {
-    // Read now, not as the page's server saw it: the servers' reports may cross.
-    const auto progress = analysis_->progress();
-    if (onProgress)
-        onProgress(progress.done < progress.total ? progress.done : 0,
-                   progress.done < progress.total ? progress.total : 0);
-    if (progress.done >= progress.total)
-        LatencyProbe::mark("analysis_idle");
+    reportProgress(false);
     if (!refresh_.IsRunning())
         refresh_.StartOnce(kRefreshIntervalMs);
+}
+
+// Rate-limited (a status bar update costs the UI thread a few milliseconds, and pages come
+// in by the hundred): at most every kProgressIntervalMs, except the end, which is shown at
+// once. The refresh timer shows the count the limit held back.
+void ArrivalAnalyser::reportProgress(bool force) {
+    // Read now, not as a page's server saw it: the servers' reports may cross.
+    const auto progress = analysis_->progress();
+    const bool idle = progress.done >= progress.total;
+    const auto now = std::chrono::steady_clock::now();
+    if (force || idle || now - lastProgress_ >= std::chrono::milliseconds(kProgressIntervalMs)) {
+        lastProgress_ = now;
+        if (onProgress)
+            onProgress(idle ? 0 : progress.done, idle ? 0 : progress.total);
+    } else if (!refresh_.IsRunning()) {
+        refresh_.StartOnce(kRefreshIntervalMs);
+    }
+    if (idle && !idleMarked_)
+        LatencyProbe::mark("analysis_idle");
+    idleMarked_ = idle;
 }
 
 } // namespace docdesk::gui

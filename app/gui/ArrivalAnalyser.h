@@ -9,6 +9,7 @@
 #include "app/common/ArrivalAnalysis.h"
 #include "app/gui/BackgroundTask.h"
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <vector>
@@ -36,7 +37,7 @@ class ArrivalAnalyser {
     // For the plan, which waits for what is queued before analysing the rest itself.
     std::shared_ptr<app::ArrivalAnalysis> analysis() const { return analysis_; }
 
-    // UI thread: the progress after each page ({0, 0} once nothing is left to do).
+    // UI thread: the progress, at most four times a second ({0, 0} once nothing is left to do).
     std::function<void(size_t done, size_t total)> onProgress;
     // UI thread, at most every kRefreshInterval while results come in and once after the last:
     // the session's pages changed (analysis and proposed edits stored, pages cut apart).
@@ -44,8 +45,11 @@ class ArrivalAnalyser {
 
   private:
     void analysed();
+    void reportProgress(bool force);
 
     std::shared_ptr<app::ArrivalAnalysis> analysis_;
+    std::chrono::steady_clock::time_point lastProgress_;
+    bool idleMarked_ = false;             // "analysis_idle" is in the latency log for this idle spell
     wxTimer refresh_;                     // one-shot: the grid reads the session again when it fires
     std::vector<BackgroundTask> servers_; // last: stopped and joined before the rest goes
 };
