@@ -51,10 +51,21 @@ rules::PlanPage planPageOf(const PageRecord& p, bool piece) {
 
 } // namespace
 
-std::vector<PageRecord> storeAnalysisOutcome(journal::Session& session, const PageRecord& p,
+bool hasStoredAnalysis(const PageRecord& p) {
+    return hasAnalysis(storedAnalysis(p));
+}
+
+std::vector<PageRecord> storeAnalysisOutcome(journal::Session& session, const PageRecord& queued,
                                              const AnalysisOutcome& outcome,
                                              const rules::PageEditRules& edits,
                                              std::vector<std::string>& errors) {
+    // The page as it is now: the user may have rotated, cropped or set its mode meanwhile (in
+    // the window, analysis runs while pages are edited). A deleted page keeps its record.
+    const std::int64_t id = queued.id;
+    auto now = session.pagesWithIds(std::span(&id, 1));
+    if (!now.empty() && hasStoredAnalysis(now.front()))
+        return {now.front()};
+    const PageRecord& p = now.empty() ? queued : now.front();
     if (!outcome.ok) {
         PageRecord failed = p;
         failed.analysisJson = nlohmann::json{{"error", outcome.error}}.dump();

@@ -26,6 +26,9 @@ struct PreparedBatch {
     std::vector<std::string> analysisErrors; // "source page N: reason" (the pages stay planned)
 };
 
+// True when the page has a stored analysis (not one that failed: that is tried again).
+bool hasStoredAnalysis(const PageRecord& p);
+
 // Analyses page `p` in `worker` unless its analysis is stored, and stores the result with the
 // edits it proposes under `edits` (core/pipeline/ProposedEdits.h) in one step. Returns the
 // page's records afterwards: itself, or the pages it was cut into. Analysis is stored on the
@@ -36,7 +39,10 @@ std::vector<PageRecord> analyseAndPropose(journal::Session& session, const PageR
                                           AnalysisWorker& worker, const rules::PageEditRules& edits,
                                           double pdfDpi, std::vector<std::string>& errors);
 // The second half of analyseAndPropose, for an outcome that came from the worker pool
-// (AnalysisWorker::analyseMany): stores it on page `p` with the edits it proposes.
+// (AnalysisWorker::analyseMany, ArrivalAnalysis): stores it on page `p` with the edits it
+// proposes. The page is read again first, so edits the user made while it was analysed are
+// what the proposal builds on (and stand); when its analysis was stored meanwhile (the
+// background analysis and the plan met), that one is kept and the page is returned as it is.
 std::vector<PageRecord> storeAnalysisOutcome(journal::Session& session, const PageRecord& p,
                                              const AnalysisOutcome& outcome,
                                              const rules::PageEditRules& edits,

@@ -57,12 +57,29 @@ void LatencyProbe::Notify() {
     }
 }
 
-void LatencyProbe::noteHandler(std::chrono::steady_clock::time_point started, const wxEvtHandler* handler,
-                               const wxEvent& event) {
+namespace {
+
+// The log for lines written outside the probe's timer (UI thread only); null when off.
+std::FILE* eventLog() {
     static std::FILE* const log = [] {
         const char* path = std::getenv("DOCDESK_UI_LATENCY_LOG");
         return (path == nullptr || *path == '\0') ? nullptr : std::fopen(path, "a");
     }();
+    return log;
+}
+
+} // namespace
+
+void LatencyProbe::mark(const char* event) {
+    if (std::FILE* log = eventLog()) {
+        std::fprintf(log, "%s\n", event);
+        std::fflush(log);
+    }
+}
+
+void LatencyProbe::noteHandler(std::chrono::steady_clock::time_point started, const wxEvtHandler* handler,
+                               const wxEvent& event) {
+    std::FILE* const log = eventLog();
     if (log == nullptr)
         return;
     const auto took =

@@ -27,6 +27,9 @@ class LatencyProbe : public wxTimer {
     // the window. Nested handlers are logged each, the outer one including the inner time.
     static void noteHandler(std::chrono::steady_clock::time_point started, const wxEvtHandler* handler,
                             const wxEvent& event);
+    // With the probe on, appends `event` as a line of its own ("plan_ready"): a moment a
+    // benchmark waits for (arrival_bench times a drop to the plan being shown).
+    static void mark(const char* event);
 
   private:
     std::FILE* log_ = nullptr;

@@ -2,6 +2,7 @@
 
 #include "app/common/AppEnvironment.h"
 #include "app/common/WorkerPool.h"
+#include "app/gui/ArrivalAnalyser.h"
 #include "app/gui/CameraDialog.h"
 #include "app/gui/OutboxPanel.h"
 #include "app/gui/PageGridPanel.h"
@@ -72,6 +73,7 @@ enum {
 constexpr size_t kPagesTab = 0;
 constexpr size_t kPlanTab = 1;
 constexpr size_t kOutboxTab = 2;
+constexpr int kAnalysisField = 3; // the status bar's field for "Analysing 12 of 40 pages..."
 
 } // namespace
 
@@ -116,9 +118,9 @@ MainFrame::MainFrame(std::unique_ptr<journal::Session> session)
     sizer->Add(new WatchBanner(this, platform::appDirs().data), 0, wxEXPAND); // a watch that uploads
     sizer->Add(tabs_, 1, wxEXPAND);
     SetSizer(sizer);
-    CreateStatusBar(3);
-    const int widths[] = {-1, 200, 140};
-    GetStatusBar()->SetStatusWidths(3, widths);
+    CreateStatusBar(4);
+    const int widths[] = {-1, 200, 140, 220};
+    GetStatusBar()->SetStatusWidths(4, widths);
     gauge_ = new wxGauge(GetStatusBar(), wxID_ANY, 100, wxDefaultPosition, wxDefaultSize,
                          wxGA_HORIZONTAL | wxGA_SMOOTH);
     gauge_->SetName(_("Import progress"));
@@ -130,7 +132,9 @@ MainFrame::MainFrame(std::unique_ptr<journal::Session> session)
     });
     SetDropTarget(new FileDropTarget(this));
     Bind(wxEVT_CLOSE_WINDOW, &MainFrame::onClose, this);
-    grid_->setPages(session_->pages());
+    auto pages = session_->pages();
+    startAnalysing(pages); // pages an earlier run left unanalysed (closed mid-analysis)
+    grid_->setPages(std::move(pages));
     startEditing();
     updateTitle();
     showPageCount();
@@ -143,6 +147,8 @@ MainFrame::MainFrame(std::unique_ptr<journal::Session> session)
 }
 
 MainFrame::~MainFrame() {
+    if (arrivals_)
+        arrivals_->requestStop();
     for (auto& t : importers_)
         t.requestStop(); // all stop at once; each is joined as it goes
 }
@@ -332,6 +338,32 @@ void MainFrame::onPlanProgress(size_t done, size_t total, const wxString& text) 
     showProgress(done, total);
 }
 
+void MainFrame::startAnalysing(const std::vector<PageRecord>& pages) {
+    arrivals_.reset();
+    plan_->waitForAnalysis(nullptr);
+    showAnalysisProgress(0, 0); // a count of the previous session's pages goes
+    if (!ArrivalAnalyser::enabled())
+        return;
+    arrivals_ = std::make_unique<ArrivalAnalyser>(this, *session_);
+    arrivals_->onProgress = [this](size_t done, size_t total) { showAnalysisProgress(done, total); };
+    arrivals_->onPagesChanged = [this] { refreshPages(); };
+    plan_->waitForAnalysis(arrivals_->analysis());
+    analyseArrived(pages);
+}
+
+void MainFrame::analyseArrived(const std::vector<PageRecord>& pages) {
+    if (arrivals_ && !pages.empty())
+        arrivals_->add(pages, plan_->pageEditRules());
+}
+
+void MainFrame::showAnalysisProgress(size_t done, size_t total) {
+    SetStatusText(total == 0 ? wxString()
+                             : wxString::Format(wxPLURAL("Analysing %zu of %zu page...",
+                                                         "Analysing %zu of %zu pages...", total),
+                                                done, total),
+                  kAnalysisField);
+}
+
 void MainFrame::importPaths(const std::vector<std::filesystem::path>& paths) {
     if (paths.empty())
         return;
@@ -362,9 +394,10 @@ void MainFrame::importPaths(const std::vector<std::filesystem::path>& paths) {
 }
 
 void MainFrame::onFileImported(const capture::ImportOutcome& o) {
-    if (o.ok())
+    if (o.ok()) {
         grid_->appendPages(o.pages);
-    else
+        analyseArrived(o.pages);
+    } else
         importErrors_.push_back(o.file.filename().string() + ": " + o.error);
     ++filesDone_;
     showPageCount();
@@ -377,6 +410,7 @@ void MainFrame::onImportFinished() {
         return;
     filesQueued_ = filesDone_ = 0;
     showProgress(0, 0);
+    LatencyProbe::mark("import_finished");
     if (!importErrors_.empty()) {
         wxString text;
         for (const auto& e : importErrors_)
@@ -419,10 +453,12 @@ void MainFrame::onNewSession(wxCommandEvent&) {
         const bool watching = watcher_.running();
         stopWatching();
         importers_.clear();
-        edits_.reset(); // the old session's edits are written out first
+        arrivals_.reset(); // the old session's analysis stops; its pages are analysed when it is opened again
+        edits_.reset();    // the old session's edits are written out first
         plan_->setSession(fresh.get());
         session_ = std::move(fresh);
         grid_->setPages({});
+        startAnalysing({});
         startEditing();
         updateTitle();
         showPageCount();
@@ -442,21 +478,27 @@ void MainFrame::onCamera(wxCommandEvent&) {
 void MainFrame::openScanner() {
     ScanDialog dialog(this, *session_, [this](const PageRecord& page) {
         grid_->appendPages({page});
+        analyseArrived({page});
         showPageCount();
     });
     dialog.ShowModal();
-    grid_->setPages(session_->pages());
+    auto pages = session_->pages();
+    analyseArrived(pages); // those stored in the dialog's last moments too; the rest are known
+    grid_->setPages(std::move(pages));
     showPageCount();
 }
 
 void MainFrame::openCamera(const std::string& device) {
     CameraDialog dialog(this, *session_, device, [this](const PageRecord& page) {
         grid_->appendPages({page});
+        analyseArrived({page});
         showPageCount();
     });
     dialog.ShowModal();
     // Pages stored in the dialog's last moments may not have been announced: show them all.
-    grid_->setPages(session_->pages());
+    auto pages = session_->pages();
+    analyseArrived(pages);
+    grid_->setPages(std::move(pages));
     showPageCount();
 }
 
@@ -497,8 +539,10 @@ void MainFrame::startWatching(const std::filesystem::path& folder) {
 }
 
 void MainFrame::onFileArrived(const capture::HotFolderEvent& e) {
-    if (e.outcome.ok() && !e.duplicate)
+    if (e.outcome.ok() && !e.duplicate) {
         grid_->appendPages(e.outcome.pages);
+        analyseArrived(e.outcome.pages);
+    }
     showPageCount();
     const wxString name = wxString::FromUTF8(e.outcome.file.filename().string());
     if (!e.outcome.ok())
@@ -527,6 +571,8 @@ void MainFrame::onClose(wxCloseEvent& event) {
     for (auto& t : importers_)
         t.requestStop();
     watcher_.requestStop();
+    if (arrivals_)
+        arrivals_->requestStop(); // the pages not analysed yet are analysed on the next start
     event.Skip();
 }
 

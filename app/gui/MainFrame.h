@@ -23,6 +23,7 @@ struct ImportOutcome;
 
 namespace docdesk::gui {
 
+class ArrivalAnalyser;
 class PageGridPanel;
 class PreviewPanel;
 class OutboxPanel;
@@ -67,6 +68,10 @@ class MainFrame : public wxFrame {
     void showProgress(size_t done, size_t total);
     void placeGauge();
     void onPlanProgress(size_t done, size_t total, const wxString& text);
+    // Analysis as pages arrive (ArrivalAnalyser): started for each session with its pages.
+    void startAnalysing(const std::vector<PageRecord>& pages);
+    void analyseArrived(const std::vector<PageRecord>& pages);
+    void showAnalysisProgress(size_t done, size_t total);
 
     // Page editing (Edit menu, grid, preview): edits run on the edit queue's thread.
     wxMenu* buildEditMenu(wxMenuBar* bar); // appends the Edit menu and returns it
@@ -80,6 +85,7 @@ class MainFrame : public wxFrame {
     LatencyProbe latencyProbe_; // reports UI stalls when DOCDESK_UI_LATENCY_LOG is set
     std::unique_ptr<journal::Session> session_;
     std::unique_ptr<app::PageEditQueue> edits_; // after session_: finished before it closes
+    std::unique_ptr<ArrivalAnalyser> arrivals_; // after session_: stopped before it closes
     wxNotebook* tabs_ = nullptr;
     PageGridPanel* grid_ = nullptr;
     WelcomePanel* welcome_ = nullptr; // instead of the grid while the session has no pages

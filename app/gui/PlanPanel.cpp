@@ -4,6 +4,7 @@
 #include "app/common/GatewayUpload.h"
 #include "app/common/OutboxFiling.h"
 #include "app/common/PageRecognition.h"
+#include "app/gui/LatencyProbe.h"
 #include "app/gui/PlanView.h"
 #include "app/gui/PreferencesDialog.h"
 #include "app/gui/ProfilesDialog.h"
@@ -332,6 +333,21 @@ std::optional<rules::FilingPlanner> PlanPanel::makePlanner() {
     return rules::FilingPlanner(filingRules, naming);
 }
 
+rules::PageEditRules PlanPanel::pageEditRules() const {
+    if (editedRules_)
+        return editedRules_->pageEdits;
+    const wxString path = rulesFile_->GetPath();
+    if (path.empty())
+        return {};
+    try {
+        return rules::loadRulesFile(std::filesystem::path(path.utf8_string()))
+            .profile(rulesProfile_->GetStringSelection().utf8_string())
+            .rules.pageEdits;
+    } catch (const std::exception&) {
+        return {};
+    }
+}
+
 void PlanPanel::editRules() {
     rules::FilingRules current;
     wxString source = _("the standard rules");
@@ -424,10 +440,16 @@ void PlanPanel::updatePlan() {
     rulesWithLanguages.output.ocrLanguages =
         ocrLanguagesFor(rulesWithLanguages.output.ocrLanguages); // Preferences
     runInBackground(
-        [this, session, rules = rulesWithLanguages](std::stop_token stop, const WindowQueue& ui) {
+        [this, session, rules = rulesWithLanguages, arrivals = arrivals_](std::stop_token stop,
+                                                                          const WindowQueue& ui) {
             PreparedPlan prepared;
+            if (arrivals) // pages being analysed since they arrived are not analysed twice
+                arrivals->waitForQueued(stop);
             for (const auto& [id, text] : session->planEdits())
                 prepared.editIds.push_back(id);
+            // Read here, not on the UI thread: background analysis may hold the session's
+            // lock for a write (fsync) when the plan arrives.
+            prepared.edits = app::storedPlanEdits(*session);
             const auto pages = session->pages();
             app::AnalysisWorker worker;
             prepared.batch = app::prepareBatch(
@@ -461,13 +483,14 @@ void PlanPanel::showPreparedPlan(TaskResult<PreparedPlan> result) {
     batch_ = std::move(prepared.batch);
     plan_ = planner_->plan(batch_.planPages);
     try { // the user's corrections so far, kept in the session
-        plan_ = app::applyPlanEdits(*planner_, std::move(plan_), batch_, app::storedPlanEdits(*session_));
+        plan_ = app::applyPlanEdits(*planner_, std::move(plan_), batch_, prepared.edits);
     } catch (const std::exception& e) {
         wxMessageBox(wxString::FromUTF8(e.what()), _("The plan cannot be made"), wxOK | wxICON_ERROR, this);
     }
     planned_ = true;
     pagesWhenPlanned_ = prepared.count;
     showPlan();
+    LatencyProbe::mark("plan_ready");
     view_->SetFocus(); // arrows, Ctrl+B and Ctrl+M act on the plan from here
     if (onProgress)
         onProgress(0, 0,

@@ -4,6 +4,7 @@
 // the plan: update, split here, merge with next, file into the archive folder. Analysis and
 // filing run on a background thread; the plan is recomputed only when asked (F5) or when the
 // tab is shown after pages were added, so the user's merges and splits are not thrown away.
+#include "app/common/ArrivalAnalysis.h"
 #include "app/common/OutboxFiling.h"
 #include "app/common/PlanEdits.h"
 #include "app/common/PlanFiling.h"
@@ -61,6 +62,12 @@ class PlanPanel : public wxPanel {
     // Save As makes the saved file and profile the plan's rules. Plans again either way.
     void editRules();
     bool busy() const { return worker_.running(); }
+    // The page edits (auto-crop, deskew, split receipts, mode) of the rules in effect, for the
+    // analysis of arriving pages; the standard ones when the rules file cannot be read (the
+    // plan says why when it is made).
+    rules::PageEditRules pageEditRules() const;
+    // Planning waits for the pages this analysis has queued, then analyses only the rest.
+    void waitForAnalysis(std::shared_ptr<app::ArrivalAnalysis> arrivals) { arrivals_ = std::move(arrivals); }
 
     // Called after documents were put into a profile's outbox (the Outbox tab refreshes).
     std::function<void()> onOutboxChanged;
@@ -85,6 +92,7 @@ class PlanPanel : public wxPanel {
         app::PreparedBatch batch;
         size_t count = 0;                  // the session's pages
         std::vector<std::int64_t> editIds; // the session's plan edits
+        std::vector<app::PlanEdit> edits;  // the same, read on the worker thread too
     };
     struct FilingRun {
         app::EditedPlanFiling result;
@@ -129,7 +137,8 @@ class PlanPanel : public wxPanel {
     bool planned_ = false;
     std::vector<std::int64_t> editIds_; // the session's plan edits, in order (for Undo)
     size_t pagesWhenPlanned_ = 0;
-    BackgroundTask worker_{this}; // last: discarded before the members it uses go
+    std::shared_ptr<app::ArrivalAnalysis> arrivals_; // the window's analysis as pages arrive
+    BackgroundTask worker_{this};                    // last: discarded before the members it uses go
 };
 
 } // namespace docdesk::gui
