@@ -302,7 +302,7 @@ EditedPlanFiling fileEditedPlan(journal::Session& session, const PreparedBatch& 
         const unsigned workers = sharedWorkerPool().size();
         ahead.emplace(renderPagesInWorker(sharedWorkerPool()),
                       pagesToRender(pages, documentsToRender(session, documents, record), options), workers,
-                      2 * size_t(workers) + 2, stop);
+                      size_t(workers) + 2, stop);
         inWorkers.renderer = ahead->renderer();
     }
     pipeline::FilingProgress overall;
