@@ -1,5 +1,6 @@
 #include "app/common/PlanFiling.h"
 
+#include "app/common/RenderAhead.h"
 #include "app/common/WorkerPool.h"
 #include "core/common/Translate.h"
 #include "core/model/PageTransforms.h"
@@ -265,6 +266,17 @@ fileRecorded(journal::Session& session, std::span<const std::int64_t> pageIds, c
     return {d, id};
 }
 
+// The documents fileRecorded will render (not those filed before, unless filed again).
+std::vector<pipeline::DocumentToFile>
+documentsToRender(const journal::Session& session, const std::vector<pipeline::DocumentToFile>& documents,
+                  const FilingRecordOptions& record) {
+    std::vector<pipeline::DocumentToFile> out;
+    for (const auto& d : documents)
+        if (record.again || !session.filingOf(d.pageIds))
+            out.push_back(d);
+    return out;
+}
+
 } // namespace
 
 std::vector<size_t> alreadyFiledDocuments(const journal::Session& session, const PreparedBatch& batch,
@@ -296,8 +308,14 @@ EditedPlanFiling fileEditedPlan(journal::Session& session, const PreparedBatch& 
         pageIds.insert(pageIds.end(), d.pageIds.begin(), d.pageIds.end());
     const auto pages = session.pagesWithIds(pageIds);
     pipeline::FilingOptions inWorkers = options;
-    if (!inWorkers.renderer) // the pages' bytes are untrusted: decoded in workers only
-        inWorkers.renderer = renderPagesInWorker(sharedWorkerPool());
+    std::optional<RenderAhead> ahead; // every worker busy, also with one-page documents (issue 16)
+    if (!inWorkers.renderer) {        // the pages' bytes are untrusted: decoded in workers only
+        const unsigned workers = sharedWorkerPool().size();
+        ahead.emplace(renderPagesInWorker(sharedWorkerPool()),
+                      pagesToRender(pages, documentsToRender(session, documents, record), options), workers,
+                      size_t(workers) + 2, stop);
+        inWorkers.renderer = ahead->renderer();
+    }
     pipeline::FilingProgress overall;
     overall.documentsTotal = documents.size();
     for (const auto& d : documents)

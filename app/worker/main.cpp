@@ -29,6 +29,7 @@
 //           "dpi_x", "dpi_y", "passthrough", "bytes"} + the encoded page (output::renderPage)
 #include "app/common/AppEnvironment.h"
 #include "app/common/WorkerProtocol.h"
+#include "app/worker/OcrPlugin.h"
 #include "core/common/Error.h"
 #include "core/common/Translate.h"
 #include "core/export/PageRenderer.h"
@@ -37,11 +38,12 @@
 #include "core/imaging/MediaType.h"
 #include "core/imaging/PageDecoder.h"
 #include "core/imaging/PageMetrics.h"
-#include "core/ocr/TesseractEngine.h"
 #include "core/pipeline/PageAnalysis.h"
 #include "core/pipeline/ProposedEdits.h"
 #include "platform/DurableFiles.h"
+#include "platform/HelperProgram.h"
 #include "platform/ProcessLimits.h"
+#include "platform/SharedLibrary.h"
 
 #include <algorithm>
 #include <cmath>
@@ -138,13 +140,63 @@ nlohmann::ordered_json crop(const imaging::DecodedPage& page, const app::WorkerR
     return {{"ok", true}, {"documents", documents}};
 }
 
+// docdesk-ocr.so (OcrPlugin.h), loaded on the first OCR request; throws when it cannot be.
+const worker::OcrPluginApi& ocrPlugin() {
+    static const worker::OcrPluginApi* api = nullptr;
+    static std::string error;
+    if (api == nullptr && error.empty()) {
+        constexpr const char* kPluginFile = "docdesk-ocr.so";
+        // Test programs run from other folders of the build tree than the plugin.
+        api = platform::loadPluginApi<worker::OcrPluginApi>(
+            {platform::helperProgram(kPluginFile),
+             std::filesystem::path(DOCDESK_BUILD_PLUGIN_DIR) / kPluginFile},
+            "docdesk_ocr_plugin", error);
+        if (api != nullptr)
+            api->routeLibraryMessages(app::workerLogFile().c_str());
+        else if (error.empty())
+            error = "docdesk_ocr_plugin";
+    }
+    if (api == nullptr)
+        throw Error(trf("Text recognition could not be loaded ({}). Reinstall docdesk.", error));
+    return *api;
+}
+
+// One engine per worker, kept between pages while the languages stay the same.
+class OcrEngine {
+  public:
+    OcrEngine(const worker::OcrPluginApi& api, const std::string& languages)
+        : api_(api), languages_(languages) {
+        std::string error;
+        engine_ = api_.createEngine(languages, &error);
+        if (engine_ == nullptr)
+            throw Error(error);
+    }
+    OcrEngine(const OcrEngine&) = delete;
+    OcrEngine& operator=(const OcrEngine&) = delete;
+    ~OcrEngine() { api_.destroyEngine(engine_); }
+
+    const std::string& languages() const { return languages_; }
+    ocr::PageText recognise(const ImageView& page, int dpi) {
+        ocr::PageText text;
+        std::string error;
+        if (!api_.recognise(engine_, page, dpi, &text, &error))
+            throw Error(error);
+        return text;
+    }
+
+  private:
+    const worker::OcrPluginApi& api_;
+    std::string languages_;
+    void* engine_ = nullptr;
+};
+
 // The page with its edits, as filing renders it, recognised by this worker's engine.
 nlohmann::ordered_json recognise(const app::WorkerRequest& request) {
-    static std::unique_ptr<ocr::TesseractEngine> engine; // one per worker, kept between pages
+    static std::unique_ptr<OcrEngine> engine; // one per worker, kept between pages
     const std::string& languages = request.languages;
     if (!engine || engine->languages() != languages) {
         engine.reset();
-        engine = std::make_unique<ocr::TesseractEngine>(languages);
+        engine = std::make_unique<OcrEngine>(ocrPlugin(), languages);
     }
     output::PageSource source{request.file, imaging::kindFromMimeType(request.mediaType), request.page - 1,
                               PageTransforms::parse(request.transforms)};
@@ -298,8 +350,6 @@ int main(int argc, char** argv) {
     platform::disableCoreDumps();
     platform::keepLargeBuffersOnHeap();
     platform::runInBackground(); // analysis yields to the window's thread on a busy machine
-    // Leptonica's complaints about odd pages are for the log, not the terminal of `docdesk-cli`.
-    ocr::routeLibraryMessages(app::workerLogFile());
 #if defined(__SANITIZE_ADDRESS__)
     (void)memoryMb; // AddressSanitizer reserves terabytes of address space: no cap there
 #else

@@ -36,6 +36,7 @@ struct Pixels {
     cv::Mat image;
     bool bilevel = false;
     Resolution dpi;
+    std::vector<std::uint8_t> storage; // the pixels of `image` when it does not own them
 };
 
 ImageView viewOf(const cv::Mat& m) {
@@ -172,9 +173,10 @@ Pixels decodeAndTransform(const PageSource& page, const RenderOptions& options, 
     }
     if (t.mode == PageMode::ShadowRemoval)
         img = fromRgb(imaging::enhance(viewOf(img), imaging::EnhanceMode::ShadowRemoval), grey);
+    std::vector<std::uint8_t> storage;
     if (bw) {
-        const auto bwPixels = imaging::blackAndWhite(viewOf(img));
-        img = cv::Mat(img.rows, img.cols, CV_8UC1, const_cast<std::uint8_t*>(bwPixels.data())).clone();
+        storage = imaging::blackAndWhite(viewOf(img)); // moved into the result, not copied
+        img = cv::Mat(img.rows, img.cols, CV_8UC1, storage.data());
     } else if (keepBilevel && t.changesGeometry()) {
         cv::Mat sharp; // interpolation left grey edges
         cv::threshold(img, sharp, 127, 255, cv::THRESH_BINARY);
@@ -182,7 +184,7 @@ Pixels decodeAndTransform(const PageSource& page, const RenderOptions& options, 
     }
     if (decoded && img.data == source.data)
         img = img.clone(); // `decoded` goes out of scope
-    return {img, bw || keepBilevel, dpi};
+    return {img, bw || keepBilevel, dpi, std::move(storage)};
 }
 
 std::vector<std::byte> packBits(const cv::Mat& grey) {

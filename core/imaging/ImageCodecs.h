@@ -32,6 +32,17 @@ inline cv::Mat decode(std::span<const std::byte> bytes, ReadMode mode, int pageI
 }
 #endif
 
+// Where a JPEG decode puts its pixels: a matrix of the rows, columns and type asked for over
+// memory the caller owns, so that a page is decoded straight into its final buffer instead of
+// being copied there (8 MB per 300-dpi page). Other formats, and a JPEG turned by its EXIF
+// orientation, come back in a matrix of their own.
+using PixelBuffer = cv::Mat (*)(int rows, int cols, int type, void* context);
+struct DecodeTarget {
+    PixelBuffer buffer = nullptr;
+    void* context = nullptr;
+};
+cv::Mat decode(const std::byte* data, std::size_t size, ReadMode mode, int pageIndex, DecodeTarget target);
+
 // Whether the plugin for BMP and WebP can be loaded; when not, `error` says why.
 bool pluginAvailable(std::string& error);
 

@@ -324,10 +324,19 @@ std::optional<ImageSize> readDeclaredSize(std::span<const std::byte> b, MediaKin
     return std::nullopt;
 }
 
+// A decode target (codecs::DecodeTarget) that puts the pixels into the vector `context`.
+static cv::Mat intoVector(int rows, int cols, int type, void* context) {
+    auto& pixels = *static_cast<std::vector<std::uint8_t>*>(context);
+    pixels.resize(size_t(rows) * size_t(cols) * size_t(CV_ELEM_SIZE(type)));
+    return cv::Mat(rows, cols, type, pixels.data());
+}
+
 // Reads and decodes page `pageIndex` of an image file into 8-bit BGR (EXIF orientation applied),
-// refusing images that declare more than `maxPixels` before any pixel memory is allocated.
+// refusing images that declare more than `maxPixels` before any pixel memory is allocated. A
+// JPEG's pixels may land in `into` (the result then points there; see codecs::DecodeTarget).
 static cv::Mat decodeImage(const std::filesystem::path& file, MediaKind kind, int pageIndex,
-                           std::uint64_t maxPixels, bool keepGrey = false) {
+                           std::uint64_t maxPixels, bool keepGrey = false,
+                           std::vector<std::uint8_t>* into = nullptr) {
     // AnyColour keeps grey sources at one channel; both apply EXIF orientation.
     const auto mode = keepGrey ? codecs::ReadMode::AnyColour : codecs::ReadMode::Colour;
     cv::Mat bgr;
@@ -350,7 +359,8 @@ static cv::Mat decodeImage(const std::filesystem::path& file, MediaKind kind, in
             trf("The image is too large to analyse ({} x {} pixels; the limit is {} megapixels).",
                 declared->width, declared->height, maxPixels / 1'000'000));
     requireCodecPlugin(kind);
-    bgr = codecs::decode(bytes, mode, kind == MediaKind::Tiff ? pageIndex : 0);
+    bgr = codecs::decode(bytes.data(), bytes.size(), mode, kind == MediaKind::Tiff ? pageIndex : 0,
+                         into != nullptr ? codecs::DecodeTarget{intoVector, into} : codecs::DecodeTarget{});
     if (bgr.empty())
         throw UnreadableFileError(tr("The image is damaged or truncated."));
     return bgr;
@@ -359,6 +369,7 @@ static cv::Mat decodeImage(const std::filesystem::path& file, MediaKind kind, in
 DecodedPage decodePage(const std::filesystem::path& file, MediaKind kind, int pageIndex,
                        const DecodeOptions& options) {
     cv::Mat bgr;
+    std::vector<std::uint8_t> decoded; // a JPEG is decoded straight into the result
     if (kind == MediaKind::Pdf) {
         if (auto image =
                 detail::fullPageImage(file, pageIndex, options.pdfDpi, options.maxPixels, options.keepGrey))
@@ -377,7 +388,7 @@ DecodedPage decodePage(const std::filesystem::path& file, MediaKind kind, int pa
         refuseHugePdfImage(file, pageIndex, options.maxPixels);
         bgr = renderPdfPage(p, options.pdfDpi);
     } else {
-        bgr = decodeImage(file, kind, pageIndex, options.maxPixels, options.keepGrey);
+        bgr = decodeImage(file, kind, pageIndex, options.maxPixels, options.keepGrey, &decoded);
     }
     if (bgr.channels() != 1 && bgr.channels() != 3) // defensive: AnyColour never yields others
         cv::cvtColor(bgr, bgr, bgr.channels() == 4 ? cv::COLOR_BGRA2BGR : cv::COLOR_GRAY2BGR);
@@ -386,6 +397,11 @@ DecodedPage decodePage(const std::filesystem::path& file, MediaKind kind, int pa
     out.height = bgr.rows;
     out.channels = bgr.channels();
     const size_t rowBytes = size_t(bgr.cols) * size_t(out.channels);
+    if (!decoded.empty() && bgr.data == decoded.data() && bgr.isContinuous() &&
+        decoded.size() == rowBytes * size_t(bgr.rows)) {
+        out.bgr = std::move(decoded);
+        return out;
+    }
     out.bgr.resize(rowBytes * size_t(bgr.rows));
     for (int y = 0; y < bgr.rows; ++y)
         std::memcpy(out.bgr.data() + size_t(y) * rowBytes, bgr.ptr(y), rowBytes);

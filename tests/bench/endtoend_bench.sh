@@ -6,7 +6,8 @@
 # text in a real font, tables, stamps, photos, codes on every third page, some skewed):
 # 1. docdesk-cli file --target DIR *.jpg (fresh HOME each run), and with --mode bw;
 # 2. zbarimg on the same pages (one process for all of them);
-# 3. docdesk-cli inspect --json on one page with codes, and zbarimg on that page.
+# 3. docdesk-cli inspect --json on one page with codes, and zbarimg on that page;
+# 4. docdesk-worker started and ended without a request (what each run pays first).
 # Medians of `repeats` runs (zbarimg on all pages: `zbar_repeats`, it takes seconds per page);
 # pages/s and ratios against zbarimg, by wall time and by CPU time (the machine may be shared).
 set -euo pipefail
@@ -69,3 +70,8 @@ ours=$(grep -o '"format"' "$work/last.out" | wc -l || true)
 printf 'one page (%s): inspect --json median %.3f s (cpu %.3f s, %s codes), zbarimg %.3f s (cpu %.3f s, %s codes); %sx zbarimg (target >= 5), cpu %sx\n' \
     "$(basename "$one")" "$inspect_one" "$inspect_cpu" "$ours" "$zbar_one" "$zbar_one_cpu" "$theirs" \
     "$(ratio "$zbar_one" "$inspect_one")" "$(ratio "$zbar_one_cpu" "$inspect_cpu")"
+
+# 4. What every run pays before its first page: one docdesk-worker started and ended without a
+#    request (each `inspect`, and each worker of a pool, starts one).
+read -r worker_start worker_start_cpu < <(timed --runs $((repeats * 3)) "$build/app/docdesk-worker" --serve < /dev/null)
+printf 'docdesk-worker start and end: median %.3f s (cpu %.3f s)\n' "$worker_start" "$worker_start_cpu"

@@ -55,6 +55,8 @@ LAYER_OF = {
     "docdesk-cli": "app",
     "docdesk-worker": "app",
     "docdesk-scan-worker": "app",
+    # branch speed: Tesseract for docdesk-worker, loaded on its first OCR request.
+    "docdesk-ocr": "app",
     # Build settings, not code: anyone may use them.
     "docdesk_compile_options": "build",
     # The wx interface target: what the GUI links.

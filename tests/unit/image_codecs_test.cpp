@@ -375,3 +375,28 @@ BOOST_AUTO_TEST_CASE(corpus_images_decode_to_the_same_pixels) {
     BOOST_TEST_MESSAGE(checked << " corpus images compared");
     BOOST_TEST(checked > 0);
 }
+
+// branch speed (issue 16): a JPEG decoded straight into the caller's buffer (DecodeTarget) has
+// the pixels of any other decode, also when the data ends inside the scan (the rows it does
+// not reach repeat the last one decoded, as OpenCV's), and lands in that buffer.
+BOOST_AUTO_TEST_CASE(jpeg_decodes_into_the_callers_buffer) {
+    const auto intoVector = [](int rows, int cols, int type, void* context) {
+        auto& pixels = *static_cast<std::vector<std::uint8_t>*>(context);
+        pixels.resize(std::size_t(rows) * std::size_t(cols) * std::size_t(CV_ELEM_SIZE(type)));
+        return cv::Mat(rows, cols, type, pixels.data());
+    };
+    for (bool colour : {false, true}) {
+        const auto jpeg = encoded(".jpg", testImage(301, 217, colour));
+        for (std::size_t keep : {jpeg.size(), jpeg.size() / 2, jpeg.size() - 3}) {
+            const std::vector<std::uint8_t> cut(jpeg.begin(), jpeg.begin() + std::ptrdiff_t(keep));
+            std::vector<std::uint8_t> pixels;
+            const cv::Mat into = codecs::decode(reinterpret_cast<const std::byte*>(cut.data()), cut.size(),
+                                                ReadMode::AnyColour, 0, {intoVector, &pixels});
+            const std::string what = (colour ? "colour, " : "grey, ") + std::to_string(keep) + " bytes";
+            BOOST_TEST(!into.empty(), what);
+            BOOST_TEST((into.data == pixels.data()), what);
+            BOOST_TEST(samePixels(into, codecs::decode(bytesOf(cut), ReadMode::AnyColour)), what);
+            BOOST_TEST(samePixels(into, cv::imdecode(cut, cv::IMREAD_ANYCOLOR)), what);
+        }
+    }
+}
