@@ -287,7 +287,35 @@ std::string chainOn(const std::string& line) {
     return {};
 }
 
-// An exact mention of a chain anywhere wins over a near one.
+// A short chain name (four or five letters: "Real", "Lidl", "Penny") within one wrong letter in
+// a short line at the very top, where the logo is printed: OCR reads a logo's odd letters on
+// thermal print as "reat" or "LiDL". Elsewhere on the receipt that would be too loose (Real is
+// one letter from "read", Lidl from "lid").
+std::string chainInLogo(const std::vector<std::string>& lines) {
+    for (size_t i = 0; i < lines.size() && i < 3; ++i) {
+        auto words = wordsOf(lines[i]);
+        if (words.size() > 3)
+            continue;
+        // A logo's letters split by a misread sign ("L+DL") read together.
+        std::string joined;
+        for (const auto& word : words)
+            joined += word;
+        words.push_back(joined);
+        for (const std::string& name : chainNames()) {
+            const std::string wanted = lower(name);
+            if (wanted.size() < 4 || wanted.size() > 5)
+                continue;
+            for (const auto& word : words)
+                if (word.size() + 1 >= wanted.size() && word.size() <= wanted.size() + 1 &&
+                    editDistance(word, wanted) <= 1)
+                    return name;
+        }
+    }
+    return {};
+}
+
+// An exact mention of a chain anywhere wins over a near one in the logo, then over a near one
+// elsewhere.
 std::string knownChain(const std::vector<std::string>& lines) {
     std::string near;
     for (const auto& line : lines) {
@@ -298,6 +326,8 @@ std::string knownChain(const std::vector<std::string>& lines) {
         if (near.empty())
             near = chainOn(line);
     }
+    if (auto logo = chainInLogo(lines); !logo.empty())
+        return logo;
     return near;
 }
 

@@ -154,6 +154,21 @@ BOOST_AUTO_TEST_CASE(chain_names_tolerate_misread_letters_and_addresses_are_no_m
     BOOST_TEST(r->total == "3.19");
 }
 
+// A short chain name misread in the logo at the top ("reat", "L+DL") is that chain; the same
+// near miss further down is not.
+BOOST_AUTO_TEST_CASE(a_short_chain_name_misread_in_the_logo_is_that_chain) {
+    auto r = parseReceipt("reat Ombm |\n32100 Paderborn\nKAROTTEN 0,99\nSUMME EUR 0,99\n24.04.20 14:02\n");
+    BOOST_REQUIRE(r.has_value());
+    BOOST_TEST(r->merchant == "Real");
+    r = parseReceipt("L+DL\nWarburger Straße 130\n33100 Paderborn\nzu zahlen 3,19\n");
+    BOOST_REQUIRE(r.has_value());
+    BOOST_TEST(r->merchant == "Lidl");
+    r = parseReceipt(
+        "Cafe am Markt\nKirchgasse 2\nTel. 05251 12345\nLatte 3,20\nread more online\nSUMME 3,20\n");
+    BOOST_REQUIRE(r.has_value());
+    BOOST_TEST(r->merchant == "Cafe am Markt");
+}
+
 // A one-word shop name printed over two lines is read whole; a town under a longer name is not
 // added to it.
 BOOST_AUTO_TEST_CASE(a_one_word_name_goes_on_in_the_next_line) {
