@@ -10,11 +10,21 @@
 namespace docdesk::ocr {
 namespace {
 
-// ASCII lower case; UTF-8 bytes stay as they are (keywords are matched in ASCII or exact UTF-8).
+// Lower case: ASCII and the Latin-1 letters in UTF-8 (OCR reads "RÜCKGELD" as often as
+// "Rückgeld"); other UTF-8 bytes stay as they are.
 std::string lower(std::string_view s) {
     std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return char(c < 0x80 ? std::tolower(c) : c); });
+    for (size_t i = 0; i < out.size(); ++i) {
+        const auto c = static_cast<unsigned char>(out[i]);
+        if (c < 0x80) {
+            out[i] = char(std::tolower(c));
+        } else if (c == 0xC3 && i + 1 < out.size()) {
+            const auto next = static_cast<unsigned char>(out[i + 1]);
+            if (next >= 0x80 && next <= 0x9E && next != 0x97) // U+00C0..U+00DE but the sign ×
+                out[i + 1] = char(next + 0x20);
+            ++i;
+        }
+    }
     return out;
 }
 
@@ -129,18 +139,32 @@ long strongestAmount(const std::vector<std::string>& lines, int& strength) {
     return best;
 }
 
+// The first amount of the first line that `wanted` accepts; -1 when none.
+template <typename Predicate> long firstAmountOf(const std::vector<std::string>& lines, Predicate wanted) {
+    for (size_t i = 0; i < lines.size(); ++i)
+        if (wanted(lower(lines[i])))
+            if (const auto a = lineAmounts(lines, i); !a.empty())
+                return a.back();
+    return -1;
+}
+
+bool isCashGivenLine(const std::string& l) {
+    return !isChangeLine(l) && containsAny(l, {"gegeben", "geg.", "tendered", "bar", "cash"});
+}
+
 std::string findTotal(const std::vector<std::string>& lines) {
     int strength = 0;
-    const long best = strongestAmount(lines, strength);
-    if (strength == 1) {
-        // Cash given and change printed, the sum not readable: the total is their difference.
-        long change = -1;
-        for (size_t i = 0; i < lines.size() && change < 0; ++i)
-            if (isChangeLine(lower(lines[i])))
-                if (const auto a = lineAmounts(lines, i); !a.empty())
-                    change = a.back();
+    long best = strongestAmount(lines, strength);
+    // Cash given and change printed, the sum not readable: the total is their difference (cash
+    // given alone is no total: it may be more than was paid).
+    if (strength == 0)
+        best = firstAmountOf(lines, isCashGivenLine);
+    if (strength <= 1 && best > 0) {
+        const long change = firstAmountOf(lines, isChangeLine);
         if (change > 0 && change < best)
             return centsText(best - change);
+        if (strength == 0)
+            return {};
     }
     return best < 0 ? std::string() : centsText(best);
 }

@@ -205,3 +205,15 @@ BOOST_AUTO_TEST_CASE(cash_less_a_misread_change_line_is_the_total) {
     BOOST_REQUIRE(r.has_value());
     BOOST_TEST(r->total == "1.95");
 }
+
+// The SUMME line unreadable and cash given under its own label: cash given less the change is
+// the total; cash given alone is not (it may be more than was paid).
+BOOST_AUTO_TEST_CASE(cash_given_less_change_is_the_total_when_no_sum_is_read) {
+    auto r = parseReceipt("toom Baumarkt GmbH\nSpindelmaeher 49.99 19\nEUR 49.99 #\nGEGEBEN BAR 50. 00\n"
+                          "RÜCKGELD EUR 0.01\n06.04.2020 14:43\n");
+    BOOST_REQUIRE(r.has_value());
+    BOOST_TEST(r->total == "49.99");
+    r = parseReceipt("toom Baumarkt GmbH\nSpindelmaeher 49.99 19\nGEGEBEN BAR 50. 00\n06.04.2020 14:43\n");
+    BOOST_REQUIRE(r.has_value());
+    BOOST_TEST(r->total.empty());
+}
