@@ -11,6 +11,9 @@ namespace {
 // Pictures are enlarged to at most this many pixels: Tesseract's time and memory grow with it.
 constexpr double kMaxPixels = 12e6;
 constexpr double kMaxScale = 4;
+// Pictures enlarged this much and more are sharpened, by this much.
+constexpr double kSharpenFrom = 2;
+constexpr double kSharpening = 1.5;
 // A receipt's largest print (a logo, a total in double size) is at most a tenth of its width
 // high: its paper shows around that.
 constexpr int kLargestPrintPerWidth = 10;
@@ -80,6 +83,16 @@ cv::Rect barcodeBox(const std::vector<cv::Rect>& bars, cv::Size page) {
            cv::Rect(cv::Point(0, 0), page);
 }
 
+// A white band along the top and the bottom of a barcode: print touching its bars (the date line)
+// becomes its own line again. The bars themselves stay: whitening them all would move the grey
+// level Tesseract's global threshold picks for the whole receipt.
+void cutBarcodeFree(cv::Mat& grey, const cv::Rect& code) {
+    const int band = std::max(2, code.height / 8);
+    const cv::Rect page(0, 0, grey.cols, grey.rows);
+    grey(cv::Rect(code.x, code.y, code.width, band) & page).setTo(255);
+    grey(cv::Rect(code.x, code.y + code.height - band, code.width, band) & page).setTo(255);
+}
+
 void eraseBarcodes(cv::Mat& grey) {
     CV_Assert(grey.type() == CV_8UC1);
     cv::Mat ink, labels, stats, centroids;
@@ -113,7 +126,7 @@ void eraseBarcodes(cv::Mat& grey) {
     }
     for (const auto& code : codes)
         if (code.size() >= 8)
-            grey(barcodeBox(code, grey.size())).setTo(255);
+            cutBarcodeFree(grey, barcodeBox(code, grey.size()));
 }
 
 PreparedReceipt prepareReceipt(const cv::Mat& grey) {
@@ -129,6 +142,13 @@ PreparedReceipt prepareReceipt(const cv::Mat& grey) {
         // takes large print (a chain's logo) for a picture.
         out.dpi = kReceiptDpi;
         cv::resize(flat, out.grey, cv::Size(), scale, scale, cv::INTER_CUBIC);
+        if (scale >= kSharpenFrom) {
+            // Print a few pixels high comes out of the enlargement (and the camera) soft: its
+            // strokes are sharpened back (an unsharp mask as wide as a source pixel).
+            cv::Mat soft;
+            cv::GaussianBlur(out.grey, soft, cv::Size(0, 0), std::min(scale, 3.0));
+            cv::addWeighted(out.grey, 1 + kSharpening, soft, -kSharpening, 0, out.grey);
+        }
     }
     eraseBarcodes(out.grey);
     return out;
