@@ -388,8 +388,12 @@ std::string findMerchant(const std::vector<std::string>& lines) {
             break; // the items have begun: the name is printed above them
         if (!readsLikeAName(lines[i]))
             continue;
-        // A one-word name often goes on in the next line ("DELPHIN" / "APOTHEKE").
-        if (wordsOf(lines[i]).size() == 1 && i + 1 < lines.size() && readsLikeAName(lines[i + 1]))
+        // A one-word name often goes on in the next line ("DELPHIN" / "APOTHEKE"); one- and
+        // two-letter words are a logo's specks read as letters ("FO. DELPHIN").
+        const auto words = wordsOf(lines[i]);
+        const auto realWords =
+            std::count_if(words.begin(), words.end(), [](const auto& w) { return w.size() > 2; });
+        if (realWords == 1 && i + 1 < lines.size() && readsLikeAName(lines[i + 1]))
             return lines[i] + " " + lines[i + 1];
         return lines[i];
     }

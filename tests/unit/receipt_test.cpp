@@ -178,6 +178,9 @@ BOOST_AUTO_TEST_CASE(a_one_word_name_goes_on_in_the_next_line) {
     r = parseReceipt("Bäckerei Sonnenschein\nPADERBORN\nBrot 3,20\nSUMME 3,20\n");
     BOOST_REQUIRE(r.has_value());
     BOOST_TEST(r->merchant == "Bäckerei Sonnenschein");
+    r = parseReceipt("FO. DELPHIN\nAPOTHEKE\nDetmolder Straße 8\nIbuprofen 400 5,99\nSUMME 5,99\n");
+    BOOST_REQUIRE(r.has_value());
+    BOOST_TEST(r->merchant == "FO. DELPHIN APOTHEKE");
 }
 
 // What was "given" by card is what was paid (a toom or OBI slip prints no readable sum then);
