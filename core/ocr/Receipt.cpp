@@ -62,9 +62,11 @@ std::vector<long> amountsIn(const std::string& line) {
 }
 
 bool isChangeLine(const std::string& l) {
-    // OCR reads Rückgeld's ü as u, o or ii.
-    return containsAny(
-        l, {"rückgeld", "ruckgeld", "rockgeld", "riickgeld", "rueckgeld", "zurück", "zuruck", "change"});
+    // OCR reads Rückgeld's ü as u, o, ii or üe and its e as a ("Rüekgald").
+    static const std::regex rueckgeld("r\\S{1,4}k\\s?g[a-z]ld");
+    return containsAny(l, {"rückgeld", "ruckgeld", "rockgeld", "riickgeld", "rueckgeld", "zurück", "zuruck",
+                           "change"}) ||
+           std::regex_search(l, rueckgeld);
 }
 
 bool namesACard(const std::string& lowered) {
@@ -152,14 +154,35 @@ bool isCashGivenLine(const std::string& l) {
     return !isChangeLine(l) && containsAny(l, {"gegeben", "geg.", "tendered", "bar", "cash"});
 }
 
+// How many lines print `cents` as one of their amounts.
+int linesWith(const std::vector<std::string>& lines, long cents) {
+    return int(std::count_if(lines.begin(), lines.end(), [&](const std::string& line) {
+        const auto amounts = amountsIn(line);
+        return std::find(amounts.begin(), amounts.end(), cents) != amounts.end();
+    }));
+}
+
+// A card pays exactly the total: when the sum line's amount differs from the card payment's, OCR
+// misread one of them, and the one printed on more lines (the VAT table's sum, the card slip's
+// "EUR 17,06") is the right one; on a tie the sum line's.
+long checkedByCardPayment(const std::vector<std::string>& lines, long sum) {
+    const long card =
+        firstAmountOf(lines, [](const std::string& l) { return namesACard(l) && !isChangeLine(l); });
+    if (card <= 0 || card == sum)
+        return sum;
+    return linesWith(lines, card) > linesWith(lines, sum) ? card : sum;
+}
+
 std::string findTotal(const std::vector<std::string>& lines) {
     int strength = 0;
     long best = strongestAmount(lines, strength);
+    if (strength == 2)
+        return centsText(checkedByCardPayment(lines, best));
     // Cash given and change printed, the sum not readable: the total is their difference (cash
     // given alone is no total: it may be more than was paid).
     if (strength == 0)
         best = firstAmountOf(lines, isCashGivenLine);
-    if (strength <= 1 && best > 0) {
+    if (best > 0) {
         const long change = firstAmountOf(lines, isChangeLine);
         if (change > 0 && change < best)
             return centsText(best - change);

@@ -220,3 +220,19 @@ BOOST_AUTO_TEST_CASE(cash_given_less_change_is_the_total_when_no_sum_is_read) {
     BOOST_REQUIRE(r.has_value());
     BOOST_TEST(r->total.empty());
 }
+
+// The sum line misread ("11, 06") while the card payment, the VAT table and the card slip agree
+// on 17,06: the amount printed more often wins; on a tie the sum line's. A change line misread
+// as "Rüekgald" is still the change.
+BOOST_AUTO_TEST_CASE(a_misread_sum_is_outvoted_by_the_card_payment_and_misread_change_is_change) {
+    auto r = parseReceipt("LIDL\nzu zahlen 11, 06\nKreditkarte 17,06\nA 7% 0,71 10,17 10,88\n"
+                          "Summe 1,70 15,36 17,06\nKartenzahlung\nEUR 17,06\n21.04.20 10:12\n");
+    BOOST_REQUIRE(r.has_value());
+    BOOST_TEST(r->total == "17.06");
+    r = parseReceipt("Marktkauf\nSUMME EUR 28,81\nMastercard EUR 25,81\n03.04.20 09:53\n");
+    BOOST_REQUIRE(r.has_value());
+    BOOST_TEST(r->total == "28.81");
+    r = parseReceipt("ROSSMANN\nTotal @1'5:95\nBar €2,00\nRüekgald (Bar) £0 ,05\n27.02.2020 15:56\n");
+    BOOST_REQUIRE(r.has_value());
+    BOOST_TEST(r->total == "1.95");
+}
