@@ -198,11 +198,13 @@ BOOST_AUTO_TEST_CASE(receipts_give_their_merchant_date_and_total_cropped_and_who
     });
     whole.print("receipts whole on a lid or desk");
     std::cout << "same data as the cropped reading: " << same << " of " << whole.n << "\n";
-    // A floor under what was reached (December 2026: date 76%, total 72%, merchant 72% with 15 of
-    // 25 as cropped; 72/72/68% and 13 of 25 after the finder's line search moved to half size):
-    // the phone photos' receipts come out too small and blurred for thermal print. Issue 17
-    // asks the same data as cropped.
-    BOOST_TEST(whole.dates * 100 >= whole.n * 68);
-    BOOST_TEST(whole.totals * 100 >= whole.n * 68);
-    BOOST_TEST(whole.merchants * 100 >= whole.n * 64);
+    // A floor one receipt under what was reached (Tesseract's readings of the same page vary by a
+    // receipt between runs). December 2026: date 72%, total 72%, merchant 68% before receipts
+    // were prepared for OCR (ocr::prepareReceipt); then 80/80/88% with 17 of 25 as cropped. What
+    // is still lost: the phone photos of long receipts cut out at a fifth to a third of a 300-dpi
+    // scan (aldi on photo-wood, marktkauf_28 and real_25 on photo-dark), and single misread
+    // digits in dates. Issue 17 asks the same data as cropped (90/85/80%).
+    BOOST_TEST(whole.dates * 100 >= whole.n * 76);
+    BOOST_TEST(whole.totals * 100 >= whole.n * 76);
+    BOOST_TEST(whole.merchants * 100 >= whole.n * 84);
 }
