@@ -131,6 +131,8 @@ void eraseBarcodes(cv::Mat& grey) {
 
 PreparedReceipt prepareReceipt(const cv::Mat& grey) {
     PreparedReceipt out;
+    if (grey.empty())
+        return out;
     const cv::Mat flat = flattenBackground(grey, std::max(3, grey.cols / kLargestPrintPerWidth));
     double scale = double(kReceiptWidth) / std::max(grey.cols, 1);
     scale = std::min({scale, kMaxScale, std::sqrt(kMaxPixels / std::max(1.0, double(grey.total())))});

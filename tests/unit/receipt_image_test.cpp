@@ -82,3 +82,9 @@ BOOST_AUTO_TEST_CASE(a_small_unevenly_lit_photo_is_enlarged_to_a_scans_width_wit
                   &darkest);
     BOOST_TEST(darkest < 100); // the text stays dark
 }
+
+BOOST_AUTO_TEST_CASE(an_empty_picture_gives_an_empty_one) {
+    const auto prepared = prepareReceipt(cv::Mat(0, 0, CV_8UC1));
+    BOOST_TEST(prepared.grey.empty());
+    BOOST_TEST(prepared.scale == 1);
+}
