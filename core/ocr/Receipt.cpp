@@ -10,11 +10,21 @@
 namespace docdesk::ocr {
 namespace {
 
-// ASCII lower case; UTF-8 bytes stay as they are (keywords are matched in ASCII or exact UTF-8).
+// Lower case: ASCII and the Latin-1 letters in UTF-8 (OCR reads "RÜCKGELD" as often as
+// "Rückgeld"); other UTF-8 bytes stay as they are.
 std::string lower(std::string_view s) {
     std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return char(c < 0x80 ? std::tolower(c) : c); });
+    for (size_t i = 0; i < out.size(); ++i) {
+        const auto c = static_cast<unsigned char>(out[i]);
+        if (c < 0x80) {
+            out[i] = char(std::tolower(c));
+        } else if (c == 0xC3 && i + 1 < out.size()) {
+            const auto next = static_cast<unsigned char>(out[i + 1]);
+            if (next >= 0x80 && next <= 0x9E && next != 0x97) // U+00C0..U+00DE but the sign ×
+                out[i + 1] = char(next + 0x20);
+            ++i;
+        }
+    }
     return out;
 }
 
@@ -52,9 +62,11 @@ std::vector<long> amountsIn(const std::string& line) {
 }
 
 bool isChangeLine(const std::string& l) {
-    // OCR reads Rückgeld's ü as u, o or ii.
-    return containsAny(
-        l, {"rückgeld", "ruckgeld", "rockgeld", "riickgeld", "rueckgeld", "zurück", "zuruck", "change"});
+    // OCR reads Rückgeld's ü as u, o, ii or üe and its e as a ("Rüekgald").
+    static const std::regex rueckgeld("r\\S{1,4}k\\s?g[a-z]ld");
+    return containsAny(l, {"rückgeld", "ruckgeld", "rockgeld", "riickgeld", "rueckgeld", "zurück", "zuruck",
+                           "change"}) ||
+           std::regex_search(l, rueckgeld);
 }
 
 bool namesACard(const std::string& lowered) {
@@ -129,18 +141,53 @@ long strongestAmount(const std::vector<std::string>& lines, int& strength) {
     return best;
 }
 
+// The first amount of the first line that `wanted` accepts; -1 when none.
+template <typename Predicate> long firstAmountOf(const std::vector<std::string>& lines, Predicate wanted) {
+    for (size_t i = 0; i < lines.size(); ++i)
+        if (wanted(lower(lines[i])))
+            if (const auto a = lineAmounts(lines, i); !a.empty())
+                return a.back();
+    return -1;
+}
+
+bool isCashGivenLine(const std::string& l) {
+    return !isChangeLine(l) && containsAny(l, {"gegeben", "geg.", "tendered", "bar", "cash"});
+}
+
+// How many lines print `cents` as one of their amounts.
+int linesWith(const std::vector<std::string>& lines, long cents) {
+    return int(std::count_if(lines.begin(), lines.end(), [&](const std::string& line) {
+        const auto amounts = amountsIn(line);
+        return std::find(amounts.begin(), amounts.end(), cents) != amounts.end();
+    }));
+}
+
+// A card pays exactly the total: when the sum line's amount differs from the card payment's, OCR
+// misread one of them, and the one printed on more lines (the VAT table's sum, the card slip's
+// "EUR 17,06") is the right one; on a tie the sum line's.
+long checkedByCardPayment(const std::vector<std::string>& lines, long sum) {
+    const long card =
+        firstAmountOf(lines, [](const std::string& l) { return namesACard(l) && !isChangeLine(l); });
+    if (card <= 0 || card == sum)
+        return sum;
+    return linesWith(lines, card) > linesWith(lines, sum) ? card : sum;
+}
+
 std::string findTotal(const std::vector<std::string>& lines) {
     int strength = 0;
-    const long best = strongestAmount(lines, strength);
-    if (strength == 1) {
-        // Cash given and change printed, the sum not readable: the total is their difference.
-        long change = -1;
-        for (size_t i = 0; i < lines.size() && change < 0; ++i)
-            if (isChangeLine(lower(lines[i])))
-                if (const auto a = lineAmounts(lines, i); !a.empty())
-                    change = a.back();
+    long best = strongestAmount(lines, strength);
+    if (strength == 2)
+        return centsText(checkedByCardPayment(lines, best));
+    // Cash given and change printed, the sum not readable: the total is their difference (cash
+    // given alone is no total: it may be more than was paid).
+    if (strength == 0)
+        best = firstAmountOf(lines, isCashGivenLine);
+    if (best > 0) {
+        const long change = firstAmountOf(lines, isChangeLine);
         if (change > 0 && change < best)
             return centsText(best - change);
+        if (strength == 0)
+            return {};
     }
     return best < 0 ? std::string() : centsText(best);
 }
@@ -287,7 +334,35 @@ std::string chainOn(const std::string& line) {
     return {};
 }
 
-// An exact mention of a chain anywhere wins over a near one.
+// A short chain name (four or five letters: "Real", "Lidl", "Penny") within one wrong letter in
+// a short line at the very top, where the logo is printed: OCR reads a logo's odd letters on
+// thermal print as "reat" or "LiDL". Elsewhere on the receipt that would be too loose (Real is
+// one letter from "read", Lidl from "lid").
+std::string chainInLogo(const std::vector<std::string>& lines) {
+    for (size_t i = 0; i < lines.size() && i < 3; ++i) {
+        auto words = wordsOf(lines[i]);
+        if (words.size() > 3)
+            continue;
+        // A logo's letters split by a misread sign ("L+DL") read together.
+        std::string joined;
+        for (const auto& word : words)
+            joined += word;
+        words.push_back(joined);
+        for (const std::string& name : chainNames()) {
+            const std::string wanted = lower(name);
+            if (wanted.size() < 4 || wanted.size() > 5)
+                continue;
+            for (const auto& word : words)
+                if (word.size() + 1 >= wanted.size() && word.size() <= wanted.size() + 1 &&
+                    editDistance(word, wanted) <= 1)
+                    return name;
+        }
+    }
+    return {};
+}
+
+// An exact mention of a chain anywhere wins over a near one in the logo, then over a near one
+// elsewhere.
 std::string knownChain(const std::vector<std::string>& lines) {
     std::string near;
     for (const auto& line : lines) {
@@ -298,6 +373,8 @@ std::string knownChain(const std::vector<std::string>& lines) {
         if (near.empty())
             near = chainOn(line);
     }
+    if (auto logo = chainInLogo(lines); !logo.empty())
+        return logo;
     return near;
 }
 
@@ -334,8 +411,12 @@ std::string findMerchant(const std::vector<std::string>& lines) {
             break; // the items have begun: the name is printed above them
         if (!readsLikeAName(lines[i]))
             continue;
-        // A one-word name often goes on in the next line ("DELPHIN" / "APOTHEKE").
-        if (wordsOf(lines[i]).size() == 1 && i + 1 < lines.size() && readsLikeAName(lines[i + 1]))
+        // A one-word name often goes on in the next line ("DELPHIN" / "APOTHEKE"); one- and
+        // two-letter words are a logo's specks read as letters ("FO. DELPHIN").
+        const auto words = wordsOf(lines[i]);
+        const auto realWords =
+            std::count_if(words.begin(), words.end(), [](const auto& w) { return w.size() > 2; });
+        if (realWords == 1 && i + 1 < lines.size() && readsLikeAName(lines[i + 1]))
             return lines[i] + " " + lines[i + 1];
         return lines[i];
     }

@@ -3,8 +3,10 @@
 #include "core/common/Error.h"
 #include "core/common/Translate.h"
 #include "core/imaging/PageRasterCv.h"
+#include "core/ocr/ReceiptImage.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <leptonica/allheaders.h>
 #include <opencv2/core.hpp>
@@ -79,6 +81,20 @@ cv::Mat receiptGrey(const cv::Mat& page) {
     cv::split(page, channels);
     cv::Mat grey = cv::max(channels[0], channels[1]);
     return cv::max(grey, channels[2]);
+}
+
+// Word boxes found on an enlarged picture, in the page's pixels (kept inside the page).
+void scaleBoxes(std::vector<Word>& words, double factor, int width, int height) {
+    for (auto& w : words) {
+        const int left = std::clamp(int(std::floor(w.x * factor)), 0, width - 1);
+        const int top = std::clamp(int(std::floor(w.y * factor)), 0, height - 1);
+        const int right = std::clamp(int(std::ceil((w.x + w.width) * factor)), left + 1, width);
+        const int bottom = std::clamp(int(std::ceil((w.y + w.height) * factor)), top + 1, height);
+        w.x = left;
+        w.y = top;
+        w.width = right - left;
+        w.height = bottom - top;
+    }
 }
 
 struct TextLine {
@@ -192,9 +208,17 @@ PageText TesseractEngine::recognise(const ImageView& page, int dpi) {
     // Tesseract binarises grey itself; colour adds nothing but time.
     const cv::Mat image = imaging::detail::asMat(page);
     const bool receipt = isReceiptStrip(page.width, page.height, dpi);
-    const cv::Mat grey = receipt ? receiptGrey(image) : imaging::detail::toGrey(image);
+    // A receipt is read from its grey made fit for Tesseract (light divided out, enlarged when
+    // small); its words' boxes are scaled back to the page's pixels.
+    PreparedReceipt prepared;
+    if (receipt)
+        prepared = prepareReceipt(receiptGrey(image));
+    else
+        prepared.grey = imaging::detail::toGrey(image);
+    const cv::Mat& grey = prepared.grey;
+    const int readDpi = std::clamp(prepared.dpi > 0 ? prepared.dpi : dpi, 70, 1200);
     api_->SetImage(grey.data, grey.cols, grey.rows, 1, int(grey.step));
-    api_->SetSourceResolution(std::clamp(dpi, 70, 1200));
+    api_->SetSourceResolution(readDpi);
     api_->SetPageSegMode(receipt ? tesseract::PSM_SINGLE_COLUMN : tesseract::PSM_AUTO);
     if (api_->Recognize(nullptr) != 0) {
         api_->Clear();
@@ -204,13 +228,15 @@ PageText TesseractEngine::recognise(const ImageView& page, int dpi) {
     out.width = page.width;
     out.height = page.height;
     out.words = collectWords(*api_);
+    if (prepared.scale != 1)
+        scaleBoxes(out.words, 1 / prepared.scale, page.width, page.height);
     if (!receipt) {
         out.text = takeText(api_->GetUTF8Text());
     } else {
         // A receipt's text comes line by line, doubtful lines read again (its words, for the
         // text layer, stay those of the whole page: their boxes are the page's).
         auto lines = collectLines(*api_);
-        rereadDoubtfulLines(*api_, grey, std::clamp(dpi, 70, 1200), lines);
+        rereadDoubtfulLines(*api_, grey, readDpi, lines);
         for (const auto& line : lines)
             out.text += line.text + "\n";
     }

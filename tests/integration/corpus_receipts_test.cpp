@@ -20,6 +20,7 @@
 #include <filesystem>
 #include <iostream>
 #include <opencv2/imgcodecs.hpp>
+#include <sstream>
 
 using namespace docdesk;
 namespace fs = std::filesystem;
@@ -119,6 +120,25 @@ const test::SceneKind kSceneKinds[] = {test::SceneKind::FlatbedWhite, test::Scen
                                        test::SceneKind::FlatbedDark, test::SceneKind::PhotoWood,
                                        test::SceneKind::PhotoDark};
 
+// How well the proposed crop matches where the receipt lies (IoU) and at what scale of the
+// 300-dpi original it is cut out: a wrong reading is the finder's when the IoU is low, the
+// picture's (too small, blurred) when the scale is.
+std::string describeCut(const PageTransforms& edit, const std::pair<test::QuadF, cv::Size>& placement,
+                        int paperWidth) {
+    if (!edit.crop)
+        return "not cropped";
+    test::QuadF quad;
+    for (size_t k = 0; k < 4; ++k)
+        quad[k] = cv::Point2f(float((*edit.crop)[k].x), float((*edit.crop)[k].y));
+    const auto& [truth, frame] = placement;
+    const double iou = test::clippedIoU(quad, truth, frame.width, frame.height);
+    const double width = (cv::norm(quad[1] - quad[0]) + cv::norm(quad[2] - quad[3])) / 2;
+    std::ostringstream out;
+    out.precision(2);
+    out << std::fixed << "crop IoU " << iou << ", scale " << width / std::max(paperWidth, 1);
+    return out.str();
+}
+
 } // namespace
 
 BOOST_AUTO_TEST_CASE(receipts_give_their_merchant_date_and_total_cropped_and_whole) {
@@ -142,6 +162,7 @@ BOOST_AUTO_TEST_CASE(receipts_give_their_merchant_date_and_total_cropped_and_who
     test::TempDir scenes;
     std::vector<app::AnalysisRequest> analyses;
     std::vector<std::string> kinds;
+    std::vector<std::pair<test::QuadF, cv::Size>> placements; // where each receipt lies, in what frame
     for (size_t i = 0; i < papers.size(); ++i) {
         const auto kind = kSceneKinds[i % std::size(kSceneKinds)];
         const auto scene = test::makeScene(kind, {papers[i]}, {}, std::uint32_t(i + 1));
@@ -149,15 +170,18 @@ BOOST_AUTO_TEST_CASE(receipts_give_their_merchant_date_and_total_cropped_and_who
         BOOST_REQUIRE(cv::imwrite(file.string(), scene.image, {cv::IMWRITE_JPEG_QUALITY, 92}));
         analyses.push_back({file, "image/jpeg", 1, 300});
         kinds.push_back(test::sceneName(kind));
+        placements.emplace_back(scene.truth.front(), scene.image.size());
     }
     auto worker = makeWorker();
     std::vector<app::AnalysisRequest> recognitions;
+    std::vector<std::string> cuts; // per scene: the crop's IoU with the placement, its scale
     worker.analyseMany(analyses, [&](size_t i, app::AnalysisOutcome& outcome) {
         BOOST_REQUIRE_MESSAGE(outcome.ok, outcome.error);
         // Filing's choice for an image file: the main document cut out and straightened.
         const auto edits =
             pipeline::proposeEdits({}, nlohmann::json(outcome.analysis), pipeline::CaptureKind::Photo, {});
         BOOST_REQUIRE(!edits.empty());
+        cuts.push_back(describeCut(edits.front(), placements[i], papers[i].bgr.cols));
         recognitions.push_back({analyses[i].file, "image/jpeg", 1, 300, kLanguages, edits.front().toJson()});
     });
     HitCount whole;
@@ -170,15 +194,17 @@ BOOST_AUTO_TEST_CASE(receipts_give_their_merchant_date_and_total_cropped_and_who
         same += alike;
         std::cout << files[i].filename().string() << " on " << kinds[i] << ": ";
         whole.add(got, expectedFrom(files[i]), std::cout);
-        std::cout << (alike ? ", as cropped" : ", cropped read differently") << std::endl;
+        std::cout << (alike ? ", as cropped" : ", cropped read differently") << "; " << cuts[i] << std::endl;
     });
     whole.print("receipts whole on a lid or desk");
     std::cout << "same data as the cropped reading: " << same << " of " << whole.n << "\n";
-    // A floor under what was reached (December 2026: date 76%, total 72%, merchant 72% with 15 of
-    // 25 as cropped; 72/72/68% and 13 of 25 after the finder's line search moved to half size):
-    // the phone photos' receipts come out too small and blurred for thermal print. Issue 17
-    // asks the same data as cropped.
-    BOOST_TEST(whole.dates * 100 >= whole.n * 68);
-    BOOST_TEST(whole.totals * 100 >= whole.n * 68);
-    BOOST_TEST(whole.merchants * 100 >= whole.n * 64);
+    // A floor one receipt under what was reached (Tesseract's readings of the same page vary by a
+    // receipt between runs). December 2026: date 72%, total 72%, merchant 68% before receipts
+    // were prepared for OCR (ocr::prepareReceipt); then 80/80/88% with 17 of 25 as cropped. What
+    // is still lost: the phone photos of long receipts cut out at a fifth to a third of a 300-dpi
+    // scan (aldi on photo-wood, marktkauf_28 and real_25 on photo-dark), and single misread
+    // digits in dates. Issue 17 asks the same data as cropped (90/85/80%).
+    BOOST_TEST(whole.dates * 100 >= whole.n * 76);
+    BOOST_TEST(whole.totals * 100 >= whole.n * 76);
+    BOOST_TEST(whole.merchants * 100 >= whole.n * 84);
 }

@@ -154,6 +154,21 @@ BOOST_AUTO_TEST_CASE(chain_names_tolerate_misread_letters_and_addresses_are_no_m
     BOOST_TEST(r->total == "3.19");
 }
 
+// A short chain name misread in the logo at the top ("reat", "L+DL") is that chain; the same
+// near miss further down is not.
+BOOST_AUTO_TEST_CASE(a_short_chain_name_misread_in_the_logo_is_that_chain) {
+    auto r = parseReceipt("reat Ombm |\n32100 Paderborn\nKAROTTEN 0,99\nSUMME EUR 0,99\n24.04.20 14:02\n");
+    BOOST_REQUIRE(r.has_value());
+    BOOST_TEST(r->merchant == "Real");
+    r = parseReceipt("L+DL\nWarburger Straße 130\n33100 Paderborn\nzu zahlen 3,19\n");
+    BOOST_REQUIRE(r.has_value());
+    BOOST_TEST(r->merchant == "Lidl");
+    r = parseReceipt(
+        "Cafe am Markt\nKirchgasse 2\nTel. 05251 12345\nLatte 3,20\nread more online\nSUMME 3,20\n");
+    BOOST_REQUIRE(r.has_value());
+    BOOST_TEST(r->merchant == "Cafe am Markt");
+}
+
 // A one-word shop name printed over two lines is read whole; a town under a longer name is not
 // added to it.
 BOOST_AUTO_TEST_CASE(a_one_word_name_goes_on_in_the_next_line) {
@@ -163,6 +178,9 @@ BOOST_AUTO_TEST_CASE(a_one_word_name_goes_on_in_the_next_line) {
     r = parseReceipt("Bäckerei Sonnenschein\nPADERBORN\nBrot 3,20\nSUMME 3,20\n");
     BOOST_REQUIRE(r.has_value());
     BOOST_TEST(r->merchant == "Bäckerei Sonnenschein");
+    r = parseReceipt("FO. DELPHIN\nAPOTHEKE\nDetmolder Straße 8\nIbuprofen 400 5,99\nSUMME 5,99\n");
+    BOOST_REQUIRE(r.has_value());
+    BOOST_TEST(r->merchant == "FO. DELPHIN APOTHEKE");
 }
 
 // What was "given" by card is what was paid (a toom or OBI slip prints no readable sum then);
@@ -187,6 +205,34 @@ BOOST_AUTO_TEST_CASE(cash_less_a_misread_change_line_is_the_total) {
     const auto r =
         parseReceipt("ROSSMANN\nTaschentuecher 1,95 A\nTotal bee\nBar €2,00\nRiickgeld (Bar) €0,05\n"
                      "MwSt Total 1,64 0,31 1,95\n27.02.2020 15:56\n");
+    BOOST_REQUIRE(r.has_value());
+    BOOST_TEST(r->total == "1.95");
+}
+
+// The SUMME line unreadable and cash given under its own label: cash given less the change is
+// the total; cash given alone is not (it may be more than was paid).
+BOOST_AUTO_TEST_CASE(cash_given_less_change_is_the_total_when_no_sum_is_read) {
+    auto r = parseReceipt("toom Baumarkt GmbH\nSpindelmaeher 49.99 19\nEUR 49.99 #\nGEGEBEN BAR 50. 00\n"
+                          "RÜCKGELD EUR 0.01\n06.04.2020 14:43\n");
+    BOOST_REQUIRE(r.has_value());
+    BOOST_TEST(r->total == "49.99");
+    r = parseReceipt("toom Baumarkt GmbH\nSpindelmaeher 49.99 19\nGEGEBEN BAR 50. 00\n06.04.2020 14:43\n");
+    BOOST_REQUIRE(r.has_value());
+    BOOST_TEST(r->total.empty());
+}
+
+// The sum line misread ("11, 06") while the card payment, the VAT table and the card slip agree
+// on 17,06: the amount printed more often wins; on a tie the sum line's. A change line misread
+// as "Rüekgald" is still the change.
+BOOST_AUTO_TEST_CASE(a_misread_sum_is_outvoted_by_the_card_payment_and_misread_change_is_change) {
+    auto r = parseReceipt("LIDL\nzu zahlen 11, 06\nKreditkarte 17,06\nA 7% 0,71 10,17 10,88\n"
+                          "Summe 1,70 15,36 17,06\nKartenzahlung\nEUR 17,06\n21.04.20 10:12\n");
+    BOOST_REQUIRE(r.has_value());
+    BOOST_TEST(r->total == "17.06");
+    r = parseReceipt("Marktkauf\nSUMME EUR 28,81\nMastercard EUR 25,81\n03.04.20 09:53\n");
+    BOOST_REQUIRE(r.has_value());
+    BOOST_TEST(r->total == "28.81");
+    r = parseReceipt("ROSSMANN\nTotal @1'5:95\nBar €2,00\nRüekgald (Bar) £0 ,05\n27.02.2020 15:56\n");
     BOOST_REQUIRE(r.has_value());
     BOOST_TEST(r->total == "1.95");
 }
