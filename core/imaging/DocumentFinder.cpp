@@ -38,6 +38,8 @@ constexpr double kFramePaper = 0.9;       // a picture this paper-like all along
 constexpr double kMostlyPaperFrame = 0.5; // ... or mostly, lit unevenly
 constexpr double kStrayPrint = 0.3;  // share of a page's print outside the sheets found that makes them print
 constexpr double kStrayExtent = 0.6; // ... when it spreads over this share of the picture
+constexpr double kDeskPaper = 0.3;   // at most this share of paper around a sheet: it lies on a desk
+constexpr double kDeskStep = 0.75;   // ... and this share of every side steps down to the desk
 constexpr double kOutOfViewCorner = 0.2; // how far out of view (of the longer edge) a sheet's corner may lie
 constexpr double kMinInView = 0.6;       // share of a sheet that must be in view
 constexpr float kLineEdge = 4.f;         // gradient across a side that makes it an edge (line quads)
@@ -866,6 +868,28 @@ bool lineQuad(const EdgeLine& a, const EdgeLine& b, const EdgeLine& c, const Edg
            intersect(ld, la, q[3]);
 }
 
+// Share of a ring just outside the quad that is paper-like, on its most paper-like side: high
+// around a table or a text block printed on a page, or a part of a sheet; low around a sheet
+// lying on a desk. Out of view counts as paper.
+double outsidePaper(const Analysis& an, const QuadF& q) {
+    const cv::Point2f centre = centreOf(q);
+    double most = 0;
+    for (size_t i = 0; i < 4; ++i) {
+        const cv::Point2f a = q[i], d = q[(i + 1) % 4] - q[i];
+        const cv::Point2f n = outwardNormal(a, d, centre);
+        int paper = 0;
+        constexpr int kSamples = 16;
+        for (int k = 0; k < kSamples; ++k) {
+            const cv::Point2f p = a + d * ((float(k) + 0.5f) / kSamples) + n * 8.f;
+            const int x = int(p.x), y = int(p.y);
+            paper += x < 0 || y < 0 || x >= an.paperish.cols || y >= an.paperish.rows ||
+                     an.paperish.at<uchar>(y, x) != 0;
+        }
+        most = std::max(most, double(paper) / kSamples);
+    }
+    return most;
+}
+
 // Scores one hypothesis; false when it is not a sheet.
 bool scoreLineQuad(const Analysis& an, const Gradients& g, QuadF q, float threshold, Candidate& out,
                    const EdgeLine* faint = nullptr) {
@@ -905,7 +929,12 @@ bool scoreLineQuad(const Analysis& an, const Gradients& g, QuadF q, float thresh
     Candidate scored;
     const bool regionLike = scoreQuad(an, q, 0.9, scored) && scored.score >= kMinScore;
     const double busy = outsideBusyness(g, q);
-    if (busy > 0.12 || (!regionLike && busy > 0.06))
+    // Print beside it on paper makes it a table or a text block; a desk's grain and clutter
+    // beside a bright sheet do not.
+    SideEvidence steps;
+    const bool onDesk = regionLike && scored.polarity > 0 && sideEvidence(an, q, steps) &&
+                        steps.supportMin >= kDeskStep && outsidePaper(an, q) < kDeskPaper;
+    if (!onDesk && (busy > 0.12 || (!regionLike && busy > 0.06)))
         return false;
     const double support = sum / real;
     out.quad = q;
