@@ -27,27 +27,6 @@ namespace {
 
 const cv::Vec3b kPaper{150, 225, 245}; // the receipt's pale yellow, BGR
 
-// Whether the grid (left half of the screen) shows a thumbnail-sized region of the receipt's
-// colour: the receipt cut out (uncut, the receipt is too small in the photo's thumbnail).
-// As gui_auto_crop_test looks for it.
-bool receiptThumbnailShown(const cv::Mat& img) {
-    if (img.empty())
-        return false;
-    cv::Mat mask;
-    const int t = 30;
-    cv::inRange(img, cv::Scalar(kPaper[0] - t, kPaper[1] - t, kPaper[2] - t),
-                cv::Scalar(kPaper[0] + t, kPaper[1] + t, kPaper[2] + t), mask);
-    cv::morphologyEx(mask, mask, cv::MORPH_CLOSE, cv::getStructuringElement(cv::MORPH_RECT, {5, 5}));
-    cv::Mat labels, stats, centroids;
-    const int n = cv::connectedComponentsWithStats(mask, labels, stats, centroids);
-    for (int i = 1; i < n; ++i)
-        if (stats.at<int>(i, cv::CC_STAT_LEFT) < img.cols / 2 &&
-            stats.at<int>(i, cv::CC_STAT_HEIGHT) >= 130 && stats.at<int>(i, cv::CC_STAT_HEIGHT) <= 170 &&
-            stats.at<int>(i, cv::CC_STAT_WIDTH) >= 30)
-            return true;
-    return false;
-}
-
 // The pages of the newest session below `home`, read through the CLI.
 json sessionPages(const fs::path& home) {
     const auto session = json::parse(test::runCli(home, {"session", "show", "--json"}).out, nullptr, false);
@@ -129,8 +108,9 @@ BOOST_AUTO_TEST_CASE(opened_pages_are_analysed_and_cut_without_anything_pressed)
     // The grid reads the session again as results come in: the thumbnail shows the cut-out receipt.
     bool shown = false;
     for (int i = 0; i < 30 && !shown; ++i) {
-        shown = receiptThumbnailShown(
-            cv::imread(test::screenshot(x.display(), "gui-arrival-1-cut.png").string()));
+        shown = test::paperThumbnail(
+                    cv::imread(test::screenshot(x.display(), "gui-arrival-1-cut.png").string()), kPaper)
+                    .has_value();
         if (!shown)
             std::this_thread::sleep_for(300ms);
     }

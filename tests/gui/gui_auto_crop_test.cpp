@@ -24,28 +24,6 @@ namespace {
 
 const cv::Vec3b kPaper{150, 225, 245}; // pale yellow, BGR
 
-// The thumbnail-sized region of the paper's colour (the receipt cut out); none while the
-// thumbnail shows the whole photo (the receipt is then too small in it).
-std::optional<cv::Rect> receiptThumbnail(const cv::Mat& img) {
-    if (img.empty())
-        return std::nullopt;
-    cv::Mat mask;
-    const int t = 30;
-    cv::inRange(img, cv::Scalar(kPaper[0] - t, kPaper[1] - t, kPaper[2] - t),
-                cv::Scalar(kPaper[0] + t, kPaper[1] + t, kPaper[2] + t), mask);
-    cv::morphologyEx(mask, mask, cv::MORPH_CLOSE, cv::getStructuringElement(cv::MORPH_RECT, {5, 5}));
-    cv::Mat labels, stats, centroids;
-    const int n = cv::connectedComponentsWithStats(mask, labels, stats, centroids);
-    for (int i = 1; i < n; ++i) {
-        const cv::Rect box(stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP),
-                           stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT));
-        // In the grid (left half), thumbnail-sized.
-        if (box.x < img.cols / 2 && box.height >= 130 && box.height <= 170 && box.width >= 30)
-            return box;
-    }
-    return std::nullopt;
-}
-
 json sessionPages(const fs::path& home) {
     const auto j = json::parse(test::runCli(home, {"session", "show", "--json"}).out, nullptr, false);
     return j.is_object() && j.contains("pages") ? j["pages"] : json::array();
@@ -71,7 +49,7 @@ bool cropped(const json& pages) {
 bool waitForReceiptThumbnail(const test::Xvfb& x, bool wanted, const std::string& name,
                              std::optional<cv::Rect>& found) {
     for (int i = 0; i < 30; ++i) {
-        found = receiptThumbnail(cv::imread(test::screenshot(x.display(), name).string()));
+        found = test::paperThumbnail(cv::imread(test::screenshot(x.display(), name).string()), kPaper);
         if (found.has_value() == wanted)
             return true;
         std::this_thread::sleep_for(300ms);

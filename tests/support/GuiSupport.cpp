@@ -144,4 +144,23 @@ UiStalls readUiStalls(const std::filesystem::path& log) {
     return stalls;
 }
 
+std::optional<cv::Rect> paperThumbnail(const cv::Mat& img, cv::Vec3b paper) {
+    if (img.empty())
+        return std::nullopt;
+    cv::Mat mask;
+    const int t = 30;
+    cv::inRange(img, cv::Scalar(paper[0] - t, paper[1] - t, paper[2] - t),
+                cv::Scalar(paper[0] + t, paper[1] + t, paper[2] + t), mask);
+    cv::morphologyEx(mask, mask, cv::MORPH_CLOSE, cv::getStructuringElement(cv::MORPH_RECT, {5, 5}));
+    cv::Mat labels, stats, centroids;
+    const int n = cv::connectedComponentsWithStats(mask, labels, stats, centroids);
+    for (int i = 1; i < n; ++i) {
+        const cv::Rect box(stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP),
+                           stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT));
+        if (box.x < img.cols / 2 && box.height >= 130 && box.height <= 170 && box.width >= 30)
+            return box;
+    }
+    return std::nullopt;
+}
+
 } // namespace docdesk::test

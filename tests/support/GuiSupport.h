@@ -46,6 +46,10 @@ std::filesystem::path screenshot(const std::string& display, const std::string& 
 // Text read by tesseract from `area` of a screenshot (clipped to the image), scaled up 3 times
 // (it reads small UI text better larger); the crop is kept beside the screenshot as `name`.
 std::string readScreenText(const std::filesystem::path& screenshot, cv::Rect area, const std::string& name);
+// In a screenshot, a thumbnail-sized region (130 to 170 px high) of `paper`'s colour (BGR,
+// within 30) in the grid (the left half): a receipt shown cut out; none while its thumbnail
+// shows the whole photo (the receipt is too small in it then).
+std::optional<cv::Rect> paperThumbnail(const cv::Mat& screenshot, cv::Vec3b paper);
 // Types `text` into the focused control of `window` (xdotool type).
 void typeText(const std::string& display, const std::string& window, const std::string& text);
 // The files below `folder` (recursively) with this extension, sorted.
