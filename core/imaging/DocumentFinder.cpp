@@ -931,10 +931,12 @@ bool scoreLineQuad(const Analysis& an, const Gradients& g, QuadF q, float thresh
     const double busy = outsideBusyness(g, q);
     // Print beside it on paper makes it a table or a text block; a desk's grain and clutter
     // beside a bright sheet do not.
-    SideEvidence steps;
-    const bool onDesk = regionLike && scored.polarity > 0 && sideEvidence(an, q, steps) &&
-                        steps.supportMin >= kDeskStep && outsidePaper(an, q) < kDeskPaper;
-    if (!onDesk && (busy > 0.12 || (!regionLike && busy > 0.06)))
+    auto onDesk = [&] {
+        SideEvidence steps;
+        return regionLike && scored.polarity > 0 && sideEvidence(an, q, steps) &&
+               steps.supportMin >= kDeskStep && outsidePaper(an, q) < kDeskPaper;
+    };
+    if ((busy > 0.12 || (!regionLike && busy > 0.06)) && !onDesk())
         return false;
     const double support = sum / real;
     out.quad = q;
