@@ -17,14 +17,15 @@ namespace fs = std::filesystem;
 namespace {
 
 const imaging::codecs::CodecPluginApi* loadCodecPlugin(std::string& error) {
-    constexpr const char* kPluginFile = "docdesk-imgcodecs.so";
-    // Test programs run from other folders of the build tree than the plugin.
-    return platform::loadPluginApi<imaging::codecs::CodecPluginApi>(
-        {platform::helperProgram(kPluginFile), fs::path(DOCDESK_BUILD_PLUGIN_DIR) / kPluginFile},
-        "docdesk_codec_plugin", error);
+    return platform::loadPluginApi<imaging::codecs::CodecPluginApi>(pluginLocations("docdesk-imgcodecs.so"),
+                                                                    "docdesk_codec_plugin", error);
 }
 
 } // namespace
+
+std::vector<fs::path> pluginLocations(const std::string& file) {
+    return {platform::helperProgram(file), fs::path(DOCDESK_BUILD_PLUGIN_DIR) / file};
+}
 
 void useImageCodecPlugin() {
     imaging::codecs::setCodecPluginLoader(loadCodecPlugin);

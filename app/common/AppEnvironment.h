@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace docdesk::journal {
 class Session;
@@ -18,6 +19,10 @@ namespace docdesk::app {
 
 // Binds the gettext catalog (installed share/locale, or the build tree's) and the user's locale.
 void initialise();
+
+// Where docdesk's plugin `file` may lie: found beside the program, else in ../libexec/docdesk,
+// and in the build tree (test programs run from other folders of it than the plugins).
+std::vector<std::filesystem::path> pluginLocations(const std::string& file);
 
 // Lets core decode the image formats it leaves to OpenCV's imgcodecs (BMP, WebP) through the
 // plugin docdesk-imgcodecs.so, loaded on the first such page: found beside the program, else in

@@ -41,7 +41,6 @@
 #include "core/pipeline/PageAnalysis.h"
 #include "core/pipeline/ProposedEdits.h"
 #include "platform/DurableFiles.h"
-#include "platform/HelperProgram.h"
 #include "platform/ProcessLimits.h"
 #include "platform/SharedLibrary.h"
 
@@ -145,12 +144,8 @@ const worker::OcrPluginApi& ocrPlugin() {
     static const worker::OcrPluginApi* api = nullptr;
     static std::string error;
     if (api == nullptr && error.empty()) {
-        constexpr const char* kPluginFile = "docdesk-ocr.so";
-        // Test programs run from other folders of the build tree than the plugin.
-        api = platform::loadPluginApi<worker::OcrPluginApi>(
-            {platform::helperProgram(kPluginFile),
-             std::filesystem::path(DOCDESK_BUILD_PLUGIN_DIR) / kPluginFile},
-            "docdesk_ocr_plugin", error);
+        api = platform::loadPluginApi<worker::OcrPluginApi>(app::pluginLocations("docdesk-ocr.so"),
+                                                            "docdesk_ocr_plugin", error);
         if (api != nullptr)
             api->routeLibraryMessages(app::workerLogFile().c_str());
         else if (error.empty())
