@@ -12,6 +12,7 @@
 
 #include <boost/test/unit_test.hpp>
 #include <chrono>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -26,6 +27,14 @@ using Clock = std::chrono::steady_clock;
 namespace {
 
 const cv::Vec3b kPaper{150, 225, 245}; // the receipt's pale yellow, BGR
+
+// The window's arguments opening `count` pages, written by `write(1..count)`, in a new session.
+std::vector<std::string> newSessionOf(int count, const std::function<fs::path(int)>& write) {
+    std::vector<std::string> args{"--new-session"};
+    for (int n = 1; n <= count; ++n)
+        args.push_back(write(n).string());
+    return args;
+}
 
 // The pages of the newest session below `home`, read through the CLI.
 json sessionPages(const fs::path& home) {
@@ -123,13 +132,12 @@ BOOST_AUTO_TEST_CASE(the_window_stays_responsive_while_hundreds_of_pages_are_ana
     // window's work per page (grid, thumbnails, progress, refreshes) is what is measured.
     constexpr int kPages = 300;
     test::TempDir home;
-    std::vector<std::string> args{"--new-session"};
-    for (int n = 1; n <= kPages; ++n) {
+    const auto args = newSessionOf(kPages, [&](int n) {
         const fs::path page = home / ("small-" + std::to_string(n) + ".jpg");
         test::writeTestImage(page, 496, 702, static_cast<unsigned char>(150 + n % 100), 230, 240, false,
                              unsigned(n));
-        args.push_back(page.string());
-    }
+        return page;
+    });
     test::Xvfb x;
     const auto started = Clock::now();
     App app(x, home.path(), args, "gui_arrival_test.responsive");
@@ -158,12 +166,11 @@ BOOST_AUTO_TEST_CASE(the_window_stays_responsive_while_hundreds_of_pages_are_ana
 BOOST_AUTO_TEST_CASE(closing_mid_analysis_loses_nothing_and_the_next_start_finishes_it) {
     constexpr size_t kPages = 40;
     test::TempDir home;
-    std::vector<std::string> args{"--new-session"};
-    for (size_t n = 1; n <= kPages; ++n) {
+    const auto args = newSessionOf(int(kPages), [&](int n) {
         const fs::path page = home / ("page-" + std::to_string(n) + ".jpg");
-        test::writeBatchPage(page, int(n));
-        args.push_back(page.string());
-    }
+        test::writeBatchPage(page, n);
+        return page;
+    });
     test::Xvfb x;
     {
         App app(x, home.path(), args, "gui_arrival_test.close");
