@@ -1219,21 +1219,33 @@ WorkPictures workPictures(const cv::Mat& src) {
     const double scale = std::max(1.0, double(std::max(src.cols, src.rows)) / kWorkEdge);
     const cv::Size work(std::max(1, int(std::lround(src.cols / scale))),
                         std::max(1, int(std::lround(src.rows / scale))));
-    cv::Mat twice = src, small = src;
-    if (scale >= 2) {
-        twice = areaShrink(src, cv::Size(2 * work.width, 2 * work.height));
-        small = areaShrink(twice, work);
-    } else if (scale > 1) {
-        cv::resize(src, small, work, 0, 0, cv::INTER_AREA);
-    }
     WorkPictures w;
+    Analysis& an = w.an;
+    cv::Mat twice = detail::toGrey(src), small = twice;
+    if (scale >= 2) {
+        // Exact halvings first; the last, uneven step bilinear on grey (area averaging by an
+        // uneven factor cost more than the rest of the finder's pictures together). Colour is
+        // only judged for saturation, so the work-size colour is sampled from the halved page.
+        const cv::Mat half = areaShrink(src, cv::Size(2 * work.width, 2 * work.height));
+        const cv::Mat halfGrey = detail::toGrey(half);
+        if (halfGrey.size() != cv::Size(2 * work.width, 2 * work.height))
+            cv::resize(halfGrey, twice, cv::Size(2 * work.width, 2 * work.height), 0, 0, cv::INTER_LINEAR);
+        else
+            twice = halfGrey;
+        small = detail::halvedExactly(twice);
+        if (half.channels() == 3)
+            cv::resize(half, an.colour, work, 0, 0, cv::INTER_LINEAR);
+    } else if (scale > 1) {
+        cv::resize(twice, small, work, 0, 0, cv::INTER_AREA);
+        if (src.channels() == 3)
+            cv::resize(src, an.colour, work, 0, 0, cv::INTER_AREA);
+    } else if (src.channels() == 3) {
+        an.colour = src;
+    }
     w.sx = double(src.cols) / small.cols;
     w.sy = double(src.rows) / small.rows;
-    Analysis& an = w.an;
-    if (small.channels() == 3)
-        an.colour = small;
-    an.sharp = darkLinePreserving(detail::toGrey(twice), work); // for lines only: print is bolder here
-    cv::GaussianBlur(detail::toGrey(small), an.grey, cv::Size(5, 5), 0);
+    an.sharp = darkLinePreserving(twice, work); // for lines only: print is bolder here
+    cv::GaussianBlur(small, an.grey, cv::Size(5, 5), 0);
 
     int hist[256] = {};
     for (int y = 0; y < an.grey.rows; ++y) {
