@@ -160,7 +160,7 @@ void paste(cv::Mat& bg, const Paper& paper, const QuadF& quad, bool desk, bool l
     cv::Mat sheet, mask;
     cv::Mat paperF;
     paper.bgr.convertTo(paperF, CV_32FC3);
-    cv::warpPerspective(paperF, sheet, m, s, cv::INTER_AREA, cv::BORDER_CONSTANT);
+    cv::warpPerspective(paperF, sheet, m, s, cv::INTER_AREA, cv::BORDER_REPLICATE);
     cv::Mat ones(paper.bgr.size(), CV_32F, cv::Scalar(1));
     cv::warpPerspective(ones, mask, m, s, cv::INTER_LINEAR, cv::BORDER_CONSTANT);
     const double diag = std::hypot(s.width, s.height);
