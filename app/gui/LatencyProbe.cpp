@@ -77,6 +77,31 @@ void LatencyProbe::mark(const char* event) {
     }
 }
 
+namespace {
+
+// "N" of a mangled type name, demangled when it can be.
+std::string typeName(const char* mangled) {
+    int status = 0;
+    const std::unique_ptr<char, decltype(&std::free)> demangled(
+        abi::__cxa_demangle(mangled, nullptr, nullptr, &status), &std::free);
+    return status == 0 && demangled ? demangled.get() : mangled;
+}
+
+} // namespace
+
+void LatencyProbe::noteCall(std::chrono::steady_clock::time_point started, const std::type_info& call) {
+    std::FILE* const log = eventLog();
+    if (log == nullptr)
+        return;
+    const auto took =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+    if (took <= kReportOver)
+        return;
+    std::fprintf(log, "slow_call_ms %lld %s\n", static_cast<long long>(took.count()),
+                 typeName(call.name()).c_str());
+    std::fflush(log);
+}
+
 void LatencyProbe::noteHandler(std::chrono::steady_clock::time_point started, const wxEvtHandler* handler,
                                const wxEvent& event) {
     std::FILE* const log = eventLog();
@@ -87,15 +112,12 @@ void LatencyProbe::noteHandler(std::chrono::steady_clock::time_point started, co
     if (took <= kReportOver)
         return;
     const wxClassInfo* eventClass = event.GetClassInfo();
-    const char* mangled = handler != nullptr ? typeid(*handler).name() : "?";
-    int status = 0;
-    const std::unique_ptr<char, decltype(&std::free)> demangled(
-        abi::__cxa_demangle(mangled, nullptr, nullptr, &status), &std::free);
-    std::fprintf(
-        log, "slow_event_ms %lld %s(%d) %s\n", static_cast<long long>(took.count()),
-        eventClass != nullptr ? static_cast<const char*>(wxString(eventClass->GetClassName()).utf8_str())
-                              : "event",
-        static_cast<int>(event.GetEventType()), status == 0 && demangled ? demangled.get() : mangled);
+    const std::string handlerName = handler != nullptr ? typeName(typeid(*handler).name()) : "?";
+    std::fprintf(log, "slow_event_ms %lld %s(%d) %s\n", static_cast<long long>(took.count()),
+                 eventClass != nullptr
+                     ? static_cast<const char*>(wxString(eventClass->GetClassName()).utf8_str())
+                     : "event",
+                 static_cast<int>(event.GetEventType()), handlerName.c_str());
     std::fflush(log);
 }
 

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdio>
 #include <string>
+#include <typeinfo>
 #include <wx/event.h>
 #include <wx/timer.h>
 
@@ -27,6 +28,10 @@ class LatencyProbe : public wxTimer {
     // the window. Nested handlers are logged each, the outer one including the inner time.
     static void noteHandler(std::chrono::steady_clock::time_point started, const wxEvtHandler* handler,
                             const wxEvent& event);
+    // The same for a call posted to the UI thread (WindowQueue::post, i.e. wxApp::CallAfter),
+    // which wx runs without CallEventHandler: "slow_call_ms N LAMBDA", the lambda's type naming
+    // the function that posted it (e.g. "docdesk::gui::MainFrame::importPaths(...)::{lambda()#2}").
+    static void noteCall(std::chrono::steady_clock::time_point started, const std::type_info& call);
     // With the probe on, appends `event` as a line of its own ("plan_ready"): a moment a
     // benchmark waits for (arrival_bench times a drop to the plan being shown).
     static void mark(const char* event);
