@@ -50,6 +50,10 @@ class FileDropTarget : public wxFileDropTarget {
     MainFrame* frame_;
 };
 
+// How long imported files wait to be shown with those that follow: a tenth of a second is
+// not seen as a delay, and a batch costs the UI thread what one file did.
+constexpr int kShowImportedMs = 100;
+
 enum {
     ID_NEW_SESSION = wxID_HIGHEST + 1,
     ID_SCAN,
@@ -126,6 +130,7 @@ MainFrame::MainFrame(std::unique_ptr<journal::Session> session)
     gauge_->SetName(_("Import progress"));
     gauge_->SetToolTip(_("How much of the work in progress is done"));
     gauge_->Hide();
+    showImported_.Bind(wxEVT_TIMER, [this](wxTimerEvent&) { showImported(); });
     GetStatusBar()->Bind(wxEVT_SIZE, [this](wxSizeEvent& e) {
         placeGauge();
         e.Skip();
@@ -394,18 +399,33 @@ void MainFrame::importPaths(const std::vector<std::filesystem::path>& paths) {
 }
 
 void MainFrame::onFileImported(const capture::ImportOutcome& o) {
-    if (o.ok()) {
-        grid_->appendPages(o.pages);
-        analyseArrived(o.pages);
-    } else
-        importErrors_.push_back(o.file.filename().string() + ": " + o.error);
-    ++filesDone_;
+    imported_.push_back(o);
+    if (!showImported_.IsRunning())
+        showImported_.StartOnce(kShowImportedMs);
+}
+
+void MainFrame::showImported() {
+    showImported_.Stop();
+    if (imported_.empty())
+        return;
+    std::vector<PageRecord> pages;
+    for (const auto& o : imported_) {
+        if (o.ok())
+            pages.insert(pages.end(), o.pages.begin(), o.pages.end());
+        else
+            importErrors_.push_back(o.file.filename().string() + ": " + o.error);
+    }
+    filesDone_ += imported_.size();
+    imported_.clear();
+    grid_->appendPages(pages);
+    analyseArrived(pages);
     showPageCount();
     showProgress(filesDone_, filesQueued_);
     SetStatusText(wxString::Format(_("Imported %zu of %zu files"), filesDone_, filesQueued_));
 }
 
 void MainFrame::onImportFinished() {
+    showImported(); // what came last, before the counts go
     if (--importsRunning_ > 0)
         return;
     filesQueued_ = filesDone_ = 0;
