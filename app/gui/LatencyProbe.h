@@ -2,7 +2,9 @@
 // Measures how long the UI thread was unable to handle events: a timer that should fire every
 // 20 ms notes how late each tick comes. The longest stall is what a user feels as a frozen
 // window. Off unless DOCDESK_UI_LATENCY_LOG names a file; then every stall over 50 ms is
-// appended there as it happens ("stall_ms N"), and "max_stall_ms N" when the window closes;
+// appended there as it happens ("stall_ms N", followed by up to three "stall_in MS xCOUNT KIND"
+// lines: the handlers and posted calls that took longest since the tick before, which names a
+// stall made of many short pieces), and "max_stall_ms N" when the window closes;
 // "ready" is written on the event loop's first pass after start-up (startup_bench waits for
 // it), and stalls are counted from then on.
 // The GUI tests use it to check the 100 ms budget during scanning and filing.
