@@ -50,6 +50,22 @@ class FileDropTarget : public wxFileDropTarget {
     MainFrame* frame_;
 };
 
+// A status bar whose new text is drawn with the window's next paint. wx's own repaints the
+// field at once (Update(), a round trip to the X server) so that text shows before a long
+// operation blocks the UI thread; here no operation blocks it, and progress is shown several
+// times a second while pages arrive and are analysed, each repaint a stall the user feels.
+class StatusBarPaintedLater : public wxStatusBar {
+  public:
+    explicit StatusBarPaintedLater(wxWindow* parent) : wxStatusBar(parent, wxID_ANY) {}
+
+  protected:
+    void DoUpdateStatusText(int number) override {
+        wxRect field;
+        if (GetFieldRect(number, field))
+            RefreshRect(field);
+    }
+};
+
 // How long imported files wait to be shown with those that follow: a tenth of a second is
 // not seen as a delay, and a batch costs the UI thread what one file did.
 constexpr int kShowImportedMs = 100;
@@ -122,7 +138,8 @@ MainFrame::MainFrame(std::unique_ptr<journal::Session> session)
     sizer->Add(new WatchBanner(this, platform::appDirs().data), 0, wxEXPAND); // a watch that uploads
     sizer->Add(tabs_, 1, wxEXPAND);
     SetSizer(sizer);
-    CreateStatusBar(4);
+    SetStatusBar(new StatusBarPaintedLater(this));
+    GetStatusBar()->SetFieldsCount(4);
     const int widths[] = {-1, 200, 140, 220};
     GetStatusBar()->SetStatusWidths(4, widths);
     gauge_ = new wxGauge(GetStatusBar(), wxID_ANY, 100, wxDefaultPosition, wxDefaultSize,
