@@ -1,5 +1,7 @@
 #include "app/gui/LatencyProbe.h"
 
+#include "app/gui/BackgroundTask.h"
+
 #include <algorithm>
 #include <cstdlib>
 #include <cxxabi.h>
@@ -49,6 +51,7 @@ LatencyProbe::LatencyProbe() {
     if (log_ == nullptr)
         return;
     last_ = std::chrono::steady_clock::now();
+    WindowQueue::observeCalls(&LatencyProbe::noteCall);
     Start(kIntervalMs);
     // The first pass of the event loop: the window is shown with the session's pages listed.
     // startup_bench measures the time from starting the program to this line. (CallAfter on

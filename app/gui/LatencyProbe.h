@@ -31,8 +31,9 @@ class LatencyProbe : public wxTimer {
     static void noteHandler(std::chrono::steady_clock::time_point started, const wxEvtHandler* handler,
                             const wxEvent& event);
     // The same for a call posted to the UI thread (WindowQueue::post, i.e. wxApp::CallAfter),
-    // which wx runs without CallEventHandler: "slow_call_ms N LAMBDA", the lambda's type naming
-    // the function that posted it (e.g. "docdesk::gui::MainFrame::importPaths(...)::{lambda()#2}").
+    // which wx runs without CallEventHandler (the probe observes WindowQueue's calls): "slow_call_ms N
+    // LAMBDA", the lambda's type naming the function that posted it (e.g.
+    // "docdesk::gui::MainFrame::importPaths(...)::{lambda()#2}").
     static void noteCall(std::chrono::steady_clock::time_point started, const std::type_info& call);
     // With the probe on, appends `event` as a line of its own ("plan_ready"): a moment a
     // benchmark waits for (arrival_bench times a drop to the plan being shown).
