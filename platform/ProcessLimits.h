@@ -13,9 +13,10 @@ void disableCoreDumps();
 // mmap()s: glibc maps every large block anew and the kernel zero-fills its pages on each use,
 // which cost analysis more than half its time. Freed memory up to 64 MB stays for reuse.
 void keepLargeBuffersOnHeap();
-// Lowers the calling thread's CPU priority (nice 10; threads it starts later inherit it), so
-// that on a busy machine the window's thread is served before analysis, thumbnails and
-// filing. Does nothing where not supported.
+// Lowers the calling thread's CPU priority (threads and processes it starts later inherit it):
+// another thread to 10 nice levels below the process's main thread (at least nice 10, at most
+// 19), a main thread (a worker process) to at least nice 10. So on a busy machine the window's
+// thread is served before analysis, thumbnails and filing. Does nothing where not supported.
 void runInBackground();
 // From now on this process (and what it starts) cannot open IPv4/IPv6 sockets: socket()
 // fails with EACCES (a seccomp filter, Linux on x86-64 and arm64). For workers that must stay

@@ -1,5 +1,6 @@
 #include "app/gui/BackgroundTask.h"
 
+#include <chrono>
 #include <cstdlib>
 #include <cxxabi.h>
 #include <exception>
@@ -67,12 +68,24 @@ WindowQueue::WindowQueue(wxWindow* window)
               wxTheApp->CallAfter([target] { delete target; });
       }) {}
 
+namespace {
+WindowQueue::CallObserver callObserver = nullptr; // UI thread only
+} // namespace
+
+void WindowQueue::observeCalls(CallObserver observer) {
+    callObserver = observer;
+}
+
 void WindowQueue::post(std::function<void()> call) const {
     if (wxTheApp == nullptr || !target_)
         return; // the application is shutting down: there is no UI thread to run it
     wxTheApp->CallAfter([target = target_, call = std::move(call)] {
-        if (target->live())
-            call();
+        if (!target->live())
+            return;
+        const auto started = std::chrono::steady_clock::now();
+        call();
+        if (callObserver != nullptr)
+            callObserver(started, call.target_type());
     });
 }
 

@@ -6,6 +6,7 @@
 // thread, when the window is gone (a wxWeakRef, as Poedit's `then_on_window` does) or the run
 // was discarded. An exception leaving the work does not cross the thread as an exception: it
 // arrives as a TaskFailure, a summary for the user and the details for a report.
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -13,6 +14,7 @@
 #include <string>
 #include <thread>
 #include <type_traits>
+#include <typeinfo>
 #include <utility>
 
 class wxWindow;
@@ -45,6 +47,10 @@ class WindowQueue {
     void post(std::function<void()> call) const;
     // UI thread: calls posted before or after are dropped.
     void close() const;
+    // UI thread: `observer` hears of every posted call run from now on (when it began and the
+    // call's type), since wx runs them without wxApp::CallEventHandler (the latency probe).
+    using CallObserver = void (*)(std::chrono::steady_clock::time_point started, const std::type_info& call);
+    static void observeCalls(CallObserver observer);
 
   private:
     struct Target; // the weak reference to the window; touched on the UI thread only

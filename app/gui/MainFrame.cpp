@@ -50,6 +50,26 @@ class FileDropTarget : public wxFileDropTarget {
     MainFrame* frame_;
 };
 
+// A status bar whose new text is drawn with the window's next paint. wx's own repaints the
+// field at once (Update(), a round trip to the X server) so that text shows before a long
+// operation blocks the UI thread; here no operation blocks it, and progress is shown several
+// times a second while pages arrive and are analysed, each repaint a stall the user feels.
+class StatusBarPaintedLater : public wxStatusBar {
+  public:
+    explicit StatusBarPaintedLater(wxWindow* parent) : wxStatusBar(parent, wxID_ANY) {}
+
+  protected:
+    void DoUpdateStatusText(int number) override {
+        wxRect field;
+        if (GetFieldRect(number, field))
+            RefreshRect(field);
+    }
+};
+
+// How long imported files wait to be shown with those that follow: a tenth of a second is
+// not seen as a delay, and a batch costs the UI thread what one file did.
+constexpr int kShowImportedMs = 100;
+
 enum {
     ID_NEW_SESSION = wxID_HIGHEST + 1,
     ID_SCAN,
@@ -118,7 +138,8 @@ MainFrame::MainFrame(std::unique_ptr<journal::Session> session)
     sizer->Add(new WatchBanner(this, platform::appDirs().data), 0, wxEXPAND); // a watch that uploads
     sizer->Add(tabs_, 1, wxEXPAND);
     SetSizer(sizer);
-    CreateStatusBar(4);
+    SetStatusBar(new StatusBarPaintedLater(this));
+    GetStatusBar()->SetFieldsCount(4);
     const int widths[] = {-1, 200, 140, 220};
     GetStatusBar()->SetStatusWidths(4, widths);
     gauge_ = new wxGauge(GetStatusBar(), wxID_ANY, 100, wxDefaultPosition, wxDefaultSize,
@@ -126,6 +147,7 @@ MainFrame::MainFrame(std::unique_ptr<journal::Session> session)
     gauge_->SetName(_("Import progress"));
     gauge_->SetToolTip(_("How much of the work in progress is done"));
     gauge_->Hide();
+    showImported_.Bind(wxEVT_TIMER, [this](wxTimerEvent&) { showImported(); });
     GetStatusBar()->Bind(wxEVT_SIZE, [this](wxSizeEvent& e) {
         placeGauge();
         e.Skip();
@@ -394,18 +416,33 @@ void MainFrame::importPaths(const std::vector<std::filesystem::path>& paths) {
 }
 
 void MainFrame::onFileImported(const capture::ImportOutcome& o) {
-    if (o.ok()) {
-        grid_->appendPages(o.pages);
-        analyseArrived(o.pages);
-    } else
-        importErrors_.push_back(o.file.filename().string() + ": " + o.error);
-    ++filesDone_;
+    imported_.push_back(o);
+    if (!showImported_.IsRunning())
+        showImported_.StartOnce(kShowImportedMs);
+}
+
+void MainFrame::showImported() {
+    showImported_.Stop();
+    if (imported_.empty())
+        return;
+    std::vector<PageRecord> pages;
+    for (const auto& o : imported_) {
+        if (o.ok())
+            pages.insert(pages.end(), o.pages.begin(), o.pages.end());
+        else
+            importErrors_.push_back(o.file.filename().string() + ": " + o.error);
+    }
+    filesDone_ += imported_.size();
+    imported_.clear();
+    grid_->appendPages(pages);
+    analyseArrived(pages);
     showPageCount();
     showProgress(filesDone_, filesQueued_);
     SetStatusText(wxString::Format(_("Imported %zu of %zu files"), filesDone_, filesQueued_));
 }
 
 void MainFrame::onImportFinished() {
+    showImported(); // what came last, before the counts go
     if (--importsRunning_ > 0)
         return;
     filesQueued_ = filesDone_ = 0;

@@ -12,6 +12,7 @@
 #include <optional>
 #include <vector>
 #include <wx/frame.h>
+#include <wx/timer.h>
 
 class wxGauge;
 class wxNotebook;
@@ -55,8 +56,9 @@ class MainFrame : public wxFrame {
     void onWatchFolder(wxCommandEvent&);
     void stopWatching();
     void onFileArrived(const capture::HotFolderEvent& e); // from the watched folder
-    void onFileImported(const capture::ImportOutcome& o);
-    void onImportFinished(); // one import's end
+    void onFileImported(const capture::ImportOutcome& o); // kept for showImported()
+    void showImported();                                  // the files imported since the last call
+    void onImportFinished();                              // one import's end
     void onQuit(wxCommandEvent&);
     void onAbout(wxCommandEvent&);
     void onClose(wxCloseEvent&);
@@ -100,6 +102,11 @@ class MainFrame : public wxFrame {
     size_t filesDone_ = 0;
     int importsRunning_ = 0;
     std::vector<std::string> importErrors_;
+    // Files imported and not shown yet: an import reports each file, and showing one costs the
+    // UI thread a status bar repaint, so they are shown in batches (issue 16: 300 reports queued
+    // behind each other held the window for seconds).
+    std::vector<capture::ImportOutcome> imported_;
+    wxTimer showImported_;                  // one-shot: shows `imported_`
     std::vector<BackgroundTask> importers_; // after session_: joined before the session closes
     std::filesystem::path watchedFolder_;
     BackgroundTask watcher_{this}; // the hot folder, while one is watched; after session_ as well

@@ -2,11 +2,16 @@
 #include "platform/AppDirs.h"
 #include "platform/ChildProcess.h"
 #include "platform/DurableFiles.h"
+#include "platform/ProcessLimits.h"
 #include "tests/support/TestSupport.h"
 
+#include <algorithm>
 #include <boost/test/unit_test.hpp>
 #include <cstdlib>
 #include <fstream>
+#include <sys/resource.h>
+#include <thread>
+#include <unistd.h>
 
 using namespace docdesk;
 namespace fs = std::filesystem;
@@ -89,3 +94,21 @@ BOOST_AUTO_TEST_CASE(child_process_kill_is_reported_as_signal) {
 BOOST_AUTO_TEST_CASE(child_process_start_failure_throws) {
     BOOST_CHECK_THROW(platform::ChildProcess({"/nonexistent/docdesk-no-such-program"}), std::system_error);
 }
+
+#if defined(__linux__)
+// branch stall (issue 16): background work sits 10 nice levels behind the window's thread also
+// when the whole program was started niced (CI, `nice docdesk`), instead of at nice 10 beside it.
+BOOST_AUTO_TEST_CASE(run_in_background_puts_a_thread_ten_nice_levels_behind_the_main_thread) {
+    const int mainThread = ::getpriority(PRIO_PROCESS, static_cast<id_t>(::getpid()));
+    int background = -100, again = -100;
+    std::thread([&] {
+        platform::runInBackground();
+        background = ::getpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()));
+        platform::runInBackground(); // a second call does not push it further back
+        again = ::getpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()));
+    }).join();
+    BOOST_TEST(background == std::min(19, std::max(10, mainThread + 10)));
+    BOOST_TEST(again == background);
+    BOOST_TEST(::getpriority(PRIO_PROCESS, static_cast<id_t>(::getpid())) == mainThread);
+}
+#endif
