@@ -1,0 +1,56 @@
+#include "app/cli/ImportAnalysis.h"
+
+#include "app/common/AnalysisWorker.h"
+
+namespace docdesk::cli {
+
+ImportAnalysis::ImportAnalysis(journal::Session& session, const rules::PageEditRules& edits, double pdfDpi)
+    : analysis_(session, pdfDpi), edits_(edits) {
+    const unsigned count = app::ArrivalAnalysis::defaultServers();
+    for (unsigned i = 0; i < count; ++i)
+        servers_.emplace_back([this](std::stop_token stop) {
+            app::WorkerLimits limits;
+            limits.threads = 1; // one single-threaded process per core
+            app::AnalysisWorker worker(limits);
+            analysis_.serve(stop, worker,
+                            [this](const std::vector<PageRecord>& stored, app::ArrivalAnalysis::Progress) {
+                                if (stored.empty())
+                                    return;
+                                // The first record is the page itself (the first piece of a
+                                // page cut into several keeps its id; Session::storeAnalysis).
+                                const std::lock_guard lock(mutex_);
+                                analysed_[stored.front().id] = stored;
+                            });
+        });
+}
+
+ImportAnalysis::~ImportAnalysis() {
+    for (auto& server : servers_)
+        server.request_stop(); // all at once; each is joined as it goes
+}
+
+void ImportAnalysis::add(std::span<const PageRecord> pages) {
+    analysis_.add(pages, edits_);
+}
+
+std::vector<PageRecord> ImportAnalysis::finish(const std::vector<PageRecord>& imported,
+                                               std::vector<std::string>& errors) {
+    analysis_.waitForQueued({});
+    for (auto& server : servers_)
+        server.request_stop();
+    servers_.clear(); // joined: no callback runs any more
+    const auto failed = analysis_.errors();
+    errors.insert(errors.end(), failed.begin(), failed.end());
+    std::vector<PageRecord> out;
+    for (const auto& page : imported) {
+        const auto it = analysed_.find(page.id);
+        if (it == analysed_.end()) {
+            out.push_back(page);
+            continue;
+        }
+        out.insert(out.end(), it->second.begin(), it->second.end());
+    }
+    return out;
+}
+
+} // namespace docdesk::cli
