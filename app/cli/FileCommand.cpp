@@ -131,6 +131,11 @@ std::vector<PageRecord> importInputs(journal::Session& session, const FileArgs& 
     return pages;
 }
 
+void showAnalysed(const FileArgs& a, size_t done, size_t total) {
+    if (!a.json && (done == total || done % 10 == 0))
+        std::cerr << trf("Analysed {} of {} pages", done, total) << "\r" << std::flush;
+}
+
 // The pages to file: the session's, or `a.files` imported and analysed as they are stored;
 // then --mode is set (after the analysis, whose proposed edits it keeps).
 std::vector<PageRecord> takePages(journal::Session& session, const FileArgs& a,
@@ -140,7 +145,8 @@ std::vector<PageRecord> takePages(journal::Session& session, const FileArgs& a,
     if (a.files.empty()) {
         pages = session.pages();
     } else {
-        ImportAnalysis analysis(session, planner.rules().pageEdits, a.options.pdfDpi);
+        ImportAnalysis analysis(session, planner.rules().pageEdits, a.options.pdfDpi,
+                                [&](size_t done, size_t total) { showAnalysed(a, done, total); });
         pages = analysis.finish(importInputs(session, a, importFailures, analysis), warnings);
     }
     if (a.mode)
@@ -299,10 +305,7 @@ int runFile(const std::vector<std::string>& args) {
         record.target = "outbox:" + a.profile;
     const auto result = app::fileBatch(
         *session, pages, planner, archive, a.options, worker, {},
-        [&](size_t done, size_t total) {
-            if (!a.json && (done == total || done % 10 == 0))
-                std::cerr << trf("Analysed {} of {} pages", done, total) << "\r" << std::flush;
-        },
+        [&](size_t done, size_t total) { showAnalysed(a, done, total); },
         [&](size_t done, size_t total) {
             if (!a.json)
                 std::cerr << trf("Recognised the text of {} of {} pages", done, total) << "\r" << std::flush;

@@ -4,8 +4,9 @@
 
 namespace docdesk::cli {
 
-ImportAnalysis::ImportAnalysis(journal::Session& session, const rules::PageEditRules& edits, double pdfDpi)
-    : analysis_(session, pdfDpi), edits_(edits) {
+ImportAnalysis::ImportAnalysis(journal::Session& session, const rules::PageEditRules& edits, double pdfDpi,
+                               Progress onAnalysed)
+    : analysis_(session, pdfDpi), edits_(edits), onAnalysed_(std::move(onAnalysed)) {
     const unsigned count = app::ArrivalAnalysis::defaultServers();
     for (unsigned i = 0; i < count; ++i)
         servers_.emplace_back([this](std::stop_token stop) {
@@ -13,15 +14,22 @@ ImportAnalysis::ImportAnalysis(journal::Session& session, const rules::PageEditR
             limits.threads = 1; // one single-threaded process per core
             app::AnalysisWorker worker(limits);
             analysis_.serve(stop, worker,
-                            [this](const std::vector<PageRecord>& stored, app::ArrivalAnalysis::Progress) {
-                                if (stored.empty())
-                                    return;
-                                // The first record is the page itself (the first piece of a
-                                // page cut into several keeps its id; Session::storeAnalysis).
-                                const std::lock_guard lock(mutex_);
-                                analysed_[stored.front().id] = stored;
-                            });
+                            [this](const auto& stored, auto progress) { analysed(stored, progress); });
         });
+}
+
+void ImportAnalysis::analysed(const std::vector<PageRecord>& stored,
+                              app::ArrivalAnalysis::Progress progress) {
+    const std::lock_guard lock(mutex_);
+    // ArrivalAnalysis counts anew whenever its queue ran dry (the analysis caught up with the
+    // import); the user is told about the whole run.
+    ++done_;
+    if (onAnalysed_)
+        onAnalysed_(done_, done_ + (progress.total - progress.done));
+    // The first record is the page itself (the first piece of a page cut into several keeps
+    // its id; Session::storeAnalysis).
+    if (!stored.empty())
+        analysed_[stored.front().id] = stored;
 }
 
 ImportAnalysis::~ImportAnalysis() {

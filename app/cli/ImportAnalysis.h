@@ -9,6 +9,7 @@
 #include "core/rules/FilingRules.h"
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <span>
@@ -20,7 +21,11 @@ namespace docdesk::cli {
 
 class ImportAnalysis {
   public:
-    ImportAnalysis(journal::Session& session, const rules::PageEditRules& edits, double pdfDpi);
+    // `onAnalysed(done, total)` is called after each page (on a serving thread, one call at a
+    // time); `total` counts the pages queued so far, `done` those analysed.
+    using Progress = std::function<void(size_t done, size_t total)>;
+    ImportAnalysis(journal::Session& session, const rules::PageEditRules& edits, double pdfDpi,
+                   Progress onAnalysed = {});
     ImportAnalysis(const ImportAnalysis&) = delete;
     ImportAnalysis& operator=(const ImportAnalysis&) = delete;
     ~ImportAnalysis(); // stops the servers (their workers end with them)
@@ -34,9 +39,14 @@ class ImportAnalysis {
     std::vector<PageRecord> finish(const std::vector<PageRecord>& imported, std::vector<std::string>& errors);
 
   private:
+    // On a serving thread, after each page.
+    void analysed(const std::vector<PageRecord>& stored, app::ArrivalAnalysis::Progress progress);
+
     app::ArrivalAnalysis analysis_;
     rules::PageEditRules edits_;
+    Progress onAnalysed_;
     std::mutex mutex_;
+    size_t done_ = 0;                                          // pages analysed here
     std::map<std::int64_t, std::vector<PageRecord>> analysed_; // page id -> its records afterwards
     std::vector<std::jthread> servers_;                        // last: stopped before the rest goes
 };
