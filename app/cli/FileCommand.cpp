@@ -2,6 +2,7 @@
 // archive: import, analysis, the filing plan, rendering, placing. The archive never has
 // anything overwritten, and the session keeps every page whatever happens.
 #include "app/cli/Commands.h"
+#include "app/cli/ImportAnalysis.h"
 #include "app/cli/RuleOptions.h"
 #include "app/common/AppEnvironment.h"
 #include "app/common/BatchFiling.h"
@@ -102,8 +103,10 @@ void setPageMode(journal::Session& session, std::vector<PageRecord>& pages, Page
 
 // Stores `a.files` in the session and returns their pages. A file the session holds already
 // (the same bytes: an earlier run that was interrupted) is not stored again; its pages are
-// used, so what was filed of it is recognised.
-std::vector<PageRecord> importInputs(journal::Session& session, const FileArgs& a, int& failures) {
+// used, so what was filed of it is recognised. Each file's pages go to `analysis` as soon as
+// they are stored.
+std::vector<PageRecord> importInputs(journal::Session& session, const FileArgs& a, int& failures,
+                                     ImportAnalysis& analysis) {
     std::vector<PageRecord> pages;
     capture::AcquireSettings settings;
     settings.files.countPages = app::countPagesInWorker(app::sharedWorkerPool());
@@ -111,6 +114,7 @@ std::vector<PageRecord> importInputs(journal::Session& session, const FileArgs& 
     settings.files.onFile = [&](const capture::ImportOutcome& o, size_t, size_t) {
         if (o.ok()) {
             pages.insert(pages.end(), o.pages.begin(), o.pages.end());
+            analysis.add(o.pages);
             return;
         }
         ++failures;
@@ -124,6 +128,29 @@ std::vector<PageRecord> importInputs(journal::Session& session, const FileArgs& 
     files.paths.assign(a.files.begin(), a.files.end());
     capture::JournalPageSink sink(session);
     capture::makePageSource(capture::SourceKind::Files, files)->acquire(settings, {}, sink);
+    return pages;
+}
+
+void showAnalysed(const FileArgs& a, size_t done, size_t total) {
+    if (!a.json && (done == total || done % 10 == 0))
+        std::cerr << trf("Analysed {} of {} pages", done, total) << "\r" << std::flush;
+}
+
+// The pages to file: the session's, or `a.files` imported and analysed as they are stored;
+// then --mode is set (after the analysis, whose proposed edits it keeps).
+std::vector<PageRecord> takePages(journal::Session& session, const FileArgs& a,
+                                  const rules::FilingPlanner& planner, int& importFailures,
+                                  std::vector<std::string>& warnings) {
+    std::vector<PageRecord> pages;
+    if (a.files.empty()) {
+        pages = session.pages();
+    } else {
+        ImportAnalysis analysis(session, planner.rules().pageEdits, a.options.pdfDpi,
+                                [&](size_t done, size_t total) { showAnalysed(a, done, total); });
+        pages = analysis.finish(importInputs(session, a, importFailures, analysis), warnings);
+    }
+    if (a.mode)
+        setPageMode(session, pages, *a.mode);
     return pages;
 }
 
@@ -255,11 +282,8 @@ int runFile(const std::vector<std::string>& args) {
         a.session.empty() ? journal::Session::create(app::sessionsRoot(), app::durableFiles())
                           : journal::Session::open(sessionDirectory(a.session), app::durableFiles());
     int importFailures = 0;
-    std::vector<PageRecord> pages =
-        a.files.empty() ? session->pages() : importInputs(*session, a, importFailures);
-
-    if (a.mode)
-        setPageMode(*session, pages, *a.mode);
+    std::vector<std::string> warnings; // analyses that failed
+    std::vector<PageRecord> pages = takePages(*session, a, planner, importFailures, warnings);
 
     // For a profile, documents are rendered into a staging folder beside the outbox (same file
     // system), then moved into the outbox one by one.
@@ -281,10 +305,7 @@ int runFile(const std::vector<std::string>& args) {
         record.target = "outbox:" + a.profile;
     const auto result = app::fileBatch(
         *session, pages, planner, archive, a.options, worker, {},
-        [&](size_t done, size_t total) {
-            if (!a.json && (done == total || done % 10 == 0))
-                std::cerr << trf("Analysed {} of {} pages", done, total) << "\r" << std::flush;
-        },
+        [&](size_t done, size_t total) { showAnalysed(a, done, total); },
         [&](size_t done, size_t total) {
             if (!a.json)
                 std::cerr << trf("Recognised the text of {} of {} pages", done, total) << "\r" << std::flush;
@@ -292,7 +313,8 @@ int runFile(const std::vector<std::string>& args) {
         record);
     if (!a.json && !result.planPages.empty())
         std::cerr << "\n";
-    for (const auto& e : result.analysisErrors)
+    warnings.insert(warnings.end(), result.analysisErrors.begin(), result.analysisErrors.end());
+    for (const auto& e : warnings)
         std::cerr << trf("warning: {}", e) << "\n";
     const DocumentSources sourcesOf(result, pages);
     std::vector<pipeline::FiledDocument> filedDocs = result.filed;

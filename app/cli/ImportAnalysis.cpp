@@ -1,0 +1,64 @@
+#include "app/cli/ImportAnalysis.h"
+
+#include "app/common/AnalysisWorker.h"
+
+namespace docdesk::cli {
+
+ImportAnalysis::ImportAnalysis(journal::Session& session, const rules::PageEditRules& edits, double pdfDpi,
+                               Progress onAnalysed)
+    : analysis_(session, pdfDpi), edits_(edits), onAnalysed_(std::move(onAnalysed)) {
+    const unsigned count = app::ArrivalAnalysis::defaultServers();
+    for (unsigned i = 0; i < count; ++i)
+        servers_.emplace_back([this](std::stop_token stop) {
+            app::WorkerLimits limits;
+            limits.threads = 1; // one single-threaded process per core
+            app::AnalysisWorker worker(limits);
+            analysis_.serve(stop, worker,
+                            [this](const auto& stored, auto progress) { analysed(stored, progress); });
+        });
+}
+
+void ImportAnalysis::analysed(const std::vector<PageRecord>& stored,
+                              app::ArrivalAnalysis::Progress progress) {
+    const std::lock_guard lock(mutex_);
+    // ArrivalAnalysis counts anew whenever its queue ran dry (the analysis caught up with the
+    // import); the user is told about the whole run.
+    ++done_;
+    if (onAnalysed_)
+        onAnalysed_(done_, done_ + (progress.total - progress.done));
+    // The first record is the page itself (the first piece of a page cut into several keeps
+    // its id; Session::storeAnalysis).
+    if (!stored.empty())
+        analysed_[stored.front().id] = stored;
+}
+
+ImportAnalysis::~ImportAnalysis() {
+    for (auto& server : servers_)
+        server.request_stop(); // all at once; each is joined as it goes
+}
+
+void ImportAnalysis::add(std::span<const PageRecord> pages) {
+    analysis_.add(pages, edits_);
+}
+
+std::vector<PageRecord> ImportAnalysis::finish(const std::vector<PageRecord>& imported,
+                                               std::vector<std::string>& errors) {
+    analysis_.waitForQueued({});
+    for (auto& server : servers_)
+        server.request_stop();
+    servers_.clear(); // joined: no callback runs any more
+    const auto failed = analysis_.errors();
+    errors.insert(errors.end(), failed.begin(), failed.end());
+    std::vector<PageRecord> out;
+    for (const auto& page : imported) {
+        const auto it = analysed_.find(page.id);
+        if (it == analysed_.end()) {
+            out.push_back(page);
+            continue;
+        }
+        out.insert(out.end(), it->second.begin(), it->second.end());
+    }
+    return out;
+}
+
+} // namespace docdesk::cli

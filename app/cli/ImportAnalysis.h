@@ -1,0 +1,54 @@
+#pragma once
+// `docdesk-cli file FILE...` analyses each page as soon as it is imported (issue 16): one
+// persistent single-threaded docdesk-worker per core serves an app::ArrivalAnalysis queue while
+// the next files are still being stored, so the import (copy, hash, flush) no longer runs
+// before the analysis but beside it. Each result is stored in the session with the edits it
+// proposes, as the plan would store it; the filing then finds the pages analysed.
+#include "app/common/ArrivalAnalysis.h"
+#include "core/journal/Session.h"
+#include "core/rules/FilingRules.h"
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <span>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace docdesk::cli {
+
+class ImportAnalysis {
+  public:
+    // `onAnalysed(done, total)` is called after each page (on a serving thread, one call at a
+    // time); `total` counts the pages queued so far, `done` those analysed.
+    using Progress = std::function<void(size_t done, size_t total)>;
+    ImportAnalysis(journal::Session& session, const rules::PageEditRules& edits, double pdfDpi,
+                   Progress onAnalysed = {});
+    ImportAnalysis(const ImportAnalysis&) = delete;
+    ImportAnalysis& operator=(const ImportAnalysis&) = delete;
+    ~ImportAnalysis(); // stops the servers (their workers end with them)
+
+    // Queues the pages of a file just imported (pages analysed before are left as they are).
+    void add(std::span<const PageRecord> pages);
+    // Waits until every page queued is analysed and stops the servers. Returns `imported` as
+    // the session holds it now: each page replaced by its analysed record(s) (a scan cut into
+    // several receipts becomes several pages); a page not analysed here stays as it was (the
+    // filing analyses it). `errors` gets the analyses that failed, "FILE page N: reason".
+    std::vector<PageRecord> finish(const std::vector<PageRecord>& imported, std::vector<std::string>& errors);
+
+  private:
+    // On a serving thread, after each page.
+    void analysed(const std::vector<PageRecord>& stored, app::ArrivalAnalysis::Progress progress);
+
+    app::ArrivalAnalysis analysis_;
+    rules::PageEditRules edits_;
+    Progress onAnalysed_;
+    std::mutex mutex_;
+    size_t done_ = 0;                                          // pages analysed here
+    std::map<std::int64_t, std::vector<PageRecord>> analysed_; // page id -> its records afterwards
+    std::vector<std::jthread> servers_;                        // last: stopped before the rest goes
+};
+
+} // namespace docdesk::cli
