@@ -40,11 +40,18 @@ constexpr double kStrayPrint = 0.3;  // share of a page's print outside the shee
 constexpr double kStrayExtent = 0.6; // ... when it spreads over this share of the picture
 constexpr double kDeskPaper = 0.3;   // at most this share of paper around a sheet: it lies on a desk
 constexpr double kDeskStep = 0.75;   // ... and this share of every side steps down to the desk
+constexpr double kCrispSide = 0.9;   // share of every side of a sheet beside another that is an edge
+constexpr double kBesideAnother = 0.5;   // ... and at most this share of one side has print beside it
+constexpr double kBareBetween = 0.1;     // share of print a quad holding sheets may have between them
+constexpr float kNeighbourGap = 14.f;    // ... within this many work pixels of another sheet
 constexpr double kOutOfViewCorner = 0.2; // how far out of view (of the longer edge) a sheet's corner may lie
 constexpr double kMinInView = 0.6;       // share of a sheet that must be in view
 constexpr float kLineEdge = 4.f;         // gradient across a side that makes it an edge (line quads)
 constexpr float kFaintEdge = 2.f;        // gradient of a side too faint for the line detector
 constexpr double kFaintSupport = 0.7;    // share of such a side that must have it
+constexpr double kPeakedSupport = 0.5;   // ... or this share, where the side stands out from beside it:
+constexpr double kPeakedGradient = 1.5;  // median gradient across the side at least this
+constexpr double kPeakedRatio = 3.0;     // ... and this many times the median just outside it
 
 double cross(cv::Point2f o, cv::Point2f a, cv::Point2f b) {
     return double(a.x - o.x) * double(b.y - o.y) - double(a.y - o.y) * double(b.x - o.x);
@@ -71,16 +78,31 @@ bool isConvex(const QuadF& q) {
     return true;
 }
 
-double polygonIoU(const QuadF& a, const QuadF& b) {
+// The area two convex quads share. OpenCV's intersection loses part of it when the two share
+// corners exactly, as quads made of the same lines do; each is taken shrunk by a hair in turn.
+double sharedArea(const QuadF& a, const QuadF& b) {
+    auto shrunk = [](const QuadF& q) {
+        cv::Point2f c(0, 0);
+        for (const auto& p : q)
+            c += p * 0.25f;
+        std::vector<cv::Point2f> out;
+        for (const auto& p : q)
+            out.push_back(c + (p - c) * 0.9995f);
+        return out;
+    };
     std::vector<cv::Point2f> pa(a.begin(), a.end()), pb(b.begin(), b.end()), inter;
-    const double ia = cv::intersectConvexConvex(pa, pb, inter, true);
+    return std::max(cv::intersectConvexConvex(shrunk(a), pb, inter, true),
+                    cv::intersectConvexConvex(pa, shrunk(b), inter, true));
+}
+
+double polygonIoU(const QuadF& a, const QuadF& b) {
+    const double ia = sharedArea(a, b);
     const double ua = quadArea(a) + quadArea(b) - ia;
     return ua > 0 ? ia / ua : 0;
 }
 
 double overlapOfSmaller(const QuadF& a, const QuadF& b) {
-    std::vector<cv::Point2f> pa(a.begin(), a.end()), pb(b.begin(), b.end()), inter;
-    const double ia = cv::intersectConvexConvex(pa, pb, inter, true);
+    const double ia = sharedArea(a, b);
     const double m = std::min(quadArea(a), quadArea(b));
     return m > 0 ? ia / m : 0;
 }
@@ -314,12 +336,13 @@ float sampleBilinear(const cv::Mat& grey, float x, float y, bool& ok) {
 }
 
 struct Candidate {
-    QuadF quad;             // ordered, work coordinates
-    double score = 0;       // confidence 0..1
-    int polarity = 1;       // +1 when the inside is brighter than the outside
-    double paper = 0;       // share of the inside that is paper-like
-    bool fromLines = false; // made of long straight edges, not of a region
-    bool frame = false;     // the whole picture: it is all paper
+    QuadF quad;               // ordered, work coordinates
+    double score = 0;         // confidence 0..1
+    int polarity = 1;         // +1 when the inside is brighter than the outside
+    double paper = 0;         // share of the inside that is paper-like
+    bool fromLines = false;   // made of long straight edges, not of a region
+    bool frame = false;       // the whole picture: it is all paper
+    bool besideOther = false; // print beside one side: a sheet only if another lies there
 };
 
 struct Analysis {
@@ -792,6 +815,46 @@ double sideSupport(const Gradients& g, cv::Point2f a, cv::Point2f b, float thres
     return total > 0 ? double(good) / total : 0;
 }
 
+// Median gradient across the line from a to b shifted by `offset` along `normal` (the best of
+// three neighbouring pixels per sample), over the samples in view.
+double medianAcross(const Gradients& g, cv::Point2f a, cv::Point2f b, cv::Point2f normal, float offset) {
+    constexpr int kSamples = 48;
+    std::vector<float> values;
+    values.reserve(kSamples);
+    for (int k = 0; k < kSamples; ++k) {
+        const cv::Point2f p = a + (b - a) * ((k + 0.5f) / float(kSamples)) + normal * offset;
+        float best = -1;
+        for (int o = -1; o <= 1; ++o) {
+            const int x = int(std::lround(p.x + normal.x * float(o))),
+                      y = int(std::lround(p.y + normal.y * float(o)));
+            if (x >= 1 && y >= 1 && x < g.gx.cols - 1 && y < g.gx.rows - 1)
+                best = std::max(best,
+                                std::abs(g.gx.at<float>(y, x) * normal.x + g.gy.at<float>(y, x) * normal.y));
+        }
+        if (best >= 0)
+            values.push_back(best);
+    }
+    if (values.empty())
+        return 0;
+    std::nth_element(values.begin(), values.begin() + std::ptrdiff_t(values.size() / 2), values.end());
+    return values[values.size() / 2];
+}
+
+// A side too faint for the line detector still holds: most of it has a faint edge, or a good
+// part has and along its length it stands well out of the lid's noise just outside it (the
+// lamp barely shades a white receipt's sides along the scan direction: each sample is weak,
+// the side as a whole is not). `outward` is the unit normal pointing away from the sheet.
+bool faintSideHolds(const Gradients& g, cv::Point2f a, cv::Point2f b, cv::Point2f outward) {
+    const double support = sideSupport(g, a, b, kFaintEdge);
+    if (support >= kFaintSupport)
+        return true;
+    if (support < kPeakedSupport)
+        return false;
+    const double on = medianAcross(g, a, b, outward, 0);
+    const double beside = std::max(medianAcross(g, a, b, outward, 5), medianAcross(g, a, b, outward, 8));
+    return on >= kPeakedGradient && on >= kPeakedRatio * beside;
+}
+
 // Edge density just outside each side (4..10 px out), busiest side first: a lid or a desk is
 // calm; the text beside a table on a page, or beside a column inside a receipt, is not.
 std::array<double, 4> outsideBusynessBySide(const Gradients& g, const QuadF& q) {
@@ -890,6 +953,25 @@ double outsidePaper(const Analysis& an, const QuadF& q) {
     return most;
 }
 
+// A sheet with crisp edges all round that has print beside one side only, along part of it,
+// lies next to another sheet (receipts side by side on a lid); a text block or a table has
+// print beside it on more sides, or edges made of letters.
+bool besideAnotherSheet(const Analysis& an, const Gradients& g, const QuadF& q) {
+    const auto bySide = outsideBusynessBySide(g, q);
+    if (bySide[1] > 0.06 || bySide[0] > kBesideAnother)
+        return false;
+    int real = 0;
+    for (size_t i = 0; i < 4; ++i) {
+        const cv::Point2f a = q[i], b = q[(i + 1) % 4];
+        if (onImageBorder(a, b, an.grey.cols, an.grey.rows, 2))
+            continue;
+        if (sideSupport(g, a, b, kLineEdge) < kCrispSide)
+            return false;
+        ++real;
+    }
+    return real >= 3;
+}
+
 // Scores one hypothesis; false when it is not a sheet.
 bool scoreLineQuad(const Analysis& an, const Gradients& g, QuadF q, float threshold, Candidate& out,
                    const EdgeLine* faint = nullptr) {
@@ -915,7 +997,8 @@ bool scoreLineQuad(const Analysis& an, const Gradients& g, QuadF q, float thresh
         }
         const bool isFaint = faint && liesOn(a, *faint) && liesOn(b, *faint);
         const double support = sideSupport(g, a, b, isFaint ? kFaintEdge : threshold);
-        if (support < (isFaint ? kFaintSupport : kMinLineSupport))
+        if (isFaint ? !faintSideHolds(g, a, b, outwardNormal(a, b - a, centreOf(q)))
+                    : support < kMinLineSupport)
             return false;
         sum += support;
         least = std::min(least, support);
@@ -936,13 +1019,18 @@ bool scoreLineQuad(const Analysis& an, const Gradients& g, QuadF q, float thresh
         return regionLike && scored.polarity > 0 && sideEvidence(an, q, steps) &&
                steps.supportMin >= kDeskStep && outsidePaper(an, q) < kDeskPaper;
     };
-    if ((busy > 0.12 || (!regionLike && busy > 0.06)) && !onDesk())
-        return false;
+    bool besideOther = false;
+    if ((busy > 0.12 || (!regionLike && busy > 0.06)) && !onDesk()) {
+        if (!besideAnotherSheet(an, g, q))
+            return false;
+        besideOther = true; // kept only with a sheet beside it (withNeighbours)
+    }
     const double support = sum / real;
     out.quad = q;
     out.paper = paper;
     out.fromLines = true;
     out.polarity = regionLike ? scored.polarity : 1;
+    out.besideOther = besideOther;
     const double calm = 1 - std::clamp(busy / 0.06, 0.0, 1.0);
     out.score =
         std::clamp(0.5 * support + 0.3 * least + 0.2 * std::max(calm, regionLike ? scored.score : 0.0), 0.0,
@@ -989,17 +1077,18 @@ std::optional<EdgeLine> faintFourthSide(const Gradients& g, const EdgeLine& a, c
     const double to = 1.4 * std::max(std::abs(farA), std::abs(farB));
     // The side at distance `at`, turned by `degrees` (not quite parallel either: a curled edge, a
     // photo's perspective): its support, or -1 where it leaves the picture.
+    std::pair<cv::Point2f, cv::Point2f> ends, bestEnds;
     auto supportAt = [&](double at, double degrees, int samples, EdgeLine& side) {
         const double t = degrees * CV_PI / 180;
         const cv::Point2d d(c.d.x * std::cos(t) - c.d.y * std::sin(t),
                             c.d.x * std::sin(t) + c.d.y * std::cos(t));
         side = {c.p + n * (sign * at), d, 0, 0, 0, false};
         const cv::Rect2f view(0, 0, float(g.gx.cols), float(g.gx.rows));
-        cv::Point2f p, q;
-        if (!intersect({a.p, a.d}, {side.p, side.d}, p) || !intersect({b.p, b.d}, {side.p, side.d}, q) ||
-            !view.contains(p) || !view.contains(q))
+        if (!intersect({a.p, a.d}, {side.p, side.d}, ends.first) ||
+            !intersect({b.p, b.d}, {side.p, side.d}, ends.second) || !view.contains(ends.first) ||
+            !view.contains(ends.second))
             return -1.0; // out of view: the border is a hypothesis of its own
-        return sideSupport(g, p, q, kFaintEdge, samples);
+        return sideSupport(g, ends.first, ends.second, kFaintEdge, samples);
     };
     // Coarse: parallel, every other pixel, few samples; then every angle around the best place.
     double coarseBest = 0, coarseAt = 0;
@@ -1013,7 +1102,7 @@ std::optional<EdgeLine> faintFourthSide(const Gradients& g, const EdgeLine& a, c
             coarseAt = at;
         }
     }
-    if (coarseBest < kFaintSupport - 0.2)
+    if (coarseBest < kPeakedSupport - 0.1)
         return std::nullopt;
     double best = 0;
     for (const double degrees : {0.0, -1.5, 1.5, -3.0, 3.0})
@@ -1021,8 +1110,10 @@ std::optional<EdgeLine> faintFourthSide(const Gradients& g, const EdgeLine& a, c
             if (const double support = supportAt(at, degrees, 64, side); support > best) {
                 best = support;
                 bestSide = side;
+                bestEnds = ends;
             }
-    if (best < kFaintSupport)
+    if (best < kPeakedSupport || !faintSideHolds(g, bestEnds.first, bestEnds.second,
+                                                 cv::Point2f(float(n.x * sign), float(n.y * sign))))
         return std::nullopt;
     return bestSide;
 }
@@ -1120,7 +1211,7 @@ bool hasOwnEdges(const Analysis& an, const Gradients& g, const Candidate& c) {
     // A lid is bare all round a sheet on it; print has print beside it. A desk beside a photographed
     // sheet may show the sheet's shadow along one side.
     const auto busy = outsideBusynessBySide(g, c.quad);
-    if (busy[0] > 0.04 && (busy[0] > 0.12 || busy[1] > 0.02))
+    if (busy[0] > 0.04 && (busy[0] > 0.12 || busy[1] > 0.02) && !c.besideOther)
         return false;
     if (c.fromLines)
         return true; // scoreLineQuad demanded long straight sides
@@ -1313,6 +1404,32 @@ std::vector<Candidate> distinctCandidates(std::vector<Candidate> candidates) {
     return distinct;
 }
 
+// What a quad holds besides the given sheets is bare (a lid between receipts), not print (a
+// receipt whose printed rules cut it into parts).
+bool bareBetween(const Gradients& g, const QuadF& q, const std::vector<const Candidate*>& sheets) {
+    int busy = 0, total = 0;
+    for (int v = 1; v < 24; ++v) {
+        for (int u = 1; u < 24; ++u) {
+            const float fu = float(u) / 24, fv = float(v) / 24;
+            const cv::Point2f top = q[0] + (q[1] - q[0]) * fu, bottom = q[3] + (q[2] - q[3]) * fu;
+            const cv::Point2f p = top + (bottom - top) * fv;
+            const int x = int(p.x), y = int(p.y);
+            if (x < 0 || y < 0 || x >= g.busy.cols || y >= g.busy.rows)
+                continue;
+            bool inSheet = false;
+            for (const Candidate* s : sheets)
+                inSheet =
+                    inSheet || cv::pointPolygonTest(std::vector<cv::Point2f>(s->quad.begin(), s->quad.end()),
+                                                    p, false) >= 0;
+            if (inSheet)
+                continue;
+            ++total;
+            busy += g.busy.at<uchar>(y, x) != 0;
+        }
+    }
+    return total == 0 || busy <= kBareBetween * total;
+}
+
 // Paper holds its content: a barcode, a logo or a text block inside a plausible sheet is part
 // of that sheet, never a document of its own, however crisp its edges. A "sheet" that holds two
 // or more sheets is a group of receipts on a lid, not a document.
@@ -1322,14 +1439,28 @@ std::vector<Candidate> withoutContent(const std::vector<Candidate>& distinct, co
                overlapOfSmaller(inner.quad, outer.quad) > 0.85;
     };
     auto isSheet = [](const Candidate& c) { return c.score >= kContainerScore && c.paper >= kSheetPaper; };
+    // Two sheets apart from each other, each at least half inside it (a line quad may run along
+    // one receipt's side and another's end, cutting a part of each off).
+    auto mostlyIn = [](const Candidate& outer, const Candidate& inner) {
+        return &outer != &inner && quadArea(outer.quad) > 1.2 * quadArea(inner.quad) &&
+               quadArea(inner.quad) > 0.15 * quadArea(outer.quad) &&
+               overlapOfSmaller(inner.quad, outer.quad) > 0.5;
+    };
     std::vector<bool> group(distinct.size(), false);
     for (size_t i = 0; i < distinct.size(); ++i) {
-        int sheets = 0;
-        for (size_t j = 0; j < distinct.size(); ++j)
-            sheets += isSheet(distinct[j]) && contains(distinct[i], distinct[j]) &&
-                      quadArea(distinct[j].quad) > 0.15 * quadArea(distinct[i].quad) &&
-                      outsideBusyness(grad, distinct[j].quad) <= 0.25; // bounded by a lid all round
-        group[i] = distinct[i].fromLines && sheets >= 2;
+        if (!distinct[i].fromLines)
+            continue;
+        std::vector<const Candidate*> sheets;
+        for (size_t j = 0; j < distinct.size() && sheets.size() < 2; ++j) {
+            const Candidate& c = distinct[j];
+            bool apart = true;
+            for (const Candidate* other : sheets)
+                apart = apart && overlapOfSmaller(c.quad, other->quad) < 0.2;
+            if (apart && isSheet(c) && !c.besideOther && mostlyIn(distinct[i], c) &&
+                outsideBusyness(grad, c.quad) <= 0.25) // bounded by a lid all round
+                sheets.push_back(&c);
+        }
+        group[i] = sheets.size() >= 2 && bareBetween(grad, distinct[i].quad, sheets);
     }
     std::vector<Candidate> kept;
     for (size_t i = 0; i < distinct.size(); ++i) {
@@ -1340,6 +1471,36 @@ std::vector<Candidate> withoutContent(const std::vector<Candidate>& distinct, co
             kept.push_back(distinct[i]);
     }
     return kept;
+}
+
+// A sheet with print beside one side is one only when another sheet lies there, within a few
+// pixels (receipts side by side on a lid); otherwise it is a part of a sheet cut off by a line
+// printed or streaked across it.
+std::vector<Candidate> withNeighbours(std::vector<Candidate> kept) {
+    // Points up to kNeighbourGap outside c's sides that lie in k.
+    auto besideOf = [](const Candidate& c, const Candidate& k) {
+        const cv::Point2f centre = centreOf(c.quad);
+        const std::vector<cv::Point2f> other(k.quad.begin(), k.quad.end());
+        int inside = 0;
+        for (size_t i = 0; i < 4; ++i) {
+            const cv::Point2f a = c.quad[i], d = c.quad[(i + 1) % 4] - a;
+            const cv::Point2f n = outwardNormal(a, d, centre);
+            for (int s = 1; s < 16; ++s)
+                for (const float off : {4.f, 0.5f * (4.f + kNeighbourGap), kNeighbourGap})
+                    inside += cv::pointPolygonTest(other, a + d * (float(s) / 16) + n * off, false) > 0;
+        }
+        return inside >= 3;
+    };
+    std::vector<Candidate> out;
+    for (const auto& c : kept) {
+        bool neighbour = !c.besideOther;
+        for (const auto& k : kept)
+            neighbour = neighbour || (&k != &c && !k.besideOther && !k.frame &&
+                                      overlapOfSmaller(c.quad, k.quad) < 0.1 && besideOf(c, k));
+        if (neighbour)
+            out.push_back(c);
+    }
+    return out;
 }
 
 // Back to full resolution, then the one the user most likely means first: confident, large,
@@ -1400,7 +1561,8 @@ std::vector<DocumentCandidate> findDocuments(const ImageView& image) {
         return {};
     const WorkPictures w = workPictures(src);
     const Gradients grad = gradientsOf(w.an);
-    std::vector<Candidate> kept = withoutContent(distinctCandidates(allCandidates(w, grad)), grad);
+    std::vector<Candidate> kept =
+        withNeighbours(withoutContent(distinctCandidates(allCandidates(w, grad)), grad));
     // On a picture that is all paper, only sheets with edges of their own are documents; with
     // none, the picture is the document. So it is when most of the print lies outside every
     // sheet found on a mostly paper-like picture: those were boxes and logos printed on it.
