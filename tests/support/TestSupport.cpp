@@ -167,7 +167,9 @@ void layOnto(cv::Mat& background, const cv::Mat& paper, const std::vector<cv::Po
                                 {0, float(paper.rows - 1)}};
     const cv::Mat m = cv::getPerspectiveTransform(src, corners.data());
     cv::Mat warped, mask;
-    cv::warpPerspective(paper, warped, m, background.size(), cv::INTER_AREA);
+    // The paper's own edge pixels beyond it, not black: a black border blends into the sheet's
+    // outermost pixels and draws a dark dashed outline no real paper has.
+    cv::warpPerspective(paper, warped, m, background.size(), cv::INTER_LINEAR, cv::BORDER_REPLICATE);
     cv::warpPerspective(cv::Mat(paper.size(), CV_8UC1, cv::Scalar(255)), mask, m, background.size());
     warped.copyTo(background, mask);
 }
@@ -360,9 +362,18 @@ void writeReceiptPhoto(const std::filesystem::path& file, unsigned char b, unsig
 void writeThreeReceiptScan(const std::filesystem::path& file, bool whiteLid) {
     cv::Mat scan = whiteLid ? plainSurface(1240, 1754, cv::Scalar(244, 244, 244), cv::Scalar(252, 252, 252))
                             : plainSurface(1240, 1754, cv::Scalar(120, 120, 120), cv::Scalar(140, 140, 140));
-    layOnto(scan, receiptPaper(300, 750, 1), placed(230, 600, 300, 750, -3));
-    layOnto(scan, receiptPaper(330, 900, 2), placed(640, 700, 330, 900, 2));
-    layOnto(scan, receiptPaper(280, 620, 3), placed(1020, 1100, 280, 620, 4));
+    const std::vector<std::vector<cv::Point2f>> where = {
+        placed(230, 600, 300, 750, -3), placed(640, 700, 330, 900, 2), placed(1020, 1100, 280, 620, 4)};
+    for (unsigned k = 0; k < 3; ++k) {
+        const cv::Size size = k == 0 ? cv::Size(300, 750) : k == 1 ? cv::Size(330, 900) : cv::Size(280, 620);
+        layOnto(scan, receiptPaper(size.width, size.height, k + 1), where[k]);
+        if (whiteLid) { // white paper on a white lid shows only by the lamp's thin shadow along its edges
+            std::vector<cv::Point> outline;
+            for (const auto& p : where[k])
+                outline.emplace_back(int(std::lround(p.x)), int(std::lround(p.y)));
+            cv::polylines(scan, outline, true, cv::Scalar(200, 200, 200), 1, cv::LINE_AA);
+        }
+    }
     cv::imwrite(file.string(), scan);
 }
 
