@@ -5,6 +5,7 @@
 #include <cstring>
 #include <regex>
 #include <sstream>
+#include <tuple>
 #include <vector>
 
 namespace docdesk::ocr {
@@ -336,10 +337,12 @@ struct DateCandidate {
     int rank = 0;     // 2 on a "Datum"/"Date" line (or under such a heading), 1 followed by a time
 };
 
-// The date the receipt prints most often (the till's line, the card slip's date and its
-// "15.04." without a year: OCR misreading one of them rarely misreads all alike the same way);
-// among as many mentions the date of a "Datum"/"Date" line first (a printed best-before or card
-// expiry date stays out), then one followed by a time (the till's date line), else the first.
+// Of the dates on a "Datum"/"Date" line (or under such a heading) or followed by a time (the
+// till's date line), the one the receipt prints most often (with the card slip's "15.04."
+// without a year: OCR misreading one of them rarely misreads all alike the same way); among as
+// many mentions the labelled one first, then the timed one. Other dates (an advert's "bis
+// 30.04.20", a best-before date, however often printed) only when there is no such date; then
+// the first.
 std::string findDate(const std::vector<std::string>& lines) {
     std::vector<DateCandidate> candidates;
     std::vector<std::string> dayMonths;
@@ -364,7 +367,7 @@ std::string findDate(const std::vector<std::string>& lines) {
         c.mentions += int(std::count(dayMonths.begin(), dayMonths.end(), c.date.substr(4)));
     const auto best =
         std::max_element(candidates.begin(), candidates.end(), [](const auto& a, const auto& b) {
-            return std::pair(a.mentions, a.rank) < std::pair(b.mentions, b.rank);
+            return std::tuple(a.rank > 0, a.mentions, a.rank) < std::tuple(b.rank > 0, b.mentions, b.rank);
         });
     return best == candidates.end() ? std::string() : best->date;
 }

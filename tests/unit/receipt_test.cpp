@@ -265,7 +265,8 @@ BOOST_AUTO_TEST_CASE(the_vat_table_decides_between_a_misread_sum_and_the_card_pa
 }
 
 // A date misread on its "Datum" line loses against the date the till line and the card slip's
-// "15.04." (without a year) agree on; a labelled date printed as often still wins.
+// "15.04." (without a year) agree on; a labelled date printed as often still wins, and an
+// advert's date printed twice does not outvote the till's timed one.
 BOOST_AUTO_TEST_CASE(the_date_printed_most_often_wins_over_a_misread_labelled_one) {
     auto r = parseReceipt("Laden\nSUMME EUR 19,46\n15.04.20 16:15 8665111\nKundenbeleg\nDatum: 16.04.2020\n"
                           "AS-Zeit 15.04. 16:14 Uhr\nBetrag EUR 19,46\n");
@@ -274,4 +275,7 @@ BOOST_AUTO_TEST_CASE(the_date_printed_most_often_wins_over_a_misread_labelled_on
     r = parseReceipt("Laden\nMHD 20.06.2020\nSUMME EUR 3,20\nDatum: 15.04.2020\n");
     BOOST_REQUIRE(r.has_value());
     BOOST_TEST(r->date == "2020-04-15");
+    r = parseReceipt("Laden\nAKTION BIS 30.04.20\nSUMME EUR 3,20\nNur bis 30.04.20!\n14.04.20 10:12 0815\n");
+    BOOST_REQUIRE(r.has_value());
+    BOOST_TEST(r->date == "2020-04-14");
 }
