@@ -222,26 +222,35 @@ std::vector<long> vatTableTotals(const std::vector<std::string>& lines) {
 }
 
 // A card pays exactly the total, and a VAT table's gross amounts add up to it: when the sum
-// line's amount differs from the card payment's, OCR misread one of them, and the one with more
-// evidence (printed on more lines, such as the card slip's "EUR 17,06"; the VAT table adding up
-// to it) is the right one; on a tie the sum line's.
-long checkedByCardPayment(const std::vector<std::string>& lines, long sum) {
-    const long card =
-        firstAmountOf(lines, [](const std::string& l) { return namesACard(l) && !isChangeLine(l); });
-    if (card <= 0 || card == sum)
-        return sum;
+// line's amount differs from the card payment's, or from what a table whose every row adds up
+// (net and tax to gross) totals, OCR misread one of them, and the one with more evidence
+// (printed on more lines, such as the card slip's "EUR 17,06" or the cash paid; the VAT table
+// adding up to it) is the right one; on a tie the sum line's. A table alone never overrules the
+// sum line: it needs a printed amount agreeing with it.
+long checkedSum(const std::vector<std::string>& lines, long sum) {
     const auto table = vatTableTotals(lines);
     const auto evidence = [&](long amount) {
         return linesWith(lines, amount) + int(std::count(table.begin(), table.end(), amount) > 0);
     };
-    return evidence(card) > evidence(sum) ? card : sum;
+    std::vector<long> others{
+        firstAmountOf(lines, [](const std::string& l) { return namesACard(l) && !isChangeLine(l); })};
+    if (table.size() == 1)
+        others.push_back(table.front());
+    long best = sum;
+    int bestEvidence = evidence(sum);
+    for (const long other : others)
+        if (other > 0 && evidence(other) > bestEvidence) {
+            best = other;
+            bestEvidence = evidence(other);
+        }
+    return best;
 }
 
 std::string findTotal(const std::vector<std::string>& lines) {
     int strength = 0;
     long best = strongestAmount(lines, strength);
     if (strength == 2)
-        return centsText(checkedByCardPayment(lines, best));
+        return centsText(checkedSum(lines, best));
     // Cash given and change printed, the sum not readable: the total is their difference (cash
     // given alone is no total: it may be more than was paid).
     if (strength == 0)
@@ -550,6 +559,15 @@ std::optional<ReceiptData> parseReceipt(std::string_view text) {
     r.merchant = findMerchant(lines);
     r.currency = findCurrency(std::string(text));
     return r;
+}
+
+bool mayHoldReceiptData(std::string_view line) {
+    // Day and month, or month and year, around a separator, however misread; a year; or a time
+    // (the till prints it beside the date: "be. 04. Mm 14: j" is a date line).
+    static const std::regex dateLike(
+        R"(\d\s?[./,-]\s?\S{1,2}\s?[./,-]|(^|[^\d])(19|20)\d{2}([^\d]|$)|\d\s?:\s?\S)");
+    const std::string text(line);
+    return totalStrength(lower(text)) > 0 || std::regex_search(text, dateLike);
 }
 
 } // namespace docdesk::ocr

@@ -279,3 +279,29 @@ BOOST_AUTO_TEST_CASE(the_date_printed_most_often_wins_over_a_misread_labelled_on
     BOOST_REQUIRE(r.has_value());
     BOOST_TEST(r->date == "2020-04-14");
 }
+
+// The lines the OCR engine reads again when it doubts them: a date or time however misread, a
+// total or payment; not an item line.
+BOOST_AUTO_TEST_CASE(lines_that_may_hold_the_date_or_total_are_told_apart_from_item_lines) {
+    BOOST_TEST(mayHoldReceiptData("06. i\") 2020 'a: 143 a 353535"));
+    BOOST_TEST(mayHoldReceiptData("be. 04. Mm 14: j 2875"));
+    BOOST_TEST(mayHoldReceiptData("13.04.20 09:53 0000545"));
+    BOOST_TEST(mayHoldReceiptData("SUMM E EUR 28,8 1"));
+    BOOST_TEST(mayHoldReceiptData("Mastercard EUR 25,81"));
+    BOOST_TEST(!mayHoldReceiptData("KAROTTENBROTCHEN 1,38 B"));
+    BOOST_TEST(!mayHoldReceiptData("2 x 0,69"));
+}
+
+// The sum line misread ("21,42") and paid in cash: a VAT table whose rows each add up totals
+// what the cash line says, so that is the total; the same table without a printed amount
+// agreeing with it leaves the sum line's.
+BOOST_AUTO_TEST_CASE(a_vat_table_that_adds_up_and_the_cash_paid_outvote_a_misread_sum) {
+    const std::string table = "MwSt NETTO MwSt UMSATZ\nB 7% 23,45 1,64 25,09\nC 19% 1,96 0,37 2,33\n";
+    auto r = parseReceipt("Markt\nKAFFEE 25,09 B\nSEIFE 2,33 C\nSUMME EUR 21,42\nBAR EUR 27,42\n" + table +
+                          "08.04.20 10:12\n");
+    BOOST_REQUIRE(r.has_value());
+    BOOST_TEST(r->total == "27.42");
+    r = parseReceipt("Markt\nKAFFEE 25,09 B\nSEIFE 2,33 C\nSUMME EUR 21,42\n" + table + "08.04.20 10:12\n");
+    BOOST_REQUIRE(r.has_value());
+    BOOST_TEST(r->total == "21.42");
+}
