@@ -176,9 +176,9 @@ std::optional<TextLine> rereadInBand(tesseract::TessBaseAPI& api, const cv::Mat&
 
 // Lines of a receipt that Tesseract read with doubt and that hold digits (dates, amounts) are
 // read once more, alone and at twice the size: thermal print's thin, broken strokes are read
-// better larger. Lines that may hold the receipt's date or total (ocr::mayHoldReceiptData) are
-// read among their neighbours too (rereadInBand). The most confident reading is kept. At most 60
-// lines a page.
+// better larger. Lines that may hold the receipt's date or total (ocr::mayHoldReceiptData) and
+// are still doubtful are read among their neighbours too (rereadInBand). The most confident
+// reading is kept. At most 60 lines a page.
 void rereadDoubtfulLines(tesseract::TessBaseAPI& api, const cv::Mat& grey, int dpi,
                          std::vector<TextLine>& lines) {
     constexpr float kDoubtful = 85;
@@ -192,23 +192,23 @@ void rereadDoubtfulLines(tesseract::TessBaseAPI& api, const cv::Mat& grey, int d
                                 cv::Rect(0, 0, grey.cols, grey.rows);
         if (around.area() <= 0)
             continue;
-        std::vector<TextLine> readings;
-        cv::Mat larger;
-        if (recogniseEnlarged(api, grey, around, dpi, tesseract::PSM_SINGLE_LINE, larger))
-            if (std::string text = withoutTrailingBreaks(takeText(api.GetUTF8Text()));
-                !text.empty() && text.find('\n') == std::string::npos)
-                readings.push_back({std::move(text), line.box, float(api.MeanTextConf())});
-        if (mayHoldReceiptData(line.text))
-            if (auto inBand = rereadInBand(api, grey, dpi, line))
-                readings.push_back(std::move(*inBand));
-        for (auto& reading : readings) {
-            // A reading that lost digits lost what the line is read again for ("Total 1.95" is not
-            // "Total bee", however sure Tesseract is of it).
+        // A reading that lost digits lost what the line is read again for ("Total 1.95" is not
+        // "Total bee", however sure Tesseract is of it).
+        const auto keepIfBetter = [&](TextLine reading) {
             if (reading.confidence > line.confidence && digitCount(reading.text) >= digits) {
                 line.text = std::move(reading.text);
                 line.confidence = reading.confidence;
             }
-        }
+        };
+        cv::Mat larger;
+        if (recogniseEnlarged(api, grey, around, dpi, tesseract::PSM_SINGLE_LINE, larger))
+            if (std::string text = withoutTrailingBreaks(takeText(api.GetUTF8Text()));
+                !text.empty() && text.find('\n') == std::string::npos)
+                keepIfBetter({std::move(text), line.box, float(api.MeanTextConf())});
+        // Still doubtful after that: read among its neighbours when it matters for the receipt.
+        if (line.confidence < kDoubtful && mayHoldReceiptData(line.text))
+            if (auto inBand = rereadInBand(api, grey, dpi, line))
+                keepIfBetter(std::move(*inBand));
     }
 }
 
