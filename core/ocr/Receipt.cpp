@@ -221,29 +221,34 @@ std::vector<long> vatTableTotals(const std::vector<std::string>& lines) {
     return totals;
 }
 
+// Whether a payment line (BAR, EC-CASH, Karte... but no cash given or change) prints `cents`.
+bool paidOnALine(const std::vector<std::string>& lines, long cents) {
+    return std::any_of(lines.begin(), lines.end(), [&](const std::string& line) {
+        const auto amounts = amountsIn(line);
+        return totalStrength(lower(line)) == 1 &&
+               std::find(amounts.begin(), amounts.end(), cents) != amounts.end();
+    });
+}
+
 // A card pays exactly the total, and a VAT table's gross amounts add up to it: when the sum
-// line's amount differs from the card payment's, or from what a table whose every row adds up
-// (net and tax to gross) totals, OCR misread one of them, and the one with more evidence
-// (printed on more lines, such as the card slip's "EUR 17,06" or the cash paid; the VAT table
-// adding up to it) is the right one; on a tie the sum line's. A table alone never overrules the
-// sum line: it needs a printed amount agreeing with it.
+// line's amount differs from the card payment's, OCR misread one of them, and the one with more
+// evidence (printed on more lines, such as the card slip's "EUR 17,06"; the VAT table adding up
+// to it) is the right one; on a tie the sum line's. A VAT table whose every row adds up (net and
+// tax to gross) overrules the sum line only with a payment line printing its total while none
+// prints the sum's (a table alone may miss a rate's row; an item may cost what a row's gross is).
 long checkedSum(const std::vector<std::string>& lines, long sum) {
     const auto table = vatTableTotals(lines);
     const auto evidence = [&](long amount) {
         return linesWith(lines, amount) + int(std::count(table.begin(), table.end(), amount) > 0);
     };
-    std::vector<long> others{
-        firstAmountOf(lines, [](const std::string& l) { return namesACard(l) && !isChangeLine(l); })};
-    if (table.size() == 1)
-        others.push_back(table.front());
-    long best = sum;
-    int bestEvidence = evidence(sum);
-    for (const long other : others)
-        if (other > 0 && evidence(other) > bestEvidence) {
-            best = other;
-            bestEvidence = evidence(other);
-        }
-    return best;
+    const long card =
+        firstAmountOf(lines, [](const std::string& l) { return namesACard(l) && !isChangeLine(l); });
+    if (card > 0 && card != sum)
+        return evidence(card) > evidence(sum) ? card : sum;
+    if (table.size() == 1 && table.front() != sum && paidOnALine(lines, table.front()) &&
+        !paidOnALine(lines, sum))
+        return table.front();
+    return sum;
 }
 
 std::string findTotal(const std::vector<std::string>& lines) {

@@ -293,7 +293,7 @@ BOOST_AUTO_TEST_CASE(lines_that_may_hold_the_date_or_total_are_told_apart_from_i
 }
 
 // The sum line misread ("21,42") and paid in cash: a VAT table whose rows each add up totals
-// what the cash line says, so that is the total; the same table without a printed amount
+// what the cash line says, so that is the total; the same table without a payment line
 // agreeing with it leaves the sum line's.
 BOOST_AUTO_TEST_CASE(a_vat_table_that_adds_up_and_the_cash_paid_outvote_a_misread_sum) {
     const std::string table = "MwSt NETTO MwSt UMSATZ\nB 7% 23,45 1,64 25,09\nC 19% 1,96 0,37 2,33\n";
@@ -304,4 +304,10 @@ BOOST_AUTO_TEST_CASE(a_vat_table_that_adds_up_and_the_cash_paid_outvote_a_misrea
     r = parseReceipt("Markt\nKAFFEE 25,09 B\nSEIFE 2,33 C\nSUMME EUR 21,42\n" + table + "08.04.20 10:12\n");
     BOOST_REQUIRE(r.has_value());
     BOOST_TEST(r->total == "21.42");
+    // A table printing only one rate's row (the item costing its gross) is no evidence against
+    // the sum, however often that item's price is printed.
+    r = parseReceipt("REWE\nBANANE 1,29\nKAFFEE CREMA 12,99\nSUMME EUR 15,47\nGeg. BAR EUR 20,00\n"
+                     "Steuer % Netto Steuer Brutto\nA= 19,0% 10,92 2,07 12,99\nDatum: 14.03.2024\n");
+    BOOST_REQUIRE(r.has_value());
+    BOOST_TEST(r->total == "15.47");
 }
