@@ -5,6 +5,7 @@
 #include <cstring>
 #include <regex>
 #include <sstream>
+#include <tuple>
 #include <vector>
 
 namespace docdesk::ocr {
@@ -46,9 +47,9 @@ std::vector<std::string> linesOf(std::string_view text) {
 }
 
 // Amounts like 12,34 / 1.234,56 / 12.34 / 1,234.56 (OCR sometimes puts a space before the
-// decimals: "12, 34"), as cents.
+// decimals, "12, 34", or between them, "28,8 1": a receipt's amounts always have two), as cents.
 std::vector<long> amountsIn(const std::string& line) {
-    static const std::regex amount(R"((^|[^\d])(\d{1,3}(?:[.,' ]\d{3})*|\d+)\s?[.,]\s?(\d{2})(?!\d))");
+    static const std::regex amount(R"((^|[^\d])(\d{1,3}(?:[.,' ]\d{3})*|\d+)\s?[.,]\s?(\d) ?(\d)(?!\d))");
     std::vector<long> out;
     for (auto it = std::sregex_iterator(line.begin(), line.end(), amount); it != std::sregex_iterator();
          ++it) {
@@ -56,7 +57,7 @@ std::vector<long> amountsIn(const std::string& line) {
         std::erase_if(whole, [](char c) { return !std::isdigit(static_cast<unsigned char>(c)); });
         if (whole.size() > 7)
             continue;
-        out.push_back(std::stol(whole) * 100 + std::stol((*it)[3]));
+        out.push_back(std::stol(whole) * 100 + std::stol((*it)[3]) * 10 + std::stol((*it)[4]));
     }
     return out;
 }
@@ -82,9 +83,13 @@ int totalStrength(const std::string& l) {
         return 0;
     if (containsAny(l, {"gegeben", "tendered"}) && !namesACard(l))
         return 0;
-    if (containsAny(l, {"summe", "total", "zu zahlen", "zuzahlen", "gesamt", "amount due", "balance due",
-                        "endbetrag", "zahlbetrag"}))
-        return 2;
+    // Read with its spaces taken out too: OCR splits a word's letters on thermal print ("SUMM E").
+    std::string squeezed = l;
+    std::erase(squeezed, ' ');
+    for (const auto& text : {l, squeezed})
+        if (containsAny(text, {"summe", "total", "zuzahlen", "gesamt", "amountdue", "balancedue", "endbetrag",
+                               "zahlbetrag"}))
+            return 2;
     // Whole words only: SALATBAR is a product, DeutschlandCard a loyalty card.
     static const std::regex payment("(^|[^a-z\\x80-\\xff])(bar|ec-cash|ec "
                                     "cash|eccash|girocard|kreditkarte|ec-karte|karte|kartenzahlung|visa|"
@@ -162,22 +167,95 @@ int linesWith(const std::vector<std::string>& lines, long cents) {
     }));
 }
 
-// A card pays exactly the total: when the sum line's amount differs from the card payment's, OCR
-// misread one of them, and the one printed on more lines (the VAT table's sum, the card slip's
-// "EUR 17,06") is the right one; on a tie the sum line's.
-long checkedByCardPayment(const std::vector<std::string>& lines, long sum) {
+// The amounts of a VAT table's row ("B 7% 9,49 0,66 10,15", "19.00 % 42.01 7.98"): those of a
+// line with a tax rate, the rate itself left out, under a heading naming the tax (or naming it
+// itself); empty when the line is no such row.
+std::vector<long> vatRowAmounts(const std::vector<std::string>& lines, size_t i) {
+    static const std::regex rate(R"(\d{1,2}(?:[.,]\d{1,2})?\s?%)");
+    const std::string& line = lines[i];
+    if (!std::regex_search(line, rate))
+        return {};
+    bool underHeading = false;
+    for (size_t above = i + 1; above-- > 0 && above + 4 > i && !underHeading;)
+        underHeading = containsAny(lower(lines[above]), {"mwst", "mw st", "ust", "steuer", "mehrwert", "vat",
+                                                         "tax", "netto", "brutto", "net "});
+    if (!underHeading)
+        return {};
+    const auto amounts = amountsIn(std::regex_replace(line, rate, " "));
+    return amounts.size() >= 2 && amounts.size() <= 3 ? amounts : std::vector<long>{};
+}
+
+// What each row of a VAT table may hold as its gross amount: with three amounts the one that is
+// the sum of the other two, or when none is (one is misread) the largest and the sum of the two
+// others; with two (net and tax, or tax and gross) their sum or the larger.
+std::vector<long> possibleGross(const std::vector<long>& row) {
+    std::vector<long> sorted = row;
+    std::sort(sorted.begin(), sorted.end());
+    const long largest = sorted.back();
+    const long others = sorted.size() == 3 ? sorted[0] + sorted[1] : sorted[0] + largest;
+    if (sorted.size() == 3 && std::abs(others - largest) <= 1)
+        return {largest};
+    return {largest, others};
+}
+
+// The totals a receipt's VAT table adds up to (the sums of its rows' gross amounts, each row
+// read every way possibleGross allows); empty without a table. At most 4 rows are combined.
+std::vector<long> vatTableTotals(const std::vector<std::string>& lines) {
+    std::vector<long> totals;
+    size_t rows = 0;
+    for (size_t i = 0; i < lines.size() && rows < 4; ++i) {
+        const auto row = vatRowAmounts(lines, i);
+        if (row.empty())
+            continue;
+        const auto gross = possibleGross(row);
+        std::vector<long> next;
+        for (const long g : gross)
+            if (totals.empty() && rows == 0)
+                next.push_back(g);
+            else
+                for (const long t : totals)
+                    next.push_back(t + g);
+        totals = std::move(next);
+        ++rows;
+    }
+    return totals;
+}
+
+// Whether a payment line (BAR, EC-CASH, Karte... but no cash given or change) prints `cents`.
+bool paidOnALine(const std::vector<std::string>& lines, long cents) {
+    return std::any_of(lines.begin(), lines.end(), [&](const std::string& line) {
+        const auto amounts = amountsIn(line);
+        return totalStrength(lower(line)) == 1 &&
+               std::find(amounts.begin(), amounts.end(), cents) != amounts.end();
+    });
+}
+
+// A card pays exactly the total, and a VAT table's gross amounts add up to it: when the sum
+// line's amount differs from the card payment's, OCR misread one of them, and the one with more
+// evidence (printed on more lines, such as the card slip's "EUR 17,06"; the VAT table adding up
+// to it) is the right one; on a tie the sum line's. A VAT table whose every row adds up (net and
+// tax to gross) overrules the sum line only with a payment line printing its total while none
+// prints the sum's (a table alone may miss a rate's row; an item may cost what a row's gross is).
+long checkedSum(const std::vector<std::string>& lines, long sum) {
+    const auto table = vatTableTotals(lines);
+    const auto evidence = [&](long amount) {
+        return linesWith(lines, amount) + int(std::count(table.begin(), table.end(), amount) > 0);
+    };
     const long card =
         firstAmountOf(lines, [](const std::string& l) { return namesACard(l) && !isChangeLine(l); });
-    if (card <= 0 || card == sum)
-        return sum;
-    return linesWith(lines, card) > linesWith(lines, sum) ? card : sum;
+    if (card > 0 && card != sum)
+        return evidence(card) > evidence(sum) ? card : sum;
+    if (table.size() == 1 && table.front() != sum && paidOnALine(lines, table.front()) &&
+        !paidOnALine(lines, sum))
+        return table.front();
+    return sum;
 }
 
 std::string findTotal(const std::vector<std::string>& lines) {
     int strength = 0;
     long best = strongestAmount(lines, strength);
     if (strength == 2)
-        return centsText(checkedByCardPayment(lines, best));
+        return centsText(checkedSum(lines, best));
     // Cash given and change printed, the sum not readable: the total is their difference (cash
     // given alone is no total: it may be more than was paid).
     if (strength == 0)
@@ -234,12 +312,13 @@ std::string dateOf(const std::string& day, const std::string& month, const std::
     return isoDate(y, m, d);
 }
 
-// The dates of a line, each with whether a time (hh:mm) follows it, as on a till's date line.
+// The dates of a line, each with whether a time (hh:mm) follows it, as on a till's date line. A
+// "year" followed by a colon is the hour of a date printed without its year ("15.04. 16:14").
 std::vector<std::pair<std::string, bool>> datesIn(const std::string& line) {
     static const std::string n = R"([\dOoQDClI|S])";
     static const std::regex dmy("(?:^|[^\\dA-Za-z])(" + n + "{1,2})\\s?[./,-]{1,2}\\s?(" + n +
                                 "{1,2})\\s?[./,-]{1,2}\\s?(" + n + "{4}|" + n +
-                                "{2})(?![\\dA-Za-z])(\\s+\\d{1,2}\\s?[:.]\\s?\\d{2})?");
+                                "{2})(?![\\dA-Za-z:])(\\s+\\d{1,2}\\s?[:.]\\s?\\d{2})?");
     static const std::regex ymd(R"((?:^|[^\d])(\d{4})-(\d{2})-(\d{2})(?!\d)(\s+\d{1,2}:\d{2})?)");
     std::vector<std::pair<std::string, bool>> out;
     for (auto it = std::sregex_iterator(line.begin(), line.end(), ymd); it != std::sregex_iterator(); ++it)
@@ -251,25 +330,60 @@ std::vector<std::pair<std::string, bool>> datesIn(const std::string& line) {
     return out;
 }
 
-// The date of a "Datum"/"Date" line (or of the line under such a heading) first (a printed
-// best-before or card expiry date stays out), then one followed by a time (the till's date line), else the
-// first date on the receipt.
+// Day and month printed without a year ("AS-Zeit 15.04. 16:14" on a card slip), as "-MM-DD".
+std::vector<std::string> dayMonthsIn(const std::string& line) {
+    static const std::regex dm(R"((?:^|[^\d.,])(\d{1,2})\.(\d{1,2})\.(?![\d.,]))");
+    std::vector<std::string> out;
+    for (auto it = std::sregex_iterator(line.begin(), line.end(), dm); it != std::sregex_iterator(); ++it) {
+        const int d = std::stoi((*it)[1]), m = std::stoi((*it)[2]);
+        if (d >= 1 && d <= 31 && m >= 1 && m <= 12) {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "-%02d-%02d", m, d);
+            out.emplace_back(buf);
+        }
+    }
+    return out;
+}
+
+struct DateCandidate {
+    std::string date;
+    int mentions = 0; // lines printing it, with or without its year
+    int rank = 0;     // 2 on a "Datum"/"Date" line (or under such a heading), 1 followed by a time
+};
+
+// Of the dates on a "Datum"/"Date" line (or under such a heading) or followed by a time (the
+// till's date line), the one the receipt prints most often (with the card slip's "15.04."
+// without a year: OCR misreading one of them rarely misreads all alike the same way); among as
+// many mentions the labelled one first, then the timed one. Other dates (an advert's "bis
+// 30.04.20", a best-before date, however often printed) only when there is no such date; then
+// the first.
 std::string findDate(const std::vector<std::string>& lines) {
-    std::string withTime, any;
+    std::vector<DateCandidate> candidates;
+    std::vector<std::string> dayMonths;
     bool headingAbove = false; // "Datum Uhrzeit Filiale Bon" over the values
     for (const auto& line : lines) {
         const bool labelled = headingAbove || containsAny(lower(line), {"datum", "date"});
-        headingAbove = containsAny(lower(line), {"datum", "date"}) && datesIn(line).empty();
-        for (const auto& [date, timed] : datesIn(line)) {
-            if (labelled)
-                return date;
-            if (timed && withTime.empty())
-                withTime = date;
-            if (any.empty())
-                any = date;
+        const auto dates = datesIn(line);
+        headingAbove = containsAny(lower(line), {"datum", "date"}) && dates.empty();
+        for (const auto& [date, timed] : dates) {
+            auto known = std::find_if(candidates.begin(), candidates.end(),
+                                      [&](const DateCandidate& c) { return c.date == date; });
+            if (known == candidates.end())
+                known = candidates.insert(candidates.end(), DateCandidate{date});
+            ++known->mentions;
+            known->rank = std::max(known->rank, labelled ? 2 : timed ? 1 : 0);
         }
+        if (dates.empty())
+            for (auto& dayMonth : dayMonthsIn(line))
+                dayMonths.push_back(std::move(dayMonth));
     }
-    return withTime.empty() ? any : withTime;
+    for (auto& c : candidates)
+        c.mentions += int(std::count(dayMonths.begin(), dayMonths.end(), c.date.substr(4)));
+    const auto best =
+        std::max_element(candidates.begin(), candidates.end(), [](const auto& a, const auto& b) {
+            return std::tuple(a.rank > 0, a.mentions, a.rank) < std::tuple(b.rank > 0, b.mentions, b.rank);
+        });
+    return best == candidates.end() ? std::string() : best->date;
 }
 
 // Chains whose logo often is not text OCR can read, while their name is printed elsewhere on the
@@ -450,6 +564,15 @@ std::optional<ReceiptData> parseReceipt(std::string_view text) {
     r.merchant = findMerchant(lines);
     r.currency = findCurrency(std::string(text));
     return r;
+}
+
+bool mayHoldReceiptData(std::string_view line) {
+    // Day and month, or month and year, around a separator, however misread; a year; or a time
+    // (the till prints it beside the date: "be. 04. Mm 14: j" is a date line).
+    static const std::regex dateLike(
+        R"(\d\s?[./,-]\s?\S{1,2}\s?[./,-]|(^|[^\d])(19|20)\d{2}([^\d]|$)|\d\s?:\s?\S)");
+    const std::string text(line);
+    return totalStrength(lower(text)) > 0 || std::regex_search(text, dateLike);
 }
 
 } // namespace docdesk::ocr

@@ -20,4 +20,9 @@ struct ReceiptData {
 // The receipt's data, or nothing when neither a date nor a total is found (not a receipt).
 std::optional<ReceiptData> parseReceipt(std::string_view text);
 
+// Whether a line of OCR text may hold a receipt's date or total, read well or not: it names a
+// total or a payment, or holds something like a date ("06. i\") 2020", "13.04.20"). The OCR engine
+// reads such lines once more when it doubts them.
+bool mayHoldReceiptData(std::string_view line);
+
 } // namespace docdesk::ocr

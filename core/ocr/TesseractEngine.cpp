@@ -3,6 +3,7 @@
 #include "core/common/Error.h"
 #include "core/common/Translate.h"
 #include "core/imaging/PageRasterCv.h"
+#include "core/ocr/Receipt.h"
 #include "core/ocr/ReceiptImage.h"
 
 #include <algorithm>
@@ -11,6 +12,7 @@
 #include <leptonica/allheaders.h>
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
+#include <optional>
 #include <tesseract/baseapi.h>
 #include <tesseract/resultiterator.h>
 
@@ -122,9 +124,61 @@ std::vector<TextLine> collectLines(tesseract::TessBaseAPI& api) {
     return lines;
 }
 
+// Edit distance of two short texts (bytes: insertions, deletions, substitutions).
+size_t editDistance(const std::string& a, const std::string& b) {
+    std::vector<size_t> row(b.size() + 1);
+    for (size_t j = 0; j <= b.size(); ++j)
+        row[j] = j;
+    for (size_t i = 1; i <= a.size(); ++i) {
+        size_t diagonal = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= b.size(); ++j) {
+            const size_t above = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            diagonal = above;
+        }
+    }
+    return row[b.size()];
+}
+
+// `region` of the grey, twice as large, recognised as Tesseract is told (`mode`); false when it
+// fails.
+bool recogniseEnlarged(tesseract::TessBaseAPI& api, const cv::Mat& grey, const cv::Rect& region, int dpi,
+                       tesseract::PageSegMode mode, cv::Mat& larger) {
+    cv::resize(grey(region), larger, cv::Size(), 2, 2, cv::INTER_CUBIC);
+    api.SetImage(larger.data, larger.cols, larger.rows, 1, int(larger.step));
+    api.SetSourceResolution(std::clamp(dpi * 2, 70, 1200));
+    api.SetPageSegMode(mode);
+    return api.Recognize(nullptr) == 0;
+}
+
+// The line read again among its neighbours: a band of a line's height above and under it read
+// as a block, and of the band's lines the one nearest the page's reading. Receipts print the
+// date line right under its heading ("Datum Zeit BonNr"), so close that the page's line finding
+// can cut through both and read neither; the band's own line finding parts them again.
+std::optional<TextLine> rereadInBand(tesseract::TessBaseAPI& api, const cv::Mat& grey, int dpi,
+                                     const TextLine& line) {
+    const int reach = line.box.height;
+    const cv::Rect band = (line.box + cv::Size(2 * reach, 2 * reach) - cv::Point(reach, reach)) &
+                          cv::Rect(0, 0, grey.cols, grey.rows);
+    cv::Mat larger;
+    if (band.area() <= 0 || !recogniseEnlarged(api, grey, band, dpi, tesseract::PSM_SINGLE_BLOCK, larger))
+        return std::nullopt;
+    std::optional<TextLine> nearest;
+    size_t distance = line.text.size();
+    for (auto& candidate : collectLines(api))
+        if (const size_t d = editDistance(candidate.text, line.text); d < distance) {
+            distance = d;
+            nearest = std::move(candidate);
+        }
+    return nearest;
+}
+
 // Lines of a receipt that Tesseract read with doubt and that hold digits (dates, amounts) are
 // read once more, alone and at twice the size: thermal print's thin, broken strokes are read
-// better larger. The more confident reading is kept. At most 60 lines a page.
+// better larger. Lines that may hold the receipt's date or total (ocr::mayHoldReceiptData) and
+// are still doubtful are read among their neighbours too (rereadInBand). The most confident
+// reading is kept. At most 60 lines a page.
 void rereadDoubtfulLines(tesseract::TessBaseAPI& api, const cv::Mat& grey, int dpi,
                          std::vector<TextLine>& lines) {
     constexpr float kDoubtful = 85;
@@ -138,23 +192,23 @@ void rereadDoubtfulLines(tesseract::TessBaseAPI& api, const cv::Mat& grey, int d
                                 cv::Rect(0, 0, grey.cols, grey.rows);
         if (around.area() <= 0)
             continue;
-        cv::Mat larger;
-        cv::resize(grey(around), larger, cv::Size(), 2, 2, cv::INTER_CUBIC);
-        api.SetImage(larger.data, larger.cols, larger.rows, 1, int(larger.step));
-        api.SetSourceResolution(std::clamp(dpi * 2, 70, 1200));
-        api.SetPageSegMode(tesseract::PSM_SINGLE_LINE);
-        if (api.Recognize(nullptr) != 0)
-            continue;
-        std::string text = withoutTrailingBreaks(takeText(api.GetUTF8Text()));
-        const auto confidence = float(api.MeanTextConf());
         // A reading that lost digits lost what the line is read again for ("Total 1.95" is not
         // "Total bee", however sure Tesseract is of it).
-        const auto digitsNow = digitCount(text);
-        if (!text.empty() && text.find('\n') == std::string::npos && confidence > line.confidence &&
-            digitsNow >= digits) {
-            line.text = std::move(text);
-            line.confidence = confidence;
-        }
+        const auto keepIfBetter = [&](TextLine reading) {
+            if (reading.confidence > line.confidence && digitCount(reading.text) >= digits) {
+                line.text = std::move(reading.text);
+                line.confidence = reading.confidence;
+            }
+        };
+        cv::Mat larger;
+        if (recogniseEnlarged(api, grey, around, dpi, tesseract::PSM_SINGLE_LINE, larger))
+            if (std::string text = withoutTrailingBreaks(takeText(api.GetUTF8Text()));
+                !text.empty() && text.find('\n') == std::string::npos)
+                keepIfBetter({std::move(text), line.box, float(api.MeanTextConf())});
+        // Still doubtful after that: read among its neighbours when it matters for the receipt.
+        if (line.confidence < kDoubtful && mayHoldReceiptData(line.text))
+            if (auto inBand = rereadInBand(api, grey, dpi, line))
+                keepIfBetter(std::move(*inBand));
     }
 }
 

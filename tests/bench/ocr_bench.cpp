@@ -10,7 +10,8 @@
 //    the repeats, and the ratio (target: 0.9 or more, i.e. no overhead of ours).
 // Ours and theirs alternate within each repeat, so load from elsewhere on the machine falls on
 // both alike.
-// 3. milliseconds of receipt preparation (ocr::prepareReceipt) before Tesseract reads a receipt.
+// 3. milliseconds of receipt preparation (ocr::prepareReceipt) before Tesseract reads a receipt;
+// 4. seconds per receipt on one core (scan and phone photo), docdesk-worker against `tesseract`.
 #include "app/common/AnalysisWorker.h"
 #include "app/common/PageRecognition.h"
 #include "core/ocr/ReceiptImage.h"
@@ -22,6 +23,7 @@
 #include <atomic>
 #include <chrono>
 #include <iostream>
+#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <thread>
 
@@ -120,6 +122,34 @@ void printReceiptPreparation() {
     std::cout << "\n";
 }
 
+// Seconds per receipt on one core, docdesk-worker (receipt preparation, Tesseract, the doubtful
+// date and amount lines read again) against the `tesseract` command on the same file, median of
+// `repeats`: a generated receipt as a 300-dpi scan and as a phone photo at 0.4 of that size (what
+// whole receipts cut out of photos give).
+void printReceiptOcr(app::AnalysisWorker& single, const fs::path& dir, const std::string& languages,
+                     int repeats) {
+    const test::Paper receipt = test::syntheticReceipt(11);
+    cv::Mat scan;
+    cv::resize(receipt.bgr, scan, cv::Size(860, 860 * receipt.bgr.rows / receipt.bgr.cols), 0, 0,
+               cv::INTER_CUBIC);
+    cv::Mat photo;
+    cv::resize(scan, photo, cv::Size(), 0.4, 0.4, cv::INTER_AREA);
+    std::cout << "receipt OCR on one core, median of " << repeats << ":";
+    for (const auto& [name, picture] : {std::pair{"scan", scan}, std::pair{"phone photo", photo}}) {
+        const fs::path file = dir / (std::string(name) == "scan" ? "receipt-scan.jpg" : "receipt-photo.jpg");
+        if (!cv::imwrite(file.string(), picture, {cv::IMWRITE_JPEG_QUALITY, 90}))
+            throw std::runtime_error("cannot write " + file.string());
+        std::vector<double> ours, theirs;
+        for (int r = 0; r < repeats; ++r) {
+            ours.push_back(docdeskBatch(single, {file}, languages));
+            theirs.push_back(tesseractBatch({file}, dir, languages, 1));
+        }
+        std::cout << " " << name << " " << picture.cols << "x" << picture.rows << ": docdesk-worker "
+                  << median(ours) << " s, tesseract command " << median(theirs) << " s;";
+    }
+    std::cout << "\n";
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -164,6 +194,7 @@ int main(int argc, char** argv) {
               << median(theirsTwo) << " pages/s, ratio (ours / theirs) "
               << median(oursTwo) / median(theirsTwo) << "\n";
     printReceiptPreparation();
+    printReceiptOcr(single, dir, languages, repeats);
     fs::remove_all(dir);
     return 0;
 }

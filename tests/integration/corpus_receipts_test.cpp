@@ -200,11 +200,16 @@ BOOST_AUTO_TEST_CASE(receipts_give_their_merchant_date_and_total_cropped_and_who
     std::cout << "same data as the cropped reading: " << same << " of " << whole.n << "\n";
     // A floor one receipt under what was reached (Tesseract's readings of the same page vary by a
     // receipt between runs). December 2026: date 72%, total 72%, merchant 68% before receipts
-    // were prepared for OCR (ocr::prepareReceipt); then 80/80/88% with 17 of 25 as cropped. What
-    // is still lost: the phone photos of long receipts cut out at a fifth to a third of a 300-dpi
-    // scan (aldi on photo-wood, marktkauf_28 and real_25 on photo-dark), and single misread
-    // digits in dates. Issue 17 asks the same data as cropped (90/85/80%).
-    BOOST_TEST(whole.dates * 100 >= whole.n * 76);
-    BOOST_TEST(whole.totals * 100 >= whole.n * 76);
+    // were prepared for OCR (ocr::prepareReceipt); then 80/80/88% with 17 of 25 as cropped; then
+    // 92/88/88% with 18 of 25 (cropped 96/92/92%), issue 17's targets, once the parser read split
+    // labels and amounts ("SUMM E", "28,8 1"), let the VAT table and the payment lines outvote a
+    // misread sum, took the date printed most often, and the engine read a doubtful date or total
+    // line again among its neighbours (a date line tight under its heading). What is still lost:
+    // the phone photos of long receipts cut out at a fifth to a third of a 300-dpi scan (aldi on
+    // photo-wood, marktkauf_28 on photo-dark: text 4-6 pixels high, nothing readable), a 5 read
+    // as 6 on both the sum and the cash line (real_25 at 0.38), and marktkauf_03's clear
+    // "03.04.20" read as 13.04.20 by every reading of the line (at 2x, 3x, thickened, binarised).
+    BOOST_TEST(whole.dates * 100 >= whole.n * 88);
+    BOOST_TEST(whole.totals * 100 >= whole.n * 84);
     BOOST_TEST(whole.merchants * 100 >= whole.n * 84);
 }

@@ -236,3 +236,78 @@ BOOST_AUTO_TEST_CASE(a_misread_sum_is_outvoted_by_the_card_payment_and_misread_c
     BOOST_REQUIRE(r.has_value());
     BOOST_TEST(r->total == "1.95");
 }
+
+// OCR splits a total's label ("SUMM E") or its cents ("28,8 1") on thermal print: still the sum.
+BOOST_AUTO_TEST_CASE(a_label_or_amount_split_by_a_space_is_still_the_sum) {
+    auto r = parseReceipt("Laden\nKAFFEE 8,99\nSUMM E EUR 12,49\nMastercard EUR 12,48\n03.04.20 09:53\n");
+    BOOST_REQUIRE(r.has_value());
+    BOOST_TEST(r->total == "12.49");
+    r = parseReceipt("Laden\nKAFFEE 8,99\nSUMME EUR 12,4 9\nBar EUR 20,00\n03.04.20 09:53\n");
+    BOOST_REQUIRE(r.has_value());
+    BOOST_TEST(r->total == "12.49");
+}
+
+// The sum line and the card payment disagree, each printed once: the VAT table's gross amounts
+// add up to the card's (one row's gross misread, its net and tax still adding up), so the card
+// is right. Without a table the sum line stays; a table adding up to the sum keeps it.
+BOOST_AUTO_TEST_CASE(the_vat_table_decides_between_a_misread_sum_and_the_card_payment) {
+    const std::string head = "Shop\nSEIFE 8,99\nNUESSE 10,47\n";
+    auto r = parseReceipt(head + "SUMME EUR 19,16\nMasterCard EUR 19,46\nMwSt Steuer Netto Brutto\n" +
+                          "A 19,0% 1,44 7,55 8,09\nB 7,0% 0,68 9,79 10,47\n15.04.20 16:15\n");
+    BOOST_REQUIRE(r.has_value());
+    BOOST_TEST(r->total == "19.46");
+    r = parseReceipt(head + "SUMME EUR 19,16\nMasterCard EUR 19,46\n15.04.20 16:15\n");
+    BOOST_REQUIRE(r.has_value());
+    BOOST_TEST(r->total == "19.16");
+    r = parseReceipt(head + "TOTAL 19.46\nVISA 19.16\nVAT Net Gross\n20.00 % 16.22 3.24\n15/04/20 16:15\n");
+    BOOST_REQUIRE(r.has_value());
+    BOOST_TEST(r->total == "19.46");
+}
+
+// A date misread on its "Datum" line loses against the date the till line and the card slip's
+// "15.04." (without a year) agree on; a labelled date printed as often still wins, and an
+// advert's date printed twice does not outvote the till's timed one.
+BOOST_AUTO_TEST_CASE(the_date_printed_most_often_wins_over_a_misread_labelled_one) {
+    auto r = parseReceipt("Laden\nSUMME EUR 19,46\n15.04.20 16:15 8665111\nKundenbeleg\nDatum: 16.04.2020\n"
+                          "AS-Zeit 15.04. 16:14 Uhr\nBetrag EUR 19,46\n");
+    BOOST_REQUIRE(r.has_value());
+    BOOST_TEST(r->date == "2020-04-15");
+    r = parseReceipt("Laden\nMHD 20.06.2020\nSUMME EUR 3,20\nDatum: 15.04.2020\n");
+    BOOST_REQUIRE(r.has_value());
+    BOOST_TEST(r->date == "2020-04-15");
+    r = parseReceipt("Laden\nAKTION BIS 30.04.20\nSUMME EUR 3,20\nNur bis 30.04.20!\n14.04.20 10:12 0815\n");
+    BOOST_REQUIRE(r.has_value());
+    BOOST_TEST(r->date == "2020-04-14");
+}
+
+// The lines the OCR engine reads again when it doubts them: a date or time however misread, a
+// total or payment; not an item line.
+BOOST_AUTO_TEST_CASE(lines_that_may_hold_the_date_or_total_are_told_apart_from_item_lines) {
+    BOOST_TEST(mayHoldReceiptData("06. i\") 2020 'a: 143 a 353535"));
+    BOOST_TEST(mayHoldReceiptData("be. 04. Mm 14: j 2875"));
+    BOOST_TEST(mayHoldReceiptData("13.04.20 09:53 0000545"));
+    BOOST_TEST(mayHoldReceiptData("SUMM E EUR 28,8 1"));
+    BOOST_TEST(mayHoldReceiptData("Mastercard EUR 25,81"));
+    BOOST_TEST(!mayHoldReceiptData("KAROTTENBROTCHEN 1,38 B"));
+    BOOST_TEST(!mayHoldReceiptData("2 x 0,69"));
+}
+
+// The sum line misread ("21,42") and paid in cash: a VAT table whose rows each add up totals
+// what the cash line says, so that is the total; the same table without a payment line
+// agreeing with it leaves the sum line's.
+BOOST_AUTO_TEST_CASE(a_vat_table_that_adds_up_and_the_cash_paid_outvote_a_misread_sum) {
+    const std::string table = "MwSt NETTO MwSt UMSATZ\nB 7% 23,45 1,64 25,09\nC 19% 1,96 0,37 2,33\n";
+    auto r = parseReceipt("Markt\nKAFFEE 25,09 B\nSEIFE 2,33 C\nSUMME EUR 21,42\nBAR EUR 27,42\n" + table +
+                          "08.04.20 10:12\n");
+    BOOST_REQUIRE(r.has_value());
+    BOOST_TEST(r->total == "27.42");
+    r = parseReceipt("Markt\nKAFFEE 25,09 B\nSEIFE 2,33 C\nSUMME EUR 21,42\n" + table + "08.04.20 10:12\n");
+    BOOST_REQUIRE(r.has_value());
+    BOOST_TEST(r->total == "21.42");
+    // A table printing only one rate's row (the item costing its gross) is no evidence against
+    // the sum, however often that item's price is printed.
+    r = parseReceipt("REWE\nBANANE 1,29\nKAFFEE CREMA 12,99\nSUMME EUR 15,47\nGeg. BAR EUR 20,00\n"
+                     "Steuer % Netto Steuer Brutto\nA= 19,0% 10,92 2,07 12,99\nDatum: 14.03.2024\n");
+    BOOST_REQUIRE(r.has_value());
+    BOOST_TEST(r->total == "15.47");
+}
