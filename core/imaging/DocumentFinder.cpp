@@ -803,7 +803,7 @@ double sideSupport(const Gradients& g, cv::Point2f a, cv::Point2f b, float thres
         float best = 0;
         bool inView = false;
         for (int o = -1; o <= 1; ++o) {
-            const int x = int(std::lround(p.x + n.x * float(o))), y = int(std::lround(p.y + n.y * float(o)));
+            const int x = cvRound(p.x + n.x * float(o)), y = cvRound(p.y + n.y * float(o));
             if (x < 1 || y < 1 || x >= g.gx.cols - 1 || y >= g.gx.rows - 1)
                 continue;
             inView = true;
@@ -984,6 +984,16 @@ bool scoreLineQuad(const Analysis& an, const Gradients& g, QuadF q, float thresh
     q = orderCorners(q);
     if (!isConvex(q) || quadArea(q) < kMinAreaFraction * w * h)
         return false;
+    // Most hypotheses fail on a side: a quick look at each first (a quarter of the samples).
+    for (int i = 0; i < 4; ++i) {
+        const cv::Point2f a = q[i], b = q[(i + 1) % 4];
+        if (onImageBorder(a, b, w, h, 2))
+            continue;
+        const bool isFaint = faint && liesOn(a, *faint) && liesOn(b, *faint);
+        if (sideSupport(g, a, b, isFaint ? kFaintEdge : threshold, 16) <
+            (isFaint ? kPeakedSupport : kMinLineSupport) - 0.25)
+            return false;
+    }
     if (const double inView = inViewArea(q, w, h); inView > 0.97 * w * h || inView < kMinInView * quadArea(q))
         return false;
     double sum = 0, least = 1;
