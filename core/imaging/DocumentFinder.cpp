@@ -1414,6 +1414,21 @@ std::vector<Candidate> distinctCandidates(std::vector<Candidate> candidates) {
     return distinct;
 }
 
+// Points up to kNeighbourGap outside c's sides lie in k: k lies beside c.
+bool liesBeside(const Candidate& c, const Candidate& k) {
+    const cv::Point2f centre = centreOf(c.quad);
+    const std::vector<cv::Point2f> other(k.quad.begin(), k.quad.end());
+    int inside = 0;
+    for (size_t i = 0; i < 4; ++i) {
+        const cv::Point2f a = c.quad[i], d = c.quad[(i + 1) % 4] - a;
+        const cv::Point2f n = outwardNormal(a, d, centre);
+        for (int s = 1; s < 16; ++s)
+            for (const float off : {4.f, 0.5f * (4.f + kNeighbourGap), kNeighbourGap})
+                inside += cv::pointPolygonTest(other, a + d * (float(s) / 16) + n * off, false) > 0;
+    }
+    return inside >= 3;
+}
+
 // What a quad holds besides the given sheets is bare (a lid between receipts), not print (a
 // receipt whose printed rules cut it into parts).
 bool bareBetween(const Gradients& g, const QuadF& q, const std::vector<const Candidate*>& sheets) {
@@ -1443,7 +1458,8 @@ bool bareBetween(const Gradients& g, const QuadF& q, const std::vector<const Can
 // Paper holds its content: a barcode, a logo or a text block inside a plausible sheet is part
 // of that sheet, never a document of its own, however crisp its edges. A "sheet" that holds two
 // or more sheets is a group of receipts on a lid, not a document.
-std::vector<Candidate> withoutContent(const std::vector<Candidate>& distinct, const Gradients& grad) {
+std::vector<Candidate> withoutContent(const std::vector<Candidate>& distinct, const Gradients& grad,
+                                      bool allPaper) {
     auto contains = [](const Candidate& outer, const Candidate& inner) {
         return &outer != &inner && quadArea(outer.quad) > 1.2 * quadArea(inner.quad) &&
                overlapOfSmaller(inner.quad, outer.quad) > 0.85;
@@ -1471,6 +1487,18 @@ std::vector<Candidate> withoutContent(const std::vector<Candidate>& distinct, co
                 sheets.push_back(&c);
         }
         group[i] = sheets.size() >= 2 && bareBetween(grad, distinct[i].quad, sheets);
+        // On a picture that is all paper, two sheets side by side whole inside make it a group
+        // or a table (its cells), whatever lies between them.
+        std::vector<const Candidate*> whole;
+        for (size_t j = 0; j < distinct.size() && allPaper; ++j)
+            if (isSheet(distinct[j]) && contains(distinct[i], distinct[j]) &&
+                quadArea(distinct[j].quad) > 0.15 * quadArea(distinct[i].quad) &&
+                outsideBusyness(grad, distinct[j].quad) <= 0.25)
+                whole.push_back(&distinct[j]);
+        for (size_t u = 0; u < whole.size() && !group[i]; ++u)
+            for (size_t v = u + 1; v < whole.size() && !group[i]; ++v)
+                group[i] = overlapOfSmaller(whole[u]->quad, whole[v]->quad) < 0.2 &&
+                           liesBeside(*whole[u], *whole[v]);
     }
     std::vector<Candidate> kept;
     for (size_t i = 0; i < distinct.size(); ++i) {
@@ -1487,26 +1515,12 @@ std::vector<Candidate> withoutContent(const std::vector<Candidate>& distinct, co
 // pixels (receipts side by side on a lid); otherwise it is a part of a sheet cut off by a line
 // printed or streaked across it.
 std::vector<Candidate> withNeighbours(std::vector<Candidate> kept) {
-    // Points up to kNeighbourGap outside c's sides that lie in k.
-    auto besideOf = [](const Candidate& c, const Candidate& k) {
-        const cv::Point2f centre = centreOf(c.quad);
-        const std::vector<cv::Point2f> other(k.quad.begin(), k.quad.end());
-        int inside = 0;
-        for (size_t i = 0; i < 4; ++i) {
-            const cv::Point2f a = c.quad[i], d = c.quad[(i + 1) % 4] - a;
-            const cv::Point2f n = outwardNormal(a, d, centre);
-            for (int s = 1; s < 16; ++s)
-                for (const float off : {4.f, 0.5f * (4.f + kNeighbourGap), kNeighbourGap})
-                    inside += cv::pointPolygonTest(other, a + d * (float(s) / 16) + n * off, false) > 0;
-        }
-        return inside >= 3;
-    };
     std::vector<Candidate> out;
     for (const auto& c : kept) {
         bool neighbour = !c.besideOther;
         for (const auto& k : kept)
             neighbour = neighbour || (&k != &c && !k.besideOther && !k.frame &&
-                                      overlapOfSmaller(c.quad, k.quad) < 0.1 && besideOf(c, k));
+                                      overlapOfSmaller(c.quad, k.quad) < 0.1 && liesBeside(c, k));
         if (neighbour)
             out.push_back(c);
     }
@@ -1571,12 +1585,12 @@ std::vector<DocumentCandidate> findDocuments(const ImageView& image) {
         return {};
     const WorkPictures w = workPictures(src);
     const Gradients grad = gradientsOf(w.an);
-    std::vector<Candidate> kept =
-        withNeighbours(withoutContent(distinctCandidates(allCandidates(w, grad)), grad));
     // On a picture that is all paper, only sheets with edges of their own are documents; with
     // none, the picture is the document. So it is when most of the print lies outside every
     // sheet found on a mostly paper-like picture: those were boxes and logos printed on it.
     const double frame = w.hi - w.lo >= 6 ? framePaper(w.an) : 0;
+    std::vector<Candidate> kept = withNeighbours(
+        withoutContent(distinctCandidates(allCandidates(w, grad)), grad, frame >= kFramePaper));
     if (frame >= kFramePaper || (frame >= kMostlyPaperFrame && !kept.empty())) {
         if (frame >= kFramePaper)
             std::erase_if(kept, [&](const Candidate& c) { return !hasOwnEdges(w.an, grad, c); });
