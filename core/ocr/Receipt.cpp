@@ -398,23 +398,6 @@ const std::vector<std::string>& chainNames() {
     return names;
 }
 
-// Edit distance of two short ASCII words (insertions, deletions, substitutions).
-size_t editDistance(const std::string& a, const std::string& b) {
-    std::vector<size_t> row(b.size() + 1);
-    for (size_t j = 0; j <= b.size(); ++j)
-        row[j] = j;
-    for (size_t i = 1; i <= a.size(); ++i) {
-        size_t diagonal = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= b.size(); ++j) {
-            const size_t above = row[j];
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-            diagonal = above;
-        }
-    }
-    return row[b.size()];
-}
-
 // The words of a line, lower case, letters (and apostrophes) only: "www.marktkauf.de" gives
 // "www", "marktkauf", "de".
 std::vector<std::string> wordsOf(const std::string& line) {
@@ -553,6 +536,22 @@ std::string findCurrency(const std::string& text) {
 }
 
 } // namespace
+
+size_t editDistance(const std::string& a, const std::string& b) {
+    std::vector<size_t> row(b.size() + 1);
+    for (size_t j = 0; j <= b.size(); ++j)
+        row[j] = j;
+    for (size_t i = 1; i <= a.size(); ++i) {
+        size_t diagonal = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= b.size(); ++j) {
+            const size_t above = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            diagonal = above;
+        }
+    }
+    return row[b.size()];
+}
 
 std::optional<ReceiptData> parseReceipt(std::string_view text) {
     const auto lines = linesOf(text);

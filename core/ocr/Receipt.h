@@ -25,4 +25,7 @@ std::optional<ReceiptData> parseReceipt(std::string_view text);
 // reads such lines once more when it doubts them.
 bool mayHoldReceiptData(std::string_view line);
 
+// Edit distance of two short texts, in bytes (insertions, deletions, substitutions).
+std::size_t editDistance(const std::string& a, const std::string& b);
+
 } // namespace docdesk::ocr

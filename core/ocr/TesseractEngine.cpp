@@ -124,23 +124,6 @@ std::vector<TextLine> collectLines(tesseract::TessBaseAPI& api) {
     return lines;
 }
 
-// Edit distance of two short texts (bytes: insertions, deletions, substitutions).
-size_t editDistance(const std::string& a, const std::string& b) {
-    std::vector<size_t> row(b.size() + 1);
-    for (size_t j = 0; j <= b.size(); ++j)
-        row[j] = j;
-    for (size_t i = 1; i <= a.size(); ++i) {
-        size_t diagonal = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= b.size(); ++j) {
-            const size_t above = row[j];
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-            diagonal = above;
-        }
-    }
-    return row[b.size()];
-}
-
 // `region` of the grey, twice as large, recognised as Tesseract is told (`mode`); false when it
 // fails.
 bool recogniseEnlarged(tesseract::TessBaseAPI& api, const cv::Mat& grey, const cv::Rect& region, int dpi,
