@@ -789,6 +789,18 @@ struct Gradients {
     cv::Mat busy;   // 8-bit: 255 where the blurred work image has an edge (text, texture)
 };
 
+// The gradient across a line with unit normal `n` at p: the strongest of p and its two
+// neighbours along n (an edge found at work size may lie a pixel off), or -1 out of view.
+float gradientAcross(const Gradients& g, cv::Point2f p, cv::Point2f n) {
+    float best = -1;
+    for (int o = -1; o <= 1; ++o) {
+        const int x = cvRound(p.x + n.x * float(o)), y = cvRound(p.y + n.y * float(o));
+        if (x >= 1 && y >= 1 && x < g.gx.cols - 1 && y < g.gx.rows - 1)
+            best = std::max(best, std::abs(g.gx.at<float>(y, x) * n.x + g.gy.at<float>(y, x) * n.y));
+    }
+    return best;
+}
+
 // Share of a side's length where the gradient across it is an edge (within a pixel).
 double sideSupport(const Gradients& g, cv::Point2f a, cv::Point2f b, float threshold, int maxSamples = 64) {
     const cv::Point2f d = b - a;
@@ -799,18 +811,9 @@ double sideSupport(const Gradients& g, cv::Point2f a, cv::Point2f b, float thres
     const int samples = std::clamp(int(len / 3), std::min(12, maxSamples), maxSamples);
     int good = 0, total = 0;
     for (int k = 0; k < samples; ++k) {
-        const cv::Point2f p = a + d * ((k + 0.5f) / float(samples));
-        float best = 0;
-        bool inView = false;
-        for (int o = -1; o <= 1; ++o) {
-            const int x = cvRound(p.x + n.x * float(o)), y = cvRound(p.y + n.y * float(o));
-            if (x < 1 || y < 1 || x >= g.gx.cols - 1 || y >= g.gx.rows - 1)
-                continue;
-            inView = true;
-            best = std::max(best, std::abs(g.gx.at<float>(y, x) * n.x + g.gy.at<float>(y, x) * n.y));
-        }
-        total += inView;
-        good += inView && best >= threshold;
+        const float across = gradientAcross(g, a + d * ((k + 0.5f) / float(samples)), n);
+        total += across >= 0;
+        good += across >= threshold;
     }
     return total > 0 ? double(good) / total : 0;
 }
@@ -821,19 +824,11 @@ double medianAcross(const Gradients& g, cv::Point2f a, cv::Point2f b, cv::Point2
     constexpr int kSamples = 48;
     std::vector<float> values;
     values.reserve(kSamples);
-    for (int k = 0; k < kSamples; ++k) {
-        const cv::Point2f p = a + (b - a) * ((k + 0.5f) / float(kSamples)) + normal * offset;
-        float best = -1;
-        for (int o = -1; o <= 1; ++o) {
-            const int x = int(std::lround(p.x + normal.x * float(o))),
-                      y = int(std::lround(p.y + normal.y * float(o)));
-            if (x >= 1 && y >= 1 && x < g.gx.cols - 1 && y < g.gx.rows - 1)
-                best = std::max(best,
-                                std::abs(g.gx.at<float>(y, x) * normal.x + g.gy.at<float>(y, x) * normal.y));
-        }
-        if (best >= 0)
-            values.push_back(best);
-    }
+    for (int k = 0; k < kSamples; ++k)
+        if (const float across =
+                gradientAcross(g, a + (b - a) * ((k + 0.5f) / float(kSamples)) + normal * offset, normal);
+            across >= 0)
+            values.push_back(across);
     if (values.empty())
         return 0;
     std::nth_element(values.begin(), values.begin() + std::ptrdiff_t(values.size() / 2), values.end());
@@ -1432,6 +1427,9 @@ bool liesBeside(const Candidate& c, const Candidate& k) {
 // What a quad holds besides the given sheets is bare (a lid between receipts), not print (a
 // receipt whose printed rules cut it into parts).
 bool bareBetween(const Gradients& g, const QuadF& q, const std::vector<const Candidate*>& sheets) {
+    std::vector<std::vector<cv::Point2f>> outlines;
+    for (const Candidate* s : sheets)
+        outlines.emplace_back(s->quad.begin(), s->quad.end());
     int busy = 0, total = 0;
     for (int v = 1; v < 24; ++v) {
         for (int u = 1; u < 24; ++u) {
@@ -1441,12 +1439,8 @@ bool bareBetween(const Gradients& g, const QuadF& q, const std::vector<const Can
             const int x = int(p.x), y = int(p.y);
             if (x < 0 || y < 0 || x >= g.busy.cols || y >= g.busy.rows)
                 continue;
-            bool inSheet = false;
-            for (const Candidate* s : sheets)
-                inSheet =
-                    inSheet || cv::pointPolygonTest(std::vector<cv::Point2f>(s->quad.begin(), s->quad.end()),
-                                                    p, false) >= 0;
-            if (inSheet)
+            if (std::any_of(outlines.begin(), outlines.end(),
+                            [&](const auto& o) { return cv::pointPolygonTest(o, p, false) >= 0; }))
                 continue;
             ++total;
             busy += g.busy.at<uchar>(y, x) != 0;
