@@ -1,7 +1,5 @@
 #include "app/cli/ImportAnalysis.h"
 
-#include "app/common/AnalysisWorker.h"
-
 namespace docdesk::cli {
 
 ImportAnalysis::ImportAnalysis(journal::Session& session, const rules::PageEditRules& edits, double pdfDpi,
@@ -10,11 +8,7 @@ ImportAnalysis::ImportAnalysis(journal::Session& session, const rules::PageEditR
     const unsigned count = app::ArrivalAnalysis::defaultServers();
     for (unsigned i = 0; i < count; ++i)
         servers_.emplace_back([this](std::stop_token stop) {
-            app::WorkerLimits limits;
-            limits.threads = 1; // one single-threaded process per core
-            app::AnalysisWorker worker(limits);
-            analysis_.serve(stop, worker,
-                            [this](const auto& stored, auto progress) { analysed(stored, progress); });
+            analysis_.serve(stop, [this](const auto& stored, auto progress) { analysed(stored, progress); });
         });
 }
 

@@ -73,6 +73,13 @@ void ArrivalAnalysis::finish(const Item& item) {
     changed_.notify_all();
 }
 
+void ArrivalAnalysis::serve(std::stop_token stop, const AnalysedCallback& onAnalysed) {
+    WorkerLimits limits;
+    limits.threads = 1;
+    AnalysisWorker worker(limits);
+    serve(stop, worker, onAnalysed);
+}
+
 void ArrivalAnalysis::serve(std::stop_token stop, AnalysisWorker& worker,
                             const AnalysedCallback& onAnalysed) {
     {

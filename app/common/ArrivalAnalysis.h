@@ -48,6 +48,9 @@ class ArrivalAnalysis {
     // analysis is stored as {"error"} like the plan does; a session that cannot be written
     // costs the page (it stays unanalysed, the plan tries again).
     void serve(std::stop_token stop, AnalysisWorker& worker, const AnalysedCallback& onAnalysed = {});
+    // The same with a persistent single-threaded docdesk-worker of its own, started on the
+    // calling thread (so it inherits the thread's priority): one per core, each single-threaded.
+    void serve(std::stop_token stop, const AnalysedCallback& onAnalysed = {});
     // Waits until every page queued before the call has been analysed, or until serving has
     // ended (the servers were stopped: the caller analyses the rest itself); false when
     // `stop` was requested first.

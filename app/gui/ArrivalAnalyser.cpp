@@ -37,10 +37,7 @@ ArrivalAnalyser::ArrivalAnalyser(wxWindow* window, journal::Session& session)
                 // Background priority, inherited by the worker started from this thread: the
                 // window, its thumbnails and the user's edits go first.
                 platform::runInBackground();
-                app::WorkerLimits limits;
-                limits.threads = 1; // one single-threaded process per core
-                app::AnalysisWorker worker(limits);
-                analysis->serve(stop, worker,
+                analysis->serve(stop,
                                 [this, &ui](const std::vector<PageRecord>&, app::ArrivalAnalysis::Progress) {
                                     ui.post([this] { analysed(); });
                                 });
