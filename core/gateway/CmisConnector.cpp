@@ -33,6 +33,8 @@ std::string text(const json& props, const char* name) {
     }
     if (v->is_string())
         return v->get<std::string>();
+    if (v->is_number_unsigned())
+        return std::to_string(v->get<std::uint64_t>());
     if (v->is_number_integer())
         return std::to_string(v->get<long long>());
     return {};

@@ -45,6 +45,8 @@ std::string idField(const DocumentToDeliver& d, const std::string& name) {
 }
 
 std::string idText(const json& v) {
+    if (v.is_number_unsigned())
+        return std::to_string(v.get<std::uint64_t>());
     if (v.is_number_integer())
         return std::to_string(v.get<long long>());
     if (v.is_string())

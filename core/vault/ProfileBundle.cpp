@@ -224,7 +224,10 @@ VerifiedBundle verifyBundle(const std::string& bundleText, const std::string& tr
     }
     std::string payloadB64, signatureB64;
     try {
-        if (bundle.at("docdesk_bundle").get<int>() != 1)
+        // Only the whole number 1 is a version this docdesk knows; a fraction or a number
+        // beyond any integer type is not converted (that would be undefined behaviour).
+        const nlohmann::json& version = bundle.at("docdesk_bundle");
+        if (!version.is_number_integer() || version.get<std::int64_t>() != 1)
             throw BundleError(tr("The bundle has a format version this docdesk does not know."));
         payloadB64 = bundle.at("payload").get<std::string>();
         signatureB64 = bundle.at("signature").get<std::string>();

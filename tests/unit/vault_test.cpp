@@ -323,6 +323,13 @@ BOOST_AUTO_TEST_CASE(foreign_or_changed_bundles_are_refused) {
     }
     BOOST_CHECK_THROW(verifyBundle("not json", operatorKey.publicKeyText), BundleError);
     BOOST_CHECK_THROW(verifyBundle(good, "docdesk-operator-public-1 short"), BundleError);
+    // A version that is no whole number, or one beyond any integer (found by fuzzing: its
+    // conversion to int was undefined behaviour), is refused as an unknown version.
+    for (const char* version : {"7.77778e+55", "1.5", "-1e300", "18446744073709551615", "\"1\""}) {
+        auto odd = nlohmann::json::parse(good);
+        odd["docdesk_bundle"] = nlohmann::json::parse(version);
+        BOOST_CHECK_THROW(verifyBundle(odd.dump(), operatorKey.publicKeyText), BundleError);
+    }
 }
 
 BOOST_AUTO_TEST_CASE(bundles_never_carry_passwords) {
