@@ -1,5 +1,6 @@
 #include "core/gateway/CmisConnector.h"
 
+#include "core/common/FreeName.h"
 #include "core/common/Translate.h"
 #include "core/gateway/WebDavConnector.h"
 
@@ -310,7 +311,7 @@ Delivery CmisConnector::deliver(const DocumentToDeliver& document, std::stop_tok
     const auto existing = children(document.remoteFolder, stop);
     constexpr int kMaxNames = 100;
     for (int n = 1; n <= kMaxNames; ++n) {
-        const std::string name = numberedName(document.fileName, n);
+        const std::string name = numberedPath(document.fileName, n).string();
         const std::string path = joinPath(document.remoteFolder, name);
         const auto taken =
             std::find_if(existing.begin(), existing.end(), [&](auto& o) { return o.name == name; });

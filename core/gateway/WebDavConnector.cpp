@@ -1,7 +1,9 @@
 #include "core/gateway/WebDavConnector.h"
 
+#include "core/common/FreeName.h"
 #include "core/common/Sha256.h"
 #include "core/common/Translate.h"
+#include "core/common/XmlText.h"
 
 #include <array>
 #include <cctype>
@@ -10,53 +12,6 @@
 
 namespace docdesk::gateway {
 namespace {
-
-// XML 1.0 cannot carry control characters other than tab and line breaks, not even as
-// character references; they become their visible "control pictures" (U+2400 + code: the
-// GS1 group separator 0x1D becomes U+241D), which fieldValue() turns back.
-std::string xmlEscape(std::string_view s) {
-    std::string out;
-    for (const char c : s) {
-        const auto u = static_cast<unsigned char>(c);
-        if (u < 0x20 && c != '\t' && c != '\n' && c != '\r') {
-            out += "\xE2\x90";
-            out += static_cast<char>(0x80 + u);
-            continue;
-        }
-        switch (c) {
-        case '&':
-            out += "&amp;";
-            break;
-        case '<':
-            out += "&lt;";
-            break;
-        case '>':
-            out += "&gt;";
-            break;
-        case '"':
-            out += "&quot;";
-            break;
-        default:
-            out += c;
-        }
-    }
-    return out;
-}
-
-// A property's text as the field value it was stored from (see xmlEscape).
-std::string fieldValue(std::string text) {
-    std::string out;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const auto b = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-        if (i + 2 < text.size() && b(i) == 0xE2 && b(i + 1) == 0x90 && b(i + 2) >= 0x80 && b(i + 2) < 0xA0) {
-            out += static_cast<char>(b(i + 2) - 0x80);
-            i += 2;
-        } else {
-            out += text[i];
-        }
-    }
-    return out;
-}
 
 std::string xmlUnescape(std::string_view s) {
     std::string out;
@@ -209,15 +164,6 @@ void throwForStatus(const HttpResponse& r, const std::string& what) {
     throw GatewayRejected(message, r.status, r.retryAfter);
 }
 
-std::string numberedName(const std::string& name, int n) {
-    if (n <= 1)
-        return name;
-    const auto dot = name.rfind('.');
-    if (dot == std::string::npos || dot == 0)
-        return name + " (" + std::to_string(n) + ")";
-    return name.substr(0, dot) + " (" + std::to_string(n) + ")" + name.substr(dot);
-}
-
 WebDavConnector::WebDavConnector(GatewayConnection connection, ChunkedUploadOptions chunked)
     : transport_(std::move(connection)), chunked_(chunked) {
     base_ = transport_.connection().baseUrl;
@@ -360,7 +306,7 @@ void WebDavConnector::storeFields(const std::string& url, const DocumentToDelive
     std::string props;
     const auto add = [&](const std::string& name, const std::string& value) {
         const auto p = propertyName(name);
-        props += "<d:" + p + ">" + xmlEscape(value) + "</d:" + p + ">";
+        props += "<d:" + p + ">" + xmlText(value) + "</d:" + p + ">";
     };
     add("sha256", document.sha256);
     if (!document.title.empty())
@@ -423,7 +369,7 @@ std::map<std::string, std::string> parseDocdeskProperties(const std::string& mul
             const auto close = multistatus.find("</" + prefix + ":" + name + ">", gt);
             if (close == std::string::npos)
                 continue;
-            out[name] = fieldValue(xmlUnescape(std::string_view(multistatus).substr(gt + 1, close - gt - 1)));
+            out[name] = fromControlPictures(xmlUnescape(std::string_view(multistatus).substr(gt + 1, close - gt - 1)));
         }
     }
     return out;
@@ -529,7 +475,7 @@ Delivery WebDavConnector::deliver(const DocumentToDeliver& document, std::stop_t
     const std::string folder = folderUrl(document.remoteFolder);
     constexpr int kMaxNames = 100;
     for (int n = 1; n <= kMaxNames; ++n) {
-        const std::string url = folder + encodePathSegment(numberedName(document.fileName, n));
+        const std::string url = folder + encodePathSegment(numberedPath(document.fileName, n).string());
         HttpResponse r;
         if (!uploadsUrl_.empty() && document.bytes >= chunked_.threshold) {
             r.status = putChunked(url, document, stop, progress);

@@ -82,9 +82,6 @@ class WebDavConnector : public Connector {
 // which would leave the gateway's folder.
 std::vector<std::string> pathSegments(const std::string& folder);
 
-// "name (n).ext" for n >= 2, `name` for n == 1.
-std::string numberedName(const std::string& name, int n);
-
 // The readers of the gateway's answers, apart from the requests so that they are tested and
 // fuzzed on their own (tests/fuzz/fuzz_webdav_answer.cpp). They take whatever a server sends.
 // The entries of a PROPFIND depth-1 answer (multistatus), without the folder itself
