@@ -369,7 +369,8 @@ std::map<std::string, std::string> parseDocdeskProperties(const std::string& mul
             const auto close = multistatus.find("</" + prefix + ":" + name + ">", gt);
             if (close == std::string::npos)
                 continue;
-            out[name] = fromControlPictures(xmlUnescape(std::string_view(multistatus).substr(gt + 1, close - gt - 1)));
+            out[name] = fromControlPictures(
+                xmlUnescape(std::string_view(multistatus).substr(gt + 1, close - gt - 1)));
         }
     }
     return out;

@@ -1281,15 +1281,13 @@ StrayPrint strayPrint(const Gradients& g, const std::vector<Candidate>& sheets) 
 
 // Area averaging down to `to`: exact halvings first (OpenCV's fast path; a direct reduction
 // of a 300-dpi page by a fractional factor costs several times more), then one small step.
-cv::Mat areaShrink(const cv::Mat& src, cv::Size to) {
+// Exact halvings while the picture stays at least `to` in both directions (OpenCV's area
+// averaging by an uneven factor cost more than the rest of the finder's pictures together).
+cv::Mat halvedToward(const cv::Mat& src, cv::Size to) {
     cv::Mat current = src;
     while (current.cols / 2 >= to.width && current.rows / 2 >= to.height)
         current = detail::halvedExactly(current);
-    if (current.size() == to)
-        return current;
-    cv::Mat out;
-    cv::resize(current, out, to, 0, 0, cv::INTER_AREA);
-    return out;
+    return current;
 }
 
 Candidate wholePicture(const Analysis& an) {
@@ -1317,12 +1315,12 @@ WorkPictures workPictures(const cv::Mat& src) {
                         std::max(1, int(std::lround(src.rows / scale))));
     WorkPictures w;
     Analysis& an = w.an;
-    cv::Mat twice = detail::toGrey(src), small = twice;
+    cv::Mat twice, small;
     if (scale >= 2) {
         // Exact halvings first; the last, uneven step bilinear on grey (area averaging by an
         // uneven factor cost more than the rest of the finder's pictures together). Colour is
         // only judged for saturation, so the work-size colour is sampled from the halved page.
-        const cv::Mat half = areaShrink(src, cv::Size(2 * work.width, 2 * work.height));
+        const cv::Mat half = halvedToward(src, cv::Size(2 * work.width, 2 * work.height));
         const cv::Mat halfGrey = detail::toGrey(half);
         if (halfGrey.size() != cv::Size(2 * work.width, 2 * work.height))
             cv::resize(halfGrey, twice, cv::Size(2 * work.width, 2 * work.height), 0, 0, cv::INTER_LINEAR);
