@@ -34,12 +34,12 @@ struct WatchArgs {
     std::string profile; // ... or into the outbox of this gateway profile
     bool upload = false; // and send the profile's outbox after each file (typed by the operator)
     RuleOptions rules;
+    rules::FilingRules filingRules; // read once, from `rules`, when the arguments are parsed
 };
 
 // A language of the rules' OCR that is not installed is said before watching starts (as `file`
 // does), not on every file that arrives.
-void requireOcrLanguagesOf(const RuleOptions& options) {
-    const auto rules = options.rules();
+void requireOcrLanguagesOf(const rules::FilingRules& rules) {
     if (!rules::needsText(rules))
         return;
     requireOcrLanguages(rules.output.ocrLanguages);
@@ -90,7 +90,8 @@ WatchArgs parseWatch(const std::vector<std::string>& args) {
         throw UsageError(tr("--rules applies to filing: give --target DIR as well"));
     if (a.upload && a.profile.empty())
         throw UsageError(tr("--upload sends the outbox of a profile: give --profile NAME as well"));
-    requireOcrLanguagesOf(a.rules);
+    a.filingRules = a.rules.rules();
+    requireOcrLanguagesOf(a.filingRules);
     return a;
 }
 
@@ -140,7 +141,7 @@ class ProfileUpload {
 class WatchFiling {
   public:
     WatchFiling(const WatchArgs& a, journal::Session& session)
-        : a_(a), session_(session), planner_(a.rules.rules(), RuleOptions::naming()) {
+        : a_(a), session_(session), planner_(a.filingRules, RuleOptions::naming()) {
         if (!a.profile.empty()) {
             outbox_ = app::openOutbox();
             record_.target = "outbox:" + a.profile;

@@ -1330,11 +1330,14 @@ WorkPictures workPictures(const cv::Mat& src) {
         if (half.channels() == 3)
             cv::resize(half, an.colour, work, 0, 0, cv::INTER_LINEAR);
     } else if (scale > 1) {
+        twice = detail::toGrey(src);
         cv::resize(twice, small, work, 0, 0, cv::INTER_AREA);
         if (src.channels() == 3)
             cv::resize(src, an.colour, work, 0, 0, cv::INTER_AREA);
-    } else if (src.channels() == 3) {
-        an.colour = src;
+    } else {
+        twice = small = detail::toGrey(src);
+        if (src.channels() == 3)
+            an.colour = src;
     }
     w.sx = double(src.cols) / small.cols;
     w.sy = double(src.rows) / small.rows;
