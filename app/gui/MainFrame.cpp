@@ -19,6 +19,7 @@
 #include "core/common/Error.h"
 #include "platform/AppDirs.h"
 
+#include <algorithm>
 #include <wx/aboutdlg.h>
 #include <wx/dirdlg.h>
 #include <wx/dnd.h>
@@ -148,6 +149,7 @@ MainFrame::MainFrame(std::unique_ptr<journal::Session> session)
     gauge_->SetToolTip(_("How much of the work in progress is done"));
     gauge_->Hide();
     showImported_.Bind(wxEVT_TIMER, [this](wxTimerEvent&) { showImported(); });
+    showArrived_.Bind(wxEVT_TIMER, [this](wxTimerEvent&) { showArrived(); });
     GetStatusBar()->Bind(wxEVT_SIZE, [this](wxSizeEvent& e) {
         placeGauge();
         e.Skip();
@@ -576,23 +578,44 @@ void MainFrame::startWatching(const std::filesystem::path& folder) {
 }
 
 void MainFrame::onFileArrived(const capture::HotFolderEvent& e) {
-    if (e.outcome.ok() && !e.duplicate) {
-        grid_->appendPages(e.outcome.pages);
-        analyseArrived(e.outcome.pages);
-    }
+    arrived_.push_back(e);
+    if (!showArrived_.IsRunning())
+        showArrived_.StartOnce(kShowImportedMs);
+}
+
+void MainFrame::showArrived() {
+    showArrived_.Stop();
+    if (arrived_.empty())
+        return;
+    std::vector<PageRecord> pages;
+    for (const auto& e : arrived_)
+        if (e.outcome.ok() && !e.duplicate)
+            pages.insert(pages.end(), e.outcome.pages.begin(), e.outcome.pages.end());
+    grid_->appendPages(pages);
+    analyseArrived(pages);
     showPageCount();
+    // The last file's news stands in the status bar; a failed one before it is not hidden by
+    // files that arrived fine after it in the same batch.
+    const auto failed = std::find_if(arrived_.rbegin(), arrived_.rend(),
+                                     [](const capture::HotFolderEvent& e) { return !e.outcome.ok(); });
+    const capture::HotFolderEvent& e = failed != arrived_.rend() ? *failed : arrived_.back();
     const wxString name = wxString::FromUTF8(e.outcome.file.filename().string());
     if (!e.outcome.ok())
         SetStatusText(wxString::Format(_("%s could not be stored and was moved to failed/: %s"), name,
                                        wxString::FromUTF8(e.outcome.error)));
-    else
+    else if (arrived_.size() == 1)
         SetStatusText(wxString::Format(_("%s arrived in the watched folder"), name));
+    else
+        SetStatusText(wxString::Format(_("%zu files arrived in the watched folder, the last %s"), arrived_.size(),
+                                       name));
+    arrived_.clear();
 }
 
 void MainFrame::stopWatching() {
     if (watcher_.running()) {
         watcher_.requestStop(); // the file being stored is finished first
         watcher_.wait();
+        showArrived(); // what came last
         SetStatusText(
             wxString::Format(_("Stopped watching %s"), wxString::FromUTF8(watchedFolder_.string())));
     }

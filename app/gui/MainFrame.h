@@ -55,7 +55,8 @@ class MainFrame : public wxFrame {
     void onCamera(wxCommandEvent&);
     void onWatchFolder(wxCommandEvent&);
     void stopWatching();
-    void onFileArrived(const capture::HotFolderEvent& e); // from the watched folder
+    void onFileArrived(const capture::HotFolderEvent& e); // from the watched folder, kept for
+    void showArrived();                                   // this: those since the last call
     void onFileImported(const capture::ImportOutcome& o); // kept for showImported()
     void showImported();                                  // the files imported since the last call
     void onImportFinished();                              // one import's end
@@ -109,6 +110,10 @@ class MainFrame : public wxFrame {
     wxTimer showImported_;                  // one-shot: shows `imported_`
     std::vector<BackgroundTask> importers_; // after session_: joined before the session closes
     std::filesystem::path watchedFolder_;
+    // Files from the watched folder not shown yet, in batches like imports: a folder filled
+    // with hundreds of files at once reports them faster than the window can show one by one.
+    std::vector<capture::HotFolderEvent> arrived_;
+    wxTimer showArrived_; // one-shot: shows `arrived_`
     BackgroundTask watcher_{this}; // the hot folder, while one is watched; after session_ as well
 };
 
