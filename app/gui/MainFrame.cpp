@@ -606,8 +606,8 @@ void MainFrame::showArrived() {
     else if (arrived_.size() == 1)
         SetStatusText(wxString::Format(_("%s arrived in the watched folder"), name));
     else
-        SetStatusText(wxString::Format(_("%zu files arrived in the watched folder, the last %s"), arrived_.size(),
-                                       name));
+        SetStatusText(wxString::Format(_("%zu files arrived in the watched folder, the last %s"),
+                                       arrived_.size(), name));
     arrived_.clear();
 }
 
