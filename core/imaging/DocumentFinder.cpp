@@ -1317,13 +1317,14 @@ WorkPictures workPictures(const cv::Mat& src) {
     Analysis& an = w.an;
     cv::Mat twice, small;
     if (scale >= 2) {
-        // Exact halvings first; the last, uneven step bilinear on grey (area averaging by an
-        // uneven factor cost more than the rest of the finder's pictures together). Colour is
-        // only judged for saturation, so the work-size colour is sampled from the halved page.
+        // Exact halvings first; the last, uneven step area-averaged on grey only (on colour it
+        // cost 7 ms, more than the rest of the finder's pictures together; bilinear here lost
+        // receipts side by side: several-receipts 0.969 -> 0.921). Colour is only judged for
+        // saturation, so the work-size colour is sampled from the halved page.
         const cv::Mat half = halvedToward(src, cv::Size(2 * work.width, 2 * work.height));
         const cv::Mat halfGrey = detail::toGrey(half);
         if (halfGrey.size() != cv::Size(2 * work.width, 2 * work.height))
-            cv::resize(halfGrey, twice, cv::Size(2 * work.width, 2 * work.height), 0, 0, cv::INTER_LINEAR);
+            cv::resize(halfGrey, twice, cv::Size(2 * work.width, 2 * work.height), 0, 0, cv::INTER_AREA);
         else
             twice = halfGrey;
         small = detail::halvedExactly(twice);
