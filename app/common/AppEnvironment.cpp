@@ -3,6 +3,7 @@
 #include "core/common/Error.h"
 #include "core/common/Translate.h"
 #include "core/imaging/CodecPlugin.h"
+#include "core/imaging/PdfPlugin.h"
 #include "core/journal/Session.h"
 #include "platform/ChildProcess.h"
 #include "platform/CrashHandler.h"
@@ -21,6 +22,11 @@ const imaging::codecs::CodecPluginApi* loadCodecPlugin(std::string& error) {
                                                                     "docdesk_codec_plugin", error);
 }
 
+const imaging::pdf::PdfPluginApi* loadPdfPlugin(std::string& error) {
+    return platform::loadPluginApi<imaging::pdf::PdfPluginApi>(pluginLocations("docdesk-pdf.so"),
+                                                               "docdesk_pdf_plugin", error);
+}
+
 } // namespace
 
 std::vector<fs::path> pluginLocations(const std::string& file) {
@@ -29,6 +35,10 @@ std::vector<fs::path> pluginLocations(const std::string& file) {
 
 void useImageCodecPlugin() {
     imaging::codecs::setCodecPluginLoader(loadCodecPlugin);
+}
+
+void usePdfPlugin() {
+    imaging::pdf::setPdfPluginLoader(loadPdfPlugin);
 }
 
 fs::path localeDirectory() {
@@ -42,6 +52,7 @@ fs::path localeDirectory() {
 void initialise() {
     initTranslations(localeDirectory().string());
     useImageCodecPlugin();
+    usePdfPlugin();
     platform::keepLargeBuffersOnHeap(); // page images are decoded in every executable
 #ifdef NDEBUG
     platform::disableCoreDumps(); // a core file could hold the unlocked vault's passwords

@@ -29,6 +29,10 @@ std::vector<std::filesystem::path> pluginLocations(const std::string& file);
 // ../libexec/docdesk, and in the build tree. Part of initialise(); tests call it themselves.
 void useImageCodecPlugin();
 
+// Lets core read and write PDFs through the plugin docdesk-pdf.so (poppler and qpdf; see
+// core/imaging/PdfPlugin.h), loaded on the first PDF and found the same way. Part of initialise().
+void usePdfPlugin();
+
 // The folder with the compiled catalogs, for wx's translations.
 std::filesystem::path localeDirectory();
 

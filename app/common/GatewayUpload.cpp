@@ -184,7 +184,6 @@ class UploadRun {
 
     void upload(Connector& connector, const OutboxItem& item, std::stop_token stop) {
         const DocumentToDeliver doc = documentOf(item);
-        outbox_.setState(item.id, OutboxState::Uploading);
         bool verifying = false;
         const TransferProgress progress = [&](std::uint64_t sent, std::uint64_t total) {
             report(item, sent, false);
@@ -197,7 +196,8 @@ class UploadRun {
         int authRetries = 0;
         for (;;) {
             ++attempt;
-            outbox_.countAttempt(item.id);
+            outbox_.startAttempt(item.id); // uploading again, counted
+            verifying = false;
             const auto password = currentPassword();
             connector.transport().setPassword(password);
             std::optional<std::chrono::seconds> retryAfter;
@@ -257,8 +257,6 @@ class UploadRun {
                 finish(item.id, OutboxState::Queued, tr("Upload cancelled."));
                 return;
             }
-            verifying = false;
-            outbox_.setState(item.id, OutboxState::Uploading);
         }
     }
 

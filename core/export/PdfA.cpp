@@ -2,18 +2,10 @@
 
 #include "core/common/Error.h"
 #include "core/common/Translate.h"
+#include "core/imaging/PdfPlugin.h"
 
-// qpdf 11: use std::shared_ptr, not its old PointerHolder (else its headers warn).
-#define POINTERHOLDER_TRANSITION 4
-#include <algorithm>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <qpdf/Buffer.hh>
-#include <qpdf/QPDF.hh>
-#include <qpdf/QPDFObjectHandle.hh>
-#include <qpdf/QPDFWriter.hh>
-#include <qpdf/QUtil.hh>
 #include <set>
 #include <sstream>
 
@@ -111,11 +103,12 @@ std::string xmpPacket(const DocumentInfo& info, const Dates& dates) {
 }
 
 // The Info dictionary again, with exactly what the XMP packet says.
-QPDFObjectHandle infoDictionary(QPDF& pdf, const DocumentInfo& info, const Dates& dates) {
-    auto dict = QPDFObjectHandle::newDictionary();
+std::vector<std::pair<std::string, std::string>> infoDictionary(const DocumentInfo& info,
+                                                                const Dates& dates) {
+    std::vector<std::pair<std::string, std::string>> dict;
     const auto set = [&](const char* key, const std::string& value) {
         if (!value.empty())
-            dict.replaceKey(key, QPDFObjectHandle::newUnicodeString(value));
+            dict.emplace_back(key, value);
     };
     set("/Title", info.title);
     set("/Subject", subjectOf(info));
@@ -124,7 +117,7 @@ QPDFObjectHandle infoDictionary(QPDF& pdf, const DocumentInfo& info, const Dates
     set("/Producer", kProducer);
     set("/CreationDate", dates.pdf);
     set("/ModDate", dates.pdf);
-    return pdf.makeIndirectObject(dict);
+    return dict;
 }
 
 std::string readFile(const std::string& file) {
@@ -132,67 +125,22 @@ std::string readFile(const std::string& file) {
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-// A ToUnicode CMap for fonts whose codes are Unicode (BMP) code points: bfranges of 256 codes
-// (a range may only vary in its last byte), surrogates left out.
-std::string unicodeToUnicodeCMap() {
-    std::string m = "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
-                    "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
-                    "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
-                    "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n";
-    std::vector<int> highs;
-    for (int hi = 0; hi < 256; ++hi)
-        if (hi < 0xD8 || hi > 0xDF)
-            highs.push_back(hi);
-    for (size_t start = 0; start < highs.size(); start += 100) {
-        const size_t n = std::min<size_t>(100, highs.size() - start);
-        m += fmt::format("{} beginbfrange\n", n);
-        for (size_t k = start; k < start + n; ++k)
-            m += fmt::format("<{0:02X}00> <{0:02X}FF> <{0:02X}00>\n", highs[k]);
-        m += "endbfrange\n";
-    }
-    return m + "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n";
-}
-
-// libharu 2.3.0 gives its UTF-8 (Type0) fonts a ToUnicode CMap written with cidrange operators,
-// which PDF viewers reject ("Invalid 'begincidrange' operator in ToUnicode CMap"); the codes are
-// Unicode, so a proper identity map replaces it.
-void repairToUnicode(QPDF& pdf) {
-    for (auto& object : pdf.getAllObjects()) {
-        if (!object.isDictionary() || !object.getKey("/Subtype").isNameAndEquals("/Type0"))
-            continue;
-        auto map = object.getKey("/ToUnicode");
-        if (!map.isStream())
-            continue;
-        const auto data = map.getStreamData(qpdf_dl_generalized);
-        const std::string text(reinterpret_cast<const char*>(data->getBuffer()), data->getSize());
-        if (text.find("begincidrange") != std::string::npos)
-            map.replaceStreamData(unicodeToUnicodeCMap(), QPDFObjectHandle::newNull(),
-                                  QPDFObjectHandle::newNull());
-    }
-}
-
-std::vector<std::byte> writeOut(QPDF& pdf, bool pdfa) {
-    QPDFWriter writer(pdf);
-    writer.setOutputMemory();
-    if (pdfa) {
-        writer.setMinimumPDFVersion("1.7");
-        writer.setDeterministicID(true); // the /ID from the content: same document, same ID
-    }
-    writer.write();
-    const auto buffer = writer.getBufferSharedPointer();
-    std::vector<std::byte> out(buffer->getSize());
-    std::memcpy(out.data(), buffer->getBuffer(), out.size());
+// The qpdf pass of the plugin docdesk-pdf.so (imaging/PdfPlugin.h).
+std::vector<std::byte> rewrite(const std::vector<std::byte>& pdf, const imaging::pdf::PdfRewrite& request) {
+    std::string error;
+    const imaging::pdf::PdfPluginApi* api = imaging::pdf::plugin(error);
+    if (api == nullptr)
+        throw Error(trf("PDF support could not be loaded ({}). Reinstall docdesk.", error));
+    std::vector<std::byte> out;
+    if (!api->rewrite(pdf.data(), pdf.size(), request, &out, &error))
+        throw Error(trf("The PDF could not be finished: {}", error));
     return out;
 }
 
 } // namespace
 
 std::vector<std::byte> repairTextFonts(const std::vector<std::byte>& bytes) {
-    QPDF pdf;
-    pdf.setSuppressWarnings(true);
-    pdf.processMemoryFile("document.pdf", reinterpret_cast<const char*>(bytes.data()), bytes.size());
-    repairToUnicode(pdf);
-    return writeOut(pdf, false);
+    return rewrite(bytes, {});
 }
 
 std::string srgbProfileFile() {
@@ -209,29 +157,13 @@ std::vector<std::byte> makePdfA2b(const std::vector<std::byte>& bytes, const Doc
     const std::string icc = readFile(srgbProfileFile());
     if (icc.size() < 128)
         throw Error(tr("PDF/A needs an sRGB colour profile (Debian package icc-profiles-free)."));
-    QPDF pdf;
-    pdf.setSuppressWarnings(true);
-    pdf.processMemoryFile("document.pdf", reinterpret_cast<const char*>(bytes.data()), bytes.size());
     const Dates dates = datesOf(info.created);
-    auto root = pdf.getRoot();
-
-    auto metadata = QPDFObjectHandle::newStream(&pdf, xmpPacket(info, dates));
-    metadata.getDict().replaceKey("/Type", QPDFObjectHandle::newName("/Metadata"));
-    metadata.getDict().replaceKey("/Subtype", QPDFObjectHandle::newName("/XML"));
-    root.replaceKey("/Metadata", metadata);
-
-    auto profile = QPDFObjectHandle::newStream(&pdf, icc);
-    profile.getDict().replaceKey("/N", QPDFObjectHandle::newInteger(3));
-    auto intent = QPDFObjectHandle::newDictionary();
-    intent.replaceKey("/Type", QPDFObjectHandle::newName("/OutputIntent"));
-    intent.replaceKey("/S", QPDFObjectHandle::newName("/GTS_PDFA1"));
-    intent.replaceKey("/OutputConditionIdentifier", QPDFObjectHandle::newString("sRGB IEC61966-2.1"));
-    intent.replaceKey("/Info", QPDFObjectHandle::newString("sRGB IEC61966-2.1"));
-    intent.replaceKey("/DestOutputProfile", profile);
-    root.replaceKey("/OutputIntents", QPDFObjectHandle::newArray({pdf.makeIndirectObject(intent)}));
-    pdf.getTrailer().replaceKey("/Info", infoDictionary(pdf, info, dates));
-    repairToUnicode(pdf);
-    return writeOut(pdf, true);
+    imaging::pdf::PdfRewrite request;
+    request.pdfa = true;
+    request.xmp = xmpPacket(info, dates);
+    request.iccProfile = icc;
+    request.info = infoDictionary(info, dates);
+    return rewrite(bytes, request);
 }
 
 } // namespace docdesk::output

@@ -1,5 +1,6 @@
 #pragma once
-// PDF/A-2b from a PDF that libharu wrote: the file is read back with qpdf and given what
+// PDF/A-2b from a PDF that libharu wrote: the file is read back with qpdf (in the plugin
+// docdesk-pdf.so, core/imaging/PdfPlugin.h) and given what
 // PDF/A-2 asks beyond it: an XMP metadata stream (pdfaid:part 2, conformance B, with the
 // title, subject, keywords, creator, producer and dates of the Info dictionary, which is
 // rewritten to match), an sRGB output intent (the ICC profile of icc-profiles-free or colord),
@@ -13,8 +14,8 @@
 
 namespace docdesk::output {
 
-// The PDF made PDF/A-2b. Throws docdesk::Error when no sRGB profile is installed or qpdf
-// cannot read the file.
+// The PDF made PDF/A-2b. Throws docdesk::Error when no sRGB profile is installed, the PDF
+// plugin cannot be loaded or qpdf cannot read the file.
 std::vector<std::byte> makePdfA2b(const std::vector<std::byte>& pdf, const DocumentInfo& info);
 
 // The PDF with the ToUnicode maps of libharu's UTF-8 fonts repaired (PdfWriter's text layer);

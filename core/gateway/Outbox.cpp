@@ -224,10 +224,11 @@ void Outbox::setState(std::int64_t id, OutboxState state, const std::string& rea
     q.run();
 }
 
-void Outbox::countAttempt(std::int64_t id) {
+void Outbox::startAttempt(std::int64_t id) {
     std::lock_guard lock(mutex_);
-    SqliteDatabase::Statement q(db_, "UPDATE items SET attempts = attempts + 1 WHERE id = ?");
-    q.bind(1, id);
+    SqliteDatabase::Statement q(
+        db_, "UPDATE items SET state = ?, reason = '', attempts = attempts + 1 WHERE id = ?");
+    q.bind(1, outboxStateName(OutboxState::Uploading)).bind(2, id);
     q.run();
 }
 

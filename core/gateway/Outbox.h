@@ -107,7 +107,9 @@ class Outbox {
     void requeueInterrupted();
 
     void setState(std::int64_t id, OutboxState state, const std::string& reason = {});
-    void countAttempt(std::int64_t id);
+    // One more attempt at sending item `id` begins: state uploading, no reason, attempts + 1, in
+    // one durable write (one sync of the database per attempt, not two).
+    void startAttempt(std::int64_t id);
     // Queues failed and paused items of `profile` again (an explicit Upload retries them).
     void requeue(std::int64_t id);
 

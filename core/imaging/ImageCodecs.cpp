@@ -1,10 +1,11 @@
 #include "core/imaging/ImageCodecs.h"
 
+#include "core/common/PluginSlot.h"
+
 #include <algorithm>
 #include <csetjmp>
 #include <cstdio>
 #include <cstring>
-#include <mutex>
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
 // libjpeg's header needs FILE and size_t declared before it.
@@ -527,26 +528,14 @@ cv::Mat decodeTiff(std::span<const std::byte> bytes, ReadMode mode, int pageInde
 // ---- the plugin for the other formats ----
 
 // Function-local, so that a loader set from a static initialiser (the fuzz target) finds it built.
-struct PluginState {
-    std::mutex mutex;
-    CodecPluginLoader loader = nullptr;
-    const CodecPluginApi* loaded = nullptr;
-    bool tried = false;
-    std::string error = "no plugin loader set";
-};
-PluginState& pluginState() {
-    static PluginState state;
-    return state;
+PluginSlot<CodecPluginApi>& pluginSlot() {
+    static PluginSlot<CodecPluginApi> slot;
+    return slot;
 }
 
 const CodecPluginApi* plugin() {
-    PluginState& p = pluginState();
-    const std::lock_guard lock(p.mutex);
-    if (!p.tried && p.loader != nullptr) {
-        p.tried = true;
-        p.loaded = p.loader(p.error);
-    }
-    return p.loaded;
+    std::string error;
+    return pluginSlot().get(error);
 }
 
 bool startsWith(std::span<const std::byte> bytes, const char* magic, std::size_t size) {
@@ -644,21 +633,11 @@ cv::Mat decodeAny(std::span<const std::byte> bytes, ReadMode mode, int pageIndex
 } // namespace
 
 void setCodecPluginLoader(CodecPluginLoader loader) {
-    PluginState& p = pluginState();
-    const std::lock_guard lock(p.mutex);
-    p.loader = loader;
-    p.tried = false;
-    p.loaded = nullptr;
-    p.error = loader != nullptr ? "" : "no plugin loader set";
+    pluginSlot().setLoader(loader);
 }
 
 bool pluginAvailable(std::string& error) {
-    if (plugin() != nullptr)
-        return true;
-    PluginState& p = pluginState();
-    const std::lock_guard lock(p.mutex);
-    error = p.error;
-    return false;
+    return pluginSlot().get(error) != nullptr;
 }
 
 cv::Mat decode(const std::byte* data, std::size_t size, ReadMode mode, int pageIndex) {

@@ -1,9 +1,10 @@
 #include "core/imaging/PageDecoder.h"
 
 #include "core/common/Error.h"
+#include "core/common/PluginSlot.h"
 #include "core/common/Translate.h"
 #include "core/imaging/ImageCodecs.h"
-#include "core/imaging/PdfPageImage.h"
+#include "core/imaging/PdfPlugin.h"
 
 #include <algorithm>
 #include <cstring>
@@ -11,33 +12,31 @@
 #include <iterator>
 #include <memory>
 #include <opencv2/imgproc.hpp>
-#include <poppler-document.h>
-#include <poppler-global.h>
-#include <poppler-page-renderer.h>
-#include <poppler-page.h>
 #include <set>
 
 namespace docdesk::imaging {
 namespace {
 
-// Called before every use of poppler.
-void silencePoppler() {
-    // poppler prints parse errors of damaged files to stderr; docdesk reports them itself.
-    static const bool done = [] {
-        poppler::set_debug_error_function([](const std::string&, void*) {}, nullptr);
-        return true;
-    }();
-    (void)done;
-    // poppler-cpp builds its global tables (encodings, Unicode maps, font set-up) when the first
-    // document opens and drops them when the last one closes: every page of a worker (and every
-    // fuzz input) paid for them again. One small document kept open keeps them for the process.
-    static const std::unique_ptr<poppler::document> keepTables = [] {
-        static const char minimal[] =
-            "%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-            "2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
-        return std::unique_ptr<poppler::document>(
-            poppler::document::load_from_raw_data(minimal, static_cast<int>(sizeof minimal - 1)));
-    }();
+// docdesk's own codecs for the images inside scanned PDFs, handed to the PDF plugin.
+bool decodeForPdfPlugin(const std::byte* data, std::size_t size, codecs::ReadMode mode, cv::Mat* out) {
+    *out = codecs::decode(data, size, mode);
+    return !out->empty();
+}
+
+// Function-local, so that a loader set from a static initialiser (tests, fuzz target) finds it built.
+PluginSlot<pdf::PdfPluginApi>& pdfPluginSlot() {
+    static PluginSlot<pdf::PdfPluginApi> slot(
+        [](const pdf::PdfPluginApi& api) { api.useImageDecoder(decodeForPdfPlugin); });
+    return slot;
+}
+
+// The PDF plugin; a missing plugin is an installation problem, not a damaged file.
+const pdf::PdfPluginApi& pdfApi() {
+    std::string error;
+    const pdf::PdfPluginApi* api = pdf::plugin(error);
+    if (api == nullptr)
+        throw UnreadableFileError(trf("PDF support could not be loaded ({}). Reinstall docdesk.", error));
+    return *api;
 }
 
 // Counts the IFDs of a TIFF by following the chain, with bounds and loop checks.
@@ -69,14 +68,65 @@ int countTiffPages(std::span<const std::byte> b) {
     return pages;
 }
 
-std::unique_ptr<poppler::document> loadPdf(std::unique_ptr<poppler::document> doc) {
-    if (!doc)
-        throw UnreadableFileError(tr("The PDF file is damaged or not a PDF."));
-    if (doc->is_locked())
+// The message for what the plugin reports.
+[[noreturn]] void throwPdfStatus(pdf::Status status) {
+    switch (status) {
+    case pdf::Status::Locked:
         throw UnreadableFileError(
             tr("The PDF file is password-protected. Remove the password and add it again."));
-    return doc;
+    case pdf::Status::NoSuchPage:
+        throw UnreadableFileError(tr("The PDF file has fewer pages than expected."));
+    case pdf::Status::PageDamaged:
+        throw UnreadableFileError(tr("A page of the PDF file is damaged."));
+    case pdf::Status::RenderFailed:
+        throw UnreadableFileError(tr("A page of the PDF file could not be rendered."));
+    case pdf::Status::Ok:
+    case pdf::Status::Damaged:
+        break;
+    }
+    throw UnreadableFileError(tr("The PDF file is damaged or not a PDF."));
 }
+
+// A PDF document opened by the plugin (poppler), closed with it.
+class PdfDocument {
+  public:
+    explicit PdfDocument(const std::filesystem::path& file) : api_(pdfApi()) {
+        pdf::Status status = pdf::Status::Ok;
+        document_ = api_.openFile(file.c_str(), &status);
+        if (document_ == nullptr)
+            throwPdfStatus(status);
+    }
+    explicit PdfDocument(std::span<const std::byte> bytes) : api_(pdfApi()) {
+        pdf::Status status = pdf::Status::Ok;
+        document_ = api_.openMemory(bytes.data(), bytes.size(), &status);
+        if (document_ == nullptr)
+            throwPdfStatus(status);
+    }
+    ~PdfDocument() { api_.close(document_); }
+    PdfDocument(const PdfDocument&) = delete;
+    PdfDocument& operator=(const PdfDocument&) = delete;
+
+    int pages() const { return api_.pageCount(document_); }
+    // The page's width and height in points; throws for a page that is not there or damaged.
+    std::pair<double, double> pageSize(int pageIndex) const {
+        double width = 0, height = 0;
+        if (const auto status = api_.pageSize(document_, pageIndex, &width, &height);
+            status != pdf::Status::Ok)
+            throwPdfStatus(status);
+        return {width, height};
+    }
+    // The page rendered at `dpi` into 8-bit BGR.
+    cv::Mat render(int pageIndex, double dpi) const {
+        cv::Mat bgr;
+        if (const auto status = api_.renderPage(document_, pageIndex, dpi, &bgr); status != pdf::Status::Ok)
+            throwPdfStatus(status);
+        return bgr;
+    }
+
+  private:
+    const pdf::PdfPluginApi& api_;
+    void* document_ = nullptr;
+};
 
 RgbImage toRgbImage(const cv::Mat& bgr) {
     RgbImage out;
@@ -101,58 +151,24 @@ cv::Mat fitInto(const cv::Mat& src, int maxEdge) {
     return dst;
 }
 
-// A page of a PDF together with the document that owns it.
-struct PdfPage {
-    std::unique_ptr<poppler::document> document;
-    std::unique_ptr<poppler::page> page;
-};
-
 // Refuses a PDF page holding an image that declares more than `maxPixels` (before poppler
-// draws it: see detail::largestImage).
+// draws it: see PdfPageImage.h, largestImage).
 void refuseHugePdfImage(const std::filesystem::path& file, int pageIndex, std::uint64_t maxPixels) {
-    const auto image = detail::largestImage(file, pageIndex);
-    if (image && double(image->first) * double(image->second) > double(maxPixels))
+    std::int64_t width = 0, height = 0;
+    if (pdfApi().largestImage(file.c_str(), pageIndex, &width, &height) &&
+        double(width) * double(height) > double(maxPixels))
         throw UnreadableFileError(
             trf("The page holds an image too large to render ({} x {} pixels; the limit is {} megapixels).",
-                image->first, image->second, maxPixels / 1'000'000));
-}
-
-PdfPage openPdfPage(const std::filesystem::path& file, int pageIndex) {
-    silencePoppler();
-    PdfPage p;
-    p.document =
-        loadPdf(std::unique_ptr<poppler::document>(poppler::document::load_from_file(file.string())));
-    if (pageIndex < 0 || pageIndex >= p.document->pages())
-        throw UnreadableFileError(tr("The PDF file has fewer pages than expected."));
-    p.page.reset(p.document->create_page(pageIndex));
-    if (!p.page)
-        throw UnreadableFileError(tr("A page of the PDF file is damaged."));
-    return p;
-}
-
-// Renders a PDF page at `dpi` into 8-bit BGR.
-cv::Mat renderPdfPage(const PdfPage& p, double dpi) {
-    poppler::page_renderer renderer;
-    renderer.set_render_hints(poppler::page_renderer::antialiasing |
-                              poppler::page_renderer::text_antialiasing);
-    renderer.set_image_format(poppler::image::format_argb32);
-    poppler::image img = renderer.render_page(p.page.get(), dpi, dpi);
-    if (!img.is_valid())
-        throw UnreadableFileError(tr("A page of the PDF file could not be rendered."));
-    // format_argb32 stores native-endian 32-bit words 0xAARRGGBB: BGRA bytes on little endian.
-    cv::Mat bgra(img.height(), img.width(), CV_8UC4, img.data(), size_t(img.bytes_per_row()));
-    cv::Mat bgr;
-    cv::cvtColor(bgra, bgr, cv::COLOR_BGRA2BGR);
-    return bgr;
+                width, height, maxPixels / 1'000'000));
 }
 
 RgbImage renderPdfThumbnail(const std::filesystem::path& file, int pageIndex, int maxEdge) {
-    const PdfPage p = openPdfPage(file, pageIndex);
+    const PdfDocument document(file);
+    const auto [width, height] = document.pageSize(pageIndex);
     refuseHugePdfImage(file, pageIndex, DecodeOptions{}.maxPixels);
-    const poppler::rectf box = p.page->page_rect();
-    const double longest = std::max({box.width(), box.height(), 1.0});
+    const double longest = std::max({width, height, 1.0});
     const double dpi = std::clamp(maxEdge * 72.0 / longest, 1.0, 600.0);
-    return toRgbImage(fitInto(renderPdfPage(p, dpi), maxEdge));
+    return toRgbImage(fitInto(document.render(pageIndex, dpi), maxEdge));
 }
 
 std::uint32_t be32(std::span<const std::byte> b, size_t off) {
@@ -366,27 +382,29 @@ static cv::Mat decodeImage(const std::filesystem::path& file, MediaKind kind, in
     return bgr;
 }
 
+// A PDF page: the image of a scanned page as it is, else the page rendered at options.pdfDpi.
+static cv::Mat decodePdfPage(const std::filesystem::path& file, int pageIndex, const DecodeOptions& options) {
+    cv::Mat bgr;
+    if (pdfApi().fullPageImage(file.c_str(), pageIndex, options.pdfDpi, options.maxPixels, options.keepGrey,
+                               &bgr))
+        return bgr; // a scanned PDF page, taken as the image it is
+    const PdfDocument document(file);
+    const auto [width, height] = document.pageSize(pageIndex);
+    const double pixels = width * options.pdfDpi / 72.0 * height * options.pdfDpi / 72.0;
+    if (pixels > double(options.maxPixels))
+        throw UnreadableFileError(
+            trf("The page is too large to analyse ({:.0f} megapixels; the limit is {}).", pixels / 1e6,
+                options.maxPixels / 1'000'000));
+    refuseHugePdfImage(file, pageIndex, options.maxPixels);
+    return document.render(pageIndex, options.pdfDpi);
+}
+
 DecodedPage decodePage(const std::filesystem::path& file, MediaKind kind, int pageIndex,
                        const DecodeOptions& options) {
     cv::Mat bgr;
     std::vector<std::uint8_t> decoded; // a JPEG is decoded straight into the result
     if (kind == MediaKind::Pdf) {
-        if (auto image =
-                detail::fullPageImage(file, pageIndex, options.pdfDpi, options.maxPixels, options.keepGrey))
-            bgr = std::move(*image);
-    }
-    if (!bgr.empty()) {
-        // a scanned PDF page, taken as the image it is
-    } else if (kind == MediaKind::Pdf) {
-        const PdfPage p = openPdfPage(file, pageIndex);
-        const poppler::rectf box = p.page->page_rect();
-        const double pixels = box.width() * options.pdfDpi / 72.0 * box.height() * options.pdfDpi / 72.0;
-        if (pixels > double(options.maxPixels))
-            throw UnreadableFileError(
-                trf("The page is too large to analyse ({:.0f} megapixels; the limit is {}).", pixels / 1e6,
-                    options.maxPixels / 1'000'000));
-        refuseHugePdfImage(file, pageIndex, options.maxPixels);
-        bgr = renderPdfPage(p, options.pdfDpi);
+        bgr = decodePdfPage(file, pageIndex, options);
     } else {
         bgr = decodeImage(file, kind, pageIndex, options.maxPixels, options.keepGrey, &decoded);
     }
@@ -418,12 +436,10 @@ static void refuseBomb(const ImageSize& declared, std::uint64_t maxPixels) {
 int countPages(std::span<const std::byte> bytes, MediaKind kind, std::uint64_t maxPixels) {
     switch (kind) {
     case MediaKind::Pdf: {
-        silencePoppler();
-        auto doc = loadPdf(std::unique_ptr<poppler::document>(poppler::document::load_from_raw_data(
-            reinterpret_cast<const char*>(bytes.data()), static_cast<int>(bytes.size()))));
-        if (doc->pages() <= 0)
+        const PdfDocument document(bytes);
+        if (document.pages() <= 0)
             throw UnreadableFileError(tr("The PDF file contains no pages."));
-        return doc->pages();
+        return document.pages();
     }
     case MediaKind::Tiff: {
         const int pages = countTiffPages(bytes);
@@ -457,6 +473,18 @@ int countPages(std::span<const std::byte> bytes, MediaKind kind, std::uint64_t m
     }
     throw UnreadableFileError(tr("This file is not an image or PDF docdesk can read."));
 }
+
+namespace pdf {
+
+void setPdfPluginLoader(PdfPluginLoader loader) {
+    pdfPluginSlot().setLoader(loader);
+}
+
+const PdfPluginApi* plugin(std::string& error) {
+    return pdfPluginSlot().get(error);
+}
+
+} // namespace pdf
 
 RgbImage renderThumbnail(const std::filesystem::path& file, MediaKind kind, int pageIndex, int maxEdge) {
     if (kind == MediaKind::Pdf)

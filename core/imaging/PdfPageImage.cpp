@@ -1,6 +1,6 @@
 #include "core/imaging/PdfPageImage.h"
 
-#include "core/imaging/ImageCodecs.h"
+#include "core/imaging/PdfPlugin.h"
 
 // qpdf 11: use std::shared_ptr, not its old PointerHolder (else its headers warn).
 #define POINTERHOLDER_TRANSITION 4
@@ -20,6 +20,16 @@
 
 namespace docdesk::imaging::detail {
 namespace {
+
+// docdesk's own codecs, handed over when the plugin is loaded (PdfPlugin.h).
+pdf::ImageDecoder imageDecoder = nullptr;
+
+cv::Mat decodeBytes(const unsigned char* data, std::size_t size, codecs::ReadMode mode) {
+    cv::Mat out;
+    if (imageDecoder != nullptr)
+        imageDecoder(reinterpret_cast<const std::byte*>(data), size, mode, &out);
+    return out;
+}
 
 // A PDF transformation matrix [a b c d e f]: (x, y) -> (a x + c y + e, b x + d y + f).
 using PdfMatrix = std::array<double, 6>;
@@ -246,8 +256,7 @@ cv::Mat decodeCcitt(const Buffer& data, QPDFObjectHandle params, int width, int 
     }
     put32(0);
     tiff.insert(tiff.end(), data.getBuffer(), data.getBuffer() + data.getSize());
-    return codecs::decode(reinterpret_cast<const std::byte*>(tiff.data()), tiff.size(),
-                          codecs::ReadMode::Grey);
+    return decodeBytes(tiff.data(), tiff.size(), codecs::ReadMode::Grey);
 }
 
 } // namespace
@@ -301,8 +310,8 @@ cv::Mat decodeImageStream(QPDFObjectHandle image, const PlainImage& p) {
     const std::string filter = filterOf(dict);
     if (filter == "/DCTDecode") {
         const auto data = image.getRawStreamData();
-        return codecs::decode(reinterpret_cast<const std::byte*>(data->getBuffer()), data->getSize(),
-                              p.components == 1 ? codecs::ReadMode::Grey : codecs::ReadMode::Colour);
+        return decodeBytes(data->getBuffer(), data->getSize(),
+                           p.components == 1 ? codecs::ReadMode::Grey : codecs::ReadMode::Colour);
     }
     if (filter == "" || filter == "/FlateDecode" || filter == "/LZWDecode" || filter == "/RunLengthDecode") {
         const auto data = image.getStreamData(qpdf_dl_generalized);
@@ -352,6 +361,10 @@ std::optional<QPDFPageObjectHelper> openQpdfPage(QPDF& pdf, const std::filesyste
 }
 
 } // namespace
+
+void useImageDecoder(pdf::ImageDecoder decoder) {
+    imageDecoder = decoder;
+}
 
 std::optional<cv::Mat> fullPageImage(const std::filesystem::path& file, int pageIndex, double dpi,
                                      std::uint64_t maxPixels, bool keepGrey) {

@@ -1,13 +1,18 @@
 #pragma once
 // Scanned PDFs: most pages are one image drawn over the whole page. Rasterising such a page
 // with poppler (~0.5 s at 300 dpi) only resamples that image, so it is taken as it is instead
-// (private to core/imaging; qpdf stays inside the .cpp).
+// (part of the plugin docdesk-pdf.so, see PdfPlugin.h; qpdf stays inside the .cpp).
+#include "core/imaging/PdfPlugin.h"
+
 #include <cstdint>
 #include <filesystem>
 #include <opencv2/core.hpp>
 #include <optional>
 
 namespace docdesk::imaging::detail {
+
+// The decoder of the JPEG and CCITT images below (set once, when the plugin is loaded).
+void useImageDecoder(pdf::ImageDecoder decoder);
 
 // The image of page `pageIndex` (0-based) when the page is exactly one image covering it and
 // nothing else (no text, no drawing), in a form decoded here: JPEG (DCTDecode), or 1/8-bit

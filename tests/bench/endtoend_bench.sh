@@ -7,7 +7,9 @@
 # 1. docdesk-cli file --target DIR *.jpg (fresh HOME each run), and with --mode bw;
 # 2. zbarimg on the same pages (one process for all of them);
 # 3. docdesk-cli inspect --json on one page with codes, and zbarimg on that page;
-# 4. docdesk-worker started and ended without a request (what each run pays first).
+# 4. docdesk-worker started and ended without a request (what each run pays first), and
+#    docdesk-cli --version and --help (what every command pays first).
+# pages=0 runs step 4 alone (start-up only: no pages, no zbarimg).
 # Medians of `repeats` runs (zbarimg on all pages: `zbar_repeats`, it takes seconds per page);
 # pages/s and ratios against zbarimg, by wall time and by CPU time (the machine may be shared).
 set -euo pipefail
@@ -18,6 +20,8 @@ zbar_repeats=${4:-1}
 cli=$build/app/docdesk-cli
 work=$(mktemp -d /tmp/docdesk-e2e.XXXXXX)
 trap 'rm -rf "$work"' EXIT
+start_only=$((pages == 0))
+if ((start_only)); then pages=1; fi
 "$build/tests/office_pages" "$work/pages" "$pages"
 files=("$work"/pages/page-*.jpg)
 codes=$(wc -l < "$work/pages/codes.tsv")
@@ -43,6 +47,20 @@ timed() {
 rate() { echo "scale=1; $1 / $2" | bc -l; }
 ratio() { echo "scale=2; $1 / $2" | bc -l; }
 
+# Runs "$@" 20 times in a row, `repeats` times; prints the median wall and CPU time per run in
+# ms (a start takes tens of ms: one run alone is below the 10 ms resolution of time(1)).
+per_start() {
+    local walls=() cpus=() n=20
+    for ((r = 0; r < repeats; ++r)); do
+        HOME="$work/home" DOCDESK_NO_KEYRING=1 /usr/bin/time -o "$work/time" -f '%e %U %S' \
+            bash -c 'for ((i = 0; i < '$n'; ++i)); do "$@" > /dev/null 2>&1 < /dev/null; done' _ "$@" || true
+        read -r wall user sys < <(tail -1 "$work/time")
+        walls+=("$(echo "1000 * $wall / $n" | bc -l)"); cpus+=("$(echo "1000 * ($user + $sys) / $n" | bc -l)")
+    done
+    echo "$(printf '%s\n' "${walls[@]}" | median) $(printf '%s\n' "${cpus[@]}" | median)"
+}
+
+if ((!start_only)); then
 read -r zbar_all zbar_cpu < <(timed --runs "$zbar_repeats" zbarimg -q --raw "${files[@]}")
 zbar_found=$(wc -l < "$work/last.out")
 printf 'zbarimg, all pages: median %.2f s (cpu %.2f s), %s pages/s, %s codes read\n' \
@@ -71,7 +89,15 @@ printf 'one page (%s): inspect --json median %.3f s (cpu %.3f s, %s codes), zbar
     "$(basename "$one")" "$inspect_one" "$inspect_cpu" "$ours" "$zbar_one" "$zbar_one_cpu" "$theirs" \
     "$(ratio "$zbar_one" "$inspect_one")" "$(ratio "$zbar_one_cpu" "$inspect_cpu")"
 
+fi # start_only
+
 # 4. What every run pays before its first page: one docdesk-worker started and ended without a
 #    request (each `inspect`, and each worker of a pool, starts one).
 read -r worker_start worker_start_cpu < <(timed --runs $((repeats * 3)) "$build/app/docdesk-worker" --serve < /dev/null)
 printf 'docdesk-worker start and end: median %.3f s (cpu %.3f s)\n' "$worker_start" "$worker_start_cpu"
+mkdir -p "$work/home"
+for what in "docdesk-worker --serve" "docdesk-cli --version" "docdesk-cli --help"; do
+    read -r start_wall start_cpu < <(per_start "$build/app/${what%% *}" ${what#* })
+    printf '%s (20 in a row): median %.1f ms wall, %.1f ms cpu per start; %s libraries loaded\n' "$what" \
+        "$start_wall" "$start_cpu" "$(ldd "$build/app/${what%% *}" | wc -l)"
+done

@@ -6,6 +6,8 @@
 // the large file and of the 1 KB file (the difference is the transfer; the 1 KB run is the
 // fixed cost of a run) against `curl -T` of the same files to the same server, medians of 3.
 // The vault's key comes from a private Secret Service (gnome-keyring), as on a desktop.
+// DOCDESK_BENCH_WRAP="perf record -g --" (any command line) runs each upload run under it, to see
+// where the time goes.
 // Run by hand: build/tests/memory_bench [MB (512; 0 skips)] [upload MB (256)] [runs (5)]
 #include "core/common/Sha256.h"
 #include "tests/support/ApacheServer.h"
@@ -15,6 +17,7 @@
 #include <cstdio>
 #include <fstream>
 #include <random>
+#include <sstream>
 
 using namespace docdesk;
 namespace fs = std::filesystem;
@@ -55,7 +58,14 @@ class Cli {
     Cli(fs::path home, const test::KeyringSession& keyring) : home_(std::move(home)), keyring_(keyring) {}
 
     Run operator()(const std::vector<std::string>& args, const std::string& input = {}) const {
-        std::vector<std::string> argv{test::cliPath().string()};
+        std::vector<std::string> argv;
+        const bool uploading = std::find(args.begin(), args.end(), "--all") != args.end();
+        if (const char* wrap = std::getenv("DOCDESK_BENCH_WRAP"); wrap != nullptr && uploading) {
+            std::istringstream words(wrap);
+            for (std::string w; words >> w;)
+                argv.push_back(w);
+        }
+        argv.push_back(test::cliPath().string());
         argv.insert(argv.end(), args.begin(), args.end());
         platform::ChildOptions o;
         o.pipeStdin = true;
@@ -135,21 +145,34 @@ double uploadSeconds(const Cli& cli, const test::ApacheServer& server, const fs:
     return uploadRun(cli, server, file).seconds;
 }
 
-// Where the fixed cost of a run goes, in CPU time (which a busy machine does not inflate):
-// starting the process (docdesk-cli --version) against the whole 1 KB upload run.
+// Where the fixed cost of a run goes, in CPU time (which a busy machine does not inflate) and
+// wall time: whole docdesk-cli runs that each go one step further than the one before.
 void reportFixedCost(const Cli& cli, const test::ApacheServer& server, const fs::path& small) {
-    std::vector<double> startWall, startCpu, runWall, runCpu;
-    for (int i = 0; i < 5; ++i) {
-        const auto start = mustSucceed(cli({"--version"}), "--version");
-        startWall.push_back(start.seconds);
-        startCpu.push_back(start.cpuSeconds);
+    struct Step {
+        const char* what;
+        std::vector<std::string> args;
+        std::vector<double> wall, cpu;
+    };
+    std::vector<Step> steps{
+        {"starting docdesk-cli (--version)", {"--version"}, {}, {}},
+        {"+ opening the outbox (upload --list)", {"upload", "--list", "--profile", "gw"}, {}, {}},
+        {"+ unlocking the vault via the keyring (profile list)", {"profile", "list"}, {}, {}},
+    };
+    std::vector<double> runWall, runCpu;
+    for (int i = 0; i < 7; ++i) {
+        for (auto& step : steps) {
+            const auto r = mustSucceed(cli(step.args), step.what);
+            step.wall.push_back(r.seconds);
+            step.cpu.push_back(r.cpuSeconds);
+        }
         const auto run = uploadRun(cli, server, small);
         runWall.push_back(run.seconds);
         runCpu.push_back(run.cpuSeconds);
     }
-    std::printf("fixed cost of an upload run (1 KB): %.2f s wall, %.2f s CPU; of that, starting docdesk-cli "
-                "(--version): %.2f s wall, %.2f s CPU (medians of 5)\n",
-                median(runWall), median(runCpu), median(startWall), median(startCpu));
+    std::printf("fixed cost of an upload run (1 KB): %.3f s wall, %.3f s CPU (medians of 7); of that:\n",
+                median(runWall), median(runCpu));
+    for (const auto& step : steps)
+        std::printf("  %-55s %.3f s wall, %.3f s CPU\n", step.what, median(step.wall), median(step.cpu));
 }
 
 double curlSeconds(const test::ApacheServer& s, const fs::path& file) {

@@ -2,16 +2,17 @@
 // the content, the pages counted from the bytes, then pages decoded from the file (JPEG, PNG,
 // TIFF through docdesk's codecs on libjpeg-turbo, libpng and libtiff; BMP and WebP through
 // OpenCV's imgcodecs, the plugin's code linked in, instrumented; PDF pages through the
-// full-page image shortcut or poppler). The last byte picks grey or colour decoding.
-// Kept fast (thousands of inputs in CI's 15 s, not a hundred): the pixel limit is small (1
-// megapixel), so an image declaring more exercises the bomb checks of counting and decoding
-// instead of allocating and decoding megapixels; PDF pages render at 24 dpi; each page index
-// is decoded once; and poppler's global tables stay built between inputs (silencePoppler in
-// PageDecoder.cpp, as in the worker). run-fuzzers.sh gives this target a smaller -max_len.
+// full-page image shortcut or poppler, docdesk-pdf.so's code linked in the same way). The last byte picks
+// grey or colour decoding. Kept fast (thousands of inputs in CI's 15 s, not a hundred): the pixel limit is
+// small (1 megapixel), so an image declaring more exercises the bomb checks of counting and decoding instead
+// of allocating and decoding megapixels; PDF pages render at 24 dpi; each page index is decoded once; and
+// poppler's global tables stay built between inputs (silencePoppler in PdfPlugin.cpp, as in the worker).
+// run-fuzzers.sh gives this target a smaller -max_len.
 #include "FuzzInput.h"
 #include "core/imaging/ImageCodecs.h"
 #include "core/imaging/MediaType.h"
 #include "core/imaging/PageDecoder.h"
+#include "core/imaging/PdfPlugin.h"
 
 #include <filesystem>
 #include <fstream>
@@ -33,6 +34,11 @@ const imaging::codecs::CodecPluginApi* linkedPlugin(std::string&) {
     return docdesk_codec_plugin();
 }
 [[maybe_unused]] const bool pluginWired = (imaging::codecs::setCodecPluginLoader(linkedPlugin), true);
+
+const imaging::pdf::PdfPluginApi* linkedPdfPlugin(std::string&) {
+    return docdesk_pdf_plugin();
+}
+[[maybe_unused]] const bool pdfPluginWired = (imaging::pdf::setPdfPluginLoader(linkedPdfPlugin), true);
 
 } // namespace
 

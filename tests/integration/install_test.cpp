@@ -168,6 +168,7 @@ BOOST_AUTO_TEST_CASE(the_package_holds_the_programs_and_desktop_files_in_fhs_pla
         "/usr/libexec/docdesk/docdesk-videoio.so",
         "/usr/libexec/docdesk/docdesk-imgcodecs.so", // BMP and WebP (core/imaging/CodecPlugin.h)
         "/usr/libexec/docdesk/docdesk-ocr.so",       // Tesseract (app/worker/OcrPlugin.h)
+        "/usr/libexec/docdesk/docdesk-pdf.so",       // poppler and qpdf (core/imaging/PdfPlugin.h)
         "/usr/share/applications/" + appId + ".desktop",
         "/usr/share/metainfo/" + appId + ".metainfo.xml",
         "/usr/share/icons/hicolor/scalable/apps/" + appId + ".svg",

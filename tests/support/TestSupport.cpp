@@ -1,6 +1,8 @@
 #include "tests/support/TestSupport.h"
 
+#include "core/imaging/PdfPlugin.h"
 #include "platform/ChildProcess.h"
+#include "platform/SharedLibrary.h"
 
 #include <ZXing/BarcodeFormat.h>
 #include <ZXing/BitMatrix.h>
@@ -18,6 +20,16 @@
 
 namespace docdesk::test {
 namespace fs = std::filesystem;
+
+namespace {
+// Every test program reads and writes PDFs through the plugin docdesk-pdf.so built beside the
+// programs, as they do (app::usePdfPlugin; core/imaging/PdfPlugin.h).
+const imaging::pdf::PdfPluginApi* loadBuiltPdfPlugin(std::string& error) {
+    return platform::loadPluginApi<imaging::pdf::PdfPluginApi>(
+        {fs::path(DOCDESK_TEST_PLUGIN_DIR) / "docdesk-pdf.so"}, "docdesk_pdf_plugin", error);
+}
+[[maybe_unused]] const bool pdfPluginWired = (imaging::pdf::setPdfPluginLoader(loadBuiltPdfPlugin), true);
+} // namespace
 
 TempDir::TempDir() {
     std::string tmpl = (fs::temp_directory_path() / "docdesk-test-XXXXXX").string();

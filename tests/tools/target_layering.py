@@ -50,6 +50,8 @@ LAYER_OF = {
     "docdesk_capture": "capture",
     "docdesk-videoio": "capture",
     "docdesk-imgcodecs": "core",
+    # branch start: poppler and qpdf in a plugin core loads on the first PDF (PdfPlugin.h).
+    "docdesk-pdf": "core",
     "docdesk_app_common": "app",
     "docdesk": "app",
     "docdesk-cli": "app",
@@ -135,9 +137,9 @@ MAY_REACH = {
     "docdesk_vault": NO_HEAVY,
     "docdesk_journal": {"SQLite"},
     # libtiff (with libjpeg-turbo and libpng) decodes pages directly: core/imaging/ImageCodecs.h
-    "docdesk_imaging": {"OpenCV", "poppler", "qpdf", "libtiff"},
+    "docdesk_imaging": {"OpenCV", "libtiff"},
     "docdesk_barcode": {"OpenCV", "ZXing"},
-    "docdesk_export": {"OpenCV", "poppler", "qpdf", "libharu", "libtiff"},
+    "docdesk_export": {"OpenCV", "libharu", "libtiff"},
     "docdesk_gateway": {"SQLite", "libcurl"},
     "docdesk_pipeline": {"OpenCV", "poppler", "qpdf", "libharu", "libtiff", "ZXing", "SQLite", "libcurl"},
     # Tesseract's pkg-config file lists libcurl (Tesseract can fetch images by URL; docdesk
@@ -149,6 +151,8 @@ MAY_REACH = {
     "docdesk-videoio": {"OpenCV"},
     # OpenCV's imgcodecs for BMP and WebP in a plugin, loaded on the first such page.
     "docdesk-imgcodecs": {"OpenCV"},
+    # poppler and qpdf in a plugin, loaded on the first PDF read or written.
+    "docdesk-pdf": {"OpenCV", "poppler", "qpdf"},
     "docdesk_capture": {"OpenCV", "poppler", "qpdf", "libharu", "libtiff", "ZXing", "SQLite", "libcurl",
                         "SANE"},
 }

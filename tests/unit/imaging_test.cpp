@@ -2,7 +2,7 @@
 #include "core/common/Error.h"
 #include "core/imaging/MediaType.h"
 #include "core/imaging/PageDecoder.h"
-#include "core/imaging/PdfPageImage.h"
+#include "core/imaging/PdfPlugin.h"
 #include "tests/support/TestSupport.h"
 
 #include <boost/test/unit_test.hpp>
@@ -13,6 +13,20 @@
 
 using namespace docdesk;
 using namespace docdesk::imaging;
+
+namespace {
+// The scanned-page shortcut of the plugin docdesk-pdf.so (PdfPageImage.h), as core calls it.
+std::optional<cv::Mat> fullPageImage(const std::filesystem::path& file, int pageIndex, double dpi,
+                                     std::uint64_t maxPixels, bool keepGrey) {
+    std::string error;
+    const pdf::PdfPluginApi* api = pdf::plugin(error);
+    BOOST_REQUIRE_MESSAGE(api != nullptr, error);
+    cv::Mat image;
+    if (!api->fullPageImage(file.c_str(), pageIndex, dpi, maxPixels, keepGrey, &image))
+        return std::nullopt;
+    return image;
+}
+} // namespace
 
 BOOST_AUTO_TEST_CASE(content_decides_the_media_kind_not_the_name) {
     test::TempDir dir;
@@ -174,7 +188,7 @@ BOOST_AUTO_TEST_CASE(scanned_pdf_pages_are_taken_as_their_image_not_rasterised) 
         "/Width 600 /Height 900 /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /DCTDecode";
     test::writeFile(dir / "jpeg.pdf", imagePagePdf(jpegDict, std::string(jpeg.begin(), jpeg.end()),
                                                    "/Part <</MCID 0>> BDC " + kDrawImage + " EMC"));
-    const auto direct = detail::fullPageImage(dir / "jpeg.pdf", 0, 300, 150'000'000, true);
+    const auto direct = fullPageImage(dir / "jpeg.pdf", 0, 300, 150'000'000, true);
     BOOST_REQUIRE(direct.has_value());
     const cv::Mat expected = cv::imdecode(jpeg, cv::IMREAD_GRAYSCALE);
     BOOST_TEST(cv::norm(*direct, expected, cv::NORM_INF) == 0);
@@ -191,7 +205,7 @@ BOOST_AUTO_TEST_CASE(scanned_pdf_pages_are_taken_as_their_image_not_rasterised) 
     test::writeFile(dir / "raw.pdf",
                     imagePagePdf("/Width 300 /Height 450 /ColorSpace /DeviceGray /BitsPerComponent 8",
                                  bytesOf(coarse), kDrawImage, "/Rotate 90"));
-    const auto turned = detail::fullPageImage(dir / "raw.pdf", 0, 300, 150'000'000, true);
+    const auto turned = fullPageImage(dir / "raw.pdf", 0, 300, 150'000'000, true);
     BOOST_REQUIRE(turned.has_value());
     BOOST_TEST(turned->cols == 900);
     BOOST_TEST(turned->rows == 600);
@@ -205,7 +219,7 @@ BOOST_AUTO_TEST_CASE(scanned_pdf_pages_are_taken_as_their_image_not_rasterised) 
         dir / "bilevel.pdf",
         imagePagePdf("/Width 600 /Height 900 /ColorSpace /DeviceGray /BitsPerComponent 1 /Decode [1 0]",
                      bytesOf(bits), kDrawImage));
-    const auto bilevel = detail::fullPageImage(dir / "bilevel.pdf", 0, 300, 150'000'000, true);
+    const auto bilevel = fullPageImage(dir / "bilevel.pdf", 0, 300, 150'000'000, true);
     BOOST_REQUIRE(bilevel.has_value());
     BOOST_TEST(int(bilevel->at<uchar>(450, 100)) == 0);
     BOOST_TEST(int(bilevel->at<uchar>(450, 400)) == 255);
@@ -215,24 +229,24 @@ BOOST_AUTO_TEST_CASE(scanned_pdf_pages_are_taken_as_their_image_not_rasterised) 
     test::writeFile(
         dir / "ocr.pdf",
         imagePagePdf(rawDict, bytesOf(coarse), kDrawImage + " BT 3 Tr /F1 12 Tf 10 10 Td (invoice) Tj ET"));
-    BOOST_TEST(detail::fullPageImage(dir / "ocr.pdf", 0, 300, 150'000'000, true).has_value());
+    BOOST_TEST(fullPageImage(dir / "ocr.pdf", 0, 300, 150'000'000, true).has_value());
     test::writeFile(dir / "text.pdf", imagePagePdf(rawDict, bytesOf(coarse),
                                                    kDrawImage + " BT /F1 12 Tf 10 10 Td (invoice) Tj ET"));
-    BOOST_TEST(!detail::fullPageImage(dir / "text.pdf", 0, 300, 150'000'000, true).has_value());
+    BOOST_TEST(!fullPageImage(dir / "text.pdf", 0, 300, 150'000'000, true).has_value());
     // Rasterised instead: the text page still decodes, at 300 dpi.
     const auto rendered = decodePage(dir / "text.pdf", MediaKind::Pdf, 0, grey);
     BOOST_TEST(rendered.width == 600);
     // An image that covers only part of the page, drawings, a page that is too large.
     test::writeFile(dir / "half.pdf",
                     imagePagePdf(rawDict, bytesOf(coarse), "q 72 0 0 108 0 0 cm /Im0 Do Q"));
-    BOOST_TEST(!detail::fullPageImage(dir / "half.pdf", 0, 300, 150'000'000, true).has_value());
+    BOOST_TEST(!fullPageImage(dir / "half.pdf", 0, 300, 150'000'000, true).has_value());
     test::writeFile(dir / "drawn.pdf",
                     imagePagePdf(rawDict, bytesOf(coarse), kDrawImage + " 0 0 10 10 re f"));
-    BOOST_TEST(!detail::fullPageImage(dir / "drawn.pdf", 0, 300, 150'000'000, true).has_value());
-    BOOST_TEST(!detail::fullPageImage(dir / "jpeg.pdf", 0, 300, 100'000, true).has_value());
+    BOOST_TEST(!fullPageImage(dir / "drawn.pdf", 0, 300, 150'000'000, true).has_value());
+    BOOST_TEST(!fullPageImage(dir / "jpeg.pdf", 0, 300, 100'000, true).has_value());
     // Damaged data inside a well-formed page: no image, and the renderer has the last word.
     test::writeFile(dir / "broken.pdf", imagePagePdf(jpegDict, "not a jpeg", kDrawImage));
-    BOOST_TEST(!detail::fullPageImage(dir / "broken.pdf", 0, 300, 150'000'000, true).has_value());
+    BOOST_TEST(!fullPageImage(dir / "broken.pdf", 0, 300, 150'000'000, true).has_value());
 }
 
 BOOST_AUTO_TEST_CASE(ccitt_group4_pages_of_bilevel_scans_are_decoded_directly) {
@@ -267,7 +281,7 @@ BOOST_AUTO_TEST_CASE(ccitt_group4_pages_of_bilevel_scans_are_decoded_directly) {
                     imagePagePdf("/Width 600 /Height 900 /ColorSpace /DeviceGray /BitsPerComponent 1 "
                                  "/Filter /CCITTFaxDecode /DecodeParms << /K -1 /Columns 600 /Rows 900 >>",
                                  g4, kDrawImage));
-    const auto page = detail::fullPageImage(dir / "fax.pdf", 0, 300, 150'000'000, true);
+    const auto page = fullPageImage(dir / "fax.pdf", 0, 300, 150'000'000, true);
     BOOST_REQUIRE(page.has_value());
     BOOST_TEST(page->cols == 600);
     BOOST_TEST(int(page->at<uchar>(450, 100)) == 0);   // the dark third
@@ -278,7 +292,7 @@ BOOST_AUTO_TEST_CASE(ccitt_group4_pages_of_bilevel_scans_are_decoded_directly) {
         imagePagePdf("/Width 600 /Height 900 /ColorSpace /DeviceGray /BitsPerComponent 1 "
                      "/Filter /CCITTFaxDecode /DecodeParms << /K -1 /Columns 600 /BlackIs1 true >>",
                      g4, kDrawImage));
-    const auto inverted = detail::fullPageImage(dir / "inverted.pdf", 0, 300, 150'000'000, true);
+    const auto inverted = fullPageImage(dir / "inverted.pdf", 0, 300, 150'000'000, true);
     BOOST_REQUIRE(inverted.has_value());
     BOOST_TEST(int(inverted->at<uchar>(450, 100)) == 255);
     // Poppler, rasterising the same page, agrees.
