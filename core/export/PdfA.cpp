@@ -2,6 +2,7 @@
 
 #include "core/common/Error.h"
 #include "core/common/Translate.h"
+#include "core/common/XmlText.h"
 #include "core/imaging/PdfPlugin.h"
 
 #include <filesystem>
@@ -11,30 +12,6 @@
 
 namespace docdesk::output {
 namespace {
-
-std::string xmlEscape(const std::string& s) {
-    std::string out;
-    for (const char c : s) {
-        switch (c) {
-        case '&':
-            out += "&amp;";
-            break;
-        case '<':
-            out += "&lt;";
-            break;
-        case '>':
-            out += "&gt;";
-            break;
-        case '"':
-            out += "&quot;";
-            break;
-        default:
-            if (static_cast<unsigned char>(c) >= 0x20 || c == '\t')
-                out += c;
-        }
-    }
-    return out;
-}
 
 // "name: value; ..." and the distinct values "a, b", as PdfWriter writes Subject and Keywords.
 std::string subjectOf(const DocumentInfo& info) {
@@ -84,10 +61,10 @@ std::string xmpPacket(const DocumentInfo& info, const Dates& dates) {
       << "<rdf:Description rdf:about=\"\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n"
       << "<dc:format>application/pdf</dc:format>\n";
     if (!info.title.empty())
-        x << "<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">" << xmlEscape(info.title)
+        x << "<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">" << xmlText(info.title)
           << "</rdf:li></rdf:Alt></dc:title>\n";
     if (const auto subject = subjectOf(info); !subject.empty())
-        x << "<dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">" << xmlEscape(subject)
+        x << "<dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">" << xmlText(subject)
           << "</rdf:li></rdf:Alt></dc:description>\n";
     x << "</rdf:Description>\n"
       << "<rdf:Description rdf:about=\"\" xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\">\n"
@@ -97,7 +74,7 @@ std::string xmpPacket(const DocumentInfo& info, const Dates& dates) {
       << "<rdf:Description rdf:about=\"\" xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\">\n"
       << "<pdf:Producer>" << kProducer << "</pdf:Producer>\n";
     if (const auto keywords = keywordsOf(info); !keywords.empty())
-        x << "<pdf:Keywords>" << xmlEscape(keywords) << "</pdf:Keywords>\n";
+        x << "<pdf:Keywords>" << xmlText(keywords) << "</pdf:Keywords>\n";
     x << "</rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n<?xpacket end=\"w\"?>";
     return x.str();
 }
