@@ -57,6 +57,15 @@ cv::Mat fromRgb(const RgbImage& rgb, bool grey) {
     return out;
 }
 
+// A cv::Mat over `image`'s pixels, which move into `owner` (whose earlier pixels, the input of
+// the warp that made `image`, are no longer needed).
+cv::Mat ownedBy(imaging::SameLayoutImage image, std::vector<std::uint8_t>& owner) {
+    if (image.width <= 0 || image.height <= 0)
+        throw Error(tr("The page's edits produced an empty image."));
+    owner = std::move(image.pixels);
+    return cv::Mat(image.height, image.width, image.channels == 1 ? CV_8UC1 : CV_8UC3, owner.data());
+}
+
 // True when every pixel has equal B, G and R (stops at the first that does not).
 bool isGrey(const cv::Mat& bgr) {
     for (int y = 0; y < bgr.rows; ++y) {
@@ -156,12 +165,13 @@ Pixels decodeAndTransform(const PageSource& page, const RenderOptions& options, 
     // JPEG originals are never exactly bilevel (the compression blurs edges).
     const bool keepBilevel = t.mode == PageMode::Original && grey && page.kind != imaging::MediaKind::Jpeg &&
                              page.kind != imaging::MediaKind::Pdf && isBilevel(img);
+    std::vector<std::uint8_t> warped; // the pixels of `img` once warped
     if (t.crop) {
         checkCrop(*t.crop, img.size());
-        img = fromRgb(imaging::warpToRectangle(viewOf(img), *t.crop), grey);
+        img = ownedBy(imaging::warpToRectangleKeepingLayout(viewOf(img), *t.crop), warped);
     }
     if (t.deskewDegrees != 0)
-        img = fromRgb(imaging::deskew(viewOf(img), t.deskewDegrees), grey);
+        img = ownedBy(imaging::deskewKeepingLayout(viewOf(img), t.deskewDegrees), warped);
     if (t.rotation != 0) {
         cv::Mat turned;
         cv::rotate(img, turned,
@@ -185,6 +195,8 @@ Pixels decodeAndTransform(const PageSource& page, const RenderOptions& options, 
     }
     if (decoded && img.data == source.data)
         img = img.clone(); // `decoded` goes out of scope
+    if (storage.empty() && !warped.empty() && img.data == warped.data())
+        storage = std::move(warped); // the result's pixels (a moved vector keeps its buffer)
     return {img, bw || keepBilevel, dpi, std::move(storage)};
 }
 
