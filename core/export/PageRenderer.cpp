@@ -135,10 +135,17 @@ Original readOriginal(const PageSource& page, const RenderOptions& options) {
 // BGR and looks for EXIF orientation, which makes a grey scan take ten times as long; the
 // header has already shown that neither is needed here. Empty when this shortcut does not
 // apply (then decodePage decodes, with its checks and messages).
-cv::Mat decodePlainJpeg(const Original& original, const RenderOptions& options) {
+cv::Mat decodePlainJpeg(const Original& original, const RenderOptions& options, const ImageView* before) {
     if (!original.jpeg || !original.jpeg->passesThroughUnchanged() ||
         double(original.jpeg->width) * double(original.jpeg->height) > double(options.maxPixels))
         return {};
+    // The same decode made before (a plain JPEG has no orientation to apply, so any decode
+    // mode that keeps its channels gives these very pixels).
+    if (before && !before->empty() && before->width == original.jpeg->width &&
+        before->height == original.jpeg->height &&
+        before->channels == (original.jpeg->components > 1 ? 3 : 1))
+        return cv::Mat(before->height, before->width, before->channels == 1 ? CV_8UC1 : CV_8UC3,
+                       const_cast<std::uint8_t*>(before->data), size_t(before->stride));
     const cv::Mat decoded = imaging::codecs::decode(original.bytes, imaging::codecs::ReadMode::Unchanged);
     if (decoded.empty() || decoded.depth() != CV_8U || (decoded.channels() != 1 && decoded.channels() != 3) ||
         decoded.cols != original.jpeg->width || decoded.rows != original.jpeg->height)
@@ -146,10 +153,11 @@ cv::Mat decodePlainJpeg(const Original& original, const RenderOptions& options) 
     return decoded;
 }
 
-Pixels decodeAndTransform(const PageSource& page, const RenderOptions& options, const Original& original) {
+Pixels decodeAndTransform(const PageSource& page, const RenderOptions& options, const Original& original,
+                          const ImageView* decodedBefore = nullptr) {
     Resolution dpi = original.dpi;
     std::optional<imaging::DecodedPage> decoded;
-    cv::Mat source = decodePlainJpeg(original, options); // grey or BGR
+    cv::Mat source = decodePlainJpeg(original, options, decodedBefore); // grey or BGR
     if (source.empty()) {
         decoded =
             imaging::decodePage(page.file, page.kind, page.pageIndex, {options.pdfDpi, options.maxPixels});
@@ -298,11 +306,11 @@ PageSource pageSource(const PageRecord& page) {
             PageTransforms::parse(page.transformsJson)};
 }
 
-EncodedPage renderPage(const PageSource& page, const RenderOptions& options) {
+EncodedPage renderPage(const PageSource& page, const RenderOptions& options, const ImageView* decoded) {
     Original original = readOriginal(page, options);
     if (auto untouched = passthrough(page, options, original))
         return std::move(*untouched);
-    return encode(decodeAndTransform(page, options, original), options.jpegQuality);
+    return encode(decodeAndTransform(page, options, original, decoded), options.jpegQuality);
 }
 
 std::optional<EncodedPage> passThroughPage(const PageSource& page, const RenderOptions& options) {
