@@ -145,8 +145,16 @@ std::vector<PageRecord> takePages(journal::Session& session, const FileArgs& a,
     if (a.files.empty()) {
         pages = session.pages();
     } else {
-        ImportAnalysis analysis(session, planner.rules().pageEdits, a.options.pdfDpi,
-                                [&](size_t done, size_t total) { showAnalysed(a, done, total); });
+        RenderAfterAnalysis render; // pages are encoded for PDFs and images, not for TIFFs
+        if (a.options.format != pipeline::OutputFormat::Tiff) {
+            render.into = &app::sharedWorkerPool().prerendered();
+            render.options.jpegQuality = a.options.jpegQuality;
+            render.options.pdfDpi = a.options.pdfDpi;
+            render.mode = a.mode;
+        }
+        ImportAnalysis analysis(
+            session, planner.rules().pageEdits, a.options.pdfDpi,
+            [&](size_t done, size_t total) { showAnalysed(a, done, total); }, render);
         pages = analysis.finish(importInputs(session, a, importFailures, analysis), warnings);
     }
     if (a.mode)

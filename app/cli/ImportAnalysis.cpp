@@ -3,13 +3,46 @@
 namespace docdesk::cli {
 
 ImportAnalysis::ImportAnalysis(journal::Session& session, const rules::PageEditRules& edits, double pdfDpi,
-                               Progress onAnalysed)
-    : analysis_(session, pdfDpi), edits_(edits), onAnalysed_(std::move(onAnalysed)) {
+                               Progress onAnalysed, RenderAfterAnalysis render)
+    : analysis_(session, pdfDpi), edits_(edits), onAnalysed_(std::move(onAnalysed)), render_(render) {
     const unsigned count = app::ArrivalAnalysis::defaultServers();
     for (unsigned i = 0; i < count; ++i)
         servers_.emplace_back([this](std::stop_token stop) {
-            analysis_.serve(stop, [this](const auto& stored, auto progress) { analysed(stored, progress); });
+            // Started on the serving thread (it inherits its priority), one single-threaded
+            // worker per core, as ArrivalAnalysis::serve does; kept here to render with it too.
+            app::WorkerLimits limits;
+            limits.threads = 1;
+            app::AnalysisWorker worker(limits);
+            worker.keepDecodedPages(render_.into != nullptr);
+            analysis_.serve(stop, worker, [this, &worker](const auto& stored, auto progress) {
+                analysed(stored, progress);
+                renderAhead(stored, worker);
+            });
         });
+}
+
+void ImportAnalysis::renderAhead(const std::vector<PageRecord>& stored, app::AnalysisWorker& worker) {
+    if (render_.into == nullptr)
+        return;
+    for (const auto& record : stored) {
+        try {
+            if (record.isPassThrough())
+                continue;
+            output::PageSource source = output::pageSource(record);
+            if (render_.mode)
+                source.transforms.mode = *render_.mode; // as the filing will find it (setPageMode)
+            // Only where the worker kept the decoded page (JPEG), and only pages that cannot go
+            // into the output as they are (those are decided without reading the file).
+            if (source.kind != imaging::MediaKind::Jpeg ||
+                (!source.transforms.changesGeometry() && source.transforms.mode != PageMode::BlackWhite))
+                continue;
+            auto rendered = worker.encode(source, render_.options);
+            if (rendered.ok())
+                render_.into->keep(source, render_.options, std::move(rendered.page));
+        } catch (const std::exception&) {
+            // Damaged edits or no memory: the filing renders the page and reports what fails.
+        }
+    }
 }
 
 void ImportAnalysis::analysed(const std::vector<PageRecord>& stored,

@@ -4,7 +4,12 @@
 // the next files are still being stored, so the import (copy, hash, flush) no longer runs
 // before the analysis but beside it. Each result is stored in the session with the edits it
 // proposes, as the plan would store it; the filing then finds the pages analysed.
+// A JPEG page the filing must render (edited, or black-and-white) is rendered by the same
+// worker right after its analysis, from the pixels decoded for it (RenderAfterAnalysis), so
+// it is decoded once instead of twice.
 #include "app/common/ArrivalAnalysis.h"
+#include "app/common/PrerenderedPages.h"
+#include "core/export/PageRenderer.h"
 #include "core/journal/Session.h"
 #include "core/rules/FilingRules.h"
 
@@ -12,6 +17,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <string>
 #include <thread>
@@ -19,13 +25,23 @@
 
 namespace docdesk::cli {
 
+using app::PrerenderedPages;
+
+// What the filing will ask the renderer for: each page with `mode` set (when given) and
+// rendered with `options`; the renders go `into` (none when null).
+struct RenderAfterAnalysis {
+    PrerenderedPages* into = nullptr;
+    output::RenderOptions options;
+    std::optional<PageMode> mode;
+};
+
 class ImportAnalysis {
   public:
     // `onAnalysed(done, total)` is called after each page (on a serving thread, one call at a
     // time); `total` counts the pages queued so far, `done` those analysed.
     using Progress = std::function<void(size_t done, size_t total)>;
     ImportAnalysis(journal::Session& session, const rules::PageEditRules& edits, double pdfDpi,
-                   Progress onAnalysed = {});
+                   Progress onAnalysed = {}, RenderAfterAnalysis render = {});
     ImportAnalysis(const ImportAnalysis&) = delete;
     ImportAnalysis& operator=(const ImportAnalysis&) = delete;
     ~ImportAnalysis(); // stops the servers (their workers end with them)
@@ -41,10 +57,14 @@ class ImportAnalysis {
   private:
     // On a serving thread, after each page.
     void analysed(const std::vector<PageRecord>& stored, app::ArrivalAnalysis::Progress progress);
+    // On a serving thread, after each page: its records rendered by `worker`, which has just
+    // analysed them and still holds the decoded page.
+    void renderAhead(const std::vector<PageRecord>& stored, app::AnalysisWorker& worker);
 
     app::ArrivalAnalysis analysis_;
     rules::PageEditRules edits_;
     Progress onAnalysed_;
+    RenderAfterAnalysis render_;
     std::mutex mutex_;
     size_t done_ = 0;                                          // pages analysed here
     std::map<std::int64_t, std::vector<PageRecord>> analysed_; // page id -> its records afterwards

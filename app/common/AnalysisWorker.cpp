@@ -208,7 +208,9 @@ AnalysisOutcome AnalysisWorker::request(const WorkerRequest& req) {
 
 AnalysisOutcome AnalysisWorker::analyse(const std::filesystem::path& file, const std::string& mediaType,
                                         int page, double dpi) {
-    return request(pageRequest("analyse", file, mediaType, page, dpi));
+    auto r = pageRequest("analyse", file, mediaType, page, dpi);
+    r.keepDecoded = keepDecoded_;
+    return request(r);
 }
 
 AnalysisOutcome AnalysisWorker::recognise(const std::filesystem::path& file, const std::string& mediaType,

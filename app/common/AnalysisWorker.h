@@ -87,6 +87,9 @@ class AnalysisWorker {
     EncodedOutcome encode(const output::PageSource& page, const output::RenderOptions& options);
     // How many workers were replaced after a crash, hang or unexpected exit.
     int restarts() const;
+    // Whether analyse() asks the worker to keep the decoded page until the next request, so
+    // that an encode() of that page right after it does not decode it again.
+    void keepDecodedPages(bool keep) { keepDecoded_ = keep; }
 
   private:
     enum class Purpose { Analysis, Decoding }; // words a failure as "analysis failed" or "could not be read"
@@ -105,6 +108,7 @@ class AnalysisWorker {
     std::filesystem::path executable_;
     std::optional<platform::ChildProcess> child_;
     int restarts_ = 0;
+    bool keepDecoded_ = false;
     std::vector<std::unique_ptr<AnalysisWorker>> helpers_; // the rest of analyseMany()'s pool
 };
 

@@ -63,9 +63,12 @@ capture::PageCounter countPagesInWorker(WorkerPool& pool) {
 pipeline::PageRenderFunction renderPagesInWorker(WorkerPool& pool) {
     return [&pool](const output::PageSource& page, const output::RenderOptions& options,
                    bool raster) -> std::variant<output::EncodedPage, output::PageRaster> {
-        if (!raster)
+        if (!raster) {
+            if (auto early = pool.prerendered().take(page, options))
+                return std::move(*early);
             if (auto untouched = output::passThroughPage(page, options))
                 return std::move(*untouched);
+        }
         if (raster) {
             auto outcome = pool.withWorker([&](AnalysisWorker& w) { return w.raster(page, options); });
             if (!outcome.ok())

@@ -5,6 +5,7 @@
 // costs the one page ("could not be read: ..."), never the window, the CLI or the hot folder.
 // A pool keeps a few workers running between requests, so a thumbnail costs no process start.
 #include "app/common/AnalysisWorker.h"
+#include "app/common/PrerenderedPages.h"
 #include "capture/files/FileImporter.h"
 #include "core/pipeline/Filing.h"
 
@@ -31,6 +32,9 @@ class WorkerPool {
     unsigned size() const { return unsigned(workers_.size()); }
     // How many workers were replaced after a crash, hang or unexpected exit.
     int restarts() const;
+    // Pages rendered before the filing asks for them (by the workers that analysed them);
+    // renderPagesInWorker takes them from here instead of rendering them again.
+    PrerenderedPages& prerendered() { return prerendered_; }
 
   private:
     struct Lease {
@@ -48,6 +52,7 @@ class WorkerPool {
     std::condition_variable freed_;
     std::vector<std::unique_ptr<AnalysisWorker>> workers_;
     std::vector<AnalysisWorker*> idle_;
+    PrerenderedPages prerendered_;
 };
 
 // The process's pool for the window's thumbnails and preview, imports and filing (started on
@@ -58,7 +63,8 @@ WorkerPool& sharedWorkerPool();
 capture::PageCounter countPagesInWorker(WorkerPool& pool);
 
 // The filing render in a worker. An untouched JPEG that goes into the output as it is needs no
-// decoding: that fast path stays in this process (its header is read by docdesk's own parser).
+// decoding: that fast path stays in this process (its header is read by docdesk's own parser);
+// a page rendered already (pool.prerendered()) is taken as it is.
 pipeline::PageRenderFunction renderPagesInWorker(WorkerPool& pool);
 
 } // namespace docdesk::app

@@ -81,6 +81,11 @@ WorkerRequest parseWorkerRequest(std::string_view line) {
         throw Error(tr("Worker request: \"languages\" must name at least one language."));
     r.maxEdge = intField(request, "max_edge", r.maxEdge, 0, kWorkerMaxEdge);
     r.jpegQuality = intField(request, "jpeg_quality", r.jpegQuality, 1, 100);
+    if (request.contains("keep_decoded")) {
+        if (!request["keep_decoded"].is_boolean())
+            throw Error(tr("Worker request: \"keep_decoded\" must be true or false."));
+        r.keepDecoded = request["keep_decoded"].get<bool>();
+    }
     return r;
 }
 
@@ -100,6 +105,8 @@ std::string workerRequestLine(const WorkerRequest& r) {
         j["max_edge"] = r.maxEdge;
     if (r.op == "encode")
         j["jpeg_quality"] = r.jpegQuality;
+    if (r.op == "analyse" && r.keepDecoded)
+        j["keep_decoded"] = true;
     // Invalid UTF-8 in a file name is passed on byte for byte rather than refused.
     return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }

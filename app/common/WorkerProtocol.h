@@ -28,6 +28,10 @@ struct WorkerRequest {
     std::string languages = "eng"; // ocr: Tesseract languages ("deu+eng")
     int maxEdge = 0;               // thumbnail, raster: fit into maxEdge x maxEdge (0: as is)
     int jpegQuality = 85;          // encode
+    // analyse: the worker keeps the decoded page until its next request, so that an "encode"
+    // of the same page that follows right away (the filing render, rendered ahead by
+    // `docdesk-cli file`) does not decode it again.
+    bool keepDecoded = false;
 };
 
 // The operations whose answer line is followed by binary data (its length in "bytes"): the

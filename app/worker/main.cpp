@@ -4,8 +4,10 @@
 //
 // Protocol (docdesk-worker --serve): one JSON request per line on stdin, one JSON answer per
 // line on stdout, in order.
-//   {"op": "analyse", "file": PATH, "media_type": MIME, "page": N, "dpi": D}
+//   {"op": "analyse", "file": PATH, "media_type": MIME, "page": N, "dpi": D[, "keep_decoded": true]}
 //       -> {"ok": true, "analysis": {...PageAnalysis...}} | {"ok": false, "error": MESSAGE}
+//       with "keep_decoded", a JPEG page stays decoded until the next request: an "encode" of
+//       it that comes next renders from those pixels instead of decoding the page again.
 //   {"op": "count", "file": PATH} -> {"ok": true, "pages": N, "media_type": MIME} | {"ok": false, ...}
 //   {"op": "crop", "file": PATH, "media_type": MIME, "page": N, "dpi": D, "mode": "color|gray|bw",
 //    "out": FOLDER}  -> {"ok": true, "documents": [{"file": PATH, "width": W, "height": H,
@@ -53,6 +55,7 @@
 #include <nlohmann/json.hpp>
 #include <opencv2/core/utility.hpp>
 #include <opencv2/imgproc.hpp>
+#include <optional>
 #include <string>
 
 using namespace docdesk;
@@ -234,6 +237,15 @@ output::PageRaster scaledToFit(output::PageRaster raster, int maxEdge) {
     return raster;
 }
 
+output::RenderOptions renderOptionsOf(const app::WorkerRequest& request) {
+    output::RenderOptions options;
+    options.pdfDpi = request.dpi;
+    options.jpegQuality = request.jpegQuality;
+    return options;
+}
+
+nlohmann::ordered_json encodeAnswer(const output::EncodedPage& page, std::vector<std::uint8_t>& payload);
+
 // The decode ops: the answer, with the binary data that follows it in `payload`.
 nlohmann::ordered_json decodeForApplication(const std::string& op, const app::WorkerRequest& request,
                                             std::vector<std::uint8_t>& payload) {
@@ -249,9 +261,7 @@ nlohmann::ordered_json decodeForApplication(const std::string& op, const app::Wo
                 {"channels", 3},
                 {"bytes", payload.size()}};
     }
-    output::RenderOptions options;
-    options.pdfDpi = request.dpi;
-    options.jpegQuality = request.jpegQuality;
+    const output::RenderOptions options = renderOptionsOf(request);
     if (op == "raster") {
         output::PageRaster raster = scaledToFit(output::renderRaster(source, options), request.maxEdge);
         payload = std::move(raster.pixels);
@@ -264,7 +274,11 @@ nlohmann::ordered_json decodeForApplication(const std::string& op, const app::Wo
                 {"dpi_y", raster.dpi.y},
                 {"bytes", payload.size()}};
     }
-    output::EncodedPage page = output::renderPage(source, options);
+    return encodeAnswer(output::renderPage(source, options), payload);
+}
+
+// The answer to "encode", with the encoded page in `payload`.
+nlohmann::ordered_json encodeAnswer(const output::EncodedPage& page, std::vector<std::uint8_t>& payload) {
     payload.resize(page.bytes.size());
     if (!payload.empty())
         std::memcpy(payload.data(), page.bytes.data(), page.bytes.size());
@@ -279,9 +293,33 @@ nlohmann::ordered_json decodeForApplication(const std::string& op, const app::Wo
             {"bytes", payload.size()}};
 }
 
+// The page the last "analyse" decoded, when it asked to keep it ("keep_decoded"): an "encode"
+// of that page that follows renders from it instead of decoding again. Any other request lets
+// it go first, so a worker never holds two pages (its memory limit stays what one page needs).
+struct KeptPage {
+    std::string file;
+    int page = 0;
+    double dpi = 0;
+    imaging::DecodedPage decoded;
+};
+std::optional<KeptPage> keptPage;
+
+// The kept page when `request` encodes it; otherwise it is released here.
+const imaging::DecodedPage* keptFor(const app::WorkerRequest& request) {
+    if (keptPage && request.op == "encode" && keptPage->file == request.file &&
+        keptPage->page == request.page && keptPage->dpi == request.dpi)
+        return &keptPage->decoded;
+    keptPage.reset();
+    return nullptr;
+}
+
 nlohmann::ordered_json handle(const app::WorkerRequest& request, std::vector<std::uint8_t>& payload) {
     const std::string& op = request.op;
     const std::string& file = request.file;
+    if (const imaging::DecodedPage* kept = keptFor(request)) {
+        const ImageView view = kept->view();
+        return encodeAnswer(output::renderPage(sourceOf(request), renderOptionsOf(request), &view), payload);
+    }
     if (app::isDecodeOperation(op))
         return decodeForApplication(op, request, payload);
     if (op == "ocr")
@@ -310,9 +348,14 @@ nlohmann::ordered_json handle(const app::WorkerRequest& request, std::vector<std
         if (kind == imaging::MediaKind::Unknown)
             throw UnreadableFileError(tr("This file is not an image or PDF docdesk can read."));
         options.keepGrey = op == "analyse"; // crops keep the BGR their encoders expect
-        const auto page = imaging::decodePage(file, kind, request.page - 1, options);
-        if (op == "analyse")
-            return {{"ok", true}, {"analysis", pipeline::toJson(pipeline::analysePage(page.view()))}};
+        auto page = imaging::decodePage(file, kind, request.page - 1, options);
+        if (op == "analyse") {
+            nlohmann::ordered_json answer{{"ok", true},
+                                          {"analysis", pipeline::toJson(pipeline::analysePage(page.view()))}};
+            if (request.keepDecoded && kind == imaging::MediaKind::Jpeg) // what renderPage can take
+                keptPage = KeptPage{file, request.page, request.dpi, std::move(page)};
+            return answer;
+        }
         return crop(page, request);
     }
     throw std::invalid_argument("unknown op " + op);

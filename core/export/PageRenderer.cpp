@@ -57,6 +57,15 @@ cv::Mat fromRgb(const RgbImage& rgb, bool grey) {
     return out;
 }
 
+// A cv::Mat over `image`'s pixels, which move into `owner` (whose earlier pixels, the input of
+// the warp that made `image`, are no longer needed).
+cv::Mat ownedBy(imaging::SameLayoutImage image, std::vector<std::uint8_t>& owner) {
+    if (image.width <= 0 || image.height <= 0)
+        throw Error(tr("The page's edits produced an empty image."));
+    owner = std::move(image.pixels);
+    return cv::Mat(image.height, image.width, image.channels == 1 ? CV_8UC1 : CV_8UC3, owner.data());
+}
+
 // True when every pixel has equal B, G and R (stops at the first that does not).
 bool isGrey(const cv::Mat& bgr) {
     for (int y = 0; y < bgr.rows; ++y) {
@@ -126,10 +135,17 @@ Original readOriginal(const PageSource& page, const RenderOptions& options) {
 // BGR and looks for EXIF orientation, which makes a grey scan take ten times as long; the
 // header has already shown that neither is needed here. Empty when this shortcut does not
 // apply (then decodePage decodes, with its checks and messages).
-cv::Mat decodePlainJpeg(const Original& original, const RenderOptions& options) {
+cv::Mat decodePlainJpeg(const Original& original, const RenderOptions& options, const ImageView* before) {
     if (!original.jpeg || !original.jpeg->passesThroughUnchanged() ||
         double(original.jpeg->width) * double(original.jpeg->height) > double(options.maxPixels))
         return {};
+    // The same decode made before (a plain JPEG has no orientation to apply, so any decode
+    // mode that keeps its channels gives these very pixels).
+    if (before && !before->empty() && before->width == original.jpeg->width &&
+        before->height == original.jpeg->height &&
+        before->channels == (original.jpeg->components > 1 ? 3 : 1))
+        return cv::Mat(before->height, before->width, before->channels == 1 ? CV_8UC1 : CV_8UC3,
+                       const_cast<std::uint8_t*>(before->data), size_t(before->stride));
     const cv::Mat decoded = imaging::codecs::decode(original.bytes, imaging::codecs::ReadMode::Unchanged);
     if (decoded.empty() || decoded.depth() != CV_8U || (decoded.channels() != 1 && decoded.channels() != 3) ||
         decoded.cols != original.jpeg->width || decoded.rows != original.jpeg->height)
@@ -137,10 +153,11 @@ cv::Mat decodePlainJpeg(const Original& original, const RenderOptions& options) 
     return decoded;
 }
 
-Pixels decodeAndTransform(const PageSource& page, const RenderOptions& options, const Original& original) {
+Pixels decodeAndTransform(const PageSource& page, const RenderOptions& options, const Original& original,
+                          const ImageView* decodedBefore = nullptr) {
     Resolution dpi = original.dpi;
     std::optional<imaging::DecodedPage> decoded;
-    cv::Mat source = decodePlainJpeg(original, options); // grey or BGR
+    cv::Mat source = decodePlainJpeg(original, options, decodedBefore); // grey or BGR
     if (source.empty()) {
         decoded =
             imaging::decodePage(page.file, page.kind, page.pageIndex, {options.pdfDpi, options.maxPixels});
@@ -156,12 +173,13 @@ Pixels decodeAndTransform(const PageSource& page, const RenderOptions& options, 
     // JPEG originals are never exactly bilevel (the compression blurs edges).
     const bool keepBilevel = t.mode == PageMode::Original && grey && page.kind != imaging::MediaKind::Jpeg &&
                              page.kind != imaging::MediaKind::Pdf && isBilevel(img);
+    std::vector<std::uint8_t> warped; // the pixels of `img` once warped
     if (t.crop) {
         checkCrop(*t.crop, img.size());
-        img = fromRgb(imaging::warpToRectangle(viewOf(img), *t.crop), grey);
+        img = ownedBy(imaging::warpToRectangleKeepingLayout(viewOf(img), *t.crop), warped);
     }
     if (t.deskewDegrees != 0)
-        img = fromRgb(imaging::deskew(viewOf(img), t.deskewDegrees), grey);
+        img = ownedBy(imaging::deskewKeepingLayout(viewOf(img), t.deskewDegrees), warped);
     if (t.rotation != 0) {
         cv::Mat turned;
         cv::rotate(img, turned,
@@ -185,6 +203,8 @@ Pixels decodeAndTransform(const PageSource& page, const RenderOptions& options, 
     }
     if (decoded && img.data == source.data)
         img = img.clone(); // `decoded` goes out of scope
+    if (storage.empty() && !warped.empty() && img.data == warped.data())
+        storage = std::move(warped); // the result's pixels (a moved vector keeps its buffer)
     return {img, bw || keepBilevel, dpi, std::move(storage)};
 }
 
@@ -286,11 +306,11 @@ PageSource pageSource(const PageRecord& page) {
             PageTransforms::parse(page.transformsJson)};
 }
 
-EncodedPage renderPage(const PageSource& page, const RenderOptions& options) {
+EncodedPage renderPage(const PageSource& page, const RenderOptions& options, const ImageView* decoded) {
     Original original = readOriginal(page, options);
     if (auto untouched = passthrough(page, options, original))
         return std::move(*untouched);
-    return encode(decodeAndTransform(page, options, original), options.jpegQuality);
+    return encode(decodeAndTransform(page, options, original, decoded), options.jpegQuality);
 }
 
 std::optional<EncodedPage> passThroughPage(const PageSource& page, const RenderOptions& options) {

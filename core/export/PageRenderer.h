@@ -9,6 +9,7 @@
 // output files keep the physical page size (A4 at 300 dpi stays A4).
 #include "core/export/ImageHeader.h"
 #include "core/imaging/MediaType.h"
+#include "core/model/ImageView.h"
 #include "core/model/Page.h"
 #include "core/model/PageTransforms.h"
 
@@ -68,7 +69,11 @@ struct PageRaster {
 
 // The page ready for embedding. Throws UnreadableFileError when the original cannot be read
 // and docdesk::Error when the edits cannot be applied (e.g. an empty crop area).
-EncodedPage renderPage(const PageSource& page, const RenderOptions& options = {});
+// `decoded`, when given, is the page as decoded before (by the analysis in the same worker);
+// it is used instead of decoding again when it is what this decode gives (an upright JPEG of
+// its size and channels), else the page is decoded as without it.
+EncodedPage renderPage(const PageSource& page, const RenderOptions& options = {},
+                       const ImageView* decoded = nullptr);
 
 // The page's pixels (always decoded, even for untouched JPEGs). Throws like renderPage.
 PageRaster renderRaster(const PageSource& page, const RenderOptions& options = {});

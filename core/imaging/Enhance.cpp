@@ -81,20 +81,21 @@ cv::Mat thresholded(const cv::Mat& grey) {
     return bw;
 }
 
-} // namespace
+// The warped page's size and transform (warpToRectangle's geometry).
+struct RectangleWarp {
+    cv::Size size;
+    cv::Mat homography;
+};
 
-RgbImage warpToRectangle(const ImageView& image, const Quad& corners) {
-    const cv::Mat src = detail::asMat(image);
-    if (src.empty())
-        return {};
-    const double ratio = aspectRatio(corners, src.size());
+RectangleWarp rectangleWarp(const cv::Size& source, const Quad& corners) {
+    const double ratio = aspectRatio(corners, source);
     const double avgW =
         (cv::norm(toCv(corners[1]) - toCv(corners[0])) + cv::norm(toCv(corners[2]) - toCv(corners[3]))) / 2;
     const double avgH =
         (cv::norm(toCv(corners[3]) - toCv(corners[0])) + cv::norm(toCv(corners[2]) - toCv(corners[1]))) / 2;
     // Keep the resolution of the larger dimension, capped at twice the source size.
     double h = std::max(avgH, avgW / ratio);
-    const double cap = 2.0 * std::max(src.cols, src.rows);
+    const double cap = 2.0 * std::max(source.width, source.height);
     h = std::min(h, cap);
     double w = h * ratio;
     if (w > cap) {
@@ -108,9 +109,43 @@ RgbImage warpToRectangle(const ImageView& image, const Quad& corners) {
                                           cv::Point2f(float(corners[3].x), float(corners[3].y))};
     const std::array<cv::Point2f, 4> to{cv::Point2f(0, 0), cv::Point2f(float(outW), 0),
                                         cv::Point2f(float(outW), float(outH)), cv::Point2f(0, float(outH))};
-    const cv::Mat hm = cv::getPerspectiveTransform(from.data(), to.data());
+    return {cv::Size(outW, outH), cv::getPerspectiveTransform(from.data(), to.data())};
+}
+
+// `out` as a cv::Mat of `size` with `src`'s type, over its own packed pixels (the warps write
+// straight into them).
+cv::Mat sameLayoutTarget(const cv::Mat& src, const cv::Size& size, SameLayoutImage& out) {
+    out.width = size.width;
+    out.height = size.height;
+    out.channels = src.channels();
+    out.pixels.resize(size_t(size.width) * size_t(size.height) * size_t(out.channels));
+    return cv::Mat(size, src.type(), out.pixels.data());
+}
+
+void warpToRectangleInto(const cv::Mat& src, const Quad& corners, cv::Mat& out) {
+    const RectangleWarp warp = rectangleWarp(src.size(), corners);
+    cv::warpPerspective(src, out, warp.homography, warp.size, cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+}
+
+cv::Mat rotationUndoing(const cv::Mat& src, double skewDegrees) {
+    // getRotationMatrix2D turns counter-clockwise for positive angles, which undoes a
+    // clockwise skew.
+    return cv::getRotationMatrix2D(cv::Point2f(float(src.cols) / 2, float(src.rows) / 2), skewDegrees, 1);
+}
+
+void deskewInto(const cv::Mat& src, double skewDegrees, cv::Mat& out) {
+    cv::warpAffine(src, out, rotationUndoing(src, skewDegrees), src.size(), cv::INTER_LINEAR,
+                   cv::BORDER_CONSTANT, cv::Scalar::all(255));
+}
+
+} // namespace
+
+RgbImage warpToRectangle(const ImageView& image, const Quad& corners) {
+    const cv::Mat src = detail::asMat(image);
+    if (src.empty())
+        return {};
     cv::Mat out;
-    cv::warpPerspective(src, out, hm, cv::Size(outW, outH), cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+    warpToRectangleInto(src, corners, out);
     return detail::toRgb(out);
 }
 
@@ -118,13 +153,29 @@ RgbImage deskew(const ImageView& image, double skewDegrees) {
     const cv::Mat src = detail::asMat(image);
     if (src.empty())
         return {};
-    // getRotationMatrix2D turns counter-clockwise for positive angles, which undoes a
-    // clockwise skew.
-    const cv::Mat rot =
-        cv::getRotationMatrix2D(cv::Point2f(float(src.cols) / 2, float(src.rows) / 2), skewDegrees, 1);
     cv::Mat out;
-    cv::warpAffine(src, out, rot, src.size(), cv::INTER_LINEAR, cv::BORDER_CONSTANT, cv::Scalar::all(255));
+    deskewInto(src, skewDegrees, out);
     return detail::toRgb(out);
+}
+
+SameLayoutImage warpToRectangleKeepingLayout(const ImageView& image, const Quad& corners) {
+    SameLayoutImage result;
+    const cv::Mat src = detail::asMat(image);
+    if (src.empty())
+        return result;
+    cv::Mat out = sameLayoutTarget(src, rectangleWarp(src.size(), corners).size, result);
+    warpToRectangleInto(src, corners, out);
+    return result;
+}
+
+SameLayoutImage deskewKeepingLayout(const ImageView& image, double skewDegrees) {
+    SameLayoutImage result;
+    const cv::Mat src = detail::asMat(image);
+    if (src.empty())
+        return result;
+    cv::Mat out = sameLayoutTarget(src, src.size(), result);
+    deskewInto(src, skewDegrees, out);
+    return result;
 }
 
 std::vector<std::uint8_t> blackAndWhite(const ImageView& image) {

@@ -11,6 +11,7 @@
 #include <boost/test/unit_test.hpp>
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 #include <sstream>
 
 using namespace docdesk;
@@ -213,4 +214,61 @@ BOOST_FIXTURE_TEST_CASE(a_decode_beyond_the_memory_cap_or_crashing_is_could_not_
     const auto counted = faulty.countPages("abort.png");
     BOOST_TEST(counted.error == "could not be read: the decoder crashed (SIGABRT)");
     BOOST_TEST(faulty.restarts() == 3);
+}
+
+// branch pipe (issue 16): `docdesk-cli file` has a page encoded by the worker that has just
+// analysed it; with keepDecodedPages the worker renders from the pixels decoded for the
+// analysis instead of decoding the page again, and gives exactly what the renderer gives.
+BOOST_AUTO_TEST_CASE(an_encode_right_after_the_analysis_renders_from_its_decode) {
+    test::TempDir dir;
+    cv::Mat grey(900, 700, CV_8UC1, cv::Scalar(235));
+    for (int y = 60; y < 840; y += 24)
+        cv::line(grey, {50, y}, {650, y + 9}, cv::Scalar(20), 3);
+    cv::imwrite((dir / "grey.jpg").string(), grey);
+    cv::Mat colour;
+    cv::cvtColor(grey, colour, cv::COLOR_GRAY2BGR);
+    cv::rectangle(colour, {100, 100}, {400, 300}, cv::Scalar(30, 90, 200), cv::FILLED);
+    cv::imwrite((dir / "colour.jpg").string(), colour);
+    const auto source = [&](const char* name, const char* edits) {
+        return output::PageSource{dir / name, imaging::MediaKind::Jpeg, 0, PageTransforms::parse(edits)};
+    };
+    const auto encodedAs = [](app::AnalysisWorker& w, const output::PageSource& s) {
+        const auto out = w.encode(s, {});
+        BOOST_REQUIRE_MESSAGE(out.ok(), out.error);
+        return out.page.bytes;
+    };
+
+    app::AnalysisWorker worker(app::WorkerLimits{}, test::cliPath().parent_path() / "docdesk-worker");
+    worker.keepDecodedPages(true);
+    for (const char* name : {"grey.jpg", "colour.jpg"}) {
+        BOOST_TEST_CONTEXT(name) {
+            BOOST_REQUIRE(worker.analyse(dir / name, "image/jpeg", 1).ok);
+            // Each render of the page analysed last, as the renderer gives it in this process.
+            for (const char* edits : {R"({"deskew":1.5,"mode":"bw"})", R"({"deskew":-0.7})",
+                                      R"({"crop":[[40,30],[660,50],[650,870],[30,860]],"mode":"gray"})"}) {
+                const auto s = source(name, edits);
+                BOOST_TEST((encodedAs(worker, s) == output::renderPage(s, {}).bytes), edits);
+            }
+        }
+    }
+
+    // The pixels are those of the analysis: a file replaced after it (journal originals never
+    // are) does not show in the render that follows, only in the one after another request.
+    BOOST_REQUIRE(worker.analyse(dir / "grey.jpg", "image/jpeg", 1).ok);
+    const auto bw = source("grey.jpg", R"({"deskew":1.5,"mode":"bw"})");
+    const auto before = output::renderPage(bw, {}).bytes;
+    cv::imwrite((dir / "grey.jpg").string(), 255 - grey);
+    const auto after = output::renderPage(bw, {}).bytes;
+    BOOST_REQUIRE((before != after));
+    BOOST_TEST((encodedAs(worker, bw) == before));
+    BOOST_REQUIRE(worker.analyse(dir / "colour.jpg", "image/jpeg", 1).ok);
+    BOOST_TEST((encodedAs(worker, bw) == after)); // another page was decoded meanwhile
+    BOOST_TEST((encodedAs(worker, bw) == after));
+
+    // Without keepDecodedPages the worker decodes for every request.
+    app::AnalysisWorker plain(app::WorkerLimits{}, test::cliPath().parent_path() / "docdesk-worker");
+    cv::imwrite((dir / "grey.jpg").string(), grey);
+    BOOST_REQUIRE(plain.analyse(dir / "grey.jpg", "image/jpeg", 1).ok);
+    cv::imwrite((dir / "grey.jpg").string(), 255 - grey);
+    BOOST_TEST((encodedAs(plain, bw) == after));
 }

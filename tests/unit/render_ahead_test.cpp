@@ -2,6 +2,7 @@
 // app::RenderAhead: the pages of a filing rendered ahead on several threads and handed out in
 // the order the filing asks for them; pages the filing skips, pages it was not told about and
 // pages whose rendering fails all come out as if rendered on the spot.
+#include "app/common/PrerenderedPages.h"
 #include "app/common/RenderAhead.h"
 #include "core/common/Error.h"
 
@@ -143,4 +144,41 @@ BOOST_AUTO_TEST_CASE(ends_while_pages_are_ahead) {
         BOOST_TEST(widthOf(ahead.renderer()(p.source, p.options, false)) == 0);
     } // nothing asked for any more: the threads stop and are joined
     BOOST_TEST(counting.total <= 10);
+}
+
+// branch pipe (issue 16): pages rendered right after their analysis wait in PrerenderedPages;
+// one is handed out once, and only for exactly the edits and options it was rendered with.
+BOOST_AUTO_TEST_CASE(prerendered_pages_are_taken_once_for_exactly_their_render_within_a_budget) {
+    const auto encoded = [](size_t bytes, std::byte fill) {
+        output::EncodedPage p;
+        p.width = p.height = 10;
+        p.bytes.assign(bytes, fill);
+        return p;
+    };
+    const output::PageSource bw{"a.jpg", imaging::MediaKind::Jpeg, 0,
+                                PageTransforms::parse(R"({"mode":"bw"})")};
+    output::PageSource turned = bw;
+    turned.transforms = PageTransforms::parse(R"({"mode":"bw","deskew":1.5})");
+    output::PageSource secondPage = bw;
+    secondPage.pageIndex = 1;
+    const output::RenderOptions options;
+    output::RenderOptions finer;
+    finer.jpegQuality = 95;
+
+    app::PrerenderedPages pages(100);
+    BOOST_TEST(pages.keep(bw, options, encoded(40, std::byte{1})));
+    BOOST_TEST(!pages.keep(bw, options, encoded(10, std::byte{9}))); // kept already
+    BOOST_TEST(pages.keep(turned, options, encoded(40, std::byte{2})));
+    BOOST_TEST(!pages.keep(secondPage, options, encoded(40, std::byte{3}))); // beyond the budget
+    BOOST_TEST(pages.bytes() == 80u);
+    BOOST_TEST(!pages.take(secondPage, options).has_value());
+    BOOST_TEST(!pages.take(bw, finer).has_value());
+    const auto taken = pages.take(turned, options);
+    BOOST_REQUIRE(taken.has_value());
+    BOOST_TEST((taken->bytes == encoded(40, std::byte{2}).bytes));
+    BOOST_TEST(!pages.take(turned, options).has_value()); // handed out once
+    BOOST_TEST(pages.size() == 1u);
+    BOOST_TEST(pages.bytes() == 40u);
+    BOOST_TEST(pages.keep(secondPage, options, encoded(40, std::byte{3}))); // room again
+    BOOST_TEST((pages.take(bw, options)->bytes == encoded(40, std::byte{1}).bytes));
 }

@@ -105,3 +105,19 @@ BOOST_AUTO_TEST_CASE(answers_that_are_not_what_the_operation_answers_are_failure
     BOOST_TEST(!noReason.ok);
     BOOST_TEST(noReason.error == "analysis failed");
 }
+
+// branch pipe (issue 16): "keep_decoded" asks the worker to keep an analysed page decoded for
+// the encode that follows; it is written for "analyse" only and must be a boolean.
+BOOST_AUTO_TEST_CASE(keep_decoded_travels_with_an_analysis_and_must_be_true_or_false) {
+    app::WorkerRequest r;
+    r.op = "analyse";
+    r.file = "page.jpg";
+    BOOST_TEST(!parseWorkerRequest(app::workerRequestLine(r)).keepDecoded);
+    r.keepDecoded = true;
+    BOOST_TEST(parseWorkerRequest(app::workerRequestLine(r)).keepDecoded);
+    r.op = "count";
+    BOOST_TEST(app::workerRequestLine(r).find("keep_decoded") == std::string::npos);
+    BOOST_TEST(refusal(R"({"op": "analyse", "file": "a", "keep_decoded": 1})").find("\"keep_decoded\"") !=
+               std::string::npos);
+    BOOST_TEST(refusal(R"({"op": "analyse", "file": "a", "keep_decoded": false})").empty());
+}
