@@ -113,7 +113,7 @@ class MainFrame : public wxFrame {
     // Files from the watched folder not shown yet, in batches like imports: a folder filled
     // with hundreds of files at once reports them faster than the window can show one by one.
     std::vector<capture::HotFolderEvent> arrived_;
-    wxTimer showArrived_; // one-shot: shows `arrived_`
+    wxTimer showArrived_;          // one-shot: shows `arrived_`
     BackgroundTask watcher_{this}; // the hot folder, while one is watched; after session_ as well
 };
 
