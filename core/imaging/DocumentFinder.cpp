@@ -1279,8 +1279,6 @@ StrayPrint strayPrint(const Gradients& g, const std::vector<Candidate>& sheets) 
     return {double(stray) / all, spread(columns) * spread(rows)};
 }
 
-// Area averaging down to `to`: exact halvings first (OpenCV's fast path; a direct reduction
-// of a 300-dpi page by a fractional factor costs several times more), then one small step.
 // Exact halvings while the picture stays at least `to` in both directions (OpenCV's area
 // averaging by an uneven factor cost more than the rest of the finder's pictures together).
 cv::Mat halvedToward(const cv::Mat& src, cv::Size to) {
