@@ -24,12 +24,26 @@ namespace fs = std::filesystem;
 namespace {
 // Every test program reads and writes PDFs through the plugin docdesk-pdf.so built beside the
 // programs, as they do (app::usePdfPlugin; core/imaging/PdfPlugin.h).
+fs::path& pdfPluginFile() {
+    static fs::path file = fs::path(DOCDESK_TEST_PLUGIN_DIR) / "docdesk-pdf.so";
+    return file;
+}
 const imaging::pdf::PdfPluginApi* loadBuiltPdfPlugin(std::string& error) {
-    return platform::loadPluginApi<imaging::pdf::PdfPluginApi>(
-        {fs::path(DOCDESK_TEST_PLUGIN_DIR) / "docdesk-pdf.so"}, "docdesk_pdf_plugin", error);
+    return platform::loadPluginApi<imaging::pdf::PdfPluginApi>({pdfPluginFile()}, "docdesk_pdf_plugin",
+                                                               error);
 }
 [[maybe_unused]] const bool pdfPluginWired = (imaging::pdf::setPdfPluginLoader(loadBuiltPdfPlugin), true);
 } // namespace
+
+PdfPluginFrom::PdfPluginFrom(const fs::path& file) : before_(pdfPluginFile()) {
+    pdfPluginFile() = file;
+    imaging::pdf::setPdfPluginLoader(loadBuiltPdfPlugin); // loads again, from `file`
+}
+
+PdfPluginFrom::~PdfPluginFrom() {
+    pdfPluginFile() = before_;
+    imaging::pdf::setPdfPluginLoader(loadBuiltPdfPlugin);
+}
 
 TempDir::TempDir() {
     std::string tmpl = (fs::temp_directory_path() / "docdesk-test-XXXXXX").string();

@@ -36,6 +36,19 @@ void writeTestImage(const std::filesystem::path& file, int width, int height, un
 
 // A minimal valid PDF with `pages` empty A4 pages, written by hand (no PDF library needed).
 std::string minimalPdf(int pages);
+
+// While it lives, PDFs are read and written through the plugin at `file` (a missing or foreign
+// file: as when docdesk-pdf.so is lost); the built plugin again afterwards.
+class PdfPluginFrom {
+  public:
+    explicit PdfPluginFrom(const std::filesystem::path& file);
+    ~PdfPluginFrom();
+    PdfPluginFrom(const PdfPluginFrom&) = delete;
+    PdfPluginFrom& operator=(const PdfPluginFrom&) = delete;
+
+  private:
+    std::filesystem::path before_;
+};
 // A 1280x720 MJPEG video of a desk under a document camera, 10 frames a second: empty desk, a
 // page slid in and held still for 1.5 s, taken away, a second page laid down and held. Returns
 // the corners of each page where it is held (clockwise from top-left, frame pixels).

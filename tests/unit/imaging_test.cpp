@@ -66,6 +66,31 @@ BOOST_AUTO_TEST_CASE(damaged_inputs_give_clear_errors) {
     BOOST_CHECK_THROW(countPages(std::as_bytes(std::span(shortTiff)), MediaKind::Tiff), UnreadableFileError);
 }
 
+BOOST_AUTO_TEST_CASE(a_lost_pdf_plugin_gives_a_clear_error_and_images_still_decode) {
+    test::TempDir dir;
+    const std::string pdf = test::minimalPdf(2);
+    test::writeTestImage(dir / "page.png", 40, 30, 10, 200, 30);
+    {
+        const test::PdfPluginFrom lost(dir / "docdesk-pdf.so"); // no such file
+        try {
+            (void)countPages(std::as_bytes(std::span(pdf)), MediaKind::Pdf);
+            BOOST_ERROR("a PDF was read without the PDF plugin");
+        } catch (const UnreadableFileError& e) {
+            const std::string message = e.what();
+            BOOST_TEST(message.find("PDF support could not be loaded") != std::string::npos, message);
+            BOOST_TEST(message.find("Reinstall docdesk") != std::string::npos, message);
+        }
+        // A damaged file in its place is refused the same way.
+        std::filesystem::create_directories(dir / "damaged");
+        test::writeFile(dir / "damaged" / "docdesk-pdf.so", "not a shared library");
+        const test::PdfPluginFrom damaged(dir / "damaged" / "docdesk-pdf.so");
+        BOOST_CHECK_THROW(countPages(std::as_bytes(std::span(pdf)), MediaKind::Pdf), UnreadableFileError);
+        // Images do not need the plugin.
+        BOOST_TEST(decodePage(dir / "page.png", MediaKind::Png, 0).width == 40);
+    }
+    BOOST_TEST(countPages(std::as_bytes(std::span(pdf)), MediaKind::Pdf) == 2); // loaded again
+}
+
 BOOST_AUTO_TEST_CASE(thumbnails_keep_aspect_ratio_and_colour) {
     test::TempDir dir;
     test::writeTestImage(dir / "red.png", 800, 1100, 0, 0, 255); // BGR: pure red
