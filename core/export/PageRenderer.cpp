@@ -59,10 +59,10 @@ cv::Mat fromRgb(const RgbImage& rgb, bool grey) {
 
 // A cv::Mat over `image`'s pixels, which move into `owner` (whose earlier pixels, the input of
 // the warp that made `image`, are no longer needed).
-cv::Mat ownedBy(imaging::SameLayoutImage image, std::vector<std::uint8_t>& owner) {
+cv::Mat ownedBy(imaging::DecodedPage image, std::vector<std::uint8_t>& owner) {
     if (image.width <= 0 || image.height <= 0)
         throw Error(tr("The page's edits produced an empty image."));
-    owner = std::move(image.pixels);
+    owner = std::move(image.bgr);
     return cv::Mat(image.height, image.width, image.channels == 1 ? CV_8UC1 : CV_8UC3, owner.data());
 }
 

@@ -114,12 +114,12 @@ RectangleWarp rectangleWarp(const cv::Size& source, const Quad& corners) {
 
 // `out` as a cv::Mat of `size` with `src`'s type, over its own packed pixels (the warps write
 // straight into them).
-cv::Mat sameLayoutTarget(const cv::Mat& src, const cv::Size& size, SameLayoutImage& out) {
+cv::Mat sameLayoutTarget(const cv::Mat& src, const cv::Size& size, DecodedPage& out) {
     out.width = size.width;
     out.height = size.height;
     out.channels = src.channels();
-    out.pixels.resize(size_t(size.width) * size_t(size.height) * size_t(out.channels));
-    return cv::Mat(size, src.type(), out.pixels.data());
+    out.bgr.resize(size_t(size.width) * size_t(size.height) * size_t(out.channels));
+    return cv::Mat(size, src.type(), out.bgr.data());
 }
 
 void warpToRectangleInto(const cv::Mat& src, const Quad& corners, cv::Mat& out) {
@@ -158,8 +158,8 @@ RgbImage deskew(const ImageView& image, double skewDegrees) {
     return detail::toRgb(out);
 }
 
-SameLayoutImage warpToRectangleKeepingLayout(const ImageView& image, const Quad& corners) {
-    SameLayoutImage result;
+DecodedPage warpToRectangleKeepingLayout(const ImageView& image, const Quad& corners) {
+    DecodedPage result;
     const cv::Mat src = detail::asMat(image);
     if (src.empty())
         return result;
@@ -168,8 +168,8 @@ SameLayoutImage warpToRectangleKeepingLayout(const ImageView& image, const Quad&
     return result;
 }
 
-SameLayoutImage deskewKeepingLayout(const ImageView& image, double skewDegrees) {
-    SameLayoutImage result;
+DecodedPage deskewKeepingLayout(const ImageView& image, double skewDegrees) {
+    DecodedPage result;
     const cv::Mat src = detail::asMat(image);
     if (src.empty())
         return result;

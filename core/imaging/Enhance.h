@@ -1,6 +1,7 @@
 #pragma once
 // Perspective correction, deskew and enhancement modes, producing new rasters (the original
 // stays untouched in the journal).
+#include "core/imaging/PageDecoder.h"
 #include "core/model/Geometry.h"
 #include "core/model/Image.h"
 #include "core/model/ImageView.h"
@@ -17,20 +18,11 @@ RgbImage warpToRectangle(const ImageView& image, const Quad& corners);
 // Rotated by -skewDegrees around the centre, background filled white (RGB).
 RgbImage deskew(const ImageView& image, double skewDegrees);
 
-// 8-bit pixels with the channels of the image they came from: 1 (grey) or 3 (BGR), rows packed.
-struct SameLayoutImage {
-    int width = 0;
-    int height = 0;
-    int channels = 1;
-    std::vector<std::uint8_t> pixels;
-    ImageView view() const {
-        return {pixels.data(), width, height, std::ptrdiff_t(width) * channels, channels};
-    }
-};
-// The same warps with the source's channels kept (the same pixels as the RGB results): filing
-// renders grey and BGR pages, and the detour through RGB and back took a third of its time.
-SameLayoutImage warpToRectangleKeepingLayout(const ImageView& image, const Quad& corners);
-SameLayoutImage deskewKeepingLayout(const ImageView& image, double skewDegrees);
+// The same warps with the source's channels kept, grey or BGR (the same pixels as the RGB
+// results): filing renders grey and BGR pages, and the detour through RGB and back took a third
+// of its time.
+DecodedPage warpToRectangleKeepingLayout(const ImageView& image, const Quad& corners);
+DecodedPage deskewKeepingLayout(const ImageView& image, double skewDegrees);
 // Colour, grey, black-and-white (adaptive threshold) or shadow removal for photos (RGB).
 RgbImage enhance(const ImageView& image, EnhanceMode mode);
 // The black-and-white mode's pixels as 8-bit grey holding only 0 and 255, rows packed
