@@ -8,11 +8,9 @@ ImportAnalysis::ImportAnalysis(journal::Session& session, const rules::PageEditR
     const unsigned count = app::ArrivalAnalysis::defaultServers();
     for (unsigned i = 0; i < count; ++i)
         servers_.emplace_back([this](std::stop_token stop) {
-            // Started on the serving thread (it inherits its priority), one single-threaded
-            // worker per core, as ArrivalAnalysis::serve does; kept here to render with it too.
-            app::WorkerLimits limits;
-            limits.threads = 1;
-            app::AnalysisWorker worker(limits);
+            // Started on the serving thread (it inherits its priority), as ArrivalAnalysis::serve
+            // does; kept here to render with it too.
+            app::AnalysisWorker worker(app::ArrivalAnalysis::serverLimits());
             worker.keepDecodedPages(render_.into != nullptr);
             analysis_.serve(stop, worker, [this, &worker](const auto& stored, auto progress) {
                 analysed(stored, progress);

@@ -73,10 +73,14 @@ void ArrivalAnalysis::finish(const Item& item) {
     changed_.notify_all();
 }
 
-void ArrivalAnalysis::serve(std::stop_token stop, const AnalysedCallback& onAnalysed) {
+WorkerLimits ArrivalAnalysis::serverLimits() {
     WorkerLimits limits;
     limits.threads = 1;
-    AnalysisWorker worker(limits);
+    return limits;
+}
+
+void ArrivalAnalysis::serve(std::stop_token stop, const AnalysedCallback& onAnalysed) {
+    AnalysisWorker worker(serverLimits());
     serve(stop, worker, onAnalysed);
 }
 

@@ -48,9 +48,11 @@ class ArrivalAnalysis {
     // analysis is stored as {"error"} like the plan does; a session that cannot be written
     // costs the page (it stays unanalysed, the plan tries again).
     void serve(std::stop_token stop, AnalysisWorker& worker, const AnalysedCallback& onAnalysed = {});
-    // The same with a persistent single-threaded docdesk-worker of its own, started on the
-    // calling thread (so it inherits the thread's priority): one per core, each single-threaded.
+    // The same with a persistent docdesk-worker of its own with serverLimits(), started on the
+    // calling thread (so it inherits the thread's priority).
     void serve(std::stop_token stop, const AnalysedCallback& onAnalysed = {});
+    // A serving worker's limits: one per core (defaultServers), each single-threaded.
+    static WorkerLimits serverLimits();
     // Waits until every page queued before the call has been analysed, or until serving has
     // ended (the servers were stopped: the caller analyses the rest itself); false when
     // `stop` was requested first.
