@@ -105,11 +105,8 @@ std::string readFile(const std::string& file) {
 // The qpdf pass of the plugin docdesk-pdf.so (imaging/PdfPlugin.h).
 std::vector<std::byte> rewrite(const std::vector<std::byte>& pdf, const imaging::pdf::PdfRewrite& request) {
     std::string error;
-    const imaging::pdf::PdfPluginApi* api = imaging::pdf::plugin(error);
-    if (api == nullptr)
-        throw Error(trf("PDF support could not be loaded ({}). Reinstall docdesk.", error));
     std::vector<std::byte> out;
-    if (!api->rewrite(pdf.data(), pdf.size(), request, &out, &error))
+    if (!imaging::pdf::requiredPlugin().rewrite(pdf.data(), pdf.size(), request, &out, &error))
         throw Error(trf("The PDF could not be finished: {}", error));
     return out;
 }

@@ -30,15 +30,6 @@ PluginSlot<pdf::PdfPluginApi>& pdfPluginSlot() {
     return slot;
 }
 
-// The PDF plugin; a missing plugin is an installation problem, not a damaged file.
-const pdf::PdfPluginApi& pdfApi() {
-    std::string error;
-    const pdf::PdfPluginApi* api = pdf::plugin(error);
-    if (api == nullptr)
-        throw UnreadableFileError(trf("PDF support could not be loaded ({}). Reinstall docdesk.", error));
-    return *api;
-}
-
 // Counts the IFDs of a TIFF by following the chain, with bounds and loop checks.
 int countTiffPages(std::span<const std::byte> b) {
     auto u8 = [&](size_t off) { return static_cast<unsigned>(b[off]); };
@@ -90,13 +81,13 @@ int countTiffPages(std::span<const std::byte> b) {
 // A PDF document opened by the plugin (poppler), closed with it.
 class PdfDocument {
   public:
-    explicit PdfDocument(const std::filesystem::path& file) : api_(pdfApi()) {
+    explicit PdfDocument(const std::filesystem::path& file) : api_(pdf::requiredPlugin()) {
         pdf::Status status = pdf::Status::Ok;
         document_ = api_.openFile(file.c_str(), &status);
         if (document_ == nullptr)
             throwPdfStatus(status);
     }
-    explicit PdfDocument(std::span<const std::byte> bytes) : api_(pdfApi()) {
+    explicit PdfDocument(std::span<const std::byte> bytes) : api_(pdf::requiredPlugin()) {
         pdf::Status status = pdf::Status::Ok;
         document_ = api_.openMemory(bytes.data(), bytes.size(), &status);
         if (document_ == nullptr)
@@ -155,7 +146,7 @@ cv::Mat fitInto(const cv::Mat& src, int maxEdge) {
 // draws it: see PdfPageImage.h, largestImage).
 void refuseHugePdfImage(const std::filesystem::path& file, int pageIndex, std::uint64_t maxPixels) {
     std::int64_t width = 0, height = 0;
-    if (pdfApi().largestImage(file.c_str(), pageIndex, &width, &height) &&
+    if (pdf::requiredPlugin().largestImage(file.c_str(), pageIndex, &width, &height) &&
         double(width) * double(height) > double(maxPixels))
         throw UnreadableFileError(
             trf("The page holds an image too large to render ({} x {} pixels; the limit is {} megapixels).",
@@ -385,8 +376,8 @@ static cv::Mat decodeImage(const std::filesystem::path& file, MediaKind kind, in
 // A PDF page: the image of a scanned page as it is, else the page rendered at options.pdfDpi.
 static cv::Mat decodePdfPage(const std::filesystem::path& file, int pageIndex, const DecodeOptions& options) {
     cv::Mat bgr;
-    if (pdfApi().fullPageImage(file.c_str(), pageIndex, options.pdfDpi, options.maxPixels, options.keepGrey,
-                               &bgr))
+    if (pdf::requiredPlugin().fullPageImage(file.c_str(), pageIndex, options.pdfDpi, options.maxPixels,
+                                            options.keepGrey, &bgr))
         return bgr; // a scanned PDF page, taken as the image it is
     const PdfDocument document(file);
     const auto [width, height] = document.pageSize(pageIndex);
@@ -482,6 +473,14 @@ void setPdfPluginLoader(PdfPluginLoader loader) {
 
 const PdfPluginApi* plugin(std::string& error) {
     return pdfPluginSlot().get(error);
+}
+
+const PdfPluginApi& requiredPlugin() {
+    std::string error;
+    const PdfPluginApi* api = plugin(error);
+    if (api == nullptr)
+        throw UnreadableFileError(trf("PDF support could not be loaded ({}). Reinstall docdesk.", error));
+    return *api;
 }
 
 } // namespace pdf

@@ -75,6 +75,9 @@ void setPdfPluginLoader(PdfPluginLoader loader);
 
 // The plugin, loaded on the first call; nullptr with `error` set when it cannot be loaded.
 const PdfPluginApi* plugin(std::string& error);
+// The same for code that needs it: a missing plugin is an installation problem, not a damaged
+// file, and throws UnreadableFileError saying so ("PDF support could not be loaded ...").
+const PdfPluginApi& requiredPlugin();
 
 } // namespace docdesk::imaging::pdf
 
