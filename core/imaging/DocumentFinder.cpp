@@ -1,5 +1,6 @@
 #include "core/imaging/DocumentFinder.h"
 
+#include "core/imaging/LineSegments.h"
 #include "core/imaging/PageRasterCv.h"
 
 #include <algorithm>
@@ -685,11 +686,11 @@ QuadF refineAtFullResolution(const cv::Mat& src, const QuadF& q, int polarity, d
 // --- Proposals from long straight edges -------------------------------------------------
 // A white receipt on a white lid differs from the lid by nothing but the lamp's thin shadow
 // along its edges; a page on a light desk by a faint step. Neither makes a region, both make
-// long straight segments. LSD finds them; collinear pieces are joined; two roughly parallel
-// pairs that meet at roughly right angles make a quad hypothesis, scored by how much of each
-// side is an edge in the gradient image and by how calm the outside is (a lid, not the text
-// around a table on a page). The image border counts as a line: paper that leaves the frame
-// has its cut side there.
+// long straight segments. The line segment detector (LineSegments.h) finds them; collinear
+// pieces are joined; two roughly parallel pairs that meet at roughly right angles make a quad
+// hypothesis, scored by how much of each side is an edge in the gradient image and by how calm
+// the outside is (a lid, not the text around a table on a page). The image border counts as a
+// line: paper that leaves the frame has its cut side there.
 
 struct EdgeLine {
     cv::Point2d p, d;      // a point and the unit direction
@@ -698,13 +699,14 @@ struct EdgeLine {
     bool border = false;
 };
 
-std::vector<EdgeLine> joinCollinear(std::vector<cv::Vec4f> segs, double minLen) {
-    std::sort(segs.begin(), segs.end(), [](const cv::Vec4f& a, const cv::Vec4f& b) {
-        return std::hypot(a[2] - a[0], a[3] - a[1]) > std::hypot(b[2] - b[0], b[3] - b[1]);
+std::vector<EdgeLine> joinCollinear(std::vector<detail::LineSegment> segs, double minLen) {
+    auto length = [](const detail::LineSegment& s) { return std::hypot(s.x2 - s.x1, s.y2 - s.y1); };
+    std::sort(segs.begin(), segs.end(), [&](const detail::LineSegment& a, const detail::LineSegment& b) {
+        return length(a) > length(b);
     });
     std::vector<EdgeLine> lines;
     for (const auto& s : segs) {
-        const cv::Point2d a(s[0], s[1]), b(s[2], s[3]);
+        const cv::Point2d a(s.x1, s.y1), b(s.x2, s.y2);
         const double len = cv::norm(b - a);
         if (len < 0.35 * minLen)
             break;
@@ -748,8 +750,8 @@ cv::Mat minPooled(const cv::Mat& grey) {
 }
 
 // Blocks of print (lines of text, tables) closed to the paper around them: they hold no paper
-// edge, and the line detector's cost grows with every stroke it has to follow (a page of text
-// cost it 40 ms, a blank one 15). Strokes close into blocks (9 px), what is thinner than 15 px
+// edge, and every stroke in them is work for the line detector and a short segment for the
+// joining to sort through. Strokes close into blocks (9 px), what is thinner than 15 px
 // (a paper edge, its shadow, a ruled line) opens away, and the blocks keep 7 px off anything
 // they merged with, so the edge of a receipt printed close to its border stays in the picture.
 cv::Mat printFlattened(const cv::Mat& grey) {
@@ -771,9 +773,8 @@ cv::Mat printFlattened(const cv::Mat& grey) {
 }
 
 std::vector<EdgeLine> longEdgeLines(const cv::Mat& grey) {
-    const auto lsd = cv::createLineSegmentDetector(cv::LSD_REFINE_STD, 1.0, 0.6, 1.2);
-    std::vector<cv::Vec4f> segs;
-    lsd->detect(printFlattened(grey), segs);
+    const cv::Mat flat = printFlattened(grey);
+    auto segs = detail::detectLineSegments(flat.data, flat.cols, flat.rows, std::ptrdiff_t(flat.step));
     const double minLen = 0.07 * std::max(grey.cols, grey.rows);
     auto lines = joinCollinear(std::move(segs), minLen);
     const double w = grey.cols - 1, h = grey.rows - 1;

@@ -4,6 +4,7 @@
 // lid, on a white lid, three receipts on one glass). Fixtures are rendered here with fixed
 // seeds; the pass thresholds are the contract, the printed distribution is for tuning.
 #include "core/imaging/DocumentFinder.h"
+#include "core/imaging/LineSegments.h"
 #include "tests/support/PaperScenes.h"
 
 #include <algorithm>
@@ -547,4 +548,97 @@ BOOST_AUTO_TEST_CASE(a_full_page_scan_is_not_cut_to_its_table) {
                               cv::Point2f(float(table.x), float(table.br().y))};
         BOOST_TEST(iou(tableQuad, f.corners) < 0.5);
     }
+}
+
+// --- The line segment detector the long-edge proposals use (core/imaging/LineSegments.h) ---
+
+namespace {
+
+std::vector<imaging::detail::LineSegment> segmentsOf(const cv::Mat& grey) {
+    return imaging::detail::detectLineSegments(grey.data, grey.cols, grey.rows, std::ptrdiff_t(grey.step));
+}
+
+double lengthOf(const imaging::detail::LineSegment& s) {
+    return std::hypot(s.x2 - s.x1, s.y2 - s.y1);
+}
+
+// Distance of p from the line through a and b.
+double offLine(cv::Point2f p, cv::Point2f a, cv::Point2f b) {
+    const cv::Point2f d = b - a;
+    return std::abs(d.x * (p.y - a.y) - d.y * (p.x - a.x)) / std::hypot(d.x, d.y);
+}
+
+} // namespace
+
+// A sheet turned by 7 degrees on a darker desk, a little blurred, with sensor noise: segments
+// lying on each of its four sides cover nearly all of it (the noise breaks a side into a few
+// pieces, which the finder joins), and none of them twice.
+BOOST_AUTO_TEST_CASE(line_segments_lie_on_the_sides_of_a_sheet) {
+    cv::Mat grey(360, 480, CV_8UC1, cv::Scalar(70));
+    const cv::RotatedRect sheet({240, 180}, {300, 200}, 7);
+    cv::Point2f c[4];
+    sheet.points(c);
+    std::vector<cv::Point> outline;
+    for (const auto& p : c)
+        outline.emplace_back(cvRound(p.x), cvRound(p.y));
+    cv::fillConvexPoly(grey, outline, cv::Scalar(205), cv::LINE_AA);
+    cv::GaussianBlur(grey, grey, {}, 1.0); // a lens
+    cv::Mat noise(grey.size(), CV_16SC1);
+    cv::RNG(11).fill(noise, cv::RNG::NORMAL, 0, 2);
+    cv::Mat noisy;
+    grey.convertTo(noisy, CV_16SC1);
+    cv::add(noisy, noise, noisy);
+    noisy.convertTo(grey, CV_8UC1);
+    const auto segments = segmentsOf(grey);
+    for (int i = 0; i < 4; ++i) {
+        const cv::Point2f a(float(outline[size_t(i)].x), float(outline[size_t(i)].y));
+        const cv::Point2f b(float(outline[size_t(i + 1) % 4].x), float(outline[size_t(i + 1) % 4].y));
+        double covered = 0;
+        for (const auto& s : segments)
+            if (offLine({s.x1, s.y1}, a, b) < 1.5 && offLine({s.x2, s.y2}, a, b) < 1.5)
+                covered += lengthOf(s);
+        BOOST_TEST_INFO("side " << i);
+        BOOST_TEST(covered > 0.85 * cv::norm(b - a));
+        BOOST_TEST(covered < 1.05 * cv::norm(b - a));
+    }
+}
+
+// The same segments as OpenCV's implementation of the same method (standard refinement) on a
+// realistic scene: the ordering of equal gradients may differ, the segments found hardly do.
+BOOST_AUTO_TEST_CASE(line_segments_match_opencvs_detector) {
+    for (const auto kind : {docdesk::test::SceneKind::PhotoClutter, docdesk::test::SceneKind::FlatbedWhite}) {
+        const auto scene = docdesk::test::makeScene(kind, {}, {}, 5);
+        cv::Mat grey;
+        cv::cvtColor(scene.image, grey, cv::COLOR_BGR2GRAY);
+        cv::resize(grey, grey, {}, 0.25, 0.25, cv::INTER_AREA);
+        std::vector<cv::Vec4f> reference;
+        cv::createLineSegmentDetector(cv::LSD_REFINE_STD, 1.0, 0.6, 1.2)->detect(grey, reference);
+        double referenceLength = 0, ownLength = 0;
+        for (const auto& s : reference)
+            referenceLength += std::max(0.0, double(std::hypot(s[2] - s[0], s[3] - s[1])) - 10);
+        for (const auto& s : segmentsOf(grey))
+            ownLength += std::max(0.0, lengthOf(s) - 10.0);
+        BOOST_TEST_INFO(docdesk::test::sceneName(kind) << ": " << ownLength << " vs " << referenceLength);
+        BOOST_TEST(referenceLength > 500);
+        BOOST_TEST(std::abs(ownLength - referenceLength) < 0.03 * referenceLength);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(line_segments_of_degenerate_pictures) {
+    BOOST_TEST(imaging::detail::detectLineSegments(nullptr, 10, 10, 10).empty());
+    const cv::Mat one(1, 1, CV_8UC1, cv::Scalar(9)), flat(50, 70, CV_8UC1, cv::Scalar(128));
+    BOOST_TEST(segmentsOf(one).empty());
+    BOOST_TEST(segmentsOf(flat).empty());
+    cv::Mat noise(200, 200, CV_8UC1);
+    cv::RNG(3).fill(noise, cv::RNG::UNIFORM, 0, 256);
+    for (const auto& s : segmentsOf(noise))
+        BOOST_TEST(lengthOf(s) < 12);
+    // One step between two rows: one segment along it, between the rows' centres, end to end.
+    cv::Mat step(40, 60, CV_8UC1, cv::Scalar(0));
+    step.rowRange(20, 40).setTo(200);
+    const auto segments = segmentsOf(step);
+    BOOST_TEST_REQUIRE(segments.size() == 1u);
+    BOOST_TEST(std::abs(segments[0].y1 - 19.5) < 0.1);
+    BOOST_TEST(std::abs(segments[0].y2 - 19.5) < 0.1);
+    BOOST_TEST(lengthOf(segments[0]) > 57);
 }
