@@ -5,6 +5,8 @@
 #include "core/export/PdfA.h"
 
 #include <algorithm>
+#include <cstring>
+#include <deque>
 #include <filesystem>
 #include <hpdf.h>
 #include <map>
@@ -160,6 +162,57 @@ void drawTextLayer(HPDF_Page p, HPDF_Font font, const ocr::PageText& text, doubl
     HPDF_Page_EndText(p);
 }
 
+// The bytes of a JPEG page, read by libharu in place when the document is saved (PdfWriter::
+// addPage). The callbacks follow libharu's memory stream: a short read at the end returns
+// HPDF_STREAM_EOF without raising an error.
+struct JpegInPlace {
+    std::vector<std::byte> bytes;
+    size_t position = 0;
+
+    static JpegInPlace& of(HPDF_Stream stream) { return *static_cast<JpegInPlace*>(stream->attr); }
+    static HPDF_STATUS read(HPDF_Stream stream, HPDF_BYTE* out, HPDF_UINT* size) {
+        JpegInPlace& j = of(stream);
+        const size_t n = std::min<size_t>(*size, j.bytes.size() - j.position);
+        std::memcpy(out, j.bytes.data() + j.position, n);
+        j.position += n;
+        const bool whole = n == *size;
+        *size = HPDF_UINT(n);
+        return whole ? HPDF_OK : HPDF_STREAM_EOF;
+    }
+    static HPDF_STATUS seek(HPDF_Stream stream, HPDF_INT pos, HPDF_WhenceMode mode) {
+        JpegInPlace& j = of(stream);
+        const std::int64_t base = mode == HPDF_SEEK_CUR   ? std::int64_t(j.position)
+                                  : mode == HPDF_SEEK_END ? std::int64_t(j.bytes.size())
+                                                          : 0;
+        const std::int64_t to = base + pos;
+        if (to < 0 || to > std::int64_t(j.bytes.size()))
+            return HPDF_SetError(stream->error, HPDF_STREAM_EOF, 0);
+        j.position = size_t(to);
+        return HPDF_OK;
+    }
+    static HPDF_INT32 tell(HPDF_Stream stream) { return HPDF_INT32(of(stream).position); }
+    static HPDF_UINT32 size(HPDF_Stream stream) { return HPDF_UINT32(of(stream).bytes.size()); }
+};
+
+// The length of a JPEG's head up to the end of its frame header (SOF0, 1, 2 or 9, the ones
+// libharu reads), or 0 when there is none where libharu would look for it.
+size_t jpegHeadLength(const std::vector<std::byte>& jpeg) {
+    auto at = [&](size_t i) { return std::to_integer<unsigned>(jpeg[i]); };
+    if (jpeg.size() < 4 || at(0) != 0xFF || at(1) != 0xD8)
+        return 0;
+    size_t i = 2;
+    while (i + 4 <= jpeg.size() && at(i) == 0xFF) {
+        const unsigned marker = at(i + 1);
+        const size_t length = size_t(at(i + 2)) << 8 | at(i + 3);
+        if (length < 2)
+            return 0;
+        if (marker == 0xC0 || marker == 0xC1 || marker == 0xC2 || marker == 0xC9)
+            return i + 2 + length <= jpeg.size() ? i + 2 + length : 0;
+        i += 2 + length;
+    }
+    return 0;
+}
+
 } // namespace
 
 std::string textLayerFontFile() {
@@ -182,6 +235,7 @@ struct PdfWriter::Impl {
     size_t imageBytes = 0; // of the pages added, to size the finished document's buffer
     bool pdfa = false;
     DocumentInfo info;
+    std::deque<JpegInPlace> jpegs; // the JPEG pages' bytes, read in place at save
     HPDF_Font textFont = nullptr; // loaded with the first text layer
 
     HPDF_Font font() {
@@ -305,8 +359,21 @@ void PdfWriter::addPage(const EncodedPage& page, const ocr::PageText* text) {
         throw Error(trf("Page {} cannot be put into the PDF: it has no image.", number));
     HPDF_Image image = nullptr;
     if (page.encoding == PageEncoding::Jpeg) {
+        // libharu copies a JPEG byte by byte four times (into a memory stream, into the image's
+        // stream of 4 KB blocks, and out of both at save): a third of the CLI's time while it
+        // files. It is loaded from its head alone, which is all libharu reads of it, and the
+        // image's stream then replaced by one reading the page's bytes in place at save.
+        const size_t head = jpegHeadLength(page.bytes);
         image = HPDF_LoadJpegImageFromMem(d.doc, reinterpret_cast<const HPDF_BYTE*>(page.bytes.data()),
-                                          HPDF_UINT(page.bytes.size()));
+                                          HPDF_UINT(head > 0 ? head : page.bytes.size()));
+        if (image != nullptr && head > 0) {
+            JpegInPlace& held = d.jpegs.emplace_back(JpegInPlace{page.bytes, 0});
+            HPDF_Stream inPlace = HPDF_CallbackReader_New(d.doc->mmgr, &JpegInPlace::read, &JpegInPlace::seek,
+                                                          &JpegInPlace::tell, &JpegInPlace::size, &held);
+            d.check(inPlace != nullptr ? HPDF_OK : HPDF_FAILD_TO_ALLOC_MEM, number);
+            HPDF_Stream_Free(image->stream);
+            image->stream = inPlace;
+        }
     } else {
         const size_t stride = (size_t(page.width) + 7) / 8;
         if (page.bytes.size() < stride * size_t(page.height))
