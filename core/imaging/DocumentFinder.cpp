@@ -20,9 +20,11 @@
 // Each region's convex hull is reduced to a quadrilateral, its sides re-fitted to the region's
 // boundary points (so a notch from a pen or a rounded corner does not bend it), and the quad
 // is scored by edge support along its sides, how well it fills the region, its angles and how
-// paper-like its inside is. Duplicates from different maps are merged, the best corners are
-// refined on the full-resolution image by fitting lines to the strongest gradient across each
-// side, and the result is ordered so the one the user most likely means comes first.
+// paper-like its inside is. Long straight edges (a line segment detector) add quads of four
+// lines, of three with a faint fourth side, and of three whose two parallel sides end where
+// another sheet covers the rest (a book's facing page). Duplicates are merged, the best
+// corners are refined on the full-resolution image by fitting lines to the strongest gradient
+// across each side, and the result is ordered so the one the user most likely means comes first.
 
 namespace docdesk::imaging {
 namespace {
@@ -344,6 +346,7 @@ struct Candidate {
     bool fromLines = false;   // made of long straight edges, not of a region
     bool frame = false;       // the whole picture: it is all paper
     bool besideOther = false; // print beside one side: a sheet only if another lies there
+    bool covered = false;     // one side is where another sheet lies over it (a book's facing page)
 };
 
 struct Analysis {
@@ -697,42 +700,65 @@ struct EdgeLine {
     double lo = 0, hi = 0; // extent along d
     double cover = 0;      // length of the segments joined into it
     bool border = false;
+    bool chained = false; // of short pieces only: weaker, only for the ends of covered sheets
 };
 
+// The segment a-b joined into the line it lies on (within 2.5 px and 3 degrees), or a line of
+// its own when it may start one; false when it is neither.
+bool joinInto(std::vector<EdgeLine>& lines, cv::Point2d a, cv::Point2d b, bool mayStart) {
+    const double len = cv::norm(b - a);
+    const cv::Point2d d = (b - a) / len;
+    for (auto& l : lines) {
+        const double da = std::abs((a - l.p).cross(l.d)), db = std::abs((b - l.p).cross(l.d));
+        if (std::abs(d.dot(l.d)) < 0.9985 || da > 2.5 || db > 2.5)
+            continue;
+        const double ta = (a - l.p).dot(l.d), tb = (b - l.p).dot(l.d);
+        const double overlap =
+            std::max(0.0, std::min(l.hi, std::max(ta, tb)) - std::max(l.lo, std::min(ta, tb)));
+        l.lo = std::min({l.lo, ta, tb});
+        l.hi = std::max({l.hi, ta, tb});
+        l.cover += len - overlap; // both edges of a thin bar are one line, not twice as long
+        return true;
+    }
+    if (mayStart)
+        lines.push_back({a, d, 0, len, len, false});
+    return mayStart;
+}
+
+// Long lines from the segments: started by segments of 0.6 minLen, joined by those of 0.35,
+// kept when they cover minLen. A few more are chained from the short pieces left over alone
+// (a page's slightly bowed top edge, broken by noise into pieces of 15-20 px). Those are weaker
+// evidence and each line more multiplies the quads to try (a table's picture took twice as
+// long with four more): only the longest few are kept, marked, for covered sheets alone.
 std::vector<EdgeLine> joinCollinear(std::vector<detail::LineSegment> segs, double minLen) {
     auto length = [](const detail::LineSegment& s) { return std::hypot(s.x2 - s.x1, s.y2 - s.y1); };
     std::sort(segs.begin(), segs.end(), [&](const detail::LineSegment& a, const detail::LineSegment& b) {
         return length(a) > length(b);
     });
     std::vector<EdgeLine> lines;
+    std::vector<std::pair<cv::Point2d, cv::Point2d>> alone;
     for (const auto& s : segs) {
-        const cv::Point2d a(s.x1, s.y1), b(s.x2, s.y2);
-        const double len = cv::norm(b - a);
+        const double len = length(s);
         if (len < 0.35 * minLen)
             break;
-        const cv::Point2d d = (b - a) / len;
-        bool merged = false;
-        for (auto& l : lines) {
-            const double da = std::abs((a - l.p).cross(l.d)), db = std::abs((b - l.p).cross(l.d));
-            if (std::abs(d.dot(l.d)) < 0.9985 || da > 2.5 || db > 2.5)
-                continue;
-            const double ta = (a - l.p).dot(l.d), tb = (b - l.p).dot(l.d);
-            const double overlap =
-                std::max(0.0, std::min(l.hi, std::max(ta, tb)) - std::max(l.lo, std::min(ta, tb)));
-            l.lo = std::min({l.lo, ta, tb});
-            l.hi = std::max({l.hi, ta, tb});
-            l.cover += len - overlap; // both edges of a thin bar are one line, not twice as long
-            merged = true;
-            break;
-        }
-        if (!merged && len >= minLen * 0.6)
-            lines.push_back({a, d, 0, len, len, false});
+        if (!joinInto(lines, {s.x1, s.y1}, {s.x2, s.y2}, len >= 0.6 * minLen))
+            alone.emplace_back(cv::Point2d(s.x1, s.y1), cv::Point2d(s.x2, s.y2));
     }
-    std::erase_if(lines, [&](const EdgeLine& l) { return l.cover < minLen; });
-    std::sort(lines.begin(), lines.end(),
-              [](const EdgeLine& a, const EdgeLine& b) { return a.cover > b.cover; });
-    if (lines.size() > 36)
-        lines.resize(36);
+    auto longest = [&](std::vector<EdgeLine>& found, size_t most) {
+        std::erase_if(found, [&](const EdgeLine& l) { return l.cover < minLen; });
+        std::sort(found.begin(), found.end(),
+                  [](const EdgeLine& a, const EdgeLine& b) { return a.cover > b.cover; });
+        if (found.size() > most)
+            found.resize(most);
+    };
+    longest(lines, 36);
+    std::vector<EdgeLine> chains;
+    for (const auto& [a, b] : alone)
+        joinInto(chains, a, b, true);
+    longest(chains, 4);
+    for (auto& c : chains)
+        c.chained = true;
+    lines.insert(lines.end(), chains.begin(), chains.end());
     return lines;
 }
 
@@ -1124,6 +1150,174 @@ std::optional<EdgeLine> faintFourthSide(const Gradients& g, const EdgeLine& a, c
     return bestSide;
 }
 
+// --- Sheets partly covered by another: a book's facing page -------------------------------
+// The page of an open book photographed from above has three sides against the desk and a
+// fourth where the facing page, curling up out of the gutter, lies over it: paper on both
+// sides, print up to it, no edge a line detector can follow. What marks that side is where
+// the page's other edges end: its top and bottom edges run from the outer side to the gutter
+// and stop there. A pen or a cable across an edge interrupts it too, but the edge resumes
+// beyond; an edge that runs out of view is a cut side, the border's business.
+
+constexpr int kCoveredGap = 8;        // work pixels without edge that end an edge
+constexpr double kCoveredSolid = 0.6; // share of edge along the last stretch before the end
+constexpr double kCoveredEven = 0.75; // the two ended sides' lengths agree this well
+constexpr double kCoveredDesk = 0.25; // at most this much print or grain beside each side on the desk
+constexpr double kCoveredPaper = 0.7; // share of paper on both sides of the covered side
+
+// How far from `from` along the unit direction u the edge runs on (within two pixels of the
+// line: a page's edge bows a little), or nothing when it runs out of view or resumes after its
+// end with desk, not paper, beside it. n is the unit normal pointing out of the sheet.
+std::optional<double> edgeEnd(const Analysis& an, const Gradients& g, cv::Point2d from, cv::Point2d u,
+                              cv::Point2d n) {
+    const cv::Point2f nf(float(n.x), float(n.y));
+    auto edgeAt = [&](double t) { // 1 edge, 0 none, -1 out of view
+        float best = -1;
+        for (const double o : {-1.5, 0.0, 1.5}) {
+            const cv::Point2d p = from + u * t + n * o;
+            best = std::max(best, gradientAcross(g, cv::Point2f(float(p.x), float(p.y)), nf));
+        }
+        return best < 0 ? -1 : best >= kLineEdge ? 1 : 0;
+    };
+    double last = 0;
+    std::vector<int> seen;
+    for (double t = 0;; t += 1) {
+        const int e = edgeAt(t);
+        if (e < 0)
+            return std::nullopt;
+        seen.push_back(e);
+        if (e > 0)
+            last = t;
+        else if (t - last > kCoveredGap)
+            break;
+    }
+    // A solid edge up to its end (seen holds t = 0 .. last + kCoveredGap + 1).
+    const auto end = std::ptrdiff_t(last);
+    if (end < 20 ||
+        double(std::count(seen.begin() + end - 19, seen.begin() + end + 1, 1)) < kCoveredSolid * 20)
+        return std::nullopt;
+    // Beyond the end, no run of edge on the same line with the desk beside it: the sheet is
+    // covered (by paper), not crossed (by a pen).
+    auto onDesk = [&](double t) {
+        const cv::Point2d p = from + u * t + n * 7.0;
+        const int x = int(p.x), y = int(p.y);
+        return x >= 0 && y >= 0 && x < an.paperish.cols && y < an.paperish.rows &&
+               an.paperish.at<uchar>(y, x) == 0;
+    };
+    const double beyond = std::max(40.0, 0.3 * last);
+    int run = 0;
+    for (double t = last + kCoveredGap + 1; t <= last + beyond; t += 1) {
+        const int e = edgeAt(t);
+        if (e < 0)
+            break;
+        run = e > 0 && onDesk(t) ? run + 1 : 0;
+        if (run >= 10)
+            return std::nullopt;
+    }
+    return last;
+}
+
+// Outside one side (4..10 pixels out): the share of print, and of paper.
+std::pair<double, double> besideSide(const Analysis& an, const Gradients& g, cv::Point2f a, cv::Point2f b,
+                                     cv::Point2f centre) {
+    const cv::Point2f d = b - a, n = outwardNormal(a, d, centre);
+    int busy = 0, paper = 0, total = 0;
+    for (int k = 1; k < 20; ++k) {
+        for (const float off : {4.f, 7.f, 10.f}) {
+            const cv::Point2f p = a + d * (float(k) / 20) + n * off;
+            const int x = int(p.x), y = int(p.y);
+            if (x < 0 || y < 0 || x >= g.busy.cols || y >= g.busy.rows)
+                continue;
+            ++total;
+            busy += g.busy.at<uchar>(y, x) != 0;
+            paper += an.paperish.at<uchar>(y, x) != 0;
+        }
+    }
+    return total == 0 ? std::pair{0.0, 0.0} : std::pair{double(busy) / total, double(paper) / total};
+}
+
+// Side c joins the parallel sides a and b; where both of those end, the same distance from c
+// (a page is a rectangle), another sheet covers the rest. Scored like a line quad on its three
+// sides against the desk, each of which must have calm desk, not paper, beside it.
+void collectCoveredSheets(const Analysis& an, const Gradients& g, const std::vector<EdgeLine>& lines,
+                          const std::vector<std::pair<size_t, size_t>>& pairs,
+                          std::vector<Candidate>& found) {
+    const int w = an.grey.cols, h = an.grey.rows;
+    for (const auto& [ia, ib] : pairs) {
+        const EdgeLine &a = lines[ia], &b = lines[ib];
+        if (a.border || b.border)
+            continue;
+        const double width = std::abs((b.p - a.p).cross(a.d));
+        for (size_t ic = 0; ic < lines.size(); ++ic) {
+            const EdgeLine& c = lines[ic];
+            if (c.border || c.chained || std::abs(a.d.dot(c.d)) > 0.26)
+                continue;
+            cv::Point2f pa, pb;
+            if (!intersect({a.p, a.d}, {c.p, c.d}, pa) || !intersect({b.p, b.d}, {c.p, c.d}, pb))
+                continue;
+            // Along each of a and b, away from c, to where its edge ends.
+            double reach[2] = {0, 0};
+            cv::Point2f ends[2];
+            bool ended = true;
+            for (int k = 0; k < 2 && ended; ++k) {
+                const EdgeLine& l = k == 0 ? a : b;
+                const cv::Point2d corner = k == 0 ? cv::Point2d(pa) : cv::Point2d(pb);
+                const double t0 = (l.p + l.d * l.lo - corner).dot(l.d),
+                             t1 = (l.p + l.d * l.hi - corner).dot(l.d);
+                const cv::Point2d u = (std::abs(t0) > std::abs(t1) ? t0 : t1) > 0 ? l.d : -l.d;
+                const EdgeLine& other = k == 0 ? b : a;
+                cv::Point2d out(-l.d.y, l.d.x);
+                if ((other.p - l.p).dot(out) > 0)
+                    out = -out;
+                // From the corner on c (a few pixels in, past the corner's rounding): the side
+                // ends at its first gap, not at another sheet's beyond the lid between them.
+                const auto end = edgeEnd(an, g, corner + u * 3.0, u, out);
+                ended = end.has_value();
+                if (ended) {
+                    reach[k] = 3 + *end;
+                    const cv::Point2d e = corner + u * reach[k];
+                    ends[k] = cv::Point2f(float(e.x), float(e.y));
+                }
+            }
+            if (!ended || std::min(reach[0], reach[1]) < kCoveredEven * std::max(reach[0], reach[1]) ||
+                std::min(reach[0], reach[1]) < 0.3 * width)
+                continue;
+            const cv::Point2f ea = ends[0], eb = ends[1];
+            QuadF q{pa, ea, eb, pb};
+            if (!isConvex(orderCorners(q)) || quadArea(q) < kMinAreaFraction * w * h ||
+                inViewArea(q, w, h) < 0.98 * quadArea(q))
+                continue;
+            const cv::Point2f centre = centreOf(q);
+            double sum = 0, least = 1, busiest = 0;
+            bool desk = true;
+            for (const auto& [p0, p1] : {std::pair{pa, ea}, std::pair{pb, eb}, std::pair{pa, pb}}) {
+                const double support = sideSupport(g, p0, p1, kLineEdge);
+                const auto [busy, paper] = besideSide(an, g, p0, p1, centre);
+                desk = desk && support >= kMinLineSupport && busy <= kCoveredDesk && paper < kDeskPaper;
+                sum += support;
+                least = std::min(least, support);
+                busiest = std::max(busiest, busy);
+            }
+            // The covered side has the sheet's paper on its inside and the covering sheet's on
+            // its outside (not the lid between two receipts whose sides were taken for a and b).
+            const cv::Point2f across = centre * 2.f - (ea + eb) * 0.5f; // the centre mirrored over it
+            if (!desk || besideSide(an, g, ea, eb, centre).second < kCoveredPaper ||
+                besideSide(an, g, ea, eb, across).second < kCoveredPaper)
+                continue;
+            const double paper = interiorPaper(an, q);
+            if (paper < kSheetPaper)
+                continue;
+            Candidate cand;
+            cand.quad = orderCorners(q);
+            cand.paper = paper;
+            cand.fromLines = true;
+            cand.covered = true;
+            const double calm = 1 - std::clamp(busiest / 0.06, 0.0, 1.0);
+            cand.score = std::clamp(0.5 * sum / 3 + 0.3 * least + 0.2 * calm, 0.0, 1.0) * 0.9;
+            found.push_back(cand);
+        }
+    }
+}
+
 // Sheets with one side too faint to be found as a line: two parallel found sides joined by a
 // third, the fourth searched for (faintFourthSide).
 void collectWithFaintSide(const Analysis& an, const Gradients& g, const std::vector<EdgeLine>& lines,
@@ -1133,7 +1327,7 @@ void collectWithFaintSide(const Analysis& an, const Gradients& g, const std::vec
         if (lines[a].border || lines[b].border)
             continue;
         for (size_t c = 0; c < lines.size(); ++c) {
-            if (lines[c].border || std::abs(lines[a].d.dot(lines[c].d)) > 0.26)
+            if (lines[c].border || lines[c].chained || std::abs(lines[a].d.dot(lines[c].d)) > 0.26)
                 continue; // not a third side at roughly right angles
             const auto fourth = faintFourthSide(g, lines[a], lines[b], lines[c]);
             QuadF q;
@@ -1148,12 +1342,12 @@ void collectWithFaintSide(const Analysis& an, const Gradients& g, const std::vec
 void collectFromLines(const Analysis& an, const Gradients& g, std::vector<Candidate>& out) {
     const auto lines = longEdgeLines(an.sharp);
     const double minSide = 0.05 * std::max(an.grey.cols, an.grey.rows);
-    std::vector<std::pair<size_t, size_t>> pairs;
+    std::vector<std::pair<size_t, size_t>> pairs, withChained; // of parallel lines
     for (size_t i = 0; i < lines.size(); ++i)
         for (size_t j = i + 1; j < lines.size(); ++j)
             if (std::abs(lines[i].d.dot(lines[j].d)) > 0.96 && !(lines[i].border && lines[j].border) &&
                 std::abs((lines[j].p - lines[i].p).cross(lines[i].d)) > minSide)
-                pairs.emplace_back(i, j);
+                (lines[i].chained || lines[j].chained ? withChained : pairs).emplace_back(i, j);
     std::vector<Candidate> found;
     for (size_t u = 0; u < pairs.size(); ++u) {
         for (size_t v = u + 1; v < pairs.size(); ++v) {
@@ -1169,6 +1363,8 @@ void collectFromLines(const Analysis& an, const Gradients& g, std::vector<Candid
         }
     }
     collectWithFaintSide(an, g, lines, pairs, found);
+    withChained.insert(withChained.end(), pairs.begin(), pairs.end());
+    collectCoveredSheets(an, g, lines, withChained, found);
     for (auto& c : found)
         if (c.score >= kMinScore)
             out.push_back(c);
@@ -1395,15 +1591,24 @@ std::vector<Candidate> allCandidates(const WorkPictures& w, const Gradients& gra
     return candidates;
 }
 
-// The same document comes from several maps: the best-scored of overlapping ones.
+// The same document comes from several maps: the best-scored of overlapping ones. Except that
+// a covered sheet replaces one reaching on over its covered side: the sheet's edges were seen to
+// end there (a quad of the same lines run on to the picture's border, over the facing page).
 std::vector<Candidate> distinctCandidates(std::vector<Candidate> candidates) {
     std::sort(candidates.begin(), candidates.end(),
               [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
     std::vector<Candidate> distinct;
     for (const auto& c : candidates) {
         bool duplicate = false;
-        for (const auto& k : distinct)
-            duplicate = duplicate || polygonIoU(c.quad, k.quad) > 0.5;
+        for (auto& k : distinct) {
+            if (polygonIoU(c.quad, k.quad) <= 0.5)
+                continue;
+            if (c.covered && !k.covered && quadArea(k.quad) > 1.1 * quadArea(c.quad) &&
+                overlapOfSmaller(c.quad, k.quad) > 0.9)
+                k = c;
+            duplicate = true;
+            break;
+        }
         if (!duplicate)
             distinct.push_back(c);
     }
@@ -1498,7 +1703,8 @@ std::vector<Candidate> withoutContent(const std::vector<Candidate>& distinct, co
     std::vector<Candidate> kept;
     for (size_t i = 0; i < distinct.size(); ++i) {
         bool inside = group[i];
-        for (size_t j = 0; j < distinct.size() && !inside; ++j)
+        // A covered sheet lies on a desk on three sides: it is not the print of another.
+        for (size_t j = 0; j < distinct.size() && !inside && !distinct[i].covered; ++j)
             inside = !group[j] && isSheet(distinct[j]) && contains(distinct[j], distinct[i]);
         if (!inside)
             kept.push_back(distinct[i]);
