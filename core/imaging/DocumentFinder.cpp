@@ -1235,6 +1235,38 @@ std::pair<double, double> besideSide(const Analysis& an, const Gradients& g, cv:
     return total == 0 ? std::pair{0.0, 0.0} : std::pair{double(busy) / total, double(paper) / total};
 }
 
+// Where the parallel sides a and b of a sheet end, walking from their corners pa and pb on its
+// third side away from it: both must end, at about the same distance, far enough along.
+std::optional<std::pair<cv::Point2f, cv::Point2f>> endsOfCoveredSheet(const Analysis& an, const Gradients& g,
+                                                                      const EdgeLine& a, const EdgeLine& b,
+                                                                      cv::Point2f pa, cv::Point2f pb) {
+    double reach[2] = {0, 0};
+    cv::Point2f ends[2];
+    for (int k = 0; k < 2; ++k) {
+        const EdgeLine& l = k == 0 ? a : b;
+        const cv::Point2d corner = k == 0 ? cv::Point2d(pa) : cv::Point2d(pb);
+        const double t0 = (l.p + l.d * l.lo - corner).dot(l.d), t1 = (l.p + l.d * l.hi - corner).dot(l.d);
+        const cv::Point2d u = (std::abs(t0) > std::abs(t1) ? t0 : t1) > 0 ? l.d : -l.d;
+        const EdgeLine& other = k == 0 ? b : a;
+        cv::Point2d out(-l.d.y, l.d.x);
+        if ((other.p - l.p).dot(out) > 0)
+            out = -out;
+        // From the corner (a few pixels in, past its rounding): the side ends at its first gap,
+        // not at another sheet's beyond the lid between them.
+        const auto end = edgeEnd(an, g, corner + u * 3.0, u, out);
+        if (!end)
+            return std::nullopt;
+        reach[k] = 3 + *end;
+        const cv::Point2d e = corner + u * reach[k];
+        ends[k] = cv::Point2f(float(e.x), float(e.y));
+    }
+    const double width = std::abs((b.p - a.p).cross(a.d));
+    if (std::min(reach[0], reach[1]) < kCoveredEven * std::max(reach[0], reach[1]) ||
+        std::min(reach[0], reach[1]) < 0.3 * width)
+        return std::nullopt;
+    return std::pair{ends[0], ends[1]};
+}
+
 // Side c joins the parallel sides a and b; where both of those end, the same distance from c
 // (a page is a rectangle), another sheet covers the rest. Scored like a line quad on its three
 // sides against the desk, each of which must have calm desk, not paper, beside it.
@@ -1246,7 +1278,6 @@ void collectCoveredSheets(const Analysis& an, const Gradients& g, const std::vec
         const EdgeLine &a = lines[ia], &b = lines[ib];
         if (a.border || b.border)
             continue;
-        const double width = std::abs((b.p - a.p).cross(a.d));
         for (size_t ic = 0; ic < lines.size(); ++ic) {
             const EdgeLine& c = lines[ic];
             if (c.border || c.chained || std::abs(a.d.dot(c.d)) > 0.26)
@@ -1254,34 +1285,10 @@ void collectCoveredSheets(const Analysis& an, const Gradients& g, const std::vec
             cv::Point2f pa, pb;
             if (!intersect({a.p, a.d}, {c.p, c.d}, pa) || !intersect({b.p, b.d}, {c.p, c.d}, pb))
                 continue;
-            // Along each of a and b, away from c, to where its edge ends.
-            double reach[2] = {0, 0};
-            cv::Point2f ends[2];
-            bool ended = true;
-            for (int k = 0; k < 2 && ended; ++k) {
-                const EdgeLine& l = k == 0 ? a : b;
-                const cv::Point2d corner = k == 0 ? cv::Point2d(pa) : cv::Point2d(pb);
-                const double t0 = (l.p + l.d * l.lo - corner).dot(l.d),
-                             t1 = (l.p + l.d * l.hi - corner).dot(l.d);
-                const cv::Point2d u = (std::abs(t0) > std::abs(t1) ? t0 : t1) > 0 ? l.d : -l.d;
-                const EdgeLine& other = k == 0 ? b : a;
-                cv::Point2d out(-l.d.y, l.d.x);
-                if ((other.p - l.p).dot(out) > 0)
-                    out = -out;
-                // From the corner on c (a few pixels in, past the corner's rounding): the side
-                // ends at its first gap, not at another sheet's beyond the lid between them.
-                const auto end = edgeEnd(an, g, corner + u * 3.0, u, out);
-                ended = end.has_value();
-                if (ended) {
-                    reach[k] = 3 + *end;
-                    const cv::Point2d e = corner + u * reach[k];
-                    ends[k] = cv::Point2f(float(e.x), float(e.y));
-                }
-            }
-            if (!ended || std::min(reach[0], reach[1]) < kCoveredEven * std::max(reach[0], reach[1]) ||
-                std::min(reach[0], reach[1]) < 0.3 * width)
+            const auto ends = endsOfCoveredSheet(an, g, a, b, pa, pb);
+            if (!ends)
                 continue;
-            const cv::Point2f ea = ends[0], eb = ends[1];
+            const auto [ea, eb] = *ends;
             QuadF q{pa, ea, eb, pb};
             if (!isConvex(orderCorners(q)) || quadArea(q) < kMinAreaFraction * w * h ||
                 inViewArea(q, w, h) < 0.98 * quadArea(q))
