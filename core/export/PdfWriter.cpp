@@ -236,7 +236,7 @@ struct PdfWriter::Impl {
     bool pdfa = false;
     DocumentInfo info;
     std::deque<JpegInPlace> jpegs; // the JPEG pages' bytes, read in place at save
-    HPDF_Font textFont = nullptr; // loaded with the first text layer
+    HPDF_Font textFont = nullptr;  // loaded with the first text layer
 
     HPDF_Font font() {
         if (!textFont) {
