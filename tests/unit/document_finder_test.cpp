@@ -558,16 +558,25 @@ BOOST_AUTO_TEST_CASE(a_full_page_scan_is_not_cut_to_its_table) {
 namespace {
 
 // Lines of dark "words" across the quad's inside, from its left to its right margin.
-void printText(cv::Mat& img, const std::array<cv::Point2f, 4>& q, cv::RNG& rng, float leftMargin) {
+void printText(cv::Mat& img, const std::array<cv::Point2f, 4>& q, cv::RNG& rng) {
     for (float v = 0.08f; v < 0.92f; v += 0.035f) {
         const cv::Point2f left = q[0] + (q[3] - q[0]) * v, right = q[1] + (q[2] - q[1]) * v;
-        for (float u = leftMargin; u < 0.9f;) {
+        for (float u = 0.1f; u < 0.9f;) {
             const float len = float(rng.uniform(0.03, 0.1));
             cv::line(img, left + (right - left) * u, left + (right - left) * std::min(0.9f, u + len),
                      cv::Scalar::all(45), 9, cv::LINE_AA);
             u += len + 0.02f;
         }
     }
+}
+
+// A phone photo's 1080 x 1920 of a blue desk with a printed page on it.
+cv::Mat pageOnDesk(const std::array<cv::Point2f, 4>& page, cv::Scalar paper, cv::RNG& rng) {
+    cv::Mat img(1920, 1080, CV_8UC3, cv::Scalar(150, 45, 25));
+    std::vector<cv::Point> outline(page.begin(), page.end());
+    cv::fillConvexPoly(img, outline, paper, cv::LINE_AA);
+    printText(img, page, rng);
+    return img;
 }
 
 cv::Mat finished(cv::Mat img, int seed) {
@@ -590,13 +599,10 @@ cv::Mat finished(cv::Mat img, int seed) {
 // and running off the picture. The document is the right-hand page, from its outer edge to
 // where the facing page covers it; not both pages together, not its block of text.
 BOOST_AUTO_TEST_CASE(an_open_books_page_ends_where_the_facing_page_covers_it) {
-    cv::Mat img(1920, 1080, CV_8UC3, cv::Scalar(150, 45, 25));
-    const std::array<cv::Point2f, 4> page{cv::Point2f(200, 220), cv::Point2f(990, 180),
-                                          cv::Point2f(980, 1660), cv::Point2f(160, 1630)};
-    std::vector<cv::Point> outline(page.begin(), page.end());
-    cv::fillConvexPoly(img, outline, cv::Scalar(190, 222, 236), cv::LINE_AA);
     cv::RNG rng(5);
-    printText(img, page, rng, 0.1f);
+    cv::Mat img = pageOnDesk(
+        {cv::Point2f(200, 220), cv::Point2f(990, 180), cv::Point2f(980, 1660), cv::Point2f(160, 1630)},
+        cv::Scalar(190, 222, 236), rng);
     // The facing page: its edge along the gutter lies a little inside the right-hand page.
     const std::vector<cv::Point> facing{{-60, 140},  {120, 60},   {215, 190}, {222, 700},
                                         {205, 1300}, {178, 1650}, {90, 1790}, {-60, 1840}};
@@ -650,13 +656,10 @@ BOOST_AUTO_TEST_CASE(the_real_photos_of_the_corpus_are_found) {
 // What the rule above must not do: a pen lying across a page on a desk interrupts both of its
 // long edges, which go on beyond it with the desk beside them. The page stays whole.
 BOOST_AUTO_TEST_CASE(a_pen_across_a_page_does_not_cut_it) {
-    cv::Mat img(1920, 1080, CV_8UC3, cv::Scalar(150, 45, 25));
     const std::array<cv::Point2f, 4> page{cv::Point2f(160, 200), cv::Point2f(950, 170),
                                           cv::Point2f(970, 1680), cv::Point2f(140, 1700)};
-    std::vector<cv::Point> outline(page.begin(), page.end());
-    cv::fillConvexPoly(img, outline, cv::Scalar(235, 238, 240), cv::LINE_AA);
     cv::RNG rng(9);
-    printText(img, page, rng, 0.1f);
+    cv::Mat img = pageOnDesk(page, cv::Scalar(235, 238, 240), rng);
     cv::line(img, {40, 1100}, {1060, 1040}, cv::Scalar(30, 30, 30), 12, cv::LINE_AA); // the pen
     img = finished(img, 10);
     const QuadF whole{page[0], page[1], page[2], page[3]};
