@@ -88,6 +88,7 @@ void compareWithZbar(const char* what, const std::vector<fs::path>& files, imagi
 int main(int argc, char** argv) {
     std::setvbuf(stdout, nullptr, _IOLBF, 0); // figures appear as they are measured
     platform::keepLargeBuffersOnHeap();       // as docdesk-worker does
+    cv::setNumThreads(1); // as each worker does (--threads 1): OpenCV's own threads would hide CPU time
     const int pageCount = argc > 1 ? std::atoi(argv[1]) : 12;
     const int repeats = argc > 2 ? std::atoi(argv[2]) : 3;
     const fs::path dir = fs::temp_directory_path() / ("docdesk-bench-" + std::to_string(::getpid()));

@@ -159,6 +159,7 @@ void printTally(const std::string& name, const Tally& t) {
 
 int main(int argc, char** argv) {
     platform::keepLargeBuffersOnHeap(); // as docdesk-worker, where the finder runs
+    cv::setNumThreads(1);               // ... one thread per worker: OpenCV's own threads would hide CPU time
     int cases = 36;
     int firstSeed = 1000;
     fs::path saveDir;
