@@ -66,11 +66,16 @@ std::map<std::string, std::string> appEnvironment(const std::string& display,
 }
 
 std::string findWindow(const std::string& display, const std::string& titleRegex) {
-    std::string windows;
-    if (runOnDisplay({"xdotool", "search", "--sync", "--onlyvisible", "--name", titleRegex}, display,
-                     &windows) != 0)
-        return {};
-    return windows.substr(0, windows.find('\n'));
+    // xdotool's search stops with an X error when a window it is looking at goes away during
+    // the search (a dialog just closed): it is tried again a few times before giving up.
+    for (int attempt = 0; attempt < 5; ++attempt) {
+        std::string windows;
+        if (runOnDisplay({"xdotool", "search", "--sync", "--onlyvisible", "--name", titleRegex}, display,
+                         &windows) == 0)
+            return windows.substr(0, windows.find('\n'));
+        std::this_thread::sleep_for(300ms);
+    }
+    return {};
 }
 
 void pressKeys(const std::string& display, const std::string& window, const std::string& keys) {
