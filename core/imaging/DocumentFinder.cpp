@@ -877,31 +877,39 @@ bool faintSideHolds(const Gradients& g, cv::Point2f a, cv::Point2f b, cv::Point2
     return on >= kPeakedGradient && on >= kPeakedRatio * beside;
 }
 
+// What lies just outside the side a-b of a quad with the given centre: 19 places along it, 4,
+// 7 and 10 px out; how many of those are in view, on an edge (print, texture) and, when a mask
+// is given, paper-like.
+struct Beside {
+    int total = 0, busy = 0, paper = 0;
+};
+
+Beside besideSide(const Gradients& g, const cv::Mat& paperish, cv::Point2f a, cv::Point2f b,
+                  cv::Point2f centre) {
+    const cv::Point2f d = b - a, n = outwardNormal(a, d, centre);
+    Beside out;
+    for (int k = 1; k < 20; ++k) {
+        for (const float off : {4.f, 7.f, 10.f}) {
+            const cv::Point2f p = a + d * (float(k) / 20) + n * off;
+            const int x = int(p.x), y = int(p.y);
+            if (x < 0 || y < 0 || x >= g.busy.cols || y >= g.busy.rows)
+                continue;
+            ++out.total;
+            out.busy += g.busy.at<uchar>(y, x) != 0;
+            out.paper += !paperish.empty() && paperish.at<uchar>(y, x) != 0;
+        }
+    }
+    return out;
+}
+
 // Edge density just outside each side (4..10 px out), busiest side first: a lid or a desk is
 // calm; the text beside a table on a page, or beside a column inside a receipt, is not.
 std::array<double, 4> outsideBusynessBySide(const Gradients& g, const QuadF& q) {
-    cv::Point2f c(0, 0);
-    for (const auto& p : q)
-        c += p * 0.25f;
+    const cv::Point2f c = centreOf(q);
     std::array<double, 4> sides{};
-    for (int i = 0; i < 4; ++i) {
-        const cv::Point2f a = q[i], d = q[(i + 1) % 4] - q[i];
-        const float len = std::hypot(d.x, d.y);
-        cv::Point2f n(-d.y / len, d.x / len);
-        if ((c - a).dot(n) > 0)
-            n = -n;
-        int busy = 0, total = 0;
-        for (int k = 1; k < 20; ++k) {
-            for (float off : {4.f, 7.f, 10.f}) {
-                const cv::Point2f p = a + d * (k / 20.f) + n * off;
-                const int x = int(p.x), y = int(p.y);
-                if (x < 0 || y < 0 || x >= g.busy.cols || y >= g.busy.rows)
-                    continue;
-                ++total;
-                busy += g.busy.at<uchar>(y, x) != 0;
-            }
-        }
-        sides[size_t(i)] = total >= 15 ? double(busy) / total : 0;
+    for (size_t i = 0; i < 4; ++i) {
+        const Beside beside = besideSide(g, {}, q[i], q[(i + 1) % 4], c);
+        sides[i] = beside.total >= 15 ? double(beside.busy) / beside.total : 0;
     }
     std::sort(sides.begin(), sides.end(), std::greater<>());
     return sides;
@@ -1216,25 +1224,6 @@ std::optional<double> edgeEnd(const Analysis& an, const Gradients& g, cv::Point2
     return last;
 }
 
-// Outside one side (4..10 pixels out): the share of print, and of paper.
-std::pair<double, double> besideSide(const Analysis& an, const Gradients& g, cv::Point2f a, cv::Point2f b,
-                                     cv::Point2f centre) {
-    const cv::Point2f d = b - a, n = outwardNormal(a, d, centre);
-    int busy = 0, paper = 0, total = 0;
-    for (int k = 1; k < 20; ++k) {
-        for (const float off : {4.f, 7.f, 10.f}) {
-            const cv::Point2f p = a + d * (float(k) / 20) + n * off;
-            const int x = int(p.x), y = int(p.y);
-            if (x < 0 || y < 0 || x >= g.busy.cols || y >= g.busy.rows)
-                continue;
-            ++total;
-            busy += g.busy.at<uchar>(y, x) != 0;
-            paper += an.paperish.at<uchar>(y, x) != 0;
-        }
-    }
-    return total == 0 ? std::pair{0.0, 0.0} : std::pair{double(busy) / total, double(paper) / total};
-}
-
 // Where the parallel sides a and b of a sheet end, walking from their corners pa and pb on its
 // third side away from it: both must end, at about the same distance, far enough along.
 std::optional<std::pair<cv::Point2f, cv::Point2f>> endsOfCoveredSheet(const Analysis& an, const Gradients& g,
@@ -1274,6 +1263,7 @@ void collectCoveredSheets(const Analysis& an, const Gradients& g, const std::vec
                           const std::vector<std::pair<size_t, size_t>>& pairs,
                           std::vector<Candidate>& found) {
     const int w = an.grey.cols, h = an.grey.rows;
+    auto share = [](int part, int total) { return total == 0 ? 0.0 : double(part) / total; };
     for (const auto& [ia, ib] : pairs) {
         const EdgeLine &a = lines[ia], &b = lines[ib];
         if (a.border || b.border)
@@ -1298,8 +1288,10 @@ void collectCoveredSheets(const Analysis& an, const Gradients& g, const std::vec
             bool desk = true;
             for (const auto& [p0, p1] : {std::pair{pa, ea}, std::pair{pb, eb}, std::pair{pa, pb}}) {
                 const double support = sideSupport(g, p0, p1, kLineEdge);
-                const auto [busy, paper] = besideSide(an, g, p0, p1, centre);
-                desk = desk && support >= kMinLineSupport && busy <= kCoveredDesk && paper < kDeskPaper;
+                const Beside beside = besideSide(g, an.paperish, p0, p1, centre);
+                const double busy = share(beside.busy, beside.total);
+                desk = desk && support >= kMinLineSupport && busy <= kCoveredDesk &&
+                       share(beside.paper, beside.total) < kDeskPaper;
                 sum += support;
                 least = std::min(least, support);
                 busiest = std::max(busiest, busy);
@@ -1307,8 +1299,10 @@ void collectCoveredSheets(const Analysis& an, const Gradients& g, const std::vec
             // The covered side has the sheet's paper on its inside and the covering sheet's on
             // its outside (not the lid between two receipts whose sides were taken for a and b).
             const cv::Point2f across = centre * 2.f - (ea + eb) * 0.5f; // the centre mirrored over it
-            if (!desk || besideSide(an, g, ea, eb, centre).second < kCoveredPaper ||
-                besideSide(an, g, ea, eb, across).second < kCoveredPaper)
+            const Beside outside = besideSide(g, an.paperish, ea, eb, centre);
+            const Beside inside = besideSide(g, an.paperish, ea, eb, across);
+            if (!desk || share(outside.paper, outside.total) < kCoveredPaper ||
+                share(inside.paper, inside.total) < kCoveredPaper)
                 continue;
             const double paper = interiorPaper(an, q);
             if (paper < kSheetPaper)
