@@ -187,6 +187,7 @@ std::optional<JpegHeader> readJpegHeader(std::span<const std::byte> b) {
             h.width = int(be16(segment, 3));
             h.components = int(u8(segment, 5));
             h.sequentialOrProgressiveHuffman = marker == 0xC0 || marker == 0xC1 || marker == 0xC2;
+            h.frameEnd = pos + 2 + length;
         }
         pos += 2 + length;
     }

@@ -25,6 +25,7 @@ struct JpegHeader {
     bool sequentialOrProgressiveHuffman = false; // SOF0, SOF1 or SOF2: what PDF's DCTDecode reads
     int exifOrientation = 1;                     // 1 = upright (also when there is no EXIF block)
     Resolution density;                          // from the JFIF header when it states units (inch or cm)
+    std::size_t frameEnd = 0;                    // bytes from the start to the end of the frame header
 
     // Embeddable in a PDF as it is and shown exactly as docdesk decodes it.
     bool passesThroughUnchanged() const {

@@ -2,6 +2,7 @@
 
 #include "core/common/Error.h"
 #include "core/common/Translate.h"
+#include "core/export/ImageHeader.h"
 #include "core/export/PdfA.h"
 
 #include <algorithm>
@@ -194,25 +195,6 @@ struct JpegInPlace {
     static HPDF_UINT32 size(HPDF_Stream stream) { return HPDF_UINT32(of(stream).bytes.size()); }
 };
 
-// The length of a JPEG's head up to the end of its frame header (SOF0, 1, 2 or 9, the ones
-// libharu reads), or 0 when there is none where libharu would look for it.
-size_t jpegHeadLength(const std::vector<std::byte>& jpeg) {
-    auto at = [&](size_t i) { return std::to_integer<unsigned>(jpeg[i]); };
-    if (jpeg.size() < 4 || at(0) != 0xFF || at(1) != 0xD8)
-        return 0;
-    size_t i = 2;
-    while (i + 4 <= jpeg.size() && at(i) == 0xFF) {
-        const unsigned marker = at(i + 1);
-        const size_t length = size_t(at(i + 2)) << 8 | at(i + 3);
-        if (length < 2)
-            return 0;
-        if (marker == 0xC0 || marker == 0xC1 || marker == 0xC2 || marker == 0xC9)
-            return i + 2 + length <= jpeg.size() ? i + 2 + length : 0;
-        i += 2 + length;
-    }
-    return 0;
-}
-
 } // namespace
 
 std::string textLayerFontFile() {
@@ -362,8 +344,10 @@ void PdfWriter::addPage(const EncodedPage& page, const ocr::PageText* text) {
         // libharu copies a JPEG byte by byte four times (into a memory stream, into the image's
         // stream of 4 KB blocks, and out of both at save): a third of the CLI's time while it
         // files. It is loaded from its head alone, which is all libharu reads of it, and the
-        // image's stream then replaced by one reading the page's bytes in place at save.
-        const size_t head = jpegHeadLength(page.bytes);
+        // image's stream then replaced by one reading the page's bytes in place at save. (libharu
+        // reads up to the frame header of SOF0, 1, 2 or 9; pages put into PDFs have the first three.)
+        const auto header = readJpegHeader(page.bytes);
+        const size_t head = header && header->sequentialOrProgressiveHuffman ? header->frameEnd : 0;
         image = HPDF_LoadJpegImageFromMem(d.doc, reinterpret_cast<const HPDF_BYTE*>(page.bytes.data()),
                                           HPDF_UINT(head > 0 ? head : page.bytes.size()));
         if (image != nullptr && head > 0) {
