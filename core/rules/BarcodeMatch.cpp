@@ -6,6 +6,52 @@
 
 namespace docdesk::rules {
 
+namespace {
+
+// Largest repetition count and back-reference number accepted. libstdc++'s regex compiler
+// reads these into a `long` without an overflow check (undefined behaviour on 20 digits) and
+// already refuses expressions over 100,000 states, so larger numbers are never useful.
+constexpr std::size_t kMaxCountDigits = 5;
+
+std::size_t digitsAt(const std::string& s, std::size_t i) {
+    std::size_t n = 0;
+    while (i + n < s.size() && std::isdigit(static_cast<unsigned char>(s[i + n])))
+        ++n;
+    return n;
+}
+
+// The numbers of `{n,m}` and `\n`, outside character classes: empty when all are in range,
+// else the reason (translated).
+std::string numbersTooLarge(const std::string& body) {
+    bool inClass = false;
+    for (std::size_t i = 0; i < body.size(); ++i) {
+        const char c = body[i];
+        if (c == '\\') {
+            if (!inClass && digitsAt(body, i + 1) > kMaxCountDigits)
+                return tr("a back-reference number is too large");
+            ++i;
+        } else if (c == '[') {
+            inClass = true;
+        } else if (c == ']') {
+            inClass = false;
+        } else if (c == '{' && !inClass) {
+            std::size_t j = i + 1;
+            for (int k = 0; k < 2; ++k) {
+                const std::size_t n = digitsAt(body, j);
+                if (n > kMaxCountDigits)
+                    return tr("a repetition count is too large");
+                j += n;
+                if (j >= body.size() || body[j] != ',')
+                    break;
+                ++j;
+            }
+        }
+    }
+    return {};
+}
+
+} // namespace
+
 Pattern Pattern::compile(const std::string& text, const std::string& where) {
     Pattern p;
     p.text_ = text;
@@ -18,6 +64,8 @@ Pattern Pattern::compile(const std::string& text, const std::string& where) {
     const std::string prefix = where.empty() ? std::string() : where + ": ";
     if (text.empty())
         throw RulesError(prefix + tr("the regular expression is empty"));
+    if (const std::string why = numbersTooLarge(body); !why.empty())
+        throw RulesError(prefix + trf("invalid regular expression '{}' ({})", text, why));
     try {
         p.regex_ = std::regex(body, flags);
     } catch (const std::regex_error& e) {

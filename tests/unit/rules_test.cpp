@@ -158,6 +158,24 @@ BOOST_AUTO_TEST_CASE(custom_separator_values_and_pattern) {
     BOOST_TEST((groups(planWith(rules, pages)) == Groups{{0, 1, 2, 3, 4, 5, 6, 7}}));
 }
 
+// libstdc++ reads repetition counts and back-reference numbers into a long without an
+// overflow check: numbers of 20 digits were undefined behaviour (found by fuzz_rules_file).
+BOOST_AUTO_TEST_CASE(patterns_with_huge_counts_are_refused_with_a_reason) {
+    for (const char* text :
+         {"a{99999999999999999999}", "a{1,999999999999999999999}", "(a)\\123456789012345678901"}) {
+        try {
+            (void)Pattern::compile(text, "pattern");
+            BOOST_ERROR("accepted " << text);
+        } catch (const RulesError& e) {
+            BOOST_TEST(std::string(e.what()).starts_with("pattern: invalid regular expression"));
+            BOOST_TEST(std::string(e.what()).find("too large") != std::string::npos);
+        }
+    }
+    // In a character class the digits are characters; normal counts still work.
+    BOOST_TEST(Pattern::compile("^[{1234567890123456789012}]+$").matchesWhole("{90}"));
+    BOOST_TEST(Pattern::compile("^A{2,3}(B)\\1$").matchesWhole("AAABB"));
+}
+
 BOOST_AUTO_TEST_CASE(asn_labels_start_documents_and_become_the_asn_field) {
     const auto pages = pagesOf({"ASN00123", "", "ASN00124", "", ""});
     const auto plan = planWith({}, pages);
