@@ -148,8 +148,7 @@ std::vector<PageRecord> takePages(journal::Session& session, const FileArgs& a,
         RenderAfterAnalysis render; // pages are encoded for PDFs and images, not for TIFFs
         if (a.options.format != pipeline::OutputFormat::Tiff) {
             render.into = &app::sharedWorkerPool().prerendered();
-            render.options.jpegQuality = a.options.jpegQuality;
-            render.options.pdfDpi = a.options.pdfDpi;
+            render.options = pipeline::renderOptions(a.options);
             render.mode = a.mode;
         }
         ImportAnalysis analysis(

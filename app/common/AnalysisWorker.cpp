@@ -313,6 +313,7 @@ nlohmann::json sourceRequest(const char* op, const output::PageSource& page,
             {"page", page.pageIndex + 1},
             {"dpi", options.pdfDpi},
             {"jpeg_quality", options.jpegQuality},
+            {"g4", options.bilevelAsG4},
             {"transforms", page.transforms.toJson()}};
 }
 
@@ -372,8 +373,10 @@ EncodedOutcome AnalysisWorker::encode(const output::PageSource& page, const outp
     }
     auto& p = out.page;
     try {
-        p.encoding = ex.answer.value("encoding", "") == "bilevel" ? output::PageEncoding::Bilevel
-                                                                  : output::PageEncoding::Jpeg;
+        const std::string encoding = ex.answer.value("encoding", "");
+        p.encoding = encoding == "bilevel" ? output::PageEncoding::Bilevel
+                     : encoding == "g4"    ? output::PageEncoding::G4
+                                           : output::PageEncoding::Jpeg;
         p.width = ex.answer.value("width", 0);
         p.height = ex.answer.value("height", 0);
         p.components = ex.answer.value("components", 0);
@@ -384,11 +387,13 @@ EncodedOutcome AnalysisWorker::encode(const output::PageSource& page, const outp
         return out;
     }
     const bool bilevel = p.encoding == output::PageEncoding::Bilevel;
-    const std::uint64_t expected =
-        bilevel ? (std::uint64_t(std::max(p.width, 0)) + 7) / 8 * std::uint64_t(std::max(p.height, 0))
-                : ex.payload.size();
+    const std::uint64_t rows =
+        (std::uint64_t(std::max(p.width, 0)) + 7) / 8 * std::uint64_t(std::max(p.height, 0));
+    // G4 data is only sent when it is smaller than the rows it compresses.
+    const bool g4TooLarge = p.encoding == output::PageEncoding::G4 && ex.payload.size() >= rows;
+    const std::uint64_t expected = bilevel ? rows : ex.payload.size();
     if (p.width <= 0 || p.height <= 0 || (p.components != 1 && p.components != 3) || !(p.dpi.x > 0) ||
-        !(p.dpi.y > 0) || ex.payload.empty() || ex.payload.size() != expected) {
+        !(p.dpi.y > 0) || ex.payload.empty() || ex.payload.size() != expected || g4TooLarge) {
         out.error = unreadableDecodeAnswer();
         return out;
     }

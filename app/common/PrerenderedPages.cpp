@@ -6,9 +6,7 @@ PrerenderedPages::PrerenderedPages(std::uint64_t budgetBytes) : budget_(budgetBy
 
 bool PrerenderedPages::sameRender(const Entry& e, const output::PageSource& source,
                                   const output::RenderOptions& options) {
-    return e.source.kind == source.kind && e.source.transforms == source.transforms &&
-           e.options.jpegQuality == options.jpegQuality && e.options.pdfDpi == options.pdfDpi &&
-           e.options.fallbackDpi == options.fallbackDpi && e.options.maxPixels == options.maxPixels;
+    return e.source.kind == source.kind && e.source.transforms == source.transforms && e.options == options;
 }
 
 bool PrerenderedPages::keep(const output::PageSource& source, const output::RenderOptions& options,

@@ -6,16 +6,11 @@
 namespace docdesk::app {
 namespace {
 
-bool sameOptions(const output::RenderOptions& a, const output::RenderOptions& b) {
-    return a.jpegQuality == b.jpegQuality && a.pdfDpi == b.pdfDpi && a.fallbackDpi == b.fallbackDpi &&
-           a.maxPixels == b.maxPixels;
-}
-
 bool samePage(const PageToRender& page, const output::PageSource& source,
               const output::RenderOptions& options, bool raster) {
     return page.raster == raster && page.source.pageIndex == source.pageIndex &&
            page.source.kind == source.kind && page.source.file == source.file &&
-           page.source.transforms == source.transforms && sameOptions(page.options, options);
+           page.source.transforms == source.transforms && page.options == options;
 }
 
 } // namespace
@@ -138,9 +133,7 @@ std::vector<PageToRender> pagesToRender(std::span<const PageRecord> pages,
     std::unordered_map<std::int64_t, const PageRecord*> byId;
     for (const auto& p : pages)
         byId.emplace(p.id, &p);
-    output::RenderOptions render; // as fileDocuments sets them
-    render.jpegQuality = options.jpegQuality;
-    render.pdfDpi = options.pdfDpi;
+    const output::RenderOptions render = pipeline::renderOptions(options); // as fileDocuments asks
     std::vector<PageToRender> out;
     for (const auto& doc : documents)
         for (const auto id : doc.pageIds)

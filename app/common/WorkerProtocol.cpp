@@ -86,6 +86,11 @@ WorkerRequest parseWorkerRequest(std::string_view line) {
             throw Error(tr("Worker request: \"keep_decoded\" must be true or false."));
         r.keepDecoded = request["keep_decoded"].get<bool>();
     }
+    if (request.contains("g4")) {
+        if (!request["g4"].is_boolean())
+            throw Error(tr("Worker request: \"g4\" must be true or false."));
+        r.g4 = request["g4"].get<bool>();
+    }
     return r;
 }
 
@@ -103,8 +108,11 @@ std::string workerRequestLine(const WorkerRequest& r) {
         j["transforms"] = r.transforms;
     if (r.op == "thumbnail" || r.op == "raster")
         j["max_edge"] = r.maxEdge;
-    if (r.op == "encode")
+    if (r.op == "encode") {
         j["jpeg_quality"] = r.jpegQuality;
+        if (r.g4)
+            j["g4"] = true;
+    }
     if (r.op == "analyse" && r.keepDecoded)
         j["keep_decoded"] = true;
     // Invalid UTF-8 in a file name is passed on byte for byte rather than refused.

@@ -28,6 +28,7 @@ struct WorkerRequest {
     std::string languages = "eng"; // ocr: Tesseract languages ("deu+eng")
     int maxEdge = 0;               // thumbnail, raster: fit into maxEdge x maxEdge (0: as is)
     int jpegQuality = 85;          // encode
+    bool g4 = false;               // encode: black-and-white pages as G4 data (for PDFs)
     // analyse: the worker keeps the decoded page until its next request, so that an "encode"
     // of the same page that follows right away (the filing render, rendered ahead by
     // `docdesk-cli file`) does not decode it again.

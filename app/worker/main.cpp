@@ -241,6 +241,7 @@ output::RenderOptions renderOptionsOf(const app::WorkerRequest& request) {
     output::RenderOptions options;
     options.pdfDpi = request.dpi;
     options.jpegQuality = request.jpegQuality;
+    options.bilevelAsG4 = request.g4;
     return options;
 }
 
@@ -283,7 +284,9 @@ nlohmann::ordered_json encodeAnswer(const output::EncodedPage& page, std::vector
     if (!payload.empty())
         std::memcpy(payload.data(), page.bytes.data(), page.bytes.size());
     return {{"ok", true},
-            {"encoding", page.encoding == output::PageEncoding::Bilevel ? "bilevel" : "jpeg"},
+            {"encoding", page.encoding == output::PageEncoding::Bilevel ? "bilevel"
+                         : page.encoding == output::PageEncoding::G4    ? "g4"
+                                                                        : "jpeg"},
             {"width", page.width},
             {"height", page.height},
             {"components", page.components},

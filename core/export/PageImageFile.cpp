@@ -9,11 +9,14 @@
 #include <cmath>
 #include <cstring>
 #include <opencv2/core.hpp>
+#include <stdexcept>
 
 namespace docdesk::output {
 PageImageFile pageImageFile(const EncodedPage& page) {
     if (page.encoding == PageEncoding::Jpeg)
         return {".jpg", page.bytes};
+    if (page.encoding == PageEncoding::G4)
+        throw std::logic_error("image files are made of uncompressed black-and-white rows, not G4 data");
     const size_t stride = (size_t(page.width) + 7) / 8;
     if (page.width <= 0 || page.height <= 0 || page.bytes.size() < stride * size_t(page.height))
         throw Error(tr("The page has no image to write."));

@@ -2,6 +2,7 @@
 
 #include "core/common/Error.h"
 #include "core/common/Translate.h"
+#include "core/export/TiffWriter.h"
 #include "core/imaging/Enhance.h"
 #include "core/imaging/ImageCodecs.h"
 #include "core/imaging/PageDecoder.h"
@@ -254,7 +255,7 @@ void setJfifDensity(std::vector<std::uint8_t>& jpeg, Resolution dpi) {
     jpeg[17] = std::uint8_t(y & 0xFF);
 }
 
-EncodedPage encode(const Pixels& px, int jpegQuality) {
+EncodedPage encode(const Pixels& px, const RenderOptions& options) {
     EncodedPage out;
     out.width = px.image.cols;
     out.height = px.image.rows;
@@ -263,10 +264,19 @@ EncodedPage encode(const Pixels& px, int jpegQuality) {
         out.encoding = PageEncoding::Bilevel;
         out.components = 1;
         out.bytes = packBits(px.image);
+        if (options.bilevelAsG4) {
+            // Where the page is rendered (a worker of the pool), not in the one thread that
+            // assembles the PDF. Noise can make G4 larger than the rows; then the rows stay.
+            auto g4 = encodeG4(out.bytes, out.width, out.height);
+            if (g4.size() < out.bytes.size()) {
+                out.encoding = PageEncoding::G4;
+                out.bytes = std::move(g4);
+            }
+        }
         return out;
     }
     std::vector<std::uint8_t> jpeg;
-    if (!imaging::codecs::encodeJpeg(px.image, std::clamp(jpegQuality, 1, 100), jpeg))
+    if (!imaging::codecs::encodeJpeg(px.image, std::clamp(options.jpegQuality, 1, 100), jpeg))
         throw Error(tr("The page could not be encoded as JPEG."));
     setJfifDensity(jpeg, px.dpi);
     out.encoding = PageEncoding::Jpeg;
@@ -310,7 +320,7 @@ EncodedPage renderPage(const PageSource& page, const RenderOptions& options, con
     Original original = readOriginal(page, options);
     if (auto untouched = passthrough(page, options, original))
         return std::move(*untouched);
-    return encode(decodeAndTransform(page, options, original, decoded), options.jpegQuality);
+    return encode(decodeAndTransform(page, options, original, decoded), options);
 }
 
 std::optional<EncodedPage> passThroughPage(const PageSource& page, const RenderOptions& options) {

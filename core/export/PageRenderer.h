@@ -37,11 +37,15 @@ struct RenderOptions {
     double pdfDpi = 300;                   // PDF originals are rendered at this resolution
     double fallbackDpi = 300;              // for images that declare no resolution
     std::uint64_t maxPixels = 150'000'000; // larger originals are refused before decoding
+    bool bilevelAsG4 = false;              // black-and-white pages as G4 data (for PDFs)
+
+    bool operator==(const RenderOptions&) const = default;
 };
 
 enum class PageEncoding {
     Jpeg,    // a complete JPEG file (JFIF), 1 or 3 components
     Bilevel, // raw rows of (width + 7) / 8 bytes, most significant bit first, 1 = black
+    G4,      // those rows compressed with CCITT Group 4 (see encodeG4 in TiffWriter.h)
 };
 
 struct EncodedPage {

@@ -163,16 +163,16 @@ void drawTextLayer(HPDF_Page p, HPDF_Font font, const ocr::PageText& text, doubl
     HPDF_Page_EndText(p);
 }
 
-// The bytes of a JPEG page, read by libharu in place when the document is saved (PdfWriter::
+// The bytes of a JPEG or G4 page, read by libharu in place when the document is saved (PdfWriter::
 // addPage). The callbacks follow libharu's memory stream: a short read at the end returns
 // HPDF_STREAM_EOF without raising an error.
-struct JpegInPlace {
+struct BytesInPlace {
     std::vector<std::byte> bytes;
     size_t position = 0;
 
-    static JpegInPlace& of(HPDF_Stream stream) { return *static_cast<JpegInPlace*>(stream->attr); }
+    static BytesInPlace& of(HPDF_Stream stream) { return *static_cast<BytesInPlace*>(stream->attr); }
     static HPDF_STATUS read(HPDF_Stream stream, HPDF_BYTE* out, HPDF_UINT* size) {
-        JpegInPlace& j = of(stream);
+        BytesInPlace& j = of(stream);
         const size_t n = std::min<size_t>(*size, j.bytes.size() - j.position);
         std::memcpy(out, j.bytes.data() + j.position, n);
         j.position += n;
@@ -181,7 +181,7 @@ struct JpegInPlace {
         return whole ? HPDF_OK : HPDF_STREAM_EOF;
     }
     static HPDF_STATUS seek(HPDF_Stream stream, HPDF_INT pos, HPDF_WhenceMode mode) {
-        JpegInPlace& j = of(stream);
+        BytesInPlace& j = of(stream);
         const std::int64_t base = mode == HPDF_SEEK_CUR   ? std::int64_t(j.position)
                                   : mode == HPDF_SEEK_END ? std::int64_t(j.bytes.size())
                                                           : 0;
@@ -217,8 +217,8 @@ struct PdfWriter::Impl {
     size_t imageBytes = 0; // of the pages added, to size the finished document's buffer
     bool pdfa = false;
     DocumentInfo info;
-    std::deque<JpegInPlace> jpegs; // the JPEG pages' bytes, read in place at save
-    HPDF_Font textFont = nullptr;  // loaded with the first text layer
+    std::deque<BytesInPlace> images; // the JPEG and G4 pages' bytes, read in place at save
+    HPDF_Font textFont = nullptr;    // loaded with the first text layer
 
     HPDF_Font font() {
         if (!textFont) {
@@ -275,6 +275,17 @@ struct PdfWriter::Impl {
             impl->error = error;
             impl->detail = detail;
         }
+    }
+
+    // Gives `image` the encoded `bytes` as its data, read in place at save instead of copied
+    // into libharu's stream of 4 KB blocks.
+    void replaceStream(HPDF_Image image, const std::vector<std::byte>& bytes, int page) {
+        BytesInPlace& held = images.emplace_back(BytesInPlace{bytes, 0});
+        HPDF_Stream inPlace = HPDF_CallbackReader_New(doc->mmgr, &BytesInPlace::read, &BytesInPlace::seek,
+                                                      &BytesInPlace::tell, &BytesInPlace::size, &held);
+        check(inPlace != nullptr ? HPDF_OK : HPDF_FAILD_TO_ALLOC_MEM, page);
+        HPDF_Stream_Free(image->stream);
+        image->stream = inPlace;
     }
 
     // Throws when the last libharu call failed; `page` (1-based) names the page concerned.
@@ -350,13 +361,21 @@ void PdfWriter::addPage(const EncodedPage& page, const ocr::PageText* text) {
         const size_t head = header && header->sequentialOrProgressiveHuffman ? header->frameEnd : 0;
         image = HPDF_LoadJpegImageFromMem(d.doc, reinterpret_cast<const HPDF_BYTE*>(page.bytes.data()),
                                           HPDF_UINT(head > 0 ? head : page.bytes.size()));
-        if (image != nullptr && head > 0) {
-            JpegInPlace& held = d.jpegs.emplace_back(JpegInPlace{page.bytes, 0});
-            HPDF_Stream inPlace = HPDF_CallbackReader_New(d.doc->mmgr, &JpegInPlace::read, &JpegInPlace::seek,
-                                                          &JpegInPlace::tell, &JpegInPlace::size, &held);
-            d.check(inPlace != nullptr ? HPDF_OK : HPDF_FAILD_TO_ALLOC_MEM, number);
-            HPDF_Stream_Free(image->stream);
-            image->stream = inPlace;
+        if (image != nullptr && head > 0)
+            d.replaceStream(image, page.bytes, number);
+    } else if (page.encoding == PageEncoding::G4) {
+        // Compressed where the page was rendered: a 1 x 1 image gives libharu's dictionary of a
+        // CCITT image (/CCITTFaxDecode, /K -1, /BlackIs1 false), which then takes the page's
+        // size and its data, read in place at save like a JPEG's.
+        const HPDF_BYTE white = 0;
+        image = HPDF_Image_LoadRaw1BitImageFromMem(d.doc, &white, 1, 1, 1, HPDF_FALSE, HPDF_TRUE);
+        if (image != nullptr) {
+            d.check(image->filterParams != nullptr ? HPDF_OK : HPDF_INVALID_IMAGE, number);
+            d.check(HPDF_Dict_AddNumber(image, "Width", HPDF_INT32(page.width)), number);
+            d.check(HPDF_Dict_AddNumber(image, "Height", HPDF_INT32(page.height)), number);
+            d.check(HPDF_Dict_AddNumber(image->filterParams, "Columns", HPDF_INT32(page.width)), number);
+            d.check(HPDF_Dict_AddNumber(image->filterParams, "Rows", HPDF_INT32(page.height)), number);
+            d.replaceStream(image, page.bytes, number);
         }
     } else {
         const size_t stride = (size_t(page.width) + 7) / 8;

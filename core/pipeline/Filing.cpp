@@ -158,9 +158,7 @@ class PageRenderQueue {
         if (documentFailed_[job.document])
             return out; // the document is lost anyway; skip the work
         try {
-            output::RenderOptions render;
-            render.jpegQuality = options_.jpegQuality;
-            render.pdfDpi = options_.pdfDpi;
+            const output::RenderOptions render = renderOptions(options_);
             const output::PageSource source = output::pageSource(*job.record);
             if (options_.pageTexts)
                 if (const auto it = options_.pageTexts->find(job.record->id); it != options_.pageTexts->end())
@@ -354,6 +352,15 @@ void placeDocument(DocumentAssembler& assembler, const DocumentToFile& doc, cons
 }
 
 } // namespace
+
+output::RenderOptions renderOptions(const FilingOptions& options) {
+    output::RenderOptions render;
+    render.jpegQuality = options.jpegQuality;
+    render.pdfDpi = options.pdfDpi;
+    // Black-and-white pages of a PDF are compressed where they are rendered, in parallel.
+    render.bilevelAsG4 = options.format == OutputFormat::Pdf;
+    return render;
+}
 
 std::vector<FiledDocument> fileDocuments(std::span<const PageRecord> pages,
                                          std::span<const DocumentToFile> documents,

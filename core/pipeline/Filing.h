@@ -63,6 +63,9 @@ struct FilingOptions {
     PageRenderFunction renderer;
 };
 
+// The options each page is rendered with for filing with `options`.
+output::RenderOptions renderOptions(const FilingOptions& options);
+
 struct FilingProgress {
     size_t documentsDone = 0;
     size_t documentsTotal = 0;

@@ -440,6 +440,32 @@ BOOST_AUTO_TEST_CASE(black_and_white_page_is_embedded_at_one_bit_and_renders_fai
         for (int x = 0; x < 1001; ++x)
             shownDiffer += bit(x, y) != (shown.at<uchar>(y, x) < 128);
     BOOST_TEST(shownDiffer < black / 2, "pixels differing: " << shownDiffer << " of " << black << " black");
+
+    // Compressed where it is rendered (RenderOptions::bilevelAsG4, as filing into a PDF asks
+    // the workers), the page goes into the PDF as that G4 data and decodes to the same bits.
+    RenderOptions g4Options;
+    g4Options.bilevelAsG4 = true;
+    const EncodedPage g4 = renderPage(jpegSource(dir / "text.jpg", R"({"mode":"bw"})"), g4Options);
+    BOOST_TEST(int(g4.encoding) == int(PageEncoding::G4));
+    BOOST_TEST(g4.bytes.size() < page.bytes.size() / 4);
+    writeBytes(dir / "g4.pdf", writePdf(std::vector<EncodedPage>{g4, page}, {}));
+    checkWithQpdf(dir / "g4.pdf");
+    fs::create_directories(dir / "g4");
+    BOOST_REQUIRE(runTool({"pdfimages", (dir / "g4.pdf").string(), (dir / "g4" / "img").string()}).exitCode ==
+                  0);
+    for (const char* name : {"img-000.pbm", "img-001.pbm"}) {
+        const cv::Mat again = cv::imread((dir / "g4" / name).string(), cv::IMREAD_GRAYSCALE);
+        BOOST_REQUIRE(again.cols == 1001);
+        BOOST_REQUIRE(again.rows == 1403);
+        size_t g4Differ = 0;
+        for (int y = 0; y < 1403; ++y)
+            for (int x = 0; x < 1001; ++x)
+                g4Differ += bit(x, y) != (again.at<uchar>(y, x) < 128);
+        BOOST_TEST(g4Differ == 0u, name);
+    }
+    const auto g4Pdf = fs::file_size(dir / "g4.pdf");
+    BOOST_TEST(g4Pdf < fs::file_size(dir / "bw.pdf") + g4.bytes.size() + 2048); // the page's data once
+    BOOST_CHECK_THROW(pageImageFile(g4), std::logic_error);                     // image files take the rows
 }
 
 BOOST_AUTO_TEST_CASE(bilevel_originals_stay_one_bit) {
