@@ -95,6 +95,8 @@ void setPageMode(journal::Session& session, std::vector<PageRecord>& pages, Page
         if (p.isPassThrough())
             continue;
         auto transforms = PageTransforms::parse(p.transformsJson);
+        if (transforms.mode == mode)
+            continue; // set already (ImportAnalysis sets it as each page is analysed)
         transforms.mode = mode;
         p.transformsJson = transforms.toJson();
         session.setTransforms(p.id, p.transformsJson);
@@ -136,11 +138,12 @@ void showAnalysed(const FileArgs& a, size_t done, size_t total) {
         std::cerr << trf("Analysed {} of {} pages", done, total) << "\r" << std::flush;
 }
 
-// The pages to file: the session's, or `a.files` imported and analysed as they are stored;
+// The pages to file: the session's, or `a.files` imported and analysed as they are stored,
+// the documents they make handed to `ahead` (when given) as their pages are analysed;
 // then --mode is set (after the analysis, whose proposed edits it keeps).
 std::vector<PageRecord> takePages(journal::Session& session, const FileArgs& a,
                                   const rules::FilingPlanner& planner, int& importFailures,
-                                  std::vector<std::string>& warnings) {
+                                  std::vector<std::string>& warnings, app::FilingAhead* ahead) {
     std::vector<PageRecord> pages;
     if (a.files.empty()) {
         pages = session.pages();
@@ -153,7 +156,11 @@ std::vector<PageRecord> takePages(journal::Session& session, const FileArgs& a,
         }
         ImportAnalysis analysis(
             session, planner.rules().pageEdits, a.options.pdfDpi,
-            [&](size_t done, size_t total) { showAnalysed(a, done, total); }, render);
+            [&](size_t done, size_t total) { showAnalysed(a, done, total); }, render,
+            [ahead](std::span<const PageRecord> records) {
+                if (ahead)
+                    ahead->analysed(records);
+            });
         pages = analysis.finish(importInputs(session, a, importFailures, analysis), warnings);
     }
     if (a.mode)
@@ -268,6 +275,21 @@ class DocumentSources {
     std::map<std::int64_t, std::string> sourceOfPage_;
 };
 
+// Prints what became of each document and entry; returns how many were filed.
+size_t printAllFiled(const FileArgs& a, const app::BatchFilingResult& result,
+                     const std::vector<pipeline::FiledDocument>& filedDocs,
+                     const std::vector<pipeline::FiledDocument>& passThroughDocs,
+                     const DocumentSources& sourcesOf) {
+    for (size_t k = 0; k < filedDocs.size(); ++k)
+        printFiled(filedDocs[k], result.plan.documents[k].pages.size(),
+                   result.plan.documents[k].fieldValues(), sourcesOf(k), a.json);
+    for (size_t k = 0; k < passThroughDocs.size(); ++k)
+        printFiled(passThroughDocs[k], 1, {}, sourcesOf(filedDocs.size() + k), a.json);
+    const auto ok = [](const pipeline::FiledDocument& d) { return d.ok(); };
+    return size_t(std::count_if(filedDocs.begin(), filedDocs.end(), ok)) +
+           size_t(std::count_if(passThroughDocs.begin(), passThroughDocs.end(), ok));
+}
+
 } // namespace
 
 int runFile(const std::vector<std::string>& args) {
@@ -288,10 +310,6 @@ int runFile(const std::vector<std::string>& args) {
     std::unique_ptr<journal::Session> session =
         a.session.empty() ? journal::Session::create(app::sessionsRoot(), app::durableFiles())
                           : journal::Session::open(sessionDirectory(a.session), app::durableFiles());
-    int importFailures = 0;
-    std::vector<std::string> warnings; // analyses that failed
-    std::vector<PageRecord> pages = takePages(*session, a, planner, importFailures, warnings);
-
     // For a profile, documents are rendered into a staging folder beside the outbox (same file
     // system), then moved into the outbox one by one.
     std::unique_ptr<gateway::Outbox> outbox;
@@ -305,11 +323,23 @@ int runFile(const std::vector<std::string>& args) {
     }
     output::LocalArchive archive(a.profile.empty() ? std::filesystem::path(a.target) : staging,
                                  app::durableFiles());
-    app::AnalysisWorker worker;
     app::FilingRecordOptions record;
     record.again = a.again;
     if (outbox)
         record.target = "outbox:" + a.profile;
+
+    // Documents are filed while the later pages are still analysed (not when OCR text decides
+    // the plan: it is read after the analysis).
+    std::optional<app::FilingAhead> ahead;
+    if (!a.files.empty() && !rules::needsText(planner.rules()))
+        ahead.emplace(*session, planner, archive, a.options, record);
+    int importFailures = 0;
+    std::vector<std::string> warnings; // analyses that failed
+    std::vector<PageRecord> pages =
+        takePages(*session, a, planner, importFailures, warnings, ahead ? &*ahead : nullptr);
+    if (ahead)
+        record.ahead = &ahead->finish();
+    app::AnalysisWorker worker;
     const auto result = app::fileBatch(
         *session, pages, planner, archive, a.options, worker, {},
         [&](size_t done, size_t total) { showAnalysed(a, done, total); },
@@ -328,14 +358,7 @@ int runFile(const std::vector<std::string>& args) {
     std::vector<pipeline::FiledDocument> passThroughDocs = result.passThroughFiled;
     if (outbox)
         app::moveIntoOutbox(*outbox, *session, staging, result.filingIds, filedDocs, passThroughDocs);
-    for (size_t k = 0; k < filedDocs.size(); ++k)
-        printFiled(filedDocs[k], result.plan.documents[k].pages.size(),
-                   result.plan.documents[k].fieldValues(), sourcesOf(k), a.json);
-    for (size_t k = 0; k < passThroughDocs.size(); ++k)
-        printFiled(passThroughDocs[k], 1, {}, sourcesOf(filedDocs.size() + k), a.json);
-    const size_t filed =
-        size_t(std::count_if(filedDocs.begin(), filedDocs.end(), [](auto& d) { return d.ok(); })) +
-        size_t(std::count_if(passThroughDocs.begin(), passThroughDocs.end(), [](auto& d) { return d.ok(); }));
+    const size_t filed = printAllFiled(a, result, filedDocs, passThroughDocs, sourcesOf);
     const size_t total = result.filed.size() + result.passThroughFiled.size();
     if (!a.json)
         std::cout << trf("{} of {} documents filed in {} (session {}).", filed, total,

@@ -1,10 +1,16 @@
 #include "app/cli/ImportAnalysis.h"
 
+#include "app/common/PlanFiling.h"
+#include "core/model/PageTransforms.h"
+
+#include <algorithm>
+
 namespace docdesk::cli {
 
 ImportAnalysis::ImportAnalysis(journal::Session& session, const rules::PageEditRules& edits, double pdfDpi,
-                               Progress onAnalysed, RenderAfterAnalysis render)
-    : analysis_(session, pdfDpi), edits_(edits), onAnalysed_(std::move(onAnalysed)), render_(render) {
+                               Progress onAnalysed, RenderAfterAnalysis render, Ready onReady)
+    : session_(session), analysis_(session, pdfDpi), edits_(edits), onAnalysed_(std::move(onAnalysed)),
+      render_(render), onReady_(std::move(onReady)) {
     const unsigned count = app::ArrivalAnalysis::defaultServers();
     for (unsigned i = 0; i < count; ++i)
         servers_.emplace_back([this](std::stop_token stop) {
@@ -13,8 +19,13 @@ ImportAnalysis::ImportAnalysis(journal::Session& session, const rules::PageEditR
             app::AnalysisWorker worker(app::ArrivalAnalysis::serverLimits());
             worker.keepDecodedPages(render_.into != nullptr);
             analysis_.serve(stop, worker, [this, &worker](const auto& stored, auto progress) {
-                analysed(stored, progress);
-                renderAhead(stored, worker);
+                const auto records = withMode(stored);
+                analysed(records, progress);
+                renderAhead(records, worker);
+                const std::lock_guard lock(mutex_);
+                if (!records.empty())
+                    ready_[records.front().id] = records;
+                handOverReady();
             });
         });
 }
@@ -63,7 +74,57 @@ ImportAnalysis::~ImportAnalysis() {
 }
 
 void ImportAnalysis::add(std::span<const PageRecord> pages) {
+    // Not analysed here: entries filed as they are, and pages analysed before.
+    std::vector<PageRecord> readyNow;
+    for (const auto& p : pages)
+        if (p.isPassThrough() || app::hasStoredAnalysis(p))
+            readyNow.push_back(p);
+    readyNow = withMode(std::move(readyNow));
+    {
+        const std::lock_guard lock(mutex_);
+        for (const auto& p : pages)
+            order_.push_back(p.id);
+        for (const auto& p : readyNow)
+            ready_[p.id] = {p};
+        handOverReady();
+    }
     analysis_.add(pages, edits_);
+}
+
+std::vector<PageRecord> ImportAnalysis::withMode(std::vector<PageRecord> stored) {
+    if (!render_.mode)
+        return stored;
+    for (auto& p : stored) {
+        if (p.isPassThrough())
+            continue;
+        try {
+            auto transforms = PageTransforms::parse(p.transformsJson);
+            if (transforms.mode == *render_.mode)
+                continue;
+            transforms.mode = *render_.mode;
+            session_.setTransforms(p.id, transforms.toJson());
+            p.transformsJson = transforms.toJson();
+        } catch (const std::exception&) {
+            // Damaged edits or an unwritable session: `file` sets the mode again and reports it.
+        }
+    }
+    return stored;
+}
+
+void ImportAnalysis::handOverReady() {
+    std::vector<PageRecord> records;
+    for (; handedOver_ < order_.size(); ++handedOver_) {
+        const auto it = ready_.find(order_[handedOver_]);
+        // A page whose analysis failed is not ready: the filing analyses it again at the end.
+        if (it == ready_.end() || !std::all_of(it->second.begin(), it->second.end(), [](const PageRecord& r) {
+                return r.isPassThrough() || app::hasStoredAnalysis(r);
+            }))
+            break;
+        records.insert(records.end(), it->second.begin(), it->second.end());
+        ready_.erase(it);
+    }
+    if (!records.empty() && onReady_)
+        onReady_(records);
 }
 
 std::vector<PageRecord> ImportAnalysis::finish(const std::vector<PageRecord>& imported,

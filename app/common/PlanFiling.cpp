@@ -266,18 +266,29 @@ fileRecorded(journal::Session& session, std::span<const std::int64_t> pageIds, c
     return {d, id};
 }
 
-// The documents fileRecorded will render (not those filed before, unless filed again).
+// The documents fileRecorded will render (not those filed ahead, nor those filed before
+// unless filed again).
 std::vector<pipeline::DocumentToFile>
 documentsToRender(const journal::Session& session, const std::vector<pipeline::DocumentToFile>& documents,
                   const FilingRecordOptions& record) {
     std::vector<pipeline::DocumentToFile> out;
     for (const auto& d : documents)
-        if (record.again || !session.filingOf(d.pageIds))
+        if ((!record.ahead || !record.ahead->find(d)) && (record.again || !session.filingOf(d.pageIds)))
             out.push_back(d);
     return out;
 }
 
 } // namespace
+
+std::optional<size_t> FiledAhead::find(const pipeline::DocumentToFile& doc) const {
+    for (size_t k = 0; k < documents.size() && k < filed.size() && k < filingIds.size(); ++k) {
+        const auto& d = documents[k];
+        if (d.pageIds == doc.pageIds && d.folder == doc.folder && d.fileName == doc.fileName &&
+            d.title == doc.title && d.fields == doc.fields)
+            return k;
+    }
+    return std::nullopt;
+}
 
 std::vector<size_t> alreadyFiledDocuments(const journal::Session& session, const PreparedBatch& batch,
                                           const rules::FilingPlan& plan) {
@@ -323,6 +334,15 @@ EditedPlanFiling fileEditedPlan(journal::Session& session, const PreparedBatch& 
     for (const auto& doc : documents) {
         if (stop.stop_requested())
             break;
+        if (const auto k = record.ahead ? record.ahead->find(doc) : std::nullopt) {
+            result.filed.push_back(record.ahead->filed[*k]);
+            result.filingIds.push_back(record.ahead->filingIds[*k]);
+            overall.pagesDone += doc.pageIds.size();
+            ++overall.documentsDone;
+            if (onProgress)
+                onProgress(overall);
+            continue;
+        }
         const size_t pagesBefore = overall.pagesDone;
         auto [filed, id] = fileRecorded(session, doc.pageIds, doc.title, doc.fields, archive, record, [&] {
             auto one = pipeline::fileDocuments(pages, std::span(&doc, 1), archive, inWorkers, stop,

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
 #include <stop_token>
 #include <string>
@@ -73,12 +74,24 @@ struct EditedPlanFiling {
 };
 
 // How a filing is recorded in the session (Session::beginFiling...).
+// Documents already filed in this run (app::FilingAhead), with their results and the
+// session's record of each.
+struct FiledAhead {
+    std::vector<pipeline::DocumentToFile> documents;
+    std::vector<pipeline::FiledDocument> filed;
+    std::vector<std::int64_t> filingIds;
+    // The index of `doc` among `documents` (same pages, folder, name, title and fields).
+    std::optional<size_t> find(const pipeline::DocumentToFile& doc) const;
+};
+
 struct FilingRecordOptions {
     // File documents whose pages were filed before once more (else they are skipped and
     // reported as alreadyFiled with where they went).
     bool again = false;
     // What the record names as the target; empty: the archive's root.
     std::string target;
+    // Documents of the plan filed ahead in this run: their results are taken as they are.
+    const FiledAhead* ahead = nullptr;
 };
 
 // Files the (possibly edited) `plan` of `batch` and its pass-through entries into `archive`,

@@ -116,6 +116,12 @@ class FilingPlanner {
     // user typed (see PlannedDocument::userFields); std::out_of_range for an index with no document.
     FilingPlan plan(const std::vector<PlanPage>& pages,
                     const std::map<std::size_t, std::map<std::string, std::string>>& userFields = {}) const;
+    // How many documents at the start of `plan` (plan(pages)) stay exactly as they are, pages,
+    // fields and names, in the plan of `pages` followed by any other pages: the plan is made
+    // in one pass, so all but the last (which may grow), except while files are documents of
+    // their own only because no page so far separates otherwise (a separator sheet, ASN or tag
+    // label on a later page makes them one).
+    std::size_t settledDocuments(const std::vector<PlanPage>& pages, const FilingPlan& plan) const;
 
     // Documents `first` and `first + 1` become one (the first one's start reason and user fields
     // win). std::out_of_range for a bad index.

@@ -113,21 +113,27 @@ PageSignals signalsOf(const PlanPage& page, const FilingRules& rules) {
 // (with per_file), or a page that is a document of its own (PlanPage::ownDocument). Image files
 // count only when nothing else separates the batch: a feeder batch delivered as one file per
 // page keeps its separator sheets, labels and page counts.
+// True when something else than files separates the documents of `pages`: then a file is
+// not a document of its own just for being a file.
+bool separatedOtherwise(const std::vector<PlanPage>& pages, const FilingRules& rules) {
+    if (rules.everyPages > 0 || rules.splitOnChange.has_value())
+        return true;
+    return std::any_of(pages.begin(), pages.end(), [&](const PlanPage& p) {
+        const PageSignals s = signalsOf(p, rules);
+        return s.separator || s.asn || s.tag;
+    });
+}
+
 std::vector<std::optional<StartReason>> ownDocumentStarts(const std::vector<PlanPage>& pages,
                                                           const FilingRules& rules) {
-    bool separatedOtherwise = rules.everyPages > 0 || rules.splitOnChange.has_value();
-    for (const auto& p : pages) {
-        const PageSignals s = signalsOf(p, rules);
-        separatedOtherwise = separatedOtherwise || s.separator || s.asn || s.tag;
-    }
+    const bool separated = separatedOtherwise(pages, rules);
     std::vector<std::optional<StartReason>> out;
     for (std::size_t i = 0; i < pages.size(); ++i) {
         const auto& p = pages[i];
         if (i > 0 && rules.perFile && p.file != pages[i - 1].file)
             out.push_back(StartReason::NewFile);
         else
-            out.push_back(p.ownDocument == StartReason::NewFile && separatedOtherwise ? std::nullopt
-                                                                                      : p.ownDocument);
+            out.push_back(p.ownDocument == StartReason::NewFile && separated ? std::nullopt : p.ownDocument);
     }
     return out;
 }
@@ -444,6 +450,17 @@ FilingPlan FilingPlanner::withUserFields(FilingPlan plan, const std::vector<Plan
     plan.documents.at(document).userFields = std::move(fields);
     refresh(plan, pages);
     return plan;
+}
+
+std::size_t FilingPlanner::settledDocuments(const std::vector<PlanPage>& pages,
+                                            const FilingPlan& plan) const {
+    if (plan.documents.empty())
+        return 0;
+    const bool filesOnTheirOwn = std::any_of(
+        pages.begin(), pages.end(), [](const PlanPage& p) { return p.ownDocument == StartReason::NewFile; });
+    if (filesOnTheirOwn && !separatedOtherwise(pages, rules_))
+        return 0;
+    return plan.documents.size() - 1;
 }
 
 void FilingPlanner::refresh(FilingPlan& plan, const std::vector<PlanPage>& pages) const {

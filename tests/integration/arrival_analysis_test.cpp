@@ -4,8 +4,10 @@
 // their proposed edits; preparing the plan afterwards makes no worker request (its worker is a
 // program that cannot analyse anything, so one request would show as an analysis error); edits
 // the user made while a page was analysed stand; a queue stopped midway leaves the session
-// whole, and a new queue over the reopened session analyses exactly the pages left.
+// whole, and a new queue over the reopened session analyses exactly the pages left; finished
+// documents are filed while later pages are still analysed.
 #include "app/common/ArrivalAnalysis.h"
+#include "app/common/BatchFiling.h"
 #include "app/common/PlanFiling.h"
 #include "core/journal/Session.h"
 #include "core/model/PageTransforms.h"
@@ -191,4 +193,65 @@ BOOST_FIXTURE_TEST_CASE(deleted_pages_are_skipped_and_a_stopped_queue_leaves_the
     BOOST_TEST(again.requests() == size_t(kPages - 1 - 2));
     for (const auto& p : session->pages())
         BOOST_TEST(app::hasStoredAnalysis(p));
+}
+
+// `file` files a batch's first documents while its later pages are still analysed
+// (app::FilingAhead): given the first pages, the documents the rules have finished are filed
+// right away, and the later ones only once pages settle them; the batch filing afterwards takes
+// those results instead of filing the documents a second time.
+BOOST_FIXTURE_TEST_CASE(settled_documents_are_filed_while_later_pages_are_analysed, Fixture) {
+    app::ArrivalAnalysis arrivals(*session);
+    Servers servers(arrivals);
+    constexpr int kPages = 9; // separator sheets on pages 4 and 7: pages 1-3, 5-6 and 8-9
+    for (int n = 1; n <= kPages; ++n) {
+        const fs::path file = root / ("page-" + std::to_string(n) + ".jpg");
+        test::writeBatchPage(file, n, n == 4 || n == 7 ? "PATCHT" : "", "Code128");
+        arrivals.add(std::vector{store(*session, file)}, {});
+    }
+    BOOST_REQUIRE(arrivals.waitForQueued({}));
+    const auto pages = session->pages();
+    BOOST_REQUIRE_EQUAL(pages.size(), size_t(kPages));
+
+    const fs::path target = root / "archive";
+    output::LocalArchive archive(target, files);
+    pipeline::FilingOptions options;
+    options.renderer = [](const output::PageSource& page, const output::RenderOptions& render,
+                          bool) -> std::variant<output::EncodedPage, output::PageRaster> {
+        return output::renderPage(page, render);
+    };
+    const rules::FilingPlanner planner(rules::FilingRules{});
+    const auto pdfsFiled = [&] {
+        size_t n = 0;
+        for (const auto& e : fs::directory_iterator(target))
+            n += e.path().extension() == ".pdf";
+        return n;
+    };
+    app::FilingAhead ahead(*session, planner, archive, options, {});
+    // Six pages: pages 1-3 are a finished document; 5-6 may still grow.
+    ahead.analysed(std::span(pages).first(6));
+    for (int tries = 0; tries < 200 && (!fs::exists(target) || pdfsFiled() < 1); ++tries)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    BOOST_REQUIRE(fs::exists(target));
+    BOOST_TEST(pdfsFiled() == 1u, "the first document is filed while the batch is still analysed");
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    BOOST_TEST(pdfsFiled() == 1u, "the open document is not filed early");
+    ahead.analysed(std::span(pages).subspan(6));
+    app::FilingRecordOptions record;
+    record.ahead = &ahead.finish();
+    BOOST_REQUIRE_GE(record.ahead->filed.size(), 1u);
+    BOOST_TEST(record.ahead->documents.front().pageIds ==
+               (std::vector<std::int64_t>{pages[0].id, pages[1].id, pages[2].id}));
+
+    app::AnalysisWorker unusable(app::WorkerLimits{}, "/bin/false"); // every page is analysed
+    const auto result =
+        app::fileBatch(*session, pages, planner, archive, options, unusable, {}, {}, {}, record);
+    BOOST_TEST(result.ok());
+    BOOST_REQUIRE_EQUAL(result.filed.size(), 3u);
+    BOOST_TEST(result.filed[0].path == record.ahead->filed[0].path);
+    BOOST_TEST(!result.filed[0].alreadyFiled);
+    BOOST_TEST(pdfsFiled() == 3u, "nothing is filed twice");
+    const std::vector<int> pageCounts{3, 2, 2};
+    for (size_t k = 0; k < 3; ++k)
+        BOOST_TEST(test::pdfPageCount(result.filed[k].path) == pageCounts[k]);
+    BOOST_TEST(session->filings().size() == 3u);
 }

@@ -7,6 +7,7 @@
 
 #include <boost/test/unit_test.hpp>
 #include <filesystem>
+#include <random>
 #include <set>
 
 using namespace docdesk;
@@ -372,6 +373,68 @@ BOOST_AUTO_TEST_CASE(one_document_per_file) {
     // An ASN on a file's first page: the document starts because of the ASN.
     std::vector<PlanPage> asn{page({}, false, 0), page({code("ASN5")}, false, 1)};
     BOOST_TEST(reasonKey(planWith(rules, asn).documents[1].startsBecause.reason) == std::string("asn"));
+}
+
+// `file` files documents while the batch is still analysed (app::FilingAhead): the documents
+// settledDocuments() counts in the plan of the first pages must be exactly those of the whole
+// batch's plan. Checked on random batches under several rule sets, at every prefix.
+BOOST_AUTO_TEST_CASE(settled_documents_of_the_first_pages_are_those_of_the_whole_batch) {
+    std::vector<FilingRules> ruleSets(6);
+    ruleSets[1].perFile = true;
+    ruleSets[2].everyPages = 3;
+    ruleSets[3].blankPages = BlankPages::Separate;
+    ruleSets[3].separators.keepPage = true;
+    ruleSets[4].splitOnChange = ValueChangeRule{Pattern::compile("^INV-(\\d+)$"), "invoice", {}};
+    ruleSets[5].fields.push_back({"vendor", Pattern::compile("^VENDOR:(.+)$"), {}, {}});
+    ruleSets[5].tags.split = true;
+    ruleSets[5].blankPages = BlankPages::Drop;
+    std::mt19937 random(16);
+    const std::vector<std::string> kinds{"",     "",      "",      "S",           "B",
+                                         "ASN7", "INV-1", "INV-2", "VENDOR:acme", "TAG:x"};
+    size_t settledSeen = 0, heldBack = 0;
+    for (int round = 0; round < 60; ++round) {
+        std::vector<PlanPage> pages;
+        const int count = 1 + int(random() % 24);
+        std::int64_t file = 0;
+        for (int i = 0; i < count; ++i) {
+            const auto& kind = kinds[random() % kinds.size()];
+            auto p = kind.empty()  ? page()
+                     : kind == "S" ? pagesOf({"S"}).front()
+                     : kind == "B" ? page({}, true)
+                                   : page({code(kind)});
+            if (random() % 3 == 0)
+                ++file; // a new file; photos and single images are documents of their own
+            p.file = file;
+            p.source = "file" + std::to_string(file) + ".jpg";
+            if (random() % 2 == 0)
+                p.ownDocument = StartReason::NewFile;
+            pages.push_back(std::move(p));
+        }
+        for (const auto& rules : ruleSets) {
+            const FilingPlanner planner(rules);
+            const FilingPlan whole = planner.plan(pages);
+            for (size_t n = 1; n <= pages.size(); ++n) {
+                const std::vector<PlanPage> first(pages.begin(), pages.begin() + std::ptrdiff_t(n));
+                const FilingPlan early = planner.plan(first);
+                const size_t settled = planner.settledDocuments(first, early);
+                BOOST_REQUIRE(settled <= early.documents.size());
+                BOOST_REQUIRE(settled <= whole.documents.size());
+                settledSeen += settled;
+                heldBack += early.documents.size() - settled;
+                for (size_t k = 0; k < settled; ++k) {
+                    const auto& a = early.documents[k];
+                    const auto& b = whole.documents[k];
+                    BOOST_TEST((a.pages == b.pages),
+                               "round " << round << ", " << n << " pages, document " << k);
+                    BOOST_TEST(a.fileName == b.fileName);
+                    BOOST_TEST(a.folder == b.folder);
+                    BOOST_TEST((a.fieldValues() == b.fieldValues()));
+                }
+            }
+        }
+    }
+    BOOST_TEST(settledSeen > 1000u); // most documents are settled early
+    BOOST_TEST(heldBack > 100u);     // and some are held back
 }
 
 // ---- fields --------------------------------------------------------------------------------
