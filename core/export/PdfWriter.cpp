@@ -279,8 +279,8 @@ struct PdfWriter::Impl {
 
     // Gives `image` the encoded `bytes` as its data, read in place at save instead of copied
     // into libharu's stream of 4 KB blocks.
-    void replaceStream(HPDF_Image image, const std::vector<std::byte>& bytes, int page) {
-        BytesInPlace& held = images.emplace_back(BytesInPlace{bytes, 0});
+    void replaceStream(HPDF_Image image, std::vector<std::byte>&& bytes, int page) {
+        BytesInPlace& held = images.emplace_back(BytesInPlace{std::move(bytes), 0});
         HPDF_Stream inPlace = HPDF_CallbackReader_New(doc->mmgr, &BytesInPlace::read, &BytesInPlace::seek,
                                                       &BytesInPlace::tell, &BytesInPlace::size, &held);
         check(inPlace != nullptr ? HPDF_OK : HPDF_FAILD_TO_ALLOC_MEM, page);
@@ -343,8 +343,9 @@ int PdfWriter::pageCount() const {
     return impl_->pages;
 }
 
-void PdfWriter::addPage(const EncodedPage& page, const ocr::PageText* text) {
+void PdfWriter::addPage(EncodedPage page, const ocr::PageText* text) {
     Impl& d = *impl_;
+    const size_t imageBytes = page.bytes.size();
     if (!d.doc)
         throw Error(tr("The PDF was already finished."));
     const int number = d.pages + 1;
@@ -362,7 +363,7 @@ void PdfWriter::addPage(const EncodedPage& page, const ocr::PageText* text) {
         image = HPDF_LoadJpegImageFromMem(d.doc, reinterpret_cast<const HPDF_BYTE*>(page.bytes.data()),
                                           HPDF_UINT(head > 0 ? head : page.bytes.size()));
         if (image != nullptr && head > 0)
-            d.replaceStream(image, page.bytes, number);
+            d.replaceStream(image, std::move(page.bytes), number);
     } else if (page.encoding == PageEncoding::G4) {
         // Compressed where the page was rendered: a 1 x 1 image gives libharu's dictionary of a
         // CCITT image (/CCITTFaxDecode, /K -1, /BlackIs1 false), which then takes the page's
@@ -375,7 +376,7 @@ void PdfWriter::addPage(const EncodedPage& page, const ocr::PageText* text) {
             d.check(HPDF_Dict_AddNumber(image, "Height", HPDF_INT32(page.height)), number);
             d.check(HPDF_Dict_AddNumber(image->filterParams, "Columns", HPDF_INT32(page.width)), number);
             d.check(HPDF_Dict_AddNumber(image->filterParams, "Rows", HPDF_INT32(page.height)), number);
-            d.replaceStream(image, page.bytes, number);
+            d.replaceStream(image, std::move(page.bytes), number);
         }
     } else {
         const size_t stride = (size_t(page.width) + 7) / 8;
@@ -401,7 +402,7 @@ void PdfWriter::addPage(const EncodedPage& page, const ocr::PageText* text) {
         d.check(HPDF_OK, number);
     }
     ++d.pages;
-    d.imageBytes += page.bytes.size();
+    d.imageBytes += imageBytes;
 }
 
 std::vector<std::byte> PdfWriter::finish() {

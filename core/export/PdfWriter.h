@@ -28,7 +28,7 @@ class PdfWriter {
     // Appends a page. libharu copies the bytes, so `page` may be released afterwards.
     // Throws docdesk::Error (with libharu's error code) when the page cannot be added.
     // `text` (boxes in the page image's pixels) becomes the page's invisible text layer.
-    void addPage(const EncodedPage& page, const ocr::PageText* text = nullptr);
+    void addPage(EncodedPage page, const ocr::PageText* text = nullptr);
     int pageCount() const;
     // The finished file. The writer cannot be used afterwards.
     std::vector<std::byte> finish();

@@ -1520,7 +1520,7 @@ WorkPictures workPictures(const cv::Mat& src) {
         const cv::Mat half = halvedToward(src, cv::Size(2 * work.width, 2 * work.height));
         const cv::Mat halfGrey = detail::toGrey(half);
         if (halfGrey.size() != cv::Size(2 * work.width, 2 * work.height))
-            cv::resize(halfGrey, twice, cv::Size(2 * work.width, 2 * work.height), 0, 0, cv::INTER_AREA);
+            twice = detail::areaShrunk(halfGrey, cv::Size(2 * work.width, 2 * work.height));
         else
             twice = halfGrey;
         small = detail::halvedExactly(twice);

@@ -216,7 +216,7 @@ class DocumentAssembler {
 
     void add(PageOutcome&& outcome) {
         if (pdf_) {
-            pdf_->addPage(std::get<output::EncodedPage>(outcome.page), outcome.text);
+            pdf_->addPage(std::move(std::get<output::EncodedPage>(outcome.page)), outcome.text);
         } else if (tiff_) {
             tiff_->addPage(std::get<output::PageRaster>(outcome.page));
         } else {

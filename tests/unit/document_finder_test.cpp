@@ -5,6 +5,7 @@
 // seeds; the pass thresholds are the contract, the printed distribution is for tuning.
 #include "core/imaging/DocumentFinder.h"
 #include "core/imaging/LineSegments.h"
+#include "core/imaging/PageRasterCv.h"
 #include "tests/support/PaperScenes.h"
 
 #include <algorithm>
@@ -759,4 +760,29 @@ BOOST_AUTO_TEST_CASE(line_segments_of_degenerate_pictures) {
     BOOST_TEST(std::abs(segments[0].y1 - 19.5) < 0.1);
     BOOST_TEST(std::abs(segments[0].y2 - 19.5) < 0.1);
     BOOST_TEST(lengthOf(segments[0]) > 57);
+}
+
+// The finder's own area averaging (detail::areaShrunk) gives OpenCV's INTER_AREA result, up to
+// rounding, for every shrink by less than two it is used for, and OpenCV's for the others.
+BOOST_AUTO_TEST_CASE(area_shrinking_matches_opencv) {
+    cv::RNG random(15);
+    for (const cv::Size from :
+         {cv::Size(1240, 1754), cv::Size(1241, 1753), cv::Size(700, 500), cv::Size(3, 3), cv::Size(5, 9)}) {
+        cv::Mat grey(from, CV_8UC1);
+        random.fill(grey, cv::RNG::UNIFORM, 0, 256); // noise: every tap weighs
+        cv::putText(grey, "Area", {2, from.height / 2}, cv::FONT_HERSHEY_SIMPLEX, 3, cv::Scalar(0), 9);
+        for (const cv::Size to :
+             {cv::Size(from.width * 73 / 100, from.height * 73 / 100),
+              cv::Size(from.width / 2 + 1, from.height - 1), cv::Size(from.width / 3, from.height / 3)}) {
+            if (to.width < 1 || to.height < 1)
+                continue;
+            cv::Mat expected;
+            cv::resize(grey, expected, to, 0, 0, cv::INTER_AREA);
+            const cv::Mat got = detail::areaShrunk(grey, to);
+            BOOST_REQUIRE(got.size() == to);
+            double worst = 0;
+            cv::minMaxLoc(cv::abs(cv::Mat_<int>(got) - cv::Mat_<int>(expected)), nullptr, &worst);
+            BOOST_TEST(worst <= 1, from << " -> " << to << ": differs by " << worst);
+        }
+    }
 }
