@@ -2,7 +2,7 @@
 
 #include "core/common/Error.h"
 #include "core/common/Translate.h"
-#include "core/export/TiffWriter.h"
+#include "core/export/CcittG4.h"
 #include "core/imaging/Enhance.h"
 #include "core/imaging/ImageCodecs.h"
 #include "core/imaging/PageDecoder.h"

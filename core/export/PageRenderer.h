@@ -45,7 +45,7 @@ struct RenderOptions {
 enum class PageEncoding {
     Jpeg,    // a complete JPEG file (JFIF), 1 or 3 components
     Bilevel, // raw rows of (width + 7) / 8 bytes, most significant bit first, 1 = black
-    G4,      // those rows compressed with CCITT Group 4 (see encodeG4 in TiffWriter.h)
+    G4,      // those rows compressed with CCITT Group 4 (encodeG4, core/export/CcittG4.h)
 };
 
 struct EncodedPage {

@@ -209,39 +209,6 @@ std::vector<std::byte> TiffWriter::finish() {
     return std::move(d.file.data);
 }
 
-std::vector<std::byte> encodeG4(std::span<const std::byte> rows, int width, int height) {
-    const size_t stride = (size_t(std::max(width, 0)) + 7) / 8;
-    if (width <= 0 || height <= 0 || rows.size() < stride * size_t(height))
-        throw Error(tr("The black-and-white page could not be compressed: its image is incomplete."));
-    // A one-page TIFF in memory with the whole image in one strip: the strip is the G4 data.
-    TiffWriter::Impl d;
-    TIFFOpenOptions* options = TIFFOpenOptionsAlloc();
-    TIFFOpenOptionsSetErrorHandlerExtR(options, &TiffWriter::Impl::onError, &d);
-    TIFFOpenOptionsSetWarningHandlerExtR(options, &TiffWriter::Impl::onWarning, &d);
-    d.tif = TIFFClientOpenExt("g4.tif", "w", &d.file, readProc, writeProc, seekProc, closeProc, sizeProc,
-                              mapProc, unmapProc, options);
-    TIFFOpenOptionsFree(options);
-    TIFF* t = d.tif;
-    bool ok = t && TIFFSetField(t, TIFFTAG_IMAGEWIDTH, width) &&
-              TIFFSetField(t, TIFFTAG_IMAGELENGTH, height) && TIFFSetField(t, TIFFTAG_SAMPLESPERPIXEL, 1) &&
-              TIFFSetField(t, TIFFTAG_BITSPERSAMPLE, 1) &&
-              TIFFSetField(t, TIFFTAG_COMPRESSION, COMPRESSION_CCITTFAX4) &&
-              TIFFSetField(t, TIFFTAG_PHOTOMETRIC, PHOTOMETRIC_MINISWHITE) &&
-              TIFFSetField(t, TIFFTAG_ROWSPERSTRIP, height) &&
-              TIFFWriteEncodedStrip(t, 0, const_cast<std::byte*>(rows.data()),
-                                    tmsize_t(stride * size_t(height))) >= 0;
-    std::uint64_t* offsets = nullptr;
-    std::uint64_t* counts = nullptr;
-    ok = ok && TIFFGetField(t, TIFFTAG_STRIPOFFSETS, &offsets) &&
-         TIFFGetField(t, TIFFTAG_STRIPBYTECOUNTS, &counts) && offsets && counts &&
-         offsets[0] + counts[0] <= d.file.data.size();
-    if (!ok)
-        throw Error(trf("The black-and-white page could not be compressed ({}).",
-                        d.lastError.empty() ? std::string(tr("libtiff reported an error")) : d.lastError));
-    const auto begin = d.file.data.begin() + std::ptrdiff_t(offsets[0]);
-    return std::vector<std::byte>(begin, begin + std::ptrdiff_t(counts[0]));
-}
-
 std::vector<std::byte> writeTiff(std::span<const PageRaster> pages, const DocumentInfo& info,
                                  int jpegQuality) {
     TiffWriter writer(info, jpegQuality);

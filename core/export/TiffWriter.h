@@ -27,16 +27,9 @@ class TiffWriter {
     std::vector<std::byte> finish();
 
   private:
-    friend std::vector<std::byte> encodeG4(std::span<const std::byte> rows, int width, int height);
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };
-
-// CCITT Group 4 data (ITU-T T.6, ending with EOFB) of a black-and-white image given as packed
-// rows of (width + 7) / 8 bytes, most significant bit first, 1 = black: what a PDF image with
-// /CCITTFaxDecode << /K -1 /Columns width /Rows height >> reads (BlackIs1 false). libtiff's
-// encoder, as TIFF pages get. Throws docdesk::Error when libtiff fails.
-std::vector<std::byte> encodeG4(std::span<const std::byte> rows, int width, int height);
 
 std::vector<std::byte> writeTiff(std::span<const PageRaster> pages, const DocumentInfo& info,
                                  int jpegQuality = 85);

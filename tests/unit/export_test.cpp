@@ -4,6 +4,7 @@
 // qpdf --check.
 #include "core/common/Error.h"
 #include "core/common/Sha256.h"
+#include "core/export/CcittG4.h"
 #include "core/export/ImageHeader.h"
 #include "core/export/LocalArchive.h"
 #include "core/export/PageImageFile.h"
@@ -34,6 +35,7 @@
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <thread>
+#include <tiffio.h>
 #include <unistd.h>
 
 using namespace docdesk;
@@ -466,6 +468,115 @@ BOOST_AUTO_TEST_CASE(black_and_white_page_is_embedded_at_one_bit_and_renders_fai
     const auto g4Pdf = fs::file_size(dir / "g4.pdf");
     BOOST_TEST(g4Pdf < fs::file_size(dir / "bw.pdf") + g4.bytes.size() + 2048); // the page's data once
     BOOST_CHECK_THROW(pageImageFile(g4), std::logic_error);                     // image files take the rows
+}
+
+namespace {
+
+// A one-strip bilevel TIFF at `file`: its rows compressed by libtiff's G4 encoder, or `raw`
+// (G4 data) stored as the strip as it is.
+void writeG4Tiff(const fs::path& file, const std::vector<std::byte>& rows, int width, int height,
+                 const std::vector<std::byte>* raw = nullptr) {
+    TIFF* t = TIFFOpen(file.c_str(), "w");
+    BOOST_REQUIRE(t != nullptr);
+    TIFFSetField(t, TIFFTAG_IMAGEWIDTH, width);
+    TIFFSetField(t, TIFFTAG_IMAGELENGTH, height);
+    TIFFSetField(t, TIFFTAG_SAMPLESPERPIXEL, 1);
+    TIFFSetField(t, TIFFTAG_BITSPERSAMPLE, 1);
+    TIFFSetField(t, TIFFTAG_COMPRESSION, COMPRESSION_CCITTFAX4);
+    TIFFSetField(t, TIFFTAG_PHOTOMETRIC, PHOTOMETRIC_MINISWHITE);
+    TIFFSetField(t, TIFFTAG_ROWSPERSTRIP, height);
+    std::vector<std::byte> copy = raw ? *raw : rows;
+    const tmsize_t written = raw ? TIFFWriteRawStrip(t, 0, copy.data(), tmsize_t(copy.size()))
+                                 : TIFFWriteEncodedStrip(t, 0, copy.data(), tmsize_t(copy.size()));
+    BOOST_REQUIRE(written >= 0);
+    TIFFClose(t);
+}
+
+std::vector<std::byte> readStrip(const fs::path& file, bool decoded) {
+    TIFF* t = TIFFOpen(file.c_str(), "r");
+    BOOST_REQUIRE(t != nullptr);
+    std::vector<std::byte> out(decoded ? size_t(TIFFStripSize(t)) : size_t(TIFFRawStripSize(t, 0)));
+    const tmsize_t n = decoded ? TIFFReadEncodedStrip(t, 0, out.data(), tmsize_t(out.size()))
+                               : TIFFReadRawStrip(t, 0, out.data(), tmsize_t(out.size()));
+    TIFFClose(t);
+    BOOST_REQUIRE(n >= 0);
+    out.resize(size_t(n));
+    return out;
+}
+
+} // namespace
+
+// docdesk's G4 encoder (core/export/CcittG4) gives libtiff's output byte for byte, and libtiff
+// decodes it to the very rows it was given: text, runs of every length up to several
+// thousand pixels, noise, all white, all black, widths that end inside a byte (with the bits
+// past the row set, which must not count).
+BOOST_AUTO_TEST_CASE(g4_is_libtiffs_byte_for_byte_and_decodes_to_the_same_rows) {
+    test::TempDir dir;
+    std::mt19937 random(4);
+    struct Case {
+        std::string name;
+        int width, height;
+        std::vector<std::byte> rows;
+    };
+    std::vector<Case> cases;
+    auto blank = [](int w, int h, std::uint8_t fill) {
+        return Case{"", w, h, std::vector<std::byte>((size_t(w) + 7) / 8 * size_t(h), std::byte(fill))};
+    };
+    {
+        const EncodedPage text = renderPage([&] {
+            writeBytes(dir / "text.jpg", jpegBytes(textPage(1001, 1403, 5), 300));
+            return jpegSource(dir / "text.jpg", R"({"mode":"bw"})");
+        }());
+        cases.push_back({"text", text.width, text.height, text.bytes});
+    }
+    for (const int width : {6000, 9, 1}) {
+        Case runs = blank(width, 60, 0);
+        runs.name = "runs " + std::to_string(width);
+        const size_t stride = (size_t(width) + 7) / 8;
+        for (int y = 0; y < runs.height; ++y) {
+            bool black = random() % 2 == 0;
+            for (int x = 0; x < width;) {
+                const int length = 1 + int(random() % (y % 3 == 0 ? 5200u : y % 3 == 1 ? 70u : 4u));
+                for (int k = x; k < std::min(width, x + length); ++k)
+                    if (black)
+                        runs.rows[size_t(y) * stride + size_t(k >> 3)] |= std::byte(0x80u >> (k & 7));
+                x += length;
+                black = !black;
+            }
+            for (int k = width; k < int(stride * 8); ++k) // past the row: must be ignored
+                runs.rows[size_t(y) * stride + size_t(k >> 3)] |= std::byte(0x80u >> (k & 7));
+        }
+        cases.push_back(runs);
+    }
+    Case noise = blank(333, 77, 0);
+    noise.name = "noise";
+    for (auto& b : noise.rows)
+        b = std::byte(random() & 0xFF);
+    cases.push_back(noise);
+    Case white = blank(2480, 30, 0x00), black = blank(2481, 30, 0xFF);
+    white.name = "white";
+    black.name = "black";
+    cases.push_back(white);
+    cases.push_back(black);
+
+    for (const auto& c : cases) {
+        const auto ours = encodeG4(c.rows, c.width, c.height);
+        writeG4Tiff(dir / "theirs.tif", c.rows, c.width, c.height);
+        BOOST_TEST((ours == readStrip(dir / "theirs.tif", false)), c.name << ": not libtiff's G4 data");
+        writeG4Tiff(dir / "ours.tif", c.rows, c.width, c.height, &ours);
+        const auto decoded = readStrip(dir / "ours.tif", true);
+        BOOST_REQUIRE_EQUAL(decoded.size(), c.rows.size());
+        const size_t stride = (size_t(c.width) + 7) / 8;
+        size_t differ = 0;
+        for (int y = 0; y < c.height; ++y)
+            for (int x = 0; x < c.width; ++x) {
+                const size_t at = size_t(y) * stride + size_t(x >> 3);
+                const auto bit = std::byte(0x80u >> (x & 7));
+                differ += (c.rows[at] & bit) != (decoded[at] & bit);
+            }
+        BOOST_TEST(differ == 0u, c.name << ": " << differ << " pixels differ after decoding");
+    }
+    BOOST_CHECK_THROW(encodeG4(std::vector<std::byte>(10), 100, 100), Error); // rows missing
 }
 
 BOOST_AUTO_TEST_CASE(bilevel_originals_stay_one_bit) {
