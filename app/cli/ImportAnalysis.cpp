@@ -18,6 +18,7 @@ ImportAnalysis::ImportAnalysis(journal::Session& session, const rules::PageEditR
             // does; kept here to render with it too.
             app::AnalysisWorker worker(app::ArrivalAnalysis::serverLimits());
             worker.keepDecodedPages(render_.into != nullptr);
+            worker.warmUp(); // while the first file is still being stored
             analysis_.serve(stop, worker, [this, &worker](const auto& stored, auto progress) {
                 const auto records = withMode(stored);
                 analysed(records, progress);

@@ -135,6 +135,16 @@ std::string AnalysisWorker::failureOf(Purpose purpose) {
     return error;
 }
 
+void AnalysisWorker::warmUp() {
+    if (child_)
+        return;
+    try {
+        start();
+    } catch (const std::exception&) {
+        child_.reset();
+    }
+}
+
 AnalysisWorker::Exchange AnalysisWorker::exchange(const nlohmann::json& req, Purpose purpose) {
     if (child_ && !child_->running()) { // died while idle
         child_.reset();

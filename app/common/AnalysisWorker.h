@@ -54,6 +54,10 @@ class AnalysisWorker {
   public:
     explicit AnalysisWorker(WorkerLimits limits = {},
                             std::filesystem::path executable = {}); // default: beside this program
+    // Starts the worker process now instead of at the first request, so that its start overlaps
+    // other work (a server starts it while the first page is still being stored). A worker that
+    // cannot start is reported by the first request, as without this.
+    void warmUp();
     // Analyses page `page` (1-based) of a file; PDF pages are rendered at `dpi`.
     AnalysisOutcome analyse(const std::filesystem::path& file, const std::string& mediaType, int page,
                             double dpi = 300);
