@@ -38,9 +38,8 @@ void ImportAnalysis::renderAhead(const std::vector<PageRecord>& stored, app::Ana
         try {
             if (record.isPassThrough())
                 continue;
-            output::PageSource source = output::pageSource(record);
-            if (render_.mode)
-                source.transforms.mode = *render_.mode; // as the filing will find it (setPageMode)
+            // The record has the mode already (withMode): as the filing will find it.
+            const output::PageSource source = output::pageSource(record);
             // Only where the worker kept the decoded page (JPEG), and only pages that cannot go
             // into the output as they are (those are decided without reading the file).
             if (source.kind != imaging::MediaKind::Jpeg ||
