@@ -41,12 +41,16 @@ constexpr double kFramePaper = 0.9;       // a picture this paper-like all along
 constexpr double kMostlyPaperFrame = 0.5; // ... or mostly, lit unevenly
 constexpr double kStrayPrint = 0.3;  // share of a page's print outside the sheets found that makes them print
 constexpr double kStrayExtent = 0.6; // ... when it spreads over this share of the picture
-constexpr double kDeskPaper = 0.3;   // at most this share of paper around a sheet: it lies on a desk
-constexpr double kDeskStep = 0.75;   // ... and this share of every side steps down to the desk
-constexpr double kCrispSide = 0.9;   // share of every side of a sheet beside another that is an edge
-constexpr double kBesideAnother = 0.5;   // ... and at most this share of one side has print beside it
-constexpr double kBareBetween = 0.1;     // share of print a quad holding sheets may have between them
-constexpr float kNeighbourGap = 14.f;    // ... within this many work pixels of another sheet
+constexpr double kPrintInside = 0.5; // share of a side of paper running out of view with print 3-7 px in
+constexpr double kUnbrokenSide = 0.95; // ... unless this share of it is an edge (a receipt's cut)
+constexpr double kSamePaper = 0.93;    // ... when beyond it the paper is this bright (of the picture's white)
+constexpr double kPaperBeyond = 0.8;   // ... along this share of it
+constexpr double kDeskPaper = 0.3;     // at most this share of paper around a sheet: it lies on a desk
+constexpr double kDeskStep = 0.75;     // ... and this share of every side steps down to the desk
+constexpr double kCrispSide = 0.9;     // share of every side of a sheet beside another that is an edge
+constexpr double kBesideAnother = 0.5; // ... and at most this share of one side has print beside it
+constexpr double kBareBetween = 0.1;   // share of print a quad holding sheets may have between them
+constexpr float kNeighbourGap = 14.f;  // ... within this many work pixels of another sheet
 constexpr double kOutOfViewCorner = 0.2; // how far out of view (of the longer edge) a sheet's corner may lie
 constexpr double kMinInView = 0.6;       // share of a sheet that must be in view
 constexpr float kLineEdge = 4.f;         // gradient across a side that makes it an edge (line quads)
@@ -877,19 +881,19 @@ bool faintSideHolds(const Gradients& g, cv::Point2f a, cv::Point2f b, cv::Point2
     return on >= kPeakedGradient && on >= kPeakedRatio * beside;
 }
 
-// What lies just outside the side a-b of a quad with the given centre: 19 places along it, 4,
-// 7 and 10 px out; how many of those are in view, on an edge (print, texture) and, when a mask
-// is given, paper-like.
+// What lies just outside the side a-b of a quad with the given centre: 19 places along it,
+// `offsets` px out (4, 7 and 10 unless told; negative: inside); how many of those are in view,
+// on an edge (print, texture) and, when a mask is given, paper-like.
 struct Beside {
     int total = 0, busy = 0, paper = 0;
 };
 
 Beside besideSide(const Gradients& g, const cv::Mat& paperish, cv::Point2f a, cv::Point2f b,
-                  cv::Point2f centre) {
+                  cv::Point2f centre, std::array<float, 3> offsets = {4.f, 7.f, 10.f}) {
     const cv::Point2f d = b - a, n = outwardNormal(a, d, centre);
     Beside out;
     for (int k = 1; k < 20; ++k) {
-        for (const float off : {4.f, 7.f, 10.f}) {
+        for (const float off : offsets) {
             const cv::Point2f p = a + d * (float(k) / 20) + n * off;
             const int x = int(p.x), y = int(p.y);
             if (x < 0 || y < 0 || x >= g.busy.cols || y >= g.busy.rows)
@@ -1401,6 +1405,52 @@ double framePaper(const Analysis& an) {
                      share({inset, inset}, {inset, bottom}), share({r, inset}, {r, bottom})});
 }
 
+// Share of the places just outside the side a-b (4, 7 and 10 px out) in view that are as bright
+// as the picture's paper: near 1 where the same paper goes on beyond the side.
+double brightBeside(const Analysis& an, cv::Point2f a, cv::Point2f b, cv::Point2f centre) {
+    const cv::Point2f d = b - a, n = outwardNormal(a, d, centre);
+    int total = 0, bright = 0;
+    for (int k = 1; k < 20; ++k) {
+        for (const float off : {4.f, 7.f, 10.f}) {
+            const cv::Point2f p = a + d * (float(k) / 20) + n * off;
+            const int x = int(p.x), y = int(p.y);
+            if (x < 0 || y < 0 || x >= an.grey.cols || y >= an.grey.rows)
+                continue;
+            ++total;
+            bright += an.grey.at<uchar>(y, x) >= kSamePaper * an.white;
+        }
+    }
+    return total > 0 ? double(bright) / total : 0;
+}
+
+// A quad of paper running out of view (a side on the picture's border, or a corner beyond it)
+// with a side in view that is a broken edge, has print just inside it along most of it and the
+// same bright paper just beyond: that side is print, not the paper's edge. On skewed feeder scans, whose own
+// edges show the scanner in thin wedges, a table's rule above the next paragraph and the left margin of a
+// text block made such quads. A receipt photographed running out of view has a desk beyond its sides; a sheet
+// wholly in view on a lid is not looked at here.
+bool sideInViewIsPrint(const Analysis& an, const Gradients& g, const QuadF& q) {
+    const int w = an.grey.cols, h = an.grey.rows;
+    int outOfView = 0, onBorder = 0;
+    for (const auto& p : q)
+        outOfView += p.x < -2 || p.y < -2 || p.x > float(w + 1) || p.y > float(h + 1);
+    for (size_t i = 0; i < 4; ++i)
+        onBorder += onImageBorder(q[i], q[(i + 1) % 4], w, h, 3);
+    if (outOfView == 0 && onBorder == 0)
+        return false;
+    const cv::Point2f centre = centreOf(q);
+    for (size_t i = 0; i < 4; ++i) {
+        const cv::Point2f a = q[i], b = q[(i + 1) % 4];
+        if (onImageBorder(a, b, w, h, 3))
+            continue;
+        const Beside inside = besideSide(g, {}, a, b, centre, {-3.f, -5.f, -7.f});
+        if (inside.total >= 15 && inside.busy > kPrintInside * inside.total &&
+            sideSupport(g, a, b, kLineEdge) < kUnbrokenSide && brightBeside(an, a, b, centre) >= kPaperBeyond)
+            return true;
+    }
+    return false;
+}
+
 // On a picture that is all paper, only a sheet with edges of its own is a document: long
 // straight sides with a calm outside (a receipt on a white lid, outlined by its shadow).
 // Text blocks, tables and logos are print on the page, however region-like they look.
@@ -1416,8 +1466,8 @@ bool hasOwnEdges(const Analysis& an, const Gradients& g, const Candidate& c) {
     const auto busy = outsideBusynessBySide(g, c.quad);
     if (busy[0] > 0.04 && (busy[0] > 0.12 || busy[1] > 0.02) && !c.besideOther)
         return false;
-    if (c.fromLines)
-        return true; // scoreLineQuad demanded long straight sides
+    if (c.fromLines) // scoreLineQuad demanded long straight sides
+        return !sideInViewIsPrint(an, g, c.quad);
     double least = 1;
     int real = 0;
     for (int i = 0; i < 4; ++i) {
