@@ -369,7 +369,9 @@ std::vector<BarcodeHit> readBarcodes(const ImageView& page, const ReadOptions& o
         const cv::Mat grey = greyPage(page);
         if (options.wholePage || static_cast<double>(grey.total()) <= kSmallImagePixels)
             readWhole(grey, formats, reads);
-        for (const auto& proposal : proposeBarcodeRegions(grey))
+        const ImageView& h = options.halved;
+        const cv::Mat halved = isReadable(h) && h.channels == 1 ? greyPage(h) : cv::Mat();
+        for (const auto& proposal : proposeBarcodeRegions(grey, halved))
             readRegion(grey, proposal, formats, reads);
     } catch (const cv::Exception&) {
         // Out of memory or a view OpenCV rejects: report what was found so far.

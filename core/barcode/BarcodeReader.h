@@ -16,6 +16,9 @@ struct ReadOptions {
     // slower (~100 ms more on an A4 page at 300 dpi); for codes printed over dense text or
     // photos, where no separate region stands out. Meant for an explicit "search harder".
     bool wholePage = false;
+    // The page already area-averaged by exactly two (imaging::detail::halvedExactly), when the
+    // caller has it: it is not made again. Grey only; ignored when empty or of another size.
+    ImageView halved;
 };
 
 // Every distinct barcode on the page, in page coordinates (corners clockwise from the code's

@@ -332,16 +332,19 @@ std::vector<RegionProposal> mergedBarFragments(const std::vector<RegionProposal>
 
 } // namespace
 
-std::vector<RegionProposal> proposeBarcodeRegions(const cv::Mat& grey) {
+std::vector<RegionProposal> proposeBarcodeRegions(const cv::Mat& grey, const cv::Mat& halved) {
     CV_Assert(grey.type() == CV_8UC1);
     if (grey.cols < 2 * kFineScale || grey.rows < 2 * kFineScale)
         return {};
 
     Buffers& buffers = threadBuffers();
-    cv::Mat& fine = buffers.fine;
     cv::Mat& coarse = buffers.coarse;
     static_assert(kFineScale == 2);
-    half(grey, fine);
+    const bool given =
+        halved.type() == CV_8UC1 && halved.cols == grey.cols / 2 && halved.rows == grey.rows / 2;
+    if (!given)
+        half(grey, buffers.fine);
+    const cv::Mat& fine = given ? halved : buffers.fine;
     std::vector<RegionProposal> proposals;
     proposeAtLevel(fine, kFineScale, buffers.fineLevel, proposals);
     for (auto& merged : mergedBarFragments(proposals))

@@ -17,7 +17,9 @@ struct RegionProposal {
 
 // Dense, high-contrast, roughly half-dark blobs of an 8-bit grey page: every symbology
 // (bars, stacked rows, matrix modules) looks like that at a coarse scale, whereas text,
-// rules and page borders are too light, too sparse in edges, or too thin.
-std::vector<RegionProposal> proposeBarcodeRegions(const cv::Mat& grey);
+// rules and page borders are too light, too sparse in edges, or too thin. `halved` may be the
+// page already area-averaged by exactly two (the odd last row and column left out); it is made
+// here when it is not.
+std::vector<RegionProposal> proposeBarcodeRegions(const cv::Mat& grey, const cv::Mat& halved = {});
 
 } // namespace docdesk::barcode

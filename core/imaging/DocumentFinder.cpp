@@ -1527,10 +1527,14 @@ StrayPrint strayPrint(const Gradients& g, const std::vector<Candidate>& sheets) 
     return {double(stray) / all, spread(columns) * spread(rows)};
 }
 
-// Exact halvings while the picture stays at least `to` in both directions (OpenCV's area
+// Exact halvings while the picture stays at least `to` in both directions, the first one
+// `halved` when that is the picture halved (OpenCV's area
 // averaging by an uneven factor cost more than the rest of the finder's pictures together).
-cv::Mat halvedToward(const cv::Mat& src, cv::Size to) {
+cv::Mat halvedToward(const cv::Mat& src, cv::Size to, const cv::Mat& halved) {
     cv::Mat current = src;
+    if (current.cols / 2 >= to.width && current.rows / 2 >= to.height && !halved.empty() &&
+        halved.type() == src.type() && halved.size() == cv::Size(src.cols / 2, src.rows / 2))
+        current = halved; // the caller's, made by the same halving
     while (current.cols / 2 >= to.width && current.rows / 2 >= to.height)
         current = detail::halvedExactly(current);
     return current;
@@ -1553,7 +1557,7 @@ struct WorkPictures {
     int lo = 0, hi = 255; // 1st and 99th percentile of the work grey
 };
 
-WorkPictures workPictures(const cv::Mat& src) {
+WorkPictures workPictures(const cv::Mat& src, const cv::Mat& halved) {
     // The work size for regions (straight from the page: their scores are tuned on it) and twice
     // the work size for the dark-line-preserving image the lines are found on.
     const double scale = std::max(1.0, double(std::max(src.cols, src.rows)) / kWorkEdge);
@@ -1567,7 +1571,7 @@ WorkPictures workPictures(const cv::Mat& src) {
         // cost 7 ms, more than the rest of the finder's pictures together; bilinear here lost
         // receipts side by side: several-receipts 0.969 -> 0.921). Colour is only judged for
         // saturation, so the work-size colour is sampled from the halved page.
-        const cv::Mat half = halvedToward(src, cv::Size(2 * work.width, 2 * work.height));
+        const cv::Mat half = halvedToward(src, cv::Size(2 * work.width, 2 * work.height), halved);
         const cv::Mat halfGrey = detail::toGrey(half);
         if (halfGrey.size() != cv::Size(2 * work.width, 2 * work.height))
             twice = detail::areaShrunk(halfGrey, cv::Size(2 * work.width, 2 * work.height));
@@ -1831,11 +1835,11 @@ std::vector<DocumentCandidate> rankedAtFullResolution(const cv::Mat& src, const 
 
 } // namespace
 
-std::vector<DocumentCandidate> findDocuments(const ImageView& image) {
+std::vector<DocumentCandidate> findDocuments(const ImageView& image, const ImageView& halved) {
     const cv::Mat src = detail::asMat(image);
     if (src.empty() || src.cols < 32 || src.rows < 32)
         return {};
-    const WorkPictures w = workPictures(src);
+    const WorkPictures w = workPictures(src, detail::asMat(halved));
     const Gradients grad = gradientsOf(w.an);
     // On a picture that is all paper, only sheets with edges of their own are documents; with
     // none, the picture is the document. So it is when most of the print lies outside every

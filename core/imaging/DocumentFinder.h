@@ -15,7 +15,8 @@ struct DocumentCandidate {
 };
 
 // Every document found, the one the user most likely means first (fully in view, central,
-// large); empty when none was found.
-std::vector<DocumentCandidate> findDocuments(const ImageView& image);
+// large); empty when none was found. `halved` may be the image already area-averaged by exactly
+// two (detail::halvedExactly), in the same layout; it is then not made again.
+std::vector<DocumentCandidate> findDocuments(const ImageView& image, const ImageView& halved = {});
 
 } // namespace docdesk::imaging

@@ -65,9 +65,9 @@ cv::Mat inkMask(const cv::Mat& grey) {
     return mask;
 }
 
-// Share of the page covered by content: ink components after cleaning (see the top).
-double contentFraction(const cv::Mat& grey) {
-    const cv::Mat mask = inkMask(grey);
+// Share of the page `grey` covered by content: its ink components (`mask`, inkMask(grey)) after
+// cleaning (see the top).
+double contentFraction(const cv::Mat& grey, const cv::Mat& mask) {
     cv::Mat labels, stats, centroids;
     const int n = cv::connectedComponentsWithStats(mask, labels, stats, centroids, 8, CV_32S);
     const double mmPerPx = 210.0 / std::min(grey.cols, grey.rows); // assume A4-ish width
@@ -100,49 +100,50 @@ double contentFraction(const cv::Mat& grey) {
 
 } // namespace
 
-BlankVerdict detectBlank(const ImageView& page) {
+namespace {
+
+// The blank verdict of a page from its ~75-dpi copy `small` and that copy's ink mask. A page of
+// text is plainly not blank at about 75 dpi, where the ink components cost a quarter; only a
+// page with little on it is looked at again at about 150 dpi, where a short handwritten note or
+// a stamp still makes whole glyphs.
+BlankVerdict blankVerdict(const cv::Mat& grey, const cv::Mat& small, const cv::Mat& smallInk) {
     BlankVerdict verdict;
-    const cv::Mat src = detail::asMat(page);
-    if (src.empty())
-        return {true, 0};
-    const cv::Mat grey = detail::toGrey(src);
-    // A page of text is plainly not blank at about 75 dpi, where the ink components cost a
-    // quarter; only a page with little on it is looked at again at about 150 dpi, where a
-    // short handwritten note or a stamp still makes whole glyphs.
-    const double coarse = contentFraction(downscale(grey, 900));
-    verdict.inkFraction = coarse >= kClearlyContent ? coarse : contentFraction(downscale(grey, 1800));
+    const double coarse = contentFraction(small, smallInk);
+    if (coarse >= kClearlyContent) {
+        verdict.inkFraction = coarse;
+    } else {
+        const cv::Mat finer = downscale(grey, 1800);
+        verdict.inkFraction = contentFraction(finer, inkMask(finer));
+    }
     verdict.blank = verdict.inkFraction < kBlankInkFraction;
     return verdict;
 }
 
-double estimateSkewDegrees(const ImageView& page) {
-    const cv::Mat src = detail::asMat(page);
-    if (src.empty())
-        return 0;
-    const cv::Mat grey = downscale(detail::toGrey(src), 900);
-    const cv::Mat mask = inkMask(grey);
-
+// The skew of the text lines of `grey` (~75 dpi) from its ink mask.
+double skewOfInk(const cv::Mat& grey, const cv::Mat& mask) {
     std::vector<cv::Point2f> ink;
     cv::Mat nz;
     cv::findNonZero(mask, nz);
     if (nz.total() < 200)
         return 0;
-    // A bounded, evenly spread sample keeps the search cheap on dense pages.
+    // A bounded, evenly spread sample keeps the search cheap on dense pages: at most 40,000
+    // points for the fine search, a quarter of them for the coarse one.
     const size_t step = std::max<size_t>(1, nz.total() / 40000);
     const cv::Point2f centre(float(grey.cols) / 2, float(grey.rows) / 2);
     for (size_t i = 0; i < nz.total(); i += step) {
         const cv::Point p = nz.at<cv::Point>(int(i));
         ink.emplace_back(float(p.x) - centre.x, float(p.y) - centre.y);
     }
+    const size_t coarseStep = ink.size() >= 40000 ? 4 : 1;
     const int bins = int(std::hypot(grey.cols, grey.rows)) + 4;
     std::vector<int> hist(static_cast<size_t>(bins));
-    auto sharpness = [&](double degrees) {
+    auto sharpness = [&](double degrees, size_t every) {
         std::fill(hist.begin(), hist.end(), 0);
         const double a = degrees * CV_PI / 180;
         const float s = float(std::sin(a)), c = float(std::cos(a));
         const float offset = float(bins) / 2;
-        for (const auto& p : ink) {
-            const int b = int(-p.x * s + p.y * c + offset);
+        for (size_t i = 0; i < ink.size(); i += every) {
+            const int b = int(-ink[i].x * s + ink[i].y * c + offset);
             if (b >= 0 && b < bins)
                 ++hist[size_t(b)];
         }
@@ -154,7 +155,7 @@ double estimateSkewDegrees(const ImageView& page) {
     double best = 0, bestScore = -1, total = 0;
     int count = 0;
     for (double a = -15; a <= 15.001; a += 0.5) {
-        const double v = sharpness(a);
+        const double v = sharpness(a, coarseStep);
         total += v;
         ++count;
         if (v > bestScore) {
@@ -166,20 +167,49 @@ double estimateSkewDegrees(const ImageView& page) {
     if (bestScore < 1.15 * total / count)
         return 0;
     double fine = best;
-    double fineScore = bestScore;
+    double fineScore = sharpness(best, 1);
     for (double a = best - 0.5; a <= best + 0.5001; a += 0.05) {
-        const double v = sharpness(a);
+        const double v = sharpness(a, 1);
         if (v > fineScore) {
             fineScore = v;
             fine = a;
         }
     }
     // Parabolic interpolation around the fine maximum.
-    const double l = sharpness(fine - 0.05), r = sharpness(fine + 0.05);
+    const double l = sharpness(fine - 0.05, 1), r = sharpness(fine + 0.05, 1);
     const double denom = l - 2 * fineScore + r;
     if (std::abs(denom) > 1e-9)
         fine += std::clamp(0.5 * (l - r) / denom, -0.5, 0.5) * 0.05;
     return std::clamp(fine, -15.0, 15.0);
+}
+
+} // namespace
+
+BlankVerdict detectBlank(const ImageView& page) {
+    const cv::Mat src = detail::asMat(page);
+    if (src.empty())
+        return {true, 0};
+    const cv::Mat grey = detail::toGrey(src);
+    const cv::Mat small = downscale(grey, 900);
+    return blankVerdict(grey, small, inkMask(small));
+}
+
+double estimateSkewDegrees(const ImageView& page) {
+    const cv::Mat src = detail::asMat(page);
+    if (src.empty())
+        return 0;
+    const cv::Mat grey = downscale(detail::toGrey(src), 900);
+    return skewOfInk(grey, inkMask(grey));
+}
+
+PageMeasures measurePage(const ImageView& page) {
+    const cv::Mat src = detail::asMat(page);
+    if (src.empty())
+        return {{true, 0}, 0};
+    const cv::Mat grey = detail::toGrey(src);
+    const cv::Mat small = downscale(grey, 900);
+    const cv::Mat ink = inkMask(small);
+    return {blankVerdict(grey, small, ink), skewOfInk(small, ink)};
 }
 
 } // namespace docdesk::imaging

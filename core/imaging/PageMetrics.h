@@ -16,4 +16,12 @@ BlankVerdict detectBlank(const ImageView& page);
 // Skew of the text lines in degrees (positive = clockwise), within ±15°; 0 when unknown.
 double estimateSkewDegrees(const ImageView& page);
 
+struct PageMeasures {
+    BlankVerdict blank;
+    double skewDegrees = 0;
+};
+
+// detectBlank and estimateSkewDegrees at once: the page's small copy and its ink are made once.
+PageMeasures measurePage(const ImageView& page);
+
 } // namespace docdesk::imaging

@@ -33,14 +33,19 @@ PageAnalysis analysePage(const ImageView& bgr) {
     // Barcodes, blank and skew work on grey; document edges use colour.
     const cv::Mat grey = imaging::detail::toGrey(imaging::detail::asMat(bgr));
     const ImageView greyView{grey.data, grey.cols, grey.rows, std::ptrdiff_t(grey.step), 1};
-    a.barcodes = barcode::readBarcodes(greyView);
-    a.documents = imaging::findDocuments(bgr);
-    // Blank and skew look at ~150 dpi and less: one exact halving serves both (each would
-    // otherwise shrink the full page itself).
+    // One exact halving serves the barcode proposals, the document finder of a grey page, and
+    // blank and skew (~150 dpi and less): each would otherwise shrink the full page itself.
     const cv::Mat half = halved(grey);
     const ImageView halfView{half.data, half.cols, half.rows, std::ptrdiff_t(half.step), 1};
-    a.blank = imaging::detectBlank(halfView).blank;
-    a.skewDegrees = imaging::estimateSkewDegrees(halfView);
+    const bool isHalf = half.data != grey.data;
+    barcode::ReadOptions read;
+    if (isHalf)
+        read.halved = halfView;
+    a.barcodes = barcode::readBarcodes(greyView, read);
+    a.documents = imaging::findDocuments(bgr, isHalf && bgr.channels == 1 ? halfView : ImageView{});
+    const imaging::PageMeasures measures = imaging::measurePage(halfView);
+    a.blank = measures.blank.blank;
+    a.skewDegrees = measures.skewDegrees;
     return a;
 }
 

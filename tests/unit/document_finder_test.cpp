@@ -469,6 +469,15 @@ BOOST_AUTO_TEST_CASE(grey_input_works_too) {
     const auto found = findDocuments(viewOf(grey));
     BOOST_REQUIRE(!found.empty());
     BOOST_TEST(iou(ph.truth, found.front().corners) >= 0.9);
+    // With the picture's half handed over (as the page analysis does): the same quads.
+    cv::Mat half;
+    cv::resize(grey(cv::Rect(0, 0, grey.cols & ~1, grey.rows & ~1)), half,
+               cv::Size(grey.cols / 2, grey.rows / 2), 0, 0, cv::INTER_AREA);
+    const auto fromHalf = findDocuments(viewOf(grey), viewOf(half));
+    BOOST_TEST_REQUIRE(fromHalf.size() == found.size());
+    for (size_t i = 0; i < found.size(); ++i)
+        for (size_t c = 0; c < 4; ++c)
+            BOOST_TEST(fromHalf[i].corners[c].y == found[i].corners[c].y);
 }
 
 BOOST_AUTO_TEST_CASE(a_desk_without_a_document_gives_nothing_confident) {
@@ -570,6 +579,14 @@ BOOST_AUTO_TEST_CASE(skewed_feeder_scans_keep_all_their_print) {
         cv::compare(page.grey, 128, print, cv::CMP_LT);
         const int all = cv::countNonZero(print);
         const auto found = findDocuments(viewOf(page.grey));
+        // The page analysis hands the finder the page's half: the same result.
+        cv::Mat half;
+        cv::resize(page.grey, half, cv::Size(page.grey.cols / 2, page.grey.rows / 2), 0, 0, cv::INTER_AREA);
+        const auto fromHalf = findDocuments(viewOf(page.grey), viewOf(half));
+        BOOST_TEST_REQUIRE(fromHalf.size() == found.size());
+        for (size_t i = 0; i < found.size(); ++i)
+            for (size_t c = 0; c < 4; ++c)
+                BOOST_TEST(fromHalf[i].corners[c].x == found[i].corners[c].x);
         if (found.empty())
             continue; // the whole picture is the page
         cv::Mat inside = cv::Mat::zeros(page.grey.size(), CV_8U);

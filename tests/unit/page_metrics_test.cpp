@@ -268,6 +268,26 @@ BOOST_AUTO_TEST_CASE(skew_within_half_a_degree) {
     BOOST_TEST(estimateSkewDegrees(ImageView{}) == 0.0);
 }
 
+// measurePage (the analysis' one call) gives what detectBlank and estimateSkewDegrees give, on
+// blank, sparse and text pages, skewed or not.
+BOOST_AUTO_TEST_CASE(measure_page_is_blank_and_skew_at_once) {
+    std::vector<cv::Mat> pages;
+    for (const auto& c : blankCases())
+        pages.push_back(c.page);
+    cv::RNG rng(11);
+    const cv::Mat upright = textPage(rng);
+    for (const double degrees : {0.0, 1.3, -2.2, 7.5})
+        pages.push_back(rotateClockwise(upright, degrees));
+    for (const auto& page : pages) {
+        const PageMeasures m = measurePage(viewOf(page));
+        const BlankVerdict b = detectBlank(viewOf(page));
+        BOOST_TEST(m.blank.blank == b.blank);
+        BOOST_TEST(m.blank.inkFraction == b.inkFraction);
+        BOOST_TEST(m.skewDegrees == estimateSkewDegrees(viewOf(page)));
+    }
+    BOOST_TEST(measurePage(ImageView{}).blank.blank);
+}
+
 BOOST_AUTO_TEST_CASE(warp_keeps_the_true_aspect_ratio) {
     // A 210x297 sheet seen by a pinhole camera (principal point at the image centre), tilted.
     cv::RNG rng(11);
