@@ -129,15 +129,11 @@ void warpToRectangleInto(const cv::Mat& src, const Quad& corners, cv::Mat& out) 
     cv::warpPerspective(src, out, warp.homography, warp.size, cv::INTER_LINEAR, cv::BORDER_REPLICATE);
 }
 
-cv::Mat rotationUndoing(const cv::Mat& src, double skewDegrees) {
-    // getRotationMatrix2D turns counter-clockwise for positive angles, which undoes a
-    // clockwise skew.
-    return cv::getRotationMatrix2D(cv::Point2f(float(src.cols) / 2, float(src.rows) / 2), skewDegrees, 1);
-}
-
 void deskewInto(const cv::Mat& src, double skewDegrees, cv::Mat& out) {
-    cv::warpAffine(src, out, rotationUndoing(src, skewDegrees), src.size(), cv::INTER_LINEAR,
-                   cv::BORDER_CONSTANT, cv::Scalar::all(255));
+    // Turned about the centre as cv::getRotationMatrix2D does, counter-clockwise for positive
+    // angles, which undoes a clockwise skew; white where no page was.
+    detail::rotateByShears(src, cv::Point2d(double(float(src.cols) / 2), double(float(src.rows) / 2)),
+                           skewDegrees, out);
 }
 
 } // namespace

@@ -4,6 +4,7 @@
 // blank; pages with a few short lines or a signature must not; skew within ±0.5°.
 #include "core/imaging/Enhance.h"
 #include "core/imaging/PageMetrics.h"
+#include "core/imaging/PageRasterCv.h"
 
 #include <algorithm>
 #include <boost/test/unit_test.hpp>
@@ -286,6 +287,37 @@ BOOST_AUTO_TEST_CASE(measure_page_is_blank_and_skew_at_once) {
         BOOST_TEST(m.skewDegrees == estimateSkewDegrees(viewOf(page)));
     }
     BOOST_TEST(measurePage(ImageView{}).blank.blank);
+}
+
+// Deskewing turns the page by three shears (detail::rotateByShears): the page cv::warpAffine's
+// bilinear rotation gives, within a grey level on average and a few levels at the edges of
+// strokes, for grey and colour pages, small and large angles; no turn is an exact copy.
+BOOST_AUTO_TEST_CASE(deskew_by_shears_is_warp_affines_rotation) {
+    cv::RNG rng(23);
+    const cv::Mat grey = textPage(rng);
+    cv::Mat colour;
+    cv::cvtColor(grey, colour, cv::COLOR_GRAY2BGR);
+    cv::circle(colour, {900, 1200}, 300, cv::Scalar(40, 90, 200), cv::FILLED); // a red stamp
+    for (const cv::Mat* page : std::initializer_list<const cv::Mat*>{&grey, &colour}) {
+        for (const double degrees : {0.6, -2.4, 9.5, -15.0}) {
+            cv::Mat expected, got;
+            const cv::Point2f centre(float(page->cols) / 2, float(page->rows) / 2);
+            cv::warpAffine(*page, expected, cv::getRotationMatrix2D(centre, degrees, 1), page->size(),
+                           cv::INTER_LINEAR, cv::BORDER_CONSTANT, cv::Scalar::all(255));
+            detail::rotateByShears(*page, cv::Point2d(centre.x, centre.y), degrees, got);
+            BOOST_TEST_REQUIRE(got.size() == expected.size());
+            BOOST_TEST_REQUIRE(got.type() == expected.type());
+            cv::Mat diff;
+            cv::absdiff(got, expected, diff);
+            diff = diff.reshape(1);
+            BOOST_TEST_INFO(page->channels() << " channels, " << degrees << " degrees");
+            BOOST_TEST(cv::mean(diff)[0] < 1.5);
+            BOOST_TEST(cv::countNonZero(diff > 24) < 0.005 * double(diff.total()));
+        }
+        cv::Mat same;
+        detail::rotateByShears(*page, cv::Point2d(page->cols / 2.0, page->rows / 2.0), 0, same);
+        BOOST_TEST(cv::norm(same, *page, cv::NORM_INF) == 0);
+    }
 }
 
 BOOST_AUTO_TEST_CASE(warp_keeps_the_true_aspect_ratio) {
