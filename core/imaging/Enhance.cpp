@@ -11,6 +11,9 @@
 namespace docdesk::imaging {
 namespace {
 
+constexpr double kShearedSkew = 10;                      // degrees: deskewed by shears up to this
+constexpr std::size_t kShearedBytes = 40u * 1024 * 1024; // ... on pages of at most this many bytes
+
 cv::Point2d toCv(const PointF& p) {
     return {p.x, p.y};
 }
@@ -131,9 +134,16 @@ void warpToRectangleInto(const cv::Mat& src, const Quad& corners, cv::Mat& out) 
 
 void deskewInto(const cv::Mat& src, double skewDegrees, cv::Mat& out) {
     // Turned about the centre as cv::getRotationMatrix2D does, counter-clockwise for positive
-    // angles, which undoes a clockwise skew; white where no page was.
-    detail::rotateByShears(src, cv::Point2d(double(float(src.cols) / 2), double(float(src.rows) / 2)),
-                           skewDegrees, out);
+    // angles, which undoes a clockwise skew; white where no page was. The shears take twice the
+    // page's memory again between them: a scanned page's skew on pages up to 300-dpi colour A4
+    // or 600-dpi grey; others the one-step warp.
+    const cv::Point2f centre(float(src.cols) / 2, float(src.rows) / 2);
+    if (std::abs(skewDegrees) <= kShearedSkew && src.total() * src.elemSize() <= kShearedBytes) {
+        detail::rotateByShears(src, cv::Point2d(centre.x, centre.y), skewDegrees, out);
+        return;
+    }
+    cv::warpAffine(src, out, cv::getRotationMatrix2D(centre, skewDegrees, 1), src.size(), cv::INTER_LINEAR,
+                   cv::BORDER_CONSTANT, cv::Scalar::all(255));
 }
 
 } // namespace

@@ -36,7 +36,7 @@ inline cv::Mat toGrey(const cv::Mat& src) {
 
 // `src` (8-bit, any channels) turned by `degrees` about `centre` as cv::warpAffine with
 // cv::getRotationMatrix2D(centre, degrees, 1), INTER_LINEAR and a white border turns it, made as
-// three shears (Rotation.cpp): two to three times faster, within a grey level on average.
+// three shears (Rotation.cpp): about twice as fast, within a grey level on average.
 void rotateByShears(const cv::Mat& src, cv::Point2d centre, double degrees, cv::Mat& out);
 
 // Area averaging by exactly two. OpenCV's INTER_AREA takes a fast path only for an exact factor

@@ -100,8 +100,9 @@ void rotateByShears(const cv::Mat& src, cv::Point2d centre, double degrees, cv::
     const double phi = degrees * CV_PI / 180;
     const double t = -std::tan(phi / 2), s = std::sin(phi);
     // The pictures between the shears reach out as far as the later shears take pixels back in.
-    const int mx = int(std::ceil(std::abs(t) * (std::abs(centre.y) + h))) + 2;
-    const int my = int(std::ceil(std::abs(s) * (std::abs(centre.x) + w + mx))) + 2;
+    const int mx = int(std::ceil(std::abs(t) * std::max(std::abs(centre.y), std::abs(h - centre.y)))) + 2;
+    const int my =
+        int(std::ceil(std::abs(s) * (std::max(std::abs(centre.x), std::abs(w - centre.x)) + mx))) + 2;
     const Canvas whole{src, 0, 0};
     Canvas first{cv::Mat(h + 2 * my, w + 2 * mx, src.type()), -mx, -my};
     Canvas second{cv::Mat(h, w + 2 * mx, src.type()), -mx, 0};
