@@ -172,6 +172,9 @@ class PageSink {
     // The pages kept already for an original with these exact bytes (SHA-256, hex): how the hot
     // folder and `file` take a file once, also across a crash. Empty when the sink keeps none.
     virtual std::vector<PageRecord> pagesWithOriginalHash(const std::string&) const { return {}; }
+    // False when no original kept is this many bytes long: then none has a file's bytes, and
+    // the file need not be hashed to ask pagesWithOriginalHash. True when unsure.
+    virtual bool mayHoldOriginalOfSize(std::uint64_t) const { return true; }
     // Rate-limited by the source (a few per second at most).
     virtual void progress(const AcquireProgress&) {}
     // A remark about the settings as soon as it is known (translated), e.g. that the device has
@@ -287,6 +290,9 @@ class JournalPageSink final : public PageSink {
     std::vector<PageRecord> page(AcquiredPage&& page) override;
     std::vector<PageRecord> pagesWithOriginalHash(const std::string& sha256) const override {
         return session_.pagesWithOriginalHash(sha256);
+    }
+    bool mayHoldOriginalOfSize(std::uint64_t bytes) const override {
+        return session_.holdsOriginalOfSize(bytes);
     }
     void progress(const AcquireProgress& p) override {
         if (callbacks_.progress)

@@ -153,6 +153,10 @@ ImportOutcome importFile(PageSink& sink, const fs::path& file, const PageCounter
 std::vector<PageRecord> pagesHeldFor(const PageSink& sink, const fs::path& file) {
     std::string hash;
     try {
+        // A file of a size no kept original has is none of them: not read and hashed (in a
+        // fresh session, as every `file` run, no file is).
+        if (!sink.mayHoldOriginalOfSize(fs::file_size(file)))
+            return {};
         hash = sha256HexOfFile(file);
     } catch (const std::exception&) {
         return {}; // unreadable: the import reports it

@@ -470,6 +470,14 @@ std::vector<PageRecord> Session::pagesWithOriginalHash(const std::string& sha256
     return out;
 }
 
+bool Session::holdsOriginalOfSize(std::uint64_t bytes) const {
+    std::lock_guard g(mutex_);
+    SqliteDatabase::Statement st(*db_,
+                                 "SELECT 1 FROM originals WHERE state = 'stored' AND byte_size = ? LIMIT 1");
+    st.bind(1, static_cast<std::int64_t>(bytes));
+    return st.step();
+}
+
 std::vector<PageRecord> Session::pages() const {
     std::lock_guard g(mutex_);
     std::vector<PageRecord> out;

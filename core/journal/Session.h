@@ -94,6 +94,9 @@ class Session {
     // The pages of stored originals whose bytes have this SHA-256 (hex): how the hot folder
     // recognises a file it stored before a crash, or the same file dropped twice.
     std::vector<PageRecord> pagesWithOriginalHash(const std::string& sha256) const;
+    // Whether a stored original is `bytes` long: when none is, no file of that size can be one
+    // stored before, and its hash need not be taken to ask.
+    bool holdsOriginalOfSize(std::uint64_t bytes) const;
     int pageCount() const;
 
     // Non-destructive edits and results.

@@ -235,3 +235,34 @@ BOOST_AUTO_TEST_CASE(with_reuse_a_file_the_session_holds_brings_its_earlier_page
     BOOST_TEST(session->pageCount() == 2);
     BOOST_TEST(sink.storedPages() == 2u); // the second run stored nothing
 }
+
+// Only a file as long as a kept original is hashed to ask whether it is one: a file of the same
+// length with other bytes is still stored as new, and one of another length is not read first.
+BOOST_AUTO_TEST_CASE(with_reuse_only_files_of_a_kept_originals_length_are_compared) {
+    test::TempDir dir;
+    std::string pdf = test::minimalPdf(1);
+    test::writeFile(dir / "one.pdf", pdf);
+    std::string other = pdf;
+    other.replace(other.find("%PDF-1."), 8, "%PDF-1.7"); // the same length, other bytes
+    BOOST_REQUIRE(other != pdf);
+    test::writeFile(dir / "same-length.pdf", other);
+    test::writeFile(dir / "longer.pdf", test::minimalPdf(2));
+    auto session = journal::Session::create(dir / "sessions", platform::durableFiles());
+    capture::AcquireSettings settings;
+    settings.files.countPages = capture::countPagesInThisProcess;
+    settings.files.reuseStored = true;
+    capture::JournalPageSink sink(*session);
+    BOOST_TEST(!sink.mayHoldOriginalOfSize(pdf.size()));
+    auto import = [&](const char* name) {
+        return capture::makePageSource(capture::SourceKind::Files, {{dir / name}, {}})
+            ->acquire(settings, {}, sink)
+            .pages;
+    };
+    BOOST_TEST(import("one.pdf") == 1);
+    BOOST_TEST(sink.mayHoldOriginalOfSize(pdf.size()));
+    BOOST_TEST(!sink.mayHoldOriginalOfSize(pdf.size() + 1));
+    BOOST_TEST(import("same-length.pdf") == 1); // compared by its bytes: new
+    BOOST_TEST(import("longer.pdf") == 2);
+    BOOST_TEST(import("one.pdf") == 0); // kept before
+    BOOST_TEST(session->pageCount() == 4);
+}
