@@ -888,21 +888,30 @@ struct Beside {
     int total = 0, busy = 0, paper = 0;
 };
 
-Beside besideSide(const Gradients& g, const cv::Mat& paperish, cv::Point2f a, cv::Point2f b,
-                  cv::Point2f centre, std::array<float, 3> offsets = {4.f, 7.f, 10.f}) {
+// Calls visit(x, y) at 19 places along the side a-b of a quad with the given centre, `offsets`
+// px out (negative: inside), at those within a picture of `size`.
+template <typename Visit>
+void forEachBeside(cv::Size size, cv::Point2f a, cv::Point2f b, cv::Point2f centre,
+                   std::array<float, 3> offsets, Visit visit) {
     const cv::Point2f d = b - a, n = outwardNormal(a, d, centre);
-    Beside out;
     for (int k = 1; k < 20; ++k) {
         for (const float off : offsets) {
             const cv::Point2f p = a + d * (float(k) / 20) + n * off;
             const int x = int(p.x), y = int(p.y);
-            if (x < 0 || y < 0 || x >= g.busy.cols || y >= g.busy.rows)
-                continue;
-            ++out.total;
-            out.busy += g.busy.at<uchar>(y, x) != 0;
-            out.paper += !paperish.empty() && paperish.at<uchar>(y, x) != 0;
+            if (x >= 0 && y >= 0 && x < size.width && y < size.height)
+                visit(x, y);
         }
     }
+}
+
+Beside besideSide(const Gradients& g, const cv::Mat& paperish, cv::Point2f a, cv::Point2f b,
+                  cv::Point2f centre, std::array<float, 3> offsets = {4.f, 7.f, 10.f}) {
+    Beside out;
+    forEachBeside(g.busy.size(), a, b, centre, offsets, [&](int x, int y) {
+        ++out.total;
+        out.busy += g.busy.at<uchar>(y, x) != 0;
+        out.paper += !paperish.empty() && paperish.at<uchar>(y, x) != 0;
+    });
     return out;
 }
 
@@ -1408,18 +1417,11 @@ double framePaper(const Analysis& an) {
 // Share of the places just outside the side a-b (4, 7 and 10 px out) in view that are as bright
 // as the picture's paper: near 1 where the same paper goes on beyond the side.
 double brightBeside(const Analysis& an, cv::Point2f a, cv::Point2f b, cv::Point2f centre) {
-    const cv::Point2f d = b - a, n = outwardNormal(a, d, centre);
     int total = 0, bright = 0;
-    for (int k = 1; k < 20; ++k) {
-        for (const float off : {4.f, 7.f, 10.f}) {
-            const cv::Point2f p = a + d * (float(k) / 20) + n * off;
-            const int x = int(p.x), y = int(p.y);
-            if (x < 0 || y < 0 || x >= an.grey.cols || y >= an.grey.rows)
-                continue;
-            ++total;
-            bright += an.grey.at<uchar>(y, x) >= kSamePaper * an.white;
-        }
-    }
+    forEachBeside(an.grey.size(), a, b, centre, {4.f, 7.f, 10.f}, [&](int x, int y) {
+        ++total;
+        bright += an.grey.at<uchar>(y, x) >= kSamePaper * an.white;
+    });
     return total > 0 ? double(bright) / total : 0;
 }
 
