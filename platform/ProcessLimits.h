@@ -11,7 +11,10 @@ void limitAddressSpace(std::uint64_t bytes);
 void disableCoreDumps();
 // Keeps page-sized buffers (a 300-dpi A4 page is 8.7 MB grey) on the heap instead of fresh
 // mmap()s: glibc maps every large block anew and the kernel zero-fills its pages on each use,
-// which cost analysis more than half its time. Freed memory up to 64 MB stays for reuse.
+// which cost analysis more than half its time. Freed memory up to 64 MB stays for reuse, by
+// every thread: there is one heap (no per-thread arenas), so a page's buffers freed by one
+// thread serve the next page's in another instead of lying in an arena of its own. Call it
+// before the process starts threads.
 void keepLargeBuffersOnHeap();
 // Lowers the calling thread's CPU priority (threads and processes it starts later inherit it):
 // another thread to 10 nice levels below the process's main thread (at least nice 10, at most

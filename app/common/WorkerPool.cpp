@@ -1,9 +1,13 @@
 #include "app/common/WorkerPool.h"
 
 #include "core/common/Error.h"
+#include "core/common/FileChunks.h"
 #include "core/common/Translate.h"
+#include "core/imaging/MediaType.h"
+#include "core/imaging/PageDecoder.h"
 
 #include <algorithm>
+#include <optional>
 #include <thread>
 
 namespace docdesk::app {
@@ -48,8 +52,35 @@ WorkerPool& sharedWorkerPool() {
     return pool;
 }
 
+namespace {
+
+// A JPEG is one page. Whether a file plainly is one is decided here, by docdesk's own marker
+// parser on the file's head (it decodes nothing; the filing reads JPEG headers in this process
+// too): its markers lead to a scan within the first 256 KB and it declares no more pixels than
+// the decoders take. A batch of JPEGs then needs no worker to be started and asked before its
+// first page can be stored (about 0.1 s of `file`'s 2.6 s on 60 pages, issue 16). Anything
+// else, and a JPEG that is not plainly one page, is counted in a worker, which also words why
+// a file cannot be read.
+std::optional<int> plainJpegPages(const std::filesystem::path& file) {
+    constexpr size_t kHead = 256 * 1024;
+    try {
+        FileChunkReader reader(file);
+        std::vector<std::byte> head(kHead);
+        head.resize(reader.read(head));
+        if (imaging::sniffMediaKind(head) != imaging::MediaKind::Jpeg)
+            return std::nullopt;
+        return imaging::countPages(head, imaging::MediaKind::Jpeg);
+    } catch (const std::exception&) {
+        return std::nullopt;
+    }
+}
+
+} // namespace
+
 capture::PageCounter countPagesInWorker(WorkerPool& pool) {
     return [&pool](const std::filesystem::path& file) {
+        if (const auto pages = plainJpegPages(file))
+            return *pages;
         const auto counted = pool.withWorker([&](AnalysisWorker& w) { return w.countPages(file); });
         if (!counted.ok)
             throw UnreadableFileError(counted.error);

@@ -59,7 +59,8 @@ class WorkerPool {
 // first use, its workers ended when the program ends).
 WorkerPool& sharedWorkerPool();
 
-// The import probe in a worker: throws UnreadableFileError with the reason when it fails.
+// The import probe in a worker (a plain JPEG is counted in this process, by its markers: see
+// plainJpegPages): throws UnreadableFileError with the reason when it fails.
 capture::PageCounter countPagesInWorker(WorkerPool& pool);
 
 // The filing render in a worker. An untouched JPEG that goes into the output as it is needs no

@@ -28,7 +28,8 @@ std::vector<std::filesystem::path> expandInputs(const std::vector<std::filesyste
 
 // Counts the pages of an image or PDF file (the probe that decides how many pages it adds).
 // The application counts in a worker process (app::countPagesInWorker): the parsers of
-// TIFF and PDF see untrusted bytes. Throws UnreadableFileError with the reason.
+// TIFF and PDF see untrusted bytes (a plain JPEG, one page by its markers, is counted by
+// docdesk's own header parser in the application). Throws UnreadableFileError with the reason.
 using PageCounter = std::function<int(const std::filesystem::path& file)>;
 
 // Counts in this process: only for tests of the importer itself.

@@ -3,6 +3,8 @@
 // analysed (the real docdesk-worker through the real docdesk-cli), and crashes, hangs and
 // memory exhaustion cost one page while the worker is restarted (AnalysisWorker).
 #include "app/common/AnalysisWorker.h"
+#include "app/common/WorkerPool.h"
+#include "core/common/Error.h"
 #include "core/export/PageRenderer.h"
 #include "core/imaging/PageDecoder.h"
 #include "platform/ChildProcess.h"
@@ -271,4 +273,47 @@ BOOST_AUTO_TEST_CASE(an_encode_right_after_the_analysis_renders_from_its_decode)
     BOOST_REQUIRE(plain.analyse(dir / "grey.jpg", "image/jpeg", 1).ok);
     cv::imwrite((dir / "grey.jpg").string(), 255 - grey);
     BOOST_TEST((encodedAs(plain, bw) == after));
+}
+
+// branch pipe (issue 16): a plain JPEG is counted by its markers in the application, so a batch
+// of JPEGs is stored without waiting for a worker; anything else goes to the worker. Here the
+// worker is the fake that aborts on every one of these names: only the plain JPEG is counted.
+BOOST_AUTO_TEST_CASE(a_plain_jpeg_is_counted_without_a_worker_anything_else_in_one) {
+    test::TempDir dir;
+    cv::Mat page(500, 400, CV_8UC1, cv::Scalar(255));
+    cv::putText(page, "Invoice 4711", cv::Point(30, 100), cv::FONT_HERSHEY_SIMPLEX, 1.0, cv::Scalar(0), 2);
+    std::vector<uchar> jpeg;
+    cv::imencode(".jpg", page, jpeg);
+    const std::string bytes(jpeg.begin(), jpeg.end());
+    test::writeFile(dir / "abort-plain.jpg", bytes);
+    // Cut before its scan: what is wrong with it is for the worker to say.
+    const size_t scan = bytes.find("\xFF\xDA");
+    BOOST_REQUIRE(scan != std::string::npos);
+    test::writeFile(dir / "abort-cut.jpg", bytes.substr(0, scan));
+    // Declaring 40,000 x 40,000 pixels: not taken as a page here either.
+    std::string bomb = bytes;
+    const size_t frame = bomb.find("\xFF\xC0");
+    BOOST_REQUIRE(frame != std::string::npos);
+    for (size_t at : {frame + 5, frame + 7}) { // height, width (big-endian)
+        bomb[at] = char(40000 >> 8);
+        bomb[at + 1] = char(40000 & 0xFF);
+    }
+    test::writeFile(dir / "abort-bomb.jpg", bomb);
+    test::writeTestImage(dir / "abort.png", 40, 30, 200, 200, 200);
+
+    app::WorkerLimits limits;
+    limits.timePerPage = std::chrono::seconds(5);
+    app::WorkerPool pool(1, limits, DOCDESK_FAULT_WORKER);
+    const capture::PageCounter count = app::countPagesInWorker(pool);
+    BOOST_TEST(count(dir / "abort-plain.jpg") == 1);
+    BOOST_TEST(pool.restarts() == 0);
+    for (const char* name : {"abort-cut.jpg", "abort-bomb.jpg", "abort.png"}) {
+        try {
+            count(dir / name);
+            BOOST_ERROR(name << " was counted without the worker");
+        } catch (const UnreadableFileError& e) {
+            BOOST_TEST(std::string(e.what()) == "could not be read: the decoder crashed (SIGABRT)", name);
+        }
+    }
+    BOOST_TEST(pool.restarts() == 3);
 }
