@@ -38,7 +38,7 @@ struct Pixels {
     cv::Mat image;
     bool bilevel = false;
     Resolution dpi;
-    std::vector<std::uint8_t> storage; // the pixels of `image` when it does not own them
+    imaging::PixelBytes storage; // the pixels of `image` when it does not own them
 };
 
 ImageView viewOf(const cv::Mat& m) {
@@ -60,7 +60,7 @@ cv::Mat fromRgb(const RgbImage& rgb, bool grey) {
 
 // A cv::Mat over `image`'s pixels, which move into `owner` (whose earlier pixels, the input of
 // the warp that made `image`, are no longer needed).
-cv::Mat ownedBy(imaging::DecodedPage image, std::vector<std::uint8_t>& owner) {
+cv::Mat ownedBy(imaging::DecodedPage image, imaging::PixelBytes& owner) {
     if (image.width <= 0 || image.height <= 0)
         throw Error(tr("The page's edits produced an empty image."));
     owner = std::move(image.bgr);
@@ -174,7 +174,7 @@ Pixels decodeAndTransform(const PageSource& page, const RenderOptions& options, 
     // JPEG originals are never exactly bilevel (the compression blurs edges).
     const bool keepBilevel = t.mode == PageMode::Original && grey && page.kind != imaging::MediaKind::Jpeg &&
                              page.kind != imaging::MediaKind::Pdf && isBilevel(img);
-    std::vector<std::uint8_t> warped; // the pixels of `img` once warped
+    imaging::PixelBytes warped; // the pixels of `img` once warped
     if (t.crop) {
         checkCrop(*t.crop, img.size());
         img = ownedBy(imaging::warpToRectangleKeepingLayout(viewOf(img), *t.crop), warped);
@@ -193,7 +193,7 @@ Pixels decodeAndTransform(const PageSource& page, const RenderOptions& options, 
     }
     if (t.mode == PageMode::ShadowRemoval)
         img = fromRgb(imaging::enhance(viewOf(img), imaging::EnhanceMode::ShadowRemoval), grey);
-    std::vector<std::uint8_t> storage;
+    imaging::PixelBytes storage;
     if (bw) {
         storage = imaging::blackAndWhite(viewOf(img)); // moved into the result, not copied
         img = cv::Mat(img.rows, img.cols, CV_8UC1, storage.data());

@@ -186,11 +186,11 @@ DecodedPage deskewKeepingLayout(const ImageView& image, double skewDegrees) {
     return result;
 }
 
-std::vector<std::uint8_t> blackAndWhite(const ImageView& image) {
+PixelBytes blackAndWhite(const ImageView& image) {
     const cv::Mat src = detail::asMat(image);
     if (src.empty())
         return {};
-    std::vector<std::uint8_t> out(src.total());
+    PixelBytes out(src.total());
     cv::Mat packed(src.rows, src.cols, CV_8UC1, out.data()); // written in place, not copied
     thresholdInto(detail::toGrey(src), packed);
     return out;

@@ -27,6 +27,6 @@ DecodedPage deskewKeepingLayout(const ImageView& image, double skewDegrees);
 RgbImage enhance(const ImageView& image, EnhanceMode mode);
 // The black-and-white mode's pixels as 8-bit grey holding only 0 and 255, rows packed
 // (stride = width): what 1-bit output needs, without going through RGB.
-std::vector<std::uint8_t> blackAndWhite(const ImageView& image);
+PixelBytes blackAndWhite(const ImageView& image);
 
 } // namespace docdesk::imaging

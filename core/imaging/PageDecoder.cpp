@@ -333,7 +333,7 @@ std::optional<ImageSize> readDeclaredSize(std::span<const std::byte> b, MediaKin
 
 // A decode target (codecs::DecodeTarget) that puts the pixels into the vector `context`.
 static cv::Mat intoVector(int rows, int cols, int type, void* context) {
-    auto& pixels = *static_cast<std::vector<std::uint8_t>*>(context);
+    auto& pixels = *static_cast<PixelBytes*>(context);
     pixels.resize(size_t(rows) * size_t(cols) * size_t(CV_ELEM_SIZE(type)));
     return cv::Mat(rows, cols, type, pixels.data());
 }
@@ -342,8 +342,7 @@ static cv::Mat intoVector(int rows, int cols, int type, void* context) {
 // refusing images that declare more than `maxPixels` before any pixel memory is allocated. A
 // JPEG's pixels may land in `into` (the result then points there; see codecs::DecodeTarget).
 static cv::Mat decodeImage(const std::filesystem::path& file, MediaKind kind, int pageIndex,
-                           std::uint64_t maxPixels, bool keepGrey = false,
-                           std::vector<std::uint8_t>* into = nullptr) {
+                           std::uint64_t maxPixels, bool keepGrey = false, PixelBytes* into = nullptr) {
     // AnyColour keeps grey sources at one channel; both apply EXIF orientation.
     const auto mode = keepGrey ? codecs::ReadMode::AnyColour : codecs::ReadMode::Colour;
     cv::Mat bgr;
@@ -393,7 +392,7 @@ static cv::Mat decodePdfPage(const std::filesystem::path& file, int pageIndex, c
 DecodedPage decodePage(const std::filesystem::path& file, MediaKind kind, int pageIndex,
                        const DecodeOptions& options) {
     cv::Mat bgr;
-    std::vector<std::uint8_t> decoded; // a JPEG is decoded straight into the result
+    PixelBytes decoded; // a JPEG is decoded straight into the result
     if (kind == MediaKind::Pdf) {
         bgr = decodePdfPage(file, pageIndex, options);
     } else {
