@@ -119,9 +119,7 @@ std::vector<fs::path> expandInputs(const std::vector<fs::path>& inputs) {
     return out;
 }
 
-int countPagesInThisProcess(const fs::path& file) {
-    const auto size = sizeOf(file);
-    const auto bytes = readWholeFile(file, size);
+int countPagesInThisProcess(const fs::path&, std::span<const std::byte> bytes) {
     return imaging::countPages(bytes, imaging::sniffMediaKind(bytes));
 }
 
@@ -140,7 +138,7 @@ ImportOutcome importFile(PageSink& sink, const fs::path& file, const PageCounter
         // pass-through document: the user expects its pages.
         AcquiredPage original;
         original.bytes = readWholeFile(file, size);
-        original.pageCount = countPages(file); // in a worker: the parsers see untrusted bytes
+        original.pageCount = countPages(file, original.bytes); // in a worker: the parsers see untrusted bytes
         original.source = fs::absolute(file).string();
         original.mediaType = imaging::mimeType(kind);
         outcome.pages = sink.page(std::move(original));

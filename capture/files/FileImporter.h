@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <span>
 #include <stop_token>
 #include <string>
 #include <vector>
@@ -26,14 +27,15 @@ struct ImportOutcome {
 // Expands folders into the files below them (sorted, hidden files skipped).
 std::vector<std::filesystem::path> expandInputs(const std::vector<std::filesystem::path>& inputs);
 
-// Counts the pages of an image or PDF file (the probe that decides how many pages it adds).
-// The application counts in a worker process (app::countPagesInWorker): the parsers of
-// TIFF and PDF see untrusted bytes (a plain JPEG, one page by its markers, is counted by
-// docdesk's own header parser in the application). Throws UnreadableFileError with the reason.
-using PageCounter = std::function<int(const std::filesystem::path& file)>;
+// Counts the pages of an image or PDF file (the probe that decides how many pages it adds),
+// given its path and the bytes the importer read from it. The application counts in a worker
+// process (app::countPagesInWorker): the parsers of TIFF and PDF see untrusted bytes (a plain
+// JPEG, one page by its markers, is counted from `bytes` by docdesk's own header parser in the
+// application). Throws UnreadableFileError with the reason.
+using PageCounter = std::function<int(const std::filesystem::path& file, std::span<const std::byte> bytes)>;
 
-// Counts in this process: only for tests of the importer itself.
-int countPagesInThisProcess(const std::filesystem::path& file);
+// Counts `bytes` in this process: only for tests of the importer itself.
+int countPagesInThisProcess(const std::filesystem::path& file, std::span<const std::byte> bytes);
 
 // Imports one file into `sink`, its pages counted by `countPages`. Never throws for a bad file:
 // the outcome carries the error. What the sink throws (JournalError: the session cannot be

@@ -125,17 +125,6 @@ class BitWriter {
     int count_ = 0;
 };
 
-std::uint64_t byteSwapped(std::uint64_t v) {
-#if defined(__GNUC__) || defined(__clang__)
-    return __builtin_bswap64(v);
-#else
-    std::uint64_t out = 0;
-    for (int k = 0; k < 8; ++k, v >>= 8)
-        out = (out << 8) | (v & 0xFF);
-    return out;
-#endif
-}
-
 // The changing elements of a row: the positions whose pixel differs from the one before it
 // (before the first pixel lies an imaginary white one), then `width` three times as the end.
 // Even entries start black runs, odd ones white runs.
@@ -148,7 +137,7 @@ void changesOf(const std::byte* row, int width, std::vector<int>& changes) {
         if (bytes - at >= 8) {
             std::memcpy(&word, row + at, sizeof word);
             if constexpr (std::endian::native == std::endian::little)
-                word = byteSwapped(word);
+                word = detail::reversedBytes(word);
         } else {
             std::array<std::uint8_t, 8> eight{};
             std::memcpy(eight.data(), row + at, bytes - at);
@@ -202,6 +191,17 @@ void codeRow(BitWriter& out, const std::vector<int>& line, const std::vector<int
 }
 
 } // namespace
+
+std::uint64_t detail::reversedBytes(std::uint64_t v) {
+#if defined(__GNUC__) || defined(__clang__)
+    return __builtin_bswap64(v);
+#else
+    std::uint64_t out = 0;
+    for (int k = 0; k < 8; ++k, v >>= 8)
+        out = (out << 8) | (v & 0xFF);
+    return out;
+#endif
+}
 
 std::vector<std::byte> encodeG4(std::span<const std::byte> rows, int width, int height) {
     const size_t stride = (size_t(std::max(width, 0)) + 7) / 8;

@@ -209,13 +209,6 @@ Pixels decodeAndTransform(const PageSource& page, const RenderOptions& options, 
     return {img, bw || keepBilevel, dpi, std::move(storage)};
 }
 
-std::uint64_t reversedBytes(std::uint64_t v) {
-    std::uint64_t out = 0;
-    for (int k = 0; k < 8; ++k, v >>= 8)
-        out = (out << 8) | (v & 0xFF);
-    return out;
-}
-
 std::vector<std::byte> packBits(const cv::Mat& grey) {
     const size_t stride = (size_t(grey.cols) + 7) / 8;
     std::vector<std::byte> out(stride * size_t(grey.rows));
@@ -230,7 +223,7 @@ std::vector<std::byte> packBits(const cv::Mat& grey) {
             std::uint64_t eight = 0;
             std::memcpy(&eight, in + x, sizeof eight);
             if constexpr (std::endian::native == std::endian::big)
-                eight = reversedBytes(eight); // pixel x + k in byte k, as on little-endian machines
+                eight = detail::reversedBytes(eight); // pixel x + k in byte k, as on little-endian machines
             const std::uint64_t dark = (~eight & 0x8080808080808080ull) >> 7; // 1 in each dark byte
             row[x >> 3] = std::byte(std::uint8_t((dark * 0x8040201008040201ull) >> 56));
         }

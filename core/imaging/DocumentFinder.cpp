@@ -1633,7 +1633,6 @@ void collectFromLevels(const WorkPictures& w, bool allPaper, std::vector<Candida
     cv::Mat levelled = an.grey;
     if (allPaper)
         cv::resize(an.grey, levelled, cv::Size(an.grey.cols / 2, an.grey.rows / 2), 0, 0, cv::INTER_AREA);
-    const int scale = allPaper ? 2 : 1;
     std::vector<std::vector<cv::Point>> contours;
     cv::Mat binary;
     constexpr int kLevels = 12;
@@ -1641,10 +1640,10 @@ void collectFromLevels(const WorkPictures& w, bool allPaper, std::vector<Candida
         const double t = w.lo + (w.hi - w.lo) * double(l) / (kLevels + 1);
         cv::threshold(levelled, binary, t, 255, cv::THRESH_BINARY);
         cv::findContours(binary, contours, cv::RETR_LIST, cv::CHAIN_APPROX_SIMPLE);
-        if (scale != 1)
+        if (allPaper) // back to work-size pixels (the centre of each 2 x 2 block)
             for (auto& contour : contours)
                 for (auto& p : contour)
-                    p = cv::Point(scale * p.x + scale / 2, scale * p.y + scale / 2);
+                    p = cv::Point(2 * p.x + 1, 2 * p.y + 1);
         collectFromContours(an, contours, out);
     }
 }
